@@ -1,0 +1,142 @@
+"""The model catalog: reads each SQL model's header and builds the dependency graph.
+
+A model is one file `models/<schema>/<table>.sql` whose leading comment lines declare:
+
+    -- table: precompute.player_shot_zone_analysis
+    -- grain: player_lookup, analysis_date
+    -- time_column: analysis_date
+    -- depends_on: analytics.player_game_summary, raw.schedule
+    -- lookback_days: 400
+    -- failures: PlayerShotZoneAnalysisProcessor      (optional; Phase 4 only)
+    -- entity: player_lookup                          (with failures: the failure's entity_id)
+
+followed by one SELECT that computes every date of a range at once. It may use the bound
+parameters $start_date and $end_date (the output range, inclusive) and $read_start
+(= start_date − lookback_days: the earliest input date it needs). A model with `failures`
+returns its whole universe: rows with failure_category NULL go to the table, the others to
+processing.precompute_failures (columns failure_category, failure_reason, can_retry)."""
+
+from __future__ import annotations
+
+import graphlib
+import hashlib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .errors import ModelError
+
+SOURCE_TABLES = frozenset({
+    "raw.schedule", "raw.player_boxscores", "raw.team_boxscores", "raw.shots", "raw.game_lines",
+    "raw.injuries", "raw.player_points_props", "reference.teams", "reference.players",
+})
+FAILURE_COLUMNS = ("failure_category", "failure_reason", "can_retry")
+_REQUIRED = ("table", "grain", "time_column", "depends_on", "lookback_days")
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str                     # the table name without schema, e.g. player_game_summary
+    table: str                    # schema.table
+    grain: tuple[str, ...]
+    time_column: str
+    depends_on: tuple[str, ...]
+    lookback_days: int
+    sql: str
+    path: str
+    failures: str | None = None   # processor_name in processing.precompute_failures
+    entity: str | None = None
+
+    @property
+    def sql_hash(self) -> str:
+        return hashlib.sha256(self.sql.encode()).hexdigest()[:16]
+
+
+def parse_model(text: str, path: str) -> Model:
+    header: dict[str, str] = {}
+    for line in text.splitlines():
+        s = line.strip()
+        if not s.startswith("--"):
+            if s:
+                break
+            continue
+        body = s[2:].strip()
+        if ":" in body:
+            k, v = body.split(":", 1)
+            k = k.strip().lower()
+            if k in _REQUIRED or k in ("failures", "entity"):
+                header[k] = v.strip()
+    missing = [k for k in _REQUIRED if k not in header]
+    if missing:
+        raise ModelError(f"model {path}: header is missing {', '.join(missing)}")
+    table = header["table"]
+    if table.count(".") != 1:
+        raise ModelError(f"model {path}: table must be schema.name, got {table!r}")
+    try:
+        lookback = int(header["lookback_days"])
+    except ValueError as exc:
+        raise ModelError(f"model {path}: lookback_days must be a whole number") from exc
+    deps = tuple(d.strip() for d in header["depends_on"].split(",") if d.strip())
+    if header.get("failures") and not header.get("entity"):
+        raise ModelError(f"model {path}: a model with failures must name its entity column")
+    return Model(name=table.split(".")[1], table=table,
+                 grain=tuple(g.strip() for g in header["grain"].split(",")),
+                 time_column=header["time_column"], depends_on=deps, lookback_days=lookback,
+                 sql=text, path=path, failures=header.get("failures"), entity=header.get("entity"))
+
+
+class Catalog:
+    """All models, in dependency order."""
+
+    def __init__(self, models: list[Model]):
+        self.models = {m.name: m for m in models}
+        by_table = {m.table: m for m in models}
+        if len(by_table) != len(models):
+            raise ModelError("two model files declare the same table")
+        graph: dict[str, set[str]] = {}
+        for m in models:
+            deps = set()
+            for d in m.depends_on:
+                if d in by_table:
+                    deps.add(by_table[d].name)
+                elif d not in SOURCE_TABLES:
+                    raise ModelError(f"model {m.name} depends on unknown table {d!r}")
+            graph[m.name] = deps
+        try:
+            self.order = list(graphlib.TopologicalSorter(graph).static_order())
+        except graphlib.CycleError as exc:
+            cycle = " -> ".join(exc.args[1])
+            raise ModelError(f"models depend on each other in a cycle: {cycle}") from exc
+        self.upstream = graph
+
+    @classmethod
+    def load(cls, folder: str | Path | None = None) -> "Catalog":
+        models = []
+        if folder is None:
+            root = resources.files("nbaprops.models")
+            for schema_dir in sorted(root.iterdir(), key=lambda p: p.name):
+                if schema_dir.is_dir() and not schema_dir.name.startswith("_"):
+                    for f in sorted(schema_dir.iterdir(), key=lambda p: p.name):
+                        if f.name.endswith(".sql"):
+                            models.append(parse_model(f.read_text(encoding="utf-8"), f"{schema_dir.name}/{f.name}"))
+        else:
+            for f in sorted(Path(folder).rglob("*.sql")):
+                models.append(parse_model(f.read_text(encoding="utf-8"), str(f)))
+        return cls(models)
+
+    def get(self, name: str) -> Model:
+        key = name.split(".")[-1]
+        if key not in self.models:
+            raise ModelError(f"unknown model {name!r}; models: {', '.join(self.order)}")
+        return self.models[key]
+
+    def downstream_of(self, name: str) -> list[str]:
+        """The model and everything that depends on it, in run order."""
+        keep = {self.get(name).name}
+        for m in self.order:
+            if self.upstream[m] & keep:
+                keep.add(m)
+        return [m for m in self.order if m in keep]
+
+    def ordered(self) -> list[Model]:
+        return [self.models[n] for n in self.order]

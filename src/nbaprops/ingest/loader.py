@@ -1,0 +1,320 @@
+"""Load a folder of input files into the raw tables, all in one transaction.
+
+Per file: stage it, check columns and types (a missing column or a value of the wrong type
+stops the whole ingest with exit code 2 and leaves the warehouse untouched), normalise keys,
+run the row checks (failing rows go to processing.rejected_rows), drop exact repeats, reject
+conflicting duplicates, then upsert with content hashes so an unchanged row is left alone."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from .. import keys
+from ..errors import BadInputError
+from ..warehouse import Warehouse, quote_ident
+from ..synth import props as synth_props
+from .sources import ALL_KINDS, FileKind, is_ignored, kind_for
+
+BUNDLED_DATA = Path(__file__).resolve().parents[3] / "data" / "real"
+INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "HUGEINT"}
+NUMERIC_TYPES = INTEGER_TYPES | {"DOUBLE", "FLOAT", "REAL", "DECIMAL"}
+
+
+@dataclass
+class FileResult:
+    file: str
+    kind: str
+    target: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_unchanged: int = 0
+    rows_duplicate: int = 0
+    rows_superseded: int = 0
+    rows_rejected: int = 0
+
+
+@dataclass
+class IngestReport:
+    ingest_id: str
+    folder: str
+    files: list[FileResult] = field(default_factory=list)
+    unrecognised: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    table_counts: dict[str, int] = field(default_factory=dict)
+    props_generated: int = 0
+    props_changed: int = 0
+    rejected_total: int = 0
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(f.rows_rejected for f in self.files)
+
+
+def _base_type(t: str) -> str:
+    return t.split("(")[0].upper()
+
+
+def _read_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Stage a Parquet or CSV file as temp table _src with a 1-based data row number _row."""
+    name = path.name.lower()
+    try:
+        if name.endswith(".parquet"):
+            con.execute("CREATE OR REPLACE TEMP TABLE _src_raw AS "
+                        "SELECT * FROM read_parquet(?, file_row_number = true)", [str(path)])
+            cols = [r[0] for r in con.execute("DESCRIBE _src_raw").fetchall()]
+            con.execute("CREATE OR REPLACE TEMP TABLE _src AS SELECT * EXCLUDE (file_row_number), "
+                        "file_row_number + 1 AS _row FROM _src_raw")
+        else:
+            con.execute("CREATE OR REPLACE TEMP TABLE _src AS SELECT *, row_number() OVER () AS _row "
+                        "FROM read_csv(?, header = true, all_varchar = true)", [str(path)])
+            cols = None
+        con.execute("DROP TABLE IF EXISTS _src_raw")
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise BadInputError(f"cannot read the file ({first})", file=path.name) from exc
+    del cols
+
+
+def _stage_typed(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind) -> int:
+    """Check columns and types of _src; build _typed. Returns the number of data rows."""
+    described = con.execute("DESCRIBE _src").fetchall()
+    present: dict[str, tuple[str, str]] = {}
+    for col_name, col_type, *_ in described:
+        if col_name == "_row":
+            continue
+        low = col_name.strip().lower()
+        if low in present:
+            raise BadInputError("the column appears twice", file=path.name, column=low)
+        present[low] = (col_name, col_type)
+    for col in kind.required:
+        if col not in present:
+            raise BadInputError(f"required column is missing (a {kind.name} file needs: "
+                                f"{', '.join(kind.required)})", file=path.name, column=col)
+    selects = ["_row"]
+    for col, want in {**kind.required, **kind.optional}.items():
+        if col not in present:
+            selects.append(f"NULL::{want} AS {quote_ident(col)}")
+            continue
+        orig, have = present[col]
+        src = quote_ident(orig)
+        have_b, want_b = _base_type(have), _base_type(want)
+        if have_b == want_b or (want_b in NUMERIC_TYPES and have_b in INTEGER_TYPES) or \
+                (want_b == "DOUBLE" and have_b in NUMERIC_TYPES):
+            expr = f"CAST({src} AS {want})"
+        else:
+            text = f"nullif(trim(CAST({src} AS VARCHAR)), '')"
+            expr = f"TRY_CAST({text} AS {want})"
+            bad = con.execute(
+                f"SELECT _row, CAST({src} AS VARCHAR) FROM _src WHERE {text} IS NOT NULL AND {expr} IS NULL "
+                "ORDER BY _row LIMIT 1").fetchone()
+            if bad:
+                shown = bad[1] if len(bad[1]) <= 60 else bad[1][:57] + "..."
+                raise BadInputError(f"expected {want}, got {shown!r}", file=path.name, column=col, row=int(bad[0]))
+        selects.append(f"{expr} AS {quote_ident(col)}")
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _typed AS SELECT {', '.join(selects)} FROM _src")
+    except duckdb.Error as exc:  # e.g. an integer too large for its type
+        raise BadInputError(f"values do not fit their types ({str(exc).splitlines()[0]})", file=path.name) from exc
+    return con.execute("SELECT count(*) FROM _typed").fetchone()[0]
+
+
+def _register_helpers(con: duckdb.DuckDBPyConnection) -> None:
+    cases = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in keys.TRICODE_VARIANTS.items())
+    con.execute(f"CREATE OR REPLACE TEMP MACRO norm_team(x) AS "
+                f"CASE upper(trim(x)) {cases} ELSE nullif(upper(trim(x)), '') END")
+    con.execute("CREATE OR REPLACE TEMP TABLE _lookup (name VARCHAR PRIMARY KEY, lookup VARCHAR)")
+    con.execute("""CREATE OR REPLACE TEMP VIEW _schedule_slots AS
+                   SELECT game_id, game_date, season_year, season_type, home_team_abbr AS team_abbr FROM raw.schedule
+                   UNION ALL
+                   SELECT game_id, game_date, season_year, season_type, away_team_abbr FROM raw.schedule""")
+
+
+def _fill_lookups(con: duckdb.DuckDBPyConnection) -> None:
+    """player_lookup is computed in Python (one definition, keys.player_lookup) per distinct
+    name, then joined onto _typed as _player_lookup."""
+    cols = {r[0] for r in con.execute("DESCRIBE _typed").fetchall()}
+    if "player_name" not in cols:
+        return
+    names = [r[0] for r in con.execute(
+        "SELECT DISTINCT player_name FROM _typed WHERE player_name IS NOT NULL "
+        "AND player_name NOT IN (SELECT name FROM _lookup)").fetchall()]
+    if names:
+        con.executemany("INSERT INTO _lookup VALUES (?, ?)", [(n, keys.player_lookup(n)) for n in names])
+    con.execute("CREATE OR REPLACE TEMP TABLE _typed AS SELECT t.*, l.lookup AS _player_lookup "
+                "FROM _typed t LEFT JOIN _lookup l ON l.name = t.player_name")
+
+
+def _target_columns(wh: Warehouse, target: str) -> list[str]:
+    return [c for c in wh.columns(target) if c not in ("source", "source_file", "row_hash", "ingested_at")]
+
+
+def _rank_case(target: str) -> str:
+    ranks = {k.source: k.source_rank for k in ALL_KINDS if k.target == target}
+    return "CASE source " + " ".join(f"WHEN '{s}' THEN {r}" for s, r in ranks.items()) + " ELSE 0 END"
+
+
+def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_id: str) -> FileResult:
+    con = wh.con
+    res = FileResult(file=path.name, kind=kind.name, target=kind.target)
+    _read_file(con, path)
+    res.rows_read = _stage_typed(con, path, kind)
+    _fill_lookups(con)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _norm AS {kind.select_sql}")
+    except duckdb.Error as exc:
+        raise BadInputError(f"cannot normalise the rows ({str(exc).splitlines()[0]})", file=path.name) from exc
+
+    content = _target_columns(wh, kind.target)
+    # Row checks → rejects (one row per file row and column; reasons joined).
+    check_sql = " UNION ALL ".join(
+        f"SELECT _row, '{col}' AS column_name, '{reason}' AS reason FROM _norm WHERE coalesce(({cond}), false)"
+        for col, reason, cond in kind.checks) or "SELECT NULL::BIGINT AS _row, NULL AS column_name, NULL AS reason WHERE false"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _rej AS SELECT _row, column_name, "
+                f"string_agg(DISTINCT reason, '; ' ORDER BY reason) AS reason FROM ({check_sql}) GROUP BY ALL")
+    hash_expr = "md5(concat_ws('|', " + ", ".join(f"coalesce(CAST({quote_ident(c)} AS VARCHAR), '\\N')" for c in content) + "))"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _good AS SELECT {', '.join(quote_ident(c) for c in content)}, "
+                f"{hash_expr} AS row_hash, _row FROM _norm WHERE _row NOT IN (SELECT _row FROM _rej)")
+    key = ", ".join(quote_ident(k) for k in kind.key)
+    # Duplicates: exact repeats are dropped (counted); conflicting values on one key are rejected.
+    con.execute(f"""INSERT INTO _rej SELECT _row, '{kind.key[0]}', 'duplicate key with conflicting values'
+                    FROM _good WHERE ({key}) IN (SELECT ({key}) FROM _good GROUP BY ALL HAVING count(DISTINCT row_hash) > 1)""")
+    con.execute("DELETE FROM _good WHERE _row IN (SELECT _row FROM _rej)")
+    before = con.execute("SELECT count(*) FROM _good").fetchone()[0]
+    con.execute(f"DELETE FROM _good WHERE _row NOT IN (SELECT min(_row) FROM _good GROUP BY {key})")
+    res.rows_duplicate = before - con.execute("SELECT count(*) FROM _good").fetchone()[0]
+    res.rows_rejected = con.execute("SELECT count(DISTINCT _row) FROM _rej").fetchone()[0]
+
+    _record_rejects(con, path, kind, now)
+    if kind.upsert == "game":
+        _upsert_games(wh, kind, content, path, now, res)
+    else:
+        _upsert_keys(wh, kind, content, path, now, res)
+    con.execute(
+        "INSERT INTO processing.ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [ingest_id, path.name, kind.name, kind.target, res.rows_read, res.rows_loaded, res.rows_unchanged,
+         res.rows_duplicate, res.rows_superseded, res.rows_rejected, now])
+    return res
+
+
+def _record_rejects(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, now: datetime) -> None:
+    """Replace the file's quarantine rows only when they differ (re-ingest changes nothing)."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE _rej_rows AS
+                   SELECT ? AS source_file, ? AS file_kind, r._row AS row_number, r.column_name, r.reason,
+                          to_json(s)::VARCHAR AS record
+                   FROM _rej r JOIN _src s ON s._row = r._row""", [path.name, kind.name])
+    differs = con.execute("""
+        SELECT count(*) FROM (
+          (SELECT row_number, column_name, reason, record FROM _rej_rows
+           EXCEPT SELECT row_number, column_name, reason, record FROM processing.rejected_rows WHERE source_file = ?)
+          UNION ALL
+          (SELECT row_number, column_name, reason, record FROM processing.rejected_rows WHERE source_file = ?
+           EXCEPT SELECT row_number, column_name, reason, record FROM _rej_rows))""", [path.name, path.name]).fetchone()[0]
+    if differs:
+        con.execute("DELETE FROM processing.rejected_rows WHERE source_file = ?", [path.name])
+        con.execute("INSERT INTO processing.rejected_rows SELECT source_file, file_kind, row_number, column_name, "
+                    "reason, record, ? FROM _rej_rows", [now])
+
+
+def _insert_cols(content: list[str]) -> str:
+    return ", ".join(quote_ident(c) for c in content) + ", source, source_file, row_hash, ingested_at"
+
+
+def _upsert_keys(wh: Warehouse, kind: FileKind, content: list[str], path: Path, now: datetime, res: FileResult) -> None:
+    con = wh.con
+    on = " AND ".join(f"t.{quote_ident(k)} = g.{quote_ident(k)}" for k in kind.key)
+    res.rows_unchanged = con.execute(
+        f"SELECT count(*) FROM _good g JOIN {kind.target} t ON {on} AND t.row_hash = g.row_hash").fetchone()[0]
+    con.execute(f"DELETE FROM {kind.target} t USING _good g WHERE {on} AND t.row_hash <> g.row_hash")
+    n = con.execute(
+        f"INSERT INTO {kind.target} ({_insert_cols(content)}) "
+        f"SELECT {', '.join('g.' + quote_ident(c) for c in content)}, ?, ?, g.row_hash, ? FROM _good g "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {kind.target} t WHERE {on})", [kind.source, path.name, now]).fetchone()[0]
+    res.rows_loaded = n
+
+
+def _upsert_games(wh: Warehouse, kind: FileKind, content: list[str], path: Path, now: datetime, res: FileResult) -> None:
+    """A game's rows arrive together: a full box score replaces the fallback rows of its game
+    (also when it arrives later); fallback rows never replace a full box score."""
+    con = wh.con
+    rank = _rank_case(kind.target)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _superseded AS
+                    SELECT DISTINCT game_id FROM {kind.target} WHERE ({rank}) > ? AND game_id IN (SELECT game_id FROM _good)""",
+                [kind.source_rank])
+    res.rows_superseded = con.execute(
+        "SELECT count(*) FROM _good WHERE game_id IN (SELECT game_id FROM _superseded)").fetchone()[0]
+    con.execute("DELETE FROM _good WHERE game_id IN (SELECT game_id FROM _superseded)")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _game_cmp AS
+        WITH incoming AS (SELECT game_id, md5(string_agg(row_hash, ',' ORDER BY row_hash)) AS h, count(*) AS n
+                          FROM _good GROUP BY game_id),
+             existing AS (SELECT game_id, md5(string_agg(row_hash, ',' ORDER BY row_hash)) AS h
+                          FROM {kind.target} WHERE game_id IN (SELECT game_id FROM incoming) AND ({rank}) <= ?
+                          GROUP BY game_id)
+        SELECT i.game_id, i.n, e.h IS NOT DISTINCT FROM i.h AS same FROM incoming i LEFT JOIN existing e USING (game_id)""",
+                [kind.source_rank])
+    res.rows_unchanged = con.execute("SELECT coalesce(sum(n), 0) FROM _game_cmp WHERE same").fetchone()[0]
+    con.execute(f"DELETE FROM {kind.target} WHERE ({rank}) <= ? AND game_id IN (SELECT game_id FROM _game_cmp WHERE NOT same)",
+                [kind.source_rank])
+    res.rows_loaded = con.execute(
+        f"INSERT INTO {kind.target} ({_insert_cols(content)}) "
+        f"SELECT {', '.join(quote_ident(c) for c in content)}, ?, ?, row_hash, ? FROM _good "
+        f"WHERE game_id IN (SELECT game_id FROM _game_cmp WHERE NOT same)", [kind.source, path.name, now]).fetchone()[0]
+
+
+def _refresh_players(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DELETE FROM reference.players")
+    con.execute("""INSERT INTO reference.players
+                   SELECT player_lookup, arg_max(player_id, game_date), arg_max(player_name, game_date),
+                          min(game_date), max(game_date), count(*)::INTEGER
+                   FROM raw.player_boxscores GROUP BY player_lookup""")
+
+
+def ingest_folder(wh: Warehouse, folder: str | Path | None = None, *, props_seed: int = synth_props.DEFAULT_SEED,
+                  on_file=None) -> IngestReport:
+    """Load every recognised file in `folder` (default: the bundled real data) in one transaction."""
+    root = Path(folder) if folder else BUNDLED_DATA
+    if not root.is_dir():
+        raise BadInputError(f"no such folder: {root}" + ("" if folder else " (the bundled data is missing; pass a folder)"))
+    ingest_id = uuid.uuid4().hex[:12]
+    report = IngestReport(ingest_id=ingest_id, folder=str(root))
+    plan: list[tuple[FileKind, Path]] = []
+    for path in sorted(p for p in root.iterdir() if p.is_file()):
+        if path.name.startswith(".") or path.name.lower().endswith((".md", ".txt")):
+            continue
+        kind = kind_for(path.name)
+        if kind:
+            plan.append((kind, path))
+        elif is_ignored(path.name):
+            report.ignored.append(path.name)
+        else:
+            report.unrecognised.append(path.name)
+    plan.sort(key=lambda kp: (kp[0].order, kp[1].name))
+    now = datetime.now()
+    con = wh.con
+    with wh.transaction():
+        _register_helpers(con)
+        changed_inputs = False
+        for kind, path in plan:
+            if on_file:
+                on_file(path.name)
+            res = _load_file(wh, path, kind, now, ingest_id)
+            report.files.append(res)
+            if kind.target in ("raw.schedule", "raw.player_boxscores") and res.rows_loaded:
+                changed_inputs = True
+        if plan:
+            _refresh_players(con)
+        has_synthetic = con.execute("SELECT count(*) FROM raw.player_points_props WHERE is_synthetic").fetchone()[0]
+        if changed_inputs or (plan and not has_synthetic):
+            report.props_generated, report.props_changed = synth_props.generate(con, seed=props_seed, now=now)
+        for t in ("raw.schedule", "raw.player_boxscores", "raw.team_boxscores", "raw.shots", "raw.game_lines",
+                  "raw.injuries", "raw.player_points_props", "reference.players", "reference.teams"):
+            report.table_counts[t] = wh.count(t)
+        report.rejected_total = wh.count("processing.rejected_rows")
+        for tmp in ("_src", "_typed", "_norm", "_rej", "_good", "_rej_rows", "_superseded", "_game_cmp", "_lookup"):
+            con.execute(f"DROP TABLE IF EXISTS {tmp}")
+        con.execute("DROP VIEW IF EXISTS _schedule_slots")
+    return report

@@ -1,0 +1,314 @@
+"""One description per kind of input file: how it is recognised, which columns it must have and
+with which types, how its rows become raw-table rows, and which row-level checks apply.
+
+The SQL here reads the staged, typed file as `_typed` (one row per file row, `_row` = 1-based
+data row, `_player_lookup` = keys.player_lookup(player_name)) and may use the temp macro
+`norm_team(x)`, the temp view `_schedule_slots` (one row per team and scheduled game) and the
+tables raw.schedule / reference.teams. Every check is (column, reason, condition); a row for which a
+condition is true goes to processing.rejected_rows instead of the raw table."""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+
+COUNT_COLUMNS = ("fg_makes", "fg_attempts", "three_pt_makes", "three_pt_attempts", "ft_makes",
+                 "ft_attempts", "offensive_rebounds", "defensive_rebounds", "rebounds", "assists",
+                 "steals", "blocks", "turnovers", "personal_fouls", "points")
+
+
+@dataclass(frozen=True)
+class FileKind:
+    name: str
+    patterns: tuple[str, ...]
+    target: str
+    required: dict[str, str]
+    optional: dict[str, str]
+    select_sql: str                  # produces the target's content columns (+ _row)
+    key: tuple[str, ...]             # primary key of the target
+    checks: tuple[tuple[str, str, str], ...] = ()
+    # 'key': upsert row by row on the key; 'game': the file's rows replace a whole game
+    upsert: str = "key"
+    source: str = ""
+    source_rank: int = 1             # a game's rows from a higher rank replace lower ranks
+    order: int = 0                   # load order (schedule first: others check against it)
+    extra_dedup_note: str = field(default="")
+
+    def matches(self, filename: str) -> bool:
+        low = filename.lower()
+        return any(fnmatch.fnmatch(low, p + ext) for p in self.patterns for ext in (".parquet", ".csv", ".csv.gz"))
+
+
+def _count_checks(cols: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+    return tuple((c, "negative count", f"{c} < 0") for c in cols)
+
+
+_SEASON_CHECK = ("game_date", "date outside its season",
+                 "game_date NOT BETWEEN make_date(season_year, 7, 1) AND make_date(season_year + 1, 10, 31)")
+_IN_SCHEDULE = ("game_id", "game not in schedule",
+                "game_id IS NULL OR game_id NOT IN (SELECT game_id FROM raw.schedule)")
+_TEAM_CHECK = ("team_abbr", "unknown team", "team_abbr IS NULL OR team_abbr NOT IN (SELECT team_abbr FROM reference.teams)")
+_OPP_CHECK = ("opponent_team_abbr", "unknown team",
+              "opponent_team_abbr IS NULL OR opponent_team_abbr NOT IN (SELECT team_abbr FROM reference.teams)")
+_PLAYER_CHECK = ("player_name", "player name is empty or has no letters or digits", "player_lookup IS NULL")
+_MINUTES_CHECKS = (("minutes", "minutes missing", "minutes IS NULL"),
+                   ("minutes", "minutes > 70", "minutes > 70"),
+                   ("minutes", "negative minutes", "minutes < 0"))
+_POINTS_IDENTITY = ("points", "points != 2*FGM + 3PM + FTM",
+                    "points <> 2 * fg_makes + three_pt_makes + ft_makes")
+
+_STAT_TYPES = {c: "INTEGER" for c in ("fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb",
+                                      "reb", "ast", "stl", "blk", "tov", "pf", "pts")}
+
+SCHEDULE = FileKind(
+    name="schedule", patterns=("schedule_*",), target="raw.schedule", order=0,
+    source="nba_schedule", key=("game_id",),
+    required={"game_id": "VARCHAR", "season": "VARCHAR", "season_type": "VARCHAR",
+              "game_date": "DATE", "home_team": "VARCHAR", "away_team": "VARCHAR"},
+    optional={"neutral_site": "BOOLEAN", "home_wl": "VARCHAR"},
+    select_sql="""
+        SELECT _row, lpad(trim(game_id), 10, '0') AS game_id, trim(season) AS season,
+               TRY_CAST(left(trim(season), 4) AS INTEGER) AS season_year, trim(season_type) AS season_type,
+               game_date, norm_team(home_team) AS home_team_abbr, norm_team(away_team) AS away_team_abbr,
+               neutral_site, home_wl
+        FROM _typed""",
+    checks=(
+        ("game_id", "game_id is not a 10-digit NBA id", "NOT regexp_full_match(game_id, '[0-9]{10}')"),
+        ("season", "season is not like 2023-24", "season_year IS NULL OR NOT regexp_full_match(season, '[0-9]{4}-[0-9]{2}')"),
+        ("season_type", "unknown season_type", "season_type NOT IN ('Pre Season', 'Regular Season', 'PlayIn', 'Playoffs', 'NBA Cup Final')"),
+        ("game_date", "game_date missing", "game_date IS NULL"),
+        ("home_team", "unknown team", "home_team_abbr IS NULL OR home_team_abbr NOT IN (SELECT team_abbr FROM reference.teams)"),
+        ("away_team", "unknown team", "away_team_abbr IS NULL OR away_team_abbr NOT IN (SELECT team_abbr FROM reference.teams)"),
+        ("away_team", "a team cannot play itself", "home_team_abbr = away_team_abbr"),
+        _SEASON_CHECK,
+    ),
+)
+
+PLAYER_BOX = FileKind(
+    name="player_box", patterns=("player_box_*",), target="raw.player_boxscores", order=1,
+    source="player_box", source_rank=2, upsert="game", key=("game_id", "player_lookup"),
+    required={"game_id": "VARCHAR", "game_date": "DATE", "team_tricode": "VARCHAR",
+              "opponent_tricode": "VARCHAR", "is_home": "BOOLEAN", "player_name": "VARCHAR",
+              "minutes": "DOUBLE", **_STAT_TYPES},
+    optional={"player_id": "BIGINT", "starter": "BOOLEAN", "comment": "VARCHAR",
+              "season_type": "VARCHAR", "plus_minus": "DOUBLE", "position": "VARCHAR"},
+    select_sql="""
+        SELECT t._row, lpad(trim(t.game_id), 10, '0') AS game_id, t.game_date,
+               s.season_year, coalesce(s.season_type, t.season_type) AS season_type,
+               norm_team(t.team_tricode) AS team_abbr, norm_team(t.opponent_tricode) AS opponent_team_abbr,
+               t.is_home AS home_game, t.player_id, trim(t.player_name) AS player_name, t._player_lookup AS player_lookup,
+               t.starter, nullif(trim(t.comment), '') AS dnp_reason, t.minutes, t.pts AS points,
+               t.fgm AS fg_makes, t.fga AS fg_attempts, t.fg3m AS three_pt_makes, t.fg3a AS three_pt_attempts,
+               t.ftm AS ft_makes, t.fta AS ft_attempts, t.oreb AS offensive_rebounds, t.dreb AS defensive_rebounds,
+               t.reb AS rebounds, t.ast AS assists, t.stl AS steals, t.blk AS blocks, t.tov AS turnovers,
+               t.pf AS personal_fouls, t.plus_minus,
+               round(t.fgm / nullif(t.fga, 0), 3) AS fg_pct, round(t.fg3m / nullif(t.fg3a, 0), 3) AS fg3_pct,
+               round(t.ftm / nullif(t.fta, 0), 3) AS ft_pct, s.game_date AS _schedule_date
+        FROM _typed t LEFT JOIN raw.schedule s ON s.game_id = lpad(trim(t.game_id), 10, '0')""",
+    checks=(_IN_SCHEDULE, _TEAM_CHECK, _OPP_CHECK, _PLAYER_CHECK, *_MINUTES_CHECKS,
+            *_count_checks(COUNT_COLUMNS),
+            ("points", "missing box-score count", "points IS NULL OR fg_makes IS NULL OR fg_attempts IS NULL OR three_pt_makes IS NULL OR ft_makes IS NULL"),
+            _POINTS_IDENTITY,
+            ("fg_makes", "makes > attempts", "fg_makes > fg_attempts OR three_pt_makes > three_pt_attempts OR ft_makes > ft_attempts"),
+            ("game_date", "game_date differs from the schedule", "game_date <> _schedule_date")),
+)
+
+# Whole-minute basic log: the fallback source for games with no full box score.
+PLAYER_LOG_BASIC = FileKind(
+    name="player_log_basic", patterns=("player_game_logs_basic_*",), target="raw.player_boxscores",
+    order=2, source="basic_log", source_rank=1, upsert="game", key=("game_id", "player_lookup"),
+    required={"player_name": "VARCHAR", "team_abbreviation": "VARCHAR", "game_date": "DATE",
+              "matchup": "VARCHAR", "min": "DOUBLE", "pts": "INTEGER"},
+    optional={"player_id": "BIGINT", "season": "VARCHAR", "season_type": "VARCHAR", "reb": "INTEGER",
+              "ast": "INTEGER", "stl": "INTEGER", "blk": "INTEGER", "tov": "INTEGER",
+              "fg_pct": "DOUBLE", "fg3_pct": "DOUBLE", "ft_pct": "DOUBLE", "plus_minus": "DOUBLE",
+              "game_id_joined": "VARCHAR", "wl": "VARCHAR"},
+    select_sql="""
+        WITH t AS (
+            SELECT *, norm_team(team_abbreviation) AS _team,
+                   norm_team(regexp_extract(matchup, '([A-Za-z]+)\\s*$', 1)) AS _opp,
+                   matchup LIKE '%vs.%' AS _home
+            FROM _typed)
+        SELECT t._row, coalesce(lpad(trim(t.game_id_joined), 10, '0'), s.game_id) AS game_id, t.game_date,
+               s.season_year, coalesce(s.season_type, t.season_type) AS season_type,
+               t._team AS team_abbr, t._opp AS opponent_team_abbr, t._home AS home_game,
+               t.player_id, trim(t.player_name) AS player_name, t._player_lookup AS player_lookup,
+               NULL::BOOLEAN AS starter, NULL::VARCHAR AS dnp_reason, t.min AS minutes, t.pts AS points,
+               NULL::INTEGER AS fg_makes, NULL::INTEGER AS fg_attempts, NULL::INTEGER AS three_pt_makes,
+               NULL::INTEGER AS three_pt_attempts, NULL::INTEGER AS ft_makes, NULL::INTEGER AS ft_attempts,
+               NULL::INTEGER AS offensive_rebounds, NULL::INTEGER AS defensive_rebounds,
+               t.reb AS rebounds, t.ast AS assists, t.stl AS steals, t.blk AS blocks, t.tov AS turnovers,
+               NULL::INTEGER AS personal_fouls, t.plus_minus, t.fg_pct, t.fg3_pct, t.ft_pct
+        FROM t LEFT JOIN _schedule_slots s ON s.game_date = t.game_date AND s.team_abbr = t._team""",
+    checks=(_IN_SCHEDULE, _TEAM_CHECK, _OPP_CHECK, _PLAYER_CHECK, *_MINUTES_CHECKS,
+            *_count_checks(("points", "rebounds", "assists", "steals", "blocks", "turnovers")),
+            ("points", "points missing", "points IS NULL"),
+            ("fg_pct", "percentage outside 0..1", "fg_pct NOT BETWEEN 0 AND 1 OR fg3_pct NOT BETWEEN 0 AND 1 OR ft_pct NOT BETWEEN 0 AND 1")),
+)
+
+_TEAM_STATS = {c: "INTEGER" for c in ("fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb",
+                                      "reb", "ast", "stl", "blk", "tov", "pf", "pts")}
+
+TEAM_BOX = FileKind(
+    name="team_box", patterns=("team_box_*",), target="raw.team_boxscores", order=3,
+    source="team_box", source_rank=2, upsert="game", key=("game_id", "team_abbr"),
+    required={"game_id": "VARCHAR", "game_date": "DATE", "matchup": "VARCHAR", **_TEAM_STATS},
+    optional={"wl": "VARCHAR", "min": "INTEGER", "team_id": "BIGINT"},
+    select_sql="""
+        WITH t AS (
+            SELECT *, norm_team(regexp_extract(matchup, '^\\s*([A-Za-z]+)', 1)) AS _team,
+                   norm_team(regexp_extract(matchup, '([A-Za-z]+)\\s*$', 1)) AS _opp,
+                   matchup LIKE '%vs.%' AS _home
+            FROM _typed)
+        SELECT t._row, lpad(trim(t.game_id), 10, '0') AS game_id, t.game_date, s.season_year,
+               coalesce(s.season_type, 'Regular Season') AS season_type,
+               t._team AS team_abbr, t._opp AS opponent_team_abbr, t._home AS home_game, t.wl, t.min AS minutes,
+               t.pts AS points, t.fgm AS fg_makes, t.fga AS fg_attempts, t.fg3m AS three_pt_makes,
+               t.fg3a AS three_pt_attempts, t.ftm AS ft_makes, t.fta AS ft_attempts,
+               t.oreb AS offensive_rebounds, t.dreb AS defensive_rebounds, t.reb AS rebounds, t.ast AS assists,
+               t.stl AS steals, t.blk AS blocks, t.tov AS turnovers, t.pf AS personal_fouls,
+               NULL::DOUBLE AS plus_minus,
+               round(t.fgm / nullif(t.fga, 0), 3) AS fg_pct, round(t.fg3m / nullif(t.fg3a, 0), 3) AS fg3_pct,
+               round(t.ftm / nullif(t.fta, 0), 3) AS ft_pct
+        FROM t LEFT JOIN raw.schedule s ON s.game_id = lpad(trim(t.game_id), 10, '0')""",
+    checks=(_IN_SCHEDULE, _TEAM_CHECK, _OPP_CHECK, *_count_checks(COUNT_COLUMNS),
+            ("points", "missing box-score count", "points IS NULL OR fg_makes IS NULL OR fg_attempts IS NULL OR three_pt_makes IS NULL OR ft_makes IS NULL"),
+            _POINTS_IDENTITY,
+            ("minutes", "team minutes outside 240..400", "minutes NOT BETWEEN 240 AND 400")),
+)
+
+TEAM_LOG_BASIC = FileKind(
+    name="team_log_basic", patterns=("team_game_logs_basic_*",), target="raw.team_boxscores",
+    order=4, source="basic_log", source_rank=1, upsert="game", key=("game_id", "team_abbr"),
+    required={"team_abbreviation": "VARCHAR", "game_date": "DATE", "matchup": "VARCHAR", "pts": "INTEGER"},
+    optional={"wl": "VARCHAR", "reb": "INTEGER", "ast": "INTEGER", "stl": "INTEGER", "blk": "INTEGER",
+              "tov": "INTEGER", "fg_pct": "DOUBLE", "fg3_pct": "DOUBLE", "ft_pct": "DOUBLE",
+              "plus_minus": "DOUBLE", "season_type": "VARCHAR", "game_id_joined": "VARCHAR"},
+    select_sql="""
+        WITH t AS (
+            SELECT *, norm_team(team_abbreviation) AS _team,
+                   norm_team(regexp_extract(matchup, '([A-Za-z]+)\\s*$', 1)) AS _opp,
+                   matchup LIKE '%vs.%' AS _home
+            FROM _typed)
+        SELECT t._row, coalesce(lpad(trim(t.game_id_joined), 10, '0'), s.game_id) AS game_id, t.game_date,
+               s.season_year, coalesce(s.season_type, t.season_type) AS season_type,
+               t._team AS team_abbr, t._opp AS opponent_team_abbr, t._home AS home_game, t.wl,
+               NULL::INTEGER AS minutes, t.pts AS points, NULL::INTEGER AS fg_makes, NULL::INTEGER AS fg_attempts,
+               NULL::INTEGER AS three_pt_makes, NULL::INTEGER AS three_pt_attempts, NULL::INTEGER AS ft_makes,
+               NULL::INTEGER AS ft_attempts, NULL::INTEGER AS offensive_rebounds, NULL::INTEGER AS defensive_rebounds,
+               t.reb AS rebounds, t.ast AS assists, t.stl AS steals, t.blk AS blocks, t.tov AS turnovers,
+               NULL::INTEGER AS personal_fouls, t.plus_minus, t.fg_pct, t.fg3_pct, t.ft_pct
+        FROM t LEFT JOIN _schedule_slots s ON s.game_date = t.game_date AND s.team_abbr = t._team""",
+    checks=(_IN_SCHEDULE, _TEAM_CHECK, _OPP_CHECK,
+            *_count_checks(("points", "rebounds", "assists", "steals", "blocks", "turnovers")),
+            ("points", "points missing", "points IS NULL")),
+)
+
+SHOTS = FileKind(
+    name="shots", patterns=("shots_*",), target="raw.shots", order=5, source="shotchartdetail",
+    upsert="game", key=("game_id", "shot_seq"),
+    required={"game_id": "VARCHAR", "game_date": "DATE", "player_name": "VARCHAR",
+              "home_team": "VARCHAR", "away_team": "VARCHAR", "shot_made": "BOOLEAN",
+              "shot_type": "VARCHAR", "basic_zone": "VARCHAR"},
+    optional={"team_id": "BIGINT", "team_name": "VARCHAR", "player_id": "BIGINT", "action_type": "VARCHAR",
+              "shot_distance": "INTEGER", "loc_x": "DOUBLE", "loc_y": "DOUBLE", "quarter": "INTEGER",
+              "mins_left": "INTEGER", "secs_left": "INTEGER"},
+    select_sql="""
+        WITH t AS (
+            SELECT _typed.*, lpad(trim(_typed.game_id), 10, '0') AS _gid,
+                   coalesce(rt.team_abbr, rn.team_abbr) AS _team
+            FROM _typed
+            LEFT JOIN reference.teams rt ON rt.team_id = _typed.team_id
+            LEFT JOIN reference.teams rn ON rn.team_name = _typed.team_name)
+        SELECT _row, _gid AS game_id,
+               row_number() OVER (PARTITION BY _gid ORDER BY _row)::INTEGER AS shot_seq,
+               t.game_date, s.season_year, _team AS team_abbr,
+               CASE WHEN _team = norm_team(home_team) THEN norm_team(away_team)
+                    WHEN _team = norm_team(away_team) THEN norm_team(home_team) END AS opponent_team_abbr,
+               player_id, trim(player_name) AS player_name, _player_lookup AS player_lookup, shot_made,
+               shot_type, basic_zone,
+               CASE basic_zone WHEN 'Restricted Area' THEN 'paint' WHEN 'In The Paint (Non-RA)' THEN 'paint'
+                    WHEN 'Mid-Range' THEN 'mid_range' WHEN 'Left Corner 3' THEN 'three'
+                    WHEN 'Right Corner 3' THEN 'three' WHEN 'Above the Break 3' THEN 'three'
+                    WHEN 'Backcourt' THEN 'backcourt' END AS zone,
+               action_type, shot_distance, loc_x, loc_y, quarter, mins_left, secs_left
+        FROM t LEFT JOIN raw.schedule s ON s.game_id = t._gid""",
+    checks=(_IN_SCHEDULE, _TEAM_CHECK, _OPP_CHECK, _PLAYER_CHECK,
+            ("basic_zone", "unknown basic_zone", "zone IS NULL"),
+            ("shot_type", "unknown shot_type", "shot_type NOT IN ('2PT Field Goal', '3PT Field Goal')"),
+            ("shot_distance", "negative shot distance", "shot_distance < 0")),
+)
+
+GAME_LINES = FileKind(
+    name="game_lines", patterns=("game_lines_*",), target="raw.game_lines", order=6,
+    source="sportsbookreview", key=("game_id",),
+    required={"game_date": "DATE", "home_team": "VARCHAR", "away_team": "VARCHAR",
+              "total_line": "DOUBLE", "home_spread": "DOUBLE"},
+    optional={"game_id": "VARCHAR", "ml_home": "DOUBLE", "ml_away": "DOUBLE",
+              "total_points": "INTEGER", "home_margin": "INTEGER"},
+    select_sql="""
+        SELECT t._row, coalesce(lpad(trim(t.game_id), 10, '0'), s.game_id) AS game_id, t.game_date,
+               norm_team(t.home_team) AS home_team_abbr, norm_team(t.away_team) AS away_team_abbr,
+               t.total_line, t.home_spread, t.ml_home, t.ml_away, t.total_points, t.home_margin
+        FROM _typed t LEFT JOIN raw.schedule s
+          ON t.game_id IS NULL AND s.game_date = t.game_date
+         AND s.home_team_abbr = norm_team(t.home_team) AND s.away_team_abbr = norm_team(t.away_team)""",
+    checks=(_IN_SCHEDULE,
+            ("home_team", "unknown team", "home_team_abbr NOT IN (SELECT team_abbr FROM reference.teams)"),
+            ("away_team", "unknown team", "away_team_abbr NOT IN (SELECT team_abbr FROM reference.teams)"),
+            ("total_line", "total line outside 150..300", "total_line NOT BETWEEN 150 AND 300"),
+            ("home_spread", "spread outside -40..40", "abs(home_spread) > 40")),
+)
+
+INJURIES = FileKind(
+    name="injuries", patterns=("injuries_*",), target="raw.injuries", order=7,
+    source="prosportstransactions", key=("transaction_date", "player_lookup", "event", "notes"),
+    required={"date": "DATE", "team_nickname": "VARCHAR", "player_name": "VARCHAR", "event": "VARCHAR"},
+    optional={"notes": "VARCHAR", "est_days_out_scraper": "DOUBLE"},
+    select_sql="""
+        SELECT t._row, t.date AS transaction_date, r.team_abbr, trim(t.player_name) AS player_name,
+               t._player_lookup AS player_lookup, lower(trim(t.event)) AS event,
+               coalesce(trim(t.notes), '') AS notes, t.est_days_out_scraper AS est_days_out
+        FROM _typed t LEFT JOIN reference.teams r ON lower(r.nickname) = lower(trim(t.team_nickname))""",
+    checks=(_TEAM_CHECK, _PLAYER_CHECK,
+            ("event", "event is not out/return", "event IS NULL OR event NOT IN ('out', 'return')"),
+            ("date", "date missing", "transaction_date IS NULL")),
+)
+
+PROPS = FileKind(
+    name="player_points_props", patterns=("player_points_props_*",), target="raw.player_points_props",
+    order=8, source="props_file", key=("game_id", "bookmaker", "player_lookup", "snapshot_timestamp"),
+    required={"game_id": "VARCHAR", "bookmaker": "VARCHAR", "player_name": "VARCHAR",
+              "snapshot_timestamp": "TIMESTAMP", "minutes_before_tipoff": "INTEGER", "points_line": "DOUBLE"},
+    optional={"team_abbr": "VARCHAR", "over_price_american": "INTEGER", "under_price_american": "INTEGER",
+              "is_synthetic": "BOOLEAN"},
+    select_sql="""
+        SELECT t._row, lpad(trim(t.game_id), 10, '0') AS game_id, s.game_date, lower(trim(t.bookmaker)) AS bookmaker,
+               t._player_lookup AS player_lookup, norm_team(t.team_abbr) AS team_abbr, t.snapshot_timestamp,
+               t.minutes_before_tipoff, t.points_line, t.over_price_american, t.under_price_american,
+               coalesce(t.is_synthetic, false) AS is_synthetic
+        FROM _typed t LEFT JOIN raw.schedule s ON s.game_id = lpad(trim(t.game_id), 10, '0')""",
+    checks=(_IN_SCHEDULE, _PLAYER_CHECK,
+            ("points_line", "points line outside 0..100", "points_line NOT BETWEEN 0 AND 100"),
+            ("bookmaker", "bookmaker missing", "bookmaker IS NULL OR bookmaker = ''")),
+)
+
+ALL_KINDS: tuple[FileKind, ...] = tuple(sorted(
+    (SCHEDULE, PLAYER_BOX, PLAYER_LOG_BASIC, TEAM_BOX, TEAM_LOG_BASIC, SHOTS, GAME_LINES, INJURIES, PROPS),
+    key=lambda k: k.order))
+
+# Known files we deliberately do not load (season aggregates describe the whole season: they
+# would leak the future into any date before the season's end).
+IGNORED_PATTERNS = ("player_shot_zones_season_*", "player_stats_season_*", "team_stats_season_*")
+
+
+def kind_for(filename: str) -> FileKind | None:
+    for kind in ALL_KINDS:
+        if kind.matches(filename):
+            return kind
+    return None
+
+
+def is_ignored(filename: str) -> bool:
+    low = filename.lower()
+    return any(fnmatch.fnmatch(low, p + ext) for p in IGNORED_PATTERNS for ext in (".parquet", ".csv", ".csv.gz"))

@@ -1,0 +1,1 @@
+"""Runs the models in dependency order over date chunks."""

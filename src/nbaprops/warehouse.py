@@ -1,0 +1,157 @@
+"""The DuckDB warehouse: opening it (one writer at a time), migrations, transactions."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+from .errors import WarehouseError, WarehouseLockedError
+
+DEFAULT_PATH = Path("warehouse/nbaprops.duckdb")
+ENV_VAR = "NBAPROPS_WAREHOUSE"
+
+
+def resolve_path(path: str | os.PathLike | None) -> Path:
+    """--warehouse wins, then NBAPROPS_WAREHOUSE, then ./warehouse/nbaprops.duckdb."""
+    if path:
+        return Path(path)
+    env = os.environ.get(ENV_VAR)
+    return Path(env) if env else DEFAULT_PATH
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    out = []
+    for entry in resources.files("nbaprops.migrations").iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:3].isdigit():
+            out.append((int(name[:3]), name, entry.read_text(encoding="utf-8")))
+    return sorted(out)
+
+
+def _explain_open_error(path: Path, exc: Exception) -> Exception:
+    text = str(exc)
+    if "lock" in text.lower():
+        return WarehouseLockedError(
+            f"warehouse {path} is in use by another nbaprops process (one writer at a time); "
+            "wait for it to finish and try again")
+    if "read-only" in text.lower() or "permission" in text.lower():
+        return WarehouseError(f"warehouse {path} cannot be opened for writing: {text.splitlines()[0]}")
+    return WarehouseError(f"warehouse {path} cannot be opened: {text.splitlines()[0]}")
+
+
+class Warehouse:
+    """A handle on the warehouse file. Writers migrate on open; readers never write."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, read_only: bool):
+        self.con = con
+        self.path = path
+        self.read_only = read_only
+
+    # -- opening ---------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | os.PathLike | None = None, *, read_only: bool = False,
+             threads: int | None = None) -> "Warehouse":
+        p = resolve_path(path)
+        if read_only and not p.exists():
+            raise WarehouseError(f"no warehouse at {p}: run `nbaprops ingest` first")
+        if not read_only:
+            try:
+                p.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise WarehouseError(f"cannot create the folder for warehouse {p}: {exc}") from exc
+        config: dict = {"enable_progress_bar": False}
+        if threads:
+            config["threads"] = threads
+        try:
+            con = duckdb.connect(str(p), read_only=read_only, config=config)
+        except (duckdb.IOException, duckdb.Error) as exc:
+            raise _explain_open_error(p, exc) from exc
+        wh = cls(con, p, read_only)
+        if not read_only:
+            wh.migrate()
+        return wh
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.con.close()
+
+    def __enter__(self) -> "Warehouse":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- schema ----------------------------------------------------------------------------
+    def applied_migrations(self) -> set[int]:
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_schema = 'reference' AND table_name = 'schema_migrations'").fetchone()[0]
+        if not exists:
+            return set()
+        return {r[0] for r in self.con.execute("SELECT version FROM reference.schema_migrations").fetchall()}
+
+    def migrate(self) -> list[str]:
+        """Apply every migration file not yet applied, each in its own transaction."""
+        done = self.applied_migrations()
+        applied = []
+        for version, name, sql in _migrations():
+            if version in done:
+                continue
+            with self.transaction():
+                self.con.execute(sql)
+                self.con.execute("INSERT INTO reference.schema_migrations VALUES (?, ?, ?)",
+                                 [version, name, datetime.now()])
+            applied.append(name)
+        if applied:
+            self._load_reference_teams()
+        return applied
+
+    def _load_reference_teams(self) -> None:
+        csv = resources.files("nbaprops.reference").joinpath("teams.csv")
+        with resources.as_file(csv) as f, self.transaction():
+            self.con.execute("DELETE FROM reference.teams")
+            self.con.execute("INSERT INTO reference.teams SELECT * FROM read_csv(?, header=true)",
+                             [str(f)])
+
+    # -- helpers ---------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """BEGIN … COMMIT; any exception rolls everything back and is re-raised."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            with contextlib.suppress(Exception):
+                self.con.execute("ROLLBACK")
+            raise
+        else:
+            self.con.execute("COMMIT")
+
+    def table_exists(self, qualified: str) -> bool:
+        schema, name = qualified.split(".", 1)
+        return bool(self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+            [schema, name]).fetchone()[0])
+
+    def columns(self, qualified: str) -> list[str]:
+        schema, name = qualified.split(".", 1)
+        return [r[0] for r in self.con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
+            "ORDER BY ordinal_position", [schema, name]).fetchall()]
+
+    def count(self, qualified: str) -> int:
+        return self.con.execute(f"SELECT count(*) FROM {quote_table(qualified)}").fetchone()[0]
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_table(qualified: str) -> str:
+    return ".".join(quote_ident(p) for p in qualified.split("."))
