@@ -65,13 +65,12 @@ class Warehouse:
                 p.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise WarehouseError(f"cannot create the folder for warehouse {p}: {exc}") from exc
-        config: dict = {"enable_progress_bar": False}
-        if threads:
-            config["threads"] = threads
+        config: dict = {"threads": threads} if threads else {}
         try:
             con = duckdb.connect(str(p), read_only=read_only, config=config)
         except (duckdb.IOException, duckdb.Error) as exc:
             raise _explain_open_error(p, exc) from exc
+        con.execute("SET enable_progress_bar = false")
         wh = cls(con, p, read_only)
         if not read_only:
             wh.migrate()

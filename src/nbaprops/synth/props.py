@@ -4,8 +4,8 @@ No real player-points prop history exists in the bundled data, so every schedule
 snapshots for the players a sportsbook would price, decided from information available before
 the game only:
 
-* who: players whose most recent game before D was for one of the game's teams, within the
-  last 30 days, with ≥ 3 games and ≥ 15 minutes a game over their last 10 games;
+* who: players whose most recent game before D (at most 200 days before: across an off-season)
+  was for one of the game's teams, with ≥ 3 games and ≥ 15 minutes a game over their last 10;
 * the estimate: 0.6 · last-10 points mean + 0.4 · last-30 points mean (games before D only);
 * books: draftkings (98 % of players), fanduel (90 %), betmgm (70 %), each with its own noise;
 * snapshots at 1440, 240 and 30 minutes before a 19:00 local tip-off, plus two in-game
@@ -27,21 +27,21 @@ BOOKS = (("draftkings", 0.98), ("fanduel", 0.90), ("betmgm", 0.70))
 SNAPSHOTS = ((1440, 1.0), (240, 0.6), (30, 0.35), (-10, 1.6), (-45, 2.4))  # (minutes before tip, noise scale)
 
 
-def _uniform(seed: int, *parts: str) -> str:
-    """SQL for a uniform [0, 1) number from md5 of the parts (stable across engines and runs)."""
-    joined = ", ".join(parts)
-    return f"((md5_number(concat_ws('|', '{seed}', {joined})) % 1000003)::DOUBLE + 0.5) / 1000003.0"
+def _hash(seed: int, *parts: str) -> str:
+    """SQL for the md5 hex digest of the parts (stable across engines and runs)."""
+    return f"md5(concat_ws('|', '{seed}', {', '.join(parts)}))"
+
+
+def _uniform(h: str, k: int) -> str:
+    """The k-th (0..3) uniform number in (0, 1) carved out of the md5 hex digest h."""
+    return f"((('0x' || substr({h}, {1 + 8 * k}, 8))::BIGINT)::DOUBLE + 0.5) / 4294967296.0"
 
 
 def build_sql(seed: int) -> str:
     books = " UNION ALL ".join(f"SELECT '{b}' AS bookmaker, {p} AS coverage" for b, p in BOOKS)
     snaps = " UNION ALL ".join(f"SELECT {m} AS minutes_before_tipoff, {s} AS noise_scale" for m, s in SNAPSHOTS)
-    u1 = _uniform(seed, "e.game_id", "e.player_lookup", "b.bookmaker", "'n1'")
-    u2 = _uniform(seed, "e.game_id", "e.player_lookup", "b.bookmaker", "'n2'")
-    u3 = _uniform(seed, "e.game_id", "e.player_lookup", "b.bookmaker", "CAST(s.minutes_before_tipoff AS VARCHAR)", "'s1'")
-    u4 = _uniform(seed, "e.game_id", "e.player_lookup", "b.bookmaker", "CAST(s.minutes_before_tipoff AS VARCHAR)", "'s2'")
-    ucov = _uniform(seed, "e.game_id", "e.player_lookup", "b.bookmaker", "'cov'")
-    uprice = _uniform(seed, "e.game_id", "e.player_lookup", "b.bookmaker", "CAST(s.minutes_before_tipoff AS VARCHAR)", "'px'")
+    pick = _hash(seed, "e.game_id", "e.player_lookup", "b.bookmaker")
+    snap = _hash(seed, "p.game_id", "p.player_lookup", "p.bookmaker", "CAST(s.minutes_before_tipoff AS VARCHAR)")
     return f"""
     WITH games AS (
         SELECT game_id, game_date, home_team_abbr, away_team_abbr FROM raw.schedule
@@ -53,31 +53,37 @@ def build_sql(seed: int) -> str:
     played AS (
         SELECT player_lookup, team_abbr, game_date, points, minutes
         FROM raw.player_boxscores WHERE coalesce(minutes, 0) > 0 OR coalesce(points, 0) > 0),
-    form AS (  -- form after each game, over the player's last 10 / 30 games including it
+    form AS (  -- form after each game over the player's last 10 / 30 games, and the next game's date
         SELECT player_lookup, team_abbr, game_date,
+               lead(game_date) OVER (PARTITION BY player_lookup ORDER BY game_date) AS next_date,
                avg(points) OVER w10 AS pts10, avg(points) OVER w30 AS pts30,
                avg(minutes) OVER w10 AS min10, count(*) OVER w10 AS n10
         FROM played
         WINDOW w10 AS (PARTITION BY player_lookup ORDER BY game_date ROWS BETWEEN 9 PRECEDING AND CURRENT ROW),
                w30 AS (PARTITION BY player_lookup ORDER BY game_date ROWS BETWEEN 29 PRECEDING AND CURRENT ROW)),
-    candidates AS (  -- played for the team in the 30 days before the game
-        SELECT DISTINCT s.game_id, s.game_date, s.team_abbr, p.player_lookup
-        FROM slots s JOIN played p
-          ON p.team_abbr = s.team_abbr AND p.game_date < s.game_date AND p.game_date >= s.game_date - 30),
-    eligible AS (  -- the player's latest game before the game day was for this team
-        SELECT c.game_id, c.game_date, c.team_abbr, c.player_lookup,
-               0.6 * f.pts10 + 0.4 * f.pts30 AS estimate
-        FROM candidates c ASOF JOIN form f ON f.player_lookup = c.player_lookup AND f.game_date < c.game_date
-        WHERE f.team_abbr = c.team_abbr AND f.n10 >= 3 AND f.min10 >= 15),
+    spans AS (  -- the days (after a game, up to and including the next one, at most 200) on which
+                -- that game is the player's latest game before the day: who a book would price
+        SELECT *, game_date + unnest(range(1, least(coalesce(next_date, game_date + 200), game_date + 200)
+                                                - game_date + 1))::INTEGER AS day
+        FROM form WHERE n10 >= 3 AND min10 >= 15),
+    eligible AS (
+        SELECT s.game_id, s.game_date, s.team_abbr, f.player_lookup, 0.6 * f.pts10 + 0.4 * f.pts30 AS estimate
+        FROM spans f JOIN slots s ON s.team_abbr = f.team_abbr AND s.game_date = f.day),
     books AS ({books}),
     snaps AS ({snaps}),
+    picks AS (  -- one draw per (game, player, book): coverage and the opening noise
+        SELECT e.*, b.bookmaker, b.coverage, {pick} AS h FROM eligible e CROSS JOIN books b),
     draws AS (
-        SELECT e.game_id, e.game_date, e.team_abbr, e.player_lookup, b.bookmaker, s.minutes_before_tipoff,
-               e.estimate,
-               sqrt(-2 * ln({u1})) * cos(2 * pi() * {u2}) * 1.6 AS open_noise,
-               sqrt(-2 * ln({u3})) * cos(2 * pi() * {u4}) * s.noise_scale AS snap_noise,
-               s.noise_scale, {ucov} AS cov_draw, b.coverage, {uprice} AS price_draw
-        FROM eligible e CROSS JOIN books b CROSS JOIN snaps s)
+        SELECT p.game_id, p.game_date, p.team_abbr, p.player_lookup, p.bookmaker, s.minutes_before_tipoff,
+               p.estimate, s.noise_scale, p.coverage,
+               {_uniform("p.h", 0)} AS cov_draw,
+               sqrt(-2 * ln({_uniform("p.h", 1)})) * cos(2 * pi() * {_uniform("p.h", 2)}) * 1.6 AS open_noise,
+               {snap} AS hs
+        FROM picks p CROSS JOIN snaps s WHERE {_uniform("p.h", 0)} < p.coverage),
+    noisy AS (
+        SELECT *, sqrt(-2 * ln({_uniform("hs", 0)})) * cos(2 * pi() * {_uniform("hs", 1)}) * noise_scale AS snap_noise,
+               {_uniform("hs", 2)} AS price_draw
+        FROM draws)
     SELECT game_id, game_date, bookmaker, player_lookup, team_abbr,
            game_date + INTERVAL 19 HOUR - to_minutes(minutes_before_tipoff) AS snapshot_timestamp,
            minutes_before_tipoff::INTEGER AS minutes_before_tipoff,
@@ -86,7 +92,7 @@ def build_sql(seed: int) -> str:
            (-110 - round((price_draw - 0.5) * 30))::INTEGER AS over_price_american,
            (-110 + round((price_draw - 0.5) * 30))::INTEGER AS under_price_american,
            TRUE AS is_synthetic
-    FROM draws WHERE cov_draw < coverage
+    FROM noisy
     """
 
 
