@@ -1,0 +1,269 @@
+"""Writes src/nbaprops/models/predictions/ml_feature_store_v2.sql from the feature registry.
+
+The feature expressions live here, next to each other; the registry (nbaprops.features) gives
+the order, defaults and names. Run after changing either; tests/models/test_feature_store.py
+checks that the checked-in model matches this output."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from nbaprops.features import FEATURE_VERSION, FEATURES, QUALITY_WEIGHTS  # noqa: E402
+
+# name -> list of (source, SQL expression) tried in order; the registry default comes last.
+CHAINS: dict[str, list[tuple[str, str]]] = {
+    "points_avg_last_5": [("phase4", "pdc.points_avg_last_5"), ("phase3", "u.points_avg_last_5")],
+    "points_avg_last_10": [("phase4", "pdc.points_avg_last_10"), ("phase3", "u.points_avg_last_10")],
+    "points_avg_season": [("phase4", "pdc.points_avg_season"), ("phase3", "h.season_avg")],
+    "points_std_last_10": [("phase4", "pdc.points_std_last_10")],
+    "games_in_last_7_days": [("phase4", "pdc.games_in_last_7_days"), ("phase3", "u.games_in_last_7_days")],
+    "fatigue_score": [("phase4", "pcf.fatigue_score")],
+    "shot_zone_mismatch_score": [("phase4", "pcf.shot_zone_mismatch_score")],
+    "pace_score": [("phase4", "pcf.pace_score")],
+    "usage_spike_score": [("phase4", "pcf.usage_spike_score")],
+    "rest_advantage": [("calculated", "greatest(-2, least(2, u.days_rest - u.opponent_days_rest))")],
+    "injury_risk": [("calculated", "CASE WHEN u.player_status = 'out' THEN 3.0 WHEN u.player_status IS NOT NULL THEN 0.0 END")],
+    "recent_trend": [("calculated", """CASE WHEN h.n_last5 < 5 THEN NULL
+                 WHEN h.avg_newest3 - h.avg_older2 >= 5 THEN 2 WHEN h.avg_newest3 - h.avg_older2 >= 2 THEN 1
+                 WHEN h.avg_newest3 - h.avg_older2 <= -5 THEN -2 WHEN h.avg_newest3 - h.avg_older2 <= -2 THEN -1
+                 ELSE 0 END""")],
+    "minutes_change": [("calculated", """CASE WHEN coalesce(pdc.minutes_avg_last_10, h.minutes_avg_last_10) IS NULL OR h.minutes_avg_season IS NULL
+                      OR h.minutes_avg_season = 0 THEN NULL
+                 ELSE CASE WHEN (coalesce(pdc.minutes_avg_last_10, h.minutes_avg_last_10) - h.minutes_avg_season) / h.minutes_avg_season >= 0.20 THEN 2
+                           WHEN (coalesce(pdc.minutes_avg_last_10, h.minutes_avg_last_10) - h.minutes_avg_season) / h.minutes_avg_season >= 0.10 THEN 1
+                           WHEN (coalesce(pdc.minutes_avg_last_10, h.minutes_avg_last_10) - h.minutes_avg_season) / h.minutes_avg_season <= -0.20 THEN -2
+                           WHEN (coalesce(pdc.minutes_avg_last_10, h.minutes_avg_last_10) - h.minutes_avg_season) / h.minutes_avg_season <= -0.10 THEN -1
+                           ELSE 0 END END""")],
+    "opponent_def_rating": [("phase4", "opp.defensive_rating_last_15")],
+    "opponent_pace": [("phase4", "opp.opponent_pace")],
+    "home_away": [("phase3", "CASE WHEN u.home_game THEN 1.0 ELSE 0.0 END")],
+    "back_to_back": [("phase3", "CASE WHEN u.back_to_back THEN 1.0 WHEN u.back_to_back IS NOT NULL THEN 0.0 END")],
+    "playoff_game": [("phase3", "CASE WHEN u.season_type IN ('Playoffs', 'PlayIn') THEN 1.0 ELSE 0.0 END")],
+    "pct_paint": [("phase4", "psza.paint_rate_last_10 / 100.0")],
+    "pct_mid_range": [("phase4", "psza.mid_range_rate_last_10 / 100.0")],
+    "pct_three": [("phase4", "psza.three_pt_rate_last_10 / 100.0")],
+    "pct_free_throw": [("calculated", "CASE WHEN h.n_ft_last10 >= 5 AND h.pts_ft_last10 > 0 THEN greatest(0, least(0.5, h.ftm_last10 / h.pts_ft_last10)) END")],
+    "team_pace": [("phase4", "pdc.team_pace_last_10"), ("phase3", "tm.team_pace_last_10")],
+    "team_off_rating": [("phase4", "pdc.team_off_rating_last_10"), ("phase3", "tm.team_off_rating_last_10")],
+    "team_win_pct": [("calculated", "CASE WHEN tm.team_games_season >= 5 THEN tm.team_wins_season / tm.team_games_season END")],
+    "vegas_points_line": [("phase3", "u.current_points_line")],
+    "vegas_opening_line": [("phase3", "u.opening_points_line")],
+    "vegas_line_move": [("phase3", "u.current_points_line - u.opening_points_line")],
+    "has_vegas_line": [("phase3", "CASE WHEN u.current_points_line IS NOT NULL THEN 1.0 ELSE 0.0 END")],
+    "avg_points_vs_opponent": [("calculated", "vs.avg_points_vs_opponent")],
+    "games_vs_opponent": [("calculated", "coalesce(vs.games_vs_opponent, 0)")],
+    "minutes_avg_last_10": [("phase4", "pdc.minutes_avg_last_10"), ("calculated", "h.minutes_avg_last_10")],
+    "ppm_avg_last_10": [("calculated", "h.points_last10 / nullif(h.minutes_last10, 0)")],
+    "pts_slope_10g": [("calculated", "h.pts_slope_10g")],
+    "pts_vs_season_zscore": [("calculated", "CASE WHEN h.season_std > 0 THEN (h.avg_last5 - h.season_avg) / h.season_std END")],
+    "breakout_flag": [("calculated", "CASE WHEN h.season_std > 0 THEN CASE WHEN h.avg_last5 > h.season_avg + 1.5 * h.season_std THEN 1.0 ELSE 0.0 END END")],
+    "game_total_line": [("phase3", "u.game_total")],
+    "days_rest": [("phase3", "least(u.days_rest, 10)")],
+    "minutes_load_last_7d": [("phase3", "u.minutes_in_last_7_days")],
+    "spread_magnitude": [("phase3", "abs(u.game_spread)")],
+    "implied_team_total": [("phase3", "u.game_total / 2.0 - u.game_spread / 2.0")],
+    "points_avg_last_3": [("calculated", "h.avg_last3")],
+    "deviation_from_avg_last3": [("calculated", "h.avg_last3 - h.season_avg")],
+    "consecutive_games_below_avg": [("calculated", "h.below_avg_streak")],
+    "usage_rate_last_5": [("calculated", "h.usage_last5")],
+    "multi_book_line_std": [("calculated", "bk.multi_book_line_std")],
+    "prop_over_streak": [("phase3", "u.prop_over_streak")],
+    "prop_under_streak": [("phase3", "u.prop_under_streak")],
+    "line_vs_season_avg": [("calculated", "u.current_points_line - h.season_avg")],
+    "over_rate_last_10": [("calculated", "h.over_rate_last10")],
+    "margin_vs_line_avg_last_5": [("calculated", "h.margin_vs_line_last5")],
+    "minutes_volatility_last_10": [("calculated", "h.minutes_std_last10")],
+    "opponent_pace_mismatch": [("calculated", "tm.team_pace_last_10 - otm.team_pace_last_10")],
+}
+
+HEADER = f"""-- table: predictions.ml_feature_store_v2
+-- grain: player_lookup, game_date
+-- time_column: game_date
+-- depends_on: analytics.upcoming_player_game_context, analytics.player_game_summary, analytics.team_offense_game_summary, precompute.player_daily_cache, precompute.player_composite_factors, precompute.player_shot_zone_analysis, precompute.team_defense_zone_analysis, raw.player_points_props
+-- lookback_days: 1100
+--
+-- The ML feature store: one row per player expected on D (the UPGC universe), one named column
+-- per feature of the registry (src/nbaprops/features.py, version {FEATURE_VERSION}) with its
+-- source tag (phase4 / phase3 / calculated / default), quality columns and labels. Every input
+-- describes the state entering D: Phase 4 rows keyed on D, Phase 3 history strictly before D,
+-- pre-tip lines only. label_* columns are outcomes of D and feed no feature.
+-- GENERATED by scripts/write_feature_store_sql.py from the registry: edit that script, not this file.
+"""
+
+BODY = """WITH u AS (
+    SELECT * FROM analytics.upcoming_player_game_context
+    WHERE game_date BETWEEN $start_date AND $end_date
+),
+pgs AS (  -- the players' games before the range end, back to the lookback
+    SELECT player_lookup, game_date, season_year, opponent_team_abbr, points, minutes_played, ft_makes,
+           usage_rate, points_line
+    FROM analytics.player_game_summary
+    WHERE game_date >= $read_start AND game_date <= $end_date
+),
+hist AS (  -- each universe row's games this season before D, newest first
+    SELECT u.player_lookup, u.game_date, p.points, p.minutes_played, p.ft_makes, p.usage_rate, p.points_line,
+           row_number() OVER (PARTITION BY u.player_lookup, u.game_date ORDER BY p.game_date DESC) AS rn
+    FROM u JOIN pgs p
+      ON p.player_lookup = u.player_lookup AND p.season_year = u.season_year AND p.game_date < u.game_date
+),
+season AS (
+    SELECT player_lookup, game_date, avg(points) AS season_avg, stddev_samp(points) AS season_std,
+           avg(minutes_played) AS minutes_avg_season
+    FROM hist GROUP BY player_lookup, game_date
+),
+recent AS (
+    SELECT player_lookup, game_date,
+           avg(points) FILTER (WHERE rn <= 3) AS avg_last3,
+           avg(points) FILTER (WHERE rn <= 5) AS avg_last5,
+           count(*) FILTER (WHERE rn <= 5) AS n_last5,
+           avg(points) FILTER (WHERE rn <= 3) AS avg_newest3,
+           avg(points) FILTER (WHERE rn BETWEEN 4 AND 5) AS avg_older2,
+           avg(minutes_played) FILTER (WHERE rn <= 10) AS minutes_avg_last_10,
+           stddev_samp(minutes_played) FILTER (WHERE rn <= 10) AS minutes_std_last10,
+           sum(points) FILTER (WHERE rn <= 10) AS points_last10,
+           sum(minutes_played) FILTER (WHERE rn <= 10) AS minutes_last10,
+           sum(ft_makes) FILTER (WHERE rn <= 10 AND ft_makes IS NOT NULL) AS ftm_last10,
+           sum(points) FILTER (WHERE rn <= 10 AND ft_makes IS NOT NULL) AS pts_ft_last10,
+           count(*) FILTER (WHERE rn <= 10 AND ft_makes IS NOT NULL) AS n_ft_last10,
+           regr_slope(points, -rn) FILTER (WHERE rn <= 10) AS pts_slope_10g
+    FROM hist GROUP BY player_lookup, game_date
+),
+usage5 AS (  -- the last 5 games that have a usage rate (full box scores)
+    SELECT player_lookup, game_date, avg(usage_rate) AS usage_last5
+    FROM (SELECT player_lookup, game_date, usage_rate,
+                 row_number() OVER (PARTITION BY player_lookup, game_date ORDER BY rn) AS k
+          FROM hist WHERE usage_rate IS NOT NULL)
+    WHERE k <= 5 GROUP BY player_lookup, game_date
+),
+lines AS (  -- the last 10 (and 5) games with a pre-tip line
+    SELECT player_lookup, game_date,
+           avg(CASE WHEN points > points_line THEN 1.0 ELSE 0.0 END) FILTER (WHERE k <= 10) AS over_rate_last10,
+           avg(points - points_line) FILTER (WHERE k <= 5) AS margin_vs_line_last5
+    FROM (SELECT player_lookup, game_date, points, points_line,
+                 row_number() OVER (PARTITION BY player_lookup, game_date ORDER BY rn) AS k
+          FROM hist WHERE points_line IS NOT NULL)
+    GROUP BY player_lookup, game_date
+),
+below AS (  -- consecutive most recent games below the season mean entering D
+    SELECT h.player_lookup, h.game_date,
+           coalesce(min(h.rn) FILTER (WHERE h.points >= s.season_avg), max(h.rn) + 1) - 1 AS below_avg_streak
+    FROM hist h JOIN season s USING (player_lookup, game_date)
+    GROUP BY h.player_lookup, h.game_date
+),
+h AS (
+    SELECT s.*, r.* EXCLUDE (player_lookup, game_date), u5.usage_last5, l.over_rate_last10,
+           l.margin_vs_line_last5, b.below_avg_streak
+    FROM season s
+    JOIN recent r USING (player_lookup, game_date)
+    LEFT JOIN usage5 u5 USING (player_lookup, game_date)
+    LEFT JOIN lines l USING (player_lookup, game_date)
+    LEFT JOIN below b USING (player_lookup, game_date)
+),
+vs AS (  -- games against this opponent over the last 3 seasons before D
+    SELECT u.player_lookup, u.game_date, avg(p.points) AS avg_points_vs_opponent, count(*) AS games_vs_opponent
+    FROM u JOIN pgs p
+      ON p.player_lookup = u.player_lookup AND p.opponent_team_abbr = u.opponent_team_abbr
+     AND p.game_date < u.game_date AND p.season_year >= u.season_year - 2
+    GROUP BY u.player_lookup, u.game_date
+),
+team_dates AS (
+    SELECT DISTINCT season_year, game_date, team_abbr FROM u
+    UNION SELECT DISTINCT season_year, game_date, opponent_team_abbr FROM u
+),
+team_hist AS (  -- each team's games this season before D, newest first
+    SELECT d.team_abbr, d.game_date, t.pace, t.offensive_rating, t.win_flag,
+           row_number() OVER (PARTITION BY d.team_abbr, d.game_date ORDER BY t.game_date DESC) AS rn
+    FROM team_dates d JOIN analytics.team_offense_game_summary t
+      ON t.team_abbr = d.team_abbr AND t.season_year = d.season_year AND t.game_date < d.game_date
+     AND t.game_date >= $read_start
+),
+tm AS (
+    SELECT team_abbr, game_date,
+           avg(pace) FILTER (WHERE rn <= 10) AS team_pace_last_10,
+           avg(offensive_rating) FILTER (WHERE rn <= 10) AS team_off_rating_last_10,
+           count(win_flag)::DOUBLE AS team_games_season,
+           count(*) FILTER (WHERE win_flag)::DOUBLE AS team_wins_season
+    FROM team_hist GROUP BY team_abbr, game_date
+),
+book_lines AS (  -- each book's last pre-tip line for the player's game on D
+    SELECT p.game_id, p.player_lookup, p.bookmaker,
+           arg_max(p.points_line, p.snapshot_timestamp) AS line
+    FROM raw.player_points_props p
+    WHERE p.game_date BETWEEN $start_date AND $end_date AND p.minutes_before_tipoff >= 0
+    GROUP BY p.game_id, p.player_lookup, p.bookmaker
+),
+bk AS (
+    SELECT game_id, player_lookup, CASE WHEN count(*) >= 2 THEN stddev_samp(line) END AS multi_book_line_std
+    FROM book_lines GROUP BY game_id, player_lookup
+),
+base AS (
+    SELECT u.player_lookup, u.game_date, u.game_id, u.season_year, u.team_abbr, u.opponent_team_abbr,
+           u.label_points, u.label_minutes, u.label_played, u.current_points_line AS label_line,
+"""
+
+
+def feature_exprs() -> tuple[list[str], list[str]]:
+    values, sources = [], []
+    for f in FEATURES:
+        chain = CHAINS[f.name]
+        default = "NULL" if f.default is None else repr(float(f.default))
+        vals = [f"({expr})" for _, expr in chain]
+        values.append(f"CAST(coalesce({', '.join(vals + [default])}) AS DOUBLE) AS {f.name}")
+        whens = " ".join(f"WHEN ({expr}) IS NOT NULL THEN '{src}'" for src, expr in chain)
+        sources.append(f"CASE {whens} ELSE 'default' END AS {f.name}_source")
+    return values, sources
+
+
+def build() -> str:
+    values, sources = feature_exprs()
+    lines = [HEADER, BODY]
+    cols = values + sources
+    lines.append("           " + ",\n           ".join(cols))
+    lines.append("""    FROM u
+    LEFT JOIN precompute.player_daily_cache pdc ON pdc.player_lookup = u.player_lookup AND pdc.cache_date = u.game_date
+    LEFT JOIN precompute.player_composite_factors pcf ON pcf.player_lookup = u.player_lookup AND pcf.game_date = u.game_date
+    LEFT JOIN precompute.player_shot_zone_analysis psza ON psza.player_lookup = u.player_lookup AND psza.analysis_date = u.game_date
+    LEFT JOIN precompute.team_defense_zone_analysis opp ON opp.team_abbr = u.opponent_team_abbr AND opp.analysis_date = u.game_date
+    LEFT JOIN h ON h.player_lookup = u.player_lookup AND h.game_date = u.game_date
+    LEFT JOIN vs ON vs.player_lookup = u.player_lookup AND vs.game_date = u.game_date
+    LEFT JOIN tm ON tm.team_abbr = u.team_abbr AND tm.game_date = u.game_date
+    LEFT JOIN tm otm ON otm.team_abbr = u.opponent_team_abbr AND otm.game_date = u.game_date
+    LEFT JOIN bk ON bk.game_id = u.game_id AND bk.player_lookup = u.player_lookup
+)""")
+    weight = lambda n: ("CASE " + n + "_source " + " ".join(
+        f"WHEN '{s}' THEN {w}" for s, w in QUALITY_WEIGHTS.items() if s != "default") + f" ELSE {QUALITY_WEIGHTS['default']} END")
+    required = [f for f in FEATURES if not f.optional]
+    score = " +\n           ".join(weight(f.name) for f in FEATURES)
+    defaults = " +\n           ".join(f"CASE WHEN {f.name}_source = 'default' THEN 1 ELSE 0 END" for f in required)
+    feature_cols = ",\n       ".join(f"{f.name}, {f.name}_source" for f in FEATURES)
+    lines.append(f"""SELECT player_lookup, game_date, game_id, season_year, team_abbr, opponent_team_abbr,
+       {feature_cols},
+       '{FEATURE_VERSION}' AS feature_version,
+       {len(FEATURES)} AS feature_count,
+       round(({score}) / {len(FEATURES)}.0, 2) AS feature_quality_score,
+       ({defaults}) AS default_feature_count,
+       label_points, label_minutes, label_played,
+       CASE WHEN label_played AND label_line IS NOT NULL THEN label_points > label_line END AS label_over_line
+FROM base""")
+    return "\n".join(lines)
+
+
+def final_sql() -> str:
+    inner = build()
+    head, select = inner.rsplit("SELECT player_lookup, game_date, game_id, season_year, team_abbr, opponent_team_abbr,", 1)
+    return (head + "scored AS (\nSELECT player_lookup, game_date, game_id, season_year, team_abbr, opponent_team_abbr," + select
+            + "\n)\nSELECT *,\n       CASE WHEN feature_quality_score >= 95 THEN 'gold' WHEN feature_quality_score >= 75 THEN 'silver'\n"
+              "            WHEN feature_quality_score >= 50 THEN 'bronze' WHEN feature_quality_score >= 25 THEN 'poor'\n"
+              "            ELSE 'unusable' END AS quality_tier,\n"
+              "       default_feature_count = 0 AS is_training_ready\nFROM scored\n")
+
+
+if __name__ == "__main__":
+    out = ROOT / "src/nbaprops/models/predictions/ml_feature_store_v2.sql"
+    sql = final_sql().replace("\n)\nscored AS (", "\n),\nscored AS (")
+    out.write_text(sql, encoding="utf-8")
+    print(f"wrote {out}")
