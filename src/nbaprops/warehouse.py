@@ -65,6 +65,14 @@ class Warehouse:
                 p.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise WarehouseError(f"cannot create the folder for warehouse {p}: {exc}") from exc
+            # Checked up front (also for root, whom the OS would let write anyway): a read-only
+            # file or folder means "do not write here", and DuckDB needs the folder for its WAL.
+            if p.exists() and not _writable(p):
+                raise WarehouseError(f"warehouse {p} is read-only; open it with a read-only command "
+                                     "(status, history, export) or make it writable")
+            if not _writable(p.parent):
+                raise WarehouseError(f"the folder of warehouse {p} is read-only; the warehouse needs a "
+                                     "writable folder for its write-ahead log")
         config: dict = {"threads": threads} if threads else {}
         try:
             con = duckdb.connect(str(p), read_only=read_only, config=config)
@@ -146,6 +154,13 @@ class Warehouse:
 
     def count(self, qualified: str) -> int:
         return self.con.execute(f"SELECT count(*) FROM {quote_table(qualified)}").fetchone()[0]
+
+
+def _writable(path: Path) -> bool:
+    try:
+        return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
+    except OSError:
+        return False
 
 
 def quote_ident(name: str) -> str:

@@ -59,29 +59,80 @@ def _base_type(t: str) -> str:
     return t.split("(")[0].upper()
 
 
+def _first_line(exc: BaseException) -> str:
+    """DuckDB's message in one line: its first line, plus the line that says what is wrong when
+    the first one only says where (CSV errors: "CSV Error on Line: 2" / "Invalid unicode …")."""
+    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
+    if not lines:
+        return type(exc).__name__
+    out = lines[0]
+    if "CSV Error on Line" in out:
+        for ln in lines[1:]:
+            if not ln.startswith(("Original Line", "Possible Solution", "LINE ", "file =", "^")) and "=" not in ln:
+                out += f" ({ln})"
+                break
+    return out
+
+
 def _read_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Stage a Parquet or CSV file as temp table _src with a 1-based data row number _row."""
+    """Stage a Parquet or CSV file as temp table _src with a 1-based data row number _row.
+
+    CSV is read as text (types are checked column by column afterwards, so an error can name
+    the row and column). A column of the file that is itself called `_row` is not used."""
     name = path.name.lower()
+    parquet = name.endswith(".parquet")
     try:
-        if name.endswith(".parquet"):
-            con.execute("CREATE OR REPLACE TEMP TABLE _src_raw AS "
-                        "SELECT * FROM read_parquet(?, file_row_number = true)", [str(path)])
-            cols = [r[0] for r in con.execute("DESCRIBE _src_raw").fetchall()]
-            con.execute("CREATE OR REPLACE TEMP TABLE _src AS SELECT * EXCLUDE (file_row_number), "
-                        "file_row_number + 1 AS _row FROM _src_raw")
+        if parquet:
+            source = "read_parquet(?)"
         else:
-            con.execute("CREATE OR REPLACE TEMP TABLE _src AS SELECT *, row_number() OVER () AS _row "
-                        "FROM read_csv(?, header = true, all_varchar = true)", [str(path)])
-            cols = None
-        con.execute("DROP TABLE IF EXISTS _src_raw")
+            source = "read_csv(?, header = true, all_varchar = true)"
+        cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}", [str(path)]).fetchall()]
+        keep = ", ".join(quote_ident(c) for c in cols if c.strip().lower() != "_row")
+        if not keep:
+            raise BadInputError("the file has no columns", file=path.name)
+        if parquet and "file_row_number" not in cols:
+            sql = (f"SELECT {keep}, file_row_number + 1 AS _row "
+                   "FROM read_parquet(?, file_row_number = true)")
+        else:  # row_number() over the scan keeps file order (insertion order is preserved)
+            sql = f"SELECT {keep}, row_number() OVER () AS _row FROM {source}"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _src AS {sql}", [str(path)])
     except duckdb.Error as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise BadInputError(f"cannot read the file ({first})", file=path.name) from exc
-    del cols
+        raise BadInputError(f"cannot read the file ({_first_line(exc)})", file=path.name) from exc
+
+
+def _typed_expr(con: duckdb.DuckDBPyConnection, path: Path, col: str, orig: str, have: str, want: str) -> str:
+    """The SQL expression that gives column `col` its type, after checking that every value
+    converts exactly (no rounding of 12.5 into an integer, no overflow); else BadInputError
+    naming the first bad row."""
+    src = quote_ident(orig)
+    have_b, want_b = _base_type(have), _base_type(want)
+    if have_b == want_b and want_b not in ("DOUBLE", "FLOAT", "REAL"):
+        return src
+    if (have_b in NUMERIC_TYPES and want_b in NUMERIC_TYPES) or (want_b == "DATE" and have_b.startswith("TIMESTAMP")):
+        value, expr = src, f"TRY_CAST({src} AS {want})"
+    else:
+        value = f"nullif(trim(CAST({src} AS VARCHAR)), '')"
+        expr = f"TRY_CAST({value} AS {want})"
+    bad = f"{expr} IS NULL"
+    if want_b in INTEGER_TYPES:  # TRY_CAST rounds 12.5 to 13: refuse values that are not whole
+        bad += f" OR TRY_CAST({value} AS DOUBLE) <> {expr}"
+    elif want_b in ("DOUBLE", "FLOAT", "REAL"):
+        bad += f" OR NOT isfinite({expr})"
+    row = con.execute(
+        f"SELECT _row, CAST({src} AS VARCHAR) FROM _src WHERE {value} IS NOT NULL AND ({bad}) "
+        "ORDER BY _row LIMIT 1").fetchone()
+    if row:
+        shown = row[1] if len(row[1]) <= 60 else row[1][:57] + "..."
+        what = {"INTEGER": "a whole number", "BIGINT": "a whole number", "DOUBLE": "a finite number",
+                "DATE": "a date like 2024-01-31", "TIMESTAMP": "a timestamp like 2024-01-31 19:00:00",
+                "BOOLEAN": "true or false"}.get(want_b, want)
+        raise BadInputError(f"expected {what}, got {shown!r}", file=path.name, column=col, row=int(row[0]))
+    return expr
 
 
 def _stage_typed(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind) -> int:
-    """Check columns and types of _src; build _typed. Returns the number of data rows."""
+    """Check columns and types of _src; build the view _typed (typed columns, _row and
+    _player_lookup). Returns the number of data rows."""
     described = con.execute("DESCRIBE _src").fetchall()
     present: dict[str, tuple[str, str]] = {}
     for col_name, col_type, *_ in described:
@@ -95,38 +146,40 @@ def _stage_typed(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind) -> 
         if col not in present:
             raise BadInputError(f"required column is missing (a {kind.name} file needs: "
                                 f"{', '.join(kind.required)})", file=path.name, column=col)
-    selects = ["_row"]
+    exprs: dict[str, str] = {}
     for col, want in {**kind.required, **kind.optional}.items():
         if col not in present:
-            selects.append(f"NULL::{want} AS {quote_ident(col)}")
-            continue
-        orig, have = present[col]
-        src = quote_ident(orig)
-        have_b, want_b = _base_type(have), _base_type(want)
-        if have_b == want_b or (want_b in NUMERIC_TYPES and have_b in INTEGER_TYPES) or \
-                (want_b == "DOUBLE" and have_b in NUMERIC_TYPES):
-            expr = f"CAST({src} AS {want})"
+            exprs[col] = f"NULL::{want}"
         else:
-            text = f"nullif(trim(CAST({src} AS VARCHAR)), '')"
-            expr = f"TRY_CAST({text} AS {want})"
-            bad = con.execute(
-                f"SELECT _row, CAST({src} AS VARCHAR) FROM _src WHERE {text} IS NOT NULL AND {expr} IS NULL "
-                "ORDER BY _row LIMIT 1").fetchone()
-            if bad:
-                shown = bad[1] if len(bad[1]) <= 60 else bad[1][:57] + "..."
-                raise BadInputError(f"expected {want}, got {shown!r}", file=path.name, column=col, row=int(bad[0]))
-        selects.append(f"{expr} AS {quote_ident(col)}")
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _typed AS SELECT {', '.join(selects)} FROM _src")
-    except duckdb.Error as exc:  # e.g. an integer too large for its type
-        raise BadInputError(f"values do not fit their types ({str(exc).splitlines()[0]})", file=path.name) from exc
-    return con.execute("SELECT count(*) FROM _typed").fetchone()[0]
+            orig, have = present[col]
+            exprs[col] = _typed_expr(con, path, col, orig, have, want)
+    selects = ["_row"] + [f"{e} AS {quote_ident(c)}" for c, e in exprs.items()]
+    if "player_name" in exprs:
+        # player_lookup is computed in Python (one definition: keys.player_lookup) once per
+        # distinct name and joined back on.
+        name_expr = exprs["player_name"]
+        names = [r[0] for r in con.execute(
+            f"SELECT DISTINCT {name_expr} AS n FROM _src WHERE n IS NOT NULL "
+            "AND n NOT IN (SELECT name FROM _lookup)").fetchall()]
+        if names:
+            con.executemany("INSERT INTO _lookup VALUES (?, ?)", [(n, keys.player_lookup(n)) for n in names])
+        body = (f"SELECT {', '.join(selects)}, l.lookup AS _player_lookup FROM _src "
+                f"LEFT JOIN _lookup l ON l.name = {name_expr}")
+    else:
+        body = f"SELECT {', '.join(selects)} FROM _src"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _typed AS {body}")
+    return con.execute("SELECT count(*) FROM _src").fetchone()[0]
 
 
 def _register_helpers(con: duckdb.DuckDBPyConnection) -> None:
     cases = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in keys.TRICODE_VARIANTS.items())
     con.execute(f"CREATE OR REPLACE TEMP MACRO norm_team(x) AS "
                 f"CASE upper(trim(x)) {cases} ELSE nullif(upper(trim(x)), '') END")
+    # NBA game ids are 10 characters; shorter ones lost their leading zeros (CSV, integers).
+    # Longer ones are kept as they are (and then match no game) rather than cut to 10.
+    con.execute("CREATE OR REPLACE TEMP MACRO norm_gid(x) AS "
+                "CASE WHEN length(trim(x)) BETWEEN 1 AND 10 THEN lpad(trim(x), 10, '0') "
+                "ELSE nullif(trim(x), '') END")
     con.execute("CREATE OR REPLACE TEMP TABLE _lookup (name VARCHAR PRIMARY KEY, lookup VARCHAR)")
     con.execute("""CREATE OR REPLACE TEMP VIEW _schedule_slots AS
                    SELECT game_id, game_date, season_year, season_type, home_team_abbr AS team_abbr FROM raw.schedule
@@ -134,19 +187,12 @@ def _register_helpers(con: duckdb.DuckDBPyConnection) -> None:
                    SELECT game_id, game_date, season_year, season_type, away_team_abbr FROM raw.schedule""")
 
 
-def _fill_lookups(con: duckdb.DuckDBPyConnection) -> None:
-    """player_lookup is computed in Python (one definition, keys.player_lookup) per distinct
-    name, then joined onto _typed as _player_lookup."""
-    cols = {r[0] for r in con.execute("DESCRIBE _typed").fetchall()}
-    if "player_name" not in cols:
-        return
-    names = [r[0] for r in con.execute(
-        "SELECT DISTINCT player_name FROM _typed WHERE player_name IS NOT NULL "
-        "AND player_name NOT IN (SELECT name FROM _lookup)").fetchall()]
-    if names:
-        con.executemany("INSERT INTO _lookup VALUES (?, ?)", [(n, keys.player_lookup(n)) for n in names])
-    con.execute("CREATE OR REPLACE TEMP TABLE _typed AS SELECT t.*, l.lookup AS _player_lookup "
-                "FROM _typed t LEFT JOIN _lookup l ON l.name = t.player_name")
+def _required_columns(wh: Warehouse, kind: FileKind) -> list[str]:
+    schema, name = kind.target.split(".", 1)
+    not_null = [r[0] for r in wh.con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? AND NOT is_nullable "
+        "ORDER BY column_index", [schema, name]).fetchall()]
+    return list(dict.fromkeys([*kind.key, *not_null]))
 
 
 def _target_columns(wh: Warehouse, target: str) -> list[str]:
@@ -163,11 +209,10 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
     res = FileResult(file=path.name, kind=kind.name, target=kind.target)
     _read_file(con, path)
     res.rows_read = _stage_typed(con, path, kind)
-    _fill_lookups(con)
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE _norm AS {kind.select_sql}")
     except duckdb.Error as exc:
-        raise BadInputError(f"cannot normalise the rows ({str(exc).splitlines()[0]})", file=path.name) from exc
+        raise BadInputError(f"cannot normalise the rows ({_first_line(exc)})", file=path.name) from exc
 
     content = _target_columns(wh, kind.target)
     # Row checks → rejects (one row per file row and column; reasons joined).
@@ -176,17 +221,27 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
         for col, reason, cond in kind.checks) or "SELECT NULL::BIGINT AS _row, NULL AS column_name, NULL AS reason WHERE false"
     con.execute(f"CREATE OR REPLACE TEMP TABLE _rej AS SELECT _row, column_name, "
                 f"string_agg(DISTINCT reason, '; ' ORDER BY reason) AS reason FROM ({check_sql}) GROUP BY ALL")
+    # Safety net: a row that passed the checks but lacks a value the raw table requires
+    # (NOT NULL or key column) is quarantined too, never allowed to fail the whole ingest.
+    required = [c for c in _required_columns(wh, kind) if c in content]
+    if required:
+        which = "CASE " + " ".join(f"WHEN {quote_ident(c)} IS NULL THEN '{c}'" for c in required) + " END"
+        con.execute(f"INSERT INTO _rej SELECT _row, {which}, 'required value missing' FROM _norm "
+                    f"WHERE ({' OR '.join(f'{quote_ident(c)} IS NULL' for c in required)}) "
+                    "AND _row NOT IN (SELECT _row FROM _rej)")
     hash_expr = "md5(concat_ws('|', " + ", ".join(f"coalesce(CAST({quote_ident(c)} AS VARCHAR), '\\N')" for c in content) + "))"
     con.execute(f"CREATE OR REPLACE TEMP TABLE _good AS SELECT {', '.join(quote_ident(c) for c in content)}, "
                 f"{hash_expr} AS row_hash, _row FROM _norm WHERE _row NOT IN (SELECT _row FROM _rej)")
     key = ", ".join(quote_ident(k) for k in kind.key)
     # Duplicates: exact repeats are dropped (counted); conflicting values on one key are rejected.
-    con.execute(f"""INSERT INTO _rej SELECT _row, '{kind.key[0]}', 'duplicate key with conflicting values'
-                    FROM _good WHERE ({key}) IN (SELECT ({key}) FROM _good GROUP BY ALL HAVING count(DISTINCT row_hash) > 1)""")
-    con.execute("DELETE FROM _good WHERE _row IN (SELECT _row FROM _rej)")
-    before = con.execute("SELECT count(*) FROM _good").fetchone()[0]
-    con.execute(f"DELETE FROM _good WHERE _row NOT IN (SELECT min(_row) FROM _good GROUP BY {key})")
-    res.rows_duplicate = before - con.execute("SELECT count(*) FROM _good").fetchone()[0]
+    # (Not for a key the loader numbers itself, e.g. a shot's place in its game: unique anyway.)
+    if not kind.key_is_generated:
+        con.execute(f"""INSERT INTO _rej SELECT _row, '{kind.key[0]}', 'duplicate key with conflicting values'
+                        FROM _good WHERE ({key}) IN (SELECT ({key}) FROM _good GROUP BY ALL HAVING count(DISTINCT row_hash) > 1)""")
+        con.execute("DELETE FROM _good WHERE _row IN (SELECT _row FROM _rej)")
+        before = con.execute("SELECT count(*) FROM _good").fetchone()[0]
+        con.execute(f"DELETE FROM _good WHERE _row NOT IN (SELECT min(_row) FROM _good GROUP BY {key})")
+        res.rows_duplicate = before - con.execute("SELECT count(*) FROM _good").fetchone()[0]
     res.rows_rejected = con.execute("SELECT count(DISTINCT _row) FROM _rej").fetchone()[0]
 
     _record_rejects(con, path, kind, now)
@@ -205,7 +260,7 @@ def _record_rejects(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, 
     """Replace the file's quarantine rows only when they differ (re-ingest changes nothing)."""
     con.execute("""CREATE OR REPLACE TEMP TABLE _rej_rows AS
                    SELECT ? AS source_file, ? AS file_kind, r._row AS row_number, r.column_name, r.reason,
-                          to_json(s)::VARCHAR AS record
+                          json_merge_patch(to_json(s), '{"_row": null}')::VARCHAR AS record
                    FROM _rej r JOIN _src s ON s._row = r._row""", [path.name, kind.name])
     differs = con.execute("""
         SELECT count(*) FROM (
@@ -303,18 +358,20 @@ def ingest_folder(wh: Warehouse, folder: str | Path | None = None, *, props_seed
                 on_file(path.name)
             res = _load_file(wh, path, kind, now, ingest_id)
             report.files.append(res)
-            if kind.target in ("raw.schedule", "raw.player_boxscores") and res.rows_loaded:
+            if kind.target in ("raw.schedule", "raw.player_boxscores", "raw.player_points_props") and res.rows_loaded:
                 changed_inputs = True
         if plan:
             _refresh_players(con)
-        has_synthetic = con.execute("SELECT count(*) FROM raw.player_points_props WHERE is_synthetic").fetchone()[0]
+        has_synthetic = con.execute(
+            "SELECT count(*) FROM raw.player_points_props WHERE source = 'synthetic_props'").fetchone()[0]
         if changed_inputs or (plan and not has_synthetic):
             report.props_generated, report.props_changed = synth_props.generate(con, seed=props_seed, now=now)
         for t in ("raw.schedule", "raw.player_boxscores", "raw.team_boxscores", "raw.shots", "raw.game_lines",
                   "raw.injuries", "raw.player_points_props", "reference.players", "reference.teams"):
             report.table_counts[t] = wh.count(t)
         report.rejected_total = wh.count("processing.rejected_rows")
-        for tmp in ("_src", "_typed", "_norm", "_rej", "_good", "_rej_rows", "_superseded", "_game_cmp", "_lookup"):
+        for tmp in ("_src", "_norm", "_rej", "_good", "_rej_rows", "_superseded", "_game_cmp", "_lookup"):
             con.execute(f"DROP TABLE IF EXISTS {tmp}")
+        con.execute("DROP VIEW IF EXISTS _typed")
         con.execute("DROP VIEW IF EXISTS _schedule_slots")
     return report

@@ -32,6 +32,7 @@ class FileKind:
     source: str = ""
     source_rank: int = 1             # a game's rows from a higher rank replace lower ranks
     order: int = 0                   # load order (schedule first: others check against it)
+    key_is_generated: bool = False   # the key is numbered by the loader (unique by construction)
     extra_dedup_note: str = field(default="")
 
     def matches(self, filename: str) -> bool:
@@ -50,6 +51,12 @@ _IN_SCHEDULE = ("game_id", "game not in schedule",
 _TEAM_CHECK = ("team_abbr", "unknown team", "team_abbr IS NULL OR team_abbr NOT IN (SELECT team_abbr FROM reference.teams)")
 _OPP_CHECK = ("opponent_team_abbr", "unknown team",
               "opponent_team_abbr IS NULL OR opponent_team_abbr NOT IN (SELECT team_abbr FROM reference.teams)")
+_DATE_MATCH = ("game_date", "game_date differs from the schedule", "game_date <> _schedule_date")
+_TEAM_IN_GAME = ("team_abbr", "team did not play in this game (schedule)",
+                 "_sched_home IS NOT NULL AND team_abbr NOT IN (_sched_home, _sched_away)")
+_OPP_IN_GAME = ("opponent_team_abbr", "opponent differs from the schedule",
+                "_sched_home IS NOT NULL AND team_abbr IN (_sched_home, _sched_away) AND opponent_team_abbr <> "
+                "CASE WHEN team_abbr = _sched_home THEN _sched_away ELSE _sched_home END")
 _PLAYER_CHECK = ("player_name", "player name is empty or has no letters or digits", "player_lookup IS NULL")
 _MINUTES_CHECKS = (("minutes", "minutes missing", "minutes IS NULL"),
                    ("minutes", "minutes > 70", "minutes > 70"),
@@ -67,7 +74,7 @@ SCHEDULE = FileKind(
               "game_date": "DATE", "home_team": "VARCHAR", "away_team": "VARCHAR"},
     optional={"neutral_site": "BOOLEAN", "home_wl": "VARCHAR"},
     select_sql="""
-        SELECT _row, lpad(trim(game_id), 10, '0') AS game_id, trim(season) AS season,
+        SELECT _row, norm_gid(game_id) AS game_id, trim(season) AS season,
                TRY_CAST(left(trim(season), 4) AS INTEGER) AS season_year, trim(season_type) AS season_type,
                game_date, norm_team(home_team) AS home_team_abbr, norm_team(away_team) AS away_team_abbr,
                neutral_site, home_wl
@@ -93,7 +100,7 @@ PLAYER_BOX = FileKind(
     optional={"player_id": "BIGINT", "starter": "BOOLEAN", "comment": "VARCHAR",
               "season_type": "VARCHAR", "plus_minus": "DOUBLE", "position": "VARCHAR"},
     select_sql="""
-        SELECT t._row, lpad(trim(t.game_id), 10, '0') AS game_id, t.game_date,
+        SELECT t._row, norm_gid(t.game_id) AS game_id, t.game_date,
                s.season_year, coalesce(s.season_type, t.season_type) AS season_type,
                norm_team(t.team_tricode) AS team_abbr, norm_team(t.opponent_tricode) AS opponent_team_abbr,
                t.is_home AS home_game, t.player_id, trim(t.player_name) AS player_name, t._player_lookup AS player_lookup,
@@ -103,14 +110,15 @@ PLAYER_BOX = FileKind(
                t.reb AS rebounds, t.ast AS assists, t.stl AS steals, t.blk AS blocks, t.tov AS turnovers,
                t.pf AS personal_fouls, t.plus_minus,
                round(t.fgm / nullif(t.fga, 0), 3) AS fg_pct, round(t.fg3m / nullif(t.fg3a, 0), 3) AS fg3_pct,
-               round(t.ftm / nullif(t.fta, 0), 3) AS ft_pct, s.game_date AS _schedule_date
-        FROM _typed t LEFT JOIN raw.schedule s ON s.game_id = lpad(trim(t.game_id), 10, '0')""",
+               round(t.ftm / nullif(t.fta, 0), 3) AS ft_pct, s.game_date AS _schedule_date,
+               s.home_team_abbr AS _sched_home, s.away_team_abbr AS _sched_away
+        FROM _typed t LEFT JOIN raw.schedule s ON s.game_id = norm_gid(t.game_id)""",
     checks=(_IN_SCHEDULE, _TEAM_CHECK, _OPP_CHECK, _PLAYER_CHECK, *_MINUTES_CHECKS,
             *_count_checks(COUNT_COLUMNS),
             ("points", "missing box-score count", "points IS NULL OR fg_makes IS NULL OR fg_attempts IS NULL OR three_pt_makes IS NULL OR ft_makes IS NULL"),
             _POINTS_IDENTITY,
             ("fg_makes", "makes > attempts", "fg_makes > fg_attempts OR three_pt_makes > three_pt_attempts OR ft_makes > ft_attempts"),
-            ("game_date", "game_date differs from the schedule", "game_date <> _schedule_date")),
+            _DATE_MATCH, _TEAM_IN_GAME, _OPP_IN_GAME),
 )
 
 # Whole-minute basic log: the fallback source for games with no full box score.
@@ -129,8 +137,8 @@ PLAYER_LOG_BASIC = FileKind(
                    norm_team(regexp_extract(matchup, '([A-Za-z]+)\\s*$', 1)) AS _opp,
                    matchup LIKE '%vs.%' AS _home
             FROM _typed)
-        SELECT t._row, coalesce(lpad(trim(t.game_id_joined), 10, '0'), s.game_id) AS game_id, t.game_date,
-               s.season_year, coalesce(s.season_type, t.season_type) AS season_type,
+        SELECT t._row, coalesce(norm_gid(t.game_id_joined), s.game_id) AS game_id, t.game_date,
+               g.season_year, coalesce(g.season_type, t.season_type) AS season_type,
                t._team AS team_abbr, t._opp AS opponent_team_abbr, t._home AS home_game,
                t.player_id, trim(t.player_name) AS player_name, t._player_lookup AS player_lookup,
                NULL::BOOLEAN AS starter, NULL::VARCHAR AS dnp_reason, t.min AS minutes, t.pts AS points,
@@ -138,10 +146,12 @@ PLAYER_LOG_BASIC = FileKind(
                NULL::INTEGER AS three_pt_attempts, NULL::INTEGER AS ft_makes, NULL::INTEGER AS ft_attempts,
                NULL::INTEGER AS offensive_rebounds, NULL::INTEGER AS defensive_rebounds,
                t.reb AS rebounds, t.ast AS assists, t.stl AS steals, t.blk AS blocks, t.tov AS turnovers,
-               NULL::INTEGER AS personal_fouls, t.plus_minus, t.fg_pct, t.fg3_pct, t.ft_pct
-        FROM t LEFT JOIN _schedule_slots s ON s.game_date = t.game_date AND s.team_abbr = t._team""",
-    checks=(_IN_SCHEDULE, _TEAM_CHECK, _OPP_CHECK, _PLAYER_CHECK, *_MINUTES_CHECKS,
-            *_count_checks(("points", "rebounds", "assists", "steals", "blocks", "turnovers")),
+               NULL::INTEGER AS personal_fouls, t.plus_minus, t.fg_pct, t.fg3_pct, t.ft_pct,
+               g.game_date AS _schedule_date, g.home_team_abbr AS _sched_home, g.away_team_abbr AS _sched_away
+        FROM t LEFT JOIN _schedule_slots s ON s.game_date = t.game_date AND s.team_abbr = t._team
+               LEFT JOIN raw.schedule g ON g.game_id = coalesce(norm_gid(t.game_id_joined), s.game_id)""",
+    checks=(_IN_SCHEDULE, _TEAM_CHECK, _OPP_CHECK, _PLAYER_CHECK, *_MINUTES_CHECKS, _DATE_MATCH, _TEAM_IN_GAME,
+            _OPP_IN_GAME, *_count_checks(("points", "rebounds", "assists", "steals", "blocks", "turnovers")),
             ("points", "points missing", "points IS NULL"),
             ("fg_pct", "percentage outside 0..1", "fg_pct NOT BETWEEN 0 AND 1 OR fg3_pct NOT BETWEEN 0 AND 1 OR ft_pct NOT BETWEEN 0 AND 1")),
 )
@@ -160,7 +170,7 @@ TEAM_BOX = FileKind(
                    norm_team(regexp_extract(matchup, '([A-Za-z]+)\\s*$', 1)) AS _opp,
                    matchup LIKE '%vs.%' AS _home
             FROM _typed)
-        SELECT t._row, lpad(trim(t.game_id), 10, '0') AS game_id, t.game_date, s.season_year,
+        SELECT t._row, norm_gid(t.game_id) AS game_id, t.game_date, s.season_year,
                coalesce(s.season_type, 'Regular Season') AS season_type,
                t._team AS team_abbr, t._opp AS opponent_team_abbr, t._home AS home_game, t.wl, t.min AS minutes,
                t.pts AS points, t.fgm AS fg_makes, t.fga AS fg_attempts, t.fg3m AS three_pt_makes,
@@ -169,9 +179,11 @@ TEAM_BOX = FileKind(
                t.stl AS steals, t.blk AS blocks, t.tov AS turnovers, t.pf AS personal_fouls,
                NULL::DOUBLE AS plus_minus,
                round(t.fgm / nullif(t.fga, 0), 3) AS fg_pct, round(t.fg3m / nullif(t.fg3a, 0), 3) AS fg3_pct,
-               round(t.ftm / nullif(t.fta, 0), 3) AS ft_pct
-        FROM t LEFT JOIN raw.schedule s ON s.game_id = lpad(trim(t.game_id), 10, '0')""",
-    checks=(_IN_SCHEDULE, _TEAM_CHECK, _OPP_CHECK, *_count_checks(COUNT_COLUMNS),
+               round(t.ftm / nullif(t.fta, 0), 3) AS ft_pct, s.game_date AS _schedule_date,
+               s.home_team_abbr AS _sched_home, s.away_team_abbr AS _sched_away
+        FROM t LEFT JOIN raw.schedule s ON s.game_id = norm_gid(t.game_id)""",
+    checks=(_IN_SCHEDULE, _TEAM_CHECK, _OPP_CHECK, _DATE_MATCH, _TEAM_IN_GAME, _OPP_IN_GAME,
+            *_count_checks(COUNT_COLUMNS),
             ("points", "missing box-score count", "points IS NULL OR fg_makes IS NULL OR fg_attempts IS NULL OR three_pt_makes IS NULL OR ft_makes IS NULL"),
             _POINTS_IDENTITY,
             ("minutes", "team minutes outside 240..400", "minutes NOT BETWEEN 240 AND 400")),
@@ -190,23 +202,25 @@ TEAM_LOG_BASIC = FileKind(
                    norm_team(regexp_extract(matchup, '([A-Za-z]+)\\s*$', 1)) AS _opp,
                    matchup LIKE '%vs.%' AS _home
             FROM _typed)
-        SELECT t._row, coalesce(lpad(trim(t.game_id_joined), 10, '0'), s.game_id) AS game_id, t.game_date,
-               s.season_year, coalesce(s.season_type, t.season_type) AS season_type,
+        SELECT t._row, coalesce(norm_gid(t.game_id_joined), s.game_id) AS game_id, t.game_date,
+               g.season_year, coalesce(g.season_type, t.season_type) AS season_type,
                t._team AS team_abbr, t._opp AS opponent_team_abbr, t._home AS home_game, t.wl,
                NULL::INTEGER AS minutes, t.pts AS points, NULL::INTEGER AS fg_makes, NULL::INTEGER AS fg_attempts,
                NULL::INTEGER AS three_pt_makes, NULL::INTEGER AS three_pt_attempts, NULL::INTEGER AS ft_makes,
                NULL::INTEGER AS ft_attempts, NULL::INTEGER AS offensive_rebounds, NULL::INTEGER AS defensive_rebounds,
                t.reb AS rebounds, t.ast AS assists, t.stl AS steals, t.blk AS blocks, t.tov AS turnovers,
-               NULL::INTEGER AS personal_fouls, t.plus_minus, t.fg_pct, t.fg3_pct, t.ft_pct
-        FROM t LEFT JOIN _schedule_slots s ON s.game_date = t.game_date AND s.team_abbr = t._team""",
-    checks=(_IN_SCHEDULE, _TEAM_CHECK, _OPP_CHECK,
+               NULL::INTEGER AS personal_fouls, t.plus_minus, t.fg_pct, t.fg3_pct, t.ft_pct,
+               g.game_date AS _schedule_date, g.home_team_abbr AS _sched_home, g.away_team_abbr AS _sched_away
+        FROM t LEFT JOIN _schedule_slots s ON s.game_date = t.game_date AND s.team_abbr = t._team
+               LEFT JOIN raw.schedule g ON g.game_id = coalesce(norm_gid(t.game_id_joined), s.game_id)""",
+    checks=(_IN_SCHEDULE, _TEAM_CHECK, _OPP_CHECK, _DATE_MATCH, _TEAM_IN_GAME, _OPP_IN_GAME,
             *_count_checks(("points", "rebounds", "assists", "steals", "blocks", "turnovers")),
             ("points", "points missing", "points IS NULL")),
 )
 
 SHOTS = FileKind(
     name="shots", patterns=("shots_*",), target="raw.shots", order=5, source="shotchartdetail",
-    upsert="game", key=("game_id", "shot_seq"),
+    upsert="game", key=("game_id", "shot_seq"), key_is_generated=True,
     required={"game_id": "VARCHAR", "game_date": "DATE", "player_name": "VARCHAR",
               "home_team": "VARCHAR", "away_team": "VARCHAR", "shot_made": "BOOLEAN",
               "shot_type": "VARCHAR", "basic_zone": "VARCHAR"},
@@ -215,7 +229,7 @@ SHOTS = FileKind(
               "mins_left": "INTEGER", "secs_left": "INTEGER"},
     select_sql="""
         WITH t AS (
-            SELECT _typed.*, lpad(trim(_typed.game_id), 10, '0') AS _gid,
+            SELECT _typed.*, norm_gid(_typed.game_id) AS _gid,
                    coalesce(rt.team_abbr, rn.team_abbr) AS _team
             FROM _typed
             LEFT JOIN reference.teams rt ON rt.team_id = _typed.team_id
@@ -231,9 +245,10 @@ SHOTS = FileKind(
                     WHEN 'Mid-Range' THEN 'mid_range' WHEN 'Left Corner 3' THEN 'three'
                     WHEN 'Right Corner 3' THEN 'three' WHEN 'Above the Break 3' THEN 'three'
                     WHEN 'Backcourt' THEN 'backcourt' END AS zone,
-               action_type, shot_distance, loc_x, loc_y, quarter, mins_left, secs_left
+               action_type, shot_distance, loc_x, loc_y, quarter, mins_left, secs_left,
+               s.game_date AS _schedule_date, s.home_team_abbr AS _sched_home, s.away_team_abbr AS _sched_away
         FROM t LEFT JOIN raw.schedule s ON s.game_id = t._gid""",
-    checks=(_IN_SCHEDULE, _TEAM_CHECK, _OPP_CHECK, _PLAYER_CHECK,
+    checks=(_IN_SCHEDULE, _TEAM_CHECK, _OPP_CHECK, _PLAYER_CHECK, _DATE_MATCH, _TEAM_IN_GAME,
             ("basic_zone", "unknown basic_zone", "zone IS NULL"),
             ("shot_type", "unknown shot_type", "shot_type NOT IN ('2PT Field Goal', '3PT Field Goal')"),
             ("shot_distance", "negative shot distance", "shot_distance < 0")),
@@ -247,13 +262,17 @@ GAME_LINES = FileKind(
     optional={"game_id": "VARCHAR", "ml_home": "DOUBLE", "ml_away": "DOUBLE",
               "total_points": "INTEGER", "home_margin": "INTEGER"},
     select_sql="""
-        SELECT t._row, coalesce(lpad(trim(t.game_id), 10, '0'), s.game_id) AS game_id, t.game_date,
+        SELECT t._row, coalesce(norm_gid(t.game_id), s.game_id) AS game_id, t.game_date,
                norm_team(t.home_team) AS home_team_abbr, norm_team(t.away_team) AS away_team_abbr,
-               t.total_line, t.home_spread, t.ml_home, t.ml_away, t.total_points, t.home_margin
+               t.total_line, t.home_spread, t.ml_home, t.ml_away, t.total_points, t.home_margin,
+               g.game_date AS _schedule_date, g.home_team_abbr AS _sched_home, g.away_team_abbr AS _sched_away
         FROM _typed t LEFT JOIN raw.schedule s
           ON t.game_id IS NULL AND s.game_date = t.game_date
-         AND s.home_team_abbr = norm_team(t.home_team) AND s.away_team_abbr = norm_team(t.away_team)""",
-    checks=(_IN_SCHEDULE,
+         AND s.home_team_abbr = norm_team(t.home_team) AND s.away_team_abbr = norm_team(t.away_team)
+        LEFT JOIN raw.schedule g ON g.game_id = coalesce(norm_gid(t.game_id), s.game_id)""",
+    checks=(_IN_SCHEDULE, _DATE_MATCH,
+            ("home_team", "teams differ from the schedule",
+             "_sched_home IS NOT NULL AND (home_team_abbr <> _sched_home OR away_team_abbr <> _sched_away)"),
             ("home_team", "unknown team", "home_team_abbr NOT IN (SELECT team_abbr FROM reference.teams)"),
             ("away_team", "unknown team", "away_team_abbr NOT IN (SELECT team_abbr FROM reference.teams)"),
             ("total_line", "total line outside 150..300", "total_line NOT BETWEEN 150 AND 300"),
@@ -272,7 +291,8 @@ INJURIES = FileKind(
         FROM _typed t LEFT JOIN reference.teams r ON lower(r.nickname) = lower(trim(t.team_nickname))""",
     checks=(_TEAM_CHECK, _PLAYER_CHECK,
             ("event", "event is not out/return", "event IS NULL OR event NOT IN ('out', 'return')"),
-            ("date", "date missing", "transaction_date IS NULL")),
+            ("date", "date missing", "transaction_date IS NULL"),
+            ("date", "date in the future", "transaction_date > current_date + 1")),
 )
 
 PROPS = FileKind(
@@ -283,11 +303,11 @@ PROPS = FileKind(
     optional={"team_abbr": "VARCHAR", "over_price_american": "INTEGER", "under_price_american": "INTEGER",
               "is_synthetic": "BOOLEAN"},
     select_sql="""
-        SELECT t._row, lpad(trim(t.game_id), 10, '0') AS game_id, s.game_date, lower(trim(t.bookmaker)) AS bookmaker,
+        SELECT t._row, norm_gid(t.game_id) AS game_id, s.game_date, lower(trim(t.bookmaker)) AS bookmaker,
                t._player_lookup AS player_lookup, norm_team(t.team_abbr) AS team_abbr, t.snapshot_timestamp,
                t.minutes_before_tipoff, t.points_line, t.over_price_american, t.under_price_american,
                coalesce(t.is_synthetic, false) AS is_synthetic
-        FROM _typed t LEFT JOIN raw.schedule s ON s.game_id = lpad(trim(t.game_id), 10, '0')""",
+        FROM _typed t LEFT JOIN raw.schedule s ON s.game_id = norm_gid(t.game_id)""",
     checks=(_IN_SCHEDULE, _PLAYER_CHECK,
             ("points_line", "points line outside 0..100", "points_line NOT BETWEEN 0 AND 100"),
             ("bookmaker", "bookmaker missing", "bookmaker IS NULL OR bookmaker = ''")),

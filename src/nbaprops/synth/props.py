@@ -46,7 +46,7 @@ def build_sql(seed: int) -> str:
     WITH games AS (
         SELECT game_id, game_date, home_team_abbr, away_team_abbr FROM raw.schedule
         WHERE season_type <> 'Pre Season'
-          AND game_id NOT IN (SELECT game_id FROM raw.player_points_props WHERE NOT is_synthetic)),
+          AND game_id NOT IN (SELECT game_id FROM raw.player_points_props WHERE source <> 'synthetic_props')),
     slots AS (
         SELECT game_id, game_date, home_team_abbr AS team_abbr FROM games
         UNION ALL SELECT game_id, game_date, away_team_abbr FROM games),
@@ -102,18 +102,25 @@ def generate(con: duckdb.DuckDBPyConnection, *, seed: int = DEFAULT_SEED, now: d
     now = now or datetime.now()
     cols = ("game_id, game_date, bookmaker, player_lookup, team_abbr, snapshot_timestamp, minutes_before_tipoff, "
             "points_line, over_price_american, under_price_american, is_synthetic")
+    existing = con.execute(
+        "SELECT count(*) FROM raw.player_points_props WHERE source = 'synthetic_props'").fetchone()[0]
+    if not existing:  # first generation: insert straight away, nothing to compare with
+        n = con.execute(
+            f"INSERT INTO raw.player_points_props SELECT {cols}, 'synthetic_props', 'generated:seed={seed}', "
+            f"md5(concat_ws('|', {cols})), ? FROM ({build_sql(seed)})", [now]).fetchone()[0]
+        return n, n
     con.execute(f"CREATE OR REPLACE TEMP TABLE _props AS SELECT *, md5(concat_ws('|', {cols})) AS row_hash "
                 f"FROM ({build_sql(seed)})")
     total = con.execute("SELECT count(*) FROM _props").fetchone()[0]
     con.execute("""CREATE OR REPLACE TEMP TABLE _props_stale AS
                    SELECT game_id, bookmaker, player_lookup, snapshot_timestamp FROM raw.player_points_props
-                   WHERE is_synthetic AND row_hash NOT IN (SELECT row_hash FROM _props)""")
+                   WHERE source = 'synthetic_props' AND row_hash NOT IN (SELECT row_hash FROM _props)""")
     con.execute("""DELETE FROM raw.player_points_props t USING _props_stale s
                    WHERE t.game_id = s.game_id AND t.bookmaker = s.bookmaker AND t.player_lookup = s.player_lookup
                      AND t.snapshot_timestamp = s.snapshot_timestamp""")
     changed = con.execute(
         f"INSERT INTO raw.player_points_props SELECT {cols}, 'synthetic_props', 'generated:seed={seed}', row_hash, ? "
-        f"FROM _props WHERE row_hash NOT IN (SELECT row_hash FROM raw.player_points_props WHERE is_synthetic)",
+        f"FROM _props WHERE row_hash NOT IN (SELECT row_hash FROM raw.player_points_props WHERE source = 'synthetic_props')",
         [now]).fetchone()[0]
     con.execute("DROP TABLE IF EXISTS _props")
     con.execute("DROP TABLE IF EXISTS _props_stale")

@@ -1,0 +1,87 @@
+"""The warehouse handle: path resolution, migrations, transactions, typed open errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from nbaprops import warehouse as W
+from nbaprops.errors import WarehouseError
+from nbaprops.warehouse import Warehouse, quote_ident, quote_table, resolve_path
+
+
+def test_resolve_path_order(monkeypatch, tmp_path):
+    monkeypatch.delenv(W.ENV_VAR, raising=False)
+    assert resolve_path(None) == Path("warehouse/nbaprops.duckdb")
+    monkeypatch.setenv(W.ENV_VAR, str(tmp_path / "env.duckdb"))
+    assert resolve_path(None) == tmp_path / "env.duckdb"
+    assert resolve_path(tmp_path / "flag.duckdb") == tmp_path / "flag.duckdb"  # --warehouse wins
+
+
+def test_open_creates_schemas_tables_and_teams(tmp_path):
+    with Warehouse.open(tmp_path / "sub" / "w.duckdb") as wh:
+        schemas = {r[0] for r in wh.con.execute("SELECT schema_name FROM information_schema.schemata").fetchall()}
+        assert {"raw", "analytics", "precompute", "predictions", "processing", "reference"} <= schemas
+        for t in ("raw.schedule", "raw.player_boxscores", "raw.team_boxscores", "raw.shots", "raw.game_lines",
+                  "raw.injuries", "raw.player_points_props", "processing.rejected_rows", "processing.ingest_log"):
+            assert wh.table_exists(t), t
+        assert wh.count("reference.teams") == 30
+        applied = wh.applied_migrations()
+    assert {1, 2, 3} <= applied
+
+
+def test_migrations_are_applied_once(tmp_path):
+    p = tmp_path / "w.duckdb"
+    with Warehouse.open(p) as wh:
+        n = wh.count("reference.schema_migrations")
+        wh.con.execute("DELETE FROM reference.teams WHERE team_abbr = 'LAL'")
+    with Warehouse.open(p) as wh:
+        assert wh.migrate() == []
+        assert wh.count("reference.schema_migrations") == n
+        assert wh.count("reference.teams") == 29  # not reloaded when nothing was migrated
+
+
+def test_transaction_rolls_back_on_error(tmp_path):
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        with pytest.raises(RuntimeError):
+            with wh.transaction():
+                wh.con.execute("DELETE FROM reference.teams")
+                raise RuntimeError("boom")
+        assert wh.count("reference.teams") == 30
+        with pytest.raises(duckdb.Error):
+            with wh.transaction():
+                wh.con.execute("DELETE FROM reference.teams")
+                wh.con.execute("SELECT * FROM no_such_table")
+        assert wh.count("reference.teams") == 30
+
+
+def test_read_only_open_of_a_missing_warehouse(tmp_path):
+    with pytest.raises(WarehouseError, match="nbaprops ingest"):
+        Warehouse.open(tmp_path / "none.duckdb", read_only=True)
+    assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_read_only_handle_cannot_write(tmp_path):
+    p = tmp_path / "w.duckdb"
+    Warehouse.open(p).close()
+    with Warehouse.open(p, read_only=True) as wh:
+        with pytest.raises(duckdb.Error):
+            wh.con.execute("DELETE FROM reference.teams")
+    with Warehouse.open(p, read_only=True) as wh:
+        assert wh.count("reference.teams") == 30
+
+
+def test_not_a_database(tmp_path):
+    p = tmp_path / "x.duckdb"
+    p.write_text("not a database")
+    with pytest.raises(WarehouseError, match="cannot be opened"):
+        Warehouse.open(p)
+    assert p.read_text() == "not a database"
+
+
+def test_quoting():
+    assert quote_ident('a"b') == '"a""b"'
+    assert quote_table("raw.schedule") == '"raw"."schedule"'
+    assert quote_table('raw.x"; DROP TABLE y; --') == '"raw"."x""; DROP TABLE y; --"'
