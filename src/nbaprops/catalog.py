@@ -18,8 +18,10 @@ processing.precompute_failures (columns failure_category, failure_reason, can_re
 
 from __future__ import annotations
 
+import functools
 import graphlib
 import hashlib
+import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -30,7 +32,11 @@ SOURCE_TABLES = frozenset({
     "raw.schedule", "raw.player_boxscores", "raw.team_boxscores", "raw.shots", "raw.game_lines",
     "raw.injuries", "raw.player_points_props", "reference.teams", "reference.players",
 })
+# The time column of each source table (reference tables have none: digested whole).
+SOURCE_TIME_COLUMNS = {t: ("transaction_date" if t == "raw.injuries" else "game_date")
+                       for t in SOURCE_TABLES if t.startswith("raw.")}
 FAILURE_COLUMNS = ("failure_category", "failure_reason", "can_retry")
+MODELS_DIR_ENV = "NBAPROPS_MODELS_DIR"  # hidden: load models from this folder (tests, experiments)
 _REQUIRED = ("table", "grain", "time_column", "depends_on", "lookback_days")
 
 
@@ -47,7 +53,7 @@ class Model:
     failures: str | None = None   # processor_name in processing.precompute_failures
     entity: str | None = None
 
-    @property
+    @functools.cached_property
     def sql_hash(self) -> str:
         return hashlib.sha256(self.sql.encode()).hexdigest()[:16]
 
@@ -76,6 +82,8 @@ def parse_model(text: str, path: str) -> Model:
         lookback = int(header["lookback_days"])
     except ValueError as exc:
         raise ModelError(f"model {path}: lookback_days must be a whole number") from exc
+    if lookback < 0:
+        raise ModelError(f"model {path}: lookback_days must not be negative")
     deps = tuple(d.strip() for d in header["depends_on"].split(",") if d.strip())
     if header.get("failures") and not header.get("entity"):
         raise ModelError(f"model {path}: a model with failures must name its entity column")
@@ -100,7 +108,9 @@ class Catalog:
                 if d in by_table:
                     deps.add(by_table[d].name)
                 elif d not in SOURCE_TABLES:
-                    raise ModelError(f"model {m.name} depends on unknown table {d!r}")
+                    known = sorted(SOURCE_TABLES | set(by_table))
+                    raise ModelError(f"model {m.name} ({m.path}) depends on unknown table {d!r}; "
+                                     f"known tables: {', '.join(known)}")
             graph[m.name] = deps
         try:
             self.order = list(graphlib.TopologicalSorter(graph).static_order())
@@ -112,6 +122,10 @@ class Catalog:
     @classmethod
     def load(cls, folder: str | Path | None = None) -> "Catalog":
         models = []
+        if folder is None and os.environ.get(MODELS_DIR_ENV):
+            folder = os.environ[MODELS_DIR_ENV]
+        if folder is not None and not Path(folder).is_dir():
+            raise ModelError(f"model folder {folder} does not exist")
         if folder is None:
             root = resources.files("nbaprops.models")
             for schema_dir in sorted(root.iterdir(), key=lambda p: p.name):

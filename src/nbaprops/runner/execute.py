@@ -1,11 +1,16 @@
 """Running one model over one chunk: one transaction, delete the chunk's dates, insert the
-freshly computed rows (and the model's failure rows). A failing chunk leaves the table as it was."""
+freshly computed rows (and the model's failure rows), and record the chunk's dates as done in
+processing.model_state with their input fingerprints and output digests. Rows and state commit
+together, so a process killed at any moment leaves either the whole chunk or none of it.
+A failing chunk leaves the table (and the state) as it was."""
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Callable
 
 import duckdb
 
@@ -13,6 +18,14 @@ from ..catalog import FAILURE_COLUMNS, Model
 from ..errors import RunFailedError
 from ..warehouse import Warehouse, quote_ident, quote_table
 from .plan import Chunk
+from .state import output_digest_sql
+
+# Test hook: seconds to sleep inside each chunk's transaction, after the writes and before the
+# commit, so that a test can kill the process while a chunk is half written.
+SLEEP_ENV = "NBAPROPS_TEST_CHUNK_SLEEP"
+# Completeness columns copied from a model's failure rows into processing.precompute_failures.
+COMPLETENESS_FAILURE_COLUMNS = ("expected_games", "actual_games", "completeness_pct", "is_production_ready",
+                                "completeness_reason")
 
 
 @dataclass
@@ -37,30 +50,54 @@ def bind(model: Model, start: date, end: date) -> dict[str, date]:
     return {k: v for k, v in params_for(model, start, end).items() if used[k]}
 
 
-def _ensure_table(wh: Warehouse, model: Model) -> None:
-    """Create the target from the chunk's shape; recreate it if the model's columns changed."""
-    cols = [r[0] for r in wh.con.execute("DESCRIBE _chunk").fetchall() if r[0] not in FAILURE_COLUMNS]
+def ensure_table(wh: Warehouse, model: Model, chunk: Chunk) -> None:
+    """Create the target from the model's shape, or recreate it if the model's columns changed,
+    in a transaction of its own, before any chunk writes to it.
+
+    DuckDB 2.0 loses sight of rows inserted into a table created in the same transaction once
+    they fill more than one row group (later scans on that connection return nothing), so the
+    table must exist, committed, before the chunk's transaction inserts into it."""
+    verified = wh.__dict__.setdefault("_verified_tables", set())
+    key = (model.table, model.sql_hash)
+    if key in verified:
+        return
+    wh.con.execute(f"CREATE OR REPLACE TEMP TABLE _shape AS SELECT * FROM ({model.sql}) LIMIT 0",
+                   bind(model, chunk.start, chunk.end))
+    cols = [r[0] for r in wh.con.execute("DESCRIBE _shape").fetchall() if r[0] not in FAILURE_COLUMNS]
     target = quote_table(model.table)
-    if wh.table_exists(model.table):
-        if wh.columns(model.table) == cols:
-            return
-        wh.con.execute(f"DROP TABLE {target}")
-        wh.con.execute("DELETE FROM processing.model_state WHERE model = ?", [model.name])
-    select = ", ".join(quote_ident(c) for c in cols)
-    wh.con.execute(f"CREATE TABLE {target} AS SELECT {select} FROM _chunk LIMIT 0")
+    if not (wh.table_exists(model.table) and wh.columns(model.table) == cols):
+        with wh.transaction():
+            if wh.table_exists(model.table):
+                wh.con.execute(f"DROP TABLE {target}")
+                wh.con.execute("DELETE FROM processing.model_state WHERE model = ?", [model.name])
+            select = ", ".join(quote_ident(c) for c in cols)
+            wh.con.execute(f"CREATE TABLE {target} AS SELECT {select} FROM _shape LIMIT 0")
+    wh.con.execute("DROP TABLE IF EXISTS _shape")
+    verified.add(key)
 
 
-def run_chunk(wh: Warehouse, model: Model, chunk: Chunk, run_id: str) -> ChunkResult:
+def _check_shape(wh: Warehouse, model: Model) -> None:
+    cols = [r[0] for r in wh.con.execute("DESCRIBE _chunk").fetchall() if r[0] not in FAILURE_COLUMNS]
+    if wh.columns(model.table) != cols:
+        raise RunFailedError(f"model {model.name} returned columns that differ from {model.table}")
+
+
+def run_chunk(wh: Warehouse, model: Model, chunk: Chunk, run_id: str,
+              fingerprints: dict[date, str] | None = None,
+              after: Callable[[ChunkResult], None] | None = None) -> ChunkResult:
+    """Compute and write one chunk. `fingerprints` (date -> input fingerprint) are saved as the
+    chunk's state; `after(result)` runs inside the same transaction (the run-history progress)."""
     con = wh.con
     res = ChunkResult()
     t0 = time.perf_counter()
     try:
+        ensure_table(wh, model, chunk)
         with wh.transaction():
             con.execute(f"CREATE OR REPLACE TEMP TABLE _chunk AS {model.sql}", bind(model, chunk.start, chunk.end))
             res.compute_seconds = time.perf_counter() - t0
             t1 = time.perf_counter()
             _check_chunk(con, model, chunk)
-            _ensure_table(wh, model)
+            _check_shape(wh, model)
             target = quote_table(model.table)
             tcol = quote_ident(model.time_column)
             keep = "WHERE failure_category IS NULL" if model.failures else ""
@@ -69,11 +106,40 @@ def run_chunk(wh: Warehouse, model: Model, chunk: Chunk, run_id: str) -> ChunkRe
             res.rows = con.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM _chunk {keep}").fetchone()[0]
             if model.failures:
                 res.failures = _write_failures(con, model, chunk, run_id)
-            res.write_seconds = time.perf_counter() - t1
+            if fingerprints is not None:
+                _write_state(wh, model, chunk, run_id, fingerprints, keep)
+            if after is not None:
+                after(res)
             con.execute("DROP TABLE IF EXISTS _chunk")
+            sleep = os.environ.get(SLEEP_ENV)
+            if sleep:
+                time.sleep(float(sleep))
+            res.write_seconds = time.perf_counter() - t1
     except duckdb.Error as exc:
         raise RunFailedError(f"model {model.name} failed on {chunk}: {str(exc).splitlines()[0]}") from exc
     return res
+
+
+def _write_state(wh: Warehouse, model: Model, chunk: Chunk, run_id: str, fingerprints: dict[date, str],
+                 keep: str) -> None:
+    dates = list(chunk.dates) or ([chunk.start] if chunk.start == chunk.end else [])
+    if not dates:
+        raise RunFailedError(f"chunk {chunk} of {model.name} carries no dates to record")
+    con = wh.con
+    fail = ("LEFT JOIN (SELECT {tc} AS d, count(*) AS n FROM _chunk WHERE failure_category IS NOT NULL "
+            "GROUP BY 1) f USING (d)").format(tc=quote_ident(model.time_column)) if model.failures else ""
+    con.execute("DELETE FROM processing.model_state WHERE model = ? AND target_date BETWEEN ? AND ?",
+                [model.name, chunk.start, chunk.end])
+    con.execute(
+        f"""INSERT INTO processing.model_state
+              (model, target_date, fingerprint, model_hash, run_id, rows_written, done_at, output_digest,
+               failures_written)
+            SELECT ?, p.d, p.fp, ?, ?, coalesce(o.n, 0), ?, coalesce(o.h, 0::UBIGINT),
+                   {'coalesce(f.n, 0)' if model.failures else '0'}
+            FROM (SELECT unnest(?::DATE[]) AS d, unnest(?::VARCHAR[]) AS fp) p
+            LEFT JOIN ({output_digest_sql(wh.columns(model.table), model.time_column, keep)}) o USING (d)
+            {fail}""",
+        [model.name, model.sql_hash, run_id, datetime.now(), dates, [fingerprints[d] for d in dates]])
 
 
 def _check_chunk(con: duckdb.DuckDBPyConnection, model: Model, chunk: Chunk) -> None:
@@ -93,9 +159,15 @@ def _check_chunk(con: duckdb.DuckDBPyConnection, model: Model, chunk: Chunk) -> 
 def _write_failures(con: duckdb.DuckDBPyConnection, model: Model, chunk: Chunk, run_id: str) -> int:
     con.execute("DELETE FROM processing.precompute_failures WHERE processor_name = ? AND analysis_date BETWEEN ? AND ?",
                 [model.failures, chunk.start, chunk.end])
+    # completeness of the failed entity (migration 005), when the model computes it
+    have = {r[0] for r in con.execute("DESCRIBE _chunk").fetchall()}
+    extra = [c for c in COMPLETENESS_FAILURE_COLUMNS if c in have]
+    cols = ", ".join(extra)
     return con.execute(
         f"""INSERT INTO processing.precompute_failures
+              (processor_name, run_id, analysis_date, entity_id, failure_category, failure_reason, can_retry,
+               created_at{', ' + cols if extra else ''})
             SELECT ?, ?, {quote_ident(model.time_column)}, {quote_ident(model.entity)}, failure_category,
-                   coalesce(failure_reason, failure_category), coalesce(can_retry, false), ?
+                   coalesce(failure_reason, failure_category), coalesce(can_retry, false), ?{', ' + cols if extra else ''}
             FROM _chunk WHERE failure_category IS NOT NULL""",
         [model.failures, run_id, datetime.now()]).fetchone()[0]

@@ -1,48 +1,120 @@
-"""Planning a run: which models, over which date chunks."""
+"""Planning a run: which models, which dates are pending (and why), grouped into chunks."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
 
+from ..catalog import Model
+
 CHUNK_MODES = ("all", "season", "month", "date")
+DEFAULT_CHUNK = "all"   # set-based SQL: one query over the whole pending run is the fastest
+
+# Why a date is pending / skipped.
+NEW = "new"                       # never computed (or saved state ignored)
+INPUTS_CHANGED = "inputs changed"  # a dependency's data over [D - lookback, D] changed
+SQL_CHANGED = "model SQL changed"
+FORCED = "forced"
+NO_RESUME = "no-resume"
+UPSTREAM = "upstream pending"     # dry run: an upstream model recomputes a date in the window
+REQUESTED = "requested date"
+UNCHANGED = "inputs unchanged"
 
 
 @dataclass(frozen=True)
 class Chunk:
     start: date
     end: date
+    dates: tuple[date, ...] = ()
 
     def __str__(self) -> str:
         return str(self.start) if self.start == self.end else f"{self.start}..{self.end}"
 
 
-def game_dates(con: duckdb.DuckDBPyConnection, start: date, end: date) -> list[date]:
-    """Dates in [start, end] with at least one non-preseason game in the schedule."""
-    return [r[0] for r in con.execute(
-        "SELECT DISTINCT game_date FROM raw.schedule WHERE season_type <> 'Pre Season' "
-        "AND game_date BETWEEN ? AND ? ORDER BY 1", [start, end]).fetchall()]
+@dataclass
+class ModelPlan:
+    model: Model
+    dates: list[date]                                   # game dates considered
+    pending: dict[date, str] = field(default_factory=dict)   # date -> reason
+    chunks: list[Chunk] = field(default_factory=list)
+    fingerprints: dict[date, str] = field(default_factory=dict)
+    blocked: str | None = None                           # not run: why
+
+    @property
+    def skipped(self) -> int:
+        return len(self.dates) - len(self.pending)
+
+    def reasons(self) -> Counter:
+        return Counter(self.pending.values())
+
+
+def game_dates(con: duckdb.DuckDBPyConnection, start: date | None = None, end: date | None = None) -> list[date]:
+    """Dates (in [start, end] when given) with at least one non-preseason game in the schedule."""
+    sql = "SELECT DISTINCT game_date FROM raw.schedule WHERE season_type <> 'Pre Season'"
+    params: list = []
+    if start is not None:
+        sql += " AND game_date BETWEEN ? AND ?"
+        params = [start, end]
+    return [r[0] for r in con.execute(sql + " ORDER BY 1", params).fetchall()]
+
+
+def season_of(con: duckdb.DuckDBPyConnection) -> dict[date, int]:
+    return dict(con.execute("SELECT game_date, max(season_year) FROM raw.schedule GROUP BY 1").fetchall())
+
+
+def group_chunks(pending: list[date], calendar: list[date], mode: str,
+                 seasons: dict[date, int] | None = None) -> list[Chunk]:
+    """Group pending dates into chunks: maximal runs of dates that are consecutive in `calendar`
+    (the schedule's game dates), split further by season, month or date per `mode`. A chunk
+    never spans a date that is not pending, so nothing done is recomputed."""
+    if mode not in CHUNK_MODES:
+        raise ValueError(f"chunk must be one of {', '.join(CHUNK_MODES)}")
+    pos = {d: i for i, d in enumerate(calendar)}
+    chunks: list[Chunk] = []
+    run: list[date] = []
+
+    def key(d: date):
+        if mode == "season":
+            return (seasons or {}).get(d, d.year)
+        if mode == "month":
+            return (d.year, d.month)
+        if mode == "date":
+            return d
+        return None
+
+    for d in sorted(pending):
+        if run and (pos.get(d, -10) != pos.get(run[-1], -20) + 1 or key(d) != key(run[-1])):
+            chunks.append(Chunk(run[0], run[-1], tuple(run)))
+            run = []
+        run.append(d)
+    if run:
+        chunks.append(Chunk(run[0], run[-1], tuple(run)))
+    return chunks
 
 
 def make_chunks(con: duckdb.DuckDBPyConnection, start: date, end: date, mode: str) -> list[Chunk]:
-    """Split [start, end] into chunks. Chunks cover only dates with games; results do not
-    depend on the chunking (tests hold every model to that)."""
-    if mode not in CHUNK_MODES:
-        raise ValueError(f"chunk must be one of {', '.join(CHUNK_MODES)}")
+    """Every game date in [start, end], chunked (kept for callers that want the plain split)."""
     dates = game_dates(con, start, end)
-    if not dates:
-        return []
-    if mode == "all":
-        return [Chunk(dates[0], dates[-1])]
-    if mode == "date":
-        return [Chunk(d, d) for d in dates]
-    seasons = dict(con.execute(
-        "SELECT game_date, any_value(season_year) FROM raw.schedule WHERE game_date BETWEEN ? AND ? GROUP BY 1",
-        [start, end]).fetchall())
-    groups: dict[tuple, list[date]] = {}
-    for d in dates:
-        k = (seasons[d],) if mode == "season" else (d.year, d.month)
-        groups.setdefault(k, []).append(d)
-    return [Chunk(v[0], v[-1]) for v in groups.values()]
+    return group_chunks(dates, dates, mode, season_of(con) if mode == "season" else None)
+
+
+def collapse(dates: list[date], calendar: list[date]) -> list[tuple[date, date]]:
+    """Collapse dates into ranges of dates consecutive in `calendar`."""
+    pos = {d: i for i, d in enumerate(calendar)}
+    out: list[list[date]] = []
+    for d in sorted(dates):
+        if out and d in pos and out[-1][1] in pos and pos[d] == pos[out[-1][1]] + 1:
+            out[-1][1] = d
+        else:
+            out.append([d, d])
+    return [(a, b) for a, b in out]
+
+
+def fmt_ranges(ranges: list[tuple[date, date]], limit: int = 6) -> str:
+    parts = [str(a) if a == b else f"{a}..{b}" for a, b in ranges]
+    if len(parts) > limit:
+        parts = parts[:limit - 1] + [f"… {len(parts) - limit + 1} more"]
+    return ", ".join(parts) if parts else "-"

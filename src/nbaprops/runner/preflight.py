@@ -1,0 +1,80 @@
+"""Pre-flight check before Phase 4 runs over a range: Phase 3 must cover the schedule.
+
+For every non-preseason game date of the schedule in [start − lookback, end) (the dates Phase 4
+reads for the range: a row keyed on D reads games before D, back to its earliest window), each Phase 3 box-score table must hold rows
+for the date's games: coverage = scheduled games with rows / scheduled games, per table, over
+the whole span. Below MIN_COVERAGE (95 %) for any table, the backfill stops (unless told to skip
+the check) and shows the gaps: per table, the dates with missing games."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import duckdb
+
+MIN_COVERAGE = 95.0
+LOOKBACK_DAYS = 30   # Phase 4 windows reach back at most 30 days (last 15/20 games, last 30 days)
+# table -> its team column (per-team rows, two per game) or None (player rows: any row per game)
+PHASE3 = {
+    "analytics.player_game_summary": None,
+    "analytics.team_offense_game_summary": "team_abbr",
+    "analytics.team_defense_game_summary": "defending_team_abbr",
+}
+
+
+@dataclass
+class TableCoverage:
+    table: str
+    scheduled_games: int
+    covered_games: int
+    gaps: list[tuple[date, int, int]] = field(default_factory=list)   # (date, scheduled, covered)
+
+    @property
+    def pct(self) -> float:
+        return 100.0 * self.covered_games / self.scheduled_games if self.scheduled_games else 100.0
+
+    @property
+    def ok(self) -> bool:
+        return self.pct >= MIN_COVERAGE
+
+
+@dataclass
+class Preflight:
+    start: date
+    end: date
+    tables: list[TableCoverage]
+
+    @property
+    def ok(self) -> bool:
+        return all(t.ok for t in self.tables)
+
+
+def check(con: duckdb.DuckDBPyConnection, start: date, end: date) -> Preflight:
+    """Phase 3 coverage of the schedule's games over [start − LOOKBACK_DAYS, end)."""
+    lo = start - timedelta(days=LOOKBACK_DAYS)
+    out = []
+    for table, team_col in PHASE3.items():
+        exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema || '.' || table_name = ?",
+                             [table]).fetchone()[0]
+        if team_col is None:
+            # a game is covered when the table has rows for both of its teams
+            rows = (f"SELECT DISTINCT game_date, team_abbr AS team FROM {table} WHERE game_date >= ? AND game_date < ?"
+                    if exists else "SELECT NULL::DATE AS game_date, NULL::VARCHAR AS team WHERE ? IS NULL AND ? IS NULL")
+        else:
+            rows = (f"SELECT DISTINCT game_date, {team_col} AS team FROM {table} WHERE game_date >= ? AND game_date < ?"
+                    if exists else "SELECT NULL::DATE AS game_date, NULL::VARCHAR AS team WHERE ? IS NULL AND ? IS NULL")
+        per_date = con.execute(f"""
+            WITH s AS (SELECT game_date, home_team_abbr AS home, away_team_abbr AS away FROM raw.schedule
+                       WHERE season_type <> 'Pre Season' AND game_date >= ? AND game_date < ?),
+                 r AS ({rows})
+            SELECT s.game_date, count(*) AS scheduled,
+                   count(*) FILTER (WHERE h.team IS NOT NULL AND a.team IS NOT NULL) AS covered
+            FROM s
+            LEFT JOIN r h ON h.game_date = s.game_date AND h.team = s.home
+            LEFT JOIN r a ON a.game_date = s.game_date AND a.team = s.away
+            GROUP BY s.game_date ORDER BY s.game_date""", [lo, end, lo, end]).fetchall()
+        sched = sum(r[1] for r in per_date)
+        cov = sum(r[2] for r in per_date)
+        out.append(TableCoverage(table, sched, cov, [(d, s, c) for d, s, c in per_date if c < s]))
+    return Preflight(start, end, out)

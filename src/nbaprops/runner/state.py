@@ -1,0 +1,219 @@
+"""Runner state: input digests, per-date fingerprints, saved model state, run history.
+
+Fingerprint design
+------------------
+Every dependency is summarised as one 64-bit digest per date (`DateDigests`):
+  * raw tables: per value of the time column (game_date; transaction_date for raw.injuries),
+    hash(date, row count, Σ hash(row_hash)) — one set-based GROUP BY per table, order-free;
+  * model tables: hash(date, rows, output_digest) from processing.model_state, where
+    output_digest = Σ hash(row) of the rows written for that date (recorded in the chunk's
+    transaction, so no model table is ever scanned to fingerprint it);
+  * reference tables: one whole-table digest Σ hash(row) (they have no time column).
+The fingerprint of (model, D) hashes the model's SQL hash with, per dependency, the sum
+(mod 2^64) and count of the per-date digests over [D − lookback_days, D] (prefix sums, so
+every date costs O(log n)). A date whose fingerprint equals the saved one is skipped.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import duckdb
+
+from ..catalog import SOURCE_TABLES, SOURCE_TIME_COLUMNS, Model
+from ..warehouse import Warehouse, quote_ident, quote_table
+
+MASK = (1 << 64) - 1
+# Columns that describe when/how a row was written rather than what it says: left out of
+# output digests so that recomputing identical content does not look like a change.
+METADATA_COLUMNS = frozenset({"processed_at", "created_at", "updated_at", "computed_at", "run_id",
+                              "ingested_at", "source_file"})
+
+
+@dataclass
+class DateDigests:
+    """Per-date 64-bit digests of one input, with prefix sums for window lookups."""
+    dates: list[date]
+    prefix: list[int]     # prefix[i] = Σ digest of dates[:i] (mod 2^64)
+    whole: int | None = None   # for tables without a time column
+
+    @classmethod
+    def from_rows(cls, rows: list[tuple[date, int]]) -> "DateDigests":
+        rows = sorted(rows)
+        prefix = [0]
+        for _, h in rows:
+            prefix.append((prefix[-1] + int(h)) & MASK)
+        return cls([r[0] for r in rows], prefix)
+
+    def window(self, lo: date, hi: date) -> tuple[int, int]:
+        """(digest, number of dates with data) over [lo, hi]."""
+        if self.whole is not None:
+            return self.whole, 1
+        i = bisect.bisect_left(self.dates, lo)
+        j = bisect.bisect_right(self.dates, hi)
+        return (self.prefix[j] - self.prefix[i]) & MASK, j - i
+
+
+class DigestCache:
+    """Digests of source tables are computed once per run (sources do not change during a run);
+    model tables are read from processing.model_state when asked (they change as models run)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, catalog_tables: dict[str, Model]):
+        self.con = con
+        self.models_by_table = catalog_tables
+        self._sources: dict[str, DateDigests] = {}
+        self._has_digest: bool | None = None
+        self._models: dict[str, list[tuple[date, int]]] | None = None
+        self._digests: dict[str, DateDigests] = {}
+
+    def prefetch_sources(self, tables: set[str]) -> None:
+        """All raw tables' per-date digests in one UNION ALL query (one scan each)."""
+        raw = sorted(t for t in tables if t in SOURCE_TIME_COLUMNS and t not in self._sources)
+        ref = sorted(t for t in tables if t in SOURCE_TABLES and t not in SOURCE_TIME_COLUMNS
+                     and t not in self._sources)
+        if raw:
+            parts = []
+            for i, t in enumerate(raw):
+                tc = quote_ident(SOURCE_TIME_COLUMNS[t])
+                parts.append(f"SELECT {i} AS t, {tc} AS d, hash({tc}, count(*), sum(hash(row_hash))) AS h "
+                             f"FROM {quote_table(t)} GROUP BY {tc}")
+            rows = self.con.execute(" UNION ALL ".join(parts)).fetchall()
+            by: dict[int, list] = {i: [] for i in range(len(raw))}
+            for i, d, h in rows:
+                by[i].append((d, h))
+            for i, t in enumerate(raw):
+                self._sources[t] = DateDigests.from_rows(by[i])
+        for t in ref:
+            h = self.con.execute(f"SELECT hash(count(*), sum(hash(x))) FROM {quote_table(t)} x").fetchone()[0]
+            self._sources[t] = DateDigests([], [0], whole=int(h))
+
+    def get(self, table: str) -> DateDigests:
+        if table in SOURCE_TABLES:
+            if table not in self._sources:
+                self.prefetch_sources({table})
+            return self._sources[table]
+        name = self.models_by_table[table].name
+        if self._models is None:
+            self._load_models(None)
+        if name not in self._digests:
+            self._digests[name] = DateDigests.from_rows(self._models.get(name, []))
+        return self._digests[name]
+
+    def invalidate(self, model_name: str) -> None:
+        """The model wrote chunks: re-read its output digests when next asked."""
+        if self._models is not None:
+            self._load_models(model_name)
+        self._digests.pop(model_name, None)
+
+    def _load_models(self, only: str | None) -> None:
+        if self._has_digest is None:
+            self._has_digest = bool(self.con.execute(
+                "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'processing' "
+                "AND table_name = 'model_state' AND column_name = 'output_digest'").fetchone()[0])
+        digest = "coalesce(output_digest, 0)" if self._has_digest else "0"
+        sql = f"SELECT model, target_date, hash(target_date, rows_written, {digest}) FROM processing.model_state"
+        rows = self.con.execute(sql + (" WHERE model = ?" if only else ""), [only] if only else []).fetchall()
+        if self._models is None:
+            self._models = {}
+        if only:
+            self._models[only] = []
+        for m, d, h in rows:
+            self._models.setdefault(m, []).append((d, h))
+
+
+def fingerprints(model: Model, dates: list[date], digests: dict[str, DateDigests]) -> dict[date, str]:
+    """The input fingerprint of every date: SQL hash + each dependency over [D − lookback, D]."""
+    lb = timedelta(days=model.lookback_days)
+    ds = sorted(dates)
+    parts: list[list[str]] = [[] for _ in ds]
+    for dep in sorted(model.depends_on):
+        dd = digests[dep]
+        if dd.whole is not None:
+            piece = f"|{dep}:{dd.whole}"
+            for p in parts:
+                p.append(piece)
+            continue
+        # two pointers over the sorted dates: the window [D − lb, D] only moves forward
+        i = j = 0
+        n = len(dd.dates)
+        for k, d in enumerate(ds):
+            lo = d - lb
+            while i < n and dd.dates[i] < lo:
+                i += 1
+            while j < n and dd.dates[j] <= d:
+                j += 1
+            parts[k].append(f"|{dep}:{(dd.prefix[j] - dd.prefix[min(i, j)]) & MASK}:{max(j - i, 0)}")
+    head = model.sql_hash
+    return {d: hashlib.blake2b((head + "".join(p)).encode(), digest_size=12).hexdigest()
+            for d, p in zip(ds, parts)}
+
+
+@dataclass
+class SavedState:
+    fingerprint: str
+    model_hash: str
+
+
+def load_state(con: duckdb.DuckDBPyConnection, model: Model | None = None) -> dict[str, dict[date, SavedState]]:
+    """Saved state per model name (all models in one query, or one model)."""
+    sql = "SELECT model, target_date, fingerprint, model_hash FROM processing.model_state"
+    rows = con.execute(sql + (" WHERE model = ?" if model else ""), [model.name] if model else []).fetchall()
+    out: dict[str, dict[date, SavedState]] = {}
+    for m, d, fp, mh in rows:
+        out.setdefault(m, {})[d] = SavedState(fp, mh)
+    return out
+
+
+def output_digest_sql(columns: list[str], time_column: str, where: str) -> str:
+    """Per-date (rows, Σ hash(row)) of the chunk being written, metadata columns left out."""
+    cols = [c for c in columns if c not in METADATA_COLUMNS] or columns
+    row = ", ".join(quote_ident(c) for c in cols)
+    tc = quote_ident(time_column)
+    return (f"SELECT {tc} AS d, count(*) AS n, (sum(hash({row})) % 18446744073709551616)::UBIGINT AS h "
+            f"FROM _chunk {where} GROUP BY {tc}")
+
+
+# -- run history ---------------------------------------------------------------------------
+HISTORY_COLUMNS = ("run_id", "model", "status", "start_date", "end_date", "chunks", "chunks_skipped",
+                   "rows_written", "failures_written", "started_at", "finished_at", "duration_seconds",
+                   "read_seconds", "compute_seconds", "write_seconds", "error", "trigger", "dates_planned",
+                   "dates_computed", "dates_skipped", "dates_failed", "skip_reason")
+
+
+def mark_interrupted(con: duckdb.DuckDBPyConnection, current_run: str) -> int:
+    """Rows still 'running' when a writer opens the warehouse belong to a process that died
+    (DuckDB admits one writer per file, so no live process can own them): mark them killed."""
+    stale = con.execute("SELECT count(*) FROM reference.processor_run_history WHERE status = 'running' "
+                        "AND run_id <> ?", [current_run]).fetchone()[0]
+    if not stale:
+        return 0    # the common case: no write, no commit
+    con.execute(
+        "UPDATE reference.processor_run_history SET status = 'killed', "
+        "error = coalesce(error || '; ', '') || 'interrupted: the process ended before this model "
+        "finished (killed or crashed); chunks it committed are kept, the rest is redone next run' "
+        "WHERE status = 'running' AND run_id <> ?", [current_run])
+    return int(stale)
+
+
+def write_history(con: duckdb.DuckDBPyConnection, values: dict | list[dict]) -> None:
+    """Insert or replace run-history rows (keyed on run_id, model) with one DELETE + one INSERT."""
+    rows = [values] if isinstance(values, dict) else values
+    if not rows:
+        return
+    keys = [x for v in rows for x in (v["run_id"], v["model"])]
+    con.execute("DELETE FROM reference.processor_run_history WHERE (run_id, model) IN ("
+                + ", ".join("(?, ?)" for _ in rows) + ")", keys)
+    one = "(" + ", ".join("?" for _ in HISTORY_COLUMNS) + ")"
+    con.execute(f"INSERT INTO reference.processor_run_history ({', '.join(HISTORY_COLUMNS)}) VALUES "
+                + ", ".join(one for _ in rows), [v.get(c) for v in rows for c in HISTORY_COLUMNS])
+
+
+def now() -> datetime:
+    return datetime.now()
+
+
+def has_column(wh: Warehouse, table: str, column: str) -> bool:
+    return column in wh.columns(table)

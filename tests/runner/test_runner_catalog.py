@@ -1,0 +1,62 @@
+"""The catalog refuses cycles, unknown dependencies and bad headers with clear errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from nbaprops.catalog import Catalog
+from nbaprops.errors import ModelError
+
+from toys import DAILY_POINTS, write_models
+
+
+def model(table: str, deps: str, lookback: str = "0") -> str:
+    return (f"-- table: {table}\n-- grain: game_date\n-- time_column: game_date\n-- depends_on: {deps}\n"
+            f"-- lookback_days: {lookback}\nSELECT 1\n")
+
+
+def test_cycle_is_refused_and_named(tmp_path):
+    write_models(tmp_path, a=model("analytics.a", "precompute.b"), b=model("precompute.b", "predictions.c"),
+                 c=model("predictions.c", "analytics.a"))
+    with pytest.raises(ModelError, match=r"cycle: .*(a|b|c) -> .*(a|b|c)"):
+        Catalog.load(tmp_path)
+
+
+def test_self_dependency_is_a_cycle(tmp_path):
+    write_models(tmp_path, a=model("analytics.a", "analytics.a, raw.schedule"))
+    with pytest.raises(ModelError, match="cycle"):
+        Catalog.load(tmp_path)
+
+
+def test_unknown_dependency_is_refused(tmp_path):
+    write_models(tmp_path, a=model("analytics.a", "raw.schedule, analytics.nope"))
+    with pytest.raises(ModelError, match=r"model a .*depends on unknown table 'analytics.nope'.*known tables"):
+        Catalog.load(tmp_path)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("-- table: analytics.a\nSELECT 1\n", "header is missing"),
+    (model("analytics.a", "raw.schedule", "-3"), "must not be negative"),
+    (model("analytics.a", "raw.schedule", "x"), "whole number"),
+])
+def test_bad_headers(tmp_path, text, message):
+    write_models(tmp_path, a=text)
+    with pytest.raises(ModelError, match=message):
+        Catalog.load(tmp_path)
+
+
+def test_order_and_downstream(toy_models):
+    cat = Catalog.load(toy_models)
+    assert cat.order == ["toy_daily_points", "toy_rolling"]
+    assert cat.downstream_of("toy_daily_points") == ["toy_daily_points", "toy_rolling"]
+    with pytest.raises(ModelError, match="unknown model"):
+        cat.get("nope")
+
+
+def test_models_dir_env(tmp_path, monkeypatch):
+    write_models(tmp_path, toy_daily_points=DAILY_POINTS)
+    monkeypatch.setenv("NBAPROPS_MODELS_DIR", str(tmp_path))
+    assert list(Catalog.load().models) == ["toy_daily_points"]
+    monkeypatch.setenv("NBAPROPS_MODELS_DIR", str(tmp_path / "missing"))
+    with pytest.raises(ModelError, match="does not exist"):
+        Catalog.load()
