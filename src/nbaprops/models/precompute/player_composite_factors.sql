@@ -1,0 +1,362 @@
+-- table: precompute.player_composite_factors
+-- grain: player_lookup, game_date
+-- time_column: game_date
+-- depends_on: analytics.upcoming_player_game_context, analytics.player_game_summary, analytics.team_offense_game_summary, precompute.player_shot_zone_analysis, precompute.team_defense_zone_analysis, raw.schedule
+-- lookback_days: 400
+-- failures: PlayerCompositeFactorsProcessor
+-- entity: player_lookup
+--
+-- Four adjustment factors for each UPGC player of game_date D, entering the games of D.
+-- Universe for D = the UPGC rows with game_date = D ("process everyone": no minimum games).
+-- 1. fatigue_score (integer 0-100, higher = more rested), the spec formula on UPGC fields with
+--    the spec defaults for NULLs (days_rest 1, games_in_last_7_days 3, minutes_in_last_7_days
+--    200, avg_minutes_per_game_last_7 30, back_to_backs_last_14_days 0). player_age is not in
+--    the data: the spec default 25 applies, so the age term is always 0.
+--    fatigue_adjustment = (fatigue_score - 100) / 20, in [-5, 0].
+-- 2. shot_zone_mismatch_score (-10..+10): the player's PSZA primary_scoring_zone for D (paint /
+--    mid_range / perimeter; 'balanced' falls back to paint), usage = that zone's rate (0-100),
+--    defense = the opponent's TDZA <zone>_defense_vs_league_avg for D (percentage points);
+--    weighted = defense * least(usage / 50, 1), * 1.2 when |weighted| > 5, clamped to +-10.
+--    NULL (not 0) when the PSZA or the opponent's TDZA row is missing or has no zone data.
+-- 3. pace_score = clamp(pace_differential / 2, +-3), pace_differential = the team's mean TOGS
+--    pace over its last 10 games before D minus the opponent's (same season). NULL without
+--    games on either side.
+-- 4. usage_spike_score = clamp(0.3 * (projected_usage_rate - avg_usage_rate_last_7_games), +-3)
+--    with projected_usage_rate = mean PGS usage_rate (0-100) over the player's last 3 games
+--    before D and avg_usage_rate_last_7_games = the mean over the last 7 (same season; NULL
+--    usage, e.g. basic-log games, is skipped). star_teammates_out is not known, so the star
+--    multiplier is never applied. NULL when there is no usage before D.
+-- Means of DOUBLE inputs are exact fixed-point sums (1e-9) so that results never depend on
+-- summation order (chunking, threads).
+-- The spec's deferred factors (referee, look-ahead, travel, opponent strength) were always 0:
+-- not produced.
+-- total_composite_adjustment = the sum of the four factors (fatigue_adjustment, not the score);
+-- a NULL factor adds 0 and is listed in missing_data_fields; data_completeness_pct = 20 per
+-- available input among days_rest, projected_usage_rate, pace_differential, PSZA zone data,
+-- opponent TDZA zone data. Warnings: fatigue_score < 50, |shot_zone_mismatch_score| > 8,
+-- |total_composite_adjustment| > 12.
+-- Early season: days 0-13 after opening night (first 'Regular Season' date of the season in
+-- raw.schedule) -> every UPGC player gets EXPECTED_INCOMPLETE ('bootstrap window'). UPGC has no
+-- row for D -> one DATE_LEVEL row: EXPECTED_INCOMPLETE in the bootstrap window, else
+-- MISSING_DEPENDENCY The same when PGS holds no row at all for a scheduled game date
+-- in [D-7, D) (the date is not computed from the hole).
+-- Completeness (every row and failure row; definition in src/nbaprops/completeness.py): the
+-- player's last 10 expected games (primary) and his expected games in [D-7, D) and [D-14, D)
+-- (his stint teams' scheduled games) against his PGS rows: l10_/l7d_/l14d_ expected_games,
+-- actual_games, completeness_pct; is_production_ready when all are >= 90 %, else completeness_reason.
+WITH
+sched AS (
+    SELECT game_date, min(season_year) AS season_year
+    FROM raw.schedule WHERE season_type <> 'Pre Season'
+    GROUP BY game_date
+),
+openers AS (
+    SELECT season_year, min(game_date) AS opening_night
+    FROM raw.schedule WHERE season_type = 'Regular Season'
+    GROUP BY season_year
+),
+dates AS (
+    SELECT s.game_date, s.season_year,
+           date_diff('day', o.opening_night, s.game_date) AS days_since_opening
+    FROM sched s JOIN openers o ON o.season_year = s.season_year
+    WHERE s.game_date BETWEEN $start_date AND $end_date
+),
+cmp_dates AS (
+    SELECT game_date AS d, season_year FROM dates
+),
+-- completeness:deps:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py)
+cmp_sched AS (
+    -- completeness: every team's scheduled non-preseason games, home and away alike
+    SELECT home_team_abbr AS team_abbr, season_year, game_date FROM raw.schedule
+    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+    UNION
+    SELECT away_team_abbr, season_year, game_date FROM raw.schedule
+    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+),
+cmp_rows AS (
+    -- completeness: the player's upstream rows (one per date) and the team of each
+    SELECT player_lookup AS entity_id, season_year, game_date, min(team_abbr) AS team_abbr
+    FROM analytics.player_game_summary
+    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+    GROUP BY player_lookup, season_year, game_date
+),
+cmp_stints AS (
+    -- completeness: the player's stints = runs of consecutive rows for one team; a stint lasts
+    -- from its first row up to (not including) the first row of the next stint
+    SELECT entity_id, season_year, team_abbr, min(game_date) AS stint_start
+    FROM (SELECT entity_id, season_year, game_date, team_abbr,
+                 sum(new_stint) OVER (PARTITION BY entity_id, season_year ORDER BY game_date
+                                      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS stint
+          FROM (SELECT entity_id, season_year, game_date, team_abbr,
+                       CASE WHEN team_abbr = lag(team_abbr) OVER (PARTITION BY entity_id, season_year ORDER BY game_date)
+                            THEN 0 ELSE 1 END AS new_stint
+                FROM cmp_rows) x) y
+    GROUP BY entity_id, season_year, team_abbr, stint
+),
+cmp_events AS (
+    -- completeness: the player's expected games = his stint team's scheduled games during the
+    -- stint; has_row = he has a row on that date
+    SELECT st.entity_id, st.season_year, s.game_date, (r.entity_id IS NOT NULL) AS has_row
+    FROM (SELECT *, lead(stint_start) OVER (PARTITION BY entity_id, season_year ORDER BY stint_start) AS stint_end
+          FROM cmp_stints) st
+    JOIN cmp_sched s
+      ON s.team_abbr = st.team_abbr AND s.season_year = st.season_year
+     AND s.game_date >= st.stint_start AND s.game_date < coalesce(st.stint_end, DATE '9999-12-31')
+    LEFT JOIN cmp_rows r ON r.entity_id = st.entity_id AND r.season_year = st.season_year AND r.game_date = s.game_date
+),
+cmp_date_check AS (
+    -- dependency: scheduled game dates of D's season in [D-7, D) without any upstream row
+    SELECT d.d, count(*) AS missing_dates, min(s.game_date) AS first_missing_date
+    FROM cmp_dates d
+    JOIN (SELECT DISTINCT season_year, game_date FROM cmp_sched) s
+      ON s.season_year = d.season_year AND s.game_date >= d.d - INTERVAL 7 DAY AND s.game_date < d.d
+    LEFT JOIN (SELECT DISTINCT game_date FROM cmp_rows) r ON r.game_date = s.game_date
+    WHERE r.game_date IS NULL
+    GROUP BY d.d
+),
+-- completeness:deps:end
+upgc AS (
+    -- a date without any UPGC row keeps one row: the DATE_LEVEL entity (dependency missing)
+    SELECT d.game_date, d.season_year, d.days_since_opening,
+           coalesce(u.player_lookup, 'DATE_LEVEL') AS player_lookup, (u.player_lookup IS NULL) AS dependency_missing,
+           u.game_id, u.team_abbr, u.opponent_team_abbr,
+           u.days_rest, u.back_to_back, u.games_in_last_7_days, u.minutes_in_last_7_days,
+           u.avg_minutes_per_game_last_7, u.back_to_backs_last_14_days
+           , cdc.missing_dates, cdc.first_missing_date
+    FROM dates d
+    LEFT JOIN cmp_date_check cdc ON cdc.d = d.game_date AND d.days_since_opening >= 14
+    LEFT JOIN analytics.upcoming_player_game_context u ON u.game_date = d.game_date AND cdc.d IS NULL
+),
+cmp_universe AS (
+    SELECT player_lookup AS entity_id, season_year, game_date AS d FROM upgc WHERE NOT dependency_missing
+),
+-- completeness:windows:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py)
+cmp_games AS (
+    -- completeness: after each expected game, expected / actual over the last N expected games
+    SELECT entity_id, season_year, game_date, has_row::INTEGER AS act,
+           row_number() OVER (PARTITION BY entity_id, season_year ORDER BY game_date) AS seq,
+           count(*) OVER cg5 AS e5, sum(has_row::INTEGER) OVER cg5 AS a5,
+           count(*) OVER cg10 AS e10, sum(has_row::INTEGER) OVER cg10 AS a10,
+           count(*) OVER cg15 AS e15, sum(has_row::INTEGER) OVER cg15 AS a15,
+           count(*) OVER cg20 AS e20, sum(has_row::INTEGER) OVER cg20 AS a20
+    FROM cmp_events
+    WINDOW cg5 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 4 PRECEDING AND CURRENT ROW),
+           cg10 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 9 PRECEDING AND CURRENT ROW),
+           cg15 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 14 PRECEDING AND CURRENT ROW),
+           cg20 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 19 PRECEDING AND CURRENT ROW)
+),
+cmp_stream AS (
+    -- completeness: expected games (ev = 1) and the universe (ev = 0) of each entity and season
+    SELECT entity_id, season_year, game_date AS d, date_diff('day', DATE '2000-01-01', game_date) AS dn, 1 AS ev, act
+    FROM cmp_games
+    UNION ALL
+    SELECT entity_id, season_year, d, date_diff('day', DATE '2000-01-01', d), 0, 0 FROM cmp_universe
+),
+cmp_state AS (
+    -- a universe row sorts before the games of its own date, so every count stops before D
+    SELECT entity_id, season_year, d, ev,
+           sum(ev) OVER (PARTITION BY entity_id, season_year ORDER BY dn, ev
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS seq_before,
+           sum(ev) OVER cd7 AS e7d, sum(act) OVER cd7 AS a7d,
+           sum(ev) OVER cd14 AS e14d, sum(act) OVER cd14 AS a14d,
+           sum(ev) OVER cd30 AS e30d, sum(act) OVER cd30 AS a30d
+    FROM cmp_stream
+    WINDOW cd7 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 7 PRECEDING AND 1 PRECEDING),
+           cd14 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 14 PRECEDING AND 1 PRECEDING),
+           cd30 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 30 PRECEDING AND 1 PRECEDING)
+),
+cmp AS (
+    -- completeness per entity and D: expected / actual games per window
+    SELECT s.entity_id, s.d,
+           coalesce(g.e5, 0)::INTEGER AS l5_expected_games, coalesce(g.a5, 0)::INTEGER AS l5_actual_games,
+           coalesce(g.e10, 0)::INTEGER AS l10_expected_games, coalesce(g.a10, 0)::INTEGER AS l10_actual_games,
+           coalesce(g.e15, 0)::INTEGER AS l15_expected_games, coalesce(g.a15, 0)::INTEGER AS l15_actual_games,
+           coalesce(g.e20, 0)::INTEGER AS l20_expected_games, coalesce(g.a20, 0)::INTEGER AS l20_actual_games,
+           coalesce(s.e7d, 0)::INTEGER AS l7d_expected_games, coalesce(s.a7d, 0)::INTEGER AS l7d_actual_games,
+           coalesce(s.e14d, 0)::INTEGER AS l14d_expected_games, coalesce(s.a14d, 0)::INTEGER AS l14d_actual_games,
+           coalesce(s.e30d, 0)::INTEGER AS l30d_expected_games, coalesce(s.a30d, 0)::INTEGER AS l30d_actual_games
+    FROM cmp_state s
+    LEFT JOIN cmp_games g ON g.entity_id = s.entity_id AND g.season_year = s.season_year AND g.seq = s.seq_before
+    WHERE s.ev = 0
+),
+cmp_out AS (
+    -- completeness columns of this model (windows l10, l7d, l14d; primary l10)
+    SELECT entity_id, d,
+           l10_expected_games, l10_actual_games, round(100.0 * l10_actual_games / nullif(l10_expected_games, 0), 1) AS l10_completeness_pct,
+           l7d_expected_games, l7d_actual_games, round(100.0 * l7d_actual_games / nullif(l7d_expected_games, 0), 1) AS l7d_completeness_pct,
+           l14d_expected_games, l14d_actual_games, round(100.0 * l14d_actual_games / nullif(l14d_expected_games, 0), 1) AS l14d_completeness_pct,
+           l10_expected_games AS expected_games, l10_actual_games AS actual_games,
+           round(100.0 * l10_actual_games / nullif(l10_expected_games, 0), 1) AS completeness_pct,
+           (l10_expected_games > 0 AND l10_actual_games * 10 >= l10_expected_games * 9 AND l7d_actual_games * 10 >= l7d_expected_games * 9 AND l14d_actual_games * 10 >= l14d_expected_games * 9) AS is_production_ready,
+           CASE WHEN l10_expected_games = 0 THEN 'no games expected before this date this season'
+                ELSE nullif(concat_ws('; ',
+               CASE WHEN l10_actual_games * 10 < l10_expected_games * 9 THEN 'l10: ' || l10_actual_games || ' of ' || l10_expected_games || ' games' END,
+               CASE WHEN l7d_actual_games * 10 < l7d_expected_games * 9 THEN 'l7d: ' || l7d_actual_games || ' of ' || l7d_expected_games || ' games' END,
+               CASE WHEN l14d_actual_games * 10 < l14d_expected_games * 9 THEN 'l14d: ' || l14d_actual_games || ' of ' || l14d_expected_games || ' games' END), '') END AS completeness_reason
+    FROM cmp
+),
+-- completeness:windows:end
+player_rolled AS (
+    SELECT player_lookup, season_year, game_date,
+           lead(game_date) OVER (PARTITION BY player_lookup, season_year ORDER BY game_date, game_id) AS next_game_date,
+           sum(CAST(round(usage_rate * 1e9) AS BIGINT)) OVER w3 / 1e9 / nullif(count(usage_rate) OVER w3, 0) AS usg3,
+           sum(CAST(round(usage_rate * 1e9) AS BIGINT)) OVER w7 / 1e9 / nullif(count(usage_rate) OVER w7, 0) AS usg7
+    FROM analytics.player_game_summary
+    WHERE game_date >= $read_start AND game_date < $end_date
+      AND season_type <> 'Pre Season'
+      AND (minutes_played > 0 OR fg_attempts > 0 OR points > 0)
+    WINDOW w3 AS (PARTITION BY player_lookup, season_year ORDER BY game_date, game_id
+                  ROWS BETWEEN 2 PRECEDING AND CURRENT ROW),
+           w7 AS (PARTITION BY player_lookup, season_year ORDER BY game_date, game_id
+                  ROWS BETWEEN 6 PRECEDING AND CURRENT ROW)
+),
+team_rolled AS (
+    SELECT team_abbr, season_year, game_date,
+           lead(game_date) OVER (PARTITION BY team_abbr, season_year ORDER BY game_date, game_id) AS next_game_date,
+           sum(CAST(round(pace * 1e9) AS BIGINT)) OVER w10 / 1e9 / nullif(count(pace) OVER w10, 0) AS pace10
+    FROM analytics.team_offense_game_summary
+    WHERE game_date >= $read_start AND game_date < $end_date AND season_type <> 'Pre Season'
+    WINDOW w10 AS (PARTITION BY team_abbr, season_year ORDER BY game_date, game_id
+                   ROWS BETWEEN 9 PRECEDING AND CURRENT ROW)
+),
+psza AS (
+    SELECT player_lookup, analysis_date, primary_scoring_zone,
+           paint_rate_last_10, mid_range_rate_last_10, three_pt_rate_last_10
+    FROM precompute.player_shot_zone_analysis
+    WHERE analysis_date BETWEEN $start_date AND $end_date
+),
+tdza AS (
+    SELECT team_abbr, analysis_date, paint_defense_vs_league_avg, mid_range_defense_vs_league_avg,
+           three_pt_defense_vs_league_avg, weakest_zone
+    FROM precompute.team_defense_zone_analysis
+    WHERE analysis_date BETWEEN $start_date AND $end_date
+),
+joined AS (
+    SELECT u.*,
+           p.usg3 AS projected_usage_rate, p.usg7 AS avg_usage_rate_last_7_games,
+           tp.pace10 AS team_pace_last_10, op.pace10 AS opponent_pace_last_10,
+           z.player_lookup IS NOT NULL AS psza_row_present,
+           t.team_abbr IS NOT NULL AS tdza_row_present,
+           z.primary_scoring_zone,
+           CASE z.primary_scoring_zone WHEN 'mid_range' THEN z.mid_range_rate_last_10
+                                       WHEN 'perimeter' THEN z.three_pt_rate_last_10
+                                       ELSE z.paint_rate_last_10 END AS zone_usage_rate,
+           CASE z.primary_scoring_zone WHEN 'mid_range' THEN t.mid_range_defense_vs_league_avg
+                                       WHEN 'perimeter' THEN t.three_pt_defense_vs_league_avg
+                                       ELSE t.paint_defense_vs_league_avg END AS opponent_zone_defense_vs_league_avg,
+           t.weakest_zone AS opponent_weakest_zone
+    FROM upgc u
+    LEFT JOIN player_rolled p
+      ON p.player_lookup = u.player_lookup AND p.season_year = u.season_year
+     AND p.game_date < u.game_date AND u.game_date <= coalesce(p.next_game_date, DATE '9999-12-31')
+    LEFT JOIN team_rolled tp
+      ON tp.team_abbr = u.team_abbr AND tp.season_year = u.season_year
+     AND tp.game_date < u.game_date AND u.game_date <= coalesce(tp.next_game_date, DATE '9999-12-31')
+    LEFT JOIN team_rolled op
+      ON op.team_abbr = u.opponent_team_abbr AND op.season_year = u.season_year
+     AND op.game_date < u.game_date AND u.game_date <= coalesce(op.next_game_date, DATE '9999-12-31')
+    LEFT JOIN psza z ON z.player_lookup = u.player_lookup AND z.analysis_date = u.game_date
+    LEFT JOIN tdza t ON t.team_abbr = u.opponent_team_abbr AND t.analysis_date = u.game_date
+),
+f1 AS (
+    SELECT j.*,
+           greatest(0, least(100,
+               100
+               + CASE WHEN coalesce(back_to_back, false) THEN -15
+                      WHEN coalesce(days_rest, 1) >= 3 THEN 5 ELSE 0 END
+               + CASE WHEN coalesce(games_in_last_7_days, 3) >= 4 THEN -10 ELSE 0 END
+               + CASE WHEN coalesce(minutes_in_last_7_days, 200) > 240 THEN -10 ELSE 0 END
+               + CASE WHEN coalesce(avg_minutes_per_game_last_7, 30) > 35 THEN -8 ELSE 0 END
+               + CASE WHEN coalesce(back_to_backs_last_14_days, 0) >= 2 THEN -12
+                      WHEN coalesce(back_to_backs_last_14_days, 0) = 1 THEN -5 ELSE 0 END
+           )) AS fatigue_score,
+           -- (DuckDB's least/greatest skip NULLs: guard every NULL input explicitly)
+           CASE WHEN zone_usage_rate IS NOT NULL AND opponent_zone_defense_vs_league_avg IS NOT NULL
+                THEN opponent_zone_defense_vs_league_avg * least(zone_usage_rate / 50.0, 1.0) END AS zone_weighted,
+           team_pace_last_10 - opponent_pace_last_10 AS pace_differential
+    FROM joined j
+),
+f2 AS (
+    SELECT f1.*,
+           (fatigue_score - 100) / 20.0 AS fatigue_adjustment,
+           CASE WHEN zone_weighted IS NOT NULL THEN greatest(-10.0, least(10.0,
+               CASE WHEN abs(zone_weighted) > 5 THEN zone_weighted * 1.2 ELSE zone_weighted END)) END
+               AS shot_zone_mismatch_score,
+           CASE WHEN pace_differential IS NOT NULL THEN greatest(-3.0, least(3.0, pace_differential / 2.0)) END
+               AS pace_score,
+           CASE WHEN projected_usage_rate IS NOT NULL AND avg_usage_rate_last_7_games IS NOT NULL
+                THEN greatest(-3.0, least(3.0, 0.3 * (projected_usage_rate - avg_usage_rate_last_7_games))) END
+               AS usage_spike_score
+    FROM f1
+),
+f3 AS (
+    SELECT f2.*,
+           fatigue_adjustment + coalesce(shot_zone_mismatch_score, 0) + coalesce(pace_score, 0)
+               + coalesce(usage_spike_score, 0) AS total_composite_adjustment
+    FROM f2
+),
+pcf_rows AS (
+    SELECT
+        player_lookup,
+        game_date,
+        season_year::INTEGER AS season_year,
+        days_since_opening::INTEGER AS days_since_opening,
+        game_id,
+        team_abbr,
+        opponent_team_abbr,
+        days_rest::INTEGER AS days_rest,
+        back_to_back::BOOLEAN AS back_to_back,
+        games_in_last_7_days::INTEGER AS games_in_last_7_days,
+        minutes_in_last_7_days::DOUBLE AS minutes_in_last_7_days,
+        avg_minutes_per_game_last_7::DOUBLE AS avg_minutes_per_game_last_7,
+        back_to_backs_last_14_days::INTEGER AS back_to_backs_last_14_days,
+        fatigue_score::INTEGER AS fatigue_score,
+        fatigue_adjustment::DOUBLE AS fatigue_adjustment,
+        primary_scoring_zone::VARCHAR AS primary_scoring_zone,
+        zone_usage_rate::DOUBLE AS zone_usage_rate,
+        opponent_zone_defense_vs_league_avg::DOUBLE AS opponent_zone_defense_vs_league_avg,
+        opponent_weakest_zone::VARCHAR AS opponent_weakest_zone,
+        shot_zone_mismatch_score::DOUBLE AS shot_zone_mismatch_score,
+        team_pace_last_10::DOUBLE AS team_pace_last_10,
+        opponent_pace_last_10::DOUBLE AS opponent_pace_last_10,
+        pace_differential::DOUBLE AS pace_differential,
+        pace_score::DOUBLE AS pace_score,
+        projected_usage_rate::DOUBLE AS projected_usage_rate,
+        avg_usage_rate_last_7_games::DOUBLE AS avg_usage_rate_last_7_games,
+        usage_spike_score::DOUBLE AS usage_spike_score,
+        total_composite_adjustment::DOUBLE AS total_composite_adjustment,
+        psza_row_present,
+        tdza_row_present,
+        (20 * ((days_rest IS NOT NULL)::INTEGER + (projected_usage_rate IS NOT NULL)::INTEGER
+               + (pace_differential IS NOT NULL)::INTEGER + (zone_usage_rate IS NOT NULL)::INTEGER
+               + (opponent_zone_defense_vs_league_avg IS NOT NULL)::INTEGER))::INTEGER AS data_completeness_pct,
+        nullif(concat_ws(', ',
+            CASE WHEN days_rest IS NULL THEN 'days_rest' END,
+            CASE WHEN projected_usage_rate IS NULL THEN 'projected_usage_rate' END,
+            CASE WHEN pace_differential IS NULL THEN 'pace_differential' END,
+            CASE WHEN NOT psza_row_present THEN 'psza_row'
+                 WHEN zone_usage_rate IS NULL THEN 'psza_zone_data' END,
+            CASE WHEN NOT tdza_row_present THEN 'tdza_row'
+                 WHEN opponent_zone_defense_vs_league_avg IS NULL THEN 'tdza_zone_data' END), '') AS missing_data_fields,
+        (fatigue_score < 50 OR abs(coalesce(shot_zone_mismatch_score, 0)) > 8
+            OR abs(total_composite_adjustment) > 12) AS has_warnings,
+        nullif(concat_ws(', ',
+            CASE WHEN fatigue_score < 50 THEN 'fatigue_score < 50' END,
+            CASE WHEN abs(shot_zone_mismatch_score) > 8 THEN '|shot_zone_mismatch_score| > 8' END,
+            CASE WHEN abs(total_composite_adjustment) > 12 THEN '|total_composite_adjustment| > 12' END), '')
+            AS warning_details,
+        CASE WHEN days_since_opening < 14 THEN 'EXPECTED_INCOMPLETE'
+             WHEN dependency_missing THEN 'MISSING_DEPENDENCY' END AS failure_category,
+        CASE WHEN days_since_opening < 14 AND dependency_missing THEN 'bootstrap window (no UPGC rows for the date)'
+             WHEN days_since_opening < 14 THEN 'bootstrap window'
+             WHEN dependency_missing AND missing_dates IS NOT NULL
+                 THEN 'analytics.player_game_summary has no rows for ' || missing_dates
+                      || ' scheduled game date(s) in the 7 days before ' || game_date || ' (first ' || first_missing_date || ')'
+             WHEN dependency_missing THEN 'no analytics.upcoming_player_game_context rows for ' || game_date END AS failure_reason,
+        CASE WHEN days_since_opening < 14 THEN false
+             WHEN dependency_missing THEN true END AS can_retry
+    FROM f3
+)
+SELECT r.*, c.l10_expected_games, c.l10_actual_games, c.l10_completeness_pct, c.l7d_expected_games, c.l7d_actual_games, c.l7d_completeness_pct, c.l14d_expected_games, c.l14d_actual_games, c.l14d_completeness_pct, c.expected_games, c.actual_games, c.completeness_pct, c.is_production_ready, c.completeness_reason
+FROM pcf_rows r
+LEFT JOIN cmp_out c ON c.entity_id = r.player_lookup AND c.d = r.game_date

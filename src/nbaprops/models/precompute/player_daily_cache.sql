@@ -1,0 +1,313 @@
+-- table: precompute.player_daily_cache
+-- grain: player_lookup, cache_date
+-- time_column: cache_date
+-- depends_on: analytics.upcoming_player_game_context, analytics.player_game_summary, analytics.team_offense_game_summary, precompute.player_shot_zone_analysis, raw.schedule
+-- lookback_days: 400
+-- failures: PlayerDailyCacheProcessor
+-- entity: player_lookup
+--
+-- A player's recent form entering the games of cache_date D (one row per UPGC player of D).
+-- D = every non-preseason schedule date in [$start_date, $end_date]; universe = the UPGC rows
+-- with game_date = D.
+-- Player windows: the player's qualifying PGS games (minutes > 0 or points > 0 or
+-- fg_attempts > 0) with game_date < D in D's season: last 5, last 10, season.
+-- Team windows: the UPGC team's last 10 TOGS games with game_date < D in D's season.
+-- UNITS (one convention per concept): rates are percent 0-100 (usage_rate_*,
+-- *_rate_last_10 copied from PSZA); percentages are fractions 0-1 (ts_pct_last_10);
+-- minutes are decimal minutes; points are points per game; pace is possessions per 48 minutes.
+-- Means of DOUBLE inputs are exact fixed-point sums (1e-9) and the std comes from exact integer
+-- sums, so results never depend on summation order (chunking, threads).
+-- Means skip NULL inputs (usage_rate and ts_pct are NULL for basic-log games, e.g. all of
+-- 2021-22). points_std_last_10 is the sample standard deviation (n - 1), NULL with < 2 games.
+-- Fatigue fields are copied from UPGC; zone fields from PSZA (analysis_date = D): NULL and
+-- shot_zone_data_available = false when PSZA has no row or no zone data for the player.
+-- Not available, so not produced: player_age, fourth_quarter_minutes_last_7,
+-- assisted_rate_last_10 (no such source data).
+-- Early season: days 0-13 after opening night (first 'Regular Season' date of the season in
+-- raw.schedule) -> every UPGC player gets EXPECTED_INCOMPLETE ('bootstrap window'). After that
+-- a player needs min_games_required = least(5, greatest(3, floor(0.3 * days_since_opening)))
+-- games this season (4 on day 14, 5 from day 17; the spec's 5), else INSUFFICIENT_DATA
+-- (can_retry). UPGC has no row for D -> one DATE_LEVEL row: EXPECTED_INCOMPLETE in the
+-- bootstrap window, else MISSING_DEPENDENCY The same when PGS holds no row at all for a scheduled game date
+-- in [D-7, D) (the date is not computed from the hole).
+-- Completeness (every row and failure row; definition in src/nbaprops/completeness.py): the
+-- player's last 5 (primary) and 10 expected games and his expected games in [D-7, D) and [D-14, D)
+-- (his stint teams' scheduled games) against his PGS rows: l5_/l10_/l7d_/l14d_ expected_games,
+-- actual_games, completeness_pct; is_production_ready when all are >= 90 %, else completeness_reason.
+WITH
+sched AS (
+    SELECT game_date, min(season_year) AS season_year
+    FROM raw.schedule WHERE season_type <> 'Pre Season'
+    GROUP BY game_date
+),
+openers AS (
+    SELECT season_year, min(game_date) AS opening_night
+    FROM raw.schedule WHERE season_type = 'Regular Season'
+    GROUP BY season_year
+),
+dates AS (
+    SELECT s.game_date AS cache_date, s.season_year,
+           date_diff('day', o.opening_night, s.game_date) AS days_since_opening
+    FROM sched s JOIN openers o ON o.season_year = s.season_year
+    WHERE s.game_date BETWEEN $start_date AND $end_date
+),
+cmp_dates AS (
+    SELECT cache_date AS d, season_year FROM dates
+),
+-- completeness:deps:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py)
+cmp_sched AS (
+    -- completeness: every team's scheduled non-preseason games, home and away alike
+    SELECT home_team_abbr AS team_abbr, season_year, game_date FROM raw.schedule
+    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+    UNION
+    SELECT away_team_abbr, season_year, game_date FROM raw.schedule
+    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+),
+cmp_rows AS (
+    -- completeness: the player's upstream rows (one per date) and the team of each
+    SELECT player_lookup AS entity_id, season_year, game_date, min(team_abbr) AS team_abbr
+    FROM analytics.player_game_summary
+    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+    GROUP BY player_lookup, season_year, game_date
+),
+cmp_stints AS (
+    -- completeness: the player's stints = runs of consecutive rows for one team; a stint lasts
+    -- from its first row up to (not including) the first row of the next stint
+    SELECT entity_id, season_year, team_abbr, min(game_date) AS stint_start
+    FROM (SELECT entity_id, season_year, game_date, team_abbr,
+                 sum(new_stint) OVER (PARTITION BY entity_id, season_year ORDER BY game_date
+                                      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS stint
+          FROM (SELECT entity_id, season_year, game_date, team_abbr,
+                       CASE WHEN team_abbr = lag(team_abbr) OVER (PARTITION BY entity_id, season_year ORDER BY game_date)
+                            THEN 0 ELSE 1 END AS new_stint
+                FROM cmp_rows) x) y
+    GROUP BY entity_id, season_year, team_abbr, stint
+),
+cmp_events AS (
+    -- completeness: the player's expected games = his stint team's scheduled games during the
+    -- stint; has_row = he has a row on that date
+    SELECT st.entity_id, st.season_year, s.game_date, (r.entity_id IS NOT NULL) AS has_row
+    FROM (SELECT *, lead(stint_start) OVER (PARTITION BY entity_id, season_year ORDER BY stint_start) AS stint_end
+          FROM cmp_stints) st
+    JOIN cmp_sched s
+      ON s.team_abbr = st.team_abbr AND s.season_year = st.season_year
+     AND s.game_date >= st.stint_start AND s.game_date < coalesce(st.stint_end, DATE '9999-12-31')
+    LEFT JOIN cmp_rows r ON r.entity_id = st.entity_id AND r.season_year = st.season_year AND r.game_date = s.game_date
+),
+cmp_date_check AS (
+    -- dependency: scheduled game dates of D's season in [D-7, D) without any upstream row
+    SELECT d.d, count(*) AS missing_dates, min(s.game_date) AS first_missing_date
+    FROM cmp_dates d
+    JOIN (SELECT DISTINCT season_year, game_date FROM cmp_sched) s
+      ON s.season_year = d.season_year AND s.game_date >= d.d - INTERVAL 7 DAY AND s.game_date < d.d
+    LEFT JOIN (SELECT DISTINCT game_date FROM cmp_rows) r ON r.game_date = s.game_date
+    WHERE r.game_date IS NULL
+    GROUP BY d.d
+),
+-- completeness:deps:end
+upgc AS (
+    -- a date without any UPGC row keeps one row: the DATE_LEVEL entity (dependency missing)
+    SELECT d.cache_date, d.season_year, d.days_since_opening,
+           coalesce(u.player_lookup, 'DATE_LEVEL') AS player_lookup, (u.player_lookup IS NULL) AS dependency_missing,
+           u.game_id, u.team_abbr, u.opponent_team_abbr,
+           u.days_rest, u.back_to_back, u.games_in_last_7_days, u.games_in_last_14_days,
+           u.minutes_in_last_7_days, u.minutes_in_last_14_days, u.back_to_backs_last_14_days,
+           u.avg_minutes_per_game_last_7
+           , cdc.missing_dates, cdc.first_missing_date
+    FROM dates d
+    LEFT JOIN cmp_date_check cdc ON cdc.d = d.cache_date AND d.days_since_opening >= 14
+    LEFT JOIN analytics.upcoming_player_game_context u ON u.game_date = d.cache_date AND cdc.d IS NULL
+),
+cmp_universe AS (
+    SELECT player_lookup AS entity_id, season_year, cache_date AS d FROM upgc WHERE NOT dependency_missing
+),
+-- completeness:windows:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py)
+cmp_games AS (
+    -- completeness: after each expected game, expected / actual over the last N expected games
+    SELECT entity_id, season_year, game_date, has_row::INTEGER AS act,
+           row_number() OVER (PARTITION BY entity_id, season_year ORDER BY game_date) AS seq,
+           count(*) OVER cg5 AS e5, sum(has_row::INTEGER) OVER cg5 AS a5,
+           count(*) OVER cg10 AS e10, sum(has_row::INTEGER) OVER cg10 AS a10,
+           count(*) OVER cg15 AS e15, sum(has_row::INTEGER) OVER cg15 AS a15,
+           count(*) OVER cg20 AS e20, sum(has_row::INTEGER) OVER cg20 AS a20
+    FROM cmp_events
+    WINDOW cg5 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 4 PRECEDING AND CURRENT ROW),
+           cg10 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 9 PRECEDING AND CURRENT ROW),
+           cg15 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 14 PRECEDING AND CURRENT ROW),
+           cg20 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 19 PRECEDING AND CURRENT ROW)
+),
+cmp_stream AS (
+    -- completeness: expected games (ev = 1) and the universe (ev = 0) of each entity and season
+    SELECT entity_id, season_year, game_date AS d, date_diff('day', DATE '2000-01-01', game_date) AS dn, 1 AS ev, act
+    FROM cmp_games
+    UNION ALL
+    SELECT entity_id, season_year, d, date_diff('day', DATE '2000-01-01', d), 0, 0 FROM cmp_universe
+),
+cmp_state AS (
+    -- a universe row sorts before the games of its own date, so every count stops before D
+    SELECT entity_id, season_year, d, ev,
+           sum(ev) OVER (PARTITION BY entity_id, season_year ORDER BY dn, ev
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS seq_before,
+           sum(ev) OVER cd7 AS e7d, sum(act) OVER cd7 AS a7d,
+           sum(ev) OVER cd14 AS e14d, sum(act) OVER cd14 AS a14d,
+           sum(ev) OVER cd30 AS e30d, sum(act) OVER cd30 AS a30d
+    FROM cmp_stream
+    WINDOW cd7 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 7 PRECEDING AND 1 PRECEDING),
+           cd14 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 14 PRECEDING AND 1 PRECEDING),
+           cd30 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 30 PRECEDING AND 1 PRECEDING)
+),
+cmp AS (
+    -- completeness per entity and D: expected / actual games per window
+    SELECT s.entity_id, s.d,
+           coalesce(g.e5, 0)::INTEGER AS l5_expected_games, coalesce(g.a5, 0)::INTEGER AS l5_actual_games,
+           coalesce(g.e10, 0)::INTEGER AS l10_expected_games, coalesce(g.a10, 0)::INTEGER AS l10_actual_games,
+           coalesce(g.e15, 0)::INTEGER AS l15_expected_games, coalesce(g.a15, 0)::INTEGER AS l15_actual_games,
+           coalesce(g.e20, 0)::INTEGER AS l20_expected_games, coalesce(g.a20, 0)::INTEGER AS l20_actual_games,
+           coalesce(s.e7d, 0)::INTEGER AS l7d_expected_games, coalesce(s.a7d, 0)::INTEGER AS l7d_actual_games,
+           coalesce(s.e14d, 0)::INTEGER AS l14d_expected_games, coalesce(s.a14d, 0)::INTEGER AS l14d_actual_games,
+           coalesce(s.e30d, 0)::INTEGER AS l30d_expected_games, coalesce(s.a30d, 0)::INTEGER AS l30d_actual_games
+    FROM cmp_state s
+    LEFT JOIN cmp_games g ON g.entity_id = s.entity_id AND g.season_year = s.season_year AND g.seq = s.seq_before
+    WHERE s.ev = 0
+),
+cmp_out AS (
+    -- completeness columns of this model (windows l5, l10, l7d, l14d; primary l5)
+    SELECT entity_id, d,
+           l5_expected_games, l5_actual_games, round(100.0 * l5_actual_games / nullif(l5_expected_games, 0), 1) AS l5_completeness_pct,
+           l10_expected_games, l10_actual_games, round(100.0 * l10_actual_games / nullif(l10_expected_games, 0), 1) AS l10_completeness_pct,
+           l7d_expected_games, l7d_actual_games, round(100.0 * l7d_actual_games / nullif(l7d_expected_games, 0), 1) AS l7d_completeness_pct,
+           l14d_expected_games, l14d_actual_games, round(100.0 * l14d_actual_games / nullif(l14d_expected_games, 0), 1) AS l14d_completeness_pct,
+           l5_expected_games AS expected_games, l5_actual_games AS actual_games,
+           round(100.0 * l5_actual_games / nullif(l5_expected_games, 0), 1) AS completeness_pct,
+           (l5_expected_games > 0 AND l5_actual_games * 10 >= l5_expected_games * 9 AND l10_actual_games * 10 >= l10_expected_games * 9 AND l7d_actual_games * 10 >= l7d_expected_games * 9 AND l14d_actual_games * 10 >= l14d_expected_games * 9) AS is_production_ready,
+           CASE WHEN l5_expected_games = 0 THEN 'no games expected before this date this season'
+                ELSE nullif(concat_ws('; ',
+               CASE WHEN l5_actual_games * 10 < l5_expected_games * 9 THEN 'l5: ' || l5_actual_games || ' of ' || l5_expected_games || ' games' END,
+               CASE WHEN l10_actual_games * 10 < l10_expected_games * 9 THEN 'l10: ' || l10_actual_games || ' of ' || l10_expected_games || ' games' END,
+               CASE WHEN l7d_actual_games * 10 < l7d_expected_games * 9 THEN 'l7d: ' || l7d_actual_games || ' of ' || l7d_expected_games || ' games' END,
+               CASE WHEN l14d_actual_games * 10 < l14d_expected_games * 9 THEN 'l14d: ' || l14d_actual_games || ' of ' || l14d_expected_games || ' games' END), '') END AS completeness_reason
+    FROM cmp
+),
+-- completeness:windows:end
+player_games AS (
+    SELECT player_lookup, season_year, game_date, game_id, points, minutes_played, usage_rate, ts_pct
+    FROM analytics.player_game_summary
+    WHERE game_date >= $read_start AND game_date < $end_date
+      AND season_type <> 'Pre Season'
+      AND (minutes_played > 0 OR fg_attempts > 0 OR points > 0)
+),
+player_rolled AS (
+    -- state after each game (this one included)
+    SELECT player_lookup, season_year, game_date,
+           lead(game_date) OVER (PARTITION BY player_lookup, season_year ORDER BY game_date, game_id) AS next_game_date,
+           count(*) OVER ws AS games_season,
+           avg(points) OVER w5 AS pts5,
+           avg(points) OVER w10 AS pts10,
+           avg(points) OVER ws AS pts_season,
+           -- sample variance from exact integer sums: (n*sum(x^2) - sum(x)^2) / (n*(n-1))
+           sum(points) OVER w10 AS pts_sum10,
+           sum(CAST(points AS BIGINT) * points) OVER w10 AS pts_sq10,
+           count(points) OVER w10 AS pts_n10,
+           sum(CAST(round(minutes_played * 1e9) AS BIGINT)) OVER w10 / 1e9 / nullif(count(minutes_played) OVER w10, 0) AS min10,
+           sum(CAST(round(usage_rate * 1e9) AS BIGINT)) OVER w10 / 1e9 / nullif(count(usage_rate) OVER w10, 0) AS usg10,
+           sum(CAST(round(ts_pct * 1e9) AS BIGINT)) OVER w10 / 1e9 / nullif(count(ts_pct) OVER w10, 0) AS ts10,
+           sum(CAST(round(usage_rate * 1e9) AS BIGINT)) OVER ws / 1e9 / nullif(count(usage_rate) OVER ws, 0) AS usg_season
+    FROM player_games
+    WINDOW w5 AS (PARTITION BY player_lookup, season_year ORDER BY game_date, game_id
+                  ROWS BETWEEN 4 PRECEDING AND CURRENT ROW),
+           w10 AS (PARTITION BY player_lookup, season_year ORDER BY game_date, game_id
+                   ROWS BETWEEN 9 PRECEDING AND CURRENT ROW),
+           ws AS (PARTITION BY player_lookup, season_year ORDER BY game_date, game_id
+                  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+),
+team_rolled AS (
+    SELECT team_abbr, season_year, game_date,
+           lead(game_date) OVER (PARTITION BY team_abbr, season_year ORDER BY game_date, game_id) AS next_game_date,
+           count(*) OVER w10 AS team_g10,
+           sum(CAST(round(pace * 1e9) AS BIGINT)) OVER w10 / 1e9 / nullif(count(pace) OVER w10, 0) AS pace10,
+           sum(CAST(round(offensive_rating * 1e9) AS BIGINT)) OVER w10 / 1e9 / nullif(count(offensive_rating) OVER w10, 0) AS ortg10
+    FROM analytics.team_offense_game_summary
+    WHERE game_date >= $read_start AND game_date < $end_date AND season_type <> 'Pre Season'
+    WINDOW w10 AS (PARTITION BY team_abbr, season_year ORDER BY game_date, game_id
+                   ROWS BETWEEN 9 PRECEDING AND CURRENT ROW)
+),
+psza AS (
+    SELECT player_lookup, analysis_date, primary_scoring_zone,
+           paint_rate_last_10, mid_range_rate_last_10, three_pt_rate_last_10
+    FROM precompute.player_shot_zone_analysis
+    WHERE analysis_date BETWEEN $start_date AND $end_date
+),
+state AS (
+    SELECT u.*,
+           least(5, greatest(3, CAST(floor(u.days_since_opening * 0.3) AS INTEGER))) AS min_games_required,
+           coalesce(p.games_season, 0) AS games_season,
+           p.pts5, p.pts10, p.pts_season, CASE WHEN p.pts_n10 >= 2 THEN sqrt(greatest(0, p.pts_n10 * p.pts_sq10 - p.pts_sum10 * p.pts_sum10)::DOUBLE
+                                          / (p.pts_n10 * (p.pts_n10 - 1))) END AS pts_std10,
+           p.min10, p.usg10, p.ts10, p.usg_season,
+           t.team_g10, t.pace10, t.ortg10,
+           z.primary_scoring_zone, z.paint_rate_last_10, z.mid_range_rate_last_10, z.three_pt_rate_last_10
+    FROM upgc u
+    LEFT JOIN player_rolled p
+      ON p.player_lookup = u.player_lookup AND p.season_year = u.season_year
+     AND p.game_date < u.cache_date AND u.cache_date <= coalesce(p.next_game_date, DATE '9999-12-31')
+    LEFT JOIN team_rolled t
+      ON t.team_abbr = u.team_abbr AND t.season_year = u.season_year
+     AND t.game_date < u.cache_date AND u.cache_date <= coalesce(t.next_game_date, DATE '9999-12-31')
+    LEFT JOIN psza z ON z.player_lookup = u.player_lookup AND z.analysis_date = u.cache_date
+),
+player_rows AS (
+    SELECT
+        player_lookup,
+        cache_date,
+        season_year::INTEGER AS season_year,
+        days_since_opening::INTEGER AS days_since_opening,
+        game_id,
+        team_abbr,
+        opponent_team_abbr,
+        games_season::INTEGER AS games_played_season,
+        min_games_required::INTEGER AS min_games_required,
+        (games_season < 10) AS early_season_flag,
+        pts5::DOUBLE AS points_avg_last_5,
+        pts10::DOUBLE AS points_avg_last_10,
+        pts_season::DOUBLE AS points_avg_season,
+        pts_std10::DOUBLE AS points_std_last_10,
+        min10::DOUBLE AS minutes_avg_last_10,
+        usg10::DOUBLE AS usage_rate_last_10,
+        ts10::DOUBLE AS ts_pct_last_10,
+        usg_season::DOUBLE AS player_usage_rate_season,
+        coalesce(team_g10, 0)::INTEGER AS team_games_last_10,
+        pace10::DOUBLE AS team_pace_last_10,
+        ortg10::DOUBLE AS team_off_rating_last_10,
+        days_rest::INTEGER AS days_rest,
+        back_to_back::BOOLEAN AS back_to_back,
+        games_in_last_7_days::INTEGER AS games_in_last_7_days,
+        games_in_last_14_days::INTEGER AS games_in_last_14_days,
+        minutes_in_last_7_days::DOUBLE AS minutes_in_last_7_days,
+        minutes_in_last_14_days::DOUBLE AS minutes_in_last_14_days,
+        back_to_backs_last_14_days::INTEGER AS back_to_backs_last_14_days,
+        avg_minutes_per_game_last_7::DOUBLE AS avg_minutes_per_game_last_7,
+        primary_scoring_zone::VARCHAR AS primary_scoring_zone,
+        paint_rate_last_10::DOUBLE AS paint_rate_last_10,
+        mid_range_rate_last_10::DOUBLE AS mid_range_rate_last_10,
+        three_pt_rate_last_10::DOUBLE AS three_pt_rate_last_10,
+        (paint_rate_last_10 IS NOT NULL) AS shot_zone_data_available,
+        CASE WHEN days_since_opening < 14 THEN 'EXPECTED_INCOMPLETE'
+             WHEN dependency_missing THEN 'MISSING_DEPENDENCY'
+             WHEN games_season < min_games_required THEN 'INSUFFICIENT_DATA' END AS failure_category,
+        CASE WHEN days_since_opening < 14 AND dependency_missing THEN 'bootstrap window (no UPGC rows for the date)'
+             WHEN days_since_opening < 14 THEN 'bootstrap window'
+             WHEN dependency_missing AND missing_dates IS NOT NULL
+             THEN 'analytics.player_game_summary has no rows for ' || missing_dates
+                  || ' scheduled game date(s) in the 7 days before ' || cache_date || ' (first ' || first_missing_date || ')'
+         WHEN dependency_missing THEN 'no analytics.upcoming_player_game_context rows for ' || cache_date
+             WHEN games_season < min_games_required
+                 THEN 'player has ' || games_season || ' games before ' || cache_date
+                      || ' this season, needs ' || min_games_required END AS failure_reason,
+        CASE WHEN days_since_opening < 14 THEN false
+             WHEN dependency_missing THEN true
+             WHEN games_season < min_games_required THEN true END AS can_retry
+    FROM state
+)
+SELECT p.*, c.l5_expected_games, c.l5_actual_games, c.l5_completeness_pct, c.l10_expected_games, c.l10_actual_games, c.l10_completeness_pct, c.l7d_expected_games, c.l7d_actual_games, c.l7d_completeness_pct, c.l14d_expected_games, c.l14d_actual_games, c.l14d_completeness_pct, c.expected_games, c.actual_games, c.completeness_pct, c.is_production_ready, c.completeness_reason
+FROM player_rows p
+LEFT JOIN cmp_out c ON c.entity_id = p.player_lookup AND c.d = p.cache_date

@@ -1,0 +1,350 @@
+-- table: precompute.team_defense_zone_analysis
+-- grain: team_abbr, analysis_date
+-- time_column: analysis_date
+-- depends_on: analytics.team_defense_game_summary, raw.schedule
+-- lookback_days: 400
+-- failures: TeamDefenseZoneAnalysisProcessor
+-- entity: team_abbr
+--
+-- How each team defends the three shot zones, entering the games of analysis_date D.
+-- D = every non-preseason schedule date in [$start_date, $end_date]. Universe for D = the 30
+-- teams of D's season in raw.schedule.
+-- Window: the team's last 15 TDGS games with game_date < D in the same season.
+-- Zone fields (pct / attempts / paint points / vs league / strongest / weakest) use only the
+-- window's games that have shot zones (shot_zones_available); NULL when none of them has
+-- zones (all of 2021-22, playoffs, play-in, Cup final). There are no blocks by zone (the shot
+-- data names no blocker).
+-- League average per zone for D: over TDGS zone games with D-30 <= game_date < D (same
+-- season), teams with >= 10 such games, team pct = sum(makes)/sum(attempts); the mean of the
+-- team pcts over teams with all three pcts. Fewer than 10 qualifying teams -> the spec's
+-- defaults paint 0.580, mid_range 0.410, three_pt 0.355 (league_avg_source = 'default').
+-- That is the case for about the first three weeks after the bootstrap window and in the
+-- playoffs (no zone data).
+-- Means of DOUBLE inputs are exact fixed-point sums (1e-9; league averages 1e-12) so that
+-- results never depend on summation order (chunking, threads).
+-- Units: *_pct_* are fractions 0-1; *_vs_league_avg are percentage points (positive = weaker
+-- defense than the league); per_game values are per game.
+-- Early season: days 0-13 after opening night (first 'Regular Season' date of the season in
+-- raw.schedule) -> every team gets EXPECTED_INCOMPLETE ('bootstrap window'). After that a
+-- team needs min_games_required = least(15, greatest(5, floor(0.4 * days_since_opening)))
+-- games (5 on day 14, 10 on day 25, 15 from day 38; at most the spec's 15), else
+-- INSUFFICIENT_DATA (can_retry). No TDGS rows at all this season before D, or a scheduled game
+-- date in [D-7, D) without any TDGS row (outside the bootstrap window) -> one DATE_LEVEL
+-- MISSING_DEPENDENCY row for D instead of rows computed from the hole.
+-- Completeness (every row and failure row; definition in src/nbaprops/completeness.py): the
+-- team's last 15 scheduled games (primary) and its scheduled games in [D-30, D) against its TDGS
+-- rows: l15_/l30d_ expected_games, actual_games, completeness_pct; is_production_ready when
+-- both are >= 90 %, else completeness_reason.
+WITH
+sched AS (
+    SELECT game_date, min(season_year) AS season_year
+    FROM raw.schedule WHERE season_type <> 'Pre Season'
+    GROUP BY game_date
+),
+openers AS (
+    SELECT season_year, min(game_date) AS opening_night
+    FROM raw.schedule WHERE season_type = 'Regular Season'
+    GROUP BY season_year
+),
+dates AS (
+    SELECT s.game_date AS analysis_date, s.season_year, o.opening_night,
+           date_diff('day', o.opening_night, s.game_date) AS days_since_opening
+    FROM sched s JOIN openers o ON o.season_year = s.season_year
+    WHERE s.game_date BETWEEN $start_date AND $end_date
+),
+season_teams AS (
+    SELECT DISTINCT season_year, home_team_abbr AS team_abbr FROM raw.schedule WHERE season_type <> 'Pre Season'
+    UNION
+    SELECT DISTINCT season_year, away_team_abbr FROM raw.schedule WHERE season_type <> 'Pre Season'
+),
+games AS (
+    SELECT defending_team_abbr AS team_abbr, season_year, game_date, game_id,
+           points_allowed, defensive_rating, opponent_pace,
+           (coalesce(shot_zones_available, false) AND opp_paint_attempts IS NOT NULL
+            AND opp_mid_range_attempts IS NOT NULL AND opp_three_zone_attempts IS NOT NULL) AS hz,
+           opp_paint_attempts, opp_paint_makes, opp_mid_range_attempts, opp_mid_range_makes,
+           opp_three_zone_attempts, opp_three_zone_makes, points_in_paint_allowed
+    FROM analytics.team_defense_game_summary
+    WHERE game_date >= $read_start AND game_date < $end_date AND season_type <> 'Pre Season'
+),
+zgames AS (
+    -- zone counts only from games that have shot zones (never mixed with other sources)
+    SELECT team_abbr, season_year, game_date, game_id, points_allowed, defensive_rating, opponent_pace, hz,
+           CASE WHEN hz THEN opp_paint_attempts END AS pa, CASE WHEN hz THEN opp_paint_makes END AS pm,
+           CASE WHEN hz THEN opp_mid_range_attempts END AS ma, CASE WHEN hz THEN opp_mid_range_makes END AS mm,
+           CASE WHEN hz THEN opp_three_zone_attempts END AS ta, CASE WHEN hz THEN opp_three_zone_makes END AS tm,
+           CASE WHEN hz THEN points_in_paint_allowed END AS ppa
+    FROM games
+),
+rolled AS (
+    -- state after each game: sums over the team's last 15 games (this one included)
+    SELECT team_abbr, season_year, game_date,
+           lead(game_date) OVER (PARTITION BY team_abbr, season_year ORDER BY game_date, game_id) AS next_game_date,
+           count(*) OVER w15 AS g15,
+           sum(hz::INTEGER) OVER w15 AS zg15,
+           sum(pa) OVER w15 AS pa15, sum(pm) OVER w15 AS pm15,
+           sum(ma) OVER w15 AS ma15, sum(mm) OVER w15 AS mm15,
+           sum(ta) OVER w15 AS ta15, sum(tm) OVER w15 AS tm15,
+           sum(ppa) OVER w15 AS ppa15,
+           sum(points_allowed) OVER w15 AS pts15,
+           sum(CAST(round(defensive_rating * 1e9) AS BIGINT)) OVER w15 / 1e9 / nullif(count(defensive_rating) OVER w15, 0) AS drtg15,
+           sum(CAST(round(opponent_pace * 1e9) AS BIGINT)) OVER w15 / 1e9 / nullif(count(opponent_pace) OVER w15, 0) AS opace15
+    FROM zgames
+    WINDOW w15 AS (PARTITION BY team_abbr, season_year ORDER BY game_date, game_id
+                   ROWS BETWEEN 14 PRECEDING AND CURRENT ROW)
+),
+league_team AS (
+    -- each team's zone pcts over its zone games in [D-30, D)
+    SELECT d.analysis_date, z.team_abbr,
+           sum(z.pm)::DOUBLE / nullif(sum(z.pa), 0) AS p_pct,
+           sum(z.mm)::DOUBLE / nullif(sum(z.ma), 0) AS m_pct,
+           sum(z.tm)::DOUBLE / nullif(sum(z.ta), 0) AS t_pct
+    FROM dates d
+    JOIN zgames z
+      ON z.season_year = d.season_year AND z.hz
+     AND z.game_date >= d.analysis_date - INTERVAL 30 DAY AND z.game_date < d.analysis_date
+    GROUP BY d.analysis_date, z.team_abbr
+    HAVING count(*) >= 10
+),
+league AS (
+    SELECT d.analysis_date,
+           count(lt.team_abbr) AS league_avg_teams,
+           sum(CAST(round(lt.p_pct * 1e12) AS BIGINT)) / 1e12 / nullif(count(lt.p_pct), 0) AS p_avg,
+           sum(CAST(round(lt.m_pct * 1e12) AS BIGINT)) / 1e12 / nullif(count(lt.m_pct), 0) AS m_avg,
+           sum(CAST(round(lt.t_pct * 1e12) AS BIGINT)) / 1e12 / nullif(count(lt.t_pct), 0) AS t_avg
+    FROM dates d
+    LEFT JOIN league_team lt
+      ON lt.analysis_date = d.analysis_date
+     AND lt.p_pct IS NOT NULL AND lt.m_pct IS NOT NULL AND lt.t_pct IS NOT NULL
+    GROUP BY d.analysis_date
+),
+league_final AS (
+    SELECT analysis_date, league_avg_teams,
+           CASE WHEN league_avg_teams >= 10 THEN 'computed' ELSE 'default' END AS league_avg_source,
+           CASE WHEN league_avg_teams >= 10 THEN p_avg ELSE 0.580 END AS league_paint_pct,
+           CASE WHEN league_avg_teams >= 10 THEN m_avg ELSE 0.410 END AS league_mid_range_pct,
+           CASE WHEN league_avg_teams >= 10 THEN t_avg ELSE 0.355 END AS league_three_pt_pct
+    FROM league
+),
+cmp_dates AS (
+    SELECT analysis_date AS d, season_year FROM dates
+),
+-- completeness:deps:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py)
+cmp_sched AS (
+    -- completeness: every team's scheduled non-preseason games, home and away alike
+    SELECT home_team_abbr AS team_abbr, season_year, game_date FROM raw.schedule
+    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+    UNION
+    SELECT away_team_abbr, season_year, game_date FROM raw.schedule
+    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+),
+cmp_rows AS (
+    -- completeness: the team's upstream rows (one per date)
+    SELECT DISTINCT defending_team_abbr AS entity_id, season_year, game_date
+    FROM analytics.team_defense_game_summary
+    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+),
+cmp_events AS (
+    -- completeness: the team's expected games = its scheduled games; has_row = a row exists
+    SELECT s.team_abbr AS entity_id, s.season_year, s.game_date, (r.entity_id IS NOT NULL) AS has_row
+    FROM cmp_sched s
+    LEFT JOIN cmp_rows r ON r.entity_id = s.team_abbr AND r.season_year = s.season_year AND r.game_date = s.game_date
+),
+cmp_date_check AS (
+    -- dependency: scheduled game dates of D's season in [D-7, D) without any upstream row
+    SELECT d.d, count(*) AS missing_dates, min(s.game_date) AS first_missing_date
+    FROM cmp_dates d
+    JOIN (SELECT DISTINCT season_year, game_date FROM cmp_sched) s
+      ON s.season_year = d.season_year AND s.game_date >= d.d - INTERVAL 7 DAY AND s.game_date < d.d
+    LEFT JOIN (SELECT DISTINCT game_date FROM cmp_rows) r ON r.game_date = s.game_date
+    WHERE r.game_date IS NULL
+    GROUP BY d.d
+),
+-- completeness:deps:end
+cmp_universe AS (
+    SELECT t.team_abbr AS entity_id, d.season_year, d.analysis_date AS d
+    FROM dates d JOIN season_teams t ON t.season_year = d.season_year
+),
+-- completeness:windows:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py)
+cmp_games AS (
+    -- completeness: after each expected game, expected / actual over the last N expected games
+    SELECT entity_id, season_year, game_date, has_row::INTEGER AS act,
+           row_number() OVER (PARTITION BY entity_id, season_year ORDER BY game_date) AS seq,
+           count(*) OVER cg5 AS e5, sum(has_row::INTEGER) OVER cg5 AS a5,
+           count(*) OVER cg10 AS e10, sum(has_row::INTEGER) OVER cg10 AS a10,
+           count(*) OVER cg15 AS e15, sum(has_row::INTEGER) OVER cg15 AS a15,
+           count(*) OVER cg20 AS e20, sum(has_row::INTEGER) OVER cg20 AS a20
+    FROM cmp_events
+    WINDOW cg5 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 4 PRECEDING AND CURRENT ROW),
+           cg10 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 9 PRECEDING AND CURRENT ROW),
+           cg15 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 14 PRECEDING AND CURRENT ROW),
+           cg20 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 19 PRECEDING AND CURRENT ROW)
+),
+cmp_stream AS (
+    -- completeness: expected games (ev = 1) and the universe (ev = 0) of each entity and season
+    SELECT entity_id, season_year, game_date AS d, date_diff('day', DATE '2000-01-01', game_date) AS dn, 1 AS ev, act
+    FROM cmp_games
+    UNION ALL
+    SELECT entity_id, season_year, d, date_diff('day', DATE '2000-01-01', d), 0, 0 FROM cmp_universe
+),
+cmp_state AS (
+    -- a universe row sorts before the games of its own date, so every count stops before D
+    SELECT entity_id, season_year, d, ev,
+           sum(ev) OVER (PARTITION BY entity_id, season_year ORDER BY dn, ev
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS seq_before,
+           sum(ev) OVER cd7 AS e7d, sum(act) OVER cd7 AS a7d,
+           sum(ev) OVER cd14 AS e14d, sum(act) OVER cd14 AS a14d,
+           sum(ev) OVER cd30 AS e30d, sum(act) OVER cd30 AS a30d
+    FROM cmp_stream
+    WINDOW cd7 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 7 PRECEDING AND 1 PRECEDING),
+           cd14 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 14 PRECEDING AND 1 PRECEDING),
+           cd30 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 30 PRECEDING AND 1 PRECEDING)
+),
+cmp AS (
+    -- completeness per entity and D: expected / actual games per window
+    SELECT s.entity_id, s.d,
+           coalesce(g.e5, 0)::INTEGER AS l5_expected_games, coalesce(g.a5, 0)::INTEGER AS l5_actual_games,
+           coalesce(g.e10, 0)::INTEGER AS l10_expected_games, coalesce(g.a10, 0)::INTEGER AS l10_actual_games,
+           coalesce(g.e15, 0)::INTEGER AS l15_expected_games, coalesce(g.a15, 0)::INTEGER AS l15_actual_games,
+           coalesce(g.e20, 0)::INTEGER AS l20_expected_games, coalesce(g.a20, 0)::INTEGER AS l20_actual_games,
+           coalesce(s.e7d, 0)::INTEGER AS l7d_expected_games, coalesce(s.a7d, 0)::INTEGER AS l7d_actual_games,
+           coalesce(s.e14d, 0)::INTEGER AS l14d_expected_games, coalesce(s.a14d, 0)::INTEGER AS l14d_actual_games,
+           coalesce(s.e30d, 0)::INTEGER AS l30d_expected_games, coalesce(s.a30d, 0)::INTEGER AS l30d_actual_games
+    FROM cmp_state s
+    LEFT JOIN cmp_games g ON g.entity_id = s.entity_id AND g.season_year = s.season_year AND g.seq = s.seq_before
+    WHERE s.ev = 0
+),
+cmp_out AS (
+    -- completeness columns of this model (windows l15, l30d; primary l15)
+    SELECT entity_id, d,
+           l15_expected_games, l15_actual_games, round(100.0 * l15_actual_games / nullif(l15_expected_games, 0), 1) AS l15_completeness_pct,
+           l30d_expected_games, l30d_actual_games, round(100.0 * l30d_actual_games / nullif(l30d_expected_games, 0), 1) AS l30d_completeness_pct,
+           l15_expected_games AS expected_games, l15_actual_games AS actual_games,
+           round(100.0 * l15_actual_games / nullif(l15_expected_games, 0), 1) AS completeness_pct,
+           (l15_expected_games > 0 AND l15_actual_games * 10 >= l15_expected_games * 9 AND l30d_actual_games * 10 >= l30d_expected_games * 9) AS is_production_ready,
+           CASE WHEN l15_expected_games = 0 THEN 'no games expected before this date this season'
+                ELSE nullif(concat_ws('; ',
+               CASE WHEN l15_actual_games * 10 < l15_expected_games * 9 THEN 'l15: ' || l15_actual_games || ' of ' || l15_expected_games || ' games' END,
+               CASE WHEN l30d_actual_games * 10 < l30d_expected_games * 9 THEN 'l30d: ' || l30d_actual_games || ' of ' || l30d_expected_games || ' games' END), '') END AS completeness_reason
+    FROM cmp
+),
+-- completeness:windows:end
+date_input AS (
+    -- does TDGS hold any game of D's season before D?
+    SELECT d.analysis_date, count(g.game_id) AS season_games_before,
+           any_value(cdc.missing_dates) AS missing_dates, any_value(cdc.first_missing_date) AS first_missing_date
+    FROM dates d
+    LEFT JOIN games g ON g.season_year = d.season_year AND g.game_date < d.analysis_date
+    LEFT JOIN cmp_date_check cdc ON cdc.d = d.analysis_date
+    GROUP BY d.analysis_date
+),
+universe AS (
+    -- the season's teams; a date whose upstream is missing has the single entity DATE_LEVEL
+    SELECT d.*, t.team_abbr,
+           least(15, greatest(5, CAST(floor(d.days_since_opening * 0.4) AS INTEGER))) AS min_games_required,
+           false AS dependency_missing, NULL::BIGINT AS missing_dates, NULL::DATE AS first_missing_date
+    FROM dates d
+    JOIN date_input di ON di.analysis_date = d.analysis_date
+    JOIN season_teams t ON t.season_year = d.season_year
+    WHERE d.days_since_opening < 14 OR (di.season_games_before > 0 AND di.missing_dates IS NULL)
+    UNION ALL
+    SELECT d.*, 'DATE_LEVEL' AS team_abbr, NULL::INTEGER AS min_games_required, true AS dependency_missing,
+           di.missing_dates, di.first_missing_date
+    FROM dates d
+    JOIN date_input di ON di.analysis_date = d.analysis_date
+    WHERE d.days_since_opening >= 14 AND (di.season_games_before = 0 OR di.missing_dates IS NOT NULL)
+),
+state AS (
+    SELECT u.*, r.g15, r.zg15, r.pa15, r.pm15, r.ma15, r.mm15, r.ta15, r.tm15, r.ppa15,
+           r.pts15, r.drtg15, r.opace15
+    FROM universe u
+    LEFT JOIN rolled r
+      ON r.team_abbr = u.team_abbr AND r.season_year = u.season_year
+     AND r.game_date < u.analysis_date
+     AND u.analysis_date <= coalesce(r.next_game_date, DATE '9999-12-31')
+),
+calc AS (
+    SELECT s.*, l.league_avg_teams, l.league_avg_source,
+           l.league_paint_pct, l.league_mid_range_pct, l.league_three_pt_pct,
+           CASE WHEN s.zg15 > 0 THEN s.pm15::DOUBLE / nullif(s.pa15, 0) END AS paint_pct,
+           CASE WHEN s.zg15 > 0 THEN s.mm15::DOUBLE / nullif(s.ma15, 0) END AS mid_pct,
+           CASE WHEN s.zg15 > 0 THEN s.tm15::DOUBLE / nullif(s.ta15, 0) END AS three_pct
+    FROM state s JOIN league_final l ON l.analysis_date = s.analysis_date
+),
+vs AS (
+    SELECT c.*,
+           (c.paint_pct - c.league_paint_pct) * 100 AS paint_vs,
+           (c.mid_pct - c.league_mid_range_pct) * 100 AS mid_vs,
+           (c.three_pct - c.league_three_pt_pct) * 100 AS three_vs
+    FROM calc c
+),
+classified AS (
+    SELECT v.*,
+           CASE
+               WHEN v.days_since_opening < 14 THEN 'EXPECTED_INCOMPLETE'
+               WHEN v.dependency_missing THEN 'MISSING_DEPENDENCY'
+               WHEN coalesce(v.g15, 0) < v.min_games_required THEN 'INSUFFICIENT_DATA'
+           END AS failure_category
+    FROM vs v
+),
+team_rows AS (
+    SELECT
+        team_abbr,
+        analysis_date,
+        season_year::INTEGER AS season_year,
+        days_since_opening::INTEGER AS days_since_opening,
+        coalesce(g15, 0)::INTEGER AS games_in_sample,
+        coalesce(zg15, 0)::INTEGER AS zone_games_in_sample,
+        min_games_required::INTEGER AS min_games_required,
+        (coalesce(g15, 0) < 15) AS early_season_flag,
+        paint_pct::DOUBLE AS paint_pct_allowed_last_15,
+        mid_pct::DOUBLE AS mid_range_pct_allowed_last_15,
+        three_pct::DOUBLE AS three_pt_pct_allowed_last_15,
+        (CASE WHEN zg15 > 0 THEN pa15::DOUBLE / zg15 END) AS paint_attempts_allowed_per_game,
+        (CASE WHEN zg15 > 0 THEN ma15::DOUBLE / zg15 END) AS mid_range_attempts_allowed_per_game,
+        (CASE WHEN zg15 > 0 THEN ta15::DOUBLE / zg15 END) AS three_pt_attempts_allowed_per_game,
+        (CASE WHEN zg15 > 0 THEN ppa15::DOUBLE / zg15 END) AS paint_points_allowed_per_game,
+        (pts15::DOUBLE / nullif(g15, 0)) AS opponent_points_per_game,
+        drtg15::DOUBLE AS defensive_rating_last_15,
+        opace15::DOUBLE AS opponent_pace,
+        league_paint_pct::DOUBLE AS league_avg_paint_pct,
+        league_mid_range_pct::DOUBLE AS league_avg_mid_range_pct,
+        league_three_pt_pct::DOUBLE AS league_avg_three_pt_pct,
+        league_avg_teams::INTEGER AS league_avg_teams,
+        league_avg_source,
+        paint_vs::DOUBLE AS paint_defense_vs_league_avg,
+        mid_vs::DOUBLE AS mid_range_defense_vs_league_avg,
+        three_vs::DOUBLE AS three_pt_defense_vs_league_avg,
+        CASE WHEN paint_vs IS NOT NULL AND mid_vs IS NOT NULL AND three_vs IS NOT NULL THEN
+            CASE WHEN paint_vs <= mid_vs AND paint_vs <= three_vs THEN 'paint'
+                 WHEN mid_vs <= three_vs THEN 'mid_range' ELSE 'perimeter' END
+        END AS strongest_zone,
+        CASE WHEN paint_vs IS NOT NULL AND mid_vs IS NOT NULL AND three_vs IS NOT NULL THEN
+            CASE WHEN paint_vs >= mid_vs AND paint_vs >= three_vs THEN 'paint'
+                 WHEN mid_vs >= three_vs THEN 'mid_range' ELSE 'perimeter' END
+        END AS weakest_zone,
+        CASE WHEN coalesce(g15, 0) >= 15 THEN 'high' WHEN coalesce(g15, 0) >= 10 THEN 'medium' ELSE 'low' END
+            AS data_quality_tier,
+        CASE WHEN coalesce(zg15, 0) = 0 THEN 'no shot-zone data in window'
+             ELSE nullif(concat_ws(', ',
+                    CASE WHEN pa15 = 0 THEN 'paint: 0 attempts' END,
+                    CASE WHEN ma15 = 0 THEN 'mid_range: 0 attempts' END,
+                    CASE WHEN ta15 = 0 THEN 'three_pt: 0 attempts' END), '') END AS calculation_notes,
+        failure_category,
+        CASE failure_category
+            WHEN 'EXPECTED_INCOMPLETE' THEN 'bootstrap window'
+            WHEN 'MISSING_DEPENDENCY' THEN CASE WHEN missing_dates IS NOT NULL THEN
+                'analytics.team_defense_game_summary has no rows for ' || missing_dates
+                || ' scheduled game date(s) in the 7 days before ' || analysis_date || ' (first ' || first_missing_date || ')'
+                ELSE 'no analytics.team_defense_game_summary rows for season '
+                     || season_year || ' before ' || analysis_date END
+            WHEN 'INSUFFICIENT_DATA' THEN 'team has ' || coalesce(g15, 0) || ' games before ' || analysis_date
+                                          || ' this season, needs ' || min_games_required
+        END AS failure_reason,
+        CASE WHEN failure_category IN ('INSUFFICIENT_DATA', 'MISSING_DEPENDENCY') THEN true
+             WHEN failure_category IS NOT NULL THEN false END AS can_retry
+    FROM classified
+)
+SELECT t.*, c.l15_expected_games, c.l15_actual_games, c.l15_completeness_pct, c.l30d_expected_games, c.l30d_actual_games, c.l30d_completeness_pct, c.expected_games, c.actual_games, c.completeness_pct, c.is_production_ready, c.completeness_reason
+FROM team_rows t
+LEFT JOIN cmp_out c ON c.entity_id = t.team_abbr AND c.d = t.analysis_date
