@@ -28,7 +28,7 @@ class Feature:
 
 F = Feature
 FEATURES: tuple[Feature, ...] = (
-    F(0, "points_avg_last_5", "mean points of the last 5 games (PDC, else UPGC)", "player_daily_cache", 10.0, 0, 80),
+    F(0, "points_avg_last_5", "mean points of the last 5 games this season (PDC, else UPGC); features are rounded to 6 decimals", "player_daily_cache", 10.0, 0, 80),
     F(1, "points_avg_last_10", "mean points of the last 10 games (PDC, else UPGC)", "player_daily_cache", 10.0, 0, 80),
     F(2, "points_avg_season", "mean points this season before D (PDC, else PGS)", "player_daily_cache", 10.0, 0, 80),
     F(3, "points_std_last_10", "sample std of points over the last 10 games (PDC)", "player_daily_cache", 5.0, 0, 40),
@@ -60,8 +60,8 @@ FEATURES: tuple[Feature, ...] = (
     F(29, "avg_points_vs_opponent", "mean points against this opponent over the last 3 seasons before D", "player_game_summary", None, 0, 80, True),
     F(30, "games_vs_opponent", "games against this opponent over the last 3 seasons before D", "player_game_summary", 0.0, 0, 30),
     F(31, "minutes_avg_last_10", "mean minutes over the last 10 games (PDC, else PGS)", "player_daily_cache", None, 0, 60, True),
-    F(32, "ppm_avg_last_10", "points per minute over the last 10 games", "player_game_summary", None, 0, 3, True),
-    F(34, "pts_slope_10g", "least-squares slope of points over the last 10 games (per game)", "player_game_summary", None, -20, 20, True),
+    F(32, "ppm_avg_last_10", "points per minute over the last 10 games", "player_game_summary", None, 0, 5, True),
+    F(34, "pts_slope_10g", "least-squares slope of points over the last 10 games (per game; >= 5 games, clamped to ±20)", "player_game_summary", None, -20, 20, True),
     F(35, "pts_vs_season_zscore", "(last-5 mean - season mean) / season std", "player_game_summary", None, -10, 10, True),
     F(36, "breakout_flag", "1 if the last-5 mean exceeds the season mean by 1.5 season std", "player_game_summary", 0.0, 0, 1),
     F(38, "game_total_line", "game total from the game lines (UPGC)", "upcoming_player_game_context", None, 150, 300, True),
@@ -71,14 +71,14 @@ FEATURES: tuple[Feature, ...] = (
     F(42, "implied_team_total", "game_total / 2 - team spread / 2 (UPGC)", "upcoming_player_game_context", None, 60, 170, True),
     F(43, "points_avg_last_3", "mean points of the last 3 games", "player_game_summary", None, 0, 80, True),
     F(45, "deviation_from_avg_last3", "last-3 mean minus season mean", "player_game_summary", None, -60, 60, True),
-    F(46, "consecutive_games_below_avg", "most recent consecutive games below the season mean entering the game", "player_game_summary", 0.0, 0, 82),
-    F(48, "usage_rate_last_5", "mean usage rate over the last 5 games with a full box score", "player_game_summary", None, 0, 100, True),
+    F(46, "consecutive_games_below_avg", "consecutive most recent games in which the player scored below his season mean entering that game", "player_game_summary", 0.0, 0, 82),
+    F(48, "usage_rate_last_5", "mean usage rate over the last 5 games (games with a usage rate)", "player_game_summary", None, 0, 100, True),
     F(50, "multi_book_line_std", "std of the books' last pre-tip lines", "upcoming_player_game_context", None, 0, 20, True),
     F(51, "prop_over_streak", "consecutive recent games above the current line (UPGC)", "upcoming_player_game_context", 0.0, 0, 82),
     F(52, "prop_under_streak", "consecutive recent games below the current line (UPGC)", "upcoming_player_game_context", 0.0, 0, 82),
     F(53, "line_vs_season_avg", "current line minus season mean", "upcoming_player_game_context", None, -60, 60, True),
-    F(55, "over_rate_last_10", "share of the last 10 games (with a line) that went over their pre-tip line", "player_game_summary", None, 0, 1, True),
-    F(56, "margin_vs_line_avg_last_5", "mean points minus pre-tip line over the last 5 games with a line", "player_game_summary", None, -60, 60, True),
+    F(55, "over_rate_last_10", "share of the last 10 games that had a pre-tip line in which the player went over it", "player_game_summary", None, 0, 1, True),
+    F(56, "margin_vs_line_avg_last_5", "mean points minus pre-tip line over those of the last 5 games that had a line", "player_game_summary", None, -60, 60, True),
     F(58, "minutes_volatility_last_10", "sample std of minutes over the last 10 games", "player_game_summary", None, 0, 30, True),
     F(59, "opponent_pace_mismatch", "team last-10 pace minus opponent last-10 pace (TOGS)", "team_offense_game_summary", None, -30, 30, True),
 )

@@ -1,0 +1,239 @@
+"""The ML feature store: registry ↔ table ↔ README, ranges on all real seasons, an independent
+plain computation of features, point-in-time safety and chunking invariance."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import statistics
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from nbaprops import features
+from nbaprops.catalog import Catalog
+from nbaprops.quality.validate import morning_of
+from nbaprops.runner.backfill import backfill
+from nbaprops.warehouse import Warehouse
+
+ROOT = Path(__file__).resolve().parents[2]
+FULL = (date(2021, 10, 19), date(2025, 6, 30))
+
+
+def run_all(wh: Warehouse, start: date, end: date, chunk_mode: str = "all") -> None:
+    result = backfill(wh, start, end, chunk_mode=chunk_mode, force=True)
+    assert result.ok, [m.error for m in result.models if m.error]
+
+
+@pytest.fixture(scope="module")
+def full_path(real_warehouse_path, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("mlfs") / "full.duckdb"
+    shutil.copy(real_warehouse_path, path)
+    with Warehouse.open(path) as wh:
+        run_all(wh, *FULL)
+    return path
+
+
+@pytest.fixture(scope="module")
+def full(full_path):
+    with Warehouse.open(full_path, read_only=True) as wh:
+        yield wh
+
+
+# --- registry, table, README and generated SQL agree -----------------------------------------
+def test_table_columns_follow_the_registry(full):
+    cols = full.columns("predictions.ml_feature_store_v2")
+    feat_cols = [c for c in cols if c in set(features.names())]
+    assert feat_cols == features.names()
+    for f in features.FEATURES:
+        assert f"{f.name}_source" in cols
+    for extra in ("feature_version", "feature_count", "feature_quality_score", "quality_tier",
+                  "default_feature_count", "is_training_ready", *features.LABELS):
+        assert extra in cols
+    assert full.con.execute("SELECT DISTINCT feature_count FROM predictions.ml_feature_store_v2").fetchall() == \
+        [(len(features.FEATURES),)]
+
+
+def test_readme_feature_table_matches_the_registry():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text[text.index("<!-- features:start -->"):text.index("<!-- features:end -->")]
+    rows = re.findall(r"^\| (\d+) \| `([a-z0-9_]+)` \| .*\| (yes|no) \|$", block, flags=re.M)
+    assert [(int(i), n) for i, n, _ in rows] == [(f.index, f.name) for f in features.FEATURES]
+    assert [o == "yes" for *_, o in rows] == [f.optional for f in features.FEATURES]
+    for i, (name, _) in features.UNSUPPORTED.items():
+        assert f"| {i} | `{name}` |" in block
+
+
+def test_checked_in_model_is_the_generated_one():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import write_feature_store_sql as gen
+    finally:
+        sys.path.pop(0)
+    model = Catalog.load().get("ml_feature_store_v2")
+    assert model.sql == gen.model_sql(), "run scripts/write_feature_store_sql.py"
+
+
+def test_no_feature_reads_a_label():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import write_feature_store_sql as gen
+    finally:
+        sys.path.pop(0)
+    assert set(gen.CHAINS) == set(features.names())
+    for name, chain in gen.CHAINS.items():
+        for _, expr in chain:
+            assert "label" not in expr.lower(), name
+            assert "minutes_before_tipoff < 0" not in expr
+
+
+# --- values -----------------------------------------------------------------------------------
+def test_every_value_inside_its_registry_range_on_all_real_seasons(full):
+    bad = []
+    for f in features.FEATURES:
+        n = full.con.execute(
+            f'SELECT count(*) FROM predictions.ml_feature_store_v2 WHERE isnan("{f.name}") '
+            f'OR "{f.name}" < ? OR "{f.name}" > ?', [f.lo, f.hi]).fetchone()[0]
+        if n:
+            bad.append((f.name, n))
+        if not f.optional:
+            nulls = full.con.execute(
+                f'SELECT count(*) FROM predictions.ml_feature_store_v2 WHERE "{f.name}" IS NULL').fetchone()[0]
+            if nulls:
+                bad.append((f.name, f"{nulls} NULL"))
+    assert bad == []
+    seasons = full.con.execute("SELECT DISTINCT season_year FROM predictions.ml_feature_store_v2 ORDER BY 1").fetchall()
+    assert [s[0] for s in seasons] == [2021, 2022, 2023, 2024]
+
+
+def test_training_ready_means_no_required_default(full):
+    required = [f.name for f in features.FEATURES if not f.optional]
+    cond = " + ".join(f"CASE WHEN {n}_source = 'default' THEN 1 ELSE 0 END" for n in required)
+    wrong = full.con.execute(f"""SELECT count(*) FROM predictions.ml_feature_store_v2
+                                 WHERE default_feature_count <> ({cond})
+                                    OR is_training_ready <> (default_feature_count = 0)""").fetchone()[0]
+    assert wrong == 0
+    assert full.con.execute("SELECT count(*) FROM predictions.ml_feature_store_v2 WHERE is_training_ready").fetchone()[0] > 10000
+
+
+def _played_before(wh, player, d, season):
+    return wh.con.execute("""
+        SELECT game_date, points, minutes, ft_makes, team_abbr, opponent_team_abbr FROM raw.player_boxscores
+        WHERE player_lookup = ? AND season_year = ? AND game_date < ? AND season_type <> 'Pre Season'
+          AND (coalesce(minutes, 0) > 0 OR coalesce(points, 0) > 0)
+        ORDER BY game_date DESC""", [player, season, d]).fetchall()
+
+
+def _pretip_line(wh, game_id, player):
+    rows = wh.con.execute("""
+        SELECT bookmaker, points_line, snapshot_timestamp FROM raw.player_points_props
+        WHERE game_id = ? AND player_lookup = ? AND minutes_before_tipoff >= 0""", [game_id, player]).fetchall()
+    if not rows:
+        return None, None
+    books = sorted({r[0] for r in rows}, key=lambda b: ({"draftkings": 0, "fanduel": 1}.get(b, 2), b))
+    last = {}
+    for b, line, ts in rows:
+        if b not in last or ts > last[b][1]:
+            last[b] = (line, ts)
+    lines = [v[0] for v in last.values()]
+    return last[books[0]][0], (statistics.stdev(lines) if len(lines) >= 2 else None)
+
+
+SAMPLES = [date(2023, 1, 20), date(2024, 2, 7), date(2024, 11, 12)]
+
+
+@pytest.mark.parametrize("d", SAMPLES)
+def test_features_match_an_independent_plain_computation(full, d):
+    rows = full.con.execute("""
+        SELECT f.*, u.season_type, u.home_game, u.team_abbr AS u_team
+        FROM predictions.ml_feature_store_v2 f JOIN analytics.upcoming_player_game_context u USING (player_lookup, game_date)
+        WHERE f.game_date = ? ORDER BY f.player_lookup""", [d]).fetchall()
+    cols = [c[0] for c in full.con.description]
+    assert len(rows) > 50
+    checked = 0
+    for row in rows[::7]:
+        r = dict(zip(cols, row))
+        p, season = r["player_lookup"], r["season_year"]
+        games = _played_before(full, p, d, season)
+        pts = [g[1] for g in games]
+        mins = [g[2] for g in games]
+        if len(pts) >= 5:
+            assert r["points_avg_last_5"] == pytest.approx(sum(pts[:5]) / 5, abs=1e-6)
+            assert r["points_avg_last_10"] == pytest.approx(statistics.mean(pts[:10]), abs=1e-6)
+            assert r["points_avg_season"] == pytest.approx(statistics.mean(pts), abs=1e-6)
+            assert r["points_avg_last_3"] == pytest.approx(statistics.mean(pts[:3]), abs=1e-6)
+            assert r["minutes_avg_last_10"] == pytest.approx(statistics.mean(mins[:10]), abs=1e-3)
+            assert r["points_std_last_10"] == pytest.approx(statistics.stdev(pts[:10]), abs=1e-6)
+            checked += 1
+        assert r["games_in_last_7_days"] == sum(1 for g in games if d - timedelta(days=7) <= g[0] < d)
+        if games:
+            assert r["days_rest"] == min((d - games[0][0]).days, 10)
+            assert r["back_to_back"] == (1.0 if (d - games[0][0]).days == 1 else 0.0)
+        assert r["home_away"] == (1.0 if r["home_game"] else 0.0)
+        assert r["playoff_game"] == (1.0 if r["season_type"] in ("Playoffs", "PlayIn") else 0.0)
+        vs = [g[1] for g in full.con.execute("""
+            SELECT game_date, points FROM raw.player_boxscores
+            WHERE player_lookup = ? AND opponent_team_abbr = ? AND game_date < ? AND season_year >= ?
+              AND season_type <> 'Pre Season' AND (coalesce(minutes, 0) > 0 OR coalesce(points, 0) > 0)""",
+            [p, r["opponent_team_abbr"], d, season - 2]).fetchall()]
+        assert r["games_vs_opponent"] == len(vs)
+        if vs:
+            assert r["avg_points_vs_opponent"] == pytest.approx(statistics.mean(vs), abs=1e-6)
+        line, book_std = _pretip_line(full, r["game_id"], p)
+        assert r["has_vegas_line"] == (1.0 if line is not None else 0.0)
+        if line is not None:
+            assert r["vegas_points_line"] == line
+            if pts:
+                assert r["line_vs_season_avg"] == pytest.approx(line - statistics.mean(pts), abs=1e-6)
+        if book_std is not None:
+            assert r["multi_book_line_std"] == pytest.approx(book_std, abs=1e-6)
+        ft = [(g[3], g[1]) for g in games[:10] if g[3] is not None]
+        if len(ft) >= 5 and sum(x[1] for x in ft) > 0:
+            assert r["pct_free_throw"] == pytest.approx(min(0.5, sum(x[0] for x in ft) / sum(x[1] for x in ft)), abs=1e-6)
+        team_games = full.con.execute("""
+            SELECT t.points > o.points FROM raw.team_boxscores t
+            JOIN raw.team_boxscores o ON o.game_id = t.game_id AND o.team_abbr <> t.team_abbr
+            WHERE t.team_abbr = ? AND t.season_year = ? AND t.game_date < ?""", [r["team_abbr"], season, d]).fetchall()
+        if len(team_games) >= 5:
+            assert r["team_win_pct"] == pytest.approx(sum(1 for (w,) in team_games if w) / len(team_games), abs=1e-6)
+    assert checked >= 5
+
+
+# --- point in time and chunking -----------------------------------------------------------------
+def test_rows_for_d_do_not_change_when_later_data_is_deleted(real_warehouse_path, tmp_path):
+    d = date(2024, 1, 17)
+    start = date(2023, 10, 24)
+    labels = set(features.LABELS)
+
+    def rows(path):
+        with Warehouse.open(path) as wh:
+            run_all(wh, start, d)
+            cols = [c for c in wh.columns("predictions.ml_feature_store_v2") if c not in labels]
+            sel = ", ".join(f'"{c}"' for c in cols)
+            return set(wh.con.execute(f"SELECT {sel} FROM predictions.ml_feature_store_v2 WHERE game_date = ?",
+                                      [d]).fetchall())
+
+    full_world, morning = tmp_path / "full.duckdb", tmp_path / "morning.duckdb"
+    shutil.copy(real_warehouse_path, full_world)
+    shutil.copy(real_warehouse_path, morning)
+    with Warehouse.open(morning) as wh:
+        with wh.transaction():
+            morning_of(wh.con, d)
+    a, b = rows(full_world), rows(morning)
+    assert len(a) > 100
+    assert a == b
+
+
+def test_chunking_does_not_change_the_feature_store(real_warehouse_path, tmp_path):
+    start, end = date(2023, 10, 24), date(2023, 12, 10)
+    out = {}
+    for mode in ("all", "month"):
+        path = tmp_path / f"{mode}.duckdb"
+        shutil.copy(real_warehouse_path, path)
+        with Warehouse.open(path) as wh:
+            run_all(wh, start, end, chunk_mode=mode)
+            out[mode] = set(wh.con.execute("SELECT * EXCLUDE (feature_version) FROM predictions.ml_feature_store_v2").fetchall())
+    assert len(out["all"]) > 1000
+    assert out["all"] == out["month"]
