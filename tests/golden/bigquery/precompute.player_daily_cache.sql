@@ -1,0 +1,714 @@
+-- table: precompute.player_daily_cache
+-- grain: player_lookup, cache_date
+-- time_column: cache_date
+-- depends_on: analytics.upcoming_player_game_context, analytics.player_game_summary, analytics.team_offense_game_summary, precompute.player_shot_zone_analysis, raw.schedule
+-- lookback_days: 400
+-- failures: PlayerDailyCacheProcessor
+-- entity: player_lookup
+--
+-- A player's recent form entering the games of cache_date D (one row per UPGC player of D).
+-- D = every non-preseason schedule date in [$start_date, $end_date]; universe = the UPGC rows
+-- with game_date = D.
+-- Player windows: the player's qualifying PGS games (minutes > 0 or points > 0 or
+-- fg_attempts > 0) with game_date < D in D's season: last 5, last 10, season.
+-- Team windows: the UPGC team's last 10 TOGS games with game_date < D in D's season.
+-- UNITS (one convention per concept): rates are percent 0-100 (usage_rate_*,
+-- *_rate_last_10 copied from PSZA); percentages are fractions 0-1 (ts_pct_last_10);
+-- minutes are decimal minutes; points are points per game; pace is possessions per 48 minutes.
+-- Means of DOUBLE inputs are exact fixed-point sums (1e-9) and the std comes from exact integer
+-- sums, so results never depend on summation order (chunking, threads).
+-- Means skip NULL inputs (usage_rate and ts_pct are NULL for basic-log games, e.g. all of
+-- 2021-22). points_std_last_10 is the sample standard deviation (n - 1), NULL with < 2 games.
+-- Fatigue fields are copied from UPGC; zone fields from PSZA (analysis_date = D): NULL and
+-- shot_zone_data_available = false when PSZA has no row or no zone data for the player.
+-- Not available, so not produced: player_age, fourth_quarter_minutes_last_7,
+-- assisted_rate_last_10 (no such source data).
+-- Early season: days 0-13 after opening night (first 'Regular Season' date of the season in
+-- raw.schedule) -> every UPGC player gets EXPECTED_INCOMPLETE ('bootstrap window'). After that
+-- a player needs min_games_required = least(5, greatest(3, floor(0.3 * days_since_opening)))
+-- games this season (4 on day 14, 5 from day 17; the spec's 5), else INSUFFICIENT_DATA
+-- (can_retry). UPGC has no row for D -> one DATE_LEVEL row: EXPECTED_INCOMPLETE in the
+-- bootstrap window, else MISSING_DEPENDENCY The same when PGS holds no row at all for a scheduled game date
+-- in [D-7, D) (the date is not computed from the hole).
+-- Completeness (every row and failure row; definition in src/nbaprops/completeness.py): the
+-- player's last 5 (primary) and 10 expected games and his expected games in [D-7, D) and [D-14, D)
+-- (his stint teams' scheduled games) against his PGS rows: l5_/l10_/l7d_/l14d_ expected_games,
+-- actual_games, completeness_pct; is_production_ready when all are >= 90 %, else completeness_reason.
+-- dialect: bigquery (translated from DuckDB by nbaprops.dialects; do not edit)
+WITH sched AS (
+  SELECT
+    game_date,
+    MIN(season_year) AS season_year
+  FROM raw.schedule
+  WHERE
+    season_type <> 'Pre Season'
+  GROUP BY
+    game_date
+), openers AS (
+  SELECT
+    season_year,
+    MIN(game_date) AS opening_night
+  FROM raw.schedule
+  WHERE
+    season_type = 'Regular Season'
+  GROUP BY
+    season_year
+), dates AS (
+  SELECT
+    s.game_date AS cache_date,
+    s.season_year,
+    DATE_DIFF(s.game_date, o.opening_night, DAY) AS days_since_opening
+  FROM sched AS s
+  JOIN openers AS o
+    ON o.season_year = s.season_year
+  WHERE
+    s.game_date BETWEEN @start_date AND @end_date
+), cmp_dates AS (
+  SELECT
+    cache_date AS d,
+    season_year
+  FROM dates
+), cmp_sched /* completeness:deps:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py) */ AS (
+  /* completeness: every team's scheduled non-preseason games, home and away alike */
+  SELECT
+    home_team_abbr AS team_abbr,
+    season_year,
+    game_date
+  FROM raw.schedule
+  WHERE
+    season_type <> 'Pre Season' AND game_date >= @read_start AND game_date < @end_date
+  UNION DISTINCT
+  SELECT
+    away_team_abbr,
+    season_year,
+    game_date
+  FROM raw.schedule
+  WHERE
+    season_type <> 'Pre Season' AND game_date >= @read_start AND game_date < @end_date
+), cmp_rows AS (
+  /* completeness: the player's upstream rows (one per date) and the team of each */
+  SELECT
+    player_lookup AS entity_id,
+    season_year,
+    game_date,
+    MIN(team_abbr) AS team_abbr
+  FROM analytics.player_game_summary
+  WHERE
+    season_type <> 'Pre Season' AND game_date >= @read_start AND game_date < @end_date
+  GROUP BY
+    player_lookup,
+    season_year,
+    game_date
+), cmp_stints AS (
+  /* completeness: the player's stints = runs of consecutive rows for one team; a stint lasts */
+  /* from its first row up to (not including) the first row of the next stint */
+  SELECT
+    entity_id,
+    season_year,
+    team_abbr,
+    MIN(game_date) AS stint_start
+  FROM (
+    SELECT
+      entity_id,
+      season_year,
+      game_date,
+      team_abbr,
+      SUM(new_stint) OVER (
+        PARTITION BY entity_id, season_year
+        ORDER BY game_date
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+      ) AS stint
+    FROM (
+      SELECT
+        entity_id,
+        season_year,
+        game_date,
+        team_abbr,
+        CASE
+          WHEN team_abbr = LAG(team_abbr) OVER (PARTITION BY entity_id, season_year ORDER BY game_date)
+          THEN 0
+          ELSE 1
+        END AS new_stint
+      FROM cmp_rows
+    ) AS x
+  ) AS y
+  GROUP BY
+    entity_id,
+    season_year,
+    team_abbr,
+    stint
+), cmp_events AS (
+  /* completeness: the player's expected games = his stint team's scheduled games during the */
+  /* stint; has_row = he has a row on that date */
+  SELECT
+    st.entity_id,
+    st.season_year,
+    s.game_date,
+    (
+      NOT r.entity_id IS NULL
+    ) AS has_row
+  FROM (
+    SELECT
+      *,
+      LEAD(stint_start) OVER (PARTITION BY entity_id, season_year ORDER BY stint_start IS NULL ASC, stint_start) AS stint_end
+    FROM cmp_stints
+  ) AS st
+  JOIN cmp_sched AS s
+    ON s.team_abbr = st.team_abbr
+    AND s.season_year = st.season_year
+    AND s.game_date >= st.stint_start
+    AND s.game_date < COALESCE(st.stint_end, CAST('9999-12-31' AS DATE))
+  LEFT JOIN cmp_rows AS r
+    ON r.entity_id = st.entity_id
+    AND r.season_year = st.season_year
+    AND r.game_date = s.game_date
+), cmp_date_check AS (
+  /* dependency: scheduled game dates of D's season in [D-7, D) without any upstream row */
+  SELECT
+    d.d,
+    COUNT(*) AS missing_dates,
+    MIN(s.game_date) AS first_missing_date
+  FROM cmp_dates AS d
+  JOIN (
+    SELECT DISTINCT
+      season_year,
+      game_date
+    FROM cmp_sched
+  ) AS s
+    ON s.season_year = d.season_year
+    AND s.game_date >= DATE_SUB(d.d, INTERVAL 7 DAY)
+    AND s.game_date < d.d
+  LEFT JOIN (
+    SELECT DISTINCT
+      game_date
+    FROM cmp_rows
+  ) AS r
+    ON r.game_date = s.game_date
+  WHERE
+    r.game_date IS NULL
+  GROUP BY
+    d.d
+), upgc /* completeness:deps:end */ AS (
+  /* a date without any UPGC row keeps one row: the DATE_LEVEL entity (dependency missing) */
+  SELECT
+    d.cache_date,
+    d.season_year,
+    d.days_since_opening,
+    COALESCE(u.player_lookup, 'DATE_LEVEL') AS player_lookup,
+    (
+      u.player_lookup IS NULL
+    ) AS dependency_missing,
+    u.game_id,
+    u.team_abbr,
+    u.opponent_team_abbr,
+    u.days_rest,
+    u.back_to_back,
+    u.games_in_last_7_days,
+    u.games_in_last_14_days,
+    u.minutes_in_last_7_days,
+    u.minutes_in_last_14_days,
+    u.back_to_backs_last_14_days,
+    u.avg_minutes_per_game_last_7,
+    cdc.missing_dates,
+    cdc.first_missing_date
+  FROM dates AS d
+  LEFT JOIN cmp_date_check AS cdc
+    ON cdc.d = d.cache_date AND d.days_since_opening >= 14
+  LEFT JOIN analytics.upcoming_player_game_context AS u
+    ON u.game_date = d.cache_date AND cdc.d IS NULL
+), cmp_universe AS (
+  SELECT
+    player_lookup AS entity_id,
+    season_year,
+    cache_date AS d
+  FROM upgc
+  WHERE
+    NOT dependency_missing
+), cmp_games /* completeness:windows:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py) */ AS (
+  /* completeness: after each expected game, expected / actual over the last N expected games */
+  SELECT
+    entity_id,
+    season_year,
+    game_date,
+    CAST(has_row AS INT64) AS act,
+    ROW_NUMBER() OVER (PARTITION BY entity_id, season_year ORDER BY game_date) AS seq,
+    COUNT(*) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY game_date
+      ROWS BETWEEN 4 PRECEDING AND CURRENT ROW
+    ) AS e5,
+    SUM(CAST(has_row AS INT64)) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY game_date
+      ROWS BETWEEN 4 PRECEDING AND CURRENT ROW
+    ) AS a5,
+    COUNT(*) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY game_date
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS e10,
+    SUM(CAST(has_row AS INT64)) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY game_date
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS a10,
+    COUNT(*) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY game_date
+      ROWS BETWEEN 14 PRECEDING AND CURRENT ROW
+    ) AS e15,
+    SUM(CAST(has_row AS INT64)) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY game_date
+      ROWS BETWEEN 14 PRECEDING AND CURRENT ROW
+    ) AS a15,
+    COUNT(*) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY game_date
+      ROWS BETWEEN 19 PRECEDING AND CURRENT ROW
+    ) AS e20,
+    SUM(CAST(has_row AS INT64)) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY game_date
+      ROWS BETWEEN 19 PRECEDING AND CURRENT ROW
+    ) AS a20
+  FROM cmp_events
+), cmp_stream AS (
+  /* completeness: expected games (ev = 1) and the universe (ev = 0) of each entity and season */
+  SELECT
+    entity_id,
+    season_year,
+    game_date AS d,
+    DATE_DIFF(game_date, CAST('2000-01-01' AS DATE), DAY) AS dn,
+    1 AS ev,
+    act
+  FROM cmp_games
+  UNION ALL
+  SELECT
+    entity_id,
+    season_year,
+    d,
+    DATE_DIFF(d, CAST('2000-01-01' AS DATE), DAY),
+    0,
+    0
+  FROM cmp_universe
+), cmp_state AS (
+  /* a universe row sorts before the games of its own date, so every count stops before D */
+  SELECT
+    entity_id,
+    season_year,
+    d,
+    ev,
+    SUM(ev) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY dn, ev
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS seq_before,
+    SUM(ev) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY dn
+      RANGE BETWEEN 7 PRECEDING AND 1 PRECEDING
+    ) AS e7d,
+    SUM(act) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY dn
+      RANGE BETWEEN 7 PRECEDING AND 1 PRECEDING
+    ) AS a7d,
+    SUM(ev) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY dn
+      RANGE BETWEEN 14 PRECEDING AND 1 PRECEDING
+    ) AS e14d,
+    SUM(act) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY dn
+      RANGE BETWEEN 14 PRECEDING AND 1 PRECEDING
+    ) AS a14d,
+    SUM(ev) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY dn
+      RANGE BETWEEN 30 PRECEDING AND 1 PRECEDING
+    ) AS e30d,
+    SUM(act) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY dn
+      RANGE BETWEEN 30 PRECEDING AND 1 PRECEDING
+    ) AS a30d
+  FROM cmp_stream
+), cmp AS (
+  /* completeness per entity and D: expected / actual games per window */
+  SELECT
+    s.entity_id,
+    s.d,
+    CAST(COALESCE(g.e5, 0) AS INT64) AS l5_expected_games,
+    CAST(COALESCE(g.a5, 0) AS INT64) AS l5_actual_games,
+    CAST(COALESCE(g.e10, 0) AS INT64) AS l10_expected_games,
+    CAST(COALESCE(g.a10, 0) AS INT64) AS l10_actual_games,
+    CAST(COALESCE(g.e15, 0) AS INT64) AS l15_expected_games,
+    CAST(COALESCE(g.a15, 0) AS INT64) AS l15_actual_games,
+    CAST(COALESCE(g.e20, 0) AS INT64) AS l20_expected_games,
+    CAST(COALESCE(g.a20, 0) AS INT64) AS l20_actual_games,
+    CAST(COALESCE(s.e7d, 0) AS INT64) AS l7d_expected_games,
+    CAST(COALESCE(s.a7d, 0) AS INT64) AS l7d_actual_games,
+    CAST(COALESCE(s.e14d, 0) AS INT64) AS l14d_expected_games,
+    CAST(COALESCE(s.a14d, 0) AS INT64) AS l14d_actual_games,
+    CAST(COALESCE(s.e30d, 0) AS INT64) AS l30d_expected_games,
+    CAST(COALESCE(s.a30d, 0) AS INT64) AS l30d_actual_games
+  FROM cmp_state AS s
+  LEFT JOIN cmp_games AS g
+    ON g.entity_id = s.entity_id
+    AND g.season_year = s.season_year
+    AND g.seq = s.seq_before
+  WHERE
+    s.ev = 0
+), cmp_out AS (
+  /* completeness columns of this model (windows l5, l10, l7d, l14d; primary l5) */
+  SELECT
+    entity_id,
+    d,
+    l5_expected_games,
+    l5_actual_games,
+    ROUND(100.0 * l5_actual_games / NULLIF(l5_expected_games, 0), 1) AS l5_completeness_pct,
+    l10_expected_games,
+    l10_actual_games,
+    ROUND(100.0 * l10_actual_games / NULLIF(l10_expected_games, 0), 1) AS l10_completeness_pct,
+    l7d_expected_games,
+    l7d_actual_games,
+    ROUND(100.0 * l7d_actual_games / NULLIF(l7d_expected_games, 0), 1) AS l7d_completeness_pct,
+    l14d_expected_games,
+    l14d_actual_games,
+    ROUND(100.0 * l14d_actual_games / NULLIF(l14d_expected_games, 0), 1) AS l14d_completeness_pct,
+    l5_expected_games AS expected_games,
+    l5_actual_games AS actual_games,
+    ROUND(100.0 * l5_actual_games / NULLIF(l5_expected_games, 0), 1) AS completeness_pct,
+    (
+      l5_expected_games > 0
+      AND l5_actual_games * 10 >= l5_expected_games * 9
+      AND l10_actual_games * 10 >= l10_expected_games * 9
+      AND l7d_actual_games * 10 >= l7d_expected_games * 9
+      AND l14d_actual_games * 10 >= l14d_expected_games * 9
+    ) AS is_production_ready,
+    CASE
+      WHEN l5_expected_games = 0
+      THEN 'no games expected before this date this season'
+      ELSE NULLIF(
+        ARRAY_TO_STRING(
+          [
+            CAST(CASE
+              WHEN l5_actual_games * 10 < l5_expected_games * 9
+              THEN 'l5: ' || CAST(l5_actual_games AS STRING) || ' of ' || CAST(l5_expected_games AS STRING) || ' games'
+            END AS STRING),
+            CAST(CASE
+              WHEN l10_actual_games * 10 < l10_expected_games * 9
+              THEN 'l10: ' || CAST(l10_actual_games AS STRING) || ' of ' || CAST(l10_expected_games AS STRING) || ' games'
+            END AS STRING),
+            CAST(CASE
+              WHEN l7d_actual_games * 10 < l7d_expected_games * 9
+              THEN 'l7d: ' || CAST(l7d_actual_games AS STRING) || ' of ' || CAST(l7d_expected_games AS STRING) || ' games'
+            END AS STRING),
+            CAST(CASE
+              WHEN l14d_actual_games * 10 < l14d_expected_games * 9
+              THEN 'l14d: ' || CAST(l14d_actual_games AS STRING) || ' of ' || CAST(l14d_expected_games AS STRING) || ' games'
+            END AS STRING)
+          ],
+          '; '
+        ),
+        ''
+      )
+    END AS completeness_reason
+  FROM cmp
+), player_games /* completeness:windows:end */ AS (
+  SELECT
+    player_lookup,
+    season_year,
+    game_date,
+    game_id,
+    points,
+    minutes_played,
+    usage_rate,
+    ts_pct
+  FROM analytics.player_game_summary
+  WHERE
+    game_date >= @read_start
+    AND game_date < @end_date
+    AND season_type <> 'Pre Season'
+    AND (
+      minutes_played > 0 OR fg_attempts > 0 OR points > 0
+    )
+), player_rolled AS (
+  /* state after each game (this one included) */
+  SELECT
+    player_lookup,
+    season_year,
+    game_date,
+    LEAD(game_date) OVER (PARTITION BY player_lookup, season_year ORDER BY game_date, game_id) AS next_game_date,
+    COUNT(*) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date, game_id
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS games_season,
+    AVG(points) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date, game_id
+      ROWS BETWEEN 4 PRECEDING AND CURRENT ROW
+    ) AS pts5,
+    AVG(points) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date, game_id
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS pts10,
+    AVG(points) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date, game_id
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS pts_season,
+    SUM(points) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date, game_id
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS pts_sum10, /* sample variance from exact integer sums: (n*sum(x^2) - sum(x)^2) / (n*(n-1)) */
+    SUM(CAST(points AS INT64) * points) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date, game_id
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS pts_sq10,
+    COUNT(points) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date, game_id
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS pts_n10,
+    SUM(CAST(ROUND(minutes_played * 1e9) AS INT64)) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date, game_id
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) / 1e9 / NULLIF(
+      COUNT(minutes_played) OVER (
+        PARTITION BY player_lookup, season_year
+        ORDER BY game_date, game_id
+        ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+      ),
+      0
+    ) AS min10,
+    SUM(CAST(ROUND(usage_rate * 1e9) AS INT64)) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date, game_id
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) / 1e9 / NULLIF(
+      COUNT(usage_rate) OVER (
+        PARTITION BY player_lookup, season_year
+        ORDER BY game_date, game_id
+        ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+      ),
+      0
+    ) AS usg10,
+    SUM(CAST(ROUND(ts_pct * 1e9) AS INT64)) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date, game_id
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) / 1e9 / NULLIF(
+      COUNT(ts_pct) OVER (
+        PARTITION BY player_lookup, season_year
+        ORDER BY game_date, game_id
+        ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+      ),
+      0
+    ) AS ts10,
+    SUM(CAST(ROUND(usage_rate * 1e9) AS INT64)) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date, game_id
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) / 1e9 / NULLIF(
+      COUNT(usage_rate) OVER (
+        PARTITION BY player_lookup, season_year
+        ORDER BY game_date, game_id
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+      ),
+      0
+    ) AS usg_season
+  FROM player_games
+), team_rolled AS (
+  SELECT
+    team_abbr,
+    season_year,
+    game_date,
+    LEAD(game_date) OVER (PARTITION BY team_abbr, season_year ORDER BY game_date, game_id) AS next_game_date,
+    COUNT(*) OVER (
+      PARTITION BY team_abbr, season_year
+      ORDER BY game_date, game_id
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS team_g10,
+    SUM(CAST(ROUND(pace * 1e9) AS INT64)) OVER (
+      PARTITION BY team_abbr, season_year
+      ORDER BY game_date, game_id
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) / 1e9 / NULLIF(
+      COUNT(pace) OVER (
+        PARTITION BY team_abbr, season_year
+        ORDER BY game_date, game_id
+        ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+      ),
+      0
+    ) AS pace10,
+    SUM(CAST(ROUND(offensive_rating * 1e9) AS INT64)) OVER (
+      PARTITION BY team_abbr, season_year
+      ORDER BY game_date, game_id
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) / 1e9 / NULLIF(
+      COUNT(offensive_rating) OVER (
+        PARTITION BY team_abbr, season_year
+        ORDER BY game_date, game_id
+        ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+      ),
+      0
+    ) AS ortg10
+  FROM analytics.team_offense_game_summary
+  WHERE
+    game_date >= @read_start AND game_date < @end_date AND season_type <> 'Pre Season'
+), psza AS (
+  SELECT
+    player_lookup,
+    analysis_date,
+    primary_scoring_zone,
+    paint_rate_last_10,
+    mid_range_rate_last_10,
+    three_pt_rate_last_10
+  FROM precompute.player_shot_zone_analysis
+  WHERE
+    analysis_date BETWEEN @start_date AND @end_date
+), state AS (
+  SELECT
+    u.*,
+    LEAST(
+      5,
+      COALESCE(GREATEST(3, COALESCE(CAST(FLOOR(u.days_since_opening * 0.3) AS INT64), 3)), 5)
+    ) AS min_games_required,
+    COALESCE(p.games_season, 0) AS games_season,
+    p.pts5,
+    p.pts10,
+    p.pts_season,
+    CASE
+      WHEN p.pts_n10 >= 2
+      THEN SQRT(
+        CAST(GREATEST(0, COALESCE(p.pts_n10 * p.pts_sq10 - p.pts_sum10 * p.pts_sum10, 0)) AS FLOAT64) / (
+          p.pts_n10 * (
+            p.pts_n10 - 1
+          )
+        )
+      )
+    END AS pts_std10,
+    p.min10,
+    p.usg10,
+    p.ts10,
+    p.usg_season,
+    t.team_g10,
+    t.pace10,
+    t.ortg10,
+    z.primary_scoring_zone,
+    z.paint_rate_last_10,
+    z.mid_range_rate_last_10,
+    z.three_pt_rate_last_10
+  FROM upgc AS u
+  LEFT JOIN player_rolled AS p
+    ON p.player_lookup = u.player_lookup
+    AND p.season_year = u.season_year
+    AND p.game_date < u.cache_date
+    AND u.cache_date <= COALESCE(p.next_game_date, CAST('9999-12-31' AS DATE))
+  LEFT JOIN team_rolled AS t
+    ON t.team_abbr = u.team_abbr
+    AND t.season_year = u.season_year
+    AND t.game_date < u.cache_date
+    AND u.cache_date <= COALESCE(t.next_game_date, CAST('9999-12-31' AS DATE))
+  LEFT JOIN psza AS z
+    ON z.player_lookup = u.player_lookup AND z.analysis_date = u.cache_date
+), player_rows AS (
+  SELECT
+    player_lookup,
+    cache_date,
+    CAST(season_year AS INT64) AS season_year,
+    CAST(days_since_opening AS INT64) AS days_since_opening,
+    game_id,
+    team_abbr,
+    opponent_team_abbr,
+    CAST(games_season AS INT64) AS games_played_season,
+    CAST(min_games_required AS INT64) AS min_games_required,
+    (
+      games_season < 10
+    ) AS early_season_flag,
+    CAST(pts5 AS FLOAT64) AS points_avg_last_5,
+    CAST(pts10 AS FLOAT64) AS points_avg_last_10,
+    CAST(pts_season AS FLOAT64) AS points_avg_season,
+    CAST(pts_std10 AS FLOAT64) AS points_std_last_10,
+    CAST(min10 AS FLOAT64) AS minutes_avg_last_10,
+    CAST(usg10 AS FLOAT64) AS usage_rate_last_10,
+    CAST(ts10 AS FLOAT64) AS ts_pct_last_10,
+    CAST(usg_season AS FLOAT64) AS player_usage_rate_season,
+    CAST(COALESCE(team_g10, 0) AS INT64) AS team_games_last_10,
+    CAST(pace10 AS FLOAT64) AS team_pace_last_10,
+    CAST(ortg10 AS FLOAT64) AS team_off_rating_last_10,
+    CAST(days_rest AS INT64) AS days_rest,
+    CAST(back_to_back AS BOOL) AS back_to_back,
+    CAST(games_in_last_7_days AS INT64) AS games_in_last_7_days,
+    CAST(games_in_last_14_days AS INT64) AS games_in_last_14_days,
+    CAST(minutes_in_last_7_days AS FLOAT64) AS minutes_in_last_7_days,
+    CAST(minutes_in_last_14_days AS FLOAT64) AS minutes_in_last_14_days,
+    CAST(back_to_backs_last_14_days AS INT64) AS back_to_backs_last_14_days,
+    CAST(avg_minutes_per_game_last_7 AS FLOAT64) AS avg_minutes_per_game_last_7,
+    CAST(primary_scoring_zone AS STRING) AS primary_scoring_zone,
+    CAST(paint_rate_last_10 AS FLOAT64) AS paint_rate_last_10,
+    CAST(mid_range_rate_last_10 AS FLOAT64) AS mid_range_rate_last_10,
+    CAST(three_pt_rate_last_10 AS FLOAT64) AS three_pt_rate_last_10,
+    (
+      NOT paint_rate_last_10 IS NULL
+    ) AS shot_zone_data_available,
+    CASE
+      WHEN days_since_opening < 14
+      THEN 'EXPECTED_INCOMPLETE'
+      WHEN dependency_missing
+      THEN 'MISSING_DEPENDENCY'
+      WHEN games_season < min_games_required
+      THEN 'INSUFFICIENT_DATA'
+    END AS failure_category,
+    CASE
+      WHEN days_since_opening < 14 AND dependency_missing
+      THEN 'bootstrap window (no UPGC rows for the date)'
+      WHEN days_since_opening < 14
+      THEN 'bootstrap window'
+      WHEN dependency_missing AND NOT missing_dates IS NULL
+      THEN 'analytics.player_game_summary has no rows for ' || CAST(missing_dates AS STRING) || ' scheduled game date(s) in the 7 days before ' || CAST(cache_date AS STRING) || ' (first ' || CAST(first_missing_date AS STRING) || ')'
+      WHEN dependency_missing
+      THEN 'no analytics.upcoming_player_game_context rows for ' || CAST(cache_date AS STRING)
+      WHEN games_season < min_games_required
+      THEN 'player has ' || CAST(games_season AS STRING) || ' games before ' || CAST(cache_date AS STRING) || ' this season, needs ' || CAST(min_games_required AS STRING)
+    END AS failure_reason,
+    CASE
+      WHEN days_since_opening < 14
+      THEN FALSE
+      WHEN dependency_missing
+      THEN TRUE
+      WHEN games_season < min_games_required
+      THEN TRUE
+    END AS can_retry
+  FROM state
+)
+SELECT
+  p.*,
+  c.l5_expected_games,
+  c.l5_actual_games,
+  c.l5_completeness_pct,
+  c.l10_expected_games,
+  c.l10_actual_games,
+  c.l10_completeness_pct,
+  c.l7d_expected_games,
+  c.l7d_actual_games,
+  c.l7d_completeness_pct,
+  c.l14d_expected_games,
+  c.l14d_actual_games,
+  c.l14d_completeness_pct,
+  c.expected_games,
+  c.actual_games,
+  c.completeness_pct,
+  c.is_production_ready,
+  c.completeness_reason
+FROM player_rows AS p
+LEFT JOIN cmp_out AS c
+  ON c.entity_id = p.player_lookup AND c.d = p.cache_date

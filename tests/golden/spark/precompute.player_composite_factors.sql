@@ -1,0 +1,735 @@
+-- table: precompute.player_composite_factors
+-- grain: player_lookup, game_date
+-- time_column: game_date
+-- depends_on: analytics.upcoming_player_game_context, analytics.player_game_summary, analytics.team_offense_game_summary, precompute.player_shot_zone_analysis, precompute.team_defense_zone_analysis, raw.schedule
+-- lookback_days: 400
+-- failures: PlayerCompositeFactorsProcessor
+-- entity: player_lookup
+--
+-- Four adjustment factors for each UPGC player of game_date D, entering the games of D.
+-- Universe for D = the UPGC rows with game_date = D ("process everyone": no minimum games).
+-- 1. fatigue_score (integer 0-100, higher = more rested), the spec formula on UPGC fields with
+--    the spec defaults for NULLs (days_rest 1, games_in_last_7_days 3, minutes_in_last_7_days
+--    200, avg_minutes_per_game_last_7 30, back_to_backs_last_14_days 0). player_age is not in
+--    the data: the spec default 25 applies, so the age term is always 0.
+--    fatigue_adjustment = (fatigue_score - 100) / 20, in [-5, 0].
+-- 2. shot_zone_mismatch_score (-10..+10): the player's PSZA primary_scoring_zone for D (paint /
+--    mid_range / perimeter; 'balanced' falls back to paint), usage = that zone's rate (0-100),
+--    defense = the opponent's TDZA <zone>_defense_vs_league_avg for D (percentage points);
+--    weighted = defense * least(usage / 50, 1), * 1.2 when |weighted| > 5, clamped to +-10.
+--    NULL (not 0) when the PSZA or the opponent's TDZA row is missing or has no zone data.
+-- 3. pace_score = clamp(pace_differential / 2, +-3), pace_differential = the team's mean TOGS
+--    pace over its last 10 games before D minus the opponent's (same season). NULL without
+--    games on either side.
+-- 4. usage_spike_score = clamp(0.3 * (projected_usage_rate - avg_usage_rate_last_7_games), +-3)
+--    with projected_usage_rate = mean PGS usage_rate (0-100) over the player's last 3 games
+--    before D and avg_usage_rate_last_7_games = the mean over the last 7 (same season; NULL
+--    usage, e.g. basic-log games, is skipped). star_teammates_out is not known, so the star
+--    multiplier is never applied. NULL when there is no usage before D.
+-- Means of DOUBLE inputs are exact fixed-point sums (1e-9) so that results never depend on
+-- summation order (chunking, threads).
+-- The spec's deferred factors (referee, look-ahead, travel, opponent strength) were always 0:
+-- not produced.
+-- total_composite_adjustment = the sum of the four factors (fatigue_adjustment, not the score);
+-- a NULL factor adds 0 and is listed in missing_data_fields; data_completeness_pct = 20 per
+-- available input among days_rest, projected_usage_rate, pace_differential, PSZA zone data,
+-- opponent TDZA zone data. Warnings: fatigue_score < 50, |shot_zone_mismatch_score| > 8,
+-- |total_composite_adjustment| > 12.
+-- Early season: days 0-13 after opening night (first 'Regular Season' date of the season in
+-- raw.schedule) -> every UPGC player gets EXPECTED_INCOMPLETE ('bootstrap window'). UPGC has no
+-- row for D -> one DATE_LEVEL row: EXPECTED_INCOMPLETE in the bootstrap window, else
+-- MISSING_DEPENDENCY The same when PGS holds no row at all for a scheduled game date
+-- in [D-7, D) (the date is not computed from the hole).
+-- Completeness (every row and failure row; definition in src/nbaprops/completeness.py): the
+-- player's last 10 expected games (primary) and his expected games in [D-7, D) and [D-14, D)
+-- (his stint teams' scheduled games) against his PGS rows: l10_/l7d_/l14d_ expected_games,
+-- actual_games, completeness_pct; is_production_ready when all are >= 90 %, else completeness_reason.
+-- dialect: spark (translated from DuckDB by nbaprops.dialects; do not edit)
+WITH sched AS (
+  SELECT
+    game_date,
+    MIN(season_year) AS season_year
+  FROM raw.schedule
+  WHERE
+    season_type <> 'Pre Season'
+  GROUP BY
+    game_date
+), openers AS (
+  SELECT
+    season_year,
+    MIN(game_date) AS opening_night
+  FROM raw.schedule
+  WHERE
+    season_type = 'Regular Season'
+  GROUP BY
+    season_year
+), dates AS (
+  SELECT
+    s.game_date,
+    s.season_year,
+    DATEDIFF(s.game_date, o.opening_night) AS days_since_opening
+  FROM sched AS s
+  JOIN openers AS o
+    ON o.season_year = s.season_year
+  WHERE
+    s.game_date BETWEEN :start_date AND :end_date
+), cmp_dates AS (
+  SELECT
+    game_date AS d,
+    season_year
+  FROM dates
+), cmp_sched /* completeness:deps:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py) */ AS (
+  /* completeness: every team's scheduled non-preseason games, home and away alike */
+  SELECT
+    home_team_abbr AS team_abbr,
+    season_year,
+    game_date
+  FROM raw.schedule
+  WHERE
+    season_type <> 'Pre Season' AND game_date >= :read_start AND game_date < :end_date
+  UNION
+  SELECT
+    away_team_abbr,
+    season_year,
+    game_date
+  FROM raw.schedule
+  WHERE
+    season_type <> 'Pre Season' AND game_date >= :read_start AND game_date < :end_date
+), cmp_rows AS (
+  /* completeness: the player's upstream rows (one per date) and the team of each */
+  SELECT
+    player_lookup AS entity_id,
+    season_year,
+    game_date,
+    MIN(team_abbr) AS team_abbr
+  FROM analytics.player_game_summary
+  WHERE
+    season_type <> 'Pre Season' AND game_date >= :read_start AND game_date < :end_date
+  GROUP BY
+    player_lookup,
+    season_year,
+    game_date
+), cmp_stints AS (
+  /* completeness: the player's stints = runs of consecutive rows for one team; a stint lasts */
+  /* from its first row up to (not including) the first row of the next stint */
+  SELECT
+    entity_id,
+    season_year,
+    team_abbr,
+    MIN(game_date) AS stint_start
+  FROM (
+    SELECT
+      entity_id,
+      season_year,
+      game_date,
+      team_abbr,
+      SUM(new_stint) OVER (
+        PARTITION BY entity_id, season_year
+        ORDER BY game_date NULLS LAST
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+      ) AS stint
+    FROM (
+      SELECT
+        entity_id,
+        season_year,
+        game_date,
+        team_abbr,
+        CASE
+          WHEN team_abbr = LAG(team_abbr) OVER (PARTITION BY entity_id, season_year ORDER BY game_date NULLS LAST)
+          THEN 0
+          ELSE 1
+        END AS new_stint
+      FROM cmp_rows
+    ) AS x
+  ) AS y
+  GROUP BY
+    entity_id,
+    season_year,
+    team_abbr,
+    stint
+), cmp_events AS (
+  /* completeness: the player's expected games = his stint team's scheduled games during the */
+  /* stint; has_row = he has a row on that date */
+  SELECT
+    st.entity_id,
+    st.season_year,
+    s.game_date,
+    (
+      NOT r.entity_id IS NULL
+    ) AS has_row
+  FROM (
+    SELECT
+      *,
+      LEAD(stint_start) OVER (PARTITION BY entity_id, season_year ORDER BY stint_start NULLS LAST) AS stint_end
+    FROM cmp_stints
+  ) AS st
+  JOIN cmp_sched AS s
+    ON s.team_abbr = st.team_abbr
+    AND s.season_year = st.season_year
+    AND s.game_date >= st.stint_start
+    AND s.game_date < COALESCE(st.stint_end, CAST('9999-12-31' AS DATE))
+  LEFT JOIN cmp_rows AS r
+    ON r.entity_id = st.entity_id
+    AND r.season_year = st.season_year
+    AND r.game_date = s.game_date
+), cmp_date_check AS (
+  /* dependency: scheduled game dates of D's season in [D-7, D) without any upstream row */
+  SELECT
+    d.d,
+    COUNT(*) AS missing_dates,
+    MIN(s.game_date) AS first_missing_date
+  FROM cmp_dates AS d
+  JOIN (
+    SELECT DISTINCT
+      season_year,
+      game_date
+    FROM cmp_sched
+  ) AS s
+    ON s.season_year = d.season_year
+    AND s.game_date >= DATE_ADD(d.d, -7)
+    AND s.game_date < d.d
+  LEFT JOIN (
+    SELECT DISTINCT
+      game_date
+    FROM cmp_rows
+  ) AS r
+    ON r.game_date = s.game_date
+  WHERE
+    r.game_date IS NULL
+  GROUP BY
+    d.d
+), upgc /* completeness:deps:end */ AS (
+  /* a date without any UPGC row keeps one row: the DATE_LEVEL entity (dependency missing) */
+  SELECT
+    d.game_date,
+    d.season_year,
+    d.days_since_opening,
+    COALESCE(u.player_lookup, 'DATE_LEVEL') AS player_lookup,
+    (
+      u.player_lookup IS NULL
+    ) AS dependency_missing,
+    u.game_id,
+    u.team_abbr,
+    u.opponent_team_abbr,
+    u.days_rest,
+    u.back_to_back,
+    u.games_in_last_7_days,
+    u.minutes_in_last_7_days,
+    u.avg_minutes_per_game_last_7,
+    u.back_to_backs_last_14_days,
+    cdc.missing_dates,
+    cdc.first_missing_date
+  FROM dates AS d
+  LEFT JOIN cmp_date_check AS cdc
+    ON cdc.d = d.game_date AND d.days_since_opening >= 14
+  LEFT JOIN analytics.upcoming_player_game_context AS u
+    ON u.game_date = d.game_date AND cdc.d IS NULL
+), cmp_universe AS (
+  SELECT
+    player_lookup AS entity_id,
+    season_year,
+    game_date AS d
+  FROM upgc
+  WHERE
+    NOT dependency_missing
+), cmp_games /* completeness:windows:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py) */ AS (
+  /* completeness: after each expected game, expected / actual over the last N expected games */
+  SELECT
+    entity_id,
+    season_year,
+    game_date,
+    CAST(has_row AS INT) AS act,
+    ROW_NUMBER() OVER (PARTITION BY entity_id, season_year ORDER BY game_date NULLS LAST) AS seq,
+    COUNT(*) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN 4 PRECEDING AND CURRENT ROW
+    ) AS e5,
+    SUM(CAST(has_row AS INT)) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN 4 PRECEDING AND CURRENT ROW
+    ) AS a5,
+    COUNT(*) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS e10,
+    SUM(CAST(has_row AS INT)) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS a10,
+    COUNT(*) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN 14 PRECEDING AND CURRENT ROW
+    ) AS e15,
+    SUM(CAST(has_row AS INT)) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN 14 PRECEDING AND CURRENT ROW
+    ) AS a15,
+    COUNT(*) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN 19 PRECEDING AND CURRENT ROW
+    ) AS e20,
+    SUM(CAST(has_row AS INT)) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN 19 PRECEDING AND CURRENT ROW
+    ) AS a20
+  FROM cmp_events
+), cmp_stream AS (
+  /* completeness: expected games (ev = 1) and the universe (ev = 0) of each entity and season */
+  SELECT
+    entity_id,
+    season_year,
+    game_date AS d,
+    DATEDIFF(game_date, CAST('2000-01-01' AS DATE)) AS dn,
+    1 AS ev,
+    act
+  FROM cmp_games
+  UNION ALL
+  SELECT
+    entity_id,
+    season_year,
+    d,
+    DATEDIFF(d, CAST('2000-01-01' AS DATE)),
+    0,
+    0
+  FROM cmp_universe
+), cmp_state AS (
+  /* a universe row sorts before the games of its own date, so every count stops before D */
+  SELECT
+    entity_id,
+    season_year,
+    d,
+    ev,
+    SUM(ev) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY dn NULLS LAST, ev NULLS LAST
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS seq_before,
+    SUM(ev) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY dn NULLS LAST
+      RANGE BETWEEN 7 PRECEDING AND 1 PRECEDING
+    ) AS e7d,
+    SUM(act) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY dn NULLS LAST
+      RANGE BETWEEN 7 PRECEDING AND 1 PRECEDING
+    ) AS a7d,
+    SUM(ev) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY dn NULLS LAST
+      RANGE BETWEEN 14 PRECEDING AND 1 PRECEDING
+    ) AS e14d,
+    SUM(act) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY dn NULLS LAST
+      RANGE BETWEEN 14 PRECEDING AND 1 PRECEDING
+    ) AS a14d,
+    SUM(ev) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY dn NULLS LAST
+      RANGE BETWEEN 30 PRECEDING AND 1 PRECEDING
+    ) AS e30d,
+    SUM(act) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY dn NULLS LAST
+      RANGE BETWEEN 30 PRECEDING AND 1 PRECEDING
+    ) AS a30d
+  FROM cmp_stream
+), cmp AS (
+  /* completeness per entity and D: expected / actual games per window */
+  SELECT
+    s.entity_id,
+    s.d,
+    CAST(COALESCE(g.e5, 0) AS INT) AS l5_expected_games,
+    CAST(COALESCE(g.a5, 0) AS INT) AS l5_actual_games,
+    CAST(COALESCE(g.e10, 0) AS INT) AS l10_expected_games,
+    CAST(COALESCE(g.a10, 0) AS INT) AS l10_actual_games,
+    CAST(COALESCE(g.e15, 0) AS INT) AS l15_expected_games,
+    CAST(COALESCE(g.a15, 0) AS INT) AS l15_actual_games,
+    CAST(COALESCE(g.e20, 0) AS INT) AS l20_expected_games,
+    CAST(COALESCE(g.a20, 0) AS INT) AS l20_actual_games,
+    CAST(COALESCE(s.e7d, 0) AS INT) AS l7d_expected_games,
+    CAST(COALESCE(s.a7d, 0) AS INT) AS l7d_actual_games,
+    CAST(COALESCE(s.e14d, 0) AS INT) AS l14d_expected_games,
+    CAST(COALESCE(s.a14d, 0) AS INT) AS l14d_actual_games,
+    CAST(COALESCE(s.e30d, 0) AS INT) AS l30d_expected_games,
+    CAST(COALESCE(s.a30d, 0) AS INT) AS l30d_actual_games
+  FROM cmp_state AS s
+  LEFT JOIN cmp_games AS g
+    ON g.entity_id = s.entity_id
+    AND g.season_year = s.season_year
+    AND g.seq = s.seq_before
+  WHERE
+    s.ev = 0
+), cmp_out AS (
+  /* completeness columns of this model (windows l10, l7d, l14d; primary l10) */
+  SELECT
+    entity_id,
+    d,
+    l10_expected_games,
+    l10_actual_games,
+    ROUND(100.0 * l10_actual_games / NULLIF(l10_expected_games, 0), 1) AS l10_completeness_pct,
+    l7d_expected_games,
+    l7d_actual_games,
+    ROUND(100.0 * l7d_actual_games / NULLIF(l7d_expected_games, 0), 1) AS l7d_completeness_pct,
+    l14d_expected_games,
+    l14d_actual_games,
+    ROUND(100.0 * l14d_actual_games / NULLIF(l14d_expected_games, 0), 1) AS l14d_completeness_pct,
+    l10_expected_games AS expected_games,
+    l10_actual_games AS actual_games,
+    ROUND(100.0 * l10_actual_games / NULLIF(l10_expected_games, 0), 1) AS completeness_pct,
+    (
+      l10_expected_games > 0
+      AND l10_actual_games * 10 >= l10_expected_games * 9
+      AND l7d_actual_games * 10 >= l7d_expected_games * 9
+      AND l14d_actual_games * 10 >= l14d_expected_games * 9
+    ) AS is_production_ready,
+    CASE
+      WHEN l10_expected_games = 0
+      THEN 'no games expected before this date this season'
+      ELSE NULLIF(
+        CONCAT_WS(
+          '; ',
+          CAST(CASE
+            WHEN l10_actual_games * 10 < l10_expected_games * 9
+            THEN 'l10: ' || CAST(l10_actual_games AS STRING) || ' of ' || CAST(l10_expected_games AS STRING) || ' games'
+          END AS STRING),
+          CAST(CASE
+            WHEN l7d_actual_games * 10 < l7d_expected_games * 9
+            THEN 'l7d: ' || CAST(l7d_actual_games AS STRING) || ' of ' || CAST(l7d_expected_games AS STRING) || ' games'
+          END AS STRING),
+          CAST(CASE
+            WHEN l14d_actual_games * 10 < l14d_expected_games * 9
+            THEN 'l14d: ' || CAST(l14d_actual_games AS STRING) || ' of ' || CAST(l14d_expected_games AS STRING) || ' games'
+          END AS STRING)
+        ),
+        ''
+      )
+    END AS completeness_reason
+  FROM cmp
+), player_rolled /* completeness:windows:end */ AS (
+  SELECT
+    player_lookup,
+    season_year,
+    game_date,
+    LEAD(game_date) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+    ) AS next_game_date,
+    SUM(CAST(ROUND(usage_rate * 1e9) AS BIGINT)) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 2 PRECEDING AND CURRENT ROW
+    ) / 1e9 / NULLIF(
+      COUNT(usage_rate) OVER (
+        PARTITION BY player_lookup, season_year
+        ORDER BY game_date NULLS LAST, game_id NULLS LAST
+        ROWS BETWEEN 2 PRECEDING AND CURRENT ROW
+      ),
+      0
+    ) AS usg3,
+    SUM(CAST(ROUND(usage_rate * 1e9) AS BIGINT)) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 6 PRECEDING AND CURRENT ROW
+    ) / 1e9 / NULLIF(
+      COUNT(usage_rate) OVER (
+        PARTITION BY player_lookup, season_year
+        ORDER BY game_date NULLS LAST, game_id NULLS LAST
+        ROWS BETWEEN 6 PRECEDING AND CURRENT ROW
+      ),
+      0
+    ) AS usg7
+  FROM analytics.player_game_summary
+  WHERE
+    game_date >= :read_start
+    AND game_date < :end_date
+    AND season_type <> 'Pre Season'
+    AND (
+      minutes_played > 0 OR fg_attempts > 0 OR points > 0
+    )
+), team_rolled AS (
+  SELECT
+    team_abbr,
+    season_year,
+    game_date,
+    LEAD(game_date) OVER (
+      PARTITION BY team_abbr, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+    ) AS next_game_date,
+    SUM(CAST(ROUND(pace * 1e9) AS BIGINT)) OVER (
+      PARTITION BY team_abbr, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) / 1e9 / NULLIF(
+      COUNT(pace) OVER (
+        PARTITION BY team_abbr, season_year
+        ORDER BY game_date NULLS LAST, game_id NULLS LAST
+        ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+      ),
+      0
+    ) AS pace10
+  FROM analytics.team_offense_game_summary
+  WHERE
+    game_date >= :read_start AND game_date < :end_date AND season_type <> 'Pre Season'
+), psza AS (
+  SELECT
+    player_lookup,
+    analysis_date,
+    primary_scoring_zone,
+    paint_rate_last_10,
+    mid_range_rate_last_10,
+    three_pt_rate_last_10
+  FROM precompute.player_shot_zone_analysis
+  WHERE
+    analysis_date BETWEEN :start_date AND :end_date
+), tdza AS (
+  SELECT
+    team_abbr,
+    analysis_date,
+    paint_defense_vs_league_avg,
+    mid_range_defense_vs_league_avg,
+    three_pt_defense_vs_league_avg,
+    weakest_zone
+  FROM precompute.team_defense_zone_analysis
+  WHERE
+    analysis_date BETWEEN :start_date AND :end_date
+), joined AS (
+  SELECT
+    u.*,
+    p.usg3 AS projected_usage_rate,
+    p.usg7 AS avg_usage_rate_last_7_games,
+    tp.pace10 AS team_pace_last_10,
+    op.pace10 AS opponent_pace_last_10,
+    NOT z.player_lookup IS NULL AS psza_row_present,
+    NOT t.team_abbr IS NULL AS tdza_row_present,
+    z.primary_scoring_zone,
+    CASE z.primary_scoring_zone
+      WHEN 'mid_range'
+      THEN z.mid_range_rate_last_10
+      WHEN 'perimeter'
+      THEN z.three_pt_rate_last_10
+      ELSE z.paint_rate_last_10
+    END AS zone_usage_rate,
+    CASE z.primary_scoring_zone
+      WHEN 'mid_range'
+      THEN t.mid_range_defense_vs_league_avg
+      WHEN 'perimeter'
+      THEN t.three_pt_defense_vs_league_avg
+      ELSE t.paint_defense_vs_league_avg
+    END AS opponent_zone_defense_vs_league_avg,
+    t.weakest_zone AS opponent_weakest_zone
+  FROM upgc AS u
+  LEFT JOIN player_rolled AS p
+    ON p.player_lookup = u.player_lookup
+    AND p.season_year = u.season_year
+    AND p.game_date < u.game_date
+    AND u.game_date <= COALESCE(p.next_game_date, CAST('9999-12-31' AS DATE))
+  LEFT JOIN team_rolled AS tp
+    ON tp.team_abbr = u.team_abbr
+    AND tp.season_year = u.season_year
+    AND tp.game_date < u.game_date
+    AND u.game_date <= COALESCE(tp.next_game_date, CAST('9999-12-31' AS DATE))
+  LEFT JOIN team_rolled AS op
+    ON op.team_abbr = u.opponent_team_abbr
+    AND op.season_year = u.season_year
+    AND op.game_date < u.game_date
+    AND u.game_date <= COALESCE(op.next_game_date, CAST('9999-12-31' AS DATE))
+  LEFT JOIN psza AS z
+    ON z.player_lookup = u.player_lookup AND z.analysis_date = u.game_date
+  LEFT JOIN tdza AS t
+    ON t.team_abbr = u.opponent_team_abbr AND t.analysis_date = u.game_date
+), f1 AS (
+  SELECT
+    j.*,
+    GREATEST(
+      0,
+      LEAST(
+        100,
+        100 + CASE
+          WHEN COALESCE(back_to_back, FALSE)
+          THEN -15
+          WHEN COALESCE(days_rest, 1) >= 3
+          THEN 5
+          ELSE 0
+        END + CASE WHEN COALESCE(games_in_last_7_days, 3) >= 4 THEN -10 ELSE 0 END + CASE WHEN COALESCE(minutes_in_last_7_days, 200) > 240 THEN -10 ELSE 0 END + CASE WHEN COALESCE(avg_minutes_per_game_last_7, 30) > 35 THEN -8 ELSE 0 END + CASE
+          WHEN COALESCE(back_to_backs_last_14_days, 0) >= 2
+          THEN -12
+          WHEN COALESCE(back_to_backs_last_14_days, 0) = 1
+          THEN -5
+          ELSE 0
+        END
+      )
+    ) AS fatigue_score,
+    CASE
+      WHEN NOT zone_usage_rate IS NULL AND NOT opponent_zone_defense_vs_league_avg IS NULL
+      THEN opponent_zone_defense_vs_league_avg * LEAST(zone_usage_rate / 50.0, 1.0)
+    END AS zone_weighted, /* (DuckDB's least/greatest skip NULLs: guard every NULL input explicitly) */
+    team_pace_last_10 - opponent_pace_last_10 AS pace_differential
+  FROM joined AS j
+), f2 AS (
+  SELECT
+    f1.*,
+    (
+      fatigue_score - 100
+    ) / 20.0 AS fatigue_adjustment,
+    CASE
+      WHEN NOT zone_weighted IS NULL
+      THEN GREATEST(
+        -10.0,
+        LEAST(
+          10.0,
+          CASE WHEN ABS(zone_weighted) > 5 THEN zone_weighted * 1.2 ELSE zone_weighted END
+        )
+      )
+    END AS shot_zone_mismatch_score,
+    CASE
+      WHEN NOT pace_differential IS NULL
+      THEN GREATEST(-3.0, LEAST(3.0, pace_differential / 2.0))
+    END AS pace_score,
+    CASE
+      WHEN NOT projected_usage_rate IS NULL AND NOT avg_usage_rate_last_7_games IS NULL
+      THEN GREATEST(-3.0, LEAST(3.0, 0.3 * (
+        projected_usage_rate - avg_usage_rate_last_7_games
+      )))
+    END AS usage_spike_score
+  FROM f1
+), f3 AS (
+  SELECT
+    f2.*,
+    fatigue_adjustment + COALESCE(shot_zone_mismatch_score, 0) + COALESCE(pace_score, 0) + COALESCE(usage_spike_score, 0) AS total_composite_adjustment
+  FROM f2
+), pcf_rows AS (
+  SELECT
+    player_lookup,
+    game_date,
+    CAST(season_year AS INT) AS season_year,
+    CAST(days_since_opening AS INT) AS days_since_opening,
+    game_id,
+    team_abbr,
+    opponent_team_abbr,
+    CAST(days_rest AS INT) AS days_rest,
+    CAST(back_to_back AS BOOLEAN) AS back_to_back,
+    CAST(games_in_last_7_days AS INT) AS games_in_last_7_days,
+    CAST(minutes_in_last_7_days AS DOUBLE) AS minutes_in_last_7_days,
+    CAST(avg_minutes_per_game_last_7 AS DOUBLE) AS avg_minutes_per_game_last_7,
+    CAST(back_to_backs_last_14_days AS INT) AS back_to_backs_last_14_days,
+    CAST(fatigue_score AS INT) AS fatigue_score,
+    CAST(fatigue_adjustment AS DOUBLE) AS fatigue_adjustment,
+    CAST(primary_scoring_zone AS STRING) AS primary_scoring_zone,
+    CAST(zone_usage_rate AS DOUBLE) AS zone_usage_rate,
+    CAST(opponent_zone_defense_vs_league_avg AS DOUBLE) AS opponent_zone_defense_vs_league_avg,
+    CAST(opponent_weakest_zone AS STRING) AS opponent_weakest_zone,
+    CAST(shot_zone_mismatch_score AS DOUBLE) AS shot_zone_mismatch_score,
+    CAST(team_pace_last_10 AS DOUBLE) AS team_pace_last_10,
+    CAST(opponent_pace_last_10 AS DOUBLE) AS opponent_pace_last_10,
+    CAST(pace_differential AS DOUBLE) AS pace_differential,
+    CAST(pace_score AS DOUBLE) AS pace_score,
+    CAST(projected_usage_rate AS DOUBLE) AS projected_usage_rate,
+    CAST(avg_usage_rate_last_7_games AS DOUBLE) AS avg_usage_rate_last_7_games,
+    CAST(usage_spike_score AS DOUBLE) AS usage_spike_score,
+    CAST(total_composite_adjustment AS DOUBLE) AS total_composite_adjustment,
+    psza_row_present,
+    tdza_row_present,
+    CAST((
+      20 * (
+        CAST((
+          NOT days_rest IS NULL
+        ) AS INT) + CAST((
+          NOT projected_usage_rate IS NULL
+        ) AS INT) + CAST((
+          NOT pace_differential IS NULL
+        ) AS INT) + CAST((
+          NOT zone_usage_rate IS NULL
+        ) AS INT) + CAST((
+          NOT opponent_zone_defense_vs_league_avg IS NULL
+        ) AS INT)
+      )
+    ) AS INT) AS data_completeness_pct,
+    NULLIF(
+      CONCAT_WS(
+        ', ',
+        CAST(CASE WHEN days_rest IS NULL THEN 'days_rest' END AS STRING),
+        CAST(CASE WHEN projected_usage_rate IS NULL THEN 'projected_usage_rate' END AS STRING),
+        CAST(CASE WHEN pace_differential IS NULL THEN 'pace_differential' END AS STRING),
+        CAST(CASE
+          WHEN NOT psza_row_present
+          THEN 'psza_row'
+          WHEN zone_usage_rate IS NULL
+          THEN 'psza_zone_data'
+        END AS STRING),
+        CAST(CASE
+          WHEN NOT tdza_row_present
+          THEN 'tdza_row'
+          WHEN opponent_zone_defense_vs_league_avg IS NULL
+          THEN 'tdza_zone_data'
+        END AS STRING)
+      ),
+      ''
+    ) AS missing_data_fields,
+    (
+      fatigue_score < 50
+      OR ABS(COALESCE(shot_zone_mismatch_score, 0)) > 8
+      OR ABS(total_composite_adjustment) > 12
+    ) AS has_warnings,
+    NULLIF(
+      CONCAT_WS(
+        ', ',
+        CAST(CASE WHEN fatigue_score < 50 THEN 'fatigue_score < 50' END AS STRING),
+        CAST(CASE
+          WHEN ABS(shot_zone_mismatch_score) > 8
+          THEN '|shot_zone_mismatch_score| > 8'
+        END AS STRING),
+        CAST(CASE
+          WHEN ABS(total_composite_adjustment) > 12
+          THEN '|total_composite_adjustment| > 12'
+        END AS STRING)
+      ),
+      ''
+    ) AS warning_details,
+    CASE
+      WHEN days_since_opening < 14
+      THEN 'EXPECTED_INCOMPLETE'
+      WHEN dependency_missing
+      THEN 'MISSING_DEPENDENCY'
+    END AS failure_category,
+    CASE
+      WHEN days_since_opening < 14 AND dependency_missing
+      THEN 'bootstrap window (no UPGC rows for the date)'
+      WHEN days_since_opening < 14
+      THEN 'bootstrap window'
+      WHEN dependency_missing AND NOT missing_dates IS NULL
+      THEN 'analytics.player_game_summary has no rows for ' || CAST(missing_dates AS STRING) || ' scheduled game date(s) in the 7 days before ' || CAST(game_date AS STRING) || ' (first ' || CAST(first_missing_date AS STRING) || ')'
+      WHEN dependency_missing
+      THEN 'no analytics.upcoming_player_game_context rows for ' || CAST(game_date AS STRING)
+    END AS failure_reason,
+    CASE WHEN days_since_opening < 14 THEN FALSE WHEN dependency_missing THEN TRUE END AS can_retry
+  FROM f3
+)
+SELECT
+  r.*,
+  c.l10_expected_games,
+  c.l10_actual_games,
+  c.l10_completeness_pct,
+  c.l7d_expected_games,
+  c.l7d_actual_games,
+  c.l7d_completeness_pct,
+  c.l14d_expected_games,
+  c.l14d_actual_games,
+  c.l14d_completeness_pct,
+  c.expected_games,
+  c.actual_games,
+  c.completeness_pct,
+  c.is_production_ready,
+  c.completeness_reason
+FROM pcf_rows AS r
+LEFT JOIN cmp_out AS c
+  ON c.entity_id = r.player_lookup AND c.d = r.game_date

@@ -1,0 +1,692 @@
+-- table: precompute.player_shot_zone_analysis
+-- grain: player_lookup, analysis_date
+-- time_column: analysis_date
+-- depends_on: analytics.player_game_summary, raw.schedule
+-- lookback_days: 400
+-- failures: PlayerShotZoneAnalysisProcessor
+-- entity: player_lookup
+--
+-- Where each player takes his shots, entering the games of analysis_date D.
+-- D = every non-preseason schedule date in [$start_date, $end_date]. Universe for D = every
+-- player with a qualifying PGS game (minutes > 0 or fg_attempts > 0 or points > 0) in D's
+-- season with game_date < D (not only the players on D's slate).
+-- Windows: the player's last 10 and last 20 qualifying games before D, same season.
+-- Zone fields use only the window's games that have shot zones (has_complete_shot_zones):
+-- never a mix of sources. They are NULL when none of the window's games has zones (2021-22,
+-- 2025-26, playoffs, play-in). zone_games_10 / zone_games_20 say how many games they rest on.
+-- Units: *_rate_* are percent 0-100 (zone attempts / all zone attempts * 100); *_pct_* are
+-- fractions 0-1 (makes / attempts); *_attempts_per_game = zone attempts / zone games.
+-- The *_last_20 zone fields need >= 15 zone games in the 20-game window, else NULL.
+-- sample_quality_N (excellent >= N, good >= 0.7 N, limited >= 0.5 N, else insufficient) grades
+-- the zone games of the window; data_quality_tier (high >= 10, medium >= 7, low) grades
+-- games_in_sample_10. primary_scoring_zone: 'paint' if paint rate >= 40, else 'perimeter' if
+-- three rate >= 40, else 'mid_range' if mid rate >= 35, else 'balanced'; NULL without zone
+-- attempts. No assisted / unassisted rates: the shot data carries no assist information.
+-- Early season: days 0-13 after opening night (first 'Regular Season' date of the season in
+-- raw.schedule) -> every player of the universe gets EXPECTED_INCOMPLETE ('bootstrap window').
+-- After that a player needs min_games_required = least(10, greatest(3,
+-- floor(0.3 * days_since_opening))) games (4 on day 14, 7 on day 24, 10 from day 34; at most
+-- the spec's 10), else INSUFFICIENT_DATA (can_retry). A date whose universe is empty gets one
+-- DATE_LEVEL row: EXPECTED_INCOMPLETE in the bootstrap window (opening night), else
+-- MISSING_DEPENDENCY (PGS holds no game of the season before D, or no row at all for a scheduled
+-- game date in [D-7, D): the date is not computed from the hole).
+-- Completeness (every row and failure row; definition in src/nbaprops/completeness.py): the
+-- player's last 10 (primary) and 20 expected games (his stint teams' scheduled games) against his
+-- PGS rows: l10_/l20_ expected_games, actual_games, completeness_pct; is_production_ready when
+-- both are >= 90 %, else completeness_reason.
+-- dialect: spark (translated from DuckDB by nbaprops.dialects; do not edit)
+WITH sched AS (
+  SELECT
+    game_date,
+    MIN(season_year) AS season_year
+  FROM raw.schedule
+  WHERE
+    season_type <> 'Pre Season'
+  GROUP BY
+    game_date
+), openers AS (
+  SELECT
+    season_year,
+    MIN(game_date) AS opening_night
+  FROM raw.schedule
+  WHERE
+    season_type = 'Regular Season'
+  GROUP BY
+    season_year
+), dates AS (
+  SELECT
+    s.game_date AS analysis_date,
+    s.season_year,
+    DATEDIFF(s.game_date, o.opening_night) AS days_since_opening
+  FROM sched AS s
+  JOIN openers AS o
+    ON o.season_year = s.season_year
+  WHERE
+    s.game_date BETWEEN :start_date AND :end_date
+), cmp_dates AS (
+  SELECT
+    analysis_date AS d,
+    season_year
+  FROM dates
+), cmp_sched /* completeness:deps:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py) */ AS (
+  /* completeness: every team's scheduled non-preseason games, home and away alike */
+  SELECT
+    home_team_abbr AS team_abbr,
+    season_year,
+    game_date
+  FROM raw.schedule
+  WHERE
+    season_type <> 'Pre Season' AND game_date >= :read_start AND game_date < :end_date
+  UNION
+  SELECT
+    away_team_abbr,
+    season_year,
+    game_date
+  FROM raw.schedule
+  WHERE
+    season_type <> 'Pre Season' AND game_date >= :read_start AND game_date < :end_date
+), cmp_rows AS (
+  /* completeness: the player's upstream rows (one per date) and the team of each */
+  SELECT
+    player_lookup AS entity_id,
+    season_year,
+    game_date,
+    MIN(team_abbr) AS team_abbr
+  FROM analytics.player_game_summary
+  WHERE
+    season_type <> 'Pre Season' AND game_date >= :read_start AND game_date < :end_date
+  GROUP BY
+    player_lookup,
+    season_year,
+    game_date
+), cmp_stints AS (
+  /* completeness: the player's stints = runs of consecutive rows for one team; a stint lasts */
+  /* from its first row up to (not including) the first row of the next stint */
+  SELECT
+    entity_id,
+    season_year,
+    team_abbr,
+    MIN(game_date) AS stint_start
+  FROM (
+    SELECT
+      entity_id,
+      season_year,
+      game_date,
+      team_abbr,
+      SUM(new_stint) OVER (
+        PARTITION BY entity_id, season_year
+        ORDER BY game_date NULLS LAST
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+      ) AS stint
+    FROM (
+      SELECT
+        entity_id,
+        season_year,
+        game_date,
+        team_abbr,
+        CASE
+          WHEN team_abbr = LAG(team_abbr) OVER (PARTITION BY entity_id, season_year ORDER BY game_date NULLS LAST)
+          THEN 0
+          ELSE 1
+        END AS new_stint
+      FROM cmp_rows
+    ) AS x
+  ) AS y
+  GROUP BY
+    entity_id,
+    season_year,
+    team_abbr,
+    stint
+), cmp_events AS (
+  /* completeness: the player's expected games = his stint team's scheduled games during the */
+  /* stint; has_row = he has a row on that date */
+  SELECT
+    st.entity_id,
+    st.season_year,
+    s.game_date,
+    (
+      NOT r.entity_id IS NULL
+    ) AS has_row
+  FROM (
+    SELECT
+      *,
+      LEAD(stint_start) OVER (PARTITION BY entity_id, season_year ORDER BY stint_start NULLS LAST) AS stint_end
+    FROM cmp_stints
+  ) AS st
+  JOIN cmp_sched AS s
+    ON s.team_abbr = st.team_abbr
+    AND s.season_year = st.season_year
+    AND s.game_date >= st.stint_start
+    AND s.game_date < COALESCE(st.stint_end, CAST('9999-12-31' AS DATE))
+  LEFT JOIN cmp_rows AS r
+    ON r.entity_id = st.entity_id
+    AND r.season_year = st.season_year
+    AND r.game_date = s.game_date
+), cmp_date_check AS (
+  /* dependency: scheduled game dates of D's season in [D-7, D) without any upstream row */
+  SELECT
+    d.d,
+    COUNT(*) AS missing_dates,
+    MIN(s.game_date) AS first_missing_date
+  FROM cmp_dates AS d
+  JOIN (
+    SELECT DISTINCT
+      season_year,
+      game_date
+    FROM cmp_sched
+  ) AS s
+    ON s.season_year = d.season_year
+    AND s.game_date >= DATE_ADD(d.d, -7)
+    AND s.game_date < d.d
+  LEFT JOIN (
+    SELECT DISTINCT
+      game_date
+    FROM cmp_rows
+  ) AS r
+    ON r.game_date = s.game_date
+  WHERE
+    r.game_date IS NULL
+  GROUP BY
+    d.d
+), games /* completeness:deps:end */ AS (
+  SELECT
+    player_lookup,
+    season_year,
+    game_date,
+    game_id,
+    team_abbr,
+    COALESCE(has_complete_shot_zones, FALSE)
+    AND NOT paint_attempts IS NULL
+    AND NOT mid_range_attempts IS NULL
+    AND NOT three_zone_attempts IS NULL AS hz,
+    paint_attempts,
+    paint_makes,
+    mid_range_attempts,
+    mid_range_makes,
+    three_zone_attempts,
+    three_zone_makes
+  FROM analytics.player_game_summary
+  WHERE
+    game_date >= :read_start
+    AND game_date < :end_date
+    AND season_type <> 'Pre Season'
+    AND (
+      minutes_played > 0 OR fg_attempts > 0 OR points > 0
+    )
+), zgames AS (
+  SELECT
+    player_lookup,
+    season_year,
+    game_date,
+    game_id,
+    team_abbr,
+    hz,
+    CASE WHEN hz THEN paint_attempts END AS pa,
+    CASE WHEN hz THEN paint_makes END AS pm,
+    CASE WHEN hz THEN mid_range_attempts END AS ma,
+    CASE WHEN hz THEN mid_range_makes END AS mm,
+    CASE WHEN hz THEN three_zone_attempts END AS ta,
+    CASE WHEN hz THEN three_zone_makes END AS tm
+  FROM games
+), rolled AS (
+  /* state after each game: sums over the player's last 10 / 20 games (this one included) */
+  SELECT
+    player_lookup,
+    season_year,
+    game_date,
+    team_abbr,
+    LEAD(game_date) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+    ) AS next_game_date,
+    ROW_NUMBER() OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+    ) AS season_games,
+    COUNT(*) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS g10,
+    SUM(CAST(hz AS INT)) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS zg10,
+    SUM(pa) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS pa10,
+    SUM(pm) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS pm10,
+    SUM(ma) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS ma10,
+    SUM(mm) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS mm10,
+    SUM(ta) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS ta10,
+    SUM(tm) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS tm10,
+    COUNT(*) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 19 PRECEDING AND CURRENT ROW
+    ) AS g20,
+    SUM(CAST(hz AS INT)) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 19 PRECEDING AND CURRENT ROW
+    ) AS zg20,
+    SUM(pa) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 19 PRECEDING AND CURRENT ROW
+    ) AS pa20,
+    SUM(pm) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 19 PRECEDING AND CURRENT ROW
+    ) AS pm20,
+    SUM(ma) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 19 PRECEDING AND CURRENT ROW
+    ) AS ma20,
+    SUM(mm) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 19 PRECEDING AND CURRENT ROW
+    ) AS mm20,
+    SUM(ta) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 19 PRECEDING AND CURRENT ROW
+    ) AS ta20,
+    SUM(tm) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 19 PRECEDING AND CURRENT ROW
+    ) AS tm20
+  FROM zgames
+), state AS (
+  /* each date joined to each player's last game before it (the universe) */
+  /* (a date with an empty universe keeps one row with NULL player: the DATE_LEVEL entity) */
+  SELECT
+    d.analysis_date,
+    d.season_year,
+    d.days_since_opening,
+    COALESCE(r.player_lookup, 'DATE_LEVEL') AS player_lookup,
+    (
+      r.player_lookup IS NULL
+    ) AS universe_empty,
+    r.team_abbr,
+    r.season_games,
+    r.g10,
+    r.zg10,
+    r.pa10,
+    r.pm10,
+    r.ma10,
+    r.mm10,
+    r.ta10,
+    r.tm10,
+    r.g20,
+    r.zg20,
+    r.pa20,
+    r.pm20,
+    r.ma20,
+    r.mm20,
+    r.ta20,
+    r.tm20,
+    r.game_date AS last_game_date,
+    LEAST(10, GREATEST(3, CAST(FLOOR(d.days_since_opening * 0.3) AS INT))) AS min_games_required,
+    r.pa10 + r.ma10 + r.ta10 AS tot10,
+    r.pa20 + r.ma20 + r.ta20 AS tot20,
+    cdc.missing_dates,
+    cdc.first_missing_date
+  FROM dates AS d
+  LEFT JOIN cmp_date_check AS cdc
+    ON cdc.d = d.analysis_date AND d.days_since_opening >= 14
+  LEFT JOIN rolled AS r
+    ON r.season_year = d.season_year
+    AND r.game_date < d.analysis_date
+    AND d.analysis_date <= COALESCE(r.next_game_date, CAST('9999-12-31' AS DATE))
+    AND cdc.d IS NULL
+), cmp_universe AS (
+  SELECT
+    player_lookup AS entity_id,
+    season_year,
+    analysis_date AS d
+  FROM state
+  WHERE
+    NOT universe_empty
+), cmp_games /* completeness:windows:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py) */ AS (
+  /* completeness: after each expected game, expected / actual over the last N expected games */
+  SELECT
+    entity_id,
+    season_year,
+    game_date,
+    CAST(has_row AS INT) AS act,
+    ROW_NUMBER() OVER (PARTITION BY entity_id, season_year ORDER BY game_date NULLS LAST) AS seq,
+    COUNT(*) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN 4 PRECEDING AND CURRENT ROW
+    ) AS e5,
+    SUM(CAST(has_row AS INT)) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN 4 PRECEDING AND CURRENT ROW
+    ) AS a5,
+    COUNT(*) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS e10,
+    SUM(CAST(has_row AS INT)) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS a10,
+    COUNT(*) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN 14 PRECEDING AND CURRENT ROW
+    ) AS e15,
+    SUM(CAST(has_row AS INT)) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN 14 PRECEDING AND CURRENT ROW
+    ) AS a15,
+    COUNT(*) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN 19 PRECEDING AND CURRENT ROW
+    ) AS e20,
+    SUM(CAST(has_row AS INT)) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN 19 PRECEDING AND CURRENT ROW
+    ) AS a20
+  FROM cmp_events
+), cmp_stream AS (
+  /* completeness: expected games (ev = 1) and the universe (ev = 0) of each entity and season */
+  SELECT
+    entity_id,
+    season_year,
+    game_date AS d,
+    DATEDIFF(game_date, CAST('2000-01-01' AS DATE)) AS dn,
+    1 AS ev,
+    act
+  FROM cmp_games
+  UNION ALL
+  SELECT
+    entity_id,
+    season_year,
+    d,
+    DATEDIFF(d, CAST('2000-01-01' AS DATE)),
+    0,
+    0
+  FROM cmp_universe
+), cmp_state AS (
+  /* a universe row sorts before the games of its own date, so every count stops before D */
+  SELECT
+    entity_id,
+    season_year,
+    d,
+    ev,
+    SUM(ev) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY dn NULLS LAST, ev NULLS LAST
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS seq_before,
+    SUM(ev) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY dn NULLS LAST
+      RANGE BETWEEN 7 PRECEDING AND 1 PRECEDING
+    ) AS e7d,
+    SUM(act) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY dn NULLS LAST
+      RANGE BETWEEN 7 PRECEDING AND 1 PRECEDING
+    ) AS a7d,
+    SUM(ev) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY dn NULLS LAST
+      RANGE BETWEEN 14 PRECEDING AND 1 PRECEDING
+    ) AS e14d,
+    SUM(act) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY dn NULLS LAST
+      RANGE BETWEEN 14 PRECEDING AND 1 PRECEDING
+    ) AS a14d,
+    SUM(ev) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY dn NULLS LAST
+      RANGE BETWEEN 30 PRECEDING AND 1 PRECEDING
+    ) AS e30d,
+    SUM(act) OVER (
+      PARTITION BY entity_id, season_year
+      ORDER BY dn NULLS LAST
+      RANGE BETWEEN 30 PRECEDING AND 1 PRECEDING
+    ) AS a30d
+  FROM cmp_stream
+), cmp AS (
+  /* completeness per entity and D: expected / actual games per window */
+  SELECT
+    s.entity_id,
+    s.d,
+    CAST(COALESCE(g.e5, 0) AS INT) AS l5_expected_games,
+    CAST(COALESCE(g.a5, 0) AS INT) AS l5_actual_games,
+    CAST(COALESCE(g.e10, 0) AS INT) AS l10_expected_games,
+    CAST(COALESCE(g.a10, 0) AS INT) AS l10_actual_games,
+    CAST(COALESCE(g.e15, 0) AS INT) AS l15_expected_games,
+    CAST(COALESCE(g.a15, 0) AS INT) AS l15_actual_games,
+    CAST(COALESCE(g.e20, 0) AS INT) AS l20_expected_games,
+    CAST(COALESCE(g.a20, 0) AS INT) AS l20_actual_games,
+    CAST(COALESCE(s.e7d, 0) AS INT) AS l7d_expected_games,
+    CAST(COALESCE(s.a7d, 0) AS INT) AS l7d_actual_games,
+    CAST(COALESCE(s.e14d, 0) AS INT) AS l14d_expected_games,
+    CAST(COALESCE(s.a14d, 0) AS INT) AS l14d_actual_games,
+    CAST(COALESCE(s.e30d, 0) AS INT) AS l30d_expected_games,
+    CAST(COALESCE(s.a30d, 0) AS INT) AS l30d_actual_games
+  FROM cmp_state AS s
+  LEFT JOIN cmp_games AS g
+    ON g.entity_id = s.entity_id
+    AND g.season_year = s.season_year
+    AND g.seq = s.seq_before
+  WHERE
+    s.ev = 0
+), cmp_out AS (
+  /* completeness columns of this model (windows l10, l20; primary l10) */
+  SELECT
+    entity_id,
+    d,
+    l10_expected_games,
+    l10_actual_games,
+    ROUND(100.0 * l10_actual_games / NULLIF(l10_expected_games, 0), 1) AS l10_completeness_pct,
+    l20_expected_games,
+    l20_actual_games,
+    ROUND(100.0 * l20_actual_games / NULLIF(l20_expected_games, 0), 1) AS l20_completeness_pct,
+    l10_expected_games AS expected_games,
+    l10_actual_games AS actual_games,
+    ROUND(100.0 * l10_actual_games / NULLIF(l10_expected_games, 0), 1) AS completeness_pct,
+    (
+      l10_expected_games > 0
+      AND l10_actual_games * 10 >= l10_expected_games * 9
+      AND l20_actual_games * 10 >= l20_expected_games * 9
+    ) AS is_production_ready,
+    CASE
+      WHEN l10_expected_games = 0
+      THEN 'no games expected before this date this season'
+      ELSE NULLIF(
+        CONCAT_WS(
+          '; ',
+          CAST(CASE
+            WHEN l10_actual_games * 10 < l10_expected_games * 9
+            THEN 'l10: ' || CAST(l10_actual_games AS STRING) || ' of ' || CAST(l10_expected_games AS STRING) || ' games'
+          END AS STRING),
+          CAST(CASE
+            WHEN l20_actual_games * 10 < l20_expected_games * 9
+            THEN 'l20: ' || CAST(l20_actual_games AS STRING) || ' of ' || CAST(l20_expected_games AS STRING) || ' games'
+          END AS STRING)
+        ),
+        ''
+      )
+    END AS completeness_reason
+  FROM cmp
+), rates /* completeness:windows:end */ AS (
+  SELECT
+    s.*,
+    CASE WHEN zg10 > 0 AND tot10 > 0 THEN pa10 * 100.0 / tot10 END AS paint_rate10,
+    CASE WHEN zg10 > 0 AND tot10 > 0 THEN ma10 * 100.0 / tot10 END AS mid_rate10,
+    CASE WHEN zg10 > 0 AND tot10 > 0 THEN ta10 * 100.0 / tot10 END AS three_rate10,
+    CASE WHEN zg20 >= 15 AND tot20 > 0 THEN pa20 * 100.0 / tot20 END AS paint_rate20,
+    CASE WHEN zg20 >= 15 AND tot20 > 0 THEN ma20 * 100.0 / tot20 END AS mid_rate20,
+    CASE WHEN zg20 >= 15 AND tot20 > 0 THEN ta20 * 100.0 / tot20 END AS three_rate20
+  FROM state AS s
+), player_rows AS (
+  SELECT
+    player_lookup,
+    analysis_date,
+    CAST(season_year AS INT) AS season_year,
+    CAST(days_since_opening AS INT) AS days_since_opening,
+    team_abbr,
+    last_game_date,
+    CAST(season_games AS INT) AS season_games_before,
+    CAST(g10 AS INT) AS games_in_sample_10,
+    CAST(g20 AS INT) AS games_in_sample_20,
+    CAST(zg10 AS INT) AS zone_games_10,
+    CAST(zg20 AS INT) AS zone_games_20,
+    CAST(min_games_required AS INT) AS min_games_required,
+    (
+      g10 < 10
+    ) AS early_season_flag,
+    (
+      zg10 > 0
+    ) AS shot_zone_data_available,
+    CAST(paint_rate10 AS DOUBLE) AS paint_rate_last_10,
+    CAST(mid_rate10 AS DOUBLE) AS mid_range_rate_last_10,
+    CAST(three_rate10 AS DOUBLE) AS three_pt_rate_last_10,
+    (
+      CASE WHEN zg10 > 0 THEN CAST(pm10 AS DOUBLE) / NULLIF(pa10, 0) END
+    ) AS paint_pct_last_10,
+    (
+      CASE WHEN zg10 > 0 THEN CAST(mm10 AS DOUBLE) / NULLIF(ma10, 0) END
+    ) AS mid_range_pct_last_10,
+    (
+      CASE WHEN zg10 > 0 THEN CAST(tm10 AS DOUBLE) / NULLIF(ta10, 0) END
+    ) AS three_pt_pct_last_10,
+    (
+      CASE WHEN zg10 > 0 THEN CAST(pa10 AS DOUBLE) / zg10 END
+    ) AS paint_attempts_per_game,
+    (
+      CASE WHEN zg10 > 0 THEN CAST(ma10 AS DOUBLE) / zg10 END
+    ) AS mid_range_attempts_per_game,
+    (
+      CASE WHEN zg10 > 0 THEN CAST(ta10 AS DOUBLE) / zg10 END
+    ) AS three_pt_attempts_per_game,
+    CAST((
+      CASE WHEN zg10 > 0 THEN tot10 END
+    ) AS INT) AS total_shots_last_10,
+    CAST(paint_rate20 AS DOUBLE) AS paint_rate_last_20,
+    CAST(mid_rate20 AS DOUBLE) AS mid_range_rate_last_20,
+    CAST(three_rate20 AS DOUBLE) AS three_pt_rate_last_20,
+    (
+      CASE WHEN zg20 >= 15 THEN CAST(pm20 AS DOUBLE) / NULLIF(pa20, 0) END
+    ) AS paint_pct_last_20,
+    (
+      CASE WHEN zg20 >= 15 THEN CAST(mm20 AS DOUBLE) / NULLIF(ma20, 0) END
+    ) AS mid_range_pct_last_20,
+    (
+      CASE WHEN zg20 >= 15 THEN CAST(tm20 AS DOUBLE) / NULLIF(ta20, 0) END
+    ) AS three_pt_pct_last_20,
+    CASE
+      WHEN zg10 >= 10
+      THEN 'excellent'
+      WHEN zg10 >= 7
+      THEN 'good'
+      WHEN zg10 >= 5
+      THEN 'limited'
+      ELSE 'insufficient'
+    END AS sample_quality_10,
+    CASE
+      WHEN zg20 >= 20
+      THEN 'excellent'
+      WHEN zg20 >= 14
+      THEN 'good'
+      WHEN zg20 >= 10
+      THEN 'limited'
+      ELSE 'insufficient'
+    END AS sample_quality_20,
+    CASE
+      WHEN paint_rate10 IS NULL
+      THEN NULL
+      WHEN paint_rate10 >= 40
+      THEN 'paint'
+      WHEN three_rate10 >= 40
+      THEN 'perimeter'
+      WHEN mid_rate10 >= 35
+      THEN 'mid_range'
+      ELSE 'balanced'
+    END AS primary_scoring_zone,
+    CASE WHEN g10 >= 10 THEN 'high' WHEN g10 >= 7 THEN 'medium' ELSE 'low' END AS data_quality_tier,
+    CASE
+      WHEN days_since_opening < 14
+      THEN 'EXPECTED_INCOMPLETE'
+      WHEN universe_empty
+      THEN 'MISSING_DEPENDENCY'
+      WHEN season_games < min_games_required
+      THEN 'INSUFFICIENT_DATA'
+    END AS failure_category,
+    CASE
+      WHEN universe_empty AND days_since_opening < 14
+      THEN 'bootstrap window (no player has played this season yet)'
+      WHEN days_since_opening < 14
+      THEN 'bootstrap window'
+      WHEN universe_empty AND NOT missing_dates IS NULL
+      THEN 'analytics.player_game_summary has no rows for ' || CAST(missing_dates AS STRING) || ' scheduled game date(s) in the 7 days before ' || CAST(analysis_date AS STRING) || ' (first ' || CAST(first_missing_date AS STRING) || ')'
+      WHEN universe_empty
+      THEN 'no analytics.player_game_summary games for season ' || CAST(season_year AS STRING) || ' before ' || CAST(analysis_date AS STRING)
+      WHEN season_games < min_games_required
+      THEN 'player has ' || CAST(season_games AS STRING) || ' games before ' || CAST(analysis_date AS STRING) || ' this season, needs ' || CAST(min_games_required AS STRING)
+    END AS failure_reason,
+    CASE
+      WHEN days_since_opening < 14
+      THEN FALSE
+      WHEN universe_empty OR season_games < min_games_required
+      THEN TRUE
+    END AS can_retry
+  FROM rates
+)
+SELECT
+  p.*,
+  c.l10_expected_games,
+  c.l10_actual_games,
+  c.l10_completeness_pct,
+  c.l20_expected_games,
+  c.l20_actual_games,
+  c.l20_completeness_pct,
+  c.expected_games,
+  c.actual_games,
+  c.completeness_pct,
+  c.is_production_ready,
+  c.completeness_reason
+FROM player_rows AS p
+LEFT JOIN cmp_out AS c
+  ON c.entity_id = p.player_lookup AND c.d = p.analysis_date
