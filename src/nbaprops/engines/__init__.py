@@ -1,0 +1,196 @@
+"""Where the models run: DuckDB (the warehouse itself, src/nbaprops/runner/), a local Spark
+session (engines/spark.py) or BigQuery (engines/bigquery.py).
+
+The interface is deliberately thin: `run(engine, ...)` takes the same range / chunk / model
+selection as `nbaprops backfill` and returns an EngineResult. Every engine reads the raw data
+the DuckDB warehouse holds (exported to Parquet, see `export_sources`) or a folder of Parquet
+files laid out `<schema>/<table>.parquet`, runs each model's SQL translated by
+nbaprops.dialects, and writes the model tables (and the Phase 4 failures) its own way:
+
+* duckdb   — the warehouse tables (the runner: chunked delete+insert in one transaction,
+             resumable, hash-skip); `run("duckdb", ...)` simply calls runner.backfill;
+* spark    — Parquet folders `<out>/<schema>/<table>/` (a chunk replaces its dates);
+* bigquery — datasets `<prefix>_<schema>` in a project: load jobs for the raw tables, one
+             MERGE per chunk per table (see bigquery.py).
+
+Nothing here prints; errors are nbaprops.errors types."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+from ..catalog import SOURCE_TABLES, SOURCE_TIME_COLUMNS, Catalog, Model
+from ..errors import BadInputError
+
+ENGINES = ("duckdb", "spark", "bigquery")
+SCHEMAS = ("raw", "analytics", "precompute", "predictions", "processing", "reference")
+FAILURES_TABLE = "processing.precompute_failures"
+FAILURES_COLUMNS = ("processor_name", "run_id", "analysis_date", "entity_id", "failure_category",
+                    "failure_reason", "can_retry", "created_at")
+
+
+@dataclass
+class ModelResult:
+    model: str
+    table: str
+    chunks: int = 0
+    rows: int = 0
+    failures: int = 0
+    seconds: float = 0.0
+    status: str = "pending"          # pending / success / failed / planned / skipped
+    error: str | None = None
+
+
+@dataclass
+class EngineResult:
+    engine: str
+    start: date
+    end: date
+    chunk_mode: str
+    dry_run: bool = False
+    location: str = ""               # where the tables are: a folder, a project + dataset prefix
+    models: list[ModelResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)   # failures outside any one model
+    plan: Any = None                 # bigquery: the JobPlan
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and all(m.status in ("success", "planned", "skipped") for m in self.models)
+
+    @property
+    def errors(self) -> list[str]:
+        return [f"{m.model}: {m.error}" for m in self.models if m.error] + list(self.problems)
+
+
+def select_models(catalog: Catalog, only: list[str] | None = None,
+                  start_from: str | None = None) -> list[Model]:
+    """The models to run, in dependency order (same rules as the DuckDB runner)."""
+    if only and start_from:
+        raise BadInputError("use either --only or --start-from, not both")
+    if start_from:
+        keep = set(catalog.downstream_of(start_from))
+        return [m for m in catalog.ordered() if m.name in keep]
+    if only:
+        names = {catalog.get(n).name for n in only}
+        return [m for m in catalog.ordered() if m.name in names]
+    return catalog.ordered()
+
+
+def source_time_column(table: str) -> str | None:
+    return SOURCE_TIME_COLUMNS.get(table)
+
+
+def export_sources(warehouse: str | Path, out_dir: str | Path,
+                   tables: frozenset[str] | set[str] = SOURCE_TABLES) -> dict[str, Path]:
+    """Write the warehouse's raw.* and reference.* tables to `<out_dir>/<schema>/<table>.parquet`,
+    sorted by the table's time column (so a date-range filter skips most row groups).
+    Opens the warehouse read-only; returns table -> file."""
+    from ..warehouse import Warehouse, quote_ident, quote_table
+
+    out = Path(out_dir)
+    files: dict[str, Path] = {}
+    with Warehouse.open(warehouse, read_only=True) as wh:
+        for table in sorted(tables):
+            if not wh.table_exists(table):
+                raise BadInputError(f"the warehouse has no table {table}: run `nbaprops ingest` first")
+            schema, name = table.split(".")
+            path = out / schema / f"{name}.parquet"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tc = source_time_column(table)
+            order = f" ORDER BY {quote_ident(tc)}" if tc else ""
+            lit = str(path).replace("'", "''")
+            wh.con.execute(f"COPY (SELECT * FROM {quote_table(table)}{order}) TO '{lit}' "
+                           "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 65536)")
+            files[table] = path
+    return files
+
+
+def find_sources(folder: str | Path, tables: frozenset[str] | set[str] = SOURCE_TABLES) -> dict[str, Path]:
+    """Source Parquet in a folder: `<schema>/<table>.parquet`, `<schema>/<table>/` (a folder of
+    part files) or `<schema>.<table>.parquet`. Every source table must be there."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise BadInputError(f"source folder {root} does not exist")
+    found, missing = {}, []
+    for table in sorted(tables):
+        schema, name = table.split(".")
+        for cand in (root / schema / f"{name}.parquet", root / schema / name, root / f"{table}.parquet"):
+            if cand.exists():
+                found[table] = cand
+                break
+        else:
+            missing.append(table)
+    if missing:
+        raise BadInputError(f"source folder {root} lacks {', '.join(missing)} "
+                            "(expected <schema>/<table>.parquet)")
+    return found
+
+
+def run(engine: str, *, warehouse: str | Path | None, start: date, end: date, chunk: str = "all",
+        only: list[str] | None = None, start_from: str | None = None, dry_run: bool = False,
+        out: str | Path | None = None, sources: str | Path | None = None,
+        project: str | None = None, dataset_prefix: str | None = None, client: Any = None,
+        catalog: Catalog | None = None, bq: Any = None,
+        on_model: Callable[[ModelResult], None] | None = None) -> EngineResult:
+    """Run the selected models over [start, end] on `engine`.
+
+    spark: `out` = the output folder (default: `<warehouse folder>/spark`); `sources` = a folder
+    of source Parquet (default: exported from the warehouse into `<out>/_sources`).
+    bigquery: `project` and `dataset_prefix` are required; `client` = a google.cloud.bigquery
+    Client (or a stand-in with the same methods; default: a real Client for `project`), `bq` the
+    google.cloud.bigquery module (or a stand-in: tests run without the library)."""
+    from ..runner.plan import CHUNK_MODES
+    from ..warehouse import resolve_path
+
+    if engine not in ENGINES:
+        raise BadInputError(f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if start > end:
+        raise BadInputError(f"--start-date {start} is after --end-date {end}")
+    if chunk not in CHUNK_MODES:
+        raise BadInputError(f"--chunk must be one of {', '.join(CHUNK_MODES)}, got {chunk!r}")
+    t0 = time.perf_counter()
+    if engine == "duckdb":
+        raise BadInputError("the duckdb engine is the default runner: `nbaprops backfill` without --engine")
+    catalog = catalog or Catalog.load()
+    models = select_models(catalog, only, start_from)
+    wh_path = resolve_path(warehouse)
+    if engine == "spark":
+        from .spark import run_spark
+
+        result = run_spark(wh_path, start, end, models=models, catalog=catalog, chunk=chunk,
+                           dry_run=dry_run, out=Path(out) if out else wh_path.parent / "spark",
+                           sources=sources, on_model=on_model)
+    else:
+        from .bigquery import run_bigquery
+
+        if not project or not dataset_prefix:
+            raise BadInputError("--engine bigquery needs --project and --dataset-prefix")
+        result = run_bigquery(wh_path, start, end, models=models, catalog=catalog, chunk=chunk,
+                              dry_run=dry_run, project=project, dataset_prefix=dataset_prefix,
+                              client=client, staging=Path(out) if out else wh_path.parent / "bigquery",
+                              sources=sources, on_model=on_model, bq=bq)
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def summary(result: EngineResult):
+    """A Rich table of the result (the CLI prints it)."""
+    from rich.table import Table
+
+    what = "dry run" if result.dry_run else "run"
+    t = Table(title=f"{result.engine} {what}: {result.start} .. {result.end} (chunks: {result.chunk_mode}, "
+                    f"{result.seconds:.1f} s) -> {result.location}")
+    for c in ("model", "status", "chunks", "rows", "failures", "seconds", "note"):
+        t.add_column(c, justify="right" if c in ("chunks", "rows", "failures", "seconds") else "left",
+                     overflow="fold")
+    style = {"success": "green", "failed": "red", "planned": "cyan", "skipped": "dim"}
+    for m in result.models:
+        t.add_row(m.table, f"[{style.get(m.status, '')}]{m.status}[/]", str(m.chunks), f"{m.rows:,}",
+                  f"{m.failures:,}", f"{m.seconds:.1f}", m.error or "")
+    return t
