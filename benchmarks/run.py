@@ -1,0 +1,186 @@
+"""Benchmarks (`make bench`): wall time and peak memory of the pipeline, medians of several runs.
+
+Every scenario runs the real CLI in a fresh subprocess (so peak memory is that process's own
+maximum resident set), against a warehouse prepared for it. Results go to
+benchmarks/results/results.json and results.md (the README quotes the Markdown table).
+
+Scenarios:
+  ingest_real                 ingest of the bundled data into an empty warehouse
+  backfill_real               full backfill 2021-10-19..2025-06-30 (ingest excluded)
+  ingest_plus_backfill_real   both (the sum of the two medians, and one measured run)
+  rerun_no_change             the same backfill again: everything skipped by the input hashes
+  daily_run                   `run --date D` for a new date D on a warehouse backfilled through D − 1
+  backfill_synthetic_sX       full backfill of a synthetic league of scale X (4·X seasons)
+  set_based_vs_date_by_date   one month of 2023-24, `--chunk all` vs `--chunk date`, same process kind
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+REAL_START, REAL_END = "2021-10-19", "2025-06-30"
+
+
+def cli(*args: str, warehouse: Path, check: bool = True) -> tuple[float, float]:
+    """Run `nbaprops --warehouse W args…`; return (seconds, peak RSS in MB)."""
+    cmd = [sys.executable, "-m", "nbaprops.cli", "--warehouse", str(warehouse), *args]
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if check and proc.returncode != 0:
+        raise SystemExit(f"benchmark command failed ({proc.returncode}): {' '.join(args)}\n{err}")
+    return seconds, usage.ru_maxrss / 1024.0
+
+
+def median_of(n: int, prepare, run) -> dict:
+    times, mems = [], []
+    for _ in range(n):
+        ctx = prepare()
+        s, m = run(ctx)
+        times.append(s)
+        mems.append(m)
+    return {"median_s": round(statistics.median(times), 3), "runs_s": [round(x, 3) for x in times],
+            "peak_mb": round(max(mems), 1)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=3, help="runs per scenario (the median is reported)")
+    ap.add_argument("--scales", default="1,3,10", help="synthetic scales to run")
+    ap.add_argument("--quick", action="store_true", help="one run each, scales 1 only")
+    args = ap.parse_args()
+    runs = 1 if args.quick else args.runs
+    scales = [1] if args.quick else [int(x) for x in args.scales.split(",") if x]
+    tmp = Path(tempfile.mkdtemp(prefix="nbaprops-bench-"))
+    results: dict = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                                 "python": platform.python_version()},
+                     "date": time.strftime("%Y-%m-%d"), "scenarios": {}}
+    sc = results["scenarios"]
+    try:
+        ingested = tmp / "ingested.duckdb"
+        cli("ingest", warehouse=ingested)
+
+        def fresh_empty():
+            p = tmp / "empty.duckdb"
+            p.unlink(missing_ok=True)
+            return p
+
+        def copy_of(src: Path):
+            def prep():
+                p = tmp / "work.duckdb"
+                shutil.copy(src, p)
+                return p
+            return prep
+
+        print("ingest_real …", flush=True)
+        sc["ingest_real"] = median_of(runs, fresh_empty, lambda w: cli("ingest", warehouse=w))
+        print("backfill_real …", flush=True)
+        sc["backfill_real"] = median_of(runs, copy_of(ingested), lambda w: cli(
+            "backfill", "--start-date", REAL_START, "--end-date", REAL_END, warehouse=w))
+        sc["ingest_plus_backfill_real"] = {
+            "median_s": round(sc["ingest_real"]["median_s"] + sc["backfill_real"]["median_s"], 3),
+            "peak_mb": max(sc["ingest_real"]["peak_mb"], sc["backfill_real"]["peak_mb"])}
+        full = tmp / "full.duckdb"
+        shutil.copy(ingested, full)
+        cli("backfill", "--start-date", REAL_START, "--end-date", REAL_END, warehouse=full)
+        print("rerun_no_change …", flush=True)
+        sc["rerun_no_change"] = median_of(runs, copy_of(full), lambda w: cli(
+            "backfill", "--start-date", REAL_START, "--end-date", REAL_END, warehouse=w))
+        print("daily_run …", flush=True)
+        upto = tmp / "upto.duckdb"  # backfilled through the day before the new date
+        shutil.copy(ingested, upto)
+        cli("backfill", "--start-date", REAL_START, "--end-date", "2025-04-09", warehouse=upto)
+        sc["daily_run"] = median_of(runs, copy_of(upto), lambda w: cli("run", "--date", "2025-04-10", warehouse=w))
+        print("set_based_vs_date_by_date …", flush=True)
+        month = ("2023-12-01", "2023-12-31")
+        month_prep = copy_of(ingested)
+
+        def month_run(mode):
+            def run(w):
+                # Phase 3 needs its history: compute everything up to the month first (not timed)
+                cli("backfill", "--start-date", "2023-10-24", "--end-date", "2023-11-30", warehouse=w)
+                return cli("backfill", "--start-date", month[0], "--end-date", month[1], "--chunk", mode, warehouse=w)
+            return run
+        set_based = median_of(runs, month_prep, month_run("all"))
+        by_date = median_of(max(1, runs // 2), month_prep, month_run("date"))
+        sc["set_based_vs_date_by_date"] = {"range": f"{month[0]}..{month[1]}", "set_based": set_based,
+                                           "date_by_date": by_date,
+                                           "ratio": round(by_date["median_s"] / max(set_based["median_s"], 1e-9), 1)}
+        for x in scales:
+            print(f"synthetic scale {x} …", flush=True)
+            out = tmp / f"league_s{x}"
+            subprocess.run([sys.executable, "-m", "nbaprops.cli", "generate", "--out", str(out), "--scale", str(x)],
+                           check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+            wh = tmp / f"league_s{x}.duckdb"
+            ing_s, ing_m = cli("ingest", str(out), warehouse=wh)
+            first, last = _span(wh)
+            sc[f"backfill_synthetic_s{x}"] = median_of(max(1, runs if x < 10 else 1), copy_of(wh), lambda w: cli(
+                "backfill", "--start-date", first, "--end-date", last, warehouse=w))
+            sc[f"backfill_synthetic_s{x}"].update({"ingest_s": round(ing_s, 3), "ingest_peak_mb": round(ing_m, 1),
+                                                   "player_games": _player_games(wh)})
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "results.json").write_text(json.dumps(results, indent=2))
+    (RESULTS / "results.md").write_text(markdown(results))
+    print(markdown(results))
+
+
+def _span(wh: Path) -> tuple[str, str]:
+    import duckdb
+    con = duckdb.connect(str(wh), read_only=True)
+    lo, hi = con.execute("SELECT min(game_date), max(game_date) FROM raw.schedule").fetchone()
+    con.close()
+    return str(lo), str(hi)
+
+
+def _player_games(wh: Path) -> int:
+    import duckdb
+    con = duckdb.connect(str(wh), read_only=True)
+    n = con.execute("SELECT count(*) FROM raw.player_boxscores WHERE minutes > 0 OR points > 0").fetchone()[0]
+    con.close()
+    return n
+
+
+TARGETS = {"backfill_real": 10.0, "daily_run": 1.0, "rerun_no_change": 0.3, "backfill_synthetic_s10": 60.0}
+
+
+def markdown(results: dict) -> str:
+    m = results["machine"]
+    lines = [f"Measured {results['date']} on {m['cpus']} CPUs ({m['platform']}, Python {m['python']}); "
+             "median of the runs shown, peak = maximum resident memory of the process.", "",
+             "| scenario | median s | runs s | peak MB | target | met |", "|---|---|---|---|---|---|"]
+    for name, r in results["scenarios"].items():
+        if name == "set_based_vs_date_by_date":
+            for k in ("set_based", "date_by_date"):
+                lines.append(f"| {name}: {k} ({r['range']}) | {r[k]['median_s']} | {r[k]['runs_s']} | {r[k]['peak_mb']} | | |")
+            ok = r["ratio"] >= 50
+            lines.append(f"| {name}: ratio | {r['ratio']}× | | | ≥ 50× | {'yes' if ok else 'no'} |")
+            continue
+        target = TARGETS.get(name)
+        extra = f" ({r['player_games']:,} player-games; ingest {r['ingest_s']} s)" if "player_games" in r else ""
+        met = "" if target is None else ("yes" if r["median_s"] <= target else "no")
+        if name == "backfill_synthetic_s10":
+            met = met + ("" if r["peak_mb"] <= 2048 else ", memory no")
+        lines.append(f"| {name}{extra} | {r['median_s']} | {r.get('runs_s', '')} | {r['peak_mb']} | "
+                     f"{'' if target is None else f'≤ {target} s'} | {met} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
