@@ -1,0 +1,212 @@
+"""Completeness and dependency checks, defined once as SQL snippets.
+
+Every Phase 4 model (and the generated feature store) carries these CTEs verbatim;
+tests/models/test_completeness.py checks that each model file contains them unchanged, and
+scripts/write_feature_store_sql.py pastes them into the feature store. Edit them here, then
+paste the new text into the four Phase 4 model files (and regenerate the feature store).
+
+Definition (entering D; every count is `< D` on both sides, same season as D, non-preseason):
+
+- Expected games of a **team**: its scheduled games (home and away alike: the original's
+  home-team-only crediting is gone) in the window.
+- Expected games of a **player**: the scheduled games of the team he was on at the time. A
+  player is on the team of his latest Phase 3 row (analytics.player_game_summary) on or before
+  a game's date: his stint with a team runs from his first row for it up to (not including) his
+  next row for another team, so after a trade the old team's games count until his first game
+  for the new one, and the new team's games count from then on. Nothing is expected before his
+  first row of the season (a debut or a signing is not a hole).
+- Actual games: the expected games for which the upstream table holds a row for the entity
+  (analytics.team_defense_game_summary for teams; analytics.player_game_summary for players,
+  which holds the games a player played: a game he sat out is a game missing from his window,
+  as in the original).
+- Windows: `lN` = the entity's last N expected games before D (so expected = least(N,
+  scheduled games so far) and actual <= expected: capped at the window); `lNd` = the expected
+  games with D − N <= game_date < D.
+- completeness_pct = 100 · actual / expected (1 dp; NULL when nothing is expected).
+  A window is complete when actual >= 90 % of expected (a window expecting nothing is
+  complete). is_production_ready = every window of the model complete AND the primary window
+  expects at least one game; completeness_reason says which windows fell short (NULL when
+  ready).
+
+Inputs the model defines before pasting the snippets: `cmp_universe(entity_id, season_year, d)`
+(one row per entity and date to describe) and `cmp_dates(d, season_year)` (the model's dates).
+Output: `cmp(entity_id, d, l5_/l10_/l15_/l20_/l7d_/l14d_/l30d_ expected_games / actual_games)` and
+`cmp_date_check(d, missing_dates, first_missing_date)`: the scheduled game dates of D's season in
+[D − 7, D) for which the upstream table holds no row at all (a whole date missing: the model
+writes one DATE_LEVEL MISSING_DEPENDENCY row for D instead of computing from the hole).
+
+Set-based: one union of the entities' expected games and the universe per entity and season,
+window functions over it (no per-entity loop, no per-date query).
+"""
+
+from __future__ import annotations
+
+# The expected games' calendar: every team's scheduled games.
+SCHEDULE = """cmp_sched AS (
+    -- completeness: every team's scheduled non-preseason games, home and away alike
+    SELECT home_team_abbr AS team_abbr, season_year, game_date FROM raw.schedule
+    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+    UNION
+    SELECT away_team_abbr, season_year, game_date FROM raw.schedule
+    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+),"""
+
+# Players: upstream rows = analytics.player_game_summary; expected = the games of the team of
+# the player's latest row (his stint), from his first row of the season on.
+PLAYER_EVENTS = """cmp_rows AS (
+    -- completeness: the player's upstream rows (one per date) and the team of each
+    SELECT player_lookup AS entity_id, season_year, game_date, min(team_abbr) AS team_abbr
+    FROM analytics.player_game_summary
+    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+    GROUP BY player_lookup, season_year, game_date
+),
+cmp_stints AS (
+    -- completeness: the player's stints = runs of consecutive rows for one team; a stint lasts
+    -- from its first row up to (not including) the first row of the next stint
+    SELECT entity_id, season_year, team_abbr, min(game_date) AS stint_start
+    FROM (SELECT entity_id, season_year, game_date, team_abbr,
+                 sum(new_stint) OVER (PARTITION BY entity_id, season_year ORDER BY game_date
+                                      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS stint
+          FROM (SELECT entity_id, season_year, game_date, team_abbr,
+                       CASE WHEN team_abbr = lag(team_abbr) OVER (PARTITION BY entity_id, season_year ORDER BY game_date)
+                            THEN 0 ELSE 1 END AS new_stint
+                FROM cmp_rows) x) y
+    GROUP BY entity_id, season_year, team_abbr, stint
+),
+cmp_events AS (
+    -- completeness: the player's expected games = his stint team's scheduled games during the
+    -- stint; has_row = he has a row on that date
+    SELECT st.entity_id, st.season_year, s.game_date, (r.entity_id IS NOT NULL) AS has_row
+    FROM (SELECT *, lead(stint_start) OVER (PARTITION BY entity_id, season_year ORDER BY stint_start) AS stint_end
+          FROM cmp_stints) st
+    JOIN cmp_sched s
+      ON s.team_abbr = st.team_abbr AND s.season_year = st.season_year
+     AND s.game_date >= st.stint_start AND s.game_date < coalesce(st.stint_end, DATE '9999-12-31')
+    LEFT JOIN cmp_rows r ON r.entity_id = st.entity_id AND r.season_year = st.season_year AND r.game_date = s.game_date
+),"""
+
+# Teams: upstream rows = analytics.team_defense_game_summary; expected = all the team's games.
+TEAM_EVENTS = """cmp_rows AS (
+    -- completeness: the team's upstream rows (one per date)
+    SELECT DISTINCT defending_team_abbr AS entity_id, season_year, game_date
+    FROM analytics.team_defense_game_summary
+    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+),
+cmp_events AS (
+    -- completeness: the team's expected games = its scheduled games; has_row = a row exists
+    SELECT s.team_abbr AS entity_id, s.season_year, s.game_date, (r.entity_id IS NOT NULL) AS has_row
+    FROM cmp_sched s
+    LEFT JOIN cmp_rows r ON r.entity_id = s.team_abbr AND r.season_year = s.season_year AND r.game_date = s.game_date
+),"""
+
+# Windows over the expected games, joined to the universe in one ordered pass.
+COMMON = """cmp_games AS (
+    -- completeness: after each expected game, expected / actual over the last N expected games
+    SELECT entity_id, season_year, game_date, has_row::INTEGER AS act,
+           row_number() OVER (PARTITION BY entity_id, season_year ORDER BY game_date) AS seq,
+           count(*) OVER cg5 AS e5, sum(has_row::INTEGER) OVER cg5 AS a5,
+           count(*) OVER cg10 AS e10, sum(has_row::INTEGER) OVER cg10 AS a10,
+           count(*) OVER cg15 AS e15, sum(has_row::INTEGER) OVER cg15 AS a15,
+           count(*) OVER cg20 AS e20, sum(has_row::INTEGER) OVER cg20 AS a20
+    FROM cmp_events
+    WINDOW cg5 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 4 PRECEDING AND CURRENT ROW),
+           cg10 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 9 PRECEDING AND CURRENT ROW),
+           cg15 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 14 PRECEDING AND CURRENT ROW),
+           cg20 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 19 PRECEDING AND CURRENT ROW)
+),
+cmp_stream AS (
+    -- completeness: expected games (ev = 1) and the universe (ev = 0) of each entity and season
+    SELECT entity_id, season_year, game_date AS d, date_diff('day', DATE '2000-01-01', game_date) AS dn, 1 AS ev, act
+    FROM cmp_games
+    UNION ALL
+    SELECT entity_id, season_year, d, date_diff('day', DATE '2000-01-01', d), 0, 0 FROM cmp_universe
+),
+cmp_state AS (
+    -- a universe row sorts before the games of its own date, so every count stops before D
+    SELECT entity_id, season_year, d, ev,
+           sum(ev) OVER (PARTITION BY entity_id, season_year ORDER BY dn, ev
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS seq_before,
+           sum(ev) OVER cd7 AS e7d, sum(act) OVER cd7 AS a7d,
+           sum(ev) OVER cd14 AS e14d, sum(act) OVER cd14 AS a14d,
+           sum(ev) OVER cd30 AS e30d, sum(act) OVER cd30 AS a30d
+    FROM cmp_stream
+    WINDOW cd7 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 7 PRECEDING AND 1 PRECEDING),
+           cd14 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 14 PRECEDING AND 1 PRECEDING),
+           cd30 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 30 PRECEDING AND 1 PRECEDING)
+),
+cmp AS (
+    -- completeness per entity and D: expected / actual games per window
+    SELECT s.entity_id, s.d,
+           coalesce(g.e5, 0)::INTEGER AS l5_expected_games, coalesce(g.a5, 0)::INTEGER AS l5_actual_games,
+           coalesce(g.e10, 0)::INTEGER AS l10_expected_games, coalesce(g.a10, 0)::INTEGER AS l10_actual_games,
+           coalesce(g.e15, 0)::INTEGER AS l15_expected_games, coalesce(g.a15, 0)::INTEGER AS l15_actual_games,
+           coalesce(g.e20, 0)::INTEGER AS l20_expected_games, coalesce(g.a20, 0)::INTEGER AS l20_actual_games,
+           coalesce(s.e7d, 0)::INTEGER AS l7d_expected_games, coalesce(s.a7d, 0)::INTEGER AS l7d_actual_games,
+           coalesce(s.e14d, 0)::INTEGER AS l14d_expected_games, coalesce(s.a14d, 0)::INTEGER AS l14d_actual_games,
+           coalesce(s.e30d, 0)::INTEGER AS l30d_expected_games, coalesce(s.a30d, 0)::INTEGER AS l30d_actual_games
+    FROM cmp_state s
+    LEFT JOIN cmp_games g ON g.entity_id = s.entity_id AND g.season_year = s.season_year AND g.seq = s.seq_before
+    WHERE s.ev = 0
+),"""
+
+# Dependency: whole scheduled dates missing from the upstream in the week before D.
+DATE_CHECK = """cmp_date_check AS (
+    -- dependency: scheduled game dates of D's season in [D-7, D) without any upstream row
+    SELECT d.d, count(*) AS missing_dates, min(s.game_date) AS first_missing_date
+    FROM cmp_dates d
+    JOIN (SELECT DISTINCT season_year, game_date FROM cmp_sched) s
+      ON s.season_year = d.season_year AND s.game_date >= d.d - INTERVAL 7 DAY AND s.game_date < d.d
+    LEFT JOIN (SELECT DISTINCT game_date FROM cmp_rows) r ON r.game_date = s.game_date
+    WHERE r.game_date IS NULL
+    GROUP BY d.d
+),"""
+
+# Block 1 (after the model's cmp_dates): calendar, upstream rows, expected games, date check.
+PLAYER_DEPS = SCHEDULE + "\n" + PLAYER_EVENTS + "\n" + DATE_CHECK
+TEAM_DEPS = SCHEDULE + "\n" + TEAM_EVENTS + "\n" + DATE_CHECK
+# Block 2 (after the model's cmp_universe): the windows, then the model's output CTE.
+WINDOWS = ("l5", "l10", "l15", "l20", "l7d", "l14d", "l30d")
+
+
+def output_cte(windows: tuple[str, ...], name: str = "cmp_out") -> str:
+    """The per-model output CTE: the model's windows (the first is the primary one), the
+    per-window percentages, is_production_ready and the reason. Same pattern in every model."""
+    prim = windows[0]
+    cols = []
+    for w in windows:
+        cols.append(f"{w}_expected_games, {w}_actual_games, "
+                    f"round(100.0 * {w}_actual_games / nullif({w}_expected_games, 0), 1) AS {w}_completeness_pct")
+    ok = " AND ".join(f"{w}_actual_games * 10 >= {w}_expected_games * 9" for w in windows)
+    short = ",\n               ".join(
+        f"CASE WHEN {w}_actual_games * 10 < {w}_expected_games * 9 THEN '{w}: ' || {w}_actual_games || ' of ' "
+        f"|| {w}_expected_games || ' games' END" for w in windows)
+    return f"""{name} AS (
+    -- completeness columns of this model (windows {', '.join(windows)}; primary {prim})
+    SELECT entity_id, d,
+           {(',' + chr(10) + '           ').join(cols)},
+           {prim}_expected_games AS expected_games, {prim}_actual_games AS actual_games,
+           round(100.0 * {prim}_actual_games / nullif({prim}_expected_games, 0), 1) AS completeness_pct,
+           ({prim}_expected_games > 0 AND {ok}) AS is_production_ready,
+           CASE WHEN {prim}_expected_games = 0 THEN 'no games expected before this date this season'
+                ELSE nullif(concat_ws('; ',
+               {short}), '') END AS completeness_reason
+    FROM cmp
+),"""
+
+
+def output_columns(windows: tuple[str, ...], alias: str = "c") -> str:
+    """The completeness columns as selected from the output CTE (same order in every model)."""
+    cols = []
+    for w in windows:
+        cols += [f"{w}_expected_games", f"{w}_actual_games", f"{w}_completeness_pct"]
+    cols += ["expected_games", "actual_games", "completeness_pct", "is_production_ready", "completeness_reason"]
+    return ", ".join(f"{alias}.{c}" for c in cols)
+
+
+MODEL_WINDOWS = {
+    "team_defense_zone_analysis": ("l15", "l30d"),
+    "player_shot_zone_analysis": ("l10", "l20"),
+    "player_composite_factors": ("l10", "l7d", "l14d"),
+    "player_daily_cache": ("l5", "l10", "l7d", "l14d"),
+    "ml_feature_store_v2": ("l10", "l5", "l7d", "l14d"),
+}

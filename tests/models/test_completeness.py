@@ -1,0 +1,232 @@
+"""Completeness columns and dependency checks of the Phase 4 models (definition:
+src/nbaprops/completeness.py), against an independent plain-Python count on real data."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from nbaprops.catalog import Catalog
+from nbaprops.runner.backfill import backfill
+from nbaprops.warehouse import Warehouse
+
+ROOT = Path(__file__).resolve().parents[2]
+PHASE3 = ["player_game_summary", "team_offense_game_summary", "team_defense_game_summary",
+          "upcoming_player_game_context", "upcoming_team_game_context"]
+PHASE4 = ["team_defense_zone_analysis", "player_shot_zone_analysis", "player_composite_factors",
+          "player_daily_cache"]
+OPEN, END = date(2023, 10, 24), date(2024, 2, 20)
+TCOL = {"team_defense_zone_analysis": ("analysis_date", "team_abbr"),
+        "player_shot_zone_analysis": ("analysis_date", "player_lookup"),
+        "player_composite_factors": ("game_date", "player_lookup"),
+        "player_daily_cache": ("cache_date", "player_lookup")}
+PROC = {"team_defense_zone_analysis": "TeamDefenseZoneAnalysisProcessor",
+        "player_shot_zone_analysis": "PlayerShotZoneAnalysisProcessor",
+        "player_composite_factors": "PlayerCompositeFactorsProcessor",
+        "player_daily_cache": "PlayerDailyCacheProcessor"}
+
+
+def run(wh, start, end, models):
+    res = backfill(wh, start, end, only=models, force=True)
+    assert res.ok, [m.error for m in res.models]
+
+
+@pytest.fixture(scope="module")
+def cpath(real_warehouse_path, tmp_path_factory):
+    path = tmp_path_factory.mktemp("cmp") / "wh.duckdb"
+    shutil.copy(real_warehouse_path, path)
+    with Warehouse.open(path) as wh:
+        run(wh, OPEN, END, PHASE3)
+        run(wh, OPEN, END, PHASE4)
+    return path
+
+
+@pytest.fixture(scope="module")
+def cw(cpath):
+    with Warehouse.open(cpath, read_only=True) as wh:
+        yield wh
+
+
+# ---------------------------------------------------------------- plain-Python reference
+def team_games(wh, season):
+    """team -> sorted scheduled game dates (home and away)."""
+    out: dict[str, list[date]] = {}
+    for h, a, d in wh.con.execute("SELECT home_team_abbr, away_team_abbr, game_date FROM raw.schedule "
+                                  "WHERE season_year = ? AND season_type <> 'Pre Season'", [season]).fetchall():
+        out.setdefault(h, []).append(d)
+        out.setdefault(a, []).append(d)
+    return {t: sorted(set(v)) for t, v in out.items()}
+
+
+def windows(expected: list[date], have: set[date], d: date) -> dict[str, tuple[int, int]]:
+    before = [g for g in expected if g < d]
+    out = {}
+    for n in (5, 10, 15, 20):
+        last = before[-n:]
+        out[f"l{n}"] = (len(last), sum(g in have for g in last))
+    for n in (7, 14, 30):
+        win = [g for g in before if g >= d - timedelta(days=n)]
+        out[f"l{n}d"] = (len(win), sum(g in have for g in win))
+    return out
+
+
+def player_expected(wh, player, season, d):
+    """The player's expected games before d: his stint team's games, stint by stint."""
+    rows = wh.con.execute("SELECT game_date, min(team_abbr) FROM analytics.player_game_summary WHERE player_lookup = ? "
+                          "AND season_year = ? AND season_type <> 'Pre Season' GROUP BY 1 ORDER BY 1",
+                          [player, season]).fetchall()
+    games = team_games(wh, season)
+    stints = []
+    for gd, team in rows:
+        if not stints or stints[-1][0] != team:
+            stints.append([team, gd])
+    expected = []
+    for i, (team, start) in enumerate(stints):
+        stop = stints[i + 1][1] if i + 1 < len(stints) else date(9999, 12, 31)
+        expected += [g for g in games.get(team, []) if start <= g < stop]
+    return sorted(expected), {r[0] for r in rows}
+
+
+def check_row(row, exp, wins):
+    for w in wins:
+        e, a = exp[w]
+        assert (row[f"{w}_expected_games"], row[f"{w}_actual_games"]) == (e, a), (w, row, exp)
+        assert row[f"{w}_completeness_pct"] == (None if e == 0 else round(100.0 * a / e, 1))
+    ready = exp[wins[0]][0] > 0 and all(exp[w][1] * 10 >= exp[w][0] * 9 for w in wins)
+    assert row["is_production_ready"] == ready, (row, exp)
+    assert (row["completeness_reason"] is None) == ready
+    assert (row["expected_games"], row["actual_games"]) == exp[wins[0]]
+
+
+def rows_for(wh, model, d, entity=None):
+    tcol, ecol = TCOL[model]
+    sql = f"SELECT * FROM precompute.{model} WHERE {tcol} = ?" + (f" AND {ecol} = ?" if entity else "")
+    cur = wh.con.execute(sql, [d, entity] if entity else [d])
+    cols = [c[0] for c in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
+def traded_player(wh):
+    """A player with rows for two teams in 2023-24 before END (a trade)."""
+    return wh.con.execute(
+        "SELECT player_lookup, max(game_date) FILTER (WHERE true) FROM analytics.player_game_summary "
+        "WHERE season_year = 2023 AND game_date < ? GROUP BY 1 HAVING count(DISTINCT team_abbr) >= 2 "
+        "ORDER BY count(*) DESC, 1 LIMIT 1", [END]).fetchone()[0]
+
+
+# ---------------------------------------------------------------- tests
+def test_snippets_are_the_shared_definition():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import write_completeness_sql as gen
+    finally:
+        sys.path.pop(0)
+    cat = Catalog.load()
+    for model in PHASE4:
+        sql = cat.get(model).sql
+        assert sql == gen.with_blocks(sql, model), f"run scripts/write_completeness_sql.py ({model})"
+
+
+@pytest.mark.parametrize("d", [date(2023, 11, 8), date(2023, 11, 20), date(2024, 1, 10), date(2024, 2, 14)])
+def test_team_completeness_matches_python(cw, d):
+    season = 2023
+    games = team_games(cw, season)
+    have: dict[str, set] = {}
+    for t, gd in cw.con.execute("SELECT defending_team_abbr, game_date FROM analytics.team_defense_game_summary "
+                                "WHERE season_year = ?", [season]).fetchall():
+        have.setdefault(t, set()).add(gd)
+    rows = rows_for(cw, "team_defense_zone_analysis", d)
+    fails = cw.con.execute("SELECT entity_id, expected_games, actual_games, is_production_ready FROM "
+                           "processing.precompute_failures WHERE processor_name = ? AND analysis_date = ?",
+                           [PROC["team_defense_zone_analysis"], d]).fetchall()
+    assert len(rows) + len(fails) == 30
+    for row in rows:
+        check_row(row, windows(games[row["team_abbr"]], have.get(row["team_abbr"], set()), d), ("l15", "l30d"))
+    for team, e, a, ready in fails:
+        exp = windows(games[team], have.get(team, set()), d)
+        assert (e, a) == exp["l15"]
+
+
+@pytest.mark.parametrize("model,wins", [("player_shot_zone_analysis", ("l10", "l20")),
+                                        ("player_daily_cache", ("l5", "l10", "l7d", "l14d")),
+                                        ("player_composite_factors", ("l10", "l7d", "l14d"))])
+@pytest.mark.parametrize("d", [date(2023, 11, 8), date(2023, 11, 24), date(2024, 1, 10), date(2024, 2, 14)])
+def test_player_completeness_matches_python(cw, model, wins, d):
+    rows = rows_for(cw, model, d)
+    assert rows
+    sample = rows[:: max(1, len(rows) // 25)]
+    trade = traded_player(cw)
+    sample += rows_for(cw, model, d, trade)
+    for row in sample:
+        exp_games, have = player_expected(cw, row["player_lookup"], 2023, d)
+        check_row(row, windows(exp_games, have, d), wins)
+
+
+def test_traded_player_is_counted_against_both_teams(cw):
+    player = traded_player(cw)
+    rows = cw.con.execute("SELECT game_date, team_abbr FROM analytics.player_game_summary WHERE player_lookup = ? "
+                          "AND season_year = 2023 ORDER BY 1", [player]).fetchall()
+    first_new = next(gd for gd, t in rows if t != rows[0][1])
+    d = cw.con.execute("SELECT min(analysis_date) FROM precompute.player_shot_zone_analysis WHERE player_lookup = ? "
+                       "AND analysis_date > ?", [player, first_new + timedelta(days=5)]).fetchone()[0]
+    row = rows_for(cw, "player_shot_zone_analysis", d, player)[0]
+    exp_games, have = player_expected(cw, player, 2023, d)
+    check_row(row, windows(exp_games, have, d), ("l10", "l20"))
+    # his window straddles the trade: some expected games belong to each team
+    games = team_games(cw, 2023)
+    last20 = [g for g in exp_games if g < d][-20:]
+    assert any(g in games[rows[0][1]] for g in last20 if g < first_new)
+
+
+def test_failure_rows_carry_completeness(cw):
+    n = cw.con.execute("SELECT count(*), count(expected_games) FROM processing.precompute_failures "
+                       "WHERE entity_id <> 'DATE_LEVEL' AND failure_category = 'INSUFFICIENT_DATA'").fetchone()
+    assert n[0] > 0 and n[0] == n[1]
+
+
+def test_feature_store_carries_completeness(cpath, tmp_path):
+    path = tmp_path / "mlfs.duckdb"
+    shutil.copy(cpath, path)
+    d = date(2024, 1, 10)
+    with Warehouse.open(path) as wh:
+        run(wh, d, d, ["ml_feature_store_v2"])
+        cur = wh.con.execute("SELECT m.player_lookup, m.l10_expected_games, m.l10_actual_games, m.l5_expected_games, "
+                             "m.l5_actual_games, m.l7d_expected_games, m.l14d_actual_games, p.l10_expected_games, "
+                             "p.l5_actual_games, p.l7d_expected_games, p.l14d_actual_games "
+                             "FROM predictions.ml_feature_store_v2 m JOIN precompute.player_daily_cache p "
+                             "ON p.player_lookup = m.player_lookup AND p.cache_date = m.game_date WHERE m.game_date = ?",
+                             [d]).fetchall()
+    assert len(cur) > 100
+    for r in cur:   # same definition as the daily cache
+        assert (r[1], r[4], r[5], r[6]) == (r[7], r[8], r[9], r[10])
+
+
+def test_a_team_missing_for_a_week_reduces_completeness_and_a_missing_date_is_a_dependency(cpath, tmp_path):
+    path = tmp_path / "holes.duckdb"
+    shutil.copy(cpath, path)
+    a, b = date(2024, 1, 1), date(2024, 1, 7)
+    gone = date(2024, 1, 17)
+    with Warehouse.open(path) as wh:
+        for t, col in (("team_defense_game_summary", "defending_team_abbr"), ("team_offense_game_summary", "team_abbr"),
+                       ("player_game_summary", "team_abbr")):
+            wh.con.execute(f"DELETE FROM analytics.{t} WHERE {col} = 'BOS' AND game_date BETWEEN ? AND ?", [a, b])
+            wh.con.execute(f"DELETE FROM analytics.{t} WHERE game_date = ?", [gone])
+        wh.con.execute("DELETE FROM processing.model_state")
+        res = backfill(wh, date(2024, 1, 8), date(2024, 1, 22), only=PHASE4, force=True, preflight=False)
+        assert res.ok
+        bos = rows_for(wh, "team_defense_zone_analysis", date(2024, 1, 10), "BOS")[0]
+        assert bos["l15_actual_games"] < bos["l15_expected_games"]
+        assert not bos["is_production_ready"] and "l15" in bos["completeness_reason"]
+        tatum = rows_for(wh, "player_daily_cache", date(2024, 1, 10), "jaysontatum")
+        assert tatum and not tatum[0]["is_production_ready"]
+        for model in PHASE4:
+            for d in (date(2024, 1, 18), date(2024, 1, 20)):
+                assert not rows_for(wh, model, d), (model, d)
+                fails = wh.con.execute("SELECT entity_id, failure_category, failure_reason FROM processing.precompute_failures "
+                                       "WHERE processor_name = ? AND analysis_date = ?", [PROC[model], d]).fetchall()
+                assert [(f[0], f[1]) for f in fails] == [("DATE_LEVEL", "MISSING_DEPENDENCY")], (model, d, fails)
+                assert "2024-01-17" in fails[0][2]
