@@ -3,26 +3,39 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 WAREHOUSE ?= warehouse/nbaprops.duckdb
+SOAK_SECONDS ?= 180
 
-.PHONY: demo test bench soak clean venv
+.PHONY: demo test bench soak clean install install-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-venv: $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[test]'
+# The product alone (demo) and with the test extras (pytest, hypothesis, pyspark).
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
 
-demo: venv
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+demo: install
 	$(BIN)/nbaprops --warehouse $(WAREHOUSE) ingest
 	$(BIN)/nbaprops --warehouse $(WAREHOUSE) backfill --start-date 2021-10-19 --end-date 2025-06-30
 	$(BIN)/nbaprops --warehouse $(WAREHOUSE) status
 
-test: venv
+test: install-test
 	$(BIN)/python -m pytest
 
-bench: venv
+bench: install-test
 	$(BIN)/python benchmarks/run.py
 
+soak: install-test
+	$(BIN)/python scripts/soak.py --seconds $(SOAK_SECONDS)
+
 clean:
-	rm -rf warehouse .pytest_cache build src/*.egg-info
+	rm -rf warehouse .pytest_cache build src/*.egg-info $(VENV)/.installed $(VENV)/.installed-test

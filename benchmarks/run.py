@@ -9,6 +9,8 @@ Scenarios:
   backfill_real               full backfill 2021-10-19..2025-06-30 (ingest excluded)
   ingest_plus_backfill_real   both (the sum of the two medians, and one measured run)
   rerun_no_change             the same backfill again: everything skipped by the input hashes
+  *_in_process                the same, timed inside the process (the runner's work without the
+                              ~0.5 s of Python start-up and imports a CLI call pays)
   daily_run                   `run --date D` for a new date D on a warehouse backfilled through D − 1
   backfill_synthetic_sX       full backfill of a synthetic league of scale X (4·X seasons)
   set_based_vs_date_by_date   one month of 2023-24, `--chunk all` vs `--chunk date`, same process kind
@@ -45,6 +47,26 @@ def cli(*args: str, warehouse: Path, check: bool = True) -> tuple[float, float]:
     if check and proc.returncode != 0:
         raise SystemExit(f"benchmark command failed ({proc.returncode}): {' '.join(args)}\n{err}")
     return seconds, usage.ru_maxrss / 1024.0
+
+
+INPROC = """
+import sys, time
+from datetime import date
+from nbaprops.warehouse import Warehouse
+from nbaprops.runner.backfill import backfill
+wh = Warehouse.open(sys.argv[1])
+t = time.perf_counter()
+r = backfill(wh, date.fromisoformat(sys.argv[2]), date.fromisoformat(sys.argv[3]), daily=sys.argv[4] == "daily")
+print(time.perf_counter() - t)
+assert r.ok
+"""
+
+
+def inproc(warehouse: Path, start: str, end: str, daily: bool = False) -> tuple[float, float]:
+    """The runner's own time for a backfill/run call (no interpreter start-up or imports)."""
+    out = subprocess.run([sys.executable, "-c", INPROC, str(warehouse), start, end, "daily" if daily else "backfill"],
+                         capture_output=True, text=True, cwd=ROOT, check=True)
+    return float(out.stdout.strip().splitlines()[-1]), 0.0
 
 
 def median_of(n: int, prepare, run) -> dict:
@@ -101,11 +123,13 @@ def main() -> None:
         print("rerun_no_change …", flush=True)
         sc["rerun_no_change"] = median_of(runs, copy_of(full), lambda w: cli(
             "backfill", "--start-date", REAL_START, "--end-date", REAL_END, warehouse=w))
+        sc["rerun_no_change_in_process"] = median_of(runs, copy_of(full), lambda w: inproc(w, REAL_START, REAL_END))
         print("daily_run …", flush=True)
         upto = tmp / "upto.duckdb"  # backfilled through the day before the new date
         shutil.copy(ingested, upto)
         cli("backfill", "--start-date", REAL_START, "--end-date", "2025-04-09", warehouse=upto)
         sc["daily_run"] = median_of(runs, copy_of(upto), lambda w: cli("run", "--date", "2025-04-10", warehouse=w))
+        sc["daily_run_in_process"] = median_of(runs, copy_of(upto), lambda w: inproc(w, "2025-04-10", "2025-04-10", daily=True))
         print("set_based_vs_date_by_date …", flush=True)
         month = ("2023-12-01", "2023-12-31")
         month_prep = copy_of(ingested)
@@ -157,7 +181,8 @@ def _player_games(wh: Path) -> int:
     return n
 
 
-TARGETS = {"backfill_real": 10.0, "daily_run": 1.0, "rerun_no_change": 0.3, "backfill_synthetic_s10": 60.0}
+TARGETS = {"backfill_real": 10.0, "daily_run": 1.0, "daily_run_in_process": 1.0, "rerun_no_change": 0.3,
+           "rerun_no_change_in_process": 0.3, "backfill_synthetic_s10": 60.0}
 
 
 def markdown(results: dict) -> str:
@@ -177,7 +202,8 @@ def markdown(results: dict) -> str:
         met = "" if target is None else ("yes" if r["median_s"] <= target else "no")
         if name == "backfill_synthetic_s10":
             met = met + ("" if r["peak_mb"] <= 2048 else ", memory no")
-        lines.append(f"| {name}{extra} | {r['median_s']} | {r.get('runs_s', '')} | {r['peak_mb']} | "
+        peak = r["peak_mb"] if r["peak_mb"] else "—"
+        lines.append(f"| {name}{extra} | {r['median_s']} | {r.get('runs_s', '')} | {peak} | "
                      f"{'' if target is None else f'≤ {target} s'} | {met} |")
     return "\n".join(lines) + "\n"
 

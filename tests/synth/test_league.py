@@ -60,3 +60,24 @@ def test_league_looks_like_basketball(league):
     assert 70 <= games_per_team <= 90
     assert 95 <= pts_per_team <= 135
     assert 0.05 <= b2b <= 0.5
+
+
+def test_small_league_runs_through_the_whole_pipeline(league, tmp_path):
+    from datetime import date
+
+    from nbaprops.catalog import Catalog
+    from nbaprops.runner.backfill import backfill
+
+    with Warehouse.open(tmp_path / "p.duckdb") as wh:
+        ingest_folder(wh, league.out)
+        first, last = wh.con.execute("SELECT min(game_date), max(game_date) FROM raw.schedule").fetchone()
+        result = backfill(wh, first, last)
+        assert result.ok, [m.error for m in result.models if m.error]
+        for model in Catalog.load().ordered():
+            assert wh.count(model.table) > 0, model.table
+        ready = wh.con.execute("SELECT count(*) FROM predictions.ml_feature_store_v2 WHERE is_training_ready").fetchone()[0]
+        assert ready > 1000
+        # a second run finds nothing to do
+        again = backfill(wh, first, last)
+        assert again.ok and sum(m.rows for m in again.models) == 0
+        assert isinstance(first, date)
