@@ -45,7 +45,8 @@ def cli(*args: str, warehouse: Path, check: bool = True) -> tuple[float, float]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     err = proc.stderr.read().decode() if proc.stderr else ""
     if check and proc.returncode != 0:
-        raise SystemExit(f"benchmark command failed ({proc.returncode}): {' '.join(args)}\n{err}")
+        raise RuntimeError(f"command failed ({proc.returncode}): {' '.join(args)}: "
+                           + " ".join(err.split())[-600:])
     return seconds, usage.ru_maxrss / 1024.0
 
 
@@ -111,6 +112,7 @@ def main() -> None:
 
         print("ingest_real …", flush=True)
         sc["ingest_real"] = median_of(runs, fresh_empty, lambda w: cli("ingest", warehouse=w))
+        save(results)
         print("backfill_real …", flush=True)
         sc["backfill_real"] = median_of(runs, copy_of(ingested), lambda w: cli(
             "backfill", "--start-date", REAL_START, "--end-date", REAL_END, warehouse=w))
@@ -130,6 +132,7 @@ def main() -> None:
         cli("backfill", "--start-date", REAL_START, "--end-date", "2025-04-09", warehouse=upto)
         sc["daily_run"] = median_of(runs, copy_of(upto), lambda w: cli("run", "--date", "2025-04-10", warehouse=w))
         sc["daily_run_in_process"] = median_of(runs, copy_of(upto), lambda w: inproc(w, "2025-04-10", "2025-04-10", daily=True))
+        save(results)
         print("set_based_vs_date_by_date …", flush=True)
         month = ("2023-12-01", "2023-12-31")
         month_prep = copy_of(ingested)
@@ -153,16 +156,26 @@ def main() -> None:
             wh = tmp / f"league_s{x}.duckdb"
             ing_s, ing_m = cli("ingest", str(out), warehouse=wh)
             first, last = _span(wh)
-            sc[f"backfill_synthetic_s{x}"] = median_of(max(1, runs if x < 10 else 1), copy_of(wh), lambda w: cli(
-                "backfill", "--start-date", first, "--end-date", last, warehouse=w))
+            try:
+                sc[f"backfill_synthetic_s{x}"] = median_of(max(1, runs if x < 10 else 1), copy_of(wh), lambda w: cli(
+                    "backfill", "--start-date", first, "--end-date", last, warehouse=w))
+            except RuntimeError as exc:
+                sc[f"backfill_synthetic_s{x}"] = {"median_s": None, "peak_mb": None, "error": str(exc)}
             sc[f"backfill_synthetic_s{x}"].update({"ingest_s": round(ing_s, 3), "ingest_peak_mb": round(ing_m, 1),
                                                    "player_games": _player_games(wh)})
+            save(results)
+            (tmp / f"league_s{x}.duckdb").unlink(missing_ok=True)
+            shutil.rmtree(out, ignore_errors=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        save(results)
+    print(markdown(results))
+
+
+def save(results: dict) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "results.json").write_text(json.dumps(results, indent=2))
     (RESULTS / "results.md").write_text(markdown(results))
-    print(markdown(results))
 
 
 def _span(wh: Path) -> tuple[str, str]:
@@ -198,6 +211,9 @@ def markdown(results: dict) -> str:
             lines.append(f"| {name}: ratio | {r['ratio']}× | | | ≥ 50× | {'yes' if ok else 'no'} |")
             continue
         target = TARGETS.get(name)
+        if r.get("error"):
+            lines.append(f"| {name} | failed | | | {'' if target is None else f'≤ {target} s'} | no: {r['error'][:300]} |")
+            continue
         extra = f" ({r['player_games']:,} player-games; ingest {r['ingest_s']} s)" if "player_games" in r else ""
         met = "" if target is None else ("yes" if r["median_s"] <= target else "no")
         if name == "backfill_synthetic_s10":

@@ -224,10 +224,11 @@ def backfill_cmd(
     end_date: str = typer.Option(..., "--end-date", help="Last date to compute (YYYY-MM-DD)."),
     only: Optional[list[str]] = typer.Option(None, "--only", help="Run only these models (repeatable)."),
     start_from: Optional[str] = typer.Option(None, "--start-from", help="Start at this model and run everything after it."),
-    chunk: str = typer.Option("all", "--chunk",
-                              help="all | season | month | date: how pending dates are grouped into one "
-                                   "query + transaction each. Results do not depend on it; 'all' (one chunk "
-                                   "per contiguous run of pending dates) is the fastest."),
+    chunk: str = typer.Option("auto", "--chunk",
+                              help="auto | all | season | month | date: how pending dates are grouped into one "
+                                   "query + transaction each. Results do not depend on it. 'all' is one chunk per "
+                                   "contiguous run of pending dates (the fastest); 'auto' is the same, split every "
+                                   "4 seasons so decades of history stay within memory."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan (models, chunks, what is skipped and why); write nothing."),
     force: bool = typer.Option(False, "--force", help="Recompute every date in the range, whatever the saved state says."),
     no_resume: bool = typer.Option(False, "--no-resume",
@@ -247,8 +248,8 @@ def backfill_cmd(
     Dates already done with unchanged inputs are skipped (per model and date, a fingerprint of
     everything the date reads through its lookback); failed and interrupted work is redone."""
     s, e = _date(start_date, "--start-date"), _date(end_date, "--end-date")
-    if chunk not in ("all", "season", "month", "date"):
-        raise BadInputError(f"--chunk must be all, season, month or date, got {chunk!r}")
+    if chunk not in ("auto", "all", "season", "month", "date"):
+        raise BadInputError(f"--chunk must be auto, all, season, month or date, got {chunk!r}")
     if engine != "duckdb":
         from . import engines
 
@@ -277,7 +278,7 @@ def run_cmd(
             d = wh.con.execute("SELECT max(game_date) FROM raw.schedule WHERE season_type <> 'Pre Season'").fetchone()[0]
         if d is None:
             raise BadInputError("the schedule is empty: run `nbaprops ingest` first")
-    _run(d, d, None, None, "all", force=force, dry_run=dry_run, daily=True)
+    _run(d, d, None, None, "auto", force=force, dry_run=dry_run, daily=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -671,7 +672,10 @@ def main() -> None:
         err.print("aborted")
         sys.exit(1)
     except Exception as exc:  # click usage errors and the like
-        import click
+        try:
+            import click
+        except ImportError:  # typer bundles its own click
+            from typer import _click as click
 
         if isinstance(exc, click.ClickException):
             exc.show()
@@ -679,10 +683,18 @@ def main() -> None:
         if os.environ.get("NBAPROPS_DEBUG"):
             raise
         if isinstance(exc, (duckdb.Error, OSError)):  # e.g. disk full: no traceback, exit 1
-            _fail(f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''} "
-                  "(set NBAPROPS_DEBUG=1 for the traceback)", 1)
+            _fail(f"{type(exc).__name__}: {_first_and_cause(exc)} (set NBAPROPS_DEBUG=1 for the traceback)", 1)
         raise
 
+
+def _first_and_cause(exc: Exception) -> str:
+    """The first line of an error, plus DuckDB's 'Original error' line when it has one (a fatal
+    error names its real cause, e.g. a full disk, only there)."""
+    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
+    if not lines:
+        return ""
+    cause = next((ln for ln in lines[1:] if "original error" in ln.lower()), None)
+    return lines[0] + (f" — {cause}" if cause else "")
 
 if __name__ == "__main__":
     main()

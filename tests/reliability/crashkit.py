@@ -71,15 +71,18 @@ def make_cut_folder(dst: Path, lo: str = CUT[0], hi: str = CUT[1]) -> Path:
 
 def make_corrected_folder(src: Path, dst: Path, day: str = "2023-11-10") -> Path:
     """`src` plus nothing else but one corrected file: one player's points in one game of `day`
-    are 3 higher (a late box-score correction)."""
+    are 1 higher, with one more free throw made (a late box-score correction)."""
     dst.mkdir(parents=True, exist_ok=True)
     name = "player_box_2023_24.parquet"
     con = duckdb.connect()
     try:
         gid, who = con.execute("SELECT game_id, player_name FROM read_parquet(?) WHERE game_date = ? AND pts > 10 "
                                "ORDER BY game_id, player_name LIMIT 1", [str(src / name), day]).fetchone()
-        con.execute(f"COPY (SELECT * REPLACE (CASE WHEN game_id = ? AND player_name = ? THEN pts + 3 ELSE pts END AS pts) "
-                    f"FROM read_parquet(?)) TO '{dst / name}' (FORMAT parquet)", [gid, who, str(src / name)])
+        hit = "game_id = $gid AND player_name = $who"
+        con.execute(f"COPY (SELECT * REPLACE (CASE WHEN {hit} THEN pts + 1 ELSE pts END AS pts, "
+                    f"CASE WHEN {hit} THEN ftm + 1 ELSE ftm END AS ftm, CASE WHEN {hit} THEN fta + 1 ELSE fta END AS fta) "
+                    f"FROM read_parquet($src)) TO '{dst / name}' (FORMAT parquet)",
+                    {"gid": gid, "who": who, "src": str(src / name)})
     finally:
         con.close()
     return dst
@@ -436,3 +439,136 @@ def copy(src: Path, dst: Path) -> Path:
     assert not Path(str(src) + ".wal").exists(), f"{src} has a WAL: not closed cleanly"
     shutil.copy(src, dst)
     return dst
+
+
+_SUMMARIES: dict[tuple, dict[str, tuple]] = {}
+
+
+def summary(path: Path, *, exact: bool = False, skip: frozenset[str] | set[str] = BOOKKEEPING) -> dict[str, tuple]:
+    """Per table: (rows, order-free content hash) — a cheap first comparison; diff() says what differs.
+    Remembered per file version (path, size, mtime), so the references are summarised once."""
+    st = path.stat()
+    wal = Path(str(path) + ".wal")
+    key = (str(path), st.st_size, st.st_mtime_ns, wal.exists(), exact, frozenset(skip))
+    if key not in _SUMMARIES or wal.exists():
+        _SUMMARIES[key] = _summary(path, exact=exact, skip=skip)
+    return _SUMMARIES[key]
+
+
+def _summary(path: Path, *, exact: bool, skip: frozenset[str] | set[str]) -> dict[str, tuple]:
+    con = _attach(path)
+    try:
+        out = {}
+        for t in tables(con, "w0"):
+            if t in skip:
+                continue
+            cols = [c for c in columns(con, "w0", t) if exact or c not in TIME_COLUMNS] or columns(con, "w0", t)
+            s, n = t.split(".")
+            out[t] = tuple(con.execute(
+                f"SELECT count(*), coalesce(sum(hash({', '.join(q(c) for c in cols)})::HUGEINT), 0) "
+                f"FROM w0.{q(s)}.{q(n)}").fetchone()) + (tuple(cols),)
+        return out
+    finally:
+        con.close()
+
+
+def differences(a: Path, b: Path, *, exact: bool = False, skip: frozenset[str] | set[str] = BOOKKEEPING) -> dict[str, str]:
+    """{} when every table (but `skip`) holds the same rows in a and b; else what differs."""
+    if summary(a, exact=exact, skip=skip) == summary(b, exact=exact, skip=skip):
+        return {}
+    return diff(a, b, exact=exact, skip=skip) or {"?": "summaries differ but no row does (hash collision?)"}
+
+
+def failure_problems(path: Path, catalog=None) -> list[str]:
+    """processing.precompute_failures agrees with the saved state (written in the same transaction)."""
+    from nbaprops.catalog import Catalog
+
+    catalog = catalog or Catalog.load()
+    con = _attach(path)
+    problems = []
+    try:
+        for m in catalog.ordered():
+            if not m.failures:
+                continue
+            bad = con.execute("""
+                WITH f AS (SELECT analysis_date AS d, count(*) AS n FROM w0.processing.precompute_failures
+                           WHERE processor_name = ? GROUP BY 1),
+                     st AS (SELECT target_date AS d, failures_written AS n FROM w0.processing.model_state WHERE model = ?)
+                SELECT f.d, f.n, st.n FROM f FULL JOIN st USING (d)
+                WHERE f.n IS DISTINCT FROM st.n AND NOT (f.n IS NULL AND st.n = 0) ORDER BY 1 LIMIT 3""",
+                              [m.failures, m.name]).fetchall()
+            if bad:
+                problems.append(f"{m.failures}: (date, failure rows, failures per state) {bad}")
+        return problems
+    finally:
+        con.close()
+
+
+def invariants(path: Path, catalog=None) -> list[str]:
+    """What must hold in a warehouse at any moment, killed or not: no duplicate keys, rows and
+    failures agree with the saved state."""
+    out = [f"duplicate keys: {d}" for d in [duplicate_keys(path, catalog)] if d]
+    return out + state_problems(path, catalog) + failure_problems(path, catalog)
+
+
+def history_problems(path: Path, killed_run: str, n_models: int | None = None) -> list[str]:
+    """After a later writer ran: the killed run is told as it was. None of its rows is still
+    'running'; every 'killed' row says it was interrupted; and the run is not reported as a
+    success (some row is killed/failed, or not every model has a row)."""
+    rows = [r for r in history(path) if r[0] == killed_run]
+    out = []
+    if any(r[2] == "running" for r in rows):
+        out.append(f"killed run {killed_run} still 'running': {rows}")
+    if any(r[2] == "killed" and "interrupted" not in (r[4] or "") for r in rows):
+        out.append(f"killed row without the reason: {rows}")
+    ok = [r for r in rows if r[2] in ("success", "skipped")]
+    if n_models is not None and len(ok) >= n_models:
+        out.append(f"killed run {killed_run} reads as a complete success: {rows}")
+    return out
+
+
+@dataclass
+class World:
+    """Inputs and clean references, built once per test session (or soak run)."""
+    root: Path
+    cut: Path            # the small real input folder
+    fix: Path            # one corrected file
+    empty: Path          # a migrated, empty warehouse
+    ingested: Path       # empty + ingest cut
+    backfilled: Path     # ingested + backfill START..END
+    daily: Path          # backfilled + run --date DAILY
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+_WORLD: World | None = None
+
+
+def world(root: Path) -> World:
+    """Build (once per process) the inputs and the clean reference warehouses under root."""
+    global _WORLD
+    if _WORLD is not None and _WORLD.root.exists():
+        return _WORLD
+    from nbaprops.warehouse import Warehouse
+
+    root.mkdir(parents=True, exist_ok=True)
+    secs = {}
+    t = time.perf_counter()
+    cut = make_cut_folder(root / "cut")
+    fix = make_corrected_folder(cut, root / "fix")
+    empty = root / "empty.duckdb"
+    Warehouse.open(empty).close()
+    secs["inputs"] = time.perf_counter() - t
+    ingested = copy(empty, root / "ingested.duckdb")
+    t = time.perf_counter()
+    run_ok(ingested, "ingest", str(cut))
+    secs["ingest"] = time.perf_counter() - t
+    backfilled = copy(ingested, root / "backfilled.duckdb")
+    t = time.perf_counter()
+    run_ok(backfilled, "backfill", "--start-date", START, "--end-date", END)
+    secs["backfill"] = time.perf_counter() - t
+    daily = copy(backfilled, root / "daily.duckdb")
+    t = time.perf_counter()
+    run_ok(daily, "run", "--date", DAILY)
+    secs["run"] = time.perf_counter() - t
+    _WORLD = World(root, cut, fix, empty, ingested, backfilled, daily, secs)
+    return _WORLD

@@ -142,11 +142,16 @@ def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None =
     con = wh.con
     if not dry_run:
         result.interrupted_marked = mark_interrupted(con, run_id)
+        # One 'pending' row per selected model, committed before any work: a run killed between
+        # two models still shows, model by model, what it never finished.
+        with wh.transaction():
+            write_history(con, [dict(run_id=run_id, model=m.name, status="pending", start_date=start,
+                                     end_date=end, started_at=datetime.now(), trigger=trigger) for m in models])
 
     t0 = time.perf_counter()
     calendar = game_dates(con)
     in_range = [d for d in calendar if start <= d <= end]
-    seasons = season_of(con) if chunk_mode == "season" else None
+    seasons = season_of(con) if chunk_mode in ("season", "auto") else None
     by_table = {m.table: m for m in catalog.ordered()}
     cache = DigestCache(con, by_table)
     cache.prefetch_sources({d for m in models for d in m.depends_on if d in SOURCE_TABLES})
@@ -313,6 +318,12 @@ def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None =
 
     if not dry_run:
         flush_history()
+        not_run = {m.model: m.error for m in result.models if m.status == "failed" and m.error}
+        with wh.transaction():
+            for name, error in not_run.items():
+                con.execute("UPDATE reference.processor_run_history SET status = 'failed', error = ?, "
+                            "finished_at = ? WHERE run_id = ? AND model = ? AND status = 'pending'",
+                            [error, datetime.now(), run_id, name])
         result.failures_by_category = [tuple(r) for r in con.execute(
             "SELECT processor_name, failure_category, count(*) FROM processing.precompute_failures "
             "WHERE run_id = ? GROUP BY ALL ORDER BY 1, 2", [run_id]).fetchall()]

@@ -115,6 +115,8 @@ def run_chunk(wh: Warehouse, model: Model, chunk: Chunk, run_id: str,
             if sleep:
                 time.sleep(float(sleep))
             res.write_seconds = time.perf_counter() - t1
+    except duckdb.FatalException:
+        raise   # the database is invalidated (e.g. disk full): stop the run, nothing more can be written
     except duckdb.Error as exc:
         raise RunFailedError(f"model {model.name} failed on {chunk}: {str(exc).splitlines()[0]}") from exc
     return res

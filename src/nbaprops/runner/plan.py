@@ -10,8 +10,12 @@ import duckdb
 
 from ..catalog import Model
 
-CHUNK_MODES = ("all", "season", "month", "date")
-DEFAULT_CHUNK = "all"   # set-based SQL: one query over the whole pending run is the fastest
+CHUNK_MODES = ("auto", "all", "season", "month", "date")
+# auto: one query per run of pending dates, split every SEASONS_PER_CHUNK seasons. Set-based SQL
+# is fastest in big chunks (the four real seasons are one chunk), but one query over decades of
+# history outgrows memory and temp disk; a few seasons at a time keeps each chunk bounded.
+DEFAULT_CHUNK = "auto"
+SEASONS_PER_CHUNK = 4
 
 # Why a date is pending / skipped.
 NEW = "new"                       # never computed (or saved state ignored)
@@ -75,10 +79,13 @@ def group_chunks(pending: list[date], calendar: list[date], mode: str,
     pos = {d: i for i, d in enumerate(calendar)}
     chunks: list[Chunk] = []
     run: list[date] = []
+    first_season = min(((seasons or {}).get(d, d.year) for d in pending), default=0)
 
     def key(d: date):
         if mode == "season":
             return (seasons or {}).get(d, d.year)
+        if mode == "auto":
+            return ((seasons or {}).get(d, d.year) - first_season) // SEASONS_PER_CHUNK
         if mode == "month":
             return (d.year, d.month)
         if mode == "date":
@@ -98,7 +105,7 @@ def group_chunks(pending: list[date], calendar: list[date], mode: str,
 def make_chunks(con: duckdb.DuckDBPyConnection, start: date, end: date, mode: str) -> list[Chunk]:
     """Every game date in [start, end], chunked (kept for callers that want the plain split)."""
     dates = game_dates(con, start, end)
-    return group_chunks(dates, dates, mode, season_of(con) if mode == "season" else None)
+    return group_chunks(dates, dates, mode, season_of(con) if mode in ("season", "auto") else None)
 
 
 def collapse(dates: list[date], calendar: list[date]) -> list[tuple[date, date]]:

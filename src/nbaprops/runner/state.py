@@ -184,17 +184,20 @@ HISTORY_COLUMNS = ("run_id", "model", "status", "start_date", "end_date", "chunk
 
 
 def mark_interrupted(con: duckdb.DuckDBPyConnection, current_run: str) -> int:
-    """Rows still 'running' when a writer opens the warehouse belong to a process that died
+    """Rows still 'running' (or 'pending': planned, never started) when a writer opens the
+    warehouse belong to a process that died
     (DuckDB admits one writer per file, so no live process can own them): mark them killed."""
-    stale = con.execute("SELECT count(*) FROM reference.processor_run_history WHERE status = 'running' "
+    stale = con.execute("SELECT count(*) FROM reference.processor_run_history WHERE status IN ('running', 'pending') "
                         "AND run_id <> ?", [current_run]).fetchone()[0]
     if not stale:
         return 0    # the common case: no write, no commit
     con.execute(
         "UPDATE reference.processor_run_history SET status = 'killed', "
-        "error = coalesce(error || '; ', '') || 'interrupted: the process ended before this model "
-        "finished (killed or crashed); chunks it committed are kept, the rest is redone next run' "
-        "WHERE status = 'running' AND run_id <> ?", [current_run])
+        "error = coalesce(error || '; ', '') || CASE WHEN status = 'pending' "
+        "THEN 'interrupted: the process ended before this model started' "
+        "ELSE 'interrupted: the process ended before this model finished (killed or crashed); chunks it "
+        "committed are kept, the rest is redone next run' END "
+        "WHERE status IN ('running', 'pending') AND run_id <> ?", [current_run])
     return int(stale)
 
 
