@@ -26,7 +26,7 @@ install-test: $(VENV)/.installed-test
 demo: install
 	$(BIN)/nbaprops --warehouse $(WAREHOUSE) ingest
 	$(BIN)/nbaprops --warehouse $(WAREHOUSE) backfill --start-date 2021-10-19 --end-date 2025-06-30
-	$(BIN)/nbaprops --warehouse $(WAREHOUSE) status
+	COLUMNS=150 $(BIN)/nbaprops --warehouse $(WAREHOUSE) status
 
 test: install-test
 	$(BIN)/python -m pytest
