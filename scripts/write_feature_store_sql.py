@@ -111,12 +111,13 @@ cmp_universe AS (
     SELECT player_lookup AS entity_id, season_year, game_date AS d FROM u
 ),
 """ + PLAYER_DEPS + "\n" + COMMON + "\n" + output_cte(MODEL_WINDOWS["ml_feature_store_v2"]) + """
-pgs AS (  -- the players' games before the range end, back to the lookback
+pgs AS (  -- the universe's players' games before the range end, back to the lookback
     SELECT player_lookup, game_date, season_year, opponent_team_abbr, points, minutes_played, ft_makes,
            usage_rate, points_line,
            row_number() OVER (PARTITION BY player_lookup, season_year ORDER BY game_date) AS game_seq
     FROM analytics.player_game_summary
     WHERE game_date >= $read_start AND game_date < $end_date
+      AND player_lookup IN (SELECT player_lookup FROM u)  -- only the universe's players' histories
 ),
 entering AS (  -- the player's season mean entering each game (for the below-average streak)
     SELECT *, avg(points) OVER (PARTITION BY player_lookup, season_year ORDER BY game_date

@@ -358,7 +358,13 @@ WITH u AS (
     ROW_NUMBER() OVER (PARTITION BY player_lookup, season_year ORDER BY game_date) AS game_seq
   FROM analytics.player_game_summary
   WHERE
-    game_date >= @read_start AND game_date < @end_date
+    game_date >= @read_start
+    AND game_date < @end_date
+    AND player_lookup IN (
+      SELECT
+        player_lookup
+      FROM u
+    ) /* only the universe's players' histories */
 ), entering AS (
   SELECT
     *,
