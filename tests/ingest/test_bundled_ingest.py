@@ -145,3 +145,18 @@ def test_reingest_changes_nothing(real_copy):
     assert report.props_changed == 0
     assert samples.snapshot(real_copy, skip=("processing.ingest_log",)) == before
     assert log_after == log_before + 12
+
+
+def test_every_shot_belongs_to_a_box_score_player_of_its_game(real_warehouse_path):
+    """The shot chart spells some names differently (Jimmy Butler / Jimmy Butler III); shots take
+    the box score's player_lookup, matched by game and player id."""
+    from nbaprops.warehouse import Warehouse
+
+    with Warehouse.open(real_warehouse_path, read_only=True) as wh:
+        orphans = wh.con.execute("""
+            SELECT count(*) FROM raw.shots s WHERE NOT EXISTS (
+                SELECT 1 FROM raw.player_boxscores b WHERE b.game_id = s.game_id AND b.player_lookup = s.player_lookup)
+        """).fetchone()[0]
+        butler = wh.con.execute("SELECT count(*) FROM raw.shots WHERE player_lookup = 'jimmybutleriii'").fetchone()[0]
+    assert orphans == 0
+    assert butler > 1000

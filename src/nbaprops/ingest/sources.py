@@ -239,7 +239,8 @@ SHOTS = FileKind(
                t.game_date, s.season_year, _team AS team_abbr,
                CASE WHEN _team = norm_team(home_team) THEN norm_team(away_team)
                     WHEN _team = norm_team(away_team) THEN norm_team(home_team) END AS opponent_team_abbr,
-               player_id, trim(player_name) AS player_name, _player_lookup AS player_lookup, shot_made,
+               t.player_id, trim(player_name) AS player_name,
+               coalesce(bx.player_lookup, _player_lookup) AS player_lookup, shot_made,
                shot_type, basic_zone,
                CASE basic_zone WHEN 'Restricted Area' THEN 'paint' WHEN 'In The Paint (Non-RA)' THEN 'paint'
                     WHEN 'Mid-Range' THEN 'mid_range' WHEN 'Left Corner 3' THEN 'three'
@@ -247,7 +248,12 @@ SHOTS = FileKind(
                     WHEN 'Backcourt' THEN 'backcourt' END AS zone,
                action_type, shot_distance, loc_x, loc_y, quarter, mins_left, secs_left,
                s.game_date AS _schedule_date, s.home_team_abbr AS _sched_home, s.away_team_abbr AS _sched_away
-        FROM t LEFT JOIN raw.schedule s ON s.game_id = t._gid""",
+        FROM t LEFT JOIN raw.schedule s ON s.game_id = t._gid
+        -- the shot chart spells some names differently from the box score (Jimmy Butler vs
+        -- Jimmy Butler III): the box score's player_lookup wins, matched by game and player id
+        LEFT JOIN (SELECT game_id, player_id, min(player_lookup) AS player_lookup FROM raw.player_boxscores
+                   WHERE player_id IS NOT NULL GROUP BY game_id, player_id) bx
+               ON bx.game_id = t._gid AND bx.player_id = t.player_id""",
     checks=(_IN_SCHEDULE, _TEAM_CHECK, _OPP_CHECK, _PLAYER_CHECK, _DATE_MATCH, _TEAM_IN_GAME,
             ("basic_zone", "unknown basic_zone", "zone IS NULL"),
             ("shot_type", "unknown shot_type", "shot_type NOT IN ('2PT Field Goal', '3PT Field Goal')"),
