@@ -28,10 +28,9 @@ from pathlib import Path
 
 from .errors import ModelError
 
-SOURCE_TABLES = frozenset({
-    "raw.schedule", "raw.player_boxscores", "raw.team_boxscores", "raw.shots", "raw.game_lines",
-    "raw.injuries", "raw.player_points_props", "reference.teams", "reference.players",
-})
+SOURCE_TABLE_ORDER = ("raw.schedule", "raw.player_boxscores", "raw.team_boxscores", "raw.shots", "raw.game_lines",
+                      "raw.injuries", "raw.player_points_props", "reference.players", "reference.teams")
+SOURCE_TABLES = frozenset(SOURCE_TABLE_ORDER)
 # The time column of each source table (reference tables have none: digested whole).
 SOURCE_TIME_COLUMNS = {t: ("transaction_date" if t == "raw.injuries" else "game_date")
                        for t in SOURCE_TABLES if t.startswith("raw.")}

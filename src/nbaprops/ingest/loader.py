@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from .. import keys
+from ..catalog import SOURCE_TABLE_ORDER
 from ..errors import BadInputError
 from ..warehouse import Warehouse, quote_ident
 from ..synth import props as synth_props
@@ -366,8 +367,7 @@ def ingest_folder(wh: Warehouse, folder: str | Path | None = None, *, props_seed
             "SELECT count(*) FROM raw.player_points_props WHERE source = 'synthetic_props'").fetchone()[0]
         if changed_inputs or (plan and not has_synthetic):
             report.props_generated, report.props_changed = synth_props.generate(con, seed=props_seed, now=now)
-        for t in ("raw.schedule", "raw.player_boxscores", "raw.team_boxscores", "raw.shots", "raw.game_lines",
-                  "raw.injuries", "raw.player_points_props", "reference.players", "reference.teams"):
+        for t in SOURCE_TABLE_ORDER:
             report.table_counts[t] = wh.count(t)
         report.rejected_total = wh.count("processing.rejected_rows")
         for tmp in ("_src", "_norm", "_rej", "_good", "_rej_rows", "_superseded", "_game_cmp", "_lookup"):

@@ -17,10 +17,11 @@ from pathlib import Path
 
 from .. import __version__
 from ..catalog import Catalog
+from ..runner.plan import game_dates
 from ..features import FEATURES
 from ..warehouse import Warehouse, quote_ident, quote_table
 from .validate import (FAILURES, FEATURE_TABLE, date_seasons_sql, default_range, expected_band,
-                       failure_rates, game_dates, season_openers_sql, validate)
+                       failure_rates, season_openers_sql, validate)
 
 TIERS = ("gold", "silver", "bronze", "poor", "unusable")
 TIER_COLORS = {"gold": "#d4a017", "silver": "#9ca3af", "bronze": "#b45309", "poor": "#ef4444", "unusable": "#7f1d1d"}
@@ -116,7 +117,7 @@ def _validation_section(wh: Warehouse, start: date, end: date) -> str:
 def _coverage_section(wh: Warehouse, catalog: Catalog, start: date, end: date) -> str:
     import plotly.graph_objects as go
 
-    cal = game_dates(wh, start, end)
+    cal = game_dates(wh.con, start, end)
     if not cal:
         return "<p class='empty'>No game dates in the range.</p>"
     models = catalog.ordered()

@@ -37,6 +37,7 @@ from datetime import date
 from pathlib import Path
 
 from ..catalog import Catalog, Model
+from ..runner.plan import game_dates
 from ..features import FEATURES
 from ..warehouse import Warehouse, quote_ident, quote_table
 
@@ -107,19 +108,6 @@ def _key(row) -> str:
 
 def _cols(wh: Warehouse, table: str) -> list[str]:
     return wh.columns(table) if wh.table_exists(table) else []
-
-
-def game_dates(wh: Warehouse, start: date | None = None, end: date | None = None) -> list[date]:
-    """The schedule's non-preseason game dates (optionally within [start, end])."""
-    where, params = ["season_type <> 'Pre Season'"], []
-    if start:
-        where.append("game_date >= ?")
-        params.append(start)
-    if end:
-        where.append("game_date <= ?")
-        params.append(end)
-    return [r[0] for r in wh.con.execute(
-        f"SELECT DISTINCT game_date FROM raw.schedule WHERE {' AND '.join(where)} ORDER BY 1", params).fetchall()]
 
 
 def default_range(wh: Warehouse) -> tuple[date | None, date | None]:
@@ -478,7 +466,7 @@ def pick_sample_dates(wh: Warehouse, start: date, end: date, n: int) -> list[dat
             WHERE f.game_date BETWEEN ? AND ? AND date_diff('day', o.opening_night, f.game_date) >= {BOOTSTRAP_DAYS}
             ORDER BY 1""", [start, end]).fetchall()]
     if not cands:
-        cands = game_dates(wh, start, end)
+        cands = game_dates(wh.con, start, end)
     if len(cands) <= n:
         return cands
     idx = sorted({round(i * (len(cands) - 1) / max(n - 1, 1)) for i in range(n)}) if n > 1 else [len(cands) // 2]
@@ -647,7 +635,7 @@ def validate(wh: Warehouse, start: date | None = None, end: date | None = None, 
     if start is None or end is None:
         report.results.append(CheckResult("built", FAIL, 0, "no model has computed any date yet: run `nbaprops backfill`"))
         return report
-    calendar = game_dates(wh, start, end)
+    calendar = game_dates(wh.con, start, end)
     models = catalog.ordered()
     for m in models:
         report.results.append(check_primary_key(wh, m, start, end))
@@ -668,4 +656,4 @@ def validate(wh: Warehouse, start: date | None = None, end: date | None = None, 
 
 
 __all__ = ["CheckResult", "ValidationReport", "validate", "PASS", "WARN", "FAIL", "failure_rates",
-           "expected_band", "computed_dates", "game_dates", "default_range", "check_point_in_time"]
+           "expected_band", "computed_dates", "default_range", "check_point_in_time"]

@@ -56,13 +56,16 @@ class ModelPlan:
 
 
 def game_dates(con: duckdb.DuckDBPyConnection, start: date | None = None, end: date | None = None) -> list[date]:
-    """Dates (in [start, end] when given) with at least one non-preseason game in the schedule."""
-    sql = "SELECT DISTINCT game_date FROM raw.schedule WHERE season_type <> 'Pre Season'"
-    params: list = []
+    """The schedule's non-preseason game dates (from start / up to end when given)."""
+    where, params = ["season_type <> 'Pre Season'"], []
     if start is not None:
-        sql += " AND game_date BETWEEN ? AND ?"
-        params = [start, end]
-    return [r[0] for r in con.execute(sql + " ORDER BY 1", params).fetchall()]
+        where.append("game_date >= ?")
+        params.append(start)
+    if end is not None:
+        where.append("game_date <= ?")
+        params.append(end)
+    return [r[0] for r in con.execute(
+        f"SELECT DISTINCT game_date FROM raw.schedule WHERE {' AND '.join(where)} ORDER BY 1", params).fetchall()]
 
 
 def season_of(con: duckdb.DuckDBPyConnection) -> dict[date, int]:
@@ -100,12 +103,6 @@ def group_chunks(pending: list[date], calendar: list[date], mode: str,
     if run:
         chunks.append(Chunk(run[0], run[-1], tuple(run)))
     return chunks
-
-
-def make_chunks(con: duckdb.DuckDBPyConnection, start: date, end: date, mode: str) -> list[Chunk]:
-    """Every game date in [start, end], chunked (kept for callers that want the plain split)."""
-    dates = game_dates(con, start, end)
-    return group_chunks(dates, dates, mode, season_of(con) if mode in ("season", "auto") else None)
 
 
 def collapse(dates: list[date], calendar: list[date]) -> list[tuple[date, date]]:
