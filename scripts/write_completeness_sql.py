@@ -14,16 +14,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from nbaprops.completeness import COMMON, MODEL_WINDOWS, PLAYER_DEPS, TEAM_DEPS, output_cte  # noqa: E402
+from nbaprops.completeness import (MODEL_WINDOWS, PLAYER_DEPS, PLAYER_WINDOWS, TEAM_DEPS, TEAM_WINDOWS,
+                                   output_cte)  # noqa: E402
 
 NOTE = "(pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py)"
-PHASE4 = {"team_defense_zone_analysis": TEAM_DEPS, "player_shot_zone_analysis": PLAYER_DEPS,
-          "player_composite_factors": PLAYER_DEPS, "player_daily_cache": PLAYER_DEPS}
+PHASE4 = {"team_defense_zone_analysis": (TEAM_DEPS, TEAM_WINDOWS),
+          "player_shot_zone_analysis": (PLAYER_DEPS, PLAYER_WINDOWS),
+          "player_composite_factors": (PLAYER_DEPS, PLAYER_WINDOWS),
+          "player_daily_cache": (PLAYER_DEPS, PLAYER_WINDOWS)}
 
 
 def blocks(model: str) -> dict[str, str]:
     """Block name -> text: 'deps' goes after the model's cmp_dates, 'windows' after cmp_universe."""
-    return {"deps": PHASE4[model], "windows": COMMON + "\n" + output_cte(MODEL_WINDOWS[model])}
+    deps, windows = PHASE4[model]
+    return {"deps": deps, "windows": windows + "\n" + output_cte(MODEL_WINDOWS[model])}
 
 
 def with_blocks(text: str, model: str) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from nbaprops.completeness import COMMON, MODEL_WINDOWS, PLAYER_DEPS, output_columns, output_cte  # noqa: E402
+from nbaprops.completeness import MODEL_WINDOWS, PLAYER_DEPS, PLAYER_WINDOWS, output_columns, output_cte  # noqa: E402
 from nbaprops.features import FEATURE_VERSION, FEATURES, QUALITY_WEIGHTS  # noqa: E402
 
 # name -> list of (source, SQL expression) tried in order; the registry default comes last.
@@ -110,7 +110,12 @@ cmp_dates AS (
 cmp_universe AS (
     SELECT player_lookup AS entity_id, season_year, game_date AS d FROM u
 ),
-""" + PLAYER_DEPS + "\n" + COMMON + "\n" + output_cte(MODEL_WINDOWS["ml_feature_store_v2"]) + """
+-- completeness:deps:begin (from src/nbaprops/completeness.py)
+""" + PLAYER_DEPS + """
+-- completeness:deps:end
+-- completeness:windows:begin (from src/nbaprops/completeness.py)
+""" + PLAYER_WINDOWS + "\n" + output_cte(MODEL_WINDOWS["ml_feature_store_v2"]) + """
+-- completeness:windows:end
 pgs AS (  -- the universe's players' games before the range end, back to the lookback
     SELECT player_lookup, game_date, season_year, opponent_team_abbr, points, minutes_played, ft_makes,
            usage_rate, points_line,
@@ -119,10 +124,12 @@ pgs AS (  -- the universe's players' games before the range end, back to the loo
     WHERE game_date >= $read_start AND game_date < $end_date
       AND player_lookup IN (SELECT player_lookup FROM u)  -- only the universe's players' histories
 ),
-entering AS (  -- the player's season mean entering each game (for the below-average streak)
+entering AS (  -- the player's season mean entering each game (for the below-average streak);
+               -- only the universe's seasons: every window below stays within D's season
     SELECT *, avg(points) OVER (PARTITION BY player_lookup, season_year ORDER BY game_date
                                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS avg_before
     FROM pgs
+    WHERE season_year IN (SELECT season_year FROM u)
 ),
 marked AS (
     SELECT *, max(CASE WHEN avg_before IS NULL OR points >= avg_before THEN game_seq END)

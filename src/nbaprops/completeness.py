@@ -36,7 +36,9 @@ Output: `cmp(entity_id, d, l5_/l10_/l15_/l20_/l7d_/l14d_/l30d_ expected_games / 
 writes one DATE_LEVEL MISSING_DEPENDENCY row for D instead of computing from the hole).
 
 Set-based: one union of the entities' expected games and the universe per entity and season,
-window functions over it (no per-entity loop, no per-date query).
+window functions over it (no per-entity loop, no per-date query). Only the universe's entities
+and seasons are expanded into expected games, so a one-date run counts the ~200 players of
+that date, not the whole lookback's league.
 """
 
 from __future__ import annotations
@@ -44,21 +46,30 @@ from __future__ import annotations
 # The expected games' calendar: every team's scheduled games.
 SCHEDULE = """cmp_sched AS (
     -- completeness: every team's scheduled non-preseason games, home and away alike
+    -- (only the model's seasons: every window stays within D's season)
     SELECT home_team_abbr AS team_abbr, season_year, game_date FROM raw.schedule
     WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+      AND season_year IN (SELECT season_year FROM cmp_dates)
     UNION
     SELECT away_team_abbr, season_year, game_date FROM raw.schedule
     WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+      AND season_year IN (SELECT season_year FROM cmp_dates)
 ),"""
 
 # Players: upstream rows = analytics.player_game_summary; expected = the games of the team of
 # the player's latest row (his stint), from his first row of the season on.
-PLAYER_EVENTS = """cmp_rows AS (
+PLAYER_ROWS = """cmp_rows AS (
     -- completeness: the player's upstream rows (one per date) and the team of each
     SELECT player_lookup AS entity_id, season_year, game_date, min(team_abbr) AS team_abbr
     FROM analytics.player_game_summary
     WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+      AND season_year IN (SELECT season_year FROM cmp_dates)
     GROUP BY player_lookup, season_year, game_date
+),"""
+PLAYER_EVENTS = """cmp_keys AS (
+    -- completeness: only the universe's entities and seasons are counted (windows never cross
+    -- an entity or a season, so the rest of the history cannot change a count)
+    SELECT DISTINCT entity_id, season_year FROM cmp_universe
 ),
 cmp_stints AS (
     -- completeness: the player's stints = runs of consecutive rows for one team; a stint lasts
@@ -67,10 +78,12 @@ cmp_stints AS (
     FROM (SELECT entity_id, season_year, game_date, team_abbr,
                  sum(new_stint) OVER (PARTITION BY entity_id, season_year ORDER BY game_date
                                       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS stint
-          FROM (SELECT entity_id, season_year, game_date, team_abbr,
-                       CASE WHEN team_abbr = lag(team_abbr) OVER (PARTITION BY entity_id, season_year ORDER BY game_date)
+          FROM (SELECT r.entity_id, r.season_year, r.game_date, r.team_abbr,
+                       CASE WHEN r.team_abbr = lag(r.team_abbr) OVER (PARTITION BY r.entity_id, r.season_year
+                                                                      ORDER BY r.game_date)
                             THEN 0 ELSE 1 END AS new_stint
-                FROM cmp_rows) x) y
+                FROM cmp_rows r
+                JOIN cmp_keys k ON k.entity_id = r.entity_id AND k.season_year = r.season_year) x) y
     GROUP BY entity_id, season_year, team_abbr, stint
 ),
 cmp_events AS (
@@ -86,16 +99,22 @@ cmp_events AS (
 ),"""
 
 # Teams: upstream rows = analytics.team_defense_game_summary; expected = all the team's games.
-TEAM_EVENTS = """cmp_rows AS (
+TEAM_ROWS = """cmp_rows AS (
     -- completeness: the team's upstream rows (one per date)
     SELECT DISTINCT defending_team_abbr AS entity_id, season_year, game_date
     FROM analytics.team_defense_game_summary
     WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+      AND season_year IN (SELECT season_year FROM cmp_dates)
+),"""
+TEAM_EVENTS = """cmp_keys AS (
+    -- completeness: only the universe's entities and seasons are counted
+    SELECT DISTINCT entity_id, season_year FROM cmp_universe
 ),
 cmp_events AS (
     -- completeness: the team's expected games = its scheduled games; has_row = a row exists
     SELECT s.team_abbr AS entity_id, s.season_year, s.game_date, (r.entity_id IS NOT NULL) AS has_row
     FROM cmp_sched s
+    JOIN cmp_keys k ON k.entity_id = s.team_abbr AND k.season_year = s.season_year
     LEFT JOIN cmp_rows r ON r.entity_id = s.team_abbr AND r.season_year = s.season_year AND r.game_date = s.game_date
 ),"""
 
@@ -161,10 +180,13 @@ DATE_CHECK = """cmp_date_check AS (
     GROUP BY d.d
 ),"""
 
-# Block 1 (after the model's cmp_dates): calendar, upstream rows, expected games, date check.
-PLAYER_DEPS = SCHEDULE + "\n" + PLAYER_EVENTS + "\n" + DATE_CHECK
-TEAM_DEPS = SCHEDULE + "\n" + TEAM_EVENTS + "\n" + DATE_CHECK
-# Block 2 (after the model's cmp_universe): the windows, then the model's output CTE.
+# Block 1 (after the model's cmp_dates): calendar, upstream rows, date check.
+PLAYER_DEPS = SCHEDULE + "\n" + PLAYER_ROWS + "\n" + DATE_CHECK
+TEAM_DEPS = SCHEDULE + "\n" + TEAM_ROWS + "\n" + DATE_CHECK
+# Block 2 (after the model's cmp_universe): the expected games, the windows, then the model's
+# output CTE.
+PLAYER_WINDOWS = PLAYER_EVENTS + "\n" + COMMON
+TEAM_WINDOWS = TEAM_EVENTS + "\n" + COMMON
 WINDOWS = ("l5", "l10", "l15", "l20", "l7d", "l14d", "l30d")
 
 

@@ -281,6 +281,7 @@ def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None =
 
         record("running", finished=False)
         errors = []
+        same_sql = any(st.model_hash == model.sql_hash for st in saved.values())
         progress_sql = ("UPDATE reference.processor_run_history SET rows_written = rows_written + ?, "
                         "failures_written = failures_written + ?, dates_computed = dates_computed + ? "
                         "WHERE run_id = ? AND model = ?")
@@ -289,7 +290,7 @@ def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None =
                 # progress of the running row commits with the chunk it describes
                 con.execute(progress_sql, [cr.rows, cr.failures, n, run_id, model.name])
             try:
-                cr = run_chunk(wh, model, chunk, run_id, fps, after=after)
+                cr = run_chunk(wh, model, chunk, run_id, fps, after=after, written_by_this_sql=same_sql)
             except RunFailedError as exc:
                 mr.chunks_failed += 1
                 mr.dates_failed += len(chunk.dates)

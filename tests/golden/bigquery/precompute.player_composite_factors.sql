@@ -80,13 +80,21 @@ WITH sched AS (
   FROM dates
 ), cmp_sched /* completeness:deps:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py) */ AS (
   /* completeness: every team's scheduled non-preseason games, home and away alike */
+  /* (only the model's seasons: every window stays within D's season) */
   SELECT
     home_team_abbr AS team_abbr,
     season_year,
     game_date
   FROM raw.schedule
   WHERE
-    season_type <> 'Pre Season' AND game_date >= @read_start AND game_date < @end_date
+    season_type <> 'Pre Season'
+    AND game_date >= @read_start
+    AND game_date < @end_date
+    AND season_year IN (
+      SELECT
+        season_year
+      FROM cmp_dates
+    )
   UNION DISTINCT
   SELECT
     away_team_abbr,
@@ -94,7 +102,14 @@ WITH sched AS (
     game_date
   FROM raw.schedule
   WHERE
-    season_type <> 'Pre Season' AND game_date >= @read_start AND game_date < @end_date
+    season_type <> 'Pre Season'
+    AND game_date >= @read_start
+    AND game_date < @end_date
+    AND season_year IN (
+      SELECT
+        season_year
+      FROM cmp_dates
+    )
 ), cmp_rows AS (
   /* completeness: the player's upstream rows (one per date) and the team of each */
   SELECT
@@ -104,74 +119,18 @@ WITH sched AS (
     MIN(team_abbr) AS team_abbr
   FROM analytics.player_game_summary
   WHERE
-    season_type <> 'Pre Season' AND game_date >= @read_start AND game_date < @end_date
+    season_type <> 'Pre Season'
+    AND game_date >= @read_start
+    AND game_date < @end_date
+    AND season_year IN (
+      SELECT
+        season_year
+      FROM cmp_dates
+    )
   GROUP BY
     player_lookup,
     season_year,
     game_date
-), cmp_stints AS (
-  /* completeness: the player's stints = runs of consecutive rows for one team; a stint lasts */
-  /* from its first row up to (not including) the first row of the next stint */
-  SELECT
-    entity_id,
-    season_year,
-    team_abbr,
-    MIN(game_date) AS stint_start
-  FROM (
-    SELECT
-      entity_id,
-      season_year,
-      game_date,
-      team_abbr,
-      SUM(new_stint) OVER (
-        PARTITION BY entity_id, season_year
-        ORDER BY game_date
-        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-      ) AS stint
-    FROM (
-      SELECT
-        entity_id,
-        season_year,
-        game_date,
-        team_abbr,
-        CASE
-          WHEN team_abbr = LAG(team_abbr) OVER (PARTITION BY entity_id, season_year ORDER BY game_date)
-          THEN 0
-          ELSE 1
-        END AS new_stint
-      FROM cmp_rows
-    ) AS x
-  ) AS y
-  GROUP BY
-    entity_id,
-    season_year,
-    team_abbr,
-    stint
-), cmp_events AS (
-  /* completeness: the player's expected games = his stint team's scheduled games during the */
-  /* stint; has_row = he has a row on that date */
-  SELECT
-    st.entity_id,
-    st.season_year,
-    s.game_date,
-    (
-      NOT r.entity_id IS NULL
-    ) AS has_row
-  FROM (
-    SELECT
-      *,
-      LEAD(stint_start) OVER (PARTITION BY entity_id, season_year ORDER BY stint_start IS NULL ASC, stint_start) AS stint_end
-    FROM cmp_stints
-  ) AS st
-  JOIN cmp_sched AS s
-    ON s.team_abbr = st.team_abbr
-    AND s.season_year = st.season_year
-    AND s.game_date >= st.stint_start
-    AND s.game_date < COALESCE(st.stint_end, CAST('9999-12-31' AS DATE))
-  LEFT JOIN cmp_rows AS r
-    ON r.entity_id = st.entity_id
-    AND r.season_year = st.season_year
-    AND r.game_date = s.game_date
 ), cmp_date_check AS (
   /* dependency: scheduled game dates of D's season in [D-7, D) without any upstream row */
   SELECT
@@ -232,7 +191,79 @@ WITH sched AS (
   FROM upgc
   WHERE
     NOT dependency_missing
-), cmp_games /* completeness:windows:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py) */ AS (
+), cmp_keys /* completeness:windows:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py) */ AS (
+  /* completeness: only the universe's entities and seasons are counted (windows never cross */
+  /* an entity or a season, so the rest of the history cannot change a count) */
+  SELECT DISTINCT
+    entity_id,
+    season_year
+  FROM cmp_universe
+), cmp_stints AS (
+  /* completeness: the player's stints = runs of consecutive rows for one team; a stint lasts */
+  /* from its first row up to (not including) the first row of the next stint */
+  SELECT
+    entity_id,
+    season_year,
+    team_abbr,
+    MIN(game_date) AS stint_start
+  FROM (
+    SELECT
+      entity_id,
+      season_year,
+      game_date,
+      team_abbr,
+      SUM(new_stint) OVER (
+        PARTITION BY entity_id, season_year
+        ORDER BY game_date
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+      ) AS stint
+    FROM (
+      SELECT
+        r.entity_id,
+        r.season_year,
+        r.game_date,
+        r.team_abbr,
+        CASE
+          WHEN r.team_abbr = LAG(r.team_abbr) OVER (PARTITION BY r.entity_id, r.season_year ORDER BY r.game_date)
+          THEN 0
+          ELSE 1
+        END AS new_stint
+      FROM cmp_rows AS r
+      JOIN cmp_keys AS k
+        ON k.entity_id = r.entity_id AND k.season_year = r.season_year
+    ) AS x
+  ) AS y
+  GROUP BY
+    entity_id,
+    season_year,
+    team_abbr,
+    stint
+), cmp_events AS (
+  /* completeness: the player's expected games = his stint team's scheduled games during the */
+  /* stint; has_row = he has a row on that date */
+  SELECT
+    st.entity_id,
+    st.season_year,
+    s.game_date,
+    (
+      NOT r.entity_id IS NULL
+    ) AS has_row
+  FROM (
+    SELECT
+      *,
+      LEAD(stint_start) OVER (PARTITION BY entity_id, season_year ORDER BY stint_start IS NULL ASC, stint_start) AS stint_end
+    FROM cmp_stints
+  ) AS st
+  JOIN cmp_sched AS s
+    ON s.team_abbr = st.team_abbr
+    AND s.season_year = st.season_year
+    AND s.game_date >= st.stint_start
+    AND s.game_date < COALESCE(st.stint_end, CAST('9999-12-31' AS DATE))
+  LEFT JOIN cmp_rows AS r
+    ON r.entity_id = st.entity_id
+    AND r.season_year = st.season_year
+    AND r.game_date = s.game_date
+), cmp_games AS (
   /* completeness: after each expected game, expected / actual over the last N expected games */
   SELECT
     entity_id,
@@ -417,7 +448,16 @@ WITH sched AS (
       )
     END AS completeness_reason
   FROM cmp
-), player_rolled /* completeness:windows:end */ AS (
+), player_keys /* completeness:windows:end */ AS (
+  /* season, so no other history can reach a row (a one-date run reads ~200 */
+  /* players' seasons, not the lookback's whole league) */
+  SELECT DISTINCT
+    player_lookup,
+    season_year
+  FROM upgc
+  WHERE
+    NOT dependency_missing
+), player_rolled AS (
   SELECT
     player_lookup,
     season_year,
@@ -448,6 +488,8 @@ WITH sched AS (
       0
     ) AS usg7
   FROM analytics.player_game_summary
+  JOIN player_keys
+    USING (player_lookup, season_year)
   WHERE
     game_date >= @read_start
     AND game_date < @end_date
@@ -475,7 +517,14 @@ WITH sched AS (
     ) AS pace10
   FROM analytics.team_offense_game_summary
   WHERE
-    game_date >= @read_start AND game_date < @end_date AND season_type <> 'Pre Season'
+    game_date >= @read_start
+    AND game_date < @end_date
+    AND season_type <> 'Pre Season'
+    AND season_year IN (
+      SELECT
+        season_year
+      FROM dates
+    ) /* windows never cross a season */
 ), psza AS (
   SELECT
     player_lookup,

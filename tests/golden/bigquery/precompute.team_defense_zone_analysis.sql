@@ -255,13 +255,21 @@ WITH sched AS (
   FROM dates
 ), cmp_sched /* completeness:deps:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py) */ AS (
   /* completeness: every team's scheduled non-preseason games, home and away alike */
+  /* (only the model's seasons: every window stays within D's season) */
   SELECT
     home_team_abbr AS team_abbr,
     season_year,
     game_date
   FROM raw.schedule
   WHERE
-    season_type <> 'Pre Season' AND game_date >= @read_start AND game_date < @end_date
+    season_type <> 'Pre Season'
+    AND game_date >= @read_start
+    AND game_date < @end_date
+    AND season_year IN (
+      SELECT
+        season_year
+      FROM cmp_dates
+    )
   UNION DISTINCT
   SELECT
     away_team_abbr,
@@ -269,7 +277,14 @@ WITH sched AS (
     game_date
   FROM raw.schedule
   WHERE
-    season_type <> 'Pre Season' AND game_date >= @read_start AND game_date < @end_date
+    season_type <> 'Pre Season'
+    AND game_date >= @read_start
+    AND game_date < @end_date
+    AND season_year IN (
+      SELECT
+        season_year
+      FROM cmp_dates
+    )
 ), cmp_rows AS (
   /* completeness: the team's upstream rows (one per date) */
   SELECT DISTINCT
@@ -278,21 +293,14 @@ WITH sched AS (
     game_date
   FROM analytics.team_defense_game_summary
   WHERE
-    season_type <> 'Pre Season' AND game_date >= @read_start AND game_date < @end_date
-), cmp_events AS (
-  /* completeness: the team's expected games = its scheduled games; has_row = a row exists */
-  SELECT
-    s.team_abbr AS entity_id,
-    s.season_year,
-    s.game_date,
-    (
-      NOT r.entity_id IS NULL
-    ) AS has_row
-  FROM cmp_sched AS s
-  LEFT JOIN cmp_rows AS r
-    ON r.entity_id = s.team_abbr
-    AND r.season_year = s.season_year
-    AND r.game_date = s.game_date
+    season_type <> 'Pre Season'
+    AND game_date >= @read_start
+    AND game_date < @end_date
+    AND season_year IN (
+      SELECT
+        season_year
+      FROM cmp_dates
+    )
 ), cmp_date_check AS (
   /* dependency: scheduled game dates of D's season in [D-7, D) without any upstream row */
   SELECT
@@ -327,7 +335,29 @@ WITH sched AS (
   FROM dates AS d
   JOIN season_teams AS t
     ON t.season_year = d.season_year
-), cmp_games /* completeness:windows:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py) */ AS (
+), cmp_keys /* completeness:windows:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py) */ AS (
+  /* completeness: only the universe's entities and seasons are counted */
+  SELECT DISTINCT
+    entity_id,
+    season_year
+  FROM cmp_universe
+), cmp_events AS (
+  /* completeness: the team's expected games = its scheduled games; has_row = a row exists */
+  SELECT
+    s.team_abbr AS entity_id,
+    s.season_year,
+    s.game_date,
+    (
+      NOT r.entity_id IS NULL
+    ) AS has_row
+  FROM cmp_sched AS s
+  JOIN cmp_keys AS k
+    ON k.entity_id = s.team_abbr AND k.season_year = s.season_year
+  LEFT JOIN cmp_rows AS r
+    ON r.entity_id = s.team_abbr
+    AND r.season_year = s.season_year
+    AND r.game_date = s.game_date
+), cmp_games AS (
   /* completeness: after each expected game, expected / actual over the last N expected games */
   SELECT
     entity_id,

@@ -31,15 +31,23 @@ WITH u AS (
     season_year,
     game_date AS d
   FROM u
-), cmp_sched AS (
+), cmp_sched /* completeness:deps:begin (from src/nbaprops/completeness.py) */ AS (
   /* completeness: every team's scheduled non-preseason games, home and away alike */
+  /* (only the model's seasons: every window stays within D's season) */
   SELECT
     home_team_abbr AS team_abbr,
     season_year,
     game_date
   FROM raw.schedule
   WHERE
-    season_type <> 'Pre Season' AND game_date >= @read_start AND game_date < @end_date
+    season_type <> 'Pre Season'
+    AND game_date >= @read_start
+    AND game_date < @end_date
+    AND season_year IN (
+      SELECT
+        season_year
+      FROM cmp_dates
+    )
   UNION DISTINCT
   SELECT
     away_team_abbr,
@@ -47,7 +55,14 @@ WITH u AS (
     game_date
   FROM raw.schedule
   WHERE
-    season_type <> 'Pre Season' AND game_date >= @read_start AND game_date < @end_date
+    season_type <> 'Pre Season'
+    AND game_date >= @read_start
+    AND game_date < @end_date
+    AND season_year IN (
+      SELECT
+        season_year
+      FROM cmp_dates
+    )
 ), cmp_rows AS (
   /* completeness: the player's upstream rows (one per date) and the team of each */
   SELECT
@@ -57,11 +72,51 @@ WITH u AS (
     MIN(team_abbr) AS team_abbr
   FROM analytics.player_game_summary
   WHERE
-    season_type <> 'Pre Season' AND game_date >= @read_start AND game_date < @end_date
+    season_type <> 'Pre Season'
+    AND game_date >= @read_start
+    AND game_date < @end_date
+    AND season_year IN (
+      SELECT
+        season_year
+      FROM cmp_dates
+    )
   GROUP BY
     player_lookup,
     season_year,
     game_date
+), cmp_date_check AS (
+  /* dependency: scheduled game dates of D's season in [D-7, D) without any upstream row */
+  SELECT
+    d.d,
+    COUNT(*) AS missing_dates,
+    MIN(s.game_date) AS first_missing_date
+  FROM cmp_dates AS d
+  JOIN (
+    SELECT DISTINCT
+      season_year,
+      game_date
+    FROM cmp_sched
+  ) AS s
+    ON s.season_year = d.season_year
+    AND s.game_date >= DATE_SUB(d.d, INTERVAL 7 DAY)
+    AND s.game_date < d.d
+  LEFT JOIN (
+    SELECT DISTINCT
+      game_date
+    FROM cmp_rows
+  ) AS r
+    ON r.game_date = s.game_date
+  WHERE
+    r.game_date IS NULL
+  GROUP BY
+    d.d
+), cmp_keys /* completeness:deps:end */ /* completeness:windows:begin (from src/nbaprops/completeness.py) */ AS (
+  /* completeness: only the universe's entities and seasons are counted (windows never cross */
+  /* an entity or a season, so the rest of the history cannot change a count) */
+  SELECT DISTINCT
+    entity_id,
+    season_year
+  FROM cmp_universe
 ), cmp_stints AS (
   /* completeness: the player's stints = runs of consecutive rows for one team; a stint lasts */
   /* from its first row up to (not including) the first row of the next stint */
@@ -83,16 +138,18 @@ WITH u AS (
       ) AS stint
     FROM (
       SELECT
-        entity_id,
-        season_year,
-        game_date,
-        team_abbr,
+        r.entity_id,
+        r.season_year,
+        r.game_date,
+        r.team_abbr,
         CASE
-          WHEN team_abbr = LAG(team_abbr) OVER (PARTITION BY entity_id, season_year ORDER BY game_date)
+          WHEN r.team_abbr = LAG(r.team_abbr) OVER (PARTITION BY r.entity_id, r.season_year ORDER BY r.game_date)
           THEN 0
           ELSE 1
         END AS new_stint
-      FROM cmp_rows
+      FROM cmp_rows AS r
+      JOIN cmp_keys AS k
+        ON k.entity_id = r.entity_id AND k.season_year = r.season_year
     ) AS x
   ) AS y
   GROUP BY
@@ -125,32 +182,6 @@ WITH u AS (
     ON r.entity_id = st.entity_id
     AND r.season_year = st.season_year
     AND r.game_date = s.game_date
-), cmp_date_check AS (
-  /* dependency: scheduled game dates of D's season in [D-7, D) without any upstream row */
-  SELECT
-    d.d,
-    COUNT(*) AS missing_dates,
-    MIN(s.game_date) AS first_missing_date
-  FROM cmp_dates AS d
-  JOIN (
-    SELECT DISTINCT
-      season_year,
-      game_date
-    FROM cmp_sched
-  ) AS s
-    ON s.season_year = d.season_year
-    AND s.game_date >= DATE_SUB(d.d, INTERVAL 7 DAY)
-    AND s.game_date < d.d
-  LEFT JOIN (
-    SELECT DISTINCT
-      game_date
-    FROM cmp_rows
-  ) AS r
-    ON r.game_date = s.game_date
-  WHERE
-    r.game_date IS NULL
-  GROUP BY
-    d.d
 ), cmp_games AS (
   /* completeness: after each expected game, expected / actual over the last N expected games */
   SELECT
@@ -344,7 +375,7 @@ WITH u AS (
       )
     END AS completeness_reason
   FROM cmp
-), pgs AS (
+), pgs /* completeness:windows:end */ AS (
   SELECT
     player_lookup,
     game_date,
@@ -366,6 +397,7 @@ WITH u AS (
       FROM u
     ) /* only the universe's players' histories */
 ), entering AS (
+  /* only the universe's seasons: every window below stays within D's season */
   SELECT
     *,
     AVG(points) OVER (
@@ -374,6 +406,12 @@ WITH u AS (
       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
     ) AS avg_before
   FROM pgs
+  WHERE
+    season_year IN (
+      SELECT
+        season_year
+      FROM u
+    )
 ), marked AS (
   SELECT
     *,

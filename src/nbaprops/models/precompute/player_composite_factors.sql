@@ -67,42 +67,22 @@ cmp_dates AS (
 -- completeness:deps:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py)
 cmp_sched AS (
     -- completeness: every team's scheduled non-preseason games, home and away alike
+    -- (only the model's seasons: every window stays within D's season)
     SELECT home_team_abbr AS team_abbr, season_year, game_date FROM raw.schedule
     WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+      AND season_year IN (SELECT season_year FROM cmp_dates)
     UNION
     SELECT away_team_abbr, season_year, game_date FROM raw.schedule
     WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+      AND season_year IN (SELECT season_year FROM cmp_dates)
 ),
 cmp_rows AS (
     -- completeness: the player's upstream rows (one per date) and the team of each
     SELECT player_lookup AS entity_id, season_year, game_date, min(team_abbr) AS team_abbr
     FROM analytics.player_game_summary
     WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+      AND season_year IN (SELECT season_year FROM cmp_dates)
     GROUP BY player_lookup, season_year, game_date
-),
-cmp_stints AS (
-    -- completeness: the player's stints = runs of consecutive rows for one team; a stint lasts
-    -- from its first row up to (not including) the first row of the next stint
-    SELECT entity_id, season_year, team_abbr, min(game_date) AS stint_start
-    FROM (SELECT entity_id, season_year, game_date, team_abbr,
-                 sum(new_stint) OVER (PARTITION BY entity_id, season_year ORDER BY game_date
-                                      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS stint
-          FROM (SELECT entity_id, season_year, game_date, team_abbr,
-                       CASE WHEN team_abbr = lag(team_abbr) OVER (PARTITION BY entity_id, season_year ORDER BY game_date)
-                            THEN 0 ELSE 1 END AS new_stint
-                FROM cmp_rows) x) y
-    GROUP BY entity_id, season_year, team_abbr, stint
-),
-cmp_events AS (
-    -- completeness: the player's expected games = his stint team's scheduled games during the
-    -- stint; has_row = he has a row on that date
-    SELECT st.entity_id, st.season_year, s.game_date, (r.entity_id IS NOT NULL) AS has_row
-    FROM (SELECT *, lead(stint_start) OVER (PARTITION BY entity_id, season_year ORDER BY stint_start) AS stint_end
-          FROM cmp_stints) st
-    JOIN cmp_sched s
-      ON s.team_abbr = st.team_abbr AND s.season_year = st.season_year
-     AND s.game_date >= st.stint_start AND s.game_date < coalesce(st.stint_end, DATE '9999-12-31')
-    LEFT JOIN cmp_rows r ON r.entity_id = st.entity_id AND r.season_year = st.season_year AND r.game_date = s.game_date
 ),
 cmp_date_check AS (
     -- dependency: scheduled game dates of D's season in [D-7, D) without any upstream row
@@ -131,6 +111,37 @@ cmp_universe AS (
     SELECT player_lookup AS entity_id, season_year, game_date AS d FROM upgc WHERE NOT dependency_missing
 ),
 -- completeness:windows:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py)
+cmp_keys AS (
+    -- completeness: only the universe's entities and seasons are counted (windows never cross
+    -- an entity or a season, so the rest of the history cannot change a count)
+    SELECT DISTINCT entity_id, season_year FROM cmp_universe
+),
+cmp_stints AS (
+    -- completeness: the player's stints = runs of consecutive rows for one team; a stint lasts
+    -- from its first row up to (not including) the first row of the next stint
+    SELECT entity_id, season_year, team_abbr, min(game_date) AS stint_start
+    FROM (SELECT entity_id, season_year, game_date, team_abbr,
+                 sum(new_stint) OVER (PARTITION BY entity_id, season_year ORDER BY game_date
+                                      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS stint
+          FROM (SELECT r.entity_id, r.season_year, r.game_date, r.team_abbr,
+                       CASE WHEN r.team_abbr = lag(r.team_abbr) OVER (PARTITION BY r.entity_id, r.season_year
+                                                                      ORDER BY r.game_date)
+                            THEN 0 ELSE 1 END AS new_stint
+                FROM cmp_rows r
+                JOIN cmp_keys k ON k.entity_id = r.entity_id AND k.season_year = r.season_year) x) y
+    GROUP BY entity_id, season_year, team_abbr, stint
+),
+cmp_events AS (
+    -- completeness: the player's expected games = his stint team's scheduled games during the
+    -- stint; has_row = he has a row on that date
+    SELECT st.entity_id, st.season_year, s.game_date, (r.entity_id IS NOT NULL) AS has_row
+    FROM (SELECT *, lead(stint_start) OVER (PARTITION BY entity_id, season_year ORDER BY stint_start) AS stint_end
+          FROM cmp_stints) st
+    JOIN cmp_sched s
+      ON s.team_abbr = st.team_abbr AND s.season_year = st.season_year
+     AND s.game_date >= st.stint_start AND s.game_date < coalesce(st.stint_end, DATE '9999-12-31')
+    LEFT JOIN cmp_rows r ON r.entity_id = st.entity_id AND r.season_year = st.season_year AND r.game_date = s.game_date
+),
 cmp_games AS (
     -- completeness: after each expected game, expected / actual over the last N expected games
     SELECT entity_id, season_year, game_date, has_row::INTEGER AS act,
@@ -196,12 +207,17 @@ cmp_out AS (
     FROM cmp
 ),
 -- completeness:windows:end
+player_keys AS (  -- the universe's players and seasons: windows never cross a player or a
+                  -- season, so no other history can reach a row (a one-date run reads ~200
+                  -- players' seasons, not the lookback's whole league)
+    SELECT DISTINCT player_lookup, season_year FROM upgc WHERE NOT dependency_missing
+),
 player_rolled AS (
     SELECT player_lookup, season_year, game_date,
            lead(game_date) OVER (PARTITION BY player_lookup, season_year ORDER BY game_date, game_id) AS next_game_date,
            sum(CAST(round(usage_rate * 1e9) AS BIGINT)) OVER w3 / 1e9 / nullif(count(usage_rate) OVER w3, 0) AS usg3,
            sum(CAST(round(usage_rate * 1e9) AS BIGINT)) OVER w7 / 1e9 / nullif(count(usage_rate) OVER w7, 0) AS usg7
-    FROM analytics.player_game_summary
+    FROM analytics.player_game_summary JOIN player_keys USING (player_lookup, season_year)
     WHERE game_date >= $read_start AND game_date < $end_date
       AND season_type <> 'Pre Season'
       AND (minutes_played > 0 OR fg_attempts > 0 OR points > 0)
@@ -216,6 +232,7 @@ team_rolled AS (
            sum(CAST(round(pace * 1e9) AS BIGINT)) OVER w10 / 1e9 / nullif(count(pace) OVER w10, 0) AS pace10
     FROM analytics.team_offense_game_summary
     WHERE game_date >= $read_start AND game_date < $end_date AND season_type <> 'Pre Season'
+      AND season_year IN (SELECT season_year FROM dates)  -- windows never cross a season
     WINDOW w10 AS (PARTITION BY team_abbr, season_year ORDER BY game_date, game_id
                    ROWS BETWEEN 9 PRECEDING AND CURRENT ROW)
 ),

@@ -132,23 +132,21 @@ cmp_dates AS (
 -- completeness:deps:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py)
 cmp_sched AS (
     -- completeness: every team's scheduled non-preseason games, home and away alike
+    -- (only the model's seasons: every window stays within D's season)
     SELECT home_team_abbr AS team_abbr, season_year, game_date FROM raw.schedule
     WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+      AND season_year IN (SELECT season_year FROM cmp_dates)
     UNION
     SELECT away_team_abbr, season_year, game_date FROM raw.schedule
     WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+      AND season_year IN (SELECT season_year FROM cmp_dates)
 ),
 cmp_rows AS (
     -- completeness: the team's upstream rows (one per date)
     SELECT DISTINCT defending_team_abbr AS entity_id, season_year, game_date
     FROM analytics.team_defense_game_summary
     WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
-),
-cmp_events AS (
-    -- completeness: the team's expected games = its scheduled games; has_row = a row exists
-    SELECT s.team_abbr AS entity_id, s.season_year, s.game_date, (r.entity_id IS NOT NULL) AS has_row
-    FROM cmp_sched s
-    LEFT JOIN cmp_rows r ON r.entity_id = s.team_abbr AND r.season_year = s.season_year AND r.game_date = s.game_date
+      AND season_year IN (SELECT season_year FROM cmp_dates)
 ),
 cmp_date_check AS (
     -- dependency: scheduled game dates of D's season in [D-7, D) without any upstream row
@@ -166,6 +164,17 @@ cmp_universe AS (
     FROM dates d JOIN season_teams t ON t.season_year = d.season_year
 ),
 -- completeness:windows:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py)
+cmp_keys AS (
+    -- completeness: only the universe's entities and seasons are counted
+    SELECT DISTINCT entity_id, season_year FROM cmp_universe
+),
+cmp_events AS (
+    -- completeness: the team's expected games = its scheduled games; has_row = a row exists
+    SELECT s.team_abbr AS entity_id, s.season_year, s.game_date, (r.entity_id IS NOT NULL) AS has_row
+    FROM cmp_sched s
+    JOIN cmp_keys k ON k.entity_id = s.team_abbr AND k.season_year = s.season_year
+    LEFT JOIN cmp_rows r ON r.entity_id = s.team_abbr AND r.season_year = s.season_year AND r.game_date = s.game_date
+),
 cmp_games AS (
     -- completeness: after each expected game, expected / actual over the last N expected games
     SELECT entity_id, season_year, game_date, has_row::INTEGER AS act,

@@ -24,20 +24,42 @@ cmp_dates AS (
 cmp_universe AS (
     SELECT player_lookup AS entity_id, season_year, game_date AS d FROM u
 ),
+-- completeness:deps:begin (from src/nbaprops/completeness.py)
 cmp_sched AS (
     -- completeness: every team's scheduled non-preseason games, home and away alike
+    -- (only the model's seasons: every window stays within D's season)
     SELECT home_team_abbr AS team_abbr, season_year, game_date FROM raw.schedule
     WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+      AND season_year IN (SELECT season_year FROM cmp_dates)
     UNION
     SELECT away_team_abbr, season_year, game_date FROM raw.schedule
     WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+      AND season_year IN (SELECT season_year FROM cmp_dates)
 ),
 cmp_rows AS (
     -- completeness: the player's upstream rows (one per date) and the team of each
     SELECT player_lookup AS entity_id, season_year, game_date, min(team_abbr) AS team_abbr
     FROM analytics.player_game_summary
     WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+      AND season_year IN (SELECT season_year FROM cmp_dates)
     GROUP BY player_lookup, season_year, game_date
+),
+cmp_date_check AS (
+    -- dependency: scheduled game dates of D's season in [D-7, D) without any upstream row
+    SELECT d.d, count(*) AS missing_dates, min(s.game_date) AS first_missing_date
+    FROM cmp_dates d
+    JOIN (SELECT DISTINCT season_year, game_date FROM cmp_sched) s
+      ON s.season_year = d.season_year AND s.game_date >= d.d - INTERVAL 7 DAY AND s.game_date < d.d
+    LEFT JOIN (SELECT DISTINCT game_date FROM cmp_rows) r ON r.game_date = s.game_date
+    WHERE r.game_date IS NULL
+    GROUP BY d.d
+),
+-- completeness:deps:end
+-- completeness:windows:begin (from src/nbaprops/completeness.py)
+cmp_keys AS (
+    -- completeness: only the universe's entities and seasons are counted (windows never cross
+    -- an entity or a season, so the rest of the history cannot change a count)
+    SELECT DISTINCT entity_id, season_year FROM cmp_universe
 ),
 cmp_stints AS (
     -- completeness: the player's stints = runs of consecutive rows for one team; a stint lasts
@@ -46,10 +68,12 @@ cmp_stints AS (
     FROM (SELECT entity_id, season_year, game_date, team_abbr,
                  sum(new_stint) OVER (PARTITION BY entity_id, season_year ORDER BY game_date
                                       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS stint
-          FROM (SELECT entity_id, season_year, game_date, team_abbr,
-                       CASE WHEN team_abbr = lag(team_abbr) OVER (PARTITION BY entity_id, season_year ORDER BY game_date)
+          FROM (SELECT r.entity_id, r.season_year, r.game_date, r.team_abbr,
+                       CASE WHEN r.team_abbr = lag(r.team_abbr) OVER (PARTITION BY r.entity_id, r.season_year
+                                                                      ORDER BY r.game_date)
                             THEN 0 ELSE 1 END AS new_stint
-                FROM cmp_rows) x) y
+                FROM cmp_rows r
+                JOIN cmp_keys k ON k.entity_id = r.entity_id AND k.season_year = r.season_year) x) y
     GROUP BY entity_id, season_year, team_abbr, stint
 ),
 cmp_events AS (
@@ -62,16 +86,6 @@ cmp_events AS (
       ON s.team_abbr = st.team_abbr AND s.season_year = st.season_year
      AND s.game_date >= st.stint_start AND s.game_date < coalesce(st.stint_end, DATE '9999-12-31')
     LEFT JOIN cmp_rows r ON r.entity_id = st.entity_id AND r.season_year = st.season_year AND r.game_date = s.game_date
-),
-cmp_date_check AS (
-    -- dependency: scheduled game dates of D's season in [D-7, D) without any upstream row
-    SELECT d.d, count(*) AS missing_dates, min(s.game_date) AS first_missing_date
-    FROM cmp_dates d
-    JOIN (SELECT DISTINCT season_year, game_date FROM cmp_sched) s
-      ON s.season_year = d.season_year AND s.game_date >= d.d - INTERVAL 7 DAY AND s.game_date < d.d
-    LEFT JOIN (SELECT DISTINCT game_date FROM cmp_rows) r ON r.game_date = s.game_date
-    WHERE r.game_date IS NULL
-    GROUP BY d.d
 ),
 cmp_games AS (
     -- completeness: after each expected game, expected / actual over the last N expected games
@@ -139,6 +153,7 @@ cmp_out AS (
                CASE WHEN l14d_actual_games * 10 < l14d_expected_games * 9 THEN 'l14d: ' || l14d_actual_games || ' of ' || l14d_expected_games || ' games' END), '') END AS completeness_reason
     FROM cmp
 ),
+-- completeness:windows:end
 pgs AS (  -- the universe's players' games before the range end, back to the lookback
     SELECT player_lookup, game_date, season_year, opponent_team_abbr, points, minutes_played, ft_makes,
            usage_rate, points_line,
@@ -147,10 +162,12 @@ pgs AS (  -- the universe's players' games before the range end, back to the loo
     WHERE game_date >= $read_start AND game_date < $end_date
       AND player_lookup IN (SELECT player_lookup FROM u)  -- only the universe's players' histories
 ),
-entering AS (  -- the player's season mean entering each game (for the below-average streak)
+entering AS (  -- the player's season mean entering each game (for the below-average streak);
+               -- only the universe's seasons: every window below stays within D's season
     SELECT *, avg(points) OVER (PARTITION BY player_lookup, season_year ORDER BY game_date
                                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS avg_before
     FROM pgs
+    WHERE season_year IN (SELECT season_year FROM u)
 ),
 marked AS (
     SELECT *, max(CASE WHEN avg_before IS NULL OR points >= avg_before THEN game_seq END)
