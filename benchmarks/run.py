@@ -7,6 +7,9 @@ benchmarks/results/results.json and results.md (the README quotes the Markdown t
 Scenarios:
   ingest_real                 ingest of the bundled data into an empty warehouse
   backfill_real               full backfill 2021-10-19..2025-06-30 (ingest excluded)
+  checks_on_vs_off            the same backfill with the completeness and dependency checks taken
+                              out of the models (benchmarks/checks_off.py) and --skip-preflight,
+                              runs alternating with checks-on runs; overhead = on / off − 1
   ingest_plus_backfill_real   both (the sum of the two medians, and one measured run)
   rerun_no_change             the same backfill again: everything skipped by the input hashes
   *_in_process                the same, timed inside the process (the runner's work without the
@@ -35,11 +38,12 @@ RESULTS = ROOT / "benchmarks" / "results"
 REAL_START, REAL_END = "2021-10-19", "2025-06-30"
 
 
-def cli(*args: str, warehouse: Path, check: bool = True) -> tuple[float, float]:
+def cli(*args: str, warehouse: Path, check: bool = True, env: dict | None = None) -> tuple[float, float]:
     """Run `nbaprops --warehouse W args…`; return (seconds, peak RSS in MB)."""
     cmd = [sys.executable, "-m", "nbaprops.cli", "--warehouse", str(warehouse), *args]
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
+                            env={**os.environ, **env} if env else None)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - t
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -86,7 +90,19 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3, help="runs per scenario (the median is reported)")
     ap.add_argument("--scales", default="1,3,10", help="synthetic scales to run")
     ap.add_argument("--quick", action="store_true", help="one run each, scales 1 only")
+    ap.add_argument("--only", default="", help="comma-separated groups to run: " + ", ".join(GROUPS)
+                    + " (results go to results/partial.{json,md}; the full results stay as they are)")
     args = ap.parse_args()
+    only = {g.strip() for g in args.only.split(",") if g.strip()}
+    if only - set(GROUPS):
+        ap.error(f"unknown groups: {', '.join(sorted(only - set(GROUPS)))}; known: {', '.join(GROUPS)}")
+    global RESULT_NAME
+    if only:
+        RESULT_NAME = "partial"
+
+    def want(group: str) -> bool:
+        return not only or group in only
+
     runs = 1 if args.quick else args.runs
     scales = [1] if args.quick else [int(x) for x in args.scales.split(",") if x]
     tmp = Path(tempfile.mkdtemp(prefix="nbaprops-bench-"))
@@ -110,45 +126,45 @@ def main() -> None:
                 return p
             return prep
 
-        print("ingest_real …", flush=True)
-        sc["ingest_real"] = median_of(runs, fresh_empty, lambda w: cli("ingest", warehouse=w))
-        save(results)
-        print("backfill_real …", flush=True)
-        sc["backfill_real"] = median_of(runs, copy_of(ingested), lambda w: cli(
-            "backfill", "--start-date", REAL_START, "--end-date", REAL_END, warehouse=w))
-        sc["ingest_plus_backfill_real"] = {
-            "median_s": round(sc["ingest_real"]["median_s"] + sc["backfill_real"]["median_s"], 3),
-            "peak_mb": max(sc["ingest_real"]["peak_mb"], sc["backfill_real"]["peak_mb"])}
-        full = tmp / "full.duckdb"
-        shutil.copy(ingested, full)
-        cli("backfill", "--start-date", REAL_START, "--end-date", REAL_END, warehouse=full)
-        print("rerun_no_change …", flush=True)
-        sc["rerun_no_change"] = median_of(runs, copy_of(full), lambda w: cli(
-            "backfill", "--start-date", REAL_START, "--end-date", REAL_END, warehouse=w))
-        sc["rerun_no_change_in_process"] = median_of(runs, copy_of(full), lambda w: inproc(w, REAL_START, REAL_END))
-        print("daily_run …", flush=True)
-        upto = tmp / "upto.duckdb"  # backfilled through the day before the new date
-        shutil.copy(ingested, upto)
-        cli("backfill", "--start-date", REAL_START, "--end-date", "2025-04-09", warehouse=upto)
-        sc["daily_run"] = median_of(runs, copy_of(upto), lambda w: cli("run", "--date", "2025-04-10", warehouse=w))
-        sc["daily_run_in_process"] = median_of(runs, copy_of(upto), lambda w: inproc(w, "2025-04-10", "2025-04-10", daily=True))
-        save(results)
-        print("set_based_vs_date_by_date …", flush=True)
-        month = ("2023-12-01", "2023-12-31")
-        month_prep = copy_of(ingested)
-
-        def month_run(mode):
-            def run(w):
-                # Phase 3 needs its history: compute everything up to the month first (not timed)
-                cli("backfill", "--start-date", "2023-10-24", "--end-date", "2023-11-30", warehouse=w)
-                return cli("backfill", "--start-date", month[0], "--end-date", month[1], "--chunk", mode, warehouse=w)
-            return run
-        set_based = median_of(runs, month_prep, month_run("all"))
-        by_date = median_of(max(1, runs // 2), month_prep, month_run("date"))
-        sc["set_based_vs_date_by_date"] = {"range": f"{month[0]}..{month[1]}", "set_based": set_based,
-                                           "date_by_date": by_date,
-                                           "ratio": round(by_date["median_s"] / max(set_based["median_s"], 1e-9), 1)}
-        for x in scales:
+        if want("ingest"):
+            print("ingest_real …", flush=True)
+            sc["ingest_real"] = median_of(runs, fresh_empty, lambda w: cli("ingest", warehouse=w))
+            save(results)
+        if want("backfill"):
+            print("backfill_real …", flush=True)
+            sc["backfill_real"] = median_of(runs, copy_of(ingested), lambda w: cli(
+                "backfill", "--start-date", REAL_START, "--end-date", REAL_END, warehouse=w))
+            if "ingest_real" in sc:
+                sc["ingest_plus_backfill_real"] = {
+                    "median_s": round(sc["ingest_real"]["median_s"] + sc["backfill_real"]["median_s"], 3),
+                    "peak_mb": max(sc["ingest_real"]["peak_mb"], sc["backfill_real"]["peak_mb"])}
+            save(results)
+        if want("checks"):
+            print("checks_on_vs_off …", flush=True)
+            sc["checks_on_vs_off"] = checks_on_vs_off(runs, copy_of(ingested), tmp)
+            save(results)
+        if want("rerun"):
+            full = tmp / "full.duckdb"
+            shutil.copy(ingested, full)
+            cli("backfill", "--start-date", REAL_START, "--end-date", REAL_END, warehouse=full)
+            print("rerun_no_change …", flush=True)
+            sc["rerun_no_change"] = median_of(runs, copy_of(full), lambda w: cli(
+                "backfill", "--start-date", REAL_START, "--end-date", REAL_END, warehouse=w))
+            sc["rerun_no_change_in_process"] = median_of(runs, copy_of(full), lambda w: inproc(w, REAL_START, REAL_END))
+            save(results)
+        if want("daily"):
+            print("daily_run …", flush=True)
+            upto = tmp / "upto.duckdb"  # backfilled through the day before the new date
+            shutil.copy(ingested, upto)
+            cli("backfill", "--start-date", REAL_START, "--end-date", "2025-04-09", warehouse=upto)
+            sc["daily_run"] = median_of(runs, copy_of(upto), lambda w: cli("run", "--date", "2025-04-10", warehouse=w))
+            sc["daily_run_in_process"] = median_of(runs, copy_of(upto),
+                                                   lambda w: inproc(w, "2025-04-10", "2025-04-10", daily=True))
+            save(results)
+        if want("set_based"):
+            set_based_vs_date_by_date(runs, sc, copy_of(ingested))
+            save(results)
+        for x in (scales if want("synthetic") else []):
             print(f"synthetic scale {x} …", flush=True)
             out = tmp / f"league_s{x}"
             subprocess.run([sys.executable, "-m", "nbaprops.cli", "generate", "--out", str(out), "--scale", str(x)],
@@ -172,10 +188,49 @@ def main() -> None:
     print(markdown(results))
 
 
+def set_based_vs_date_by_date(runs: int, sc: dict, month_prep) -> None:
+    print("set_based_vs_date_by_date …", flush=True)
+    month = ("2023-12-01", "2023-12-31")
+
+    def month_run(mode):
+        def run(w):
+            # Phase 3 needs its history: compute everything up to the month first (not timed)
+            cli("backfill", "--start-date", "2023-10-24", "--end-date", "2023-11-30", warehouse=w)
+            return cli("backfill", "--start-date", month[0], "--end-date", month[1], "--chunk", mode, warehouse=w)
+        return run
+    set_based = median_of(runs, month_prep, month_run("all"))
+    by_date = median_of(max(1, runs // 2), month_prep, month_run("date"))
+    sc["set_based_vs_date_by_date"] = {"range": f"{month[0]}..{month[1]}", "set_based": set_based,
+                                       "date_by_date": by_date,
+                                       "ratio": round(by_date["median_s"] / max(set_based["median_s"], 1e-9), 1)}
+
+
+def checks_on_vs_off(runs: int, prepare, tmp: Path) -> dict:
+    """The full real backfill with and without the checks, alternating (on, off, on, off, …) so
+    that both sides see the same machine state."""
+    from checks_off import write_models_without_checks
+
+    models = write_models_without_checks(tmp / "models_checks_off")
+    backfill = ("backfill", "--start-date", REAL_START, "--end-date", REAL_END)
+    on, off = [], []
+    for _ in range(runs):
+        on.append(cli(*backfill, warehouse=prepare())[0])
+        off.append(cli(*backfill, "--skip-preflight", warehouse=prepare(),
+                       env={"NBAPROPS_MODELS_DIR": str(models)})[0])
+    med_on, med_off = statistics.median(on), statistics.median(off)
+    return {"on": {"median_s": round(med_on, 3), "runs_s": [round(x, 3) for x in on]},
+            "off": {"median_s": round(med_off, 3), "runs_s": [round(x, 3) for x in off]},
+            "overhead_pct": round(100.0 * (med_on / med_off - 1.0), 1)}
+
+
+RESULT_NAME = "results"   # "partial" with --only: a subset never replaces the full results
+GROUPS = ("ingest", "backfill", "checks", "rerun", "daily", "set_based", "synthetic")
+
+
 def save(results: dict) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "results.json").write_text(json.dumps(results, indent=2))
-    (RESULTS / "results.md").write_text(markdown(results))
+    (RESULTS / f"{RESULT_NAME}.json").write_text(json.dumps(results, indent=2))
+    (RESULTS / f"{RESULT_NAME}.md").write_text(markdown(results))
 
 
 def _span(wh: Path) -> tuple[str, str]:
@@ -204,6 +259,12 @@ def markdown(results: dict) -> str:
              "median of the runs shown, peak = maximum resident memory of the process.", "",
              "| scenario | median s | runs s | peak MB | target | met |", "|---|---|---|---|---|---|"]
     for name, r in results["scenarios"].items():
+        if name == "checks_on_vs_off":
+            for k in ("on", "off"):
+                lines.append(f"| backfill_real, checks {k} | {r[k]['median_s']} | {r[k]['runs_s']} | | | |")
+            ok = r["overhead_pct"] <= 20
+            lines.append(f"| checks: cost (on / off − 1) | {r['overhead_pct']} % | | | ≤ 20 % | {'yes' if ok else 'no'} |")
+            continue
         if name == "set_based_vs_date_by_date":
             for k in ("set_based", "date_by_date"):
                 lines.append(f"| {name}: {k} ({r['range']}) | {r[k]['median_s']} | {r[k]['runs_s']} | {r[k]['peak_mb']} | | |")

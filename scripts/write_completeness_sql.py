@@ -14,20 +14,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from nbaprops.completeness import (MODEL_WINDOWS, PLAYER_DEPS, PLAYER_WINDOWS, TEAM_DEPS, TEAM_WINDOWS,
-                                   output_cte)  # noqa: E402
+from nbaprops.completeness import (MODEL_WINDOWS, PLAYER_DEPS, TEAM_DEPS, player_shared_block, player_windows,
+                                   team_windows)  # noqa: E402
 
 NOTE = "(pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py)"
-PHASE4 = {"team_defense_zone_analysis": (TEAM_DEPS, TEAM_WINDOWS),
-          "player_shot_zone_analysis": (PLAYER_DEPS, PLAYER_WINDOWS),
-          "player_composite_factors": (PLAYER_DEPS, PLAYER_WINDOWS),
-          "player_daily_cache": (PLAYER_DEPS, PLAYER_WINDOWS)}
+PHASE4 = {"player_completeness": (PLAYER_DEPS, lambda _windows: player_shared_block()),
+          "team_defense_zone_analysis": (TEAM_DEPS, team_windows),
+          "player_shot_zone_analysis": (PLAYER_DEPS, player_windows),
+          "player_composite_factors": (PLAYER_DEPS, player_windows),
+          "player_daily_cache": (PLAYER_DEPS, player_windows)}
 
 
 def blocks(model: str) -> dict[str, str]:
     """Block name -> text: 'deps' goes after the model's cmp_dates, 'windows' after cmp_universe."""
     deps, windows = PHASE4[model]
-    return {"deps": deps, "windows": windows + "\n" + output_cte(MODEL_WINDOWS[model])}
+    return {"deps": deps, "windows": windows(MODEL_WINDOWS.get(model, ()))}
 
 
 def with_blocks(text: str, model: str) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from nbaprops.completeness import MODEL_WINDOWS, PLAYER_DEPS, PLAYER_WINDOWS, output_columns, output_cte  # noqa: E402
+from nbaprops.completeness import MODEL_WINDOWS, PLAYER_DEPS, output_columns, player_windows  # noqa: E402
 from nbaprops.features import FEATURE_VERSION, FEATURES, QUALITY_WEIGHTS  # noqa: E402
 
 # name -> list of (source, SQL expression) tried in order; the registry default comes last.
@@ -86,7 +86,7 @@ CHAINS: dict[str, list[tuple[str, str]]] = {
 HEADER = f"""-- table: predictions.ml_feature_store_v2
 -- grain: player_lookup, game_date
 -- time_column: game_date
--- depends_on: analytics.upcoming_player_game_context, analytics.player_game_summary, analytics.team_offense_game_summary, precompute.player_daily_cache, precompute.player_composite_factors, precompute.player_shot_zone_analysis, precompute.team_defense_zone_analysis, raw.player_points_props
+-- depends_on: analytics.upcoming_player_game_context, analytics.player_game_summary, analytics.team_offense_game_summary, precompute.player_completeness, precompute.player_daily_cache, precompute.player_composite_factors, precompute.player_shot_zone_analysis, precompute.team_defense_zone_analysis, raw.player_points_props
 -- lookback_days: 1100
 --
 -- The ML feature store: one row per player expected on D (the UPGC universe), one named column
@@ -114,7 +114,7 @@ cmp_universe AS (
 """ + PLAYER_DEPS + """
 -- completeness:deps:end
 -- completeness:windows:begin (from src/nbaprops/completeness.py)
-""" + PLAYER_WINDOWS + "\n" + output_cte(MODEL_WINDOWS["ml_feature_store_v2"]) + """
+""" + player_windows(MODEL_WINDOWS["ml_feature_store_v2"]) + """
 -- completeness:windows:end
 pgs AS (  -- the universe's players' games before the range end, back to the lookback
     SELECT player_lookup, game_date, season_year, opponent_team_abbr, points, minutes_played, ft_makes,

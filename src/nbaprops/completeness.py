@@ -30,7 +30,8 @@ Definition (entering D; every count is `< D` on both sides, same season as D, no
 
 Inputs the model defines before pasting the snippets: `cmp_universe(entity_id, season_year, d)`
 (one row per entity and date to describe) and `cmp_dates(d, season_year)` (the model's dates).
-Output: `cmp(entity_id, d, l5_/l10_/l15_/l20_/l7d_/l14d_/l30d_ expected_games / actual_games)` and
+Output: `cmp(entity_id, d, <window>_expected_games / _actual_games for the model's windows)`,
+`cmp_out` (those with percentages, is_production_ready, completeness_reason) and
 `cmp_date_check(d, missing_dates, first_missing_date)`: the scheduled game dates of D's season in
 [D − 7, D) for which the upstream table holds no row at all (a whole date missing: the model
 writes one DATE_LEVEL MISSING_DEPENDENCY row for D instead of computing from the hole).
@@ -118,20 +119,52 @@ cmp_events AS (
     LEFT JOIN cmp_rows r ON r.entity_id = s.team_abbr AND r.season_year = s.season_year AND r.game_date = s.game_date
 ),"""
 
-# Windows over the expected games, joined to the universe in one ordered pass.
-COMMON = """cmp_games AS (
+# Windows over the expected games, joined to the universe in one ordered pass; each model
+# computes only the windows it reports (a window is two running aggregates over every expected
+# game of the range, so unused ones would cost a full backfill seconds).
+def _size(window: str) -> int:
+    return int(window[1:-1] if window.endswith("d") else window[1:])
+
+
+def windows_sql(windows: tuple[str, ...]) -> str:
+    """cmp_games, cmp_stream, cmp_state and cmp for the given windows (lN: last N expected
+    games; lNd: expected games in [D - N, D))."""
+    games = [w for w in windows if not w.endswith("d")]
+    days = [w for w in windows if w.endswith("d")]
+    # expected over the last N expected games = least(N, games so far): no window needed
+    g_cols = "".join(f",\n           least({_size(w)}, row_number() OVER (PARTITION BY entity_id, season_year ORDER BY game_date)) "
+                     f"AS e{_size(w)}, sum(has_row::INTEGER) OVER cg{_size(w)} AS a{_size(w)}"
+                     for w in games)
+    g_wins = ",\n           ".join(
+        f"cg{_size(w)} AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN {_size(w) - 1} PRECEDING AND CURRENT ROW)"
+        for w in games)
+    d_cols = "".join(f",\n           sum(ev) OVER cd{_size(w)} AS e{_size(w)}d, sum(act) OVER cd{_size(w)} AS a{_size(w)}d"
+                     for w in days)
+    d_wins = ("\n    WINDOW " + ",\n           ".join(
+        f"cd{_size(w)} AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN {_size(w)} PRECEDING AND 1 PRECEDING)"
+        for w in days)) if days else ""
+    if days:
+        # every frame ends 1 day before the row's date, so every count stops before D (one
+        # ordering for all the windows: one sort)
+        state_comment = "-- every frame ends the day before the row's date: every count stops before D"
+        seq_before = ("sum(ev) OVER (PARTITION BY entity_id, season_year ORDER BY dn\n"
+                      "                         RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)")
+    else:
+        # no day windows: a running count (cheaper than a RANGE frame) where a universe row
+        # sorts before the games of its own date
+        state_comment = "-- a universe row sorts before the games of its own date: every count stops before D"
+        seq_before = ("sum(ev) OVER (PARTITION BY entity_id, season_year ORDER BY dn, ev\n"
+                      "                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)")
+    cols = []
+    for w in windows:
+        src, n = ("s", f"{_size(w)}d") if w.endswith("d") else ("g", str(_size(w)))
+        cols.append(f"coalesce({src}.e{n}, 0)::INTEGER AS {w}_expected_games, "
+                    f"coalesce({src}.a{n}, 0)::INTEGER AS {w}_actual_games")
+    return f"""cmp_games AS (
     -- completeness: after each expected game, expected / actual over the last N expected games
     SELECT entity_id, season_year, game_date, has_row::INTEGER AS act,
-           row_number() OVER (PARTITION BY entity_id, season_year ORDER BY game_date) AS seq,
-           count(*) OVER cg5 AS e5, sum(has_row::INTEGER) OVER cg5 AS a5,
-           count(*) OVER cg10 AS e10, sum(has_row::INTEGER) OVER cg10 AS a10,
-           count(*) OVER cg15 AS e15, sum(has_row::INTEGER) OVER cg15 AS a15,
-           count(*) OVER cg20 AS e20, sum(has_row::INTEGER) OVER cg20 AS a20
-    FROM cmp_events
-    WINDOW cg5 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 4 PRECEDING AND CURRENT ROW),
-           cg10 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 9 PRECEDING AND CURRENT ROW),
-           cg15 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 14 PRECEDING AND CURRENT ROW),
-           cg20 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 19 PRECEDING AND CURRENT ROW)
+           row_number() OVER (PARTITION BY entity_id, season_year ORDER BY game_date) AS seq{g_cols}
+    FROM cmp_events{chr(10) + '    WINDOW ' + g_wins if games else ''}
 ),
 cmp_stream AS (
     -- completeness: expected games (ev = 1) and the universe (ev = 0) of each entity and season
@@ -141,32 +174,20 @@ cmp_stream AS (
     SELECT entity_id, season_year, d, date_diff('day', DATE '2000-01-01', d), 0, 0 FROM cmp_universe
 ),
 cmp_state AS (
-    -- a universe row sorts before the games of its own date, so every count stops before D
+    {state_comment}
     SELECT entity_id, season_year, d, ev,
-           sum(ev) OVER (PARTITION BY entity_id, season_year ORDER BY dn, ev
-                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS seq_before,
-           sum(ev) OVER cd7 AS e7d, sum(act) OVER cd7 AS a7d,
-           sum(ev) OVER cd14 AS e14d, sum(act) OVER cd14 AS a14d,
-           sum(ev) OVER cd30 AS e30d, sum(act) OVER cd30 AS a30d
-    FROM cmp_stream
-    WINDOW cd7 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 7 PRECEDING AND 1 PRECEDING),
-           cd14 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 14 PRECEDING AND 1 PRECEDING),
-           cd30 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 30 PRECEDING AND 1 PRECEDING)
+           {seq_before} AS seq_before{d_cols}
+    FROM cmp_stream{d_wins}
 ),
 cmp AS (
     -- completeness per entity and D: expected / actual games per window
     SELECT s.entity_id, s.d,
-           coalesce(g.e5, 0)::INTEGER AS l5_expected_games, coalesce(g.a5, 0)::INTEGER AS l5_actual_games,
-           coalesce(g.e10, 0)::INTEGER AS l10_expected_games, coalesce(g.a10, 0)::INTEGER AS l10_actual_games,
-           coalesce(g.e15, 0)::INTEGER AS l15_expected_games, coalesce(g.a15, 0)::INTEGER AS l15_actual_games,
-           coalesce(g.e20, 0)::INTEGER AS l20_expected_games, coalesce(g.a20, 0)::INTEGER AS l20_actual_games,
-           coalesce(s.e7d, 0)::INTEGER AS l7d_expected_games, coalesce(s.a7d, 0)::INTEGER AS l7d_actual_games,
-           coalesce(s.e14d, 0)::INTEGER AS l14d_expected_games, coalesce(s.a14d, 0)::INTEGER AS l14d_actual_games,
-           coalesce(s.e30d, 0)::INTEGER AS l30d_expected_games, coalesce(s.a30d, 0)::INTEGER AS l30d_actual_games
+           {(',' + chr(10) + '           ').join(cols)}
     FROM cmp_state s
     LEFT JOIN cmp_games g ON g.entity_id = s.entity_id AND g.season_year = s.season_year AND g.seq = s.seq_before
     WHERE s.ev = 0
 ),"""
+
 
 # Dependency: whole scheduled dates missing from the upstream in the week before D.
 DATE_CHECK = """cmp_date_check AS (
@@ -183,11 +204,41 @@ DATE_CHECK = """cmp_date_check AS (
 # Block 1 (after the model's cmp_dates): calendar, upstream rows, date check.
 PLAYER_DEPS = SCHEDULE + "\n" + PLAYER_ROWS + "\n" + DATE_CHECK
 TEAM_DEPS = SCHEDULE + "\n" + TEAM_ROWS + "\n" + DATE_CHECK
-# Block 2 (after the model's cmp_universe): the expected games, the windows, then the model's
-# output CTE.
-PLAYER_WINDOWS = PLAYER_EVENTS + "\n" + COMMON
-TEAM_WINDOWS = TEAM_EVENTS + "\n" + COMMON
-WINDOWS = ("l5", "l10", "l15", "l20", "l7d", "l14d", "l30d")
+
+
+# Players: the windows are the same whatever the model (the player's expected games entering D),
+# so precompute.player_completeness computes them once, for every player with a game in D's
+# season before D, and each player model takes its windows from it (a player without a row
+# there has no game this season before D: nothing is expected).
+PLAYER_SHARED_TABLE = "precompute.player_completeness"
+PLAYER_SHARED_WINDOWS = ("l5", "l10", "l20", "l7d", "l14d")
+
+
+def player_shared_block() -> str:
+    """Block 2 of precompute.player_completeness: expected games and every player window."""
+    return PLAYER_EVENTS + "\n" + windows_sql(PLAYER_SHARED_WINDOWS)
+
+
+def player_windows(windows: tuple[str, ...]) -> str:
+    """Block 2 of a player model (after its cmp_universe): its windows from the shared table,
+    then its output CTE."""
+    cols = ",\n           ".join(
+        f"coalesce(pc.{w}_expected_games, 0) AS {w}_expected_games, coalesce(pc.{w}_actual_games, 0) AS {w}_actual_games"
+        for w in windows)
+    return f"""cmp AS (
+    -- completeness: the player's windows entering D, computed once by {PLAYER_SHARED_TABLE}
+    -- (no row there: no game this season before D, nothing expected)
+    SELECT u.entity_id, u.d,
+           {cols}
+    FROM cmp_universe u
+    LEFT JOIN {PLAYER_SHARED_TABLE} pc ON pc.player_lookup = u.entity_id AND pc.analysis_date = u.d
+),
+""" + output_cte(windows)
+
+
+def team_windows(windows: tuple[str, ...]) -> str:
+    """Block 2 of a team model (after its cmp_universe): expected games, windows, output CTE."""
+    return TEAM_EVENTS + "\n" + windows_sql(windows) + "\n" + output_cte(windows)
 
 
 def output_cte(windows: tuple[str, ...], name: str = "cmp_out") -> str:
@@ -210,8 +261,9 @@ def output_cte(windows: tuple[str, ...], name: str = "cmp_out") -> str:
            round(100.0 * {prim}_actual_games / nullif({prim}_expected_games, 0), 1) AS completeness_pct,
            ({prim}_expected_games > 0 AND {ok}) AS is_production_ready,
            CASE WHEN {prim}_expected_games = 0 THEN 'no games expected before this date this season'
-                ELSE nullif(concat_ws('; ',
-               {short}), '') END AS completeness_reason
+                WHEN {ok} THEN NULL  -- (cheap integer tests first: most rows need no text)
+                ELSE concat_ws('; ',
+               {short}) END AS completeness_reason
     FROM cmp
 ),"""
 

@@ -117,7 +117,7 @@ def test_phase4_has_rows_after_the_bootstrap_window(both):
     con = duckdb.connect(str(wh_path), read_only=True)
     try:
         for m in CATALOG.ordered():
-            if m.table.startswith("precompute."):
+            if m.table.startswith("precompute.") and m.failures:   # the processors (not the shared completeness)
                 first = con.execute(f"SELECT min({m.time_column}) FROM {_spark_table(out, m.table)}").fetchone()[0]
                 assert first is not None and first >= date(2023, 11, 7), (m.table, first)
     finally:

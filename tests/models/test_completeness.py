@@ -19,6 +19,8 @@ PHASE3 = ["player_game_summary", "team_offense_game_summary", "team_defense_game
           "upcoming_player_game_context", "upcoming_team_game_context"]
 PHASE4 = ["team_defense_zone_analysis", "player_shot_zone_analysis", "player_composite_factors",
           "player_daily_cache"]
+# what a Phase 4 run computes: the models above and the players' completeness they read
+RUN4 = ["player_completeness", *PHASE4]
 OPEN, END = date(2023, 10, 24), date(2024, 2, 20)
 TCOL = {"team_defense_zone_analysis": ("analysis_date", "team_abbr"),
         "player_shot_zone_analysis": ("analysis_date", "player_lookup"),
@@ -41,7 +43,7 @@ def cpath(real_warehouse_path, tmp_path_factory):
     shutil.copy(real_warehouse_path, path)
     with Warehouse.open(path) as wh:
         run(wh, OPEN, END, PHASE3)
-        run(wh, OPEN, END, PHASE4)
+        run(wh, OPEN, END, RUN4)
     return path
 
 
@@ -126,7 +128,7 @@ def test_snippets_are_the_shared_definition():
     finally:
         sys.path.pop(0)
     cat = Catalog.load()
-    for model in PHASE4:
+    for model in RUN4:
         sql = cat.get(model).sql
         assert sql == gen.with_blocks(sql, model), f"run scripts/write_completeness_sql.py ({model})"
 
@@ -216,7 +218,7 @@ def test_a_team_missing_for_a_week_reduces_completeness_and_a_missing_date_is_a_
             wh.con.execute(f"DELETE FROM analytics.{t} WHERE {col} = 'BOS' AND game_date BETWEEN ? AND ?", [a, b])
             wh.con.execute(f"DELETE FROM analytics.{t} WHERE game_date = ?", [gone])
         wh.con.execute("DELETE FROM processing.model_state")
-        res = backfill(wh, date(2024, 1, 8), date(2024, 1, 22), only=PHASE4, force=True, preflight=False)
+        res = backfill(wh, date(2024, 1, 8), date(2024, 1, 22), only=RUN4, force=True, preflight=False)
         assert res.ok
         bos = rows_for(wh, "team_defense_zone_analysis", date(2024, 1, 10), "BOS")[0]
         assert bos["l15_actual_games"] < bos["l15_expected_games"]
@@ -230,3 +232,20 @@ def test_a_team_missing_for_a_week_reduces_completeness_and_a_missing_date_is_a_
                                        "WHERE processor_name = ? AND analysis_date = ?", [PROC[model], d]).fetchall()
                 assert [(f[0], f[1]) for f in fails] == [("DATE_LEVEL", "MISSING_DEPENDENCY")], (model, d, fails)
                 assert "2024-01-17" in fails[0][2]
+
+
+def test_the_shared_player_windows_are_the_models_windows(cw):
+    """precompute.player_completeness is computed once; every player model reports its windows
+    from it, unchanged (a universe player without a row there has nothing expected)."""
+    d = date(2024, 1, 10)
+    for model, tcol, wins in (("player_shot_zone_analysis", "analysis_date", ("l10", "l20")),
+                              ("player_daily_cache", "cache_date", ("l5", "l10", "l7d", "l14d")),
+                              ("player_composite_factors", "game_date", ("l10", "l7d", "l14d"))):
+        cols = ", ".join(f"m.{w}_{k}_games IS NOT DISTINCT FROM coalesce(c.{w}_{k}_games, 0)"
+                         for w in wins for k in ("expected", "actual"))
+        rows = cw.con.execute(f"SELECT m.player_lookup, c.player_lookup IS NOT NULL, {cols} FROM precompute.{model} m "
+                              f"LEFT JOIN precompute.player_completeness c ON c.player_lookup = m.player_lookup "
+                              f"AND c.analysis_date = m.{tcol} WHERE m.{tcol} = ?", [d]).fetchall()
+        assert len(rows) > 100, model
+        assert sum(r[1] for r in rows) > 0.9 * len(rows), model   # nearly everyone has played this season
+        assert all(all(r[2:]) for r in rows), (model, [r for r in rows if not all(r[2:])][:3])

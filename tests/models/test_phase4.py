@@ -21,6 +21,8 @@ PHASE3 = ["player_game_summary", "team_offense_game_summary", "team_defense_game
           "upcoming_player_game_context", "upcoming_team_game_context"]
 PHASE4 = ["team_defense_zone_analysis", "player_shot_zone_analysis", "player_composite_factors",
           "player_daily_cache"]
+# what a Phase 4 run computes: the models above and the players' completeness they read
+RUN4 = ["player_completeness", *PHASE4]
 PROCESSORS = {
     "team_defense_zone_analysis": ("TeamDefenseZoneAnalysisProcessor", "team_abbr", "analysis_date"),
     "player_shot_zone_analysis": ("PlayerShotZoneAnalysisProcessor", "player_lookup", "analysis_date"),
@@ -48,7 +50,7 @@ def p4_path(real_warehouse_path, tmp_path_factory):
     with Warehouse.open(path) as wh:
         for start, end in ((OPEN_2023, END_2023), (OPEN_2021, END_2021)):
             run(wh, start, end, PHASE3)
-            run(wh, start, end, PHASE4)
+            run(wh, start, end, RUN4)
     return path
 
 
@@ -420,11 +422,11 @@ def test_chunking_invariance(p4_path, tmp_path):
     path = tmp_path / "chunks.duckdb"
     shutil.copy(p4_path, path)
     with Warehouse.open(path) as wh:
-        for m in PHASE4:
+        for m in RUN4:
             wh.con.execute(f"DELETE FROM precompute.{m}")
         wh.con.execute("DELETE FROM processing.precompute_failures")
         wh.con.execute("DELETE FROM processing.model_state")
-        run(wh, start, end, PHASE4, chunk_mode="date")
+        run(wh, start, end, RUN4, chunk_mode="date")
         got = snapshot(wh, start, end)
     for k in ref:
         assert got[k] == ref[k], k
@@ -447,7 +449,7 @@ def test_point_in_time(real_copy, p4_path):
         wh.con.execute("DELETE FROM raw.injuries WHERE transaction_date >= ?", [d])
         wh.con.execute("UPDATE raw.schedule SET home_wl = NULL WHERE game_date >= ?", [d])
         run(wh, OPEN_2023, d, PHASE3)
-        run(wh, d - timedelta(days=3), d, PHASE4)
+        run(wh, d - timedelta(days=3), d, RUN4)
         got = snapshot(wh, d, d)
     # floats within 1e-9: UPGC's own sums of decimal minutes are not bit-stable across runs
     # (summation order), and PCF/PDC copy them

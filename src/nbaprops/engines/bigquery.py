@@ -51,6 +51,7 @@ CLUSTERING: dict[str, tuple[str, ...]] = {
     "analytics.team_defense_game_summary": ("defending_team_abbr", "game_date", "data_quality_tier"),
     "analytics.upcoming_player_game_context": ("player_lookup", "game_date"),
     "analytics.upcoming_team_game_context": ("game_date", "team_abbr", "game_id"),
+    "precompute.player_completeness": ("player_lookup", "analysis_date"),
     "precompute.team_defense_zone_analysis": ("team_abbr", "analysis_date"),
     "precompute.player_shot_zone_analysis": ("player_lookup", "universal_player_id", "analysis_date"),
     "precompute.player_composite_factors": ("player_lookup", "universal_player_id", "game_date"),

@@ -1,7 +1,7 @@
 -- table: precompute.player_shot_zone_analysis
 -- grain: player_lookup, analysis_date
 -- time_column: analysis_date
--- depends_on: analytics.player_game_summary, raw.schedule
+-- depends_on: analytics.player_game_summary, precompute.player_completeness, raw.schedule
 -- lookback_days: 400
 -- failures: PlayerShotZoneAnalysisProcessor
 -- entity: player_lookup
@@ -336,215 +336,19 @@ WITH sched AS (
   FROM state
   WHERE
     NOT universe_empty
-), cmp_keys /* completeness:windows:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py) */ AS (
-  /* completeness: only the universe's entities and seasons are counted (windows never cross */
-  /* an entity or a season, so the rest of the history cannot change a count) */
-  SELECT DISTINCT
-    entity_id,
-    season_year
-  FROM cmp_universe
-), cmp_stints AS (
-  /* completeness: the player's stints = runs of consecutive rows for one team; a stint lasts */
-  /* from its first row up to (not including) the first row of the next stint */
+), cmp /* completeness:windows:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py) */ AS (
+  /* completeness: the player's windows entering D, computed once by precompute.player_completeness */
+  /* (no row there: no game this season before D, nothing expected) */
   SELECT
-    entity_id,
-    season_year,
-    team_abbr,
-    MIN(game_date) AS stint_start
-  FROM (
-    SELECT
-      entity_id,
-      season_year,
-      game_date,
-      team_abbr,
-      SUM(new_stint) OVER (
-        PARTITION BY entity_id, season_year
-        ORDER BY game_date
-        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-      ) AS stint
-    FROM (
-      SELECT
-        r.entity_id,
-        r.season_year,
-        r.game_date,
-        r.team_abbr,
-        CASE
-          WHEN r.team_abbr = LAG(r.team_abbr) OVER (PARTITION BY r.entity_id, r.season_year ORDER BY r.game_date)
-          THEN 0
-          ELSE 1
-        END AS new_stint
-      FROM cmp_rows AS r
-      JOIN cmp_keys AS k
-        ON k.entity_id = r.entity_id AND k.season_year = r.season_year
-    ) AS x
-  ) AS y
-  GROUP BY
-    entity_id,
-    season_year,
-    team_abbr,
-    stint
-), cmp_events AS (
-  /* completeness: the player's expected games = his stint team's scheduled games during the */
-  /* stint; has_row = he has a row on that date */
-  SELECT
-    st.entity_id,
-    st.season_year,
-    s.game_date,
-    (
-      NOT r.entity_id IS NULL
-    ) AS has_row
-  FROM (
-    SELECT
-      *,
-      LEAD(stint_start) OVER (PARTITION BY entity_id, season_year ORDER BY stint_start IS NULL ASC, stint_start) AS stint_end
-    FROM cmp_stints
-  ) AS st
-  JOIN cmp_sched AS s
-    ON s.team_abbr = st.team_abbr
-    AND s.season_year = st.season_year
-    AND s.game_date >= st.stint_start
-    AND s.game_date < COALESCE(st.stint_end, CAST('9999-12-31' AS DATE))
-  LEFT JOIN cmp_rows AS r
-    ON r.entity_id = st.entity_id
-    AND r.season_year = st.season_year
-    AND r.game_date = s.game_date
-), cmp_games AS (
-  /* completeness: after each expected game, expected / actual over the last N expected games */
-  SELECT
-    entity_id,
-    season_year,
-    game_date,
-    CAST(has_row AS INT64) AS act,
-    ROW_NUMBER() OVER (PARTITION BY entity_id, season_year ORDER BY game_date) AS seq,
-    COUNT(*) OVER (
-      PARTITION BY entity_id, season_year
-      ORDER BY game_date
-      ROWS BETWEEN 4 PRECEDING AND CURRENT ROW
-    ) AS e5,
-    SUM(CAST(has_row AS INT64)) OVER (
-      PARTITION BY entity_id, season_year
-      ORDER BY game_date
-      ROWS BETWEEN 4 PRECEDING AND CURRENT ROW
-    ) AS a5,
-    COUNT(*) OVER (
-      PARTITION BY entity_id, season_year
-      ORDER BY game_date
-      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
-    ) AS e10,
-    SUM(CAST(has_row AS INT64)) OVER (
-      PARTITION BY entity_id, season_year
-      ORDER BY game_date
-      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
-    ) AS a10,
-    COUNT(*) OVER (
-      PARTITION BY entity_id, season_year
-      ORDER BY game_date
-      ROWS BETWEEN 14 PRECEDING AND CURRENT ROW
-    ) AS e15,
-    SUM(CAST(has_row AS INT64)) OVER (
-      PARTITION BY entity_id, season_year
-      ORDER BY game_date
-      ROWS BETWEEN 14 PRECEDING AND CURRENT ROW
-    ) AS a15,
-    COUNT(*) OVER (
-      PARTITION BY entity_id, season_year
-      ORDER BY game_date
-      ROWS BETWEEN 19 PRECEDING AND CURRENT ROW
-    ) AS e20,
-    SUM(CAST(has_row AS INT64)) OVER (
-      PARTITION BY entity_id, season_year
-      ORDER BY game_date
-      ROWS BETWEEN 19 PRECEDING AND CURRENT ROW
-    ) AS a20
-  FROM cmp_events
-), cmp_stream AS (
-  /* completeness: expected games (ev = 1) and the universe (ev = 0) of each entity and season */
-  SELECT
-    entity_id,
-    season_year,
-    game_date AS d,
-    DATE_DIFF(game_date, CAST('2000-01-01' AS DATE), DAY) AS dn,
-    1 AS ev,
-    act
-  FROM cmp_games
-  UNION ALL
-  SELECT
-    entity_id,
-    season_year,
-    d,
-    DATE_DIFF(d, CAST('2000-01-01' AS DATE), DAY),
-    0,
-    0
-  FROM cmp_universe
-), cmp_state AS (
-  /* a universe row sorts before the games of its own date, so every count stops before D */
-  SELECT
-    entity_id,
-    season_year,
-    d,
-    ev,
-    SUM(ev) OVER (
-      PARTITION BY entity_id, season_year
-      ORDER BY dn, ev
-      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-    ) AS seq_before,
-    SUM(ev) OVER (
-      PARTITION BY entity_id, season_year
-      ORDER BY dn
-      RANGE BETWEEN 7 PRECEDING AND 1 PRECEDING
-    ) AS e7d,
-    SUM(act) OVER (
-      PARTITION BY entity_id, season_year
-      ORDER BY dn
-      RANGE BETWEEN 7 PRECEDING AND 1 PRECEDING
-    ) AS a7d,
-    SUM(ev) OVER (
-      PARTITION BY entity_id, season_year
-      ORDER BY dn
-      RANGE BETWEEN 14 PRECEDING AND 1 PRECEDING
-    ) AS e14d,
-    SUM(act) OVER (
-      PARTITION BY entity_id, season_year
-      ORDER BY dn
-      RANGE BETWEEN 14 PRECEDING AND 1 PRECEDING
-    ) AS a14d,
-    SUM(ev) OVER (
-      PARTITION BY entity_id, season_year
-      ORDER BY dn
-      RANGE BETWEEN 30 PRECEDING AND 1 PRECEDING
-    ) AS e30d,
-    SUM(act) OVER (
-      PARTITION BY entity_id, season_year
-      ORDER BY dn
-      RANGE BETWEEN 30 PRECEDING AND 1 PRECEDING
-    ) AS a30d
-  FROM cmp_stream
-), cmp AS (
-  /* completeness per entity and D: expected / actual games per window */
-  SELECT
-    s.entity_id,
-    s.d,
-    CAST(COALESCE(g.e5, 0) AS INT64) AS l5_expected_games,
-    CAST(COALESCE(g.a5, 0) AS INT64) AS l5_actual_games,
-    CAST(COALESCE(g.e10, 0) AS INT64) AS l10_expected_games,
-    CAST(COALESCE(g.a10, 0) AS INT64) AS l10_actual_games,
-    CAST(COALESCE(g.e15, 0) AS INT64) AS l15_expected_games,
-    CAST(COALESCE(g.a15, 0) AS INT64) AS l15_actual_games,
-    CAST(COALESCE(g.e20, 0) AS INT64) AS l20_expected_games,
-    CAST(COALESCE(g.a20, 0) AS INT64) AS l20_actual_games,
-    CAST(COALESCE(s.e7d, 0) AS INT64) AS l7d_expected_games,
-    CAST(COALESCE(s.a7d, 0) AS INT64) AS l7d_actual_games,
-    CAST(COALESCE(s.e14d, 0) AS INT64) AS l14d_expected_games,
-    CAST(COALESCE(s.a14d, 0) AS INT64) AS l14d_actual_games,
-    CAST(COALESCE(s.e30d, 0) AS INT64) AS l30d_expected_games,
-    CAST(COALESCE(s.a30d, 0) AS INT64) AS l30d_actual_games
-  FROM cmp_state AS s
-  LEFT JOIN cmp_games AS g
-    ON g.entity_id = s.entity_id
-    AND g.season_year = s.season_year
-    AND g.seq = s.seq_before
-  WHERE
-    s.ev = 0
+    u.entity_id,
+    u.d,
+    COALESCE(pc.l10_expected_games, 0) AS l10_expected_games,
+    COALESCE(pc.l10_actual_games, 0) AS l10_actual_games,
+    COALESCE(pc.l20_expected_games, 0) AS l20_expected_games,
+    COALESCE(pc.l20_actual_games, 0) AS l20_actual_games
+  FROM cmp_universe AS u
+  LEFT JOIN precompute.player_completeness AS pc
+    ON pc.player_lookup = u.entity_id AND pc.analysis_date = u.d
 ), cmp_out AS (
   /* completeness columns of this model (windows l10, l20; primary l10) */
   SELECT
@@ -567,21 +371,21 @@ WITH sched AS (
     CASE
       WHEN l10_expected_games = 0
       THEN 'no games expected before this date this season'
-      ELSE NULLIF(
-        ARRAY_TO_STRING(
-          [
-            CAST(CASE
-              WHEN l10_actual_games * 10 < l10_expected_games * 9
-              THEN 'l10: ' || CAST(l10_actual_games AS STRING) || ' of ' || CAST(l10_expected_games AS STRING) || ' games'
-            END AS STRING),
-            CAST(CASE
-              WHEN l20_actual_games * 10 < l20_expected_games * 9
-              THEN 'l20: ' || CAST(l20_actual_games AS STRING) || ' of ' || CAST(l20_expected_games AS STRING) || ' games'
-            END AS STRING)
-          ],
-          '; '
-        ),
-        ''
+      WHEN l10_actual_games * 10 >= l10_expected_games * 9
+      AND l20_actual_games * 10 >= l20_expected_games * 9
+      THEN NULL /* (cheap integer tests first: most rows need no text) */
+      ELSE ARRAY_TO_STRING(
+        [
+          CAST(CASE
+            WHEN l10_actual_games * 10 < l10_expected_games * 9
+            THEN 'l10: ' || CAST(l10_actual_games AS STRING) || ' of ' || CAST(l10_expected_games AS STRING) || ' games'
+          END AS STRING),
+          CAST(CASE
+            WHEN l20_actual_games * 10 < l20_expected_games * 9
+            THEN 'l20: ' || CAST(l20_actual_games AS STRING) || ' of ' || CAST(l20_expected_games AS STRING) || ' games'
+          END AS STRING)
+        ],
+        '; '
       )
     END AS completeness_reason
   FROM cmp

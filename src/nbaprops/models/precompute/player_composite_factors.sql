@@ -1,7 +1,7 @@
 -- table: precompute.player_composite_factors
 -- grain: player_lookup, game_date
 -- time_column: game_date
--- depends_on: analytics.upcoming_player_game_context, analytics.player_game_summary, analytics.team_offense_game_summary, precompute.player_shot_zone_analysis, precompute.team_defense_zone_analysis, raw.schedule
+-- depends_on: analytics.upcoming_player_game_context, analytics.player_game_summary, precompute.player_completeness, analytics.team_offense_game_summary, precompute.player_shot_zone_analysis, precompute.team_defense_zone_analysis, raw.schedule
 -- lookback_days: 400
 -- failures: PlayerCompositeFactorsProcessor
 -- entity: player_lookup
@@ -111,84 +111,15 @@ cmp_universe AS (
     SELECT player_lookup AS entity_id, season_year, game_date AS d FROM upgc WHERE NOT dependency_missing
 ),
 -- completeness:windows:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py)
-cmp_keys AS (
-    -- completeness: only the universe's entities and seasons are counted (windows never cross
-    -- an entity or a season, so the rest of the history cannot change a count)
-    SELECT DISTINCT entity_id, season_year FROM cmp_universe
-),
-cmp_stints AS (
-    -- completeness: the player's stints = runs of consecutive rows for one team; a stint lasts
-    -- from its first row up to (not including) the first row of the next stint
-    SELECT entity_id, season_year, team_abbr, min(game_date) AS stint_start
-    FROM (SELECT entity_id, season_year, game_date, team_abbr,
-                 sum(new_stint) OVER (PARTITION BY entity_id, season_year ORDER BY game_date
-                                      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS stint
-          FROM (SELECT r.entity_id, r.season_year, r.game_date, r.team_abbr,
-                       CASE WHEN r.team_abbr = lag(r.team_abbr) OVER (PARTITION BY r.entity_id, r.season_year
-                                                                      ORDER BY r.game_date)
-                            THEN 0 ELSE 1 END AS new_stint
-                FROM cmp_rows r
-                JOIN cmp_keys k ON k.entity_id = r.entity_id AND k.season_year = r.season_year) x) y
-    GROUP BY entity_id, season_year, team_abbr, stint
-),
-cmp_events AS (
-    -- completeness: the player's expected games = his stint team's scheduled games during the
-    -- stint; has_row = he has a row on that date
-    SELECT st.entity_id, st.season_year, s.game_date, (r.entity_id IS NOT NULL) AS has_row
-    FROM (SELECT *, lead(stint_start) OVER (PARTITION BY entity_id, season_year ORDER BY stint_start) AS stint_end
-          FROM cmp_stints) st
-    JOIN cmp_sched s
-      ON s.team_abbr = st.team_abbr AND s.season_year = st.season_year
-     AND s.game_date >= st.stint_start AND s.game_date < coalesce(st.stint_end, DATE '9999-12-31')
-    LEFT JOIN cmp_rows r ON r.entity_id = st.entity_id AND r.season_year = st.season_year AND r.game_date = s.game_date
-),
-cmp_games AS (
-    -- completeness: after each expected game, expected / actual over the last N expected games
-    SELECT entity_id, season_year, game_date, has_row::INTEGER AS act,
-           row_number() OVER (PARTITION BY entity_id, season_year ORDER BY game_date) AS seq,
-           count(*) OVER cg5 AS e5, sum(has_row::INTEGER) OVER cg5 AS a5,
-           count(*) OVER cg10 AS e10, sum(has_row::INTEGER) OVER cg10 AS a10,
-           count(*) OVER cg15 AS e15, sum(has_row::INTEGER) OVER cg15 AS a15,
-           count(*) OVER cg20 AS e20, sum(has_row::INTEGER) OVER cg20 AS a20
-    FROM cmp_events
-    WINDOW cg5 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 4 PRECEDING AND CURRENT ROW),
-           cg10 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 9 PRECEDING AND CURRENT ROW),
-           cg15 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 14 PRECEDING AND CURRENT ROW),
-           cg20 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 19 PRECEDING AND CURRENT ROW)
-),
-cmp_stream AS (
-    -- completeness: expected games (ev = 1) and the universe (ev = 0) of each entity and season
-    SELECT entity_id, season_year, game_date AS d, date_diff('day', DATE '2000-01-01', game_date) AS dn, 1 AS ev, act
-    FROM cmp_games
-    UNION ALL
-    SELECT entity_id, season_year, d, date_diff('day', DATE '2000-01-01', d), 0, 0 FROM cmp_universe
-),
-cmp_state AS (
-    -- a universe row sorts before the games of its own date, so every count stops before D
-    SELECT entity_id, season_year, d, ev,
-           sum(ev) OVER (PARTITION BY entity_id, season_year ORDER BY dn, ev
-                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS seq_before,
-           sum(ev) OVER cd7 AS e7d, sum(act) OVER cd7 AS a7d,
-           sum(ev) OVER cd14 AS e14d, sum(act) OVER cd14 AS a14d,
-           sum(ev) OVER cd30 AS e30d, sum(act) OVER cd30 AS a30d
-    FROM cmp_stream
-    WINDOW cd7 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 7 PRECEDING AND 1 PRECEDING),
-           cd14 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 14 PRECEDING AND 1 PRECEDING),
-           cd30 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 30 PRECEDING AND 1 PRECEDING)
-),
 cmp AS (
-    -- completeness per entity and D: expected / actual games per window
-    SELECT s.entity_id, s.d,
-           coalesce(g.e5, 0)::INTEGER AS l5_expected_games, coalesce(g.a5, 0)::INTEGER AS l5_actual_games,
-           coalesce(g.e10, 0)::INTEGER AS l10_expected_games, coalesce(g.a10, 0)::INTEGER AS l10_actual_games,
-           coalesce(g.e15, 0)::INTEGER AS l15_expected_games, coalesce(g.a15, 0)::INTEGER AS l15_actual_games,
-           coalesce(g.e20, 0)::INTEGER AS l20_expected_games, coalesce(g.a20, 0)::INTEGER AS l20_actual_games,
-           coalesce(s.e7d, 0)::INTEGER AS l7d_expected_games, coalesce(s.a7d, 0)::INTEGER AS l7d_actual_games,
-           coalesce(s.e14d, 0)::INTEGER AS l14d_expected_games, coalesce(s.a14d, 0)::INTEGER AS l14d_actual_games,
-           coalesce(s.e30d, 0)::INTEGER AS l30d_expected_games, coalesce(s.a30d, 0)::INTEGER AS l30d_actual_games
-    FROM cmp_state s
-    LEFT JOIN cmp_games g ON g.entity_id = s.entity_id AND g.season_year = s.season_year AND g.seq = s.seq_before
-    WHERE s.ev = 0
+    -- completeness: the player's windows entering D, computed once by precompute.player_completeness
+    -- (no row there: no game this season before D, nothing expected)
+    SELECT u.entity_id, u.d,
+           coalesce(pc.l10_expected_games, 0) AS l10_expected_games, coalesce(pc.l10_actual_games, 0) AS l10_actual_games,
+           coalesce(pc.l7d_expected_games, 0) AS l7d_expected_games, coalesce(pc.l7d_actual_games, 0) AS l7d_actual_games,
+           coalesce(pc.l14d_expected_games, 0) AS l14d_expected_games, coalesce(pc.l14d_actual_games, 0) AS l14d_actual_games
+    FROM cmp_universe u
+    LEFT JOIN precompute.player_completeness pc ON pc.player_lookup = u.entity_id AND pc.analysis_date = u.d
 ),
 cmp_out AS (
     -- completeness columns of this model (windows l10, l7d, l14d; primary l10)
@@ -200,10 +131,11 @@ cmp_out AS (
            round(100.0 * l10_actual_games / nullif(l10_expected_games, 0), 1) AS completeness_pct,
            (l10_expected_games > 0 AND l10_actual_games * 10 >= l10_expected_games * 9 AND l7d_actual_games * 10 >= l7d_expected_games * 9 AND l14d_actual_games * 10 >= l14d_expected_games * 9) AS is_production_ready,
            CASE WHEN l10_expected_games = 0 THEN 'no games expected before this date this season'
-                ELSE nullif(concat_ws('; ',
+                WHEN l10_actual_games * 10 >= l10_expected_games * 9 AND l7d_actual_games * 10 >= l7d_expected_games * 9 AND l14d_actual_games * 10 >= l14d_expected_games * 9 THEN NULL  -- (cheap integer tests first: most rows need no text)
+                ELSE concat_ws('; ',
                CASE WHEN l10_actual_games * 10 < l10_expected_games * 9 THEN 'l10: ' || l10_actual_games || ' of ' || l10_expected_games || ' games' END,
                CASE WHEN l7d_actual_games * 10 < l7d_expected_games * 9 THEN 'l7d: ' || l7d_actual_games || ' of ' || l7d_expected_games || ' games' END,
-               CASE WHEN l14d_actual_games * 10 < l14d_expected_games * 9 THEN 'l14d: ' || l14d_actual_games || ' of ' || l14d_expected_games || ' games' END), '') END AS completeness_reason
+               CASE WHEN l14d_actual_games * 10 < l14d_expected_games * 9 THEN 'l14d: ' || l14d_actual_games || ' of ' || l14d_expected_games || ' games' END) END AS completeness_reason
     FROM cmp
 ),
 -- completeness:windows:end

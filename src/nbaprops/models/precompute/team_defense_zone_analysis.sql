@@ -179,15 +179,9 @@ cmp_games AS (
     -- completeness: after each expected game, expected / actual over the last N expected games
     SELECT entity_id, season_year, game_date, has_row::INTEGER AS act,
            row_number() OVER (PARTITION BY entity_id, season_year ORDER BY game_date) AS seq,
-           count(*) OVER cg5 AS e5, sum(has_row::INTEGER) OVER cg5 AS a5,
-           count(*) OVER cg10 AS e10, sum(has_row::INTEGER) OVER cg10 AS a10,
-           count(*) OVER cg15 AS e15, sum(has_row::INTEGER) OVER cg15 AS a15,
-           count(*) OVER cg20 AS e20, sum(has_row::INTEGER) OVER cg20 AS a20
+           least(15, row_number() OVER (PARTITION BY entity_id, season_year ORDER BY game_date)) AS e15, sum(has_row::INTEGER) OVER cg15 AS a15
     FROM cmp_events
-    WINDOW cg5 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 4 PRECEDING AND CURRENT ROW),
-           cg10 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 9 PRECEDING AND CURRENT ROW),
-           cg15 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 14 PRECEDING AND CURRENT ROW),
-           cg20 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 19 PRECEDING AND CURRENT ROW)
+    WINDOW cg15 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 14 PRECEDING AND CURRENT ROW)
 ),
 cmp_stream AS (
     -- completeness: expected games (ev = 1) and the universe (ev = 0) of each entity and season
@@ -197,27 +191,18 @@ cmp_stream AS (
     SELECT entity_id, season_year, d, date_diff('day', DATE '2000-01-01', d), 0, 0 FROM cmp_universe
 ),
 cmp_state AS (
-    -- a universe row sorts before the games of its own date, so every count stops before D
+    -- every frame ends the day before the row's date: every count stops before D
     SELECT entity_id, season_year, d, ev,
-           sum(ev) OVER (PARTITION BY entity_id, season_year ORDER BY dn, ev
-                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS seq_before,
-           sum(ev) OVER cd7 AS e7d, sum(act) OVER cd7 AS a7d,
-           sum(ev) OVER cd14 AS e14d, sum(act) OVER cd14 AS a14d,
+           sum(ev) OVER (PARTITION BY entity_id, season_year ORDER BY dn
+                         RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS seq_before,
            sum(ev) OVER cd30 AS e30d, sum(act) OVER cd30 AS a30d
     FROM cmp_stream
-    WINDOW cd7 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 7 PRECEDING AND 1 PRECEDING),
-           cd14 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 14 PRECEDING AND 1 PRECEDING),
-           cd30 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 30 PRECEDING AND 1 PRECEDING)
+    WINDOW cd30 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 30 PRECEDING AND 1 PRECEDING)
 ),
 cmp AS (
     -- completeness per entity and D: expected / actual games per window
     SELECT s.entity_id, s.d,
-           coalesce(g.e5, 0)::INTEGER AS l5_expected_games, coalesce(g.a5, 0)::INTEGER AS l5_actual_games,
-           coalesce(g.e10, 0)::INTEGER AS l10_expected_games, coalesce(g.a10, 0)::INTEGER AS l10_actual_games,
            coalesce(g.e15, 0)::INTEGER AS l15_expected_games, coalesce(g.a15, 0)::INTEGER AS l15_actual_games,
-           coalesce(g.e20, 0)::INTEGER AS l20_expected_games, coalesce(g.a20, 0)::INTEGER AS l20_actual_games,
-           coalesce(s.e7d, 0)::INTEGER AS l7d_expected_games, coalesce(s.a7d, 0)::INTEGER AS l7d_actual_games,
-           coalesce(s.e14d, 0)::INTEGER AS l14d_expected_games, coalesce(s.a14d, 0)::INTEGER AS l14d_actual_games,
            coalesce(s.e30d, 0)::INTEGER AS l30d_expected_games, coalesce(s.a30d, 0)::INTEGER AS l30d_actual_games
     FROM cmp_state s
     LEFT JOIN cmp_games g ON g.entity_id = s.entity_id AND g.season_year = s.season_year AND g.seq = s.seq_before
@@ -232,9 +217,10 @@ cmp_out AS (
            round(100.0 * l15_actual_games / nullif(l15_expected_games, 0), 1) AS completeness_pct,
            (l15_expected_games > 0 AND l15_actual_games * 10 >= l15_expected_games * 9 AND l30d_actual_games * 10 >= l30d_expected_games * 9) AS is_production_ready,
            CASE WHEN l15_expected_games = 0 THEN 'no games expected before this date this season'
-                ELSE nullif(concat_ws('; ',
+                WHEN l15_actual_games * 10 >= l15_expected_games * 9 AND l30d_actual_games * 10 >= l30d_expected_games * 9 THEN NULL  -- (cheap integer tests first: most rows need no text)
+                ELSE concat_ws('; ',
                CASE WHEN l15_actual_games * 10 < l15_expected_games * 9 THEN 'l15: ' || l15_actual_games || ' of ' || l15_expected_games || ' games' END,
-               CASE WHEN l30d_actual_games * 10 < l30d_expected_games * 9 THEN 'l30d: ' || l30d_actual_games || ' of ' || l30d_expected_games || ' games' END), '') END AS completeness_reason
+               CASE WHEN l30d_actual_games * 10 < l30d_expected_games * 9 THEN 'l30d: ' || l30d_actual_games || ' of ' || l30d_expected_games || ' games' END) END AS completeness_reason
     FROM cmp
 ),
 -- completeness:windows:end
