@@ -138,28 +138,26 @@ def windows_sql(windows: tuple[str, ...]) -> str:
     g_wins = ",\n           ".join(
         f"cg{_size(w)} AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN {_size(w) - 1} PRECEDING AND CURRENT ROW)"
         for w in games)
-    d_cols = "".join(f",\n           sum(ev) OVER cd{_size(w)} AS e{_size(w)}d, sum(act) OVER cd{_size(w)} AS a{_size(w)}d"
-                     for w in days)
+    # The stream is ordered by k = 2 * day + ev: a universe row (ev = 0) sorts before the games
+    # of its own date, so a running count at it stops before D, and the day window [D - N, D)
+    # is the k-range [k - 2N, k - 1]. One ordering, one sort; expected and actual games of a
+    # day window are packed into one sum (expected * 1024 + actual; counts stay far below 1024).
+    d_cols = "".join(f",\n           sum(ev * 1024 + act) OVER cd{_size(w)} AS p{_size(w)}d" for w in days)
     d_wins = ("\n    WINDOW " + ",\n           ".join(
-        f"cd{_size(w)} AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN {_size(w)} PRECEDING AND 1 PRECEDING)"
+        f"cd{_size(w)} AS (PARTITION BY entity_id, season_year ORDER BY k RANGE BETWEEN {2 * _size(w)} PRECEDING AND 1 PRECEDING)"
         for w in days)) if days else ""
-    if days:
-        # every frame ends 1 day before the row's date, so every count stops before D (one
-        # ordering for all the windows: one sort)
-        state_comment = "-- every frame ends the day before the row's date: every count stops before D"
-        seq_before = ("sum(ev) OVER (PARTITION BY entity_id, season_year ORDER BY dn\n"
-                      "                         RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)")
-    else:
-        # no day windows: a running count (cheaper than a RANGE frame) where a universe row
-        # sorts before the games of its own date
-        state_comment = "-- a universe row sorts before the games of its own date: every count stops before D"
-        seq_before = ("sum(ev) OVER (PARTITION BY entity_id, season_year ORDER BY dn, ev\n"
-                      "                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)")
+    state_comment = "-- every count stops before D (see k)"
+    seq_before = ("sum(ev) OVER (PARTITION BY entity_id, season_year ORDER BY k\n"
+                  "                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)")
     cols = []
     for w in windows:
-        src, n = ("s", f"{_size(w)}d") if w.endswith("d") else ("g", str(_size(w)))
-        cols.append(f"coalesce({src}.e{n}, 0)::INTEGER AS {w}_expected_games, "
-                    f"coalesce({src}.a{n}, 0)::INTEGER AS {w}_actual_games")
+        if w.endswith("d"):
+            packed = f"coalesce(s.p{_size(w)}d, 0)"
+            cols.append(f"({packed} // 1024)::INTEGER AS {w}_expected_games, "
+                        f"({packed} % 1024)::INTEGER AS {w}_actual_games")
+        else:
+            cols.append(f"coalesce(g.e{_size(w)}, 0)::INTEGER AS {w}_expected_games, "
+                        f"coalesce(g.a{_size(w)}, 0)::INTEGER AS {w}_actual_games")
     return f"""cmp_games AS (
     -- completeness: after each expected game, expected / actual over the last N expected games
     SELECT entity_id, season_year, game_date, has_row::INTEGER AS act,
@@ -168,10 +166,11 @@ def windows_sql(windows: tuple[str, ...]) -> str:
 ),
 cmp_stream AS (
     -- completeness: expected games (ev = 1) and the universe (ev = 0) of each entity and season
-    SELECT entity_id, season_year, game_date AS d, date_diff('day', DATE '2000-01-01', game_date) AS dn, 1 AS ev, act
+    SELECT entity_id, season_year, game_date AS d, 2 * date_diff('day', DATE '2000-01-01', game_date) + 1 AS k,
+           1 AS ev, act
     FROM cmp_games
     UNION ALL
-    SELECT entity_id, season_year, d, date_diff('day', DATE '2000-01-01', d), 0, 0 FROM cmp_universe
+    SELECT entity_id, season_year, d, 2 * date_diff('day', DATE '2000-01-01', d), 0, 0 FROM cmp_universe
 ),
 cmp_state AS (
     {state_comment}

@@ -225,7 +225,7 @@ WITH cmp_dates AS (
     entity_id,
     season_year,
     game_date AS d,
-    DATE_DIFF(game_date, CAST('2000-01-01' AS DATE), DAY) AS dn,
+    2 * DATE_DIFF(game_date, CAST('2000-01-01' AS DATE), DAY) + 1 AS k,
     1 AS ev,
     act
   FROM cmp_games
@@ -234,12 +234,12 @@ WITH cmp_dates AS (
     entity_id,
     season_year,
     d,
-    DATE_DIFF(d, CAST('2000-01-01' AS DATE), DAY),
+    2 * DATE_DIFF(d, CAST('2000-01-01' AS DATE), DAY),
     0,
     0
   FROM cmp_universe
 ), cmp_state AS (
-  /* every frame ends the day before the row's date: every count stops before D */
+  /* every count stops before D (see k) */
   SELECT
     entity_id,
     season_year,
@@ -247,29 +247,19 @@ WITH cmp_dates AS (
     ev,
     SUM(ev) OVER (
       PARTITION BY entity_id, season_year
-      ORDER BY dn
-      RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+      ORDER BY k
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
     ) AS seq_before,
-    SUM(ev) OVER (
+    SUM(ev * 1024 + act) OVER (
       PARTITION BY entity_id, season_year
-      ORDER BY dn
-      RANGE BETWEEN 7 PRECEDING AND 1 PRECEDING
-    ) AS e7d,
-    SUM(act) OVER (
-      PARTITION BY entity_id, season_year
-      ORDER BY dn
-      RANGE BETWEEN 7 PRECEDING AND 1 PRECEDING
-    ) AS a7d,
-    SUM(ev) OVER (
-      PARTITION BY entity_id, season_year
-      ORDER BY dn
+      ORDER BY k
       RANGE BETWEEN 14 PRECEDING AND 1 PRECEDING
-    ) AS e14d,
-    SUM(act) OVER (
+    ) AS p7d,
+    SUM(ev * 1024 + act) OVER (
       PARTITION BY entity_id, season_year
-      ORDER BY dn
-      RANGE BETWEEN 14 PRECEDING AND 1 PRECEDING
-    ) AS a14d
+      ORDER BY k
+      RANGE BETWEEN 28 PRECEDING AND 1 PRECEDING
+    ) AS p14d
   FROM cmp_stream
 ), cmp AS (
   /* completeness per entity and D: expected / actual games per window */
@@ -282,10 +272,18 @@ WITH cmp_dates AS (
     CAST(COALESCE(g.a10, 0) AS INT64) AS l10_actual_games,
     CAST(COALESCE(g.e20, 0) AS INT64) AS l20_expected_games,
     CAST(COALESCE(g.a20, 0) AS INT64) AS l20_actual_games,
-    CAST(COALESCE(s.e7d, 0) AS INT64) AS l7d_expected_games,
-    CAST(COALESCE(s.a7d, 0) AS INT64) AS l7d_actual_games,
-    CAST(COALESCE(s.e14d, 0) AS INT64) AS l14d_expected_games,
-    CAST(COALESCE(s.a14d, 0) AS INT64) AS l14d_actual_games
+    CAST((
+      DIV(COALESCE(s.p7d, 0), 1024)
+    ) AS INT64) AS l7d_expected_games,
+    CAST((
+      MOD(COALESCE(s.p7d, 0), 1024)
+    ) AS INT64) AS l7d_actual_games,
+    CAST((
+      DIV(COALESCE(s.p14d, 0), 1024)
+    ) AS INT64) AS l14d_expected_games,
+    CAST((
+      MOD(COALESCE(s.p14d, 0), 1024)
+    ) AS INT64) AS l14d_actual_games
   FROM cmp_state AS s
   LEFT JOIN cmp_games AS g
     ON g.entity_id = s.entity_id

@@ -378,7 +378,7 @@ WITH sched AS (
     entity_id,
     season_year,
     game_date AS d,
-    DATE_DIFF(game_date, CAST('2000-01-01' AS DATE), DAY) AS dn,
+    2 * DATE_DIFF(game_date, CAST('2000-01-01' AS DATE), DAY) + 1 AS k,
     1 AS ev,
     act
   FROM cmp_games
@@ -387,12 +387,12 @@ WITH sched AS (
     entity_id,
     season_year,
     d,
-    DATE_DIFF(d, CAST('2000-01-01' AS DATE), DAY),
+    2 * DATE_DIFF(d, CAST('2000-01-01' AS DATE), DAY),
     0,
     0
   FROM cmp_universe
 ), cmp_state AS (
-  /* every frame ends the day before the row's date: every count stops before D */
+  /* every count stops before D (see k) */
   SELECT
     entity_id,
     season_year,
@@ -400,19 +400,14 @@ WITH sched AS (
     ev,
     SUM(ev) OVER (
       PARTITION BY entity_id, season_year
-      ORDER BY dn
-      RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+      ORDER BY k
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
     ) AS seq_before,
-    SUM(ev) OVER (
+    SUM(ev * 1024 + act) OVER (
       PARTITION BY entity_id, season_year
-      ORDER BY dn
-      RANGE BETWEEN 30 PRECEDING AND 1 PRECEDING
-    ) AS e30d,
-    SUM(act) OVER (
-      PARTITION BY entity_id, season_year
-      ORDER BY dn
-      RANGE BETWEEN 30 PRECEDING AND 1 PRECEDING
-    ) AS a30d
+      ORDER BY k
+      RANGE BETWEEN 60 PRECEDING AND 1 PRECEDING
+    ) AS p30d
   FROM cmp_stream
 ), cmp AS (
   /* completeness per entity and D: expected / actual games per window */
@@ -421,8 +416,12 @@ WITH sched AS (
     s.d,
     CAST(COALESCE(g.e15, 0) AS INT64) AS l15_expected_games,
     CAST(COALESCE(g.a15, 0) AS INT64) AS l15_actual_games,
-    CAST(COALESCE(s.e30d, 0) AS INT64) AS l30d_expected_games,
-    CAST(COALESCE(s.a30d, 0) AS INT64) AS l30d_actual_games
+    CAST((
+      DIV(COALESCE(s.p30d, 0), 1024)
+    ) AS INT64) AS l30d_expected_games,
+    CAST((
+      MOD(COALESCE(s.p30d, 0), 1024)
+    ) AS INT64) AS l30d_actual_games
   FROM cmp_state AS s
   LEFT JOIN cmp_games AS g
     ON g.entity_id = s.entity_id

@@ -384,7 +384,7 @@ WITH sched AS (
     entity_id,
     season_year,
     game_date AS d,
-    DATEDIFF(game_date, CAST('2000-01-01' AS DATE)) AS dn,
+    2 * DATEDIFF(game_date, CAST('2000-01-01' AS DATE)) + 1 AS k,
     1 AS ev,
     act
   FROM cmp_games
@@ -393,12 +393,12 @@ WITH sched AS (
     entity_id,
     season_year,
     d,
-    DATEDIFF(d, CAST('2000-01-01' AS DATE)),
+    2 * DATEDIFF(d, CAST('2000-01-01' AS DATE)),
     0,
     0
   FROM cmp_universe
 ), cmp_state AS (
-  /* every frame ends the day before the row's date: every count stops before D */
+  /* every count stops before D (see k) */
   SELECT
     entity_id,
     season_year,
@@ -406,19 +406,14 @@ WITH sched AS (
     ev,
     SUM(ev) OVER (
       PARTITION BY entity_id, season_year
-      ORDER BY dn NULLS LAST
-      RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+      ORDER BY k NULLS LAST
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
     ) AS seq_before,
-    SUM(ev) OVER (
+    SUM(ev * 1024 + act) OVER (
       PARTITION BY entity_id, season_year
-      ORDER BY dn NULLS LAST
-      RANGE BETWEEN 30 PRECEDING AND 1 PRECEDING
-    ) AS e30d,
-    SUM(act) OVER (
-      PARTITION BY entity_id, season_year
-      ORDER BY dn NULLS LAST
-      RANGE BETWEEN 30 PRECEDING AND 1 PRECEDING
-    ) AS a30d
+      ORDER BY k NULLS LAST
+      RANGE BETWEEN 60 PRECEDING AND 1 PRECEDING
+    ) AS p30d
   FROM cmp_stream
 ), cmp AS (
   /* completeness per entity and D: expected / actual games per window */
@@ -427,8 +422,12 @@ WITH sched AS (
     s.d,
     CAST(COALESCE(g.e15, 0) AS INT) AS l15_expected_games,
     CAST(COALESCE(g.a15, 0) AS INT) AS l15_actual_games,
-    CAST(COALESCE(s.e30d, 0) AS INT) AS l30d_expected_games,
-    CAST(COALESCE(s.a30d, 0) AS INT) AS l30d_actual_games
+    CAST((
+      COALESCE(s.p30d, 0) DIV 1024
+    ) AS INT) AS l30d_expected_games,
+    CAST((
+      COALESCE(s.p30d, 0) % 1024
+    ) AS INT) AS l30d_actual_games
   FROM cmp_state AS s
   LEFT JOIN cmp_games AS g
     ON g.entity_id = s.entity_id

@@ -103,21 +103,22 @@ cmp_games AS (
 ),
 cmp_stream AS (
     -- completeness: expected games (ev = 1) and the universe (ev = 0) of each entity and season
-    SELECT entity_id, season_year, game_date AS d, date_diff('day', DATE '2000-01-01', game_date) AS dn, 1 AS ev, act
+    SELECT entity_id, season_year, game_date AS d, 2 * date_diff('day', DATE '2000-01-01', game_date) + 1 AS k,
+           1 AS ev, act
     FROM cmp_games
     UNION ALL
-    SELECT entity_id, season_year, d, date_diff('day', DATE '2000-01-01', d), 0, 0 FROM cmp_universe
+    SELECT entity_id, season_year, d, 2 * date_diff('day', DATE '2000-01-01', d), 0, 0 FROM cmp_universe
 ),
 cmp_state AS (
-    -- every frame ends the day before the row's date: every count stops before D
+    -- every count stops before D (see k)
     SELECT entity_id, season_year, d, ev,
-           sum(ev) OVER (PARTITION BY entity_id, season_year ORDER BY dn
-                         RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS seq_before,
-           sum(ev) OVER cd7 AS e7d, sum(act) OVER cd7 AS a7d,
-           sum(ev) OVER cd14 AS e14d, sum(act) OVER cd14 AS a14d
+           sum(ev) OVER (PARTITION BY entity_id, season_year ORDER BY k
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS seq_before,
+           sum(ev * 1024 + act) OVER cd7 AS p7d,
+           sum(ev * 1024 + act) OVER cd14 AS p14d
     FROM cmp_stream
-    WINDOW cd7 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 7 PRECEDING AND 1 PRECEDING),
-           cd14 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 14 PRECEDING AND 1 PRECEDING)
+    WINDOW cd7 AS (PARTITION BY entity_id, season_year ORDER BY k RANGE BETWEEN 14 PRECEDING AND 1 PRECEDING),
+           cd14 AS (PARTITION BY entity_id, season_year ORDER BY k RANGE BETWEEN 28 PRECEDING AND 1 PRECEDING)
 ),
 cmp AS (
     -- completeness per entity and D: expected / actual games per window
@@ -125,8 +126,8 @@ cmp AS (
            coalesce(g.e5, 0)::INTEGER AS l5_expected_games, coalesce(g.a5, 0)::INTEGER AS l5_actual_games,
            coalesce(g.e10, 0)::INTEGER AS l10_expected_games, coalesce(g.a10, 0)::INTEGER AS l10_actual_games,
            coalesce(g.e20, 0)::INTEGER AS l20_expected_games, coalesce(g.a20, 0)::INTEGER AS l20_actual_games,
-           coalesce(s.e7d, 0)::INTEGER AS l7d_expected_games, coalesce(s.a7d, 0)::INTEGER AS l7d_actual_games,
-           coalesce(s.e14d, 0)::INTEGER AS l14d_expected_games, coalesce(s.a14d, 0)::INTEGER AS l14d_actual_games
+           (coalesce(s.p7d, 0) // 1024)::INTEGER AS l7d_expected_games, (coalesce(s.p7d, 0) % 1024)::INTEGER AS l7d_actual_games,
+           (coalesce(s.p14d, 0) // 1024)::INTEGER AS l14d_expected_games, (coalesce(s.p14d, 0) % 1024)::INTEGER AS l14d_actual_games
     FROM cmp_state s
     LEFT JOIN cmp_games g ON g.entity_id = s.entity_id AND g.season_year = s.season_year AND g.seq = s.seq_before
     WHERE s.ev = 0

@@ -185,25 +185,26 @@ cmp_games AS (
 ),
 cmp_stream AS (
     -- completeness: expected games (ev = 1) and the universe (ev = 0) of each entity and season
-    SELECT entity_id, season_year, game_date AS d, date_diff('day', DATE '2000-01-01', game_date) AS dn, 1 AS ev, act
+    SELECT entity_id, season_year, game_date AS d, 2 * date_diff('day', DATE '2000-01-01', game_date) + 1 AS k,
+           1 AS ev, act
     FROM cmp_games
     UNION ALL
-    SELECT entity_id, season_year, d, date_diff('day', DATE '2000-01-01', d), 0, 0 FROM cmp_universe
+    SELECT entity_id, season_year, d, 2 * date_diff('day', DATE '2000-01-01', d), 0, 0 FROM cmp_universe
 ),
 cmp_state AS (
-    -- every frame ends the day before the row's date: every count stops before D
+    -- every count stops before D (see k)
     SELECT entity_id, season_year, d, ev,
-           sum(ev) OVER (PARTITION BY entity_id, season_year ORDER BY dn
-                         RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS seq_before,
-           sum(ev) OVER cd30 AS e30d, sum(act) OVER cd30 AS a30d
+           sum(ev) OVER (PARTITION BY entity_id, season_year ORDER BY k
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS seq_before,
+           sum(ev * 1024 + act) OVER cd30 AS p30d
     FROM cmp_stream
-    WINDOW cd30 AS (PARTITION BY entity_id, season_year ORDER BY dn RANGE BETWEEN 30 PRECEDING AND 1 PRECEDING)
+    WINDOW cd30 AS (PARTITION BY entity_id, season_year ORDER BY k RANGE BETWEEN 60 PRECEDING AND 1 PRECEDING)
 ),
 cmp AS (
     -- completeness per entity and D: expected / actual games per window
     SELECT s.entity_id, s.d,
            coalesce(g.e15, 0)::INTEGER AS l15_expected_games, coalesce(g.a15, 0)::INTEGER AS l15_actual_games,
-           coalesce(s.e30d, 0)::INTEGER AS l30d_expected_games, coalesce(s.a30d, 0)::INTEGER AS l30d_actual_games
+           (coalesce(s.p30d, 0) // 1024)::INTEGER AS l30d_expected_games, (coalesce(s.p30d, 0) % 1024)::INTEGER AS l30d_actual_games
     FROM cmp_state s
     LEFT JOIN cmp_games g ON g.entity_id = s.entity_id AND g.season_year = s.season_year AND g.seq = s.seq_before
     WHERE s.ev = 0
