@@ -165,7 +165,7 @@ def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None =
                         f"({', '.join('?' for _ in selected)})", [start, end, *sorted(selected)])
 
     # History rows of skipped models are written together (one commit, not one per model);
-    # any other row flushes the queue at once, so 'running' is visible before the first chunk.
+    # any other outcome flushes the queue at once.
     history_queue: list[dict] = []
 
     def queue_history(values: dict) -> None:
@@ -279,16 +279,19 @@ def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None =
             record("skipped")
             continue
 
-        record("running", finished=False)
         errors = []
         same_sql = any(st.model_hash == model.sql_hash for st in saved.values())
-        progress_sql = ("UPDATE reference.processor_run_history SET rows_written = rows_written + ?, "
-                        "failures_written = failures_written + ?, dates_computed = dates_computed + ? "
-                        "WHERE run_id = ? AND model = ?")
+        # The model's row turns 'running' with its first committed chunk, and its progress commits
+        # with the chunk it describes (no commit of its own: a daily run is 11 one-chunk models).
+        progress_sql = ("UPDATE reference.processor_run_history SET status = 'running', chunks = ?, "
+                        "dates_planned = ?, dates_skipped = ?, "
+                        "rows_written = coalesce(rows_written, 0) + ?, "
+                        "failures_written = coalesce(failures_written, 0) + ?, "
+                        "dates_computed = coalesce(dates_computed, 0) + ? WHERE run_id = ? AND model = ?")
         for chunk in plan.chunks:
             def after(cr: ChunkResult, n: int = len(chunk.dates)) -> None:
-                # progress of the running row commits with the chunk it describes
-                con.execute(progress_sql, [cr.rows, cr.failures, n, run_id, model.name])
+                con.execute(progress_sql, [mr.chunks, mr.dates_planned, mr.dates_skipped, cr.rows, cr.failures, n,
+                                           run_id, model.name])
             try:
                 cr = run_chunk(wh, model, chunk, run_id, fps, after=after, written_by_this_sql=same_sql)
             except RunFailedError as exc:

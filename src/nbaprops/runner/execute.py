@@ -50,7 +50,7 @@ def bind(model: Model, start: date, end: date) -> dict[str, date]:
     return {k: v for k, v in params_for(model, start, end).items() if used[k]}
 
 
-def ensure_table(wh: Warehouse, model: Model, chunk: Chunk, *, written_by_this_sql: bool = False) -> None:
+def ensure_table(wh: Warehouse, model: Model, chunk: Chunk, *, written_by_this_sql: bool = False) -> list[str]:
     """Create the target from the model's shape, or recreate it if the model's columns changed,
     in a transaction of its own, before any chunk writes to it.
 
@@ -60,14 +60,16 @@ def ensure_table(wh: Warehouse, model: Model, chunk: Chunk, *, written_by_this_s
 
     DuckDB 2.0 loses sight of rows inserted into a table created in the same transaction once
     they fill more than one row group (later scans on that connection return nothing), so the
-    table must exist, committed, before the chunk's transaction inserts into it."""
+    table must exist, committed, before the chunk's transaction inserts into it.
+
+    Returns the table's columns."""
     verified = wh.__dict__.setdefault("_verified_tables", set())
     key = (model.table, model.sql_hash)
-    if key in verified:
-        return
-    if written_by_this_sql and wh.table_exists(model.table):
-        verified.add(key)
-        return
+    if key in verified or written_by_this_sql:
+        columns = wh.columns(model.table)
+        if columns:     # (no columns: the table is gone, build it below)
+            verified.add(key)
+            return columns
     wh.con.execute(f"CREATE OR REPLACE TEMP TABLE _shape AS SELECT * FROM ({model.sql}) LIMIT 0",
                    bind(model, chunk.start, chunk.end))
     cols = [r[0] for r in wh.con.execute("DESCRIBE _shape").fetchall() if r[0] not in FAILURE_COLUMNS]
@@ -81,10 +83,11 @@ def ensure_table(wh: Warehouse, model: Model, chunk: Chunk, *, written_by_this_s
             wh.con.execute(f"CREATE TABLE {target} AS SELECT {select} FROM _shape LIMIT 0")
     wh.con.execute("DROP TABLE IF EXISTS _shape")
     verified.add(key)
+    return wh.columns(model.table)
 
 
-def _check_shape(wh: Warehouse, model: Model, table_columns: list[str]) -> None:
-    cols = [r[0] for r in wh.con.execute("DESCRIBE _chunk").fetchall() if r[0] not in FAILURE_COLUMNS]
+def _check_shape(model: Model, table_columns: list[str], chunk_columns: list[str]) -> None:
+    cols = [c for c in chunk_columns if c not in FAILURE_COLUMNS]
     if table_columns != cols:
         raise RunFailedError(f"model {model.name} returned columns that differ from {model.table}")
 
@@ -100,14 +103,14 @@ def run_chunk(wh: Warehouse, model: Model, chunk: Chunk, run_id: str,
     res = ChunkResult()
     t0 = time.perf_counter()
     try:
-        ensure_table(wh, model, chunk, written_by_this_sql=written_by_this_sql)
-        table_columns = wh.columns(model.table)
+        table_columns = ensure_table(wh, model, chunk, written_by_this_sql=written_by_this_sql)
         with wh.transaction():
             con.execute(f"CREATE OR REPLACE TEMP TABLE _chunk AS {model.sql}", bind(model, chunk.start, chunk.end))
             res.compute_seconds = time.perf_counter() - t0
             t1 = time.perf_counter()
+            chunk_columns = [r[0] for r in con.execute("DESCRIBE _chunk").fetchall()]
             _check_chunk(con, model, chunk)
-            _check_shape(wh, model, table_columns)
+            _check_shape(model, table_columns, chunk_columns)
             target = quote_table(model.table)
             tcol = quote_ident(model.time_column)
             keep = "WHERE failure_category IS NULL" if model.failures else ""
@@ -115,7 +118,7 @@ def run_chunk(wh: Warehouse, model: Model, chunk: Chunk, run_id: str,
             cols = ", ".join(quote_ident(c) for c in table_columns)
             res.rows = con.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM _chunk {keep}").fetchone()[0]
             if model.failures:
-                res.failures = _write_failures(con, model, chunk, run_id)
+                res.failures = _write_failures(con, model, chunk, run_id, chunk_columns)
             if fingerprints is not None:
                 _write_state(wh, model, chunk, run_id, fingerprints, keep, table_columns)
             if after is not None:
@@ -155,25 +158,27 @@ def _write_state(wh: Warehouse, model: Model, chunk: Chunk, run_id: str, fingerp
 
 
 def _check_chunk(con: duckdb.DuckDBPyConnection, model: Model, chunk: Chunk) -> None:
-    """Refuse to write a chunk with rows outside its dates or duplicate keys."""
+    """Refuse to write a chunk with rows outside its dates or duplicate keys (one query)."""
     tcol = quote_ident(model.time_column)
-    outside = con.execute(f"SELECT count(*) FROM _chunk WHERE {tcol} NOT BETWEEN ? AND ? OR {tcol} IS NULL",
-                          [chunk.start, chunk.end]).fetchone()[0]
-    if outside:
-        raise RunFailedError(f"model {model.name} returned {outside} rows outside {chunk}")
+    key = ", ".join(f"CAST({quote_ident(g)} AS VARCHAR)" for g in model.grain)
     grain = ", ".join(quote_ident(g) for g in model.grain)
     where = "WHERE failure_category IS NULL" if model.failures else ""
-    dup = con.execute(f"SELECT {grain}, count(*) FROM _chunk {where} GROUP BY ALL HAVING count(*) > 1 LIMIT 1").fetchone()
+    outside, dup = con.execute(
+        f"""SELECT (SELECT count(*) FROM _chunk WHERE {tcol} NOT BETWEEN ? AND ? OR {tcol} IS NULL),
+                   (SELECT [{key}] FROM _chunk {where} GROUP BY {grain} HAVING count(*) > 1 LIMIT 1)""",
+        [chunk.start, chunk.end]).fetchone()
+    if outside:
+        raise RunFailedError(f"model {model.name} returned {outside} rows outside {chunk}")
     if dup:
-        raise RunFailedError(f"model {model.name} returned duplicate rows for key {dup[:-1]} on {chunk}")
+        raise RunFailedError(f"model {model.name} returned duplicate rows for key {tuple(dup)} on {chunk}")
 
 
-def _write_failures(con: duckdb.DuckDBPyConnection, model: Model, chunk: Chunk, run_id: str) -> int:
+def _write_failures(con: duckdb.DuckDBPyConnection, model: Model, chunk: Chunk, run_id: str,
+                    chunk_columns: list[str]) -> int:
     con.execute("DELETE FROM processing.precompute_failures WHERE processor_name = ? AND analysis_date BETWEEN ? AND ?",
                 [model.failures, chunk.start, chunk.end])
     # completeness of the failed entity (migration 005), when the model computes it
-    have = {r[0] for r in con.execute("DESCRIBE _chunk").fetchall()}
-    extra = [c for c in COMPLETENESS_FAILURE_COLUMNS if c in have]
+    extra = [c for c in COMPLETENESS_FAILURE_COLUMNS if c in chunk_columns]
     cols = ", ".join(extra)
     return con.execute(
         f"""INSERT INTO processing.precompute_failures

@@ -194,7 +194,7 @@ def mark_interrupted(con: duckdb.DuckDBPyConnection, current_run: str) -> int:
     con.execute(
         "UPDATE reference.processor_run_history SET status = 'killed', "
         "error = coalesce(error || '; ', '') || CASE WHEN status = 'pending' "
-        "THEN 'interrupted: the process ended before this model started' "
+        "THEN 'interrupted: the process ended before this model committed any work' "
         "ELSE 'interrupted: the process ended before this model finished (killed or crashed); chunks it "
         "committed are kept, the rest is redone next run' END "
         "WHERE status IN ('running', 'pending') AND run_id <> ?", [current_run])
