@@ -92,6 +92,27 @@ def parse_model(text: str, path: str) -> Model:
                  sql=text, path=path, failures=header.get("failures"), entity=header.get("entity"))
 
 
+# Phases run in this order whenever the dependencies allow it: every Phase 3 (analytics) model
+# before any Phase 4 one, so that the pre-flight (Phase 3 coverage) sees all of Phase 3.
+PHASE_RANK = {"analytics": 0, "precompute": 1, "predictions": 2}
+
+
+def _phase_order(graph: dict[str, set[str]], tables: dict[str, str]) -> list[str]:
+    """A topological order of the models that takes the earliest phase first, then the name
+    (deterministic). Raises graphlib.CycleError on a cycle."""
+    sorter = graphlib.TopologicalSorter(graph)
+    sorter.prepare()
+    ready: list[str] = []
+    order: list[str] = []
+    while sorter.is_active():
+        ready.extend(sorter.get_ready())
+        ready.sort(key=lambda n: (PHASE_RANK.get(tables[n].split(".")[0], len(PHASE_RANK)), n))
+        name = ready.pop(0)
+        order.append(name)
+        sorter.done(name)
+    return order
+
+
 class Catalog:
     """All models, in dependency order."""
 
@@ -112,7 +133,7 @@ class Catalog:
                                      f"known tables: {', '.join(known)}")
             graph[m.name] = deps
         try:
-            self.order = list(graphlib.TopologicalSorter(graph).static_order())
+            self.order = _phase_order(graph, {m.name: m.table for m in models})
         except graphlib.CycleError as exc:
             cycle = " -> ".join(exc.args[1])
             raise ModelError(f"models depend on each other in a cycle: {cycle}") from exc

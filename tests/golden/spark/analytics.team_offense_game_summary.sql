@@ -28,8 +28,9 @@
 --
 -- Shot zones from raw.shots (`zone`, the one classifier: paint / mid_range / three+backcourt),
 -- by the shooting team. NULL (not 0) when the game has no shot data at all;
--- shot_zones_available = the game has shot data. points_in_paint_scored counts each made paint
--- shot by its value (shot_type).
+-- shot_zones_available = the game has shot data. points_in_paint_scored / mid_range_points_scored
+-- count each made shot of the zone by its value (shot_type; a handful of 'mid_range' attempts are
+-- recorded as 3PT). analytics.team_defense_game_summary reads these rows from the other side.
 -- dialect: spark (translated from DuckDB by nbaprops.dialects; do not edit)
 WITH player_rows AS (
   SELECT
@@ -253,6 +254,7 @@ WITH player_rows AS (
     SUM(CASE WHEN zone = 'paint' AND shot_made THEN shot_value ELSE 0 END) AS paint_points,
     SUM(CASE WHEN zone = 'mid_range' THEN 1 ELSE 0 END) AS mid_range_attempts,
     SUM(CASE WHEN zone = 'mid_range' AND shot_made THEN 1 ELSE 0 END) AS mid_range_makes,
+    SUM(CASE WHEN zone = 'mid_range' AND shot_made THEN shot_value ELSE 0 END) AS mid_range_points,
     SUM(CASE WHEN zone IN ('three', 'backcourt') THEN 1 ELSE 0 END) AS three_zone_attempts,
     SUM(CASE WHEN zone IN ('three', 'backcourt') AND shot_made THEN 1 ELSE 0 END) AS three_zone_makes
   FROM shot
@@ -312,6 +314,7 @@ SELECT
   CAST(CASE WHEN NOT sg.game_id IS NULL THEN COALESCE(z.three_zone_attempts, 0) END AS INT) AS team_three_zone_attempts,
   CAST(CASE WHEN NOT sg.game_id IS NULL THEN COALESCE(z.three_zone_makes, 0) END AS INT) AS team_three_zone_makes,
   CAST(CASE WHEN NOT sg.game_id IS NULL THEN COALESCE(z.paint_points, 0) END AS INT) AS points_in_paint_scored,
+  CAST(CASE WHEN NOT sg.game_id IS NULL THEN COALESCE(z.mid_range_points, 0) END AS INT) AS mid_range_points_scored,
   NOT sg.game_id IS NULL AS shot_zones_available,
   t.primary_source,
   t.data_quality_tier
