@@ -1,9 +1,13 @@
 """Completeness and dependency checks, defined once as SQL snippets.
 
-Every Phase 4 model (and the generated feature store) carries these CTEs verbatim;
-tests/models/test_completeness.py checks that each model file contains them unchanged, and
-scripts/write_feature_store_sql.py pastes them into the feature store. Edit them here, then
-paste the new text into the four Phase 4 model files (and regenerate the feature store).
+Every Phase 4 model (and the generated feature store) carries these CTEs verbatim, between its
+`-- completeness:<block>:begin/end` lines; tests/models/test_completeness.py checks that each
+model file contains them unchanged. Edit them here, then run scripts/write_completeness_sql.py
+(the Phase 4 files) and scripts/write_feature_store_sql.py (the feature store).
+
+The players' windows are computed once, by precompute.player_completeness (every player with a
+game in D's season before D); the player models (PSZA, PCF, PDC, the feature store) read their
+windows from it. The team model (TDZA) computes its own.
 
 Definition (entering D; every count is `< D` on both sides, same season as D, non-preseason):
 
@@ -37,7 +41,7 @@ Output: `cmp(entity_id, d, <window>_expected_games / _actual_games for the model
 writes one DATE_LEVEL MISSING_DEPENDENCY row for D instead of computing from the hole).
 
 Set-based: one union of the entities' expected games and the universe per entity and season,
-window functions over it (no per-entity loop, no per-date query). Only the universe's entities
+window functions over it in one ordering (no per-entity loop, no per-date query). Only the universe's entities
 and seasons are expanded into expected games, so a one-date run counts the ~200 players of
 that date, not the whole lookback's league.
 """
