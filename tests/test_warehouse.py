@@ -85,3 +85,30 @@ def test_quoting():
     assert quote_ident('a"b') == '"a""b"'
     assert quote_table("raw.schedule") == '"raw"."schedule"'
     assert quote_table('raw.x"; DROP TABLE y; --') == '"raw"."x""; DROP TABLE y; --"'
+
+
+def _limit(wh: Warehouse) -> str:
+    return wh.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+
+def test_memory_limit_default_env_and_argument(monkeypatch, tmp_path):
+    monkeypatch.delenv(W.MEMORY_LIMIT_ENV, raising=False)
+    with Warehouse.open(tmp_path / "a.duckdb") as wh:
+        default = _limit(wh)                    # DuckDB's own (80 % of RAM)
+    with Warehouse.open(tmp_path / "a2.duckdb", memory_limit="1536MB") as wh:
+        assert _limit(wh) == "1.4 GiB" != default
+    monkeypatch.setenv(W.MEMORY_LIMIT_ENV, "3GB")
+    with Warehouse.open(tmp_path / "b.duckdb") as wh:
+        assert _limit(wh) == "2.7 GiB"          # DuckDB reports binary units
+    with Warehouse.open(tmp_path / "c.duckdb", memory_limit="700MB") as wh:   # the argument wins
+        assert _limit(wh) == "667.5 MiB"
+
+
+def test_a_bad_memory_limit_is_a_usage_error(tmp_path):
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-m", "nbaprops.cli", "--warehouse", str(tmp_path / "w.duckdb"),
+                          "--memory-limit", "lots", "status"], capture_output=True, text=True)
+    assert out.returncode == 2
+    assert "memory limit 'lots'" in out.stderr and "Traceback" not in out.stderr
+    assert not (tmp_path / "w.duckdb").exists()

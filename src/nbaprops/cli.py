@@ -29,6 +29,7 @@ err = Console(stderr=True)
 
 class _State:
     warehouse: Optional[Path] = None
+    memory_limit: Optional[str] = None
 
 
 STATE = _State()
@@ -39,12 +40,17 @@ def _main(
     warehouse: Optional[Path] = typer.Option(
         None, "--warehouse", envvar="NBAPROPS_WAREHOUSE",
         help="DuckDB warehouse file (default ./warehouse/nbaprops.duckdb)."),
+    memory_limit: Optional[str] = typer.Option(
+        None, "--memory-limit", envvar="NBAPROPS_MEMORY_LIMIT",
+        help="Cap DuckDB's memory, e.g. 1536MB (default: DuckDB's own, 80 % of RAM); bigger work spills "
+             "to a temp folder beside the warehouse."),
     version: bool = typer.Option(False, "--version", help="Print the version and exit."),
 ) -> None:
     if version:
         console.print(f"nbaprops {__version__}")
         raise typer.Exit(0)
     STATE.warehouse = warehouse
+    STATE.memory_limit = memory_limit
 
 
 def _date(value: Optional[str], name: str) -> Optional[date]:
@@ -57,7 +63,7 @@ def _date(value: Optional[str], name: str) -> Optional[date]:
 
 
 def _open(read_only: bool = False) -> Warehouse:
-    return Warehouse.open(STATE.warehouse, read_only=read_only)
+    return Warehouse.open(STATE.warehouse, read_only=read_only, memory_limit=STATE.memory_limit)
 
 
 # --------------------------------------------------------------------------------------------

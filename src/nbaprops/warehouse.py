@@ -11,10 +11,14 @@ from typing import Iterator
 
 import duckdb
 
-from .errors import WarehouseError, WarehouseLockedError
+from .errors import BadInputError, WarehouseError, WarehouseLockedError
 
 DEFAULT_PATH = Path("warehouse/nbaprops.duckdb")
 ENV_VAR = "NBAPROPS_WAREHOUSE"
+# Without a cap DuckDB may use 80 % of the machine's memory. With one, large backfills spill to a
+# temp folder beside the warehouse instead; not a default, because what cannot spill (a primary-key
+# index over 18 M synthetic prop snapshots at ingest) then fails outright.
+MEMORY_LIMIT_ENV = "NBAPROPS_MEMORY_LIMIT"
 
 
 def resolve_path(path: str | os.PathLike | None) -> Path:
@@ -45,6 +49,15 @@ def _explain_open_error(path: Path, exc: Exception) -> Exception:
     return WarehouseError(f"warehouse {path} cannot be opened: {text.splitlines()[0]}")
 
 
+def _check_memory_limit(value: str) -> None:
+    """A size DuckDB understands (e.g. 1536MB, 2GB, 8 GiB), checked before the file is opened."""
+    try:
+        duckdb.connect(":memory:", config={"memory_limit": value}).close()
+    except duckdb.Error as exc:
+        raise BadInputError(f"memory limit {value!r} (--memory-limit / {MEMORY_LIMIT_ENV}) is not a size like "
+                            f"1536MB or 2GB: {str(exc).splitlines()[0]}") from None
+
+
 class Warehouse:
     """A handle on the warehouse file. Writers migrate on open; readers never write."""
 
@@ -56,7 +69,10 @@ class Warehouse:
     # -- opening ---------------------------------------------------------------------------
     @classmethod
     def open(cls, path: str | os.PathLike | None = None, *, read_only: bool = False,
-             threads: int | None = None) -> "Warehouse":
+             threads: int | None = None, memory_limit: str | None = None) -> "Warehouse":
+        limit = memory_limit or os.environ.get(MEMORY_LIMIT_ENV)
+        if limit:
+            _check_memory_limit(limit)
         p = resolve_path(path)
         if read_only and not p.exists():
             raise WarehouseError(f"no warehouse at {p}: run `nbaprops ingest` first")
@@ -74,6 +90,8 @@ class Warehouse:
                 raise WarehouseError(f"the folder of warehouse {p} is read-only; the warehouse needs a "
                                      "writable folder for its write-ahead log")
         config: dict = {"threads": threads} if threads else {}
+        if limit:
+            config["memory_limit"] = limit
         try:
             con = duckdb.connect(str(p), read_only=read_only, config=config)
         except (duckdb.IOException, duckdb.Error) as exc:
