@@ -49,6 +49,7 @@ class Soak:
         self.n_models = len(self.catalog.ordered())
         self.kills: Counter = Counter()        # (phase, moment) -> kills that landed
         self.missed: Counter = Counter()       # phase -> the process ended before the kill
+        self.after_work: Counter = Counter()   # phase -> killed after its last commit (all work done)
         self.reruns = 0
         self.cycles = 0
         self.divergences: list[str] = []
@@ -94,7 +95,12 @@ class Soak:
             if before is not None:
                 before.unlink()
             new = ck.run_ids(w) - before_runs
-            killed_runs += sorted(new) if landed else []
+            if landed:
+                for run_id in sorted(new):
+                    if self.finished_before_kill(w, run_id, reference):
+                        self.after_work[phase] += 1     # killed while printing or closing: a success
+                    else:
+                        killed_runs.append(run_id)
         chunk = self.rng.choice(CHUNKS[:3])
         rerun = args + (("--chunk", chunk) if phase in ("backfill", "force") else ())
         p = ck.run(w, *rerun)
@@ -102,6 +108,19 @@ class Soak:
         if p.returncode != 0:
             raise Divergence(f"normal re-run of {phase} exited {p.returncode}: {p.stdout[-1500:]} {p.stderr[-1500:]}")
         return killed_runs
+
+    def finished_before_kill(self, w: Path, run_id: str, reference: Path) -> bool:
+        """The kill landed after the run's last commit (while it printed its summary or closed the
+        warehouse): every model has its final history row, and the tables must then equal the clean
+        reference. A complete-looking history over incomplete tables is a divergence."""
+        rows = [r for r in ck.history(w) if r[0] == run_id]
+        if len([r for r in rows if r[2] in ("success", "skipped")]) < self.n_models:
+            return False
+        diff = ck.differences(w, reference)
+        if diff:
+            raise Divergence(f"killed run {run_id} reads as a complete success but the tables differ "
+                             f"from the clean run: {diff}")
+        return True
 
     def check_after_kill(self, w: Path, phase: str, before: Path | None, reference: Path, landed: bool) -> None:
         problems = ck.invariants(w, self.catalog)
@@ -203,7 +222,7 @@ def main() -> int:
     for phase in ("ingest", "backfill", "force", "run"):
         moments = ", ".join(f"{m} {n}" for (p, m), n in sorted(soak.kills.items()) if p == phase)
         print(f"  kills during {phase:<9} {by_phase[phase]:>4}  ({moments or '-'}; "
-              f"{soak.missed[phase]} ended before the kill)")
+              f"{soak.missed[phase]} ended before the kill, {soak.after_work[phase]} after their last commit)")
     print(f"  divergences               {len(soak.divergences)}")
     for d in soak.divergences:
         print(f"    {d[:2000]}")
