@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 
 from nbaprops.catalog import Catalog
-from nbaprops.completeness import MODEL_WINDOWS, PLAYER_SHARED_TABLE
+from nbaprops.completeness import MODEL_WINDOWS, PLAYER_SHARED_TABLE, output_column_names
 
 BLOCK = re.compile(r"-- completeness:(deps|windows):begin.*?-- completeness:\1:end", re.S)
 
@@ -31,15 +31,15 @@ WHERE $start_date > $end_date  -- checks off: nothing computed
 """
 
 
+def _stub_type(column: str) -> str:
+    if column.endswith("_pct"):
+        return "DOUBLE"
+    return {"is_production_ready": "BOOLEAN", "completeness_reason": "VARCHAR"}.get(column, "INTEGER")
+
+
 def windows_stub(windows: tuple[str, ...]) -> str:
     """cmp_out with the model's completeness columns, all NULL (same names and types)."""
-    cols = []
-    for w in windows:
-        cols += [f"CAST(NULL AS INTEGER) AS {w}_expected_games", f"CAST(NULL AS INTEGER) AS {w}_actual_games",
-                 f"CAST(NULL AS DOUBLE) AS {w}_completeness_pct"]
-    cols += ["CAST(NULL AS INTEGER) AS expected_games", "CAST(NULL AS INTEGER) AS actual_games",
-             "CAST(NULL AS DOUBLE) AS completeness_pct", "CAST(NULL AS BOOLEAN) AS is_production_ready",
-             "CAST(NULL AS VARCHAR) AS completeness_reason"]
+    cols = [f"CAST(NULL AS {_stub_type(c)}) AS {c}" for c in output_column_names(windows)]
     return ("cmp_out AS (  -- checks off: no completeness\n    SELECT entity_id, d, "
             + ",\n           ".join(cols) + "\n    FROM cmp_universe WHERE false\n),")
 

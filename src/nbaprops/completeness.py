@@ -150,9 +150,6 @@ def windows_sql(windows: tuple[str, ...]) -> str:
     d_wins = ("\n    WINDOW " + ",\n           ".join(
         f"cd{_size(w)} AS (PARTITION BY entity_id, season_year ORDER BY k RANGE BETWEEN {2 * _size(w)} PRECEDING AND 1 PRECEDING)"
         for w in days)) if days else ""
-    state_comment = "-- every count stops before D (see k)"
-    seq_before = ("sum(ev) OVER (PARTITION BY entity_id, season_year ORDER BY k\n"
-                  "                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)")
     cols = []
     for w in windows:
         if w.endswith("d"):
@@ -177,9 +174,10 @@ cmp_stream AS (
     SELECT entity_id, season_year, d, 2 * date_diff('day', DATE '2000-01-01', d), 0, 0 FROM cmp_universe
 ),
 cmp_state AS (
-    {state_comment}
+    -- every count stops before D (see k)
     SELECT entity_id, season_year, d, ev,
-           {seq_before} AS seq_before{d_cols}
+           sum(ev) OVER (PARTITION BY entity_id, season_year ORDER BY k
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS seq_before{d_cols}
     FROM cmp_stream{d_wins}
 ),
 cmp AS (
@@ -271,13 +269,17 @@ def output_cte(windows: tuple[str, ...], name: str = "cmp_out") -> str:
 ),"""
 
 
-def output_columns(windows: tuple[str, ...], alias: str = "c") -> str:
-    """The completeness columns as selected from the output CTE (same order in every model)."""
+def output_column_names(windows: tuple[str, ...]) -> list[str]:
+    """The completeness columns of a model with these windows, in their order in every model."""
     cols = []
     for w in windows:
         cols += [f"{w}_expected_games", f"{w}_actual_games", f"{w}_completeness_pct"]
-    cols += ["expected_games", "actual_games", "completeness_pct", "is_production_ready", "completeness_reason"]
-    return ", ".join(f"{alias}.{c}" for c in cols)
+    return cols + ["expected_games", "actual_games", "completeness_pct", "is_production_ready", "completeness_reason"]
+
+
+def output_columns(windows: tuple[str, ...], alias: str = "c") -> str:
+    """The completeness columns as selected from the output CTE."""
+    return ", ".join(f"{alias}.{c}" for c in output_column_names(windows))
 
 
 MODEL_WINDOWS = {

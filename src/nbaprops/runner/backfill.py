@@ -253,12 +253,12 @@ def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None =
         hist = dict(run_id=run_id, model=model.name, start_date=start, end_date=end, started_at=started,
                     trigger=trigger)
 
-        def record(status: str, finished: bool = True) -> None:
-            fin = datetime.now() if finished else None
+        def record(status: str) -> None:
+            fin = datetime.now()
             queue_history({**hist, "status": status, "chunks": mr.chunks,
                                 "chunks_skipped": None, "rows_written": mr.rows,
                                 "failures_written": mr.failures, "finished_at": fin,
-                                "duration_seconds": (fin - started).total_seconds() if fin else None,
+                                "duration_seconds": (fin - started).total_seconds(),
                                 "read_seconds": mr.read_seconds, "compute_seconds": mr.compute_seconds,
                                 "write_seconds": mr.write_seconds, "error": mr.error,
                                 "dates_planned": mr.dates_planned, "dates_computed": mr.dates_computed,
