@@ -14,11 +14,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from nbaprops.completeness import (MODEL_WINDOWS, PLAYER_DEPS, TEAM_DEPS, player_shared_block, player_windows,
-                                   team_windows)  # noqa: E402
+from nbaprops.completeness import (MODEL_WINDOWS, PLAYER_DEPS, PLAYER_SHARED_DEPS, TEAM_DEPS,  # noqa: E402
+                                   player_shared_block, player_windows, team_windows)
 
 NOTE = "(pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py)"
-PHASE4 = {"player_completeness": (PLAYER_DEPS, lambda _windows: player_shared_block()),
+PHASE4 = {"player_completeness": (PLAYER_SHARED_DEPS, lambda _windows: player_shared_block()),
           "team_defense_zone_analysis": (TEAM_DEPS, team_windows),
           "player_shot_zone_analysis": (PLAYER_DEPS, player_windows),
           "player_composite_factors": (PLAYER_DEPS, player_windows),

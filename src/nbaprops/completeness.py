@@ -71,6 +71,15 @@ PLAYER_ROWS = """cmp_rows AS (
       AND season_year IN (SELECT season_year FROM cmp_dates)
     GROUP BY player_lookup, season_year, game_date
 ),"""
+# The player models' date check needs only the dates with any player row (each player's own
+# rows are counted once, by precompute.player_completeness).
+PLAYER_DATE_ROWS = """cmp_rows AS (
+    -- dependency: the dates with any upstream player row
+    SELECT DISTINCT game_date
+    FROM analytics.player_game_summary
+    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+      AND season_year IN (SELECT season_year FROM cmp_dates)
+),"""
 PLAYER_EVENTS = """cmp_keys AS (
     -- completeness: only the universe's entities and seasons are counted (windows never cross
     -- an entity or a season, so the rest of the history cannot change a count)
@@ -202,9 +211,11 @@ DATE_CHECK = """cmp_date_check AS (
     GROUP BY d.d
 ),"""
 
-# Block 1 (after the model's cmp_dates): calendar, upstream rows, date check.
-PLAYER_DEPS = SCHEDULE + "\n" + PLAYER_ROWS + "\n" + DATE_CHECK
+# Block 1 (after the model's cmp_dates): calendar, upstream rows, date check; the shared player
+# model has no date check of its own (its readers check their dates).
+PLAYER_DEPS = SCHEDULE + "\n" + PLAYER_DATE_ROWS + "\n" + DATE_CHECK
 TEAM_DEPS = SCHEDULE + "\n" + TEAM_ROWS + "\n" + DATE_CHECK
+PLAYER_SHARED_DEPS = SCHEDULE + "\n" + PLAYER_ROWS
 
 
 # Players: the windows are the same whatever the model (the player's expected games entering D),

@@ -76,32 +76,6 @@ WITH cmp_dates AS (
     player_lookup,
     season_year,
     game_date
-), cmp_date_check AS (
-  /* dependency: scheduled game dates of D's season in [D-7, D) without any upstream row */
-  SELECT
-    d.d,
-    COUNT(*) AS missing_dates,
-    MIN(s.game_date) AS first_missing_date
-  FROM cmp_dates AS d
-  JOIN (
-    SELECT DISTINCT
-      season_year,
-      game_date
-    FROM cmp_sched
-  ) AS s
-    ON s.season_year = d.season_year
-    AND s.game_date >= DATE_ADD(d.d, -7)
-    AND s.game_date < d.d
-  LEFT JOIN (
-    SELECT DISTINCT
-      game_date
-    FROM cmp_rows
-  ) AS r
-    ON r.game_date = s.game_date
-  WHERE
-    r.game_date IS NULL
-  GROUP BY
-    d.d
 ), cmp_universe /* completeness:deps:end */ AS (
   /* every player with a row in D's season before D */
   SELECT

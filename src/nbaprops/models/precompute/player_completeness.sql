@@ -40,16 +40,6 @@ cmp_rows AS (
       AND season_year IN (SELECT season_year FROM cmp_dates)
     GROUP BY player_lookup, season_year, game_date
 ),
-cmp_date_check AS (
-    -- dependency: scheduled game dates of D's season in [D-7, D) without any upstream row
-    SELECT d.d, count(*) AS missing_dates, min(s.game_date) AS first_missing_date
-    FROM cmp_dates d
-    JOIN (SELECT DISTINCT season_year, game_date FROM cmp_sched) s
-      ON s.season_year = d.season_year AND s.game_date >= d.d - INTERVAL 7 DAY AND s.game_date < d.d
-    LEFT JOIN (SELECT DISTINCT game_date FROM cmp_rows) r ON r.game_date = s.game_date
-    WHERE r.game_date IS NULL
-    GROUP BY d.d
-),
 -- completeness:deps:end
 cmp_universe AS (
     -- every player with a row in D's season before D

@@ -67,12 +67,11 @@ cmp_sched AS (
       AND season_year IN (SELECT season_year FROM cmp_dates)
 ),
 cmp_rows AS (
-    -- completeness: the player's upstream rows (one per date) and the team of each
-    SELECT player_lookup AS entity_id, season_year, game_date, min(team_abbr) AS team_abbr
+    -- dependency: the dates with any upstream player row
+    SELECT DISTINCT game_date
     FROM analytics.player_game_summary
     WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
       AND season_year IN (SELECT season_year FROM cmp_dates)
-    GROUP BY player_lookup, season_year, game_date
 ),
 cmp_date_check AS (
     -- dependency: scheduled game dates of D's season in [D-7, D) without any upstream row
