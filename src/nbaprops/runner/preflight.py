@@ -15,9 +15,10 @@ import duckdb
 
 MIN_COVERAGE = 95.0
 LOOKBACK_DAYS = 30   # Phase 4 windows reach back at most 30 days (last 15/20 games, last 30 days)
-# table -> its team column (per-team rows, two per game) or None (player rows: any row per game)
+# table -> the column naming the team of a row (player rows too: a game is covered when the table
+# has rows for both of its teams)
 PHASE3 = {
-    "analytics.player_game_summary": None,
+    "analytics.player_game_summary": "team_abbr",
     "analytics.team_offense_game_summary": "team_abbr",
     "analytics.team_defense_game_summary": "defending_team_abbr",
 }
@@ -57,13 +58,8 @@ def check(con: duckdb.DuckDBPyConnection, start: date, end: date) -> Preflight:
     for table, team_col in PHASE3.items():
         exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema || '.' || table_name = ?",
                              [table]).fetchone()[0]
-        if team_col is None:
-            # a game is covered when the table has rows for both of its teams
-            rows = (f"SELECT DISTINCT game_date, team_abbr AS team FROM {table} WHERE game_date >= ? AND game_date < ?"
-                    if exists else "SELECT NULL::DATE AS game_date, NULL::VARCHAR AS team WHERE ? IS NULL AND ? IS NULL")
-        else:
-            rows = (f"SELECT DISTINCT game_date, {team_col} AS team FROM {table} WHERE game_date >= ? AND game_date < ?"
-                    if exists else "SELECT NULL::DATE AS game_date, NULL::VARCHAR AS team WHERE ? IS NULL AND ? IS NULL")
+        rows = (f"SELECT DISTINCT game_date, {team_col} AS team FROM {table} WHERE game_date >= ? AND game_date < ?"
+                if exists else "SELECT NULL::DATE AS game_date, NULL::VARCHAR AS team WHERE ? IS NULL AND ? IS NULL")
         per_date = con.execute(f"""
             WITH s AS (SELECT game_date, home_team_abbr AS home, away_team_abbr AS away FROM raw.schedule
                        WHERE season_type <> 'Pre Season' AND game_date >= ? AND game_date < ?),
