@@ -253,17 +253,21 @@ def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None =
         hist = dict(run_id=run_id, model=model.name, start_date=start, end_date=end, started_at=started,
                     trigger=trigger)
 
-        def record(status: str) -> None:
+        def final_row(status: str, last: ChunkResult | None = None, last_dates: int = 0) -> dict:
+            """The model's history row; `last`: a chunk not yet added to mr (it is committing)."""
             fin = datetime.now()
-            queue_history({**hist, "status": status, "chunks": mr.chunks,
-                                "chunks_skipped": None, "rows_written": mr.rows,
-                                "failures_written": mr.failures, "finished_at": fin,
-                                "duration_seconds": (fin - started).total_seconds(),
-                                "read_seconds": mr.read_seconds, "compute_seconds": mr.compute_seconds,
-                                "write_seconds": mr.write_seconds, "error": mr.error,
-                                "dates_planned": mr.dates_planned, "dates_computed": mr.dates_computed,
-                                "dates_skipped": mr.dates_skipped, "dates_failed": mr.dates_failed,
-                                "skip_reason": mr.skip_reason})
+            extra = last or ChunkResult()
+            return {**hist, "status": status, "chunks": mr.chunks, "chunks_skipped": None,
+                    "rows_written": mr.rows + extra.rows, "failures_written": mr.failures + extra.failures,
+                    "finished_at": fin, "duration_seconds": (fin - started).total_seconds(),
+                    "read_seconds": mr.read_seconds, "compute_seconds": mr.compute_seconds + extra.compute_seconds,
+                    "write_seconds": mr.write_seconds + extra.write_seconds, "error": mr.error,
+                    "dates_planned": mr.dates_planned, "dates_computed": mr.dates_computed + last_dates,
+                    "dates_skipped": mr.dates_skipped, "dates_failed": mr.dates_failed,
+                    "skip_reason": mr.skip_reason}
+
+        def record(status: str) -> None:
+            queue_history(final_row(status))
             if status != "skipped":
                 flush_history()
 
@@ -282,25 +286,37 @@ def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None =
         errors = []
         same_sql = any(st.model_hash == model.sql_hash for st in saved.values())
         # The model's row turns 'running' with its first committed chunk, and its progress commits
-        # with the chunk it describes (no commit of its own: a daily run is 11 one-chunk models).
+        # with the chunk it describes; the last chunk of a model without failed chunks commits
+        # the final 'success' row (no commit of its own: a daily run is 11 one-chunk models).
         progress_sql = ("UPDATE reference.processor_run_history SET status = 'running', chunks = ?, "
                         "dates_planned = ?, dates_skipped = ?, "
                         "rows_written = coalesce(rows_written, 0) + ?, "
                         "failures_written = coalesce(failures_written, 0) + ?, "
                         "dates_computed = coalesce(dates_computed, 0) + ? WHERE run_id = ? AND model = ?")
-        for chunk in plan.chunks:
-            def after(cr: ChunkResult, n: int = len(chunk.dates)) -> None:
-                con.execute(progress_sql, [mr.chunks, mr.dates_planned, mr.dates_skipped, cr.rows, cr.failures, n,
-                                           run_id, model.name])
+        final_committed = False
+        for k, chunk in enumerate(plan.chunks):
+            def after(cr: ChunkResult, n: int = len(chunk.dates), last: bool = k == len(plan.chunks) - 1) -> None:
+                nonlocal final_committed
+                if last and not errors:
+                    # with the queued rows of skipped models before it
+                    write_history(con, [*history_queue, final_row("success", cr, n)])
+                    final_committed = True
+                else:
+                    con.execute(progress_sql, [mr.chunks, mr.dates_planned, mr.dates_skipped, cr.rows, cr.failures,
+                                               n, run_id, model.name])
             try:
                 cr = run_chunk(wh, model, chunk, run_id, fps, after=after, written_by_this_sql=same_sql)
             except RunFailedError as exc:
+                final_committed = False     # rolled back with the chunk
                 mr.chunks_failed += 1
                 mr.dates_failed += len(chunk.dates)
                 errors.append(str(exc))
                 if on_progress:
                     on_progress(model.name, chunk, None, str(exc))
                 continue
+            if final_committed:
+                history_queue.clear()
+            cache.record(model.name, cr.digests)
             mr.chunks_done += 1
             mr.dates_computed += len(chunk.dates)
             mr.rows += cr.rows
@@ -309,8 +325,6 @@ def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None =
             mr.write_seconds += cr.write_seconds
             if on_progress:
                 on_progress(model.name, chunk, cr, None)
-        if mr.chunks_done:
-            cache.invalidate(model.name)
         if errors:
             mr.status = "failed"
             mr.error = (f"{mr.chunks_failed} of {mr.chunks} chunks failed (rolled back; retried next run): "
@@ -318,7 +332,8 @@ def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None =
             failed_models.add(model.name)
         else:
             mr.status = "success"
-        record(mr.status)
+        if not final_committed:
+            record(mr.status)
 
     if not dry_run:
         flush_history()

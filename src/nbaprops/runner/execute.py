@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Callable
 
@@ -18,7 +18,7 @@ from ..catalog import FAILURE_COLUMNS, Model
 from ..errors import RunFailedError
 from ..warehouse import Warehouse, quote_ident, quote_table
 from .plan import Chunk
-from .state import output_digest_sql
+from .state import STATE_DIGEST, output_digest_sql
 
 # Test hook: seconds to sleep inside each chunk's transaction, after the writes and before the
 # commit, so that a test can kill the process while a chunk is half written.
@@ -34,6 +34,7 @@ class ChunkResult:
     failures: int = 0
     compute_seconds: float = 0.0
     write_seconds: float = 0.0
+    digests: list[tuple[date, int]] = field(default_factory=list)   # (date, state digest) written
 
 
 def params_for(model: Model, start: date, end: date) -> dict[str, date]:
@@ -66,7 +67,7 @@ def ensure_table(wh: Warehouse, model: Model, chunk: Chunk, *, written_by_this_s
     verified = wh.__dict__.setdefault("_verified_tables", set())
     key = (model.table, model.sql_hash)
     if key in verified or written_by_this_sql:
-        columns = wh.columns(model.table)
+        columns = _columns_if_exists(wh, model.table)
         if columns:     # (no columns: the table is gone, build it below)
             verified.add(key)
             return columns
@@ -84,6 +85,16 @@ def ensure_table(wh: Warehouse, model: Model, chunk: Chunk, *, written_by_this_s
     wh.con.execute("DROP TABLE IF EXISTS _shape")
     verified.add(key)
     return wh.columns(model.table)
+
+
+def _columns_if_exists(wh: Warehouse, table: str) -> list[str]:
+    """The table's columns from binding it (about 1 ms, where the catalog functions take 4 ms:
+    a daily run asks once per model); [] when the table is gone. Outside any transaction, so a
+    missing table's error aborts nothing."""
+    try:
+        return [d[0] for d in wh.con.execute(f"SELECT * FROM {quote_table(table)} LIMIT 0").description]
+    except duckdb.CatalogException:
+        return []
 
 
 def _check_shape(model: Model, table_columns: list[str], chunk_columns: list[str]) -> None:
@@ -120,8 +131,9 @@ def run_chunk(wh: Warehouse, model: Model, chunk: Chunk, run_id: str,
             if model.failures:
                 res.failures = _write_failures(con, model, chunk, run_id, chunk_columns)
             if fingerprints is not None:
-                _write_state(wh, model, chunk, run_id, fingerprints, keep, table_columns)
+                res.digests = _write_state(wh, model, chunk, run_id, fingerprints, keep, table_columns)
             if after is not None:
+                res.write_seconds = time.perf_counter() - t1   # so far: after() may record it
                 after(res)
             con.execute("DROP TABLE IF EXISTS _chunk")
             sleep = os.environ.get(SLEEP_ENV)
@@ -136,7 +148,9 @@ def run_chunk(wh: Warehouse, model: Model, chunk: Chunk, run_id: str,
 
 
 def _write_state(wh: Warehouse, model: Model, chunk: Chunk, run_id: str, fingerprints: dict[date, str],
-                 keep: str, table_columns: list[str]) -> None:
+                 keep: str, table_columns: list[str]) -> list[tuple[date, int]]:
+    """Record the chunk's dates as done; returns their state digests (for the dependants'
+    fingerprints later in the run, without reading the state back)."""
     dates = list(chunk.dates) or ([chunk.start] if chunk.start == chunk.end else [])
     if not dates:
         raise RunFailedError(f"chunk {chunk} of {model.name} carries no dates to record")
@@ -145,7 +159,7 @@ def _write_state(wh: Warehouse, model: Model, chunk: Chunk, run_id: str, fingerp
             "GROUP BY 1) f USING (d)").format(tc=quote_ident(model.time_column)) if model.failures else ""
     con.execute("DELETE FROM processing.model_state WHERE model = ? AND target_date BETWEEN ? AND ?",
                 [model.name, chunk.start, chunk.end])
-    con.execute(
+    return con.execute(
         f"""INSERT INTO processing.model_state
               (model, target_date, fingerprint, model_hash, run_id, rows_written, done_at, output_digest,
                failures_written)
@@ -153,8 +167,9 @@ def _write_state(wh: Warehouse, model: Model, chunk: Chunk, run_id: str, fingerp
                    {'coalesce(f.n, 0)' if model.failures else '0'}
             FROM (SELECT unnest(?::DATE[]) AS d, unnest(?::VARCHAR[]) AS fp) p
             LEFT JOIN ({output_digest_sql(table_columns, model.time_column, keep)}) o USING (d)
-            {fail}""",
-        [model.name, model.sql_hash, run_id, datetime.now(), dates, [fingerprints[d] for d in dates]])
+            {fail}
+            RETURNING target_date, {STATE_DIGEST.format(digest="output_digest")}""",
+        [model.name, model.sql_hash, run_id, datetime.now(), dates, [fingerprints[d] for d in dates]]).fetchall()
 
 
 def _check_chunk(con: duckdb.DuckDBPyConnection, model: Model, chunk: Chunk) -> None:

@@ -57,6 +57,10 @@ class DateDigests:
         return (self.prefix[j] - self.prefix[i]) & MASK, j - i
 
 
+# A model's per-date digest as its dependants see it (read back, or returned as it is written).
+STATE_DIGEST = "hash(target_date, rows_written, {digest})"
+
+
 class DigestCache:
     """Digests of source tables are computed once per run (sources do not change during a run);
     model tables are read from processing.model_state when asked (they change as models run)."""
@@ -102,10 +106,12 @@ class DigestCache:
             self._digests[name] = DateDigests.from_rows(self._models.get(name, []))
         return self._digests[name]
 
-    def invalidate(self, model_name: str) -> None:
-        """The model wrote chunks: re-read its output digests when next asked."""
+    def record(self, model_name: str, written: list[tuple[date, int]]) -> None:
+        """The model committed a chunk: its dates' new digests (as _write_state returned them)."""
         if self._models is not None:
-            self._load_models(model_name)
+            new = dict(written)
+            kept = [(d, h) for d, h in self._models.get(model_name, []) if d not in new]
+            self._models[model_name] = kept + list(new.items())
         self._digests.pop(model_name, None)
 
     def _load_models(self, only: str | None) -> None:
@@ -114,7 +120,7 @@ class DigestCache:
                 "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'processing' "
                 "AND table_name = 'model_state' AND column_name = 'output_digest'").fetchone()[0])
         digest = "coalesce(output_digest, 0)" if self._has_digest else "0"
-        sql = f"SELECT model, target_date, hash(target_date, rows_written, {digest}) FROM processing.model_state"
+        sql = f"SELECT model, target_date, {STATE_DIGEST.format(digest=digest)} FROM processing.model_state"
         rows = self.con.execute(sql + (" WHERE model = ?" if only else ""), [only] if only else []).fetchall()
         if self._models is None:
             self._models = {}
