@@ -102,6 +102,15 @@ class Warehouse:
             wh.migrate()
         return wh
 
+    def worker(self) -> "Warehouse":
+        """A handle on the same open database through a cursor of its own (its own transactions
+        and temp tables), for a worker thread; close it when done."""
+        cur = self.con.cursor()
+        cur.execute("SET enable_progress_bar = false")
+        w = Warehouse(cur, self.path, self.read_only)
+        w.__dict__["_verified_tables"] = self.__dict__.setdefault("_verified_tables", set())
+        return w
+
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.con.close()

@@ -11,6 +11,7 @@ upstream rows it reads (through its lookback) changed.
 from __future__ import annotations
 
 import bisect
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from ..catalog import SOURCE_TABLES, Catalog, Model
 from ..errors import BadInputError, ModelError, RunFailedError
 from ..warehouse import Warehouse
 from .execute import ChunkResult, run_chunk
+from .parallel import run_parallel
 from .plan import (CHUNK_MODES, DEFAULT_CHUNK, FORCED, INPUTS_CHANGED, NEW, NO_RESUME, REQUESTED,
                    SQL_CHANGED, UNCHANGED, UPSTREAM, Chunk, ModelPlan, game_dates, group_chunks,
                    season_of)
@@ -117,14 +119,19 @@ def new_run_id() -> str:
 def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None = None,
              only: list[str] | None = None, start_from: str | None = None,
              chunk_mode: str = DEFAULT_CHUNK, force: bool = False, no_resume: bool = False,
-             dry_run: bool = False, daily: bool = False, preflight: bool = True,
+             dry_run: bool = False, daily: bool = False, preflight: bool = True, parallel: bool | None = None,
              on_progress: Callable[[str, Chunk, ChunkResult | None, str | None], None] | None = None,
              on_model_start: Callable[[Model, ModelPlan], None] | None = None) -> BackfillResult:
     """Run (or with dry_run, only plan) the selected models over [start, end].
 
     daily=True is `nbaprops run`: the candidate dates are [start, end] plus every date already
     done whose inputs changed since (a corrected box score of yesterday reaches yesterday's
-    rows and every later window), never dates that were not computed before."""
+    rows and every later window), never dates that were not computed before.
+
+    A daily run runs models side by side as soon as their upstream models are done (its
+    one-date queries are too small to keep the cores busy); parallel=False runs them one by one.
+    A backfill runs them one by one: its big chunks use every core already, running two at once
+    would add up their memory, and the pre-flight must see this run's Phase 3 models finished."""
     t_run = time.perf_counter()
     if start > end:
         raise BadInputError(f"--start-date {start} is after --end-date {end}")
@@ -164,40 +171,40 @@ def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None =
             con.execute("DELETE FROM processing.model_state WHERE target_date BETWEEN ? AND ? AND model IN "
                         f"({', '.join('?' for _ in selected)})", [start, end, *sorted(selected)])
 
-    # History rows of skipped models are written together (one commit, not one per model);
-    # any other outcome flushes the queue at once.
+    # History rows of skipped models are written together (one commit, not one per model),
+    # with the next row that commits; the end of the run flushes what is left.
     history_queue: list[dict] = []
+    history_lock = threading.Lock()
 
     def queue_history(values: dict) -> None:
-        history_queue.append(values)
+        with history_lock:
+            history_queue.append(values)
 
-    def flush_history() -> None:
-        if history_queue:
-            with wh.transaction():
-                write_history(con, history_queue)
+    def take_queued() -> list[dict]:
+        with history_lock:
+            rows = list(history_queue)
             history_queue.clear()
+            return rows
+
+    def flush_history(w: Warehouse, extra: list[dict] | None = None) -> None:
+        queued = take_queued()
+        if queued or extra:
+            try:
+                with w.transaction():
+                    write_history(w.con, queued + (extra or []))
+            except BaseException:
+                with history_lock:
+                    history_queue[:0] = queued
+                raise
 
     all_state = load_state(con)
     pending_by_model: dict[str, set[date]] = {}
     failed_models: set[str] = set()
-    for i, model in enumerate(models):
-        if (preflight and result.preflight is None and not daily
-                and model.table.split(".")[0] in PHASE4_SCHEMAS and _reads_phase3(catalog, model)):
-            # before the first Phase 4 model (after this run's Phase 3 models): Phase 3 must
-            # cover the schedule's games over the range, else stop here
-            result.preflight = preflight_check(con, start, end)
-            if not result.preflight.ok and not dry_run:
-                for rest in models[i:]:
-                    result.models.append(ModelRun(model=rest.name, status="failed",
-                                                  error="not run: pre-flight failed (Phase 3 coverage below "
-                                                        "95 %; see the gaps table, or --skip-preflight)"))
-                break
-        t0 = time.perf_counter()
-        mr = ModelRun(model=model.name, read_seconds=shared_read if i == 0 else 0.0)
-        result.models.append(mr)
-        started = datetime.now()
-        blocked = [u for u in catalog.upstream[model.name] if u in failed_models]
+    in_range_set = set(in_range)
+    plans: dict[str, ModelPlan] = {}
 
+    def plan_model(model: Model, mr: ModelRun) -> ModelPlan:
+        """Which of the model's dates are pending, and why (after its upstream models ran)."""
         saved = all_state.get(model.name, {})
         candidates = list(in_range)
         if daily:
@@ -205,7 +212,6 @@ def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None =
         digests = {dep: cache.get(dep) for dep in model.depends_on}
         fps = fingerprints(model, candidates, digests)
         plan = ModelPlan(model=model, dates=candidates, fingerprints=fps)
-        in_range_set = set(in_range)
         for d in candidates:
             st = saved.get(d)
             if force and d in in_range_set:
@@ -236,19 +242,27 @@ def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None =
                         plan.pending[d] = f"{UPSTREAM} ({u})"
         pending_by_model[model.name] = set(plan.pending)
         plan.chunks = group_chunks(list(plan.pending), calendar, chunk_mode, seasons)
-        mr.read_seconds += time.perf_counter() - t0
         mr.chunks = len(plan.chunks)
         mr.dates_planned = len(candidates)
         mr.dates_skipped = plan.skipped
         mr.reasons = dict(plan.reasons())
-        result.plans.append(plan)
+        return plan
+
+    def process(model: Model, mr: ModelRun, w: Warehouse) -> None:
+        """Plan and run one model on the handle `w` (a thread's own cursor when models run in
+        parallel). Its upstream models have finished."""
+        t0 = time.perf_counter()
+        started = datetime.now()
+        blocked = [u for u in catalog.upstream[model.name] if u in failed_models]
+        plan = plans[model.name] = plan_model(model, mr)
+        mr.read_seconds += time.perf_counter() - t0
         if blocked:
             plan.blocked = f"upstream {', '.join(sorted(blocked))} failed"
         if on_model_start:
             on_model_start(model, plan)
         if dry_run:
             mr.status = "planned"
-            continue
+            return
 
         hist = dict(run_id=run_id, model=model.name, start_date=start, end_date=end, started_at=started,
                     trigger=trigger)
@@ -266,56 +280,60 @@ def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None =
                     "dates_skipped": mr.dates_skipped, "dates_failed": mr.dates_failed,
                     "skip_reason": mr.skip_reason}
 
-        def record(status: str) -> None:
-            queue_history(final_row(status))
-            if status != "skipped":
-                flush_history()
-
         if plan.blocked:
             failed_models.add(model.name)   # its dependants are blocked too
             mr.status, mr.error = "failed", f"not run: {plan.blocked}"
             mr.dates_skipped = 0
-            record("failed")
-            continue
+            flush_history(w, [final_row("failed")])
+            return
         if not plan.chunks:
             mr.status = "skipped"
-            mr.skip_reason = f"{UNCHANGED} for all {len(candidates)} dates" if candidates else "no game dates in range"
-            record("skipped")
-            continue
+            mr.skip_reason = (f"{UNCHANGED} for all {len(plan.dates)} dates" if plan.dates
+                              else "no game dates in range")
+            queue_history(final_row("skipped"))
+            return
 
         errors = []
+        saved = all_state.get(model.name, {})
         same_sql = any(st.model_hash == model.sql_hash for st in saved.values())
         # The model's row turns 'running' with its first committed chunk, and its progress commits
         # with the chunk it describes; the last chunk of a model without failed chunks commits
-        # the final 'success' row (no commit of its own: a daily run is 11 one-chunk models).
+        # the final 'success' row, with the queued rows of skipped models (no commit of its own:
+        # a daily run is 11 one-chunk models).
         progress_sql = ("UPDATE reference.processor_run_history SET status = 'running', chunks = ?, "
                         "dates_planned = ?, dates_skipped = ?, "
                         "rows_written = coalesce(rows_written, 0) + ?, "
                         "failures_written = coalesce(failures_written, 0) + ?, "
                         "dates_computed = coalesce(dates_computed, 0) + ? WHERE run_id = ? AND model = ?")
         final_committed = False
+        riding: list[dict] = []     # queued rows written by the chunk being committed
         for k, chunk in enumerate(plan.chunks):
             def after(cr: ChunkResult, n: int = len(chunk.dates), last: bool = k == len(plan.chunks) - 1) -> None:
                 nonlocal final_committed
                 if last and not errors:
-                    # with the queued rows of skipped models before it
-                    write_history(con, [*history_queue, final_row("success", cr, n)])
+                    riding[:] = take_queued()
+                    write_history(w.con, [*riding, final_row("success", cr, n)])
                     final_committed = True
                 else:
-                    con.execute(progress_sql, [mr.chunks, mr.dates_planned, mr.dates_skipped, cr.rows, cr.failures,
-                                               n, run_id, model.name])
+                    w.con.execute(progress_sql, [mr.chunks, mr.dates_planned, mr.dates_skipped, cr.rows,
+                                                 cr.failures, n, run_id, model.name])
             try:
-                cr = run_chunk(wh, model, chunk, run_id, fps, after=after, written_by_this_sql=same_sql)
-            except RunFailedError as exc:
-                final_committed = False     # rolled back with the chunk
+                cr = run_chunk(w, model, chunk, run_id, plan.fingerprints, after=after,
+                               written_by_this_sql=same_sql)
+            except BaseException as exc:
+                if riding:      # rolled back with the chunk: queue them again
+                    with history_lock:
+                        history_queue[:0] = riding
+                    riding.clear()
+                final_committed = False
+                if not isinstance(exc, RunFailedError):
+                    raise
                 mr.chunks_failed += 1
                 mr.dates_failed += len(chunk.dates)
                 errors.append(str(exc))
                 if on_progress:
                     on_progress(model.name, chunk, None, str(exc))
                 continue
-            if final_committed:
-                history_queue.clear()
             cache.record(model.name, cr.digests)
             mr.chunks_done += 1
             mr.dates_computed += len(chunk.dates)
@@ -333,10 +351,35 @@ def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None =
         else:
             mr.status = "success"
         if not final_committed:
-            record(mr.status)
+            flush_history(w, [final_row(mr.status)])
+
+    if daily and parallel is not False and not dry_run and len(models) > 1:
+        # A daily run is a dozen one-date queries, each too small to keep both cores busy:
+        # models whose upstream models are done run side by side, each on its own cursor.
+        runs = {m.name: ModelRun(model=m.name) for m in models}
+        result.models.extend(runs.values())
+        runs[models[0].name].read_seconds = shared_read
+        run_parallel(wh, models, catalog, lambda m, w: process(m, runs[m.name], w))
+    else:
+        for i, model in enumerate(models):
+            if (preflight and result.preflight is None and not daily
+                    and model.table.split(".")[0] in PHASE4_SCHEMAS and _reads_phase3(catalog, model)):
+                # before the first Phase 4 model (after this run's Phase 3 models): Phase 3 must
+                # cover the schedule's games over the range, else stop here
+                result.preflight = preflight_check(con, start, end)
+                if not result.preflight.ok and not dry_run:
+                    for rest in models[i:]:
+                        result.models.append(ModelRun(model=rest.name, status="failed",
+                                                      error="not run: pre-flight failed (Phase 3 coverage below "
+                                                            "95 %; see the gaps table, or --skip-preflight)"))
+                    break
+            mr = ModelRun(model=model.name, read_seconds=shared_read if i == 0 else 0.0)
+            result.models.append(mr)
+            process(model, mr, wh)
+    result.plans = [plans[m.name] for m in models if m.name in plans]
 
     if not dry_run:
-        flush_history()
+        flush_history(wh)
         not_run = {m.model: m.error for m in result.models if m.status == "failed" and m.error}
         with wh.transaction():
             for name, error in not_run.items():

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -72,6 +73,7 @@ class DigestCache:
         self._has_digest: bool | None = None
         self._models: dict[str, list[tuple[date, int]]] | None = None
         self._digests: dict[str, DateDigests] = {}
+        self._lock = threading.RLock()
 
     def prefetch_sources(self, tables: set[str]) -> None:
         """All raw tables' per-date digests in one UNION ALL query (one scan each)."""
@@ -95,6 +97,10 @@ class DigestCache:
             self._sources[t] = DateDigests([], [0], whole=int(h))
 
     def get(self, table: str) -> DateDigests:
+        with self._lock:    # models running side by side share the cache (and its connection)
+            return self._get(table)
+
+    def _get(self, table: str) -> DateDigests:
         if table in SOURCE_TABLES:
             if table not in self._sources:
                 self.prefetch_sources({table})
@@ -108,11 +114,12 @@ class DigestCache:
 
     def record(self, model_name: str, written: list[tuple[date, int]]) -> None:
         """The model committed a chunk: its dates' new digests (as _write_state returned them)."""
-        if self._models is not None:
-            new = dict(written)
-            kept = [(d, h) for d, h in self._models.get(model_name, []) if d not in new]
-            self._models[model_name] = kept + list(new.items())
-        self._digests.pop(model_name, None)
+        with self._lock:
+            if self._models is not None:
+                new = dict(written)
+                kept = [(d, h) for d, h in self._models.get(model_name, []) if d not in new]
+                self._models[model_name] = kept + list(new.items())
+            self._digests.pop(model_name, None)
 
     def _load_models(self, only: str | None) -> None:
         if self._has_digest is None:

@@ -1,0 +1,56 @@
+"""Running models side by side: each model starts as soon as the selected models it depends on
+have finished, on a worker thread with its own DuckDB cursor (its own transactions and temp
+tables). DuckDB releases the GIL while it plans and executes, so small one-date queries of
+independent models overlap on the machine's cores."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import Callable
+
+from ..catalog import Catalog, Model
+from ..warehouse import Warehouse
+
+# More workers than this only queue up behind DuckDB's own threads.
+MAX_WORKERS = 4
+
+
+def workers() -> int:
+    return max(2, min(MAX_WORKERS, os.cpu_count() or 2))
+
+
+def run_parallel(wh: Warehouse, models: list[Model], catalog: Catalog,
+                 fn: Callable[[Model, Warehouse], None], max_workers: int | None = None) -> None:
+    """Call fn(model, handle) for every model, a model only after its selected upstream models
+    returned. The first exception stops new starts; running models finish; then it is raised."""
+    selected = {m.name for m in models}
+    needs = {m.name: {u for u in catalog.upstream[m.name] if u in selected} for m in models}
+    waiting = list(models)     # in catalog order: ready models start in that order
+    done: set[str] = set()
+    running: dict[Future, Model] = {}
+    failure: BaseException | None = None
+
+    def task(model: Model) -> None:
+        with wh.worker() as w:
+            fn(model, w)
+
+    with ThreadPoolExecutor(max_workers=max_workers or workers(), thread_name_prefix="nbaprops-model") as pool:
+        while waiting or running:
+            if failure is None:
+                for m in [m for m in waiting if needs[m.name] <= done]:
+                    waiting.remove(m)
+                    running[pool.submit(task, m)] = m
+            if not running:
+                break
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for f in finished:
+                m = running.pop(f)
+                exc = f.exception()
+                if exc is not None and failure is None:
+                    failure = exc
+                done.add(m.name)
+    if failure is not None:
+        raise failure
+    if waiting:     # only possible with a dependency cycle, which the catalog refuses
+        raise RuntimeError(f"models never became ready: {', '.join(m.name for m in waiting)}")
