@@ -132,3 +132,12 @@ def test_daily_run_side_by_side_with_a_failing_model(real_copy, tmp_path):
         assert again.ok
         assert {m.model: m.dates_computed for m in again.models} == {
             "toy_fragile": 1, "toy_fragile_child": 1, "toy_daily_points": 0, "toy_rolling": 0}
+
+
+def test_the_longest_chain_starts_first():
+    """One worker: a ready model on a longer chain of dependants starts before a ready model
+    nobody waits for (ties keep the catalog order)."""
+    models, cat = fake_catalog({"x": set(), "a": set(), "b": {"a"}, "c": {"b"}})
+    order = []
+    run_parallel(FakeWarehouse(), models, cat, lambda m, w: order.append(m.name), max_workers=1)
+    assert order == ["a", "b", "x", "c"]

@@ -26,7 +26,13 @@ def run_parallel(wh: Warehouse, models: list[Model], catalog: Catalog,
     returned. The first exception stops new starts; running models finish; then it is raised."""
     selected = {m.name for m in models}
     needs = {m.name: {u for u in catalog.upstream[m.name] if u in selected} for m in models}
-    waiting = list(models)     # in catalog order: ready models start in that order
+    # Ready models start longest chain first: the chain PGS -> completeness -> shot zones ->
+    # composite factors -> feature store decides when the run ends, a model nobody waits for
+    # can run beside it later. Ties keep the catalog order.
+    height: dict[str, int] = {}
+    for m in reversed(models):      # catalog order is topological: dependants come later
+        height[m.name] = 1 + max((height[d.name] for d in models if m.name in needs[d.name]), default=0)
+    waiting = sorted(models, key=lambda m: -height[m.name])     # (a stable sort)
     done: set[str] = set()
     running: dict[Future, Model] = {}
     failure: BaseException | None = None
@@ -35,10 +41,13 @@ def run_parallel(wh: Warehouse, models: list[Model], catalog: Catalog,
         with wh.worker() as w:
             fn(model, w)
 
-    with ThreadPoolExecutor(max_workers=max_workers or workers(), thread_name_prefix="nbaprops-model") as pool:
+    n = max_workers or workers()
+    with ThreadPoolExecutor(max_workers=n, thread_name_prefix="nbaprops-model") as pool:
         while waiting or running:
             if failure is None:
-                for m in [m for m in waiting if needs[m.name] <= done]:
+                # submit only to a free worker: a model queued in the pool could not be
+                # overtaken by a longer chain that becomes ready meanwhile
+                for m in [m for m in waiting if needs[m.name] <= done][:n - len(running)]:
                     waiting.remove(m)
                     running[pool.submit(task, m)] = m
             if not running:
