@@ -123,10 +123,7 @@ class Warehouse:
 
     # -- schema ----------------------------------------------------------------------------
     def applied_migrations(self) -> set[int]:
-        exists = self.con.execute(
-            "SELECT count(*) FROM information_schema.tables "
-            "WHERE table_schema = 'reference' AND table_name = 'schema_migrations'").fetchone()[0]
-        if not exists:
+        if not table_exists(self.con, "reference.schema_migrations"):
             return set()
         return {r[0] for r in self.con.execute("SELECT version FROM reference.schema_migrations").fetchall()}
 
@@ -168,23 +165,34 @@ class Warehouse:
             self.con.execute("COMMIT")
 
     def table_exists(self, qualified: str) -> bool:
-        # duckdb_tables()/duckdb_columns() rather than information_schema: the same answer at a
-        # fraction of the cost (the runner asks once per model and chunk)
-        schema, name = qualified.split(".", 1)
-        return bool(self.con.execute(
-            "SELECT count(*) FROM (SELECT schema_name, table_name FROM duckdb_tables() "
-            "WHERE database_name = current_database() UNION ALL SELECT schema_name, view_name FROM duckdb_views() "
-            "WHERE database_name = current_database()) WHERE schema_name = ? AND table_name = ?",
-            [schema, name]).fetchone()[0])
+        return table_exists(self.con, qualified)
 
     def columns(self, qualified: str) -> list[str]:
-        schema, name = qualified.split(".", 1)
-        return [r[0] for r in self.con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
-            "AND schema_name = ? AND table_name = ? ORDER BY column_index", [schema, name]).fetchall()]
+        return column_names(self.con, qualified)
 
     def count(self, qualified: str) -> int:
         return self.con.execute(f"SELECT count(*) FROM {quote_table(qualified)}").fetchone()[0]
+
+
+# duckdb_tables()/duckdb_columns() rather than information_schema: the same answer at a fraction
+# of the cost (the runner asks once per model and chunk). Functions of a bare connection: the
+# runner's pre-flight and state take one.
+def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
+    """Is schema.name a table or view of the open database?"""
+    schema, name = qualified.split(".", 1)
+    return bool(con.execute(
+        "SELECT count(*) FROM (SELECT schema_name, table_name FROM duckdb_tables() "
+        "WHERE database_name = current_database() UNION ALL SELECT schema_name, view_name FROM duckdb_views() "
+        "WHERE database_name = current_database()) WHERE schema_name = ? AND table_name = ?",
+        [schema, name]).fetchone()[0])
+
+
+def column_names(con: duckdb.DuckDBPyConnection, qualified: str) -> list[str]:
+    """The table's columns in order ([] when there is no such table)."""
+    schema, name = qualified.split(".", 1)
+    return [r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = ? AND table_name = ? ORDER BY column_index", [schema, name]).fetchall()]
 
 
 def _writable(path: Path) -> bool:

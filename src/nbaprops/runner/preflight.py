@@ -13,6 +13,8 @@ from datetime import date, timedelta
 
 import duckdb
 
+from ..warehouse import table_exists
+
 MIN_COVERAGE = 95.0
 LOOKBACK_DAYS = 30   # Phase 4 windows reach back at most 30 days (last 15/20 games, last 30 days)
 # table -> the column naming the team of a row (player rows too: a game is covered when the table
@@ -56,8 +58,7 @@ def check(con: duckdb.DuckDBPyConnection, start: date, end: date) -> Preflight:
     lo = start - timedelta(days=LOOKBACK_DAYS)
     out = []
     for table, team_col in PHASE3.items():
-        exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema || '.' || table_name = ?",
-                             [table]).fetchone()[0]
+        exists = table_exists(con, table)
         rows = (f"SELECT DISTINCT game_date, {team_col} AS team FROM {table} WHERE game_date >= ? AND game_date < ?"
                 if exists else "SELECT NULL::DATE AS game_date, NULL::VARCHAR AS team WHERE ? IS NULL AND ? IS NULL")
         per_date = con.execute(f"""

@@ -20,12 +20,12 @@ import bisect
 import hashlib
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import duckdb
 
 from ..catalog import SOURCE_TABLES, SOURCE_TIME_COLUMNS, Model
-from ..warehouse import Warehouse, quote_ident, quote_table
+from ..warehouse import column_names, quote_ident, quote_table
 
 MASK = (1 << 64) - 1
 # Columns that describe when/how a row was written rather than what it says: left out of
@@ -70,7 +70,6 @@ class DigestCache:
         self.con = con
         self.models_by_table = catalog_tables
         self._sources: dict[str, DateDigests] = {}
-        self._has_digest: bool | None = None
         self._models: dict[str, list[tuple[date, int]]] | None = None
         self._digests: dict[str, DateDigests] = {}
         self._lock = threading.RLock()
@@ -107,7 +106,7 @@ class DigestCache:
             return self._sources[table]
         name = self.models_by_table[table].name
         if self._models is None:
-            self._load_models(None)
+            self._load_models()
         if name not in self._digests:
             self._digests[name] = DateDigests.from_rows(self._models.get(name, []))
         return self._digests[name]
@@ -121,18 +120,13 @@ class DigestCache:
                 self._models[model_name] = kept + list(new.items())
             self._digests.pop(model_name, None)
 
-    def _load_models(self, only: str | None) -> None:
-        if self._has_digest is None:
-            self._has_digest = bool(self.con.execute(
-                "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'processing' "
-                "AND table_name = 'model_state' AND column_name = 'output_digest'").fetchone()[0])
-        digest = "coalesce(output_digest, 0)" if self._has_digest else "0"
-        sql = f"SELECT model, target_date, {STATE_DIGEST.format(digest=digest)} FROM processing.model_state"
-        rows = self.con.execute(sql + (" WHERE model = ?" if only else ""), [only] if only else []).fetchall()
-        if self._models is None:
-            self._models = {}
-        if only:
-            self._models[only] = []
+    def _load_models(self) -> None:
+        # (a warehouse opened read-only may predate the output_digest column)
+        has_digest = "output_digest" in column_names(self.con, "processing.model_state")
+        digest = "coalesce(output_digest, 0)" if has_digest else "0"
+        rows = self.con.execute(
+            f"SELECT model, target_date, {STATE_DIGEST.format(digest=digest)} FROM processing.model_state").fetchall()
+        self._models = {}
         for m, d, h in rows:
             self._models.setdefault(m, []).append((d, h))
 
@@ -225,11 +219,3 @@ def write_history(con: duckdb.DuckDBPyConnection, values: dict | list[dict]) -> 
     one = "(" + ", ".join("?" for _ in HISTORY_COLUMNS) + ")"
     con.execute(f"INSERT INTO reference.processor_run_history ({', '.join(HISTORY_COLUMNS)}) VALUES "
                 + ", ".join(one for _ in rows), [v.get(c) for v in rows for c in HISTORY_COLUMNS])
-
-
-def now() -> datetime:
-    return datetime.now()
-
-
-def has_column(wh: Warehouse, table: str, column: str) -> bool:
-    return column in wh.columns(table)
