@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__
 from .errors import BadInputError, NbapropsError, RunFailedError
@@ -139,7 +140,7 @@ def _print_summary(result) -> None:
                      no_wrap=c in ("model", "status"), overflow="fold")
     style = {"success": "green", "skipped": "dim", "failed": "red"}
     for m in result.models:
-        t.add_row(m.model, f"[{style.get(m.status, '')}]{m.status}[/]",
+        t.add_row(m.model, Text(m.status, style=style.get(m.status, "")),
                   f"{m.dates_computed:,}" + (f" ({m.dates_failed:,} failed)" if m.dates_failed else ""),
                   f"{m.dates_skipped:,}", f"{m.chunks}", f"{m.rows:,}", f"{m.failures:,}",
                   f"{_secs(m.read_seconds)}/{_secs(m.compute_seconds)}/{_secs(m.write_seconds)}", _secs(m.seconds))
@@ -324,11 +325,13 @@ def history(limit: int = typer.Option(30, help="How many model runs to show.")) 
     for c in ("run", "model", "status", "dates", "computed", "skipped", "rows", "failures", "seconds", "note"):
         t.add_column(c, overflow="fold", no_wrap=c in ("model", "status"),
                      justify="right" if c in ("computed", "skipped", "rows", "failures", "seconds") else "left")
-    style = {"success": "green", "failed": "red", "killed": "red", "running": "yellow", "skipped": "dim"}
+    style = {"success": "green", "failed": "red", "killed": "red", "running": "yellow", "pending": "yellow",
+             "skipped": "dim"}
     for r in rows:
-        cells = [("" if v is None else (f"{v:.2f}" if isinstance(v, float) else
-                                        (f"{v:,}" if isinstance(v, int) else str(v)))) for v in r]
-        cells[2] = f"[{style.get(r[2], '')}]{r[2]}[/]"
+        # Text cells: an error message's brackets are shown, never read as Rich markup
+        cells = [Text("" if v is None else (f"{v:.2f}" if isinstance(v, float) else
+                                            (f"{v:,}" if isinstance(v, int) else str(v)))) for v in r]
+        cells[2].stylize(style.get(r[2], ""))
         t.add_row(*cells)
     console.print(t if rows else "no runs recorded yet")
 
@@ -660,24 +663,40 @@ def _fail(message: object, code: int) -> None:
     sys.exit(code)
 
 
+INTERRUPTED = 130   # the shell's code for a process ended by Ctrl-C (SIGINT)
+
+
+def _interrupted() -> None:
+    err.print("[yellow]interrupted[/]: what was committed before is kept and the transaction it cut short "
+              "was rolled back (a backfill commits chunk by chunk); run the command again to finish")
+    sys.exit(INTERRUPTED)
+
+
 def main() -> None:
     import os
 
     import duckdb
 
+    from .runner.execute import is_interrupt
+
     try:
         # with standalone_mode=False click returns (not raises) the code of a typer.Exit
         code = app(standalone_mode=False)
+        if code == INTERRUPTED:     # typer turns a KeyboardInterrupt into Exit(130)
+            _interrupted()
         if isinstance(code, int) and code:
             sys.exit(code)
     except NbapropsError as exc:
         _fail(exc, exc.exit_code)
     except typer.Exit as exc:
+        if exc.exit_code == INTERRUPTED:
+            _interrupted()
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
-        err.print("aborted")
-        sys.exit(1)
+        _interrupted()
     except Exception as exc:  # click usage errors and the like
+        if is_interrupt(exc):   # Ctrl-C inside a DuckDB query
+            _interrupted()
         try:
             import click
         except ImportError:  # typer bundles its own click

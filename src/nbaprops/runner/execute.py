@@ -142,9 +142,22 @@ def run_chunk(wh: Warehouse, model: Model, chunk: Chunk, run_id: str,
             res.write_seconds = time.perf_counter() - t1
     except duckdb.FatalException:
         raise   # the database is invalidated (e.g. disk full): stop the run, nothing more can be written
+    except duckdb.InterruptException as exc:
+        raise KeyboardInterrupt from exc    # Ctrl-C: stop the run (the chunk rolled back), not a failed chunk
     except duckdb.Error as exc:
         raise RunFailedError(f"model {model.name} failed on {chunk}: {str(exc).splitlines()[0]}") from exc
+    except RuntimeError as exc:
+        if is_interrupt(exc):
+            raise KeyboardInterrupt from exc
+        raise
     return res
+
+
+def is_interrupt(exc: BaseException) -> bool:
+    """DuckDB reports a Ctrl-C that lands inside a query as RuntimeError('Query interrupted')
+    (or InterruptException when interrupted through the API)."""
+    return isinstance(exc, duckdb.InterruptException) or (
+        isinstance(exc, RuntimeError) and str(exc).strip().lower() == "query interrupted")
 
 
 def _write_state(wh: Warehouse, model: Model, chunk: Chunk, run_id: str, fingerprints: dict[date, str],
