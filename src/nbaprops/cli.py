@@ -12,6 +12,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -104,9 +105,9 @@ def ingest(
     console.print(f"rejected rows this ingest: {report.rows_rejected:,} "
                   f"(processing.rejected_rows holds {report.rejected_total:,}; see `nbaprops sql` or export)")
     for name in report.ignored:
-        console.print(f"[yellow]skipped[/] {name}: season aggregates are not loaded (they describe the whole season)")
+        console.print(f"[yellow]skipped[/] {escape(name)}: season aggregates are not loaded (they describe the whole season)")
     for name in report.unrecognised:
-        console.print(f"[yellow]skipped[/] {name}: not a recognised file name")
+        console.print(f"[yellow]skipped[/] {escape(name)}: not a recognised file name")
 
 
 # --------------------------------------------------------------------------------------------
@@ -218,7 +219,7 @@ def _run(start: date, end: date, only, start_from, chunk: str, *, force: bool = 
         _print_preflight(result.preflight)
     if not result.ok:
         for e in result.errors:
-            err.print(f"[red]failed:[/] {e}", highlight=False)
+            err.print(f"[red]failed:[/] {escape(e)}", highlight=False)
         # raised, not typer.Exit(1): main() runs the app with standalone_mode=False, where
         # click returns an Exit's code instead of exiting with it
         raise RunFailedError("the run failed; failed chunks were rolled back and are retried by the next run "
@@ -451,8 +452,6 @@ def validate_cmd(
     date), PROCESSING_ERROR = 0, critical fields, feature ranges, quality scores, coverage against
     the schedule, the failure ramp by season week (warn only) and a point-in-time spot check.
     Exits 1 when any check fails."""
-    from rich.markup import escape
-
     from .quality.validate import validate
 
     s, e = _date(start_date, "--start-date"), _date(end_date, "--end-date")
@@ -574,7 +573,7 @@ def backtest_cmd(
                   f"write {t['write_seconds']:.1f})")
     for b in res.blocks:
         if b.status == "skipped":
-            console.print(f"[dim]skipped {b.block_start:%Y-%m}: {b.note}[/]")
+            console.print(f"[dim]skipped {b.block_start:%Y-%m}: {escape(str(b.note))}[/]")
     console.print(_bt_table(f"walk-forward backtest {res.start} .. {res.end}",
                             [m for m in res.metrics if m["scope_kind"] in ("overall", "season")]))
     if months:
@@ -601,7 +600,7 @@ def backtest_cmd(
         r.add_row(b["bin"], *cells)
     console.print(r)
     for note in res.notes:
-        console.print(f"[dim]note: {note}[/]")
+        console.print(f"[dim]note: {escape(str(note))}[/]")
     if leak is not None:
         lo, ro = leak.overall, res.overall
         ok = lo["mae_model"] < 1.0 and ro["mae_model"] > 3.0
