@@ -11,14 +11,14 @@ from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from . import __version__
 from .errors import BadInputError, NbapropsError, RunFailedError
-from .warehouse import Warehouse, resolve_path
+from .warehouse import Warehouse, is_interrupt, resolve_path
 
 app = typer.Typer(
     name="nbaprops",
@@ -133,15 +133,19 @@ def _print_plan(result) -> None:
                   "dates in their lookback actually change.[/]")
 
 
+# A model run's status (run summary, history).
+STATUS_STYLE = {"success": "green", "skipped": "dim", "failed": "red", "killed": "red", "running": "yellow",
+                "pending": "yellow"}
+
+
 def _print_summary(result) -> None:
     t = Table(title=f"{result.trigger} {result.run_id}: {result.start} .. {result.end} "
                     f"(chunks: {result.chunk_mode}, {result.seconds:.2f} s)")
     for c in ("model", "status", "computed", "skipped", "chunks", "rows", "failures", "read/compute/write s", "total s"):
         t.add_column(c, justify="left" if c in ("model", "status") else "right",
                      no_wrap=c in ("model", "status"), overflow="fold")
-    style = {"success": "green", "skipped": "dim", "failed": "red"}
     for m in result.models:
-        t.add_row(m.model, Text(m.status, style=style.get(m.status, "")),
+        t.add_row(m.model, Text(m.status, style=STATUS_STYLE.get(m.status, "")),
                   f"{m.dates_computed:,}" + (f" ({m.dates_failed:,} failed)" if m.dates_failed else ""),
                   f"{m.dates_skipped:,}", f"{m.chunks}", f"{m.rows:,}", f"{m.failures:,}",
                   f"{_secs(m.read_seconds)}/{_secs(m.compute_seconds)}/{_secs(m.write_seconds)}", _secs(m.seconds))
@@ -326,13 +330,11 @@ def history(limit: int = typer.Option(30, help="How many model runs to show.")) 
     for c in ("run", "model", "status", "dates", "computed", "skipped", "rows", "failures", "seconds", "note"):
         t.add_column(c, overflow="fold", no_wrap=c in ("model", "status"),
                      justify="right" if c in ("computed", "skipped", "rows", "failures", "seconds") else "left")
-    style = {"success": "green", "failed": "red", "killed": "red", "running": "yellow", "pending": "yellow",
-             "skipped": "dim"}
     for r in rows:
         # Text cells: an error message's brackets are shown, never read as Rich markup
         cells = [Text("" if v is None else (f"{v:.2f}" if isinstance(v, float) else
                                             (f"{v:,}" if isinstance(v, int) else str(v)))) for v in r]
-        cells[2].stylize(style.get(r[2], ""))
+        cells[2].stylize(STATUS_STYLE.get(r[2], ""))
         t.add_row(*cells)
     console.print(t if rows else "no runs recorded yet")
 
@@ -675,8 +677,6 @@ def main() -> None:
     import os
 
     import duckdb
-
-    from .runner.execute import is_interrupt
 
     try:
         # with standalone_mode=False click returns (not raises) the code of a typer.Exit

@@ -65,6 +65,9 @@ class Warehouse:
         self.con = con
         self.path = path
         self.read_only = read_only
+        # (table, SQL hash) pairs whose table the runner has checked against the model's shape
+        # (runner/execute.py ensure_table); shared with the worker handles of this database
+        self.verified_tables: set[tuple[str, str]] = set()
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
@@ -108,7 +111,7 @@ class Warehouse:
         cur = self.con.cursor()
         cur.execute("SET enable_progress_bar = false")
         w = Warehouse(cur, self.path, self.read_only)
-        w.__dict__["_verified_tables"] = self.__dict__.setdefault("_verified_tables", set())
+        w.verified_tables = self.verified_tables
         return w
 
     def close(self) -> None:
@@ -193,6 +196,13 @@ def column_names(con: duckdb.DuckDBPyConnection, qualified: str) -> list[str]:
     return [r[0] for r in con.execute(
         "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
         "AND schema_name = ? AND table_name = ? ORDER BY column_index", [schema, name]).fetchall()]
+
+
+def is_interrupt(exc: BaseException) -> bool:
+    """DuckDB reports a Ctrl-C that lands inside a query as RuntimeError('Query interrupted')
+    (or InterruptException when interrupted through the API)."""
+    return isinstance(exc, duckdb.InterruptException) or (
+        isinstance(exc, RuntimeError) and str(exc).strip().lower() == "query interrupted")
 
 
 def _writable(path: Path) -> bool:

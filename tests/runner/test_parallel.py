@@ -94,7 +94,7 @@ def test_daily_run_side_by_side_equals_one_by_one(real_copy, tmp_path):
     other = tmp_path / "one_by_one.duckdb"
     shutil.copy(real_copy, other)
     results = {}
-    for path, parallel in ((real_copy, None), (other, False)):
+    for path, parallel in ((real_copy, True), (other, False)):
         with Warehouse.open(path) as wh:
             res = backfill(wh, d, d, daily=True, parallel=parallel)
             assert res.ok, res.errors
@@ -106,7 +106,7 @@ def test_daily_run_side_by_side_equals_one_by_one(real_copy, tmp_path):
                 "FROM reference.processor_run_history WHERE run_id = ?", [res.run_id]).fetchall())
             results[parallel] = tables, state_rows(wh.con), hist
             assert {m.status for m in res.models} == {"success"} and all(m.dates_computed == 1 for m in res.models)
-    assert results[None] == results[False]
+    assert results[True] == results[False]
 
 
 def test_daily_run_side_by_side_with_a_failing_model(real_copy, tmp_path):

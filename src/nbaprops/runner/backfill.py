@@ -119,7 +119,7 @@ def new_run_id() -> str:
 def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None = None,
              only: list[str] | None = None, start_from: str | None = None,
              chunk_mode: str = DEFAULT_CHUNK, force: bool = False, no_resume: bool = False,
-             dry_run: bool = False, daily: bool = False, preflight: bool = True, parallel: bool | None = None,
+             dry_run: bool = False, daily: bool = False, preflight: bool = True, parallel: bool = True,
              on_progress: Callable[[str, Chunk, ChunkResult | None, str | None], None] | None = None,
              on_model_start: Callable[[Model, ModelPlan], None] | None = None) -> BackfillResult:
     """Run (or with dry_run, only plan) the selected models over [start, end].
@@ -186,6 +186,11 @@ def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None =
             history_queue.clear()
             return rows
 
+    def requeue(rows: list[dict]) -> None:
+        """Rows taken by a transaction that rolled back: first in line again."""
+        with history_lock:
+            history_queue[:0] = rows
+
     def flush_history(w: Warehouse, extra: list[dict] | None = None) -> None:
         queued = take_queued()
         if queued or extra:
@@ -193,8 +198,7 @@ def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None =
                 with w.transaction():
                     write_history(w.con, queued + (extra or []))
             except BaseException:
-                with history_lock:
-                    history_queue[:0] = queued
+                requeue(queued)
                 raise
 
     all_state = load_state(con)
@@ -321,10 +325,8 @@ def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None =
                 cr = run_chunk(w, model, chunk, run_id, plan.fingerprints, after=after,
                                written_by_this_sql=same_sql)
             except BaseException as exc:
-                if riding:      # rolled back with the chunk: queue them again
-                    with history_lock:
-                        history_queue[:0] = riding
-                    riding.clear()
+                requeue(riding)     # rolled back with the chunk
+                riding.clear()
                 final_committed = False
                 if not isinstance(exc, RunFailedError):
                     raise
@@ -353,7 +355,7 @@ def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None =
         if not final_committed:
             flush_history(w, [final_row(mr.status)])
 
-    if daily and parallel is not False and not dry_run and len(models) > 1:
+    if daily and parallel and not dry_run and len(models) > 1:
         # A daily run is a dozen one-date queries, each too small to keep both cores busy:
         # models whose upstream models are done run side by side, each on its own cursor.
         runs = {m.name: ModelRun(model=m.name) for m in models}

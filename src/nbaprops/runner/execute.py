@@ -16,7 +16,7 @@ import duckdb
 
 from ..catalog import FAILURE_COLUMNS, Model
 from ..errors import RunFailedError
-from ..warehouse import Warehouse, quote_ident, quote_table
+from ..warehouse import Warehouse, is_interrupt, quote_ident, quote_table
 from .plan import Chunk
 from .state import STATE_DIGEST, output_digest_sql
 
@@ -64,7 +64,7 @@ def ensure_table(wh: Warehouse, model: Model, chunk: Chunk, *, written_by_this_s
     table must exist, committed, before the chunk's transaction inserts into it.
 
     Returns the table's columns."""
-    verified = wh.__dict__.setdefault("_verified_tables", set())
+    verified = wh.verified_tables
     key = (model.table, model.sql_hash)
     if key in verified or written_by_this_sql:
         columns = _columns_if_exists(wh, model.table)
@@ -151,13 +151,6 @@ def run_chunk(wh: Warehouse, model: Model, chunk: Chunk, run_id: str,
             raise KeyboardInterrupt from exc
         raise
     return res
-
-
-def is_interrupt(exc: BaseException) -> bool:
-    """DuckDB reports a Ctrl-C that lands inside a query as RuntimeError('Query interrupted')
-    (or InterruptException when interrupted through the API)."""
-    return isinstance(exc, duckdb.InterruptException) or (
-        isinstance(exc, RuntimeError) and str(exc).strip().lower() == "query interrupted")
 
 
 def _write_state(wh: Warehouse, model: Model, chunk: Chunk, run_id: str, fingerprints: dict[date, str],
