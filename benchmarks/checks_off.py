@@ -23,6 +23,11 @@ BLOCK = re.compile(r"-- completeness:(deps|windows):begin.*?-- completeness:\1:e
 DEPS_STUB = """cmp_date_check AS (  -- checks off: no dependency check
     SELECT CAST(NULL AS DATE) AS d, 0 AS missing_dates, CAST(NULL AS DATE) AS first_missing_date
     WHERE false
+),
+cmp_team_check AS (
+    SELECT CAST(NULL AS DATE) AS d, CAST(NULL AS VARCHAR) AS team_abbr, 0 AS missing_games,
+           CAST(NULL AS DATE) AS first_missing_game
+    WHERE false
 ),"""
 
 

@@ -36,9 +36,16 @@ Inputs the model defines before pasting the snippets: `cmp_universe(entity_id, s
 (one row per entity and date to describe) and `cmp_dates(d, season_year)` (the model's dates).
 Output: `cmp(entity_id, d, <window>_expected_games / _actual_games for the model's windows)`,
 `cmp_out` (those with percentages, is_production_ready, completeness_reason) and
-`cmp_date_check(d, missing_dates, first_missing_date)`: the scheduled game dates of D's season in
-[D − 7, D) for which the upstream table holds no row at all (a whole date missing: the model
-writes one DATE_LEVEL MISSING_DEPENDENCY row for D instead of computing from the hole).
+the dependency check of the week before D, counted against the schedule team by team: every
+scheduled game (team, date) of D's season in [D − 7, D) should have upstream rows of that team.
+`cmp_date_check(d, missing_dates, first_missing_date)`: whole dates missing (no team of a
+scheduled date has a row: the model writes one DATE_LEVEL MISSING_DEPENDENCY row for D instead
+of computing from the hole); `cmp_team_check(d, team_abbr, missing_games, first_missing_game)`:
+a team's games missing on dates the other teams have rows for (the model writes a
+MISSING_DEPENDENCY failure row for each of that team's entities on D, a player being counted
+with the team he plays for on D (the shot-zone model: the team of his latest game before D), and computes the rest of the league). A team hole is not a
+DATE_LEVEL failure on purpose: one late box score would otherwise withhold every player of the
+next week.
 
 Set-based: one union of the entities' expected games and the universe per entity and season,
 window functions over it in one ordering (no per-entity loop, no per-date query). Only the universe's entities
@@ -71,11 +78,11 @@ PLAYER_ROWS = """cmp_rows AS (
       AND season_year IN (SELECT season_year FROM cmp_dates)
     GROUP BY player_lookup, season_year, game_date
 ),"""
-# The player models' date check needs only the dates with any player row (each player's own
-# rows are counted once, by precompute.player_completeness).
-PLAYER_DATE_ROWS = """cmp_rows AS (
-    -- dependency: the dates with any upstream player row
-    SELECT DISTINCT game_date
+# The player models' dependency check needs only which teams have player rows on which dates
+# (each player's own rows are counted once, by precompute.player_completeness).
+PLAYER_DATE_ROWS = """cmp_team_dates AS (
+    -- dependency: the (team, date) pairs the upstream table holds player rows for
+    SELECT DISTINCT team_abbr, game_date
     FROM analytics.player_game_summary
     WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
       AND season_year IN (SELECT season_year FROM cmp_dates)
@@ -119,6 +126,10 @@ TEAM_ROWS = """cmp_rows AS (
     FROM analytics.team_defense_game_summary
     WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
       AND season_year IN (SELECT season_year FROM cmp_dates)
+),
+cmp_team_dates AS (
+    -- dependency: the (team, date) pairs the upstream table holds rows for
+    SELECT entity_id AS team_abbr, game_date FROM cmp_rows
 ),"""
 TEAM_EVENTS = """cmp_keys AS (
     -- completeness: only the universe's entities and seasons are counted
@@ -199,16 +210,32 @@ cmp AS (
 ),"""
 
 
-# Dependency: whole scheduled dates missing from the upstream in the week before D.
-DATE_CHECK = """cmp_date_check AS (
-    -- dependency: scheduled game dates of D's season in [D-7, D) without any upstream row
-    SELECT d.d, count(*) AS missing_dates, min(s.game_date) AS first_missing_date
+# Dependency: the scheduled games of the week before D that the upstream table holds nothing of,
+# counted per team and date against the schedule.
+DATE_CHECK = """cmp_holes AS (
+    -- dependency: each scheduled game (team, date) of D's season in [D-7, D) for which the
+    -- upstream table holds no row of the team
+    SELECT d.d, s.team_abbr, s.game_date
     FROM cmp_dates d
-    JOIN (SELECT DISTINCT season_year, game_date FROM cmp_sched) s
+    JOIN cmp_sched s
       ON s.season_year = d.season_year AND s.game_date >= d.d - INTERVAL 7 DAY AND s.game_date < d.d
-    LEFT JOIN (SELECT DISTINCT game_date FROM cmp_rows) r ON r.game_date = s.game_date
+    LEFT JOIN cmp_team_dates r ON r.team_abbr = s.team_abbr AND r.game_date = s.game_date
     WHERE r.game_date IS NULL
-    GROUP BY d.d
+),
+cmp_date_check AS (
+    -- dependency: whole dates missing (no team of the date has a row): D is not computed
+    SELECT d, count(DISTINCT game_date) AS missing_dates, min(game_date) AS first_missing_date
+    FROM cmp_holes
+    WHERE game_date NOT IN (SELECT game_date FROM cmp_team_dates)
+    GROUP BY d
+),
+cmp_team_check AS (
+    -- dependency: one team's games missing on dates the other teams have rows for: that team's
+    -- entities are not computed for D, the rest of the league is
+    SELECT d, team_abbr, count(*) AS missing_games, min(game_date) AS first_missing_game
+    FROM cmp_holes
+    WHERE game_date IN (SELECT game_date FROM cmp_team_dates)
+    GROUP BY d, team_abbr
 ),"""
 
 # Block 1 (after the model's cmp_dates): calendar, upstream rows, date check; the shared player

@@ -207,7 +207,30 @@ def test_feature_store_carries_completeness(cpath, tmp_path):
         assert (r[1], r[4], r[5], r[6]) == (r[7], r[8], r[9], r[10])
 
 
-def test_a_team_missing_for_a_week_reduces_completeness_and_a_missing_date_is_a_dependency(cpath, tmp_path):
+def team_holes(wh, table, col, team, d):
+    """Plain count: the team's scheduled games in [d - 7, d) without a row of the team in the
+    upstream table, on dates where other teams have rows."""
+    games = [g for g in team_games(wh, 2023)[team] if d - timedelta(days=7) <= g < d]
+    have = {r[0] for r in wh.con.execute(f"SELECT DISTINCT game_date FROM analytics.{table} WHERE {col} = ?", [team]).fetchall()}
+    any_rows = {r[0] for r in wh.con.execute(f"SELECT DISTINCT game_date FROM analytics.{table}").fetchall()}
+    return [g for g in games if g not in have and g in any_rows]
+
+
+def rows_for_mlfs(wh, d):
+    return wh.con.execute("SELECT player_lookup FROM predictions.ml_feature_store_v2 WHERE game_date = ?", [d]).fetchall()
+
+
+def failures_of(wh, model, d, entity=None):
+    sql = ("SELECT entity_id, failure_category, failure_reason FROM processing.precompute_failures "
+           "WHERE processor_name = ? AND analysis_date = ?" + (" AND entity_id = ?" if entity else ""))
+    return wh.con.execute(sql, [PROC[model], d] + ([entity] if entity else [])).fetchall()
+
+
+def test_a_team_missing_for_a_week_is_a_dependency_of_its_entities_then_reduces_completeness(cpath, tmp_path):
+    """BOS's Phase 3 rows of 2024-01-01 .. 01-07 are gone (its games of 01-02, 01-05, 01-06), and
+    every row of 2024-01-17. While BOS's hole is in the week before D, BOS's entities get
+    MISSING_DEPENDENCY and the rest of the league is computed; afterwards BOS's rows come back
+    with reduced completeness; the whole missing date stops every model for the week after it."""
     path = tmp_path / "holes.duckdb"
     shutil.copy(cpath, path)
     a, b = date(2024, 1, 1), date(2024, 1, 7)
@@ -218,20 +241,51 @@ def test_a_team_missing_for_a_week_reduces_completeness_and_a_missing_date_is_a_
             wh.con.execute(f"DELETE FROM analytics.{t} WHERE {col} = 'BOS' AND game_date BETWEEN ? AND ?", [a, b])
             wh.con.execute(f"DELETE FROM analytics.{t} WHERE game_date = ?", [gone])
         wh.con.execute("DELETE FROM processing.model_state")
-        res = backfill(wh, date(2024, 1, 8), date(2024, 1, 22), only=RUN4, force=True, preflight=False)
+        res = backfill(wh, date(2024, 1, 8), date(2024, 1, 22), only=[*RUN4, "ml_feature_store_v2"], force=True,
+                       preflight=False)
         assert res.ok
-        bos = rows_for(wh, "team_defense_zone_analysis", date(2024, 1, 10), "BOS")[0]
+
+        # BOS plays on 01-08, 01-10 and 01-13: its games of the week before are partly missing
+        for d in (date(2024, 1, 8), date(2024, 1, 10), date(2024, 1, 13)):
+            holes = team_holes(wh, "team_defense_game_summary", "defending_team_abbr", "BOS", d)
+            assert holes and holes == team_holes(wh, "player_game_summary", "team_abbr", "BOS", d)
+            expect = f"for {len(holes)} of its scheduled game(s) in the 7 days before {d} (first {holes[0]})"
+            assert not rows_for(wh, "team_defense_zone_analysis", d, "BOS")
+            [(_, cat, reason)] = failures_of(wh, "team_defense_zone_analysis", d, "BOS")
+            assert cat == "MISSING_DEPENDENCY" and "no row of BOS " + expect in reason, reason
+            assert len(rows_for(wh, "team_defense_zone_analysis", d)) == 29      # the rest of the league
+            for model in ("player_shot_zone_analysis", "player_composite_factors", "player_daily_cache"):
+                assert not rows_for(wh, model, d, "jaysontatum"), (model, d)
+                [(_, cat, reason)] = failures_of(wh, model, d, "jaysontatum")
+                assert cat == "MISSING_DEPENDENCY" and expect in reason, (model, reason)
+                others = rows_for(wh, model, d)
+                assert len(others) > 50 and all(r["team_abbr"] != "BOS" for r in others), model
+            (ready, why), = wh.con.execute("SELECT is_production_ready, completeness_reason FROM predictions.ml_feature_store_v2 "
+                                           "WHERE player_lookup = 'jaysontatum' AND game_date = ?", [d]).fetchall()
+            assert ready is False and why.startswith("analytics.player_game_summary has no row of BOS " + expect), why
+
+        # 01-15: the hole has left the week, BOS is computed again, its windows show the hole
+        d = date(2024, 1, 15)
+        bos = rows_for(wh, "team_defense_zone_analysis", d, "BOS")[0]
         assert bos["l15_actual_games"] < bos["l15_expected_games"]
         assert not bos["is_production_ready"] and "l15" in bos["completeness_reason"]
-        tatum = rows_for(wh, "player_daily_cache", date(2024, 1, 10), "jaysontatum")
+        tatum = rows_for(wh, "player_daily_cache", d, "jaysontatum")
         assert tatum and not tatum[0]["is_production_ready"]
+
+        # the whole date 01-17 missing: every model writes one DATE_LEVEL row for the week after
         for model in PHASE4:
             for d in (date(2024, 1, 18), date(2024, 1, 20)):
                 assert not rows_for(wh, model, d), (model, d)
-                fails = wh.con.execute("SELECT entity_id, failure_category, failure_reason FROM processing.precompute_failures "
-                                       "WHERE processor_name = ? AND analysis_date = ?", [PROC[model], d]).fetchall()
+                fails = failures_of(wh, model, d)
                 assert [(f[0], f[1]) for f in fails] == [("DATE_LEVEL", "MISSING_DEPENDENCY")], (model, d, fails)
                 assert "2024-01-17" in fails[0][2]
+        flagged, ready = wh.con.execute(
+            "SELECT count(*) FILTER (WHERE completeness_reason LIKE 'analytics.player_game_summary has no rows for 1 "
+            "scheduled game date(s) in the 7 days before 2024-01-18 (first 2024-01-17)%'), "
+            "count(*) FILTER (WHERE is_production_ready) FROM predictions.ml_feature_store_v2 WHERE game_date = ?",
+            [date(2024, 1, 18)]).fetchone()
+        n = len(rows_for_mlfs(wh, date(2024, 1, 18)))
+        assert n > 50 and flagged == n and ready == 0
 
 
 def test_the_shared_player_windows_are_the_models_windows(cw):

@@ -29,7 +29,9 @@
 -- games this season (4 on day 14, 5 from day 17; the spec's 5), else INSUFFICIENT_DATA
 -- (can_retry). UPGC has no row for D -> one DATE_LEVEL row: EXPECTED_INCOMPLETE in the
 -- bootstrap window, else MISSING_DEPENDENCY The same when PGS holds no row at all for a scheduled game date
--- in [D-7, D) (the date is not computed from the hole).
+-- in [D-7, D) (the date is not computed from the hole). A player whose team has a scheduled game
+-- in [D-7, D) that PGS holds no row of (other teams' rows of that date present) gets
+-- MISSING_DEPENDENCY outside the bootstrap window.
 -- Completeness (every row and failure row; definition in src/nbaprops/completeness.py): the
 -- player's last 5 (primary) and 10 expected games and his expected games in [D-7, D) and [D-14, D)
 -- (his stint teams' scheduled games) against his PGS rows: l5_/l10_/l7d_/l14d_ expected_games,
@@ -100,9 +102,10 @@ WITH sched AS (
         season_year
       FROM cmp_dates
     )
-), cmp_rows AS (
-  /* dependency: the dates with any upstream player row */
+), cmp_team_dates AS (
+  /* dependency: the (team, date) pairs the upstream table holds player rows for */
   SELECT DISTINCT
+    team_abbr,
     game_date
   FROM analytics.player_game_summary
   WHERE
@@ -114,32 +117,55 @@ WITH sched AS (
         season_year
       FROM cmp_dates
     )
-), cmp_date_check AS (
-  /* dependency: scheduled game dates of D's season in [D-7, D) without any upstream row */
+), cmp_holes AS (
+  /* dependency: each scheduled game (team, date) of D's season in [D-7, D) for which the */
+  /* upstream table holds no row of the team */
   SELECT
     d.d,
-    COUNT(*) AS missing_dates,
-    MIN(s.game_date) AS first_missing_date
+    s.team_abbr,
+    s.game_date
   FROM cmp_dates AS d
-  JOIN (
-    SELECT DISTINCT
-      season_year,
-      game_date
-    FROM cmp_sched
-  ) AS s
+  JOIN cmp_sched AS s
     ON s.season_year = d.season_year
     AND s.game_date >= DATE_SUB(d.d, INTERVAL 7 DAY)
     AND s.game_date < d.d
-  LEFT JOIN (
-    SELECT DISTINCT
-      game_date
-    FROM cmp_rows
-  ) AS r
-    ON r.game_date = s.game_date
+  LEFT JOIN cmp_team_dates AS r
+    ON r.team_abbr = s.team_abbr AND r.game_date = s.game_date
   WHERE
     r.game_date IS NULL
+), cmp_date_check AS (
+  /* dependency: whole dates missing (no team of the date has a row): D is not computed */
+  SELECT
+    d,
+    COUNT(DISTINCT game_date) AS missing_dates,
+    MIN(game_date) AS first_missing_date
+  FROM cmp_holes
+  WHERE
+    NOT game_date IN (
+      SELECT
+        game_date
+      FROM cmp_team_dates
+    )
   GROUP BY
-    d.d
+    d
+), cmp_team_check AS (
+  /* dependency: one team's games missing on dates the other teams have rows for: that team's */
+  /* entities are not computed for D, the rest of the league is */
+  SELECT
+    d,
+    team_abbr,
+    COUNT(*) AS missing_games,
+    MIN(game_date) AS first_missing_game
+  FROM cmp_holes
+  WHERE
+    game_date IN (
+      SELECT
+        game_date
+      FROM cmp_team_dates
+    )
+  GROUP BY
+    d,
+    team_abbr
 ), upgc /* completeness:deps:end */ AS (
   /* a date without any UPGC row keeps one row: the DATE_LEVEL entity (dependency missing) */
   SELECT
@@ -162,12 +188,17 @@ WITH sched AS (
     u.back_to_backs_last_14_days,
     u.avg_minutes_per_game_last_7,
     cdc.missing_dates,
-    cdc.first_missing_date
+    cdc.first_missing_date,
+    tc.missing_games AS team_missing_games,
+    tc.first_missing_game AS team_first_missing_game
   FROM dates AS d
   LEFT JOIN cmp_date_check AS cdc
     ON cdc.d = d.cache_date AND d.days_since_opening >= 14
   LEFT JOIN analytics.upcoming_player_game_context AS u
     ON u.game_date = d.cache_date AND cdc.d IS NULL
+  /* the player's team has a scheduled game in [D-7, D) without PGS rows: dependency missing */
+  LEFT JOIN cmp_team_check AS tc
+    ON tc.d = d.cache_date AND tc.team_abbr = u.team_abbr AND d.days_since_opening >= 14
 ), cmp_universe AS (
   SELECT
     player_lookup AS entity_id,
@@ -515,7 +546,7 @@ WITH sched AS (
     CASE
       WHEN days_since_opening < 14
       THEN 'EXPECTED_INCOMPLETE'
-      WHEN dependency_missing
+      WHEN dependency_missing OR NOT team_missing_games IS NULL
       THEN 'MISSING_DEPENDENCY'
       WHEN games_season < min_games_required
       THEN 'INSUFFICIENT_DATA'
@@ -529,13 +560,15 @@ WITH sched AS (
       THEN 'analytics.player_game_summary has no rows for ' || CAST(missing_dates AS STRING) || ' scheduled game date(s) in the 7 days before ' || CAST(cache_date AS STRING) || ' (first ' || CAST(first_missing_date AS STRING) || ')'
       WHEN dependency_missing
       THEN 'no analytics.upcoming_player_game_context rows for ' || CAST(cache_date AS STRING)
+      WHEN NOT team_missing_games IS NULL
+      THEN 'analytics.player_game_summary has no row of ' || CAST(team_abbr AS STRING) || ' for ' || CAST(team_missing_games AS STRING) || ' of its scheduled game(s) in the 7 days before ' || CAST(cache_date AS STRING) || ' (first ' || CAST(team_first_missing_game AS STRING) || ')'
       WHEN games_season < min_games_required
       THEN 'player has ' || CAST(games_season AS STRING) || ' games before ' || CAST(cache_date AS STRING) || ' this season, needs ' || CAST(min_games_required AS STRING)
     END AS failure_reason,
     CASE
       WHEN days_since_opening < 14
       THEN FALSE
-      WHEN dependency_missing
+      WHEN dependency_missing OR NOT team_missing_games IS NULL
       THEN TRUE
       WHEN games_season < min_games_required
       THEN TRUE

@@ -29,7 +29,9 @@
 -- the spec's 10), else INSUFFICIENT_DATA (can_retry). A date whose universe is empty gets one
 -- DATE_LEVEL row: EXPECTED_INCOMPLETE in the bootstrap window (opening night), else
 -- MISSING_DEPENDENCY (PGS holds no game of the season before D, or no row at all for a scheduled
--- game date in [D-7, D): the date is not computed from the hole).
+-- game date in [D-7, D): the date is not computed from the hole). A player whose team (of his
+-- latest game) has a scheduled game in [D-7, D) that PGS holds no row of, other teams' rows of
+-- that date present, gets MISSING_DEPENDENCY (outside the bootstrap window).
 -- Completeness (every row and failure row; definition in src/nbaprops/completeness.py): the
 -- player's last 10 (primary) and 20 expected games (his stint teams' scheduled games) against his
 -- PGS rows: l10_/l20_ expected_games, actual_games, completeness_pct; is_production_ready when
@@ -100,9 +102,10 @@ WITH sched AS (
         season_year
       FROM cmp_dates
     )
-), cmp_rows AS (
-  /* dependency: the dates with any upstream player row */
+), cmp_team_dates AS (
+  /* dependency: the (team, date) pairs the upstream table holds player rows for */
   SELECT DISTINCT
+    team_abbr,
     game_date
   FROM analytics.player_game_summary
   WHERE
@@ -114,32 +117,55 @@ WITH sched AS (
         season_year
       FROM cmp_dates
     )
-), cmp_date_check AS (
-  /* dependency: scheduled game dates of D's season in [D-7, D) without any upstream row */
+), cmp_holes AS (
+  /* dependency: each scheduled game (team, date) of D's season in [D-7, D) for which the */
+  /* upstream table holds no row of the team */
   SELECT
     d.d,
-    COUNT(*) AS missing_dates,
-    MIN(s.game_date) AS first_missing_date
+    s.team_abbr,
+    s.game_date
   FROM cmp_dates AS d
-  JOIN (
-    SELECT DISTINCT
-      season_year,
-      game_date
-    FROM cmp_sched
-  ) AS s
+  JOIN cmp_sched AS s
     ON s.season_year = d.season_year
     AND s.game_date >= DATE_SUB(d.d, INTERVAL 7 DAY)
     AND s.game_date < d.d
-  LEFT JOIN (
-    SELECT DISTINCT
-      game_date
-    FROM cmp_rows
-  ) AS r
-    ON r.game_date = s.game_date
+  LEFT JOIN cmp_team_dates AS r
+    ON r.team_abbr = s.team_abbr AND r.game_date = s.game_date
   WHERE
     r.game_date IS NULL
+), cmp_date_check AS (
+  /* dependency: whole dates missing (no team of the date has a row): D is not computed */
+  SELECT
+    d,
+    COUNT(DISTINCT game_date) AS missing_dates,
+    MIN(game_date) AS first_missing_date
+  FROM cmp_holes
+  WHERE
+    NOT game_date IN (
+      SELECT
+        game_date
+      FROM cmp_team_dates
+    )
   GROUP BY
-    d.d
+    d
+), cmp_team_check AS (
+  /* dependency: one team's games missing on dates the other teams have rows for: that team's */
+  /* entities are not computed for D, the rest of the league is */
+  SELECT
+    d,
+    team_abbr,
+    COUNT(*) AS missing_games,
+    MIN(game_date) AS first_missing_game
+  FROM cmp_holes
+  WHERE
+    game_date IN (
+      SELECT
+        game_date
+      FROM cmp_team_dates
+    )
+  GROUP BY
+    d,
+    team_abbr
 ), games /* completeness:deps:end */ AS (
   SELECT
     player_lookup,
@@ -321,6 +347,17 @@ WITH sched AS (
     AND r.game_date < d.analysis_date
     AND d.analysis_date <= COALESCE(r.next_game_date, CAST('9999-12-31' AS DATE))
     AND cdc.d IS NULL
+), team_check AS (
+  /* the player's team (of his latest game) has a scheduled game in [D-7, D) without PGS rows */
+  SELECT
+    s.*,
+    tc.missing_games AS team_missing_games,
+    tc.first_missing_game AS team_first_missing_game
+  FROM state AS s
+  LEFT JOIN cmp_team_check AS tc
+    ON tc.d = s.analysis_date
+    AND tc.team_abbr = s.team_abbr
+    AND s.days_since_opening >= 14
 ), cmp_universe AS (
   SELECT
     player_lookup AS entity_id,
@@ -391,7 +428,7 @@ WITH sched AS (
     CASE WHEN zg20 >= 15 AND tot20 > 0 THEN pa20 * 100.0 / tot20 END AS paint_rate20,
     CASE WHEN zg20 >= 15 AND tot20 > 0 THEN ma20 * 100.0 / tot20 END AS mid_rate20,
     CASE WHEN zg20 >= 15 AND tot20 > 0 THEN ta20 * 100.0 / tot20 END AS three_rate20
-  FROM state AS s
+  FROM team_check AS s
 ), player_rows AS (
   SELECT
     player_lookup,
@@ -481,7 +518,7 @@ WITH sched AS (
     CASE
       WHEN days_since_opening < 14
       THEN 'EXPECTED_INCOMPLETE'
-      WHEN universe_empty
+      WHEN universe_empty OR NOT team_missing_games IS NULL
       THEN 'MISSING_DEPENDENCY'
       WHEN season_games < min_games_required
       THEN 'INSUFFICIENT_DATA'
@@ -495,13 +532,17 @@ WITH sched AS (
       THEN 'analytics.player_game_summary has no rows for ' || CAST(missing_dates AS STRING) || ' scheduled game date(s) in the 7 days before ' || CAST(analysis_date AS STRING) || ' (first ' || CAST(first_missing_date AS STRING) || ')'
       WHEN universe_empty
       THEN 'no analytics.player_game_summary games for season ' || CAST(season_year AS STRING) || ' before ' || CAST(analysis_date AS STRING)
+      WHEN NOT team_missing_games IS NULL
+      THEN 'analytics.player_game_summary has no row of ' || CAST(team_abbr AS STRING) || ' for ' || CAST(team_missing_games AS STRING) || ' of its scheduled game(s) in the 7 days before ' || CAST(analysis_date AS STRING) || ' (first ' || CAST(team_first_missing_game AS STRING) || ')'
       WHEN season_games < min_games_required
       THEN 'player has ' || CAST(season_games AS STRING) || ' games before ' || CAST(analysis_date AS STRING) || ' this season, needs ' || CAST(min_games_required AS STRING)
     END AS failure_reason,
     CASE
       WHEN days_since_opening < 14
       THEN FALSE
-      WHEN universe_empty OR season_games < min_games_required
+      WHEN universe_empty
+      OR NOT team_missing_games IS NULL
+      OR season_games < min_games_required
       THEN TRUE
     END AS can_retry
   FROM rates

@@ -30,7 +30,9 @@
 -- games (5 on day 14, 10 on day 25, 15 from day 38; at most the spec's 15), else
 -- INSUFFICIENT_DATA (can_retry). No TDGS rows at all this season before D, or a scheduled game
 -- date in [D-7, D) without any TDGS row (outside the bootstrap window) -> one DATE_LEVEL
--- MISSING_DEPENDENCY row for D instead of rows computed from the hole.
+-- MISSING_DEPENDENCY row for D instead of rows computed from the hole; a team with a scheduled
+-- game in [D-7, D) that TDGS holds no row of (other teams' rows of that date present) -> a
+-- MISSING_DEPENDENCY row for that team.
 -- Completeness (every row and failure row; definition in src/nbaprops/completeness.py): the
 -- team's last 15 scheduled games (primary) and its scheduled games in [D-30, D) against its TDGS
 -- rows: l15_/l30d_ expected_games, actual_games, completeness_pct; is_production_ready when
@@ -304,32 +306,61 @@ WITH sched AS (
         season_year
       FROM cmp_dates
     )
-), cmp_date_check AS (
-  /* dependency: scheduled game dates of D's season in [D-7, D) without any upstream row */
+), cmp_team_dates AS (
+  /* dependency: the (team, date) pairs the upstream table holds rows for */
+  SELECT
+    entity_id AS team_abbr,
+    game_date
+  FROM cmp_rows
+), cmp_holes AS (
+  /* dependency: each scheduled game (team, date) of D's season in [D-7, D) for which the */
+  /* upstream table holds no row of the team */
   SELECT
     d.d,
-    COUNT(*) AS missing_dates,
-    MIN(s.game_date) AS first_missing_date
+    s.team_abbr,
+    s.game_date
   FROM cmp_dates AS d
-  JOIN (
-    SELECT DISTINCT
-      season_year,
-      game_date
-    FROM cmp_sched
-  ) AS s
+  JOIN cmp_sched AS s
     ON s.season_year = d.season_year
     AND s.game_date >= DATE_ADD(d.d, -7)
     AND s.game_date < d.d
-  LEFT JOIN (
-    SELECT DISTINCT
-      game_date
-    FROM cmp_rows
-  ) AS r
-    ON r.game_date = s.game_date
+  LEFT JOIN cmp_team_dates AS r
+    ON r.team_abbr = s.team_abbr AND r.game_date = s.game_date
   WHERE
     r.game_date IS NULL
+), cmp_date_check AS (
+  /* dependency: whole dates missing (no team of the date has a row): D is not computed */
+  SELECT
+    d,
+    COUNT(DISTINCT game_date) AS missing_dates,
+    MIN(game_date) AS first_missing_date
+  FROM cmp_holes
+  WHERE
+    NOT game_date IN (
+      SELECT
+        game_date
+      FROM cmp_team_dates
+    )
   GROUP BY
-    d.d
+    d
+), cmp_team_check AS (
+  /* dependency: one team's games missing on dates the other teams have rows for: that team's */
+  /* entities are not computed for D, the rest of the league is */
+  SELECT
+    d,
+    team_abbr,
+    COUNT(*) AS missing_games,
+    MIN(game_date) AS first_missing_game
+  FROM cmp_holes
+  WHERE
+    game_date IN (
+      SELECT
+        game_date
+      FROM cmp_team_dates
+    )
+  GROUP BY
+    d,
+    team_abbr
 ), cmp_universe /* completeness:deps:end */ AS (
   SELECT
     t.team_abbr AS entity_id,
@@ -488,19 +519,28 @@ WITH sched AS (
   GROUP BY
     d.analysis_date
 ), universe AS (
-  /* the season's teams; a date whose upstream is missing has the single entity DATE_LEVEL */
+  /* the season's teams (a team whose games of the week before D are missing: dependency */
+  /* missing); a date whose upstream is missing has the single entity DATE_LEVEL */
   SELECT
     d.*,
     t.team_abbr,
     LEAST(15, GREATEST(5, CAST(FLOOR(d.days_since_opening * 0.4) AS INT))) AS min_games_required,
-    FALSE AS dependency_missing,
+    (
+      NOT tc.d IS NULL
+    ) AS dependency_missing,
     CAST(NULL AS BIGINT) AS missing_dates,
-    CAST(NULL AS DATE) AS first_missing_date
+    CAST(NULL AS DATE) AS first_missing_date,
+    tc.missing_games AS team_missing_games,
+    tc.first_missing_game AS team_first_missing_game
   FROM dates AS d
   JOIN date_input AS di
     ON di.analysis_date = d.analysis_date
   JOIN season_teams AS t
     ON t.season_year = d.season_year
+  LEFT JOIN cmp_team_check AS tc
+    ON tc.d = d.analysis_date
+    AND tc.team_abbr = t.team_abbr
+    AND d.days_since_opening >= 14
   WHERE
     d.days_since_opening < 14
     OR (
@@ -513,7 +553,9 @@ WITH sched AS (
     CAST(NULL AS INT) AS min_games_required,
     TRUE AS dependency_missing,
     di.missing_dates,
-    di.first_missing_date
+    di.first_missing_date,
+    CAST(NULL AS BIGINT),
+    CAST(NULL AS DATE)
   FROM dates AS d
   JOIN date_input AS di
     ON di.analysis_date = d.analysis_date
@@ -668,6 +710,8 @@ WITH sched AS (
       THEN 'bootstrap window'
       WHEN 'MISSING_DEPENDENCY'
       THEN CASE
+        WHEN NOT team_missing_games IS NULL
+        THEN 'analytics.team_defense_game_summary has no row of ' || CAST(team_abbr AS STRING) || ' for ' || CAST(team_missing_games AS STRING) || ' of its scheduled game(s) in the 7 days before ' || CAST(analysis_date AS STRING) || ' (first ' || CAST(team_first_missing_game AS STRING) || ')'
         WHEN NOT missing_dates IS NULL
         THEN 'analytics.team_defense_game_summary has no rows for ' || CAST(missing_dates AS STRING) || ' scheduled game date(s) in the 7 days before ' || CAST(analysis_date AS STRING) || ' (first ' || CAST(first_missing_date AS STRING) || ')'
         ELSE 'no analytics.team_defense_game_summary rows for season ' || CAST(season_year AS STRING) || ' before ' || CAST(analysis_date AS STRING)

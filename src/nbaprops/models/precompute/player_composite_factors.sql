@@ -39,7 +39,9 @@
 -- raw.schedule) -> every UPGC player gets EXPECTED_INCOMPLETE ('bootstrap window'). UPGC has no
 -- row for D -> one DATE_LEVEL row: EXPECTED_INCOMPLETE in the bootstrap window, else
 -- MISSING_DEPENDENCY The same when PGS holds no row at all for a scheduled game date
--- in [D-7, D) (the date is not computed from the hole).
+-- in [D-7, D) (the date is not computed from the hole). A player whose team has a scheduled game
+-- in [D-7, D) that PGS holds no row of (other teams' rows of that date present) gets
+-- MISSING_DEPENDENCY outside the bootstrap window.
 -- Completeness (every row and failure row; definition in src/nbaprops/completeness.py): the
 -- player's last 10 expected games (primary) and his expected games in [D-7, D) and [D-14, D)
 -- (his stint teams' scheduled games) against his PGS rows: l10_/l7d_/l14d_ expected_games,
@@ -76,22 +78,37 @@ cmp_sched AS (
     WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
       AND season_year IN (SELECT season_year FROM cmp_dates)
 ),
-cmp_rows AS (
-    -- dependency: the dates with any upstream player row
-    SELECT DISTINCT game_date
+cmp_team_dates AS (
+    -- dependency: the (team, date) pairs the upstream table holds player rows for
+    SELECT DISTINCT team_abbr, game_date
     FROM analytics.player_game_summary
     WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
       AND season_year IN (SELECT season_year FROM cmp_dates)
 ),
-cmp_date_check AS (
-    -- dependency: scheduled game dates of D's season in [D-7, D) without any upstream row
-    SELECT d.d, count(*) AS missing_dates, min(s.game_date) AS first_missing_date
+cmp_holes AS (
+    -- dependency: each scheduled game (team, date) of D's season in [D-7, D) for which the
+    -- upstream table holds no row of the team
+    SELECT d.d, s.team_abbr, s.game_date
     FROM cmp_dates d
-    JOIN (SELECT DISTINCT season_year, game_date FROM cmp_sched) s
+    JOIN cmp_sched s
       ON s.season_year = d.season_year AND s.game_date >= d.d - INTERVAL 7 DAY AND s.game_date < d.d
-    LEFT JOIN (SELECT DISTINCT game_date FROM cmp_rows) r ON r.game_date = s.game_date
+    LEFT JOIN cmp_team_dates r ON r.team_abbr = s.team_abbr AND r.game_date = s.game_date
     WHERE r.game_date IS NULL
-    GROUP BY d.d
+),
+cmp_date_check AS (
+    -- dependency: whole dates missing (no team of the date has a row): D is not computed
+    SELECT d, count(DISTINCT game_date) AS missing_dates, min(game_date) AS first_missing_date
+    FROM cmp_holes
+    WHERE game_date NOT IN (SELECT game_date FROM cmp_team_dates)
+    GROUP BY d
+),
+cmp_team_check AS (
+    -- dependency: one team's games missing on dates the other teams have rows for: that team's
+    -- entities are not computed for D, the rest of the league is
+    SELECT d, team_abbr, count(*) AS missing_games, min(game_date) AS first_missing_game
+    FROM cmp_holes
+    WHERE game_date IN (SELECT game_date FROM cmp_team_dates)
+    GROUP BY d, team_abbr
 ),
 -- completeness:deps:end
 upgc AS (
@@ -102,9 +119,12 @@ upgc AS (
            u.days_rest, u.back_to_back, u.games_in_last_7_days, u.minutes_in_last_7_days,
            u.avg_minutes_per_game_last_7, u.back_to_backs_last_14_days
            , cdc.missing_dates, cdc.first_missing_date
+           , tc.missing_games AS team_missing_games, tc.first_missing_game AS team_first_missing_game
     FROM dates d
     LEFT JOIN cmp_date_check cdc ON cdc.d = d.game_date AND d.days_since_opening >= 14
     LEFT JOIN analytics.upcoming_player_game_context u ON u.game_date = d.game_date AND cdc.d IS NULL
+    -- the player's team has a scheduled game in [D-7, D) without PGS rows: dependency missing
+    LEFT JOIN cmp_team_check tc ON tc.d = d.game_date AND tc.team_abbr = u.team_abbr AND d.days_since_opening >= 14
 ),
 cmp_universe AS (
     SELECT player_lookup AS entity_id, season_year, game_date AS d FROM upgc WHERE NOT dependency_missing
@@ -294,15 +314,19 @@ pcf_rows AS (
             CASE WHEN abs(total_composite_adjustment) > 12 THEN '|total_composite_adjustment| > 12' END), '')
             AS warning_details,
         CASE WHEN days_since_opening < 14 THEN 'EXPECTED_INCOMPLETE'
-             WHEN dependency_missing THEN 'MISSING_DEPENDENCY' END AS failure_category,
+             WHEN dependency_missing OR team_missing_games IS NOT NULL THEN 'MISSING_DEPENDENCY' END AS failure_category,
         CASE WHEN days_since_opening < 14 AND dependency_missing THEN 'bootstrap window (no UPGC rows for the date)'
              WHEN days_since_opening < 14 THEN 'bootstrap window'
              WHEN dependency_missing AND missing_dates IS NOT NULL
                  THEN 'analytics.player_game_summary has no rows for ' || missing_dates
                       || ' scheduled game date(s) in the 7 days before ' || game_date || ' (first ' || first_missing_date || ')'
-             WHEN dependency_missing THEN 'no analytics.upcoming_player_game_context rows for ' || game_date END AS failure_reason,
+             WHEN dependency_missing THEN 'no analytics.upcoming_player_game_context rows for ' || game_date
+             WHEN team_missing_games IS NOT NULL
+                 THEN 'analytics.player_game_summary has no row of ' || team_abbr || ' for ' || team_missing_games
+                      || ' of its scheduled game(s) in the 7 days before ' || game_date
+                      || ' (first ' || team_first_missing_game || ')' END AS failure_reason,
         CASE WHEN days_since_opening < 14 THEN false
-             WHEN dependency_missing THEN true END AS can_retry
+             WHEN dependency_missing OR team_missing_games IS NOT NULL THEN true END AS can_retry
     FROM f3
 )
 SELECT r.*, c.l10_expected_games, c.l10_actual_games, c.l10_completeness_pct, c.l7d_expected_games, c.l7d_actual_games, c.l7d_completeness_pct, c.l14d_expected_games, c.l14d_actual_games, c.l14d_completeness_pct, c.expected_games, c.actual_games, c.completeness_pct, c.is_production_ready, c.completeness_reason

@@ -29,7 +29,9 @@
 -- the spec's 10), else INSUFFICIENT_DATA (can_retry). A date whose universe is empty gets one
 -- DATE_LEVEL row: EXPECTED_INCOMPLETE in the bootstrap window (opening night), else
 -- MISSING_DEPENDENCY (PGS holds no game of the season before D, or no row at all for a scheduled
--- game date in [D-7, D): the date is not computed from the hole).
+-- game date in [D-7, D): the date is not computed from the hole). A player whose team (of his
+-- latest game) has a scheduled game in [D-7, D) that PGS holds no row of, other teams' rows of
+-- that date present, gets MISSING_DEPENDENCY (outside the bootstrap window).
 -- Completeness (every row and failure row; definition in src/nbaprops/completeness.py): the
 -- player's last 10 (primary) and 20 expected games (his stint teams' scheduled games) against his
 -- PGS rows: l10_/l20_ expected_games, actual_games, completeness_pct; is_production_ready when
@@ -66,22 +68,37 @@ cmp_sched AS (
     WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
       AND season_year IN (SELECT season_year FROM cmp_dates)
 ),
-cmp_rows AS (
-    -- dependency: the dates with any upstream player row
-    SELECT DISTINCT game_date
+cmp_team_dates AS (
+    -- dependency: the (team, date) pairs the upstream table holds player rows for
+    SELECT DISTINCT team_abbr, game_date
     FROM analytics.player_game_summary
     WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
       AND season_year IN (SELECT season_year FROM cmp_dates)
 ),
-cmp_date_check AS (
-    -- dependency: scheduled game dates of D's season in [D-7, D) without any upstream row
-    SELECT d.d, count(*) AS missing_dates, min(s.game_date) AS first_missing_date
+cmp_holes AS (
+    -- dependency: each scheduled game (team, date) of D's season in [D-7, D) for which the
+    -- upstream table holds no row of the team
+    SELECT d.d, s.team_abbr, s.game_date
     FROM cmp_dates d
-    JOIN (SELECT DISTINCT season_year, game_date FROM cmp_sched) s
+    JOIN cmp_sched s
       ON s.season_year = d.season_year AND s.game_date >= d.d - INTERVAL 7 DAY AND s.game_date < d.d
-    LEFT JOIN (SELECT DISTINCT game_date FROM cmp_rows) r ON r.game_date = s.game_date
+    LEFT JOIN cmp_team_dates r ON r.team_abbr = s.team_abbr AND r.game_date = s.game_date
     WHERE r.game_date IS NULL
-    GROUP BY d.d
+),
+cmp_date_check AS (
+    -- dependency: whole dates missing (no team of the date has a row): D is not computed
+    SELECT d, count(DISTINCT game_date) AS missing_dates, min(game_date) AS first_missing_date
+    FROM cmp_holes
+    WHERE game_date NOT IN (SELECT game_date FROM cmp_team_dates)
+    GROUP BY d
+),
+cmp_team_check AS (
+    -- dependency: one team's games missing on dates the other teams have rows for: that team's
+    -- entities are not computed for D, the rest of the league is
+    SELECT d, team_abbr, count(*) AS missing_games, min(game_date) AS first_missing_game
+    FROM cmp_holes
+    WHERE game_date IN (SELECT game_date FROM cmp_team_dates)
+    GROUP BY d, team_abbr
 ),
 -- completeness:deps:end
 games AS (
@@ -143,6 +160,12 @@ state AS (
      AND d.analysis_date <= coalesce(r.next_game_date, DATE '9999-12-31')
      AND cdc.d IS NULL
 ),
+team_check AS (
+    -- the player's team (of his latest game) has a scheduled game in [D-7, D) without PGS rows
+    SELECT s.*, tc.missing_games AS team_missing_games, tc.first_missing_game AS team_first_missing_game
+    FROM state s
+    LEFT JOIN cmp_team_check tc ON tc.d = s.analysis_date AND tc.team_abbr = s.team_abbr AND s.days_since_opening >= 14
+),
 cmp_universe AS (
     SELECT player_lookup AS entity_id, season_year, analysis_date AS d FROM state WHERE NOT universe_empty
 ),
@@ -180,7 +203,7 @@ rates AS (
            CASE WHEN zg20 >= 15 AND tot20 > 0 THEN pa20 * 100.0 / tot20 END AS paint_rate20,
            CASE WHEN zg20 >= 15 AND tot20 > 0 THEN ma20 * 100.0 / tot20 END AS mid_rate20,
            CASE WHEN zg20 >= 15 AND tot20 > 0 THEN ta20 * 100.0 / tot20 END AS three_rate20
-    FROM state s
+    FROM team_check s
 ),
 player_rows AS (
     SELECT
@@ -225,7 +248,7 @@ player_rows AS (
              ELSE 'balanced' END AS primary_scoring_zone,
         CASE WHEN g10 >= 10 THEN 'high' WHEN g10 >= 7 THEN 'medium' ELSE 'low' END AS data_quality_tier,
         CASE WHEN days_since_opening < 14 THEN 'EXPECTED_INCOMPLETE'
-             WHEN universe_empty THEN 'MISSING_DEPENDENCY'
+             WHEN universe_empty OR team_missing_games IS NOT NULL THEN 'MISSING_DEPENDENCY'
              WHEN season_games < min_games_required THEN 'INSUFFICIENT_DATA' END AS failure_category,
         CASE WHEN universe_empty AND days_since_opening < 14
                  THEN 'bootstrap window (no player has played this season yet)'
@@ -235,11 +258,15 @@ player_rows AS (
                       || ' scheduled game date(s) in the 7 days before ' || analysis_date || ' (first ' || first_missing_date || ')'
              WHEN universe_empty
                  THEN 'no analytics.player_game_summary games for season ' || season_year || ' before ' || analysis_date
+             WHEN team_missing_games IS NOT NULL
+                 THEN 'analytics.player_game_summary has no row of ' || team_abbr || ' for ' || team_missing_games
+                      || ' of its scheduled game(s) in the 7 days before ' || analysis_date
+                      || ' (first ' || team_first_missing_game || ')'
              WHEN season_games < min_games_required
                  THEN 'player has ' || season_games || ' games before ' || analysis_date
                       || ' this season, needs ' || min_games_required END AS failure_reason,
         CASE WHEN days_since_opening < 14 THEN false
-             WHEN universe_empty OR season_games < min_games_required THEN true END AS can_retry
+             WHEN universe_empty OR team_missing_games IS NOT NULL OR season_games < min_games_required THEN true END AS can_retry
     FROM rates
 )
 SELECT p.*, c.l10_expected_games, c.l10_actual_games, c.l10_completeness_pct, c.l20_expected_games, c.l20_actual_games, c.l20_completeness_pct, c.expected_games, c.actual_games, c.completeness_pct, c.is_production_ready, c.completeness_reason

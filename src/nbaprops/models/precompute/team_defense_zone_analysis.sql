@@ -30,7 +30,9 @@
 -- games (5 on day 14, 10 on day 25, 15 from day 38; at most the spec's 15), else
 -- INSUFFICIENT_DATA (can_retry). No TDGS rows at all this season before D, or a scheduled game
 -- date in [D-7, D) without any TDGS row (outside the bootstrap window) -> one DATE_LEVEL
--- MISSING_DEPENDENCY row for D instead of rows computed from the hole.
+-- MISSING_DEPENDENCY row for D instead of rows computed from the hole; a team with a scheduled
+-- game in [D-7, D) that TDGS holds no row of (other teams' rows of that date present) -> a
+-- MISSING_DEPENDENCY row for that team.
 -- Completeness (every row and failure row; definition in src/nbaprops/completeness.py): the
 -- team's last 15 scheduled games (primary) and its scheduled games in [D-30, D) against its TDGS
 -- rows: l15_/l30d_ expected_games, actual_games, completeness_pct; is_production_ready when
@@ -148,15 +150,34 @@ cmp_rows AS (
     WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
       AND season_year IN (SELECT season_year FROM cmp_dates)
 ),
-cmp_date_check AS (
-    -- dependency: scheduled game dates of D's season in [D-7, D) without any upstream row
-    SELECT d.d, count(*) AS missing_dates, min(s.game_date) AS first_missing_date
+cmp_team_dates AS (
+    -- dependency: the (team, date) pairs the upstream table holds rows for
+    SELECT entity_id AS team_abbr, game_date FROM cmp_rows
+),
+cmp_holes AS (
+    -- dependency: each scheduled game (team, date) of D's season in [D-7, D) for which the
+    -- upstream table holds no row of the team
+    SELECT d.d, s.team_abbr, s.game_date
     FROM cmp_dates d
-    JOIN (SELECT DISTINCT season_year, game_date FROM cmp_sched) s
+    JOIN cmp_sched s
       ON s.season_year = d.season_year AND s.game_date >= d.d - INTERVAL 7 DAY AND s.game_date < d.d
-    LEFT JOIN (SELECT DISTINCT game_date FROM cmp_rows) r ON r.game_date = s.game_date
+    LEFT JOIN cmp_team_dates r ON r.team_abbr = s.team_abbr AND r.game_date = s.game_date
     WHERE r.game_date IS NULL
-    GROUP BY d.d
+),
+cmp_date_check AS (
+    -- dependency: whole dates missing (no team of the date has a row): D is not computed
+    SELECT d, count(DISTINCT game_date) AS missing_dates, min(game_date) AS first_missing_date
+    FROM cmp_holes
+    WHERE game_date NOT IN (SELECT game_date FROM cmp_team_dates)
+    GROUP BY d
+),
+cmp_team_check AS (
+    -- dependency: one team's games missing on dates the other teams have rows for: that team's
+    -- entities are not computed for D, the rest of the league is
+    SELECT d, team_abbr, count(*) AS missing_games, min(game_date) AS first_missing_game
+    FROM cmp_holes
+    WHERE game_date IN (SELECT game_date FROM cmp_team_dates)
+    GROUP BY d, team_abbr
 ),
 -- completeness:deps:end
 cmp_universe AS (
@@ -235,17 +256,20 @@ date_input AS (
     GROUP BY d.analysis_date
 ),
 universe AS (
-    -- the season's teams; a date whose upstream is missing has the single entity DATE_LEVEL
+    -- the season's teams (a team whose games of the week before D are missing: dependency
+    -- missing); a date whose upstream is missing has the single entity DATE_LEVEL
     SELECT d.*, t.team_abbr,
            least(15, greatest(5, CAST(floor(d.days_since_opening * 0.4) AS INTEGER))) AS min_games_required,
-           false AS dependency_missing, NULL::BIGINT AS missing_dates, NULL::DATE AS first_missing_date
+           (tc.d IS NOT NULL) AS dependency_missing, NULL::BIGINT AS missing_dates, NULL::DATE AS first_missing_date,
+           tc.missing_games AS team_missing_games, tc.first_missing_game AS team_first_missing_game
     FROM dates d
     JOIN date_input di ON di.analysis_date = d.analysis_date
     JOIN season_teams t ON t.season_year = d.season_year
+    LEFT JOIN cmp_team_check tc ON tc.d = d.analysis_date AND tc.team_abbr = t.team_abbr AND d.days_since_opening >= 14
     WHERE d.days_since_opening < 14 OR (di.season_games_before > 0 AND di.missing_dates IS NULL)
     UNION ALL
     SELECT d.*, 'DATE_LEVEL' AS team_abbr, NULL::INTEGER AS min_games_required, true AS dependency_missing,
-           di.missing_dates, di.first_missing_date
+           di.missing_dates, di.first_missing_date, NULL::BIGINT, NULL::DATE
     FROM dates d
     JOIN date_input di ON di.analysis_date = d.analysis_date
     WHERE d.days_since_opening >= 14 AND (di.season_games_before = 0 OR di.missing_dates IS NOT NULL)
@@ -329,7 +353,11 @@ team_rows AS (
         failure_category,
         CASE failure_category
             WHEN 'EXPECTED_INCOMPLETE' THEN 'bootstrap window'
-            WHEN 'MISSING_DEPENDENCY' THEN CASE WHEN missing_dates IS NOT NULL THEN
+            WHEN 'MISSING_DEPENDENCY' THEN CASE WHEN team_missing_games IS NOT NULL THEN
+                'analytics.team_defense_game_summary has no row of ' || team_abbr || ' for '
+                || team_missing_games || ' of its scheduled game(s) in the 7 days before ' || analysis_date
+                || ' (first ' || team_first_missing_game || ')'
+                WHEN missing_dates IS NOT NULL THEN
                 'analytics.team_defense_game_summary has no rows for ' || missing_dates
                 || ' scheduled game date(s) in the 7 days before ' || analysis_date || ' (first ' || first_missing_date || ')'
                 ELSE 'no analytics.team_defense_game_summary rows for season '
