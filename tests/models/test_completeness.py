@@ -133,7 +133,8 @@ def test_snippets_are_the_shared_definition():
         assert sql == gen.with_blocks(sql, model), f"run scripts/write_completeness_sql.py ({model})"
 
 
-@pytest.mark.parametrize("d", [date(2023, 11, 8), date(2023, 11, 20), date(2024, 1, 10), date(2024, 2, 14)])
+@pytest.mark.parametrize("d", [date(2023, 10, 28), date(2023, 11, 8), date(2023, 11, 20), date(2024, 1, 10),
+                               date(2024, 2, 14)])
 def test_team_completeness_matches_python(cw, d):
     season = 2023
     games = team_games(cw, season)
@@ -166,6 +167,23 @@ def test_player_completeness_matches_python(cw, model, wins, d):
     for row in sample:
         exp_games, have = player_expected(cw, row["player_lookup"], 2023, d)
         check_row(row, windows(exp_games, have, d), wins)
+
+
+@pytest.mark.parametrize("model,primary", [("player_shot_zone_analysis", "l10"), ("player_daily_cache", "l5"),
+                                           ("player_composite_factors", "l10")])
+def test_early_season_failure_rows_match_python(cw, model, primary):
+    """Day 4 of the season (bootstrap window): every player is a failure row, whose
+    completeness is his primary window so far."""
+    d = date(2023, 10, 28)
+    assert not rows_for(cw, model, d)
+    fails = cw.con.execute("SELECT entity_id, failure_category, expected_games, actual_games FROM "
+                           "processing.precompute_failures WHERE processor_name = ? AND analysis_date = ?",
+                           [PROC[model], d]).fetchall()
+    assert len(fails) > 100 and {f[1] for f in fails} == {"EXPECTED_INCOMPLETE"}
+    for player, _, e, a in fails[:: max(1, len(fails) // 25)]:
+        exp_games, have = player_expected(cw, player, 2023, d)
+        assert (e, a) == windows(exp_games, have, d)[primary], player
+        assert e <= 3     # at most the team's games of the season's first four days
 
 
 def test_traded_player_is_counted_against_both_teams(cw):

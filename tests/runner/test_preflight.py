@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from datetime import date
 
 import pytest
-from typer.testing import CliRunner
 
-from nbaprops.cli import app
 from nbaprops.runner.backfill import backfill
 from nbaprops.runner.preflight import check
 from nbaprops.warehouse import Warehouse
@@ -27,16 +27,8 @@ def p3_path(real_warehouse_path, tmp_path_factory):
     return path
 
 
-def _unused(path, *args):
-    from nbaprops import cli
-    runner = CliRunner()
-    return runner.invoke(app, ["--warehouse", str(path), *args], catch_exceptions=False) if False else \
-        _main(path, list(args))
-
-
 def _main(path, args):
-    import subprocess
-    import sys
+    """The real CLI in a subprocess (exit codes and output as a user sees them)."""
     return subprocess.run([sys.executable, "-m", "nbaprops.cli", "--warehouse", str(path), *args],
                           capture_output=True, text=True)
 
