@@ -340,24 +340,62 @@ def history(limit: int = typer.Option(30, help="How many model runs to show.")) 
 
 
 @app.command()
-def failures() -> None:
-    """Phase 4 failures by processor, category and week of season."""
+def failures(
+    start_date: Optional[str] = typer.Option(None, "--start-date", help="Only failures on or after this date."),
+    end_date: Optional[str] = typer.Option(None, "--end-date", help="Only failures on or before this date."),
+    on: Optional[str] = typer.Option(None, "--date", help="Only failures of this date (same as equal start and end)."),
+    processor: Optional[str] = typer.Option(
+        None, "--processor", help="Only this model's failures: its name (player_daily_cache), table or processor name."),
+    category: Optional[str] = typer.Option(
+        None, "--category", help="Only this category: EXPECTED_INCOMPLETE, INSUFFICIENT_DATA, MISSING_DEPENDENCY."),
+    entity: Optional[str] = typer.Option(
+        None, "--entity", help="Only this entity: a player_lookup (lebronjames), a team (BOS) or DATE_LEVEL. Lists rows."),
+    list_rows: bool = typer.Option(False, "--list", help="List the failure rows with their reasons instead of counts."),
+    limit: int = typer.Option(50, "--limit", min=1, help="With --list: at most this many rows (newest first)."),
+) -> None:
+    """Phase 4 failures: counts by processor, category and week of season, or (--list, --entity)
+    the failure rows with their reasons.
+
+    Examples: `nbaprops failures --date 2024-01-10 --category MISSING_DEPENDENCY --list`,
+    `nbaprops failures --entity jaysontatum --start-date 2024-01-01`."""
+    from .catalog import Catalog
+    from .quality.failures import (LISTING_COLUMNS, FailureFilter, check_category, listing, resolve_processor,
+                                   summary)
+
+    s, e, d = _date(start_date, "--start-date"), _date(end_date, "--end-date"), _date(on, "--date")
+    if d is not None and (s is not None or e is not None):
+        raise BadInputError("--date cannot be combined with --start-date / --end-date")
+    flt = FailureFilter(start=d or s, end=d or e, processor=resolve_processor(processor, Catalog.load()),
+                        category=check_category(category), entity=entity)
     with _open(read_only=True) as wh:
-        rows = wh.con.execute("""
-            WITH openers AS (SELECT season_year, min(game_date) AS opening FROM raw.schedule
-                             WHERE season_type = 'Regular Season' GROUP BY 1),
-                 f AS (SELECT f.*, (SELECT max(o.season_year) FROM openers o WHERE o.opening <= f.analysis_date) AS season_year
-                       FROM processing.precompute_failures f)
-            SELECT f.processor_name, f.failure_category, f.season_year,
-                   (datediff('day', o.opening, f.analysis_date) // 7) + 1 AS season_week, count(*)
-            FROM f LEFT JOIN openers o USING (season_year)
-            GROUP BY ALL ORDER BY 1, 2, 3, 4""").fetchall()
-    t = Table(title="precompute failures by processor, category and season week")
-    for c in ("processor", "category", "season", "week", "failures"):
-        t.add_column(c, justify="right" if c in ("week", "failures") else "left")
-    for r in rows:
-        t.add_row(r[0], r[1], str(r[2]), str(r[3]), f"{r[4]:,}")
-    console.print(t if rows else "no failures recorded")
+        if not wh.table_exists("processing.precompute_failures"):
+            console.print("no failures recorded (nothing has been backfilled yet)")
+            return
+        if list_rows or entity is not None:
+            rows, total = listing(wh.con, flt, limit)
+        else:
+            rows, total = summary(wh.con, flt), None
+    if not rows:
+        console.print("no failures match" if any(vars(flt).values()) else "no failures recorded")
+        return
+    if total is None:
+        t = Table(title="precompute failures by processor, category and season week")
+        for c in ("processor", "category", "season", "week", "failures"):
+            t.add_column(c, justify="right" if c in ("week", "failures") else "left")
+        for r in rows:
+            t.add_row(r[0], r[1], str(r[2]), str(r[3]), f"{r[4]:,}")
+        console.print(t)
+        return
+    t = Table(title=f"precompute failures ({min(len(rows), total):,} of {total:,}, newest first)")
+    for c in LISTING_COLUMNS:
+        t.add_column(c, overflow="fold")
+    for day, proc, ent, cat, reason, retry, actual, expected in rows:
+        games = "" if expected is None else f"{actual} / {expected}"
+        t.add_row(str(day), proc, Text(ent), cat, Text(reason), "yes" if retry else "no", games)
+    console.print(t)
+    if total > len(rows):
+        console.print(f"{total - len(rows):,} more: narrow with --date, --processor, --category or --entity, "
+                      "or raise --limit")
 
 
 @app.command()
