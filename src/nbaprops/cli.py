@@ -169,19 +169,21 @@ def _print_summary(result) -> None:
 
 
 def _print_preflight(pf) -> None:
-    """The pre-flight table: Phase 3 coverage of the schedule's games, and the dates with gaps."""
+    """The pre-flight table: Phase 3 coverage of the schedule's game dates, and the dates with gaps."""
     if pf is None:
         return
     from .runner.preflight import MIN_COVERAGE
 
-    t = Table(title=f"pre-flight: Phase 3 coverage of scheduled games {pf.start}..{pf.end} "
-                    f"(incl. 30 days of lookback; needs >= {MIN_COVERAGE:g} %)")
-    for c in ("table", "scheduled games", "covered", "coverage", "dates with gaps (covered/scheduled)"):
-        t.add_column(c, overflow="fold", justify="right" if c in ("scheduled games", "covered", "coverage") else "left")
+    t = Table(title=f"pre-flight: Phase 3 coverage of scheduled game dates {pf.start}..{pf.end} "
+                    f"(incl. 30 days of lookback; a date is covered when every game has rows; needs >= {MIN_COVERAGE:g} %)")
+    numeric = ("game dates", "covered", "coverage", "games covered")
+    for c in ("table", *numeric, "dates with gaps (covered/scheduled games)"):
+        t.add_column(c, overflow="fold", justify="right" if c in numeric else "left")
     for tc in pf.tables:
         gaps = ", ".join(f"{d} ({c}/{n})" for d, n, c in tc.gaps[:8]) + (f", … {len(tc.gaps) - 8} more" if len(tc.gaps) > 8 else "")
-        t.add_row(tc.table, f"{tc.scheduled_games:,}", f"{tc.covered_games:,}",
-                  f"[{'green' if tc.ok else 'red'}]{tc.pct:.1f} %[/]", gaps or "none")
+        t.add_row(tc.table, f"{tc.scheduled_dates:,}", f"{tc.covered_dates:,}",
+                  f"[{'green' if tc.ok else 'red'}]{tc.pct:.1f} %[/]",
+                  f"{tc.covered_games:,} / {tc.scheduled_games:,}", gaps or "none")
     console.print(t)
 
 
@@ -234,7 +236,8 @@ def _run(start: date, end: date, only, start_from, chunk: str, *, force: bool = 
 def backfill_cmd(
     start_date: str = typer.Option(..., "--start-date", help="First date to compute (YYYY-MM-DD)."),
     end_date: str = typer.Option(..., "--end-date", help="Last date to compute (YYYY-MM-DD)."),
-    only: Optional[list[str]] = typer.Option(None, "--only", help="Run only these models (repeatable)."),
+    only: Optional[list[str]] = typer.Option(None, "--only", help="Run only these models: repeat the option or "
+                                             "separate names with commas (--only player_daily_cache,ml_feature_store_v2)."),
     start_from: Optional[str] = typer.Option(None, "--start-from", help="Start at this model and run everything after it."),
     chunk: str = typer.Option("auto", "--chunk",
                               help="auto | all | season | month | date: how pending dates are grouped into one "
@@ -253,13 +256,14 @@ def backfill_cmd(
     project: Optional[str] = typer.Option(None, "--project", help="bigquery: the Google Cloud project."),
     dataset_prefix: Optional[str] = typer.Option(None, "--dataset-prefix", help="bigquery: datasets are <prefix>_raw, <prefix>_analytics, ..."),
     skip_preflight: bool = typer.Option(False, "--skip-preflight",
-                                        help="Run Phase 4 even when Phase 3 covers < 95 % of the schedule's games."),
+                                        help="Run Phase 4 even when Phase 3 covers < 95 % of the schedule's game dates."),
 ) -> None:
     """Compute every model in dependency order over a date range, set-based per chunk.
 
     Dates already done with unchanged inputs are skipped (per model and date, a fingerprint of
     everything the date reads through its lookback); failed and interrupted work is redone."""
     s, e = _date(start_date, "--start-date"), _date(end_date, "--end-date")
+    only = [name.strip() for value in only or [] for name in value.split(",") if name.strip()]
     if chunk not in ("auto", "all", "season", "month", "date"):
         raise BadInputError(f"--chunk must be auto, all, season, month or date, got {chunk!r}")
     if engine != "duckdb":

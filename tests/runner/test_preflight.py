@@ -64,14 +64,42 @@ def test_a_week_of_missing_dates_stops_the_backfill(p3_path, tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-def test_one_team_missing_for_a_week_is_below_the_threshold_on_a_short_range(p3_path, tmp_path):
+def test_one_team_missing_for_a_week_stops_the_backfill_and_skip_proceeds(p3_path, tmp_path):
+    """BOS's Phase 3 rows of 2023-12-01 .. 12-07 are gone: each of its game dates is uncovered
+    (the other games of those dates are there), which takes the 30-day span below 95 % of its
+    dates; --skip-preflight runs Phase 4 anyway, and BOS's entities are MISSING_DEPENDENCY."""
     path = tmp_path / "team.duckdb"
     shutil.copy(p3_path, path)
+    d = date(2023, 12, 8)
     with Warehouse.open(path) as wh:
         for t, col in (("team_defense_game_summary", "defending_team_abbr"), ("team_offense_game_summary", "team_abbr"),
                        ("player_game_summary", "team_abbr")):
             wh.con.execute(f"DELETE FROM analytics.{t} WHERE {col} = 'BOS' AND game_date BETWEEN '2023-12-01' AND '2023-12-07'")
-        pf = check(wh.con, date(2023, 12, 8), date(2023, 12, 8))
-    bad = {t.table: t for t in pf.tables}
-    assert all(t.covered_games < t.scheduled_games for t in bad.values())
-    assert any(d == date(2023, 12, 2) or d.month == 12 for t in bad.values() for d, *_ in t.gaps)
+        bos_dates = [r[0] for r in wh.con.execute(
+            "SELECT game_date FROM raw.schedule WHERE 'BOS' IN (home_team_abbr, away_team_abbr) "
+            "AND game_date BETWEEN '2023-12-01' AND '2023-12-07' ORDER BY 1").fetchall()]
+        n_dates = wh.con.execute("SELECT count(DISTINCT game_date) FROM raw.schedule WHERE season_type <> 'Pre Season' "
+                                 "AND game_date >= ? - INTERVAL 30 DAY AND game_date < ?", [d, d]).fetchone()[0]
+        pf = check(wh.con, d, d)
+    assert len(bos_dates) >= 2 and not pf.ok
+    for t in pf.tables:     # a plain count: every BOS date is a gap, nothing else is
+        assert [g[0] for g in t.gaps] == bos_dates and all(g[2] == g[1] - 1 for g in t.gaps), t
+        assert (t.scheduled_dates, t.covered_dates) == (n_dates, n_dates - len(bos_dates))
+        assert t.scheduled_games - t.covered_games == len(bos_dates)
+        assert t.pct < 95.0
+    args = ["backfill", "--start-date", str(d), "--end-date", str(d), "--only",
+            "team_defense_zone_analysis,player_completeness,player_shot_zone_analysis,player_daily_cache"]
+    r = _main(path, args)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "pre-flight" in r.stdout and str(bos_dates[0]) in r.stdout
+    r = _main(path, [*args, "--skip-preflight"])
+    assert r.returncode == 0, r.stdout + r.stderr
+    with Warehouse.open(path, read_only=True) as wh:
+        fails = wh.con.execute("SELECT processor_name, failure_category FROM processing.precompute_failures "
+                               "WHERE analysis_date = ? AND entity_id IN ('BOS', 'jaysontatum')", [d]).fetchall()
+        others = wh.con.execute("SELECT count(*) FROM precompute.team_defense_zone_analysis WHERE analysis_date = ?",
+                                [d]).fetchone()[0]
+    assert sorted(fails) == [("PlayerDailyCacheProcessor", "MISSING_DEPENDENCY"),
+                             ("PlayerShotZoneAnalysisProcessor", "MISSING_DEPENDENCY"),
+                             ("TeamDefenseZoneAnalysisProcessor", "MISSING_DEPENDENCY")]
+    assert others == 29

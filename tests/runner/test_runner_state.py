@@ -235,3 +235,21 @@ def test_status_reports_coverage_gaps_and_staleness(real_copy, toy_models):
     assert len(dp.gaps) == 1 and date(2022, 1, 11) <= dp.gaps[0][0] and dp.gaps[0][1] <= date(2022, 1, 19)
     assert dp.stale == 1 and st["toy_rolling"].stale == 0  # downstream goes stale once upstream is redone
     assert dp.missing_before > 0 and dp.missing_after > 0
+
+
+def test_only_a_model_whose_upstream_was_never_built_fails_with_a_clear_reason(real_copy, toy_models):
+    """--only toy_rolling on a warehouse where toy_daily_points was never built: the model is not
+    run and says which model to run first (not a catalog error from inside a chunk); once the
+    upstream is built, the same call runs."""
+    cat = Catalog.load(toy_models)
+    d = date(2023, 12, 1)
+    with Warehouse.open(real_copy) as wh:
+        res = backfill(wh, d, d, catalog=cat, only=["toy_rolling"])
+        [m] = res.models
+        assert not res.ok and m.status == "failed"
+        assert m.error == ("not run: analytics.toy_daily_points not built yet: run toy_daily_points first, "
+                           "or add it to --only")
+        assert wh.con.execute("SELECT status, error FROM reference.processor_run_history WHERE run_id = ?",
+                              [res.run_id]).fetchall() == [("failed", m.error)]
+        assert backfill(wh, d, d, catalog=cat, only=["toy_daily_points"]).ok
+        assert backfill(wh, d, d, catalog=cat, only=["toy_rolling"]).ok

@@ -262,6 +262,14 @@ def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None =
         mr.read_seconds += time.perf_counter() - t0
         if blocked:
             plan.blocked = f"upstream {', '.join(sorted(blocked))} failed"
+        else:
+            # an upstream model left out of this run (--only, --start-from) must have been built
+            unbuilt = sorted(dep for dep in model.depends_on
+                             if dep in by_table and by_table[dep].name not in selected and not w.table_exists(dep))
+            if unbuilt:
+                plan.blocked = (f"{', '.join(unbuilt)} not built yet: run "
+                                f"{', '.join(by_table[t].name for t in unbuilt)} first, or add "
+                                f"{'it' if len(unbuilt) == 1 else 'them'} to --only")
         if on_model_start:
             on_model_start(model, plan)
         if dry_run:
@@ -367,7 +375,7 @@ def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None =
             if (preflight and result.preflight is None and not daily
                     and model.table.split(".")[0] in PHASE4_SCHEMAS and _reads_phase3(catalog, model)):
                 # before the first Phase 4 model (after this run's Phase 3 models): Phase 3 must
-                # cover the schedule's games over the range, else stop here
+                # cover the schedule's game dates over the range, else stop here
                 result.preflight = preflight_check(con, start, end)
                 if not result.preflight.ok and not dry_run:
                     for rest in models[i:]:

@@ -1,10 +1,12 @@
-"""Pre-flight check before Phase 4 runs over a range: Phase 3 must cover the schedule.
+"""Pre-flight check before Phase 4 runs over a range: Phase 3 must cover the schedule's dates.
 
 For every non-preseason game date of the schedule in [start − lookback, end) (the dates Phase 4
-reads for the range: a row keyed on D reads games before D, back to its earliest window), each Phase 3 box-score table must hold rows
-for the date's games: coverage = scheduled games with rows / scheduled games, per table, over
-the whole span. Below MIN_COVERAGE (95 %) for any table, the backfill stops (unless told to skip
-the check) and shows the gaps: per table, the dates with missing games."""
+reads for the range: a row keyed on D reads games before D, back to its earliest window), each
+Phase 3 box-score table must hold rows for the date's games. A date is covered when the table
+holds rows of both teams of every game scheduled that day: one team's missing game leaves its
+date uncovered. Coverage = covered dates / scheduled dates, per table, over the whole span.
+Below MIN_COVERAGE (95 %) for any table, the backfill stops (unless told to skip the check) and
+shows the gaps: per table, the dates with missing games (covered / scheduled games)."""
 
 from __future__ import annotations
 
@@ -29,13 +31,15 @@ PHASE3 = {
 @dataclass
 class TableCoverage:
     table: str
+    scheduled_dates: int
+    covered_dates: int      # dates with rows of every scheduled game
     scheduled_games: int
     covered_games: int
-    gaps: list[tuple[date, int, int]] = field(default_factory=list)   # (date, scheduled, covered)
+    gaps: list[tuple[date, int, int]] = field(default_factory=list)   # (date, scheduled, covered games)
 
     @property
     def pct(self) -> float:
-        return 100.0 * self.covered_games / self.scheduled_games if self.scheduled_games else 100.0
+        return 100.0 * self.covered_dates / self.scheduled_dates if self.scheduled_dates else 100.0
 
     @property
     def ok(self) -> bool:
@@ -54,7 +58,7 @@ class Preflight:
 
 
 def check(con: duckdb.DuckDBPyConnection, start: date, end: date) -> Preflight:
-    """Phase 3 coverage of the schedule's games over [start − LOOKBACK_DAYS, end)."""
+    """Phase 3 coverage of the schedule's game dates over [start − LOOKBACK_DAYS, end)."""
     lo = start - timedelta(days=LOOKBACK_DAYS)
     out = []
     for table, team_col in PHASE3.items():
@@ -71,7 +75,7 @@ def check(con: duckdb.DuckDBPyConnection, start: date, end: date) -> Preflight:
             LEFT JOIN r h ON h.game_date = s.game_date AND h.team = s.home
             LEFT JOIN r a ON a.game_date = s.game_date AND a.team = s.away
             GROUP BY s.game_date ORDER BY s.game_date""", [lo, end, lo, end]).fetchall()
-        sched = sum(r[1] for r in per_date)
-        cov = sum(r[2] for r in per_date)
-        out.append(TableCoverage(table, sched, cov, [(d, s, c) for d, s, c in per_date if c < s]))
+        gaps = [(d, s, c) for d, s, c in per_date if c < s]
+        out.append(TableCoverage(table, len(per_date), len(per_date) - len(gaps),
+                                 sum(r[1] for r in per_date), sum(r[2] for r in per_date), gaps))
     return Preflight(start, end, out)
