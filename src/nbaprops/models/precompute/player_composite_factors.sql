@@ -38,7 +38,7 @@
 -- Early season: days 0-13 after opening night (first 'Regular Season' date of the season in
 -- raw.schedule) -> every UPGC player gets EXPECTED_INCOMPLETE ('bootstrap window'). UPGC has no
 -- row for D -> one DATE_LEVEL row: EXPECTED_INCOMPLETE in the bootstrap window, else
--- MISSING_DEPENDENCY The same when PGS holds no row at all for a scheduled game date
+-- MISSING_DEPENDENCY; the same when PGS holds no row at all for a scheduled game date
 -- in [D-7, D) (the date is not computed from the hole). A player whose team has a scheduled game
 -- in [D-7, D) that PGS holds no row of (other teams' rows of that date present) gets
 -- MISSING_DEPENDENCY outside the bootstrap window.

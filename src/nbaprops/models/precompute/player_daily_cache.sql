@@ -28,7 +28,7 @@
 -- a player needs min_games_required = least(5, greatest(3, floor(0.3 * days_since_opening)))
 -- games this season (4 on day 14, 5 from day 17; the spec's 5), else INSUFFICIENT_DATA
 -- (can_retry). UPGC has no row for D -> one DATE_LEVEL row: EXPECTED_INCOMPLETE in the
--- bootstrap window, else MISSING_DEPENDENCY The same when PGS holds no row at all for a scheduled game date
+-- bootstrap window, else MISSING_DEPENDENCY; the same when PGS holds no row at all for a scheduled game date
 -- in [D-7, D) (the date is not computed from the hole). A player whose team has a scheduled game
 -- in [D-7, D) that PGS holds no row of (other teams' rows of that date present) gets
 -- MISSING_DEPENDENCY outside the bootstrap window.
