@@ -4,7 +4,6 @@ parameters as @name, and the calls a google.cloud.bigquery.Client receives (a fa
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace

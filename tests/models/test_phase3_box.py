@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from nbaprops.catalog import Catalog, parse_model
-from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
 
-MODELS_DIR = Path(__file__).resolve().parents[2] / "src" / "nbaprops" / "models" / "analytics"
+from analytics_models import AnalyticsModels, fetch
+
 PGS, TOGS, TDGS = "player_game_summary", "team_offense_game_summary", "team_defense_game_summary"
 NAMES = [PGS, TOGS, TDGS]
 KEYS = {PGS: ("game_id", "player_lookup"), TOGS: ("game_id", "team_abbr"), TDGS: ("game_id", "defending_team_abbr")}
@@ -34,50 +33,9 @@ SAMPLE_DATES = [
 ]
 
 
-def catalog() -> Catalog:
-    """Just these three models (they read only raw tables), so other models in progress in the
-    package cannot break these tests."""
-    return Catalog([parse_model((MODELS_DIR / f"{n}.sql").read_text(encoding="utf-8"), f"analytics/{n}.sql")
-                    for n in NAMES])
-
-
-def run(path: Path, start: date, end: date, chunk_mode: str = "all") -> None:
-    with Warehouse.open(path) as wh:
-        result = backfill(wh, start, end, catalog=catalog(), only=NAMES, chunk_mode=chunk_mode)
-        assert result.ok, [(m.model, m.status, m.error) for m in result.models]
-
-
-def fetch(path: Path, sql: str, params: list | None = None) -> list[dict]:
-    with Warehouse.open(path, read_only=True) as wh:
-        cur = wh.con.execute(sql, params or [])
-        cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, r)) for r in cur.fetchall()]
-
-
-def table(path: Path, name: str, where: str = "", params: list | None = None) -> dict[tuple, dict]:
-    rows = fetch(path, f"SELECT * FROM analytics.{name} {where}", params)
-    out = {tuple(r[k] for k in KEYS[name]): r for r in rows}
-    assert len(out) == len(rows), f"duplicate keys in analytics.{name}"
-    return out
-
-
-def same(a, b) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    if isinstance(a, float) or isinstance(b, float):
-        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
-    return a == b
-
-
-def assert_rows_match(actual: dict[tuple, dict], expected: dict[tuple, dict], what: str) -> None:
-    assert set(actual) == set(expected), (
-        f"{what}: keys differ; missing {sorted(set(expected) - set(actual))[:5]}, "
-        f"extra {sorted(set(actual) - set(expected))[:5]}")
-    for key, exp in expected.items():
-        act = actual[key]
-        for col, val in exp.items():
-            assert col in act, f"{what}: column {col} missing"
-            assert same(act[col], val), f"{what} {key} {col}: table has {act[col]!r}, expected {val!r}"
+MODELS = AnalyticsModels(KEYS)
+catalog, run, table, same, assert_rows_match = (MODELS.catalog, MODELS.run, MODELS.table, MODELS.same,
+                                                MODELS.assert_rows_match)
 
 
 @pytest.fixture(scope="module")

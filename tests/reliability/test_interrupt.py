@@ -10,7 +10,6 @@ import signal
 import threading
 import time
 from datetime import date
-from pathlib import Path
 
 import pytest
 
