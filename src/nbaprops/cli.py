@@ -64,6 +64,14 @@ def _date(value: Optional[str], name: str) -> Optional[date]:
         raise BadInputError(f"{name} must be a date like 2024-01-31, got {value!r}") from None
 
 
+def _date_range(start_date: Optional[str], end_date: Optional[str]) -> tuple[Optional[date], Optional[date]]:
+    """--start-date and --end-date, either may be absent; a start after the end is an error."""
+    s, e = _date(start_date, "--start-date"), _date(end_date, "--end-date")
+    if s and e and s > e:
+        raise BadInputError(f"--start-date {s} is after --end-date {e}")
+    return s, e
+
+
 def _open(read_only: bool = False) -> Warehouse:
     return Warehouse.open(STATE.warehouse, read_only=read_only, memory_limit=STATE.memory_limit)
 
@@ -262,7 +270,7 @@ def backfill_cmd(
 
     Dates already done with unchanged inputs are skipped (per model and date, a fingerprint of
     everything the date reads through its lookback); failed and interrupted work is redone."""
-    s, e = _date(start_date, "--start-date"), _date(end_date, "--end-date")
+    s, e = _date_range(start_date, end_date)
     only = [name.strip() for value in only or [] for name in value.split(",") if name.strip()]
     if chunk not in ("auto", "all", "season", "month", "date"):
         raise BadInputError(f"--chunk must be auto, all, season, month or date, got {chunk!r}")
@@ -366,7 +374,7 @@ def failures(
     from .quality.failures import (LISTING_COLUMNS, FailureFilter, check_category, listing, resolve_processor,
                                    summary)
 
-    s, e, d = _date(start_date, "--start-date"), _date(end_date, "--end-date"), _date(on, "--date")
+    (s, e), d = _date_range(start_date, end_date), _date(on, "--date")
     if d is not None and (s is not None or e is not None):
         raise BadInputError("--date cannot be combined with --start-date / --end-date")
     flt = FailureFilter(start=d or s, end=d or e, processor=resolve_processor(processor, Catalog.load()),
@@ -413,7 +421,7 @@ def export(
     from .catalog import Catalog, SOURCE_TABLES
     from .warehouse import quote_ident, quote_table
 
-    s, e = _date(start_date, "--start-date"), _date(end_date, "--end-date")
+    s, e = _date_range(start_date, end_date)
     catalog = Catalog.load()
     known = {m.table: m.time_column for m in catalog.ordered()}
     known.update({t: None for t in SOURCE_TABLES})
@@ -498,9 +506,7 @@ def validate_cmd(
     Exits 1 when any check fails."""
     from .quality.validate import validate
 
-    s, e = _date(start_date, "--start-date"), _date(end_date, "--end-date")
-    if s and e and s > e:
-        raise BadInputError(f"--start-date {s} is after --end-date {e}")
+    s, e = _date_range(start_date, end_date)
     if pit_samples < 0:
         raise BadInputError(f"--pit-samples must be 0 or more, got {pit_samples}")
     with _open(read_only=True) as wh:
@@ -546,9 +552,7 @@ def report_cmd(
     week, run timings, feature distributions and quality tiers per season, and a player page."""
     from .quality.report import write_report
 
-    s, e = _date(start_date, "--start-date"), _date(end_date, "--end-date")
-    if s and e and s > e:
-        raise BadInputError(f"--start-date {s} is after --end-date {e}")
+    s, e = _date_range(start_date, end_date)
     if players < 1:
         raise BadInputError(f"--players must be 1 or more, got {players}")
     with _open(read_only=True) as wh:
@@ -596,9 +600,7 @@ def backtest_cmd(
 
     from .model.backtest import MIN_TRAIN_ROWS, render_markdown, run_backtest
 
-    s, e = _date(start_date, "--start-date"), _date(end_date, "--end-date")
-    if s and e and s > e:
-        raise BadInputError(f"--start-date {s} is after --end-date {e}")
+    s, e = _date_range(start_date, end_date)
     mtr = MIN_TRAIN_ROWS if min_train_rows is None else min_train_rows
     if mtr < 1:
         raise BadInputError(f"--min-train-rows must be 1 or more, got {mtr}")

@@ -104,6 +104,7 @@ def test_cli_lists_an_entitys_failures_with_reasons(backfilled, fw):
     (("--category", "LATE"), "--category: unknown 'LATE'"),
     (("--date", "2023-11-10", "--start-date", "2023-11-01"), "--date cannot be combined"),
     (("--date", "10/11/2023"), "--date must be a date"),
+    (("--start-date", "2023-12-01", "--end-date", "2023-11-01"), "--start-date 2023-12-01 is after --end-date 2023-11-01"),
 ])
 def test_cli_bad_options_are_one_line_exit_2(backfilled, args, message):
     r = cli(backfilled, *args)
