@@ -305,6 +305,25 @@ def test_a_team_missing_for_a_week_is_a_dependency_of_its_entities_then_reduces_
         n = len(rows_for_mlfs(wh, date(2024, 1, 18)))
         assert n > 50 and flagged == n and ready == 0
 
+    # the same holes computed date by date: every table and failure row the same (the week-before
+    # checks read their own lookback, not the chunk)
+    by_date = tmp_path / "holes_by_date.duckdb"
+    shutil.copy(path, by_date)
+    span = (date(2024, 1, 8), date(2024, 1, 19))
+    with Warehouse.open(by_date) as wh:
+        assert backfill(wh, *span, only=[*RUN4, "ml_feature_store_v2"], force=True, preflight=False,
+                        chunk_mode="date").ok
+        wh.con.execute(f"ATTACH '{path}' AS whole (READ_ONLY)")
+        tables = {f"precompute.{m}": TCOL[m][0] for m in PHASE4} | {"predictions.ml_feature_store_v2": "game_date",
+                                                                      "processing.precompute_failures": "analysis_date"}
+        for table, tcol in tables.items():
+            cols = ", ".join(f'"{c}"' for c in wh.columns(table) if c not in ("processed_at", "run_id", "created_at"))
+            for a_, b_ in (("", "whole."), ("whole.", "")):
+                diff = wh.con.execute(f"SELECT count(*) FROM (SELECT {cols} FROM {a_}{table} WHERE {tcol} BETWEEN ? AND ? "
+                                      f"EXCEPT ALL SELECT {cols} FROM {b_}{table} WHERE {tcol} BETWEEN ? AND ?)",
+                                      [*span, *span]).fetchone()[0]
+                assert diff == 0, (table, a_ or "by date", diff)
+
 
 def test_the_shared_player_windows_are_the_models_windows(cw):
     """precompute.player_completeness is computed once; every player model reports its windows
