@@ -20,8 +20,8 @@ from ..catalog import Catalog
 from ..runner.plan import game_dates
 from ..features import FEATURES
 from ..warehouse import Warehouse, quote_ident, quote_table
-from .validate import (FAILURES, FEATURE_TABLE, date_seasons_sql, default_range, expected_band,
-                       failure_rates, season_openers_sql, validate)
+from .failures import FailureFilter, summary as failure_summary
+from .validate import FAILURES, FEATURE_TABLE, default_range, expected_band, failure_rates, validate
 
 TIERS = ("gold", "silver", "bronze", "poor", "unusable")
 TIER_COLORS = {"gold": "#d4a017", "silver": "#9ca3af", "bronze": "#b45309", "poor": "#ef4444", "unusable": "#7f1d1d"}
@@ -161,13 +161,12 @@ def _failures_section(wh: Warehouse, catalog: Catalog, start: date, end: date) -
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    rows = wh.con.execute(f"""
-        WITH ds AS ({date_seasons_sql()}), o AS ({season_openers_sql()})
-        SELECT ds.season_year, (date_diff('day', o.opening_night, f.analysis_date) // 7) + 1 AS week,
-               f.failure_category, count(*)
-        FROM {FAILURES} f JOIN ds ON ds.d = f.analysis_date JOIN o ON o.season_year = ds.season_year
-        WHERE f.analysis_date BETWEEN ? AND ?
-        GROUP BY ALL ORDER BY 1, 2, 3""", [start, end]).fetchall()
+    # the counts `nbaprops failures` shows, summed over the processors
+    counts: dict[tuple, int] = {}
+    for _, cat, season, week, n in failure_summary(wh.con, FailureFilter(start=start, end=end)):
+        if season is not None:      # (a date off the schedule has no season week)
+            counts[(season, week, cat)] = counts.get((season, week, cat), 0) + n
+    rows = [(*k, n) for k, n in sorted(counts.items())]
     if not rows:
         return "<p class='empty'>No Phase 4 failures recorded in the range.</p>"
 
