@@ -37,6 +37,10 @@ class FileResult:
     rows_duplicate: int = 0
     rows_superseded: int = 0
     rows_rejected: int = 0
+    # rows of a correction that was refused (counted in rows_rejected too): a game or key that
+    # is already loaded keeps its previous version when any new row of it is rejected
+    rows_refused: int = 0
+    refused: list[str] = field(default_factory=list)   # the games or keys refused
 
 
 @dataclass
@@ -54,6 +58,10 @@ class IngestReport:
     @property
     def rows_rejected(self) -> int:
         return sum(f.rows_rejected for f in self.files)
+
+    @property
+    def rows_refused(self) -> int:
+        return sum(f.rows_refused for f in self.files)
 
 
 def _base_type(t: str) -> str:
@@ -243,6 +251,10 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
         before = con.execute("SELECT count(*) FROM _good").fetchone()[0]
         con.execute(f"DELETE FROM _good WHERE _row NOT IN (SELECT min(_row) FROM _good GROUP BY {key})")
         res.rows_duplicate = before - con.execute("SELECT count(*) FROM _good").fetchone()[0]
+    if kind.upsert == "game":
+        _refuse_partial_games(wh, kind, res)
+    else:
+        _refuse_rejected_keys(wh, kind, res)
     res.rows_rejected = con.execute("SELECT count(DISTINCT _row) FROM _rej").fetchone()[0]
 
     _record_rejects(con, path, kind, now)
@@ -251,10 +263,61 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
     else:
         _upsert_keys(wh, kind, content, path, now, res)
     con.execute(
-        "INSERT INTO processing.ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO processing.ingest_log (ingest_id, source_file, file_kind, target_table, rows_read, "
+        "rows_loaded, rows_unchanged, rows_duplicate, rows_superseded, rows_rejected, ingested_at, rows_refused) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [ingest_id, path.name, kind.name, kind.target, res.rows_read, res.rows_loaded, res.rows_unchanged,
-         res.rows_duplicate, res.rows_superseded, res.rows_rejected, now])
+         res.rows_duplicate, res.rows_superseded, res.rows_rejected, now, res.rows_refused])
     return res
+
+
+def _refuse_partial_games(wh: Warehouse, kind: FileKind, res: FileResult) -> None:
+    """A game is replaced as a whole, so only by a complete, valid new version: when any new
+    row of a game that is already loaded is rejected, and the valid rest differs from what is
+    loaded, the game keeps its previous version and every new row of it goes to quarantine
+    with a reason that says the correction was refused. (A game not yet loaded loads its
+    valid rows: nothing is lost; a game whose valid rows equal what is loaded is unchanged.)"""
+    con = wh.con
+    rank = _rank_case(kind.target)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _refused AS
+        WITH bad AS (SELECT n.game_id, count(DISTINCT r._row) AS n_bad FROM _rej r JOIN _norm n ON n._row = r._row
+                     WHERE n.game_id IS NOT NULL GROUP BY n.game_id),
+             incoming AS (SELECT game_id, md5(string_agg(row_hash, ',' ORDER BY row_hash)) AS h FROM _good
+                          WHERE game_id IN (SELECT game_id FROM bad) GROUP BY game_id),
+             existing AS (SELECT game_id, md5(string_agg(row_hash, ',' ORDER BY row_hash)) AS h, max({rank}) AS top
+                          FROM {kind.target} WHERE game_id IN (SELECT game_id FROM bad) GROUP BY game_id)
+        SELECT b.game_id, b.n_bad FROM bad b JOIN existing e USING (game_id) LEFT JOIN incoming i USING (game_id)
+        -- a game held by a higher-ranked source is not replaced anyway (superseded)
+        WHERE e.top <= ? AND i.h IS DISTINCT FROM e.h""", [kind.source_rank])
+    if not con.execute("SELECT count(*) FROM _refused").fetchone()[0]:
+        return
+    con.execute("""UPDATE _rej SET reason = reason || '; correction of game ' || f.game_id
+                                         || ' refused: its previous version is kept'
+                   FROM _norm n JOIN _refused f ON f.game_id = n.game_id WHERE n._row = _rej._row""")
+    con.execute("""INSERT INTO _rej SELECT g._row, 'game_id', 'correction of game ' || g.game_id || ' refused: '
+                       || f.n_bad || ' of its new rows were rejected; its previous version is kept'
+                   FROM _good g JOIN _refused f ON f.game_id = g.game_id""")
+    con.execute("DELETE FROM _good WHERE game_id IN (SELECT game_id FROM _refused)")
+    res.rows_refused = con.execute(
+        "SELECT count(*) FROM _norm WHERE game_id IN (SELECT game_id FROM _refused)").fetchone()[0]
+    res.refused = [r[0] for r in con.execute("SELECT game_id FROM _refused ORDER BY game_id").fetchall()]
+
+
+def _refuse_rejected_keys(wh: Warehouse, kind: FileKind, res: FileResult) -> None:
+    """A rejected row whose key is already loaded never touches the loaded row; its reason
+    says the correction was refused."""
+    con = wh.con
+    on = " AND ".join(f"t.{quote_ident(k)} = n.{quote_ident(k)}" for k in kind.key)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _refused AS
+        SELECT DISTINCT n._row, concat_ws(' / ', {', '.join(f'n.{quote_ident(k)}' for k in kind.key)}) AS unit
+        FROM _norm n JOIN {kind.target} t ON {on}
+        WHERE n._row IN (SELECT _row FROM _rej)""")
+    if not con.execute("SELECT count(*) FROM _refused").fetchone()[0]:
+        return
+    con.execute("""UPDATE _rej SET reason = reason || '; correction refused: the loaded row of this key is kept'
+                   WHERE _row IN (SELECT _row FROM _refused)""")
+    res.rows_refused = con.execute("SELECT count(*) FROM _refused").fetchone()[0]
+    res.refused = [r[0] for r in con.execute("SELECT DISTINCT unit FROM _refused ORDER BY unit").fetchall()]
 
 
 def _record_rejects(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, now: datetime) -> None:
@@ -370,7 +433,7 @@ def ingest_folder(wh: Warehouse, folder: str | Path | None = None, *, props_seed
         for t in SOURCE_TABLE_ORDER:
             report.table_counts[t] = wh.count(t)
         report.rejected_total = wh.count("processing.rejected_rows")
-        for tmp in ("_src", "_norm", "_rej", "_good", "_rej_rows", "_superseded", "_game_cmp", "_lookup"):
+        for tmp in ("_src", "_norm", "_rej", "_good", "_rej_rows", "_superseded", "_game_cmp", "_lookup", "_refused"):
             con.execute(f"DROP TABLE IF EXISTS {tmp}")
         con.execute("DROP VIEW IF EXISTS _typed")
         con.execute("DROP VIEW IF EXISTS _schedule_slots")
