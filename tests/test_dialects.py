@@ -95,6 +95,7 @@ def test_regeneration_script_matches():
 
 # -- the rewrites -----------------------------------------------------------------------------
 HEAD = """-- table: analytics.example
+-- kind: by_date
 -- grain: player_lookup, game_date
 -- time_column: game_date
 -- depends_on: raw.player_boxscores

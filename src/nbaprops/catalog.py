@@ -3,6 +3,7 @@
 A model is one file `models/<schema>/<table>.sql` whose leading comment lines declare:
 
     -- table: precompute.player_shot_zone_analysis
+    -- kind: by_date_with_failures                     (how the table is written: see KINDS)
     -- grain: player_lookup, analysis_date
     -- time_column: analysis_date
     -- depends_on: analytics.player_game_summary, raw.schedule
@@ -36,13 +37,25 @@ SOURCE_TIME_COLUMNS = {t: ("transaction_date" if t == "raw.injuries" else "game_
                        for t in SOURCE_TABLES if t.startswith("raw.")}
 FAILURE_COLUMNS = ("failure_category", "failure_reason", "can_retry")
 MODELS_DIR_ENV = "NBAPROPS_MODELS_DIR"  # hidden: load models from this folder (tests, experiments)
-_REQUIRED = ("table", "grain", "time_column", "depends_on", "lookback_days")
+_REQUIRED = ("table", "kind", "grain", "time_column", "depends_on", "lookback_days")
+
+# How a model's table is written; the runner and every engine act on the kind, never on a name.
+KINDS = {
+    # a chunk replaces the rows of its dates (time_column BETWEEN start and end)
+    "by_date": "replace a date range",
+    # as by_date, and the SELECT returns its whole universe: rows whose failure_category is set
+    # go to processing.precompute_failures (with their completeness), the others to the table
+    "by_date_with_failures": "replace a date range; rows plus failure rows with completeness",
+    # the SELECT takes no date parameters and returns the whole table, replaced whole
+    "full": "a reference table computed whole",
+}
 
 
 @dataclass(frozen=True)
 class Model:
     name: str                     # the table name without schema, e.g. player_game_summary
     table: str                    # schema.table
+    kind: str                     # one of KINDS
     grain: tuple[str, ...]
     time_column: str
     depends_on: tuple[str, ...]
@@ -51,6 +64,10 @@ class Model:
     path: str
     failures: str | None = None   # processor_name in processing.precompute_failures
     entity: str | None = None
+
+    @property
+    def writes_failures(self) -> bool:
+        return self.kind == "by_date_with_failures"
 
     @functools.cached_property
     def sql_hash(self) -> str:
@@ -84,9 +101,15 @@ def parse_model(text: str, path: str) -> Model:
     if lookback < 0:
         raise ModelError(f"model {path}: lookback_days must not be negative")
     deps = tuple(d.strip() for d in header["depends_on"].split(",") if d.strip())
+    kind = header["kind"]
+    if kind not in KINDS:
+        raise ModelError(f"model {path}: kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    if (kind == "by_date_with_failures") != bool(header.get("failures")):
+        raise ModelError(f"model {path}: kind by_date_with_failures goes with a `failures:` processor name "
+                         "(and only it)")
     if header.get("failures") and not header.get("entity"):
         raise ModelError(f"model {path}: a model with failures must name its entity column")
-    return Model(name=table.split(".")[1], table=table,
+    return Model(name=table.split(".")[1], table=table, kind=kind,
                  grain=tuple(g.strip() for g in header["grain"].split(",")),
                  time_column=header["time_column"], depends_on=deps, lookback_days=lookback,
                  sql=text, path=path, failures=header.get("failures"), entity=header.get("entity"))

@@ -72,6 +72,7 @@ def test_ctrl_c_during_a_daily_run(world, tmp_path):
 
 SLOW = """\
 -- table: analytics.toy_slow
+-- kind: by_date
 -- grain: game_date
 -- time_column: game_date
 -- depends_on: raw.schedule

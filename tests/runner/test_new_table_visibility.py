@@ -14,6 +14,7 @@ from toys import write_models
 
 MANY_ROWS = """\
 -- table: analytics.toy_snapshots
+-- kind: by_date
 -- grain: game_id, bookmaker, player_lookup, snapshot_timestamp
 -- time_column: game_date
 -- depends_on: raw.player_points_props

@@ -11,7 +11,7 @@ from toys import DAILY_POINTS, write_models
 
 
 def model(table: str, deps: str, lookback: str = "0") -> str:
-    return (f"-- table: {table}\n-- grain: game_date\n-- time_column: game_date\n-- depends_on: {deps}\n"
+    return (f"-- table: {table}\n-- kind: by_date\n-- grain: game_date\n-- time_column: game_date\n-- depends_on: {deps}\n"
             f"-- lookback_days: {lookback}\nSELECT 1\n")
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 DAILY_POINTS = """\
 -- table: analytics.toy_daily_points
+-- kind: by_date
 -- grain: game_date
 -- time_column: game_date
 -- depends_on: raw.player_boxscores
@@ -19,6 +20,7 @@ GROUP BY game_date
 
 ROLLING = """\
 -- table: precompute.toy_rolling
+-- kind: by_date
 -- grain: game_date
 -- time_column: game_date
 -- depends_on: analytics.toy_daily_points, raw.schedule
@@ -34,6 +36,7 @@ GROUP BY s.game_date
 # Fails (a cast error) on the dates listed in main.toy_poison: the test controls it.
 FRAGILE = """\
 -- table: analytics.toy_fragile
+-- kind: by_date
 -- grain: game_date
 -- time_column: game_date
 -- depends_on: raw.schedule
@@ -48,6 +51,7 @@ GROUP BY s.game_date
 # Downstream of the fragile one (blocked while it fails).
 FRAGILE_CHILD = """\
 -- table: precompute.toy_fragile_child
+-- kind: by_date
 -- grain: game_date
 -- time_column: game_date
 -- depends_on: analytics.toy_fragile

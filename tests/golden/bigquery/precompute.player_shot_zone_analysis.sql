@@ -1,4 +1,5 @@
 -- table: precompute.player_shot_zone_analysis
+-- kind: by_date_with_failures
 -- grain: player_lookup, analysis_date
 -- time_column: analysis_date
 -- depends_on: analytics.player_game_summary, precompute.player_completeness, raw.schedule

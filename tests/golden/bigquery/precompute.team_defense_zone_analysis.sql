@@ -1,4 +1,5 @@
 -- table: precompute.team_defense_zone_analysis
+-- kind: by_date_with_failures
 -- grain: team_abbr, analysis_date
 -- time_column: analysis_date
 -- depends_on: analytics.team_defense_game_summary, raw.schedule

@@ -1,4 +1,5 @@
 -- table: analytics.team_defense_game_summary
+-- kind: by_date
 -- grain: game_id, defending_team_abbr
 -- time_column: game_date
 -- depends_on: analytics.team_offense_game_summary

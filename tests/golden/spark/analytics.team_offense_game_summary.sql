@@ -1,4 +1,5 @@
 -- table: analytics.team_offense_game_summary
+-- kind: by_date
 -- grain: game_id, team_abbr
 -- time_column: game_date
 -- depends_on: raw.team_boxscores, raw.player_boxscores, raw.shots

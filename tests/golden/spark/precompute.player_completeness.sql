@@ -1,4 +1,5 @@
 -- table: precompute.player_completeness
+-- kind: by_date
 -- grain: player_lookup, analysis_date
 -- time_column: analysis_date
 -- depends_on: analytics.player_game_summary, raw.schedule

@@ -1,4 +1,5 @@
 -- table: precompute.player_composite_factors
+-- kind: by_date_with_failures
 -- grain: player_lookup, game_date
 -- time_column: game_date
 -- depends_on: analytics.upcoming_player_game_context, analytics.player_game_summary, precompute.player_completeness, analytics.team_offense_game_summary, precompute.player_shot_zone_analysis, precompute.team_defense_zone_analysis, raw.schedule

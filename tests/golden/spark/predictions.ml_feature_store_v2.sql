@@ -1,4 +1,5 @@
 -- table: predictions.ml_feature_store_v2
+-- kind: by_date
 -- grain: player_lookup, game_date
 -- time_column: game_date
 -- depends_on: analytics.upcoming_player_game_context, analytics.player_game_summary, analytics.team_offense_game_summary, precompute.player_completeness, precompute.player_daily_cache, precompute.player_composite_factors, precompute.player_shot_zone_analysis, precompute.team_defense_zone_analysis, raw.player_points_props

@@ -1,4 +1,5 @@
 -- table: analytics.player_game_summary
+-- kind: by_date
 -- grain: game_id, player_lookup
 -- time_column: game_date
 -- depends_on: raw.player_boxscores, raw.team_boxscores, raw.shots, raw.player_points_props

@@ -1,4 +1,5 @@
 -- table: analytics.upcoming_player_game_context
+-- kind: by_date
 -- grain: player_lookup, game_date
 -- time_column: game_date
 -- depends_on: raw.schedule, raw.player_boxscores, raw.player_points_props, raw.game_lines, raw.injuries

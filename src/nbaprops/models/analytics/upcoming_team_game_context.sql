@@ -1,4 +1,5 @@
 -- table: analytics.upcoming_team_game_context
+-- kind: by_date
 -- grain: game_id, team_abbr
 -- time_column: game_date
 -- depends_on: raw.schedule, raw.team_boxscores, raw.player_boxscores, raw.game_lines, reference.teams

@@ -1,4 +1,5 @@
 -- table: precompute.player_daily_cache
+-- kind: by_date_with_failures
 -- grain: player_lookup, cache_date
 -- time_column: cache_date
 -- depends_on: analytics.upcoming_player_game_context, analytics.player_game_summary, precompute.player_completeness, analytics.team_offense_game_summary, precompute.player_shot_zone_analysis, raw.schedule
