@@ -10,6 +10,8 @@ A model is one file `models/<schema>/<table>.sql` whose leading comment lines de
     -- lookback_days: 400
     -- failures: PlayerShotZoneAnalysisProcessor      (optional; Phase 4 only)
     -- entity: player_lookup                          (with failures: the failure's entity_id)
+    -- universe: season_players                       (with failures: who must get a row or a
+                                                        failure on D, see UNIVERSES)
 
 followed by one SELECT that computes every date of a range at once. It may use the bound
 parameters $start_date and $end_date (the output range, inclusive) and $read_start
@@ -39,6 +41,13 @@ FAILURE_COLUMNS = ("failure_category", "failure_reason", "can_retry")
 MODELS_DIR_ENV = "NBAPROPS_MODELS_DIR"  # hidden: load models from this folder (tests, experiments)
 _REQUIRED = ("table", "kind", "grain", "time_column", "depends_on", "lookback_days")
 
+# Who a by_date_with_failures model must describe on D (a row or a failure row each).
+UNIVERSES = {
+    "season_teams": "every team with a scheduled game in D's season",
+    "season_players": "every player with a played game in D's season before D",
+    "upcoming_players": "the players expected on D (analytics.upcoming_player_game_context)",
+}
+
 # How a model's table is written; the runner and every engine act on the kind, never on a name.
 KINDS = {
     # a chunk replaces the rows of its dates (time_column BETWEEN start and end)
@@ -64,6 +73,7 @@ class Model:
     path: str
     failures: str | None = None   # processor_name in processing.precompute_failures
     entity: str | None = None
+    universe: str | None = None   # with failures: one of UNIVERSES
 
     @property
     def writes_failures(self) -> bool:
@@ -86,7 +96,7 @@ def parse_model(text: str, path: str) -> Model:
         if ":" in body:
             k, v = body.split(":", 1)
             k = k.strip().lower()
-            if k in _REQUIRED or k in ("failures", "entity"):
+            if k in _REQUIRED or k in ("failures", "entity", "universe"):
                 header[k] = v.strip()
     missing = [k for k in _REQUIRED if k not in header]
     if missing:
@@ -109,10 +119,13 @@ def parse_model(text: str, path: str) -> Model:
                          "(and only it)")
     if header.get("failures") and not header.get("entity"):
         raise ModelError(f"model {path}: a model with failures must name its entity column")
+    if header.get("failures") and header.get("universe") not in UNIVERSES:
+        raise ModelError(f"model {path}: a model with failures must name its universe, one of {', '.join(UNIVERSES)}")
     return Model(name=table.split(".")[1], table=table, kind=kind,
                  grain=tuple(g.strip() for g in header["grain"].split(",")),
                  time_column=header["time_column"], depends_on=deps, lookback_days=lookback,
-                 sql=text, path=path, failures=header.get("failures"), entity=header.get("entity"))
+                 sql=text, path=path, failures=header.get("failures"), entity=header.get("entity"),
+                 universe=header.get("universe"))
 
 
 # Phases run in this order whenever the dependencies allow it: every Phase 3 (analytics) model

@@ -6,6 +6,7 @@
 -- lookback_days: 400
 -- failures: PlayerShotZoneAnalysisProcessor
 -- entity: player_lookup
+-- universe: season_players
 --
 -- Where each player takes his shots, entering the games of analysis_date D.
 -- D = every non-preseason schedule date in [$start_date, $end_date]. Universe for D = every

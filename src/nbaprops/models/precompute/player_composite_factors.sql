@@ -6,6 +6,7 @@
 -- lookback_days: 400
 -- failures: PlayerCompositeFactorsProcessor
 -- entity: player_lookup
+-- universe: upcoming_players
 --
 -- Four adjustment factors for each UPGC player of game_date D, entering the games of D.
 -- Universe for D = the UPGC rows with game_date = D ("process everyone": no minimum games).

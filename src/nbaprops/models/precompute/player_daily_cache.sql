@@ -6,6 +6,7 @@
 -- lookback_days: 400
 -- failures: PlayerDailyCacheProcessor
 -- entity: player_lookup
+-- universe: upcoming_players
 --
 -- A player's recent form entering the games of cache_date D (one row per UPGC player of D).
 -- D = every non-preseason schedule date in [$start_date, $end_date]; universe = the UPGC rows

@@ -6,6 +6,7 @@
 -- lookback_days: 400
 -- failures: TeamDefenseZoneAnalysisProcessor
 -- entity: team_abbr
+-- universe: season_teams
 --
 -- How each team defends the three shot zones, entering the games of analysis_date D.
 -- D = every non-preseason schedule date in [$start_date, $end_date]. Universe for D = the 30

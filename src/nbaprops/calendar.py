@@ -1,0 +1,35 @@
+"""The NBA calendar's concepts, defined once.
+
+The SQL models read them from the calendar model (analytics.game_calendar: one row per game
+date with its season, game type, opening night, days since opening and bootstrap flag) or
+through the render-time macros that spell these constants (nbaprops.macros); Python code
+(the planner, the engines, validation) imports them from here. Nothing else spells a game
+type or the bootstrap window."""
+
+from __future__ import annotations
+
+# Game types as the schedule spells them (raw.schedule.season_type).
+PRESEASON = "Pre Season"
+REGULAR_SEASON = "Regular Season"
+PLAY_IN = "PlayIn"
+PLAYOFFS = "Playoffs"
+CUP_FINAL = "NBA Cup Final"
+GAME_TYPES = (PRESEASON, REGULAR_SEASON, PLAY_IN, PLAYOFFS, CUP_FINAL)
+# Games after the regular season (the playoff_game feature, the postseason flag).
+POSTSEASON = (PLAY_IN, PLAYOFFS)
+
+# A season opens on its first Regular Season date (opening night). The first BOOTSTRAP_DAYS
+# days after it (days 0 .. BOOTSTRAP_DAYS - 1) are the bootstrap window: Phase 4 writes no
+# rows there, only EXPECTED_INCOMPLETE failures.
+BOOTSTRAP_DAYS = 14
+
+# A game date is a date with at least one non-preseason game; its season is the (smallest)
+# season_year of those games. Preseason dates are no game dates for any model.
+GAME_DATES_SQL = f"""SELECT game_date, min(season_year) AS season_year
+FROM raw.schedule WHERE season_type <> '{PRESEASON}'
+GROUP BY game_date"""
+
+
+def sql_list(values: tuple[str, ...]) -> str:
+    """A tuple of constants as an SQL list of string literals: ('PlayIn', 'Playoffs')."""
+    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
