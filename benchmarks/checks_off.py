@@ -2,10 +2,10 @@
 the benchmark's checks-on vs checks-off scenario. The product always runs the checks; this copy
 exists only to measure what they cost.
 
-Every Phase 4 model and the feature store carry the checks between `-- completeness:<block>:begin`
-and `-- completeness:<block>:end` lines (see src/nbaprops/completeness.py). Checks off replaces
-the `deps` block with an empty date check and the `windows` block with an output CTE of NULL
-completeness columns, so the models keep their shape and the rest of their SQL runs unchanged;
+Every Phase 4 model and the feature store call the checks as macros (src/nbaprops/completeness.py):
+`@dependency_check(...)` and `@completeness_windows(kind, windows...)`. Checks off replaces the
+first with an empty date check and the second with an output CTE of NULL completeness columns,
+so the models keep their shape and the rest of their SQL runs unchanged;
 precompute.player_completeness (the players' windows, computed once) returns no rows. The
 pre-flight is the runner's (`--skip-preflight`)."""
 
@@ -16,9 +16,10 @@ import shutil
 from pathlib import Path
 
 from nbaprops.catalog import Catalog
-from nbaprops.completeness import MODEL_WINDOWS, PLAYER_SHARED_TABLE, output_column_names
+from nbaprops.completeness import PLAYER_SHARED_TABLE, output_column_names
 
-BLOCK = re.compile(r"-- completeness:(deps|windows):begin.*?-- completeness:\1:end", re.S)
+DEPS_CALL = re.compile(r"@dependency_check\((player|team)\)")
+WINDOWS_CALL = re.compile(r"@completeness_windows\((player|team)((?:,\s*l\d+d?)+)\)")
 
 DEPS_STUB = """cmp_date_check AS (  -- checks off: no dependency check
     SELECT CAST(NULL AS DATE) AS d, 0 AS missing_dates, CAST(NULL AS DATE) AS first_missing_date
@@ -49,12 +50,22 @@ def windows_stub(windows: tuple[str, ...]) -> str:
             + ",\n           ".join(cols) + "\n    FROM cmp_universe WHERE false\n),")
 
 
-def without_checks(sql: str, model_name: str) -> str:
-    windows = MODEL_WINDOWS[model_name]
-    stubs = {"deps": DEPS_STUB, "windows": windows_stub(windows)}
-    out, n = BLOCK.subn(lambda m: stubs[m.group(1)], sql)
-    if n != 2:
-        raise ValueError(f"{model_name}: expected 2 completeness blocks, found {n}")
+def checked_windows(catalog: Catalog) -> dict[str, tuple[str, ...]]:
+    """Model name -> its completeness windows, for every model that calls the checks."""
+    out = {}
+    for model in catalog.ordered():
+        m = WINDOWS_CALL.search(model.source)
+        if m:
+            out[model.name] = tuple(w.strip() for w in m.group(2).split(",") if w.strip())
+    return out
+
+
+def without_checks(source: str, model_name: str) -> str:
+    out, n1 = DEPS_CALL.subn(DEPS_STUB, source)
+    out, n2 = WINDOWS_CALL.subn(
+        lambda m: windows_stub(tuple(w.strip() for w in m.group(2).split(",") if w.strip())), out)
+    if (n1, n2) != (1, 1):
+        raise ValueError(f"{model_name}: expected one @dependency_check and one @completeness_windows, found {n1}, {n2}")
     return out
 
 
@@ -66,11 +77,11 @@ def write_models_without_checks(dest: Path) -> Path:
         schema, name = model.table.split(".")
         target = dest / schema / f"{name}.sql"
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = model.sql
+        text = model.source
         if model.table == PLAYER_SHARED_TABLE:
             header = "".join(line + "\n" for line in text.splitlines() if line.startswith("--"))
-            text = header.split("-- completeness:")[0] + SHARED_STUB
-        elif model.name in MODEL_WINDOWS:
+            text = header + SHARED_STUB
+        elif WINDOWS_CALL.search(text):
             text = without_checks(text, model.name)
         target.write_text(text, encoding="utf-8")
     return dest

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from nbaprops.catalog import Catalog
-from nbaprops.completeness import MODEL_WINDOWS, output_column_names
+from nbaprops.completeness import output_column_names
 from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
 
@@ -17,18 +17,19 @@ ROOT = Path(__file__).resolve().parents[1]
 START, END = date(2023, 10, 24), date(2023, 11, 21)
 
 
-def _checks_off(dest: Path) -> Catalog:
+def _checks_off(dest: Path) -> tuple[Catalog, dict[str, tuple[str, ...]]]:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
-        from checks_off import write_models_without_checks
+        from checks_off import checked_windows, write_models_without_checks
     finally:
         sys.path.pop(0)
-    return Catalog.load(write_models_without_checks(dest))
+    return Catalog.load(write_models_without_checks(dest)), checked_windows(Catalog.load())
 
 
 def test_checks_off_changes_only_the_checks(real_warehouse_path, tmp_path):
-    off_catalog = _checks_off(tmp_path / "models")
+    off_catalog, MODEL_WINDOWS = _checks_off(tmp_path / "models")
     on_catalog = Catalog.load()
+    assert len(MODEL_WINDOWS) == 5   # the four Phase 4 models and the feature store
     assert [m.table for m in off_catalog.ordered()] == [m.table for m in on_catalog.ordered()]
     for name in MODEL_WINDOWS:
         assert "checks off" in off_catalog.get(name).sql and "checks off" not in on_catalog.get(name).sql

@@ -1,4 +1,5 @@
-"""The model catalog: reads each SQL model's header and builds the dependency graph.
+"""The model catalog: reads each SQL model's header, renders its macros, infers its
+dependencies and builds the dependency graph.
 
 A model is one file `models/<schema>/<table>.sql` whose leading comment lines declare:
 
@@ -6,29 +7,36 @@ A model is one file `models/<schema>/<table>.sql` whose leading comment lines de
     -- kind: by_date_with_failures                     (how the table is written: see KINDS)
     -- grain: player_lookup, analysis_date
     -- time_column: analysis_date
-    -- depends_on: analytics.player_game_summary, raw.schedule
     -- lookback_days: 400
-    -- failures: PlayerShotZoneAnalysisProcessor      (optional; Phase 4 only)
+    -- failures: PlayerShotZoneAnalysisProcessor      (with kind by_date_with_failures)
     -- entity: player_lookup                          (with failures: the failure's entity_id)
     -- universe: season_players                       (with failures: who must get a row or a
                                                         failure on D, see UNIVERSES)
+    -- depends_on: analytics.player_game_summary      (optional: checked against the query)
 
 followed by one SELECT that computes every date of a range at once. It may use the bound
 parameters $start_date and $end_date (the output range, inclusive) and $read_start
-(= start_date − lookback_days: the earliest input date it needs). A model with `failures`
-returns its whole universe: rows with failure_category NULL go to the table, the others to
-processing.precompute_failures (columns failure_category, failure_reason, can_retry)."""
+(= start_date − lookback_days: the earliest input date it needs), and render-time macros
+(`@name(args)`, nbaprops.macros) expanded when the catalog loads. The tables a model reads are
+inferred from the rendered query (sqlglot's table references in the project's schemas); a
+declared `depends_on` must equal them, so reading an undeclared table is an error here. A
+model with failures returns its whole universe: rows with failure_category NULL go to the
+table, the others to processing.precompute_failures (columns failure_category,
+failure_reason, can_retry)."""
 
 from __future__ import annotations
 
 import functools
 import graphlib
 import hashlib
+import json
 import os
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from . import macros
 from .errors import ModelError
 
 SOURCE_TABLE_ORDER = ("raw.schedule", "raw.player_boxscores", "raw.team_boxscores", "raw.shots", "raw.game_lines",
@@ -39,7 +47,10 @@ SOURCE_TIME_COLUMNS = {t: ("transaction_date" if t == "raw.injuries" else "game_
                        for t in SOURCE_TABLES if t.startswith("raw.")}
 FAILURE_COLUMNS = ("failure_category", "failure_reason", "can_retry")
 MODELS_DIR_ENV = "NBAPROPS_MODELS_DIR"  # hidden: load models from this folder (tests, experiments)
-_REQUIRED = ("table", "kind", "grain", "time_column", "depends_on", "lookback_days")
+_REQUIRED = ("table", "kind", "grain", "time_column", "lookback_days")
+_OPTIONAL = ("depends_on", "failures", "entity", "universe")
+# The schemas whose tables are dependencies (a query may read other, scratch schemas freely).
+PROJECT_SCHEMAS = ("raw", "analytics", "precompute", "predictions", "processing", "reference")
 
 # Who a by_date_with_failures model must describe on D (a row or a failure row each).
 UNIVERSES = {
@@ -69,11 +80,12 @@ class Model:
     time_column: str
     depends_on: tuple[str, ...]
     lookback_days: int
-    sql: str
+    sql: str                      # the query as run: macros expanded
     path: str
     failures: str | None = None   # processor_name in processing.precompute_failures
     entity: str | None = None
     universe: str | None = None   # with failures: one of UNIVERSES
+    source: str = ""              # the file's text as written (macro calls unexpanded)
 
     @property
     def writes_failures(self) -> bool:
@@ -81,7 +93,8 @@ class Model:
 
     @functools.cached_property
     def sql_hash(self) -> str:
-        return hashlib.sha256(self.sql.encode()).hexdigest()[:16]
+        """The rendered query without comments: fixing a header's prose recomputes nothing."""
+        return hashlib.sha256(macros.strip_comments(self.sql).encode()).hexdigest()[:16]
 
 
 def parse_model(text: str, path: str) -> Model:
@@ -96,7 +109,7 @@ def parse_model(text: str, path: str) -> Model:
         if ":" in body:
             k, v = body.split(":", 1)
             k = k.strip().lower()
-            if k in _REQUIRED or k in ("failures", "entity", "universe"):
+            if k in _REQUIRED or k in _OPTIONAL:
                 header[k] = v.strip()
     missing = [k for k in _REQUIRED if k not in header]
     if missing:
@@ -110,7 +123,15 @@ def parse_model(text: str, path: str) -> Model:
         raise ModelError(f"model {path}: lookback_days must be a whole number") from exc
     if lookback < 0:
         raise ModelError(f"model {path}: lookback_days must not be negative")
-    deps = tuple(d.strip() for d in header["depends_on"].split(",") if d.strip())
+    sql = macros.render(text, f"model {path}")
+    deps = tuple(sorted(read_tables(sql, path)))
+    if "depends_on" in header:
+        declared = {d.strip() for d in header["depends_on"].split(",") if d.strip()}
+        if declared != set(deps):
+            unread, undeclared = sorted(declared - set(deps)), sorted(set(deps) - declared)
+            raise ModelError(f"model {path}: depends_on differs from the tables the query reads"
+                             + (f"; reads undeclared {', '.join(undeclared)}" if undeclared else "")
+                             + (f"; declares unread {', '.join(unread)}" if unread else ""))
     kind = header["kind"]
     if kind not in KINDS:
         raise ModelError(f"model {path}: kind must be one of {', '.join(KINDS)}, got {kind!r}")
@@ -124,8 +145,71 @@ def parse_model(text: str, path: str) -> Model:
     return Model(name=table.split(".")[1], table=table, kind=kind,
                  grain=tuple(g.strip() for g in header["grain"].split(",")),
                  time_column=header["time_column"], depends_on=deps, lookback_days=lookback,
-                 sql=text, path=path, failures=header.get("failures"), entity=header.get("entity"),
-                 universe=header.get("universe"))
+                 sql=sql, path=path, failures=header.get("failures"), entity=header.get("entity"),
+                 universe=header.get("universe"), source=text)
+
+
+_PARAM = re.compile(r"\$([a-z_]+)")
+_CACHE_ENV = "NBAPROPS_CACHE_DIR"
+
+
+def _cache_file() -> Path:
+    root = os.environ.get(_CACHE_ENV) or os.path.join(os.environ.get("XDG_CACHE_HOME") or
+                                                      os.path.expanduser("~/.cache"), "nbaprops")
+    return Path(root) / "read_tables.json"
+
+
+@functools.lru_cache(maxsize=None)
+def _disk_cache() -> dict[str, list[str]]:
+    try:
+        return json.loads(_cache_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_disk_cache(cache: dict[str, list[str]]) -> None:
+    try:
+        f = _cache_file()
+        f.parent.mkdir(parents=True, exist_ok=True)
+        tmp = f.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(cache, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, f)
+    except OSError:
+        pass    # a read-only home: parse again next time
+
+
+@functools.lru_cache(maxsize=None)
+def _sqlglot_version() -> str:
+    # (importing sqlglot costs ~0.1 s, importlib.metadata ~25 ms: read its version file)
+    import importlib.util
+
+    spec = importlib.util.find_spec("sqlglot")
+    try:
+        return (Path(spec.origin).parent / "_version.py").read_text(encoding="utf-8")
+    except (AttributeError, TypeError, OSError):
+        return "unknown"
+
+
+def read_tables(sql: str, where: str = "model") -> set[str]:
+    """The project tables (schema.table) a query reads, from sqlglot's table references.
+
+    Parsing every model costs ~0.4 s, paid on each CLI call otherwise: the answer is kept in a
+    small cache file keyed by the query's and sqlglot's versions (like SQLMesh's model cache)."""
+    key = hashlib.sha256(f"{_sqlglot_version()}\0{sql}".encode()).hexdigest()
+    cache = _disk_cache()
+    if key in cache:
+        return set(cache[key])
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        tree = sqlglot.parse_one(_PARAM.sub("CAST(NULL AS DATE)", sql), read="duckdb")
+    except sqlglot.errors.ParseError as exc:
+        raise ModelError(f"{where}: the query does not parse: {str(exc).splitlines()[0]}") from exc
+    found = {f"{t.db}.{t.name}" for t in tree.find_all(exp.Table) if t.db in PROJECT_SCHEMAS}
+    cache[key] = sorted(found)
+    _save_disk_cache(cache)
+    return found
 
 
 # Phases run in this order whenever the dependencies allow it: every Phase 3 (analytics) model

@@ -1,9 +1,10 @@
 """Completeness and dependency checks, defined once as SQL snippets.
 
-Every Phase 4 model (and the generated feature store) carries these CTEs verbatim, between its
-`-- completeness:<block>:begin/end` lines; tests/models/test_completeness.py checks that each
-model file contains them unchanged. Edit them here, then run scripts/write_completeness_sql.py
-(the Phase 4 files) and scripts/write_feature_store_sql.py (the feature store).
+Every Phase 4 model (and the feature store) calls them as render-time macros, expanded when
+the catalog loads (nbaprops.macros): `@dependency_check(player|team|player_rows)` after the
+model's cmp_dates, `@completeness_windows(player|team|player_shared, windows...)` after its
+cmp_universe, and `@completeness_columns(alias, windows...)` in its final SELECT. A model's
+windows are named once, in those calls; the first is the primary window.
 
 The players' windows are computed once, by precompute.player_completeness (every player with a
 game in D's season before D); the player models (PSZA, PCF, PDC, the feature store) read their
@@ -54,6 +55,8 @@ that date, not the whole lookback's league.
 """
 
 from __future__ import annotations
+
+from .macros import macro
 
 # The expected games' calendar: every team's scheduled games.
 SCHEDULE = """cmp_sched AS (
@@ -320,10 +323,42 @@ def output_columns(windows: tuple[str, ...], alias: str = "c") -> str:
     return ", ".join(f"{alias}.{c}" for c in output_column_names(windows))
 
 
-MODEL_WINDOWS = {
-    "team_defense_zone_analysis": ("l15", "l30d"),
-    "player_shot_zone_analysis": ("l10", "l20"),
-    "player_composite_factors": ("l10", "l7d", "l14d"),
-    "player_daily_cache": ("l5", "l10", "l7d", "l14d"),
-    "ml_feature_store_v2": ("l10", "l5", "l7d", "l14d"),
-}
+# -- the macros ------------------------------------------------------------------------------
+_DEPENDENCY_CHECKS = {"player": lambda: PLAYER_DEPS, "team": lambda: TEAM_DEPS,
+                      "player_rows": lambda: PLAYER_SHARED_DEPS}
+
+
+def _windows(windows: tuple[str, ...]) -> tuple[str, ...]:
+    for w in windows:
+        if not (w.startswith("l") and (w[1:-1] if w.endswith("d") else w[1:]).isdigit()):
+            raise ValueError(f"a window is lN (last N expected games) or lNd (the last N days), got {w!r}")
+    return windows
+
+
+@macro()
+def dependency_check(entity: str) -> str:
+    """The calendar of expected games, the upstream rows and the week-before-D dependency check
+    (player: PGS rows by team and date; team: TDGS rows; player_rows: the shared player model's
+    upstream rows, no date check)."""
+    if entity not in _DEPENDENCY_CHECKS:
+        raise ValueError(f"@dependency_check takes one of {', '.join(_DEPENDENCY_CHECKS)}, got {entity!r}")
+    return _DEPENDENCY_CHECKS[entity]()
+
+
+@macro()
+def completeness_windows(entity: str, *windows: str) -> str:
+    """cmp (expected / actual games per window) and cmp_out (the completeness columns) for the
+    model's universe; player_shared: the shared player model's every window."""
+    if entity == "player_shared":
+        return player_shared_block()
+    if entity == "player":
+        return player_windows(_windows(windows))
+    if entity == "team":
+        return team_windows(_windows(windows))
+    raise ValueError(f"@completeness_windows takes player, team or player_shared, got {entity!r}")
+
+
+@macro()
+def completeness_columns(alias: str, *windows: str) -> str:
+    """The completeness columns, as selected from the model's cmp_out under `alias`."""
+    return output_columns(_windows(windows), alias)

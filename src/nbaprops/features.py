@@ -1,8 +1,16 @@
 """The feature registry: every feature of predictions.ml_feature_store_v2, in one place.
 
 Index and name follow the original feature store (0–24 the v1 baseline, 25–59 its later
-extensions; a spec index our data cannot support is absent and listed in UNSUPPORTED). The SQL
-model and the README's feature table follow this list; tests hold all three to it.
+extensions; a spec index our data cannot support is absent and listed in UNSUPPORTED).
+
+Each feature owns its definition, range, default and its source chain: (source, SQL expression)
+pairs tried in order over the feature store's inputs (aliases u = UPGC, pdc, pcf, psza, opp =
+the opponent's TDZA, h = the player's history, vs, tm/otm = team histories, bk = book lines),
+the registry default last. The feature store's SQL takes its feature columns, sources and
+quality score from here through render-time macros (@feature_value_columns, @feature_columns,
+@feature_quality_score, @default_feature_count, @feature_version, @feature_count), and the
+README's feature table is rendered by readme_table(); adding a feature is one entry here.
+Note: DuckDB's greatest/least ignore NULL arguments, so clamps guard NULL inputs explicitly.
 
 Sources: phase4 (a Phase 4 row for the date), phase3 (Phase 3 tables), calculated (computed in
 the feature store from earlier games), default (nothing available: the registry default)."""
@@ -10,6 +18,8 @@ the feature store from earlier games), default (nothing available: the registry 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .macros import macro
 
 FEATURE_VERSION = "v2_nbaprops"
 
@@ -24,63 +34,124 @@ class Feature:
     lo: float
     hi: float
     optional: bool = False
+    chain: tuple[tuple[str, str], ...] = ()   # (source, SQL expression), tried in order
 
 
 F = Feature
 FEATURES: tuple[Feature, ...] = (
-    F(0, "points_avg_last_5", "mean points of the last 5 games this season (PDC, else UPGC); features are rounded to 6 decimals", "player_daily_cache", 10.0, 0, 80),
-    F(1, "points_avg_last_10", "mean points of the last 10 games (PDC, else UPGC)", "player_daily_cache", 10.0, 0, 80),
-    F(2, "points_avg_season", "mean points this season before D (PDC, else PGS)", "player_daily_cache", 10.0, 0, 80),
-    F(3, "points_std_last_10", "sample std of points over the last 10 games (PDC)", "player_daily_cache", 5.0, 0, 40),
-    F(4, "games_in_last_7_days", "games played in D-7 <= date < D (PDC, else UPGC)", "player_daily_cache", 3.0, 0, 7),
-    F(5, "fatigue_score", "0-100 fatigue score, higher = more rested (PCF)", "player_composite_factors", 50.0, 0, 100),
-    F(6, "shot_zone_mismatch_score", "player's primary zone vs opponent's zone defence, -10..10 (PCF)", "player_composite_factors", 0.0, -10, 10),
-    F(7, "pace_score", "team vs opponent last-10 pace differential / 2, clamped ±3 (PCF)", "player_composite_factors", 0.0, -3, 3),
-    F(8, "usage_spike_score", "recent vs baseline usage rate, clamped ±3 (PCF)", "player_composite_factors", 0.0, -3, 3),
-    F(9, "rest_advantage", "clamp(days_rest - opponent_days_rest, -2, 2) (UPGC)", "upcoming_player_game_context", 0.0, -2, 2),
-    F(10, "injury_risk", "3 if an injury transaction before D has the player out, else 0 (UPGC)", "upcoming_player_game_context", 0.0, 0, 3),
-    F(11, "recent_trend", "newest-3 mean minus the 2 before them over the last 5 games, bucketed -2..2", "player_game_summary", 0.0, -2, 2),
-    F(12, "minutes_change", "last-10 vs season minutes, relative change bucketed -2..2", "player_game_summary", 0.0, -2, 2),
-    F(13, "opponent_def_rating", "opponent's mean defensive rating over its last 15 games (TDZA)", "team_defense_zone_analysis", 112.0, 70, 150),
-    F(14, "opponent_pace", "mean pace of the opponent's last 15 opponents (TDZA)", "team_defense_zone_analysis", 100.0, 70, 130),
-    F(15, "home_away", "1 home, 0 away (UPGC)", "upcoming_player_game_context", 0.0, 0, 1),
-    F(16, "back_to_back", "1 if the player played yesterday (UPGC)", "upcoming_player_game_context", 0.0, 0, 1),
-    F(17, "playoff_game", "1 for play-in and playoff games (UPGC)", "upcoming_player_game_context", 0.0, 0, 1),
-    F(18, "pct_paint", "share of shots in the paint over the last 10 games, 0-1 (PSZA)", "player_shot_zone_analysis", 0.30, 0, 1),
-    F(19, "pct_mid_range", "share of mid-range shots over the last 10 games, 0-1 (PSZA)", "player_shot_zone_analysis", 0.20, 0, 1),
-    F(20, "pct_three", "share of three-point shots over the last 10 games, 0-1 (PSZA)", "player_shot_zone_analysis", 0.35, 0, 1),
-    F(21, "pct_free_throw", "free-throw points share of points over the last 10 games (>= 5 games), clamp 0-0.5", "player_game_summary", 0.15, 0, 0.5),
-    F(22, "team_pace", "team's mean pace over its last 10 games (PDC)", "player_daily_cache", 100.0, 70, 130),
-    F(23, "team_off_rating", "team's mean offensive rating over its last 10 games (PDC)", "player_daily_cache", 112.0, 70, 150),
-    F(24, "team_win_pct", "team's win share this season before D (>= 5 games)", "team_offense_game_summary", 0.5, 0, 1),
-    F(25, "vegas_points_line", "current pre-tip points line (UPGC; synthetic lines here)", "upcoming_player_game_context", None, 0, 80, True),
-    F(26, "vegas_opening_line", "opening pre-tip points line (UPGC)", "upcoming_player_game_context", None, 0, 80, True),
-    F(27, "vegas_line_move", "current minus opening line (UPGC)", "upcoming_player_game_context", None, -30, 30, True),
-    F(28, "has_vegas_line", "1 if a pre-tip line exists", "upcoming_player_game_context", 0.0, 0, 1),
-    F(29, "avg_points_vs_opponent", "mean points against this opponent over the last 3 seasons before D", "player_game_summary", None, 0, 80, True),
-    F(30, "games_vs_opponent", "games against this opponent over the last 3 seasons before D", "player_game_summary", 0.0, 0, 30),
-    F(31, "minutes_avg_last_10", "mean minutes over the last 10 games (PDC, else PGS)", "player_daily_cache", None, 0, 60, True),
-    F(32, "ppm_avg_last_10", "points per minute over the last 10 games", "player_game_summary", None, 0, 5, True),
-    F(34, "pts_slope_10g", "least-squares slope of points over the last 10 games (per game; >= 5 games, clamped to ±20)", "player_game_summary", None, -20, 20, True),
-    F(35, "pts_vs_season_zscore", "(last-5 mean - season mean) / season std", "player_game_summary", None, -10, 10, True),
-    F(36, "breakout_flag", "1 if the last-5 mean exceeds the season mean by 1.5 season std", "player_game_summary", 0.0, 0, 1),
-    F(38, "game_total_line", "game total from the game lines (UPGC)", "upcoming_player_game_context", None, 150, 300, True),
-    F(39, "days_rest", "days since the player's last game this season, capped at 10 (UPGC)", "upcoming_player_game_context", None, 0, 10, True),
-    F(40, "minutes_load_last_7d", "minutes played in D-7 <= date < D (UPGC)", "upcoming_player_game_context", 0.0, 0, 300),
-    F(41, "spread_magnitude", "absolute game spread (UPGC)", "upcoming_player_game_context", None, 0, 40, True),
-    F(42, "implied_team_total", "game_total / 2 - team spread / 2 (UPGC)", "upcoming_player_game_context", None, 60, 170, True),
-    F(43, "points_avg_last_3", "mean points of the last 3 games", "player_game_summary", None, 0, 80, True),
-    F(45, "deviation_from_avg_last3", "last-3 mean minus season mean", "player_game_summary", None, -60, 60, True),
-    F(46, "consecutive_games_below_avg", "consecutive most recent games in which the player scored below his season mean entering that game", "player_game_summary", 0.0, 0, 82),
-    F(48, "usage_rate_last_5", "mean usage rate over the last 5 games (games with a usage rate)", "player_game_summary", None, 0, 100, True),
-    F(50, "multi_book_line_std", "std of the books' last pre-tip lines", "upcoming_player_game_context", None, 0, 20, True),
-    F(51, "prop_over_streak", "consecutive recent games above the current line (UPGC)", "upcoming_player_game_context", 0.0, 0, 82),
-    F(52, "prop_under_streak", "consecutive recent games below the current line (UPGC)", "upcoming_player_game_context", 0.0, 0, 82),
-    F(53, "line_vs_season_avg", "current line minus season mean", "upcoming_player_game_context", None, -60, 60, True),
-    F(55, "over_rate_last_10", "share of the last 10 games that had a pre-tip line in which the player went over it", "player_game_summary", None, 0, 1, True),
-    F(56, "margin_vs_line_avg_last_5", "mean points minus pre-tip line over those of the last 5 games that had a line", "player_game_summary", None, -60, 60, True),
-    F(58, "minutes_volatility_last_10", "sample std of minutes over the last 10 games", "player_game_summary", None, 0, 30, True),
-    F(59, "opponent_pace_mismatch", "team last-10 pace minus opponent last-10 pace (TOGS)", "team_offense_game_summary", None, -30, 30, True),
+    F(0, "points_avg_last_5", "mean points of the last 5 games this season (PDC, else UPGC); features are rounded to 6 decimals", "player_daily_cache", 10.0, 0, 80,
+      chain=(('phase4', 'pdc.points_avg_last_5'),
+        ('phase3', 'u.points_avg_last_5'),)),
+    F(1, "points_avg_last_10", "mean points of the last 10 games (PDC, else UPGC)", "player_daily_cache", 10.0, 0, 80,
+      chain=(('phase4', 'pdc.points_avg_last_10'),
+        ('phase3', 'u.points_avg_last_10'),)),
+    F(2, "points_avg_season", "mean points this season before D (PDC, else PGS)", "player_daily_cache", 10.0, 0, 80,
+      chain=(('phase4', 'pdc.points_avg_season'),
+        ('phase3', 'h.season_avg'),)),
+    F(3, "points_std_last_10", "sample std of points over the last 10 games (PDC)", "player_daily_cache", 5.0, 0, 40,
+      chain=(('phase4', 'pdc.points_std_last_10'),)),
+    F(4, "games_in_last_7_days", "games played in D-7 <= date < D (PDC, else UPGC)", "player_daily_cache", 3.0, 0, 7,
+      chain=(('phase4', 'pdc.games_in_last_7_days'),
+        ('phase3', 'u.games_in_last_7_days'),)),
+    F(5, "fatigue_score", "0-100 fatigue score, higher = more rested (PCF)", "player_composite_factors", 50.0, 0, 100,
+      chain=(('phase4', 'pcf.fatigue_score'),)),
+    F(6, "shot_zone_mismatch_score", "player's primary zone vs opponent's zone defence, -10..10 (PCF)", "player_composite_factors", 0.0, -10, 10,
+      chain=(('phase4', 'pcf.shot_zone_mismatch_score'),)),
+    F(7, "pace_score", "team vs opponent last-10 pace differential / 2, clamped ±3 (PCF)", "player_composite_factors", 0.0, -3, 3,
+      chain=(('phase4', 'pcf.pace_score'),)),
+    F(8, "usage_spike_score", "recent vs baseline usage rate, clamped ±3 (PCF)", "player_composite_factors", 0.0, -3, 3,
+      chain=(('phase4', 'pcf.usage_spike_score'),)),
+    F(9, "rest_advantage", "clamp(days_rest - opponent_days_rest, -2, 2) (UPGC)", "upcoming_player_game_context", 0.0, -2, 2,
+      chain=(('calculated', 'CASE WHEN u.days_rest IS NOT NULL AND u.opponent_days_rest IS NOT NULL THEN greatest(-2, least(2, u.days_rest - u.opponent_days_rest)) END'),)),
+    F(10, "injury_risk", "3 if an injury transaction before D has the player out, else 0 (UPGC)", "upcoming_player_game_context", 0.0, 0, 3,
+      chain=(('calculated', "CASE WHEN u.player_status = 'out' THEN 3.0 WHEN u.player_status IS NOT NULL THEN 0.0 END"),)),
+    F(11, "recent_trend", "newest-3 mean minus the 2 before them over the last 5 games, bucketed -2..2", "player_game_summary", 0.0, -2, 2,
+      chain=(('calculated', 'CASE WHEN h.n_last5 < 5 THEN NULL WHEN h.avg_newest3 - h.avg_older2 >= 5 THEN 2 WHEN h.avg_newest3 - h.avg_older2 >= 2 THEN 1 WHEN h.avg_newest3 - h.avg_older2 <= -5 THEN -2 WHEN h.avg_newest3 - h.avg_older2 <= -2 THEN -1 ELSE 0 END'),)),
+    F(12, "minutes_change", "last-10 vs season minutes, relative change bucketed -2..2", "player_game_summary", 0.0, -2, 2,
+      chain=(('calculated', 'CASE WHEN coalesce(pdc.minutes_avg_last_10, h.minutes_avg_last_10) IS NULL OR h.minutes_avg_season IS NULL OR h.minutes_avg_season = 0 THEN NULL ELSE CASE WHEN (coalesce(pdc.minutes_avg_last_10, h.minutes_avg_last_10) - h.minutes_avg_season) / h.minutes_avg_season >= 0.20 THEN 2 WHEN (coalesce(pdc.minutes_avg_last_10, h.minutes_avg_last_10) - h.minutes_avg_season) / h.minutes_avg_season >= 0.10 THEN 1 WHEN (coalesce(pdc.minutes_avg_last_10, h.minutes_avg_last_10) - h.minutes_avg_season) / h.minutes_avg_season <= -0.20 THEN -2 WHEN (coalesce(pdc.minutes_avg_last_10, h.minutes_avg_last_10) - h.minutes_avg_season) / h.minutes_avg_season <= -0.10 THEN -1 ELSE 0 END END'),)),
+    F(13, "opponent_def_rating", "opponent's mean defensive rating over its last 15 games (TDZA)", "team_defense_zone_analysis", 112.0, 70, 150,
+      chain=(('phase4', 'opp.defensive_rating_last_15'),)),
+    F(14, "opponent_pace", "mean pace of the opponent's last 15 opponents (TDZA)", "team_defense_zone_analysis", 100.0, 70, 130,
+      chain=(('phase4', 'opp.opponent_pace'),)),
+    F(15, "home_away", "1 home, 0 away (UPGC)", "upcoming_player_game_context", 0.0, 0, 1,
+      chain=(('phase3', 'CASE WHEN u.home_game THEN 1.0 ELSE 0.0 END'),)),
+    F(16, "back_to_back", "1 if the player played yesterday (UPGC)", "upcoming_player_game_context", 0.0, 0, 1,
+      chain=(('phase3', 'CASE WHEN u.back_to_back THEN 1.0 WHEN u.back_to_back IS NOT NULL THEN 0.0 END'),)),
+    F(17, "playoff_game", "1 for play-in and playoff games (UPGC)", "upcoming_player_game_context", 0.0, 0, 1,
+      chain=(('phase3', "CASE WHEN u.season_type IN ('Playoffs', 'PlayIn') THEN 1.0 ELSE 0.0 END"),)),
+    F(18, "pct_paint", "share of shots in the paint over the last 10 games, 0-1 (PSZA)", "player_shot_zone_analysis", 0.30, 0, 1,
+      chain=(('phase4', 'psza.paint_rate_last_10 / 100.0'),)),
+    F(19, "pct_mid_range", "share of mid-range shots over the last 10 games, 0-1 (PSZA)", "player_shot_zone_analysis", 0.20, 0, 1,
+      chain=(('phase4', 'psza.mid_range_rate_last_10 / 100.0'),)),
+    F(20, "pct_three", "share of three-point shots over the last 10 games, 0-1 (PSZA)", "player_shot_zone_analysis", 0.35, 0, 1,
+      chain=(('phase4', 'psza.three_pt_rate_last_10 / 100.0'),)),
+    F(21, "pct_free_throw", "free-throw points share of points over the last 10 games (>= 5 games), clamp 0-0.5", "player_game_summary", 0.15, 0, 0.5,
+      chain=(('calculated', 'CASE WHEN h.n_ft_last10 >= 5 AND h.pts_ft_last10 > 0 THEN greatest(0, least(0.5, h.ftm_last10 / h.pts_ft_last10)) END'),)),
+    F(22, "team_pace", "team's mean pace over its last 10 games (PDC)", "player_daily_cache", 100.0, 70, 130,
+      chain=(('phase4', 'pdc.team_pace_last_10'),
+        ('phase3', 'tm.team_pace_last_10'),)),
+    F(23, "team_off_rating", "team's mean offensive rating over its last 10 games (PDC)", "player_daily_cache", 112.0, 70, 150,
+      chain=(('phase4', 'pdc.team_off_rating_last_10'),
+        ('phase3', 'tm.team_off_rating_last_10'),)),
+    F(24, "team_win_pct", "team's win share this season before D (>= 5 games)", "team_offense_game_summary", 0.5, 0, 1,
+      chain=(('calculated', 'CASE WHEN tm.team_games_season >= 5 THEN tm.team_wins_season / tm.team_games_season END'),)),
+    F(25, "vegas_points_line", "current pre-tip points line (UPGC; synthetic lines here)", "upcoming_player_game_context", None, 0, 80, True,
+      chain=(('phase3', 'u.current_points_line'),)),
+    F(26, "vegas_opening_line", "opening pre-tip points line (UPGC)", "upcoming_player_game_context", None, 0, 80, True,
+      chain=(('phase3', 'u.opening_points_line'),)),
+    F(27, "vegas_line_move", "current minus opening line (UPGC)", "upcoming_player_game_context", None, -30, 30, True,
+      chain=(('phase3', 'u.current_points_line - u.opening_points_line'),)),
+    F(28, "has_vegas_line", "1 if a pre-tip line exists", "upcoming_player_game_context", 0.0, 0, 1,
+      chain=(('phase3', 'CASE WHEN u.current_points_line IS NOT NULL THEN 1.0 ELSE 0.0 END'),)),
+    F(29, "avg_points_vs_opponent", "mean points against this opponent over the last 3 seasons before D", "player_game_summary", None, 0, 80, True,
+      chain=(('calculated', 'vs.avg_points_vs_opponent'),)),
+    F(30, "games_vs_opponent", "games against this opponent over the last 3 seasons before D", "player_game_summary", 0.0, 0, 30,
+      chain=(('calculated', 'coalesce(vs.games_vs_opponent, 0)'),)),
+    F(31, "minutes_avg_last_10", "mean minutes over the last 10 games (PDC, else PGS)", "player_daily_cache", None, 0, 60, True,
+      chain=(('phase4', 'pdc.minutes_avg_last_10'),
+        ('calculated', 'h.minutes_avg_last_10'),)),
+    F(32, "ppm_avg_last_10", "points per minute over the last 10 games", "player_game_summary", None, 0, 5, True,
+      chain=(('calculated', 'h.points_last10 / nullif(h.minutes_last10, 0)'),)),
+    F(34, "pts_slope_10g", "least-squares slope of points over the last 10 games (per game; >= 5 games, clamped to ±20)", "player_game_summary", None, -20, 20, True,
+      chain=(('calculated', 'CASE WHEN h.n_last10 >= 5 THEN greatest(-20, least(20, h.pts_slope_10g)) END'),)),
+    F(35, "pts_vs_season_zscore", "(last-5 mean - season mean) / season std", "player_game_summary", None, -10, 10, True,
+      chain=(('calculated', 'CASE WHEN h.season_std > 0 THEN (h.avg_last5 - h.season_avg) / h.season_std END'),)),
+    F(36, "breakout_flag", "1 if the last-5 mean exceeds the season mean by 1.5 season std", "player_game_summary", 0.0, 0, 1,
+      chain=(('calculated', 'CASE WHEN h.season_std > 0 THEN CASE WHEN h.avg_last5 > h.season_avg + 1.5 * h.season_std THEN 1.0 ELSE 0.0 END END'),)),
+    F(38, "game_total_line", "game total from the game lines (UPGC)", "upcoming_player_game_context", None, 150, 300, True,
+      chain=(('phase3', 'u.game_total'),)),
+    F(39, "days_rest", "days since the player's last game this season, capped at 10 (UPGC)", "upcoming_player_game_context", None, 0, 10, True,
+      chain=(('phase3', 'CASE WHEN u.days_rest IS NOT NULL THEN least(u.days_rest, 10) END'),)),
+    F(40, "minutes_load_last_7d", "minutes played in D-7 <= date < D (UPGC)", "upcoming_player_game_context", 0.0, 0, 300,
+      chain=(('phase3', 'u.minutes_in_last_7_days'),)),
+    F(41, "spread_magnitude", "absolute game spread (UPGC)", "upcoming_player_game_context", None, 0, 40, True,
+      chain=(('phase3', 'abs(u.game_spread)'),)),
+    F(42, "implied_team_total", "game_total / 2 - team spread / 2 (UPGC)", "upcoming_player_game_context", None, 60, 170, True,
+      chain=(('phase3', 'u.game_total / 2.0 - u.game_spread / 2.0'),)),
+    F(43, "points_avg_last_3", "mean points of the last 3 games", "player_game_summary", None, 0, 80, True,
+      chain=(('calculated', 'h.avg_last3'),)),
+    F(45, "deviation_from_avg_last3", "last-3 mean minus season mean", "player_game_summary", None, -60, 60, True,
+      chain=(('calculated', 'h.avg_last3 - h.season_avg'),)),
+    F(46, "consecutive_games_below_avg", "consecutive most recent games in which the player scored below his season mean entering that game", "player_game_summary", 0.0, 0, 82,
+      chain=(('calculated', 'h.below_avg_streak'),)),
+    F(48, "usage_rate_last_5", "mean usage rate over the last 5 games (games with a usage rate)", "player_game_summary", None, 0, 100, True,
+      chain=(('calculated', 'h.usage_last5'),)),
+    F(50, "multi_book_line_std", "std of the books' last pre-tip lines", "upcoming_player_game_context", None, 0, 20, True,
+      chain=(('calculated', 'bk.multi_book_line_std'),)),
+    F(51, "prop_over_streak", "consecutive recent games above the current line (UPGC)", "upcoming_player_game_context", 0.0, 0, 82,
+      chain=(('phase3', 'u.prop_over_streak'),)),
+    F(52, "prop_under_streak", "consecutive recent games below the current line (UPGC)", "upcoming_player_game_context", 0.0, 0, 82,
+      chain=(('phase3', 'u.prop_under_streak'),)),
+    F(53, "line_vs_season_avg", "current line minus season mean", "upcoming_player_game_context", None, -60, 60, True,
+      chain=(('calculated', 'u.current_points_line - h.season_avg'),)),
+    F(55, "over_rate_last_10", "share of the last 10 games that had a pre-tip line in which the player went over it", "player_game_summary", None, 0, 1, True,
+      chain=(('calculated', 'h.over_rate_last10'),)),
+    F(56, "margin_vs_line_avg_last_5", "mean points minus pre-tip line over those of the last 5 games that had a line", "player_game_summary", None, -60, 60, True,
+      chain=(('calculated', 'h.margin_vs_line_last5'),)),
+    F(58, "minutes_volatility_last_10", "sample std of minutes over the last 10 games", "player_game_summary", None, 0, 30, True,
+      chain=(('calculated', 'h.minutes_std_last10'),)),
+    F(59, "opponent_pace_mismatch", "team last-10 pace minus opponent last-10 pace (TOGS)", "team_offense_game_summary", None, -30, 30, True,
+      chain=(('calculated', 'tm.team_pace_last_10 - otm.team_pace_last_10'),)),
 )
 
 # Spec indices our data cannot support, with the reason (the README lists them).
@@ -105,3 +176,83 @@ def names() -> list[str]:
 
 def by_name() -> dict[str, Feature]:
     return {f.name: f for f in FEATURES}
+
+
+# -- the feature store's SQL, rendered from the registry -------------------------------------------
+def _default(f: Feature) -> str:
+    return "NULL" if f.default is None else repr(float(f.default))
+
+
+@macro()
+def feature_value_columns() -> str:
+    """Every feature's value (its chain, then the default; rounded to 6 decimals) and source tag."""
+    values, sources = [], []
+    for f in FEATURES:
+        vals = [f"({expr})" for _, expr in f.chain]
+        values.append(f"round(CAST(coalesce({', '.join(vals + [_default(f)])}) AS DOUBLE), 6) AS {f.name}")
+        whens = " ".join(f"WHEN ({expr}) IS NOT NULL THEN '{src}'" for src, expr in f.chain)
+        sources.append(f"CASE {whens} ELSE 'default' END AS {f.name}_source")
+    return ",\n           ".join(values + sources)
+
+
+@macro()
+def feature_columns() -> str:
+    return ",\n       ".join(f"{f.name}, {f.name}_source" for f in FEATURES)
+
+
+@macro()
+def feature_version() -> str:
+    return f"'{FEATURE_VERSION}'"
+
+
+@macro()
+def feature_count() -> str:
+    return str(len(FEATURES))
+
+
+@macro()
+def feature_quality_score() -> str:
+    """The mean of the features' source weights (QUALITY_WEIGHTS), 2 decimals."""
+    def weight(n: str) -> str:
+        return ("CASE " + n + "_source " + " ".join(f"WHEN '{s}' THEN {w}" for s, w in QUALITY_WEIGHTS.items()
+                                                    if s != "default") + f" ELSE {QUALITY_WEIGHTS['default']} END")
+    score = " +\n           ".join(weight(f.name) for f in FEATURES)
+    return f"round(({score}) / {len(FEATURES)}.0, 2)"
+
+
+@macro()
+def default_feature_count() -> str:
+    """How many required (not optional) features fell back to their default."""
+    return "(" + " +\n           ".join(f"CASE WHEN {f.name}_source = 'default' THEN 1 ELSE 0 END"
+                                       for f in FEATURES if not f.optional) + ")"
+
+
+# -- the README's feature table --------------------------------------------------------------------
+README_START, README_END = "<!-- features:start -->", "<!-- features:end -->"
+
+
+def readme_table() -> str:
+    """The README's feature tables (between the features:start / features:end markers)."""
+    rows = ["| # | feature | definition | first source | default | range | optional |",
+            "|---|---|---|---|---|---|---|"]
+    for f in FEATURES:
+        d = "NULL" if f.default is None else f"{f.default:g}"
+        rows.append(f"| {f.index} | `{f.name}` | {f.definition} | {f.source} | {d} | {f.lo:g} – {f.hi:g} | "
+                    f"{'yes' if f.optional else 'no'} |")
+    rows += ["", "Left out (spec index, name, why):", "", "| # | feature | why it is left out |", "|---|---|---|"]
+    rows += [f"| {i} | `{n}` | {why} |" for i, (n, why) in sorted(UNSUPPORTED.items())]
+    return "\n".join(rows)
+
+
+def readme_with_table(text: str) -> str:
+    a, b = text.index(README_START) + len(README_START), text.index(README_END)
+    return text[:a] + "\n" + readme_table() + "\n" + text[b:]
+
+
+if __name__ == "__main__":   # python -m nbaprops.features README.md: rewrite the README's table
+    import sys
+    from pathlib import Path
+
+    path = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
+    path.write_text(readme_with_table(path.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"wrote the feature table of {path}")

@@ -4,7 +4,6 @@ src/nbaprops/completeness.py), against an independent plain-Python count on real
 from __future__ import annotations
 
 import shutil
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -121,16 +120,19 @@ def traded_player(wh):
 
 
 # ---------------------------------------------------------------- tests
-def test_snippets_are_the_shared_definition():
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import write_completeness_sql as gen
-    finally:
-        sys.path.pop(0)
+def test_checks_are_the_shared_definition():
+    """Every Phase 4 model and the feature store take their checks from the completeness macros
+    (no copy of a check in a model file), and their rendered query holds the shared CTEs."""
+    from nbaprops import completeness
+
     cat = Catalog.load()
-    for model in RUN4:
-        sql = cat.get(model).sql
-        assert sql == gen.with_blocks(sql, model), f"run scripts/write_completeness_sql.py ({model})"
+    for model in [*RUN4, "ml_feature_store_v2"]:
+        m = cat.get(model)
+        source = (ROOT / "src/nbaprops/models" / m.path).read_text(encoding="utf-8")
+        assert "@dependency_check(" in source and "@completeness_windows(" in source, model
+        assert "cmp_holes AS" not in source and "cmp_sched AS" not in source, model
+        assert "-- completeness:" not in source, model
+        assert completeness.SCHEDULE in m.sql, model
 
 
 @pytest.mark.parametrize("d", [date(2023, 10, 28), date(2023, 11, 8), date(2023, 11, 20), date(2024, 1, 10),

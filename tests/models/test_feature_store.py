@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import shutil
 import statistics
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -66,26 +65,31 @@ def test_readme_feature_table_matches_the_registry():
         assert f"| {i} | `{name}` |" in block
 
 
-def test_checked_in_model_is_the_generated_one():
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import write_feature_store_sql as gen
-    finally:
-        sys.path.pop(0)
-    model = Catalog.load().get("ml_feature_store_v2")
-    assert model.sql == gen.model_sql(), "run scripts/write_feature_store_sql.py"
+def test_readme_feature_table_is_rendered_from_the_registry():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert features.readme_with_table(text) == text, "run python -m nbaprops.features README.md"
+
+
+def test_the_model_takes_every_feature_from_the_registry():
+    """The feature store's SQL spells no feature: its columns come from the registry's macros,
+    and every chain expression of the registry is in the rendered query."""
+    source = (ROOT / "src/nbaprops/models/predictions/ml_feature_store_v2.sql").read_text(encoding="utf-8")
+    for call in ("@feature_value_columns", "@feature_columns", "@feature_quality_score", "@default_feature_count"):
+        assert call in source
+    for f in features.FEATURES:
+        assert f" AS {f.name}" not in source and f"{f.name}_source" not in source, f.name
+    sql = Catalog.load().get("ml_feature_store_v2").sql
+    for f in features.FEATURES:
+        assert f.chain, f.name
+        for _, expr in f.chain:
+            assert f"({expr})" in sql, (f.name, expr)
 
 
 def test_no_feature_reads_a_label():
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import write_feature_store_sql as gen
-    finally:
-        sys.path.pop(0)
-    assert set(gen.CHAINS) == set(features.names())
-    for name, chain in gen.CHAINS.items():
-        for _, expr in chain:
-            assert "label" not in expr.lower(), name
+    for f in features.FEATURES:
+        assert {src for src, _ in f.chain} <= set(features.SOURCES) - {"default"}, f.name
+        for _, expr in f.chain:
+            assert "label" not in expr.lower(), f.name
             assert "minutes_before_tipoff < 0" not in expr
 
 

@@ -11,8 +11,11 @@ from toys import DAILY_POINTS, write_models
 
 
 def model(table: str, deps: str, lookback: str = "0") -> str:
+    """A model that declares `deps` and reads them (a query reading nothing says SELECT 1)."""
+    reads = [d.strip() for d in deps.split(",") if "." in d]
+    body = "SELECT 1" + (" FROM " + ", ".join(reads) if reads else "")
     return (f"-- table: {table}\n-- kind: by_date\n-- grain: game_date\n-- time_column: game_date\n-- depends_on: {deps}\n"
-            f"-- lookback_days: {lookback}\nSELECT 1\n")
+            f"-- lookback_days: {lookback}\n{body}\n")
 
 
 def test_cycle_is_refused_and_named(tmp_path):
@@ -60,3 +63,36 @@ def test_models_dir_env(tmp_path, monkeypatch):
     monkeypatch.setenv("NBAPROPS_MODELS_DIR", str(tmp_path / "missing"))
     with pytest.raises(ModelError, match="does not exist"):
         Catalog.load()
+
+
+def test_dependencies_are_inferred_from_the_query(tmp_path):
+    write_models(tmp_path, a=model("analytics.a", "raw.schedule").replace("-- depends_on: raw.schedule\n", "")
+                 .replace("SELECT 1 FROM raw.schedule", "SELECT s.game_date FROM raw.schedule s JOIN reference.teams t ON true"),
+                 b=model("precompute.b", "x").replace("-- depends_on: x\n", "")
+                 .replace("SELECT 1", "WITH c AS (SELECT * FROM analytics.a) SELECT * FROM c"))
+    cat = Catalog.load(tmp_path)
+    assert cat.get("a").depends_on == ("raw.schedule", "reference.teams")
+    assert cat.get("b").depends_on == ("analytics.a",)   # a CTE is no table
+    assert cat.order == ["a", "b"]
+
+
+@pytest.mark.parametrize("declared, message", [
+    ("raw.schedule", "reads undeclared reference.teams"),
+    ("raw.schedule, reference.teams, raw.shots", "declares unread raw.shots"),
+])
+def test_a_declared_list_must_match_the_query(tmp_path, declared, message):
+    text = model("analytics.a", declared)
+    text = text[:text.index("SELECT 1")] + "SELECT s.game_date FROM raw.schedule s JOIN reference.teams t ON true\n"
+    write_models(tmp_path, a=text)
+    with pytest.raises(ModelError, match=message):
+        Catalog.load(tmp_path)
+
+
+def test_the_bundled_models_read_what_they_are_known_to_read():
+    """ml_feature_store_v2 reads raw.schedule (the calendar of its completeness checks): its
+    per-date fingerprint must cover schedule changes."""
+    cat = Catalog.load()
+    assert "raw.schedule" in cat.get("ml_feature_store_v2").depends_on
+    for m in cat.ordered():
+        assert m.depends_on and all(d.split(".")[0] in ("raw", "reference", "analytics", "precompute")
+                                    for d in m.depends_on), m.name

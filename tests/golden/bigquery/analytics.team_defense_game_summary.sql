@@ -2,7 +2,6 @@
 -- kind: by_date
 -- grain: game_id, defending_team_abbr
 -- time_column: game_date
--- depends_on: analytics.team_offense_game_summary
 -- lookback_days: 0
 --
 -- One row per defending team per non-preseason game with any box data (two per game): the

@@ -2,7 +2,6 @@
 -- kind: by_date
 -- grain: game_id, team_abbr
 -- time_column: game_date
--- depends_on: raw.schedule, raw.team_boxscores, raw.player_boxscores, raw.game_lines, reference.teams
 -- lookback_days: 400
 --
 -- Two rows per scheduled non-preseason game (home view and away view): the team's state

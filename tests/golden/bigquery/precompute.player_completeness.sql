@@ -2,7 +2,6 @@
 -- kind: by_date
 -- grain: player_lookup, analysis_date
 -- time_column: analysis_date
--- depends_on: analytics.player_game_summary, raw.schedule
 -- lookback_days: 400
 --
 -- Completeness of a player's history entering D, computed once for the player models
@@ -24,7 +23,7 @@ WITH cmp_dates AS (
     season_type <> 'Pre Season' AND game_date BETWEEN @start_date AND @end_date
   GROUP BY
     game_date
-), cmp_sched /* completeness:deps:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py) */ AS (
+), cmp_sched AS (
   /* completeness: every team's scheduled non-preseason games, home and away alike */
   /* (only the model's seasons: every window stays within D's season) */
   SELECT
@@ -77,7 +76,7 @@ WITH cmp_dates AS (
     player_lookup,
     season_year,
     game_date
-), cmp_universe /* completeness:deps:end */ AS (
+), cmp_universe AS (
   /* every player with a row in D's season before D */
   SELECT
     f.entity_id,
@@ -95,7 +94,7 @@ WITH cmp_dates AS (
   ) AS f
   JOIN cmp_dates AS d
     ON d.season_year = f.season_year AND f.first_game < d.d
-), cmp_keys /* completeness:windows:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py) */ AS (
+), cmp_keys AS (
   /* completeness: only the universe's entities and seasons are counted (windows never cross */
   /* an entity or a season, so the rest of the history cannot change a count) */
   SELECT DISTINCT
@@ -266,7 +265,7 @@ WITH cmp_dates AS (
     AND g.seq = s.seq_before
   WHERE
     s.ev = 0
-), final /* completeness:windows:end */ AS (
+), final AS (
   SELECT
     c.entity_id AS player_lookup,
     c.d AS analysis_date,

@@ -2,7 +2,6 @@
 -- kind: by_date_with_failures
 -- grain: team_abbr, analysis_date
 -- time_column: analysis_date
--- depends_on: analytics.team_defense_game_summary, raw.schedule
 -- lookback_days: 400
 -- failures: TeamDefenseZoneAnalysisProcessor
 -- entity: team_abbr
@@ -257,7 +256,7 @@ WITH sched AS (
     analysis_date AS d,
     season_year
   FROM dates
-), cmp_sched /* completeness:deps:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py) */ AS (
+), cmp_sched AS (
   /* completeness: every team's scheduled non-preseason games, home and away alike */
   /* (only the model's seasons: every window stays within D's season) */
   SELECT
@@ -360,7 +359,7 @@ WITH sched AS (
   GROUP BY
     d,
     team_abbr
-), cmp_universe /* completeness:deps:end */ AS (
+), cmp_universe AS (
   SELECT
     t.team_abbr AS entity_id,
     d.season_year,
@@ -368,7 +367,7 @@ WITH sched AS (
   FROM dates AS d
   JOIN season_teams AS t
     ON t.season_year = d.season_year
-), cmp_keys /* completeness:windows:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py) */ AS (
+), cmp_keys AS (
   /* completeness: only the universe's entities and seasons are counted */
   SELECT DISTINCT
     entity_id,
@@ -502,7 +501,7 @@ WITH sched AS (
       )
     END AS completeness_reason
   FROM cmp
-), date_input /* completeness:windows:end */ AS (
+), date_input AS (
   /* does TDGS hold any game of D's season before D? */
   SELECT
     d.analysis_date,

@@ -2,7 +2,6 @@
 -- kind: by_date
 -- grain: game_id, player_lookup
 -- time_column: game_date
--- depends_on: raw.player_boxscores, raw.team_boxscores, raw.shots, raw.player_points_props
 -- lookback_days: 0
 --
 -- One row per player who PLAYED (minutes > 0 or points > 0) in a non-preseason game. Every row

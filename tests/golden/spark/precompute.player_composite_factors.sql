@@ -2,7 +2,6 @@
 -- kind: by_date_with_failures
 -- grain: player_lookup, game_date
 -- time_column: game_date
--- depends_on: analytics.upcoming_player_game_context, analytics.player_game_summary, precompute.player_completeness, analytics.team_offense_game_summary, precompute.player_shot_zone_analysis, precompute.team_defense_zone_analysis, raw.schedule
 -- lookback_days: 400
 -- failures: PlayerCompositeFactorsProcessor
 -- entity: player_lookup
@@ -82,7 +81,7 @@ WITH sched AS (
     game_date AS d,
     season_year
   FROM dates
-), cmp_sched /* completeness:deps:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py) */ AS (
+), cmp_sched AS (
   /* completeness: every team's scheduled non-preseason games, home and away alike */
   /* (only the model's seasons: every window stays within D's season) */
   SELECT
@@ -178,7 +177,7 @@ WITH sched AS (
   GROUP BY
     d,
     team_abbr
-), upgc /* completeness:deps:end */ AS (
+), upgc AS (
   /* a date without any UPGC row keeps one row: the DATE_LEVEL entity (dependency missing) */
   SELECT
     d.game_date,
@@ -217,7 +216,7 @@ WITH sched AS (
   FROM upgc
   WHERE
     NOT dependency_missing
-), cmp /* completeness:windows:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py) */ AS (
+), cmp AS (
   /* completeness: the player's windows entering D, computed once by precompute.player_completeness */
   /* (no row there: no game this season before D, nothing expected) */
   SELECT
@@ -279,7 +278,7 @@ WITH sched AS (
       )
     END AS completeness_reason
   FROM cmp
-), player_keys /* completeness:windows:end */ AS (
+), player_keys AS (
   /* season, so no other history can reach a row (a one-date run reads ~200 */
   /* players' seasons, not the lookback's whole league) */
   SELECT DISTINCT

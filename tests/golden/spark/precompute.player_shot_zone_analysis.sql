@@ -2,7 +2,6 @@
 -- kind: by_date_with_failures
 -- grain: player_lookup, analysis_date
 -- time_column: analysis_date
--- depends_on: analytics.player_game_summary, precompute.player_completeness, raw.schedule
 -- lookback_days: 400
 -- failures: PlayerShotZoneAnalysisProcessor
 -- entity: player_lookup
@@ -72,7 +71,7 @@ WITH sched AS (
     analysis_date AS d,
     season_year
   FROM dates
-), cmp_sched /* completeness:deps:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py) */ AS (
+), cmp_sched AS (
   /* completeness: every team's scheduled non-preseason games, home and away alike */
   /* (only the model's seasons: every window stays within D's season) */
   SELECT
@@ -168,7 +167,7 @@ WITH sched AS (
   GROUP BY
     d,
     team_abbr
-), games /* completeness:deps:end */ AS (
+), games AS (
   SELECT
     player_lookup,
     season_year,
@@ -371,7 +370,7 @@ WITH sched AS (
   FROM state
   WHERE
     NOT universe_empty
-), cmp /* completeness:windows:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py) */ AS (
+), cmp AS (
   /* completeness: the player's windows entering D, computed once by precompute.player_completeness */
   /* (no row there: no game this season before D, nothing expected) */
   SELECT
@@ -422,7 +421,7 @@ WITH sched AS (
       )
     END AS completeness_reason
   FROM cmp
-), rates /* completeness:windows:end */ AS (
+), rates AS (
   SELECT
     s.*,
     CASE WHEN zg10 > 0 AND tot10 > 0 THEN pa10 * 100.0 / tot10 END AS paint_rate10,

@@ -2,7 +2,6 @@
 -- kind: by_date
 -- grain: game_id, team_abbr
 -- time_column: game_date
--- depends_on: raw.team_boxscores, raw.player_boxscores, raw.shots
 -- lookback_days: 0
 --
 -- One row per team per non-preseason game with any box data (two per game). Rows describe the

@@ -2,7 +2,6 @@
 -- kind: by_date
 -- grain: player_lookup, game_date
 -- time_column: game_date
--- depends_on: raw.schedule, raw.player_boxscores, raw.player_points_props, raw.game_lines, raw.injuries
 -- lookback_days: 400
 --
 -- One row per player EXPECTED to play on D (game_date), decided from what was known before D.

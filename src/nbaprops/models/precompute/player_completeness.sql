@@ -2,7 +2,6 @@
 -- kind: by_date
 -- grain: player_lookup, analysis_date
 -- time_column: analysis_date
--- depends_on: analytics.player_game_summary, raw.schedule
 -- lookback_days: 400
 --
 -- Completeness of a player's history entering D, computed once for the player models
@@ -21,109 +20,14 @@ cmp_dates AS (
     WHERE season_type <> 'Pre Season' AND game_date BETWEEN $start_date AND $end_date
     GROUP BY game_date
 ),
--- completeness:deps:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py)
-cmp_sched AS (
-    -- completeness: every team's scheduled non-preseason games, home and away alike
-    -- (only the model's seasons: every window stays within D's season)
-    SELECT home_team_abbr AS team_abbr, season_year, game_date FROM raw.schedule
-    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
-      AND season_year IN (SELECT season_year FROM cmp_dates)
-    UNION
-    SELECT away_team_abbr, season_year, game_date FROM raw.schedule
-    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
-      AND season_year IN (SELECT season_year FROM cmp_dates)
-),
-cmp_rows AS (
-    -- completeness: the player's upstream rows (one per date) and the team of each
-    SELECT player_lookup AS entity_id, season_year, game_date, min(team_abbr) AS team_abbr
-    FROM analytics.player_game_summary
-    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
-      AND season_year IN (SELECT season_year FROM cmp_dates)
-    GROUP BY player_lookup, season_year, game_date
-),
--- completeness:deps:end
+@dependency_check(player_rows)
 cmp_universe AS (
     -- every player with a row in D's season before D
     SELECT f.entity_id, f.season_year, d.d
     FROM (SELECT entity_id, season_year, min(game_date) AS first_game FROM cmp_rows GROUP BY entity_id, season_year) f
     JOIN cmp_dates d ON d.season_year = f.season_year AND f.first_game < d.d
 ),
--- completeness:windows:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py)
-cmp_keys AS (
-    -- completeness: only the universe's entities and seasons are counted (windows never cross
-    -- an entity or a season, so the rest of the history cannot change a count)
-    SELECT DISTINCT entity_id, season_year FROM cmp_universe
-),
-cmp_stints AS (
-    -- completeness: the player's stints = runs of consecutive rows for one team; a stint lasts
-    -- from its first row up to (not including) the first row of the next stint
-    SELECT entity_id, season_year, team_abbr, min(game_date) AS stint_start
-    FROM (SELECT entity_id, season_year, game_date, team_abbr,
-                 sum(new_stint) OVER (PARTITION BY entity_id, season_year ORDER BY game_date
-                                      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS stint
-          FROM (SELECT r.entity_id, r.season_year, r.game_date, r.team_abbr,
-                       CASE WHEN r.team_abbr = lag(r.team_abbr) OVER (PARTITION BY r.entity_id, r.season_year
-                                                                      ORDER BY r.game_date)
-                            THEN 0 ELSE 1 END AS new_stint
-                FROM cmp_rows r
-                JOIN cmp_keys k ON k.entity_id = r.entity_id AND k.season_year = r.season_year) x) y
-    GROUP BY entity_id, season_year, team_abbr, stint
-),
-cmp_events AS (
-    -- completeness: the player's expected games = his stint team's scheduled games during the
-    -- stint; has_row = he has a row on that date
-    SELECT st.entity_id, st.season_year, s.game_date, (r.entity_id IS NOT NULL) AS has_row
-    FROM (SELECT *, lead(stint_start) OVER (PARTITION BY entity_id, season_year ORDER BY stint_start) AS stint_end
-          FROM cmp_stints) st
-    JOIN cmp_sched s
-      ON s.team_abbr = st.team_abbr AND s.season_year = st.season_year
-     AND s.game_date >= st.stint_start AND s.game_date < coalesce(st.stint_end, DATE '9999-12-31')
-    LEFT JOIN cmp_rows r ON r.entity_id = st.entity_id AND r.season_year = st.season_year AND r.game_date = s.game_date
-),
-cmp_games AS (
-    -- completeness: after each expected game, expected / actual over the last N expected games
-    SELECT entity_id, season_year, game_date, has_row::INTEGER AS act,
-           row_number() OVER (PARTITION BY entity_id, season_year ORDER BY game_date) AS seq,
-           least(5, row_number() OVER (PARTITION BY entity_id, season_year ORDER BY game_date)) AS e5, sum(has_row::INTEGER) OVER cg5 AS a5,
-           least(10, row_number() OVER (PARTITION BY entity_id, season_year ORDER BY game_date)) AS e10, sum(has_row::INTEGER) OVER cg10 AS a10,
-           least(20, row_number() OVER (PARTITION BY entity_id, season_year ORDER BY game_date)) AS e20, sum(has_row::INTEGER) OVER cg20 AS a20
-    FROM cmp_events
-    WINDOW cg5 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 4 PRECEDING AND CURRENT ROW),
-           cg10 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 9 PRECEDING AND CURRENT ROW),
-           cg20 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 19 PRECEDING AND CURRENT ROW)
-),
-cmp_stream AS (
-    -- completeness: expected games (ev = 1) and the universe (ev = 0) of each entity and season
-    SELECT entity_id, season_year, game_date AS d, 2 * date_diff('day', DATE '2000-01-01', game_date) + 1 AS k,
-           1 AS ev, act
-    FROM cmp_games
-    UNION ALL
-    SELECT entity_id, season_year, d, 2 * date_diff('day', DATE '2000-01-01', d), 0, 0 FROM cmp_universe
-),
-cmp_state AS (
-    -- every count stops before D (see k)
-    SELECT entity_id, season_year, d, ev,
-           sum(ev) OVER (PARTITION BY entity_id, season_year ORDER BY k
-                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS seq_before,
-           sum(ev * 1024 + act) OVER cd7 AS p7d,
-           sum(ev * 1024 + act) OVER cd14 AS p14d
-    FROM cmp_stream
-    WINDOW cd7 AS (PARTITION BY entity_id, season_year ORDER BY k RANGE BETWEEN 14 PRECEDING AND 1 PRECEDING),
-           cd14 AS (PARTITION BY entity_id, season_year ORDER BY k RANGE BETWEEN 28 PRECEDING AND 1 PRECEDING)
-),
-cmp AS (
-    -- completeness per entity and D: expected / actual games per window
-    SELECT s.entity_id, s.d,
-           coalesce(g.e5, 0)::INTEGER AS l5_expected_games, coalesce(g.a5, 0)::INTEGER AS l5_actual_games,
-           coalesce(g.e10, 0)::INTEGER AS l10_expected_games, coalesce(g.a10, 0)::INTEGER AS l10_actual_games,
-           coalesce(g.e20, 0)::INTEGER AS l20_expected_games, coalesce(g.a20, 0)::INTEGER AS l20_actual_games,
-           (coalesce(s.p7d, 0) // 1024)::INTEGER AS l7d_expected_games, (coalesce(s.p7d, 0) % 1024)::INTEGER AS l7d_actual_games,
-           (coalesce(s.p14d, 0) // 1024)::INTEGER AS l14d_expected_games, (coalesce(s.p14d, 0) % 1024)::INTEGER AS l14d_actual_games
-    FROM cmp_state s
-    LEFT JOIN cmp_games g ON g.entity_id = s.entity_id AND g.season_year = s.season_year AND g.seq = s.seq_before
-    WHERE s.ev = 0
-),
--- completeness:windows:end
+@completeness_windows(player_shared)
 final AS (
     SELECT c.entity_id AS player_lookup, c.d AS analysis_date, d.season_year::INTEGER AS season_year,
            c.l5_expected_games, c.l5_actual_games, c.l10_expected_games, c.l10_actual_games,

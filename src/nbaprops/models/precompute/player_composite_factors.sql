@@ -2,7 +2,6 @@
 -- kind: by_date_with_failures
 -- grain: player_lookup, game_date
 -- time_column: game_date
--- depends_on: analytics.upcoming_player_game_context, analytics.player_game_summary, precompute.player_completeness, analytics.team_offense_game_summary, precompute.player_shot_zone_analysis, precompute.team_defense_zone_analysis, raw.schedule
 -- lookback_days: 400
 -- failures: PlayerCompositeFactorsProcessor
 -- entity: player_lookup
@@ -68,51 +67,7 @@ dates AS (
 cmp_dates AS (
     SELECT game_date AS d, season_year FROM dates
 ),
--- completeness:deps:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py)
-cmp_sched AS (
-    -- completeness: every team's scheduled non-preseason games, home and away alike
-    -- (only the model's seasons: every window stays within D's season)
-    SELECT home_team_abbr AS team_abbr, season_year, game_date FROM raw.schedule
-    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
-      AND season_year IN (SELECT season_year FROM cmp_dates)
-    UNION
-    SELECT away_team_abbr, season_year, game_date FROM raw.schedule
-    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
-      AND season_year IN (SELECT season_year FROM cmp_dates)
-),
-cmp_team_dates AS (
-    -- dependency: the (team, date) pairs the upstream table holds player rows for
-    SELECT DISTINCT team_abbr, game_date
-    FROM analytics.player_game_summary
-    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
-      AND season_year IN (SELECT season_year FROM cmp_dates)
-),
-cmp_holes AS (
-    -- dependency: each scheduled game (team, date) of D's season in [D-7, D) for which the
-    -- upstream table holds no row of the team
-    SELECT d.d, s.team_abbr, s.game_date
-    FROM cmp_dates d
-    JOIN cmp_sched s
-      ON s.season_year = d.season_year AND s.game_date >= d.d - INTERVAL 7 DAY AND s.game_date < d.d
-    LEFT JOIN cmp_team_dates r ON r.team_abbr = s.team_abbr AND r.game_date = s.game_date
-    WHERE r.game_date IS NULL
-),
-cmp_date_check AS (
-    -- dependency: whole dates missing (no team of the date has a row): D is not computed
-    SELECT d, count(DISTINCT game_date) AS missing_dates, min(game_date) AS first_missing_date
-    FROM cmp_holes
-    WHERE game_date NOT IN (SELECT game_date FROM cmp_team_dates)
-    GROUP BY d
-),
-cmp_team_check AS (
-    -- dependency: one team's games missing on dates the other teams have rows for: that team's
-    -- entities are not computed for D, the rest of the league is
-    SELECT d, team_abbr, count(*) AS missing_games, min(game_date) AS first_missing_game
-    FROM cmp_holes
-    WHERE game_date IN (SELECT game_date FROM cmp_team_dates)
-    GROUP BY d, team_abbr
-),
--- completeness:deps:end
+@dependency_check(player)
 upgc AS (
     -- a date without any UPGC row keeps one row: the DATE_LEVEL entity (dependency missing)
     SELECT d.game_date, d.season_year, d.days_since_opening,
@@ -131,35 +86,7 @@ upgc AS (
 cmp_universe AS (
     SELECT player_lookup AS entity_id, season_year, game_date AS d FROM upgc WHERE NOT dependency_missing
 ),
--- completeness:windows:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py)
-cmp AS (
-    -- completeness: the player's windows entering D, computed once by precompute.player_completeness
-    -- (no row there: no game this season before D, nothing expected)
-    SELECT u.entity_id, u.d,
-           coalesce(pc.l10_expected_games, 0) AS l10_expected_games, coalesce(pc.l10_actual_games, 0) AS l10_actual_games,
-           coalesce(pc.l7d_expected_games, 0) AS l7d_expected_games, coalesce(pc.l7d_actual_games, 0) AS l7d_actual_games,
-           coalesce(pc.l14d_expected_games, 0) AS l14d_expected_games, coalesce(pc.l14d_actual_games, 0) AS l14d_actual_games
-    FROM cmp_universe u
-    LEFT JOIN precompute.player_completeness pc ON pc.player_lookup = u.entity_id AND pc.analysis_date = u.d
-),
-cmp_out AS (
-    -- completeness columns of this model (windows l10, l7d, l14d; primary l10)
-    SELECT entity_id, d,
-           l10_expected_games, l10_actual_games, round(100.0 * l10_actual_games / nullif(l10_expected_games, 0), 1) AS l10_completeness_pct,
-           l7d_expected_games, l7d_actual_games, round(100.0 * l7d_actual_games / nullif(l7d_expected_games, 0), 1) AS l7d_completeness_pct,
-           l14d_expected_games, l14d_actual_games, round(100.0 * l14d_actual_games / nullif(l14d_expected_games, 0), 1) AS l14d_completeness_pct,
-           l10_expected_games AS expected_games, l10_actual_games AS actual_games,
-           round(100.0 * l10_actual_games / nullif(l10_expected_games, 0), 1) AS completeness_pct,
-           (l10_expected_games > 0 AND l10_actual_games * 10 >= l10_expected_games * 9 AND l7d_actual_games * 10 >= l7d_expected_games * 9 AND l14d_actual_games * 10 >= l14d_expected_games * 9) AS is_production_ready,
-           CASE WHEN l10_expected_games = 0 THEN 'no games expected before this date this season'
-                WHEN l10_actual_games * 10 >= l10_expected_games * 9 AND l7d_actual_games * 10 >= l7d_expected_games * 9 AND l14d_actual_games * 10 >= l14d_expected_games * 9 THEN NULL  -- (cheap integer tests first: most rows need no text)
-                ELSE concat_ws('; ',
-               CASE WHEN l10_actual_games * 10 < l10_expected_games * 9 THEN 'l10: ' || l10_actual_games || ' of ' || l10_expected_games || ' games' END,
-               CASE WHEN l7d_actual_games * 10 < l7d_expected_games * 9 THEN 'l7d: ' || l7d_actual_games || ' of ' || l7d_expected_games || ' games' END,
-               CASE WHEN l14d_actual_games * 10 < l14d_expected_games * 9 THEN 'l14d: ' || l14d_actual_games || ' of ' || l14d_expected_games || ' games' END) END AS completeness_reason
-    FROM cmp
-),
--- completeness:windows:end
+@completeness_windows(player, l10, l7d, l14d)
 player_keys AS (  -- the universe's players and seasons: windows never cross a player or a
                   -- season, so no other history can reach a row (a one-date run reads ~200
                   -- players' seasons, not the lookback's whole league)
@@ -331,6 +258,6 @@ pcf_rows AS (
              WHEN dependency_missing OR team_missing_games IS NOT NULL THEN true END AS can_retry
     FROM f3
 )
-SELECT r.*, c.l10_expected_games, c.l10_actual_games, c.l10_completeness_pct, c.l7d_expected_games, c.l7d_actual_games, c.l7d_completeness_pct, c.l14d_expected_games, c.l14d_actual_games, c.l14d_completeness_pct, c.expected_games, c.actual_games, c.completeness_pct, c.is_production_ready, c.completeness_reason
+SELECT r.*, @completeness_columns(c, l10, l7d, l14d)
 FROM pcf_rows r
 LEFT JOIN cmp_out c ON c.entity_id = r.player_lookup AND c.d = r.game_date

@@ -2,7 +2,6 @@
 -- kind: by_date_with_failures
 -- grain: player_lookup, analysis_date
 -- time_column: analysis_date
--- depends_on: analytics.player_game_summary, precompute.player_completeness, raw.schedule
 -- lookback_days: 400
 -- failures: PlayerShotZoneAnalysisProcessor
 -- entity: player_lookup
@@ -58,51 +57,7 @@ dates AS (
 cmp_dates AS (
     SELECT analysis_date AS d, season_year FROM dates
 ),
--- completeness:deps:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py)
-cmp_sched AS (
-    -- completeness: every team's scheduled non-preseason games, home and away alike
-    -- (only the model's seasons: every window stays within D's season)
-    SELECT home_team_abbr AS team_abbr, season_year, game_date FROM raw.schedule
-    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
-      AND season_year IN (SELECT season_year FROM cmp_dates)
-    UNION
-    SELECT away_team_abbr, season_year, game_date FROM raw.schedule
-    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
-      AND season_year IN (SELECT season_year FROM cmp_dates)
-),
-cmp_team_dates AS (
-    -- dependency: the (team, date) pairs the upstream table holds player rows for
-    SELECT DISTINCT team_abbr, game_date
-    FROM analytics.player_game_summary
-    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
-      AND season_year IN (SELECT season_year FROM cmp_dates)
-),
-cmp_holes AS (
-    -- dependency: each scheduled game (team, date) of D's season in [D-7, D) for which the
-    -- upstream table holds no row of the team
-    SELECT d.d, s.team_abbr, s.game_date
-    FROM cmp_dates d
-    JOIN cmp_sched s
-      ON s.season_year = d.season_year AND s.game_date >= d.d - INTERVAL 7 DAY AND s.game_date < d.d
-    LEFT JOIN cmp_team_dates r ON r.team_abbr = s.team_abbr AND r.game_date = s.game_date
-    WHERE r.game_date IS NULL
-),
-cmp_date_check AS (
-    -- dependency: whole dates missing (no team of the date has a row): D is not computed
-    SELECT d, count(DISTINCT game_date) AS missing_dates, min(game_date) AS first_missing_date
-    FROM cmp_holes
-    WHERE game_date NOT IN (SELECT game_date FROM cmp_team_dates)
-    GROUP BY d
-),
-cmp_team_check AS (
-    -- dependency: one team's games missing on dates the other teams have rows for: that team's
-    -- entities are not computed for D, the rest of the league is
-    SELECT d, team_abbr, count(*) AS missing_games, min(game_date) AS first_missing_game
-    FROM cmp_holes
-    WHERE game_date IN (SELECT game_date FROM cmp_team_dates)
-    GROUP BY d, team_abbr
-),
--- completeness:deps:end
+@dependency_check(player)
 games AS (
     SELECT player_lookup, season_year, game_date, game_id, team_abbr,
            coalesce(has_complete_shot_zones, false)
@@ -171,32 +126,7 @@ team_check AS (
 cmp_universe AS (
     SELECT player_lookup AS entity_id, season_year, analysis_date AS d FROM state WHERE NOT universe_empty
 ),
--- completeness:windows:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py)
-cmp AS (
-    -- completeness: the player's windows entering D, computed once by precompute.player_completeness
-    -- (no row there: no game this season before D, nothing expected)
-    SELECT u.entity_id, u.d,
-           coalesce(pc.l10_expected_games, 0) AS l10_expected_games, coalesce(pc.l10_actual_games, 0) AS l10_actual_games,
-           coalesce(pc.l20_expected_games, 0) AS l20_expected_games, coalesce(pc.l20_actual_games, 0) AS l20_actual_games
-    FROM cmp_universe u
-    LEFT JOIN precompute.player_completeness pc ON pc.player_lookup = u.entity_id AND pc.analysis_date = u.d
-),
-cmp_out AS (
-    -- completeness columns of this model (windows l10, l20; primary l10)
-    SELECT entity_id, d,
-           l10_expected_games, l10_actual_games, round(100.0 * l10_actual_games / nullif(l10_expected_games, 0), 1) AS l10_completeness_pct,
-           l20_expected_games, l20_actual_games, round(100.0 * l20_actual_games / nullif(l20_expected_games, 0), 1) AS l20_completeness_pct,
-           l10_expected_games AS expected_games, l10_actual_games AS actual_games,
-           round(100.0 * l10_actual_games / nullif(l10_expected_games, 0), 1) AS completeness_pct,
-           (l10_expected_games > 0 AND l10_actual_games * 10 >= l10_expected_games * 9 AND l20_actual_games * 10 >= l20_expected_games * 9) AS is_production_ready,
-           CASE WHEN l10_expected_games = 0 THEN 'no games expected before this date this season'
-                WHEN l10_actual_games * 10 >= l10_expected_games * 9 AND l20_actual_games * 10 >= l20_expected_games * 9 THEN NULL  -- (cheap integer tests first: most rows need no text)
-                ELSE concat_ws('; ',
-               CASE WHEN l10_actual_games * 10 < l10_expected_games * 9 THEN 'l10: ' || l10_actual_games || ' of ' || l10_expected_games || ' games' END,
-               CASE WHEN l20_actual_games * 10 < l20_expected_games * 9 THEN 'l20: ' || l20_actual_games || ' of ' || l20_expected_games || ' games' END) END AS completeness_reason
-    FROM cmp
-),
--- completeness:windows:end
+@completeness_windows(player, l10, l20)
 rates AS (
     SELECT s.*,
            CASE WHEN zg10 > 0 AND tot10 > 0 THEN pa10 * 100.0 / tot10 END AS paint_rate10,
@@ -271,6 +201,6 @@ player_rows AS (
              WHEN universe_empty OR team_missing_games IS NOT NULL OR season_games < min_games_required THEN true END AS can_retry
     FROM rates
 )
-SELECT p.*, c.l10_expected_games, c.l10_actual_games, c.l10_completeness_pct, c.l20_expected_games, c.l20_actual_games, c.l20_completeness_pct, c.expected_games, c.actual_games, c.completeness_pct, c.is_production_ready, c.completeness_reason
+SELECT p.*, @completeness_columns(c, l10, l20)
 FROM player_rows p
 LEFT JOIN cmp_out c ON c.entity_id = p.player_lookup AND c.d = p.analysis_date

@@ -2,7 +2,6 @@
 -- kind: by_date_with_failures
 -- grain: team_abbr, analysis_date
 -- time_column: analysis_date
--- depends_on: analytics.team_defense_game_summary, raw.schedule
 -- lookback_days: 400
 -- failures: TeamDefenseZoneAnalysisProcessor
 -- entity: team_abbr
@@ -133,121 +132,12 @@ league_final AS (
 cmp_dates AS (
     SELECT analysis_date AS d, season_year FROM dates
 ),
--- completeness:deps:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py)
-cmp_sched AS (
-    -- completeness: every team's scheduled non-preseason games, home and away alike
-    -- (only the model's seasons: every window stays within D's season)
-    SELECT home_team_abbr AS team_abbr, season_year, game_date FROM raw.schedule
-    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
-      AND season_year IN (SELECT season_year FROM cmp_dates)
-    UNION
-    SELECT away_team_abbr, season_year, game_date FROM raw.schedule
-    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
-      AND season_year IN (SELECT season_year FROM cmp_dates)
-),
-cmp_rows AS (
-    -- completeness: the team's upstream rows (one per date)
-    SELECT DISTINCT defending_team_abbr AS entity_id, season_year, game_date
-    FROM analytics.team_defense_game_summary
-    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
-      AND season_year IN (SELECT season_year FROM cmp_dates)
-),
-cmp_team_dates AS (
-    -- dependency: the (team, date) pairs the upstream table holds rows for
-    SELECT entity_id AS team_abbr, game_date FROM cmp_rows
-),
-cmp_holes AS (
-    -- dependency: each scheduled game (team, date) of D's season in [D-7, D) for which the
-    -- upstream table holds no row of the team
-    SELECT d.d, s.team_abbr, s.game_date
-    FROM cmp_dates d
-    JOIN cmp_sched s
-      ON s.season_year = d.season_year AND s.game_date >= d.d - INTERVAL 7 DAY AND s.game_date < d.d
-    LEFT JOIN cmp_team_dates r ON r.team_abbr = s.team_abbr AND r.game_date = s.game_date
-    WHERE r.game_date IS NULL
-),
-cmp_date_check AS (
-    -- dependency: whole dates missing (no team of the date has a row): D is not computed
-    SELECT d, count(DISTINCT game_date) AS missing_dates, min(game_date) AS first_missing_date
-    FROM cmp_holes
-    WHERE game_date NOT IN (SELECT game_date FROM cmp_team_dates)
-    GROUP BY d
-),
-cmp_team_check AS (
-    -- dependency: one team's games missing on dates the other teams have rows for: that team's
-    -- entities are not computed for D, the rest of the league is
-    SELECT d, team_abbr, count(*) AS missing_games, min(game_date) AS first_missing_game
-    FROM cmp_holes
-    WHERE game_date IN (SELECT game_date FROM cmp_team_dates)
-    GROUP BY d, team_abbr
-),
--- completeness:deps:end
+@dependency_check(team)
 cmp_universe AS (
     SELECT t.team_abbr AS entity_id, d.season_year, d.analysis_date AS d
     FROM dates d JOIN season_teams t ON t.season_year = d.season_year
 ),
--- completeness:windows:begin (pasted from src/nbaprops/completeness.py by scripts/write_completeness_sql.py)
-cmp_keys AS (
-    -- completeness: only the universe's entities and seasons are counted
-    SELECT DISTINCT entity_id, season_year FROM cmp_universe
-),
-cmp_events AS (
-    -- completeness: the team's expected games = its scheduled games; has_row = a row exists
-    SELECT s.team_abbr AS entity_id, s.season_year, s.game_date, (r.entity_id IS NOT NULL) AS has_row
-    FROM cmp_sched s
-    JOIN cmp_keys k ON k.entity_id = s.team_abbr AND k.season_year = s.season_year
-    LEFT JOIN cmp_rows r ON r.entity_id = s.team_abbr AND r.season_year = s.season_year AND r.game_date = s.game_date
-),
-cmp_games AS (
-    -- completeness: after each expected game, expected / actual over the last N expected games
-    SELECT entity_id, season_year, game_date, has_row::INTEGER AS act,
-           row_number() OVER (PARTITION BY entity_id, season_year ORDER BY game_date) AS seq,
-           least(15, row_number() OVER (PARTITION BY entity_id, season_year ORDER BY game_date)) AS e15, sum(has_row::INTEGER) OVER cg15 AS a15
-    FROM cmp_events
-    WINDOW cg15 AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN 14 PRECEDING AND CURRENT ROW)
-),
-cmp_stream AS (
-    -- completeness: expected games (ev = 1) and the universe (ev = 0) of each entity and season
-    SELECT entity_id, season_year, game_date AS d, 2 * date_diff('day', DATE '2000-01-01', game_date) + 1 AS k,
-           1 AS ev, act
-    FROM cmp_games
-    UNION ALL
-    SELECT entity_id, season_year, d, 2 * date_diff('day', DATE '2000-01-01', d), 0, 0 FROM cmp_universe
-),
-cmp_state AS (
-    -- every count stops before D (see k)
-    SELECT entity_id, season_year, d, ev,
-           sum(ev) OVER (PARTITION BY entity_id, season_year ORDER BY k
-                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS seq_before,
-           sum(ev * 1024 + act) OVER cd30 AS p30d
-    FROM cmp_stream
-    WINDOW cd30 AS (PARTITION BY entity_id, season_year ORDER BY k RANGE BETWEEN 60 PRECEDING AND 1 PRECEDING)
-),
-cmp AS (
-    -- completeness per entity and D: expected / actual games per window
-    SELECT s.entity_id, s.d,
-           coalesce(g.e15, 0)::INTEGER AS l15_expected_games, coalesce(g.a15, 0)::INTEGER AS l15_actual_games,
-           (coalesce(s.p30d, 0) // 1024)::INTEGER AS l30d_expected_games, (coalesce(s.p30d, 0) % 1024)::INTEGER AS l30d_actual_games
-    FROM cmp_state s
-    LEFT JOIN cmp_games g ON g.entity_id = s.entity_id AND g.season_year = s.season_year AND g.seq = s.seq_before
-    WHERE s.ev = 0
-),
-cmp_out AS (
-    -- completeness columns of this model (windows l15, l30d; primary l15)
-    SELECT entity_id, d,
-           l15_expected_games, l15_actual_games, round(100.0 * l15_actual_games / nullif(l15_expected_games, 0), 1) AS l15_completeness_pct,
-           l30d_expected_games, l30d_actual_games, round(100.0 * l30d_actual_games / nullif(l30d_expected_games, 0), 1) AS l30d_completeness_pct,
-           l15_expected_games AS expected_games, l15_actual_games AS actual_games,
-           round(100.0 * l15_actual_games / nullif(l15_expected_games, 0), 1) AS completeness_pct,
-           (l15_expected_games > 0 AND l15_actual_games * 10 >= l15_expected_games * 9 AND l30d_actual_games * 10 >= l30d_expected_games * 9) AS is_production_ready,
-           CASE WHEN l15_expected_games = 0 THEN 'no games expected before this date this season'
-                WHEN l15_actual_games * 10 >= l15_expected_games * 9 AND l30d_actual_games * 10 >= l30d_expected_games * 9 THEN NULL  -- (cheap integer tests first: most rows need no text)
-                ELSE concat_ws('; ',
-               CASE WHEN l15_actual_games * 10 < l15_expected_games * 9 THEN 'l15: ' || l15_actual_games || ' of ' || l15_expected_games || ' games' END,
-               CASE WHEN l30d_actual_games * 10 < l30d_expected_games * 9 THEN 'l30d: ' || l30d_actual_games || ' of ' || l30d_expected_games || ' games' END) END AS completeness_reason
-    FROM cmp
-),
--- completeness:windows:end
+@completeness_windows(team, l15, l30d)
 date_input AS (
     -- does TDGS hold any game of D's season before D?
     SELECT d.analysis_date, count(g.game_id) AS season_games_before,
@@ -371,6 +261,6 @@ team_rows AS (
              WHEN failure_category IS NOT NULL THEN false END AS can_retry
     FROM classified
 )
-SELECT t.*, c.l15_expected_games, c.l15_actual_games, c.l15_completeness_pct, c.l30d_expected_games, c.l30d_actual_games, c.l30d_completeness_pct, c.expected_games, c.actual_games, c.completeness_pct, c.is_production_ready, c.completeness_reason
+SELECT t.*, @completeness_columns(c, l15, l30d)
 FROM team_rows t
 LEFT JOIN cmp_out c ON c.entity_id = t.team_abbr AND c.d = t.analysis_date

@@ -1,0 +1,130 @@
+"""Render-time macros of the SQL models, expanded when the catalog loads.
+
+A model's SQL may call `@name` or `@name(arg, ...)`; the catalog replaces each call by the text
+its function returns before anything parses or runs the model, so the checked-in SQL holds no
+generated text and a definition lives once, here or in the module it names. Arguments are bare
+words or numbers (window names such as l10, column names) or single-quoted strings; an unknown
+macro or a bad argument is a ModelError naming the model.
+
+Macros (see each function):
+  constants   @preseason, @regular_season, @postseason, @bootstrap_days (nbaprops.calendar)
+  calendar    @min_games_required(days_expr, cap)
+  completeness (nbaprops.completeness)
+              @player_dependency_check, @team_dependency_check, @player_completeness_counts,
+              @player_completeness(windows...), @team_completeness(windows...),
+              @completeness_columns(alias, windows...)
+  features    @feature_columns, @feature_sources, @feature_quality (nbaprops.features)
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from . import calendar
+from .errors import ModelError
+
+_CALL = re.compile(r"@([a-z_][a-z0-9_]*)(\(([^()]*)\))?")
+_ARG = re.compile(r"\s*('(?:[^']|'')*'|[A-Za-z0-9_.]+)\s*")
+
+MACROS: dict[str, Callable[..., str]] = {}
+
+
+def macro(name: str | None = None):
+    def register(fn: Callable[..., str]) -> Callable[..., str]:
+        MACROS[name or fn.__name__] = fn
+        return fn
+    return register
+
+
+def _args(text: str | None, where: str) -> list[str]:
+    if text is None or not text.strip():
+        return []
+    out = []
+    for part in text.split(","):
+        m = _ARG.fullmatch(part)
+        if not m:
+            raise ModelError(f"{where}: bad macro argument {part.strip()!r}")
+        a = m.group(1)
+        out.append(a[1:-1].replace("''", "'") if a.startswith("'") else a)
+    return out
+
+
+_STRING_OR_COMMENT = re.compile(r"'(?:[^']|'')*'|--[^\n]*")
+
+
+def _strip_comments(sql: str) -> str:
+    """The SQL with `--` comments blanked (outside string literals), same length, so that a
+    macro named in a comment is not expanded."""
+    return _STRING_OR_COMMENT.sub(lambda m: m.group(0) if m.group(0)[0] == "'" else " " * len(m.group(0)), sql)
+
+
+def render(sql: str, where: str = "model") -> str:
+    """Expand every macro call of the model's SQL (outside comments and strings). Calls may
+    expand to text with further calls (expanded in turn)."""
+    for _ in range(10):
+        code = _strip_comments(sql)
+        calls = [m for m in _CALL.finditer(code) if not _in_string(code, m.start())]
+        if not calls:
+            return sql
+        parts, last = [], 0
+        for m in calls:
+            name = m.group(1)
+            fn = MACROS.get(name)
+            if fn is None:
+                raise ModelError(f"{where}: unknown macro @{name}; macros: {', '.join('@' + k for k in sorted(MACROS))}")
+            try:
+                text = fn(*_args(m.group(3), where))
+            except TypeError as exc:
+                raise ModelError(f"{where}: @{name}: {exc}") from exc
+            parts += [sql[last:m.start()], text]
+            last = m.end()
+        sql = "".join(parts) + sql[last:]
+    raise ModelError(f"{where}: macros expand into each other without end")
+
+
+def _in_string(code: str, pos: int) -> bool:
+    return code.count("'", 0, pos) % 2 == 1
+
+
+def strip_comments(sql: str) -> str:
+    """The SQL without comments and with whitespace collapsed: what the state hash covers
+    (fixing a model's header prose recomputes nothing)."""
+    return " ".join(_strip_comments(sql).split())
+
+
+# -- constants: nbaprops.calendar ------------------------------------------------------------------
+def _lit(v: str) -> str:
+    return "'" + v.replace("'", "''") + "'"
+
+
+@macro()
+def preseason() -> str:
+    return _lit(calendar.PRESEASON)
+
+
+@macro()
+def regular_season() -> str:
+    return _lit(calendar.REGULAR_SEASON)
+
+
+@macro()
+def postseason() -> str:
+    return calendar.sql_list(calendar.POSTSEASON)
+
+
+@macro()
+def bootstrap_days() -> str:
+    return str(calendar.BOOTSTRAP_DAYS)
+
+
+@macro()
+def min_games_required(days_since_opening: str, cap: str) -> str:
+    """The dynamic minimum of games a player needs after the bootstrap window: 30 % of the days
+    since opening night, at least 3, at most `cap` (the model's full window)."""
+    return f"least({int(cap)}, greatest(3, CAST(floor({days_since_opening} * 0.3) AS INTEGER)))"
+
+
+# The completeness and feature macros live with their concepts; importing registers them.
+from . import completeness as _completeness  # noqa: E402,F401
+from . import features as _features  # noqa: E402,F401
