@@ -11,7 +11,8 @@ import duckdb
 
 from ..catalog import Catalog
 from ..errors import BadInputError
-from .validate import date_seasons_sql, season_openers_sql
+from ..warehouse import Warehouse
+from .seasons import date_seasons_sql, season_openers_sql
 
 TABLE = "processing.precompute_failures"
 CATEGORIES = ("EXPECTED_INCOMPLETE", "INSUFFICIENT_DATA", "MISSING_DEPENDENCY", "PROCESSING_ERROR")
@@ -24,6 +25,22 @@ class FailureFilter:
     processor: str | None = None    # a processor name (see resolve_processor)
     category: str | None = None
     entity: str | None = None       # player_lookup, team_abbr or DATE_LEVEL
+
+    @classmethod
+    def from_options(cls, *, start: date | None = None, end: date | None = None, on: date | None = None,
+                     processor: str | None = None, category: str | None = None, entity: str | None = None,
+                     catalog: Catalog | None = None) -> "FailureFilter":
+        """The filter of `nbaprops failures`: one date (--date) or a range, a model or processor
+        name, a category in any case, an entity."""
+        if on is not None and (start is not None or end is not None):
+            raise BadInputError("--date cannot be combined with --start-date / --end-date")
+        return cls(start=on or start, end=on or end,
+                   processor=resolve_processor(processor, catalog or Catalog.load()),
+                   category=check_category(category), entity=entity)
+
+    @property
+    def narrowed(self) -> bool:
+        return any(vars(self).values())
 
     def where(self) -> tuple[str, list]:
         """The WHERE clause (bound parameters only) over the failures table aliased f."""
@@ -89,3 +106,27 @@ def listing(con: duckdb.DuckDBPyConnection, flt: FailureFilter, limit: int) -> t
         ORDER BY f.analysis_date DESC, f.processor_name, f.entity_id
         LIMIT ?""", [*params, limit]).fetchall()
     return rows, total
+
+
+@dataclass(frozen=True)
+class FailuresView:
+    """What `nbaprops failures` shows: the counts by season week (total None) or the failure rows."""
+
+    recorded: bool              # False: no failures table yet (nothing backfilled)
+    rows: list[tuple]
+    total: int | None = None    # listing only: how many rows match in all
+
+    @property
+    def is_listing(self) -> bool:
+        return self.total is not None
+
+
+def failures_view(wh: Warehouse, flt: FailureFilter, *, list_rows: bool = False, limit: int = 50) -> FailuresView:
+    """The counts matching `flt`, or the failure rows when asked to list them or narrowed to one
+    entity (one entity's counts by week say little without the reasons)."""
+    if not wh.table_exists(TABLE):
+        return FailuresView(recorded=False, rows=[])
+    if list_rows or flt.entity is not None:
+        rows, total = listing(wh.con, flt, limit)
+        return FailuresView(recorded=True, rows=rows, total=total)
+    return FailuresView(recorded=True, rows=summary(wh.con, flt))
