@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from nbaprops import features
-from nbaprops.errors import BadInputError, ModelError
+from nbaprops.errors import BadInputError
 from nbaprops.model import backtest as bt
 from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
@@ -48,30 +48,6 @@ def real_run(pipeline):
         n_fs = wh.con.execute(f"SELECT count(*) FROM {bt.FEATURE_TABLE} WHERE game_date BETWEEN ? AND ?",
                               [BT_START, BT_END]).fetchone()[0]
     return res, stored, n_fs
-
-
-# -- no label is ever an input --------------------------------------------------------------
-def test_no_registry_feature_is_a_label():
-    cols = bt.feature_columns()
-    assert cols == features.names()
-    assert not set(cols) & set(features.LABELS)
-    assert not [c for c in cols if c.startswith("label_") or c.endswith("_source")]
-    # the canary's extra input really is a label (so the canary tests what it claims to)
-    leaked = bt.feature_columns(leak=True)
-    assert leaked[:-1] == cols and leaked[-1] == bt.LEAK_FEATURE and bt.LEAK_FEATURE in features.LABELS
-
-
-def test_a_label_in_the_registry_is_refused(monkeypatch):
-    bad = features.FEATURES + (features.Feature(99, "label_points", "oops", "x", 0.0, 0, 80),)
-    monkeypatch.setattr(features, "FEATURES", bad)
-    with pytest.raises(ModelError):
-        bt.feature_columns()
-
-
-def test_month_blocks_cover_the_range_without_overlap():
-    blocks = bt.month_blocks(date(2023, 12, 15), date(2024, 2, 10))
-    assert blocks == [(date(2023, 12, 15), date(2023, 12, 31)), (date(2024, 1, 1), date(2024, 1, 31)),
-                      (date(2024, 2, 1), date(2024, 2, 10))]
 
 
 # -- walk-forward ---------------------------------------------------------------------------
@@ -175,10 +151,13 @@ def test_predictions_table_written_once_per_key_and_replaced_per_range(pipeline,
 
 
 def test_train_saves_a_model_and_reports_a_holdout(pipeline, tmp_path, monkeypatch):
-    monkeypatch.setattr(bt, "MIN_TRAIN_ROWS", 2000)
-    monkeypatch.setattr(bt, "REG_PARAMS", {**bt.REG_PARAMS, "max_iter": 60, "learning_rate": 0.15})
-    monkeypatch.setattr(bt, "CLF_PARAMS", {**bt.CLF_PARAMS, "max_iter": 40, "learning_rate": 0.15})
     import joblib
+
+    from nbaprops.model import train
+
+    monkeypatch.setattr(train, "MIN_TRAIN_ROWS", 2000)
+    monkeypatch.setattr(train, "REG_PARAMS", {**train.REG_PARAMS, "max_iter": 60, "learning_rate": 0.15})
+    monkeypatch.setattr(train, "CLF_PARAMS", {**train.CLF_PARAMS, "max_iter": 40, "learning_rate": 0.15})
 
     with Warehouse.open(pipeline, read_only=True) as wh:
         tr = bt.train_model(wh, date(2023, 12, 31), holdout_days=14, out_dir=tmp_path)
