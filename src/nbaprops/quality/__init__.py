@@ -1,4 +1,5 @@
-"""Data quality: validation checks (validate.py) and the HTML report (report.py)."""
+"""Data quality: validation (validate.py running the checks of checks/), the morning-of-D world
+(morning.py), failures (failures.py) and the HTML report (report.py)."""
 
 from .validate import CheckResult, ValidationReport, validate
 

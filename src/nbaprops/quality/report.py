@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .. import __version__
+from ..calendar import BOOTSTRAP_DAYS
 from ..catalog import Catalog
 from ..runner.plan import game_dates
 from ..features import FEATURES
@@ -413,7 +414,7 @@ SECTIONS = (
      "coverage and the failure ramp."),
     ("coverage", "Coverage (model × date)",
      "One cell per model and schedule game date. Green = every entity of the date has a row; amber to red = the "
-     "share of the Phase 4 universe with a row (the rest are recorded failures, e.g. the 14-day bootstrap window); "
+     f"share of the Phase 4 universe with a row (the rest are recorded failures, e.g. the {BOOTSTRAP_DAYS}-day bootstrap window); "
      "gray = the date was not computed (a gap). Hover for counts."),
     ("failures", "Phase 4 failures by category and week of season",
      "Failures written to processing.precompute_failures, by category and week of season (week 1 = opening "
