@@ -1,0 +1,125 @@
+"""The `nbaprops` command line: parse arguments, call one function, render the result with Rich.
+
+Exit codes: 0 success, 1 a check or run failed, 2 bad input or usage, 130 interrupted.
+One module per command (or family of commands); this one holds the app, the global options
+and the error handling that turns every failure into one line and an exit code."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .. import __version__
+from ..errors import NbapropsError
+from ..warehouse import is_interrupt
+from . import backfill, backtest, export, failures, generate, ingest, report, sql, status, validate
+from .common import STATE, console, err
+
+app = typer.Typer(
+    name="nbaprops",
+    help="Point-in-time NBA player-points features: ingest raw data, backfill the Phase 3/4 tables "
+         "and the feature store set-based over whole date ranges, and inspect the results.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+
+
+@app.callback()
+def _main(
+    warehouse: Optional[Path] = typer.Option(
+        None, "--warehouse", envvar="NBAPROPS_WAREHOUSE",
+        help="DuckDB warehouse file (default ./warehouse/nbaprops.duckdb)."),
+    memory_limit: Optional[str] = typer.Option(
+        None, "--memory-limit", envvar="NBAPROPS_MEMORY_LIMIT",
+        help="Cap DuckDB's memory, e.g. 1536MB (default: DuckDB's own, 80 % of RAM); bigger work spills "
+             "to a temp folder beside the warehouse."),
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
+    if version:
+        console.print(f"nbaprops {__version__}")
+        raise typer.Exit(0)
+    STATE.warehouse = warehouse
+    STATE.memory_limit = memory_limit
+
+
+# Registered in this order, the order `nbaprops --help` lists them in.
+app.command("ingest")(ingest.ingest)
+app.command("backfill")(backfill.backfill_cmd)
+app.command("run")(backfill.run_cmd)
+app.command("status")(status.status)
+app.command("history")(status.history)
+app.command("failures")(failures.failures)
+app.command("export")(export.export)
+app.command("generate")(generate.generate)
+app.command("sql")(sql.sql_cmd)
+app.command("validate")(validate.validate_cmd)
+app.command("report")(report.report_cmd)
+app.command("backtest")(backtest.backtest_cmd)
+app.command("train")(backtest.train_cmd)
+
+
+def _fail(message: object, code: int) -> None:
+    """One line on stderr (Rich markup in the message is not interpreted, long lines do not wrap)."""
+    from rich.text import Text
+
+    line = " ".join(str(message).split()) or "unknown error"
+    err.print(Text.assemble(("error: ", "red"), line), soft_wrap=True, highlight=False)
+    sys.exit(code)
+
+
+INTERRUPTED = 130   # the shell's code for a process ended by Ctrl-C (SIGINT)
+
+
+def _interrupted() -> None:
+    err.print("[yellow]interrupted[/]: what was committed before is kept and the transaction it cut short "
+              "was rolled back (a backfill commits chunk by chunk); run the command again to finish")
+    sys.exit(INTERRUPTED)
+
+
+def main() -> None:
+    import os
+
+    import duckdb
+
+    try:
+        # with standalone_mode=False click returns (not raises) the code of a typer.Exit
+        code = app(standalone_mode=False)
+        if code == INTERRUPTED:     # typer turns a KeyboardInterrupt into Exit(130)
+            _interrupted()
+        if isinstance(code, int) and code:
+            sys.exit(code)
+    except NbapropsError as exc:
+        _fail(exc, exc.exit_code)
+    except typer.Exit as exc:
+        if exc.exit_code == INTERRUPTED:
+            _interrupted()
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        _interrupted()
+    except Exception as exc:  # click usage errors and the like
+        if is_interrupt(exc):   # Ctrl-C inside a DuckDB query
+            _interrupted()
+        try:
+            import click
+        except ImportError:  # typer bundles its own click
+            from typer import _click as click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(2)
+        if os.environ.get("NBAPROPS_DEBUG"):
+            raise
+        if isinstance(exc, (duckdb.Error, OSError)):  # e.g. disk full: no traceback, exit 1
+            _fail(f"{type(exc).__name__}: {_first_and_cause(exc)} (set NBAPROPS_DEBUG=1 for the traceback)", 1)
+        raise
+
+
+def _first_and_cause(exc: Exception) -> str:
+    """The first line of an error, plus DuckDB's 'Original error' line when it has one (a fatal
+    error names its real cause, e.g. a full disk, only there)."""
+    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
+    if not lines:
+        return ""
+    cause = next((ln for ln in lines[1:] if "original error" in ln.lower()), None)
+    return lines[0] + (f" — {cause}" if cause else "")

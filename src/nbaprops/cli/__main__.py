@@ -1,0 +1,5 @@
+"""`python -m nbaprops.cli`."""
+
+from . import main
+
+main()

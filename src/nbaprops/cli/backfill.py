@@ -1,0 +1,126 @@
+"""`nbaprops backfill` (a date range) and `nbaprops run` (the daily update): both run the
+models through the runner and show its plan or its summary."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ..errors import BadInputError, RunFailedError
+from .common import STATE, console, err, open_warehouse, parse_date, parse_date_range
+from .run_tables import print_plan, print_preflight, print_summary
+
+
+def _run_models(start: date, end: date, only, start_from, chunk: str, *, force: bool = False,
+         no_resume: bool = False, dry_run: bool = False, daily: bool = False, preflight: bool = True) -> None:
+    from ..runner.backfill import backfill
+
+    if dry_run:
+        with open_warehouse(read_only=True) as wh:
+            result = backfill(wh, start, end, only=only or None, start_from=start_from, chunk_mode=chunk,
+                              force=force, no_resume=no_resume, dry_run=True, daily=daily, preflight=preflight)
+        print_plan(result)
+        print_preflight(result.preflight)
+        return
+    with open_warehouse() as wh:
+        progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("{task.fields[note]}"), TimeElapsedColumn(), console=console,
+                            transient=False)
+        tasks: dict[str, int] = {}
+
+        def started(model, plan) -> None:
+            n = len(plan.chunks)
+            note = (f"{len(plan.pending)} dates to compute, {plan.skipped} unchanged" if n
+                    else f"skipped: all {len(plan.dates)} dates unchanged")
+            if plan.blocked:
+                note = f"not run: {plan.blocked}"
+            tasks[model.name] = progress.add_task(model.name, total=max(n, 1), completed=0 if n else 1, note=note)
+
+        def advanced(name, c, r, error) -> None:
+            note = f"[red]chunk {c} failed[/]" if error else f"chunk {c}: {r.rows:,} rows"
+            progress.update(tasks[name], advance=1, note=note)
+
+        with progress:
+            result = backfill(wh, start, end, only=only or None, start_from=start_from, chunk_mode=chunk,
+                              force=force, no_resume=no_resume, daily=daily, preflight=preflight,
+                              on_model_start=started, on_progress=advanced)
+    print_summary(result)
+    if result.preflight is not None and not result.preflight.ok:
+        print_preflight(result.preflight)
+    if not result.ok:
+        for e in result.errors:
+            err.print(f"[red]failed:[/] {escape(e)}", highlight=False)
+        # raised, not typer.Exit(1): main() runs the app with standalone_mode=False, where
+        # click returns an Exit's code instead of exiting with it
+        raise RunFailedError("the run failed; failed chunks were rolled back and are retried by the next run "
+                             "(see `nbaprops history`)")
+
+
+def backfill_cmd(
+    start_date: str = typer.Option(..., "--start-date", help="First date to compute (YYYY-MM-DD)."),
+    end_date: str = typer.Option(..., "--end-date", help="Last date to compute (YYYY-MM-DD)."),
+    only: Optional[list[str]] = typer.Option(None, "--only", help="Run only these models: repeat the option or "
+                                             "separate names with commas (--only player_daily_cache,ml_feature_store_v2)."),
+    start_from: Optional[str] = typer.Option(None, "--start-from", help="Start at this model and run everything after it."),
+    chunk: str = typer.Option("auto", "--chunk",
+                              help="auto | all | season | month | date: how pending dates are grouped into one "
+                                   "query + transaction each. Results do not depend on it. 'all' is one chunk per "
+                                   "contiguous run of pending dates (the fastest); 'auto' is the same, split every "
+                                   "4 seasons so decades of history stay within memory."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan (models, chunks, what is skipped and why); write nothing."),
+    force: bool = typer.Option(False, "--force", help="Recompute every date in the range, whatever the saved state says."),
+    no_resume: bool = typer.Option(False, "--no-resume",
+                                   help="Forget the saved state of the selected models over the range, then recompute it "
+                                        "(an interrupted --no-resume run resumes where it stopped)."),
+    engine: str = typer.Option("duckdb", "--engine", help="duckdb | spark | bigquery: where the models run "
+                               "(spark: local PySpark, Parquet tables in --out; bigquery: --project, --dataset-prefix)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="spark/bigquery: output / staging folder "
+                                       "(default: <warehouse folder>/<engine>)."),
+    project: Optional[str] = typer.Option(None, "--project", help="bigquery: the Google Cloud project."),
+    dataset_prefix: Optional[str] = typer.Option(None, "--dataset-prefix", help="bigquery: datasets are <prefix>_raw, <prefix>_analytics, ..."),
+    skip_preflight: bool = typer.Option(False, "--skip-preflight",
+                                        help="Run Phase 4 even when Phase 3 covers < 95 % of the schedule's game dates."),
+) -> None:
+    """Compute every model in dependency order over a date range, set-based per chunk.
+
+    Dates already done with unchanged inputs are skipped (per model and date, a fingerprint of
+    everything the date reads through its lookback); failed and interrupted work is redone."""
+    s, e = parse_date_range(start_date, end_date)
+    only = [name.strip() for value in only or [] for name in value.split(",") if name.strip()]
+    from ..runner.plan import CHUNK_MODES
+
+    if chunk not in CHUNK_MODES:
+        raise BadInputError(f"--chunk must be {', '.join(CHUNK_MODES[:-1])} or {CHUNK_MODES[-1]}, got {chunk!r}")
+    if engine != "duckdb":
+        from .. import engines
+
+        result = engines.run(engine, warehouse=STATE.warehouse, start=s, end=e, chunk=chunk, only=only or None,
+                             start_from=start_from, dry_run=dry_run, out=out, project=project,
+                             dataset_prefix=dataset_prefix)
+        console.print(engines.summary(result))
+        if not result.ok:
+            raise RunFailedError("; ".join(result.errors) or f"the {engine} run failed")
+        return
+    _run_models(s, e, only, start_from, chunk, force=force, no_resume=no_resume, dry_run=dry_run,
+         preflight=not skip_preflight)
+
+
+def run_cmd(
+    date_: Optional[str] = typer.Option(None, "--date", help="The date to compute (default: the latest date with games)."),
+    force: bool = typer.Option(False, "--force", help="Recompute the date even if its inputs are unchanged."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; write nothing."),
+) -> None:
+    """The daily update: compute one date for every model, plus any date already computed whose
+    inputs changed since (e.g. yesterday's corrected box scores). Ingests nothing itself."""
+    d = parse_date(date_, "--date")
+    if d is None:
+        from ..runner.daily import latest_game_date
+
+        with open_warehouse(read_only=True) as wh:
+            d = latest_game_date(wh)
+    _run_models(d, d, None, None, "auto", force=force, dry_run=dry_run, daily=True)

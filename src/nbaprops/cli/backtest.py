@@ -1,0 +1,148 @@
+"""`nbaprops backtest` and `nbaprops train`: the Phase 5 baseline points model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from ..errors import BadInputError
+from .common import console, open_warehouse, parse_date, parse_date_range
+
+
+def _bt_table(title: str, rows: list[dict]) -> Table:
+    t = Table(title=title)
+    cols = (("scope", "scope"), ("games", "n"), ("MAE model", "mae_model"), ("MAE last-10", "mae_last10"),
+            ("MAE season", "mae_season_avg"), ("RMSE model", "rmse_model"), ("RMSE last-10", "rmse_last10"),
+            ("RMSE season", "rmse_season_avg"), ("games w/ line", "n_line"),
+            ("MAE model (line rows)", "mae_model_line_rows"), ("MAE line", "mae_line"),
+            ("RMSE model (line rows)", "rmse_model_line_rows"), ("RMSE line", "rmse_line"))
+    for head, _ in cols:
+        t.add_column(head, justify="left" if head == "scope" else "right")
+    for r in rows:
+        t.add_row(*[f"{r[k]:,}" if isinstance(r[k], int) else (f"{r[k]:.2f}" if isinstance(r[k], float) else str(r[k]))
+                    for _, k in cols])
+    return t
+
+
+def backtest_cmd(
+    start_date: Optional[str] = typer.Option(None, "--start-date",
+                                             help="First date to predict (default: the second season's opening night)."),
+    end_date: Optional[str] = typer.Option(None, "--end-date", help="Last date to predict (default: the last feature-store date)."),
+    min_train_rows: Optional[int] = typer.Option(None, "--min-train-rows",
+                                                 help="A monthly block is predicted only with at least this many "
+                                                      "labelled rows before it (default 20000)."),
+    canary: bool = typer.Option(False, "--canary",
+                                help="Also run the leakage canary (same-day points as an input; must look implausibly good)."),
+    months: bool = typer.Option(True, "--months/--no-months", help="Print the per-month table."),
+    markdown: Optional[Path] = typer.Option(None, "--markdown", help="Also write the results as Markdown to this file."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the structured results as JSON to this file."),
+    no_write: bool = typer.Option(False, "--no-write", help="Do not write predictions.player_points_predictions."),
+) -> None:
+    """Phase 5 baseline: walk-forward backtest of a HistGradientBoosting points model on the
+    feature store (fit on every labelled row before each calendar month, predict the month, roll
+    forward), against the last-10, season-average and (synthetic) line baselines, with over/under
+    calibration. Writes predictions.player_points_predictions (the range replaced in one transaction)."""
+    import json
+
+    from ..model.backtest import MIN_TRAIN_ROWS, render_markdown, run_backtest
+
+    s, e = parse_date_range(start_date, end_date)
+    mtr = MIN_TRAIN_ROWS if min_train_rows is None else min_train_rows
+    if mtr < 1:
+        raise BadInputError(f"--min-train-rows must be 1 or more, got {mtr}")
+    with open_warehouse(read_only=no_write) as wh:
+        with console.status("backtest") as st:
+            def on_block(b) -> None:
+                st.update(f"backtest: {b.block_start:%Y-%m} {b.status} ({b.train_rows:,} training rows, {b.fit_seconds:.1f} s)")
+            res = run_backtest(wh, s, e, write=not no_write, min_train_rows=mtr, on_block=on_block)
+            leak = None
+            if canary:
+                st.update("leakage canary")
+                leak = run_backtest(wh, res.start, res.end, leak=True, write=False, min_train_rows=mtr)
+    t = res.timings
+    console.print(f"model {res.model_version}: {t['blocks_predicted']} monthly blocks, {t['total_seconds']:.1f} s "
+                  f"(load {t['load_seconds']:.1f}, fit {t['fit_seconds']:.1f}, predict {t['predict_seconds']:.1f}, "
+                  f"write {t['write_seconds']:.1f})")
+    for b in res.blocks:
+        if b.status == "skipped":
+            console.print(f"[dim]skipped {b.block_start:%Y-%m}: {escape(str(b.note))}[/]")
+    console.print(_bt_table(f"walk-forward backtest {res.start} .. {res.end}",
+                            [m for m in res.metrics if m["scope_kind"] in ("overall", "season")]))
+    if months:
+        console.print(_bt_table("per month", [m for m in res.metrics if m["scope_kind"] == "month"]))
+    p = Table(title="over/under probabilities (rows with a line)")
+    for c in ("method", "games", "Brier", "Brier base rate", "log loss", "log loss base", "ECE", "pick acc.", "always under"):
+        p.add_column(c, justify="left" if c == "method" else "right")
+    for kind, sc in res.probability_scores.items():
+        p.add_row(kind, f"{sc['n']:,}", f"{sc['brier']:.4f}", f"{sc['brier_base_rate']:.4f}", f"{sc['log_loss']:.4f}",
+                  f"{sc['log_loss_base_rate']:.4f}", f"{sc['ece']:.3f}", f"{sc['pick_accuracy']:.3f}",
+                  f"{sc['always_under_accuracy']:.3f}")
+    console.print(p)
+    r = Table(title="reliability: predicted P(over) bin → observed over rate")
+    r.add_column("bin")
+    for kind in res.calibration:
+        for c in ("games", "mean p", "observed"):
+            r.add_column(f"{kind}: {c}", justify="right")
+    kinds = list(res.calibration)
+    for i, b in enumerate(res.calibration[kinds[0]]):
+        cells = []
+        for k in kinds:
+            x = res.calibration[k][i]
+            cells += [f"{x['n']:,}"] + [("-" if x[f] != x[f] else f"{x[f]:.3f}") for f in ("mean_predicted", "observed_over_rate")]
+        r.add_row(b["bin"], *cells)
+    console.print(r)
+    for note in res.notes:
+        console.print(f"[dim]note: {escape(str(note))}[/]")
+    if leak is not None:
+        lo, ro = leak.overall, res.overall
+        ok = lo["mae_model"] < 1.0 and ro["mae_model"] > 3.0
+        console.print(f"leakage canary (label_points as an input): MAE {lo['mae_model']:.2f} vs real features "
+                      f"{ro['mae_model']:.2f} — " + ("[green]as expected[/]" if ok else "[red]UNEXPECTED[/]"))
+    if not no_write:
+        console.print(f"wrote {res.rows_written:,} rows to predictions.player_points_predictions "
+                      f"({res.start} .. {res.end} replaced)")
+    if markdown:
+        markdown.parent.mkdir(parents=True, exist_ok=True)
+        markdown.write_text(render_markdown(res, months=months) + ("\n" + render_markdown(leak, months=False) if leak else ""),
+                            encoding="utf-8")
+        console.print(f"wrote {markdown}")
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"backtest": res.to_dict(), "canary": leak.to_dict() if leak else None}
+        json_out.write_text(json.dumps(payload, indent=1), encoding="utf-8")
+        console.print(f"wrote {json_out}")
+    if leak is not None and not ok:
+        raise typer.Exit(1)
+
+
+def train_cmd(
+    end_date: Optional[str] = typer.Option(None, "--end-date", help="Train on labelled rows up to this date (default: all)."),
+    holdout_days: int = typer.Option(30, "--holdout-days",
+                                     help="Before the final fit, score a model fitted on earlier rows on the last N days."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Folder for the model file (default: <warehouse folder>/models)."),
+) -> None:
+    """Fit the points model (and the over/under classifier) on every labelled feature-store row up
+    to --end-date and save it with joblib. Reports one honest holdout and the in-sample error
+    (optimistic by construction); `nbaprops backtest` is the real evaluation."""
+    from ..model.backtest import train_model
+
+    e = parse_date(end_date, "--end-date")
+    if holdout_days < 1:
+        raise BadInputError(f"--holdout-days must be 1 or more, got {holdout_days}")
+    with open_warehouse(read_only=True) as wh:
+        with console.status("training"):
+            tr = train_model(wh, e, holdout_days=holdout_days, out_dir=out)
+    console.print(f"model {tr.model_version}: {tr.train_rows:,} labelled rows through {tr.trained_through} "
+                  f"({tr.seconds:.1f} s)")
+    if tr.holdout_start:
+        console.print(f"holdout {tr.holdout_start} .. (last {holdout_days} days, {tr.holdout_rows:,} games, model fitted "
+                      f"before it): MAE {tr.holdout_mae:.2f} vs last-10 average {tr.holdout_mae_last10:.2f}")
+    else:
+        console.print("[yellow]no holdout[/]: too few rows before or inside the last "
+                      f"{holdout_days} days")
+    console.print(f"in-sample MAE {tr.in_sample_mae:.2f} (optimistic: the model has seen these games)")
+    console.print(f"saved {tr.path}")

@@ -1,0 +1,64 @@
+"""`nbaprops ingest`: load a data folder and show what each file did."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from .common import console, open_warehouse
+
+
+def ingest(
+    folder: Optional[Path] = typer.Argument(
+        None, help="Folder laid out like data/real/ (Parquet or CSV, same file names). "
+                   "Default: the bundled real NBA data."),
+    props_seed: int = typer.Option(20211019, help="Seed of the synthetic prop lines."),
+) -> None:
+    """Load raw data (Phase 2): validate, normalise keys, quarantine bad rows, upsert.
+
+    All files load in one transaction: a missing column, a wrong type or an unreadable file
+    stops with exit code 2 and leaves the warehouse as it was. Row-level problems go to
+    processing.rejected_rows with file, row, column and reason; the good rows load.
+    A correction is never partial: a game (or key) already loaded keeps its previous version
+    when any new row of it is rejected, its new rows are quarantined as a refused correction,
+    and the ingest exits 1 after loading everything else.
+    Re-running the same ingest changes nothing."""
+    from ..ingest import ingest_folder
+
+    with open_warehouse() as wh:
+        with console.status("ingesting") as status:
+            report = ingest_folder(wh, folder, props_seed=props_seed,
+                                   on_file=lambda f: status.update(f"ingesting {f}"))
+    t = Table(title=f"ingest {report.folder}")
+    for c in ("file", "table", "read", "loaded", "unchanged", "duplicate", "superseded", "rejected", "refused"):
+        t.add_column(c, justify="left" if c in ("file", "table") else "right")
+    for f in report.files:
+        t.add_row(f.file, f.target, f"{f.rows_read:,}", f"{f.rows_loaded:,}", f"{f.rows_unchanged:,}",
+                  f"{f.rows_duplicate:,}", f"{f.rows_superseded:,}", f"{f.rows_rejected:,}", f"{f.rows_refused:,}")
+    console.print(t)
+    counts = Table(title="warehouse row counts")
+    counts.add_column("table")
+    counts.add_column("rows", justify="right")
+    for name, n in report.table_counts.items():
+        counts.add_row(name, f"{n:,}")
+    console.print(counts)
+    console.print(f"synthetic prop snapshots: {report.props_generated:,} generated, {report.props_changed:,} written")
+    console.print(f"rejected rows this ingest: {report.rows_rejected:,} "
+                  f"(processing.rejected_rows holds {report.rejected_total:,}; see `nbaprops sql` or export)")
+    for name in report.ignored:
+        console.print(f"[yellow]skipped[/] {escape(name)}: season aggregates are not loaded (they describe the whole season)")
+    for name in report.unrecognised:
+        console.print(f"[yellow]skipped[/] {escape(name)}: not a recognised file name")
+    refused = [f for f in report.files if f.rows_refused]
+    if refused:
+        for f in refused:
+            units = ", ".join(f.refused[:5]) + (f" and {len(f.refused) - 5} more" if len(f.refused) > 5 else "")
+            console.print(f"[red]correction refused[/] {escape(f.file)}: {escape(units)} keep their previous "
+                          f"version ({f.rows_refused:,} new rows quarantined)")
+        console.print("[red]some corrections were refused[/]: fix the rejected rows (processing.rejected_rows) "
+                      "and ingest again; everything else was loaded")
+        raise typer.Exit(1)
