@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from nbaprops.quality.morning import morning_of_file
 from nbaprops.warehouse import Warehouse
 
 from analytics_models import AnalyticsModels, fetch
@@ -370,26 +371,21 @@ def test_real_zeros_stay_zero_and_missing_stays_null(built):
 # ---------------------------------------------------------------------------------------------
 
 def test_point_in_time(built, real_warehouse_path, tmp_path):
-    """The world as of the morning of D (no box scores or shots from D on, no in-game prop
-    snapshots at all) gives identical rows for every date before D; D's own rows (outcomes) are
-    absent. In-game snapshots exist in the range and differ from the pre-tip lines, so the
-    points_line comparison is not vacuous."""
+    """The world as of the morning of D (quality.morning: no box scores or shots from D on, no
+    in-game prop snapshot of any game) gives identical rows for every date before D; D's own rows
+    (outcomes) are absent. In-game snapshots exist before D and differ from the pre-tip lines,
+    so the points_line comparison is not vacuous."""
     start, cut, end = date(2024, 1, 2), date(2024, 1, 15), date(2024, 1, 20)
     leaky = fetch(real_warehouse_path,
                   "SELECT count(*) AS n FROM raw.player_points_props a JOIN raw.player_points_props b "
                   "USING (game_id, player_lookup, bookmaker) WHERE a.minutes_before_tipoff < 0 "
                   "AND b.minutes_before_tipoff >= 0 AND a.points_line <> b.points_line "
-                  "AND a.game_date BETWEEN ? AND ?", [start, end])[0]["n"]
+                  "AND a.game_date BETWEEN ? AND ?", [start, cut - timedelta(days=1)])[0]["n"]
     assert leaky > 0
     path = tmp_path / "morning.duckdb"
     shutil.copy(real_warehouse_path, path)
-    with Warehouse.open(path) as wh:
-        for t in ("raw.player_boxscores", "raw.team_boxscores", "raw.shots"):
-            wh.con.execute(f"DELETE FROM {t} WHERE game_date >= ?", [cut])
-        # the models read only the dates they compute: in-game snapshots of the range are the
-        # ones that could leak (deleting all 0.7 M of them costs seconds for nothing)
-        wh.con.execute("DELETE FROM raw.player_points_props WHERE minutes_before_tipoff < 0 "
-                       "AND game_date BETWEEN ? AND ?", [start, end])
+    removed = morning_of_file(path, cut)
+    assert removed["raw.player_boxscores"] and removed["raw.shots"] and removed["raw.player_points_props"], removed
     run(path, start, end)
     for name in NAMES:
         before = "WHERE game_date BETWEEN ? AND ?"

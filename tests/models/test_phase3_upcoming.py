@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from nbaprops.warehouse import Warehouse
+from nbaprops.quality.morning import morning_of_file
 
 from analytics_models import AnalyticsModels, fetch
 
@@ -284,31 +284,6 @@ def test_reference_sees_features(built):
 # 2. Point in time: the world as of the morning of D gives the same rows for D
 # ---------------------------------------------------------------------------------------------
 
-def keep_only(con, table: str, keep: str, params: list) -> None:
-    """Delete the rows not matching `keep` by rebuilding the table (a bulk DELETE that has to
-    maintain the primary-key index of a million-row table takes many seconds)."""
-    schema, name = table.split(".")
-    con.execute(f"CREATE TABLE {schema}._keep AS SELECT * FROM {table} WHERE {keep}", params)
-    con.execute(f"DROP TABLE {table}")
-    con.execute(f"ALTER TABLE {schema}._keep RENAME TO {name}")
-
-
-def morning_of(path: Path, d: date) -> None:
-    """The world as of the morning of D: the schedule (no results from D on), box scores, team
-    box scores and shots before D, pre-tip prop snapshots of D's games only, injury
-    transactions before D, game lines up to D without D's final scores."""
-    with Warehouse.open(path) as wh:
-        con = wh.con
-        for t in ("raw.player_boxscores", "raw.team_boxscores", "raw.shots"):
-            keep_only(con, t, "game_date < ?", [d])
-        keep_only(con, "raw.player_points_props",
-                  "game_date < ? OR (game_date = ? AND minutes_before_tipoff >= 0)", [d, d])
-        con.execute("DELETE FROM raw.injuries WHERE transaction_date >= ?", [d])
-        con.execute("DELETE FROM raw.game_lines WHERE game_date > ?", [d])
-        con.execute("UPDATE raw.game_lines SET total_points = NULL, home_margin = NULL WHERE game_date = ?", [d])
-        con.execute("UPDATE raw.schedule SET home_wl = NULL WHERE game_date >= ?", [d])
-
-
 def without_labels(rows: dict[tuple, dict]) -> dict[tuple, dict]:
     return {k: {c: v for c, v in r.items() if not c.startswith("label_")} for k, r in rows.items()}
 
@@ -317,7 +292,8 @@ def without_labels(rows: dict[tuple, dict]) -> dict[tuple, dict]:
 def test_point_in_time(real_copy, d):
     run(real_copy, d, d)
     before = {n: table(real_copy, n, "WHERE game_date = ?", [d]) for n in NAMES}
-    morning_of(real_copy, d)
+    cut = morning_of_file(real_copy, d)
+    assert cut["raw.player_boxscores"] and cut["raw.schedule"], cut     # D's results really went
     run(real_copy, d, d)
     after = {n: table(real_copy, n, "WHERE game_date = ?", [d]) for n in NAMES}
     for n in NAMES:

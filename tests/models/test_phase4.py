@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from nbaprops.quality.morning import morning_of
 from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
 
@@ -434,20 +435,16 @@ def test_chunking_invariance(p4_path, tmp_path):
 
 
 def test_point_in_time(real_copy, p4_path):
-    """The world as of the morning of D: every raw row with game_date >= D removed (schedule kept,
-    its results blanked); Phase 3 + 4 rerun; every Phase 4 row and failure keyed on D unchanged."""
+    """The world as of the morning of D (quality.morning: every raw row with game_date >= D
+    removed, schedule kept with its results blanked); Phase 3 + 4 rerun; every Phase 4 row and
+    failure keyed on D unchanged."""
     d = PIT_DATE
     with Warehouse.open(p4_path, read_only=True) as wh:
         ref = snapshot(wh, d, d)
     with Warehouse.open(real_copy) as wh:
-        for t in ("raw.player_boxscores", "raw.team_boxscores", "raw.shots"):
-            wh.con.execute(f"DELETE FROM {t} WHERE game_date >= ?", [d])
-        for t in ("raw.game_lines", "raw.player_points_props"):
-            wh.con.execute(f"DELETE FROM {t} WHERE game_date > ?", [d])
-        wh.con.execute("UPDATE raw.game_lines SET total_points = NULL, home_margin = NULL WHERE game_date = ?", [d])
-        wh.con.execute("DELETE FROM raw.player_points_props WHERE game_date = ? AND minutes_before_tipoff < 0", [d])
-        wh.con.execute("DELETE FROM raw.injuries WHERE transaction_date >= ?", [d])
-        wh.con.execute("UPDATE raw.schedule SET home_wl = NULL WHERE game_date >= ?", [d])
+        with wh.transaction() as con:
+            cut = morning_of(con, d)
+        assert cut["raw.player_boxscores"] and cut["raw.shots"] and cut["raw.schedule"], cut
         run(wh, OPEN_2023, d, PHASE3)
         run(wh, d - timedelta(days=3), d, RUN4)
         got = snapshot(wh, d, d)
