@@ -13,7 +13,7 @@ import pytest
 
 from nbaprops import features
 from nbaprops.catalog import Catalog
-from nbaprops.quality.validate import morning_of
+from nbaprops.quality.morning import morning_of
 from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
 
@@ -223,8 +223,9 @@ def test_rows_for_d_do_not_change_when_later_data_is_deleted(real_warehouse_path
     shutil.copy(real_warehouse_path, full_world)
     shutil.copy(real_warehouse_path, morning)
     with Warehouse.open(morning) as wh:
-        with wh.transaction():
-            morning_of(wh.con, d)
+        with wh.transaction() as con:
+            cut = morning_of(con, d)
+    assert cut["raw.player_boxscores"] and cut["raw.player_points_props"], cut
     a, b = rows(full_world), rows(morning)
     assert len(a) > 100
     assert a == b
