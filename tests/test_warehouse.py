@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -112,3 +116,82 @@ def test_a_bad_memory_limit_is_a_usage_error(tmp_path):
     assert out.returncode == 2
     assert "memory limit 'lots'" in out.stderr and "Traceback" not in out.stderr
     assert not (tmp_path / "w.duckdb").exists()
+
+
+# -- files that are not DuckDB databases are refused before DuckDB opens them ---------------------
+CLI = [sys.executable, "-m", "nbaprops.cli"]
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "200"}
+    env.pop("NBAPROPS_DEBUG", None)
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def _sqlite_file(p: Path) -> Path:
+    con = sqlite3.connect(p)
+    con.execute("CREATE TABLE t (a INTEGER)")
+    con.commit()
+    con.close()
+    return p
+
+
+def _parquet_file(p: Path) -> Path:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"a": [1, 2]}), p)
+    return p
+
+
+@pytest.mark.parametrize("make, what", [(_sqlite_file, "a SQLite database"), (_parquet_file, "a Parquet file")])
+@pytest.mark.parametrize("read_only", [False, True])
+def test_foreign_database_files_are_refused(tmp_path, make, what, read_only):
+    p = make(tmp_path / "warehouse.db")
+    before = p.read_bytes()
+    with pytest.raises(W.NotAWarehouseError, match=what) as info:
+        Warehouse.open(p, read_only=read_only)
+    assert info.value.exit_code == 2
+    assert p.read_bytes() == before
+    assert not Path(str(p) + ".wal").exists()
+
+
+def test_empty_file_is_refused(tmp_path):
+    p = tmp_path / "empty.duckdb"
+    p.touch()
+    with pytest.raises(W.NotAWarehouseError, match="empty file"):
+        Warehouse.open(p)
+    assert p.read_bytes() == b""
+
+
+def test_a_duckdb_file_passes_the_magic_check(tmp_path):
+    p = tmp_path / "w.duckdb"
+    Warehouse.open(p).close()
+    assert p.read_bytes()[8:12] == b"DUCK"
+    W.check_database_file(p)                       # no error
+    W.check_database_file(tmp_path / "new.duckdb")  # a missing file is fine too
+
+
+@pytest.mark.parametrize("make, what", [(_sqlite_file, "SQLite"), (_parquet_file, "Parquet")])
+@pytest.mark.parametrize("command", [["status"], ["history"], ["run"]])
+def test_cli_refuses_sqlite_and_parquet_in_one_line(tmp_path, make, what, command):
+    p = make(tmp_path / "wh.file")
+    proc = _cli("--warehouse", str(p), *command)
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and what in lines[0] and "not a DuckDB database" in lines[0], proc.stderr
+    assert "extension" not in proc.stderr.lower() and "in-memory" not in proc.stderr
+
+
+def test_version_option():
+    from nbaprops import __version__
+
+    proc = _cli("--version")
+    assert proc.returncode == 0, (proc.stdout, proc.stderr)
+    assert proc.stdout.strip() == f"nbaprops {__version__}"
+    from typer.testing import CliRunner
+
+    from nbaprops.cli import app
+
+    res = CliRunner().invoke(app, ["--version"])
+    assert res.exit_code == 0 and __version__ in res.output

@@ -49,6 +49,43 @@ def _explain_open_error(path: Path, exc: Exception) -> Exception:
     return WarehouseError(f"warehouse {path} cannot be opened: {text.splitlines()[0]}")
 
 
+class NotAWarehouseError(WarehouseError):
+    """The warehouse path names a file that is not a DuckDB database (a SQLite or Parquet file,
+    an empty or foreign file): bad input, refused before DuckDB opens it."""
+
+    exit_code = 2
+
+
+# A DuckDB database file starts with an 8-byte checksum, then the magic "DUCK".
+DUCKDB_MAGIC, DUCKDB_MAGIC_OFFSET = b"DUCK", 8
+FOREIGN_MAGIC = ((b"SQLite format 3\0", "a SQLite database"), (b"PAR1", "a Parquet file"))
+
+
+def check_database_file(path: Path) -> None:
+    """Refuse, before DuckDB sees it, an existing file that is not a DuckDB database: DuckDB
+    would try to open a SQLite file through an extension it downloads, and a Parquet file
+    gives a confusing error. A missing file is fine (a writer creates it)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(16)
+    except FileNotFoundError:
+        return
+    except IsADirectoryError:
+        raise NotAWarehouseError(f"warehouse {path} cannot be opened: it is a folder; "
+                                 "--warehouse takes a DuckDB file (e.g. warehouse/nbaprops.duckdb)") from None
+    except OSError:
+        return      # unreadable: DuckDB's own error (permission …) says more
+    if head[DUCKDB_MAGIC_OFFSET:DUCKDB_MAGIC_OFFSET + len(DUCKDB_MAGIC)] == DUCKDB_MAGIC:
+        return
+    what = next((name for magic, name in FOREIGN_MAGIC if head.startswith(magic)), None)
+    if what is None:
+        what = "an empty file" if not head else "not a DuckDB database file"
+    else:
+        what = f"{what}, not a DuckDB database"
+    raise NotAWarehouseError(f"warehouse {path} cannot be opened: it is {what}; point --warehouse "
+                             f"(or {ENV_VAR}) at a DuckDB file, or at a new path to create one")
+
+
 def _check_memory_limit(value: str) -> None:
     """A size DuckDB understands (e.g. 1536MB, 2GB, 8 GiB), checked before the file is opened."""
     try:
@@ -79,6 +116,7 @@ class Warehouse:
         p = resolve_path(path)
         if read_only and not p.exists():
             raise WarehouseError(f"no warehouse at {p}: run `nbaprops ingest` first")
+        check_database_file(p)
         if not read_only:
             try:
                 p.parent.mkdir(parents=True, exist_ok=True)

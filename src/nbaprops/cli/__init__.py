@@ -25,6 +25,13 @@ app = typer.Typer(
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 
 
+def _print_version(value: bool) -> None:
+    """--version is eager: it answers while the arguments are parsed, before click asks for a command."""
+    if value:
+        console.print(f"nbaprops {__version__}", highlight=False)
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _main(
     warehouse: Optional[Path] = typer.Option(
@@ -34,11 +41,9 @@ def _main(
         None, "--memory-limit", envvar="NBAPROPS_MEMORY_LIMIT",
         help="Cap DuckDB's memory, e.g. 1536MB (default: DuckDB's own, 80 % of RAM); bigger work spills "
              "to a temp folder beside the warehouse."),
-    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                 help="Print the version and exit."),
 ) -> None:
-    if version:
-        console.print(f"nbaprops {__version__}")
-        raise typer.Exit(0)
     STATE.warehouse = warehouse
     STATE.memory_limit = memory_limit
 
