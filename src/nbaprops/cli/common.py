@@ -3,6 +3,7 @@ parsing dates."""
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Optional
@@ -12,8 +13,20 @@ from rich.console import Console
 from ..errors import BadInputError
 from ..warehouse import Warehouse
 
-console = Console()
-err = Console(stderr=True)
+
+
+class _Console(Console):
+    """Rich's console; when the output is not a terminal (a pipe, a file, a cron log) a long line
+    is written whole instead of wrapped at 80 columns."""
+
+    def print(self, *objects, **kwargs) -> None:
+        if not self.is_terminal:
+            kwargs.setdefault("soft_wrap", True)
+        super().print(*objects, **kwargs)
+
+
+console = _Console()
+err = _Console(stderr=True)
 
 
 class _State:
@@ -49,3 +62,50 @@ def parse_date_range(start_date: Optional[str], end_date: Optional[str]) -> tupl
     if s and e and s > e:
         raise BadInputError(f"--start-date {s} is after --end-date {e}")
     return s, e
+
+
+def check_out_file(path: Optional[Path], name: str = "--out", *, suffixes: tuple[str, ...] = ()) -> Optional[Path]:
+    """An output file the command will write: refused up front (exit 2, one line) when it is a
+    folder, its suffix is not one of `suffixes`, or its folder cannot be created or written."""
+    if path is None:
+        return None
+    if suffixes and path.suffix.lower() not in suffixes:
+        raise BadInputError(f"{name} {path}: the file name must end with {' or '.join(suffixes)}")
+    if path.is_dir():
+        raise BadInputError(f"{name} {path} is a folder; give a file name")
+    check_out_dir(path.parent, name, of=path)
+    if path.exists() and not os.access(path, os.W_OK):
+        raise BadInputError(f"{name} {path} exists and cannot be written")
+    return path
+
+
+def check_out_dir(folder: Path, name: str = "--out", *, of: Optional[Path] = None) -> Path:
+    """A folder the command will write into (created later): refused up front when a file stands
+    in its way or its nearest existing folder is not writable."""
+    what = of if of is not None else folder
+    probe = folder
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise BadInputError(f"{name} {what}: {probe} is a file, not a folder")
+    if probe.exists() and not os.access(probe, os.W_OK | os.X_OK):
+        raise BadInputError(f"{name} {what}: the folder {probe} is not writable")
+    return folder
+
+
+def model_names() -> list[str]:
+    """The models' names, from the model files (cheap enough for --help: no catalog load)."""
+    return sorted(p.stem for p in _model_files())
+
+
+def model_tables() -> list[str]:
+    return sorted(f"{p.parent.name}.{p.stem}" for p in _model_files())
+
+
+def _model_files() -> list[Path]:
+    from importlib import resources
+
+    root = Path(str(resources.files("nbaprops") / "models"))
+    return sorted(root.glob("*/*.sql"))

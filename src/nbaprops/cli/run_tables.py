@@ -1,48 +1,52 @@
-"""The Rich tables of a backfill or daily run: the dry-run plan, the run summary and the
-pre-flight."""
+"""The tables of a backfill or daily run: the dry-run plan, the run summary and the pre-flight,
+through the listings of render.py (fit 80 columns, never cut in a pipe)."""
 
 from __future__ import annotations
 
-from rich.table import Table
-from rich.text import Text
-
 from .common import STATUS_STYLE, console
+from .render import Col, Listing, emit
+
+PLAN_COLS = (Col("step", "#", kind="int"), Col("model"), Col("table", wide=True), Col("dates", kind="int"),
+             Col("to_compute", "to compute (why)"), Col("skipped", "skip", kind="int"), Col("chunks"))
 
 
-def _secs(x: float) -> str:
-    return f"{x:.2f}"
-
-
-def print_plan(result) -> None:
+def print_plan(result, *, wide: bool = False) -> None:
     from ..runner.plan import fmt_ranges
 
-    t = Table(title=f"dry run: {result.start} .. {result.end} (chunks: {result.chunk_mode}) — nothing written")
-    for c in ("#", "model", "dates", "to compute (why)", "skip (why)", "chunks"):
-        t.add_column(c, justify="right" if c in ("#", "dates") else "left", overflow="fold")
+    rows = []
     for i, p in enumerate(result.plans, 1):
         why = ", ".join(f"{n} {r}" for r, n in sorted(p.reasons().items())) or "0"
-        skip = f"{p.skipped} inputs unchanged" if p.skipped else "0"
         chunks = fmt_ranges([(c.start, c.end) for c in p.chunks])
         if p.chunks:
             chunks = f"{len(p.chunks)}: {chunks}"
-        t.add_row(str(i), p.model.table, f"{len(p.dates):,}", why, skip, chunks or "-")
-    console.print(t)
-    console.print("[dim]'upstream pending' dates are recomputed only if the upstream model's rows for the "
-                  "dates in their lookback actually change.[/]")
+        rows.append((i, p.model.name, p.model.table, len(p.dates), why, p.skipped, chunks or "-"))
+    emit(Listing(f"dry run: {result.start} .. {result.end} (chunks: {result.chunk_mode}) — nothing written",
+                 PLAN_COLS, rows), wide=wide)
+    console.print("[dim]'skip': dates whose inputs are unchanged. 'upstream pending' dates are recomputed only if "
+                  "the upstream model's rows for the dates in their lookback actually change.[/]")
 
 
-def print_summary(result) -> None:
-    t = Table(title=f"{result.trigger} {result.run_id}: {result.start} .. {result.end} "
-                    f"(chunks: {result.chunk_mode}, {result.seconds:.2f} s)")
-    for c in ("model", "status", "computed", "skipped", "chunks", "rows", "failures", "read/compute/write s", "total s"):
-        t.add_column(c, justify="left" if c in ("model", "status") else "right",
-                     no_wrap=c in ("model", "status"), overflow="fold")
-    for m in result.models:
-        t.add_row(m.model, Text(m.status, style=STATUS_STYLE.get(m.status, "")),
-                  f"{m.dates_computed:,}" + (f" ({m.dates_failed:,} failed)" if m.dates_failed else ""),
-                  f"{m.dates_skipped:,}", f"{m.chunks}", f"{m.rows:,}", f"{m.failures:,}",
-                  f"{_secs(m.read_seconds)}/{_secs(m.compute_seconds)}/{_secs(m.write_seconds)}", _secs(m.seconds))
-    console.print(t)
+SUMMARY_COLS = (Col("model"), Col("status", styles=STATUS_STYLE), Col("dates_computed", "done", kind="int"),
+                Col("dates_failed", "failed", kind="int", wide=True), Col("dates_skipped", "skip", kind="int"),
+                Col("chunks", kind="int", wide=True), Col("rows", kind="int"), Col("failures", "fails", kind="int"),
+                Col("read_seconds", "read s", kind="float", wide=True),
+                Col("compute_seconds", "compute s", kind="float", wide=True),
+                Col("write_seconds", "write s", kind="float", wide=True),
+                Col("seconds", "s", kind="float", digits=1))
+
+
+def summary_listing(result) -> Listing:
+    rows = [(m.model, m.status, m.dates_computed, m.dates_failed, m.dates_skipped, m.chunks, m.rows, m.failures,
+             m.read_seconds, m.compute_seconds, m.write_seconds, m.seconds) for m in result.models]
+    return Listing(f"{result.trigger} {result.run_id}: {result.start} .. {result.end} "
+                   f"(chunks: {result.chunk_mode}, {result.seconds:.2f} s)", SUMMARY_COLS, rows, name="models")
+
+
+FAILURE_COLS = (Col("processor"), Col("category"), Col("rows", kind="int"))
+
+
+def print_summary(result, *, wide: bool = False) -> None:
+    emit(summary_listing(result), wide=wide)
     for m in result.models:
         if m.reasons and m.status != "skipped":
             console.print(f"  {m.model}: computed " + ", ".join(f"{n} {r}" for r, n in sorted(m.reasons.items()))
@@ -50,31 +54,31 @@ def print_summary(result) -> None:
         elif m.status == "skipped":
             console.print(f"  {m.model}: skipped — {m.skip_reason}")
     if result.failures_by_category:
-        f = Table(title="failures written by this run (processing.precompute_failures)")
-        for c in ("processor", "category", "rows"):
-            f.add_column(c, justify="right" if c == "rows" else "left")
-        for proc, cat, n in result.failures_by_category:
-            f.add_row(proc, cat, f"{n:,}")
-        console.print(f)
+        emit(Listing("failures written by this run (processing.precompute_failures)", FAILURE_COLS,
+                     list(result.failures_by_category)))
     if result.interrupted_marked:
         console.print(f"[yellow]note:[/] {result.interrupted_marked} run-history row(s) left 'running' by an "
                       "interrupted earlier run were marked 'killed'; its committed chunks were kept.")
 
 
-def print_preflight(pf) -> None:
+PREFLIGHT_COLS = (Col("table"), Col("game_dates", "dates", kind="int"), Col("covered_dates", "covered", kind="int"),
+                  Col("coverage_pct", "%", kind="float", digits=1), Col("ok", kind="bool"),
+                  Col("covered_games", "games", kind="int", wide=True),
+                  Col("scheduled_games", "of games", kind="int", wide=True),
+                  Col("gaps", "dates with gaps (covered/scheduled games)"))
+
+
+def print_preflight(pf, *, wide: bool = False) -> None:
     """The pre-flight table: Phase 3 coverage of the schedule's game dates, and the dates with gaps."""
     if pf is None:
         return
     from ..runner.preflight import MIN_COVERAGE
 
-    t = Table(title=f"pre-flight: Phase 3 coverage of scheduled game dates {pf.start}..{pf.end} "
-                    f"(incl. 30 days of lookback; a date is covered when every game has rows; needs >= {MIN_COVERAGE:g} %)")
-    numeric = ("game dates", "covered", "coverage", "games covered")
-    for c in ("table", *numeric, "dates with gaps (covered/scheduled games)"):
-        t.add_column(c, overflow="fold", justify="right" if c in numeric else "left")
+    rows = []
     for tc in pf.tables:
         gaps = ", ".join(f"{d} ({c}/{n})" for d, n, c in tc.gaps[:8]) + (f", … {len(tc.gaps) - 8} more" if len(tc.gaps) > 8 else "")
-        t.add_row(tc.table, f"{tc.scheduled_dates:,}", f"{tc.covered_dates:,}",
-                  f"[{'green' if tc.ok else 'red'}]{tc.pct:.1f} %[/]",
-                  f"{tc.covered_games:,} / {tc.scheduled_games:,}", gaps or "none")
-    console.print(t)
+        rows.append((tc.table, tc.scheduled_dates, tc.covered_dates, tc.pct, tc.ok, tc.covered_games,
+                     tc.scheduled_games, gaps or "none"))
+    emit(Listing(f"pre-flight: Phase 3 coverage of scheduled game dates {pf.start}..{pf.end} (incl. 30 days of "
+                 f"lookback; a date is covered when every game has rows; needs >= {MIN_COVERAGE:g} %)",
+                 PREFLIGHT_COLS, rows), wide=wide)

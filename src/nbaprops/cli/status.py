@@ -3,48 +3,80 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from ..warehouse import resolve_path
-from .common import STATE, STATUS_STYLE, console, open_warehouse
+from .common import STATE, STATUS_STYLE, open_warehouse
+from .render import Col, Format, Listing, emit, format_option, wide_option
+
+STATUS_COLS = (
+    Col("model", keep=True), Col("table", wide=True), Col("built", kind="bool", wide=True), Col("rows", kind="int"),
+    Col("dates_done", "dates", kind="int"), Col("first", kind="date", wide=True), Col("last", kind="date"),
+    Col("gap_ranges", "gaps", kind="int"), Col("stale", kind="int"), Col("failures", "fails", kind="int"),
+    Col("covered", wide=True), Col("gaps", "gap dates", wide=True),
+    Col("missing_before", "not yet before", kind="int", wide=True),
+    Col("missing_after", "not yet after", kind="int", wide=True),
+    Col("failures_by_category", "failures by category", wide=True))
 
 
-def status() -> None:
+def status(fmt: Format = format_option(), wide: bool = wide_option()) -> None:
     """Per model: covered date ranges, gaps against the schedule's game dates, stale dates
-    (inputs changed since they were computed) and failures per category."""
+    (inputs changed since they were computed) and failures per category.
+
+    The table shows the first and last date done, the number of gap ranges inside and the
+    failure total; --wide adds the ranges, the dates not yet computed and the failures by category."""
     from ..runner.plan import fmt_ranges
     from ..runner.status import model_status
 
     with open_warehouse(read_only=True) as wh:
         rows = model_status(wh)
-    t = Table(title=f"status of {resolve_path(STATE.warehouse)}")
-    for c in ("model", "rows", "dates done", "covered", "gaps inside", "not yet (before/after)", "stale", "failures"):
-        t.add_column(c, justify="right" if c in ("rows", "dates done", "stale") else "left", overflow="fold")
+    out = []
     for s in rows:
-        fails = ", ".join(f"{k} {v:,}" for k, v in sorted(s.failures.items())) or "-"
-        gaps = f"{len(s.gaps)} ranges: {fmt_ranges(s.gaps)}" if s.gaps else "none"
-        t.add_row(s.table, f"{s.rows:,}" if s.built else "not built", f"{s.dates_done:,}", fmt_ranges(s.covered, 4),
-                  gaps, f"{s.missing_before:,} / {s.missing_after:,}",
-                  f"[yellow]{s.stale:,}[/]" if s.stale else "0", fails)
-    console.print(t)
+        first = s.covered[0][0] if s.covered else None
+        last = s.covered[-1][1] if s.covered else None
+        out.append((s.model, s.table, s.built, s.rows if s.built else None, s.dates_done, first, last,
+                    len(s.gaps), s.stale, sum(s.failures.values()), fmt_ranges(s.covered, 4),
+                    fmt_ranges(s.gaps) if s.gaps else "", s.missing_before, s.missing_after,
+                    ", ".join(f"{k} {v:,}" for k, v in sorted(s.failures.items()))))
+    emit(Listing(f"status of {resolve_path(STATE.warehouse)} (rows '-': not built)", STATUS_COLS, out),
+         fmt, wide=wide)
 
 
-def history(limit: int = typer.Option(30, help="How many model runs to show.")) -> None:
+HISTORY_COLS = (
+    Col("run", wide=True), Col("trigger", wide=True), Col("model", keep=True), Col("status", styles=STATUS_STYLE),
+    Col("dates"), Col("dates_computed", "done", kind="int", wide=True), Col("dates_skipped", "skip", kind="int", wide=True),
+    Col("rows_written", "rows", kind="int"), Col("failures_written", "fails", kind="int", wide=True),
+    Col("seconds", "s", kind="float", digits=1), Col("note", wide=True))
+
+
+def history(limit: int = typer.Option(30, "--limit", min=1, help="How many model runs to show (1 or more)."),
+            fmt: Format = format_option(), wide: bool = wide_option()) -> None:
     """Recent model runs from reference.processor_run_history (running, success, failed, skipped,
-    killed = the process died mid-run; found and marked by the next run)."""
+    killed = the process died mid-run; found and marked by the next run).
+
+    The table shows a failed or killed run's error below it; --wide adds every column."""
     from ..runner.history import recent_runs
+    from .render import messages
 
     with open_warehouse(read_only=True) as wh:
         rows = recent_runs(wh, limit)
-    t = Table(title="run history (newest first)")
-    for c in ("run", "model", "status", "dates", "computed", "skipped", "rows", "failures", "seconds", "note"):
-        t.add_column(c, overflow="fold", no_wrap=c in ("model", "status"),
-                     justify="right" if c in ("computed", "skipped", "rows", "failures", "seconds") else "left")
+    if not rows and fmt == "table":
+        messages(fmt).print("no runs recorded yet")
+        return
+    out = []
     for r in rows:
-        # Text cells: an error message's brackets are shown, never read as Rich markup
-        cells = [Text("" if v is None else (f"{v:.2f}" if isinstance(v, float) else
-                                            (f"{v:,}" if isinstance(v, int) else str(v)))) for v in r]
-        cells[2].stylize(STATUS_STYLE.get(r.status, ""))
-        t.add_row(*cells)
-    console.print(t if rows else "no runs recorded yet")
+        run, _, trigger = r.run.partition(" ")
+        out.append((run, trigger, r.model, r.status, r.dates, r.dates_computed, r.dates_skipped, r.rows_written,
+                    r.failures_written, r.seconds, r.note))
+    if fmt != "table" or wide:
+        emit(Listing("run history (newest first)", HISTORY_COLS, out), fmt, wide=wide)
+    else:   # one table per run, its id in the title: the columns left fit 80
+        runs: dict[tuple, list] = {}
+        for r in out:
+            runs.setdefault((r[0], r[1]), []).append(r)
+        emit([Listing(f"run {run} ({trigger})", HISTORY_COLS, rows) for (run, trigger), rows in runs.items()])
+    if fmt == "table" and not wide:
+        say = messages(fmt)
+        for r in out:
+            if r[3] in ("failed", "killed") and r[-1]:
+                say.print(f"{r[0]} {r[2]} {r[3]}: ", r[-1], style=STATUS_STYLE.get(r[3], ""), highlight=False,
+                          markup=False)
