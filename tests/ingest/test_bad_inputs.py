@@ -307,11 +307,12 @@ def test_reingest_of_a_folder_with_bad_rows_changes_nothing(wh_path, tmp_path, s
     assert samples.snapshot(wh_path, skip=("processing.ingest_log",)) == before
 
 
-def test_unrecognised_files_are_skipped_and_reported(wh_path, tmp_path):
+def test_unrecognised_files_are_skipped_and_reported(wh_path, tmp_path, sample_games):
     folder = tmp_path / "in"
-    folder.mkdir()
+    write(folder, "player_box", rows_of("player_box", sample_games[:1]))
     (folder / "whatever.parquet").write_bytes(b"junk")
     (folder / "player_stats_season_2017_18_to_2025_26.parquet").write_bytes(b"junk")
+    ingest(wh_path, folder)
     before = samples.snapshot(wh_path, skip=("processing.ingest_log",))
     report = ingest(wh_path, folder)
     assert report.unrecognised == ["whatever.parquet"]
@@ -321,4 +322,4 @@ def test_unrecognised_files_are_skipped_and_reported(wh_path, tmp_path):
 
 def test_missing_folder_is_a_usage_error(wh_path, tmp_path):
     proc = cli(wh_path, "ingest", str(tmp_path / "nope'; DROP TABLE raw.schedule;--"))
-    assert_clean_error(proc, 2, "no such folder")
+    assert_clean_error(proc, 2, "no such file or folder")

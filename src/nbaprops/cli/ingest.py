@@ -14,7 +14,7 @@ from .common import console, open_warehouse
 
 def ingest(
     folder: Optional[Path] = typer.Argument(
-        None, help="Folder laid out like data/real/ (Parquet or CSV, same file names). "
+        None, help="Folder laid out like data/real/ (Parquet or CSV, same file names), or one such file. "
                    "Default: the bundled real NBA data."),
     props_seed: int = typer.Option(20211019, help="Seed of the synthetic prop lines."),
 ) -> None:
@@ -26,9 +26,17 @@ def ingest(
     A correction is never partial: a game (or key) already loaded keeps its previous version
     when any new row of it is rejected, its new rows are quarantined as a refused correction,
     and the ingest exits 1 after loading everything else.
-    Re-running the same ingest changes nothing."""
-    from ..ingest import ingest_folder
+    Re-running the same ingest changes nothing. A folder with no recognised file (empty, or
+    only unknown files) loads nothing and exits 2, listing the file names ingest recognises.
 
+    The summary counts file rows: read = loaded + unchanged + duplicate + superseded + rejected
+    (refused rows are rejected rows of a refused correction). processing.rejected_rows holds one
+    row per rejected file row and failing check (column), so it can hold more rows than were
+    rejected."""
+    from ..ingest import ingest_folder
+    from ..ingest.loader import scan_input
+
+    scan_input(folder)      # a missing path or nothing to load: exit 2 before the warehouse is touched
     with open_warehouse() as wh:
         with console.status("ingesting") as status:
             report = ingest_folder(wh, folder, props_seed=props_seed,
@@ -48,7 +56,8 @@ def ingest(
     console.print(counts)
     console.print(f"synthetic prop snapshots: {report.props_generated:,} generated, {report.props_changed:,} written")
     console.print(f"rejected rows this ingest: {report.rows_rejected:,} "
-                  f"(processing.rejected_rows holds {report.rejected_total:,}; see `nbaprops sql` or export)")
+                  f"(processing.rejected_rows holds {report.rejected_total:,} entries for every file ingested so far: "
+                  f"one per rejected row and failing column, with the reason and the row as JSON)")
     for name in report.ignored:
         console.print(f"[yellow]skipped[/] {escape(name)}: season aggregates are not loaded (they describe the whole season)")
     for name in report.unrecognised:

@@ -392,26 +392,70 @@ def _refresh_players(con: duckdb.DuckDBPyConnection) -> None:
                    FROM raw.player_boxscores GROUP BY player_lookup""")
 
 
+@dataclass
+class InputScan:
+    """What an ingest would load: the recognised files of a folder (or the one file given), in
+    load order, and the files it skips."""
+    root: Path
+    plan: list[tuple[FileKind, Path]]
+    unrecognised: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+
+def accepted_names() -> str:
+    """The file names ingest recognises, for messages: `schedule_*, player_box_*, … (.parquet, .csv, .csv.gz)`."""
+    names = ", ".join(p for k in ALL_KINDS for p in k.patterns)
+    return f"{names} (each .parquet, .csv or .csv.gz)"
+
+
+def scan_input(path: str | Path | None = None) -> InputScan:
+    """The files an ingest of `path` loads: a folder laid out like data/real/ (default: the
+    bundled data), or one file with a recognised name. Raises BadInputError when the path does
+    not exist or holds nothing to load (an empty folder, only unknown files)."""
+    root = Path(path) if path else BUNDLED_DATA
+    if root.is_file():
+        kind = kind_for(root.name)
+        if kind is None:
+            why = ("a season aggregate, which is not loaded (it describes the whole season)" if is_ignored(root.name)
+                   else "not a recognised file name")
+            raise BadInputError(f"{root}: {why}; ingest loads a folder, or a file, named {accepted_names()}")
+        return InputScan(root=root, plan=[(kind, root)])
+    if not root.is_dir():
+        if root.exists():
+            raise BadInputError(f"{root} is neither a folder nor a file; ingest loads a folder laid out like "
+                                f"data/real/, or one file named {accepted_names()}")
+        raise BadInputError(f"no such file or folder: {root}"
+                            + ("" if path else " (the bundled data is missing; pass a folder)"))
+    scan = InputScan(root=root, plan=[])
+    for p in sorted(p for p in root.iterdir() if p.is_file()):
+        if p.name.startswith(".") or p.name.lower().endswith((".md", ".txt")):
+            continue
+        kind = kind_for(p.name)
+        if kind:
+            scan.plan.append((kind, p))
+        elif is_ignored(p.name):
+            scan.ignored.append(p.name)
+        else:
+            scan.unrecognised.append(p.name)
+    if not scan.plan:
+        found = scan.unrecognised + scan.ignored
+        shown = ", ".join(found[:8]) + (f" and {len(found) - 8} more" if len(found) > 8 else "")
+        what = (f"only files it does not load ({shown})" if found else "no data files")
+        raise BadInputError(f"nothing to load in {root}: it holds {what}; ingest loads files named "
+                            f"{accepted_names()}")
+    scan.plan.sort(key=lambda kp: (kp[0].order, kp[1].name))
+    return scan
+
+
 def ingest_folder(wh: Warehouse, folder: str | Path | None = None, *, props_seed: int = synth_props.DEFAULT_SEED,
                   on_file=None) -> IngestReport:
-    """Load every recognised file in `folder` (default: the bundled real data) in one transaction."""
-    root = Path(folder) if folder else BUNDLED_DATA
-    if not root.is_dir():
-        raise BadInputError(f"no such folder: {root}" + ("" if folder else " (the bundled data is missing; pass a folder)"))
+    """Load every recognised file in `folder` (default: the bundled real data; or the one file
+    `folder` names) in one transaction."""
+    scan = scan_input(folder)
     ingest_id = uuid.uuid4().hex[:12]
-    report = IngestReport(ingest_id=ingest_id, folder=str(root))
-    plan: list[tuple[FileKind, Path]] = []
-    for path in sorted(p for p in root.iterdir() if p.is_file()):
-        if path.name.startswith(".") or path.name.lower().endswith((".md", ".txt")):
-            continue
-        kind = kind_for(path.name)
-        if kind:
-            plan.append((kind, path))
-        elif is_ignored(path.name):
-            report.ignored.append(path.name)
-        else:
-            report.unrecognised.append(path.name)
-    plan.sort(key=lambda kp: (kp[0].order, kp[1].name))
+    report = IngestReport(ingest_id=ingest_id, folder=str(scan.root), unrecognised=scan.unrecognised,
+                          ignored=scan.ignored)
+    plan = scan.plan
     now = datetime.now()
     con = wh.con
     with wh.transaction():
