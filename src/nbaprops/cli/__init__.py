@@ -15,7 +15,8 @@ import typer
 from .. import __version__
 from ..errors import NbapropsError
 from ..warehouse import is_interrupt
-from . import backfill, backtest, export, failures, generate, ingest, report, sql, status, validate
+from . import (backfill, backtest, export, failures, features, generate, ingest, predict, rejected, report, sql,
+               status, validate)
 from .common import STATE, console, err
 
 app = typer.Typer(
@@ -55,6 +56,8 @@ app.command("run")(backfill.run_cmd)
 app.command("status")(status.status)
 app.command("history")(status.history)
 app.command("failures")(failures.failures)
+app.command("features")(features.features_cmd)
+app.command("rejected")(rejected.rejected_cmd)
 app.command("export")(export.export)
 app.command("generate")(generate.generate)
 app.command("sql")(sql.sql_cmd)
@@ -62,6 +65,7 @@ app.command("validate")(validate.validate_cmd)
 app.command("report")(report.report_cmd)
 app.command("backtest")(backtest.backtest_cmd)
 app.command("train")(backtest.train_cmd)
+app.command("predict")(predict.predict_cmd)
 
 
 def _fail(message: object, code: int) -> None:

@@ -25,8 +25,8 @@ class _Console(Console):
         super().print(*objects, **kwargs)
 
 
-console = _Console()
-err = _Console(stderr=True)
+console = _Console(highlight=False)
+err = _Console(stderr=True, highlight=False)
 
 
 class _State:

@@ -92,6 +92,16 @@ def summary(con: duckdb.DuckDBPyConnection, flt: FailureFilter) -> list[tuple]:
         GROUP BY ALL ORDER BY 1, 2, 3, 4""", params).fetchall()
 
 
+def by_category(con: duckdb.DuckDBPyConnection, flt: FailureFilter) -> list[tuple]:
+    """(processor, category, dates, failures, first date, last date): the default summary."""
+    where, params = flt.where()
+    return con.execute(f"""
+        SELECT f.processor_name, f.failure_category, count(DISTINCT f.analysis_date), count(*),
+               min(f.analysis_date), max(f.analysis_date)
+        FROM {TABLE} f{where}
+        GROUP BY ALL ORDER BY 1, 2""", params).fetchall()
+
+
 LISTING_COLUMNS = ("date", "processor", "entity", "category", "reason", "retry", "games (actual / expected)")
 
 
@@ -115,18 +125,23 @@ class FailuresView:
     recorded: bool              # False: no failures table yet (nothing backfilled)
     rows: list[tuple]
     total: int | None = None    # listing only: how many rows match in all
+    mode: str = "summary"       # summary (by processor and category) | weeks | list
 
     @property
     def is_listing(self) -> bool:
         return self.total is not None
 
 
-def failures_view(wh: Warehouse, flt: FailureFilter, *, list_rows: bool = False, limit: int = 50) -> FailuresView:
-    """The counts matching `flt`, or the failure rows when asked to list them or narrowed to one
-    entity (one entity's counts by week say little without the reasons)."""
+def failures_view(wh: Warehouse, flt: FailureFilter, *, list_rows: bool = False, limit: int = 50,
+                  by_week: bool = False) -> FailuresView:
+    """The counts matching `flt` by processor and category (by season week too with `by_week`),
+    or the failure rows when asked to list them or narrowed to one entity (one entity's counts
+    say little without the reasons)."""
     if not wh.table_exists(TABLE):
         return FailuresView(recorded=False, rows=[])
     if list_rows or flt.entity is not None:
         rows, total = listing(wh.con, flt, limit)
-        return FailuresView(recorded=True, rows=rows, total=total)
-    return FailuresView(recorded=True, rows=summary(wh.con, flt))
+        return FailuresView(recorded=True, rows=rows, total=total, mode="list")
+    if by_week:
+        return FailuresView(recorded=True, rows=summary(wh.con, flt), mode="weeks")
+    return FailuresView(recorded=True, rows=by_category(wh.con, flt))

@@ -1,0 +1,177 @@
+"""`nbaprops predict --date D`: score D's feature-store rows with the saved model of `train`
+(the newest one trained strictly before D, so it has never seen D), or with a model fitted now
+on every labelled row before D, and write the predictions to
+predictions.player_points_predictions (D's rows replaced in one transaction)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import BadInputError
+from ..warehouse import Warehouse
+from .data import day, feature_columns, load_feature_rows
+from .estimators import CLF_PARAMS, MIN_TRAIN_ROWS, REG_PARAMS, THREADS, fit_over_classifier, fit_regressor, \
+    limited_threads, model_version
+from .storage import PREDICTIONS_TABLE, _arrow_table
+
+
+@dataclass
+class Prediction:
+    player_lookup: str
+    game_id: str
+    predicted_points: float
+    points_line: float | None
+    p_over: float | None
+    label_played: bool
+    label_points: float | None
+
+
+@dataclass
+class PredictResult:
+    on: date
+    model_version: str
+    model_source: str            # the saved file, or "fitted now"
+    trained_through: date
+    train_rows: int
+    predictions: list[Prediction]
+    rows_written: int
+    seconds: float
+    arrow: object = None         # the rows as an Arrow table (what was written)
+
+
+def saved_models(folder: Path) -> list[dict]:
+    """The models `train` saved in `folder` (newest training date first), as loaded dicts with a 'path'."""
+    import joblib
+
+    out = []
+    for p in sorted(Path(folder).glob("*.joblib")) if Path(folder).is_dir() else []:
+        try:
+            m = joblib.load(p)
+        except Exception:   # not one of ours, or unreadable: ignored
+            continue
+        if isinstance(m, dict) and "regressor" in m and "trained_through" in m:
+            out.append({**m, "path": p})
+    return sorted(out, key=lambda m: (m["trained_through"], str(m["path"])), reverse=True)
+
+
+def load_model(path: Path) -> dict:
+    import joblib
+
+    try:
+        m = joblib.load(path)
+    except Exception as exc:
+        raise BadInputError(f"--model {path}: not a model saved by `nbaprops train` ({type(exc).__name__})") from None
+    if not isinstance(m, dict) or "regressor" not in m:
+        raise BadInputError(f"--model {path}: not a model saved by `nbaprops train`")
+    return {**m, "path": Path(path)}
+
+
+def predict_date(wh: Warehouse, on: date, *, model_path: Path | None = None, fit: bool = False,
+                 models_dir: Path | None = None, write: bool = True, min_train_rows: int = MIN_TRAIN_ROWS,
+                 threads: int | None = THREADS) -> PredictResult:
+    t0 = time.perf_counter()
+    cols = feature_columns()
+    rows = load_feature_rows(wh, on, cols)
+    today = rows.game_date == day(on)
+    if not today.any():
+        raise BadInputError(f"the feature store has no rows on {on}: backfill it first "
+                            f"(`nbaprops backfill --start-date {on} --end-date {on}`)")
+    model = None
+    if model_path is not None:
+        model = load_model(model_path)
+    elif not fit:
+        folder = Path(models_dir) if models_dir else Path(wh.path).parent / "models"
+        model = next((m for m in saved_models(folder) if m["trained_through"] < on), None)
+    if model is not None:
+        if model["trained_through"] >= on:
+            raise BadInputError(f"the model {model['path'].name} was trained through {model['trained_through']}, "
+                                f"on or after {on}: it has seen D's outcomes; use an earlier model or --fit")
+        if list(model["feature_names"]) != cols:
+            raise BadInputError(f"the model {model['path'].name} was trained on other features than the feature "
+                                "store's: train again, or --fit")
+        source = str(model["path"])
+    else:
+        with limited_threads(threads):
+            model = _fit_before(rows, on, cols, min_train_rows)
+        source = "fitted now"
+    idx = {c: j for j, c in enumerate(cols)}
+    X = rows.X[today]
+    reg_cols = [idx[c] for c in model["regressor_inputs"]]
+    pred = model["regressor"].predict(X[:, reg_cols])
+    line = rows.line[today]
+    p_over = np.full(len(pred), np.nan)
+    if model.get("over_classifier") is not None:
+        clf_cols = [idx[c] for c in model["over_classifier_inputs"]]
+        has_line = ~np.isnan(line)
+        if has_line.any():
+            p_over[has_line] = model["over_classifier"].predict_proba(X[has_line][:, clf_cols])[:, 1]
+    n = int(today.sum())
+    P = {"player_lookup": rows.player_lookup[today], "game_date": rows.game_date[today],
+         "game_id": rows.game_id[today], "season_year": rows.season_year[today], "predicted_points": pred,
+         "p_over": p_over, "p_over_residual": np.full(n, np.nan), "points_line": line,
+         "trained_through": np.full(n, day(model["trained_through"])), "block_start": np.full(n, day(on)),
+         "train_rows": np.full(n, int(model.get("train_rows") or 0)), "label_points": rows.points[today],
+         "label_played": rows.played[today], "label_over_line": rows.over[today]}
+    tbl = _arrow_table(P)
+    written = _write(wh, on, tbl, model["model_version"]) if write else 0
+    preds = [Prediction(pl, g, float(pp), None if np.isnan(li) else float(li), None if np.isnan(po) else float(po),
+                        bool(pd_), None if np.isnan(pt) else float(pt))
+             for pl, g, pp, li, po, pd_, pt in zip(P["player_lookup"], P["game_id"], pred, line, p_over,
+                                                   P["label_played"], P["label_points"])]
+    preds.sort(key=lambda p: -p.predicted_points)
+    return PredictResult(on, model["model_version"], source, model["trained_through"], int(model.get("train_rows") or 0),
+                         preds, written, time.perf_counter() - t0, tbl)
+
+
+def _fit_before(rows, on: date, cols: list[str], min_train_rows: int) -> dict:
+    """The regressor and classifier fitted on every labelled row before D, as train saves them."""
+    lab = rows.labelled & (rows.game_date < day(on))
+    if lab.sum() < min_train_rows:
+        raise BadInputError(f"only {int(lab.sum())} labelled rows before {on} (< {min_train_rows}) to fit a model: "
+                            "backfill more dates, or lower --min-train-rows")
+    reg, keep = fit_regressor(rows.X[lab], rows.points[lab], REG_PARAMS)
+    has_over = rows.has_over & (rows.game_date < day(on))
+    clf, keep_c = fit_over_classifier(rows.X[has_over], rows.over[has_over], CLF_PARAMS)
+    last = rows.game_date[lab].max().astype("datetime64[D]").item()
+    return {"model_version": model_version(cols, REG_PARAMS, CLF_PARAMS), "feature_names": cols,
+            "trained_through": min(last, on - timedelta(days=1)), "regressor": reg,
+            "regressor_inputs": [c for c, k in zip(cols, keep) if k], "over_classifier": clf,
+            "over_classifier_inputs": [c for c, k in zip(cols, keep_c) if k], "train_rows": int(lab.sum())}
+
+
+def _write(wh: Warehouse, on: date, tbl, version: str) -> int:
+    con = wh.con
+    name = f"_predict_{uuid.uuid4().hex[:8]}"
+    con.register(name, tbl)
+    try:
+        with wh.transaction():
+            con.execute(f"DELETE FROM {PREDICTIONS_TABLE} WHERE game_date = ?", [on])
+            con.execute(f"""
+                INSERT INTO {PREDICTIONS_TABLE}
+                SELECT player_lookup, game_date, game_id, season_year, predicted_points, p_over,
+                       p_over_residual, points_line, ? AS model_version, trained_through, block_start,
+                       train_rows, CAST(label_points AS INTEGER), label_played, label_over_line,
+                       ? AS run_id, ? AS created_at
+                FROM {name}""", [version, f"predict-{uuid.uuid4().hex[:8]}", datetime.now()])
+    finally:
+        con.unregister(name)
+    return tbl.num_rows
+
+
+def write_file(tbl, out: Path) -> None:
+    """The predictions as Parquet or CSV, by the file's extension."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix.lower() == ".csv":
+        import pyarrow.csv as pacsv
+
+        pacsv.write_csv(tbl, out)
+    else:
+        import pyarrow.parquet as pq
+
+        pq.write_table(tbl, out, compression="zstd")

@@ -1,0 +1,55 @@
+"""Finding a player by what a person types: a name or a player_lookup, in any case, with or
+without accents (`Nikola Jokić`, `nikola jokic`, `nikolajokic`), through the one key
+normalisation nbaprops.keys.player_lookup; a miss suggests the nearest names."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from .errors import BadInputError
+from .keys import player_lookup, team_abbr
+from .warehouse import Warehouse
+
+PLAYERS = "reference.players"
+
+
+@dataclass(frozen=True)
+class Player:
+    lookup: str
+    name: str
+
+
+def find_player(wh: Warehouse, text: str, *, option: str = "PLAYER") -> Player:
+    """The player `text` names. Unknown: BadInputError with "did you mean" suggestions."""
+    key = player_lookup(text)
+    if key is None:
+        raise BadInputError(f"{option}: {text!r} is not a player name")
+    row = wh.con.execute(f"SELECT player_lookup, player_name FROM {PLAYERS} WHERE player_lookup = ?",
+                         [key]).fetchone()
+    if row:
+        return Player(row[0], row[1] or row[0])
+    raise BadInputError(f"{option}: no player {text!r}{did_you_mean(wh, key)}")
+
+
+def did_you_mean(wh: Warehouse, key: str, n: int = 3) -> str:
+    names = dict(wh.con.execute(f"SELECT player_lookup, player_name FROM {PLAYERS}").fetchall())
+    # a last or first name alone ("siakam") first: the lookups containing it; then the closest spellings
+    close = sorted(k for k in names if key in k)[:n]
+    close += [k for k in difflib.get_close_matches(key, list(names), n=n, cutoff=0.6) if k not in close]
+    close = close[:n]
+    return ("; did you mean " + ", ".join(f"{names[k] or k} ({k})" for k in close) + "?") if close else ""
+
+
+def resolve_entity(wh: Warehouse, text: str | None, *, option: str = "--entity") -> str | None:
+    """A failure's entity from what a person types: DATE_LEVEL, a team tricode (any case, variants
+    such as BRK accepted) or a player (name or lookup, as find_player)."""
+    if text is None:
+        return None
+    if text.strip().upper() == "DATE_LEVEL":
+        return "DATE_LEVEL"
+    code = team_abbr(text)
+    if code and len(code) <= 3 and wh.con.execute("SELECT count(*) FROM reference.teams WHERE team_abbr = ?",
+                                                  [code]).fetchone()[0]:
+        return code
+    return find_player(wh, text, option=option).lookup
