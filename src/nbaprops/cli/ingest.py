@@ -7,9 +7,9 @@ from typing import Optional
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from .common import console, open_warehouse
+from .run_tables import print_ingest
 
 
 def ingest(
@@ -41,23 +41,11 @@ def ingest(
         with console.status("ingesting") as status:
             report = ingest_folder(wh, folder, props_seed=props_seed,
                                    on_file=lambda f: status.update(f"ingesting {f}"))
-    t = Table(title=f"ingest {report.folder}")
-    for c in ("file", "table", "read", "loaded", "unchanged", "duplicate", "superseded", "rejected", "refused"):
-        t.add_column(c, justify="left" if c in ("file", "table") else "right")
-    for f in report.files:
-        t.add_row(f.file, f.target, f"{f.rows_read:,}", f"{f.rows_loaded:,}", f"{f.rows_unchanged:,}",
-                  f"{f.rows_duplicate:,}", f"{f.rows_superseded:,}", f"{f.rows_rejected:,}", f"{f.rows_refused:,}")
-    console.print(t)
-    counts = Table(title="warehouse row counts")
-    counts.add_column("table")
-    counts.add_column("rows", justify="right")
-    for name, n in report.table_counts.items():
-        counts.add_row(name, f"{n:,}")
-    console.print(counts)
+    print_ingest(report)
     console.print(f"synthetic prop snapshots: {report.props_generated:,} generated, {report.props_changed:,} written")
     console.print(f"rejected rows this ingest: {report.rows_rejected:,} "
                   f"(processing.rejected_rows holds {report.rejected_total:,} entries for every file ingested so far: "
-                  f"one per rejected row and failing column, with the reason and the row as JSON)")
+                  f"one per rejected row and failing column, with the reason and the row as JSON; `nbaprops rejected` lists them)")
     for name in report.ignored:
         console.print(f"[yellow]skipped[/] {escape(name)}: season aggregates are not loaded (they describe the whole season)")
     for name in report.unrecognised:

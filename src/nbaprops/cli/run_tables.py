@@ -82,3 +82,19 @@ def print_preflight(pf, *, wide: bool = False) -> None:
     emit(Listing(f"pre-flight: Phase 3 coverage of scheduled game dates {pf.start}..{pf.end} (incl. 30 days of "
                  f"lookback; a date is covered when every game has rows; needs >= {MIN_COVERAGE:g} %)",
                  PREFLIGHT_COLS, rows), wide=wide)
+
+
+INGEST_COLS = (Col("file", keep=True), Col("table", wide=True), Col("read", kind="int"), Col("loaded", kind="int"),
+               Col("unchanged", kind="int"), Col("duplicate", kind="int", wide=True),
+               Col("superseded", kind="int", wide=True), Col("rejected", kind="int"),
+               Col("refused", kind="int", wide=True))
+COUNT_COLS = (Col("table", keep=True), Col("rows", kind="int"))
+
+
+def print_ingest(report, *, wide: bool = False) -> None:
+    """What each file of an ingest did, and the warehouse's row counts."""
+    files = [(f.file, f.target, f.rows_read, f.rows_loaded, f.rows_unchanged, f.rows_duplicate, f.rows_superseded,
+              f.rows_rejected, f.rows_refused) for f in report.files]
+    emit([Listing(f"ingest {report.folder}" + ("" if wide else " (--wide: duplicates, superseded, refused)"),
+                  INGEST_COLS, files),
+          Listing("warehouse row counts", COUNT_COLS, list(report.table_counts.items()))], wide=wide)
