@@ -3,12 +3,13 @@
 Models are written in DuckDB SQL. `translate(sql, dialect)` turns a model into BigQuery
 (GoogleSQL) or Spark SQL with sqlglot (`unsupported_level=RAISE`: anything sqlglot cannot
 translate is an error, never silently wrong SQL), after a few rewrites that sqlglot does not do
-itself or does wrongly. They are all here, each a small function over the DuckDB syntax tree:
+itself or does wrongly. They are all here, each a small function over the DuckDB syntax tree,
+listed per target in TRANSFORMS (sqlglot's own transforms where it has one):
 
 * bound parameters: `$start_date` → `@start_date` (BigQuery query parameters) or `:start_date`
   (Spark: `spark.sql(sql, args={"start_date": ...})` named parameter markers);
 * `ASOF JOIN`: neither target has it; rejected with a hint (write LEFT JOIN + QUALIFY);
-* named `WINDOW w AS (...)`: inlined into each `OVER w` (sqlglot crashes on them for BigQuery);
+* named `WINDOW w AS (...)`: inlined into each `OVER w` (sqlglot.transforms.eliminate_window_clause);
 * `GROUP BY ALL`: spelled out as the select list's non-aggregate expressions;
 * `QUALIFY`: kept for BigQuery (with `WHERE TRUE` when the query has no WHERE/GROUP BY/HAVING,
   which GoogleSQL requires), turned into a subquery for Spark (sqlglot);
@@ -37,17 +38,42 @@ rejected after translation by parsing the result in the target dialect.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import Callable
 
 import sqlglot
-from sqlglot import exp
+from sqlglot import exp, transforms
 from sqlglot.errors import ErrorLevel, SqlglotError
 
 from .errors import ModelError
 
 DIALECTS = ("duckdb", "bigquery", "spark")
 PARAMETERS = ("start_date", "end_date", "read_start")
+# How each engine writes a bound parameter: DuckDB `$start_date`, BigQuery query parameters
+# `@start_date`, Spark named parameter markers `:start_date` (spark.sql(sql, args={...})).
+PARAMETER_MARK = {"duckdb": "$", "bigquery": "@", "spark": ":"}
+
+
+def parameter_values(lookback_days: int, start, end) -> dict:
+    """The values of the model parameters for an output range [start, end]."""
+    from datetime import timedelta
+
+    return {"start_date": start, "end_date": end, "read_start": start - timedelta(days=lookback_days)}
+
+
+@lru_cache(maxsize=256)
+def used_parameters(sql: str, dialect: str = "duckdb") -> frozenset[str]:
+    """The model parameters a statement in `dialect` uses (engines reject unused named ones)."""
+    mark = re.escape(PARAMETER_MARK[dialect])
+    return frozenset(p for p in PARAMETERS if re.search(rf"{mark}{p}\b", sql))
+
+
+def bind_parameters(sql: str, dialect: str, lookback_days: int, start, end) -> dict:
+    """The parameters `sql` (written in `dialect`) uses, bound for the range [start, end]."""
+    used = used_parameters(sql, dialect)
+    return {k: v for k, v in parameter_values(lookback_days, start, end).items() if k in used}
 
 # Functions the targets have that sqlglot parses as anonymous (unknown) functions.
 _KNOWN_ANONYMOUS = {
@@ -116,25 +142,71 @@ def _first(exc: Exception) -> str:
 
 
 # --------------------------------------------------------------------------------------------
+@dataclass
+class Rewrite:
+    """What the transforms of one translation share: the target, and the names of date-valued
+    aliases (found once the tree has its final shape: see _find_date_aliases)."""
+    dialect: str
+    date_names: set[str] = field(default_factory=set)
+
+
+Transform = Callable[[exp.Expression, Rewrite], "exp.Expression | None"]
+
+
+def _sqlglot(fn: Callable[[exp.Expression], exp.Expression], kind=exp.Select) -> Transform:
+    """One of sqlglot's own transforms (sqlglot.transforms, written for a dialect's preprocess
+    list: applied to each node of a kind as it is generated) on every such node of the tree."""
+    def transform(tree: exp.Expression, rw: Rewrite) -> exp.Expression:
+        for node in _postorder(tree, kind):
+            new = fn(node)
+            if new is not node:
+                if node is tree:
+                    tree = new
+                else:
+                    node.replace(new)
+        return tree
+    transform.__name__ = fn.__name__
+    return transform
+
+
+def _find_date_aliases(tree: exp.Expression, rw: Rewrite) -> None:
+    rw.date_names = _date_aliases(tree)
+
+
+# The rewrites of each target, in order: small named transforms over the DuckDB tree (each
+# `(tree, Rewrite) -> tree or None` = rewritten in place), sqlglot's own where it has one,
+# the way sqlglot organises a dialect's preprocess lists.
+_BEFORE = [
+    lambda tree, rw: _reject_asof(tree),
+    _sqlglot(transforms.eliminate_window_clause),     # named WINDOW w AS (...) inlined into OVER w
+    lambda tree, rw: _group_by_all(tree),
+]
+_DATES = [
+    lambda tree, rw: _set_operations(tree, rw.dialect),
+    lambda tree, rw: _string_concat(tree),
+    lambda tree, rw: _date_part(tree),
+    lambda tree, rw: _generate_series(tree, rw.dialect),
+    _find_date_aliases,
+    lambda tree, rw: _date_arithmetic(tree, rw.date_names),
+    lambda tree, rw: _day_of_week(tree),
+    lambda tree, rw: _range_frames(tree, rw.date_names),
+    lambda tree, rw: _functions(tree, rw.dialect),
+]
+TRANSFORMS: dict[str, list[Transform]] = {
+    "spark": [*_BEFORE, lambda tree, rw: _expand_star_modifiers(tree), *_DATES],
+    "bigquery": [*_BEFORE, *_DATES,
+                 lambda tree, rw: _bigquery_functions(tree),
+                 lambda tree, rw: _bigquery_null_ordering(tree),
+                 lambda tree, rw: _bigquery_qualify(tree)],
+}
+
+
 def _rewrite(tree: exp.Expression, dialect: str) -> exp.Expression:
-    _reject_asof(tree)
-    _inline_named_windows(tree)
-    _group_by_all(tree)
-    if dialect == "spark":
-        _expand_star_modifiers(tree)
-    _set_operations(tree, dialect)
-    _string_concat(tree)
-    _date_part(tree)
-    _generate_series(tree, dialect)
-    date_names = _date_aliases(tree)
-    _date_arithmetic(tree, date_names)
-    _day_of_week(tree)
-    _range_frames(tree, date_names)
-    _functions(tree, dialect)
-    if dialect == "bigquery":
-        _bigquery_functions(tree)
-        _bigquery_null_ordering(tree)
-        _bigquery_qualify(tree)
+    rw = Rewrite(dialect)
+    for transform in TRANSFORMS[dialect]:
+        out = transform(tree, rw)
+        if out is not None:
+            tree = out
     return tree
 
 
@@ -150,39 +222,6 @@ def _reject_asof(tree: exp.Expression) -> None:
                 f"ASOF JOIN {join.this.sql('duckdb')}",
                 "neither BigQuery nor Spark SQL has an ASOF join: write it as a LEFT JOIN on the "
                 "inequality and keep the latest match with QUALIFY row_number() ... = 1")
-
-
-def _inline_named_windows(tree: exp.Expression) -> None:
-    for select in _postorder(tree, exp.Select):
-        named = {w.name: w for w in select.args.get("windows") or []}
-        if not named:
-            continue
-
-        def spec_of(name: str) -> exp.Window:
-            if name not in named:
-                raise _Untranslatable(f"window {name}", "it is not defined in the query's WINDOW clause")
-            w = named[name]
-            base = w.args.get("alias")  # WINDOW w2 AS (w1 ORDER BY ...)
-            out = spec_of(base.name).copy() if isinstance(base, exp.Identifier) and base.name in named else exp.Window()
-            for key in ("partition_by", "order", "spec"):
-                if w.args.get(key):
-                    out.set(key, w.args[key].copy() if isinstance(w.args[key], exp.Expression)
-                            else [e.copy() for e in w.args[key]])
-            return out
-
-        for win in select.find_all(exp.Window):
-            if win.parent is select and win.arg_key == "windows":
-                continue
-            ref = win.args.get("alias")
-            if isinstance(ref, exp.Identifier) and ref.name in named and not win.args.get("partition_by") \
-                    and not win.args.get("order") and win.find_ancestor(exp.Select) is select:
-                spec = spec_of(ref.name)
-                win.set("alias", None)
-                for key in ("partition_by", "order", "spec"):
-                    val = spec.args.get(key)
-                    if val:
-                        win.set(key, val.copy() if isinstance(val, exp.Expression) else [e.copy() for e in val])
-        select.set("windows", None)
 
 
 def _is_aggregate(e: exp.Expression) -> bool:
