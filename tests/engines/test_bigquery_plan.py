@@ -60,7 +60,10 @@ def test_one_merge_per_table_per_chunk_never_per_date():
     for j in merges:                   # the chunk's range, as parameters, not literal dates
         assert j.params["start_date"] == j.chunk[0] and j.params["end_date"] == j.chunk[1]
         assert "@start_date" in j.sql and "@end_date" in j.sql and "2023-" not in j.sql
-        assert "QUALIFY ROW_NUMBER() OVER (PARTITION BY" in j.sql            # source dedup on the key
+        tree = sqlglot.parse_one(j.sql, read="bigquery")
+        qualify = tree.args["using"].this.args.get("qualify")              # source dedup on the key
+        assert qualify is not None and isinstance(qualify.this.this.this, exp.RowNumber), j.describe()
+        assert qualify.this.this.args.get("partition_by"), j.describe()
         assert "WHEN NOT MATCHED BY SOURCE AND" in j.sql and "THEN DELETE" in j.sql
 
 
@@ -73,7 +76,47 @@ def test_merge_matches_on_partition_filter_then_primary_key():
         for g in m.grain:
             assert f"T.`{g}` = S.`{g}`" in on
         if m.failures:     # failure rows go to the failures table, never to the model table
-            assert "failure_category IS NULL" in j.sql and "EXCEPT (" in j.sql
+            assert "`failure_category` IS NULL" in j.sql and "EXCEPT (" in j.sql
+
+
+def test_failure_merge_writes_the_13_columns_of_every_engine():
+    from nbaprops.engines.adapter import FAILURE_TABLE_COLUMNS
+
+    fails = table_id("my-project", "nbp", FAILURES_TABLE)
+    assert [c for c, _ in SHAPES[FAILURES_TABLE]] == list(FAILURE_TABLE_COLUMNS)
+    for j in PLAN.of("merge"):
+        if j.target != fails:
+            continue
+        tree = sqlglot.parse_one(j.sql, read="bigquery")
+        inner = tree.args["using"].this.args["from_"].this.this
+        assert [e.alias_or_name for e in inner.expressions] == list(FAILURE_TABLE_COLUMNS), j.describe()
+    ddl = next(j for j in PLAN.of("ddl") if j.target == fails)
+    cols = [c.name for c in sqlglot.parse_one(ddl.sql, read="bigquery").this.expressions]
+    assert cols == list(FAILURE_TABLE_COLUMNS)
+
+
+def test_a_full_model_replaces_its_whole_table_in_one_merge(tmp_path):
+    """kind full: the SELECT takes no parameters; one MERGE ON FALSE inserts every staged row
+    and deletes every other one."""
+    from nbaprops.catalog import parse_model
+    from nbaprops.engines.bigquery import chunk_jobs
+
+    model = parse_model("""-- table: analytics.toy_opening_nights
+-- kind: full
+-- grain: season_year
+-- time_column: opening_night
+-- depends_on: raw.schedule
+-- lookback_days: 0
+SELECT season_year, min(game_date) AS opening_night FROM raw.schedule GROUP BY season_year
+""", "toy.sql")
+    shapes = {model.table: [("season_year", "INTEGER"), ("opening_night", "DATE")]}
+    query, merge = chunk_jobs(model, SEASONS[0], project="my-project", prefix="nbp", run_id="r", shapes=shapes)
+    assert query.params == {} and merge.params == {}
+    tree = sqlglot.parse_one(merge.sql, read="bigquery")
+    assert isinstance(tree, exp.Merge) and tree.args["on"] == exp.false()
+    whens = tree.args["whens"].expressions
+    assert [(w.args.get("matched"), w.args.get("source"), w.args.get("condition")) for w in whens] == \
+        [(False, False, None), (False, True, None)]
 
 
 def test_model_queries_are_translated_qualified_and_parameterised():

@@ -5,7 +5,9 @@ days are the bootstrap window (no Phase 4 rows, only failures), the next two wee
 rows and feature-store rows fed by them. Both engines start from the same ingested warehouse:
 DuckDB runs `backfill` in a copy of it; Spark reads its raw/reference tables exported to Parquet
 and writes Parquet tables, which are read back here (with DuckDB) and compared row by row on
-the model's key: same keys, same columns, floats within 1e-9 relative, NULL only where NULL."""
+the model's key: same keys, same columns, floats within 1e-9 relative, NULL only where NULL.
+The failure rows too: the same 13 columns, every one equal except the two that say which run
+wrote a row and when (run_id, created_at: set on both, and one run_id per engine run)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import pytest
 
 from nbaprops.catalog import Catalog
 from nbaprops.engines import FAILURES_TABLE, run
+from nbaprops.engines.adapter import FAILURE_TABLE_COLUMNS
 from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
 
@@ -26,7 +29,7 @@ START, END = date(2023, 10, 24), date(2023, 11, 20)
 CATALOG = Catalog.load()
 TABLES = [m.table for m in CATALOG.ordered()]
 FAILURE_KEY = ("processor_name", "analysis_date", "entity_id")
-FAILURE_VALUES = ("failure_category", "failure_reason", "can_retry")
+RUN_COLUMNS = ("run_id", "created_at")     # which run wrote the row, and when
 
 
 @pytest.fixture(scope="module")
@@ -128,14 +131,30 @@ def test_spark_failures_equal_duckdb(both):
     wh_path, out, result = both
     con = duckdb.connect(str(wh_path), read_only=True)
     try:
-        cols = ", ".join(FAILURE_KEY + FAILURE_VALUES)
-        duck, _ = _rows(con, f"SELECT {cols} FROM {FAILURES_TABLE}", FAILURE_KEY)
-        spark, _ = _rows(con, f"SELECT {cols} FROM {_spark_table(out, FAILURES_TABLE)}", FAILURE_KEY)
+        duck, dcols = _rows(con, f"SELECT * FROM {FAILURES_TABLE}", FAILURE_KEY)
+        spark, scols = _rows(con, f"SELECT * FROM {_spark_table(out, FAILURES_TABLE)}", FAILURE_KEY)
     finally:
         con.close()
+    assert dcols == scols == list(FAILURE_TABLE_COLUMNS)
     assert duck
-    _compare(duck, spark, list(FAILURE_KEY + FAILURE_VALUES), FAILURES_TABLE)
+    # completeness columns are filled (the test would prove nothing if they were all NULL)
+    assert any(r["expected_games"] is not None for r in duck.values())
+    _compare(duck, spark, [c for c in dcols if c not in RUN_COLUMNS], FAILURES_TABLE)
+    for rows in (duck, spark):
+        assert all(r[c] is not None for r in rows.values() for c in RUN_COLUMNS)
+        assert len({r["run_id"] for r in rows.values()}) == 1
     assert sum(m.failures for m in result.models) == len(spark)
+
+
+def test_spark_runs_the_models_duckdb_runs(real_warehouse_path, tmp_path):
+    """--start-from and --only select the same models on every engine (a dry run: no Spark)."""
+    from nbaprops.runner.backfill import select_models
+
+    for kw in (dict(start_from="team_defense_game_summary"), dict(only=["player_daily_cache"]), {}):
+        res = run("spark", warehouse=real_warehouse_path, start=START, end=END, out=tmp_path / "o", dry_run=True, **kw)
+        assert [m.model for m in res.models] == [m.name for m in select_models(CATALOG, kw.get("only"),
+                                                                                   kw.get("start_from"))]
+        assert all(m.status == "planned" for m in res.models)
 
 
 def test_a_chunk_replaces_only_its_dates(spark, tmp_path):

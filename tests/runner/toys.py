@@ -76,3 +76,31 @@ def state_rows(con) -> list[tuple]:
     """Saved state without the run-specific columns (run_id, done_at)."""
     return con.execute("SELECT model, target_date, fingerprint, model_hash, rows_written, output_digest, "
                        "failures_written FROM processing.model_state ORDER BY ALL").fetchall()
+
+# kind full: no date parameters, the whole table at once (one row per season).
+SEASON_OPENERS = """\
+-- table: analytics.toy_season_openers
+-- kind: full
+-- grain: season_year
+-- time_column: opening_night
+-- depends_on: raw.schedule
+-- lookback_days: 0
+SELECT season_year, min(game_date) AS opening_night, count(*) AS games
+FROM raw.schedule
+WHERE season_type <> 'Pre Season'
+GROUP BY season_year
+"""
+
+# by_date, downstream of the full model.
+DAYS_SINCE_OPENER = """\
+-- table: precompute.toy_days_since_opener
+-- kind: by_date
+-- grain: game_date
+-- time_column: game_date
+-- depends_on: analytics.toy_season_openers, raw.schedule
+-- lookback_days: 400
+SELECT s.game_date, max(s.game_date - o.opening_night) AS days_since_opener
+FROM raw.schedule s JOIN analytics.toy_season_openers o ON o.season_year = s.season_year
+WHERE s.season_type <> 'Pre Season' AND s.game_date BETWEEN $start_date AND $end_date
+GROUP BY s.game_date
+"""

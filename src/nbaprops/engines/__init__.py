@@ -1,11 +1,13 @@
 """Where the models run: DuckDB (the warehouse itself, src/nbaprops/runner/), a local Spark
 session (engines/spark.py) or BigQuery (engines/bigquery.py).
 
-The interface is deliberately thin: `run(engine, ...)` takes the same range / chunk / model
-selection as `nbaprops backfill` and returns an EngineResult. Every engine reads the raw data
-the DuckDB warehouse holds (exported to Parquet, see `export_sources`) or a folder of Parquet
-files laid out `<schema>/<table>.parquet`, runs each model's SQL translated by
-nbaprops.dialects, and writes the model tables (and the Phase 4 failures) its own way:
+Every engine is an adapter (engines/adapter.py) behind the one backfill driver
+(runner.backfill.Backfill): the same model selection (--only / --start-from), chunking and
+model kinds everywhere, and the same 13 columns of failure rows. `run(engine, ...)` takes the
+range / chunk / model selection of `nbaprops backfill` and returns an EngineResult. Every engine
+reads the raw data the DuckDB warehouse holds (exported to Parquet, see `export_sources`) or a
+folder of Parquet files laid out `<schema>/<table>.parquet`, runs each model's SQL translated
+by nbaprops.dialects, and writes the model tables (and the Phase 4 failures) its own way:
 
 * duckdb   — the warehouse tables (the runner: chunked delete+insert in one transaction,
              resumable, hash-skip); `run("duckdb", ...)` simply calls runner.backfill;
@@ -25,12 +27,11 @@ from typing import Any, Callable
 
 from ..catalog import SOURCE_TABLES, SOURCE_TIME_COLUMNS, Catalog, Model
 from ..errors import BadInputError
+from .adapter import FAILURE_TABLE_COLUMNS as FAILURES_COLUMNS  # noqa: F401  (13 columns, every engine)
+from .adapter import FAILURES_TABLE  # noqa: F401  (re-exported)
 
 ENGINES = ("duckdb", "spark", "bigquery")
 SCHEMAS = ("raw", "analytics", "precompute", "predictions", "processing", "reference")
-FAILURES_TABLE = "processing.precompute_failures"
-FAILURES_COLUMNS = ("processor_name", "run_id", "analysis_date", "entity_id", "failure_category",
-                    "failure_reason", "can_retry", "created_at")
 
 
 @dataclass
@@ -70,16 +71,10 @@ class EngineResult:
 
 def select_models(catalog: Catalog, only: list[str] | None = None,
                   start_from: str | None = None) -> list[Model]:
-    """The models to run, in dependency order (same rules as the DuckDB runner)."""
-    if only and start_from:
-        raise BadInputError("use either --only or --start-from, not both")
-    if start_from:
-        keep = set(catalog.downstream_of(start_from))
-        return [m for m in catalog.ordered() if m.name in keep]
-    if only:
-        names = {catalog.get(n).name for n in only}
-        return [m for m in catalog.ordered() if m.name in names]
-    return catalog.ordered()
+    """The models to run, in dependency order: the one selection of every engine (runner.plan)."""
+    from ..runner.plan import select_models as select
+
+    return select(catalog, only, start_from)
 
 
 def source_time_column(table: str) -> str | None:
@@ -145,38 +140,56 @@ def run(engine: str, *, warehouse: str | Path | None, start: date, end: date, ch
     bigquery: `project` and `dataset_prefix` are required; `client` = a google.cloud.bigquery
     Client (or a stand-in with the same methods; default: a real Client for `project`), `bq` the
     google.cloud.bigquery module (or a stand-in: tests run without the library)."""
-    from ..runner.plan import CHUNK_MODES
+    from ..runner.backfill import Backfill
     from ..warehouse import resolve_path
 
     if engine not in ENGINES:
         raise BadInputError(f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}")
-    if start > end:
-        raise BadInputError(f"--start-date {start} is after --end-date {end}")
-    if chunk not in CHUNK_MODES:
-        raise BadInputError(f"--chunk must be one of {', '.join(CHUNK_MODES)}, got {chunk!r}")
-    t0 = time.perf_counter()
     if engine == "duckdb":
         raise BadInputError("the duckdb engine is the default runner: `nbaprops backfill` without --engine")
+    t0 = time.perf_counter()
     catalog = catalog or Catalog.load()
-    models = select_models(catalog, only, start_from)
     wh_path = resolve_path(warehouse)
     if engine == "spark":
-        from .spark import run_spark
+        from .spark import SparkAdapter, new_run_id
 
-        result = run_spark(wh_path, start, end, models=models, catalog=catalog, chunk=chunk,
-                           dry_run=dry_run, out=Path(out) if out else wh_path.parent / "spark",
-                           sources=sources, on_model=on_model)
+        out_dir = Path(out) if out else wh_path.parent / "spark"
+        adapter = SparkAdapter(wh_path, out_dir, sources=sources, tables=[m.table for m in catalog.ordered()])
+        location = str(Path(out_dir).resolve())
     else:
-        from .bigquery import run_bigquery
+        from .bigquery import BigQueryAdapter
+        from .spark import new_run_id
 
         if not project or not dataset_prefix:
             raise BadInputError("--engine bigquery needs --project and --dataset-prefix")
-        result = run_bigquery(wh_path, start, end, models=models, catalog=catalog, chunk=chunk,
-                              dry_run=dry_run, project=project, dataset_prefix=dataset_prefix,
-                              client=client, staging=Path(out) if out else wh_path.parent / "bigquery",
-                              sources=sources, on_model=on_model, bq=bq)
+        adapter = BigQueryAdapter(wh_path, catalog, project=project, prefix=dataset_prefix, client=client, bq=bq,
+                                  staging=Path(out) if out else wh_path.parent / "bigquery", sources=sources)
+        location = f"{project}:{dataset_prefix}_*"
+    result = EngineResult(engine=engine, start=start, end=end, chunk_mode=chunk, dry_run=dry_run, location=location)
+    tables = {m.name: m.table for m in catalog.ordered()}
+
+    def model_done(mr) -> None:
+        if on_model:
+            on_model(_model_result(mr, tables[mr.model]))
+
+    run_ = Backfill(adapter, start, end, catalog=catalog, only=only, start_from=start_from, chunk_mode=chunk,
+                    dry_run=dry_run, run_id=new_run_id("bq" if engine == "bigquery" else engine),
+                    on_model_done=model_done)
+    res = run_.run()
+    result.models = [_model_result(mr, tables[mr.model]) for mr in res.models]
+    result.problems.extend(getattr(adapter, "problems", []))
+    result.plan = getattr(adapter, "plan", None)
+    result.notes.extend(getattr(adapter, "notes", []))
+    if dry_run and engine == "spark":
+        result.notes.append("dry run: every model translates to Spark SQL; nothing was computed or written")
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _model_result(mr, table: str) -> ModelResult:
+    """A driver's ModelRun as an engine's ModelResult."""
+    return ModelResult(model=mr.model, table=table, chunks=mr.chunks, rows=mr.rows, failures=mr.failures,
+                       seconds=mr.wall_seconds or mr.seconds, status=mr.status, error=mr.error or mr.skip_reason)
 
 
 def summary(result: EngineResult):

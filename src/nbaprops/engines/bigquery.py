@@ -1,36 +1,40 @@
-"""The BigQuery engine: the pipeline as a plan of BigQuery jobs, run through google-cloud-bigquery.
+"""The BigQuery engine: the pipeline as BigQuery jobs, run through google-cloud-bigquery.
 
-`build_plan(...)` turns a run into a JobPlan, a list of jobs, without any network:
+The run is the one backfill driver (runner.backfill.Backfill) with a BigQueryAdapter: the same
+model selection, chunks and kinds as on DuckDB. Its jobs (kept in a JobPlan; `build_plan(...)`
+builds the same jobs for given chunks without any network):
 
 1. one dataset per schema: `<prefix>_raw`, `<prefix>_analytics`, ... (`create_dataset`, exists_ok);
 2. DDL for every table: `CREATE TABLE IF NOT EXISTS` with the columns and types (raw tables from
-   the warehouse migrations, model tables from the model's output shape, found by running the
-   model's DuckDB SQL over empty tables), `PARTITION BY` the time column and `CLUSTER BY` the
-   columns of the original system's schema (spec §2-3);
+   the warehouse migrations, model tables from the model's output shape: DuckDB's types of the
+   model's query run over empty tables, mapped to BigQuery types with sqlglot's DataType),
+   `PARTITION BY` the time column and `CLUSTER BY` the columns of the original system's schema
+   (spec §2-3) — sqlglot expressions, not text;
 3. one load job per raw/reference table, from Parquet exported from the warehouse
    (WRITE_TRUNCATE: the warehouse's raw data is the truth);
-4. per model, per chunk (the whole range with `--chunk all`, or one per season / month / date):
-   a query job computing the chunk (the model's BigQuery SQL, bound parameters as query
-   parameters @start_date / @end_date / @read_start) into a staging table, then ONE MERGE into
-   the model table: source deduplicated on the primary key (QUALIFY ROW_NUMBER() ... = 1), the
-   target's partition filter first in the ON clause, WHEN MATCHED UPDATE, WHEN NOT MATCHED BY
-   TARGET INSERT ROW, WHEN NOT MATCHED BY SOURCE (rows of the chunk's dates the model no longer
-   returns) DELETE — the chunk's dates end up exactly as computed, atomically. Models with
-   failures get a second MERGE, into `<prefix>_processing.precompute_failures`. Never one DML per
-   date (BigQuery queues more than 2 concurrent mutations per table);
+4. per model, per chunk: a query job computing the chunk (the model's BigQuery SQL, bound
+   parameters as query parameters @start_date / @end_date / @read_start) into a staging table,
+   then ONE MERGE into the model table, built as a sqlglot expression, by the model's kind:
+   by_date[_with_failures]: source deduplicated on the primary key (QUALIFY ROW_NUMBER() ... =
+   1), the target's partition filter first in the ON clause, WHEN MATCHED UPDATE, WHEN NOT
+   MATCHED BY TARGET INSERT ROW, WHEN NOT MATCHED BY SOURCE (rows of the chunk's dates the model
+   no longer returns) DELETE — the chunk's dates end up exactly as computed, atomically; full:
+   ON FALSE, every staged row inserted and every other row deleted (the whole table, one
+   statement). by_date_with_failures models get a second MERGE, into
+   `<prefix>_processing.precompute_failures` (the 13 columns of every engine). Never one DML
+   per date (BigQuery queues more than 2 concurrent mutations per table);
 5. the staging tables are dropped.
 
-`execute_plan(plan, client, dry_run=...)` runs it; with dry_run every SQL statement is sent with
-QueryJobConfig(dry_run=True) (validated and costed, nothing runs) and no dataset or load job is
-created. google-cloud-bigquery is an optional extra (`pip install 'nbaprops[bigquery]'`),
-imported only when a plan is executed."""
+With dry_run every SQL statement is sent with QueryJobConfig(dry_run=True) (validated and
+costed, nothing runs) and no dataset or load job is created. google-cloud-bigquery is an
+optional extra (`pip install 'nbaprops[bigquery]'`), imported only when jobs are executed."""
 
 from __future__ import annotations
 
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable
 
@@ -38,10 +42,10 @@ import sqlglot
 from sqlglot import exp
 
 from ..catalog import FAILURE_COLUMNS, SOURCE_TABLES, Catalog, Model
-from ..dialects import split_header, translate
-from ..errors import BadInputError, RunFailedError
-from . import (FAILURES_TABLE, SCHEMAS, EngineResult, ModelResult, export_sources, find_sources,
-               source_time_column)
+from ..dialects import bind_parameters, split_header, translate
+from ..errors import BadInputError, ModelError, RunFailedError
+from . import SCHEMAS, export_sources, find_sources, source_time_column
+from .adapter import COMPLETENESS_FAILURE_COLUMNS, FAILURE_TABLE_COLUMNS, FAILURES_TABLE, Stateless
 
 # CLUSTER BY per table, from the original system's schemas (spec §2-3). universal_player_id is
 # the original's id: here player_id when the table has one; columns a table lacks are left out.
@@ -69,7 +73,11 @@ CLUSTERING: dict[str, tuple[str, ...]] = {
     "reference.players": ("player_lookup",),
 }
 FAILURE_GRAIN = ("processor_name", "analysis_date", "entity_id")
-_UNSIGNED = re.compile(r"^U(TINYINT|SMALLINT|INTEGER|BIGINT|INT)$|^UINT\d*$", re.I)
+_T = exp.DataType.Type
+# DuckDB integer types BigQuery has no counterpart for: unsigned ones fit INT64 here (counts,
+# digests are not stored in model tables), 128-bit ones need BIGNUMERIC.
+_AS_INT64 = {_T.UTINYINT, _T.USMALLINT, _T.UINT, _T.UBIGINT}
+_AS_BIGNUMERIC = {_T.INT128, _T.UINT128}
 
 
 # -- the plan ---------------------------------------------------------------------------------
@@ -120,23 +128,35 @@ def table_id(project: str, prefix: str, table: str) -> str:
     return f"{project}.{dataset_name(prefix, schema)}.{name}"
 
 
-def _q(ident: str) -> str:
-    return f"`{ident}`"
+def _id(name: str) -> exp.Identifier:
+    return exp.to_identifier(name, quoted=True)
 
 
-def _col(name: str) -> str:
-    return f"`{name}`"
+def _table(tid: str, alias: str | None = None) -> exp.Table:
+    """`project.dataset.table` as a table expression (optionally aliased)."""
+    project, dataset, name = tid.split(".")
+    t = exp.Table(this=_id(name), db=_id(dataset), catalog=_id(project))
+    if alias:
+        t.set("alias", exp.TableAlias(this=exp.to_identifier(alias)))
+    return t
 
 
-def bq_type(duckdb_type: str) -> str:
-    """A DuckDB column type as a BigQuery column type."""
-    t = duckdb_type.strip()
-    if _UNSIGNED.match(t):
-        return "INT64"
-    if t.upper() in ("HUGEINT", "UHUGEINT"):
-        return "BIGNUMERIC"
-    out = exp.DataType.build(t, dialect="duckdb").sql("bigquery")
-    return {"INT128": "BIGNUMERIC"}.get(out, out)
+def _col(name: str, table: str | None = None) -> exp.Column:
+    return exp.Column(this=_id(name), table=exp.to_identifier(table) if table else None)
+
+
+def _param(name: str) -> exp.Parameter:
+    return exp.Parameter(this=exp.var(name))
+
+
+def bq_type(duckdb_type: str) -> exp.DataType:
+    """A DuckDB column type (as DuckDB's DESCRIBE spells it) as a BigQuery column type."""
+    dt = exp.DataType.build(duckdb_type.strip(), dialect="duckdb")
+    if dt.this in _AS_INT64:
+        return exp.DataType.build("INT64", dialect="bigquery")
+    if dt.this in _AS_BIGNUMERIC:
+        return exp.DataType.build("BIGNUMERIC", dialect="bigquery")
+    return dt
 
 
 def cluster_fields(table: str, columns: list[str]) -> tuple[str, ...]:
@@ -149,15 +169,22 @@ def cluster_fields(table: str, columns: list[str]) -> tuple[str, ...]:
     return tuple(out[:4])
 
 
+def create_table(tid: str, columns: list[tuple[str, str]], partition: str | None,
+                 cluster: tuple[str, ...]) -> exp.Create:
+    """CREATE TABLE IF NOT EXISTS with the columns' types, PARTITION BY and CLUSTER BY."""
+    props = []
+    if partition:
+        props.append(exp.PartitionedByProperty(this=_col(partition)))
+    if cluster:
+        props.append(exp.ClusterProperty(expressions=[_col(c) for c in cluster]))
+    return exp.Create(
+        this=exp.Schema(this=_table(tid), expressions=[exp.ColumnDef(this=_id(n), kind=bq_type(t)) for n, t in columns]),
+        kind="TABLE", exists=True, properties=exp.Properties(expressions=props) if props else None)
+
+
 def create_table_sql(tid: str, columns: list[tuple[str, str]], partition: str | None,
                      cluster: tuple[str, ...]) -> str:
-    cols = ",\n  ".join(f"{_col(n)} {bq_type(t)}" for n, t in columns)
-    sql = f"CREATE TABLE IF NOT EXISTS {_q(tid)} (\n  {cols}\n)"
-    if partition:
-        sql += f"\nPARTITION BY {_col(partition)}"
-    if cluster:
-        sql += "\nCLUSTER BY " + ", ".join(_col(c) for c in cluster)
-    return sql
+    return create_table(tid, columns, partition, cluster).sql(dialect="bigquery", pretty=True)
 
 
 def qualify_tables(sql: str, project: str, prefix: str) -> str:
@@ -173,50 +200,100 @@ def qualify_tables(sql: str, project: str, prefix: str) -> str:
     return tree.sql(dialect="bigquery", pretty=True)
 
 
+def _in_chunk(column: exp.Column) -> exp.Between:
+    return exp.Between(this=column, low=_param("start_date"), high=_param("end_date"))
+
+
+def _dedup(select: exp.Select, keys: list[exp.Expression]) -> exp.Select:
+    """The source deduplicated on its key (a MERGE source must match a target row once)."""
+    rn = exp.Window(this=exp.RowNumber(), partition_by=keys)
+    return select.qualify(exp.EQ(this=rn, expression=exp.Literal.number(1)), copy=False)
+
+
+def _merge(target: str, source: exp.Select, on: exp.Expression, whens: list[exp.When]) -> exp.Merge:
+    return exp.Merge(this=_table(target, "T"),
+                     using=exp.Subquery(this=source, alias=exp.TableAlias(this=exp.to_identifier("S"))),
+                     on=on, whens=exp.Whens(expressions=whens))
+
+
+def merge_statement(target: str, stage: str, model: Model, columns: list[str]) -> exp.Merge:
+    """One MERGE writing the staged chunk into the model table, by the model's kind:
+    by_date[_with_failures] replace the chunk's dates (the target's partition filter first in
+    ON, rows of those dates the model no longer returns deleted), full replaces the whole table
+    (ON FALSE: every staged row inserted, every other row deleted) in the same one statement."""
+    tc = model.time_column
+    full = model.kind == "full"
+    source = exp.select(exp.Star(**({"except_": [_col(c) for c in FAILURE_COLUMNS]} if model.writes_failures
+                                    else {}))).from_(_table(stage))
+    conds = [] if full else [_in_chunk(_col(tc))]
+    if model.writes_failures:
+        conds.append(exp.Is(this=_col("failure_category"), expression=exp.Null()))
+    # (GoogleSQL: QUALIFY needs a WHERE, GROUP BY or HAVING)
+    source = source.where(exp.and_(*conds) if conds else exp.true(), copy=False)
+    source = _dedup(source, [_col(g) for g in model.grain])
+    whens = []
+    if full:
+        on = exp.false()
+        delete_when = exp.When(matched=False, source=True, then=exp.var("DELETE"))
+    else:
+        on = exp.and_(_in_chunk(_col(tc, "T")), *[exp.EQ(this=_col(g, "T"), expression=_col(g, "S"))
+                                                   for g in model.grain])
+        sets = [exp.EQ(this=_col(c), expression=_col(c, "S")) for c in columns if c not in model.grain]
+        if sets:
+            whens.append(exp.When(matched=True, source=False, then=exp.Update(expressions=sets)))
+        delete_when = exp.When(matched=False, source=True, condition=_in_chunk(_col(tc, "T")),
+                               then=exp.var("DELETE"))
+    whens.append(exp.When(matched=False, source=False, then=exp.Insert(this=exp.var("ROW"))))
+    whens.append(delete_when)
+    return _merge(target, source, on, whens)
+
+
 def merge_sql(target: str, stage: str, model: Model, columns: list[str]) -> str:
-    """One MERGE replacing the chunk's dates of the model table with the staged rows."""
-    tc = _col(model.time_column)
-    drop = [c for c in FAILURE_COLUMNS] if model.failures else []
-    where = [f"{tc} BETWEEN @start_date AND @end_date"]
-    if model.failures:
-        where.append("failure_category IS NULL")
-    except_ = f" EXCEPT ({', '.join(drop)})" if drop else ""
-    part = ", ".join(_col(g) for g in model.grain)
-    on = " AND ".join([f"T.{tc} BETWEEN @start_date AND @end_date"] +
-                      [f"T.{_col(g)} = S.{_col(g)}" for g in model.grain])
-    sets = ",\n    ".join(f"{_col(c)} = S.{_col(c)}" for c in columns if c not in model.grain)
-    matched = f"WHEN MATCHED THEN UPDATE SET\n    {sets}\n" if sets else ""
-    return (f"MERGE {_q(target)} AS T\n"
-            f"USING (\n  SELECT *{except_}\n  FROM {_q(stage)}\n  WHERE {' AND '.join(where)}\n"
-            f"  QUALIFY ROW_NUMBER() OVER (PARTITION BY {part}) = 1\n) AS S\n"
-            f"ON {on}\n{matched}"
-            f"WHEN NOT MATCHED BY TARGET THEN INSERT ROW\n"
-            f"WHEN NOT MATCHED BY SOURCE AND T.{tc} BETWEEN @start_date AND @end_date THEN DELETE")
+    return merge_statement(target, stage, model, columns).sql(dialect="bigquery", pretty=True)
+
+
+def failures_merge_statement(target: str, stage: str, model: Model, columns: list[str]) -> exp.Merge:
+    """One MERGE replacing the model's failure rows of the chunk's dates: the 13 columns of
+    processing.precompute_failures, as on every engine."""
+    tc, ent = model.time_column, model.entity
+    reason = (exp.Coalesce(this=exp.cast(_col("failure_reason"), "STRING", dialect="bigquery"),
+                           expressions=[_col("failure_category")]) if "failure_reason" in columns
+              else _col("failure_category"))
+    retry = (exp.Coalesce(this=_col("can_retry"), expressions=[exp.false()]) if "can_retry" in columns
+             else exp.false())
+    types = {n: t for n, t in zip(FAILURE_TABLE_COLUMNS, _failure_types())}
+    values = {
+        "processor_name": _param("processor_name"), "run_id": _param("run_id"),
+        "analysis_date": exp.cast(_col(tc), "DATE"), "entity_id": exp.cast(_col(ent), "STRING", dialect="bigquery"),
+        "failure_category": _col("failure_category"), "failure_reason": reason, "can_retry": retry,
+        "created_at": exp.cast(exp.CurrentDatetime(), "TIMESTAMP"),
+        **{c: (exp.cast(_col(c), types[c]) if c in columns else exp.cast(exp.Null(), types[c]))
+           for c in COMPLETENESS_FAILURE_COLUMNS}}
+    inner = (exp.select(*[exp.alias_(v, c) for c, v in values.items()]).from_(_table(stage))
+             .where(exp.and_(exp.Not(this=exp.Is(this=_col("failure_category"), expression=exp.Null())),
+                             _in_chunk(_col(tc)))))
+    source = _dedup(exp.select(exp.Star()).from_(inner.subquery()).where(exp.true()),
+                    [_col("analysis_date"), _col("entity_id")])
+    on = exp.and_(_in_chunk(_col("analysis_date", "T")),
+                  *[exp.EQ(this=_col(g, "T"), expression=_col(g, "S")) for g in FAILURE_GRAIN])
+    sets = [exp.EQ(this=_col(c), expression=_col(c, "S")) for c in FAILURE_TABLE_COLUMNS if c not in FAILURE_GRAIN]
+    return _merge(target, source, on, [
+        exp.When(matched=True, source=False, then=exp.Update(expressions=sets)),
+        exp.When(matched=False, source=False, then=exp.Insert(this=exp.var("ROW"))),
+        exp.When(matched=False, source=True,
+                 condition=exp.and_(exp.EQ(this=_col("processor_name", "T"), expression=_param("processor_name")),
+                                    _in_chunk(_col("analysis_date", "T"))),
+                 then=exp.var("DELETE"))])
 
 
 def failures_merge_sql(target: str, stage: str, model: Model, columns: list[str]) -> str:
-    """One MERGE replacing the model's failure rows of the chunk's dates."""
-    tc, ent = _col(model.time_column), _col(model.entity)
-    reason = "COALESCE(CAST(failure_reason AS STRING), failure_category)" if "failure_reason" in columns \
-        else "failure_category"
-    retry = "COALESCE(can_retry, FALSE)" if "can_retry" in columns else "FALSE"
-    on = " AND ".join(["T.analysis_date BETWEEN @start_date AND @end_date"] +
-                      [f"T.{g} = S.{g}" for g in FAILURE_GRAIN])
-    return (f"MERGE {_q(target)} AS T\n"
-            f"USING (\n  SELECT * FROM (\n"
-            f"    SELECT @processor_name AS processor_name, @run_id AS run_id, CAST({tc} AS DATE) AS analysis_date,\n"
-            f"           CAST({ent} AS STRING) AS entity_id, failure_category, {reason} AS failure_reason,\n"
-            f"           {retry} AS can_retry, CURRENT_DATETIME() AS created_at\n"
-            f"    FROM {_q(stage)}\n"
-            f"    WHERE failure_category IS NOT NULL AND {tc} BETWEEN @start_date AND @end_date)\n"
-            f"  WHERE TRUE\n"
-            f"  QUALIFY ROW_NUMBER() OVER (PARTITION BY analysis_date, entity_id) = 1\n) AS S\n"
-            f"ON {on}\n"
-            f"WHEN MATCHED THEN UPDATE SET\n    run_id = S.run_id, failure_category = S.failure_category,\n"
-            f"    failure_reason = S.failure_reason, can_retry = S.can_retry, created_at = S.created_at\n"
-            f"WHEN NOT MATCHED BY TARGET THEN INSERT ROW\n"
-            f"WHEN NOT MATCHED BY SOURCE AND T.processor_name = @processor_name\n"
-            f"  AND T.analysis_date BETWEEN @start_date AND @end_date THEN DELETE")
+    return failures_merge_statement(target, stage, model, columns).sql(dialect="bigquery", pretty=True)
+
+
+def _failure_types() -> list[exp.DataType]:
+    from .adapter import FAILURE_TABLE_TYPES
+
+    return [bq_type(FAILURE_TABLE_TYPES[c]) for c in FAILURE_TABLE_COLUMNS]
 
 
 def table_shapes(catalog: Catalog) -> dict[str, list[tuple[str, str]]]:
@@ -246,24 +323,23 @@ def table_shapes(catalog: Catalog) -> dict[str, list[tuple[str, str]]]:
     return shapes
 
 
-def build_plan(catalog: Catalog, models: list[Model], chunks: list[tuple[date, date]], *, project: str,
-               prefix: str, sources: dict[str, Path], run_id: str,
-               shapes: dict[str, list[tuple[str, str]]] | None = None, load_sources: bool = True) -> JobPlan:
-    """The jobs of one run (no network)."""
+def check_names(project: str, prefix: str) -> None:
     if not re.fullmatch(r"[a-z][a-z0-9-]{4,28}[a-z0-9]", project):
         raise BadInputError(f"--project {project!r} is not a valid Google Cloud project id")
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,900}", prefix):
         raise BadInputError(f"--dataset-prefix {prefix!r}: use letters, digits and underscores")
-    shapes = shapes or table_shapes(catalog)
-    plan = JobPlan(project=project, prefix=prefix, chunks=list(chunks))
-    for schema in SCHEMAS:
-        plan.jobs.append(Job("dataset", f"{project}.{dataset_name(prefix, schema)}"))
+
+
+def setup_jobs(models: list[Model], *, project: str, prefix: str, sources: dict[str, Path],
+               shapes: dict[str, list[tuple[str, str]]], load_sources: bool = True) -> list[Job]:
+    """Datasets, the DDL of every table the run writes, and the load jobs of the raw tables."""
+    jobs = [Job("dataset", f"{project}.{dataset_name(prefix, schema)}") for schema in SCHEMAS]
 
     def ddl(table: str, columns: list[tuple[str, str]], partition: str | None) -> None:
         tid = table_id(project, prefix, table)
         cl = cluster_fields(table, [c for c, _ in columns])
-        plan.jobs.append(Job("ddl", tid, sql=create_table_sql(tid, columns, partition, cl),
-                             partition_field=partition, cluster_fields=cl))
+        jobs.append(Job("ddl", tid, sql=create_table_sql(tid, columns, partition, cl),
+                        partition_field=partition, cluster_fields=cl))
 
     if load_sources:
         for table in sorted(SOURCE_TABLES):
@@ -271,35 +347,70 @@ def build_plan(catalog: Catalog, models: list[Model], chunks: list[tuple[date, d
         for table in sorted(SOURCE_TABLES):
             tid = table_id(project, prefix, table)
             cols = [c for c, _ in shapes[table]]
-            plan.jobs.append(Job("load", tid, source=sources.get(table), partition_field=source_time_column(table),
-                                 cluster_fields=cluster_fields(table, cols)))
+            jobs.append(Job("load", tid, source=sources.get(table), partition_field=source_time_column(table),
+                            cluster_fields=cluster_fields(table, cols)))
     ddl(FAILURES_TABLE, shapes[FAILURES_TABLE], "analysis_date")
     for m in models:
-        cols = [(c, t) for c, t in shapes[m.table] if not (m.failures and c in FAILURE_COLUMNS)]
-        ddl(m.table, cols, m.time_column)
-    stages = []
+        ddl(m.table, table_columns(m, shapes), m.time_column)
+    return jobs
+
+
+def table_columns(model: Model, shapes: dict[str, list[tuple[str, str]]]) -> list[tuple[str, str]]:
+    """The model table's columns and DuckDB types (its result without the failure columns)."""
+    return [(c, t) for c, t in shapes[model.table] if not (model.writes_failures and c in FAILURE_COLUMNS)]
+
+
+def stage_of(project: str, prefix: str, model: Model) -> str:
+    return f"{project}.{dataset_name(prefix, 'processing')}._stage_{model.name}"
+
+
+def model_query(model: Model, project: str, prefix: str) -> str:
+    """The model's BigQuery SQL, its tables qualified with the project and datasets."""
+    return qualify_tables(split_header(translate(model.sql, "bigquery", model.table))[1], project, prefix)
+
+
+def chunk_jobs(model: Model, chunk: tuple[date, date], *, project: str, prefix: str, run_id: str,
+               shapes: dict[str, list[tuple[str, str]]], query: str | None = None) -> list[Job]:
+    """One chunk of a model: the staging query, ONE MERGE into the model table, and (models
+    with failures) one MERGE into the failures table."""
+    s, e = chunk
+    query = query or model_query(model, project, prefix)
+    target = table_id(project, prefix, model.table)
+    stage = stage_of(project, prefix, model)
+    all_cols = [c for c, _ in shapes[model.table]]
+    cols = [c for c, _ in table_columns(model, shapes)]
+    jobs = [Job("query", stage, sql=query, params=bind_parameters(query, "bigquery", model.lookback_days, s, e),
+                model=model.name, chunk=(s, e)),
+            Job("merge", target, sql=merge_sql(target, stage, model, cols),
+                params={} if model.kind == "full" else {"start_date": s, "end_date": e}, model=model.name,
+                chunk=(s, e))]
+    if model.writes_failures:
+        fails = table_id(project, prefix, FAILURES_TABLE)
+        jobs.append(Job("merge", fails, sql=failures_merge_sql(fails, stage, model, all_cols),
+                        params={"start_date": s, "end_date": e, "processor_name": model.failures, "run_id": run_id},
+                        model=model.name, chunk=(s, e)))
+    return jobs
+
+
+def drop_job(stage: str) -> Job:
+    return Job("drop", stage, sql=exp.Drop(tables=[_table(stage)], kind="TABLE", exists=True).sql(dialect="bigquery"))
+
+
+def build_plan(catalog: Catalog, models: list[Model], chunks: list[tuple[date, date]], *, project: str,
+               prefix: str, sources: dict[str, Path], run_id: str,
+               shapes: dict[str, list[tuple[str, str]]] | None = None, load_sources: bool = True) -> JobPlan:
+    """The jobs of one run over the same chunks for every model (no network); the backfill
+    driver builds the same jobs step by step (BigQueryAdapter)."""
+    check_names(project, prefix)
+    shapes = shapes or table_shapes(catalog)
+    plan = JobPlan(project=project, prefix=prefix, chunks=list(chunks))
+    plan.jobs += setup_jobs(models, project=project, prefix=prefix, sources=sources, shapes=shapes,
+                            load_sources=load_sources)
     for m in models:
-        body = split_header(translate(m.sql, "bigquery", m.table))[1]
-        query = qualify_tables(body, project, prefix)
-        target = table_id(project, prefix, m.table)
-        stage = f"{project}.{dataset_name(prefix, 'processing')}._stage_{m.name}"
-        stages.append(stage)
-        all_cols = [c for c, _ in shapes[m.table]]
-        cols = [c for c in all_cols if not (m.failures and c in FAILURE_COLUMNS)]
-        for s, e in chunks:
-            params = {"start_date": s, "end_date": e, "read_start": s - timedelta(days=m.lookback_days)}
-            used = {k: v for k, v in params.items() if f"@{k}" in query}
-            plan.jobs.append(Job("query", stage, sql=query, params=used, model=m.name, chunk=(s, e)))
-            plan.jobs.append(Job("merge", target, sql=merge_sql(target, stage, m, cols),
-                                 params={"start_date": s, "end_date": e}, model=m.name, chunk=(s, e)))
-            if m.failures:
-                plan.jobs.append(Job(
-                    "merge", table_id(project, prefix, FAILURES_TABLE),
-                    sql=failures_merge_sql(table_id(project, prefix, FAILURES_TABLE), stage, m, all_cols),
-                    params={"start_date": s, "end_date": e, "processor_name": m.failures, "run_id": run_id},
-                    model=m.name, chunk=(s, e)))
-    for stage in stages:
-        plan.jobs.append(Job("drop", stage, sql=f"DROP TABLE IF EXISTS {_q(stage)}"))
+        query = model_query(m, project, prefix)
+        for c in chunks:
+            plan.jobs += chunk_jobs(m, c, project=project, prefix=prefix, run_id=run_id, shapes=shapes, query=query)
+    plan.jobs += [drop_job(stage_of(project, prefix, m)) for m in models]
     return plan
 
 
@@ -334,6 +445,11 @@ def execute_plan(plan: JobPlan, client, *, dry_run: bool = False, bq=None,
     """Run the plan's jobs in order with `client` (a google.cloud.bigquery.Client). With dry_run,
     every SQL statement is validated with QueryJobConfig(dry_run=True) and nothing else happens.
     `bq` = the google.cloud.bigquery module (tests pass a stand-in)."""
+    return execute_jobs(plan.jobs, client, dry_run=dry_run, bq=bq, on_job=on_job)
+
+
+def execute_jobs(jobs: list[Job], client, *, dry_run: bool = False, bq=None,
+                 on_job: Callable[[JobOutcome], None] | None = None) -> list[JobOutcome]:
     bq = bq or _bigquery_module()
     outcomes: list[JobOutcome] = []
 
@@ -343,7 +459,7 @@ def execute_plan(plan: JobPlan, client, *, dry_run: bool = False, bq=None,
         if on_job:
             on_job(o)
 
-    for job in plan.jobs:
+    for job in jobs:
         if dry_run:
             if job.sql is None:
                 done(job, "not run", "dry run: datasets and load jobs are not created")
@@ -384,60 +500,107 @@ def execute_plan(plan: JobPlan, client, *, dry_run: bool = False, bq=None,
     return outcomes
 
 
-def run_bigquery(warehouse: Path, start: date, end: date, *, models: list[Model], catalog: Catalog,
-                 chunk: str, dry_run: bool, project: str, dataset_prefix: str, client: Any = None,
-                 staging: Path, sources: str | Path | None = None,
-                 on_model: Callable[[ModelResult], None] | None = None, bq=None) -> EngineResult:
-    from ..runner.plan import game_dates, group_chunks, season_of
-    from ..warehouse import Warehouse
+class BigQueryAdapter(Stateless):
+    """BigQuery behind the backfill driver. Stateless (every date of the range is computed);
+    the run's jobs are kept in `plan` as they are built: the setup (datasets, DDL, loads) when
+    the run begins, per chunk the staging query and its MERGEs, the staging tables dropped at the
+    end. A dry run validates every statement (QueryJobConfig(dry_run=True)) and creates nothing."""
 
-    with Warehouse.open(warehouse, read_only=True) as wh:
-        calendar = game_dates(wh.con)
-        seasons = season_of(wh.con) if chunk == "season" else None
-    in_range = [d for d in calendar if start <= d <= end]
-    chunks = [(c.start, c.end) for c in group_chunks(in_range, calendar, chunk, seasons)]
-    run_id = "bq-" + datetime.now().strftime("%Y%m%dT%H%M%S")
-    if dry_run:
-        src = {t: Path(staging) / t.split(".")[0] / f"{t.split('.')[1]}.parquet" for t in SOURCE_TABLES}
-    else:
-        src = find_sources(sources) if sources else export_sources(warehouse, Path(staging) / "_sources")
-    plan = build_plan(catalog, models, chunks, project=project, prefix=dataset_prefix, sources=src, run_id=run_id)
-    result = EngineResult(engine="bigquery", start=start, end=end, chunk_mode=chunk, dry_run=dry_run,
-                          location=f"{project}:{dataset_prefix}_*", plan=plan)
-    if client is None:
-        bq = bq or _bigquery_module()
-        client = bq.Client(project=project)
-    per_model = {m.name: ModelResult(model=m.name, table=m.table, chunks=len(chunks),
-                                     status="planned" if dry_run else "pending") for m in models}
-    result.models = list(per_model.values())
-    outcomes: list[JobOutcome] = []
-    t0 = time.perf_counter()
-    try:
-        execute_plan(plan, client, dry_run=dry_run, bq=bq, on_job=outcomes.append)
-    except RunFailedError as exc:
-        last = outcomes[-1].job if outcomes else None
-        mr = per_model.get(last.model or "") if last else None
-        if mr:
-            mr.status, mr.error = "failed", str(exc)
+    name = "bigquery"
+    dialect = "bigquery"
+    read_only = False
+
+    def __init__(self, warehouse: Path, catalog: Catalog, *, project: str, prefix: str, client: Any = None,
+                 bq: Any = None, staging: Path, sources: str | Path | None = None):
+        check_names(project, prefix)
+        self.warehouse, self.catalog, self.project, self.prefix = warehouse, catalog, project, prefix
+        self.client, self.bq, self.staging, self.sources = client, bq, Path(staging), sources
+        self.plan = JobPlan(project=project, prefix=prefix)
+        self.problems: list[str] = []
+        self.notes: list[str] = []
+        self.dry_run = False
+        self._queries: dict[str, str] = {}
+        self._calendar: tuple[list[date], dict[date, int]] | None = None
+
+    def translate(self, model: Model) -> str:
+        if model.name not in self._queries:
+            self._queries[model.name] = model_query(model, self.project, self.prefix)
+        return self._queries[model.name]
+
+    def bind(self, model: Model, sql: str, start: date, end: date) -> dict:
+        return bind_parameters(sql, self.dialect, model.lookback_days, start, end)
+
+    def _cal(self) -> tuple[list[date], dict[date, int]]:
+        if self._calendar is None:
+            from .spark import _warehouse_calendar
+
+            self._calendar = _warehouse_calendar(self.warehouse)
+        return self._calendar
+
+    def game_dates(self) -> list[date]:
+        return self._cal()[0]
+
+    def seasons(self) -> dict[date, int]:
+        return self._cal()[1]
+
+    def table_exists(self, table: str) -> bool:
+        return True     # created by the run's DDL, or by an earlier run (a query names what is missing)
+
+    def begin(self, models: list[Model], dry_run: bool) -> None:
+        self.dry_run = dry_run
+        for m in models:
+            self.translate(m)
+        if dry_run:
+            src = {t: self.staging / t.split(".")[0] / f"{t.split('.')[1]}.parquet" for t in SOURCE_TABLES}
         else:
-            result.problems.append(str(exc))
-        for other in result.models:
-            if other.status == "pending":
-                other.status, other.error = "failed", other.error or "not run: an earlier job failed"
-    for o in outcomes:
-        mr = per_model.get(o.job.model or "")
-        if mr and o.job.kind == "merge" and o.status == "done" and mr.status == "pending":
-            mr.seconds = time.perf_counter() - t0
-        if o.status == "invalid":
-            if mr:
-                mr.status, mr.error = "failed", f"{o.job.describe()}: {o.detail}"
-            else:
-                result.problems.append(f"invalid: {o.job.describe()}: {o.detail}")
-    for mr in result.models:
-        if mr.status == "pending":
-            mr.status = "success"
-        if on_model:
-            on_model(mr)
-    result.notes.append(f"{len(plan.jobs)} jobs: " + ", ".join(
-        f"{len(plan.of(k))} {k}" for k in ("dataset", "ddl", "load", "query", "merge", "drop")))
-    return result
+            src = find_sources(self.sources) if self.sources else export_sources(self.warehouse,
+                                                                                  self.staging / "_sources")
+        self.shapes = table_shapes(self.catalog)
+        if self.client is None:
+            self.bq = self.bq or _bigquery_module()
+            self.client = self.bq.Client(project=self.project)
+        self._run(setup_jobs(models, project=self.project, prefix=self.prefix, sources=src, shapes=self.shapes))
+        self._stages = [stage_of(self.project, self.prefix, m) for m in models]
+
+    def _run(self, jobs: list[Job]) -> list[JobOutcome]:
+        self.plan.jobs += jobs
+        for j in jobs:
+            if j.chunk and j.chunk not in self.plan.chunks:
+                self.plan.chunks.append(j.chunk)
+        outcomes: list[JobOutcome] = []
+        execute_jobs(jobs, self.client, dry_run=self.dry_run, bq=self.bq, on_job=outcomes.append)
+        for o in outcomes:
+            if o.status == "invalid" and o.job.model is None:
+                self.problems.append(f"invalid: {o.job.describe()}: {o.detail}")
+        return outcomes
+
+    def _chunk_jobs(self, model: Model, chunk, run_id: str) -> list[Job]:
+        return chunk_jobs(model, (chunk.start, chunk.end), project=self.project, prefix=self.prefix, run_id=run_id,
+                          shapes=self.shapes, query=self.translate(model))
+
+    def validate(self, model: Model, chunks: list) -> None:
+        from .spark import new_run_id
+
+        run_id = new_run_id("bq")
+        bad = [o for c in chunks for o in self._run(self._chunk_jobs(model, c, run_id)) if o.status == "invalid"]
+        if bad:
+            raise ModelError(f"{bad[0].job.describe()}: {bad[0].detail}")
+
+    def run_chunk(self, model: Model, chunk, run_id: str, fingerprints, after, written_by_this_sql: bool):
+        from ..runner.execute import ChunkResult
+
+        t0 = time.perf_counter()
+        self._run(self._chunk_jobs(model, chunk, run_id))     # raises RunFailedError naming the job
+        res = ChunkResult(compute_seconds=time.perf_counter() - t0)
+        if after is not None:
+            after(res)
+        return res
+
+    def finish(self, dry_run: bool) -> None:
+        if getattr(self, "_stages", None):
+            self._run([drop_job(stage) for stage in self._stages])
+        self.notes.append(f"{len(self.plan.jobs)} jobs: " + ", ".join(
+            f"{len(self.plan.of(k))} {k}" for k in ("dataset", "ddl", "load", "query", "merge", "drop")))
+
+    def failures_by_category(self, run_id: str) -> list[tuple[str, str, int]]:
+        return []

@@ -4,11 +4,13 @@
   Parquet), registered as tables `raw.schedule`, ... of the session catalog (databases raw,
   analytics, precompute, predictions, processing, reference), so the translated SQL reads
   them under their own names;
-* each selected model, in dependency order, per chunk: its Spark SQL
+* the run is the one backfill driver (runner.backfill.Backfill) with a SparkAdapter: the same
+  model selection, chunks and kinds as on DuckDB; per chunk, the model's Spark SQL
   (`dialects.translate(sql, "spark")`) with the bound parameters passed as named parameter
   markers (`spark.sql(sql, args={"start_date": ...})`); the result is checked like the DuckDB
-  runner checks it (no rows outside the chunk, no duplicate keys); rows with a NULL
-  failure_category go to the table, the others to processing.precompute_failures;
+  runner checks it (no rows outside the chunk, no duplicate keys) and written by the model's
+  kind: rows with a NULL failure_category go to the table, the others (with their completeness)
+  to processing.precompute_failures, the same 13 columns as DuckDB's;
 * a table is a Parquet folder `<out>/<schema>/<table>/`; a chunk replaces the table's rows of
   its dates (the rest is kept): the new version is written next to the old one and swapped in
   with a rename, then re-registered, so downstream models read it. Spark has no MERGE on plain
@@ -22,16 +24,18 @@ from __future__ import annotations
 import shutil
 import time
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from ..catalog import FAILURE_COLUMNS, SOURCE_TABLES, Catalog, Model
-from ..dialects import translate
+from sqlglot import exp
+
+from ..catalog import FAILURE_COLUMNS, SOURCE_TABLES, Model
+from ..dialects import bind_parameters, translate
 from ..errors import BadInputError, ModelError, RunFailedError
-from . import (FAILURES_TABLE, SCHEMAS, EngineResult, ModelResult, export_sources, find_sources)
-
-PARAMETERS = ("start_date", "end_date", "read_start")
+from . import SCHEMAS, export_sources, find_sources
+from .adapter import (COMPLETENESS_FAILURE_COLUMNS, FAILURE_TABLE_TYPES, FAILURES_TABLE, Stateless,
+                      write_by_kind)
 
 
 def _pyspark():
@@ -73,8 +77,12 @@ def spark_sql(model: Model) -> str:
 
 def bind(sql: str, model: Model, start: date, end: date) -> dict[str, date]:
     """The named parameters the Spark SQL uses (`:start_date` ...)."""
-    values = {"start_date": start, "end_date": end, "read_start": start - timedelta(days=model.lookback_days)}
-    return {k: v for k, v in values.items() if f":{k}" in sql}
+    return bind_parameters(sql, "spark", model.lookback_days, start, end)
+
+
+def spark_type(duckdb_type: str) -> str:
+    """A DuckDB column type as a Spark SQL type."""
+    return exp.DataType.build(duckdb_type, dialect="duckdb").sql("spark")
 
 
 def _first_line(exc: BaseException) -> str:
@@ -133,12 +141,23 @@ class SparkEngine:
         combined = new_df
         if self.exists(table) and path.is_dir():
             old = self.spark.read.parquet(str(path))
+            if old.columns != new_df.columns and set(old.columns) <= set(new_df.columns):
+                # columns were added (e.g. completeness of failure rows): the old rows get NULLs
+                old = old.select(*[F.col(c) if c in old.columns else F.lit(None).cast(new_df.schema[c].dataType).alias(c)
+                                   for c in new_df.columns])
             if old.columns == new_df.columns:
                 in_chunk = F.col(time_column).between(F.lit(start), F.lit(end))
                 if extra is not None:
                     in_chunk = in_chunk & extra
                 combined = old.where(~in_chunk).unionByName(new_df)
             # else: the model's columns changed: the table is rebuilt from this chunk on
+        self.write_table(table, combined)
+
+    def write_table(self, table: str, df) -> None:
+        """Replace the whole table by `df`: written beside the current version and swapped in by
+        renames (a failure before the swap leaves the table as it was)."""
+        path = self.path_of(table)
+        combined = df
         tag = uuid.uuid4().hex[:8]
         tmp = path.with_name(f".{path.name}.new-{tag}")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -166,108 +185,178 @@ class SparkEngine:
 
     # -- running -----------------------------------------------------------------------------
     def run_chunk(self, model: Model, sql: str, start: date, end: date, run_id: str) -> tuple[int, int]:
-        """Compute one chunk and write it; returns (rows, failures)."""
+        """Compute one chunk, check it and write it by the model's kind; returns (rows, failures)."""
         from pyspark.sql import functions as F
+
+        from ..runner.plan import Chunk
 
         df = self.spark.sql(sql, args=bind(sql, model, start, end)).persist()
         try:
             tc = F.col(model.time_column)
-            outside = df.where(tc.isNull() | ~tc.between(F.lit(start), F.lit(end))).count()
+            bad = tc.isNull() if model.kind == "full" else tc.isNull() | ~tc.between(F.lit(start), F.lit(end))
+            outside = df.where(bad).count()
             if outside:
                 raise RunFailedError(f"model {model.name} returned {outside} rows outside {start}..{end}")
-            rows_df = df
-            if model.failures:
-                missing = [c for c in FAILURE_COLUMNS[:1] if c not in df.columns]
-                if missing:
-                    raise ModelError(f"model {model.name} declares failures but returns no failure_category")
-                rows_df = df.where(F.col("failure_category").isNull()).drop(
-                    *[c for c in FAILURE_COLUMNS if c in df.columns])
-            dup = rows_df.groupBy(*model.grain).count().where(F.col("count") > 1).limit(1).collect()
+            if model.writes_failures and FAILURE_COLUMNS[0] not in df.columns:
+                raise ModelError(f"model {model.name} declares failures but returns no failure_category")
+            writes = SparkWrites(self, df)
+            dup = writes.rows(model).groupBy(*model.grain).count().where(F.col("count") > 1).limit(1).collect()
             if dup:
                 key = tuple(dup[0])[:-1]
                 raise RunFailedError(f"model {model.name} returned duplicate rows for key {key} on {start}..{end}")
-            n_rows = rows_df.count()
-            self.replace_dates(model.table, rows_df, model.time_column, start, end)
-            n_fail = 0
-            if model.failures:
-                col = lambda c: F.col(c) if c in df.columns else F.lit(None)  # noqa: E731
-                fails = df.where(F.col("failure_category").isNotNull()).select(
-                    F.lit(model.failures).alias("processor_name"),
-                    F.lit(run_id).alias("run_id"),
-                    F.col(model.time_column).cast("date").alias("analysis_date"),
-                    F.col(model.entity).cast("string").alias("entity_id"),
-                    F.col("failure_category").cast("string").alias("failure_category"),
-                    F.coalesce(col("failure_reason").cast("string"), F.col("failure_category")).alias("failure_reason"),
-                    F.coalesce(col("can_retry").cast("boolean"), F.lit(False)).alias("can_retry"),
-                    F.lit(datetime.now()).cast("timestamp").alias("created_at"),
-                ).persist()
-                try:
-                    n_fail = fails.count()
-                    self.replace_dates(FAILURES_TABLE, fails, "analysis_date", start, end,
-                                       extra=F.col("processor_name") == F.lit(model.failures))
-                finally:
-                    fails.unpersist()
-            return n_rows, n_fail
+            return write_by_kind(writes, model, Chunk(start, end), run_id)
         finally:
             df.unpersist()
 
 
-def run_spark(warehouse: Path, start: date, end: date, *, models: list[Model], catalog: Catalog,
-              chunk: str = "all", dry_run: bool = False, out: Path, sources: str | Path | None = None,
-              on_model: Callable[[ModelResult], None] | None = None, spark: Any = None,
-              run_id: str | None = None) -> EngineResult:
-    """Run `models` over [start, end] on Spark, tables written under `out`."""
-    from ..runner.plan import group_chunks
+class SparkWrites:
+    """The Spark side of writing a computed chunk (a DataFrame), one method per kind step."""
 
-    out = Path(out).resolve()
-    result = EngineResult(engine="spark", start=start, end=end, chunk_mode=chunk, dry_run=dry_run,
-                          location=str(out))
-    translated = {m.name: spark_sql(m) for m in models}   # a model that cannot be translated fails early
-    if dry_run:
-        for m in models:
-            result.models.append(ModelResult(model=m.name, table=m.table, status="planned"))
-        result.notes.append("dry run: every model translates to Spark SQL; nothing was computed or written")
-        return result
-    run_id = run_id or ("spark-" + datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6])
-    src = find_sources(sources) if sources else export_sources(warehouse, out / "_sources")
-    spark = spark or spark_session(warehouse_dir=out / "_spark_catalog")
-    eng = SparkEngine(spark, out)
-    eng.register_sources(src)
-    eng.register_existing([m.table for m in catalog.ordered()])
-    calendar = eng.game_dates()
-    in_range = [d for d in calendar if start <= d <= end]
-    seasons = eng.seasons() if chunk == "season" else None
-    chunks = group_chunks(in_range, calendar, chunk, seasons)
-    failed: set[str] = set()
-    for m in models:
-        mr = ModelResult(model=m.name, table=m.table, chunks=len(chunks))
-        result.models.append(mr)
-        blocked = sorted(u for u in catalog.upstream[m.name] if u in failed)
-        if blocked:
-            failed.add(m.name)
-            mr.status, mr.error = "failed", f"not run: upstream {', '.join(blocked)} failed"
-            continue
-        if not chunks:
-            mr.status = "skipped"
-            mr.error = "no game dates in range"
-            continue
-        t0 = time.perf_counter()
+    def __init__(self, engine: SparkEngine, df):
+        self.engine, self.df = engine, df
+
+    def rows(self, model: Model):
+        """The table's rows of the chunk (failure rows and the failure columns left out)."""
+        from pyspark.sql import functions as F
+
+        if not model.writes_failures:
+            return self.df
+        return self.df.where(F.col("failure_category").isNull()).drop(
+            *[c for c in FAILURE_COLUMNS if c in self.df.columns])
+
+    def replace_range(self, model: Model, chunk) -> int:
+        rows = self.rows(model)
+        n = rows.count()
+        self.engine.replace_dates(model.table, rows, model.time_column, chunk.start, chunk.end)
+        return n
+
+    def replace_table(self, model: Model) -> int:
+        rows = self.rows(model)
+        n = rows.count()
+        self.engine.write_table(model.table, rows)
+        return n
+
+    def write_failures(self, model: Model, chunk, run_id: str) -> int:
+        """processing.precompute_failures: the same 13 columns as on DuckDB."""
+        from pyspark.sql import functions as F
+
+        df = self.df
+
+        def col(c: str):
+            return F.col(c) if c in df.columns else F.lit(None)
+
+        t = {c: spark_type(v) for c, v in FAILURE_TABLE_TYPES.items()}
+        fails = df.where(F.col("failure_category").isNotNull()).select(
+            F.lit(model.failures).cast(t["processor_name"]).alias("processor_name"),
+            F.lit(run_id).cast(t["run_id"]).alias("run_id"),
+            F.col(model.time_column).cast(t["analysis_date"]).alias("analysis_date"),
+            F.col(model.entity).cast(t["entity_id"]).alias("entity_id"),
+            F.col("failure_category").cast(t["failure_category"]).alias("failure_category"),
+            F.coalesce(col("failure_reason").cast("string"), F.col("failure_category")).alias("failure_reason"),
+            F.coalesce(col("can_retry").cast("boolean"), F.lit(False)).alias("can_retry"),
+            F.lit(datetime.now()).cast(t["created_at"]).alias("created_at"),
+            *[col(c).cast(t[c]).alias(c) for c in COMPLETENESS_FAILURE_COLUMNS],
+        ).persist()
         try:
-            for c in chunks:
-                rows, fails = eng.run_chunk(m, translated[m.name], c.start, c.end, run_id)
-                mr.rows += rows
-                mr.failures += fails
-            mr.status = "success"
+            n = fails.count()
+            self.engine.replace_dates(FAILURES_TABLE, fails, "analysis_date", chunk.start, chunk.end,
+                                      extra=F.col("processor_name") == F.lit(model.failures))
+        finally:
+            fails.unpersist()
+        return n
+
+
+class SparkAdapter(Stateless):
+    """The Spark engine behind the backfill driver. Stateless: every date of the range is
+    computed; the tables of an earlier run in the output folder are kept and registered, so
+    upstream models left out of a run (--only, --start-from) are read from there."""
+
+    name = "spark"
+    dialect = "spark"
+    read_only = False
+
+    def __init__(self, warehouse: Path, out: Path, sources: str | Path | None = None, spark: Any = None,
+                 tables: list[str] = ()):
+        self.warehouse, self.out, self.sources = warehouse, Path(out).resolve(), sources
+        self.tables = list(tables)      # every model table: those an earlier run left are registered
+        self.spark = spark
+        self.engine: SparkEngine | None = None
+        self._sql: dict[str, str] = {}
+
+    def translate(self, model: Model) -> str:
+        if model.name not in self._sql:
+            self._sql[model.name] = spark_sql(model)
+        return self._sql[model.name]
+
+    def bind(self, model: Model, sql: str, start: date, end: date) -> dict:
+        return bind(sql, model, start, end)
+
+    def begin(self, models: list[Model], dry_run: bool) -> None:
+        for m in models:            # a model that cannot be translated fails the run early
+            self.translate(m)
+        if dry_run:
+            return
+        src = find_sources(self.sources) if self.sources else export_sources(self.warehouse, self.out / "_sources")
+        self.spark = self.spark or spark_session(warehouse_dir=self.out / "_spark_catalog")
+        self.engine = SparkEngine(self.spark, self.out)
+        self.engine.register_sources(src)
+        self.engine.register_existing(list(dict.fromkeys([*self.tables, *(m.table for m in models)])))
+
+    def game_dates(self) -> list[date]:
+        if self.engine is None:     # dry run: the warehouse's schedule (the data Spark would read)
+            return _warehouse_calendar(self.warehouse)[0]
+        return self.engine.game_dates()
+
+    def seasons(self) -> dict[date, int]:
+        if self.engine is None:
+            return _warehouse_calendar(self.warehouse)[1]
+        return self.engine.seasons()
+
+    def table_exists(self, table: str) -> bool:
+        return True if self.engine is None else self.engine.exists(table)
+
+    def validate(self, model: Model, chunks: list) -> None:
+        self.translate(model)
+
+    def run_chunk(self, model: Model, chunk, run_id: str, fingerprints, after, written_by_this_sql: bool):
+        from ..runner.execute import ChunkResult
+
+        t0 = time.perf_counter()
+        res = ChunkResult()
+        try:
+            res.rows, res.failures = self.engine.run_chunk(model, self.translate(model), chunk.start, chunk.end,
+                                                           run_id)
         except (RunFailedError, ModelError) as exc:
-            mr.status, mr.error = "failed", str(exc)
+            raise RunFailedError(str(exc)) from exc
         except Exception as exc:  # Spark analysis / execution errors (py4j, pyspark.errors)
-            mr.status, mr.error = "failed", f"Spark failed on {m.name}: {_first_line(exc)}"
-        mr.seconds = time.perf_counter() - t0
-        if mr.status == "failed":
-            failed.add(m.name)
-        if on_model:
-            on_model(mr)
-    return result
+            raise RunFailedError(f"Spark failed on {model.name} {chunk}: {_first_line(exc)}") from exc
+        res.compute_seconds = time.perf_counter() - t0
+        if after is not None:
+            after(res)
+        return res
+
+    def finish(self, dry_run: bool) -> None:
+        pass
+
+    def failures_by_category(self, run_id: str) -> list[tuple[str, str, int]]:
+        if self.engine is None or not self.engine.exists(FAILURES_TABLE):
+            return []
+        rows = self.spark.sql(f"SELECT processor_name, failure_category, count(*) FROM {FAILURES_TABLE} "
+                              "WHERE run_id = :run_id GROUP BY 1, 2 ORDER BY 1, 2", args={"run_id": run_id}).collect()
+        return [tuple(r) for r in rows]
 
 
-__all__ = ["SparkEngine", "run_spark", "spark_session", "spark_sql", "SOURCE_TABLES"]
+def _warehouse_calendar(warehouse: Path) -> tuple[list[date], dict[date, int]]:
+    """Game dates and seasons from the warehouse's schedule (read-only)."""
+    from ..runner.plan import game_dates, season_of
+    from ..warehouse import Warehouse
+
+    with Warehouse.open(warehouse, read_only=True) as wh:
+        return game_dates(wh.con), season_of(wh.con)
+
+
+def new_run_id(engine: str) -> str:
+    return f"{engine}-" + datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+
+
+__all__ = ["SparkAdapter", "SparkEngine", "spark_session", "spark_sql", "SOURCE_TABLES"]

@@ -19,16 +19,16 @@ from datetime import date, datetime, timedelta
 from typing import Callable
 
 from ..catalog import SOURCE_TABLES, Catalog, Model
+from ..engines.adapter import DuckDBAdapter, EngineAdapter
 from ..errors import BadInputError, ModelError, RunFailedError
 from ..warehouse import Warehouse
-from .execute import ChunkResult, run_chunk
+from .execute import ChunkResult
 from .parallel import run_parallel
-from .plan import (CHUNK_MODES, DEFAULT_CHUNK, FORCED, INPUTS_CHANGED, NEW, NO_RESUME, REQUESTED,
-                   SQL_CHANGED, UNCHANGED, UPSTREAM, Chunk, ModelPlan, game_dates, group_chunks,
-                   season_of)
+from .plan import (DEFAULT_CHUNK, FORCED, INPUTS_CHANGED, NEW, NO_RESUME, REQUESTED, SQL_CHANGED, UNCHANGED,
+                   UPSTREAM, Chunk, ModelPlan, check_chunk_mode, full_chunk, group_chunks)
+from .plan import select_models as plan_select_models
 from .preflight import Preflight
-from .preflight import check as preflight_check
-from .state import DigestCache, fingerprints, load_state, mark_interrupted, write_history
+from .state import fingerprints
 
 PHASE4_SCHEMAS = ("precompute", "predictions")
 
@@ -52,6 +52,7 @@ class ModelRun:
     skip_reason: str | None = None
     error: str | None = None
     reasons: dict[str, int] = field(default_factory=dict)
+    wall_seconds: float = 0.0
 
     @property
     def seconds(self) -> float:
@@ -83,17 +84,8 @@ class BackfillResult:
 
 
 def select_models(catalog: Catalog, only: list[str] | None, start_from: str | None) -> list[Model]:
-    order = catalog.ordered()
-    if only and start_from:
-        raise BadInputError("use either --only or --start-from, not both")
-    if only:
-        wanted = {catalog.get(n).name for n in only}
-        return [m for m in order if m.name in wanted]
-    if start_from:
-        first = catalog.get(start_from).name
-        names = [m.name for m in order]
-        return order[names.index(first):]
-    return order
+    """The run's models (the same on every engine: runner.plan.select_models)."""
+    return plan_select_models(catalog, only, start_from)
 
 
 def _reads_phase3(catalog: Catalog, model: Model) -> bool:
@@ -116,13 +108,66 @@ def new_run_id() -> str:
     return datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
 
 
-def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None = None,
-             only: list[str] | None = None, start_from: str | None = None,
-             chunk_mode: str = DEFAULT_CHUNK, force: bool = False, no_resume: bool = False,
-             dry_run: bool = False, daily: bool = False, preflight: bool = True, parallel: bool = True,
-             on_progress: Callable[[str, Chunk, ChunkResult | None, str | None], None] | None = None,
-             on_model_start: Callable[[Model, ModelPlan], None] | None = None) -> BackfillResult:
-    """Run (or with dry_run, only plan) the selected models over [start, end].
+class LazyFingerprints(dict):
+    """A full model's fingerprints: its state covers every date its table holds, known only
+    once it is computed; a date not planned gets its fingerprint when asked."""
+
+    def __init__(self, model: Model, digests: dict, planned: dict[date, str]):
+        super().__init__(planned)
+        self.model, self.digests = model, digests
+
+    def __missing__(self, d: date) -> str:
+        fp = fingerprints(self.model, [d], self.digests)[d]
+        self[d] = fp
+        return fp
+
+
+class History:
+    """The run-history rows of one run. Rows of skipped models wait in a queue and are written
+    with the next row that commits (one commit, not one per model); the end of the run flushes
+    what is left. Models running side by side share it."""
+
+    def __init__(self, adapter: EngineAdapter):
+        self.adapter = adapter
+        self._queue: list[dict] = []
+        self._lock = threading.Lock()
+
+    def queue(self, row: dict) -> None:
+        with self._lock:
+            self._queue.append(row)
+
+    def take(self) -> list[dict]:
+        with self._lock:
+            rows = list(self._queue)
+            self._queue.clear()
+            return rows
+
+    def requeue(self, rows: list[dict]) -> None:
+        """Rows taken by a transaction that rolled back: first in line again."""
+        with self._lock:
+            self._queue[:0] = rows
+
+    def flush(self, adapter: EngineAdapter, extra: list[dict] | None = None) -> None:
+        queued = self.take()
+        if queued or extra:
+            try:
+                with adapter.transaction():
+                    adapter.write_history(queued + (extra or []))
+            except BaseException:
+                self.requeue(queued)
+                raise
+
+
+class Backfill:
+    """One run of the selected models over [start, end] on one engine (the adapter). Its steps:
+
+    1. `start()`      — check the arguments, select the models, one 'pending' history row each;
+    2. `read_inputs()` — the calendar, the seasons, the saved state and the input digests;
+    3. per model, in run order (or side by side, for a daily run): `preflight_stops()` before
+       the first Phase 4 model, `plan_model()` (pending dates and why, chunks), `blocked()`
+       (failed or unbuilt upstream), `run_chunks()` (each chunk: compute, write by kind, state
+       and progress in one transaction on DuckDB), its history row;
+    4. `finish()`     — flush the history, close the rows of models never run, sum the failures.
 
     daily=True is `nbaprops run`: the candidate dates are [start, end] plus every date already
     done whose inputs changed since (a corrected box score of yesterday reaches yesterday's
@@ -131,209 +176,224 @@ def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None =
     A daily run runs models side by side as soon as their upstream models are done (its
     one-date queries are too small to keep the cores busy); parallel=False runs them one by one.
     A backfill runs them one by one: its big chunks use every core already, running two at once
-    would add up their memory, and the pre-flight must see this run's Phase 3 models finished."""
-    t_run = time.perf_counter()
-    if start > end:
-        raise BadInputError(f"--start-date {start} is after --end-date {end}")
-    if chunk_mode not in CHUNK_MODES:
-        raise BadInputError(f"--chunk must be one of {', '.join(CHUNK_MODES)}, got {chunk_mode!r}")
-    if dry_run is False and wh.read_only:
-        raise ModelError("a backfill needs the warehouse opened for writing")
-    catalog = catalog or Catalog.load()
-    models = select_models(catalog, only, start_from)
-    selected = {m.name for m in models}
-    run_id = new_run_id()
-    trigger = "run" if daily else "backfill"
-    result = BackfillResult(run_id=run_id, start=start, end=end, chunk_mode=chunk_mode, trigger=trigger,
-                            dry_run=dry_run)
-    con = wh.con
-    if not dry_run:
-        result.interrupted_marked = mark_interrupted(con, run_id)
-        # One 'pending' row per selected model, committed before any work: a run killed between
-        # two models still shows, model by model, what it never finished.
-        with wh.transaction():
-            write_history(con, [dict(run_id=run_id, model=m.name, status="pending", start_date=start,
-                                     end_date=end, started_at=datetime.now(), trigger=trigger) for m in models])
+    would add up their memory, and the pre-flight must see this run's Phase 3 models finished.
 
-    t0 = time.perf_counter()
-    calendar = game_dates(con)
-    in_range = [d for d in calendar if start <= d <= end]
-    seasons = season_of(con) if chunk_mode in ("season", "auto") else None
-    by_table = {m.table: m for m in catalog.ordered()}
-    cache = DigestCache(con, by_table)
-    cache.prefetch_sources({d for m in models for d in m.depends_on if d in SOURCE_TABLES})
-    shared_read = time.perf_counter() - t0
+    On a stateless engine (Spark, BigQuery) nothing is saved: every date of the range is
+    computed and no history is written; selection, chunking, kinds and failures are the same."""
 
-    if no_resume and not dry_run:
-        # Forget the saved state of the selected models over the range: every date is redone,
-        # and a run interrupted after this point resumes from where it stopped.
-        with wh.transaction():
-            con.execute("DELETE FROM processing.model_state WHERE target_date BETWEEN ? AND ? AND model IN "
-                        f"({', '.join('?' for _ in selected)})", [start, end, *sorted(selected)])
+    def __init__(self, adapter: EngineAdapter, start: date, end: date, *, catalog: Catalog | None = None,
+                 only: list[str] | None = None, start_from: str | None = None,
+                 chunk_mode: str = DEFAULT_CHUNK, force: bool = False, no_resume: bool = False,
+                 dry_run: bool = False, daily: bool = False, preflight: bool = True, parallel: bool = True,
+                 run_id: str | None = None,
+                 on_progress: Callable[[str, Chunk, ChunkResult | None, str | None], None] | None = None,
+                 on_model_start: Callable[[Model, ModelPlan], None] | None = None,
+                 on_model_done: Callable[[ModelRun], None] | None = None):
+        self.adapter = adapter
+        self.start_date, self.end_date = start, end
+        self.catalog = catalog
+        self.only, self.start_from = only, start_from
+        self.chunk_mode, self.force, self.no_resume = chunk_mode, force, no_resume
+        self.dry_run, self.daily, self.check_preflight, self.parallel = dry_run, daily, preflight, parallel
+        self.run_id = run_id or new_run_id()
+        self.trigger = "run" if daily else "backfill"
+        self.on_progress, self.on_model_start, self.on_model_done = on_progress, on_model_start, on_model_done
+        self.history = History(adapter)
+        self.models: list[Model] = []
+        self.plans: dict[str, ModelPlan] = {}
+        self.pending_by_model: dict[str, set[date]] = {}
+        self.failed_models: set[str] = set()
+        self.shared_read = 0.0
+        self._preflight_checked = False
 
-    # History rows of skipped models are written together (one commit, not one per model),
-    # with the next row that commits; the end of the run flushes what is left.
-    history_queue: list[dict] = []
-    history_lock = threading.Lock()
+    # -- 1. start ----------------------------------------------------------------------------
+    def start(self) -> BackfillResult:
+        if self.start_date > self.end_date:
+            raise BadInputError(f"--start-date {self.start_date} is after --end-date {self.end_date}")
+        check_chunk_mode(self.chunk_mode)
+        if self.dry_run is False and self.adapter.read_only:
+            raise ModelError("a backfill needs the warehouse opened for writing")
+        self.catalog = self.catalog or Catalog.load()
+        self.models = select_models(self.catalog, self.only, self.start_from)
+        self.selected = {m.name for m in self.models}
+        self.by_table = {m.table: m for m in self.catalog.ordered()}
+        self.result = BackfillResult(run_id=self.run_id, start=self.start_date, end=self.end_date,
+                                     chunk_mode=self.chunk_mode, trigger=self.trigger, dry_run=self.dry_run)
+        self.adapter.begin(self.models, self.dry_run)
+        if not self.dry_run:
+            self.result.interrupted_marked = self.adapter.mark_interrupted(self.run_id)
+            # One 'pending' row per selected model, committed before any work: a run killed between
+            # two models still shows, model by model, what it never finished.
+            with self.adapter.transaction():
+                self.adapter.write_history([self._row(m.name, "pending", datetime.now()) for m in self.models])
+        return self.result
 
-    def queue_history(values: dict) -> None:
-        with history_lock:
-            history_queue.append(values)
+    def _row(self, model: str, status: str, started: datetime) -> dict:
+        return dict(run_id=self.run_id, model=model, status=status, start_date=self.start_date,
+                    end_date=self.end_date, started_at=started, trigger=self.trigger)
 
-    def take_queued() -> list[dict]:
-        with history_lock:
-            rows = list(history_queue)
-            history_queue.clear()
-            return rows
+    # -- 2. inputs ---------------------------------------------------------------------------
+    def read_inputs(self) -> None:
+        t0 = time.perf_counter()
+        self.calendar = self.adapter.game_dates()
+        self.in_range = [d for d in self.calendar if self.start_date <= d <= self.end_date]
+        self.in_range_set = set(self.in_range)
+        self.seasons = self.adapter.seasons() if self.chunk_mode in ("season", "auto") else None
+        self.cache = self.adapter.digest_cache(
+            self.by_table, {d for m in self.models for d in m.depends_on if d in SOURCE_TABLES})
+        self.shared_read = time.perf_counter() - t0
+        if self.no_resume and not self.dry_run:
+            # Forget the saved state of the selected models over the range: every date is redone,
+            # and a run interrupted after this point resumes from where it stopped.
+            self.adapter.forget_state(sorted(self.selected), self.start_date, self.end_date)
+        self.all_state = self.adapter.load_state()
 
-    def requeue(rows: list[dict]) -> None:
-        """Rows taken by a transaction that rolled back: first in line again."""
-        with history_lock:
-            history_queue[:0] = rows
+    # -- 3. per model ------------------------------------------------------------------------
+    def preflight_stops(self, i: int, model: Model) -> bool:
+        """Before the first Phase 4 model (after this run's Phase 3 models): Phase 3 must cover
+        the schedule's game dates over the range, else the run stops here."""
+        if not (self.check_preflight and not self._preflight_checked and not self.daily
+                and model.table.split(".")[0] in PHASE4_SCHEMAS and _reads_phase3(self.catalog, model)):
+            return False
+        self._preflight_checked = True
+        self.result.preflight = self.adapter.preflight(self.start_date, self.end_date)
+        if self.result.preflight is None or self.result.preflight.ok or self.dry_run:
+            return False
+        for rest in self.models[i:]:
+            self.result.models.append(ModelRun(model=rest.name, status="failed",
+                                               error="not run: pre-flight failed (Phase 3 coverage below "
+                                                     "95 %; see the gaps table, or --skip-preflight)"))
+        return True
 
-    def flush_history(w: Warehouse, extra: list[dict] | None = None) -> None:
-        queued = take_queued()
-        if queued or extra:
-            try:
-                with w.transaction():
-                    write_history(w.con, queued + (extra or []))
-            except BaseException:
-                requeue(queued)
-                raise
-
-    all_state = load_state(con)
-    pending_by_model: dict[str, set[date]] = {}
-    failed_models: set[str] = set()
-    in_range_set = set(in_range)
-    plans: dict[str, ModelPlan] = {}
-
-    def plan_model(model: Model, mr: ModelRun) -> ModelPlan:
+    def plan_model(self, model: Model, mr: ModelRun) -> ModelPlan:
         """Which of the model's dates are pending, and why (after its upstream models ran)."""
-        saved = all_state.get(model.name, {})
-        candidates = list(in_range)
-        if daily:
+        saved = self.all_state.get(model.name, {})
+        candidates = list(self.in_range)
+        if self.daily:
             candidates = sorted(set(candidates) | set(saved))
-        digests = {dep: cache.get(dep) for dep in model.depends_on}
-        fps = fingerprints(model, candidates, digests)
+        if self.cache is not None:
+            digests = {dep: self.cache.get(dep) for dep in model.depends_on}
+            fps = fingerprints(model, candidates, digests)
+            if model.kind == "full":
+                fps = LazyFingerprints(model, digests, fps)
+        else:
+            fps = {}
         plan = ModelPlan(model=model, dates=candidates, fingerprints=fps)
         for d in candidates:
             st = saved.get(d)
-            if force and d in in_range_set:
+            if self.force and d in self.in_range_set:
                 plan.pending[d] = FORCED
-            elif no_resume and d in in_range_set:
+            elif self.no_resume and d in self.in_range_set:
                 plan.pending[d] = NO_RESUME
             elif st is None:
-                if d in in_range_set:
-                    plan.pending[d] = REQUESTED if daily else NEW
+                if d in self.in_range_set:
+                    plan.pending[d] = REQUESTED if self.daily else NEW
             elif st.model_hash != model.sql_hash:
                 plan.pending[d] = SQL_CHANGED
             elif st.fingerprint != fps[d]:
                 plan.pending[d] = INPUTS_CHANGED
-        if dry_run:
-            # Upstream models would rewrite some dates first; a downstream date whose window
-            # touches one of them may change too (known only after the upstream has run).
-            ups = [u for u in catalog.upstream[model.name] if u in pending_by_model]
-            for u in ups:
-                up_dates = sorted(pending_by_model[u])
-                if not up_dates:
-                    continue
-                lb = timedelta(days=model.lookback_days)
-                for d in candidates:
-                    if d in plan.pending:
-                        continue
-                    j = bisect.bisect_left(up_dates, d - lb)
-                    if j < len(up_dates) and up_dates[j] <= d:
-                        plan.pending[d] = f"{UPSTREAM} ({u})"
-        pending_by_model[model.name] = set(plan.pending)
-        plan.chunks = group_chunks(list(plan.pending), calendar, chunk_mode, seasons)
+        if self.dry_run:
+            self._upstream_pending(model, plan, candidates)
+        self.pending_by_model[model.name] = set(plan.pending)
+        plan.chunks = (full_chunk(list(plan.pending)) if model.kind == "full"
+                       else group_chunks(list(plan.pending), self.calendar, self.chunk_mode, self.seasons))
         mr.chunks = len(plan.chunks)
         mr.dates_planned = len(candidates)
         mr.dates_skipped = plan.skipped
         mr.reasons = dict(plan.reasons())
         return plan
 
-    def process(model: Model, mr: ModelRun, w: Warehouse) -> None:
-        """Plan and run one model on the handle `w` (a thread's own cursor when models run in
-        parallel). Its upstream models have finished."""
+    def _upstream_pending(self, model: Model, plan: ModelPlan, candidates: list[date]) -> None:
+        """Dry run: upstream models would rewrite some dates first; a downstream date whose
+        window touches one of them may change too (known only after the upstream has run)."""
+        for u in [u for u in self.catalog.upstream[model.name] if u in self.pending_by_model]:
+            up_dates = sorted(self.pending_by_model[u])
+            if not up_dates:
+                continue
+            lb = timedelta(days=model.lookback_days)
+            for d in candidates:
+                if d in plan.pending:
+                    continue
+                j = bisect.bisect_left(up_dates, d - lb)
+                if j < len(up_dates) and up_dates[j] <= d:
+                    plan.pending[d] = f"{UPSTREAM} ({u})"
+
+    def blocked(self, model: Model, adapter: EngineAdapter) -> str | None:
+        """Why the model cannot run: an upstream model failed, or one left out of this run
+        (--only, --start-from) was never built."""
+        failed = [u for u in self.catalog.upstream[model.name] if u in self.failed_models]
+        if failed:
+            return f"upstream {', '.join(sorted(failed))} failed"
+        unbuilt = sorted(dep for dep in model.depends_on if dep in self.by_table
+                         and self.by_table[dep].name not in self.selected and not adapter.table_exists(dep))
+        if unbuilt:
+            return (f"{', '.join(unbuilt)} not built yet: run "
+                    f"{', '.join(self.by_table[t].name for t in unbuilt)} first, or add "
+                    f"{'it' if len(unbuilt) == 1 else 'them'} to --only")
+        return None
+
+    def process(self, model: Model, mr: ModelRun, adapter: EngineAdapter) -> None:
+        """Plan and run one model on `adapter` (a worker's own when models run in parallel).
+        Its upstream models have finished."""
         t0 = time.perf_counter()
         started = datetime.now()
-        blocked = [u for u in catalog.upstream[model.name] if u in failed_models]
-        plan = plans[model.name] = plan_model(model, mr)
+        plan = self.plans[model.name] = self.plan_model(model, mr)
         mr.read_seconds += time.perf_counter() - t0
-        if blocked:
-            plan.blocked = f"upstream {', '.join(sorted(blocked))} failed"
-        else:
-            # an upstream model left out of this run (--only, --start-from) must have been built
-            unbuilt = sorted(dep for dep in model.depends_on
-                             if dep in by_table and by_table[dep].name not in selected and not w.table_exists(dep))
-            if unbuilt:
-                plan.blocked = (f"{', '.join(unbuilt)} not built yet: run "
-                                f"{', '.join(by_table[t].name for t in unbuilt)} first, or add "
-                                f"{'it' if len(unbuilt) == 1 else 'them'} to --only")
-        if on_model_start:
-            on_model_start(model, plan)
-        if dry_run:
+        plan.blocked = self.blocked(model, adapter)
+        if self.on_model_start:
+            self.on_model_start(model, plan)
+        if self.dry_run:
             mr.status = "planned"
+            try:
+                adapter.validate(model, plan.chunks)
+            except ModelError as exc:
+                mr.status, mr.error = "failed", str(exc)
             return
-
-        hist = dict(run_id=run_id, model=model.name, start_date=start, end_date=end, started_at=started,
-                    trigger=trigger)
-
-        def final_row(status: str, last: ChunkResult | None = None, last_dates: int = 0) -> dict:
-            """The model's history row; `last`: a chunk not yet added to mr (it is committing)."""
-            fin = datetime.now()
-            extra = last or ChunkResult()
-            return {**hist, "status": status, "chunks": mr.chunks, "chunks_skipped": None,
-                    "rows_written": mr.rows + extra.rows, "failures_written": mr.failures + extra.failures,
-                    "finished_at": fin, "duration_seconds": (fin - started).total_seconds(),
-                    "read_seconds": mr.read_seconds, "compute_seconds": mr.compute_seconds + extra.compute_seconds,
-                    "write_seconds": mr.write_seconds + extra.write_seconds, "error": mr.error,
-                    "dates_planned": mr.dates_planned, "dates_computed": mr.dates_computed + last_dates,
-                    "dates_skipped": mr.dates_skipped, "dates_failed": mr.dates_failed,
-                    "skip_reason": mr.skip_reason}
-
+        final_row = _FinalRow(self._row(model.name, "", started), mr, started)
         if plan.blocked:
-            failed_models.add(model.name)   # its dependants are blocked too
+            self.failed_models.add(model.name)   # its dependants are blocked too
             mr.status, mr.error = "failed", f"not run: {plan.blocked}"
             mr.dates_skipped = 0
-            flush_history(w, [final_row("failed")])
+            self.history.flush(adapter, [final_row("failed")])
             return
         if not plan.chunks:
             mr.status = "skipped"
             mr.skip_reason = (f"{UNCHANGED} for all {len(plan.dates)} dates" if plan.dates
                               else "no game dates in range")
-            queue_history(final_row("skipped"))
+            self.history.queue(final_row("skipped"))
             return
+        final_committed = self.run_chunks(model, mr, plan, adapter, final_row)
+        if not final_committed:
+            self.history.flush(adapter, [final_row(mr.status)])
 
-        errors = []
-        saved = all_state.get(model.name, {})
+    def run_chunks(self, model: Model, mr: ModelRun, plan: ModelPlan, adapter: EngineAdapter,
+                   final_row: "_FinalRow") -> bool:
+        """Run the model's chunks; a failed chunk is rolled back and the next one runs. The model's
+        row turns 'running' with its first committed chunk, and its progress commits with the
+        chunk it describes; the last chunk of a model without failed chunks commits the final
+        'success' row, with the queued rows of skipped models (no commit of its own: a daily
+        run is 11 one-chunk models). Returns whether that final row was committed."""
+        errors: list[str] = []
+        saved = self.all_state.get(model.name, {})
         same_sql = any(st.model_hash == model.sql_hash for st in saved.values())
-        # The model's row turns 'running' with its first committed chunk, and its progress commits
-        # with the chunk it describes; the last chunk of a model without failed chunks commits
-        # the final 'success' row, with the queued rows of skipped models (no commit of its own:
-        # a daily run is 11 one-chunk models).
-        progress_sql = ("UPDATE reference.processor_run_history SET status = 'running', chunks = ?, "
-                        "dates_planned = ?, dates_skipped = ?, "
-                        "rows_written = coalesce(rows_written, 0) + ?, "
-                        "failures_written = coalesce(failures_written, 0) + ?, "
-                        "dates_computed = coalesce(dates_computed, 0) + ? WHERE run_id = ? AND model = ?")
         final_committed = False
         riding: list[dict] = []     # queued rows written by the chunk being committed
         for k, chunk in enumerate(plan.chunks):
             def after(cr: ChunkResult, n: int = len(chunk.dates), last: bool = k == len(plan.chunks) - 1) -> None:
                 nonlocal final_committed
                 if last and not errors:
-                    riding[:] = take_queued()
-                    write_history(w.con, [*riding, final_row("success", cr, n)])
+                    riding[:] = self.history.take()
+                    adapter.write_history([*riding, final_row("success", cr, n)])
                     final_committed = True
                 else:
-                    w.con.execute(progress_sql, [mr.chunks, mr.dates_planned, mr.dates_skipped, cr.rows,
-                                                 cr.failures, n, run_id, model.name])
+                    adapter.record_progress(self.run_id, model.name, dict(
+                        chunks=mr.chunks, dates_planned=mr.dates_planned, dates_skipped=mr.dates_skipped,
+                        rows=cr.rows, failures=cr.failures, dates=n))
             try:
-                cr = run_chunk(w, model, chunk, run_id, plan.fingerprints, after=after,
-                               written_by_this_sql=same_sql)
+                cr = adapter.run_chunk(model, chunk, self.run_id, plan.fingerprints if self.cache is not None else None,
+                                       after, same_sql)
             except BaseException as exc:
-                requeue(riding)     # rolled back with the chunk
+                self.history.requeue(riding)     # rolled back with the chunk
                 riding.clear()
                 final_committed = False
                 if not isinstance(exc, RunFailedError):
@@ -341,63 +401,100 @@ def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None =
                 mr.chunks_failed += 1
                 mr.dates_failed += len(chunk.dates)
                 errors.append(str(exc))
-                if on_progress:
-                    on_progress(model.name, chunk, None, str(exc))
+                if self.on_progress:
+                    self.on_progress(model.name, chunk, None, str(exc))
                 continue
-            cache.record(model.name, cr.digests)
+            if self.cache is not None:
+                self.cache.record(model.name, cr.digests, replace=model.kind == "full")
             mr.chunks_done += 1
             mr.dates_computed += len(chunk.dates)
             mr.rows += cr.rows
             mr.failures += cr.failures
             mr.compute_seconds += cr.compute_seconds
             mr.write_seconds += cr.write_seconds
-            if on_progress:
-                on_progress(model.name, chunk, cr, None)
+            if self.on_progress:
+                self.on_progress(model.name, chunk, cr, None)
         if errors:
             mr.status = "failed"
             mr.error = (f"{mr.chunks_failed} of {mr.chunks} chunks failed (rolled back; retried next run): "
                         + " | ".join(errors[:3]))[:2000]
-            failed_models.add(model.name)
+            self.failed_models.add(model.name)
         else:
             mr.status = "success"
-        if not final_committed:
-            flush_history(w, [final_row(mr.status)])
+        return final_committed
 
-    if daily and parallel and not dry_run and len(models) > 1:
-        # A daily run is a dozen one-date queries, each too small to keep both cores busy:
-        # models whose upstream models are done run side by side, each on its own cursor.
-        runs = {m.name: ModelRun(model=m.name) for m in models}
-        result.models.extend(runs.values())
-        runs[models[0].name].read_seconds = shared_read
-        run_parallel(wh, models, catalog, lambda m, w: process(m, runs[m.name], w))
-    else:
-        for i, model in enumerate(models):
-            if (preflight and result.preflight is None and not daily
-                    and model.table.split(".")[0] in PHASE4_SCHEMAS and _reads_phase3(catalog, model)):
-                # before the first Phase 4 model (after this run's Phase 3 models): Phase 3 must
-                # cover the schedule's game dates over the range, else stop here
-                result.preflight = preflight_check(con, start, end)
-                if not result.preflight.ok and not dry_run:
-                    for rest in models[i:]:
-                        result.models.append(ModelRun(model=rest.name, status="failed",
-                                                      error="not run: pre-flight failed (Phase 3 coverage below "
-                                                            "95 %; see the gaps table, or --skip-preflight)"))
-                    break
-            mr = ModelRun(model=model.name, read_seconds=shared_read if i == 0 else 0.0)
-            result.models.append(mr)
-            process(model, mr, wh)
-    result.plans = [plans[m.name] for m in models if m.name in plans]
+    def run_models(self) -> None:
+        if self.daily and self.parallel and not self.dry_run and len(self.models) > 1:
+            # A daily run is a dozen one-date queries, each too small to keep both cores busy:
+            # models whose upstream models are done run side by side, each on its own cursor.
+            runs = {m.name: ModelRun(model=m.name) for m in self.models}
+            self.result.models.extend(runs.values())
+            runs[self.models[0].name].read_seconds = self.shared_read
+            run_parallel(self.adapter, self.models, self.catalog,
+                         lambda m, a: self.process(m, runs[m.name], a))
+            return
+        for i, model in enumerate(self.models):
+            if self.preflight_stops(i, model):
+                break
+            mr = ModelRun(model=model.name, read_seconds=self.shared_read if i == 0 else 0.0)
+            self.result.models.append(mr)
+            t0 = time.perf_counter()
+            self.process(model, mr, self.adapter)
+            mr.wall_seconds = time.perf_counter() - t0
+            if self.on_model_done:
+                self.on_model_done(mr)
 
-    if not dry_run:
-        flush_history(wh)
-        not_run = {m.model: m.error for m in result.models if m.status == "failed" and m.error}
-        with wh.transaction():
-            for name, error in not_run.items():
-                con.execute("UPDATE reference.processor_run_history SET status = 'failed', error = ?, "
-                            "finished_at = ? WHERE run_id = ? AND model = ? AND status = 'pending'",
-                            [error, datetime.now(), run_id, name])
-        result.failures_by_category = [tuple(r) for r in con.execute(
-            "SELECT processor_name, failure_category, count(*) FROM processing.precompute_failures "
-            "WHERE run_id = ? GROUP BY ALL ORDER BY 1, 2", [run_id]).fetchall()]
-    result.seconds = time.perf_counter() - t_run
-    return result
+    # -- 4. finish ---------------------------------------------------------------------------
+    def finish(self) -> None:
+        result = self.result
+        result.plans = [self.plans[m.name] for m in self.models if m.name in self.plans]
+        self.adapter.finish(self.dry_run)
+        if self.dry_run:
+            return
+        self.history.flush(self.adapter)
+        self.adapter.close_not_run(self.run_id, {m.model: m.error for m in result.models
+                                                 if m.status == "failed" and m.error})
+        result.failures_by_category = self.adapter.failures_by_category(self.run_id)
+
+    def run(self) -> BackfillResult:
+        t_run = time.perf_counter()
+        self.start()
+        self.read_inputs()
+        self.run_models()
+        self.finish()
+        self.result.seconds = time.perf_counter() - t_run
+        return self.result
+
+
+class _FinalRow:
+    """A model's final history row, built when it is written."""
+
+    def __init__(self, base: dict, mr: ModelRun, started: datetime):
+        self.base, self.mr, self.started = base, mr, started
+
+    def __call__(self, status: str, last: ChunkResult | None = None, last_dates: int = 0) -> dict:
+        """`last`: a chunk not yet added to the model's counts (it is committing)."""
+        mr, fin = self.mr, datetime.now()
+        extra = last or ChunkResult()
+        return {**self.base, "status": status, "chunks": mr.chunks, "chunks_skipped": None,
+                "rows_written": mr.rows + extra.rows, "failures_written": mr.failures + extra.failures,
+                "finished_at": fin, "duration_seconds": (fin - self.started).total_seconds(),
+                "read_seconds": mr.read_seconds, "compute_seconds": mr.compute_seconds + extra.compute_seconds,
+                "write_seconds": mr.write_seconds + extra.write_seconds, "error": mr.error,
+                "dates_planned": mr.dates_planned, "dates_computed": mr.dates_computed + last_dates,
+                "dates_skipped": mr.dates_skipped, "dates_failed": mr.dates_failed,
+                "skip_reason": mr.skip_reason}
+
+
+def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None = None,
+             only: list[str] | None = None, start_from: str | None = None,
+             chunk_mode: str = DEFAULT_CHUNK, force: bool = False, no_resume: bool = False,
+             dry_run: bool = False, daily: bool = False, preflight: bool = True, parallel: bool = True,
+             on_progress: Callable[[str, Chunk, ChunkResult | None, str | None], None] | None = None,
+             on_model_start: Callable[[Model, ModelPlan], None] | None = None) -> BackfillResult:
+    """Run (or with dry_run, only plan) the selected models over [start, end] in the warehouse
+    (see Backfill)."""
+    return Backfill(DuckDBAdapter(wh), start, end, catalog=catalog, only=only, start_from=start_from,
+                    chunk_mode=chunk_mode, force=force, no_resume=no_resume, dry_run=dry_run, daily=daily,
+                    preflight=preflight, parallel=parallel, on_progress=on_progress,
+                    on_model_start=on_model_start).run()

@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Callable
 
 import duckdb
 
 from ..catalog import FAILURE_COLUMNS, Model
+from ..dialects import bind_parameters
+from ..engines.adapter import FAILURE_TABLE_COLUMNS, COMPLETENESS_FAILURE_COLUMNS, write_by_kind
 from ..errors import RunFailedError
 from ..warehouse import Warehouse, is_interrupt, quote_ident, quote_table
 from .plan import Chunk
@@ -23,9 +25,6 @@ from .state import STATE_DIGEST, output_digest_sql
 # Test hook: seconds to sleep inside each chunk's transaction, after the writes and before the
 # commit, so that a test can kill the process while a chunk is half written.
 SLEEP_ENV = "NBAPROPS_TEST_CHUNK_SLEEP"
-# Completeness columns copied from a model's failure rows into processing.precompute_failures.
-COMPLETENESS_FAILURE_COLUMNS = ("expected_games", "actual_games", "completeness_pct", "is_production_ready",
-                                "completeness_reason")
 
 
 @dataclass
@@ -37,18 +36,9 @@ class ChunkResult:
     digests: list[tuple[date, int]] = field(default_factory=list)   # (date, state digest) written
 
 
-def params_for(model: Model, start: date, end: date) -> dict[str, date]:
-    return {"start_date": start, "end_date": end, "read_start": start - timedelta(days=model.lookback_days)}
-
-
-def used_params(sql: str) -> dict[str, bool]:
-    return {p: f"${p}" in sql for p in ("start_date", "end_date", "read_start")}
-
-
 def bind(model: Model, start: date, end: date) -> dict[str, date]:
     """Only the parameters the SQL uses (DuckDB rejects unused named parameters)."""
-    used = used_params(model.sql)
-    return {k: v for k, v in params_for(model, start, end).items() if used[k]}
+    return bind_parameters(model.sql, "duckdb", model.lookback_days, start, end)
 
 
 def ensure_table(wh: Warehouse, model: Model, chunk: Chunk, *, written_by_this_sql: bool = False) -> list[str]:
@@ -122,14 +112,9 @@ def run_chunk(wh: Warehouse, model: Model, chunk: Chunk, run_id: str,
             chunk_columns = [r[0] for r in con.execute("DESCRIBE _chunk").fetchall()]
             _check_chunk(con, model, chunk)
             _check_shape(model, table_columns, chunk_columns)
-            target = quote_table(model.table)
-            tcol = quote_ident(model.time_column)
-            keep = "WHERE failure_category IS NULL" if model.failures else ""
-            con.execute(f"DELETE FROM {target} WHERE {tcol} BETWEEN ? AND ?", [chunk.start, chunk.end])
-            cols = ", ".join(quote_ident(c) for c in table_columns)
-            res.rows = con.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM _chunk {keep}").fetchone()[0]
-            if model.failures:
-                res.failures = _write_failures(con, model, chunk, run_id, chunk_columns)
+            res.rows, res.failures = write_by_kind(DuckDBWrites(con, table_columns, chunk_columns), model, chunk,
+                                                   run_id)
+            keep = "WHERE failure_category IS NULL" if model.writes_failures else ""
             if fingerprints is not None:
                 res.digests = _write_state(wh, model, chunk, run_id, fingerprints, keep, table_columns)
             if after is not None:
@@ -158,19 +143,27 @@ def _write_state(wh: Warehouse, model: Model, chunk: Chunk, run_id: str, fingerp
     """Record the chunk's dates as done; returns their state digests (for the dependants'
     fingerprints later in the run, without reading the state back)."""
     dates = list(chunk.dates) or ([chunk.start] if chunk.start == chunk.end else [])
+    con = wh.con
+    if model.kind == "full":
+        # the whole table was replaced: its state is every date it now holds, and the chunk's
+        produced = [r[0] for r in con.execute(
+            f"SELECT DISTINCT {quote_ident(model.time_column)} FROM _chunk "
+            f"WHERE {quote_ident(model.time_column)} IS NOT NULL").fetchall()]
+        dates = sorted(set(dates) | set(produced))
+        con.execute("DELETE FROM processing.model_state WHERE model = ?", [model.name])
+    else:
+        con.execute("DELETE FROM processing.model_state WHERE model = ? AND target_date BETWEEN ? AND ?",
+                    [model.name, chunk.start, chunk.end])
     if not dates:
         raise RunFailedError(f"chunk {chunk} of {model.name} carries no dates to record")
-    con = wh.con
     fail = ("LEFT JOIN (SELECT {tc} AS d, count(*) AS n FROM _chunk WHERE failure_category IS NOT NULL "
-            "GROUP BY 1) f USING (d)").format(tc=quote_ident(model.time_column)) if model.failures else ""
-    con.execute("DELETE FROM processing.model_state WHERE model = ? AND target_date BETWEEN ? AND ?",
-                [model.name, chunk.start, chunk.end])
+            "GROUP BY 1) f USING (d)").format(tc=quote_ident(model.time_column)) if model.writes_failures else ""
     return con.execute(
         f"""INSERT INTO processing.model_state
               (model, target_date, fingerprint, model_hash, run_id, rows_written, done_at, output_digest,
                failures_written)
             SELECT ?, p.d, p.fp, ?, ?, coalesce(o.n, 0), ?, coalesce(o.h, 0::UBIGINT),
-                   {'coalesce(f.n, 0)' if model.failures else '0'}
+                   {'coalesce(f.n, 0)' if model.writes_failures else '0'}
             FROM (SELECT unnest(?::DATE[]) AS d, unnest(?::VARCHAR[]) AS fp) p
             LEFT JOIN ({output_digest_sql(table_columns, model.time_column, keep)}) o USING (d)
             {fail}
@@ -183,29 +176,52 @@ def _check_chunk(con: duckdb.DuckDBPyConnection, model: Model, chunk: Chunk) -> 
     tcol = quote_ident(model.time_column)
     key = ", ".join(f"CAST({quote_ident(g)} AS VARCHAR)" for g in model.grain)
     grain = ", ".join(quote_ident(g) for g in model.grain)
-    where = "WHERE failure_category IS NULL" if model.failures else ""
+    where = "WHERE failure_category IS NULL" if model.writes_failures else ""
+    # a full model returns the whole table: only its keys are checked
+    out_of_range = "FALSE" if model.kind == "full" else f"{tcol} NOT BETWEEN ? AND ?"
     outside, dup = con.execute(
-        f"""SELECT (SELECT count(*) FROM _chunk WHERE {tcol} NOT BETWEEN ? AND ? OR {tcol} IS NULL),
+        f"""SELECT (SELECT count(*) FROM _chunk WHERE {out_of_range} OR {tcol} IS NULL),
                    (SELECT [{key}] FROM _chunk {where} GROUP BY {grain} HAVING count(*) > 1 LIMIT 1)""",
-        [chunk.start, chunk.end]).fetchone()
+        [] if model.kind == "full" else [chunk.start, chunk.end]).fetchone()
     if outside:
         raise RunFailedError(f"model {model.name} returned {outside} rows outside {chunk}")
     if dup:
         raise RunFailedError(f"model {model.name} returned duplicate rows for key {tuple(dup)} on {chunk}")
 
 
-def _write_failures(con: duckdb.DuckDBPyConnection, model: Model, chunk: Chunk, run_id: str,
-                    chunk_columns: list[str]) -> int:
-    con.execute("DELETE FROM processing.precompute_failures WHERE processor_name = ? AND analysis_date BETWEEN ? AND ?",
-                [model.failures, chunk.start, chunk.end])
-    # completeness of the failed entity (migration 005), when the model computes it
-    extra = [c for c in COMPLETENESS_FAILURE_COLUMNS if c in chunk_columns]
-    cols = ", ".join(extra)
-    return con.execute(
-        f"""INSERT INTO processing.precompute_failures
-              (processor_name, run_id, analysis_date, entity_id, failure_category, failure_reason, can_retry,
-               created_at{', ' + cols if extra else ''})
-            SELECT ?, ?, {quote_ident(model.time_column)}, {quote_ident(model.entity)}, failure_category,
-                   coalesce(failure_reason, failure_category), coalesce(can_retry, false), ?{', ' + cols if extra else ''}
-            FROM _chunk WHERE failure_category IS NOT NULL""",
-        [model.failures, run_id, datetime.now()]).fetchone()[0]
+class DuckDBWrites:
+    """The DuckDB side of writing a computed chunk (the temp table _chunk), one method per step
+    of write_by_kind; run inside the chunk's transaction."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, table_columns: list[str], chunk_columns: list[str]):
+        self.con, self.table_columns, self.chunk_columns = con, table_columns, chunk_columns
+
+    def _insert(self, model: Model) -> int:
+        keep = "WHERE failure_category IS NULL" if model.writes_failures else ""
+        cols = ", ".join(quote_ident(c) for c in self.table_columns)
+        return self.con.execute(f"INSERT INTO {quote_table(model.table)} ({cols}) SELECT {cols} FROM _chunk {keep}"
+                                ).fetchone()[0]
+
+    def replace_range(self, model: Model, chunk: Chunk) -> int:
+        self.con.execute(f"DELETE FROM {quote_table(model.table)} WHERE {quote_ident(model.time_column)} "
+                         "BETWEEN ? AND ?", [chunk.start, chunk.end])
+        return self._insert(model)
+
+    def replace_table(self, model: Model) -> int:
+        self.con.execute(f"DELETE FROM {quote_table(model.table)}")
+        return self._insert(model)
+
+    def write_failures(self, model: Model, chunk: Chunk, run_id: str) -> int:
+        con = self.con
+        con.execute("DELETE FROM processing.precompute_failures WHERE processor_name = ? "
+                    "AND analysis_date BETWEEN ? AND ?", [model.failures, chunk.start, chunk.end])
+        # completeness of the failed entity (migration 005): NULL when the model does not compute it
+        extra = ", ".join(quote_ident(c) if c in self.chunk_columns else f"NULL AS {quote_ident(c)}"
+                          for c in COMPLETENESS_FAILURE_COLUMNS)
+        cols = ", ".join(quote_ident(c) for c in FAILURE_TABLE_COLUMNS)
+        return con.execute(
+            f"""INSERT INTO processing.precompute_failures ({cols})
+                SELECT ?, ?, {quote_ident(model.time_column)}, {quote_ident(model.entity)}, failure_category,
+                       coalesce(failure_reason, failure_category), coalesce(can_retry, false), ?, {extra}
+                FROM _chunk WHERE failure_category IS NOT NULL""",
+            [model.failures, run_id, datetime.now()]).fetchone()[0]

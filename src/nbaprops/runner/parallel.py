@@ -10,7 +10,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Callable
 
 from ..catalog import Catalog, Model
-from ..warehouse import Warehouse
 
 # More workers than this only queue up behind DuckDB's own threads.
 MAX_WORKERS = 4
@@ -20,10 +19,11 @@ def workers() -> int:
     return max(2, min(MAX_WORKERS, os.cpu_count() or 2))
 
 
-def run_parallel(wh: Warehouse, models: list[Model], catalog: Catalog,
-                 fn: Callable[[Model, Warehouse], None], max_workers: int | None = None) -> None:
+def run_parallel(wh, models: list[Model], catalog: Catalog,
+                 fn: Callable[[Model, object], None], max_workers: int | None = None) -> None:
     """Call fn(model, handle) for every model, a model only after its selected upstream models
-    returned. The first exception stops new starts; running models finish; then it is raised."""
+    returned; `handle` comes from `wh.worker()` (a Warehouse's, or an engine adapter's: its own
+    cursor). The first exception stops new starts; running models finish; then it is raised."""
     selected = {m.name for m in models}
     needs = {m.name: {u for u in catalog.upstream[m.name] if u in selected} for m in models}
     # Ready models start longest chain first: the chain PGS -> completeness -> shot zones ->

@@ -8,7 +8,8 @@ from datetime import date
 
 import duckdb
 
-from ..catalog import Model
+from ..catalog import Catalog, Model
+from ..errors import BadInputError
 
 CHUNK_MODES = ("auto", "all", "season", "month", "date")
 # auto: one query per run of pending dates, split every SEASONS_PER_CHUNK seasons. Set-based SQL
@@ -26,6 +27,33 @@ NO_RESUME = "no-resume"
 UPSTREAM = "upstream pending"     # dry run: an upstream model recomputes a date in the window
 REQUESTED = "requested date"
 UNCHANGED = "inputs unchanged"
+
+
+def check_chunk_mode(mode: str) -> None:
+    if mode not in CHUNK_MODES:
+        raise BadInputError(f"--chunk must be one of {', '.join(CHUNK_MODES)}, got {mode!r}")
+
+
+def select_models(catalog: Catalog, only: list[str] | None = None, start_from: str | None = None) -> list[Model]:
+    """The models a run computes, in run order, on every engine: `only` those named, or
+    `start_from` M: M and every model after it in the run order (its dependants, and the models
+    ordered after it that do not depend on it: what a run stopped at M left undone), or all."""
+    order = catalog.ordered()
+    if only and start_from:
+        raise BadInputError("use either --only or --start-from, not both")
+    if only:
+        wanted = {catalog.get(n).name for n in only}
+        return [m for m in order if m.name in wanted]
+    if start_from:
+        names = [m.name for m in order]
+        return order[names.index(catalog.get(start_from).name):]
+    return order
+
+
+def full_chunk(pending: list[date]) -> list["Chunk"]:
+    """A `full` model is computed whole: one chunk whenever any of its dates is pending."""
+    ds = sorted(pending)
+    return [Chunk(ds[0], ds[-1], tuple(ds))] if ds else []
 
 
 @dataclass(frozen=True)
@@ -77,8 +105,7 @@ def group_chunks(pending: list[date], calendar: list[date], mode: str,
     """Group pending dates into chunks: maximal runs of dates that are consecutive in `calendar`
     (the schedule's game dates), split further by season, month or date per `mode`. A chunk
     never spans a date that is not pending, so nothing done is recomputed."""
-    if mode not in CHUNK_MODES:
-        raise ValueError(f"chunk must be one of {', '.join(CHUNK_MODES)}")
+    check_chunk_mode(mode)
     pos = {d: i for i, d in enumerate(calendar)}
     chunks: list[Chunk] = []
     run: list[date] = []

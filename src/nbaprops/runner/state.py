@@ -11,7 +11,8 @@ Every dependency is summarised as one 64-bit digest per date (`DateDigests`):
   * reference tables: one whole-table digest Σ hash(row) (they have no time column).
 The fingerprint of (model, D) hashes the model's SQL hash with, per dependency, the sum
 (mod 2^64) and count of the per-date digests over [D − lookback_days, D] (prefix sums, so
-every date costs O(log n)). A date whose fingerprint equals the saved one is skipped.
+every date costs O(log n)); for a `full` model, over every date (it computes its whole table
+from its whole input). A date whose fingerprint equals the saved one is skipped.
 """
 
 from __future__ import annotations
@@ -111,12 +112,13 @@ class DigestCache:
             self._digests[name] = DateDigests.from_rows(self._models.get(name, []))
         return self._digests[name]
 
-    def record(self, model_name: str, written: list[tuple[date, int]]) -> None:
-        """The model committed a chunk: its dates' new digests (as _write_state returned them)."""
+    def record(self, model_name: str, written: list[tuple[date, int]], replace: bool = False) -> None:
+        """The model committed a chunk: its dates' new digests (as _write_state returned them);
+        `replace`: they are all its dates now (a `full` model rewrote its whole table)."""
         with self._lock:
             if self._models is not None:
                 new = dict(written)
-                kept = [(d, h) for d, h in self._models.get(model_name, []) if d not in new]
+                kept = [] if replace else [(d, h) for d, h in self._models.get(model_name, []) if d not in new]
                 self._models[model_name] = kept + list(new.items())
             self._digests.pop(model_name, None)
 
@@ -138,8 +140,11 @@ def fingerprints(model: Model, dates: list[date], digests: dict[str, DateDigests
     parts: list[list[str]] = [[] for _ in ds]
     for dep in sorted(model.depends_on):
         dd = digests[dep]
-        if dd.whole is not None:
-            piece = f"|{dep}:{dd.whole}"
+        if dd.whole is not None or model.kind == "full":
+            # a reference table, or a `full` model (its every row may read any date): the
+            # whole input counts for every date
+            piece = (f"|{dep}:{dd.whole}" if dd.whole is not None
+                     else f"|{dep}:{dd.prefix[-1]}:{len(dd.dates)}")
             for p in parts:
                 p.append(piece)
             continue
