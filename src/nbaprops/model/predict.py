@@ -166,12 +166,6 @@ def _write(wh: Warehouse, on: date, tbl, version: str) -> int:
 
 def write_file(tbl, out: Path) -> None:
     """The predictions as Parquet or CSV, by the file's extension."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix.lower() == ".csv":
-        import pyarrow.csv as pacsv
+    from ..export import write_arrow
 
-        pacsv.write_csv(tbl, out)
-    else:
-        import pyarrow.parquet as pq
-
-        pq.write_table(tbl, out, compression="zstd")
+    write_arrow(tbl, out)
