@@ -7,25 +7,33 @@ from typing import Optional
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from ..errors import BadInputError
-from .common import console, open_warehouse, parse_date, parse_date_range
+from .common import check_out_dir, check_out_file, console, open_warehouse, parse_date, parse_date_range
+from .render import Col, Format, Listing, emit, format_option, messages, wide_option
 
 
-def _bt_table(title: str, rows: list[dict]) -> Table:
-    t = Table(title=title)
-    cols = (("scope", "scope"), ("games", "n"), ("MAE model", "mae_model"), ("MAE last-10", "mae_last10"),
-            ("MAE season", "mae_season_avg"), ("RMSE model", "rmse_model"), ("RMSE last-10", "rmse_last10"),
-            ("RMSE season", "rmse_season_avg"), ("games w/ line", "n_line"),
-            ("MAE model (line rows)", "mae_model_line_rows"), ("MAE line", "mae_line"),
-            ("RMSE model (line rows)", "rmse_model_line_rows"), ("RMSE line", "rmse_line"))
-    for head, _ in cols:
-        t.add_column(head, justify="left" if head == "scope" else "right")
-    for r in rows:
-        t.add_row(*[f"{r[k]:,}" if isinstance(r[k], int) else (f"{r[k]:.2f}" if isinstance(r[k], float) else str(r[k]))
-                    for _, k in cols])
-    return t
+METRIC_COLS = (Col("scope", keep=True), Col("n", "games", kind="int"), Col("mae_model", "MAE", kind="float"),
+               Col("mae_last10", "last-10", kind="float"), Col("mae_season_avg", "season", kind="float"),
+               Col("rmse_model", "RMSE", kind="float", wide=True), Col("rmse_last10", "RMSE l10", kind="float", wide=True),
+               Col("rmse_season_avg", "RMSE season", kind="float", wide=True),
+               Col("n_line", "w/ line", kind="int"), Col("mae_model_line_rows", "model", kind="float"),
+               Col("mae_line", "line", kind="float"),
+               Col("rmse_model_line_rows", "RMSE (line rows)", kind="float", wide=True),
+               Col("rmse_line", "RMSE line", kind="float", wide=True))
+PROB_COLS = (Col("method", keep=True), Col("n", "games", kind="int"), Col("brier", "Brier", kind="float", digits=4),
+             Col("brier_base_rate", "base", kind="float", digits=4), Col("log_loss", "log loss", kind="float", digits=4),
+             Col("log_loss_base_rate", "base", kind="float", digits=4, wide=True),
+             Col("ece", "ECE", kind="float", digits=3), Col("pick_accuracy", "pick", kind="float", digits=3),
+             Col("always_under_accuracy", "under", kind="float", digits=3, wide=True))
+RELIABILITY_COLS = (Col("method", keep=True), Col("bin", keep=True), Col("n", "games", kind="int"),
+                    Col("mean_predicted", "mean p", kind="float", digits=3),
+                    Col("observed_over_rate", "observed", kind="float", digits=3))
+
+
+def _metrics(title: str, rows: list[dict], name: str) -> Listing:
+    return Listing(title + " — MAE of the model, last-10 and season averages; on rows with a line: the model "
+                   "and the line", METRIC_COLS, [tuple(r[c.name] for c in METRIC_COLS) for r in rows], name=name)
 
 
 def backtest_cmd(
@@ -41,6 +49,8 @@ def backtest_cmd(
     markdown: Optional[Path] = typer.Option(None, "--markdown", help="Also write the results as Markdown to this file."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the structured results as JSON to this file."),
     no_write: bool = typer.Option(False, "--no-write", help="Do not write predictions.player_points_predictions."),
+    fmt: Format = format_option(),
+    wide: bool = wide_option(),
 ) -> None:
     """Phase 5 baseline: walk-forward backtest of a HistGradientBoosting points model on the
     feature store (fit on every labelled row before each calendar month, predict the month, roll
@@ -51,6 +61,8 @@ def backtest_cmd(
     from ..model.backtest import MIN_TRAIN_ROWS, render_markdown, run_backtest
 
     s, e = parse_date_range(start_date, end_date)
+    check_out_file(markdown, "--markdown")
+    check_out_file(json_out, "--json")
     mtr = MIN_TRAIN_ROWS if min_train_rows is None else min_train_rows
     if mtr < 1:
         raise BadInputError(f"--min-train-rows must be 1 or more, got {mtr}")
@@ -64,57 +76,44 @@ def backtest_cmd(
                 st.update("leakage canary")
                 leak = run_backtest(wh, res.start, res.end, leak=True, write=False, min_train_rows=mtr)
     t = res.timings
-    console.print(f"model {res.model_version}: {t['blocks_predicted']} monthly blocks, {t['total_seconds']:.1f} s "
-                  f"(load {t['load_seconds']:.1f}, fit {t['fit_seconds']:.1f}, predict {t['predict_seconds']:.1f}, "
-                  f"write {t['write_seconds']:.1f})")
+    say = messages(fmt)
+    say.print(f"model {res.model_version}: {t['blocks_predicted']} monthly blocks, {t['total_seconds']:.1f} s "
+              f"(load {t['load_seconds']:.1f}, fit {t['fit_seconds']:.1f}, predict {t['predict_seconds']:.1f}, "
+              f"write {t['write_seconds']:.1f})")
     for b in res.blocks:
         if b.status == "skipped":
-            console.print(f"[dim]skipped {b.block_start:%Y-%m}: {escape(str(b.note))}[/]")
-    console.print(_bt_table(f"walk-forward backtest {res.start} .. {res.end}",
-                            [m for m in res.metrics if m["scope_kind"] in ("overall", "season")]))
+            say.print(f"[dim]skipped {b.block_start:%Y-%m}: {escape(str(b.note))}[/]")
+    listings = [_metrics(f"walk-forward backtest {res.start} .. {res.end}",
+                         [m for m in res.metrics if m["scope_kind"] in ("overall", "season")], "overall")]
     if months:
-        console.print(_bt_table("per month", [m for m in res.metrics if m["scope_kind"] == "month"]))
-    p = Table(title="over/under probabilities (rows with a line)")
-    for c in ("method", "games", "Brier", "Brier base rate", "log loss", "log loss base", "ECE", "pick acc.", "always under"):
-        p.add_column(c, justify="left" if c == "method" else "right")
-    for kind, sc in res.probability_scores.items():
-        p.add_row(kind, f"{sc['n']:,}", f"{sc['brier']:.4f}", f"{sc['brier_base_rate']:.4f}", f"{sc['log_loss']:.4f}",
-                  f"{sc['log_loss_base_rate']:.4f}", f"{sc['ece']:.3f}", f"{sc['pick_accuracy']:.3f}",
-                  f"{sc['always_under_accuracy']:.3f}")
-    console.print(p)
-    r = Table(title="reliability: predicted P(over) bin → observed over rate")
-    r.add_column("bin")
-    for kind in res.calibration:
-        for c in ("games", "mean p", "observed"):
-            r.add_column(f"{kind}: {c}", justify="right")
-    kinds = list(res.calibration)
-    for i, b in enumerate(res.calibration[kinds[0]]):
-        cells = []
-        for k in kinds:
-            x = res.calibration[k][i]
-            cells += [f"{x['n']:,}"] + [("-" if x[f] != x[f] else f"{x[f]:.3f}") for f in ("mean_predicted", "observed_over_rate")]
-        r.add_row(b["bin"], *cells)
-    console.print(r)
+        listings.append(_metrics("per month", [m for m in res.metrics if m["scope_kind"] == "month"], "months"))
+    listings.append(Listing("over/under probabilities (rows with a line; base = the base rate)", PROB_COLS,
+                            [(kind, *(sc[c.name] for c in PROB_COLS[1:])) for kind, sc in res.probability_scores.items()],
+                            name="probabilities"))
+    listings.append(Listing("reliability: predicted P(over) bin → observed over rate", RELIABILITY_COLS,
+                            [(kind, x["bin"], x["n"], x["mean_predicted"], x["observed_over_rate"])
+                             for kind, bins in res.calibration.items() for x in bins], name="reliability"))
+    emit(listings, fmt, wide=wide)
     for note in res.notes:
-        console.print(f"[dim]note: {escape(str(note))}[/]")
+        say.print(f"[dim]note: {escape(str(note))}[/]")
     if leak is not None:
         lo, ro = leak.overall, res.overall
         ok = lo["mae_model"] < 1.0 and ro["mae_model"] > 3.0
-        console.print(f"leakage canary (label_points as an input): MAE {lo['mae_model']:.2f} vs real features "
-                      f"{ro['mae_model']:.2f} — " + ("[green]as expected[/]" if ok else "[red]UNEXPECTED[/]"))
+        say.print(f"leakage canary (label_points as an input): MAE {lo['mae_model']:.2f} vs real features "
+                  f"{ro['mae_model']:.2f} — " + ("[green]as expected[/]" if ok else "[red]UNEXPECTED[/]"))
     if not no_write:
-        console.print(f"wrote {res.rows_written:,} rows to predictions.player_points_predictions "
-                      f"({res.start} .. {res.end} replaced)")
+        say.print(f"wrote {res.rows_written:,} rows to predictions.player_points_predictions "
+                  f"({res.start} .. {res.end} replaced)")
     if markdown:
         markdown.parent.mkdir(parents=True, exist_ok=True)
         markdown.write_text(render_markdown(res, months=months) + ("\n" + render_markdown(leak, months=False) if leak else ""),
                             encoding="utf-8")
-        console.print(f"wrote {markdown}")
+        say.print(f"wrote {markdown}")
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         payload = {"backtest": res.to_dict(), "canary": leak.to_dict() if leak else None}
         json_out.write_text(json.dumps(payload, indent=1), encoding="utf-8")
-        console.print(f"wrote {json_out}")
+        say.print(f"wrote {json_out}")
     if leak is not None and not ok:
         raise typer.Exit(1)
 
@@ -133,6 +132,10 @@ def train_cmd(
     e = parse_date(end_date, "--end-date")
     if holdout_days < 1:
         raise BadInputError(f"--holdout-days must be 1 or more, got {holdout_days}")
+    if out is not None:
+        if out.exists() and not out.is_dir():
+            raise BadInputError(f"--out {out} is a file; give a folder")
+        check_out_dir(out)      # before the fit, not after it
     with open_warehouse(read_only=True) as wh:
         with console.status("training"):
             tr = train_model(wh, e, holdout_days=holdout_days, out_dir=out)

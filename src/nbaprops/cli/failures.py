@@ -12,7 +12,7 @@ from .render import Col, Format, Listing, emit, format_option, messages, wide_op
 
 SUMMARY_COLS = (Col("processor", keep=True), Col("category", keep=True), Col("dates", kind="int"),
                 Col("failures", kind="int"), Col("first", kind="date", wide=True), Col("last", kind="date", wide=True))
-WEEK_COLS = (Col("processor", keep=True), Col("category", keep=True), Col("season", kind="int"),
+WEEK_COLS = (Col("processor", keep=True), Col("category", keep=True), Col("season", kind="year"),
              Col("week", kind="int"), Col("failures", kind="int"))
 LIST_COLS = (Col("date", kind="date"), Col("processor", wide=True), Col("entity", keep=True), Col("category"),
              Col("reason"), Col("can_retry", "retry", kind="bool", wide=True),

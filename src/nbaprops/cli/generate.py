@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from ..errors import BadInputError
-from .common import console
+from .common import check_out_dir, console
 
 
 def generate(
@@ -21,6 +21,9 @@ def generate(
     """Write a deterministic synthetic league in the data/real/ layout (for `nbaprops ingest DIR`)."""
     from ..synth.league import generate_league
 
+    if out.exists() and not out.is_dir():
+        raise BadInputError(f"--out {out} is a file; give a folder")
+    check_out_dir(out)
     if scale < 1:
         raise BadInputError(f"--scale must be a whole number >= 1, got {scale}")
     with console.status(f"generating {seasons * scale} synthetic seasons"):

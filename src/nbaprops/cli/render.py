@@ -60,7 +60,7 @@ class Col:
 
     name: str
     header: Optional[str] = None
-    kind: str = "text"          # text | int | float | date | bool
+    kind: str = "text"          # text | int | float | date | bool | year (an int without separators)
     digits: int = 2             # float: decimals shown in the table
     wide: bool = False          # table: only with --wide (csv/json always hold it)
     styles: Optional[dict] = None   # value -> Rich style (e.g. a run status)
@@ -72,7 +72,10 @@ class Col:
 
     @property
     def numeric(self) -> bool:
-        return self.kind in ("int", "float")
+        return self.kind in ("int", "float", "year")
+
+
+YEAR_NAMES = ("season", "season_year", "year")
 
 
 @dataclass
@@ -81,6 +84,25 @@ class Listing:
     cols: Sequence[Col]
     rows: list[Sequence[Any]] = field(default_factory=list)
     name: str = "rows"          # key of this listing in a JSON object of several
+
+    @classmethod
+    def infer(cls, title: str, names: Sequence[str], rows: Iterable[Sequence[Any]], name: str = "rows") -> "Listing":
+        """A listing whose column kinds follow the values (int, float, date, else text)."""
+        rows = [tuple(r) for r in rows]
+        cols = []
+        for i, n in enumerate(names):
+            vals = [r[i] for r in rows if r[i] is not None]
+            kind = "text"
+            for k, types in (("int", (int,)), ("float", (int, float)), ("date", (date,))):
+                if vals and all(isinstance(v, types) and not isinstance(v, bool) for v in vals):
+                    kind = k
+                    break
+            if kind == "int" and n.lower() in YEAR_NAMES:
+                kind = "year"
+            # identifiers (no spaces, short) stay whole
+            keep = kind == "text" and bool(vals) and all(" " not in str(v) and len(str(v)) <= 40 for v in vals)
+            cols.append(Col(n, kind=kind, keep=keep))
+        return cls(title, cols, rows, name=name)
 
     def records(self) -> list[dict]:
         return [{c.name: _raw(v) for c, v in zip(self.cols, r)} for r in self.rows]

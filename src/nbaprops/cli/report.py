@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from ..errors import BadInputError
-from .common import console, open_warehouse, parse_date_range
+from .common import check_out_file, console, open_warehouse, parse_date_range
 
 
 def report_cmd(
@@ -22,6 +22,7 @@ def report_cmd(
     from ..quality.report import write_report
 
     s, e = parse_date_range(start_date, end_date)
+    check_out_file(out, suffixes=(".html", ".htm"))
     if players < 1:
         raise BadInputError(f"--players must be 1 or more, got {players}")
     with open_warehouse(read_only=True) as wh:

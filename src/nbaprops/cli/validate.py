@@ -6,11 +6,14 @@ import sys
 from typing import Optional
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
 from ..errors import BadInputError
 from .common import console, open_warehouse, parse_date_range
+from .render import Col, Format, Listing, emit, format_option, messages, wide_option
+
+CHECK_COLS = (Col("check", keep=True), Col("check_id", "full name", wide=True),
+              Col("status", styles={"pass": "green", "warn": "yellow", "fail": "bold red"}),
+              Col("count", kind="int"), Col("sample", "sample of offending keys"))
 
 
 def validate_cmd(
@@ -19,6 +22,8 @@ def validate_cmd(
     pit_samples: int = typer.Option(3, "--pit-samples",
                                     help="Dates for the point-in-time spot check (re-run on a copy holding only the "
                                          "world as of each date's morning); 0 skips it."),
+    fmt: Format = format_option(),
+    wide: bool = wide_option(),
 ) -> None:
     """Check the warehouse: primary keys, Phase 4 universes (a row or a failure per entity and
     date), PROCESSING_ERROR = 0, critical fields, feature ranges, quality scores, coverage against
@@ -32,30 +37,21 @@ def validate_cmd(
     with open_warehouse(read_only=True) as wh:
         with console.status("validating"):
             rep = validate(wh, s, e, pit_samples=pit_samples)
-    style = {"pass": "green", "warn": "yellow", "fail": "bold red"}
     span = f"{rep.start} .. {rep.end}" if rep.start else "nothing computed yet"
-    t = Table(title=f"validate {rep.warehouse}: {span}")
-    t.add_column("check", no_wrap=True)
-    t.add_column("status", no_wrap=True)
-    t.add_column("count", justify="right", no_wrap=True)
-    t.add_column("sample of offending keys", overflow="fold", min_width=24)
+    rows = []
     for r in rep.results:
         kind, _, target = r.check.partition(":")
         label = f"{kind}:{target.split('.')[-1]}" if target else kind   # schema dropped for width
         text = "; ".join(r.sample) if r.sample else (r.detail if r.status != "pass" else "")
-        t.add_row(label, f"[{style[r.status]}]{r.status}[/]", f"{r.count:,}", escape(text))
-    console.print(t)
+        rows.append((label, r.check, r.status, r.count, text))
+    listings = [Listing(f"validate {rep.warehouse}: {span}", CHECK_COLS, rows, name="checks")]
     for name in ("quality_scores", "failure_ramp", "point_in_time"):
         r = rep.get(name)
         if r is None or not r.rows or (name == "point_in_time" and r.status == "pass"):
             continue
-        d = Table(title=name.replace("_", " "))
-        for c in r.columns:
-            d.add_column(c, overflow="fold")
-        for row in r.rows:
-            d.add_row(*[(f"[yellow]{v}[/]" if "far off" in str(v) else escape(str(v))) for v in row])
-        console.print(d)
+        listings.append(Listing.infer(name.replace("_", " "), r.columns, r.rows, name=name))
+    emit(listings, fmt, wide=wide)
     n = rep.counts()
-    console.print(f"{n['pass']} passed, {n['warn']} warned, {n['fail']} failed")
+    messages(fmt).print(f"{n['pass']} passed, {n['warn']} warned, {n['fail']} failed")
     if not rep.ok:
         sys.exit(1)  # not typer.Exit: main() runs the app with standalone_mode=False, which returns it
