@@ -92,11 +92,15 @@ def test_cli_lists_an_entitys_failures_with_reasons(backfilled, fw):
     assert player in r.stdout and reason in r.stdout and "INSUFFICIENT_DATA" in r.stdout
     assert "(1 of 1, newest first)" in r.stdout
     r = cli(backfilled, "--start-date", str(D), "--end-date", str(D))
+    assert r.returncode == 0 and "PlayerShotZoneAnalysisProcessor" in r.stdout and "category" in r.stdout
+    r = cli(backfilled, "--start-date", str(D), "--end-date", str(D), "--by-week")
     assert r.returncode == 0 and "PlayerShotZoneAnalysisProcessor" in r.stdout and "week" in r.stdout
     r = cli(backfilled, "--list", "--limit", "2")
     assert r.returncode == 0 and "2 of" in r.stdout and "more: narrow with" in r.stdout
-    r = cli(backfilled, "--entity", "nobody")
+    r = cli(backfilled, "--entity", "BOS", "--category", "MISSING_DEPENDENCY")
     assert r.returncode == 0 and "no failures match" in r.stdout
+    r = cli(backfilled, "--entity", "nobody")
+    assert r.returncode == 2 and "no player 'nobody'" in r.stderr
 
 
 @pytest.mark.parametrize("args,message", [
