@@ -42,7 +42,16 @@ def ingest(
             report = ingest_folder(wh, folder, props_seed=props_seed,
                                    on_file=lambda f: status.update(f"ingesting {f}"))
     print_ingest(report)
-    console.print(f"synthetic prop snapshots: {report.props_generated:,} generated, {report.props_changed:,} written")
+    synthetic = report.table_counts.get("raw.player_points_props", 0)
+    if report.props_scope is None:
+        what = f"{report.props_generated:,} generated"
+    else:
+        players, games = report.props_scope
+        what = (f"{report.props_generated:,} regenerated (the lines the changes reach: {players:,} "
+                f"player{'s' if players != 1 else ''} from their earliest changed game on, {games:,} "
+                f"game{'s' if games != 1 else ''})")
+    console.print(f"synthetic prop snapshots: {what}, {report.props_changed:,} written "
+                  f"(raw.player_points_props holds {synthetic:,} rows)", highlight=False)
     console.print(f"rejected rows this ingest: {report.rows_rejected:,} "
                   f"(processing.rejected_rows holds {report.rejected_total:,} entries for every file ingested so far: "
                   f"one per rejected row and failing column, with the reason and the row as JSON; `nbaprops rejected` lists them)")

@@ -53,6 +53,9 @@ class IngestReport:
     table_counts: dict[str, int] = field(default_factory=dict)
     props_generated: int = 0
     props_changed: int = 0
+    # the synthetic lines regenerated: None = all of them (or none: props_generated 0), else
+    # (players, games) whose changes reached them (see synth/props.py)
+    props_scope: tuple[int, int] | None = None
     rejected_total: int = 0
 
     @property
@@ -460,6 +463,10 @@ def ingest_folder(wh: Warehouse, folder: str | Path | None = None, *, props_seed
     con = wh.con
     with wh.transaction():
         _register_helpers(con)
+        had_synthetic = con.execute(
+            "SELECT count(*) FROM raw.player_points_props WHERE source = 'synthetic_props'").fetchone()[0]
+        if had_synthetic:
+            synth_props.snapshot_inputs(con)    # the lines' inputs before: regenerate only what changes
         changed_inputs = False
         for kind, path in plan:
             if on_file:
@@ -473,7 +480,10 @@ def ingest_folder(wh: Warehouse, folder: str | Path | None = None, *, props_seed
         has_synthetic = con.execute(
             "SELECT count(*) FROM raw.player_points_props WHERE source = 'synthetic_props'").fetchone()[0]
         if changed_inputs or (plan and not has_synthetic):
-            report.props_generated, report.props_changed = synth_props.generate(con, seed=props_seed, now=now)
+            gen = synth_props.generate(con, seed=props_seed, now=now)
+            report.props_generated, report.props_changed = gen.generated, gen.changed
+            report.props_scope = (gen.scope.players, gen.scope.games) if gen.scope else None
+        synth_props.drop_snapshot(con)
         for t in SOURCE_TABLE_ORDER:
             report.table_counts[t] = wh.count(t)
         report.rejected_total = wh.count("processing.rejected_rows")
