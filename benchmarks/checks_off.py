@@ -6,7 +6,8 @@ Every Phase 4 model and the feature store call the checks as macros (src/nbaprop
 `@dependency_check(...)` and `@completeness_windows(kind, windows...)`. Checks off replaces the
 first with an empty date check and the second with an output CTE of NULL completeness columns,
 so the models keep their shape and the rest of their SQL runs unchanged;
-precompute.player_completeness (the players' windows, computed once) returns no rows. The
+the shared check models (players' and teams' completeness, the dependency holes: computed once)
+return no rows. The
 pre-flight is the runner's (`--skip-preflight`)."""
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ import shutil
 from pathlib import Path
 
 from nbaprops.catalog import Catalog
-from nbaprops.completeness import PLAYER_SHARED_TABLE, output_column_names
+from nbaprops.completeness import HOLES_TABLE, PLAYER_SHARED_TABLE, TEAM_SHARED_TABLE, output_column_names
+
+# the shared check models: computed once for every model, so checks off computes nothing there
+SHARED_TABLES = (PLAYER_SHARED_TABLE, TEAM_SHARED_TABLE, HOLES_TABLE)
 
 DEPS_CALL = re.compile(r"@dependency_check\((player|team)\)")
 WINDOWS_CALL = re.compile(r"@completeness_windows\((player|team)((?:,\s*l\d+d?)+)\)")
@@ -32,9 +36,10 @@ cmp_team_check AS (
 ),"""
 
 
-SHARED_STUB = """SELECT CAST(NULL AS VARCHAR) AS player_lookup, CAST(NULL AS DATE) AS analysis_date
-WHERE $start_date > $end_date  -- checks off: nothing computed
-"""
+def shared_stub(model) -> str:
+    """A shared check model that computes nothing (its key columns only)."""
+    cols = [f"CAST(NULL AS {'DATE' if c == model.time_column else 'VARCHAR'}) AS {c}" for c in model.grain]
+    return f"SELECT {', '.join(cols)}\nWHERE $start_date > $end_date  -- checks off: nothing computed\n"
 
 
 def _stub_type(column: str) -> str:
@@ -78,9 +83,9 @@ def write_models_without_checks(dest: Path) -> Path:
         target = dest / schema / f"{name}.sql"
         target.parent.mkdir(parents=True, exist_ok=True)
         text = model.source
-        if model.table == PLAYER_SHARED_TABLE:
+        if model.table in SHARED_TABLES:
             header = "".join(line + "\n" for line in text.splitlines() if line.startswith("--"))
-            text = header + SHARED_STUB
+            text = header + shared_stub(model)
         elif WINDOWS_CALL.search(text):
             text = without_checks(text, model.name)
         target.write_text(text, encoding="utf-8")

@@ -27,7 +27,7 @@ def test_calls_in_comments_and_strings_are_left_alone():
 
 def test_arguments_reach_the_macro():
     assert render("@completeness_columns(c, l10, l7d)") == completeness.output_columns(("l10", "l7d"), "c")
-    assert render("@min_games_required(d.days, 5)") == "least(5, greatest(3, CAST(floor(d.days * 0.3) AS INTEGER)))"
+    assert render("@min_games_required(d.days, 3, 0.3, 5)") == "least(5, greatest(3, CAST(floor(d.days * 0.3) AS INTEGER)))"
 
 
 @pytest.mark.parametrize("sql, message", [

@@ -15,6 +15,9 @@ PLAY_IN = "PlayIn"
 PLAYOFFS = "Playoffs"
 CUP_FINAL = "NBA Cup Final"
 GAME_TYPES = (PRESEASON, REGULAR_SEASON, PLAY_IN, PLAYOFFS, CUP_FINAL)
+# The phase of a game date is its latest game type in this order (a date never mixes the last
+# three; the NBA Cup final is played during the regular season).
+PHASE_ORDER = (REGULAR_SEASON, CUP_FINAL, PLAY_IN, PLAYOFFS)
 # Games after the regular season (the playoff_game feature, the postseason flag).
 POSTSEASON = (PLAY_IN, PLAYOFFS)
 

@@ -63,11 +63,11 @@ SCHEDULE = """cmp_sched AS (
     -- completeness: every team's scheduled non-preseason games, home and away alike
     -- (only the model's seasons: every window stays within D's season)
     SELECT home_team_abbr AS team_abbr, season_year, game_date FROM raw.schedule
-    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+    WHERE season_type <> @preseason AND game_date >= $read_start AND game_date < $end_date
       AND season_year IN (SELECT season_year FROM cmp_dates)
     UNION
     SELECT away_team_abbr, season_year, game_date FROM raw.schedule
-    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+    WHERE season_type <> @preseason AND game_date >= $read_start AND game_date < $end_date
       AND season_year IN (SELECT season_year FROM cmp_dates)
 ),"""
 
@@ -77,18 +77,9 @@ PLAYER_ROWS = """cmp_rows AS (
     -- completeness: the player's upstream rows (one per date) and the team of each
     SELECT player_lookup AS entity_id, season_year, game_date, min(team_abbr) AS team_abbr
     FROM analytics.player_game_summary
-    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+    WHERE season_type <> @preseason AND game_date >= $read_start AND game_date < $end_date
       AND season_year IN (SELECT season_year FROM cmp_dates)
     GROUP BY player_lookup, season_year, game_date
-),"""
-# The player models' dependency check needs only which teams have player rows on which dates
-# (each player's own rows are counted once, by precompute.player_completeness).
-PLAYER_DATE_ROWS = """cmp_team_dates AS (
-    -- dependency: the (team, date) pairs the upstream table holds player rows for
-    SELECT DISTINCT team_abbr, game_date
-    FROM analytics.player_game_summary
-    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
-      AND season_year IN (SELECT season_year FROM cmp_dates)
 ),"""
 PLAYER_EVENTS = """cmp_keys AS (
     -- completeness: only the universe's entities and seasons are counted (windows never cross
@@ -127,12 +118,8 @@ TEAM_ROWS = """cmp_rows AS (
     -- completeness: the team's upstream rows (one per date)
     SELECT DISTINCT defending_team_abbr AS entity_id, season_year, game_date
     FROM analytics.team_defense_game_summary
-    WHERE season_type <> 'Pre Season' AND game_date >= $read_start AND game_date < $end_date
+    WHERE season_type <> @preseason AND game_date >= $read_start AND game_date < $end_date
       AND season_year IN (SELECT season_year FROM cmp_dates)
-),
-cmp_team_dates AS (
-    -- dependency: the (team, date) pairs the upstream table holds rows for
-    SELECT entity_id AS team_abbr, game_date FROM cmp_rows
 ),"""
 TEAM_EVENTS = """cmp_keys AS (
     -- completeness: only the universe's entities and seasons are counted
@@ -213,38 +200,6 @@ cmp AS (
 ),"""
 
 
-# Dependency: the scheduled games of the week before D that the upstream table holds nothing of,
-# counted per team and date against the schedule.
-DATE_CHECK = """cmp_holes AS (
-    -- dependency: each scheduled game (team, date) of D's season in [D-7, D) for which the
-    -- upstream table holds no row of the team
-    SELECT d.d, s.team_abbr, s.game_date
-    FROM cmp_dates d
-    JOIN cmp_sched s
-      ON s.season_year = d.season_year AND s.game_date >= d.d - INTERVAL 7 DAY AND s.game_date < d.d
-    LEFT JOIN cmp_team_dates r ON r.team_abbr = s.team_abbr AND r.game_date = s.game_date
-    WHERE r.game_date IS NULL
-),
-cmp_date_check AS (
-    -- dependency: whole dates missing (no team of the date has a row): D is not computed
-    SELECT d, count(DISTINCT game_date) AS missing_dates, min(game_date) AS first_missing_date
-    FROM cmp_holes
-    WHERE game_date NOT IN (SELECT game_date FROM cmp_team_dates)
-    GROUP BY d
-),
-cmp_team_check AS (
-    -- dependency: one team's games missing on dates the other teams have rows for: that team's
-    -- entities are not computed for D, the rest of the league is
-    SELECT d, team_abbr, count(*) AS missing_games, min(game_date) AS first_missing_game
-    FROM cmp_holes
-    WHERE game_date IN (SELECT game_date FROM cmp_team_dates)
-    GROUP BY d, team_abbr
-),"""
-
-# Block 1 (after the model's cmp_dates): calendar, upstream rows, date check; the shared player
-# model has no date check of its own (its readers check their dates).
-PLAYER_DEPS = SCHEDULE + "\n" + PLAYER_DATE_ROWS + "\n" + DATE_CHECK
-TEAM_DEPS = SCHEDULE + "\n" + TEAM_ROWS + "\n" + DATE_CHECK
 PLAYER_SHARED_DEPS = SCHEDULE + "\n" + PLAYER_ROWS
 
 
@@ -259,28 +214,6 @@ PLAYER_SHARED_WINDOWS = ("l5", "l10", "l20", "l7d", "l14d")
 def player_shared_block() -> str:
     """Block 2 of precompute.player_completeness: expected games and every player window."""
     return PLAYER_EVENTS + "\n" + windows_sql(PLAYER_SHARED_WINDOWS)
-
-
-def player_windows(windows: tuple[str, ...]) -> str:
-    """Block 2 of a player model (after its cmp_universe): its windows from the shared table,
-    then its output CTE."""
-    cols = ",\n           ".join(
-        f"coalesce(pc.{w}_expected_games, 0) AS {w}_expected_games, coalesce(pc.{w}_actual_games, 0) AS {w}_actual_games"
-        for w in windows)
-    return f"""cmp AS (
-    -- completeness: the player's windows entering D, computed once by {PLAYER_SHARED_TABLE}
-    -- (no row there: no game this season before D, nothing expected)
-    SELECT u.entity_id, u.d,
-           {cols}
-    FROM cmp_universe u
-    LEFT JOIN {PLAYER_SHARED_TABLE} pc ON pc.player_lookup = u.entity_id AND pc.analysis_date = u.d
-),
-""" + output_cte(windows)
-
-
-def team_windows(windows: tuple[str, ...]) -> str:
-    """Block 2 of a team model (after its cmp_universe): expected games, windows, output CTE."""
-    return TEAM_EVENTS + "\n" + windows_sql(windows) + "\n" + output_cte(windows)
 
 
 def output_cte(windows: tuple[str, ...], name: str = "cmp_out") -> str:
@@ -323,11 +256,89 @@ def output_columns(windows: tuple[str, ...], alias: str = "c") -> str:
     return ", ".join(f"{alias}.{c}" for c in output_column_names(windows))
 
 
+# Teams: the windows of the team model (TDZA), computed once by precompute.team_completeness for
+# every team of D's season; the dependency check of the week before D computed once, for both
+# upstream tables, by precompute.dependency_holes.
+TEAM_SHARED_TABLE = "precompute.team_completeness"
+TEAM_SHARED_WINDOWS = ("l15", "l30d")
+HOLES_TABLE = "precompute.dependency_holes"
+UPSTREAM = {"player": "analytics.player_game_summary", "team": "analytics.team_defense_game_summary"}
+
+
+def shared_windows(table: str, key: str, time_column: str, windows: tuple[str, ...]) -> str:
+    """Block 2 of a model that reads its windows from a shared completeness table: cmp (from the
+    table; no row there: nothing expected) and its output CTE."""
+    cols = ",\n           ".join(
+        f"coalesce(pc.{w}_expected_games, 0) AS {w}_expected_games, coalesce(pc.{w}_actual_games, 0) AS {w}_actual_games"
+        for w in windows)
+    return f"""cmp AS (
+    -- completeness: the entity's windows entering D, computed once by {table}
+    -- (no row there: no game this season before D, nothing expected)
+    SELECT u.entity_id, u.d,
+           {cols}
+    FROM cmp_universe u
+    LEFT JOIN {table} pc ON pc.{key} = u.entity_id AND pc.{time_column} = u.d
+),
+""" + output_cte(windows)
+
+
+def holes_block() -> str:
+    """precompute.dependency_holes' CTEs after its cmp_dates: the scheduled games of the week
+    before D that each upstream table holds nothing of, as whole dates and per team."""
+    return SCHEDULE + f"""
+cmp_team_dates AS (
+    -- dependency: the (team, date) pairs each upstream table holds rows for
+    SELECT DISTINCT '{UPSTREAM["player"]}' AS upstream_table, team_abbr, game_date
+    FROM {UPSTREAM["player"]}
+    WHERE season_type <> @preseason AND game_date >= $read_start AND game_date < $end_date
+      AND season_year IN (SELECT season_year FROM cmp_dates)
+    UNION ALL
+    SELECT DISTINCT '{UPSTREAM["team"]}', defending_team_abbr, game_date
+    FROM {UPSTREAM["team"]}
+    WHERE season_type <> @preseason AND game_date >= $read_start AND game_date < $end_date
+      AND season_year IN (SELECT season_year FROM cmp_dates)
+),
+cmp_upstreams AS (
+    SELECT '{UPSTREAM["player"]}' AS upstream_table UNION ALL SELECT '{UPSTREAM["team"]}'
+),
+cmp_holes AS (
+    -- dependency: each scheduled game (team, date) of D's season in [D-7, D) for which the
+    -- upstream table holds no row of the team
+    SELECT u.upstream_table, d.d, s.team_abbr, s.game_date
+    FROM cmp_dates d
+    CROSS JOIN cmp_upstreams u
+    JOIN cmp_sched s
+      ON s.season_year = d.season_year AND s.game_date >= d.d - INTERVAL 7 DAY AND s.game_date < d.d
+    LEFT JOIN cmp_team_dates r
+      ON r.upstream_table = u.upstream_table AND r.team_abbr = s.team_abbr AND r.game_date = s.game_date
+    WHERE r.game_date IS NULL
+),
+cmp_hole_dates AS (
+    -- dependency: is any team's row of the hole's date there (a team hole) or none (a date hole)?
+    SELECT h.*, EXISTS (SELECT 1 FROM cmp_team_dates r
+                        WHERE r.upstream_table = h.upstream_table AND r.game_date = h.game_date) AS date_has_rows
+    FROM cmp_holes h
+),"""
+
+
+def dependency_reads(entity: str) -> str:
+    """cmp_date_check and cmp_team_check of a model, read from precompute.dependency_holes."""
+    up = UPSTREAM[entity]
+    return f"""cmp_date_check AS (
+    -- dependency: whole dates missing in {up} (no team of a scheduled date has a row) in the
+    -- week before D: D is not computed ({HOLES_TABLE})
+    SELECT analysis_date AS d, missing_dates, first_missing_date FROM {HOLES_TABLE}
+    WHERE upstream_table = '{up}' AND team_abbr = 'DATE_LEVEL' AND analysis_date BETWEEN $start_date AND $end_date
+),
+cmp_team_check AS (
+    -- dependency: one team's games missing in {up} on dates the other teams have rows for:
+    -- that team's entities are not computed for D, the rest of the league is
+    SELECT analysis_date AS d, team_abbr, missing_games, first_missing_game FROM {HOLES_TABLE}
+    WHERE upstream_table = '{up}' AND team_abbr <> 'DATE_LEVEL' AND analysis_date BETWEEN $start_date AND $end_date
+),"""
+
+
 # -- the macros ------------------------------------------------------------------------------
-_DEPENDENCY_CHECKS = {"player": lambda: PLAYER_DEPS, "team": lambda: TEAM_DEPS,
-                      "player_rows": lambda: PLAYER_SHARED_DEPS}
-
-
 def _windows(windows: tuple[str, ...]) -> tuple[str, ...]:
     for w in windows:
         if not (w.startswith("l") and (w[1:-1] if w.endswith("d") else w[1:]).isdigit()):
@@ -337,25 +348,45 @@ def _windows(windows: tuple[str, ...]) -> tuple[str, ...]:
 
 @macro()
 def dependency_check(entity: str) -> str:
-    """The calendar of expected games, the upstream rows and the week-before-D dependency check
-    (player: PGS rows by team and date; team: TDGS rows; player_rows: the shared player model's
-    upstream rows, no date check)."""
-    if entity not in _DEPENDENCY_CHECKS:
-        raise ValueError(f"@dependency_check takes one of {', '.join(_DEPENDENCY_CHECKS)}, got {entity!r}")
-    return _DEPENDENCY_CHECKS[entity]()
+    """The week-before-D dependency check of a player or team model: cmp_date_check and
+    cmp_team_check, from precompute.dependency_holes (computed once for every model)."""
+    if entity not in UPSTREAM:
+        raise ValueError(f"@dependency_check takes one of {', '.join(UPSTREAM)}, got {entity!r}")
+    return dependency_reads(entity)
+
+
+@macro()
+def completeness_inputs(entity: str) -> str:
+    """The shared completeness models' inputs: the calendar of expected games (cmp_sched) and
+    the upstream rows (cmp_rows) of players or teams."""
+    if entity == "player":
+        return PLAYER_SHARED_DEPS
+    if entity == "team":
+        return SCHEDULE + "\n" + TEAM_ROWS
+    raise ValueError(f"@completeness_inputs takes player or team, got {entity!r}")
+
+
+@macro()
+def dependency_holes() -> str:
+    return holes_block()
 
 
 @macro()
 def completeness_windows(entity: str, *windows: str) -> str:
     """cmp (expected / actual games per window) and cmp_out (the completeness columns) for the
-    model's universe; player_shared: the shared player model's every window."""
+    model's universe, from the shared tables; player_shared / team_shared: the shared models'
+    every window, computed."""
     if entity == "player_shared":
         return player_shared_block()
+    if entity == "team_shared":
+        return TEAM_EVENTS + "\n" + windows_sql(TEAM_SHARED_WINDOWS)
     if entity == "player":
-        return player_windows(_windows(windows))
+        return shared_windows(PLAYER_SHARED_TABLE, "player_lookup", "analysis_date", _windows(windows))
     if entity == "team":
-        return team_windows(_windows(windows))
-    raise ValueError(f"@completeness_windows takes player, team or player_shared, got {entity!r}")
+        if not set(windows) <= set(TEAM_SHARED_WINDOWS):
+            raise ValueError(f"team windows come from {TEAM_SHARED_TABLE}: {', '.join(TEAM_SHARED_WINDOWS)}")
+        return shared_windows(TEAM_SHARED_TABLE, "team_abbr", "analysis_date", _windows(windows))
+    raise ValueError(f"@completeness_windows takes player, team, player_shared or team_shared, got {entity!r}")
 
 
 @macro()

@@ -7,7 +7,7 @@ Each feature owns its definition, range, default and its source chain: (source, 
 pairs tried in order over the feature store's inputs (aliases u = UPGC, pdc, pcf, psza, opp =
 the opponent's TDZA, h = the player's history, vs, tm/otm = team histories, bk = book lines),
 the registry default last. The feature store's SQL takes its feature columns, sources and
-quality score from here through render-time macros (@feature_value_columns, @feature_columns,
+quality score from here through render-time macros (@feature_history_columns, @feature_value_columns, @feature_columns,
 @feature_quality_score, @default_feature_count, @feature_version, @feature_count), and the
 README's feature table is rendered by readme_table(); adding a feature is one entry here.
 Note: DuckDB's greatest/least ignore NULL arguments, so clamps guard NULL inputs explicitly.
@@ -35,9 +35,34 @@ class Feature:
     hi: float
     optional: bool = False
     chain: tuple[tuple[str, str], ...] = ()   # (source, SQL expression), tried in order
+    # (column, window expression over the player's season `s`) added to the history CTE h, for
+    # chains that need a running quantity of their own
+    history: tuple[tuple[str, str], ...] = ()
 
 
 F = Feature
+
+
+def points_ewm(index: int, half_life_days: int) -> Feature:
+    """The family of exponentially weighted points means: every game of the season before D,
+    weighted 0.5 ** (days before D / half-life) (recent form weighs most).
+
+    Set-based through the player's history (h: the state after each of his games): running
+    sums of points * 2 ** (days since July 1 of the season / half-life) and of the weights; a row
+    keyed on D reads them after his last game before D, and the ratio equals the weighting
+    relative to D (the common factor cancels). The sums are exact DECIMALs, so the value never
+    depends on summation order (chunking, threads)."""
+    name = f"points_ewm_{half_life_days}d"
+    w = f"pow(2.0, date_diff('day', make_date(season_year, 7, 1), game_date) / {float(half_life_days)})"
+    history = ((f"{name}_num", f"sum(CAST(points * {w} AS DECIMAL(38, 9))) OVER s"),
+               (f"{name}_den", f"sum(CASE WHEN points IS NOT NULL THEN CAST({w} AS DECIMAL(38, 9)) END) OVER s"))
+    return Feature(index, name,
+                   f"exponentially weighted mean points of the season's games before D, half-life {half_life_days} days",
+                   "player_game_summary", None, 0, 80, True,
+                   chain=(("calculated", f"CAST(h.{name}_num AS DOUBLE) / nullif(CAST(h.{name}_den AS DOUBLE), 0)"),),
+                   history=history)
+
+
 FEATURES: tuple[Feature, ...] = (
     F(0, "points_avg_last_5", "mean points of the last 5 games this season (PDC, else UPGC); features are rounded to 6 decimals", "player_daily_cache", 10.0, 0, 80,
       chain=(('phase4', 'pdc.points_avg_last_5'),
@@ -78,7 +103,7 @@ FEATURES: tuple[Feature, ...] = (
     F(16, "back_to_back", "1 if the player played yesterday (UPGC)", "upcoming_player_game_context", 0.0, 0, 1,
       chain=(('phase3', 'CASE WHEN u.back_to_back THEN 1.0 WHEN u.back_to_back IS NOT NULL THEN 0.0 END'),)),
     F(17, "playoff_game", "1 for play-in and playoff games (UPGC)", "upcoming_player_game_context", 0.0, 0, 1,
-      chain=(('phase3', "CASE WHEN u.season_type IN ('Playoffs', 'PlayIn') THEN 1.0 ELSE 0.0 END"),)),
+      chain=(('phase3', "CASE WHEN u.season_type IN @postseason THEN 1.0 ELSE 0.0 END"),)),
     F(18, "pct_paint", "share of shots in the paint over the last 10 games, 0-1 (PSZA)", "player_shot_zone_analysis", 0.30, 0, 1,
       chain=(('phase4', 'psza.paint_rate_last_10 / 100.0'),)),
     F(19, "pct_mid_range", "share of mid-range shots over the last 10 games, 0-1 (PSZA)", "player_shot_zone_analysis", 0.20, 0, 1,
@@ -152,6 +177,7 @@ FEATURES: tuple[Feature, ...] = (
       chain=(('calculated', 'h.minutes_std_last10'),)),
     F(59, "opponent_pace_mismatch", "team last-10 pace minus opponent last-10 pace (TOGS)", "team_offense_game_summary", None, -30, 30, True,
       chain=(('calculated', 'tm.team_pace_last_10 - otm.team_pace_last_10'),)),
+    points_ewm(60, 10),
 )
 
 # Spec indices our data cannot support, with the reason (the README lists them).
@@ -193,6 +219,12 @@ def feature_value_columns() -> str:
         whens = " ".join(f"WHEN ({expr}) IS NOT NULL THEN '{src}'" for src, expr in f.chain)
         sources.append(f"CASE {whens} ELSE 'default' END AS {f.name}_source")
     return ",\n           ".join(values + sources)
+
+
+@macro()
+def feature_history_columns() -> str:
+    """The features' own running columns of the history CTE h (each after a comma)."""
+    return "".join(f",\n           {expr} AS {col}" for f in FEATURES for col, expr in f.history)
 
 
 @macro()

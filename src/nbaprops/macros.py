@@ -8,7 +8,7 @@ macro or a bad argument is a ModelError naming the model.
 
 Macros (see each function):
   constants   @preseason, @regular_season, @postseason, @bootstrap_days (nbaprops.calendar)
-  calendar    @min_games_required(days_expr, cap)
+  calendar    @phase_rank(season_type), @phase_name(rank), @min_games_required(days, least, per_day, window)
   completeness (nbaprops.completeness)
               @player_dependency_check, @team_dependency_check, @player_completeness_counts,
               @player_completeness(windows...), @team_completeness(windows...),
@@ -119,10 +119,25 @@ def bootstrap_days() -> str:
 
 
 @macro()
-def min_games_required(days_since_opening: str, cap: str) -> str:
-    """The dynamic minimum of games a player needs after the bootstrap window: 30 % of the days
-    since opening night, at least 3, at most `cap` (the model's full window)."""
-    return f"least({int(cap)}, greatest(3, CAST(floor({days_since_opening} * 0.3) AS INTEGER)))"
+def phase_rank(season_type: str) -> str:
+    """The rank of a game type in calendar.PHASE_ORDER (0 = regular season)."""
+    whens = " ".join(f"WHEN {_lit(t)} THEN {i}" for i, t in enumerate(calendar.PHASE_ORDER))
+    return f"CASE {season_type} {whens} END"
+
+
+@macro()
+def phase_name(rank: str) -> str:
+    """The game type of a phase_rank."""
+    whens = " ".join(f"WHEN {i} THEN {_lit(t)}" for i, t in enumerate(calendar.PHASE_ORDER))
+    return f"CASE {rank} {whens} END"
+
+
+@macro()
+def min_games_required(days_since_opening: str, least_games: str, per_day: str, full_window: str) -> str:
+    """The dynamic minimum of games an entity needs after the bootstrap window: `per_day` games
+    per day since opening night, at least `least_games`, at most the model's full window."""
+    lo, rate, hi = int(least_games), float(per_day), int(full_window)
+    return f"least({hi}, greatest({lo}, CAST(floor({days_since_opening} * {rate}) AS INTEGER)))"
 
 
 # The completeness and feature macros live with their concepts; importing registers them.

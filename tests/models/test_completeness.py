@@ -14,12 +14,12 @@ from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
 
 ROOT = Path(__file__).resolve().parents[2]
-PHASE3 = ["player_game_summary", "team_offense_game_summary", "team_defense_game_summary",
-          "upcoming_player_game_context", "upcoming_team_game_context"]
+PHASE3 = [m.name for m in Catalog.load().ordered() if m.table.startswith("analytics.")]
 PHASE4 = ["team_defense_zone_analysis", "player_shot_zone_analysis", "player_composite_factors",
           "player_daily_cache"]
-# what a Phase 4 run computes: the models above and the players' completeness they read
-RUN4 = ["player_completeness", *PHASE4]
+# what a Phase 4 run computes: the models above and the shared checks they read (players' and
+# teams' completeness, the dependency holes)
+RUN4 = [m.name for m in Catalog.load().ordered() if m.table.startswith("precompute.")]
 OPEN, END = date(2023, 10, 24), date(2024, 2, 20)
 TCOL = {"team_defense_zone_analysis": ("analysis_date", "team_abbr"),
         "player_shot_zone_analysis": ("analysis_date", "player_lookup"),
@@ -121,18 +121,22 @@ def traded_player(wh):
 
 # ---------------------------------------------------------------- tests
 def test_checks_are_the_shared_definition():
-    """Every Phase 4 model and the feature store take their checks from the completeness macros
-    (no copy of a check in a model file), and their rendered query holds the shared CTEs."""
+    """The checks are computed once, by the shared models (player and team completeness, the
+    dependency holes), from the definitions in completeness.py; every Phase 4 model and the
+    feature store read them through the macros (no copy of a check in a model file)."""
     from nbaprops import completeness
 
     cat = Catalog.load()
-    for model in [*RUN4, "ml_feature_store_v2"]:
+    for shared in ("player_completeness", "team_completeness", "dependency_holes"):
+        assert completeness.SCHEDULE in cat.get(shared).sql, shared
+    for model in [*PHASE4, "ml_feature_store_v2"]:
         m = cat.get(model)
         source = (ROOT / "src/nbaprops/models" / m.path).read_text(encoding="utf-8")
         assert "@dependency_check(" in source and "@completeness_windows(" in source, model
         assert "cmp_holes AS" not in source and "cmp_sched AS" not in source, model
         assert "-- completeness:" not in source, model
-        assert completeness.SCHEDULE in m.sql, model
+        assert "precompute.dependency_holes" in m.depends_on, model
+        assert completeness.SCHEDULE not in m.sql, model    # nothing recomputed per model
 
 
 @pytest.mark.parametrize("d", [date(2023, 10, 28), date(2023, 11, 8), date(2023, 11, 20), date(2024, 1, 10),

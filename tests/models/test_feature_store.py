@@ -13,6 +13,7 @@ import pytest
 
 from nbaprops import features
 from nbaprops.catalog import Catalog
+from nbaprops.macros import render
 from nbaprops.quality.morning import morning_of
 from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
@@ -76,13 +77,14 @@ def test_the_model_takes_every_feature_from_the_registry():
     source = (ROOT / "src/nbaprops/models/predictions/ml_feature_store_v2.sql").read_text(encoding="utf-8")
     for call in ("@feature_value_columns", "@feature_columns", "@feature_quality_score", "@default_feature_count"):
         assert call in source
+    assert "round(CAST(coalesce(" not in source     # the shape of a feature's value column
     for f in features.FEATURES:
-        assert f" AS {f.name}" not in source and f"{f.name}_source" not in source, f.name
+        assert f"{f.name}_source" not in source, f.name
     sql = Catalog.load().get("ml_feature_store_v2").sql
     for f in features.FEATURES:
         assert f.chain, f.name
         for _, expr in f.chain:
-            assert f"({expr})" in sql, (f.name, expr)
+            assert render(f"({expr})") in sql, (f.name, expr)   # (an expression may call macros)
 
 
 def test_no_feature_reads_a_label():
@@ -242,3 +244,27 @@ def test_chunking_does_not_change_the_feature_store(real_warehouse_path, tmp_pat
             out[mode] = set(wh.con.execute("SELECT * EXCLUDE (feature_version) FROM predictions.ml_feature_store_v2").fetchall())
     assert len(out["all"]) > 1000
     assert out["all"] == out["month"]
+
+
+def test_points_ewm_equals_a_plain_computation(full):
+    """points_ewm_10d (a family member of features.points_ewm) against a plain per-row
+    computation from the player's games before D in D's season."""
+    rows = full.con.execute(
+        "SELECT player_lookup, game_date, season_year, points_ewm_10d, points_ewm_10d_source "
+        "FROM predictions.ml_feature_store_v2 USING SAMPLE 300 ROWS (reservoir, 7)").fetchall()
+    games: dict[tuple, list] = {}
+    for lk, d, sy, pts in full.con.execute(
+            "SELECT player_lookup, game_date, season_year, points FROM analytics.player_game_summary "
+            "WHERE player_lookup IN (SELECT unnest(?::VARCHAR[]))", [[r[0] for r in rows]]).fetchall():
+        games.setdefault((lk, sy), []).append((d, pts))
+    checked = 0
+    for lk, d, sy, value, source in rows:
+        before = [(gd, p) for gd, p in games.get((lk, sy), []) if gd < d and p is not None]
+        if not before:
+            assert value is None and source == "default", (lk, d)
+            continue
+        w = [0.5 ** ((d - gd).days / 10.0) for gd, _ in before]
+        expect = sum(wi * p for wi, (_, p) in zip(w, before)) / sum(w)
+        assert source == "calculated" and value == pytest.approx(expect, abs=2e-6), (lk, d, value, expect)
+        checked += 1
+    assert checked > 200

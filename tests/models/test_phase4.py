@@ -15,15 +15,16 @@ from datetime import date, timedelta
 import pytest
 
 from nbaprops.quality.morning import morning_of
+from nbaprops.catalog import Catalog
 from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
 
-PHASE3 = ["player_game_summary", "team_offense_game_summary", "team_defense_game_summary",
-          "upcoming_player_game_context", "upcoming_team_game_context"]
+PHASE3 = [m.name for m in Catalog.load().ordered() if m.table.startswith("analytics.")]
 PHASE4 = ["team_defense_zone_analysis", "player_shot_zone_analysis", "player_composite_factors",
           "player_daily_cache"]
-# what a Phase 4 run computes: the models above and the players' completeness they read
-RUN4 = ["player_completeness", *PHASE4]
+# what a Phase 4 run computes: the models above and the shared checks they read (players' and
+# teams' completeness, the dependency holes)
+RUN4 = [m.name for m in Catalog.load().ordered() if m.table.startswith("precompute.")]
 PROCESSORS = {
     "team_defense_zone_analysis": ("TeamDefenseZoneAnalysisProcessor", "team_abbr", "analysis_date"),
     "player_shot_zone_analysis": ("PlayerShotZoneAnalysisProcessor", "player_lookup", "analysis_date"),

@@ -9,13 +9,15 @@ from datetime import date
 
 import pytest
 
+from nbaprops.catalog import Catalog
 from nbaprops.runner.backfill import backfill
 from nbaprops.runner.preflight import check
 from nbaprops.warehouse import Warehouse
 
 START, END = date(2023, 12, 1), date(2023, 12, 31)
-PHASE3 = ["player_game_summary", "team_offense_game_summary", "team_defense_game_summary",
-          "upcoming_player_game_context", "upcoming_team_game_context"]
+PHASE3 = [m.name for m in Catalog.load().ordered() if m.table.startswith("analytics.")]
+# the team model and the shared checks it reads
+TDZA = ["dependency_holes", "team_completeness", "team_defense_zone_analysis"]
 
 
 @pytest.fixture(scope="module")
@@ -49,18 +51,18 @@ def test_a_week_of_missing_dates_stops_the_backfill(p3_path, tmp_path):
         assert not pf.ok
         gaps = {d for t in pf.tables for d, *_ in t.gaps}
         assert date(2023, 12, 5) in gaps
-        res = backfill(wh, START, END, only=["team_defense_zone_analysis"])
+        res = backfill(wh, START, END, only=TDZA)
         assert not res.ok and "pre-flight" in res.models[0].error
         assert wh.con.execute("SELECT count(*) FROM information_schema.tables "
                               "WHERE table_name = 'team_defense_zone_analysis'").fetchone()[0] == 0
     dry = _main(path, ["backfill", "--start-date", str(START), "--end-date", str(END), "--dry-run"])
     assert dry.returncode == 0 and "pre-flight" in dry.stdout and "2023-12-05" in dry.stdout
     r = _main(path, ["backfill", "--start-date", str(START), "--end-date", str(END),
-                     "--only", "team_defense_zone_analysis"])
+                     "--only", ",".join(TDZA)])
     assert r.returncode == 1, r.stdout + r.stderr
     assert "pre-flight" in r.stdout and "2023-12-05" in r.stdout
     r = _main(path, ["backfill", "--start-date", str(START), "--end-date", str(END),
-                     "--only", "team_defense_zone_analysis", "--skip-preflight"])
+                     "--only", ",".join(TDZA), "--skip-preflight"])
     assert r.returncode == 0, r.stdout + r.stderr
 
 
@@ -88,7 +90,7 @@ def test_one_team_missing_for_a_week_stops_the_backfill_and_skip_proceeds(p3_pat
         assert t.scheduled_games - t.covered_games == len(bos_dates)
         assert t.pct < 95.0
     args = ["backfill", "--start-date", str(d), "--end-date", str(d), "--only",
-            "team_defense_zone_analysis,player_completeness,player_shot_zone_analysis,player_daily_cache"]
+            ",".join([*TDZA, "player_completeness", "player_shot_zone_analysis", "player_daily_cache"])]
     r = _main(path, args)
     assert r.returncode == 1, r.stdout + r.stderr
     assert "pre-flight" in r.stdout and str(bos_dates[0]) in r.stdout

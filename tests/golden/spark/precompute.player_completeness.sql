@@ -17,12 +17,10 @@
 WITH cmp_dates AS (
   SELECT
     game_date AS d,
-    MIN(season_year) AS season_year
-  FROM raw.schedule
+    season_year
+  FROM analytics.game_calendar
   WHERE
-    season_type <> 'Pre Season' AND game_date BETWEEN :start_date AND :end_date
-  GROUP BY
-    game_date
+    game_date BETWEEN :start_date AND :end_date
 ), cmp_sched AS (
   /* completeness: every team's scheduled non-preseason games, home and away alike */
   /* (only the model's seasons: every window stays within D's season) */

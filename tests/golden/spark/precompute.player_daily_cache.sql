@@ -38,135 +38,39 @@
 -- (his stint teams' scheduled games) against his PGS rows: l5_/l10_/l7d_/l14d_ expected_games,
 -- actual_games, completeness_pct; is_production_ready when all are >= 90 %, else completeness_reason.
 -- dialect: spark (translated from DuckDB by nbaprops.dialects; do not edit)
-WITH sched AS (
+WITH dates AS (
   SELECT
-    game_date,
-    MIN(season_year) AS season_year
-  FROM raw.schedule
-  WHERE
-    season_type <> 'Pre Season'
-  GROUP BY
-    game_date
-), openers AS (
-  SELECT
+    game_date AS cache_date,
     season_year,
-    MIN(game_date) AS opening_night
-  FROM raw.schedule
+    days_since_opening
+  FROM analytics.game_calendar
   WHERE
-    season_type = 'Regular Season'
-  GROUP BY
-    season_year
-), dates AS (
-  SELECT
-    s.game_date AS cache_date,
-    s.season_year,
-    DATEDIFF(s.game_date, o.opening_night) AS days_since_opening
-  FROM sched AS s
-  JOIN openers AS o
-    ON o.season_year = s.season_year
-  WHERE
-    s.game_date BETWEEN :start_date AND :end_date
-), cmp_dates AS (
-  SELECT
-    cache_date AS d,
-    season_year
-  FROM dates
-), cmp_sched AS (
-  /* completeness: every team's scheduled non-preseason games, home and away alike */
-  /* (only the model's seasons: every window stays within D's season) */
-  SELECT
-    home_team_abbr AS team_abbr,
-    season_year,
-    game_date
-  FROM raw.schedule
-  WHERE
-    season_type <> 'Pre Season'
-    AND game_date >= :read_start
-    AND game_date < :end_date
-    AND season_year IN (
-      SELECT
-        season_year
-      FROM cmp_dates
-    )
-  UNION
-  SELECT
-    away_team_abbr,
-    season_year,
-    game_date
-  FROM raw.schedule
-  WHERE
-    season_type <> 'Pre Season'
-    AND game_date >= :read_start
-    AND game_date < :end_date
-    AND season_year IN (
-      SELECT
-        season_year
-      FROM cmp_dates
-    )
-), cmp_team_dates AS (
-  /* dependency: the (team, date) pairs the upstream table holds player rows for */
-  SELECT DISTINCT
-    team_abbr,
-    game_date
-  FROM analytics.player_game_summary
-  WHERE
-    season_type <> 'Pre Season'
-    AND game_date >= :read_start
-    AND game_date < :end_date
-    AND season_year IN (
-      SELECT
-        season_year
-      FROM cmp_dates
-    )
-), cmp_holes AS (
-  /* dependency: each scheduled game (team, date) of D's season in [D-7, D) for which the */
-  /* upstream table holds no row of the team */
-  SELECT
-    d.d,
-    s.team_abbr,
-    s.game_date
-  FROM cmp_dates AS d
-  JOIN cmp_sched AS s
-    ON s.season_year = d.season_year
-    AND s.game_date >= DATE_ADD(d.d, -7)
-    AND s.game_date < d.d
-  LEFT JOIN cmp_team_dates AS r
-    ON r.team_abbr = s.team_abbr AND r.game_date = s.game_date
-  WHERE
-    r.game_date IS NULL
+    game_date BETWEEN :start_date AND :end_date
 ), cmp_date_check AS (
-  /* dependency: whole dates missing (no team of the date has a row): D is not computed */
+  /* dependency: whole dates missing in analytics.player_game_summary (no team of a scheduled date has a row) in the */
+  /* week before D: D is not computed (precompute.dependency_holes) */
   SELECT
-    d,
-    COUNT(DISTINCT game_date) AS missing_dates,
-    MIN(game_date) AS first_missing_date
-  FROM cmp_holes
+    analysis_date AS d,
+    missing_dates,
+    first_missing_date
+  FROM precompute.dependency_holes
   WHERE
-    NOT game_date IN (
-      SELECT
-        game_date
-      FROM cmp_team_dates
-    )
-  GROUP BY
-    d
+    upstream_table = 'analytics.player_game_summary'
+    AND team_abbr = 'DATE_LEVEL'
+    AND analysis_date BETWEEN :start_date AND :end_date
 ), cmp_team_check AS (
-  /* dependency: one team's games missing on dates the other teams have rows for: that team's */
-  /* entities are not computed for D, the rest of the league is */
+  /* dependency: one team's games missing in analytics.player_game_summary on dates the other teams have rows for: */
+  /* that team's entities are not computed for D, the rest of the league is */
   SELECT
-    d,
+    analysis_date AS d,
     team_abbr,
-    COUNT(*) AS missing_games,
-    MIN(game_date) AS first_missing_game
-  FROM cmp_holes
+    missing_games,
+    first_missing_game
+  FROM precompute.dependency_holes
   WHERE
-    game_date IN (
-      SELECT
-        game_date
-      FROM cmp_team_dates
-    )
-  GROUP BY
-    d,
-    team_abbr
+    upstream_table = 'analytics.player_game_summary'
+    AND team_abbr <> 'DATE_LEVEL'
+    AND analysis_date BETWEEN :start_date AND :end_date
 ), upgc AS (
   /* a date without any UPGC row keeps one row: the DATE_LEVEL entity (dependency missing) */
   SELECT
@@ -209,7 +113,7 @@ WITH sched AS (
   WHERE
     NOT dependency_missing
 ), cmp AS (
-  /* completeness: the player's windows entering D, computed once by precompute.player_completeness */
+  /* completeness: the entity's windows entering D, computed once by precompute.player_completeness */
   /* (no row there: no game this season before D, nothing expected) */
   SELECT
     u.entity_id,

@@ -39,35 +39,15 @@
 -- rows: l15_/l30d_ expected_games, actual_games, completeness_pct; is_production_ready when
 -- both are >= 90 %, else completeness_reason.
 -- dialect: spark (translated from DuckDB by nbaprops.dialects; do not edit)
-WITH sched AS (
+WITH dates AS (
   SELECT
-    game_date,
-    MIN(season_year) AS season_year
-  FROM raw.schedule
-  WHERE
-    season_type <> 'Pre Season'
-  GROUP BY
-    game_date
-), openers AS (
-  SELECT
+    game_date AS analysis_date,
     season_year,
-    MIN(game_date) AS opening_night
-  FROM raw.schedule
+    opening_night,
+    days_since_opening
+  FROM analytics.game_calendar
   WHERE
-    season_type = 'Regular Season'
-  GROUP BY
-    season_year
-), dates AS (
-  SELECT
-    s.game_date AS analysis_date,
-    s.season_year,
-    o.opening_night,
-    DATEDIFF(s.game_date, o.opening_night) AS days_since_opening
-  FROM sched AS s
-  JOIN openers AS o
-    ON o.season_year = s.season_year
-  WHERE
-    s.game_date BETWEEN :start_date AND :end_date
+    game_date BETWEEN :start_date AND :end_date
 ), season_teams AS (
   SELECT DISTINCT
     season_year,
@@ -254,114 +234,31 @@ WITH sched AS (
     CASE WHEN league_avg_teams >= 10 THEN m_avg ELSE 0.410 END AS league_mid_range_pct,
     CASE WHEN league_avg_teams >= 10 THEN t_avg ELSE 0.355 END AS league_three_pt_pct
   FROM league
-), cmp_dates AS (
+), cmp_date_check AS (
+  /* dependency: whole dates missing in analytics.team_defense_game_summary (no team of a scheduled date has a row) in the */
+  /* week before D: D is not computed (precompute.dependency_holes) */
   SELECT
     analysis_date AS d,
-    season_year
-  FROM dates
-), cmp_sched AS (
-  /* completeness: every team's scheduled non-preseason games, home and away alike */
-  /* (only the model's seasons: every window stays within D's season) */
-  SELECT
-    home_team_abbr AS team_abbr,
-    season_year,
-    game_date
-  FROM raw.schedule
+    missing_dates,
+    first_missing_date
+  FROM precompute.dependency_holes
   WHERE
-    season_type <> 'Pre Season'
-    AND game_date >= :read_start
-    AND game_date < :end_date
-    AND season_year IN (
-      SELECT
-        season_year
-      FROM cmp_dates
-    )
-  UNION
-  SELECT
-    away_team_abbr,
-    season_year,
-    game_date
-  FROM raw.schedule
-  WHERE
-    season_type <> 'Pre Season'
-    AND game_date >= :read_start
-    AND game_date < :end_date
-    AND season_year IN (
-      SELECT
-        season_year
-      FROM cmp_dates
-    )
-), cmp_rows AS (
-  /* completeness: the team's upstream rows (one per date) */
-  SELECT DISTINCT
-    defending_team_abbr AS entity_id,
-    season_year,
-    game_date
-  FROM analytics.team_defense_game_summary
-  WHERE
-    season_type <> 'Pre Season'
-    AND game_date >= :read_start
-    AND game_date < :end_date
-    AND season_year IN (
-      SELECT
-        season_year
-      FROM cmp_dates
-    )
-), cmp_team_dates AS (
-  /* dependency: the (team, date) pairs the upstream table holds rows for */
-  SELECT
-    entity_id AS team_abbr,
-    game_date
-  FROM cmp_rows
-), cmp_holes AS (
-  /* dependency: each scheduled game (team, date) of D's season in [D-7, D) for which the */
-  /* upstream table holds no row of the team */
-  SELECT
-    d.d,
-    s.team_abbr,
-    s.game_date
-  FROM cmp_dates AS d
-  JOIN cmp_sched AS s
-    ON s.season_year = d.season_year
-    AND s.game_date >= DATE_ADD(d.d, -7)
-    AND s.game_date < d.d
-  LEFT JOIN cmp_team_dates AS r
-    ON r.team_abbr = s.team_abbr AND r.game_date = s.game_date
-  WHERE
-    r.game_date IS NULL
-), cmp_date_check AS (
-  /* dependency: whole dates missing (no team of the date has a row): D is not computed */
-  SELECT
-    d,
-    COUNT(DISTINCT game_date) AS missing_dates,
-    MIN(game_date) AS first_missing_date
-  FROM cmp_holes
-  WHERE
-    NOT game_date IN (
-      SELECT
-        game_date
-      FROM cmp_team_dates
-    )
-  GROUP BY
-    d
+    upstream_table = 'analytics.team_defense_game_summary'
+    AND team_abbr = 'DATE_LEVEL'
+    AND analysis_date BETWEEN :start_date AND :end_date
 ), cmp_team_check AS (
-  /* dependency: one team's games missing on dates the other teams have rows for: that team's */
-  /* entities are not computed for D, the rest of the league is */
+  /* dependency: one team's games missing in analytics.team_defense_game_summary on dates the other teams have rows for: */
+  /* that team's entities are not computed for D, the rest of the league is */
   SELECT
-    d,
+    analysis_date AS d,
     team_abbr,
-    COUNT(*) AS missing_games,
-    MIN(game_date) AS first_missing_game
-  FROM cmp_holes
+    missing_games,
+    first_missing_game
+  FROM precompute.dependency_holes
   WHERE
-    game_date IN (
-      SELECT
-        game_date
-      FROM cmp_team_dates
-    )
-  GROUP BY
-    d,
-    team_abbr
+    upstream_table = 'analytics.team_defense_game_summary'
+    AND team_abbr <> 'DATE_LEVEL'
+    AND analysis_date BETWEEN :start_date AND :end_date
 ), cmp_universe AS (
   SELECT
     t.team_abbr AS entity_id,
@@ -370,103 +267,19 @@ WITH sched AS (
   FROM dates AS d
   JOIN season_teams AS t
     ON t.season_year = d.season_year
-), cmp_keys AS (
-  /* completeness: only the universe's entities and seasons are counted */
-  SELECT DISTINCT
-    entity_id,
-    season_year
-  FROM cmp_universe
-), cmp_events AS (
-  /* completeness: the team's expected games = its scheduled games; has_row = a row exists */
-  SELECT
-    s.team_abbr AS entity_id,
-    s.season_year,
-    s.game_date,
-    (
-      NOT r.entity_id IS NULL
-    ) AS has_row
-  FROM cmp_sched AS s
-  JOIN cmp_keys AS k
-    ON k.entity_id = s.team_abbr AND k.season_year = s.season_year
-  LEFT JOIN cmp_rows AS r
-    ON r.entity_id = s.team_abbr
-    AND r.season_year = s.season_year
-    AND r.game_date = s.game_date
-), cmp_games AS (
-  /* completeness: after each expected game, expected / actual over the last N expected games */
-  SELECT
-    entity_id,
-    season_year,
-    game_date,
-    CAST(has_row AS INT) AS act,
-    ROW_NUMBER() OVER (PARTITION BY entity_id, season_year ORDER BY game_date NULLS LAST) AS seq,
-    LEAST(
-      15,
-      ROW_NUMBER() OVER (PARTITION BY entity_id, season_year ORDER BY game_date NULLS LAST)
-    ) AS e15,
-    SUM(CAST(has_row AS INT)) OVER (
-      PARTITION BY entity_id, season_year
-      ORDER BY game_date NULLS LAST
-      ROWS BETWEEN 14 PRECEDING AND CURRENT ROW
-    ) AS a15
-  FROM cmp_events
-), cmp_stream AS (
-  /* completeness: expected games (ev = 1) and the universe (ev = 0) of each entity and season */
-  SELECT
-    entity_id,
-    season_year,
-    game_date AS d,
-    2 * DATEDIFF(game_date, CAST('2000-01-01' AS DATE)) + 1 AS k,
-    1 AS ev,
-    act
-  FROM cmp_games
-  UNION ALL
-  SELECT
-    entity_id,
-    season_year,
-    d,
-    2 * DATEDIFF(d, CAST('2000-01-01' AS DATE)),
-    0,
-    0
-  FROM cmp_universe
-), cmp_state AS (
-  /* every count stops before D (see k) */
-  SELECT
-    entity_id,
-    season_year,
-    d,
-    ev,
-    SUM(ev) OVER (
-      PARTITION BY entity_id, season_year
-      ORDER BY k NULLS LAST
-      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-    ) AS seq_before,
-    SUM(ev * 1024 + act) OVER (
-      PARTITION BY entity_id, season_year
-      ORDER BY k NULLS LAST
-      RANGE BETWEEN 60 PRECEDING AND 1 PRECEDING
-    ) AS p30d
-  FROM cmp_stream
 ), cmp AS (
-  /* completeness per entity and D: expected / actual games per window */
+  /* completeness: the entity's windows entering D, computed once by precompute.team_completeness */
+  /* (no row there: no game this season before D, nothing expected) */
   SELECT
-    s.entity_id,
-    s.d,
-    CAST(COALESCE(g.e15, 0) AS INT) AS l15_expected_games,
-    CAST(COALESCE(g.a15, 0) AS INT) AS l15_actual_games,
-    CAST((
-      COALESCE(s.p30d, 0) DIV 1024
-    ) AS INT) AS l30d_expected_games,
-    CAST((
-      COALESCE(s.p30d, 0) % 1024
-    ) AS INT) AS l30d_actual_games
-  FROM cmp_state AS s
-  LEFT JOIN cmp_games AS g
-    ON g.entity_id = s.entity_id
-    AND g.season_year = s.season_year
-    AND g.seq = s.seq_before
-  WHERE
-    s.ev = 0
+    u.entity_id,
+    u.d,
+    COALESCE(pc.l15_expected_games, 0) AS l15_expected_games,
+    COALESCE(pc.l15_actual_games, 0) AS l15_actual_games,
+    COALESCE(pc.l30d_expected_games, 0) AS l30d_expected_games,
+    COALESCE(pc.l30d_actual_games, 0) AS l30d_actual_games
+  FROM cmp_universe AS u
+  LEFT JOIN precompute.team_completeness AS pc
+    ON pc.team_abbr = u.entity_id AND pc.analysis_date = u.d
 ), cmp_out AS (
   /* completeness columns of this model (windows l15, l30d; primary l15) */
   SELECT

@@ -23,115 +23,39 @@ WITH u AS (
   FROM analytics.upcoming_player_game_context
   WHERE
     game_date BETWEEN :start_date AND :end_date
-), cmp_dates AS (
-  SELECT DISTINCT
-    game_date AS d,
-    season_year
-  FROM u
 ), cmp_universe AS (
   SELECT
     player_lookup AS entity_id,
     season_year,
     game_date AS d
   FROM u
-), cmp_sched AS (
-  /* completeness: every team's scheduled non-preseason games, home and away alike */
-  /* (only the model's seasons: every window stays within D's season) */
-  SELECT
-    home_team_abbr AS team_abbr,
-    season_year,
-    game_date
-  FROM raw.schedule
-  WHERE
-    season_type <> 'Pre Season'
-    AND game_date >= :read_start
-    AND game_date < :end_date
-    AND season_year IN (
-      SELECT
-        season_year
-      FROM cmp_dates
-    )
-  UNION
-  SELECT
-    away_team_abbr,
-    season_year,
-    game_date
-  FROM raw.schedule
-  WHERE
-    season_type <> 'Pre Season'
-    AND game_date >= :read_start
-    AND game_date < :end_date
-    AND season_year IN (
-      SELECT
-        season_year
-      FROM cmp_dates
-    )
-), cmp_team_dates AS (
-  /* dependency: the (team, date) pairs the upstream table holds player rows for */
-  SELECT DISTINCT
-    team_abbr,
-    game_date
-  FROM analytics.player_game_summary
-  WHERE
-    season_type <> 'Pre Season'
-    AND game_date >= :read_start
-    AND game_date < :end_date
-    AND season_year IN (
-      SELECT
-        season_year
-      FROM cmp_dates
-    )
-), cmp_holes AS (
-  /* dependency: each scheduled game (team, date) of D's season in [D-7, D) for which the */
-  /* upstream table holds no row of the team */
-  SELECT
-    d.d,
-    s.team_abbr,
-    s.game_date
-  FROM cmp_dates AS d
-  JOIN cmp_sched AS s
-    ON s.season_year = d.season_year
-    AND s.game_date >= DATE_ADD(d.d, -7)
-    AND s.game_date < d.d
-  LEFT JOIN cmp_team_dates AS r
-    ON r.team_abbr = s.team_abbr AND r.game_date = s.game_date
-  WHERE
-    r.game_date IS NULL
 ), cmp_date_check AS (
-  /* dependency: whole dates missing (no team of the date has a row): D is not computed */
+  /* dependency: whole dates missing in analytics.player_game_summary (no team of a scheduled date has a row) in the */
+  /* week before D: D is not computed (precompute.dependency_holes) */
   SELECT
-    d,
-    COUNT(DISTINCT game_date) AS missing_dates,
-    MIN(game_date) AS first_missing_date
-  FROM cmp_holes
+    analysis_date AS d,
+    missing_dates,
+    first_missing_date
+  FROM precompute.dependency_holes
   WHERE
-    NOT game_date IN (
-      SELECT
-        game_date
-      FROM cmp_team_dates
-    )
-  GROUP BY
-    d
+    upstream_table = 'analytics.player_game_summary'
+    AND team_abbr = 'DATE_LEVEL'
+    AND analysis_date BETWEEN :start_date AND :end_date
 ), cmp_team_check AS (
-  /* dependency: one team's games missing on dates the other teams have rows for: that team's */
-  /* entities are not computed for D, the rest of the league is */
+  /* dependency: one team's games missing in analytics.player_game_summary on dates the other teams have rows for: */
+  /* that team's entities are not computed for D, the rest of the league is */
   SELECT
-    d,
+    analysis_date AS d,
     team_abbr,
-    COUNT(*) AS missing_games,
-    MIN(game_date) AS first_missing_game
-  FROM cmp_holes
+    missing_games,
+    first_missing_game
+  FROM precompute.dependency_holes
   WHERE
-    game_date IN (
-      SELECT
-        game_date
-      FROM cmp_team_dates
-    )
-  GROUP BY
-    d,
-    team_abbr
+    upstream_table = 'analytics.player_game_summary'
+    AND team_abbr <> 'DATE_LEVEL'
+    AND analysis_date BETWEEN :start_date AND :end_date
 ), cmp AS (
-  /* completeness: the player's windows entering D, computed once by precompute.player_completeness */
+  /* completeness: the entity's windows entering D, computed once by precompute.player_completeness */
   /* (no row there: no game this season before D, nothing expected) */
   SELECT
     u.entity_id,
@@ -397,7 +321,24 @@ WITH u AS (
       ORDER BY game_date NULLS LAST
       ROWS BETWEEN 4 PRECEDING AND CURRENT ROW
     ) AS margin_vs_line_last5,
-    game_seq - last_not_below AS below_avg_streak
+    game_seq - last_not_below AS below_avg_streak,
+    SUM(
+      CAST(points * POWER(2.0, DATEDIFF(game_date, MAKE_DATE(season_year, 7, 1)) / 10.0) AS DECIMAL(38, 9))
+    ) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS points_ewm_10d_num,
+    SUM(
+      CASE
+        WHEN NOT points IS NULL
+        THEN CAST(POWER(2.0, DATEDIFF(game_date, MAKE_DATE(season_year, 7, 1)) / 10.0) AS DECIMAL(38, 9))
+      END
+    ) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS points_ewm_10d_den
   FROM marked
 ), vs AS (
   SELECT
@@ -636,7 +577,7 @@ WITH u AS (
     ) AS back_to_back,
     ROUND(
       CAST(COALESCE((
-        CASE WHEN u.season_type IN ('Playoffs', 'PlayIn') THEN 1.0 ELSE 0.0 END
+        CASE WHEN u.season_type IN ('PlayIn', 'Playoffs') THEN 1.0 ELSE 0.0 END
       ), 0.0) AS DOUBLE),
       6
     ) AS playoff_game,
@@ -816,6 +757,15 @@ WITH u AS (
       ), NULL) AS DOUBLE),
       6
     ) AS opponent_pace_mismatch,
+    ROUND(
+      CAST(COALESCE(
+        (
+          CAST(h.points_ewm_10d_num AS DOUBLE) / NULLIF(CAST(h.points_ewm_10d_den AS DOUBLE), 0)
+        ),
+        NULL
+      ) AS DOUBLE),
+      6
+    ) AS points_ewm_10d,
     CASE
       WHEN NOT (
         pdc.points_avg_last_5
@@ -977,7 +927,7 @@ WITH u AS (
     END AS back_to_back_source,
     CASE
       WHEN NOT (
-        CASE WHEN u.season_type IN ('Playoffs', 'PlayIn') THEN 1.0 ELSE 0.0 END
+        CASE WHEN u.season_type IN ('PlayIn', 'Playoffs') THEN 1.0 ELSE 0.0 END
       ) IS NULL
       THEN 'phase3'
       ELSE 'default'
@@ -1209,7 +1159,14 @@ WITH u AS (
       ) IS NULL
       THEN 'calculated'
       ELSE 'default'
-    END AS opponent_pace_mismatch_source
+    END AS opponent_pace_mismatch_source,
+    CASE
+      WHEN NOT (
+        CAST(h.points_ewm_10d_num AS DOUBLE) / NULLIF(CAST(h.points_ewm_10d_den AS DOUBLE), 0)
+      ) IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS points_ewm_10d_source
   FROM u
   LEFT JOIN precompute.player_daily_cache AS pdc
     ON pdc.player_lookup = u.player_lookup AND pdc.cache_date = u.game_date
@@ -1345,8 +1302,10 @@ WITH u AS (
     minutes_volatility_last_10_source,
     opponent_pace_mismatch,
     opponent_pace_mismatch_source,
+    points_ewm_10d,
+    points_ewm_10d_source,
     'v2_nbaprops' AS feature_version,
-    53 AS feature_count,
+    54 AS feature_count,
     ROUND(
       (
         CASE points_avg_last_5_source
@@ -1773,8 +1732,16 @@ WITH u AS (
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
+        END + CASE points_ewm_10d_source
+          WHEN 'phase4'
+          THEN 100.0
+          WHEN 'phase3'
+          THEN 75.0
+          WHEN 'calculated'
+          THEN 100.0
+          ELSE 40.0
         END
-      ) / 53.0,
+      ) / 54.0,
       2
     ) AS feature_quality_score,
     (

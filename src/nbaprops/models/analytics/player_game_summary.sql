@@ -37,13 +37,13 @@ WITH box AS (
     SELECT *
     FROM raw.player_boxscores
     WHERE game_date BETWEEN $start_date AND $end_date
-      AND season_type <> 'Pre Season'
+      AND season_type <> @preseason
 ),
 team_row AS (
     SELECT game_id, team_abbr, source, "minutes" AS team_minutes, points, fg_attempts, ft_attempts, turnovers
     FROM raw.team_boxscores
     WHERE game_date BETWEEN $start_date AND $end_date
-      AND season_type <> 'Pre Season'
+      AND season_type <> @preseason
 ),
 player_sums AS (
     SELECT game_id, team_abbr,

@@ -35,14 +35,14 @@ WITH player_rows AS (
     SELECT *
     FROM raw.player_boxscores
     WHERE game_date BETWEEN $start_date AND $end_date
-      AND season_type <> 'Pre Season'
+      AND season_type <> @preseason
       AND ("minutes" > 0 OR points > 0)
 ),
 team_rows AS (
     SELECT *
     FROM raw.team_boxscores
     WHERE game_date BETWEEN $start_date AND $end_date
-      AND season_type <> 'Pre Season'
+      AND season_type <> @preseason
 ),
 player_sums AS (
     SELECT game_id, team_abbr,

@@ -49,7 +49,7 @@
 WITH sched AS (
     SELECT game_id, game_date, season_year, season_type, home_team_abbr, away_team_abbr
     FROM raw.schedule
-    WHERE season_type <> 'Pre Season'
+    WHERE season_type <> @preseason
       AND game_date BETWEEN $read_start AND $end_date
 ),
 team_games AS (
@@ -90,7 +90,7 @@ box AS (  -- one row per (player, game), non-preseason, read range
            CAST(round(coalesce("minutes", 0), 3) AS DECIMAL(12, 3)) AS minutes_dec,
            coalesce("minutes", 0) > 0 OR coalesce(points, 0) > 0 AS played
     FROM raw.player_boxscores
-    WHERE season_type <> 'Pre Season'
+    WHERE season_type <> @preseason
       AND game_date BETWEEN $read_start AND $end_date
     QUALIFY row_number() OVER (PARTITION BY player_lookup, game_id
                                ORDER BY CASE source WHEN 'player_box' THEN 0 ELSE 1 END, team_abbr) = 1
@@ -233,7 +233,7 @@ team_box AS (  -- which teams of D's games have box scores (labels only)
 )
 SELECT u.player_lookup, u.game_date, u.game_id, u.season_year, u.season_type,
        u.team_abbr, u.opponent_team_abbr, u.home_game,
-       CASE WHEN u.season_type IN ('PlayIn', 'Playoffs') THEN 'playoffs'
+       CASE WHEN u.season_type IN @postseason THEN 'playoffs'
             WHEN month(u.game_date) IN (10, 11) THEN 'early'
             WHEN month(u.game_date) IN (12, 1, 2) THEN 'mid'
             ELSE 'late' END AS season_phase,

@@ -31,7 +31,7 @@ WITH sched AS (
     SELECT game_id, game_date, season_year, season_type, home_team_abbr, away_team_abbr,
            coalesce(neutral_site, FALSE) AS neutral_site, home_wl
     FROM raw.schedule
-    WHERE season_type <> 'Pre Season'
+    WHERE season_type <> @preseason
       AND game_date BETWEEN $read_start AND $end_date
 ),
 team_pts AS (  -- points per (game, team): team box first, else summed player box

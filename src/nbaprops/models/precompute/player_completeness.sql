@@ -15,12 +15,10 @@
 -- expected games with D - 7 (14) <= game_date < D.
 WITH
 cmp_dates AS (
-    SELECT game_date AS d, min(season_year) AS season_year
-    FROM raw.schedule
-    WHERE season_type <> 'Pre Season' AND game_date BETWEEN $start_date AND $end_date
-    GROUP BY game_date
+    SELECT game_date AS d, season_year FROM analytics.game_calendar
+    WHERE game_date BETWEEN $start_date AND $end_date
 ),
-@dependency_check(player_rows)
+@completeness_inputs(player)
 cmp_universe AS (
     -- every player with a row in D's season before D
     SELECT f.entity_id, f.season_year, d.d

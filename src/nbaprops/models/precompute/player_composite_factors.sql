@@ -48,24 +48,10 @@
 -- (his stint teams' scheduled games) against his PGS rows: l10_/l7d_/l14d_ expected_games,
 -- actual_games, completeness_pct; is_production_ready when all are >= 90 %, else completeness_reason.
 WITH
-sched AS (
-    SELECT game_date, min(season_year) AS season_year
-    FROM raw.schedule WHERE season_type <> 'Pre Season'
-    GROUP BY game_date
-),
-openers AS (
-    SELECT season_year, min(game_date) AS opening_night
-    FROM raw.schedule WHERE season_type = 'Regular Season'
-    GROUP BY season_year
-),
-dates AS (
-    SELECT s.game_date, s.season_year,
-           date_diff('day', o.opening_night, s.game_date) AS days_since_opening
-    FROM sched s JOIN openers o ON o.season_year = s.season_year
-    WHERE s.game_date BETWEEN $start_date AND $end_date
-),
-cmp_dates AS (
-    SELECT game_date AS d, season_year FROM dates
+dates AS (  -- D's season and days since opening night: analytics.game_calendar
+    SELECT game_date, season_year, days_since_opening
+    FROM analytics.game_calendar
+    WHERE game_date BETWEEN $start_date AND $end_date
 ),
 @dependency_check(player)
 upgc AS (
@@ -78,10 +64,10 @@ upgc AS (
            , cdc.missing_dates, cdc.first_missing_date
            , tc.missing_games AS team_missing_games, tc.first_missing_game AS team_first_missing_game
     FROM dates d
-    LEFT JOIN cmp_date_check cdc ON cdc.d = d.game_date AND d.days_since_opening >= 14
+    LEFT JOIN cmp_date_check cdc ON cdc.d = d.game_date AND d.days_since_opening >= @bootstrap_days
     LEFT JOIN analytics.upcoming_player_game_context u ON u.game_date = d.game_date AND cdc.d IS NULL
     -- the player's team has a scheduled game in [D-7, D) without PGS rows: dependency missing
-    LEFT JOIN cmp_team_check tc ON tc.d = d.game_date AND tc.team_abbr = u.team_abbr AND d.days_since_opening >= 14
+    LEFT JOIN cmp_team_check tc ON tc.d = d.game_date AND tc.team_abbr = u.team_abbr AND d.days_since_opening >= @bootstrap_days
 ),
 cmp_universe AS (
     SELECT player_lookup AS entity_id, season_year, game_date AS d FROM upgc WHERE NOT dependency_missing
@@ -99,7 +85,7 @@ player_rolled AS (
            sum(CAST(round(usage_rate * 1e9) AS BIGINT)) OVER w7 / 1e9 / nullif(count(usage_rate) OVER w7, 0) AS usg7
     FROM analytics.player_game_summary JOIN player_keys USING (player_lookup, season_year)
     WHERE game_date >= $read_start AND game_date < $end_date
-      AND season_type <> 'Pre Season'
+      AND season_type <> @preseason
       AND (minutes_played > 0 OR fg_attempts > 0 OR points > 0)
     WINDOW w3 AS (PARTITION BY player_lookup, season_year ORDER BY game_date, game_id
                   ROWS BETWEEN 2 PRECEDING AND CURRENT ROW),
@@ -111,7 +97,7 @@ team_rolled AS (
            lead(game_date) OVER (PARTITION BY team_abbr, season_year ORDER BY game_date, game_id) AS next_game_date,
            sum(CAST(round(pace * 1e9) AS BIGINT)) OVER w10 / 1e9 / nullif(count(pace) OVER w10, 0) AS pace10
     FROM analytics.team_offense_game_summary
-    WHERE game_date >= $read_start AND game_date < $end_date AND season_type <> 'Pre Season'
+    WHERE game_date >= $read_start AND game_date < $end_date AND season_type <> @preseason
       AND season_year IN (SELECT season_year FROM dates)  -- windows never cross a season
     WINDOW w10 AS (PARTITION BY team_abbr, season_year ORDER BY game_date, game_id
                    ROWS BETWEEN 9 PRECEDING AND CURRENT ROW)
@@ -242,10 +228,10 @@ pcf_rows AS (
             CASE WHEN abs(shot_zone_mismatch_score) > 8 THEN '|shot_zone_mismatch_score| > 8' END,
             CASE WHEN abs(total_composite_adjustment) > 12 THEN '|total_composite_adjustment| > 12' END), '')
             AS warning_details,
-        CASE WHEN days_since_opening < 14 THEN 'EXPECTED_INCOMPLETE'
+        CASE WHEN days_since_opening < @bootstrap_days THEN 'EXPECTED_INCOMPLETE'
              WHEN dependency_missing OR team_missing_games IS NOT NULL THEN 'MISSING_DEPENDENCY' END AS failure_category,
-        CASE WHEN days_since_opening < 14 AND dependency_missing THEN 'bootstrap window (no UPGC rows for the date)'
-             WHEN days_since_opening < 14 THEN 'bootstrap window'
+        CASE WHEN days_since_opening < @bootstrap_days AND dependency_missing THEN 'bootstrap window (no UPGC rows for the date)'
+             WHEN days_since_opening < @bootstrap_days THEN 'bootstrap window'
              WHEN dependency_missing AND missing_dates IS NOT NULL
                  THEN 'analytics.player_game_summary has no rows for ' || missing_dates
                       || ' scheduled game date(s) in the 7 days before ' || game_date || ' (first ' || first_missing_date || ')'
@@ -254,7 +240,7 @@ pcf_rows AS (
                  THEN 'analytics.player_game_summary has no row of ' || team_abbr || ' for ' || team_missing_games
                       || ' of its scheduled game(s) in the 7 days before ' || game_date
                       || ' (first ' || team_first_missing_game || ')' END AS failure_reason,
-        CASE WHEN days_since_opening < 14 THEN false
+        CASE WHEN days_since_opening < @bootstrap_days THEN false
              WHEN dependency_missing OR team_missing_games IS NOT NULL THEN true END AS can_retry
     FROM f3
 )

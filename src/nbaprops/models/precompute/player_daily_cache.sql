@@ -38,24 +38,10 @@
 -- (his stint teams' scheduled games) against his PGS rows: l5_/l10_/l7d_/l14d_ expected_games,
 -- actual_games, completeness_pct; is_production_ready when all are >= 90 %, else completeness_reason.
 WITH
-sched AS (
-    SELECT game_date, min(season_year) AS season_year
-    FROM raw.schedule WHERE season_type <> 'Pre Season'
-    GROUP BY game_date
-),
-openers AS (
-    SELECT season_year, min(game_date) AS opening_night
-    FROM raw.schedule WHERE season_type = 'Regular Season'
-    GROUP BY season_year
-),
-dates AS (
-    SELECT s.game_date AS cache_date, s.season_year,
-           date_diff('day', o.opening_night, s.game_date) AS days_since_opening
-    FROM sched s JOIN openers o ON o.season_year = s.season_year
-    WHERE s.game_date BETWEEN $start_date AND $end_date
-),
-cmp_dates AS (
-    SELECT cache_date AS d, season_year FROM dates
+dates AS (  -- D's season and days since opening night: analytics.game_calendar
+    SELECT game_date AS cache_date, season_year, days_since_opening
+    FROM analytics.game_calendar
+    WHERE game_date BETWEEN $start_date AND $end_date
 ),
 @dependency_check(player)
 upgc AS (
@@ -69,10 +55,10 @@ upgc AS (
            , cdc.missing_dates, cdc.first_missing_date
            , tc.missing_games AS team_missing_games, tc.first_missing_game AS team_first_missing_game
     FROM dates d
-    LEFT JOIN cmp_date_check cdc ON cdc.d = d.cache_date AND d.days_since_opening >= 14
+    LEFT JOIN cmp_date_check cdc ON cdc.d = d.cache_date AND d.days_since_opening >= @bootstrap_days
     LEFT JOIN analytics.upcoming_player_game_context u ON u.game_date = d.cache_date AND cdc.d IS NULL
     -- the player's team has a scheduled game in [D-7, D) without PGS rows: dependency missing
-    LEFT JOIN cmp_team_check tc ON tc.d = d.cache_date AND tc.team_abbr = u.team_abbr AND d.days_since_opening >= 14
+    LEFT JOIN cmp_team_check tc ON tc.d = d.cache_date AND tc.team_abbr = u.team_abbr AND d.days_since_opening >= @bootstrap_days
 ),
 cmp_universe AS (
     SELECT player_lookup AS entity_id, season_year, cache_date AS d FROM upgc WHERE NOT dependency_missing
@@ -88,7 +74,7 @@ player_games AS (
     FROM analytics.player_game_summary g
     JOIN player_keys k ON k.player_lookup = g.player_lookup AND k.season_year = g.season_year
     WHERE g.game_date >= $read_start AND g.game_date < $end_date
-      AND g.season_type <> 'Pre Season'
+      AND g.season_type <> @preseason
       AND (g.minutes_played > 0 OR g.fg_attempts > 0 OR g.points > 0)
 ),
 player_rolled AS (
@@ -122,7 +108,7 @@ team_rolled AS (
            sum(CAST(round(pace * 1e9) AS BIGINT)) OVER w10 / 1e9 / nullif(count(pace) OVER w10, 0) AS pace10,
            sum(CAST(round(offensive_rating * 1e9) AS BIGINT)) OVER w10 / 1e9 / nullif(count(offensive_rating) OVER w10, 0) AS ortg10
     FROM analytics.team_offense_game_summary
-    WHERE game_date >= $read_start AND game_date < $end_date AND season_type <> 'Pre Season'
+    WHERE game_date >= $read_start AND game_date < $end_date AND season_type <> @preseason
       AND season_year IN (SELECT season_year FROM dates)  -- windows never cross a season
     WINDOW w10 AS (PARTITION BY team_abbr, season_year ORDER BY game_date, game_id
                    ROWS BETWEEN 9 PRECEDING AND CURRENT ROW)
@@ -135,7 +121,7 @@ psza AS (
 ),
 state AS (
     SELECT u.*,
-           least(5, greatest(3, CAST(floor(u.days_since_opening * 0.3) AS INTEGER))) AS min_games_required,
+           @min_games_required(u.days_since_opening, 3, 0.3, 5) AS min_games_required,
            coalesce(p.games_season, 0) AS games_season,
            p.pts5, p.pts10, p.pts_season, CASE WHEN p.pts_n10 >= 2 THEN sqrt(greatest(0, p.pts_n10 * p.pts_sq10 - p.pts_sum10 * p.pts_sum10)::DOUBLE
                                           / (p.pts_n10 * (p.pts_n10 - 1))) END AS pts_std10,
@@ -187,11 +173,11 @@ player_rows AS (
         mid_range_rate_last_10::DOUBLE AS mid_range_rate_last_10,
         three_pt_rate_last_10::DOUBLE AS three_pt_rate_last_10,
         (paint_rate_last_10 IS NOT NULL) AS shot_zone_data_available,
-        CASE WHEN days_since_opening < 14 THEN 'EXPECTED_INCOMPLETE'
+        CASE WHEN days_since_opening < @bootstrap_days THEN 'EXPECTED_INCOMPLETE'
              WHEN dependency_missing OR team_missing_games IS NOT NULL THEN 'MISSING_DEPENDENCY'
              WHEN games_season < min_games_required THEN 'INSUFFICIENT_DATA' END AS failure_category,
-        CASE WHEN days_since_opening < 14 AND dependency_missing THEN 'bootstrap window (no UPGC rows for the date)'
-             WHEN days_since_opening < 14 THEN 'bootstrap window'
+        CASE WHEN days_since_opening < @bootstrap_days AND dependency_missing THEN 'bootstrap window (no UPGC rows for the date)'
+             WHEN days_since_opening < @bootstrap_days THEN 'bootstrap window'
              WHEN dependency_missing AND missing_dates IS NOT NULL
              THEN 'analytics.player_game_summary has no rows for ' || missing_dates
                   || ' scheduled game date(s) in the 7 days before ' || cache_date || ' (first ' || first_missing_date || ')'
@@ -203,7 +189,7 @@ player_rows AS (
              WHEN games_season < min_games_required
                  THEN 'player has ' || games_season || ' games before ' || cache_date
                       || ' this season, needs ' || min_games_required END AS failure_reason,
-        CASE WHEN days_since_opening < 14 THEN false
+        CASE WHEN days_since_opening < @bootstrap_days THEN false
              WHEN dependency_missing OR team_missing_games IS NOT NULL THEN true
              WHEN games_season < min_games_required THEN true END AS can_retry
     FROM state

@@ -38,24 +38,10 @@
 -- PGS rows: l10_/l20_ expected_games, actual_games, completeness_pct; is_production_ready when
 -- both are >= 90 %, else completeness_reason.
 WITH
-sched AS (
-    SELECT game_date, min(season_year) AS season_year
-    FROM raw.schedule WHERE season_type <> 'Pre Season'
-    GROUP BY game_date
-),
-openers AS (
-    SELECT season_year, min(game_date) AS opening_night
-    FROM raw.schedule WHERE season_type = 'Regular Season'
-    GROUP BY season_year
-),
-dates AS (
-    SELECT s.game_date AS analysis_date, s.season_year,
-           date_diff('day', o.opening_night, s.game_date) AS days_since_opening
-    FROM sched s JOIN openers o ON o.season_year = s.season_year
-    WHERE s.game_date BETWEEN $start_date AND $end_date
-),
-cmp_dates AS (
-    SELECT analysis_date AS d, season_year FROM dates
+dates AS (  -- D's season and days since opening night: analytics.game_calendar
+    SELECT game_date AS analysis_date, season_year, days_since_opening
+    FROM analytics.game_calendar
+    WHERE game_date BETWEEN $start_date AND $end_date
 ),
 @dependency_check(player)
 games AS (
@@ -67,7 +53,7 @@ games AS (
            three_zone_attempts, three_zone_makes
     FROM analytics.player_game_summary
     WHERE game_date >= $read_start AND game_date < $end_date
-      AND season_type <> 'Pre Season'
+      AND season_type <> @preseason
       AND (minutes_played > 0 OR fg_attempts > 0 OR points > 0)
       AND season_year IN (SELECT season_year FROM dates)  -- windows never cross a season
 ),
@@ -105,12 +91,12 @@ state AS (
            r.team_abbr, r.season_games, r.g10, r.zg10, r.pa10, r.pm10, r.ma10, r.mm10, r.ta10, r.tm10,
            r.g20, r.zg20, r.pa20, r.pm20, r.ma20, r.mm20, r.ta20, r.tm20,
            r.game_date AS last_game_date,
-           least(10, greatest(3, CAST(floor(d.days_since_opening * 0.3) AS INTEGER))) AS min_games_required,
+           @min_games_required(d.days_since_opening, 3, 0.3, 10) AS min_games_required,
            r.pa10 + r.ma10 + r.ta10 AS tot10,
            r.pa20 + r.ma20 + r.ta20 AS tot20,
            cdc.missing_dates, cdc.first_missing_date
     FROM dates d
-    LEFT JOIN cmp_date_check cdc ON cdc.d = d.analysis_date AND d.days_since_opening >= 14
+    LEFT JOIN cmp_date_check cdc ON cdc.d = d.analysis_date AND d.days_since_opening >= @bootstrap_days
     LEFT JOIN rolled r
       ON r.season_year = d.season_year
      AND r.game_date < d.analysis_date
@@ -121,7 +107,7 @@ team_check AS (
     -- the player's team (of his latest game) has a scheduled game in [D-7, D) without PGS rows
     SELECT s.*, tc.missing_games AS team_missing_games, tc.first_missing_game AS team_first_missing_game
     FROM state s
-    LEFT JOIN cmp_team_check tc ON tc.d = s.analysis_date AND tc.team_abbr = s.team_abbr AND s.days_since_opening >= 14
+    LEFT JOIN cmp_team_check tc ON tc.d = s.analysis_date AND tc.team_abbr = s.team_abbr AND s.days_since_opening >= @bootstrap_days
 ),
 cmp_universe AS (
     SELECT player_lookup AS entity_id, season_year, analysis_date AS d FROM state WHERE NOT universe_empty
@@ -179,12 +165,12 @@ player_rows AS (
              WHEN mid_rate10 >= 35 THEN 'mid_range'
              ELSE 'balanced' END AS primary_scoring_zone,
         CASE WHEN g10 >= 10 THEN 'high' WHEN g10 >= 7 THEN 'medium' ELSE 'low' END AS data_quality_tier,
-        CASE WHEN days_since_opening < 14 THEN 'EXPECTED_INCOMPLETE'
+        CASE WHEN days_since_opening < @bootstrap_days THEN 'EXPECTED_INCOMPLETE'
              WHEN universe_empty OR team_missing_games IS NOT NULL THEN 'MISSING_DEPENDENCY'
              WHEN season_games < min_games_required THEN 'INSUFFICIENT_DATA' END AS failure_category,
-        CASE WHEN universe_empty AND days_since_opening < 14
+        CASE WHEN universe_empty AND days_since_opening < @bootstrap_days
                  THEN 'bootstrap window (no player has played this season yet)'
-             WHEN days_since_opening < 14 THEN 'bootstrap window'
+             WHEN days_since_opening < @bootstrap_days THEN 'bootstrap window'
              WHEN universe_empty AND missing_dates IS NOT NULL
                  THEN 'analytics.player_game_summary has no rows for ' || missing_dates
                       || ' scheduled game date(s) in the 7 days before ' || analysis_date || ' (first ' || first_missing_date || ')'
@@ -197,7 +183,7 @@ player_rows AS (
              WHEN season_games < min_games_required
                  THEN 'player has ' || season_games || ' games before ' || analysis_date
                       || ' this season, needs ' || min_games_required END AS failure_reason,
-        CASE WHEN days_since_opening < 14 THEN false
+        CASE WHEN days_since_opening < @bootstrap_days THEN false
              WHEN universe_empty OR team_missing_games IS NOT NULL OR season_games < min_games_required THEN true END AS can_retry
     FROM rates
 )

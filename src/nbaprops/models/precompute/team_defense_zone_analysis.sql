@@ -39,26 +39,15 @@
 -- rows: l15_/l30d_ expected_games, actual_games, completeness_pct; is_production_ready when
 -- both are >= 90 %, else completeness_reason.
 WITH
-sched AS (
-    SELECT game_date, min(season_year) AS season_year
-    FROM raw.schedule WHERE season_type <> 'Pre Season'
-    GROUP BY game_date
-),
-openers AS (
-    SELECT season_year, min(game_date) AS opening_night
-    FROM raw.schedule WHERE season_type = 'Regular Season'
-    GROUP BY season_year
-),
-dates AS (
-    SELECT s.game_date AS analysis_date, s.season_year, o.opening_night,
-           date_diff('day', o.opening_night, s.game_date) AS days_since_opening
-    FROM sched s JOIN openers o ON o.season_year = s.season_year
-    WHERE s.game_date BETWEEN $start_date AND $end_date
+dates AS (  -- D's season and days since opening night: analytics.game_calendar
+    SELECT game_date AS analysis_date, season_year, opening_night, days_since_opening
+    FROM analytics.game_calendar
+    WHERE game_date BETWEEN $start_date AND $end_date
 ),
 season_teams AS (
-    SELECT DISTINCT season_year, home_team_abbr AS team_abbr FROM raw.schedule WHERE season_type <> 'Pre Season'
+    SELECT DISTINCT season_year, home_team_abbr AS team_abbr FROM raw.schedule WHERE season_type <> @preseason
     UNION
-    SELECT DISTINCT season_year, away_team_abbr FROM raw.schedule WHERE season_type <> 'Pre Season'
+    SELECT DISTINCT season_year, away_team_abbr FROM raw.schedule WHERE season_type <> @preseason
 ),
 games AS (
     SELECT defending_team_abbr AS team_abbr, season_year, game_date, game_id,
@@ -68,7 +57,7 @@ games AS (
            opp_paint_attempts, opp_paint_makes, opp_mid_range_attempts, opp_mid_range_makes,
            opp_three_zone_attempts, opp_three_zone_makes, points_in_paint_allowed
     FROM analytics.team_defense_game_summary
-    WHERE game_date >= $read_start AND game_date < $end_date AND season_type <> 'Pre Season'
+    WHERE game_date >= $read_start AND game_date < $end_date AND season_type <> @preseason
 ),
 zgames AS (
     -- zone counts only from games that have shot zones (never mixed with other sources)
@@ -129,9 +118,6 @@ league_final AS (
            CASE WHEN league_avg_teams >= 10 THEN t_avg ELSE 0.355 END AS league_three_pt_pct
     FROM league
 ),
-cmp_dates AS (
-    SELECT analysis_date AS d, season_year FROM dates
-),
 @dependency_check(team)
 cmp_universe AS (
     SELECT t.team_abbr AS entity_id, d.season_year, d.analysis_date AS d
@@ -151,20 +137,20 @@ universe AS (
     -- the season's teams (a team whose games of the week before D are missing: dependency
     -- missing); a date whose upstream is missing has the single entity DATE_LEVEL
     SELECT d.*, t.team_abbr,
-           least(15, greatest(5, CAST(floor(d.days_since_opening * 0.4) AS INTEGER))) AS min_games_required,
+           @min_games_required(d.days_since_opening, 5, 0.4, 15) AS min_games_required,
            (tc.d IS NOT NULL) AS dependency_missing, NULL::BIGINT AS missing_dates, NULL::DATE AS first_missing_date,
            tc.missing_games AS team_missing_games, tc.first_missing_game AS team_first_missing_game
     FROM dates d
     JOIN date_input di ON di.analysis_date = d.analysis_date
     JOIN season_teams t ON t.season_year = d.season_year
-    LEFT JOIN cmp_team_check tc ON tc.d = d.analysis_date AND tc.team_abbr = t.team_abbr AND d.days_since_opening >= 14
-    WHERE d.days_since_opening < 14 OR (di.season_games_before > 0 AND di.missing_dates IS NULL)
+    LEFT JOIN cmp_team_check tc ON tc.d = d.analysis_date AND tc.team_abbr = t.team_abbr AND d.days_since_opening >= @bootstrap_days
+    WHERE d.days_since_opening < @bootstrap_days OR (di.season_games_before > 0 AND di.missing_dates IS NULL)
     UNION ALL
     SELECT d.*, 'DATE_LEVEL' AS team_abbr, NULL::INTEGER AS min_games_required, true AS dependency_missing,
            di.missing_dates, di.first_missing_date, NULL::BIGINT, NULL::DATE
     FROM dates d
     JOIN date_input di ON di.analysis_date = d.analysis_date
-    WHERE d.days_since_opening >= 14 AND (di.season_games_before = 0 OR di.missing_dates IS NOT NULL)
+    WHERE d.days_since_opening >= @bootstrap_days AND (di.season_games_before = 0 OR di.missing_dates IS NOT NULL)
 ),
 state AS (
     SELECT u.*, r.g15, r.zg15, r.pa15, r.pm15, r.ma15, r.mm15, r.ta15, r.tm15, r.ppa15,
@@ -193,7 +179,7 @@ vs AS (
 classified AS (
     SELECT v.*,
            CASE
-               WHEN v.days_since_opening < 14 THEN 'EXPECTED_INCOMPLETE'
+               WHEN v.days_since_opening < @bootstrap_days THEN 'EXPECTED_INCOMPLETE'
                WHEN v.dependency_missing THEN 'MISSING_DEPENDENCY'
                WHEN coalesce(v.g15, 0) < v.min_games_required THEN 'INSUFFICIENT_DATA'
            END AS failure_category

@@ -21,9 +21,6 @@ WITH u AS (
     SELECT * FROM analytics.upcoming_player_game_context
     WHERE game_date BETWEEN $start_date AND $end_date
 ),
-cmp_dates AS (
-    SELECT DISTINCT game_date AS d, season_year FROM u
-),
 cmp_universe AS (
     SELECT player_lookup AS entity_id, season_year, game_date AS d FROM u
 ),
@@ -73,6 +70,7 @@ h AS (  -- the state after each game, over the player's season up to and includi
                / nullif(count(points_line) OVER l10, 0) AS over_rate_last10,
            avg(points - points_line) OVER l5 AS margin_vs_line_last5,
            game_seq - last_not_below AS below_avg_streak
+           @feature_history_columns
     FROM marked
     WINDOW s AS (PARTITION BY player_lookup, season_year ORDER BY game_date
                  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
