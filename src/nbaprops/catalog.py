@@ -140,6 +140,9 @@ def parse_model(text: str, path: str) -> Model:
                          "(and only it)")
     if header.get("failures") and not header.get("entity"):
         raise ModelError(f"model {path}: a model with failures must name its entity column")
+    if kind == "full" and _PARAM.search(macros.strip_comments(text)):
+        raise ModelError(f"model {path}: a full model is computed whole: its query takes no $start_date, "
+                         "$end_date or $read_start")
     if header.get("failures") and header.get("universe") not in UNIVERSES:
         raise ModelError(f"model {path}: a model with failures must name its universe, one of {', '.join(UNIVERSES)}")
     return Model(name=table.split(".")[1], table=table, kind=kind,
@@ -284,8 +287,9 @@ class Catalog:
             raise ModelError(f"unknown model {name!r}; models: {', '.join(self.order)}")
         return self.models[key]
 
-    def downstream_of(self, name: str) -> list[str]:
-        """The model and everything that depends on it, in run order."""
+    def dependants_of(self, name: str) -> list[str]:
+        """The model and every model that reads it, directly or not, in run order (what a change
+        of the model reaches; --start-from selects by run order: runner.plan.select_models)."""
         keep = {self.get(name).name}
         for m in self.order:
             if self.upstream[m] & keep:

@@ -86,7 +86,7 @@ def test_a_new_phase4_model_needs_no_edit_elsewhere(real_copy, tmp_path):
                                  "analytics.player_game_summary", "precompute.player_completeness",
                                  "precompute.dependency_holes"}
     assert cat.order.index("player_minutes_form") > cat.order.index("upcoming_player_game_context")
-    assert "player_minutes_form" in cat.downstream_of("player_game_summary")
+    assert "player_minutes_form" in cat.dependants_of("player_game_summary")
 
     with Warehouse.open(real_copy) as wh:
         res = backfill(wh, START, END, catalog=cat)

@@ -51,7 +51,7 @@ def test_bad_headers(tmp_path, text, message):
 def test_order_and_downstream(toy_models):
     cat = Catalog.load(toy_models)
     assert cat.order == ["toy_daily_points", "toy_rolling"]
-    assert cat.downstream_of("toy_daily_points") == ["toy_daily_points", "toy_rolling"]
+    assert cat.dependants_of("toy_daily_points") == ["toy_daily_points", "toy_rolling"]
     with pytest.raises(ModelError, match="unknown model"):
         cat.get("nope")
 
@@ -103,3 +103,12 @@ def test_the_bundled_models_read_what_they_are_known_to_read():
     for m in cat.ordered():
         assert m.depends_on and all(d.split(".")[0] in ("raw", "reference", "analytics", "precompute")
                                     for d in m.depends_on), m.name
+
+
+def test_a_full_model_takes_no_date_parameters(tmp_path):
+    text = model("reference.a", "raw.schedule").replace("-- kind: by_date", "-- kind: full")
+    write_models(tmp_path, a=text.replace("SELECT 1 FROM raw.schedule", "SELECT 1 FROM raw.schedule WHERE game_date < $end_date"))
+    with pytest.raises(ModelError, match="full model is computed whole"):
+        Catalog.load(tmp_path)
+    write_models(tmp_path, a=text)
+    assert Catalog.load(tmp_path).get("a").kind == "full"
