@@ -17,26 +17,34 @@ from .run_tables import print_plan, print_preflight, print_summary
 
 
 def _run_models(start: date, end: date, only, start_from, chunk: str, *, force: bool = False,
-         no_resume: bool = False, dry_run: bool = False, daily: bool = False, preflight: bool = True) -> None:
+         no_resume: bool = False, dry_run: bool = False, daily: bool = False, preflight: bool = True,
+         parallel: bool = True, idle_note: str | None = None) -> None:
+    """Run the runner and render its plan or summary. `idle_note` (a daily run on a day without
+    games): printed instead of the summary when the run computed nothing, else after it."""
     from ..runner.backfill import backfill
 
     if dry_run:
         with open_warehouse(read_only=True) as wh:
             result = backfill(wh, start, end, only=only or None, start_from=start_from, chunk_mode=chunk,
-                              force=force, no_resume=no_resume, dry_run=True, daily=daily, preflight=preflight)
+                              force=force, no_resume=no_resume, dry_run=True, daily=daily, preflight=preflight,
+                              parallel=parallel)
+        if idle_note and not any(p.chunks for p in result.plans):
+            console.print(idle_note, highlight=False)
+            return
         print_plan(result)
         print_preflight(result.preflight)
         return
     with open_warehouse() as wh:
+        # the daily run's summary table follows: its progress lines are not kept
         progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                             TextColumn("{task.fields[note]}"), TimeElapsedColumn(), console=console,
-                            transient=False)
+                            transient=daily, disable=daily and not console.is_terminal)
         tasks: dict[str, int] = {}
 
         def started(model, plan) -> None:
             n = len(plan.chunks)
             note = (f"{len(plan.pending)} dates to compute, {plan.skipped} unchanged" if n
-                    else f"skipped: all {len(plan.dates)} dates unchanged")
+                    else f"skipped: all {len(plan.dates)} dates unchanged" if plan.dates else "no dates to compute")
             if plan.blocked:
                 note = f"not run: {plan.blocked}"
             tasks[model.name] = progress.add_task(model.name, total=max(n, 1), completed=0 if n else 1, note=note)
@@ -48,15 +56,28 @@ def _run_models(start: date, end: date, only, start_from, chunk: str, *, force: 
         with progress:
             result = backfill(wh, start, end, only=only or None, start_from=start_from, chunk_mode=chunk,
                               force=force, no_resume=no_resume, daily=daily, preflight=preflight,
-                              on_model_start=started, on_progress=advanced)
+                              parallel=parallel, on_model_start=started, on_progress=advanced)
+    if idle_note and result.ok and all(m.status == "skipped" for m in result.models):
+        checked = max((m.dates_skipped for m in result.models), default=0)
+        console.print(idle_note + (f"; the {checked:,} dates computed before are up to date" if checked else
+                                   "; nothing to compute"), highlight=False)
+        return
     print_summary(result)
-    if result.preflight is not None and not result.preflight.ok:
+    if idle_note:
+        console.print(f"[yellow]note:[/] {escape(idle_note)}", highlight=False)
+    stopped = result.preflight is not None and not result.preflight.ok
+    if stopped:
         print_preflight(result.preflight)
     if not result.ok:
         for e in result.errors:
             err.print(f"[red]failed:[/] {escape(e)}", highlight=False)
         # raised, not typer.Exit(1): main() runs the app with standalone_mode=False, where
         # click returns an Exit's code instead of exiting with it
+        if stopped:
+            raise RunFailedError(
+                "the backfill stopped at the pre-flight: Phase 3 covers less than 95 % of the scheduled game "
+                "dates (see the table); a re-run stops the same way until the missing box scores are ingested, "
+                "or run it with --skip-preflight to compute Phase 4 with the holes flagged as MISSING_DEPENDENCY")
         raise RunFailedError("the run failed; failed chunks were rolled back and are retried by the next run "
                              "(see `nbaprops history`)")
 
@@ -111,16 +132,31 @@ def backfill_cmd(
 
 
 def run_cmd(
-    date_: Optional[str] = typer.Option(None, "--date", help="The date to compute (default: the latest date with games)."),
-    force: bool = typer.Option(False, "--force", help="Recompute the date even if its inputs are unchanged."),
+    date_: Optional[str] = typer.Option(None, "--date", help="Compute this one date (and the changed dates) "
+                                        "instead of bringing the warehouse up to date as of today."),
+    today: Optional[str] = typer.Option(None, "--today", envvar="NBAPROPS_TODAY",
+                                        help="Take this date as today (default: today's date in US Eastern "
+                                             "time); for replays and tests. Not used with --date."),
+    force: bool = typer.Option(False, "--force", help="Recompute the run's dates even if their inputs are unchanged."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; write nothing."),
 ) -> None:
-    """The daily update: compute one date for every model, plus any date already computed whose
-    inputs changed since (e.g. yesterday's corrected box scores). Ingests nothing itself."""
-    d = parse_date(date_, "--date")
-    if d is None:
-        from ..runner.daily import latest_game_date
+    """The daily update: bring the warehouse up to date as of today (US Eastern time).
 
-        with open_warehouse(read_only=True) as wh:
-            d = latest_game_date(wh)
-    _run_models(d, d, None, None, "auto", force=force, dry_run=dry_run, daily=True)
+    Without --date: every scheduled game date up to today that was never computed, oldest first, then today's games.
+    With --date D: D only (a note counts the earlier game dates never computed).
+    Both: every date already computed whose inputs changed since (e.g. yesterday's corrected box scores).
+    A day without games says "no games scheduled on D". When the schedule ends before today, the run says so: fetch and ingest a newer schedule.
+    Ingests nothing itself."""
+    from ..runner.daily import parse_today, plan_daily
+
+    d = parse_date(date_, "--date")
+    t = parse_today(today) if d is None else None
+    with open_warehouse(read_only=True) as wh:
+        plan = plan_daily(wh, on=d, today=t)
+    for note in plan.notes():
+        console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
+    _run_models(plan.start, plan.end, None, None, "auto", force=force, dry_run=dry_run, daily=True,
+                parallel=plan.parallel, idle_note=plan.no_games_note())
+    ended = plan.schedule_note()
+    if ended:
+        console.print(f"[yellow]note:[/] {escape(ended)}", highlight=False)
