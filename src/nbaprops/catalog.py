@@ -88,6 +88,11 @@ class Model:
     source: str = ""              # the file's text as written (macro calls unexpanded)
 
     @property
+    def phase(self) -> int | None:
+        """3, 4 or 5 by the model's schema (PHASES); None for any other schema."""
+        return PHASES.get(self.table.split(".")[0])
+
+    @property
     def writes_failures(self) -> bool:
         return self.kind == "by_date_with_failures"
 
@@ -215,9 +220,11 @@ def read_tables(sql: str, where: str = "model") -> set[str]:
     return found
 
 
-# Phases run in this order whenever the dependencies allow it: every Phase 3 (analytics) model
-# before any Phase 4 one, so that the pre-flight (Phase 3 coverage) sees all of Phase 3.
-PHASE_RANK = {"analytics": 0, "precompute": 1, "predictions": 2}
+# A model's phase is its schema's, defined here only: Phase 3 analytics, Phase 4 precompute,
+# Phase 5 the predictions (the feature store). Phases run in this order whenever the
+# dependencies allow it: every Phase 3 model before any Phase 4 one, so that the pre-flight
+# (Phase 3 coverage) sees all of Phase 3.
+PHASES = {"analytics": 3, "precompute": 4, "predictions": 5}
 
 
 def _phase_order(graph: dict[str, set[str]], tables: dict[str, str]) -> list[str]:
@@ -229,7 +236,7 @@ def _phase_order(graph: dict[str, set[str]], tables: dict[str, str]) -> list[str
     order: list[str] = []
     while sorter.is_active():
         ready.extend(sorter.get_ready())
-        ready.sort(key=lambda n: (PHASE_RANK.get(tables[n].split(".")[0], len(PHASE_RANK)), n))
+        ready.sort(key=lambda n: (PHASES.get(tables[n].split(".")[0], max(PHASES.values()) + 1), n))
         name = ready.pop(0)
         order.append(name)
         sorter.done(name)

@@ -30,7 +30,6 @@ from .plan import select_models as plan_select_models
 from .preflight import Preflight
 from .state import fingerprints
 
-PHASE4_SCHEMAS = ("precompute", "predictions")
 
 
 @dataclass
@@ -253,7 +252,7 @@ class Backfill:
         """Before the first Phase 4 model (after this run's Phase 3 models): Phase 3 must cover
         the schedule's game dates over the range, else the run stops here."""
         if not (self.check_preflight and not self._preflight_checked and not self.daily
-                and model.table.split(".")[0] in PHASE4_SCHEMAS and _reads_phase3(self.catalog, model)):
+                and (model.phase or 0) >= 4 and _reads_phase3(self.catalog, model)):
             return False
         self._preflight_checked = True
         self.result.preflight = self.adapter.preflight(self.start_date, self.end_date)
