@@ -178,6 +178,7 @@ FEATURES: tuple[Feature, ...] = (
     F(59, "opponent_pace_mismatch", "team last-10 pace minus opponent last-10 pace (TOGS)", "team_offense_game_summary", None, -30, 30, True,
       chain=(('calculated', 'tm.team_pace_last_10 - otm.team_pace_last_10'),)),
     points_ewm(60, 10),
+    points_ewm(61, 30),
 )
 
 # Spec indices our data cannot support, with the reason (the README lists them).

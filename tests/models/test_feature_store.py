@@ -246,11 +246,13 @@ def test_chunking_does_not_change_the_feature_store(real_warehouse_path, tmp_pat
     assert out["all"] == out["month"]
 
 
-def test_points_ewm_equals_a_plain_computation(full):
-    """points_ewm_10d (a family member of features.points_ewm) against a plain per-row
+@pytest.mark.parametrize("half_life", [10, 30])
+def test_points_ewm_equals_a_plain_computation(full, half_life):
+    """points_ewm_<half-life>d (the family features.points_ewm) against a plain per-row
     computation from the player's games before D in D's season."""
+    name = f"points_ewm_{half_life}d"
     rows = full.con.execute(
-        "SELECT player_lookup, game_date, season_year, points_ewm_10d, points_ewm_10d_source "
+        f"SELECT player_lookup, game_date, season_year, {name}, {name}_source "
         "FROM predictions.ml_feature_store_v2 USING SAMPLE 300 ROWS (reservoir, 7)").fetchall()
     games: dict[tuple, list] = {}
     for lk, d, sy, pts in full.con.execute(
@@ -263,7 +265,7 @@ def test_points_ewm_equals_a_plain_computation(full):
         if not before:
             assert value is None and source == "default", (lk, d)
             continue
-        w = [0.5 ** ((d - gd).days / 10.0) for gd, _ in before]
+        w = [0.5 ** ((d - gd).days / half_life) for gd, _ in before]
         expect = sum(wi * p for wi, (_, p) in zip(w, before)) / sum(w)
         assert source == "calculated" and value == pytest.approx(expect, abs=2e-6), (lk, d, value, expect)
         checked += 1

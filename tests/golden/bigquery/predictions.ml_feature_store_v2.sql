@@ -340,7 +340,24 @@ WITH u AS (
       PARTITION BY player_lookup, season_year
       ORDER BY game_date
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-    ) AS points_ewm_10d_den
+    ) AS points_ewm_10d_den,
+    SUM(
+      CAST(points * POWER(2.0, DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) / 30.0) AS NUMERIC)
+    ) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS points_ewm_30d_num,
+    SUM(
+      CASE
+        WHEN NOT points IS NULL
+        THEN CAST(POWER(2.0, DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) / 30.0) AS NUMERIC)
+      END
+    ) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS points_ewm_30d_den
   FROM marked
 ), vs AS (
   SELECT
@@ -774,6 +791,15 @@ WITH u AS (
       ) AS FLOAT64),
       6
     ) AS points_ewm_10d,
+    ROUND(
+      CAST(COALESCE(
+        (
+          CAST(h.points_ewm_30d_num AS FLOAT64) / NULLIF(CAST(h.points_ewm_30d_den AS FLOAT64), 0)
+        ),
+        NULL
+      ) AS FLOAT64),
+      6
+    ) AS points_ewm_30d,
     CASE
       WHEN NOT (
         pdc.points_avg_last_5
@@ -1177,7 +1203,14 @@ WITH u AS (
       ) IS NULL
       THEN 'calculated'
       ELSE 'default'
-    END AS points_ewm_10d_source
+    END AS points_ewm_10d_source,
+    CASE
+      WHEN NOT (
+        CAST(h.points_ewm_30d_num AS FLOAT64) / NULLIF(CAST(h.points_ewm_30d_den AS FLOAT64), 0)
+      ) IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS points_ewm_30d_source
   FROM u
   LEFT JOIN precompute.player_daily_cache AS pdc
     ON pdc.player_lookup = u.player_lookup AND pdc.cache_date = u.game_date
@@ -1315,8 +1348,10 @@ WITH u AS (
     opponent_pace_mismatch_source,
     points_ewm_10d,
     points_ewm_10d_source,
+    points_ewm_30d,
+    points_ewm_30d_source,
     'v2_nbaprops' AS feature_version,
-    54 AS feature_count,
+    55 AS feature_count,
     ROUND(
       (
         CASE points_avg_last_5_source
@@ -1751,8 +1786,16 @@ WITH u AS (
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
+        END + CASE points_ewm_30d_source
+          WHEN 'phase4'
+          THEN 100.0
+          WHEN 'phase3'
+          THEN 75.0
+          WHEN 'calculated'
+          THEN 100.0
+          ELSE 40.0
         END
-      ) / 54.0,
+      ) / 55.0,
       2
     ) AS feature_quality_score,
     (
