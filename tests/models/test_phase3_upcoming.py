@@ -222,6 +222,7 @@ def expected_players(raw: Raw) -> dict[tuple, dict]:
         spread = None if line is None or line["home_spread"] is None else (
             line["home_spread"] if g["home"] else -line["home_spread"])
         lb = box_today.get((g["game_id"], player, g["team"]))
+        played_today = lb is not None and ((lb["minutes"] or 0) > 0 or (lb["points"] or 0) > 0)
         out[(player, d)] = {
             "game_id": g["game_id"], "team_abbr": g["team"], "opponent_team_abbr": g["opp"],
             "home_game": g["home"], "season_year": season, "season_type": g["season_type"],
@@ -241,9 +242,10 @@ def expected_players(raw: Raw) -> dict[tuple, dict]:
             "game_spread": spread, "game_total": line["total_line"] if line else None,
             "opponent_days_rest": rest(sched[(g["opp"], season)], d),
             "player_status": status,
-            "label_played": (None if (g["game_id"], g["team"]) not in teams_today else
-                             lb is not None and ((lb["minutes"] or 0) > 0 or (lb["points"] or 0) > 0)),
-            "label_points": lb["points"] if lb else None,
+            "label_played": None if (g["game_id"], g["team"]) not in teams_today else played_today,
+            # the outcome labels exist only for a game he played (a DNP has no points, not 0)
+            "label_points": (lb["points"] or 0) if played_today else None,
+            "label_minutes": float(lb["minutes"] or 0) if played_today else None,
         }
     return out
 

@@ -8,7 +8,9 @@
 -- per feature of the registry (src/nbaprops/features.py, version v2_nbaprops) with its
 -- source tag (phase4 / phase3 / calculated / default), quality columns and labels. Every input
 -- describes the state entering D: Phase 4 rows keyed on D, Phase 3 history strictly before D,
--- pre-tip lines only. label_* columns are outcomes of D and feed no feature.
+-- pre-tip lines only. label_* columns are outcomes of D and feed no feature: label_played (NULL
+-- when the team's box score of D is missing), label_points and label_minutes only when he played
+-- (UPGC's rule), label_over_line when he played and had a pre-tip line.
 -- Completeness columns (not features; definition in src/nbaprops/completeness.py): the player's
 -- last 10 (primary) and 5 expected games and his expected games in [D-7, D) and [D-14, D)
 -- against his PGS rows; is_production_ready when all are >= 90 % and the week before D has no

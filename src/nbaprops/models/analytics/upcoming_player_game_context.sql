@@ -7,7 +7,10 @@
 -- One row per player EXPECTED to play on D (game_date), decided from what was known before D.
 -- Every feature uses only games with game_date < D, pre-tip prop snapshots of D's game
 -- (minutes_before_tipoff >= 0), D's game line and injury transactions dated before D.
--- label_* columns are D's outcomes: labels, never features.
+-- label_* columns are D's outcomes: labels, never features. label_played is NULL when D's box
+-- score of the player's team is missing (unknown), FALSE when he did not play (listed DNP or
+-- absent); label_points and label_minutes are set only when he played (NULL otherwise: a game he
+-- did not play has no points outcome, and 0 would read as a scoreless game).
 --
 -- Universe ("expected"). For a team T with a non-preseason game on D, let W(T, D) be T's last 10
 -- scheduled non-preseason games before D in D's season; when T has no earlier game this season
@@ -268,8 +271,8 @@ SELECT u.player_lookup, u.game_date, u.game_id, u.season_year, u.season_type,
             ELSE 'available' END AS player_status,
        CASE WHEN i.is_out AND i.transaction_date >= u.last_game_date THEN i.out_notes END AS injury_notes,
        CASE WHEN tb.game_id IS NOT NULL THEN coalesce(lb.played, FALSE) END AS label_played,
-       lb.points AS label_points,
-       lb.minutes_played AS label_minutes
+       CASE WHEN lb.played THEN lb.points END AS label_points,
+       CASE WHEN lb.played THEN lb.minutes_played END AS label_minutes
 FROM universe u
 LEFT JOIN day_feats f ON f.player_lookup = u.player_lookup AND f.game_date = u.game_date
 LEFT JOIN lines l ON l.game_id = u.game_id AND l.player_lookup = u.player_lookup
