@@ -196,6 +196,36 @@ SOURCES = ("phase4", "phase3", "calculated", "default")
 QUALITY_WEIGHTS = {"phase4": 100.0, "phase3": 75.0, "calculated": 100.0, "default": 40.0}
 LABELS = ("label_points", "label_minutes", "label_played", "label_over_line")
 
+# Units of each feature's value (the exported training set's Parquet metadata says them); a family
+# (points_ewm_*) by its name's prefix. A feature without an entry is exported without units.
+UNITS: dict[str, str] = {
+    "points_avg_last_5": "points", "points_avg_last_10": "points", "points_avg_season": "points",
+    "points_std_last_10": "points", "games_in_last_7_days": "games", "fatigue_score": "score 0-100",
+    "shot_zone_mismatch_score": "score -10..10", "pace_score": "score -3..3", "usage_spike_score": "score -3..3",
+    "rest_advantage": "days (clamped -2..2)", "injury_risk": "score (0 or 3)", "recent_trend": "bucket -2..2",
+    "minutes_change": "bucket -2..2", "opponent_def_rating": "points allowed per 100 possessions",
+    "opponent_pace": "possessions per 48 minutes", "home_away": "flag 0/1", "back_to_back": "flag 0/1",
+    "playoff_game": "flag 0/1", "pct_paint": "share 0-1", "pct_mid_range": "share 0-1", "pct_three": "share 0-1",
+    "pct_free_throw": "share 0-1", "team_pace": "possessions per 48 minutes",
+    "team_off_rating": "points per 100 possessions", "team_win_pct": "share 0-1", "vegas_points_line": "points",
+    "vegas_opening_line": "points", "vegas_line_move": "points", "has_vegas_line": "flag 0/1",
+    "avg_points_vs_opponent": "points", "games_vs_opponent": "games", "minutes_avg_last_10": "minutes",
+    "ppm_avg_last_10": "points per minute", "pts_slope_10g": "points per game",
+    "pts_vs_season_zscore": "season standard deviations", "breakout_flag": "flag 0/1", "game_total_line": "points",
+    "days_rest": "days", "minutes_load_last_7d": "minutes", "spread_magnitude": "points",
+    "implied_team_total": "points", "points_avg_last_3": "points", "deviation_from_avg_last3": "points",
+    "consecutive_games_below_avg": "games", "usage_rate_last_5": "percent of team plays used 0-100",
+    "multi_book_line_std": "points", "prop_over_streak": "games", "prop_under_streak": "games",
+    "line_vs_season_avg": "points", "over_rate_last_10": "share 0-1", "margin_vs_line_avg_last_5": "points",
+    "minutes_volatility_last_10": "minutes", "opponent_pace_mismatch": "possessions per 48 minutes",
+}
+UNIT_FAMILIES: dict[str, str] = {"points_ewm_": "points"}
+
+
+def units(name: str) -> str | None:
+    """A feature's units (UNITS, else its family's by name prefix), None when not given."""
+    return UNITS.get(name) or next((u for pre, u in UNIT_FAMILIES.items() if name.startswith(pre)), None)
+
 
 def names() -> list[str]:
     return [f.name for f in FEATURES]
