@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .. import __version__
-from ..calendar import BOOTSTRAP_DAYS
+from ..calendar import BOOTSTRAP_DAYS, GAME_DATES_SQL
 from ..catalog import Catalog
 from ..runner.plan import game_dates
 from ..features import FEATURES
@@ -149,13 +149,27 @@ def _coverage_section(wh: Warehouse, catalog: Catalog, start: date, end: date) -
                 tr[i] = f"{m.table}<br>{d}: not computed"
         z.append(zr)
         text.append(tr)
+    # One column per game date, side by side: a date axis would stretch the neighbouring cells over
+    # the off-seasons and breaks (days without games), painting them covered or missing.
     fig = go.Figure(go.Heatmap(z=z, x=[d.isoformat() for d in cal], y=[m.table for m in models], text=text,
                                hoverinfo="text", zmin=0, zmax=1, xgap=0.5, ygap=2,
                                colorscale=[[0, "#ef4444"], [0.5, "#fbbf24"], [1, "#16a34a"]],
                                colorbar=dict(title="share<br>with a row", tickformat=".0%")))
     _layout(fig, height=120 + 34 * len(models), plot_bgcolor="#d1d5db")
     fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=[d.isoformat() for d in cal],
+                     nticks=24, title="game dates (days without games left out; a line marks each new season)")
+    for i in _season_starts(wh, cal):
+        fig.add_vline(x=i - 0.5, line_width=2, line_color="#111827")
     return _fig_html(fig, "fig-coverage")
+
+
+def _season_starts(wh: Warehouse, cal: list[date]) -> list[int]:
+    """Indexes of the game dates of `cal` that open a season after an earlier one in the list
+    (the calendar's game-date rule gives each date its season)."""
+    season = dict(wh.con.execute(f"SELECT game_date, season_year FROM ({GAME_DATES_SQL}) WHERE game_date BETWEEN ? AND ?",
+                                 [cal[0], cal[-1]]).fetchall())
+    return [i for i in range(1, len(cal)) if season.get(cal[i]) != season.get(cal[i - 1])]
 
 
 def _failures_section(wh: Warehouse, catalog: Catalog, start: date, end: date) -> str:
@@ -413,7 +427,8 @@ SECTIONS = (
      "(every entity has a row or a failure row), PROCESSING_ERROR = 0, critical fields, feature ranges, "
      "coverage and the failure ramp."),
     ("coverage", "Coverage (model × date)",
-     "One cell per model and schedule game date. Green = every entity of the date has a row; amber to red = the "
+     "One cell per model and schedule game date (only dates with games: off-seasons and breaks are left out; "
+     "a dark line marks each new season). Green = every entity of the date has a row; amber to red = the "
      f"share of the Phase 4 universe with a row (the rest are recorded failures, e.g. the {BOOTSTRAP_DAYS}-day bootstrap window); "
      "gray = the date was not computed (a gap). Hover for counts."),
     ("failures", "Phase 4 failures by category and week of season",
