@@ -2,16 +2,26 @@
 
 Every table the warehouse holds can be exported (models, sources, the quarantined rows, the
 failures, the predictions ...); the table name must be one of them, it and its date column are
-quoted as identifiers and the dates bound as parameters."""
+quoted as identifiers and the dates bound as parameters.
+
+The feature store (predictions.ml_feature_store_v2) explains itself: its Parquet file carries, from
+the feature registry (nbaprops.features), a description of every column in the schema metadata —
+per feature its definition, source chain, default, range and units; per `<name>_source` column
+what its tags mean; per label its rule — and, table-level, the feature version, the first law and
+the lists of keys, features and labels (`feature_store_metadata`). Two options shape it:
+`columns="training"` keeps only the keys, the features and the labels; `missing="null"` writes NULL
+for a feature whose `<name>_source` is 'default' (no data: the registry default otherwise)."""
 
 from __future__ import annotations
 
 import errno
+import json
 import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from . import features
 from .catalog import SOURCE_TABLES, SOURCE_TIME_COLUMNS, Catalog
 from .errors import BadInputError
 from .warehouse import Warehouse, quote_ident, quote_table
@@ -23,9 +33,16 @@ class ExportResult:
     path: Path
     rows: int
     format: str = "parquet"
+    columns: int = 0
+    described: bool = False    # the Parquet schema metadata describes the columns (the feature store)
 
 
 FORMATS = {".parquet": "parquet", ".csv": "csv"}
+FEATURE_STORE = "predictions.ml_feature_store_v2"
+# --columns: every column of the table, or the keys, the features and the labels only
+COLUMN_SETS = ("all", "training")
+# --missing: where a feature had no data (<name>_source = 'default'), the stored registry default or NULL
+MISSING_VALUES = ("default", "null")
 # A table outside the catalog filters on the first of these it has.
 DATE_COLUMNS = ("game_date", "analysis_date", "cache_date", "target_date", "transaction_date")
 
@@ -54,14 +71,25 @@ def out_format(out: Path) -> str:
 
 def export_table(table: str, out: Path, *, start: date | None = None, end: date | None = None,
                  warehouse: str | os.PathLike | None = None, memory_limit: str | None = None,
-                 catalog: Catalog | None = None) -> ExportResult:
+                 catalog: Catalog | None = None, columns: str = "all", missing: str = "default") -> ExportResult:
     """Write `table` (rows with its date column in [start, end] when given) to `out`, as Parquet
     or CSV by the file's extension.
 
     Any table the warehouse holds can be exported (the name must be one of them; it is quoted as
-    an identifier, the dates bound). The warehouse is closed before the file is written: a
-    writer waits only for the read."""
+    an identifier, the dates bound). The feature store's Parquet file describes its columns in
+    the schema metadata; `columns` ("all" | "training") and `missing` ("default" | "null") shape
+    it (see the module's docstring) and apply to the feature store only. The warehouse is closed
+    before the file is written: a writer waits only for the read."""
     fmt = out_format(out)
+    if columns not in COLUMN_SETS:
+        raise BadInputError(f"--columns {columns}: one of {', '.join(COLUMN_SETS)}")
+    if missing not in MISSING_VALUES:
+        raise BadInputError(f"--missing {missing}: one of {', '.join(MISSING_VALUES)}")
+    if table != FEATURE_STORE and (columns, missing) != ("all", "default"):
+        opts = " and ".join(o for o, on in ((f"--columns {columns}", columns != "all"),
+                                             (f"--missing {missing}", missing != "default")) if on)
+        raise BadInputError(f"{opts} applies to {FEATURE_STORE} only (its features and labels); "
+                            f"{table} is exported whole")
     known = exportable_tables(catalog or Catalog.load())
     with Warehouse.open(warehouse, read_only=True, memory_limit=memory_limit) as wh:
         held = warehouse_tables(wh)
@@ -79,10 +107,175 @@ def export_table(table: str, out: Path, *, start: date | None = None, end: date 
         if end:
             where.append(f"{quote_ident(tc)} <= ?")
             params.append(end)
-        sql = f"SELECT * FROM {quote_table(table)}" + (" WHERE " + " AND ".join(where) if where else "")
-        data = wh.con.sql(sql, params=params).to_arrow_table()
+        select = "*"
+        clause = " WHERE " + " AND ".join(where) if where else ""
+        if table == FEATURE_STORE:
+            select = ", ".join(feature_store_select(wh.columns(table), columns=columns, missing=missing))
+            if "feature_version" in wh.columns(table):   # the registry describes these rows only if it built them
+                stale = [v for (v,) in wh.con.execute(
+                    f"SELECT DISTINCT feature_version FROM {quote_table(table)}{clause}", params).fetchall()
+                    if v != features.FEATURE_VERSION]
+                if stale:
+                    raise BadInputError(f"{table} holds rows of feature version {', '.join(map(str, stale))}, the "
+                                        f"registry is {features.FEATURE_VERSION}: rebuild it with "
+                                        "`nbaprops backfill --force`")
+        data = wh.con.sql(f"SELECT {select} FROM {quote_table(table)}{clause}", params=params).to_arrow_table()
+    described = table == FEATURE_STORE and fmt == "parquet"
+    if described:
+        data = with_feature_store_metadata(data, columns=columns, missing=missing, start=start, end=end)
     write_arrow(data, out, fmt)
-    return ExportResult(table=table, path=out, rows=data.num_rows, format=fmt)
+    return ExportResult(table=table, path=out, rows=data.num_rows, format=fmt, columns=data.num_columns,
+                        described=described)
+
+
+# -- the feature store: its columns, described from the registry --------------------------------------
+KEY_COLUMNS = ("player_lookup", "game_date", "game_id", "season_year", "team_abbr", "opponent_team_abbr")
+FIRST_LAW = ("A row keyed on game_date D describes the state entering the games of D: every feature uses "
+             "only games before D and sportsbook snapshots taken before tip-off; the label_* columns are "
+             "outcomes of D and feed no feature.")
+KEY_DESCRIPTIONS = {
+    "player_lookup": "the player: his name NFKD-normalised, accents removed, lowercased, [a-z0-9] only",
+    "game_date": "D, the date of the game; every feature describes the state entering D",
+    "game_id": "the official 10-character NBA game id of the player's game on D",
+    "season_year": "the season, by the year it starts (2023 = 2023-24)",
+    "team_abbr": "the player's team on D (tricode)",
+    "opponent_team_abbr": "the opponent on D (tricode)",
+}
+# The label rules (analytics.upcoming_player_game_context and the feature store's SQL).
+LABEL_RULES = {
+    "label_points": "outcome of D: points scored, only when label_played is TRUE; NULL when he did not play "
+                    "or it is unknown (a game not played has no points outcome; 0 is a scoreless game played)",
+    "label_minutes": "outcome of D: decimal minutes played, only when label_played is TRUE; NULL otherwise",
+    "label_played": "outcome of D: TRUE when he played (minutes > 0 or points > 0 in D's box score), FALSE "
+                    "when he did not (listed as not playing, or absent from his team's box score), NULL when "
+                    "his team's box score of D is missing",
+    "label_over_line": "outcome of D: label_points > the current pre-tip line (vegas_points_line), only when he "
+                       "played and a pre-tip line exists; NULL otherwise",
+}
+SOURCE_TAGS = {
+    "phase4": "from a Phase 4 (precompute) row of the player or team for D",
+    "phase3": "from the Phase 3 (analytics) tables",
+    "calculated": "computed in the feature store from earlier games",
+    "default": "nothing was available: the registry default (NULL for an optional feature, and with --missing null)",
+}
+_WINDOWS = {"l10": "his last 10 expected games before D", "l5": "his last 5 expected games before D",
+            "l7d": "D-7 <= date < D", "l14d": "D-14 <= date < D"}
+_COMPLETENESS = {"expected_games": "games the schedule expected of the player's team(s), over {w}",
+                 "actual_games": "of the expected games, those his analytics.player_game_summary rows hold, over {w}",
+                 "completeness_pct": "actual_games / expected_games * 100, over {w}"}
+
+
+def _other_description(name: str) -> tuple[str, str] | None:
+    """(kind, description) of the feature store's quality and completeness columns."""
+    weights = ", ".join(f"{s} {w:g}" for s, w in features.QUALITY_WEIGHTS.items())
+    quality = {
+        "feature_version": "the feature registry's version that built the row",
+        "feature_count": "how many features the registry had",
+        "feature_quality_score": f"mean of the features' source weights ({weights}), 0-100",
+        "default_feature_count": "how many non-optional features fell back to their default",
+        "quality_tier": "feature_quality_score: gold >= 95, silver >= 75, bronze >= 50, poor >= 25, else unusable",
+        "is_training_ready": "default_feature_count = 0",
+        "is_production_ready": "every completeness window >= 90 % and no hole in the week before D",
+        "completeness_reason": "why the row is not production ready (NULL when it is)",
+    }
+    if name in quality:
+        return ("quality" if not name.startswith(("is_production", "completeness")) else "completeness", quality[name])
+    for suffix, text in _COMPLETENESS.items():
+        if name == suffix:
+            return "completeness", text.format(w=_WINDOWS["l10"]) + " (the primary window)"
+        window = name.removesuffix("_" + suffix)
+        if name.endswith("_" + suffix) and window in _WINDOWS:
+            return "completeness", text.format(w=_WINDOWS[window])
+    return None
+
+
+def describe_column(name: str, *, missing: str = "default") -> dict[str, str]:
+    """What a feature-store column holds, as string pairs (the Parquet field metadata): `kind`
+    (key / feature / source / label / quality / completeness / unknown) and `description`; for a
+    feature also its index, definition, first source, source chain, default, range, units,
+    whether it is optional and what a missing value holds; for a source column the tags it can
+    hold and what they mean; for a label its rule."""
+    fmap = features.by_name()
+    if name in fmap:
+        f = fmap[name]
+        unit = features.units(name)
+        default = "NULL" if f.default is None else f"{f.default:g}"
+        md = {"kind": "feature", "index": str(f.index), "definition": f.definition, "first_source": f.source,
+              "source_chain": ", ".join([s for s, _ in f.chain] + ["default"]), "default": default,
+              "range_min": f"{f.lo:g}", "range_max": f"{f.hi:g}", "optional": "true" if f.optional else "false",
+              "missing": (f"NULL where {name}_source is 'default'" if missing == "null"
+                          else f"the registry default ({default}) where {name}_source is 'default'")}
+        if unit:
+            md["units"] = unit
+        md["description"] = f"{f.definition}" + (f" [{unit}]" if unit else "")
+        return md
+    if name.endswith("_source") and name.removesuffix("_source") in fmap:
+        f = fmap[name.removesuffix("_source")]
+        tags = {s: SOURCE_TAGS[s] for s in [*dict.fromkeys(s for s, _ in f.chain), "default"]}
+        return {"kind": "source", "feature": f.name, "tags": json.dumps(tags),
+                "description": f"where {f.name} came from: " + "; ".join(f"'{s}' {m}" for s, m in tags.items())}
+    if name in LABEL_RULES:
+        return {"kind": "label", "rule": LABEL_RULES[name], "description": LABEL_RULES[name]}
+    if name in KEY_DESCRIPTIONS:
+        return {"kind": "key", "description": KEY_DESCRIPTIONS[name]}
+    other = _other_description(name)
+    if other:
+        return {"kind": other[0], "description": other[1]}
+    return {"kind": "unknown", "description": "not described by the feature registry"}
+
+
+def feature_store_select(have: list[str], *, columns: str = "all", missing: str = "default") -> list[str]:
+    """The SELECT list of a feature-store export: every column, or (training) the keys, the
+    registry's features and the labels; with missing="null" a feature whose source is 'default'
+    is NULL. The registry's features must all be present for either option."""
+    regs = [f.name for f in features.FEATURES]
+    if (columns, missing) != ("all", "default"):
+        need = [*KEY_COLUMNS, *regs, *(f"{n}_source" for n in regs), *features.LABELS]
+        lacking = [c for c in need if c not in have]
+        if lacking:
+            raise BadInputError(f"{FEATURE_STORE} lacks columns {lacking[:5]}{' ...' if len(lacking) > 5 else ''}: "
+                                "rebuild it with `nbaprops backfill --force`")
+    names = [*KEY_COLUMNS, *regs, *features.LABELS] if columns == "training" else list(have)
+    feats = set(regs)
+    return [f"CASE WHEN {quote_ident(c + '_source')} = 'default' THEN NULL ELSE {quote_ident(c)} END AS {quote_ident(c)}"
+            if missing == "null" and c in feats else quote_ident(c) for c in names]
+
+
+def feature_store_metadata(column_names: list[str], *, columns: str = "all", missing: str = "default",
+                           start: date | None = None, end: date | None = None) -> dict[str, str]:
+    """The table-level Parquet metadata of a feature-store export (keys prefixed `nbaprops.`):
+    the table, the feature version, the first law, the column set and missing-value choice, the
+    lists of keys, features and labels it holds, the source tags and every column's description
+    (JSON: the field metadata again, for readers that show only the file's key-value metadata)."""
+    regs = [f.name for f in features.FEATURES]
+    present = set(column_names)
+    md = {
+        "table": FEATURE_STORE,
+        "feature_version": features.FEATURE_VERSION,
+        "first_law": FIRST_LAW,
+        "columns": columns,
+        "missing": ("NULL where a feature's <name>_source is 'default' (no data)" if missing == "null"
+                    else "the registry default where a feature's <name>_source is 'default' (no data)"),
+        "keys": json.dumps([c for c in KEY_COLUMNS if c in present]),
+        "features": json.dumps([n for n in regs if n in present]),
+        "labels": json.dumps([c for c in features.LABELS if c in present]),
+        "source_tags": json.dumps(SOURCE_TAGS),
+        "column_descriptions": json.dumps({c: describe_column(c, missing=missing) for c in column_names}),
+    }
+    if start or end:
+        md["date_range"] = f"{start or ''}..{end or ''}"
+    return {f"nbaprops.{k}": v for k, v in md.items()}
+
+
+def with_feature_store_metadata(data, *, columns: str = "all", missing: str = "default",
+                                start: date | None = None, end: date | None = None):
+    """The Arrow table `data` (a feature-store export) with its columns described: field metadata
+    per column (describe_column) and the table-level metadata (feature_store_metadata)."""
+    import pyarrow as pa
+
+    fields = [fld.with_metadata(describe_column(fld.name, missing=missing)) for fld in data.schema]
+    meta = feature_store_metadata(data.column_names, columns=columns, missing=missing, start=start, end=end)
+    return pa.Table.from_arrays(data.columns, schema=pa.schema(fields, metadata=meta))
 
 
 # An output path that cannot be opened is bad input (exit 2); other write errors (a full disk) are not.

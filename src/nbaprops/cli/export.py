@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -20,19 +21,57 @@ def _table_help() -> str:
             + ", ".join(SOURCE_TABLE_ORDER) + ") and " + ", ".join(_BOOKKEEPING) + ".")
 
 
+class Columns(str, Enum):
+    all = "all"
+    training = "training"
+
+    def __str__(self) -> str:   # what --help shows as the default
+        return self.value
+
+
+class Missing(str, Enum):
+    default = "default"
+    null = "null"
+
+    def __str__(self) -> str:
+        return self.value
+
+
 def export(
     table: str = typer.Argument(..., help=_table_help()),
     out: Path = typer.Option(..., "--out", help="File to write: .parquet (Parquet) or .csv (CSV, with a header)."),
     start_date: Optional[str] = typer.Option(None, "--start-date", help="Only rows on or after this date."),
     end_date: Optional[str] = typer.Option(None, "--end-date", help="Only rows on or before this date."),
+    columns: Columns = typer.Option(
+        Columns.all, "--columns", case_sensitive=False,
+        help="Feature store only. all: every column; training: only the keys (player_lookup, game_date, game_id, "
+             "season_year, team_abbr, opponent_team_abbr), the features and the labels."),
+    missing: Missing = typer.Option(
+        Missing.default, "--missing", case_sensitive=False,
+        help="Feature store only. Where a feature had no data (its <name>_source is 'default'): default writes "
+             "the stored registry default, null writes NULL (for learners that handle missing values)."),
 ) -> None:
     """Write a table (optionally a date range of it) to a Parquet or CSV file, by the file's extension.
 
-    Examples: `nbaprops export predictions.ml_feature_store_v2 --out train.parquet --start-date 2023-10-24`,
-    `nbaprops export processing.rejected_rows --out rejected.csv`."""
+    The feature store's Parquet file describes itself in its schema metadata: per feature its
+    definition, source chain, default, range and units; per <name>_source column what its tags
+    mean; per label its rule; the feature version and the first law (pyarrow:
+    `pq.read_schema(path).field("days_rest").metadata`, `.metadata` for the table's).
+
+    Examples: `nbaprops export predictions.ml_feature_store_v2 --out train.parquet --start-date 2023-10-24
+    --columns training --missing null`, `nbaprops export processing.rejected_rows --out rejected.csv`."""
     from ..export import export_table
 
     s, e = parse_date_range(start_date, end_date)
     check_out_file(out, suffixes=(".parquet", ".csv"))
-    result = export_table(table, out, start=s, end=e, warehouse=STATE.warehouse, memory_limit=STATE.memory_limit)
-    console.print(f"wrote {result.rows:,} rows of {result.table} to {result.path} ({result.format})")
+    result = export_table(table, out, start=s, end=e, warehouse=STATE.warehouse, memory_limit=STATE.memory_limit,
+                          columns=columns.value, missing=missing.value)
+    how = []
+    if columns is Columns.training:
+        how.append("keys, features and labels")
+    if missing is Missing.null:
+        how.append("NULL where a feature had no data")
+    if result.described:
+        how.append("columns described in the schema metadata")
+    console.print(f"wrote {result.rows:,} rows × {result.columns} columns of {result.table} to {result.path} "
+                  f"({result.format}" + "".join(f"; {h}" for h in how) + ")")
