@@ -9,6 +9,9 @@ macro or a bad argument is a ModelError naming the model.
 Macros (see each function):
   constants   @preseason, @regular_season, @postseason, @bootstrap_days (nbaprops.calendar)
   calendar    @phase_rank(season_type), @phase_name(rank), @min_games_required(days, least, per_day, window)
+  samples     @zone_min(entity, what): the minimum samples of the zone fields (ZONE_MIN, below);
+              @ts_min_attempts: the attempts a window's true shooting needs (TS_MIN_ATTEMPTS)
+  formulas    @fatigue_score(alias): the fatigue score from a UPGC row
   completeness (nbaprops.completeness)
               @player_dependency_check, @team_dependency_check, @player_completeness_counts,
               @player_completeness(windows...), @team_completeness(windows...),
@@ -138,6 +141,58 @@ def min_games_required(days_since_opening: str, least_games: str, per_day: str, 
     per day since opening night, at least `least_games`, at most the model's full window."""
     lo, rate, hi = int(least_games), float(per_day), int(full_window)
     return f"least({hi}, greatest({lo}, CAST(floor({days_since_opening} * {rate}) AS INTEGER)))"
+
+
+# -- minimum samples of the zone fields ----------------------------------------------------------
+# A zone field (a share of a player's shots, a zone FG% a team allows, its difference to the league)
+# is NULL, with the reason said in the row, when the window's games with shot zones are fewer than
+# these (playoff and play-in games have no shot zones: their windows hold few or none).
+ZONE_MIN = {
+    # player_shot_zone_analysis, last-10 window: zone games, zone attempts of all zones (the rates),
+    # attempts of one zone (that zone's pct); the last-20 fields need 15 zone games
+    ("player", "games"): 5,
+    ("player", "attempts"): 20,
+    ("player", "zone_attempts"): 10,
+    ("player", "games_20"): 15,
+    # team_defense_zone_analysis, last-15 window: zone games (also a team's minimum to count in
+    # the league average), attempts allowed in one zone (that zone's pct and vs-league value)
+    ("team", "games"): 10,
+    ("team", "attempts"): 50,
+}
+
+
+@macro()
+def zone_min(entity: str, what: str) -> str:
+    """A minimum sample of the zone fields: ZONE_MIN[(entity, what)]."""
+    try:
+        return str(ZONE_MIN[(entity, what)])
+    except KeyError:
+        raise TypeError(f"no zone minimum for {entity!r}, {what!r}; known: {sorted(ZONE_MIN)}") from None
+
+
+# True shooting over a window (points / (2 * (FGA + 0.44 * FTA)), sums over the window's games with
+# attempts) needs at least this many attempts (FGA + FTA), else NULL.
+TS_MIN_ATTEMPTS = 10
+
+
+@macro()
+def ts_min_attempts() -> str:
+    return str(TS_MIN_ATTEMPTS)
+
+
+@macro()
+def fatigue_score(alias: str) -> str:
+    """The 0-100 fatigue score (higher = more rested) from a UPGC row's fields under `alias`, with
+    the spec's defaults for NULLs: one definition for player_composite_factors and the feature
+    store's fallback (nbaprops.features, fatigue_score)."""
+    a = alias + "."
+    return (f"greatest(0, least(100, 100"
+            f" + CASE WHEN coalesce({a}back_to_back, false) THEN -15 WHEN coalesce({a}days_rest, 1) >= 3 THEN 5 ELSE 0 END"
+            f" + CASE WHEN coalesce({a}games_in_last_7_days, 3) >= 4 THEN -10 ELSE 0 END"
+            f" + CASE WHEN coalesce({a}minutes_in_last_7_days, 200) > 240 THEN -10 ELSE 0 END"
+            f" + CASE WHEN coalesce({a}avg_minutes_per_game_last_7, 30) > 35 THEN -8 ELSE 0 END"
+            f" + CASE WHEN coalesce({a}back_to_backs_last_14_days, 0) >= 2 THEN -12"
+            f" WHEN coalesce({a}back_to_backs_last_14_days, 0) = 1 THEN -5 ELSE 0 END))")
 
 
 # The completeness and feature macros live with their concepts; importing registers them.

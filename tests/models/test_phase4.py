@@ -1,7 +1,8 @@
 """Phase 4 models (TDZA, PSZA, PCF, PDC) against plain-Python recomputations on real data.
 
 Phase 3 and Phase 4 run once per module over two ranges that start on opening night: 2023-24
-(shot zones) up to mid-January and 2021-22 (no shot zones, basic logs) up to mid-December.
+(shot zones) up to mid-January and 2021-22 (no shot zones, basic logs) up to mid-December; and
+over the end of the 2023-24 regular season and the first weeks of its playoffs (no shot zones).
 Each check recomputes a table's rows for a sampled date in Python from simple SELECTs of the
 Phase 3 tables and compares every (entity, date)."""
 
@@ -16,6 +17,7 @@ import pytest
 
 from nbaprops.quality.morning import morning_of
 from nbaprops.catalog import Catalog
+from nbaprops.macros import TS_MIN_ATTEMPTS, ZONE_MIN
 from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
 
@@ -36,6 +38,8 @@ OPEN_2021, END_2021 = date(2021, 10, 19), date(2021, 12, 3)
 ZONE_DATE = date(2024, 1, 10)        # 2023-24 mid-season: shot zones exist
 NOZONE_DATE = date(2021, 12, 1)      # 2021-22: no shot zones, basic logs only
 PIT_DATE = date(2023, 11, 29)        # point-in-time check: zones, past the early-season ramp
+RS_END_2023, PO_END_2023 = date(2024, 4, 3), date(2024, 5, 8)    # end of the regular season, playoffs
+PLAYOFF_DATE = date(2024, 5, 6)      # two weeks into the playoffs: windows hold few zone games
 QUALIFY = "(minutes_played > 0 OR fg_attempts > 0 OR points > 0)"
 
 
@@ -53,6 +57,8 @@ def p4_path(real_warehouse_path, tmp_path_factory):
         for start, end in ((OPEN_2023, END_2023), (OPEN_2021, END_2021)):
             run(wh, start, end, PHASE3)
             run(wh, start, end, RUN4)
+        run(wh, END_2023 + timedelta(days=1), PO_END_2023, PHASE3)
+        run(wh, RS_END_2023, PO_END_2023, RUN4)
     return path
 
 
@@ -109,12 +115,19 @@ def expected_tdza(wh: Warehouse, d: date) -> dict[str, dict]:
         return bool(g["shot_zones_available"]) and None not in (
             g["opp_paint_attempts"], g["opp_mid_range_attempts"], g["opp_three_zone_attempts"])
 
-    # league average: teams with >= 10 zone games in [D-30, D)
+    # league average: teams with >= 10 zone games in [E-30, E); E = D, in the postseason the day
+    # after the regular season's last date
+    end = d
+    if wh.con.execute("SELECT bool_or(season_type IN ('PlayIn', 'Playoffs')) FROM raw.schedule "
+                      "WHERE game_date = ?", [d]).fetchone()[0]:
+        end = wh.con.execute("SELECT max(game_date) FROM raw.schedule WHERE season_year = ? AND season_type "
+                             "NOT IN ('Pre Season', 'PlayIn', 'Playoffs')", [season]).fetchone()[0] + timedelta(days=1)
+    tg, ta = ZONE_MIN[("team", "games")], ZONE_MIN[("team", "attempts")]
     pcts = []
     for team in {g["defending_team_abbr"] for g in tdgs}:
         zg = [g for g in tdgs if g["defending_team_abbr"] == team and has_zones(g)
-              and d - timedelta(days=30) <= g["game_date"] < d]
-        if len(zg) < 10:
+              and end - timedelta(days=30) <= g["game_date"] < end]
+        if len(zg) < tg:
             continue
         p = [div(sum(g[f"opp_{z}_makes"] for g in zg), sum(g[f"opp_{z}_attempts"] for g in zg))
              for z in ("paint", "mid_range", "three_zone")]
@@ -132,6 +145,7 @@ def expected_tdza(wh: Warehouse, d: date) -> dict[str, dict]:
         if len(games) < min_games:
             continue
         zg = [g for g in games if has_zones(g)]
+        ok = len(zg) >= tg
         row = {"games_in_sample": len(games), "zone_games_in_sample": len(zg),
                "opponent_points_per_game": div(sum(g["points_allowed"] for g in games), len(games)),
                "defensive_rating_last_15": mean([g["defensive_rating"] for g in games]),
@@ -142,12 +156,12 @@ def expected_tdza(wh: Warehouse, d: date) -> dict[str, dict]:
         vs = {}
         for zone, col, li in (("paint", "paint", 0), ("mid_range", "mid_range", 1), ("three_pt", "three_zone", 2)):
             att = sum(g[f"opp_{col}_attempts"] for g in zg)
-            pct = div(sum(g[f"opp_{col}_makes"] for g in zg), att) if zg else None
+            pct = sum(g[f"opp_{col}_makes"] for g in zg) / att if ok and att >= ta else None
             row[f"{zone}_pct_allowed_last_15"] = pct
-            row[f"{zone}_attempts_allowed_per_game"] = att / len(zg) if zg else None
+            row[f"{zone}_attempts_allowed_per_game"] = att / len(zg) if ok else None
             vs[zone] = (pct - league[li]) * 100 if pct is not None else None
             row[f"{zone}_defense_vs_league_avg"] = vs[zone]
-        row["paint_points_allowed_per_game"] = (sum(g["points_in_paint_allowed"] for g in zg) / len(zg)) if zg else None
+        row["paint_points_allowed_per_game"] = (sum(g["points_in_paint_allowed"] for g in zg) / len(zg)) if ok else None
         if None not in vs.values():
             named = {"paint": vs["paint"], "mid_range": vs["mid_range"], "perimeter": vs["three_pt"]}
             row["strongest_zone"] = min(named, key=named.get)
@@ -177,15 +191,18 @@ def zone_stats(games: list[dict]) -> dict:
 
 def expected_psza(wh: Warehouse, d: date) -> dict[str, dict]:
     season, opening = season_of(wh, d)
-    min_games = min(10, max(3, math.floor((d - opening).days * 0.3)))
+    min_games = min(10, max(4, math.floor((d - opening).days * 0.3)))
+    pg, pa, pza, pg20 = (ZONE_MIN[("player", k)] for k in ("games", "attempts", "zone_attempts", "games_20"))
     out = {}
     for player, games in player_games(wh, season, d).items():
         if len(games) < min_games:
             continue
         s10, s20 = zone_stats(games[-10:]), zone_stats(games[-20:])
+        ok10 = s10["zg"] >= pg and s10["tot"] >= pa
+        ok20 = s20["zg"] >= pg20 and s20["tot"] >= pa
         rates = {}
         for z, name in (("paint", "paint"), ("mid_range", "mid_range"), ("three_zone", "three_pt")):
-            rates[name] = s10["att"][z] * 100.0 / s10["tot"] if s10["zg"] and s10["tot"] else None
+            rates[name] = s10["att"][z] * 100.0 / s10["tot"] if ok10 else None
         if rates["paint"] is None:
             primary = None
         elif rates["paint"] >= 40:
@@ -199,14 +216,13 @@ def expected_psza(wh: Warehouse, d: date) -> dict[str, dict]:
         row = {"games_in_sample_10": min(10, len(games)), "games_in_sample_20": min(20, len(games)),
                "zone_games_10": s10["zg"], "zone_games_20": s20["zg"], "season_games_before": len(games),
                "primary_scoring_zone": primary, "team_abbr": games[-1]["team_abbr"],
-               "total_shots_last_10": s10["tot"] if s10["zg"] else None}
+               "total_shots_last_10": s10["tot"] if s10["zg"] else None, "shot_zone_data_available": ok10}
         for z, name in (("paint", "paint"), ("mid_range", "mid_range"), ("three_zone", "three_pt")):
             row[f"{name}_rate_last_10"] = rates[name]
-            row[f"{name}_pct_last_10"] = div(s10["mk"][z], s10["att"][z]) if s10["zg"] else None
-            row[f"{name}_attempts_per_game"] = s10["att"][z] / s10["zg"] if s10["zg"] else None
-            ok20 = s20["zg"] >= 15 and s20["tot"] > 0
+            row[f"{name}_pct_last_10"] = s10["mk"][z] / s10["att"][z] if ok10 and s10["att"][z] >= pza else None
+            row[f"{name}_attempts_per_game"] = s10["att"][z] / s10["zg"] if ok10 else None
             row[f"{name}_rate_last_20"] = s20["att"][z] * 100.0 / s20["tot"] if ok20 else None
-            row[f"{name}_pct_last_20"] = div(s20["mk"][z], s20["att"][z]) if s20["zg"] >= 15 else None
+            row[f"{name}_pct_last_20"] = s20["mk"][z] / s20["att"][z] if ok20 and s20["att"][z] >= pza else None
         out[player] = row
     return out
 
@@ -272,9 +288,18 @@ def expected_pcf(wh: Warehouse, d: date) -> dict[str, dict]:
     return out
 
 
+def true_shooting(games: list[dict]):
+    """Points over 2 * (FGA + 0.44 FTA), sums over the games with attempts; NULL below the minimum."""
+    full = [x for x in games if x["fg_attempts"] is not None and x["ft_attempts"] is not None]
+    fga, fta = sum(x["fg_attempts"] for x in full), sum(x["ft_attempts"] for x in full)
+    if not full or fga + fta < TS_MIN_ATTEMPTS:
+        return None
+    return sum(x["points"] for x in full) / (2 * (fga + 0.44 * fta))
+
+
 def expected_pdc(wh: Warehouse, d: date) -> dict[str, dict]:
     season, opening = season_of(wh, d)
-    min_games = min(5, max(3, math.floor((d - opening).days * 0.3)))
+    min_games = min(5, max(4, math.floor((d - opening).days * 0.3)))
     games = player_games(wh, season, d)
     pace = team_pace(wh, season, d)
     psza = {r["player_lookup"]: r for r in dicts(
@@ -294,7 +319,7 @@ def expected_pdc(wh: Warehouse, d: date) -> dict[str, dict]:
             "points_std_last_10": statistics.stdev(pts10) if len(pts10) >= 2 else None,
             "minutes_avg_last_10": mean([x["minutes_played"] for x in g[-10:]]),
             "usage_rate_last_10": mean([x["usage_rate"] for x in g[-10:]]),
-            "ts_pct_last_10": mean([x["ts_pct"] for x in g[-10:]]),
+            "ts_pct_last_10": true_shooting(g[-10:]),
             "player_usage_rate_season": mean([x["usage_rate"] for x in g]),
             "team_games_last_10": tp["n"], "team_pace_last_10": tp["pace"], "team_off_rating_last_10": tp["ortg"],
             "days_rest": u["days_rest"], "games_in_last_7_days": u["games_in_last_7_days"],
@@ -313,7 +338,8 @@ EXPECTED = {"team_defense_zone_analysis": expected_tdza, "player_shot_zone_analy
 
 # ------------------------------------------------------------------ tests
 
-@pytest.mark.parametrize("d", [ZONE_DATE, NOZONE_DATE], ids=["zones-2023-24", "nozones-2021-22"])
+@pytest.mark.parametrize("d", [ZONE_DATE, NOZONE_DATE, PLAYOFF_DATE],
+                         ids=["zones-2023-24", "nozones-2021-22", "playoffs-2023-24"])
 @pytest.mark.parametrize("model", PHASE4)
 def test_matches_python_reference(p4, model, d):
     _, entity, tcol = PROCESSORS[model]
@@ -337,6 +363,80 @@ def test_zone_fields_null_without_zone_data(p4):
             n_2023 = p4.con.execute(f"SELECT count({col}) FROM precompute.{model} WHERE {tcol} = ?",
                                     [ZONE_DATE]).fetchone()[0]
             assert n_2021 == 0 and n_2023 > 0, (model, col, n_2021, n_2023)
+
+
+def check_zone_minimum_samples(wh: Warehouse, start: date, end: date) -> None:
+    """Zone fields rest on a minimum sample (nbaprops.macros.ZONE_MIN), NULL with a reason below it."""
+    tg, ta = ZONE_MIN[("team", "games")], ZONE_MIN[("team", "attempts")]
+    pg, pa = ZONE_MIN[("player", "games")], ZONE_MIN[("player", "attempts")]
+    small = wh.con.execute(
+        "SELECT count(*), count(paint_defense_vs_league_avg) + count(mid_range_defense_vs_league_avg) "
+        "+ count(three_pt_defense_vs_league_avg) + count(paint_pct_allowed_last_15), "
+        "count(*) FILTER (WHERE calculation_notes LIKE 'zone sample too small: %') "
+        "FROM precompute.team_defense_zone_analysis WHERE analysis_date BETWEEN ? AND ? "
+        "AND zone_games_in_sample BETWEEN 1 AND ?", [start, end, tg - 1]).fetchone()
+    assert small[0] > 0, "the range holds no team window with a few zone games"
+    assert small[1] == 0 and small[2] == small[0], small
+    few_att = wh.con.execute(
+        "SELECT count(*) FROM precompute.team_defense_zone_analysis WHERE analysis_date BETWEEN ? AND ? AND "
+        "((mid_range_pct_allowed_last_15 IS NOT NULL AND mid_range_attempts_allowed_per_game * zone_games_in_sample < ?) "
+        "OR (paint_pct_allowed_last_15 IS NOT NULL AND paint_attempts_allowed_per_game * zone_games_in_sample < ?))",
+        [start, end, ta - 0.5, ta - 0.5]).fetchone()[0]
+    assert few_att == 0
+    worst = wh.con.execute(
+        "SELECT max(greatest(abs(paint_defense_vs_league_avg), abs(mid_range_defense_vs_league_avg), "
+        "abs(three_pt_defense_vs_league_avg))) FROM precompute.team_defense_zone_analysis "
+        "WHERE analysis_date BETWEEN ? AND ?", [start, end]).fetchone()[0]
+    assert worst is None or worst < 25, worst       # 59 points with a single zone game
+    p = wh.con.execute(
+        "SELECT count(*) FILTER (WHERE paint_rate_last_10 IS NOT NULL AND (zone_games_10 < ? OR total_shots_last_10 < ?)), "
+        "count(*) FILTER (WHERE zone_games_10 BETWEEN 1 AND ? - 1), "
+        "count(*) FILTER (WHERE paint_rate_last_10 IS NULL AND zone_null_reason IS NULL) "
+        "FROM precompute.player_shot_zone_analysis WHERE analysis_date BETWEEN ? AND ?",
+        [pg, pa, pg, start, end]).fetchone()
+    assert p[0] == 0 and p[1] > 0 and p[2] == 0, p
+    # the mismatch never rests on an opponent window below the minimum
+    m = wh.con.execute(
+        "SELECT count(*), count(p.shot_zone_mismatch_score), max(abs(p.shot_zone_mismatch_score)) "
+        "FROM precompute.player_composite_factors p JOIN precompute.team_defense_zone_analysis t "
+        "ON t.team_abbr = p.opponent_team_abbr AND t.analysis_date = p.game_date "
+        "WHERE p.game_date BETWEEN ? AND ? AND t.zone_games_in_sample < ?", [start, end, tg]).fetchone()
+    assert m[1] == 0, m
+
+
+def check_league_average_through_playoffs(wh: Warehouse, start: date, end: date) -> None:
+    """In the postseason the league averages are the regular season's last ones, never defaults."""
+    rows = wh.con.execute(
+        "SELECT DISTINCT league_avg_source, league_avg_paint_pct, league_avg_mid_range_pct, league_avg_three_pt_pct "
+        "FROM precompute.team_defense_zone_analysis t JOIN analytics.game_calendar c ON c.game_date = t.analysis_date "
+        "WHERE t.analysis_date BETWEEN ? AND ? AND c.game_type IN ('PlayIn', 'Playoffs')", [start, end]).fetchall()
+    assert len(rows) == 1 and rows[0][0] == "computed", rows
+    n_dates = wh.con.execute(
+        "SELECT count(DISTINCT game_date) FROM analytics.game_calendar WHERE game_date BETWEEN ? AND ? "
+        "AND game_type IN ('PlayIn', 'Playoffs')", [start, end]).fetchone()[0]
+    assert n_dates >= 15
+
+
+def test_zone_fields_need_a_minimum_sample(p4):
+    check_zone_minimum_samples(p4, RS_END_2023, PO_END_2023)
+    check_zone_minimum_samples(p4, OPEN_2023, END_2023)
+
+
+def check_true_shooting_window(wh: Warehouse, start: date, end: date) -> None:
+    """A window's TS% is a ratio of sums over >= TS_MIN_ATTEMPTS attempts, not a mean of per-game TS%
+    (which reached 1.5 on one made three)."""
+    n, worst = wh.con.execute("SELECT count(ts_pct_last_10), max(ts_pct_last_10) FROM precompute.player_daily_cache "
+                              "WHERE cache_date BETWEEN ? AND ?", [start, end]).fetchone()
+    assert n > 1000 and worst <= 1.15, (n, worst)
+
+
+def test_true_shooting_window_is_a_ratio_of_sums(p4):
+    check_true_shooting_window(p4, OPEN_2023, END_2023)
+    check_true_shooting_window(p4, RS_END_2023, PO_END_2023)
+
+
+def test_league_average_is_kept_through_the_playoffs(p4):
+    check_league_average_through_playoffs(p4, RS_END_2023, PO_END_2023)
 
 
 def universe(wh: Warehouse, model: str, d: date) -> set[str]:

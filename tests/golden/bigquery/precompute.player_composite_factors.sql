@@ -18,7 +18,11 @@
 --    mid_range / perimeter; 'balanced' falls back to paint), usage = that zone's rate (0-100),
 --    defense = the opponent's TDZA <zone>_defense_vs_league_avg for D (percentage points);
 --    weighted = defense * least(usage / 50, 1), * 1.2 when |weighted| > 5, clamped to +-10.
---    NULL (not 0) when the PSZA or the opponent's TDZA row is missing or has no zone data.
+--    NULL (not 0) when the PSZA or the opponent's TDZA row is missing, has no zone data or too
+--    small a zone sample (PSZA: < 5 zone games or < 20 zone attempts in the last 10 games; TDZA:
+--    < 10 zone games in the last 15 or < 50 attempts allowed in the zone; nbaprops.macros.ZONE_MIN);
+--    missing_data_fields then names psza_zone_data / tdza_zone_data. In the playoffs (no shot
+--    zones) it goes NULL as the windows' regular-season games run out.
 -- 3. pace_score = clamp(pace_differential / 2, +-3), pace_differential = the team's mean TOGS
 --    pace over its last 10 games before D minus the opponent's (same season). NULL without
 --    games on either side.
@@ -333,24 +337,21 @@ WITH dates AS (
     j.*,
     GREATEST(
       0,
-      COALESCE(
-        LEAST(
-          100,
-          100 + CASE
-            WHEN COALESCE(back_to_back, FALSE)
-            THEN -15
-            WHEN COALESCE(days_rest, 1) >= 3
-            THEN 5
-            ELSE 0
-          END + CASE WHEN COALESCE(games_in_last_7_days, 3) >= 4 THEN -10 ELSE 0 END + CASE WHEN COALESCE(minutes_in_last_7_days, 200) > 240 THEN -10 ELSE 0 END + CASE WHEN COALESCE(avg_minutes_per_game_last_7, 30) > 35 THEN -8 ELSE 0 END + CASE
-            WHEN COALESCE(back_to_backs_last_14_days, 0) >= 2
-            THEN -12
-            WHEN COALESCE(back_to_backs_last_14_days, 0) = 1
-            THEN -5
-            ELSE 0
-          END
-        ),
-        0
+      LEAST(
+        100,
+        100 + CASE
+          WHEN COALESCE(back_to_back, FALSE)
+          THEN -15
+          WHEN COALESCE(days_rest, 1) >= 3
+          THEN 5
+          ELSE 0
+        END + CASE WHEN COALESCE(games_in_last_7_days, 3) >= 4 THEN -10 ELSE 0 END + CASE WHEN COALESCE(minutes_in_last_7_days, 200) > 240 THEN -10 ELSE 0 END + CASE WHEN COALESCE(avg_minutes_per_game_last_7, 30) > 35 THEN -8 ELSE 0 END + CASE
+          WHEN COALESCE(back_to_backs_last_14_days, 0) >= 2
+          THEN -12
+          WHEN COALESCE(back_to_backs_last_14_days, 0) = 1
+          THEN -5
+          ELSE 0
+        END
       )
     ) AS fatigue_score,
     CASE
@@ -369,32 +370,26 @@ WITH dates AS (
       WHEN NOT zone_weighted IS NULL
       THEN GREATEST(
         -10.0,
-        COALESCE(
-          LEAST(
-            10.0,
-            COALESCE(
-              CASE WHEN ABS(zone_weighted) > 5 THEN zone_weighted * 1.2 ELSE zone_weighted END,
-              10.0
-            )
-          ),
-          -10.0
+        LEAST(
+          10.0,
+          COALESCE(
+            CASE WHEN ABS(zone_weighted) > 5 THEN zone_weighted * 1.2 ELSE zone_weighted END,
+            10.0
+          )
         )
       )
     END AS shot_zone_mismatch_score,
     CASE
       WHEN NOT pace_differential IS NULL
-      THEN GREATEST(-3.0, COALESCE(LEAST(3.0, COALESCE(pace_differential / 2.0, 3.0)), -3.0))
+      THEN GREATEST(-3.0, LEAST(3.0, COALESCE(pace_differential / 2.0, 3.0)))
     END AS pace_score,
     CASE
       WHEN NOT projected_usage_rate IS NULL AND NOT avg_usage_rate_last_7_games IS NULL
       THEN GREATEST(
         -3.0,
-        COALESCE(
-          LEAST(3.0, COALESCE(0.3 * (
-            projected_usage_rate - avg_usage_rate_last_7_games
-          ), 3.0)),
-          -3.0
-        )
+        LEAST(3.0, COALESCE(0.3 * (
+          projected_usage_rate - avg_usage_rate_last_7_games
+        ), 3.0))
       )
     END AS usage_spike_score
   FROM f1

@@ -13,11 +13,17 @@
 -- season with game_date < D (not only the players on D's slate).
 -- Windows: the player's last 10 and last 20 qualifying games before D, same season.
 -- Zone fields use only the window's games that have shot zones (has_complete_shot_zones):
--- never a mix of sources. They are NULL when none of the window's games has zones (2021-22,
--- 2025-26, playoffs, play-in). zone_games_10 / zone_games_20 say how many games they rest on.
+-- never a mix of sources (none in 2021-22, 2025-26, playoffs, play-in). zone_games_10 /
+-- zone_games_20 say how many games they rest on, total_shots_last_10 the zone attempts.
+-- Minimum sample (@zone_min, nbaprops.macros.ZONE_MIN): the last-10 zone fields need >= 5 zone
+-- games and >= 20 zone attempts in the window (shot_zone_data_available), a zone's pct also
+-- >= 10 attempts in that zone; the last-20 fields need >= 15 zone games and >= 20 zone
+-- attempts (a zone's pct also >= 10 attempts). Below it they are NULL and zone_null_reason says
+-- why ('no shot-zone data in the last 10 games', 'zone sample too small: N of the last 10 games
+-- have shot zones, needs 5', '... N zone attempts in the last 10 games, needs 20'). In the
+-- playoffs the window keeps its regular-season games for a while: NULL once it holds 6 playoff games.
 -- Units: *_rate_* are percent 0-100 (zone attempts / all zone attempts * 100); *_pct_* are
 -- fractions 0-1 (makes / attempts); *_attempts_per_game = zone attempts / zone games.
--- The *_last_20 zone fields need >= 15 zone games in the 20-game window, else NULL.
 -- sample_quality_N (excellent >= N, good >= 0.7 N, limited >= 0.5 N, else insufficient) grades
 -- the zone games of the window; data_quality_tier (high >= 10, medium >= 7, low) grades
 -- games_in_sample_10. primary_scoring_zone: 'paint' if paint rate >= 40, else 'perimeter' if
@@ -25,9 +31,9 @@
 -- attempts. No assisted / unassisted rates: the shot data carries no assist information.
 -- Early season: days 0-13 after opening night (first 'Regular Season' date of the season in
 -- raw.schedule) -> every player of the universe gets EXPECTED_INCOMPLETE ('bootstrap window').
--- After that a player needs min_games_required = least(10, greatest(3,
--- floor(0.3 * days_since_opening))) games (4 on day 14, 7 on day 24, 10 from day 34; at most
--- the spec's 10), else INSUFFICIENT_DATA (can_retry). A date whose universe is empty gets one
+-- After that a player needs min_games_required = least(10, greatest(4,
+-- floor(0.3 * days_since_opening))) games (4 on days 14-16, 5 from day 17, 7 from day 24, 10 from
+-- day 34; at most the spec's 10), else INSUFFICIENT_DATA (can_retry). A date whose universe is empty gets one
 -- DATE_LEVEL row: EXPECTED_INCOMPLETE in the bootstrap window (opening night), else
 -- MISSING_DEPENDENCY (PGS holds no game of the season before D, or no row at all for a scheduled
 -- game date in [D-7, D): the date is not computed from the hole). A player whose team (of his
@@ -236,10 +242,7 @@ WITH dates AS (
     r.ta20,
     r.tm20,
     r.game_date AS last_game_date,
-    LEAST(
-      10,
-      COALESCE(GREATEST(3, COALESCE(CAST(FLOOR(d.days_since_opening * 0.3) AS INT64), 3)), 10)
-    ) AS min_games_required,
+    LEAST(10, GREATEST(4, CAST(FLOOR(d.days_since_opening * 0.3) AS INT64))) AS min_games_required,
     r.pa10 + r.ma10 + r.ta10 AS tot10,
     r.pa20 + r.ma20 + r.ta20 AS tot20,
     cdc.missing_dates,
@@ -324,16 +327,22 @@ WITH dates AS (
       )
     END AS completeness_reason
   FROM cmp
+), samples AS (
+  SELECT
+    s.*,
+    COALESCE(zg10 >= 5 AND tot10 >= 20, FALSE) AS ok10,
+    COALESCE(zg20 >= 15 AND tot20 >= 20, FALSE) AS ok20
+  FROM team_check AS s
 ), rates AS (
   SELECT
     s.*,
-    CASE WHEN zg10 > 0 AND tot10 > 0 THEN pa10 * 100.0 / tot10 END AS paint_rate10,
-    CASE WHEN zg10 > 0 AND tot10 > 0 THEN ma10 * 100.0 / tot10 END AS mid_rate10,
-    CASE WHEN zg10 > 0 AND tot10 > 0 THEN ta10 * 100.0 / tot10 END AS three_rate10,
-    CASE WHEN zg20 >= 15 AND tot20 > 0 THEN pa20 * 100.0 / tot20 END AS paint_rate20,
-    CASE WHEN zg20 >= 15 AND tot20 > 0 THEN ma20 * 100.0 / tot20 END AS mid_rate20,
-    CASE WHEN zg20 >= 15 AND tot20 > 0 THEN ta20 * 100.0 / tot20 END AS three_rate20
-  FROM team_check AS s
+    CASE WHEN ok10 THEN pa10 * 100.0 / tot10 END AS paint_rate10,
+    CASE WHEN ok10 THEN ma10 * 100.0 / tot10 END AS mid_rate10,
+    CASE WHEN ok10 THEN ta10 * 100.0 / tot10 END AS three_rate10,
+    CASE WHEN ok20 THEN pa20 * 100.0 / tot20 END AS paint_rate20,
+    CASE WHEN ok20 THEN ma20 * 100.0 / tot20 END AS mid_rate20,
+    CASE WHEN ok20 THEN ta20 * 100.0 / tot20 END AS three_rate20
+  FROM samples AS s
 ), player_rows AS (
   SELECT
     player_lookup,
@@ -351,29 +360,36 @@ WITH dates AS (
     (
       g10 < 10
     ) AS early_season_flag,
-    (
-      zg10 > 0
-    ) AS shot_zone_data_available,
+    ok10 AS shot_zone_data_available,
+    CASE
+      WHEN ok10
+      THEN NULL
+      WHEN COALESCE(zg10, 0) = 0
+      THEN 'no shot-zone data in the last 10 games'
+      WHEN zg10 < 5
+      THEN 'zone sample too small: ' || CAST(zg10 AS STRING) || ' of the last 10 games have shot zones, needs ' || CAST(5 AS STRING)
+      ELSE 'zone sample too small: ' || CAST(tot10 AS STRING) || ' zone attempts in the last 10 games, needs ' || CAST(20 AS STRING)
+    END AS zone_null_reason,
     CAST(paint_rate10 AS FLOAT64) AS paint_rate_last_10,
     CAST(mid_rate10 AS FLOAT64) AS mid_range_rate_last_10,
     CAST(three_rate10 AS FLOAT64) AS three_pt_rate_last_10,
     (
-      CASE WHEN zg10 > 0 THEN CAST(pm10 AS FLOAT64) / NULLIF(pa10, 0) END
+      CASE WHEN ok10 AND pa10 >= 10 THEN CAST(pm10 AS FLOAT64) / pa10 END
     ) AS paint_pct_last_10,
     (
-      CASE WHEN zg10 > 0 THEN CAST(mm10 AS FLOAT64) / NULLIF(ma10, 0) END
+      CASE WHEN ok10 AND ma10 >= 10 THEN CAST(mm10 AS FLOAT64) / ma10 END
     ) AS mid_range_pct_last_10,
     (
-      CASE WHEN zg10 > 0 THEN CAST(tm10 AS FLOAT64) / NULLIF(ta10, 0) END
+      CASE WHEN ok10 AND ta10 >= 10 THEN CAST(tm10 AS FLOAT64) / ta10 END
     ) AS three_pt_pct_last_10,
     (
-      CASE WHEN zg10 > 0 THEN CAST(pa10 AS FLOAT64) / zg10 END
+      CASE WHEN ok10 THEN CAST(pa10 AS FLOAT64) / zg10 END
     ) AS paint_attempts_per_game,
     (
-      CASE WHEN zg10 > 0 THEN CAST(ma10 AS FLOAT64) / zg10 END
+      CASE WHEN ok10 THEN CAST(ma10 AS FLOAT64) / zg10 END
     ) AS mid_range_attempts_per_game,
     (
-      CASE WHEN zg10 > 0 THEN CAST(ta10 AS FLOAT64) / zg10 END
+      CASE WHEN ok10 THEN CAST(ta10 AS FLOAT64) / zg10 END
     ) AS three_pt_attempts_per_game,
     CAST((
       CASE WHEN zg10 > 0 THEN tot10 END
@@ -382,13 +398,13 @@ WITH dates AS (
     CAST(mid_rate20 AS FLOAT64) AS mid_range_rate_last_20,
     CAST(three_rate20 AS FLOAT64) AS three_pt_rate_last_20,
     (
-      CASE WHEN zg20 >= 15 THEN CAST(pm20 AS FLOAT64) / NULLIF(pa20, 0) END
+      CASE WHEN ok20 AND pa20 >= 10 THEN CAST(pm20 AS FLOAT64) / pa20 END
     ) AS paint_pct_last_20,
     (
-      CASE WHEN zg20 >= 15 THEN CAST(mm20 AS FLOAT64) / NULLIF(ma20, 0) END
+      CASE WHEN ok20 AND ma20 >= 10 THEN CAST(mm20 AS FLOAT64) / ma20 END
     ) AS mid_range_pct_last_20,
     (
-      CASE WHEN zg20 >= 15 THEN CAST(tm20 AS FLOAT64) / NULLIF(ta20, 0) END
+      CASE WHEN ok20 AND ta20 >= 10 THEN CAST(tm20 AS FLOAT64) / ta20 END
     ) AS three_pt_pct_last_20,
     CASE
       WHEN zg10 >= 10

@@ -33,6 +33,10 @@
 --
 -- win_flag / team_margin are real: team points (team box, either source, else the sum of the
 -- team's player points) against the opponent's.
+-- efg_pct = (FGM + 0.5 * 3PM) / FGA and ts_pct = points / (2 * (FGA + 0.44 * FTA)), fractions,
+-- NULL without field-goal attempts. A single game's ts_pct can exceed 1 (TS% is points per two
+-- true-shooting attempts: one made three is 1.5; 2,669 games of the bundled data, at most 1.5).
+-- Window values average no per-game percentages: they are ratios of sums (PDC ts_pct_last_10).
 -- dialect: spark (translated from DuckDB by nbaprops.dialects; do not edit)
 WITH box AS (
   SELECT

@@ -18,7 +18,11 @@
 --    mid_range / perimeter; 'balanced' falls back to paint), usage = that zone's rate (0-100),
 --    defense = the opponent's TDZA <zone>_defense_vs_league_avg for D (percentage points);
 --    weighted = defense * least(usage / 50, 1), * 1.2 when |weighted| > 5, clamped to +-10.
---    NULL (not 0) when the PSZA or the opponent's TDZA row is missing or has no zone data.
+--    NULL (not 0) when the PSZA or the opponent's TDZA row is missing, has no zone data or too
+--    small a zone sample (PSZA: < 5 zone games or < 20 zone attempts in the last 10 games; TDZA:
+--    < 10 zone games in the last 15 or < 50 attempts allowed in the zone; nbaprops.macros.ZONE_MIN);
+--    missing_data_fields then names psza_zone_data / tdza_zone_data. In the playoffs (no shot
+--    zones) it goes NULL as the windows' regular-season games run out.
 -- 3. pace_score = clamp(pace_differential / 2, +-3), pace_differential = the team's mean TOGS
 --    pace over its last 10 games before D minus the opponent's (same season). NULL without
 --    games on either side.

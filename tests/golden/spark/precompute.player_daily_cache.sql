@@ -18,16 +18,21 @@
 -- minutes are decimal minutes; points are points per game; pace is possessions per 48 minutes.
 -- Means of DOUBLE inputs are exact fixed-point sums (1e-9) and the std comes from exact integer
 -- sums, so results never depend on summation order (chunking, threads).
--- Means skip NULL inputs (usage_rate and ts_pct are NULL for basic-log games, e.g. all of
--- 2021-22). points_std_last_10 is the sample standard deviation (n - 1), NULL with < 2 games.
+-- Means skip NULL inputs (usage_rate is NULL for basic-log games, e.g. all of 2021-22).
+-- ts_pct_last_10 is a ratio of sums over the last-10 window's games with attempts (full box
+-- scores): sum(points) / (2 * (sum(FGA) + 0.44 * sum(FTA))), NULL when those games hold fewer
+-- than @ts_min_attempts (10) attempts FGA + FTA, or none (basic logs). TS% is points per two
+-- true-shooting attempts and can exceed 1 (an and-one three: 4 / 2.88 = 1.39); over >= 10
+-- attempts it rarely does (23 rows of the bundled seasons, at most 1.13).
+-- points_std_last_10 is the sample standard deviation (n - 1), NULL with < 2 games.
 -- Fatigue fields are copied from UPGC; zone fields from PSZA (analysis_date = D): NULL and
 -- shot_zone_data_available = false when PSZA has no row or no zone data for the player.
 -- Not available, so not produced: player_age, fourth_quarter_minutes_last_7,
 -- assisted_rate_last_10 (no such source data).
 -- Early season: days 0-13 after opening night (first 'Regular Season' date of the season in
 -- raw.schedule) -> every UPGC player gets EXPECTED_INCOMPLETE ('bootstrap window'). After that
--- a player needs min_games_required = least(5, greatest(3, floor(0.3 * days_since_opening)))
--- games this season (4 on day 14, 5 from day 17; the spec's 5), else INSUFFICIENT_DATA
+-- a player needs min_games_required = least(5, greatest(4, floor(0.3 * days_since_opening)))
+-- games this season (4 on days 14-16, 5 from day 17; the spec's 5), else INSUFFICIENT_DATA
 -- (can_retry). UPGC has no row for D -> one DATE_LEVEL row: EXPECTED_INCOMPLETE in the
 -- bootstrap window, else MISSING_DEPENDENCY; the same when PGS holds no row at all for a scheduled game date
 -- in [D-7, D) (the date is not computed from the hole). A player whose team has a scheduled game
@@ -203,7 +208,9 @@ WITH dates AS (
     g.points,
     g.minutes_played,
     g.usage_rate,
-    g.ts_pct
+    CASE WHEN NOT g.fg_attempts IS NULL AND NOT g.ft_attempts IS NULL THEN g.points END AS ts_points, /* true-shooting inputs of the games with attempts (full box scores) */
+    CASE WHEN NOT g.ft_attempts IS NULL THEN g.fg_attempts END AS ts_fga,
+    CASE WHEN NOT g.fg_attempts IS NULL THEN g.ft_attempts END AS ts_fta
   FROM analytics.player_game_summary AS g
   JOIN player_keys AS k
     ON k.player_lookup = g.player_lookup AND k.season_year = g.season_year
@@ -283,18 +290,21 @@ WITH dates AS (
       ),
       0
     ) AS usg10,
-    SUM(CAST(ROUND(ts_pct * 1e9) AS BIGINT)) OVER (
+    SUM(ts_points) OVER (
       PARTITION BY player_lookup, season_year
       ORDER BY game_date NULLS LAST, game_id NULLS LAST
       ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
-    ) / 1e9 / NULLIF(
-      COUNT(ts_pct) OVER (
-        PARTITION BY player_lookup, season_year
-        ORDER BY game_date NULLS LAST, game_id NULLS LAST
-        ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
-      ),
-      0
-    ) AS ts10,
+    ) AS ts_pts10, /* true shooting over the window: a ratio of sums, not a mean of per-game TS% */
+    SUM(ts_fga) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS ts_fga10,
+    SUM(ts_fta) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS ts_fta10,
     SUM(CAST(ROUND(usage_rate * 1e9) AS BIGINT)) OVER (
       PARTITION BY player_lookup, season_year
       ORDER BY game_date NULLS LAST, game_id NULLS LAST
@@ -370,7 +380,7 @@ WITH dates AS (
 ), state AS (
   SELECT
     u.*,
-    LEAST(5, GREATEST(3, CAST(FLOOR(u.days_since_opening * 0.3) AS INT))) AS min_games_required,
+    LEAST(5, GREATEST(4, CAST(FLOOR(u.days_since_opening * 0.3) AS INT))) AS min_games_required,
     COALESCE(p.games_season, 0) AS games_season,
     p.pts5,
     p.pts10,
@@ -387,8 +397,15 @@ WITH dates AS (
     END AS pts_std10,
     p.min10,
     p.usg10,
-    p.ts10,
     p.usg_season,
+    CASE
+      WHEN p.ts_fga10 + p.ts_fta10 >= 10
+      THEN p.ts_pts10 / (
+        2.0 * (
+          p.ts_fga10 + 0.44 * p.ts_fta10
+        )
+      )
+    END AS ts10,
     t.team_g10,
     t.pace10,
     t.ortg10,

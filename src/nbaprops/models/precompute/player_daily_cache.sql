@@ -18,16 +18,21 @@
 -- minutes are decimal minutes; points are points per game; pace is possessions per 48 minutes.
 -- Means of DOUBLE inputs are exact fixed-point sums (1e-9) and the std comes from exact integer
 -- sums, so results never depend on summation order (chunking, threads).
--- Means skip NULL inputs (usage_rate and ts_pct are NULL for basic-log games, e.g. all of
--- 2021-22). points_std_last_10 is the sample standard deviation (n - 1), NULL with < 2 games.
+-- Means skip NULL inputs (usage_rate is NULL for basic-log games, e.g. all of 2021-22).
+-- ts_pct_last_10 is a ratio of sums over the last-10 window's games with attempts (full box
+-- scores): sum(points) / (2 * (sum(FGA) + 0.44 * sum(FTA))), NULL when those games hold fewer
+-- than @ts_min_attempts (10) attempts FGA + FTA, or none (basic logs). TS% is points per two
+-- true-shooting attempts and can exceed 1 (an and-one three: 4 / 2.88 = 1.39); over >= 10
+-- attempts it rarely does (23 rows of the bundled seasons, at most 1.13).
+-- points_std_last_10 is the sample standard deviation (n - 1), NULL with < 2 games.
 -- Fatigue fields are copied from UPGC; zone fields from PSZA (analysis_date = D): NULL and
 -- shot_zone_data_available = false when PSZA has no row or no zone data for the player.
 -- Not available, so not produced: player_age, fourth_quarter_minutes_last_7,
 -- assisted_rate_last_10 (no such source data).
 -- Early season: days 0-13 after opening night (first 'Regular Season' date of the season in
 -- raw.schedule) -> every UPGC player gets EXPECTED_INCOMPLETE ('bootstrap window'). After that
--- a player needs min_games_required = least(5, greatest(3, floor(0.3 * days_since_opening)))
--- games this season (4 on day 14, 5 from day 17; the spec's 5), else INSUFFICIENT_DATA
+-- a player needs min_games_required = least(5, greatest(4, floor(0.3 * days_since_opening)))
+-- games this season (4 on days 14-16, 5 from day 17; the spec's 5), else INSUFFICIENT_DATA
 -- (can_retry). UPGC has no row for D -> one DATE_LEVEL row: EXPECTED_INCOMPLETE in the
 -- bootstrap window, else MISSING_DEPENDENCY; the same when PGS holds no row at all for a scheduled game date
 -- in [D-7, D) (the date is not computed from the hole). A player whose team has a scheduled game
@@ -70,7 +75,11 @@ player_keys AS (  -- the universe's players and seasons: windows never cross a p
     SELECT DISTINCT player_lookup, season_year FROM upgc WHERE NOT dependency_missing
 ),
 player_games AS (
-    SELECT g.player_lookup, g.season_year, g.game_date, g.game_id, g.points, g.minutes_played, g.usage_rate, g.ts_pct
+    SELECT g.player_lookup, g.season_year, g.game_date, g.game_id, g.points, g.minutes_played, g.usage_rate,
+           -- true-shooting inputs of the games with attempts (full box scores)
+           CASE WHEN g.fg_attempts IS NOT NULL AND g.ft_attempts IS NOT NULL THEN g.points END AS ts_points,
+           CASE WHEN g.ft_attempts IS NOT NULL THEN g.fg_attempts END AS ts_fga,
+           CASE WHEN g.fg_attempts IS NOT NULL THEN g.ft_attempts END AS ts_fta
     FROM analytics.player_game_summary g
     JOIN player_keys k ON k.player_lookup = g.player_lookup AND k.season_year = g.season_year
     WHERE g.game_date >= $read_start AND g.game_date < $end_date
@@ -91,7 +100,8 @@ player_rolled AS (
            count(points) OVER w10 AS pts_n10,
            sum(CAST(round(minutes_played * 1e9) AS BIGINT)) OVER w10 / 1e9 / nullif(count(minutes_played) OVER w10, 0) AS min10,
            sum(CAST(round(usage_rate * 1e9) AS BIGINT)) OVER w10 / 1e9 / nullif(count(usage_rate) OVER w10, 0) AS usg10,
-           sum(CAST(round(ts_pct * 1e9) AS BIGINT)) OVER w10 / 1e9 / nullif(count(ts_pct) OVER w10, 0) AS ts10,
+           -- true shooting over the window: a ratio of sums, not a mean of per-game TS%
+           sum(ts_points) OVER w10 AS ts_pts10, sum(ts_fga) OVER w10 AS ts_fga10, sum(ts_fta) OVER w10 AS ts_fta10,
            sum(CAST(round(usage_rate * 1e9) AS BIGINT)) OVER ws / 1e9 / nullif(count(usage_rate) OVER ws, 0) AS usg_season
     FROM player_games
     WINDOW w5 AS (PARTITION BY player_lookup, season_year ORDER BY game_date, game_id
@@ -121,11 +131,13 @@ psza AS (
 ),
 state AS (
     SELECT u.*,
-           @min_games_required(u.days_since_opening, 3, 0.3, 5) AS min_games_required,
+           @min_games_required(u.days_since_opening, 4, 0.3, 5) AS min_games_required,
            coalesce(p.games_season, 0) AS games_season,
            p.pts5, p.pts10, p.pts_season, CASE WHEN p.pts_n10 >= 2 THEN sqrt(greatest(0, p.pts_n10 * p.pts_sq10 - p.pts_sum10 * p.pts_sum10)::DOUBLE
                                           / (p.pts_n10 * (p.pts_n10 - 1))) END AS pts_std10,
-           p.min10, p.usg10, p.ts10, p.usg_season,
+           p.min10, p.usg10, p.usg_season,
+           CASE WHEN p.ts_fga10 + p.ts_fta10 >= @ts_min_attempts
+                THEN p.ts_pts10 / (2.0 * (p.ts_fga10 + 0.44 * p.ts_fta10)) END AS ts10,
            t.team_g10, t.pace10, t.ortg10,
            z.primary_scoring_zone, z.paint_rate_last_10, z.mid_range_rate_last_10, z.three_pt_rate_last_10
     FROM upgc u

@@ -13,11 +13,17 @@
 -- season with game_date < D (not only the players on D's slate).
 -- Windows: the player's last 10 and last 20 qualifying games before D, same season.
 -- Zone fields use only the window's games that have shot zones (has_complete_shot_zones):
--- never a mix of sources. They are NULL when none of the window's games has zones (2021-22,
--- 2025-26, playoffs, play-in). zone_games_10 / zone_games_20 say how many games they rest on.
+-- never a mix of sources (none in 2021-22, 2025-26, playoffs, play-in). zone_games_10 /
+-- zone_games_20 say how many games they rest on, total_shots_last_10 the zone attempts.
+-- Minimum sample (@zone_min, nbaprops.macros.ZONE_MIN): the last-10 zone fields need >= 5 zone
+-- games and >= 20 zone attempts in the window (shot_zone_data_available), a zone's pct also
+-- >= 10 attempts in that zone; the last-20 fields need >= 15 zone games and >= 20 zone
+-- attempts (a zone's pct also >= 10 attempts). Below it they are NULL and zone_null_reason says
+-- why ('no shot-zone data in the last 10 games', 'zone sample too small: N of the last 10 games
+-- have shot zones, needs 5', '... N zone attempts in the last 10 games, needs 20'). In the
+-- playoffs the window keeps its regular-season games for a while: NULL once it holds 6 playoff games.
 -- Units: *_rate_* are percent 0-100 (zone attempts / all zone attempts * 100); *_pct_* are
 -- fractions 0-1 (makes / attempts); *_attempts_per_game = zone attempts / zone games.
--- The *_last_20 zone fields need >= 15 zone games in the 20-game window, else NULL.
 -- sample_quality_N (excellent >= N, good >= 0.7 N, limited >= 0.5 N, else insufficient) grades
 -- the zone games of the window; data_quality_tier (high >= 10, medium >= 7, low) grades
 -- games_in_sample_10. primary_scoring_zone: 'paint' if paint rate >= 40, else 'perimeter' if
@@ -25,9 +31,9 @@
 -- attempts. No assisted / unassisted rates: the shot data carries no assist information.
 -- Early season: days 0-13 after opening night (first 'Regular Season' date of the season in
 -- raw.schedule) -> every player of the universe gets EXPECTED_INCOMPLETE ('bootstrap window').
--- After that a player needs min_games_required = least(10, greatest(3,
--- floor(0.3 * days_since_opening))) games (4 on day 14, 7 on day 24, 10 from day 34; at most
--- the spec's 10), else INSUFFICIENT_DATA (can_retry). A date whose universe is empty gets one
+-- After that a player needs min_games_required = least(10, greatest(4,
+-- floor(0.3 * days_since_opening))) games (4 on days 14-16, 5 from day 17, 7 from day 24, 10 from
+-- day 34; at most the spec's 10), else INSUFFICIENT_DATA (can_retry). A date whose universe is empty gets one
 -- DATE_LEVEL row: EXPECTED_INCOMPLETE in the bootstrap window (opening night), else
 -- MISSING_DEPENDENCY (PGS holds no game of the season before D, or no row at all for a scheduled
 -- game date in [D-7, D): the date is not computed from the hole). A player whose team (of his
@@ -91,7 +97,7 @@ state AS (
            r.team_abbr, r.season_games, r.g10, r.zg10, r.pa10, r.pm10, r.ma10, r.mm10, r.ta10, r.tm10,
            r.g20, r.zg20, r.pa20, r.pm20, r.ma20, r.mm20, r.ta20, r.tm20,
            r.game_date AS last_game_date,
-           @min_games_required(d.days_since_opening, 3, 0.3, 10) AS min_games_required,
+           @min_games_required(d.days_since_opening, 4, 0.3, 10) AS min_games_required,
            r.pa10 + r.ma10 + r.ta10 AS tot10,
            r.pa20 + r.ma20 + r.ta20 AS tot20,
            cdc.missing_dates, cdc.first_missing_date
@@ -113,15 +119,21 @@ cmp_universe AS (
     SELECT player_lookup AS entity_id, season_year, analysis_date AS d FROM state WHERE NOT universe_empty
 ),
 @completeness_windows(player, l10, l20)
+samples AS (  -- the minimum samples of the zone fields (@zone_min, nbaprops.macros.ZONE_MIN)
+    SELECT s.*,
+           coalesce(zg10 >= @zone_min(player, games) AND tot10 >= @zone_min(player, attempts), false) AS ok10,
+           coalesce(zg20 >= @zone_min(player, games_20) AND tot20 >= @zone_min(player, attempts), false) AS ok20
+    FROM team_check s
+),
 rates AS (
     SELECT s.*,
-           CASE WHEN zg10 > 0 AND tot10 > 0 THEN pa10 * 100.0 / tot10 END AS paint_rate10,
-           CASE WHEN zg10 > 0 AND tot10 > 0 THEN ma10 * 100.0 / tot10 END AS mid_rate10,
-           CASE WHEN zg10 > 0 AND tot10 > 0 THEN ta10 * 100.0 / tot10 END AS three_rate10,
-           CASE WHEN zg20 >= 15 AND tot20 > 0 THEN pa20 * 100.0 / tot20 END AS paint_rate20,
-           CASE WHEN zg20 >= 15 AND tot20 > 0 THEN ma20 * 100.0 / tot20 END AS mid_rate20,
-           CASE WHEN zg20 >= 15 AND tot20 > 0 THEN ta20 * 100.0 / tot20 END AS three_rate20
-    FROM team_check s
+           CASE WHEN ok10 THEN pa10 * 100.0 / tot10 END AS paint_rate10,
+           CASE WHEN ok10 THEN ma10 * 100.0 / tot10 END AS mid_rate10,
+           CASE WHEN ok10 THEN ta10 * 100.0 / tot10 END AS three_rate10,
+           CASE WHEN ok20 THEN pa20 * 100.0 / tot20 END AS paint_rate20,
+           CASE WHEN ok20 THEN ma20 * 100.0 / tot20 END AS mid_rate20,
+           CASE WHEN ok20 THEN ta20 * 100.0 / tot20 END AS three_rate20
+    FROM samples s
 ),
 player_rows AS (
     SELECT
@@ -138,23 +150,29 @@ player_rows AS (
         zg20::INTEGER AS zone_games_20,
         min_games_required::INTEGER AS min_games_required,
         (g10 < 10) AS early_season_flag,
-        (zg10 > 0) AS shot_zone_data_available,
+        ok10 AS shot_zone_data_available,
+        CASE WHEN ok10 THEN NULL
+             WHEN coalesce(zg10, 0) = 0 THEN 'no shot-zone data in the last 10 games'
+             WHEN zg10 < @zone_min(player, games) THEN 'zone sample too small: ' || zg10
+                  || ' of the last 10 games have shot zones, needs ' || @zone_min(player, games)
+             ELSE 'zone sample too small: ' || tot10 || ' zone attempts in the last 10 games, needs '
+                  || @zone_min(player, attempts) END AS zone_null_reason,
         paint_rate10::DOUBLE AS paint_rate_last_10,
         mid_rate10::DOUBLE AS mid_range_rate_last_10,
         three_rate10::DOUBLE AS three_pt_rate_last_10,
-        (CASE WHEN zg10 > 0 THEN pm10::DOUBLE / nullif(pa10, 0) END) AS paint_pct_last_10,
-        (CASE WHEN zg10 > 0 THEN mm10::DOUBLE / nullif(ma10, 0) END) AS mid_range_pct_last_10,
-        (CASE WHEN zg10 > 0 THEN tm10::DOUBLE / nullif(ta10, 0) END) AS three_pt_pct_last_10,
-        (CASE WHEN zg10 > 0 THEN pa10::DOUBLE / zg10 END) AS paint_attempts_per_game,
-        (CASE WHEN zg10 > 0 THEN ma10::DOUBLE / zg10 END) AS mid_range_attempts_per_game,
-        (CASE WHEN zg10 > 0 THEN ta10::DOUBLE / zg10 END) AS three_pt_attempts_per_game,
+        (CASE WHEN ok10 AND pa10 >= @zone_min(player, zone_attempts) THEN pm10::DOUBLE / pa10 END) AS paint_pct_last_10,
+        (CASE WHEN ok10 AND ma10 >= @zone_min(player, zone_attempts) THEN mm10::DOUBLE / ma10 END) AS mid_range_pct_last_10,
+        (CASE WHEN ok10 AND ta10 >= @zone_min(player, zone_attempts) THEN tm10::DOUBLE / ta10 END) AS three_pt_pct_last_10,
+        (CASE WHEN ok10 THEN pa10::DOUBLE / zg10 END) AS paint_attempts_per_game,
+        (CASE WHEN ok10 THEN ma10::DOUBLE / zg10 END) AS mid_range_attempts_per_game,
+        (CASE WHEN ok10 THEN ta10::DOUBLE / zg10 END) AS three_pt_attempts_per_game,
         (CASE WHEN zg10 > 0 THEN tot10 END)::INTEGER AS total_shots_last_10,
         paint_rate20::DOUBLE AS paint_rate_last_20,
         mid_rate20::DOUBLE AS mid_range_rate_last_20,
         three_rate20::DOUBLE AS three_pt_rate_last_20,
-        (CASE WHEN zg20 >= 15 THEN pm20::DOUBLE / nullif(pa20, 0) END) AS paint_pct_last_20,
-        (CASE WHEN zg20 >= 15 THEN mm20::DOUBLE / nullif(ma20, 0) END) AS mid_range_pct_last_20,
-        (CASE WHEN zg20 >= 15 THEN tm20::DOUBLE / nullif(ta20, 0) END) AS three_pt_pct_last_20,
+        (CASE WHEN ok20 AND pa20 >= @zone_min(player, zone_attempts) THEN pm20::DOUBLE / pa20 END) AS paint_pct_last_20,
+        (CASE WHEN ok20 AND ma20 >= @zone_min(player, zone_attempts) THEN mm20::DOUBLE / ma20 END) AS mid_range_pct_last_20,
+        (CASE WHEN ok20 AND ta20 >= @zone_min(player, zone_attempts) THEN tm20::DOUBLE / ta20 END) AS three_pt_pct_last_20,
         CASE WHEN zg10 >= 10 THEN 'excellent' WHEN zg10 >= 7 THEN 'good' WHEN zg10 >= 5 THEN 'limited'
              ELSE 'insufficient' END AS sample_quality_10,
         CASE WHEN zg20 >= 20 THEN 'excellent' WHEN zg20 >= 14 THEN 'good' WHEN zg20 >= 10 THEN 'limited'

@@ -12,15 +12,23 @@
 -- teams of D's season in raw.schedule.
 -- Window: the team's last 15 TDGS games with game_date < D in the same season.
 -- Zone fields (pct / attempts / paint points / vs league / strongest / weakest) use only the
--- window's games that have shot zones (shot_zones_available); NULL when none of them has
--- zones (all of 2021-22, playoffs, play-in, Cup final). There are no blocks by zone (the shot
--- data names no blocker).
--- League average per zone for D: over TDGS zone games with D-30 <= game_date < D (same
--- season), teams with >= 10 such games, team pct = sum(makes)/sum(attempts); the mean of the
--- team pcts over teams with all three pcts. Fewer than 10 qualifying teams -> the spec's
--- defaults paint 0.580, mid_range 0.410, three_pt 0.355 (league_avg_source = 'default').
--- That is the case for about the first three weeks after the bootstrap window and in the
--- playoffs (no zone data).
+-- window's games that have shot zones (shot_zones_available: none in 2021-22, playoffs, play-in,
+-- Cup final). Minimum sample (@zone_min, nbaprops.macros.ZONE_MIN): every zone field needs
+-- >= 10 zone games in the window, and a zone's pct allowed and vs-league value also >= 50
+-- attempts allowed in that zone; below it they are NULL and calculation_notes says why ('no
+-- shot-zone data in window', 'zone sample too small: N games with shot zones in the window,
+-- needs 10', 'mid_range: N attempts, needs 50'). In the playoffs the window keeps its regular-
+-- season games for a while: zone fields go NULL about a week in, once fewer than 10 remain.
+-- There are no blocks by zone (the shot data names no blocker).
+-- League average per zone for D: over TDGS zone games with E-30 <= game_date < E (same
+-- season), E = D, or in the postseason (play-in, playoffs) the day after the season's last
+-- regular-season date (so the playoffs keep the regular season's final averages); teams with
+-- >= 10 such games, team pct = sum(makes)/sum(attempts); the mean of the team pcts over teams
+-- with all three pcts. Fewer than 10 qualifying teams -> the spec's defaults paint 0.580,
+-- mid_range 0.410, three_pt 0.355 (league_avg_source = 'default'): every date of 2021-22 (no
+-- shot zones) and the first 4-5 game dates after the bootstrap window (up to day 18 or 19 in
+-- 2022-23 .. 2024-25), when nearly every team's zone fields are NULL anyway (fewer than 10
+-- zone games; 19 team-dates of those seasons compare with the defaults).
 -- Means of DOUBLE inputs are exact fixed-point sums (1e-9; league averages 1e-12) so that
 -- results never depend on summation order (chunking, threads).
 -- Units: *_pct_* are fractions 0-1; *_vs_league_avg are percentage points (positive = weaker
@@ -28,7 +36,7 @@
 -- Early season: days 0-13 after opening night (first 'Regular Season' date of the season in
 -- raw.schedule) -> every team gets EXPECTED_INCOMPLETE ('bootstrap window'). After that a
 -- team needs min_games_required = least(15, greatest(5, floor(0.4 * days_since_opening)))
--- games (5 on day 14, 10 on day 25, 15 from day 38; at most the spec's 15), else
+-- games (5 on day 14, 6 from day 15, 10 from day 25, 15 from day 38; at most the spec's 15), else
 -- INSUFFICIENT_DATA (can_retry). No TDGS rows at all this season before D, or a scheduled game
 -- date in [D-7, D) without any TDGS row (outside the bootstrap window) -> one DATE_LEVEL
 -- MISSING_DEPENDENCY row for D instead of rows computed from the hole; a team with a scheduled
@@ -39,10 +47,20 @@
 -- rows: l15_/l30d_ expected_games, actual_games, completeness_pct; is_production_ready when
 -- both are >= 90 %, else completeness_reason.
 WITH
-dates AS (  -- D's season and days since opening night: analytics.game_calendar
-    SELECT game_date AS analysis_date, season_year, opening_night, days_since_opening
-    FROM analytics.game_calendar
-    WHERE game_date BETWEEN $start_date AND $end_date
+season_rs_end AS (  -- the day after each season's last regular-season game date
+    SELECT season_year, max(game_date) + 1 AS rs_next_date
+    FROM raw.schedule WHERE season_type <> @preseason AND season_type NOT IN @postseason
+    GROUP BY season_year
+),
+dates AS (  -- D's season and days since opening night: analytics.game_calendar; the league
+            -- average's window ends before D, in the postseason before the regular season's end
+            -- (every regular-season date precedes a postseason D: nothing after D is read)
+    SELECT c.game_date AS analysis_date, c.season_year, c.opening_night, c.days_since_opening,
+           CASE WHEN c.game_type IN @postseason THEN least(c.game_date, r.rs_next_date)
+                ELSE c.game_date END AS league_end
+    FROM analytics.game_calendar c
+    LEFT JOIN season_rs_end r ON r.season_year = c.season_year
+    WHERE c.game_date BETWEEN $start_date AND $end_date
 ),
 season_teams AS (
     SELECT DISTINCT season_year, home_team_abbr AS team_abbr FROM raw.schedule WHERE season_type <> @preseason
@@ -86,7 +104,7 @@ rolled AS (
                    ROWS BETWEEN 14 PRECEDING AND CURRENT ROW)
 ),
 league_team AS (
-    -- each team's zone pcts over its zone games in [D-30, D)
+    -- each team's zone pcts over its zone games in [E-30, E), E = league_end
     SELECT d.analysis_date, z.team_abbr,
            sum(z.pm)::DOUBLE / nullif(sum(z.pa), 0) AS p_pct,
            sum(z.mm)::DOUBLE / nullif(sum(z.ma), 0) AS m_pct,
@@ -94,9 +112,9 @@ league_team AS (
     FROM dates d
     JOIN zgames z
       ON z.season_year = d.season_year AND z.hz
-     AND z.game_date >= d.analysis_date - INTERVAL 30 DAY AND z.game_date < d.analysis_date
+     AND z.game_date >= d.league_end - INTERVAL 30 DAY AND z.game_date < d.league_end
     GROUP BY d.analysis_date, z.team_abbr
-    HAVING count(*) >= 10
+    HAVING count(*) >= @zone_min(team, games)
 ),
 league AS (
     SELECT d.analysis_date,
@@ -164,9 +182,10 @@ state AS (
 calc AS (
     SELECT s.*, l.league_avg_teams, l.league_avg_source,
            l.league_paint_pct, l.league_mid_range_pct, l.league_three_pt_pct,
-           CASE WHEN s.zg15 > 0 THEN s.pm15::DOUBLE / nullif(s.pa15, 0) END AS paint_pct,
-           CASE WHEN s.zg15 > 0 THEN s.mm15::DOUBLE / nullif(s.ma15, 0) END AS mid_pct,
-           CASE WHEN s.zg15 > 0 THEN s.tm15::DOUBLE / nullif(s.ta15, 0) END AS three_pct
+           (s.zg15 >= @zone_min(team, games)) AS zone_sample_ok,
+           CASE WHEN s.zg15 >= @zone_min(team, games) AND s.pa15 >= @zone_min(team, attempts) THEN s.pm15::DOUBLE / s.pa15 END AS paint_pct,
+           CASE WHEN s.zg15 >= @zone_min(team, games) AND s.ma15 >= @zone_min(team, attempts) THEN s.mm15::DOUBLE / s.ma15 END AS mid_pct,
+           CASE WHEN s.zg15 >= @zone_min(team, games) AND s.ta15 >= @zone_min(team, attempts) THEN s.tm15::DOUBLE / s.ta15 END AS three_pct
     FROM state s JOIN league_final l ON l.analysis_date = s.analysis_date
 ),
 vs AS (
@@ -198,10 +217,10 @@ team_rows AS (
         paint_pct::DOUBLE AS paint_pct_allowed_last_15,
         mid_pct::DOUBLE AS mid_range_pct_allowed_last_15,
         three_pct::DOUBLE AS three_pt_pct_allowed_last_15,
-        (CASE WHEN zg15 > 0 THEN pa15::DOUBLE / zg15 END) AS paint_attempts_allowed_per_game,
-        (CASE WHEN zg15 > 0 THEN ma15::DOUBLE / zg15 END) AS mid_range_attempts_allowed_per_game,
-        (CASE WHEN zg15 > 0 THEN ta15::DOUBLE / zg15 END) AS three_pt_attempts_allowed_per_game,
-        (CASE WHEN zg15 > 0 THEN ppa15::DOUBLE / zg15 END) AS paint_points_allowed_per_game,
+        (CASE WHEN zone_sample_ok THEN pa15::DOUBLE / zg15 END) AS paint_attempts_allowed_per_game,
+        (CASE WHEN zone_sample_ok THEN ma15::DOUBLE / zg15 END) AS mid_range_attempts_allowed_per_game,
+        (CASE WHEN zone_sample_ok THEN ta15::DOUBLE / zg15 END) AS three_pt_attempts_allowed_per_game,
+        (CASE WHEN zone_sample_ok THEN ppa15::DOUBLE / zg15 END) AS paint_points_allowed_per_game,
         (pts15::DOUBLE / nullif(g15, 0)) AS opponent_points_per_game,
         drtg15::DOUBLE AS defensive_rating_last_15,
         opace15::DOUBLE AS opponent_pace,
@@ -224,10 +243,13 @@ team_rows AS (
         CASE WHEN coalesce(g15, 0) >= 15 THEN 'high' WHEN coalesce(g15, 0) >= 10 THEN 'medium' ELSE 'low' END
             AS data_quality_tier,
         CASE WHEN coalesce(zg15, 0) = 0 THEN 'no shot-zone data in window'
+             WHEN NOT zone_sample_ok THEN 'zone sample too small: ' || zg15 || ' games with shot zones in the window, needs '
+                                          || @zone_min(team, games)
              ELSE nullif(concat_ws(', ',
-                    CASE WHEN pa15 = 0 THEN 'paint: 0 attempts' END,
-                    CASE WHEN ma15 = 0 THEN 'mid_range: 0 attempts' END,
-                    CASE WHEN ta15 = 0 THEN 'three_pt: 0 attempts' END), '') END AS calculation_notes,
+                    CASE WHEN pa15 < @zone_min(team, attempts) THEN 'paint: ' || pa15 || ' attempts, needs ' || @zone_min(team, attempts) END,
+                    CASE WHEN ma15 < @zone_min(team, attempts) THEN 'mid_range: ' || ma15 || ' attempts, needs ' || @zone_min(team, attempts) END,
+                    CASE WHEN ta15 < @zone_min(team, attempts) THEN 'three_pt: ' || ta15 || ' attempts, needs ' || @zone_min(team, attempts) END), '') END
+            AS calculation_notes,
         failure_category,
         CASE failure_category
             WHEN 'EXPECTED_INCOMPLETE' THEN 'bootstrap window'

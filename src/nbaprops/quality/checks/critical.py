@@ -1,12 +1,14 @@
 """critical:* — critical fields of two tables: TDGS opp_paint_attempts > 0 for every team-game whose
-game has shot data; no NULL *_defense_vs_league_avg in TDZA rows with zone data outside the
-bootstrap window."""
+game has shot data; no NULL *_defense_vs_league_avg in TDZA rows whose zone sample reaches the
+minimum (nbaprops.macros.ZONE_MIN: zone games, and no zone below its attempts: calculation_notes
+empty) outside the bootstrap window."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from ...calendar import BOOTSTRAP_DAYS
+from ...macros import ZONE_MIN
 from ...warehouse import Warehouse, quote_ident
 from .base import FAIL, PASS, SAMPLE, WARN, CheckResult, Context, columns_of, key
 
@@ -41,7 +43,8 @@ def check_tdza_vs_league(wh: Warehouse, start: date, end: date) -> CheckResult:
     vs = [c for c in have if c.endswith("_defense_vs_league_avg")]
     if not vs:
         return CheckResult(name, FAIL, 0, "no *_defense_vs_league_avg columns")
-    has_zone = "zone_games_in_sample > 0" if "zone_games_in_sample" in have else "TRUE"
+    has_zone = (f"zone_games_in_sample >= {int(ZONE_MIN[('team', 'games')])}" if "zone_games_in_sample" in have
+                else "TRUE") + (" AND calculation_notes IS NULL" if "calculation_notes" in have else "")
     boot = "days_since_opening >= ?" if "days_since_opening" in have else "TRUE"
     null_any = " OR ".join(f"{quote_ident(c)} IS NULL" for c in vs)
     rows = wh.con.execute(f"""
@@ -49,7 +52,7 @@ def check_tdza_vs_league(wh: Warehouse, start: date, end: date) -> CheckResult:
         WHERE analysis_date BETWEEN ? AND ? AND {boot} AND {has_zone} AND ({null_any})
         ORDER BY 2, 1""", [start, end, *([BOOTSTRAP_DAYS] if "days_since_opening" in have else [])]).fetchall()
     return CheckResult(name, FAIL if rows else PASS, len(rows),
-                       f"no NULL {', '.join(vs)} outside the bootstrap window where zone data exists",
+                       f"no NULL {', '.join(vs)} outside the bootstrap window where the zone sample reaches the minimum",
                        [key(r) for r in rows[:SAMPLE]])
 
 
