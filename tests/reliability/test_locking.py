@@ -152,8 +152,8 @@ def test_read_only_folder_gives_a_clear_error_and_nothing_written(wh_path, tmp_p
 def test_not_a_warehouse_file(tmp_path):
     bogus = tmp_path / "bogus.duckdb"
     bogus.write_bytes(b"hello, I am not a database" * 100)
-    line = _one_line(_cli(bogus, "ingest", str(tmp_path)), 1)
-    assert str(bogus) in line
+    line = _one_line(_cli(bogus, "ingest"), 2)     # refused before DuckDB opens it: bad input
+    assert str(bogus) in line and "not a DuckDB database" in line
     assert bogus.read_bytes() == b"hello, I am not a database" * 100
 
 
