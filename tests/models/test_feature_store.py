@@ -124,6 +124,35 @@ def test_training_ready_means_no_required_default(full):
     assert full.con.execute("SELECT count(*) FROM predictions.ml_feature_store_v2 WHERE is_training_ready").fetchone()[0] > 10000
 
 
+def test_bootstrap_window_computes_what_the_games_allow(full):
+    """The first 14 days of a season have no Phase 4 rows: the values the games before D give are
+    computed from Phase 3 (source 'calculated'), the registry default only where they give none."""
+    boot = """FROM predictions.ml_feature_store_v2 f JOIN analytics.game_calendar c USING (game_date)
+              JOIN analytics.upcoming_player_game_context u USING (player_lookup, game_date)
+              WHERE c.is_bootstrap AND f.season_year BETWEEN 2022 AND 2024"""
+    n, fatigue_default, std_wrong, pace_default = full.con.execute(f"""
+        SELECT count(*), count(*) FILTER (WHERE f.fatigue_score_source = 'default'),
+               count(*) FILTER (WHERE (f.points_std_last_10_source = 'default') <>
+                   ((SELECT count(*) FROM analytics.player_game_summary g WHERE g.player_lookup = f.player_lookup
+                     AND g.season_year = f.season_year AND g.game_date < f.game_date) < 2)),
+               count(*) FILTER (WHERE f.pace_score_source = 'default' AND f.game_date > c.opening_night + 3)
+        {boot}""").fetchone()
+    assert n > 3000 and fatigue_default == 0 and std_wrong == 0 and pace_default == 0, \
+        (n, fatigue_default, std_wrong, pace_default)
+    # the fatigue fallback is the composite-factors formula on the UPGC fields (spec defaults for NULLs)
+    rows = full.con.execute(f"""
+        SELECT f.fatigue_score, u.back_to_back, u.days_rest, u.games_in_last_7_days, u.minutes_in_last_7_days,
+               u.avg_minutes_per_game_last_7, u.back_to_backs_last_14_days {boot}""").fetchall()
+    for score, b2b, rest, g7, m7, a7, b14 in rows:
+        f = 100 + (-15 if b2b else 5 if (1 if rest is None else rest) >= 3 else 0)
+        f += -10 if (3 if g7 is None else g7) >= 4 else 0
+        f += -10 if (200 if m7 is None else m7) > 240 else 0
+        f += -8 if (30 if a7 is None else a7) > 35 else 0
+        f += -12 if (b14 or 0) >= 2 else -5 if (b14 or 0) == 1 else 0
+        assert score == max(0, min(100, f))
+    assert len({r[0] for r in rows}) > 3
+
+
 def _played_before(wh, player, d, season):
     return wh.con.execute("""
         SELECT game_date, points, minutes, ft_makes, team_abbr, opponent_team_abbr FROM raw.player_boxscores
@@ -147,7 +176,7 @@ def _pretip_line(wh, game_id, player):
     return last[books[0]][0], (statistics.stdev(lines) if len(lines) >= 2 else None)
 
 
-SAMPLES = [date(2023, 1, 20), date(2024, 2, 7), date(2024, 11, 12)]
+SAMPLES = [date(2023, 1, 20), date(2024, 2, 7), date(2024, 11, 12), date(2023, 11, 3)]   # the last: bootstrap window
 
 
 @pytest.mark.parametrize("d", SAMPLES)

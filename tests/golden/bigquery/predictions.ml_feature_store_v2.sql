@@ -326,6 +326,21 @@ WITH u AS (
       ROWS BETWEEN 4 PRECEDING AND CURRENT ROW
     ) AS margin_vs_line_last5,
     game_seq - last_not_below AS below_avg_streak,
+    STDDEV_SAMP(points) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS points_std_last_10,
+    AVG(usage_rate) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date
+      ROWS BETWEEN 2 PRECEDING AND CURRENT ROW
+    ) AS usage_last3,
+    AVG(usage_rate) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date
+      ROWS BETWEEN 6 PRECEDING AND CURRENT ROW
+    ) AS usage_last7,
     SUM(
       CAST(points * POWER(2.0, DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) / 10.0) AS NUMERIC)
     ) OVER (
@@ -472,9 +487,14 @@ WITH u AS (
       ), 10.0) AS FLOAT64),
       6
     ) AS points_avg_season,
-    ROUND(CAST(COALESCE((
-      pdc.points_std_last_10
-    ), 5.0) AS FLOAT64), 6) AS points_std_last_10,
+    ROUND(
+      CAST(COALESCE((
+        pdc.points_std_last_10
+      ), (
+        h.points_std_last_10
+      ), 5.0) AS FLOAT64),
+      6
+    ) AS points_std_last_10,
     ROUND(
       CAST(COALESCE((
         pdc.games_in_last_7_days
@@ -483,24 +503,82 @@ WITH u AS (
       ), 3.0) AS FLOAT64),
       6
     ) AS games_in_last_7_days,
-    ROUND(CAST(COALESCE((
-      pcf.fatigue_score
-    ), 50.0) AS FLOAT64), 6) AS fatigue_score,
+    ROUND(
+      CAST(COALESCE(
+        (
+          pcf.fatigue_score
+        ),
+        (
+          GREATEST(
+            0,
+            LEAST(
+              100,
+              100 + CASE
+                WHEN COALESCE(u.back_to_back, FALSE)
+                THEN -15
+                WHEN COALESCE(u.days_rest, 1) >= 3
+                THEN 5
+                ELSE 0
+              END + CASE WHEN COALESCE(u.games_in_last_7_days, 3) >= 4 THEN -10 ELSE 0 END + CASE WHEN COALESCE(u.minutes_in_last_7_days, 200) > 240 THEN -10 ELSE 0 END + CASE WHEN COALESCE(u.avg_minutes_per_game_last_7, 30) > 35 THEN -8 ELSE 0 END + CASE
+                WHEN COALESCE(u.back_to_backs_last_14_days, 0) >= 2
+                THEN -12
+                WHEN COALESCE(u.back_to_backs_last_14_days, 0) = 1
+                THEN -5
+                ELSE 0
+              END
+            )
+          )
+        ),
+        50.0
+      ) AS FLOAT64),
+      6
+    ) AS fatigue_score,
     ROUND(CAST(COALESCE((
       pcf.shot_zone_mismatch_score
     ), 0.0) AS FLOAT64), 6) AS shot_zone_mismatch_score,
-    ROUND(CAST(COALESCE((
-      pcf.pace_score
-    ), 0.0) AS FLOAT64), 6) AS pace_score,
-    ROUND(CAST(COALESCE((
-      pcf.usage_spike_score
-    ), 0.0) AS FLOAT64), 6) AS usage_spike_score,
+    ROUND(
+      CAST(COALESCE(
+        (
+          pcf.pace_score
+        ),
+        (
+          CASE
+            WHEN NOT tm.team_pace_last_10 IS NULL AND NOT otm.team_pace_last_10 IS NULL
+            THEN GREATEST(
+              -3.0,
+              LEAST(3.0, COALESCE((
+                tm.team_pace_last_10 - otm.team_pace_last_10
+              ) / 2.0, 3.0))
+            )
+          END
+        ),
+        0.0
+      ) AS FLOAT64),
+      6
+    ) AS pace_score,
+    ROUND(
+      CAST(COALESCE(
+        (
+          pcf.usage_spike_score
+        ),
+        (
+          CASE
+            WHEN NOT h.usage_last3 IS NULL AND NOT h.usage_last7 IS NULL
+            THEN GREATEST(-3.0, LEAST(3.0, COALESCE(0.3 * (
+              h.usage_last3 - h.usage_last7
+            ), 3.0)))
+          END
+        ),
+        0.0
+      ) AS FLOAT64),
+      6
+    ) AS usage_spike_score,
     ROUND(
       CAST(COALESCE(
         (
           CASE
             WHEN NOT u.days_rest IS NULL AND NOT u.opponent_days_rest IS NULL
-            THEN GREATEST(-2, COALESCE(LEAST(2, COALESCE(u.days_rest - u.opponent_days_rest, 2)), -2))
+            THEN GREATEST(-2, LEAST(2, COALESCE(u.days_rest - u.opponent_days_rest, 2)))
           END
         ),
         0.0
@@ -616,7 +694,7 @@ WITH u AS (
         (
           CASE
             WHEN h.n_ft_last10 >= 5 AND h.pts_ft_last10 > 0
-            THEN GREATEST(0, COALESCE(LEAST(0.5, COALESCE(h.ftm_last10 / h.pts_ft_last10, 0.5)), 0))
+            THEN GREATEST(0, LEAST(0.5, COALESCE(h.ftm_last10 / h.pts_ft_last10, 0.5)))
           END
         ),
         0.15
@@ -694,7 +772,7 @@ WITH u AS (
         (
           CASE
             WHEN h.n_last10 >= 5
-            THEN GREATEST(-20, COALESCE(LEAST(20, COALESCE(h.pts_slope_10g, 20)), -20))
+            THEN GREATEST(-20, LEAST(20, COALESCE(h.pts_slope_10g, 20)))
           END
         ),
         NULL
@@ -835,9 +913,17 @@ WITH u AS (
       THEN 'phase3'
       ELSE 'default'
     END AS points_avg_season_source,
-    CASE WHEN NOT (
-      pdc.points_std_last_10
-    ) IS NULL THEN 'phase4' ELSE 'default' END AS points_std_last_10_source,
+    CASE
+      WHEN NOT (
+        pdc.points_std_last_10
+      ) IS NULL
+      THEN 'phase4'
+      WHEN NOT (
+        h.points_std_last_10
+      ) IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS points_std_last_10_source,
     CASE
       WHEN NOT (
         pdc.games_in_last_7_days
@@ -849,9 +935,35 @@ WITH u AS (
       THEN 'phase3'
       ELSE 'default'
     END AS games_in_last_7_days_source,
-    CASE WHEN NOT (
-      pcf.fatigue_score
-    ) IS NULL THEN 'phase4' ELSE 'default' END AS fatigue_score_source,
+    CASE
+      WHEN NOT (
+        pcf.fatigue_score
+      ) IS NULL
+      THEN 'phase4'
+      WHEN NOT (
+        GREATEST(
+          0,
+          LEAST(
+            100,
+            100 + CASE
+              WHEN COALESCE(u.back_to_back, FALSE)
+              THEN -15
+              WHEN COALESCE(u.days_rest, 1) >= 3
+              THEN 5
+              ELSE 0
+            END + CASE WHEN COALESCE(u.games_in_last_7_days, 3) >= 4 THEN -10 ELSE 0 END + CASE WHEN COALESCE(u.minutes_in_last_7_days, 200) > 240 THEN -10 ELSE 0 END + CASE WHEN COALESCE(u.avg_minutes_per_game_last_7, 30) > 35 THEN -8 ELSE 0 END + CASE
+              WHEN COALESCE(u.back_to_backs_last_14_days, 0) >= 2
+              THEN -12
+              WHEN COALESCE(u.back_to_backs_last_14_days, 0) = 1
+              THEN -5
+              ELSE 0
+            END
+          )
+        )
+      ) IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS fatigue_score_source,
     CASE
       WHEN NOT (
         pcf.shot_zone_mismatch_score
@@ -859,17 +971,46 @@ WITH u AS (
       THEN 'phase4'
       ELSE 'default'
     END AS shot_zone_mismatch_score_source,
-    CASE WHEN NOT (
-      pcf.pace_score
-    ) IS NULL THEN 'phase4' ELSE 'default' END AS pace_score_source,
-    CASE WHEN NOT (
-      pcf.usage_spike_score
-    ) IS NULL THEN 'phase4' ELSE 'default' END AS usage_spike_score_source,
+    CASE
+      WHEN NOT (
+        pcf.pace_score
+      ) IS NULL
+      THEN 'phase4'
+      WHEN NOT (
+        CASE
+          WHEN NOT tm.team_pace_last_10 IS NULL AND NOT otm.team_pace_last_10 IS NULL
+          THEN GREATEST(
+            -3.0,
+            LEAST(3.0, COALESCE((
+              tm.team_pace_last_10 - otm.team_pace_last_10
+            ) / 2.0, 3.0))
+          )
+        END
+      ) IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS pace_score_source,
+    CASE
+      WHEN NOT (
+        pcf.usage_spike_score
+      ) IS NULL
+      THEN 'phase4'
+      WHEN NOT (
+        CASE
+          WHEN NOT h.usage_last3 IS NULL AND NOT h.usage_last7 IS NULL
+          THEN GREATEST(-3.0, LEAST(3.0, COALESCE(0.3 * (
+            h.usage_last3 - h.usage_last7
+          ), 3.0)))
+        END
+      ) IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS usage_spike_score_source,
     CASE
       WHEN NOT (
         CASE
           WHEN NOT u.days_rest IS NULL AND NOT u.opponent_days_rest IS NULL
-          THEN GREATEST(-2, COALESCE(LEAST(2, COALESCE(u.days_rest - u.opponent_days_rest, 2)), -2))
+          THEN GREATEST(-2, LEAST(2, COALESCE(u.days_rest - u.opponent_days_rest, 2)))
         END
       ) IS NULL
       THEN 'calculated'
@@ -993,7 +1134,7 @@ WITH u AS (
       WHEN NOT (
         CASE
           WHEN h.n_ft_last10 >= 5 AND h.pts_ft_last10 > 0
-          THEN GREATEST(0, COALESCE(LEAST(0.5, COALESCE(h.ftm_last10 / h.pts_ft_last10, 0.5)), 0))
+          THEN GREATEST(0, LEAST(0.5, COALESCE(h.ftm_last10 / h.pts_ft_last10, 0.5)))
         END
       ) IS NULL
       THEN 'calculated'
@@ -1087,7 +1228,7 @@ WITH u AS (
       WHEN NOT (
         CASE
           WHEN h.n_last10 >= 5
-          THEN GREATEST(-20, COALESCE(LEAST(20, COALESCE(h.pts_slope_10g, 20)), -20))
+          THEN GREATEST(-20, LEAST(20, COALESCE(h.pts_slope_10g, 20)))
         END
       ) IS NULL
       THEN 'calculated'

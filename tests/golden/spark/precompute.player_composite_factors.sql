@@ -11,7 +11,8 @@
 -- Universe for D = the UPGC rows with game_date = D ("process everyone": no minimum games).
 -- 1. fatigue_score (integer 0-100, higher = more rested), the spec formula on UPGC fields with
 --    the spec defaults for NULLs (days_rest 1, games_in_last_7_days 3, minutes_in_last_7_days
---    200, avg_minutes_per_game_last_7 30, back_to_backs_last_14_days 0). player_age is not in
+--    200, avg_minutes_per_game_last_7 30, back_to_backs_last_14_days 0), the macro @fatigue_score
+--    (the feature store computes the same in the bootstrap window). player_age is not in
 --    the data: the spec default 25 applies, so the age term is always 0.
 --    fatigue_adjustment = (fatigue_score - 100) / 20, in [-5, 0].
 -- 2. shot_zone_mismatch_score (-10..+10): the player's PSZA primary_scoring_zone for D (paint /
@@ -344,20 +345,20 @@ WITH dates AS (
       LEAST(
         100,
         100 + CASE
-          WHEN COALESCE(back_to_back, FALSE)
+          WHEN COALESCE(j.back_to_back, FALSE)
           THEN -15
-          WHEN COALESCE(days_rest, 1) >= 3
+          WHEN COALESCE(j.days_rest, 1) >= 3
           THEN 5
           ELSE 0
-        END + CASE WHEN COALESCE(games_in_last_7_days, 3) >= 4 THEN -10 ELSE 0 END + CASE WHEN COALESCE(minutes_in_last_7_days, 200) > 240 THEN -10 ELSE 0 END + CASE WHEN COALESCE(avg_minutes_per_game_last_7, 30) > 35 THEN -8 ELSE 0 END + CASE
-          WHEN COALESCE(back_to_backs_last_14_days, 0) >= 2
+        END + CASE WHEN COALESCE(j.games_in_last_7_days, 3) >= 4 THEN -10 ELSE 0 END + CASE WHEN COALESCE(j.minutes_in_last_7_days, 200) > 240 THEN -10 ELSE 0 END + CASE WHEN COALESCE(j.avg_minutes_per_game_last_7, 30) > 35 THEN -8 ELSE 0 END + CASE
+          WHEN COALESCE(j.back_to_backs_last_14_days, 0) >= 2
           THEN -12
-          WHEN COALESCE(back_to_backs_last_14_days, 0) = 1
+          WHEN COALESCE(j.back_to_backs_last_14_days, 0) = 1
           THEN -5
           ELSE 0
         END
       )
-    ) AS fatigue_score,
+    ) AS fatigue_score, /* one definition (nbaprops.macros), also the feature store's */
     CASE
       WHEN NOT zone_usage_rate IS NULL AND NOT opponent_zone_defense_vs_league_avg IS NULL
       THEN opponent_zone_defense_vs_league_avg * LEAST(zone_usage_rate / 50.0, 1.0)

@@ -324,6 +324,21 @@ WITH u AS (
       ROWS BETWEEN 4 PRECEDING AND CURRENT ROW
     ) AS margin_vs_line_last5,
     game_seq - last_not_below AS below_avg_streak,
+    STDDEV_SAMP(points) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS points_std_last_10,
+    AVG(usage_rate) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN 2 PRECEDING AND CURRENT ROW
+    ) AS usage_last3,
+    AVG(usage_rate) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN 6 PRECEDING AND CURRENT ROW
+    ) AS usage_last7,
     SUM(
       CAST(points * POWER(2.0, DATEDIFF(game_date, MAKE_DATE(season_year, 7, 1)) / 10.0) AS DECIMAL(38, 9))
     ) OVER (
@@ -470,9 +485,14 @@ WITH u AS (
     ), (
       h.season_avg
     ), 10.0) AS DOUBLE), 6) AS points_avg_season,
-    ROUND(CAST(COALESCE((
-      pdc.points_std_last_10
-    ), 5.0) AS DOUBLE), 6) AS points_std_last_10,
+    ROUND(
+      CAST(COALESCE((
+        pdc.points_std_last_10
+      ), (
+        h.points_std_last_10
+      ), 5.0) AS DOUBLE),
+      6
+    ) AS points_std_last_10,
     ROUND(
       CAST(COALESCE((
         pdc.games_in_last_7_days
@@ -481,18 +501,73 @@ WITH u AS (
       ), 3.0) AS DOUBLE),
       6
     ) AS games_in_last_7_days,
-    ROUND(CAST(COALESCE((
-      pcf.fatigue_score
-    ), 50.0) AS DOUBLE), 6) AS fatigue_score,
+    ROUND(
+      CAST(COALESCE(
+        (
+          pcf.fatigue_score
+        ),
+        (
+          GREATEST(
+            0,
+            LEAST(
+              100,
+              100 + CASE
+                WHEN COALESCE(u.back_to_back, FALSE)
+                THEN -15
+                WHEN COALESCE(u.days_rest, 1) >= 3
+                THEN 5
+                ELSE 0
+              END + CASE WHEN COALESCE(u.games_in_last_7_days, 3) >= 4 THEN -10 ELSE 0 END + CASE WHEN COALESCE(u.minutes_in_last_7_days, 200) > 240 THEN -10 ELSE 0 END + CASE WHEN COALESCE(u.avg_minutes_per_game_last_7, 30) > 35 THEN -8 ELSE 0 END + CASE
+                WHEN COALESCE(u.back_to_backs_last_14_days, 0) >= 2
+                THEN -12
+                WHEN COALESCE(u.back_to_backs_last_14_days, 0) = 1
+                THEN -5
+                ELSE 0
+              END
+            )
+          )
+        ),
+        50.0
+      ) AS DOUBLE),
+      6
+    ) AS fatigue_score,
     ROUND(CAST(COALESCE((
       pcf.shot_zone_mismatch_score
     ), 0.0) AS DOUBLE), 6) AS shot_zone_mismatch_score,
-    ROUND(CAST(COALESCE((
-      pcf.pace_score
-    ), 0.0) AS DOUBLE), 6) AS pace_score,
-    ROUND(CAST(COALESCE((
-      pcf.usage_spike_score
-    ), 0.0) AS DOUBLE), 6) AS usage_spike_score,
+    ROUND(
+      CAST(COALESCE(
+        (
+          pcf.pace_score
+        ),
+        (
+          CASE
+            WHEN NOT tm.team_pace_last_10 IS NULL AND NOT otm.team_pace_last_10 IS NULL
+            THEN GREATEST(-3.0, LEAST(3.0, (
+              tm.team_pace_last_10 - otm.team_pace_last_10
+            ) / 2.0))
+          END
+        ),
+        0.0
+      ) AS DOUBLE),
+      6
+    ) AS pace_score,
+    ROUND(
+      CAST(COALESCE(
+        (
+          pcf.usage_spike_score
+        ),
+        (
+          CASE
+            WHEN NOT h.usage_last3 IS NULL AND NOT h.usage_last7 IS NULL
+            THEN GREATEST(-3.0, LEAST(3.0, 0.3 * (
+              h.usage_last3 - h.usage_last7
+            )))
+          END
+        ),
+        0.0
+      ) AS DOUBLE),
+      6
+    ) AS usage_spike_score,
     ROUND(
       CAST(COALESCE(
         (
@@ -827,9 +902,17 @@ WITH u AS (
       THEN 'phase3'
       ELSE 'default'
     END AS points_avg_season_source,
-    CASE WHEN NOT (
-      pdc.points_std_last_10
-    ) IS NULL THEN 'phase4' ELSE 'default' END AS points_std_last_10_source,
+    CASE
+      WHEN NOT (
+        pdc.points_std_last_10
+      ) IS NULL
+      THEN 'phase4'
+      WHEN NOT (
+        h.points_std_last_10
+      ) IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS points_std_last_10_source,
     CASE
       WHEN NOT (
         pdc.games_in_last_7_days
@@ -841,9 +924,35 @@ WITH u AS (
       THEN 'phase3'
       ELSE 'default'
     END AS games_in_last_7_days_source,
-    CASE WHEN NOT (
-      pcf.fatigue_score
-    ) IS NULL THEN 'phase4' ELSE 'default' END AS fatigue_score_source,
+    CASE
+      WHEN NOT (
+        pcf.fatigue_score
+      ) IS NULL
+      THEN 'phase4'
+      WHEN NOT (
+        GREATEST(
+          0,
+          LEAST(
+            100,
+            100 + CASE
+              WHEN COALESCE(u.back_to_back, FALSE)
+              THEN -15
+              WHEN COALESCE(u.days_rest, 1) >= 3
+              THEN 5
+              ELSE 0
+            END + CASE WHEN COALESCE(u.games_in_last_7_days, 3) >= 4 THEN -10 ELSE 0 END + CASE WHEN COALESCE(u.minutes_in_last_7_days, 200) > 240 THEN -10 ELSE 0 END + CASE WHEN COALESCE(u.avg_minutes_per_game_last_7, 30) > 35 THEN -8 ELSE 0 END + CASE
+              WHEN COALESCE(u.back_to_backs_last_14_days, 0) >= 2
+              THEN -12
+              WHEN COALESCE(u.back_to_backs_last_14_days, 0) = 1
+              THEN -5
+              ELSE 0
+            END
+          )
+        )
+      ) IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS fatigue_score_source,
     CASE
       WHEN NOT (
         pcf.shot_zone_mismatch_score
@@ -851,12 +960,38 @@ WITH u AS (
       THEN 'phase4'
       ELSE 'default'
     END AS shot_zone_mismatch_score_source,
-    CASE WHEN NOT (
-      pcf.pace_score
-    ) IS NULL THEN 'phase4' ELSE 'default' END AS pace_score_source,
-    CASE WHEN NOT (
-      pcf.usage_spike_score
-    ) IS NULL THEN 'phase4' ELSE 'default' END AS usage_spike_score_source,
+    CASE
+      WHEN NOT (
+        pcf.pace_score
+      ) IS NULL
+      THEN 'phase4'
+      WHEN NOT (
+        CASE
+          WHEN NOT tm.team_pace_last_10 IS NULL AND NOT otm.team_pace_last_10 IS NULL
+          THEN GREATEST(-3.0, LEAST(3.0, (
+            tm.team_pace_last_10 - otm.team_pace_last_10
+          ) / 2.0))
+        END
+      ) IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS pace_score_source,
+    CASE
+      WHEN NOT (
+        pcf.usage_spike_score
+      ) IS NULL
+      THEN 'phase4'
+      WHEN NOT (
+        CASE
+          WHEN NOT h.usage_last3 IS NULL AND NOT h.usage_last7 IS NULL
+          THEN GREATEST(-3.0, LEAST(3.0, 0.3 * (
+            h.usage_last3 - h.usage_last7
+          )))
+        END
+      ) IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS usage_spike_score_source,
     CASE
       WHEN NOT (
         CASE
