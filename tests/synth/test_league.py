@@ -74,6 +74,9 @@ def test_small_league_runs_through_the_whole_pipeline(league, tmp_path):
         result = backfill(wh, first, last)
         assert result.ok, [m.error for m in result.models if m.error]
         for model in Catalog.load().ordered():
+            if model.table == "precompute.dependency_holes":   # a complete league has no holes
+                assert wh.count(model.table) == 0
+                continue
             assert wh.count(model.table) > 0, model.table
         ready = wh.con.execute("SELECT count(*) FROM predictions.ml_feature_store_v2 WHERE is_training_ready").fetchone()[0]
         assert ready > 1000
