@@ -15,6 +15,7 @@ from sqlglot import exp
 from nbaprops.catalog import Catalog
 from nbaprops.dialects import DIALECTS, split_header, translate
 from nbaprops.errors import ModelError
+from nbaprops.schema import WarehouseSchema, warehouse_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
@@ -103,8 +104,15 @@ HEAD = """-- table: analytics.example
 """
 
 
-def body(dialect: str, sql: str) -> str:
-    return split_header(translate(HEAD + sql, dialect, "analytics.example"))[1]
+def body(dialect: str, sql: str, schema: WarehouseSchema | None = None) -> str:
+    return split_header(translate(HEAD + sql, dialect, "analytics.example", schema))[1]
+
+
+# A scratch table whose column names say nothing of their types (or lie about them).
+SCRATCH = WarehouseSchema(
+    {"scratch.t": {"x": "DATE", "y": "DATE", "n": "INTEGER", "game_date": "VARCHAR", "team_id": "BIGINT",
+                   "k": "VARCHAR", "lat": "DOUBLE", "here_lat": "DOUBLE", "from_lat": "DOUBLE"}},
+    {"scratch.t": frozenset({"x", "k"})})
 
 
 def norm(sql: str) -> str:
@@ -171,7 +179,9 @@ def test_exclude():
 
 
 def test_date_arithmetic():
-    sql = ("SELECT game_date - prev_date AS days_rest, game_date + 1 AS next_day, "
+    sql = ("WITH g AS (SELECT game_date, lag(game_date) OVER (PARTITION BY player_lookup ORDER BY game_date) AS prev_date "
+           "FROM raw.player_boxscores) "
+           "SELECT game_date - prev_date AS days_rest, game_date + 1 AS next_day, "
            "$start_date - 14 AS s FROM g")
     bq = norm(body("bigquery", sql))
     assert "DATE_DIFF(game_date, prev_date, DAY) AS days_rest" in bq
@@ -192,7 +202,7 @@ def test_datediff_and_day_of_week():
 
 def test_range_frame_over_dates():
     sql = ("SELECT count(*) OVER (PARTITION BY team_abbr ORDER BY game_date "
-           "RANGE BETWEEN INTERVAL 7 DAY PRECEDING AND INTERVAL 1 DAY PRECEDING) AS g7 FROM t")
+           "RANGE BETWEEN INTERVAL 7 DAY PRECEDING AND INTERVAL 1 DAY PRECEDING) AS g7 FROM raw.team_boxscores")
     for d in TARGETS:
         out = norm(body(d, sql))
         assert "ORDER BY UNIX_DATE(game_date)" in out and "RANGE BETWEEN 7 PRECEDING AND 1 PRECEDING" in out
@@ -262,7 +272,8 @@ def test_cli_sql_bad_input():
 
 def test_bigquery_greatest_least_ignore_nulls_like_duckdb():
     out = norm(body("bigquery", "SELECT greatest(-2, least(2, days_rest)) AS r FROM t"))
-    assert "GREATEST(-2, COALESCE(LEAST(2, COALESCE(days_rest, 2)), -2))" in out
+    # (the inner LEAST, its NULL argument coalesced, is never NULL: the outer one needs nothing)
+    assert "GREATEST(-2, LEAST(2, COALESCE(days_rest, 2)))" in out
     assert "GREATEST(-2, LEAST(2, days_rest))" in norm(body("spark", "SELECT greatest(-2, least(2, days_rest)) AS r FROM t"))
 
 
@@ -275,4 +286,71 @@ def test_bigquery_regr_slope_and_radians():
 def test_string_concat_casts_operands():
     out = norm(body("bigquery", "SELECT 'player has ' || games || ' games before ' || game_date AS m FROM t"))
     assert "'player has ' || CAST(games AS STRING) || ' games before ' || CAST(game_date AS STRING)" in out
-    assert "(here_lat - from_lat) * ACOS(-1) / 180" in norm(body("bigquery", "SELECT radians(here_lat - from_lat) AS r FROM t"))
+    assert "(here_lat - from_lat) * ACOS(-1) / 180" in norm(body("bigquery", "SELECT radians(here_lat - from_lat) AS r "
+                                                                             "FROM scratch.t", SCRATCH))
+
+
+# -- types, not names ---------------------------------------------------------------------------
+def test_a_date_column_is_translated_by_its_type_whatever_its_name():
+    sql = "SELECT x - y AS gap, x + n AS later, x - INTERVAL 3 DAY AS before FROM scratch.t"
+    bq = norm(body("bigquery", sql, SCRATCH))
+    assert "DATE_DIFF(x, y, DAY) AS gap" in bq
+    assert "DATE_ADD(x, INTERVAL n DAY) AS later" in bq
+    assert "DATE_SUB(x, INTERVAL 3 DAY) AS before" in bq
+    spark = norm(body("spark", sql, SCRATCH))
+    assert "DATEDIFF(x, y) AS gap" in spark and "DATE_ADD(x, n) AS later" in spark
+    # through a CTE's alias and a window function
+    sql = ("WITH c AS (SELECT x AS a, lag(x) OVER (ORDER BY x) AS b FROM scratch.t) "
+           "SELECT a - b AS gap FROM c")
+    assert "DATE_DIFF(a, b, DAY) AS gap" in norm(body("bigquery", sql, SCRATCH))
+    # a RANGE frame over a DATE named x
+    sql = "SELECT count(*) OVER (ORDER BY x RANGE BETWEEN INTERVAL 7 DAY PRECEDING AND CURRENT ROW) AS c FROM scratch.t"
+    assert "ORDER BY UNIX_DATE(x) RANGE BETWEEN 7 PRECEDING AND CURRENT ROW" in norm(body("bigquery", sql, SCRATCH))
+
+
+def test_a_name_that_looks_like_a_date_is_not_a_date():
+    # game_date is a string here, team_id a number: plain arithmetic, plain concatenation
+    sql = "SELECT game_date || 'x' AS s, team_id - 1 AS p, n - 1 AS m FROM scratch.t"
+    for d in TARGETS:
+        out = norm(body(d, sql, SCRATCH))
+        assert "team_id - 1 AS p" in out and "n - 1 AS m" in out
+        assert "DATE_" not in out.upper().replace("DATE_DIFF", "")
+    with pytest.raises(ModelError, match="range frame|RANGE frame"):
+        body("bigquery", "SELECT count(*) OVER (ORDER BY game_date RANGE BETWEEN INTERVAL 7 DAY PRECEDING "
+                         "AND CURRENT ROW) AS c FROM scratch.t", SCRATCH)
+
+
+def test_a_column_of_unknown_type_in_date_arithmetic_is_refused():
+    with pytest.raises(ModelError, match=r"analytics\.example.*game_date - prev_date.*unknown type"):
+        body("bigquery", "SELECT game_date - prev_date AS d FROM no_such.table_")
+
+
+def test_null_ordering_follows_the_columns_nullability():
+    # x is NOT NULL in the schema: no extra sort key; y may be NULL: NULLs sorted last as in DuckDB
+    sql = ("SELECT sum(n) OVER (ORDER BY x ROWS BETWEEN 3 PRECEDING AND 1 PRECEDING) AS a, "
+           "sum(n) OVER (ORDER BY y ROWS BETWEEN 3 PRECEDING AND 1 PRECEDING) AS b FROM scratch.t")
+    bq = norm(body("bigquery", sql, SCRATCH))
+    assert "ORDER BY x ROWS" in bq and "ORDER BY y IS NULL ASC, y ROWS" in bq
+    # the outer side of a LEFT JOIN may be NULL even when its column is NOT NULL
+    sql = ("SELECT sum(a.n) OVER (ORDER BY b.x ROWS BETWEEN 3 PRECEDING AND 1 PRECEDING) AS s "
+           "FROM scratch.t a LEFT JOIN scratch.t b ON a.k = b.k")
+    assert "ORDER BY b.x IS NULL ASC, b.x ROWS" in norm(body("bigquery", sql, SCRATCH))
+
+
+def test_greatest_least_coalesce_only_what_may_be_null():
+    sql = "SELECT greatest(x, y) AS g, least(n, 3) AS l, greatest(n, coalesce(n, 0)) AS h FROM scratch.t"
+    bq = norm(body("bigquery", sql, SCRATCH))
+    assert "GREATEST(x, COALESCE(y, x)) AS g" in bq
+    assert "LEAST(COALESCE(n, 3), 3) AS l" in bq
+    assert "GREATEST(COALESCE(n, COALESCE(n, 0)), COALESCE(n, 0)) AS h" in bq
+
+
+def test_warehouse_schema_has_sources_and_models():
+    schema = warehouse_schema(CATALOG)
+    assert schema.column_type("raw.schedule", "game_date") == "DATE"
+    assert "game_date" in schema.not_null["raw.schedule"] and "home_wl" not in schema.not_null["raw.schedule"]
+    for m in CATALOG.ordered():
+        assert m.table in schema.tables, m.table
+        assert not (m.writes_failures and "failure_category" in schema.tables[m.table])
+    assert schema.column_type("analytics.game_calendar", "opening_night") == "DATE"
+    assert "days_since_opening" in schema.not_null["analytics.game_calendar"]

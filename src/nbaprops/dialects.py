@@ -17,19 +17,26 @@ listed per target in TRANSFORMS (sqlglot's own transforms where it has one):
   star is expanded from the CTE, subquery or raw table it reads;
 * date arithmetic: DuckDB's `date ± integer`, `date ± INTERVAL`, `date - date` (days) become
   DATE_ADD / DATE_SUB / DATE_DIFF (BigQuery `DATE - DATE` is an INTERVAL, `DATE + INTERVAL` a
-  DATETIME); a value is a date when it is a DATE cast or literal, a `*_date` column or
-  parameter, a date function, or an alias of one of those;
+  DATETIME); a value is a date when its type is DATE (below); a column of unknown type in
+  `+`/`-` is refused rather than guessed;
 * `datediff('day', a, b)`: Spark gets `DATEDIFF(b, a)`;
 * day of week: DuckDB counts 0 (Sunday) .. 6, BigQuery and Spark 1 .. 7;
 * `RANGE` frames over a date: ordered by `UNIX_DATE(date)` with day offsets (BigQuery allows only
   numeric RANGE keys);
 * NULL ordering: DuckDB sorts NULLs last; inside BigQuery windows and aggregates (where `NULLS
-  LAST` is not allowed) the key is never-NULL by name (`*_date`, `*_id`, ...) or gets an extra
-  `key IS NULL` sort key;
+  LAST` is not allowed) a key that may be NULL (below) gets an extra `key IS NULL` sort key;
+* `greatest` / `least`: DuckDB ignores NULL arguments, BigQuery returns NULL: each argument
+  that may be NULL is coalesced with the others;
 * `concat_ws` (md5 inputs): BigQuery has none: `ARRAY_TO_STRING([CAST(x AS STRING), ...], sep)`
   (both skip NULLs, like DuckDB);
 * `median` / `quantile_cont`: Spark `MEDIAN` / `PERCENTILE`; BigQuery has no exact median
   aggregate (only the analytic PERCENTILE_CONT without a frame): rejected.
+
+Types, not names: the types and the nullability come from the warehouse schema
+(nbaprops.schema: the migrations' tables, and each model's table with DuckDB's types of its
+result); sqlglot's qualify and annotate_types type every expression of the model, and a column
+is never NULL when its source column is NOT NULL and not on the outer side of a join (or it is
+computed from such values). The parameters $start_date, $end_date, $read_start are DATEs.
 
 Any function the target does not know (sqlglot passes unknown names through unchanged) is
 rejected after translation by parsing the result in the target dialect.
@@ -38,7 +45,7 @@ rejected after translation by parsing the result in the target dialect.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Callable
@@ -48,6 +55,7 @@ from sqlglot import exp, transforms
 from sqlglot.errors import ErrorLevel, SqlglotError
 
 from .errors import ModelError
+from .schema import NOT_NULL, TYPE, WarehouseSchema, analyse, never_null, warehouse_schema
 
 DIALECTS = ("duckdb", "bigquery", "spark")
 PARAMETERS = ("start_date", "end_date", "read_start")
@@ -80,11 +88,9 @@ _KNOWN_ANONYMOUS = {
     "bigquery": {"ARRAY_TO_STRING", "UNIX_DATE", "ACOS"},
     "spark": {"PERCENTILE", "UNIX_DATE", "MEDIAN", "DATEDIFF", "CONV"},
 }
-# Names that are never NULL by convention (keys, dates): their NULL ordering does not matter.
-_NOT_NULL_NAME = re.compile(r"(^|_)(date|id|lookup|abbr|year|season|type|bookmaker)$", re.I)
-_DATE_NAME = re.compile(r"(^|_)date$|^read_start$|^opening(_night)?$", re.I)
+# Functions whose value is a DATE (for nodes the rewrites build, which carry no type yet).
 _DATE_FUNCS = (exp.CurrentDate, exp.DateAdd, exp.DateSub, exp.DateFromParts, exp.LastDay,
-               exp.StrToDate, exp.TsOrDsToDate, exp.Date, exp.DateTrunc, exp.DateFromUnixDate)
+               exp.StrToDate, exp.TsOrDsToDate, exp.Date, exp.DateFromUnixDate)
 _PASS_TYPE = (exp.Min, exp.Max, exp.AnyValue, exp.First, exp.Last, exp.Lag, exp.Lead,
               exp.FirstValue, exp.LastValue, exp.ArgMax, exp.ArgMin, exp.Coalesce, exp.Paren,
               exp.Window, exp.Greatest, exp.Least, exp.IgnoreNulls, exp.RespectNulls)
@@ -106,8 +112,13 @@ def split_header(sql: str) -> tuple[list[str], str]:
     return [l.rstrip() for l in lines[:i] if l.strip()], "\n".join(lines[i:])
 
 
-def translate(model_sql: str, dialect: str, model: str = "model") -> str:
+def translate(model_sql: str, dialect: str, model: str = "model",
+              schema: WarehouseSchema | None = None) -> str:
     """The model's SQL in `dialect` (duckdb | bigquery | spark), its header comment kept.
+
+    `schema`: the warehouse's tables and column types the model reads (default: the schema of
+    the catalog's warehouse, nbaprops.schema.warehouse_schema()); the rewrites act on the types
+    of the expressions (a DATE, never NULL), never on their names.
 
     Raises ModelError naming the model and the construct when something cannot be translated,
     ValueError for an unknown dialect."""
@@ -116,14 +127,13 @@ def translate(model_sql: str, dialect: str, model: str = "model") -> str:
     header, body = split_header(model_sql)
     if dialect == "duckdb":
         return model_sql if model_sql.endswith("\n") else model_sql + "\n"
+    schema = schema if schema is not None else warehouse_schema()
+    key = (model_sql, dialect, model, id(schema))
+    done = _TRANSLATED.get(key)
+    if done is not None and done[0] is schema:
+        return done[1]
     try:
-        statements = [s for s in sqlglot.parse(body, read="duckdb") if s is not None]
-    except SqlglotError as exc:
-        raise ModelError(f"model {model}: cannot parse its DuckDB SQL: {_first(exc)}") from exc
-    if len(statements) != 1:
-        raise ModelError(f"model {model}: must hold exactly one statement, found {len(statements)}")
-    tree = statements[0]
-    try:
+        tree = _typed_tree(body, model, schema).copy()
         tree = _rewrite(tree, dialect)
         _check_functions(tree, dialect)
         out = tree.sql(dialect=dialect, pretty=True, unsupported_level=ErrorLevel.RAISE)
@@ -134,7 +144,46 @@ def translate(model_sql: str, dialect: str, model: str = "model") -> str:
     except SqlglotError as exc:
         raise ModelError(f"model {model}: cannot be translated to {dialect}: {_first(exc)}") from exc
     note = f"-- dialect: {dialect} (translated from DuckDB by nbaprops.dialects; do not edit)"
-    return "\n".join([*header, note, out]) + "\n"
+    result = "\n".join([*header, note, out]) + "\n"
+    _remember(_TRANSLATED, key, (schema, result))
+    return result
+
+
+# Translations and typed trees already made in this process (the CLI, the engines and the tests
+# translate the same models again and again), keyed by the SQL and the schema's identity.
+_TRANSLATED: dict = {}
+_TYPED: dict = {}
+_MEMO_SIZE = 128
+
+
+def _remember(memo: dict, key, value) -> None:
+    if len(memo) >= _MEMO_SIZE:
+        memo.pop(next(iter(memo)))
+    memo[key] = value
+
+
+def _typed_tree(body: str, model: str, schema: WarehouseSchema) -> exp.Expression:
+    """The DuckDB statement parsed, each node's type and each column's never-NULL recorded in
+    its meta from the warehouse schema (sqlglot's qualify and annotate_types over a copy:
+    nbaprops.schema.analyse). Shared by both targets: callers rewrite a copy (which keeps the
+    meta)."""
+    key = (body, id(schema))
+    done = _TYPED.get(key)
+    if done is not None and done[0] is schema:
+        return done[1]
+    try:
+        statements = [s for s in sqlglot.parse(body, read="duckdb") if s is not None]
+    except SqlglotError as exc:
+        raise ModelError(f"model {model}: cannot parse its DuckDB SQL: {_first(exc)}") from exc
+    if len(statements) != 1:
+        raise ModelError(f"model {model}: must hold exactly one statement, found {len(statements)}")
+    tree = statements[0]
+    try:
+        analyse(tree, schema, text=body)
+    except SqlglotError as exc:
+        raise ModelError(f"model {model}: cannot resolve the types of its columns: {_first(exc)}") from exc
+    _remember(_TYPED, key, (schema, tree))
+    return tree
 
 
 def _first(exc: Exception) -> str:
@@ -144,10 +193,9 @@ def _first(exc: Exception) -> str:
 # --------------------------------------------------------------------------------------------
 @dataclass
 class Rewrite:
-    """What the transforms of one translation share: the target, and the names of date-valued
-    aliases (found once the tree has its final shape: see _find_date_aliases)."""
+    """What the transforms of one translation share: the target. (The types of the nodes and
+    the nullability of the columns are in each node's meta: _typed_tree.)"""
     dialect: str
-    date_names: set[str] = field(default_factory=set)
 
 
 Transform = Callable[[exp.Expression, Rewrite], "exp.Expression | None"]
@@ -169,10 +217,6 @@ def _sqlglot(fn: Callable[[exp.Expression], exp.Expression], kind=exp.Select) ->
     return transform
 
 
-def _find_date_aliases(tree: exp.Expression, rw: Rewrite) -> None:
-    rw.date_names = _date_aliases(tree)
-
-
 # The rewrites of each target, in order: small named transforms over the DuckDB tree (each
 # `(tree, Rewrite) -> tree or None` = rewritten in place), sqlglot's own where it has one,
 # the way sqlglot organises a dialect's preprocess lists.
@@ -186,10 +230,9 @@ _DATES = [
     lambda tree, rw: _string_concat(tree),
     lambda tree, rw: _date_part(tree),
     lambda tree, rw: _generate_series(tree, rw.dialect),
-    _find_date_aliases,
-    lambda tree, rw: _date_arithmetic(tree, rw.date_names),
+    lambda tree, rw: _date_arithmetic(tree),
     lambda tree, rw: _day_of_week(tree),
-    lambda tree, rw: _range_frames(tree, rw.date_names),
+    lambda tree, rw: _range_frames(tree),
     lambda tree, rw: _functions(tree, rw.dialect),
 ]
 TRANSFORMS: dict[str, list[Transform]] = {
@@ -368,37 +411,38 @@ def _set_operations(tree: exp.Expression, dialect: str) -> None:
 
 
 # -- dates ------------------------------------------------------------------------------------
-def _is_date(e: exp.Expression, names: set[str]) -> bool:
+def _is_date(e: exp.Expression) -> bool:
+    """A DATE value: by the type _annotate recorded (DuckDB's semantics: DATE ± integer is a
+    DATE, DATE - DATE a number of days, DATE ± INTERVAL a TIMESTAMP); a node the rewrites built
+    has none yet and is typed by its shape."""
+    typ = e.meta.get(TYPE)
+    if typ is not None:
+        return typ == "DATE"
     if isinstance(e, (exp.Cast, exp.TryCast)):
-        return e.to.this in (exp.DataType.Type.DATE,)
-    if isinstance(e, (exp.Placeholder, exp.Parameter)):
-        return bool(_DATE_NAME.search(e.name or ""))
-    if isinstance(e, exp.Column):
-        return bool(_DATE_NAME.search(e.name)) or e.name.lower() in names
+        return e.to.is_type(exp.DataType.Type.DATE)
     if isinstance(e, _DATE_FUNCS):
-        return not isinstance(e, exp.DateTrunc) or _is_date(e.this, names)
+        return True
     if isinstance(e, _PASS_TYPE):
-        return _is_date(e.this, names)
+        return _is_date(e.this)
     if isinstance(e, exp.Case):
         branches = [i.args.get("true") for i in e.args.get("ifs") or []] + [e.args.get("default")]
-        return any(b is not None and _is_date(b, names) for b in branches)
+        return any(b is not None and _is_date(b) for b in branches)
     if isinstance(e, exp.If):
-        return _is_date(e.args["true"], names)
+        return _is_date(e.args["true"])
     if isinstance(e, exp.Add):
-        return _is_date(e.this, names) != _is_date(e.expression, names)
+        return _is_date(e.this) != _is_date(e.expression) and not _is_interval(e.this, e.expression)
     if isinstance(e, exp.Sub):
-        return _is_date(e.this, names) and not _is_date(e.expression, names)
+        return _is_date(e.this) and not _is_date(e.expression) and not _is_interval(e.expression)
     return False
 
 
-def _date_aliases(tree: exp.Expression) -> set[str]:
-    """Aliases of date-valued expressions, anywhere in the model (to a fixed point)."""
-    names: set[str] = set()
-    while True:
-        found = {a.alias.lower() for a in tree.find_all(exp.Alias) if _is_date(a.this, names)}
-        if found <= names:
-            return names
-        names |= found
+def _is_interval(*es: exp.Expression) -> bool:
+    return any(isinstance(e, exp.Interval) for e in es)
+
+
+def _not_null(e: exp.Expression) -> bool:
+    """Never NULL: by the columns' nullability _annotate recorded, and the expression's shape."""
+    return never_null(e, lambda c: bool(c.meta.get(NOT_NULL)))
 
 
 def _day_count(e: exp.Expression) -> tuple[exp.Expression, str] | None:
@@ -416,10 +460,16 @@ def _day_count(e: exp.Expression) -> tuple[exp.Expression, str] | None:
     return None
 
 
-def _date_arithmetic(tree: exp.Expression, names: set[str]) -> None:
+def _date_arithmetic(tree: exp.Expression) -> None:
     for node in _postorder(tree, (exp.Add, exp.Sub)):
         a, b = node.this, node.expression
-        da, db = _is_date(a, names), _is_date(b, names)
+        for operand in (a, b):
+            typ = operand.meta.get(TYPE)
+            if isinstance(operand, exp.Column) and typ in (None, "UNKNOWN"):
+                raise _Untranslatable(
+                    f"{node.sql('duckdb')} ({operand.sql('duckdb')} is of unknown type: a DATE or a number?)",
+                    "read it from a warehouse table, qualify it (a USING column is not typed) or cast it")
+        da, db = _is_date(a), _is_date(b)
         if isinstance(node, exp.Add) and db and not da:
             a, b, da, db = b, a, db, da
         if not da:
@@ -466,10 +516,9 @@ def _generate_series(tree: exp.Expression, dialect: str) -> None:
             raise _Untranslatable(f"{node.sql('duckdb')} outside FROM ... AS t(column)",
                                   "write FROM generate_series(a, b, step) AS t(x)")
         col = alias.columns[0].name
-        names = set()
         start, end = node.args["start"].copy(), node.args["end"].copy()
         step = node.args.get("step")
-        is_date = _is_date(start, names) or _is_date(end, names)
+        is_date = _is_date(start) or _is_date(end)
         days = _day_count(step) if step is not None else None
         if is_date:
             if step is not None and (days is None or days[1] != "DAY"):
@@ -510,7 +559,7 @@ def _day_of_week(tree: exp.Expression) -> None:
             node.replace(exp.paren(exp.Sub(this=dow, expression=exp.Literal.number(1)), copy=False))
 
 
-def _range_frames(tree: exp.Expression, names: set[str]) -> None:
+def _range_frames(tree: exp.Expression) -> None:
     for win in tree.find_all(exp.Window):
         spec = win.args.get("spec")
         if not spec or spec.text("kind").upper() != "RANGE":
@@ -520,7 +569,7 @@ def _range_frames(tree: exp.Expression, names: set[str]) -> None:
         offsets = [spec.args.get(k) for k in ("start", "end")]
         if not any(_day_count(o) for o in offsets if isinstance(o, exp.Expression)):
             continue
-        if len(keys) != 1 or not _is_date(keys[0].this, names):
+        if len(keys) != 1 or not _is_date(keys[0].this):
             raise _Untranslatable(f"RANGE frame with INTERVAL offsets ({win.sql('duckdb')[:80]})",
                                   "order the window by one DATE")
         keys[0].set("this", exp.UnixDate(this=keys[0].this.copy()))
@@ -585,12 +634,6 @@ def _functions(tree: exp.Expression, dialect: str) -> None:
 def _bigquery_null_ordering(tree: exp.Expression) -> None:
     """DuckDB sorts NULLs last (ASC and DESC); BigQuery sorts them first ascending and allows no
     NULLS FIRST/LAST inside framed windows and aggregates."""
-    not_null: set[str] = set()
-    while True:
-        found = {a.alias.lower() for a in tree.find_all(exp.Alias) if _not_null(a.this, not_null)}
-        if found <= not_null:
-            break
-        not_null |= found
     for ordered in list(tree.find_all(exp.Ordered)):
         holder = ordered.find_ancestor(exp.Window, exp.AggFunc, exp.Select)
         if isinstance(holder, exp.Select) or holder is None:
@@ -602,7 +645,7 @@ def _bigquery_null_ordering(tree: exp.Expression) -> None:
             continue
         key = ordered.this
         ordered.set("nulls_first", default_first)
-        if _not_null(key, not_null):
+        if _not_null(key):
             continue
         spec = holder.args.get("spec") if isinstance(holder, exp.Window) else None
         if spec is not None and spec.text("kind").upper() == "RANGE":
@@ -631,7 +674,7 @@ def _bigquery_functions(tree: exp.Expression) -> None:
             new = []
             for i, a in enumerate(args):
                 others = [o.copy() for j, o in enumerate(args) if j != i]
-                new.append(a.copy() if _not_null(a, set()) else exp.Coalesce(this=a.copy(), expressions=others))
+                new.append(a.copy() if _not_null(a) else exp.Coalesce(this=a.copy(), expressions=others))
             node.set("this", new[0])
             node.set("expressions", new[1:])
         elif isinstance(node, exp.Radians):
@@ -654,26 +697,6 @@ def _bigquery_functions(tree: exp.Expression) -> None:
             slope = exp.Div(this=exp.CovarPop(this=y, expression=x),
                             expression=exp.Nullif(this=exp.VariancePop(this=x_paired), expression=exp.Literal.number(0)))
             target.replace(exp.paren(slope))
-
-
-def _not_null(e: exp.Expression, names: set[str]) -> bool:
-    """Never NULL by convention: keys and dates by name, and arithmetic over them."""
-    if isinstance(e, exp.Column):
-        return bool(_NOT_NULL_NAME.search(e.name)) or e.name.lower() in names
-    if isinstance(e, exp.Literal):
-        return True
-    if isinstance(e, exp.Window):
-        return isinstance(e.this, (exp.RowNumber, exp.Rank, exp.DenseRank, exp.Count))
-    if isinstance(e, exp.Case):
-        branches = [i.args.get("true") for i in e.args.get("ifs") or []] + [e.args.get("default")]
-        return all(b is not None and _not_null(b, names) for b in branches)
-    if isinstance(e, exp.Anonymous):
-        return e.name.upper() == "UNIX_DATE" and all(_not_null(a, names) for a in e.expressions)
-    if isinstance(e, (exp.Cast, exp.Paren, exp.Neg, exp.UnixDate, exp.DateDiff, exp.DateAdd, exp.DateSub,
-                      exp.Add, exp.Sub, exp.Mul, exp.DateFromParts)):
-        return all(_not_null(a, names) for a in e.iter_expressions()
-                   if not isinstance(a, (exp.DataType, exp.Var)))
-    return False
 
 
 def _bigquery_qualify(tree: exp.Expression) -> None:

@@ -152,7 +152,7 @@ WITH cmp_dates AS (
   FROM (
     SELECT
       *,
-      LEAD(stint_start) OVER (PARTITION BY entity_id, season_year ORDER BY stint_start IS NULL ASC, stint_start) AS stint_end
+      LEAD(stint_start) OVER (PARTITION BY entity_id, season_year ORDER BY stint_start) AS stint_end
     FROM cmp_stints
   ) AS st
   JOIN cmp_sched AS s
