@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +18,7 @@ from ..warehouse import Warehouse
 from .data import day, feature_columns, load_feature_rows
 from .estimators import CLF_PARAMS, MIN_TRAIN_ROWS, REG_PARAMS, THREADS, fit_over_classifier, fit_regressor, \
     limited_threads, model_version
-from .storage import PREDICTIONS_TABLE, _arrow_table
+from .storage import _arrow_table, replace_predictions
 
 
 @dataclass
@@ -146,22 +146,8 @@ def _fit_before(rows, on: date, cols: list[str], min_train_rows: int) -> dict:
 
 
 def _write(wh: Warehouse, on: date, tbl, version: str) -> int:
-    con = wh.con
-    name = f"_predict_{uuid.uuid4().hex[:8]}"
-    con.register(name, tbl)
-    try:
-        with wh.transaction():
-            con.execute(f"DELETE FROM {PREDICTIONS_TABLE} WHERE game_date = ?", [on])
-            con.execute(f"""
-                INSERT INTO {PREDICTIONS_TABLE}
-                SELECT player_lookup, game_date, game_id, season_year, predicted_points, p_over,
-                       p_over_residual, points_line, ? AS model_version, trained_through, block_start,
-                       train_rows, CAST(label_points AS INTEGER), label_played, label_over_line,
-                       ? AS run_id, ? AS created_at
-                FROM {name}""", [version, f"predict-{uuid.uuid4().hex[:8]}", datetime.now()])
-    finally:
-        con.unregister(name)
-    return tbl.num_rows
+    """D's predictions replace the rows of D (one transaction)."""
+    return replace_predictions(wh, tbl, on, on, version, f"predict-{uuid.uuid4().hex[:8]}")
 
 
 def write_file(tbl, out: Path) -> None:

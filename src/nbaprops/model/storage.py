@@ -26,21 +26,26 @@ def write_predictions(wh: Warehouse, result: BacktestResult) -> int:
     delete every row dated in [start, end], insert the new ones. Returns the rows inserted."""
     if result.leak:
         raise BadInputError("the leakage canary never writes predictions")
-    tbl = _arrow_table(result.predictions)
+    return replace_predictions(wh, _arrow_table(result.predictions), result.start, result.end,
+                               result.model_version, result.run_id)
+
+
+def replace_predictions(wh: Warehouse, tbl: "pa.Table", start, end, model_version: str, run_id: str) -> int:
+    """Delete every prediction dated in [start, end] and insert the rows of `tbl` (the columns
+    of _arrow_schema), in one transaction. Returns the rows inserted."""
     con = wh.con
-    name = f"_bt_predictions_{uuid.uuid4().hex[:8]}"
+    name = f"_predictions_{uuid.uuid4().hex[:8]}"
     con.register(name, tbl)
     try:
         with wh.transaction():
-            con.execute(f"DELETE FROM {PREDICTIONS_TABLE} WHERE game_date BETWEEN ? AND ?",
-                        [result.start, result.end])
+            con.execute(f"DELETE FROM {PREDICTIONS_TABLE} WHERE game_date BETWEEN ? AND ?", [start, end])
             con.execute(f"""
                 INSERT INTO {PREDICTIONS_TABLE}
                 SELECT player_lookup, game_date, game_id, season_year, predicted_points, p_over,
                        p_over_residual, points_line, ? AS model_version, trained_through, block_start,
                        train_rows, CAST(label_points AS INTEGER), label_played, label_over_line,
                        ? AS run_id, ? AS created_at
-                FROM {name}""", [result.model_version, result.run_id, datetime.now()])
+                FROM {name}""", [model_version, run_id, datetime.now()])
     finally:
         con.unregister(name)
     return tbl.num_rows

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-import numpy as np
-
 from ..errors import BadInputError
 from ..warehouse import Warehouse
 from .data import day, default_range, feature_columns, load_feature_rows, to_date
