@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import stat
 import subprocess
 import sys
 import textwrap
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from nbaprops.errors import WarehouseError, WarehouseLockedError
+from nbaprops.errors import WarehouseError
 from nbaprops.warehouse import Warehouse
 
 import samples
