@@ -23,7 +23,7 @@
 -- scores): sum(points) / (2 * (sum(FGA) + 0.44 * sum(FTA))), NULL when those games hold fewer
 -- than @ts_min_attempts (10) attempts FGA + FTA, or none (basic logs). TS% is points per two
 -- true-shooting attempts and can exceed 1 (an and-one three: 4 / 2.88 = 1.39); over >= 10
--- attempts it rarely does (14 rows of the bundled seasons, at most 1.13; before: 77, up to 1.5).
+-- attempts it rarely does (14 rows of the bundled seasons, at most 1.13).
 -- points_std_last_10 is the sample standard deviation (n - 1), NULL with < 2 games.
 -- Fatigue fields are copied from UPGC; zone fields from PSZA (analysis_date = D): NULL and
 -- shot_zone_data_available = false when PSZA has no row or no zone data for the player.
