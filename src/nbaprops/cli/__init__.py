@@ -18,6 +18,7 @@ from ..warehouse import is_interrupt
 from . import (backfill, backtest, export, failures, features, generate, ingest, predict, rejected, report, sql,
                status, validate)
 from .common import STATE, console, err
+from .fetch import fetch_cmd
 
 app = typer.Typer(
     name="nbaprops",
@@ -50,6 +51,7 @@ def _main(
 
 
 # Registered in this order, the order `nbaprops --help` lists them in.
+app.command("fetch")(fetch_cmd)
 app.command("ingest")(ingest.ingest)
 app.command("backfill")(backfill.backfill_cmd)
 app.command("run")(backfill.run_cmd)
