@@ -124,6 +124,22 @@ def test_training_ready_means_no_required_default(full):
     assert full.con.execute("SELECT count(*) FROM predictions.ml_feature_store_v2 WHERE is_training_ready").fetchone()[0] > 10000
 
 
+def test_readiness_does_not_require_a_prop_line(full):
+    """No required feature depends on the prop line (the line is optional: a third of the rows have
+    none), so a row without a line is training ready as often as the player's history allows."""
+    for f in features.FEATURES:
+        if not f.optional:
+            for _, expr in f.chain:
+                assert not re.search(r"\bu\.(current_points_line|opening_points_line|prop_\w+)", expr) \
+                    or f.name == "has_vegas_line", f.name
+    no_line, ready_no_line, with_line, ready_with_line = full.con.execute("""
+        SELECT count(*) FILTER (WHERE has_vegas_line = 0), count(*) FILTER (WHERE has_vegas_line = 0 AND is_training_ready),
+               count(*) FILTER (WHERE has_vegas_line = 1), count(*) FILTER (WHERE has_vegas_line = 1 AND is_training_ready)
+        FROM predictions.ml_feature_store_v2""").fetchone()
+    assert no_line > 10000 and ready_no_line > 0.3 * no_line, (no_line, ready_no_line)
+    assert ready_with_line > 0.3 * with_line, (with_line, ready_with_line)
+
+
 def test_bootstrap_window_computes_what_the_games_allow(full):
     """The first 14 days of a season have no Phase 4 rows: the values the games before D give are
     computed from Phase 3 (source 'calculated'), the registry default only where they give none."""
