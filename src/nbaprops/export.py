@@ -153,9 +153,9 @@ LABEL_RULES = {
                        "played and a pre-tip line exists; NULL otherwise",
 }
 SOURCE_TAGS = {
-    "phase4": "from a Phase 4 (precompute) row of the player or team for D",
-    "phase3": "from the Phase 3 (analytics) tables",
-    "calculated": "computed in the feature store from earlier games",
+    "phase4": "read from a Phase 4 (precompute) row of the player or team for D",
+    "phase3": "computed from the player's Phase 3 row for D alone (analytics.upcoming_player_game_context)",
+    "calculated": "computed in the feature store from the player's or teams' earlier games or the book lines",
     "default": "nothing was available: the registry default (NULL for an optional feature, and with --missing null)",
 }
 _WINDOWS = {"l10": "his last 10 expected games before D", "l5": "his last 5 expected games before D",

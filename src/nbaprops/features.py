@@ -12,8 +12,10 @@ quality score from here through render-time macros (@feature_history_columns, @f
 README's feature table is rendered by readme_table(); adding a feature is one entry here.
 Note: DuckDB's greatest/least ignore NULL arguments, so clamps guard NULL inputs explicitly.
 
-Sources: phase4 (a Phase 4 row for the date), phase3 (Phase 3 tables), calculated (computed in
-the feature store from earlier games), default (nothing available: the registry default)."""
+Sources: phase4 (read from a Phase 4 row for the date), phase3 (computed from the UPGC row of the
+date alone), calculated (computed in the feature store from earlier games or book lines), default
+(nothing available: the registry default); one rule, source_tag(), by the aliases an expression
+reads."""
 
 from __future__ import annotations
 
@@ -72,7 +74,7 @@ FEATURES: tuple[Feature, ...] = (
         ('phase3', 'u.points_avg_last_10'),)),
     F(2, "points_avg_season", "mean points this season before D (PDC, else PGS)", "player_daily_cache", 10.0, 0, 80,
       chain=(('phase4', 'pdc.points_avg_season'),
-        ('phase3', 'h.season_avg'),)),
+        ('calculated', 'h.season_avg'),)),
     F(3, "points_std_last_10", "sample std of points over the last 10 games (PDC, else PGS: >= 2 games)", "player_daily_cache", 5.0, 0, 40,
       chain=(('phase4', 'pdc.points_std_last_10'),
         ('calculated', 'h.points_std_last_10'),),
@@ -82,7 +84,7 @@ FEATURES: tuple[Feature, ...] = (
         ('phase3', 'u.games_in_last_7_days'),)),
     F(5, "fatigue_score", "0-100 fatigue score, higher = more rested (PCF, else the same formula on UPGC)", "player_composite_factors", 50.0, 0, 100,
       chain=(('phase4', 'pcf.fatigue_score'),
-        ('calculated', '@fatigue_score(u)'),)),
+        ('phase3', '@fatigue_score(u)'),)),
     F(6, "shot_zone_mismatch_score", "player's primary zone vs opponent's zone defence, -10..10 (PCF)", "player_composite_factors", 0.0, -10, 10,
       chain=(('phase4', 'pcf.shot_zone_mismatch_score'),)),
     F(7, "pace_score", "team vs opponent last-10 pace differential / 2, clamped ±3 (PCF, else TOGS)", "player_composite_factors", 0.0, -3, 3,
@@ -94,9 +96,9 @@ FEATURES: tuple[Feature, ...] = (
       history=(('usage_last3', 'avg(usage_rate) OVER l3'),
                ('usage_last7', 'avg(usage_rate) OVER (PARTITION BY player_lookup, season_year ORDER BY game_date ROWS BETWEEN 6 PRECEDING AND CURRENT ROW)'),)),
     F(9, "rest_advantage", "clamp(days_rest - opponent_days_rest, -2, 2) (UPGC)", "upcoming_player_game_context", 0.0, -2, 2,
-      chain=(('calculated', 'CASE WHEN u.days_rest IS NOT NULL AND u.opponent_days_rest IS NOT NULL THEN greatest(-2, least(2, u.days_rest - u.opponent_days_rest)) END'),)),
+      chain=(('phase3', 'CASE WHEN u.days_rest IS NOT NULL AND u.opponent_days_rest IS NOT NULL THEN greatest(-2, least(2, u.days_rest - u.opponent_days_rest)) END'),)),
     F(10, "injury_risk", "3 if an injury transaction before D has the player out, else 0 (UPGC)", "upcoming_player_game_context", 0.0, 0, 3,
-      chain=(('calculated', "CASE WHEN u.player_status = 'out' THEN 3.0 WHEN u.player_status IS NOT NULL THEN 0.0 END"),)),
+      chain=(('phase3', "CASE WHEN u.player_status = 'out' THEN 3.0 WHEN u.player_status IS NOT NULL THEN 0.0 END"),)),
     F(11, "recent_trend", "newest-3 mean minus the 2 before them over the last 5 games, bucketed -2..2", "player_game_summary", 0.0, -2, 2,
       chain=(('calculated', 'CASE WHEN h.n_last5 < 5 THEN NULL WHEN h.avg_newest3 - h.avg_older2 >= 5 THEN 2 WHEN h.avg_newest3 - h.avg_older2 >= 2 THEN 1 WHEN h.avg_newest3 - h.avg_older2 <= -5 THEN -2 WHEN h.avg_newest3 - h.avg_older2 <= -2 THEN -1 ELSE 0 END'),)),
     F(12, "minutes_change", "last-10 vs season minutes, relative change bucketed -2..2", "player_game_summary", 0.0, -2, 2,
@@ -121,10 +123,10 @@ FEATURES: tuple[Feature, ...] = (
       chain=(('calculated', 'CASE WHEN h.n_ft_last10 >= 5 AND h.pts_ft_last10 > 0 THEN greatest(0, least(0.5, h.ftm_last10 / h.pts_ft_last10)) END'),)),
     F(22, "team_pace", "team's mean pace over its last 10 games (PDC)", "player_daily_cache", 100.0, 70, 130,
       chain=(('phase4', 'pdc.team_pace_last_10'),
-        ('phase3', 'tm.team_pace_last_10'),)),
+        ('calculated', 'tm.team_pace_last_10'),)),
     F(23, "team_off_rating", "team's mean offensive rating over its last 10 games (PDC)", "player_daily_cache", 112.0, 70, 150,
       chain=(('phase4', 'pdc.team_off_rating_last_10'),
-        ('phase3', 'tm.team_off_rating_last_10'),)),
+        ('calculated', 'tm.team_off_rating_last_10'),)),
     F(24, "team_win_pct", "team's win share this season before D (>= 5 games)", "team_offense_game_summary", 0.5, 0, 1,
       chain=(('calculated', 'CASE WHEN tm.team_games_season >= 5 THEN tm.team_wins_season / tm.team_games_season END'),)),
     F(25, "vegas_points_line", "current pre-tip points line (UPGC; synthetic lines here)", "upcoming_player_game_context", None, 0, 80, True,
@@ -200,6 +202,28 @@ UNSUPPORTED: dict[int, tuple[str, str]] = {
 }
 
 SOURCES = ("phase4", "phase3", "calculated", "default")
+
+# The one rule of the source tags: a value's tag names the inputs its expression reads (by alias).
+# calculated = the feature store computes it from earlier games or book lines (h, vs, tm, otm, bk;
+# also when it mixes them with other inputs); phase4 = read from a Phase 4 row for D (pdc, pcf,
+# psza, opp); phase3 = computed from the Phase 3 row of D alone (u: UPGC). So the same fallback
+# gets the same tag: a mean over the player's earlier games computed here is 'calculated' whether
+# it is points or minutes.
+ALIAS_SOURCES = {"calculated": ("h", "vs", "tm", "otm", "bk"),
+                 "phase4": ("pdc", "pcf", "psza", "opp"),
+                 "phase3": ("u",)}
+
+
+def source_tag(expr: str) -> str:
+    """The tag a chain expression must carry, from the aliases it reads (ALIAS_SOURCES, in order)."""
+    import re
+
+    from .macros import render
+    used = set(re.findall(r"\b([a-z]+)\.[a-z_]", render(f"({expr})")))
+    for tag, aliases in ALIAS_SOURCES.items():
+        if used & set(aliases):
+            return tag
+    raise ValueError(f"a feature expression reads none of the feature store's inputs: {expr}")
 QUALITY_WEIGHTS = {"phase4": 100.0, "phase3": 75.0, "calculated": 100.0, "default": 40.0}
 LABELS = ("label_points", "label_minutes", "label_played", "label_over_line")
 

@@ -95,6 +95,17 @@ def test_no_feature_reads_a_label():
             assert "minutes_before_tipoff < 0" not in expr
 
 
+def test_source_tags_follow_one_rule():
+    """A value's source tag names the inputs its expression reads (features.ALIAS_SOURCES): the same
+    kind of fallback gets the same tag (points_avg_season's and minutes_avg_last_10's means over the
+    player's earlier games are both 'calculated')."""
+    wrong = [(f.name, tag, features.source_tag(expr)) for f in features.FEATURES for tag, expr in f.chain
+             if tag != features.source_tag(expr)]
+    assert wrong == []
+    by = features.by_name()
+    assert by["points_avg_season"].chain[1][0] == by["minutes_avg_last_10"].chain[1][0] == "calculated"
+
+
 # --- values -----------------------------------------------------------------------------------
 def test_every_value_inside_its_registry_range_on_all_real_seasons(full):
     bad = []

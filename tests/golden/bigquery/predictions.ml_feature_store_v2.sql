@@ -910,7 +910,7 @@ WITH u AS (
       WHEN NOT (
         h.season_avg
       ) IS NULL
-      THEN 'phase3'
+      THEN 'calculated'
       ELSE 'default'
     END AS points_avg_season_source,
     CASE
@@ -961,7 +961,7 @@ WITH u AS (
           )
         )
       ) IS NULL
-      THEN 'calculated'
+      THEN 'phase3'
       ELSE 'default'
     END AS fatigue_score_source,
     CASE
@@ -1013,7 +1013,7 @@ WITH u AS (
           THEN GREATEST(-2, LEAST(2, COALESCE(u.days_rest - u.opponent_days_rest, 2)))
         END
       ) IS NULL
-      THEN 'calculated'
+      THEN 'phase3'
       ELSE 'default'
     END AS rest_advantage_source,
     CASE
@@ -1025,7 +1025,7 @@ WITH u AS (
           THEN 0.0
         END
       ) IS NULL
-      THEN 'calculated'
+      THEN 'phase3'
       ELSE 'default'
     END AS injury_risk_source,
     CASE
@@ -1148,7 +1148,7 @@ WITH u AS (
       WHEN NOT (
         tm.team_pace_last_10
       ) IS NULL
-      THEN 'phase3'
+      THEN 'calculated'
       ELSE 'default'
     END AS team_pace_source,
     CASE
@@ -1159,7 +1159,7 @@ WITH u AS (
       WHEN NOT (
         tm.team_off_rating_last_10
       ) IS NULL
-      THEN 'phase3'
+      THEN 'calculated'
       ELSE 'default'
     END AS team_off_rating_source,
     CASE

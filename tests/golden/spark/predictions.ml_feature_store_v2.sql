@@ -899,7 +899,7 @@ WITH u AS (
       WHEN NOT (
         h.season_avg
       ) IS NULL
-      THEN 'phase3'
+      THEN 'calculated'
       ELSE 'default'
     END AS points_avg_season_source,
     CASE
@@ -950,7 +950,7 @@ WITH u AS (
           )
         )
       ) IS NULL
-      THEN 'calculated'
+      THEN 'phase3'
       ELSE 'default'
     END AS fatigue_score_source,
     CASE
@@ -999,7 +999,7 @@ WITH u AS (
           THEN GREATEST(-2, LEAST(2, u.days_rest - u.opponent_days_rest))
         END
       ) IS NULL
-      THEN 'calculated'
+      THEN 'phase3'
       ELSE 'default'
     END AS rest_advantage_source,
     CASE
@@ -1011,7 +1011,7 @@ WITH u AS (
           THEN 0.0
         END
       ) IS NULL
-      THEN 'calculated'
+      THEN 'phase3'
       ELSE 'default'
     END AS injury_risk_source,
     CASE
@@ -1134,7 +1134,7 @@ WITH u AS (
       WHEN NOT (
         tm.team_pace_last_10
       ) IS NULL
-      THEN 'phase3'
+      THEN 'calculated'
       ELSE 'default'
     END AS team_pace_source,
     CASE
@@ -1145,7 +1145,7 @@ WITH u AS (
       WHEN NOT (
         tm.team_off_rating_last_10
       ) IS NULL
-      THEN 'phase3'
+      THEN 'calculated'
       ELSE 'default'
     END AS team_off_rating_source,
     CASE
