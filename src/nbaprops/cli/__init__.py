@@ -95,7 +95,7 @@ def main() -> None:
 
     try:
         # with standalone_mode=False click returns (not raises) the code of a typer.Exit
-        code = app(standalone_mode=False)
+        code = app(prog_name="nbaprops", standalone_mode=False)
         if code == INTERRUPTED:     # typer turns a KeyboardInterrupt into Exit(130)
             _interrupted()
         if isinstance(code, int) and code:
@@ -116,14 +116,37 @@ def main() -> None:
         except ImportError:  # typer bundles its own click
             from typer import _click as click
 
-        if isinstance(exc, click.ClickException):
+        if isinstance(exc, click.exceptions.NoArgsIsHelpError):    # `nbaprops` alone: the help
             exc.show()
             sys.exit(2)
+        if isinstance(exc, click.ClickException):
+            _usage_error(exc)
         if os.environ.get("NBAPROPS_DEBUG"):
             raise
         if isinstance(exc, (duckdb.Error, OSError)):  # e.g. disk full: no traceback, exit 1
             _fail(f"{type(exc).__name__}: {_first_and_cause(exc)} (set NBAPROPS_DEBUG=1 for the traceback)", 1)
         raise
+
+
+def _usage_error(exc) -> None:
+    """A click usage error (an unknown option or command, a missing or invalid value) as one line,
+    `nbaprops: error: <what> (see `nbaprops CMD --help`)`, exit 2 — instead of click's three
+    lines (Usage / Try / Error)."""
+    from rich.text import Text
+
+    message = " ".join(exc.format_message().split()).rstrip(".") or "bad usage"
+    ctx = getattr(exc, "ctx", None)
+    names: list[str] = []
+    if ctx is not None:
+        while ctx.parent is not None:
+            names.insert(0, ctx.info_name or "")
+            ctx = ctx.parent
+    else:   # raised while the options were parsed, before a context knew the command
+        commands = {c.name for c in app.registered_commands}
+        names = [a for a in sys.argv[1:] if a in commands][:1]
+    hint = " (see `" + " ".join(["nbaprops", *names, "--help"]) + "`)"
+    err.print(Text.assemble(("nbaprops: error: ", "red"), message + hint), soft_wrap=True, highlight=False)
+    sys.exit(2)
 
 
 def _first_and_cause(exc: Exception) -> str:
