@@ -12,7 +12,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..errors import BadInputError, RunFailedError
-from .common import STATE, console, err, open_warehouse, parse_date, parse_date_range
+from .common import (STATE, check_models, console, err, model_names, open_warehouse, parse_date,
+                     parse_date_range)
 from .run_tables import print_plan, print_preflight, print_summary
 
 
@@ -35,28 +36,12 @@ def _run_models(start: date, end: date, only, start_from, chunk: str, *, force: 
         print_preflight(result.preflight)
         return
     with open_warehouse() as wh:
-        # the daily run's summary table follows: its progress lines are not kept
-        progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TextColumn("{task.fields[note]}"), TimeElapsedColumn(), console=console,
-                            transient=daily, disable=daily and not console.is_terminal)
-        tasks: dict[str, int] = {}
-
-        def started(model, plan) -> None:
-            n = len(plan.chunks)
-            note = (f"{len(plan.pending)} dates to compute, {plan.skipped} unchanged" if n
-                    else f"skipped: all {len(plan.dates)} dates unchanged" if plan.dates else "no dates to compute")
-            if plan.blocked:
-                note = f"not run: {plan.blocked}"
-            tasks[model.name] = progress.add_task(model.name, total=max(n, 1), completed=0 if n else 1, note=note)
-
-        def advanced(name, c, r, error) -> None:
-            note = f"[red]chunk {c} failed[/]" if error else f"chunk {c}: {r.rows:,} rows"
-            progress.update(tasks[name], advance=1, note=note)
-
+        # the daily run's summary table follows: its progress is not kept (and not printed in a pipe)
+        progress = _LiveProgress(daily) if console.is_terminal else _PlainProgress(quiet=daily)
         with progress:
             result = backfill(wh, start, end, only=only or None, start_from=start_from, chunk_mode=chunk,
                               force=force, no_resume=no_resume, daily=daily, preflight=preflight,
-                              parallel=parallel, on_model_start=started, on_progress=advanced)
+                              parallel=parallel, on_model_start=progress.started, on_progress=progress.advanced)
     if idle_note and result.ok and all(m.status == "skipped" for m in result.models):
         checked = max((m.dates_skipped for m in result.models), default=0)
         console.print(idle_note + (f"; the {checked:,} dates computed before are up to date" if checked else
@@ -82,14 +67,121 @@ def _run_models(start: date, end: date, only, start_from, chunk: str, *, force: 
                              "(see `nbaprops history`)")
 
 
+
+def _start_note(plan, short: bool = False) -> str:
+    """What a model's run is about to do (`short`: for the live bar's cell)."""
+    n = len(plan.chunks)
+    if plan.blocked:
+        return "[red]not run[/] (why: below)" if short else f"not run: {plan.blocked}"
+    if n:
+        return (f"{len(plan.pending):,} of {len(plan.dates):,} dates" if short
+                else f"{len(plan.pending):,} dates to compute, {plan.skipped:,} unchanged")
+    return (f"{'all' if short else 'skipped: all'} {len(plan.dates):,} dates unchanged" if plan.dates
+            else "no dates to compute")
+
+
+class _LiveProgress:
+    """On a terminal: a live bar per model (model, bar, chunks done, note, time), transient for
+    the daily run. Its cells fit an 80-column terminal."""
+
+    def __init__(self, transient: bool) -> None:
+        from rich.table import Column
+
+        from .common import model_names
+
+        name_width = max(len(n) for n in model_names())
+        self.progress = Progress(
+            TextColumn("{task.description}", table_column=Column(no_wrap=True, min_width=name_width)),
+            BarColumn(bar_width=10), MofNCompleteColumn(),
+            TextColumn("{task.fields[note]}", table_column=Column(overflow="fold")),   # may wrap, never cut
+            TimeElapsedColumn(), console=console, transient=transient, expand=False)
+        self.tasks: dict[str, int] = {}
+
+    def __enter__(self):
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.progress.__exit__(*exc)
+
+    def started(self, model, plan) -> None:
+        n = len(plan.chunks)
+        self.tasks[model.name] = self.progress.add_task(model.name, total=max(n, 1), completed=0 if n else 1,
+                                                        note=_start_note(plan, short=True))
+
+    def advanced(self, name, chunk, result, error) -> None:
+        note = f"[red]{chunk.end} failed[/]" if error else f"{chunk.end} {result.rows:,} rows"
+        self.progress.update(self.tasks[name], advance=1, note=note)
+
+
+class _PlainProgress:
+    """Not a terminal (a pipe, a file, a cron log): one plain line per finished chunk (model,
+    dates, rows, seconds) and per model with nothing to compute; no bar, nothing cut. `quiet`
+    (the daily run, whose summary table follows): nothing."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.chunks: dict[str, tuple[int, int]] = {}     # model -> (chunks done, chunks planned)
+        self.clock: dict[str, float] = {}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def _line(self, *parts: str) -> None:
+        if not self.quiet:
+            from rich.text import Text
+
+            console.print(Text("  ".join(parts)), soft_wrap=True, highlight=False)
+
+    def started(self, model, plan) -> None:
+        import time
+
+        self.chunks[model.name] = (0, len(plan.chunks))
+        self.clock[model.name] = time.perf_counter()
+        if plan.blocked or not plan.chunks:
+            self._line(model.name, _start_note(plan))
+
+    def advanced(self, name, chunk, result, error) -> None:
+        import time
+
+        now = time.perf_counter()
+        seconds, self.clock[name] = now - self.clock.get(name, now), now
+        done, total = self.chunks.get(name, (0, 1))
+        done += 1
+        self.chunks[name] = (done, total)
+        n = len(chunk.dates)
+        parts = [name, str(chunk), f"{n:,} date{'s' if n != 1 else ''}"]
+        if total > 1:
+            parts.append(f"chunk {done}/{total}")
+        parts.append("failed, rolled back" if error else f"{result.rows:,} rows")
+        parts.append(f"{seconds:.1f} s")
+        self._line(*parts)
+
+
+_MODELS = ", ".join(model_names())
+
+
+def _choice(value: str, option: str, choices) -> str:
+    """An option's value among `choices`, in any case; else one line naming them (exit 2)."""
+    v = value.strip().lower()
+    if v not in choices:
+        raise BadInputError(f"{option} must be {', '.join(choices[:-1])} or {choices[-1]}, got {value!r}")
+    return v
+
+
 def backfill_cmd(
     start_date: str = typer.Option(..., "--start-date", help="First date to compute (YYYY-MM-DD)."),
     end_date: str = typer.Option(..., "--end-date", help="Last date to compute (YYYY-MM-DD)."),
     only: Optional[list[str]] = typer.Option(None, "--only", help="Run only these models: repeat the option or "
-                                             "separate names with commas (--only player_daily_cache,ml_feature_store_v2)."),
-    start_from: Optional[str] = typer.Option(None, "--start-from", help="Start at this model and run everything after it."),
+                                             "separate names with commas (--only player_daily_cache,ml_feature_store_v2); "
+                                             "any case, bare or schema.table. Models: " + _MODELS + "."),
+    start_from: Optional[str] = typer.Option(None, "--start-from", help="Start at this model and run everything after "
+                                             "it in the run order (see --dry-run); one of the models --only lists."),
     chunk: str = typer.Option("auto", "--chunk",
-                              help="auto | all | season | month | date: how pending dates are grouped into one "
+                              help="auto | all | season | month | date (any case): how pending dates are grouped into one "
                                    "query + transaction each. Results do not depend on it. 'all' is one chunk per "
                                    "contiguous run of pending dates (the fastest); 'auto' is the same, split every "
                                    "4 seasons so decades of history stay within memory."),
@@ -98,7 +190,7 @@ def backfill_cmd(
     no_resume: bool = typer.Option(False, "--no-resume",
                                    help="Forget the saved state of the selected models over the range, then recompute it "
                                         "(an interrupted --no-resume run resumes where it stopped)."),
-    engine: str = typer.Option("duckdb", "--engine", help="duckdb | spark | bigquery: where the models run "
+    engine: str = typer.Option("duckdb", "--engine", help="duckdb | spark | bigquery (any case): where the models run "
                                "(spark: local PySpark, Parquet tables in --out; bigquery: --project, --dataset-prefix)."),
     out: Optional[Path] = typer.Option(None, "--out", help="spark/bigquery: output / staging folder "
                                        "(default: <warehouse folder>/<engine>)."),
@@ -111,12 +203,14 @@ def backfill_cmd(
 
     Dates already done with unchanged inputs are skipped (per model and date, a fingerprint of
     everything the date reads through its lookback); failed and interrupted work is redone."""
-    s, e = parse_date_range(start_date, end_date)
-    only = [name.strip() for value in only or [] for name in value.split(",") if name.strip()]
+    from ..engines import ENGINES
     from ..runner.plan import CHUNK_MODES
 
-    if chunk not in CHUNK_MODES:
-        raise BadInputError(f"--chunk must be {', '.join(CHUNK_MODES[:-1])} or {CHUNK_MODES[-1]}, got {chunk!r}")
+    chunk = _choice(chunk, "--chunk", CHUNK_MODES)
+    engine = _choice(engine, "--engine", ENGINES)
+    only = check_models([name for value in only or [] for name in value.split(",") if name.strip()], "--only")
+    start_from = check_models([start_from], "--start-from")[0] if start_from is not None else None
+    s, e = parse_date_range(start_date, end_date)
     if engine != "duckdb":
         from .. import engines
 

@@ -100,6 +100,23 @@ def model_names() -> list[str]:
     return sorted(p.stem for p in _model_files())
 
 
+def check_models(names: list[str], option: str) -> list[str]:
+    """Model names given to an option (`--only`, `--start-from`), in any case, bare or as
+    schema.table: the bare names, or one line naming the accepted ones (exit 2)."""
+    known, tables = set(model_names()), set(model_tables())
+    out = []
+    for name in names:
+        n = name.strip().lower()
+        key = n.split(".")[-1]
+        if key in known and "." in n and n not in tables:
+            table = next(t for t in tables if t.endswith("." + key))
+            raise BadInputError(f"{option}: unknown model {name!r}; {key} is {table}")
+        if key not in known:
+            raise BadInputError(f"{option}: unknown model {name!r}; the models are {', '.join(model_names())}")
+        out.append(key)
+    return out
+
+
 def model_tables() -> list[str]:
     return sorted(f"{p.parent.name}.{p.stem}" for p in _model_files())
 

@@ -48,7 +48,7 @@ FAILURE_COLS = (Col("processor"), Col("category"), Col("rows", kind="int"))
 def print_summary(result, *, wide: bool = False) -> None:
     emit(summary_listing(result), wide=wide)
     for m in result.models:
-        if m.reasons and m.status != "skipped":
+        if m.reasons and m.status != "skipped" and (m.dates_computed or m.dates_failed):   # not a model never run
             console.print(f"  {m.model}: computed " + ", ".join(f"{n} {r}" for r, n in sorted(m.reasons.items()))
                           + (f"; skipped {m.dates_skipped} with unchanged inputs" if m.dates_skipped else ""))
         elif m.status == "skipped":
