@@ -6,10 +6,12 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from nbaprops import keys
 from nbaprops.ingest import ingest_folder
 from nbaprops.warehouse import Warehouse
 
 import samples
+from test_player_identity import ALIASES
 
 R = samples.real
 TEAMS = f"read_csv('{samples.TEAMS_CSV}', header = true)"
@@ -26,17 +28,22 @@ INJ = R("injuries_pst_2021_to_2025.parquet")
 @pytest.fixture(scope="module")
 def expected() -> dict[str, int]:
     """Expected rows per raw table from the documented rules:
-    schedule: both teams are NBA teams, the date lies in its season (Jul 1 .. Oct 31);
-    player/team rows: the game is in the (valid) schedule; the full box wins, the basic log
-    fills only games with no full box; shots: game in the schedule; lines: game resolvable,
-    total 150..300; injuries: a name, an out/return event, a known team, and keys with
-    conflicting duplicates dropped entirely (exact repeats count once)."""
+    schedule: both teams are NBA teams, the date lies in its season (Jul 1 .. Oct 31), plus the
+    games of the full box scores that it lacks (derived: the two NBA Cup finals);
+    player/team rows: the game is in the (valid or derived) schedule; the full box wins, the
+    basic log fills only games with no full box; shots: game in the schedule; lines: game
+    resolvable, total 150..300; injuries: a name of a box-score or game-log player (or a known
+    alias of one), an out/return event, a known team, and keys with conflicting duplicates
+    dropped entirely (exact repeats count once)."""
     c = duckdb.connect()
     c.execute(f"CREATE TABLE teams AS SELECT * FROM {TEAMS}")
     c.execute(f"""CREATE TABLE sched AS SELECT * FROM read_parquet('{SCHED}')
                   WHERE home_team IN (SELECT team_abbr FROM teams) AND away_team IN (SELECT team_abbr FROM teams)
                     AND home_team <> away_team
                     AND game_date BETWEEN make_date(left(season, 4)::INT, 7, 1) AND make_date(left(season, 4)::INT + 1, 10, 31)""")
+    c.execute(f"""INSERT INTO sched (game_id, season, season_type, game_date, home_team, away_team)
+                  SELECT DISTINCT game_id, season, season_type, game_date, team_tricode, opponent_tricode
+                  FROM read_parquet({BOX!r}) WHERE is_home AND game_id NOT IN (SELECT game_id FROM sched)""")
     c.execute(f"""CREATE TABLE box AS SELECT * FROM read_parquet({BOX!r})
                   WHERE game_id IN (SELECT game_id FROM sched) AND minutes BETWEEN 0 AND 70
                     AND pts = 2 * fgm + fg3m + ftm""")
@@ -58,16 +65,20 @@ def expected() -> dict[str, int]:
         WHERE coalesce(l.game_id, (SELECT s.game_id FROM sched s WHERE s.game_date = l.game_date
                                    AND s.home_team = l.home_team AND s.away_team = l.away_team)) IN (SELECT game_id FROM sched)
           AND total_line BETWEEN 150 AND 300 AND coalesce(abs(home_spread), 0) <= 40""").fetchone()[0]
+    names = c.execute(f"SELECT DISTINCT player_name FROM read_parquet({BOX!r}) UNION "
+                      f"SELECT DISTINCT player_name FROM read_parquet('{BASIC}')").fetchall()
+    known = sorted({keys.player_lookup(n) for (n,) in names} | set(ALIASES))
     out["raw.injuries"] = c.execute(f"""
         WITH ok AS (
             SELECT date, lower(regexp_replace(strip_accents(player_name), '[^A-Za-z0-9]', '', 'g')) AS k,
                    event, coalesce(trim(notes), '') AS notes, t.* EXCLUDE (date, event, notes)
             FROM read_parquet('{INJ}') t
             WHERE player_name IS NOT NULL AND event IN ('out', 'return')
+              AND lower(regexp_replace(strip_accents(player_name), '[^A-Za-z0-9]', '', 'g')) IN (SELECT unnest(?))
               AND lower(team_nickname) IN (SELECT lower(nickname) FROM teams)),
              grp AS (SELECT date, k, event, notes, count(DISTINCT (team_nickname, player_name, est_days_out_scraper)) AS variants
                      FROM ok GROUP BY ALL)
-        SELECT count(*) FROM grp WHERE variants = 1""").fetchone()[0]
+        SELECT count(*) FROM grp WHERE variants = 1""", [known]).fetchone()[0]
     out["_box_by_season"] = dict(c.execute(
         "SELECT left(season, 4)::INT, count(*) FROM box GROUP BY 1").fetchall())
     out["_basic_by_season"] = dict(c.execute(
@@ -83,10 +94,11 @@ def test_exact_row_counts_per_raw_table(real_warehouse_path, expected):
 
 
 def test_counts_match_literals_checked_by_hand(real_warehouse_path, expected):
-    # 6,955 schedule rows less 24 preseason games against non-NBA clubs (Adelaide, Real Madrid …);
-    # 3 full-box seasons (104,081 rows less 55 rows of the 2023/2024 NBA Cup finals, which the
-    # schedule lacks) + the basic log's 2021-22 (27,931) and 2025-26 (28,491).
-    literal = {"raw.schedule": 6931, "raw.player_boxscores": 103926 + 27931 + 28491,
+    # 6,955 schedule rows less 24 preseason games against non-NBA clubs (Adelaide, Real Madrid …)
+    # plus the 2023 and 2024 NBA Cup finals, derived from the box scores; 3 full-box seasons
+    # (103,981 rows, the 55 rows of the two Cup finals included) + the basic log's 2021-22
+    # (27,931) and 2025-26 (28,491).
+    literal = {"raw.schedule": 6931 + 2, "raw.player_boxscores": 103981 + 27931 + 28491,
                "raw.team_boxscores": 13136, "raw.shots": 217220 + 218701 + 219527}
     for table, n in literal.items():
         assert expected[table] == n, table

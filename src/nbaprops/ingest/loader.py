@@ -19,7 +19,8 @@ from ..catalog import SOURCE_TABLE_ORDER
 from ..errors import BadInputError
 from ..warehouse import Warehouse, quote_ident
 from ..synth import props as synth_props
-from .sources import ALL_KINDS, FileKind, is_ignored, kind_for
+from .sources import (ALL_KINDS, DERIVED_SCHEDULE_SOURCE, DERIVED_SCHEDULE_SQL, FileKind, is_ignored,
+                      kind_for)
 
 BUNDLED_DATA = Path(__file__).resolve().parents[3] / "data" / "real"
 INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "HUGEINT"}
@@ -41,6 +42,14 @@ class FileResult:
     # is already loaded keeps its previous version when any new row of it is rejected
     rows_refused: int = 0
     refused: list[str] = field(default_factory=list)   # the games or keys refused
+    # how the file's rows found their player (None: the file has no player rows): by the NBA
+    # player id, by the same spelling, by an alias (suffix or known alias); unresolved rows
+    # (no roster player of the season, or several) are quarantined and counted in rows_rejected
+    rows_by_id: int | None = None
+    rows_by_name: int | None = None
+    rows_by_alias: int | None = None
+    rows_unresolved: int | None = None
+    games_derived: int = 0     # schedule rows derived from this file's box scores (games the schedule lacks)
 
 
 @dataclass
@@ -57,6 +66,12 @@ class IngestReport:
     # (players, games) whose changes reached them (see synth/props.py)
     props_scope: tuple[int, int] | None = None
     rejected_total: int = 0
+    # per source (raw table's source): rows resolved by id, by name, by alias, unresolved
+    player_resolution: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def games_derived(self) -> int:
+        return sum(f.games_derived for f in self.files)
 
     @property
     def rows_rejected(self) -> int:
@@ -170,17 +185,23 @@ def _stage_typed(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind) -> 
         # player_lookup is computed in Python (one definition: keys.player_lookup) once per
         # distinct name and joined back on.
         name_expr = exprs["player_name"]
-        names = [r[0] for r in con.execute(
-            f"SELECT DISTINCT {name_expr} AS n FROM _src WHERE n IS NOT NULL "
-            "AND n NOT IN (SELECT name FROM _lookup)").fetchall()]
-        if names:
-            con.executemany("INSERT INTO _lookup VALUES (?, ?)", [(n, keys.player_lookup(n)) for n in names])
-        body = (f"SELECT {', '.join(selects)}, l.lookup AS _player_lookup FROM _src "
+        _add_lookups(con, f"SELECT DISTINCT {name_expr} AS n FROM _src")
+        body = (f"SELECT {', '.join(selects)}, l.lookup AS _player_lookup, l.base AS _player_base FROM _src "
                 f"LEFT JOIN _lookup l ON l.name = {name_expr}")
     else:
         body = f"SELECT {', '.join(selects)} FROM _src"
     con.execute(f"CREATE OR REPLACE TEMP VIEW _typed AS {body}")
     return con.execute("SELECT count(*) FROM _src").fetchone()[0]
+
+
+def _add_lookups(con: duckdb.DuckDBPyConnection, names_sql: str) -> None:
+    """Add the names `names_sql` yields (column 1) to _lookup with their player_lookup and
+    base lookup, computed in Python (one definition: keys)."""
+    names = [r[0] for r in con.execute(
+        f"SELECT n FROM ({names_sql}) x(n) WHERE n IS NOT NULL AND n NOT IN (SELECT name FROM _lookup)").fetchall()]
+    if names:
+        con.executemany("INSERT INTO _lookup VALUES (?, ?, ?)",
+                        [(n, keys.player_lookup(n), keys.base_lookup(n)) for n in names])
 
 
 def _register_helpers(con: duckdb.DuckDBPyConnection) -> None:
@@ -192,7 +213,10 @@ def _register_helpers(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE OR REPLACE TEMP MACRO norm_gid(x) AS "
                 "CASE WHEN length(trim(x)) BETWEEN 1 AND 10 THEN lpad(trim(x), 10, '0') "
                 "ELSE nullif(trim(x), '') END")
-    con.execute("CREATE OR REPLACE TEMP TABLE _lookup (name VARCHAR PRIMARY KEY, lookup VARCHAR)")
+    con.execute("CREATE OR REPLACE TEMP TABLE _lookup (name VARCHAR PRIMARY KEY, lookup VARCHAR, base VARCHAR)")
+    con.execute("CREATE OR REPLACE TEMP TABLE _aliases (alias_lookup VARCHAR, player_id BIGINT)")
+    con.executemany("INSERT INTO _aliases VALUES (?, ?)",
+                    [(keys.player_lookup(a.alias_name), a.player_id) for a in keys.player_aliases()])
     con.execute("""CREATE OR REPLACE TEMP VIEW _schedule_slots AS
                    SELECT game_id, game_date, season_year, season_type, home_team_abbr AS team_abbr FROM raw.schedule
                    UNION ALL
@@ -221,10 +245,14 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
     res = FileResult(file=path.name, kind=kind.name, target=kind.target)
     _read_file(con, path)
     res.rows_read = _stage_typed(con, path, kind)
+    if kind.derives_schedule:
+        res.games_derived = _derive_schedule(wh, path, now)
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE _norm AS {kind.select_sql}")
     except duckdb.Error as exc:
         raise BadInputError(f"cannot normalise the rows ({_first_line(exc)})", file=path.name) from exc
+    if kind.resolve_players:
+        _resolve_players(con)
 
     content = _target_columns(wh, kind.target)
     # Row checks → rejects (one row per file row and column; reasons joined).
@@ -241,7 +269,7 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
         con.execute(f"INSERT INTO _rej SELECT _row, {which}, 'required value missing' FROM _norm "
                     f"WHERE ({' OR '.join(f'{quote_ident(c)} IS NULL' for c in required)}) "
                     "AND _row NOT IN (SELECT _row FROM _rej)")
-    hash_expr = "md5(concat_ws('|', " + ", ".join(f"coalesce(CAST({quote_ident(c)} AS VARCHAR), '\\N')" for c in content) + "))"
+    hash_expr = _hash_expr(content)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _good AS SELECT {', '.join(quote_ident(c) for c in content)}, "
                 f"{hash_expr} AS row_hash, _row FROM _norm WHERE _row NOT IN (SELECT _row FROM _rej)")
     key = ", ".join(quote_ident(k) for k in kind.key)
@@ -259,6 +287,11 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
     else:
         _refuse_rejected_keys(wh, kind, res)
     res.rows_rejected = con.execute("SELECT count(DISTINCT _row) FROM _rej").fetchone()[0]
+    if "_resolved_by" in [r[0] for r in con.execute("DESCRIBE _norm").fetchall()]:
+        by = dict(con.execute("SELECT coalesce(_resolved_by, 'unresolved'), count(*) FROM _norm "
+                              "WHERE player_lookup IS NOT NULL GROUP BY ALL").fetchall())
+        res.rows_by_id, res.rows_by_name = by.get("id", 0), by.get("name", 0)
+        res.rows_by_alias, res.rows_unresolved = by.get("alias", 0), by.get("unresolved", 0)
 
     _record_rejects(con, path, kind, now)
     if kind.upsert == "game":
@@ -267,11 +300,83 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
         _upsert_keys(wh, kind, content, path, now, res)
     con.execute(
         "INSERT INTO processing.ingest_log (ingest_id, source_file, file_kind, target_table, rows_read, "
-        "rows_loaded, rows_unchanged, rows_duplicate, rows_superseded, rows_rejected, ingested_at, rows_refused) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "rows_loaded, rows_unchanged, rows_duplicate, rows_superseded, rows_rejected, ingested_at, rows_refused, "
+        "rows_by_id, rows_by_name, rows_by_alias, rows_unresolved, games_derived) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [ingest_id, path.name, kind.name, kind.target, res.rows_read, res.rows_loaded, res.rows_unchanged,
-         res.rows_duplicate, res.rows_superseded, res.rows_rejected, now, res.rows_refused])
+         res.rows_duplicate, res.rows_superseded, res.rows_rejected, now, res.rows_refused,
+         res.rows_by_id, res.rows_by_name, res.rows_by_alias, res.rows_unresolved, res.games_derived])
     return res
+
+
+def _derive_schedule(wh: Warehouse, path: Path, now: datetime) -> int:
+    """Schedule rows for the file's games that the schedule lacks (sources.DERIVED_SCHEDULE_SQL),
+    with source 'box_score'. Returns how many were added."""
+    con = wh.con
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _derived AS {DERIVED_SCHEDULE_SQL}")
+    except duckdb.Error as exc:
+        raise BadInputError(f"cannot derive schedule rows ({_first_line(exc)})", file=path.name) from exc
+    content = _target_columns(wh, "raw.schedule")
+    hash_expr = _hash_expr(content)
+    return con.execute(
+        f"INSERT INTO raw.schedule ({_insert_cols(content)}) SELECT {', '.join(quote_ident(c) for c in content)}, "
+        f"?, ?, {hash_expr}, ? FROM _derived", [DERIVED_SCHEDULE_SOURCE, path.name, now]).fetchone()[0]
+
+
+def _resolve_players(con: duckdb.DuckDBPyConnection) -> None:
+    """Resolve each row of _norm to a roster player (see sources.py): by NBA id, by the same
+    spelling, by a known alias, by the spelling without a generational suffix. The rosters of
+    the row's own season come first, then the nearest season with a match (a player out for a
+    whole season has no row in it); within it the first rule that finds anyone decides, and
+    several candidates are narrowed to the row's team.
+    Sets player_lookup and player_id (the roster's), _resolved_by and _candidates (0: nobody,
+    1: resolved, more: ambiguous, left unresolved)."""
+    _add_lookups(con, "SELECT DISTINCT player_name FROM raw.player_boxscores")
+    con.execute("""CREATE OR REPLACE TEMP TABLE _roster AS
+        SELECT DISTINCT b.season_year, b.player_id, b.player_lookup, b.team_abbr, l.base
+        FROM raw.player_boxscores b LEFT JOIN _lookup l ON l.name = b.player_name""")
+    cols = [r[0] for r in con.execute("DESCRIBE _norm").fetchall()]
+    has_team = "team_abbr" in cols
+    team = "k.team_abbr" if has_team else "NULL::VARCHAR"
+
+    def rkey(p: str) -> str:  # one resolution per distinct (season, id, spelling, team)
+        return (f"concat_ws('|', coalesce(CAST({p}_season AS VARCHAR), ''), coalesce(CAST({p}player_id AS VARCHAR), ''), "
+                f"coalesce({p}_spelling_lookup, ''), coalesce({p}_base, ''), "
+                + (f"coalesce({p}team_abbr, '')" if has_team else "''") + ")")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _res AS
+        WITH k AS (SELECT DISTINCT {rkey('')} AS rkey, _season, player_id, _spelling_lookup, _base,
+                          {'team_abbr' if has_team else 'NULL::VARCHAR AS team_abbr'}
+                   FROM _norm WHERE _spelling_lookup IS NOT NULL),
+        cand AS (
+            SELECT k.rkey, {team} AS team, r.player_lookup, r.player_id, r.team_abbr AS r_team,
+                   abs(r.season_year - k._season) AS dist, 0 AS prio, 'id' AS how
+            FROM k JOIN _roster r ON r.player_id = k.player_id
+            UNION ALL
+            SELECT k.rkey, {team}, r.player_lookup, r.player_id, r.team_abbr, abs(r.season_year - k._season), 1, 'name'
+            FROM k JOIN _roster r ON r.player_lookup = k._spelling_lookup
+            UNION ALL
+            SELECT k.rkey, {team}, r.player_lookup, r.player_id, r.team_abbr, abs(r.season_year - k._season), 2, 'alias'
+            FROM k JOIN _aliases a ON a.alias_lookup = k._spelling_lookup
+                   JOIN _roster r ON r.player_id = a.player_id
+            UNION ALL
+            SELECT k.rkey, {team}, r.player_lookup, r.player_id, r.team_abbr, abs(r.season_year - k._season), 3, 'alias'
+            FROM k JOIN _roster r ON r.base = k._base),
+        best AS (SELECT * FROM cand WHERE dist IS NOT NULL
+                 QUALIFY rank() OVER (PARTITION BY rkey ORDER BY dist, prio) = 1),
+        narrowed AS (  -- several players: those of the row's team, when any
+            SELECT * FROM best
+            QUALIFY NOT bool_or(r_team IS NOT DISTINCT FROM team AND team IS NOT NULL) OVER (PARTITION BY rkey)
+                 OR r_team = team)
+        SELECT k.rkey, count(DISTINCT n.player_lookup)::INTEGER AS candidates, min(n.player_lookup) AS player_lookup,
+               min(n.player_id) AS player_id, min(n.how) AS how
+        FROM k LEFT JOIN narrowed n ON n.rkey = k.rkey GROUP BY k.rkey""")
+    extra = ", resolved_by = CASE WHEN r.candidates = 1 THEN r.how END" if "resolved_by" in cols else ""
+    con.execute(f"""UPDATE _norm SET _candidates = r.candidates,
+                       _resolved_by = CASE WHEN r.candidates = 1 THEN r.how END,
+                       player_lookup = CASE WHEN r.candidates = 1 THEN r.player_lookup ELSE _norm.player_lookup END,
+                       player_id = CASE WHEN r.candidates = 1 THEN r.player_id ELSE _norm.player_id END{extra}
+                    FROM _res r WHERE r.rkey = {rkey('_norm.')}""")
 
 
 def _refuse_partial_games(wh: Warehouse, kind: FileKind, res: FileResult) -> None:
@@ -342,6 +447,11 @@ def _record_rejects(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, 
                     "reason, record, ? FROM _rej_rows", [now])
 
 
+def _hash_expr(content: list[str]) -> str:
+    """A row's content hash over the given columns (unchanged content, unchanged hash)."""
+    return "md5(concat_ws('|', " + ", ".join(f"coalesce(CAST({quote_ident(c)} AS VARCHAR), '\\N')" for c in content) + "))"
+
+
 def _insert_cols(content: list[str]) -> str:
     return ", ".join(quote_ident(c) for c in content) + ", source, source_file, row_hash, ingested_at"
 
@@ -349,9 +459,12 @@ def _insert_cols(content: list[str]) -> str:
 def _upsert_keys(wh: Warehouse, kind: FileKind, content: list[str], path: Path, now: datetime, res: FileResult) -> None:
     con = wh.con
     on = " AND ".join(f"t.{quote_ident(k)} = g.{quote_ident(k)}" for k in kind.key)
+    # same content from another source (a schedule row derived from a box score) is replaced too
     res.rows_unchanged = con.execute(
-        f"SELECT count(*) FROM _good g JOIN {kind.target} t ON {on} AND t.row_hash = g.row_hash").fetchone()[0]
-    con.execute(f"DELETE FROM {kind.target} t USING _good g WHERE {on} AND t.row_hash <> g.row_hash")
+        f"SELECT count(*) FROM _good g JOIN {kind.target} t ON {on} AND t.row_hash = g.row_hash AND t.source = ?",
+        [kind.source]).fetchone()[0]
+    con.execute(f"DELETE FROM {kind.target} t USING _good g WHERE {on} AND (t.row_hash <> g.row_hash OR t.source <> ?)",
+                [kind.source])
     n = con.execute(
         f"INSERT INTO {kind.target} ({_insert_cols(content)}) "
         f"SELECT {', '.join('g.' + quote_ident(c) for c in content)}, ?, ?, g.row_hash, ? FROM _good g "
@@ -385,6 +498,28 @@ def _upsert_games(wh: Warehouse, kind: FileKind, content: list[str], path: Path,
         f"INSERT INTO {kind.target} ({_insert_cols(content)}) "
         f"SELECT {', '.join(quote_ident(c) for c in content)}, ?, ?, row_hash, ? FROM _good "
         f"WHERE game_id IN (SELECT game_id FROM _game_cmp WHERE NOT same)", [kind.source, path.name, now]).fetchone()[0]
+
+
+def _refresh_identity(con: duckdb.DuckDBPyConnection) -> None:
+    """reference.player_identity: every spelling of every source's rows and the player it
+    resolved to (rebuilt from the raw tables)."""
+    con.execute("DELETE FROM reference.player_identity")
+    con.execute("""INSERT INTO reference.player_identity
+        SELECT player_lookup, max(player_id), source, spelling, min(resolved_by), sum(n), min(first_date), max(last_date)
+        FROM (
+            SELECT player_lookup, player_id, source, player_name AS spelling,
+                   CASE WHEN player_id IS NOT NULL THEN 'id' ELSE 'name' END AS resolved_by,
+                   count(*) AS n, min(game_date) AS first_date, max(game_date) AS last_date
+            FROM raw.player_boxscores GROUP BY ALL
+            UNION ALL
+            SELECT player_lookup, player_id, source, player_name,
+                   CASE WHEN player_id IS NOT NULL THEN 'id' ELSE 'name' END, count(*), min(game_date), max(game_date)
+            FROM raw.shots GROUP BY ALL
+            UNION ALL
+            SELECT player_lookup, player_id, source, player_name, coalesce(resolved_by, 'name'), count(*),
+                   min(transaction_date), max(transaction_date)
+            FROM raw.injuries GROUP BY ALL)
+        GROUP BY player_lookup, source, spelling""")
 
 
 def _refresh_players(con: duckdb.DuckDBPyConnection) -> None:
@@ -477,6 +612,14 @@ def ingest_folder(wh: Warehouse, folder: str | Path | None = None, *, props_seed
                 changed_inputs = True
         if plan:
             _refresh_players(con)
+            _refresh_identity(con)
+        for f in report.files:
+            if f.rows_by_id is not None:
+                src = next(k.source for k in ALL_KINDS if k.name == f.kind)
+                counts = report.player_resolution.setdefault(src, dict.fromkeys(("id", "name", "alias", "unresolved"), 0))
+                for how, n in (("id", f.rows_by_id), ("name", f.rows_by_name), ("alias", f.rows_by_alias),
+                               ("unresolved", f.rows_unresolved)):
+                    counts[how] += n
         has_synthetic = con.execute(
             "SELECT count(*) FROM raw.player_points_props WHERE source = 'synthetic_props'").fetchone()[0]
         if changed_inputs or (plan and not has_synthetic):
@@ -487,7 +630,8 @@ def ingest_folder(wh: Warehouse, folder: str | Path | None = None, *, props_seed
         for t in SOURCE_TABLE_ORDER:
             report.table_counts[t] = wh.count(t)
         report.rejected_total = wh.count("processing.rejected_rows")
-        for tmp in ("_src", "_norm", "_rej", "_good", "_rej_rows", "_superseded", "_game_cmp", "_lookup", "_refused"):
+        for tmp in ("_src", "_norm", "_rej", "_good", "_rej_rows", "_superseded", "_game_cmp", "_lookup", "_refused",
+                    "_derived", "_roster", "_res", "_aliases"):
             con.execute(f"DROP TABLE IF EXISTS {tmp}")
         con.execute("DROP VIEW IF EXISTS _typed")
         con.execute("DROP VIEW IF EXISTS _schedule_slots")

@@ -2,15 +2,29 @@
 with which types, how its rows become raw-table rows, and which row-level checks apply.
 
 The SQL here reads the staged, typed file as `_typed` (one row per file row, `_row` = 1-based
-data row, `_player_lookup` = keys.player_lookup(player_name)) and may use the temp macro
+data row, `_player_lookup` = keys.player_lookup(player_name), `_player_base` =
+keys.base_lookup(player_name)) and may use the temp macro
 `norm_team(x)`, the temp view `_schedule_slots` (one row per team and scheduled game) and the
 tables raw.schedule / reference.teams. Every check is (column, reason, condition); a row for which a
-condition is true goes to processing.rejected_rows instead of the raw table."""
+condition is true goes to processing.rejected_rows instead of the raw table.
+
+Player identity. The box scores and game logs carry the NBA player id and are the rosters: a
+player of season S is one with a row in raw.player_boxscores of S. The other sources' rows
+(`resolve_players`) are resolved to a roster player by the loader, in this order: the NBA
+player id, the same spelling (player_lookup), a known alias (reference/player_aliases.csv), the
+spelling without a generational suffix (keys.base_lookup) — on the rosters of the row's own
+season first, else of the nearest season where one of these finds him (a player out for a
+whole season is on no box score of it); several candidates are narrowed to the row's team. Their SELECT gives `_season`,
+`_spelling_lookup`, `_base`, `player_id`, `_resolved_by` (NULL) and `_candidates` (NULL); the
+loader fills `player_lookup`, `player_id`, `_resolved_by` ('id' / 'name' / 'alias') and
+`_candidates` before the checks run. A row that finds no player, or several, is quarantined."""
 
 from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass, field
+
+from .. import calendar
 
 COUNT_COLUMNS = ("fg_makes", "fg_attempts", "three_pt_makes", "three_pt_attempts", "ft_makes",
                  "ft_attempts", "offensive_rebounds", "defensive_rebounds", "rebounds", "assists",
@@ -33,6 +47,8 @@ class FileKind:
     source_rank: int = 1             # a game's rows from a higher rank replace lower ranks
     order: int = 0                   # load order (schedule first: others check against it)
     key_is_generated: bool = False   # the key is numbered by the loader (unique by construction)
+    resolve_players: bool = False    # rows are resolved to a roster player of their season
+    derives_schedule: bool = False   # its games missing from the schedule get a derived schedule row
     extra_dedup_note: str = field(default="")
 
     def matches(self, filename: str) -> bool:
@@ -58,6 +74,11 @@ _OPP_IN_GAME = ("opponent_team_abbr", "opponent differs from the schedule",
                 "_sched_home IS NOT NULL AND team_abbr IN (_sched_home, _sched_away) AND opponent_team_abbr <> "
                 "CASE WHEN team_abbr = _sched_home THEN _sched_away ELSE _sched_home END")
 _PLAYER_CHECK = ("player_name", "player name is empty or has no letters or digits", "player_lookup IS NULL")
+_RESOLVED = ("player_name", "name matches no player of the box scores or game logs (any season)",
+             "player_lookup IS NOT NULL AND _candidates = 0")
+_AMBIGUOUS = ("player_name", "name matches several players of the box scores or game logs", "_candidates > 1")
+# The season of a date (July 1 .. June 30): for rows that have no game (injury transactions).
+_SEASON_OF = "CASE WHEN month({d}) >= 7 THEN year({d}) ELSE year({d}) - 1 END"
 _MINUTES_CHECKS = (("minutes", "minutes missing", "minutes IS NULL"),
                    ("minutes", "minutes > 70", "minutes > 70"),
                    ("minutes", "negative minutes", "minutes < 0"))
@@ -93,7 +114,7 @@ SCHEDULE = FileKind(
 
 PLAYER_BOX = FileKind(
     name="player_box", patterns=("player_box_*",), target="raw.player_boxscores", order=1,
-    source="player_box", source_rank=2, upsert="game", key=("game_id", "player_lookup"),
+    source="player_box", source_rank=2, upsert="game", key=("game_id", "player_lookup"), derives_schedule=True,
     required={"game_id": "VARCHAR", "game_date": "DATE", "team_tricode": "VARCHAR",
               "opponent_tricode": "VARCHAR", "is_home": "BOOLEAN", "player_name": "VARCHAR",
               "minutes": "DOUBLE", **_STAT_TYPES},
@@ -111,7 +132,8 @@ PLAYER_BOX = FileKind(
                t.pf AS personal_fouls, t.plus_minus,
                round(t.fgm / nullif(t.fga, 0), 3) AS fg_pct, round(t.fg3m / nullif(t.fg3a, 0), 3) AS fg3_pct,
                round(t.ftm / nullif(t.fta, 0), 3) AS ft_pct, s.game_date AS _schedule_date,
-               s.home_team_abbr AS _sched_home, s.away_team_abbr AS _sched_away
+               s.home_team_abbr AS _sched_home, s.away_team_abbr AS _sched_away,
+               CASE WHEN t.player_id IS NOT NULL THEN 'id' WHEN t._player_lookup IS NOT NULL THEN 'name' END AS _resolved_by
         FROM _typed t LEFT JOIN raw.schedule s ON s.game_id = norm_gid(t.game_id)""",
     checks=(_IN_SCHEDULE, _TEAM_CHECK, _OPP_CHECK, _PLAYER_CHECK, *_MINUTES_CHECKS,
             *_count_checks(COUNT_COLUMNS),
@@ -147,7 +169,8 @@ PLAYER_LOG_BASIC = FileKind(
                NULL::INTEGER AS offensive_rebounds, NULL::INTEGER AS defensive_rebounds,
                t.reb AS rebounds, t.ast AS assists, t.stl AS steals, t.blk AS blocks, t.tov AS turnovers,
                NULL::INTEGER AS personal_fouls, t.plus_minus, t.fg_pct, t.fg3_pct, t.ft_pct,
-               g.game_date AS _schedule_date, g.home_team_abbr AS _sched_home, g.away_team_abbr AS _sched_away
+               g.game_date AS _schedule_date, g.home_team_abbr AS _sched_home, g.away_team_abbr AS _sched_away,
+               CASE WHEN t.player_id IS NOT NULL THEN 'id' WHEN t._player_lookup IS NOT NULL THEN 'name' END AS _resolved_by
         FROM t LEFT JOIN _schedule_slots s ON s.game_date = t.game_date AND s.team_abbr = t._team
                LEFT JOIN raw.schedule g ON g.game_id = coalesce(norm_gid(t.game_id_joined), s.game_id)""",
     checks=(_IN_SCHEDULE, _TEAM_CHECK, _OPP_CHECK, _PLAYER_CHECK, *_MINUTES_CHECKS, _DATE_MATCH, _TEAM_IN_GAME,
@@ -220,7 +243,7 @@ TEAM_LOG_BASIC = FileKind(
 
 SHOTS = FileKind(
     name="shots", patterns=("shots_*",), target="raw.shots", order=5, source="shotchartdetail",
-    upsert="game", key=("game_id", "shot_seq"), key_is_generated=True,
+    upsert="game", key=("game_id", "shot_seq"), key_is_generated=True, resolve_players=True,
     required={"game_id": "VARCHAR", "game_date": "DATE", "player_name": "VARCHAR",
               "home_team": "VARCHAR", "away_team": "VARCHAR", "shot_made": "BOOLEAN",
               "shot_type": "VARCHAR", "basic_zone": "VARCHAR"},
@@ -239,8 +262,9 @@ SHOTS = FileKind(
                t.game_date, s.season_year, _team AS team_abbr,
                CASE WHEN _team = norm_team(home_team) THEN norm_team(away_team)
                     WHEN _team = norm_team(away_team) THEN norm_team(home_team) END AS opponent_team_abbr,
-               t.player_id, trim(player_name) AS player_name,
-               coalesce(bx.player_lookup, _player_lookup) AS player_lookup, shot_made,
+               t.player_id, trim(player_name) AS player_name, _player_lookup AS player_lookup,
+               s.season_year AS _season, _player_lookup AS _spelling_lookup, _player_base AS _base,
+               NULL::VARCHAR AS _resolved_by, NULL::INTEGER AS _candidates, shot_made,
                shot_type, basic_zone,
                CASE basic_zone WHEN 'Restricted Area' THEN 'paint' WHEN 'In The Paint (Non-RA)' THEN 'paint'
                     WHEN 'Mid-Range' THEN 'mid_range' WHEN 'Left Corner 3' THEN 'three'
@@ -248,13 +272,10 @@ SHOTS = FileKind(
                     WHEN 'Backcourt' THEN 'backcourt' END AS zone,
                action_type, shot_distance, loc_x, loc_y, quarter, mins_left, secs_left,
                s.game_date AS _schedule_date, s.home_team_abbr AS _sched_home, s.away_team_abbr AS _sched_away
-        FROM t LEFT JOIN raw.schedule s ON s.game_id = t._gid
         -- the shot chart spells some names differently from the box score (Jimmy Butler vs
-        -- Jimmy Butler III): the box score's player_lookup wins, matched by game and player id
-        LEFT JOIN (SELECT game_id, player_id, min(player_lookup) AS player_lookup FROM raw.player_boxscores
-                   WHERE player_id IS NOT NULL GROUP BY game_id, player_id) bx
-               ON bx.game_id = t._gid AND bx.player_id = t.player_id""",
-    checks=(_IN_SCHEDULE, _TEAM_CHECK, _OPP_CHECK, _PLAYER_CHECK, _DATE_MATCH, _TEAM_IN_GAME,
+        -- Jimmy Butler III): the loader resolves the player by his NBA id first
+        FROM t LEFT JOIN raw.schedule s ON s.game_id = t._gid""",
+    checks=(_IN_SCHEDULE, _TEAM_CHECK, _OPP_CHECK, _PLAYER_CHECK, _RESOLVED, _AMBIGUOUS, _DATE_MATCH, _TEAM_IN_GAME,
             ("basic_zone", "unknown basic_zone", "zone IS NULL"),
             ("shot_type", "unknown shot_type", "shot_type NOT IN ('2PT Field Goal', '3PT Field Goal')"),
             ("shot_distance", "negative shot distance", "shot_distance < 0")),
@@ -288,14 +309,19 @@ GAME_LINES = FileKind(
 INJURIES = FileKind(
     name="injuries", patterns=("injuries_*",), target="raw.injuries", order=7,
     source="prosportstransactions", key=("transaction_date", "player_lookup", "event", "notes"),
+    resolve_players=True,
     required={"date": "DATE", "team_nickname": "VARCHAR", "player_name": "VARCHAR", "event": "VARCHAR"},
     optional={"notes": "VARCHAR", "est_days_out_scraper": "DOUBLE"},
     select_sql="""
         SELECT t._row, t.date AS transaction_date, r.team_abbr, trim(t.player_name) AS player_name,
                t._player_lookup AS player_lookup, lower(trim(t.event)) AS event,
-               coalesce(trim(t.notes), '') AS notes, t.est_days_out_scraper AS est_days_out
-        FROM _typed t LEFT JOIN reference.teams r ON lower(r.nickname) = lower(trim(t.team_nickname))""",
-    checks=(_TEAM_CHECK, _PLAYER_CHECK,
+               coalesce(trim(t.notes), '') AS notes, t.est_days_out_scraper AS est_days_out,
+               NULL::BIGINT AS player_id, NULL::VARCHAR AS resolved_by,
+               {season} AS _season, t._player_lookup AS _spelling_lookup, t._player_base AS _base,
+               NULL::VARCHAR AS _resolved_by, NULL::INTEGER AS _candidates
+        FROM _typed t LEFT JOIN reference.teams r ON lower(r.nickname) = lower(trim(t.team_nickname))""".format(
+        season=_SEASON_OF.format(d="t.date")),
+    checks=(_TEAM_CHECK, _PLAYER_CHECK, _RESOLVED, _AMBIGUOUS,
             ("event", "event is not out/return", "event IS NULL OR event NOT IN ('out', 'return')"),
             ("date", "date missing", "transaction_date IS NULL"),
             ("date", "date in the future", "transaction_date > current_date + 1")),
@@ -304,20 +330,64 @@ INJURIES = FileKind(
 PROPS = FileKind(
     name="player_points_props", patterns=("player_points_props_*",), target="raw.player_points_props",
     order=8, source="props_file", key=("game_id", "bookmaker", "player_lookup", "snapshot_timestamp"),
+    resolve_players=True,
     required={"game_id": "VARCHAR", "bookmaker": "VARCHAR", "player_name": "VARCHAR",
               "snapshot_timestamp": "TIMESTAMP", "minutes_before_tipoff": "INTEGER", "points_line": "DOUBLE"},
     optional={"team_abbr": "VARCHAR", "over_price_american": "INTEGER", "under_price_american": "INTEGER",
-              "is_synthetic": "BOOLEAN"},
+              "is_synthetic": "BOOLEAN", "player_id": "BIGINT"},
     select_sql="""
         SELECT t._row, norm_gid(t.game_id) AS game_id, s.game_date, lower(trim(t.bookmaker)) AS bookmaker,
                t._player_lookup AS player_lookup, norm_team(t.team_abbr) AS team_abbr, t.snapshot_timestamp,
                t.minutes_before_tipoff, t.points_line, t.over_price_american, t.under_price_american,
-               coalesce(t.is_synthetic, false) AS is_synthetic
+               coalesce(t.is_synthetic, false) AS is_synthetic, t.player_id,
+               s.season_year AS _season, t._player_lookup AS _spelling_lookup, t._player_base AS _base,
+               NULL::VARCHAR AS _resolved_by, NULL::INTEGER AS _candidates
         FROM _typed t LEFT JOIN raw.schedule s ON s.game_id = norm_gid(t.game_id)""",
-    checks=(_IN_SCHEDULE, _PLAYER_CHECK,
+    checks=(_IN_SCHEDULE, _PLAYER_CHECK, _RESOLVED, _AMBIGUOUS,
             ("points_line", "points line outside 0..100", "points_line NOT BETWEEN 0 AND 100"),
             ("bookmaker", "bookmaker missing", "bookmaker IS NULL OR bookmaker = ''")),
 )
+
+# A game of a box-score file (`derives_schedule`) that the schedule lacks still happened: the NBA
+# Cup final, for one, is left out of the league's season game logs and so of schedules built
+# from them. Its schedule row is derived from the box score when the game id is a valid NBA id
+# of a regular-season, play-in, playoff or Cup-final game (character 3: 2, 5, 4, 6) of the
+# season its date lies in, and the rows name one date and two known teams, one at home. The
+# game type comes from the id; the row's source is 'box_score', so a real schedule row of the
+# game replaces it when one is ingested. Reads `_typed`; gives raw.schedule's content columns.
+DERIVED_GAME_TYPES = {"2": calendar.REGULAR_SEASON, "5": calendar.PLAY_IN, "4": calendar.PLAYOFFS,
+                      "6": calendar.CUP_FINAL}
+DERIVED_SCHEDULE_SOURCE = "box_score"
+DERIVED_SCHEDULE_SQL = """
+    WITH t AS (
+        SELECT norm_gid(game_id) AS game_id, game_date, norm_team(team_tricode) AS team,
+               norm_team(opponent_tricode) AS opp, is_home, pts
+        FROM _typed WHERE norm_gid(game_id) NOT IN (SELECT game_id FROM raw.schedule)),
+    g AS (
+        SELECT game_id, min(game_date) AS game_date, count(DISTINCT game_date) AS n_dates,
+               count(DISTINCT team) AS n_teams, count(DISTINCT opp) AS n_opps,
+               count(DISTINCT team) FILTER (WHERE is_home) AS n_home,
+               count(DISTINCT team) FILTER (WHERE NOT is_home) AS n_away,
+               min(team) FILTER (WHERE is_home) AS home, min(team) FILTER (WHERE NOT is_home) AS away,
+               sum(pts) FILTER (WHERE is_home) AS home_pts, sum(pts) FILTER (WHERE NOT is_home) AS away_pts,
+               count(*) FILTER (WHERE is_home IS NULL OR team IS NULL OR game_date IS NULL) AS n_incomplete
+        FROM t WHERE game_id IS NOT NULL GROUP BY game_id),
+    s AS (
+        SELECT *, """ + _SEASON_OF.format(d="game_date") + """ AS season_year FROM g)
+    SELECT game_id, season_year || '-' || lpad(CAST((season_year + 1) % 100 AS VARCHAR), 2, '0') AS season,
+           season_year, CASE substr(game_id, 3, 1) """ + " ".join(
+    f"WHEN '{c}' THEN '{t}'" for c, t in DERIVED_GAME_TYPES.items()) + """ END AS season_type,
+           game_date, home AS home_team_abbr, away AS away_team_abbr,
+           -- the Cup final is played at a neutral site (Las Vegas)
+           CASE WHEN substr(game_id, 3, 1) = '6' THEN TRUE END AS neutral_site,
+           CASE WHEN home_pts > away_pts THEN 'W' WHEN home_pts < away_pts THEN 'L' END AS home_wl
+    FROM s
+    WHERE regexp_full_match(game_id, '00[""" + "".join(DERIVED_GAME_TYPES) + """][0-9]{7}')
+      AND CAST(substr(game_id, 4, 2) AS INTEGER) = season_year % 100
+      AND n_dates = 1 AND n_teams = 2 AND n_opps = 2 AND n_home = 1 AND n_away = 1 AND n_incomplete = 0
+      AND home <> away
+      AND home IN (SELECT team_abbr FROM reference.teams) AND away IN (SELECT team_abbr FROM reference.teams)"""
+
 
 ALL_KINDS: tuple[FileKind, ...] = tuple(sorted(
     (SCHEDULE, PLAYER_BOX, PLAYER_LOG_BASIC, TEAM_BOX, TEAM_LOG_BASIC, SHOTS, GAME_LINES, INJURIES, PROPS),
