@@ -229,3 +229,33 @@ def test_progress_lines_in_a_pipe(tmp_path, stub, capsys):
     assert f"{GAME} CHI @ CLE: 23 players, 0 shots" in out
     assert "2023-01-02: complete" in out
     assert "4 calls to stats.nba.com" in out
+
+
+def test_files_of_a_failed_run_are_ingested_by_the_next(empty_warehouse, tmp_path, stub, capsys):
+    wh, feed = str(empty_warehouse), str(tmp_path / "feed")
+    # 2023-01-02 is fetched and written, then the run is killed at 2023-01-03's scoreboard
+    first = {"n": 0}
+    real_body = stub.body
+
+    def body(endpoint, p):
+        if endpoint == "scoreboardv3" and p["GameDate"] == "2023-01-03":
+            first["n"] += 1
+            if first["n"] == 1:
+                raise Kill()
+        return real_body(endpoint, p)
+
+    stub.body = body
+    with pytest.raises(Kill):
+        cli(capsys, "--warehouse", wh, "fetch", "--start-date", GAME_DATE, "--end-date", "2023-01-03", "--ingest",
+            "--feed-dir", feed, "--interval", "0")
+    assert "player_box_2023-01-02.parquet" in files_of(tmp_path / "feed")      # written, not ingested
+    code, out, err = cli(capsys, "--warehouse", wh, "fetch", "--start-date", GAME_DATE, "--end-date", "2023-01-03",
+                         "--ingest", "--feed-dir", feed, "--interval", "0")
+    assert code == 0, err
+    assert "2023-01-02" in out and "skipped" in out
+    assert "player_box_2023-01-02.parquet" in out                               # ingested now
+    from nbaprops.warehouse import Warehouse
+
+    with Warehouse.open(wh, read_only=True) as w:
+        assert w.con.execute("SELECT count(*) FROM raw.player_boxscores WHERE game_id = ?", [GAME]).fetchall() == [(23,)]
+    assert manifest(tmp_path / "feed")["not_ingested"] == []

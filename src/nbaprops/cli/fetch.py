@@ -128,12 +128,12 @@ def _ingest(report) -> None:
     from ..feed import ingest_written
     from .run_tables import print_ingest
 
-    if not report.written:
-        console.print("nothing new to ingest")
-        return
     with open_warehouse() as wh:
         with console.status("ingesting the fetched files"):
             result = ingest_written(wh, report)
+    if result is None:
+        console.print("nothing new to ingest")
+        return
     print_ingest(result)
     refused = [f for f in result.files if f.rows_refused]
     if refused:

@@ -188,7 +188,7 @@ def _season(store: FeedStore, manifest: dict, season: str, opts: FetchOptions, c
                                    "games": len(games), "file": name if games else None}
     if games:
         write_parquet(path, "schedule", parse.schedule_rows(games))
-        report.written.append(name)
+        _written(manifest, report, [name])
     else:
         progress.note(f"{season}: NBA.com has not published this season's schedule yet")
         status = "not published"
@@ -286,7 +286,7 @@ def _date(store: FeedStore, manifest: dict, d: date, opts: FetchOptions, client,
             if rows[kind]:
                 name = file_name(kind, key)
                 res.files[name] = write_parquet(store.files / name, kind, rows[kind])
-        report.written.extend(res.files)
+        _written(manifest, report, list(res.files))
     unfinished = res.pending + sum(1 for g in games if g.final and g.wants_box and not g.postponed
                                    and _is_missing(store, g))
     entry["status"] = "partial" if unfinished else "complete"
@@ -296,6 +296,14 @@ def _date(store: FeedStore, manifest: dict, d: date, opts: FetchOptions, client,
     if res.pending:
         res.note = f"{res.pending} game{'s' if res.pending != 1 else ''} not final: fetched again by the next run"
     return res
+
+
+def _written(manifest: dict, report: FetchReport, names: list[str]) -> None:
+    """Files written: this run's, and in the manifest until `--ingest` loads them (a run that
+    fails after writing some dates leaves them to the next run's ingest)."""
+    report.written.extend(names)
+    pending = manifest.setdefault("not_ingested", [])
+    pending.extend(n for n in names if n not in pending)
 
 
 def _is_missing(store: FeedStore, g) -> bool:
@@ -322,27 +330,35 @@ def _response(store: FeedStore, client, opts: FetchOptions, endpoint: str, game_
 
 # -- ingest what was written -------------------------------------------------------------------
 def ingest_written(wh, report: FetchReport, **kwargs):
-    """Ingest the files this fetch wrote, in one transaction (a folder of links to them), and
-    return the ingest report; None when nothing was written."""
+    """Ingest the files this fetch wrote, and those earlier fetches wrote that no ingest_written
+    loaded yet (a run that failed after some dates), in one transaction through a folder of links
+    to them. Returns the ingest report; None when there is nothing to load."""
     from ..ingest import ingest_folder
 
-    names = list(dict.fromkeys(report.written))
-    if not names:
-        return None
-    stage = report.feed_dir / f".ingest-{os.getpid()}"
-    if stage.exists():
-        shutil.rmtree(stage)
-    stage.mkdir(parents=True)
-    try:
-        for n in names:
-            src = report.files_dir / n
-            try:
-                os.link(src, stage / n)
-            except OSError:
-                shutil.copy2(src, stage / n)
-        return ingest_folder(wh, stage, **kwargs)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+    store = FeedStore(report.feed_dir)
+    with store.lock():
+        manifest = store.load_manifest()
+        names = [n for n in dict.fromkeys([*manifest.get("not_ingested", []), *report.written])
+                 if (store.files / n).exists()]
+        if not names:
+            return None
+        stage = report.feed_dir / f".ingest-{os.getpid()}"
+        if stage.exists():
+            shutil.rmtree(stage)
+        stage.mkdir(parents=True)
+        try:
+            for n in names:
+                src = store.files / n
+                try:
+                    os.link(src, stage / n)
+                except OSError:
+                    shutil.copy2(src, stage / n)
+            result = ingest_folder(wh, stage, **kwargs)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+        manifest["not_ingested"] = [n for n in manifest.get("not_ingested", []) if n not in names]
+        store.save_manifest(manifest)
+    return result
 
 
 __all__ = ["FetchOptions", "FetchReport", "DateResult", "SeasonResult", "fetch", "default_dates",
