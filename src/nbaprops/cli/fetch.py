@@ -23,7 +23,8 @@ def fetch_cmd(
     today: Optional[str] = typer.Option(None, "--today", envvar="NBAPROPS_TODAY",
                                         help="Take this date as today for the default dates (default: today in US "
                                              "Eastern time); for replays and tests."),
-    ingest: bool = typer.Option(False, "--ingest", help="Ingest the files this fetch wrote, in one transaction."),
+    ingest: bool = typer.Option(False, "--ingest", help="Ingest the files this fetch wrote (and any an earlier fetch wrote but did not ingest), in one "
+                                     "transaction."),
     from_cache: bool = typer.Option(False, "--from-cache",
                                     help="No network: rebuild the dates' files from the cached responses (after "
                                          "a parser fix, or to re-ingest)."),
