@@ -219,6 +219,8 @@ def test_row_level_problem_is_quarantined(case, wh_path, tmp_path, sample_games)
     rows = mutate(rows_of(kind, games))
     folder = tmp_path / "in"
     p = write(folder, kind, rows)
+    if kind == "shots":  # shots resolve to players of the box scores: load the games' box scores first
+        ingest(wh_path, write(tmp_path / "box", "player_box", rows_of("player_box", games)).parent)
     before = samples.snapshot(wh_path, skip=("processing.ingest_log", "processing.rejected_rows"))
     base_rows = target_rows(wh_path, {
         "player_box": "raw.player_boxscores", "player_game_logs_basic": "raw.player_boxscores",
@@ -235,7 +237,7 @@ def test_row_level_problem_is_quarantined(case, wh_path, tmp_path, sample_games)
     assert any(r[1] == column and reason in r[2] for r in rej), rej
     after = samples.snapshot(wh_path, skip=("processing.ingest_log", "processing.rejected_rows"))
     changed = {t for t in before if before[t] != after[t]}
-    assert changed <= {res.target, "reference.players", "raw.player_points_props"}
+    assert changed <= {res.target, "reference.players", "reference.player_identity", "raw.player_points_props"}
     # the rows that were there before (the first two games) are all still there, unchanged
     assert target_rows(wh_path, res.target, sample_games[:2]) == base_rows
 
@@ -289,10 +291,14 @@ def test_rows_missing_a_required_value_are_quarantined_not_fatal(wh_path, tmp_pa
     sched = _set(_set(rows_of("schedule", []), 0, season_type=None), 1, game_id=None)
     write(folder, "schedule", sched)
     report = ingest(wh_path, folder)
+    # the shots of the two players whose box rows are quarantined find no player either
+    unplaced = {box[0]["player_id"], box[1]["player_id"]}
+    bad_shots = {i + 1 for i, r in enumerate(shots) if i < 2 or r["player_id"] in unplaced}
+    assert len(bad_shots) > 2
     assert [(f.kind, f.rows_rejected) for f in report.files] == [
-        ("schedule", FOREIGN_2023_24 + 2), ("player_box", 2), ("shots", 2)]
+        ("schedule", FOREIGN_2023_24 + 2), ("player_box", 2), ("shots", len(bad_shots))]
     assert {r[0] for r in rejected(wh_path, "schedule_sample.parquet")} >= {1, 2}
-    assert {r[0] for r in rejected(wh_path, "shots_sample.parquet")} == {1, 2}
+    assert {r[0] for r in rejected(wh_path, "shots_sample.parquet")} == bad_shots
     assert {r[0] for r in rejected(wh_path, "player_box_sample.parquet")} == {1, 2}
 
 
