@@ -175,6 +175,8 @@ def _other_description(name: str) -> tuple[str, str] | None:
         "default_feature_count": "how many non-optional features fell back to their default",
         "quality_tier": "feature_quality_score: gold >= 95, silver >= 75, bronze >= 50, poor >= 25, else unusable",
         "is_training_ready": "default_feature_count = 0",
+        "feed_gaps": "the source feeds that do not cover D (analytics.feed_coverage), why, and the features they "
+                     "leave at their default; NULL when every feed covers D",
         "is_production_ready": "every completeness window >= 90 % and no hole in the week before D",
         "completeness_reason": "why the row is not production ready (NULL when it is)",
     }

@@ -97,7 +97,7 @@ FEATURES: tuple[Feature, ...] = (
                ('usage_last7', 'avg(usage_rate) OVER (PARTITION BY player_lookup, season_year ORDER BY game_date ROWS BETWEEN 6 PRECEDING AND CURRENT ROW)'),)),
     F(9, "rest_advantage", "clamp(days_rest - opponent_days_rest, -2, 2) (UPGC)", "upcoming_player_game_context", 0.0, -2, 2,
       chain=(('phase3', 'CASE WHEN u.days_rest IS NOT NULL AND u.opponent_days_rest IS NOT NULL THEN greatest(-2, least(2, u.days_rest - u.opponent_days_rest)) END'),)),
-    F(10, "injury_risk", "3 if an injury transaction before D has the player out, else 0 (UPGC)", "upcoming_player_game_context", 0.0, 0, 3,
+    F(10, "injury_risk", "3 if the player's latest injury transaction before D is 'out' (an 'out' and a 'return' the same day: 'out') and dated on or after his last game, else 0 (UPGC player_status); the default where the injury feed does not cover D", "upcoming_player_game_context", 0.0, 0, 3,
       chain=(('phase3', "CASE WHEN u.player_status = 'out' THEN 3.0 WHEN u.player_status IS NOT NULL THEN 0.0 END"),)),
     F(11, "recent_trend", "newest-3 mean minus the 2 before them over the last 5 games, bucketed -2..2", "player_game_summary", 0.0, -2, 2,
       chain=(('calculated', 'CASE WHEN h.n_last5 < 5 THEN NULL WHEN h.avg_newest3 - h.avg_older2 >= 5 THEN 2 WHEN h.avg_newest3 - h.avg_older2 >= 2 THEN 1 WHEN h.avg_newest3 - h.avg_older2 <= -5 THEN -2 WHEN h.avg_newest3 - h.avg_older2 <= -2 THEN -1 ELSE 0 END'),)),
@@ -203,6 +203,27 @@ UNSUPPORTED: dict[int, tuple[str, str]] = {
 
 SOURCES = ("phase4", "phase3", "calculated", "default")
 
+# Features that rest on one source feed (analytics.feed_coverage says which dates a feed covers,
+# as the morning of D knows it). Where the feed does not cover D the feature is not computed from
+# the absence: it gets its registry default, source 'default', and the row's feed_gaps names the
+# feed and its features (so injury_risk is no real-looking 0 when there is no injury feed).
+FEEDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "injuries": ("no injury transaction in the 60 days before D",
+                 ("injury_risk",)),
+    "game_lines": ("no game line in the 10 days up to D",
+                   ("game_total_line", "spread_magnitude", "implied_team_total")),
+    "shots": ("no shot data this season before D",
+              ("shot_zone_mismatch_score", "pct_paint", "pct_mid_range", "pct_three")),
+    "full_box": ("no full box score (attempts, free throws, usage) this season before D",
+                 ("usage_spike_score", "pct_free_throw", "usage_rate_last_5")),
+}
+
+
+def feed_of(name: str) -> str | None:
+    """The feed a feature rests on (FEEDS), None when it needs none beyond the box scores."""
+    return next((feed for feed, (_, names) in FEEDS.items() if name in names), None)
+
+
 # The one rule of the source tags: a value's tag names the inputs its expression reads (by alias).
 # calculated = the feature store computes it from earlier games or book lines (h, vs, tm, otm, bk;
 # also when it mixes them with other inputs); phase4 = read from a Phase 4 row for D (pdc, pcf,
@@ -276,9 +297,11 @@ def feature_value_columns() -> str:
     """Every feature's value (its chain, then the default; rounded to 6 decimals) and source tag."""
     values, sources = [], []
     for f in FEATURES:
-        vals = [f"({expr})" for _, expr in f.chain]
+        feed = feed_of(f.name)
+        gate = (lambda e: f"CASE WHEN cov.{feed} THEN {e} END") if feed else (lambda e: e)
+        vals = [gate(f"({expr})") for _, expr in f.chain]
         values.append(f"round(CAST(coalesce({', '.join(vals + [_default(f)])}) AS DOUBLE), 6) AS {f.name}")
-        whens = " ".join(f"WHEN ({expr}) IS NOT NULL THEN '{src}'" for src, expr in f.chain)
+        whens = " ".join(f"WHEN {gate(f'({expr})')} IS NOT NULL THEN '{src}'" for src, expr in f.chain)
         sources.append(f"CASE {whens} ELSE 'default' END AS {f.name}_source")
     return ",\n           ".join(values + sources)
 
@@ -287,6 +310,20 @@ def feature_value_columns() -> str:
 def feature_history_columns() -> str:
     """The features' own running columns of the history CTE h (each after a comma)."""
     return "".join(f",\n           {expr} AS {col}" for f in FEATURES for col, expr in f.history)
+
+
+@macro()
+def feed_covered_columns() -> str:
+    """Per feed of FEEDS, whether analytics.feed_coverage (alias p) covers the row's date (cov.<feed>)."""
+    return ",\n           ".join(f"coalesce(bool_or(p.feed = '{feed}'), FALSE) AS {feed}" for feed in FEEDS)
+
+
+@macro()
+def feed_gaps() -> str:
+    """The feeds that do not cover D, each with why and the features it leaves at their default."""
+    parts = [f"CASE WHEN NOT cov.{feed} THEN '{feed} ({why}): {', '.join(names)}' END"
+             for feed, (why, names) in FEEDS.items()]
+    return f"nullif(concat_ws('; ', {', '.join(parts)}), '')"
 
 
 @macro()

@@ -263,6 +263,74 @@ def test_features_match_an_independent_plain_computation(full, d):
     assert checked >= 5
 
 
+# --- feeds: a feature whose feed does not cover D says so ----------------------------------------
+COVERS = """SELECT f.feed, bool_or(p.feed IS NOT NULL) FROM (SELECT unnest(""" + repr(list(features.FEEDS)) + """) AS feed) f
+            LEFT JOIN cov p ON p.feed = f.feed AND p.covers_from <= $d
+             AND (p.covers_until IS NULL OR $d <= p.covers_until) AND (p.season_year IS NULL OR p.season_year = $s)
+            GROUP BY f.feed ORDER BY f.feed"""
+
+
+@pytest.mark.parametrize("d, season", [(date(2024, 11, 20), 2024), (date(2024, 11, 26), 2024), (date(2025, 10, 21), 2025),
+                                       (date(2023, 5, 10), 2022), (date(2022, 10, 18), 2022), (date(2022, 10, 19), 2022)])
+def test_feed_coverage_of_d_is_what_the_morning_of_d_knows(real_warehouse_path, tmp_path, d, season):
+    """analytics.feed_coverage's rule gives the same answer for D from the whole data and from the
+    world as of the morning of D (the feed's later rows, or their absence, do not count)."""
+    sql = Catalog.load().get("feed_coverage").sql
+    morning = tmp_path / "m.duckdb"
+    shutil.copy(real_warehouse_path, morning)
+    answers = []
+    for path in (real_warehouse_path, morning):
+        with Warehouse.open(path) as wh:
+            if path == morning:
+                with wh.transaction() as con:
+                    morning_of(con, d)
+            wh.con.execute(f"CREATE TEMP TABLE cov AS {sql}")
+            answers.append(wh.con.execute(COVERS.replace("$d", f"DATE '{d}'").replace("$s", str(season))).fetchall())
+    assert answers[0] == answers[1], (d, answers)
+
+
+def test_feed_coverage_on_the_bundled_data(real_warehouse_path):
+    sql = Catalog.load().get("feed_coverage").sql
+    with Warehouse.open(real_warehouse_path, read_only=True) as wh:
+        rows = wh.con.execute(f"SELECT feed, season_year, span_start, span_end, covers_until FROM ({sql}) "
+                              "ORDER BY feed, span_start").fetchall()
+    by = {}
+    for feed, season, a, b, until in rows:
+        by.setdefault(feed, []).append((season, a, b, until))
+    assert by["injuries"] == [(None, date(2021, 7, 1), date(2025, 7, 14), date(2025, 9, 12))]
+    assert by["game_lines"][-1] == (2024, date(2024, 10, 22), date(2024, 11, 15), date(2024, 11, 25))
+    assert by["game_lines"][-2][2] == date(2024, 4, 28)        # 2023-24: 30 of the 82 playoff games
+    assert [r[0] for r in by["shots"]] == [2022, 2023, 2024]
+    assert [r[0] for r in by["full_box"]] == [2022, 2023, 2024]
+
+
+def test_a_feature_whose_feed_does_not_cover_d_is_a_default_with_a_reason(full, real_warehouse_path, tmp_path):
+    """No real-looking value from an absent feed: the feature is its registry default, source
+    'default', and feed_gaps names the feed and the feature."""
+    checks = full.con.execute("""
+        SELECT count(*) FILTER (WHERE season_year = 2021),
+               count(*) FILTER (WHERE season_year = 2021 AND (pct_paint_source <> 'default'
+                    OR feed_gaps NOT LIKE '%shots (%pct_paint%' OR feed_gaps NOT LIKE '%full_box (%pct_free_throw%')),
+               count(*) FILTER (WHERE game_date > DATE '2024-11-25'),
+               count(*) FILTER (WHERE game_date > DATE '2024-11-25' AND (game_total_line IS NOT NULL
+                    OR game_total_line_source <> 'default' OR feed_gaps NOT LIKE '%game_lines (%game_total_line%')),
+               count(*) FILTER (WHERE feed_gaps LIKE '%injuries%'),
+               count(*) FILTER (WHERE feed_gaps IS NULL AND season_year = 2023)
+        FROM predictions.ml_feature_store_v2""").fetchone()
+    assert checks[0] > 30000 and checks[1] == 0 and checks[2] > 30000 and checks[3] == 0, checks
+    assert checks[4] == 0 and checks[5] > 30000, checks
+    # 2025-26: the injury feed ended on 2025-07-14, so injury_risk is no real-looking 0
+    path = tmp_path / "w.duckdb"
+    shutil.copy(real_warehouse_path, path)
+    with Warehouse.open(path) as wh:
+        run_all(wh, date(2025, 10, 21), date(2025, 11, 3))
+        n, wrong = wh.con.execute("""
+            SELECT count(*), count(*) FILTER (WHERE injury_risk_source <> 'default' OR injury_risk <> 0
+                   OR feed_gaps NOT LIKE '%injuries (no injury transaction in the 60 days before D): injury_risk%')
+            FROM predictions.ml_feature_store_v2""").fetchone()
+    assert n > 1000 and wrong == 0, (n, wrong)
+
+
 # --- point in time and chunking -----------------------------------------------------------------
 def test_rows_for_d_do_not_change_when_later_data_is_deleted(real_warehouse_path, tmp_path):
     d = date(2024, 1, 17)

@@ -16,6 +16,9 @@
 -- against his PGS rows; is_production_ready when all are >= 90 % and the week before D has no
 -- hole in PGS (a whole scheduled date, or a game of the player's team, without rows), else
 -- completeness_reason.
+-- Feeds (analytics.feed_coverage): a feature resting on a feed that does not cover D (no injury
+-- transactions lately, no game lines, no shots or full box this season: features.FEEDS) gets its
+-- registry default with source 'default', and feed_gaps names the feed, why and the features.
 -- Feature columns, sources and quality come from the registry through render-time macros
 -- (nbaprops.features): add or change a feature there, not here.
 -- dialect: spark (translated from DuckDB by nbaprops.dialects; do not edit)
@@ -452,6 +455,31 @@ WITH u AS (
   GROUP BY
     game_id,
     player_lookup
+), cov AS (
+  SELECT
+    d.season_year,
+    d.game_date,
+    COALESCE(BOOL_OR(p.feed = 'injuries'), FALSE) AS injuries,
+    COALESCE(BOOL_OR(p.feed = 'game_lines'), FALSE) AS game_lines,
+    COALESCE(BOOL_OR(p.feed = 'shots'), FALSE) AS shots,
+    COALESCE(BOOL_OR(p.feed = 'full_box'), FALSE) AS full_box
+  FROM (
+    SELECT DISTINCT
+      season_year,
+      game_date
+    FROM u
+  ) AS d
+  LEFT JOIN analytics.feed_coverage AS p
+    ON p.covers_from <= d.game_date
+    AND (
+      p.covers_until IS NULL OR d.game_date <= p.covers_until
+    )
+    AND (
+      p.season_year IS NULL OR p.season_year = d.season_year
+    )
+  GROUP BY
+    d.season_year,
+    d.game_date
 ), base AS (
   SELECT
     u.player_lookup,
@@ -531,9 +559,12 @@ WITH u AS (
       ) AS DOUBLE),
       6
     ) AS fatigue_score,
-    ROUND(CAST(COALESCE((
-      pcf.shot_zone_mismatch_score
-    ), 0.0) AS DOUBLE), 6) AS shot_zone_mismatch_score,
+    ROUND(
+      CAST(COALESCE(CASE WHEN cov.shots THEN (
+        pcf.shot_zone_mismatch_score
+      ) END, 0.0) AS DOUBLE),
+      6
+    ) AS shot_zone_mismatch_score,
     ROUND(
       CAST(COALESCE(
         (
@@ -553,17 +584,20 @@ WITH u AS (
     ) AS pace_score,
     ROUND(
       CAST(COALESCE(
-        (
+        CASE WHEN cov.full_box THEN (
           pcf.usage_spike_score
-        ),
-        (
-          CASE
-            WHEN NOT h.usage_last3 IS NULL AND NOT h.usage_last7 IS NULL
-            THEN GREATEST(-3.0, LEAST(3.0, 0.3 * (
-              h.usage_last3 - h.usage_last7
-            )))
-          END
-        ),
+        ) END,
+        CASE
+          WHEN cov.full_box
+          THEN (
+            CASE
+              WHEN NOT h.usage_last3 IS NULL AND NOT h.usage_last7 IS NULL
+              THEN GREATEST(-3.0, LEAST(3.0, 0.3 * (
+                h.usage_last3 - h.usage_last7
+              )))
+            END
+          )
+        END,
         0.0
       ) AS DOUBLE),
       6
@@ -582,14 +616,17 @@ WITH u AS (
     ) AS rest_advantage,
     ROUND(
       CAST(COALESCE(
-        (
-          CASE
-            WHEN u.player_status = 'out'
-            THEN 3.0
-            WHEN NOT u.player_status IS NULL
-            THEN 0.0
-          END
-        ),
+        CASE
+          WHEN cov.injuries
+          THEN (
+            CASE
+              WHEN u.player_status = 'out'
+              THEN 3.0
+              WHEN NOT u.player_status IS NULL
+              THEN 0.0
+            END
+          )
+        END,
         0.0
       ) AS DOUBLE),
       6
@@ -675,23 +712,35 @@ WITH u AS (
       ), 0.0) AS DOUBLE),
       6
     ) AS playoff_game,
-    ROUND(CAST(COALESCE((
-      psza.paint_rate_last_10 / 100.0
-    ), 0.3) AS DOUBLE), 6) AS pct_paint,
-    ROUND(CAST(COALESCE((
-      psza.mid_range_rate_last_10 / 100.0
-    ), 0.2) AS DOUBLE), 6) AS pct_mid_range,
-    ROUND(CAST(COALESCE((
-      psza.three_pt_rate_last_10 / 100.0
-    ), 0.35) AS DOUBLE), 6) AS pct_three,
+    ROUND(
+      CAST(COALESCE(CASE WHEN cov.shots THEN (
+        psza.paint_rate_last_10 / 100.0
+      ) END, 0.3) AS DOUBLE),
+      6
+    ) AS pct_paint,
+    ROUND(
+      CAST(COALESCE(CASE WHEN cov.shots THEN (
+        psza.mid_range_rate_last_10 / 100.0
+      ) END, 0.2) AS DOUBLE),
+      6
+    ) AS pct_mid_range,
+    ROUND(
+      CAST(COALESCE(CASE WHEN cov.shots THEN (
+        psza.three_pt_rate_last_10 / 100.0
+      ) END, 0.35) AS DOUBLE),
+      6
+    ) AS pct_three,
     ROUND(
       CAST(COALESCE(
-        (
-          CASE
-            WHEN h.n_ft_last10 >= 5 AND h.pts_ft_last10 > 0
-            THEN GREATEST(0, LEAST(0.5, h.ftm_last10 / h.pts_ft_last10))
-          END
-        ),
+        CASE
+          WHEN cov.full_box
+          THEN (
+            CASE
+              WHEN h.n_ft_last10 >= 5 AND h.pts_ft_last10 > 0
+              THEN GREATEST(0, LEAST(0.5, h.ftm_last10 / h.pts_ft_last10))
+            END
+          )
+        END,
         0.15
       ) AS DOUBLE),
       6
@@ -794,9 +843,12 @@ WITH u AS (
       ) AS DOUBLE),
       6
     ) AS breakout_flag,
-    ROUND(CAST(COALESCE((
-      u.game_total
-    ), NULL) AS DOUBLE), 6) AS game_total_line,
+    ROUND(
+      CAST(COALESCE(CASE WHEN cov.game_lines THEN (
+        u.game_total
+      ) END, NULL) AS DOUBLE),
+      6
+    ) AS game_total_line,
     ROUND(
       CAST(COALESCE((
         CASE WHEN NOT u.days_rest IS NULL THEN LEAST(u.days_rest, 10) END
@@ -806,12 +858,21 @@ WITH u AS (
     ROUND(CAST(COALESCE((
       u.minutes_in_last_7_days
     ), 0.0) AS DOUBLE), 6) AS minutes_load_last_7d,
-    ROUND(CAST(COALESCE((
-      ABS(u.game_spread)
-    ), NULL) AS DOUBLE), 6) AS spread_magnitude,
-    ROUND(CAST(COALESCE((
-      u.game_total / 2.0 - u.game_spread / 2.0
-    ), NULL) AS DOUBLE), 6) AS implied_team_total,
+    ROUND(
+      CAST(COALESCE(CASE WHEN cov.game_lines THEN (
+        ABS(u.game_spread)
+      ) END, NULL) AS DOUBLE),
+      6
+    ) AS spread_magnitude,
+    ROUND(
+      CAST(COALESCE(
+        CASE WHEN cov.game_lines THEN (
+          u.game_total / 2.0 - u.game_spread / 2.0
+        ) END,
+        NULL
+      ) AS DOUBLE),
+      6
+    ) AS implied_team_total,
     ROUND(CAST(COALESCE((
       h.avg_last3
     ), NULL) AS DOUBLE), 6) AS points_avg_last_3,
@@ -821,9 +882,12 @@ WITH u AS (
     ROUND(CAST(COALESCE((
       h.below_avg_streak
     ), 0.0) AS DOUBLE), 6) AS consecutive_games_below_avg,
-    ROUND(CAST(COALESCE((
-      h.usage_last5
-    ), NULL) AS DOUBLE), 6) AS usage_rate_last_5,
+    ROUND(
+      CAST(COALESCE(CASE WHEN cov.full_box THEN (
+        h.usage_last5
+      ) END, NULL) AS DOUBLE),
+      6
+    ) AS usage_rate_last_5,
     ROUND(CAST(COALESCE((
       bk.multi_book_line_std
     ), NULL) AS DOUBLE), 6) AS multi_book_line_std,
@@ -954,9 +1018,9 @@ WITH u AS (
       ELSE 'default'
     END AS fatigue_score_source,
     CASE
-      WHEN NOT (
+      WHEN NOT CASE WHEN cov.shots THEN (
         pcf.shot_zone_mismatch_score
-      ) IS NULL
+      ) END IS NULL
       THEN 'phase4'
       ELSE 'default'
     END AS shot_zone_mismatch_score_source,
@@ -977,18 +1041,21 @@ WITH u AS (
       ELSE 'default'
     END AS pace_score_source,
     CASE
-      WHEN NOT (
+      WHEN NOT CASE WHEN cov.full_box THEN (
         pcf.usage_spike_score
-      ) IS NULL
+      ) END IS NULL
       THEN 'phase4'
-      WHEN NOT (
-        CASE
-          WHEN NOT h.usage_last3 IS NULL AND NOT h.usage_last7 IS NULL
-          THEN GREATEST(-3.0, LEAST(3.0, 0.3 * (
-            h.usage_last3 - h.usage_last7
-          )))
-        END
-      ) IS NULL
+      WHEN NOT CASE
+        WHEN cov.full_box
+        THEN (
+          CASE
+            WHEN NOT h.usage_last3 IS NULL AND NOT h.usage_last7 IS NULL
+            THEN GREATEST(-3.0, LEAST(3.0, 0.3 * (
+              h.usage_last3 - h.usage_last7
+            )))
+          END
+        )
+      END IS NULL
       THEN 'calculated'
       ELSE 'default'
     END AS usage_spike_score_source,
@@ -1003,14 +1070,17 @@ WITH u AS (
       ELSE 'default'
     END AS rest_advantage_source,
     CASE
-      WHEN NOT (
-        CASE
-          WHEN u.player_status = 'out'
-          THEN 3.0
-          WHEN NOT u.player_status IS NULL
-          THEN 0.0
-        END
-      ) IS NULL
+      WHEN NOT CASE
+        WHEN cov.injuries
+        THEN (
+          CASE
+            WHEN u.player_status = 'out'
+            THEN 3.0
+            WHEN NOT u.player_status IS NULL
+            THEN 0.0
+          END
+        )
+      END IS NULL
       THEN 'phase3'
       ELSE 'default'
     END AS injury_risk_source,
@@ -1096,33 +1166,36 @@ WITH u AS (
       ELSE 'default'
     END AS playoff_game_source,
     CASE
-      WHEN NOT (
+      WHEN NOT CASE WHEN cov.shots THEN (
         psza.paint_rate_last_10 / 100.0
-      ) IS NULL
+      ) END IS NULL
       THEN 'phase4'
       ELSE 'default'
     END AS pct_paint_source,
     CASE
-      WHEN NOT (
+      WHEN NOT CASE WHEN cov.shots THEN (
         psza.mid_range_rate_last_10 / 100.0
-      ) IS NULL
+      ) END IS NULL
       THEN 'phase4'
       ELSE 'default'
     END AS pct_mid_range_source,
     CASE
-      WHEN NOT (
+      WHEN NOT CASE WHEN cov.shots THEN (
         psza.three_pt_rate_last_10 / 100.0
-      ) IS NULL
+      ) END IS NULL
       THEN 'phase4'
       ELSE 'default'
     END AS pct_three_source,
     CASE
-      WHEN NOT (
-        CASE
-          WHEN h.n_ft_last10 >= 5 AND h.pts_ft_last10 > 0
-          THEN GREATEST(0, LEAST(0.5, h.ftm_last10 / h.pts_ft_last10))
-        END
-      ) IS NULL
+      WHEN NOT CASE
+        WHEN cov.full_box
+        THEN (
+          CASE
+            WHEN h.n_ft_last10 >= 5 AND h.pts_ft_last10 > 0
+            THEN GREATEST(0, LEAST(0.5, h.ftm_last10 / h.pts_ft_last10))
+          END
+        )
+      END IS NULL
       THEN 'calculated'
       ELSE 'default'
     END AS pct_free_throw_source,
@@ -1236,9 +1309,13 @@ WITH u AS (
       THEN 'calculated'
       ELSE 'default'
     END AS breakout_flag_source,
-    CASE WHEN NOT (
-      u.game_total
-    ) IS NULL THEN 'phase3' ELSE 'default' END AS game_total_line_source,
+    CASE
+      WHEN NOT CASE WHEN cov.game_lines THEN (
+        u.game_total
+      ) END IS NULL
+      THEN 'phase3'
+      ELSE 'default'
+    END AS game_total_line_source,
     CASE
       WHEN NOT (
         CASE WHEN NOT u.days_rest IS NULL THEN LEAST(u.days_rest, 10) END
@@ -1253,13 +1330,17 @@ WITH u AS (
       THEN 'phase3'
       ELSE 'default'
     END AS minutes_load_last_7d_source,
-    CASE WHEN NOT (
-      ABS(u.game_spread)
-    ) IS NULL THEN 'phase3' ELSE 'default' END AS spread_magnitude_source,
     CASE
-      WHEN NOT (
+      WHEN NOT CASE WHEN cov.game_lines THEN (
+        ABS(u.game_spread)
+      ) END IS NULL
+      THEN 'phase3'
+      ELSE 'default'
+    END AS spread_magnitude_source,
+    CASE
+      WHEN NOT CASE WHEN cov.game_lines THEN (
         u.game_total / 2.0 - u.game_spread / 2.0
-      ) IS NULL
+      ) END IS NULL
       THEN 'phase3'
       ELSE 'default'
     END AS implied_team_total_source,
@@ -1276,9 +1357,13 @@ WITH u AS (
     CASE WHEN NOT (
       h.below_avg_streak
     ) IS NULL THEN 'calculated' ELSE 'default' END AS consecutive_games_below_avg_source,
-    CASE WHEN NOT (
-      h.usage_last5
-    ) IS NULL THEN 'calculated' ELSE 'default' END AS usage_rate_last_5_source,
+    CASE
+      WHEN NOT CASE WHEN cov.full_box THEN (
+        h.usage_last5
+      ) END IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS usage_rate_last_5_source,
     CASE
       WHEN NOT (
         bk.multi_book_line_std
@@ -1336,8 +1421,32 @@ WITH u AS (
       ) IS NULL
       THEN 'calculated'
       ELSE 'default'
-    END AS points_ewm_30d_source
+    END AS points_ewm_30d_source,
+    NULLIF(
+      CONCAT_WS(
+        '; ',
+        CAST(CASE
+          WHEN NOT cov.injuries
+          THEN 'injuries (no injury transaction in the 60 days before D): injury_risk'
+        END AS STRING),
+        CAST(CASE
+          WHEN NOT cov.game_lines
+          THEN 'game_lines (no game line in the 10 days up to D): game_total_line, spread_magnitude, implied_team_total'
+        END AS STRING),
+        CAST(CASE
+          WHEN NOT cov.shots
+          THEN 'shots (no shot data this season before D): shot_zone_mismatch_score, pct_paint, pct_mid_range, pct_three'
+        END AS STRING),
+        CAST(CASE
+          WHEN NOT cov.full_box
+          THEN 'full_box (no full box score (attempts, free throws, usage) this season before D): usage_spike_score, pct_free_throw, usage_rate_last_5'
+        END AS STRING)
+      ),
+      ''
+    ) AS feed_gaps
   FROM u
+  JOIN cov
+    ON cov.season_year = u.season_year AND cov.game_date = u.game_date
   LEFT JOIN precompute.player_daily_cache AS pdc
     ON pdc.player_lookup = u.player_lookup AND pdc.cache_date = u.game_date
   LEFT JOIN precompute.player_composite_factors AS pcf
@@ -1927,6 +2036,7 @@ WITH u AS (
     (
       CASE WHEN points_avg_last_5_source = 'default' THEN 1 ELSE 0 END + CASE WHEN points_avg_last_10_source = 'default' THEN 1 ELSE 0 END + CASE WHEN points_avg_season_source = 'default' THEN 1 ELSE 0 END + CASE WHEN points_std_last_10_source = 'default' THEN 1 ELSE 0 END + CASE WHEN games_in_last_7_days_source = 'default' THEN 1 ELSE 0 END + CASE WHEN fatigue_score_source = 'default' THEN 1 ELSE 0 END + CASE WHEN shot_zone_mismatch_score_source = 'default' THEN 1 ELSE 0 END + CASE WHEN pace_score_source = 'default' THEN 1 ELSE 0 END + CASE WHEN usage_spike_score_source = 'default' THEN 1 ELSE 0 END + CASE WHEN rest_advantage_source = 'default' THEN 1 ELSE 0 END + CASE WHEN injury_risk_source = 'default' THEN 1 ELSE 0 END + CASE WHEN recent_trend_source = 'default' THEN 1 ELSE 0 END + CASE WHEN minutes_change_source = 'default' THEN 1 ELSE 0 END + CASE WHEN opponent_def_rating_source = 'default' THEN 1 ELSE 0 END + CASE WHEN opponent_pace_source = 'default' THEN 1 ELSE 0 END + CASE WHEN home_away_source = 'default' THEN 1 ELSE 0 END + CASE WHEN back_to_back_source = 'default' THEN 1 ELSE 0 END + CASE WHEN playoff_game_source = 'default' THEN 1 ELSE 0 END + CASE WHEN pct_paint_source = 'default' THEN 1 ELSE 0 END + CASE WHEN pct_mid_range_source = 'default' THEN 1 ELSE 0 END + CASE WHEN pct_three_source = 'default' THEN 1 ELSE 0 END + CASE WHEN pct_free_throw_source = 'default' THEN 1 ELSE 0 END + CASE WHEN team_pace_source = 'default' THEN 1 ELSE 0 END + CASE WHEN team_off_rating_source = 'default' THEN 1 ELSE 0 END + CASE WHEN team_win_pct_source = 'default' THEN 1 ELSE 0 END + CASE WHEN has_vegas_line_source = 'default' THEN 1 ELSE 0 END + CASE WHEN games_vs_opponent_source = 'default' THEN 1 ELSE 0 END + CASE WHEN breakout_flag_source = 'default' THEN 1 ELSE 0 END + CASE WHEN minutes_load_last_7d_source = 'default' THEN 1 ELSE 0 END + CASE WHEN consecutive_games_below_avg_source = 'default' THEN 1 ELSE 0 END
     ) AS default_feature_count,
+    feed_gaps,
     label_points,
     label_minutes,
     label_played,

@@ -16,6 +16,9 @@
 -- against his PGS rows; is_production_ready when all are >= 90 % and the week before D has no
 -- hole in PGS (a whole scheduled date, or a game of the player's team, without rows), else
 -- completeness_reason.
+-- Feeds (analytics.feed_coverage): a feature resting on a feed that does not cover D (no injury
+-- transactions lately, no game lines, no shots or full box this season: features.FEEDS) gets its
+-- registry default with source 'default', and feed_gaps names the feed, why and the features.
 -- Feature columns, sources and quality come from the registry through render-time macros
 -- (nbaprops.features): add or change a feature there, not here.
 
@@ -118,11 +121,22 @@ bk AS (
     SELECT game_id, player_lookup, CASE WHEN count(*) >= 2 THEN stddev_samp(line) END AS multi_book_line_std
     FROM book_lines GROUP BY game_id, player_lookup
 ),
+cov AS (  -- which source feeds cover D, as the morning of D knows them (rule: analytics.feed_coverage)
+    SELECT d.season_year, d.game_date,
+           @feed_covered_columns
+    FROM (SELECT DISTINCT season_year, game_date FROM u) d
+    LEFT JOIN analytics.feed_coverage p
+      ON p.covers_from <= d.game_date AND (p.covers_until IS NULL OR d.game_date <= p.covers_until)
+     AND (p.season_year IS NULL OR p.season_year = d.season_year)
+    GROUP BY d.season_year, d.game_date
+),
 base AS (
     SELECT u.player_lookup, u.game_date, u.game_id, u.season_year, u.team_abbr, u.opponent_team_abbr,
            u.label_points, u.label_minutes, u.label_played, u.current_points_line AS label_line,
-           @feature_value_columns
+           @feature_value_columns,
+           @feed_gaps AS feed_gaps
     FROM u
+    JOIN cov ON cov.season_year = u.season_year AND cov.game_date = u.game_date
     LEFT JOIN precompute.player_daily_cache pdc ON pdc.player_lookup = u.player_lookup AND pdc.cache_date = u.game_date
     LEFT JOIN precompute.player_composite_factors pcf ON pcf.player_lookup = u.player_lookup AND pcf.game_date = u.game_date
     LEFT JOIN precompute.player_shot_zone_analysis psza ON psza.player_lookup = u.player_lookup AND psza.analysis_date = u.game_date
@@ -140,6 +154,7 @@ SELECT player_lookup, game_date, game_id, season_year, team_abbr, opponent_team_
        @feature_count AS feature_count,
        @feature_quality_score AS feature_quality_score,
        @default_feature_count AS default_feature_count,
+       feed_gaps,
        label_points, label_minutes, label_played,
        CASE WHEN label_played AND label_line IS NOT NULL THEN label_points > label_line END AS label_over_line
 FROM base
