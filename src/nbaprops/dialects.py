@@ -158,7 +158,10 @@ _MEMO_SIZE = 128
 
 def _remember(memo: dict, key, value) -> None:
     if len(memo) >= _MEMO_SIZE:
-        memo.pop(next(iter(memo)))
+        try:
+            memo.pop(next(iter(memo)), None)
+        except (StopIteration, RuntimeError):   # emptied or changed by another thread
+            pass
     memo[key] = value
 
 

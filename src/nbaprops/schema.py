@@ -9,9 +9,10 @@ dialect translation (nbaprops.dialects) needs to know about a model's expression
   never NULL follows from the query itself (`analyse`: a source column declared NOT NULL, not
   on the outer side of a join, and expressions over such values).
 
-The result is cached in memory and in a small file beside the catalog's cache, keyed by the
-migrations, every model's rendered SQL and the DuckDB and sqlglot versions: building it costs
-about a second, reading it a few milliseconds.
+The result is cached in memory and, part by part, in a small file beside the catalog's cache:
+the source tables keyed by the migrations (and the DuckDB and sqlglot versions), each model's
+table by its rendered SQL and the types of the tables it reads. Building it all costs a few
+seconds, a changed model only its own query, reading it a few milliseconds.
 
 `analyse(tree, schema)` types one DuckDB query: it qualifies a copy of the tree against the
 schema (sqlglot's qualify), annotates the copy's types (sqlglot's annotate_types, with DuckDB's
@@ -34,14 +35,13 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.schema import MappingSchema
 
-TYPE = "nbaprops_type"          # node.meta key: the node's exp.DataType (DuckDB semantics)
+TYPE = "nbaprops_type"          # node.meta key: the name of the node's DataType.Type ("DATE", ...)
 NOT_NULL = "nbaprops_not_null"  # node.meta key (columns): never NULL
-_ID = "nbaprops_id"
 FAILURE_COLUMNS = ("failure_category", "failure_reason", "can_retry")
 # The model parameters ($start_date, $end_date, $read_start) are bound to dates, never NULL.
 PARAMETERS = ("start_date", "end_date", "read_start")
 _CACHE_ENV = "NBAPROPS_CACHE_DIR"
-_KEEP_ENTRIES = 8       # warehouse schemas kept in the cache file
+_KEEP_ENTRIES = 200     # parts of warehouse schemas (other model versions) kept in the cache file
 _KEEP_TYPES = 96        # typed queries kept in the cache file (a few model versions each)
 
 
@@ -70,11 +70,6 @@ class WarehouseSchema:
 
     def to_json(self) -> dict:
         return {"tables": self.tables, "not_null": {t: sorted(c) for t, c in self.not_null.items()}}
-
-    @classmethod
-    def from_json(cls, data: dict) -> "WarehouseSchema":
-        return cls({t: dict(c) for t, c in data["tables"].items()},
-                   {t: frozenset(c) for t, c in data["not_null"].items()})
 
 
 EMPTY = WarehouseSchema({}, {})
@@ -110,24 +105,9 @@ def warehouse_schema(catalog=None) -> WarehouseSchema:
     if catalog is None:
         return _default_schema()
     key = _key(catalog)
-    if key in _MEMO:
-        return _MEMO[key]
-    cache = _read_cache()
-    if key in cache:
-        try:
-            schema = WarehouseSchema.from_json(cache[key])
-        except (KeyError, TypeError, AttributeError, ValueError):
-            schema = None
-        if schema is not None:
-            _MEMO[key] = schema
-            return schema
-    schema = build(catalog)
-    _MEMO[key] = schema
-    cache = {k: v for k, v in cache.items() if k != key}
-    cache = dict(list(cache.items())[-(_KEEP_ENTRIES - 1):]) if _KEEP_ENTRIES > 1 else {}
-    cache[key] = schema.to_json()
-    _write_cache(cache)
-    return schema
+    if key not in _MEMO:
+        _MEMO[key] = build(catalog)
+    return _MEMO[key]
 
 
 @functools.lru_cache(maxsize=1)
@@ -137,43 +117,96 @@ def _default_schema() -> WarehouseSchema:
     return warehouse_schema(Catalog.load())
 
 
+class _Scratch:
+    """An in-memory DuckDB with the migrations applied, opened only when something must run."""
+
+    def __init__(self):
+        self.wh = None
+        self.created: set[str] = set()
+
+    def con(self, schema: WarehouseSchema, tables: tuple[str, ...] = ()):
+        import duckdb
+
+        from .warehouse import Warehouse
+
+        if self.wh is None:
+            self.wh = Warehouse(duckdb.connect(":memory:"), Path(":memory:"), read_only=False)
+            self.wh.migrate()
+        con = self.wh.con
+        for t in tables:        # model tables known from the cache: created from their types
+            if t not in self.created and t in schema.tables and not _exists(con, t):
+                cols = ", ".join(f'"{c}" {typ}' for c, typ in schema.tables[t].items())
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS {t.split('.')[0]}")
+                con.execute(f"CREATE TABLE {t} ({cols})")
+                self.created.add(t)
+        return con
+
+    def close(self) -> None:
+        if self.wh is not None:
+            self.wh.close()
+
+
+def _exists(con, table: str) -> bool:
+    db, name = table.split(".", 1)
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
+                            "AND table_name = ?", [db, name]).fetchone()[0])
+
+
 def build(catalog=None) -> WarehouseSchema:
-    """Build the schema (no cache): migrations in an in-memory DuckDB, then every model's
-    result with LIMIT 0 in dependency order. A model whose query fails there is left out (its
-    columns are then of unknown type to the models that read it)."""
+    """The schema: the migrations' tables in an in-memory DuckDB, then every model's result with
+    LIMIT 0 in dependency order. Each part is kept in the cache file, keyed by what it depends
+    on (the migrations; a model's rendered SQL and the types of the tables it reads), so that a
+    changed model costs only its own query (and its dependants' if its columns changed). A
+    model whose query fails is left out (its columns are of unknown type to its readers)."""
     import duckdb
 
     from .dialects import bind_parameters
-    from .warehouse import Warehouse
 
-    wh = Warehouse(duckdb.connect(":memory:"), Path(":memory:"), read_only=False)
+    parts = _read_cache()
+    used: dict[str, dict] = {}
+    scratch = _Scratch()
     try:
-        wh.migrate()
-        con = wh.con
-        tables, not_null = _describe(con), {}
-        for t, cols in _describe(con, nullable=True).items():
-            not_null[t] = frozenset(c for c, nullable in cols.items() if not nullable)
+        base_key = hashlib.sha256(f"sources\0{_versions()}\0{_migrations_text()}".encode()).hexdigest()
+        part = parts.get(base_key)
+        if part is None:
+            con = scratch.con(EMPTY)
+            nullable = _describe(con, nullable=True)
+            part = {"tables": _describe(con),
+                    "not_null": {t: sorted(c for c, n in cols.items() if not n) for t, cols in nullable.items()}}
+        used[base_key] = part
+        tables = {t: dict(c) for t, c in part["tables"].items()}
+        not_null = {t: frozenset(c) for t, c in part["not_null"].items()}
         schema = WarehouseSchema(tables, not_null)
         day = date(2000, 1, 1)
         for m in (catalog.ordered() if catalog is not None else []):
-            params = bind_parameters(m.sql, "duckdb", m.lookback_days, day, day)
-            drop = [c for c in FAILURE_COLUMNS] if m.writes_failures else []
-            exclude = f" EXCLUDE ({', '.join(drop)})" if drop else ""
-            try:
-                con.execute(f"CREATE OR REPLACE TABLE {m.table} AS SELECT *{exclude} FROM ({m.sql}) LIMIT 0", params)
-            except duckdb.Error:
-                continue
-            cols = _describe(con, m.table)[m.table]
-            try:
-                outputs = analyse(sqlglot.parse_one(m.sql, read="duckdb"), schema)
-            except sqlglot.errors.SqlglotError:
-                outputs = {}
-            tables = {**schema.tables, m.table: cols}
-            not_null = {**schema.not_null, m.table: frozenset(c for c in cols if outputs.get(c))}
-            schema = WarehouseSchema(tables, not_null)
-        return schema
+            reads = {t: [schema.tables.get(t), sorted(schema.not_null.get(t, ()))] for t in m.depends_on}
+            key = hashlib.sha256(json.dumps([base_key, m.table, m.kind, m.sql, reads], sort_keys=True).encode()).hexdigest()
+            part = parts.get(key)
+            if part is None:
+                con = scratch.con(schema, m.depends_on)
+                params = bind_parameters(m.sql, "duckdb", m.lookback_days, day, day)
+                exclude = f" EXCLUDE ({', '.join(FAILURE_COLUMNS)})" if m.writes_failures else ""
+                try:
+                    con.execute(f"CREATE OR REPLACE TABLE {m.table} AS SELECT *{exclude} FROM ({m.sql}) LIMIT 0",
+                                params)
+                except duckdb.Error:
+                    continue
+                scratch.created.add(m.table)
+                cols = _describe(con, m.table)[m.table]
+                try:
+                    outputs = analyse(sqlglot.parse_one(m.sql, read="duckdb"), schema)
+                except sqlglot.errors.SqlglotError:
+                    outputs = {}
+                part = {"columns": cols, "not_null": sorted(c for c in cols if outputs.get(c))}
+            used[key] = part
+            schema = WarehouseSchema({**schema.tables, m.table: dict(part["columns"])},
+                                     {**schema.not_null, m.table: frozenset(part["not_null"])})
     finally:
-        wh.close()
+        scratch.close()
+    if any(k not in parts for k in used):
+        rest = [(k, v) for k, v in parts.items() if k not in used]
+        _write_cache(dict(rest[-_KEEP_ENTRIES:] + list(used.items())))
+    return schema
 
 
 def _describe(con, table: str | None = None, nullable: bool = False) -> dict[str, dict]:
