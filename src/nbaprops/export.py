@@ -173,7 +173,7 @@ def _other_description(name: str) -> tuple[str, str] | None:
         "feature_count": "how many features the registry had",
         "feature_quality_score": f"mean of the features' source weights ({weights}), 0-100",
         "default_feature_count": "how many non-optional features fell back to their default",
-        "quality_tier": "feature_quality_score: gold >= 95, silver >= 75, bronze >= 50, poor >= 25, else unusable",
+        "quality_tier": "the worst that holds of the row: " + "; ".join(f"{t}: {d}" for t, d in features.QUALITY_TIERS.items()),
         "is_training_ready": "default_feature_count = 0",
         "feed_gaps": "the source feeds that do not cover D (analytics.feed_coverage), why, and the features they "
                      "leave at their default; NULL when every feed covers D",

@@ -216,6 +216,8 @@ FEEDS: dict[str, tuple[str, tuple[str, ...]]] = {
               ("shot_zone_mismatch_score", "pct_paint", "pct_mid_range", "pct_three")),
     "full_box": ("no full box score (attempts, free throws, usage) this season before D",
                  ("usage_spike_score", "pct_free_throw", "usage_rate_last_5")),
+    "team_box": ("no full team box score (possessions, ratings) this season before D",
+                 ("pace_score", "opponent_def_rating", "opponent_pace", "team_pace", "team_off_rating")),
 }
 
 
@@ -245,7 +247,16 @@ def source_tag(expr: str) -> str:
         if used & set(aliases):
             return tag
     raise ValueError(f"a feature expression reads none of the feature store's inputs: {expr}")
-QUALITY_WEIGHTS = {"phase4": 100.0, "phase3": 75.0, "calculated": 100.0, "default": 40.0}
+QUALITY_WEIGHTS = {"phase4": 100.0, "phase3": 100.0, "calculated": 100.0, "default": 40.0}
+
+# quality_tier: the worst that holds of the row, each a thing a user can act on (the feature
+# store's SQL spells the conditions; the README and the exported metadata these words).
+QUALITY_TIERS: dict[str, str] = {
+    "gold": "every required feature computed from data, and the row is production ready (complete upstream windows, no hole in the week before D): train and predict",
+    "silver": "every required feature computed from data, but the upstream windows are incomplete or the week before D has a hole (completeness_reason says which): values rest on fewer games than scheduled",
+    "bronze": "required features at their default only because their source feed does not cover D (feed_gaps names them): usable by a model that treats them as missing (export --missing null)",
+    "poor": "a required feature at its registry default because the player's or teams' games before D do not give it (first games of a season or of a player): a guess, not data",
+}
 LABELS = ("label_points", "label_minutes", "label_played", "label_over_line")
 
 # Units of each feature's value (the exported training set's Parquet metadata says them); a family
@@ -324,6 +335,20 @@ def feed_gaps() -> str:
     parts = [f"CASE WHEN NOT cov.{feed} THEN '{feed} ({why}): {', '.join(names)}' END"
              for feed, (why, names) in FEEDS.items()]
     return f"nullif(concat_ws('; ', {', '.join(parts)}), '')"
+
+
+@macro()
+def feed_flags() -> str:
+    """The base row's copy of the coverage flags (cov_<feed>)."""
+    return ", ".join(f"cov.{feed} AS cov_{feed}" for feed in FEEDS)
+
+
+@macro()
+def feed_default_count() -> str:
+    """How many required features are at their default because their feed does not cover D."""
+    terms = [f"CASE WHEN NOT cov_{feed_of(f.name)} AND {f.name}_source = 'default' THEN 1 ELSE 0 END"
+             for f in FEATURES if not f.optional and feed_of(f.name)]
+    return "(" + " + ".join(terms) + ")"
 
 
 @macro()

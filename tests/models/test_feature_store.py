@@ -151,6 +151,26 @@ def test_readiness_does_not_require_a_prop_line(full):
     assert ready_with_line > 0.3 * with_line, (with_line, ready_with_line)
 
 
+def test_every_quality_tier_is_reachable_and_means_what_it_says(full):
+    """quality_tier (features.QUALITY_TIERS): poor = a required default the games before D explain;
+    bronze = required defaults only from feeds that do not cover D; gold / silver = no required
+    default, production ready or not. Each occurs on the bundled seasons; the score reaches 100."""
+    required = [f for f in features.FEATURES if not f.optional]
+    history_default = " OR ".join(
+        f"({f.name}_source = 'default'" + (f" AND coalesce(feed_gaps, '') NOT LIKE '%{features.feed_of(f.name)} (%'"
+                                           if features.feed_of(f.name) else "") + ")" for f in required)
+    rows = dict((t, (n, bad)) for t, n, bad in full.con.execute(f"""
+        SELECT quality_tier, count(*), count(*) FILTER (WHERE NOT CASE quality_tier
+            WHEN 'poor' THEN ({history_default})
+            WHEN 'bronze' THEN default_feature_count > 0 AND NOT ({history_default})
+            WHEN 'gold' THEN default_feature_count = 0 AND is_production_ready
+            WHEN 'silver' THEN default_feature_count = 0 AND NOT is_production_ready END)
+        FROM predictions.ml_feature_store_v2 GROUP BY ALL""").fetchall())
+    assert set(rows) == set(features.QUALITY_TIERS), rows
+    assert all(n > 1000 and bad == 0 for n, bad in rows.values()), rows
+    assert full.con.execute("SELECT max(feature_quality_score) FROM predictions.ml_feature_store_v2").fetchone()[0] == 100
+
+
 def test_bootstrap_window_computes_what_the_games_allow(full):
     """The first 14 days of a season have no Phase 4 rows: the values the games before D give are
     computed from Phase 3 (source 'calculated'), the registry default only where they give none."""
@@ -302,6 +322,7 @@ def test_feed_coverage_on_the_bundled_data(real_warehouse_path):
     assert by["game_lines"][-2][2] == date(2024, 4, 28)        # 2023-24: 30 of the 82 playoff games
     assert [r[0] for r in by["shots"]] == [2022, 2023, 2024]
     assert [r[0] for r in by["full_box"]] == [2022, 2023, 2024]
+    assert [r[0] for r in by["team_box"]] == [2022, 2023, 2024, 2025]
 
 
 def test_a_feature_whose_feed_does_not_cover_d_is_a_default_with_a_reason(full, real_warehouse_path, tmp_path):

@@ -287,7 +287,7 @@ def _features_section(wh: Warehouse, start: date, end: date) -> str:
             fig.add_trace(go.Bar(x=[b * 2.5 + 1.25 for b in range(40)], y=[per.get(b, 0) for b in range(40)],
                                  name=f"{s}-{str(s + 1)[-2:]}", opacity=0.75))
         fig.update_layout(barmode="overlay", bargap=0.05)
-        fig.update_xaxes(title_text="feature_quality_score (tiers: gold >= 95, silver >= 75, bronze >= 50, poor >= 25)",
+        fig.update_xaxes(title_text="feature_quality_score (mean source weight: data 100, default 40)",
                          range=[0, 100])
         _layout(fig, "quality score distribution per season", height=340)
         parts.append(_fig_html(fig, "fig-quality"))

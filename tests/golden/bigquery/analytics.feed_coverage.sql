@@ -16,7 +16,9 @@
 --   shots       raw.shots, by season; no gap rule (shots cover regular seasons; playoff games have
 --               none by design, so a season with shots covers its playoffs too);
 --   full_box    raw.player_boxscores rows of the full player box (source 'player_box': attempts,
---               free throws, usage), by season; no gap rule.
+--               free throws, usage), by season; no gap rule;
+--   team_box    raw.team_boxscores rows of the full team box (source 'team_box': possessions,
+--               pace and ratings), by season; no gap rule.
 --
 -- The rule, first law included. A row keyed on D may use a feed's coverage only as far as the
 -- morning of D knows it: the feed's rows dated before D (for game_lines, on or before D). So a
@@ -59,6 +61,14 @@ WITH feed_dates AS (
   FROM raw.player_boxscores
   WHERE
     source = 'player_box'
+  UNION ALL
+  SELECT DISTINCT
+    'team_box',
+    season_year,
+    game_date
+  FROM raw.team_boxscores
+  WHERE
+    source = 'team_box'
 ), rules AS (
   SELECT
     *
@@ -66,7 +76,8 @@ WITH feed_dates AS (
     STRUCT('injuries' AS feed, 60 AS max_gap_days, FALSE AS counts_d),
     STRUCT('game_lines' AS feed, 10 AS max_gap_days, TRUE AS counts_d),
     STRUCT('shots' AS feed, NULL AS max_gap_days, FALSE AS counts_d),
-    STRUCT('full_box' AS feed, NULL AS max_gap_days, FALSE AS counts_d)
+    STRUCT('full_box' AS feed, NULL AS max_gap_days, FALSE AS counts_d),
+    STRUCT('team_box' AS feed, NULL AS max_gap_days, FALSE AS counts_d)
   ]) AS r
 ), gaps AS (
   SELECT

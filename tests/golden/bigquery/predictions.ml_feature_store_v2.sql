@@ -16,6 +16,10 @@
 -- against his PGS rows; is_production_ready when all are >= 90 % and the week before D has no
 -- hole in PGS (a whole scheduled date, or a game of the player's team, without rows), else
 -- completeness_reason.
+-- quality_tier, the worst that holds (features.QUALITY_TIERS): poor = a required feature at its
+-- default for lack of games before D; bronze = required defaults only where a feed does not cover
+-- D; gold = no required default and production ready; silver = no required default, not
+-- production ready. feature_quality_score = the mean of the source weights (data 100, default 40).
 -- Feeds (analytics.feed_coverage): a feature resting on a feed that does not cover D (no injury
 -- transactions lately, no game lines, no shots or full box this season: features.FEEDS) gets its
 -- registry default with source 'default', and feed_gaps names the feed, why and the features.
@@ -461,7 +465,8 @@ WITH u AS (
     COALESCE(LOGICAL_OR(p.feed = 'injuries'), FALSE) AS injuries,
     COALESCE(LOGICAL_OR(p.feed = 'game_lines'), FALSE) AS game_lines,
     COALESCE(LOGICAL_OR(p.feed = 'shots'), FALSE) AS shots,
-    COALESCE(LOGICAL_OR(p.feed = 'full_box'), FALSE) AS full_box
+    COALESCE(LOGICAL_OR(p.feed = 'full_box'), FALSE) AS full_box,
+    COALESCE(LOGICAL_OR(p.feed = 'team_box'), FALSE) AS team_box
   FROM (
     SELECT DISTINCT
       season_year,
@@ -569,20 +574,23 @@ WITH u AS (
     ) AS shot_zone_mismatch_score,
     ROUND(
       CAST(COALESCE(
-        (
+        CASE WHEN cov.team_box THEN (
           pcf.pace_score
-        ),
-        (
-          CASE
-            WHEN NOT tm.team_pace_last_10 IS NULL AND NOT otm.team_pace_last_10 IS NULL
-            THEN GREATEST(
-              -3.0,
-              LEAST(3.0, COALESCE((
-                tm.team_pace_last_10 - otm.team_pace_last_10
-              ) / 2.0, 3.0))
-            )
-          END
-        ),
+        ) END,
+        CASE
+          WHEN cov.team_box
+          THEN (
+            CASE
+              WHEN NOT tm.team_pace_last_10 IS NULL AND NOT otm.team_pace_last_10 IS NULL
+              THEN GREATEST(
+                -3.0,
+                LEAST(3.0, COALESCE((
+                  tm.team_pace_last_10 - otm.team_pace_last_10
+                ) / 2.0, 3.0))
+              )
+            END
+          )
+        END,
         0.0
       ) AS FLOAT64),
       6
@@ -690,12 +698,18 @@ WITH u AS (
       ) AS FLOAT64),
       6
     ) AS minutes_change,
-    ROUND(CAST(COALESCE((
-      opp.defensive_rating_last_15
-    ), 112.0) AS FLOAT64), 6) AS opponent_def_rating,
-    ROUND(CAST(COALESCE((
-      opp.opponent_pace
-    ), 100.0) AS FLOAT64), 6) AS opponent_pace,
+    ROUND(
+      CAST(COALESCE(CASE WHEN cov.team_box THEN (
+        opp.defensive_rating_last_15
+      ) END, 112.0) AS FLOAT64),
+      6
+    ) AS opponent_def_rating,
+    ROUND(
+      CAST(COALESCE(CASE WHEN cov.team_box THEN (
+        opp.opponent_pace
+      ) END, 100.0) AS FLOAT64),
+      6
+    ) AS opponent_pace,
     ROUND(
       CAST(COALESCE((
         CASE WHEN u.home_game THEN 1.0 ELSE 0.0 END
@@ -751,19 +765,27 @@ WITH u AS (
       6
     ) AS pct_free_throw,
     ROUND(
-      CAST(COALESCE((
-        pdc.team_pace_last_10
-      ), (
-        tm.team_pace_last_10
-      ), 100.0) AS FLOAT64),
+      CAST(COALESCE(
+        CASE WHEN cov.team_box THEN (
+          pdc.team_pace_last_10
+        ) END,
+        CASE WHEN cov.team_box THEN (
+          tm.team_pace_last_10
+        ) END,
+        100.0
+      ) AS FLOAT64),
       6
     ) AS team_pace,
     ROUND(
-      CAST(COALESCE((
-        pdc.team_off_rating_last_10
-      ), (
-        tm.team_off_rating_last_10
-      ), 112.0) AS FLOAT64),
+      CAST(COALESCE(
+        CASE WHEN cov.team_box THEN (
+          pdc.team_off_rating_last_10
+        ) END,
+        CASE WHEN cov.team_box THEN (
+          tm.team_off_rating_last_10
+        ) END,
+        112.0
+      ) AS FLOAT64),
       6
     ) AS team_off_rating,
     ROUND(
@@ -1036,21 +1058,24 @@ WITH u AS (
       ELSE 'default'
     END AS shot_zone_mismatch_score_source,
     CASE
-      WHEN NOT (
+      WHEN NOT CASE WHEN cov.team_box THEN (
         pcf.pace_score
-      ) IS NULL
+      ) END IS NULL
       THEN 'phase4'
-      WHEN NOT (
-        CASE
-          WHEN NOT tm.team_pace_last_10 IS NULL AND NOT otm.team_pace_last_10 IS NULL
-          THEN GREATEST(
-            -3.0,
-            LEAST(3.0, COALESCE((
-              tm.team_pace_last_10 - otm.team_pace_last_10
-            ) / 2.0, 3.0))
-          )
-        END
-      ) IS NULL
+      WHEN NOT CASE
+        WHEN cov.team_box
+        THEN (
+          CASE
+            WHEN NOT tm.team_pace_last_10 IS NULL AND NOT otm.team_pace_last_10 IS NULL
+            THEN GREATEST(
+              -3.0,
+              LEAST(3.0, COALESCE((
+                tm.team_pace_last_10 - otm.team_pace_last_10
+              ) / 2.0, 3.0))
+            )
+          END
+        )
+      END IS NULL
       THEN 'calculated'
       ELSE 'default'
     END AS pace_score_source,
@@ -1149,15 +1174,19 @@ WITH u AS (
       ELSE 'default'
     END AS minutes_change_source,
     CASE
-      WHEN NOT (
+      WHEN NOT CASE WHEN cov.team_box THEN (
         opp.defensive_rating_last_15
-      ) IS NULL
+      ) END IS NULL
       THEN 'phase4'
       ELSE 'default'
     END AS opponent_def_rating_source,
-    CASE WHEN NOT (
-      opp.opponent_pace
-    ) IS NULL THEN 'phase4' ELSE 'default' END AS opponent_pace_source,
+    CASE
+      WHEN NOT CASE WHEN cov.team_box THEN (
+        opp.opponent_pace
+      ) END IS NULL
+      THEN 'phase4'
+      ELSE 'default'
+    END AS opponent_pace_source,
     CASE
       WHEN NOT (
         CASE WHEN u.home_game THEN 1.0 ELSE 0.0 END
@@ -1214,24 +1243,24 @@ WITH u AS (
       ELSE 'default'
     END AS pct_free_throw_source,
     CASE
-      WHEN NOT (
+      WHEN NOT CASE WHEN cov.team_box THEN (
         pdc.team_pace_last_10
-      ) IS NULL
+      ) END IS NULL
       THEN 'phase4'
-      WHEN NOT (
+      WHEN NOT CASE WHEN cov.team_box THEN (
         tm.team_pace_last_10
-      ) IS NULL
+      ) END IS NULL
       THEN 'calculated'
       ELSE 'default'
     END AS team_pace_source,
     CASE
-      WHEN NOT (
+      WHEN NOT CASE WHEN cov.team_box THEN (
         pdc.team_off_rating_last_10
-      ) IS NULL
+      ) END IS NULL
       THEN 'phase4'
-      WHEN NOT (
+      WHEN NOT CASE WHEN cov.team_box THEN (
         tm.team_off_rating_last_10
-      ) IS NULL
+      ) END IS NULL
       THEN 'calculated'
       ELSE 'default'
     END AS team_off_rating_source,
@@ -1457,12 +1486,21 @@ WITH u AS (
           CAST(CASE
             WHEN NOT cov.full_box
             THEN 'full_box (no full box score (attempts, free throws, usage) this season before D): usage_spike_score, pct_free_throw, usage_rate_last_5'
+          END AS STRING),
+          CAST(CASE
+            WHEN NOT cov.team_box
+            THEN 'team_box (no full team box score (possessions, ratings) this season before D): pace_score, opponent_def_rating, opponent_pace, team_pace, team_off_rating'
           END AS STRING)
         ],
         '; '
       ),
       ''
-    ) AS feed_gaps
+    ) AS feed_gaps,
+    cov.injuries AS cov_injuries,
+    cov.game_lines AS cov_game_lines,
+    cov.shots AS cov_shots,
+    cov.full_box AS cov_full_box,
+    cov.team_box AS cov_team_box
   FROM u
   JOIN cov
     ON cov.season_year = u.season_year AND cov.game_date = u.game_date
@@ -1612,7 +1650,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1620,7 +1658,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1628,7 +1666,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1636,7 +1674,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1644,7 +1682,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1652,7 +1690,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1660,7 +1698,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1668,7 +1706,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1676,7 +1714,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1684,7 +1722,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1692,7 +1730,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1700,7 +1738,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1708,7 +1746,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1716,7 +1754,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1724,7 +1762,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1732,7 +1770,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1740,7 +1778,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1748,7 +1786,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1756,7 +1794,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1764,7 +1802,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1772,7 +1810,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1780,7 +1818,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1788,7 +1826,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1796,7 +1834,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1804,7 +1842,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1812,7 +1850,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1820,7 +1858,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1828,7 +1866,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1836,7 +1874,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1844,7 +1882,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1852,7 +1890,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1860,7 +1898,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1868,7 +1906,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1876,7 +1914,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1884,7 +1922,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1892,7 +1930,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1900,7 +1938,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1908,7 +1946,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1916,7 +1954,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1924,7 +1962,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1932,7 +1970,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1940,7 +1978,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1948,7 +1986,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1956,7 +1994,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1964,7 +2002,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1972,7 +2010,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1980,7 +2018,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1988,7 +2026,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1996,7 +2034,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -2004,7 +2042,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -2012,7 +2050,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -2020,7 +2058,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -2028,7 +2066,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -2036,7 +2074,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -2044,7 +2082,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -2055,6 +2093,21 @@ WITH u AS (
     (
       CASE WHEN points_avg_last_5_source = 'default' THEN 1 ELSE 0 END + CASE WHEN points_avg_last_10_source = 'default' THEN 1 ELSE 0 END + CASE WHEN points_avg_season_source = 'default' THEN 1 ELSE 0 END + CASE WHEN points_std_last_10_source = 'default' THEN 1 ELSE 0 END + CASE WHEN games_in_last_7_days_source = 'default' THEN 1 ELSE 0 END + CASE WHEN fatigue_score_source = 'default' THEN 1 ELSE 0 END + CASE WHEN shot_zone_mismatch_score_source = 'default' THEN 1 ELSE 0 END + CASE WHEN pace_score_source = 'default' THEN 1 ELSE 0 END + CASE WHEN usage_spike_score_source = 'default' THEN 1 ELSE 0 END + CASE WHEN rest_advantage_source = 'default' THEN 1 ELSE 0 END + CASE WHEN injury_risk_source = 'default' THEN 1 ELSE 0 END + CASE WHEN recent_trend_source = 'default' THEN 1 ELSE 0 END + CASE WHEN minutes_change_source = 'default' THEN 1 ELSE 0 END + CASE WHEN opponent_def_rating_source = 'default' THEN 1 ELSE 0 END + CASE WHEN opponent_pace_source = 'default' THEN 1 ELSE 0 END + CASE WHEN home_away_source = 'default' THEN 1 ELSE 0 END + CASE WHEN back_to_back_source = 'default' THEN 1 ELSE 0 END + CASE WHEN playoff_game_source = 'default' THEN 1 ELSE 0 END + CASE WHEN pct_paint_source = 'default' THEN 1 ELSE 0 END + CASE WHEN pct_mid_range_source = 'default' THEN 1 ELSE 0 END + CASE WHEN pct_three_source = 'default' THEN 1 ELSE 0 END + CASE WHEN pct_free_throw_source = 'default' THEN 1 ELSE 0 END + CASE WHEN team_pace_source = 'default' THEN 1 ELSE 0 END + CASE WHEN team_off_rating_source = 'default' THEN 1 ELSE 0 END + CASE WHEN team_win_pct_source = 'default' THEN 1 ELSE 0 END + CASE WHEN has_vegas_line_source = 'default' THEN 1 ELSE 0 END + CASE WHEN games_vs_opponent_source = 'default' THEN 1 ELSE 0 END + CASE WHEN breakout_flag_source = 'default' THEN 1 ELSE 0 END + CASE WHEN minutes_load_last_7d_source = 'default' THEN 1 ELSE 0 END + CASE WHEN consecutive_games_below_avg_source = 'default' THEN 1 ELSE 0 END
     ) AS default_feature_count,
+    (
+      CASE
+        WHEN NOT cov_shots AND shot_zone_mismatch_score_source = 'default'
+        THEN 1
+        ELSE 0
+      END + CASE WHEN NOT cov_team_box AND pace_score_source = 'default' THEN 1 ELSE 0 END + CASE
+        WHEN NOT cov_full_box AND usage_spike_score_source = 'default'
+        THEN 1
+        ELSE 0
+      END + CASE WHEN NOT cov_injuries AND injury_risk_source = 'default' THEN 1 ELSE 0 END + CASE
+        WHEN NOT cov_team_box AND opponent_def_rating_source = 'default'
+        THEN 1
+        ELSE 0
+      END + CASE WHEN NOT cov_team_box AND opponent_pace_source = 'default' THEN 1 ELSE 0 END + CASE WHEN NOT cov_shots AND pct_paint_source = 'default' THEN 1 ELSE 0 END + CASE WHEN NOT cov_shots AND pct_mid_range_source = 'default' THEN 1 ELSE 0 END + CASE WHEN NOT cov_shots AND pct_three_source = 'default' THEN 1 ELSE 0 END + CASE WHEN NOT cov_full_box AND pct_free_throw_source = 'default' THEN 1 ELSE 0 END + CASE WHEN NOT cov_team_box AND team_pace_source = 'default' THEN 1 ELSE 0 END + CASE WHEN NOT cov_team_box AND team_off_rating_source = 'default' THEN 1 ELSE 0 END
+    ) AS feed_default_count,
     feed_gaps,
     label_points,
     label_minutes,
@@ -2066,7 +2119,8 @@ WITH u AS (
   FROM base
 )
 SELECT
-  scored.*,
+  scored.*
+  EXCEPT (feed_default_count),
   c.l10_expected_games,
   c.l10_actual_games,
   c.l10_completeness_pct,
@@ -2101,15 +2155,13 @@ SELECT
     ''
   ) AS completeness_reason,
   CASE
-    WHEN feature_quality_score >= 95
-    THEN 'gold'
-    WHEN feature_quality_score >= 75
-    THEN 'silver'
-    WHEN feature_quality_score >= 50
-    THEN 'bronze'
-    WHEN feature_quality_score >= 25
+    WHEN default_feature_count > feed_default_count
     THEN 'poor'
-    ELSE 'unusable'
+    WHEN default_feature_count > 0
+    THEN 'bronze'
+    WHEN c.is_production_ready AND dc.d IS NULL AND tc.d IS NULL
+    THEN 'gold'
+    ELSE 'silver'
   END AS quality_tier,
   default_feature_count = 0 AS is_training_ready
 FROM scored

@@ -16,6 +16,10 @@
 -- against his PGS rows; is_production_ready when all are >= 90 % and the week before D has no
 -- hole in PGS (a whole scheduled date, or a game of the player's team, without rows), else
 -- completeness_reason.
+-- quality_tier, the worst that holds (features.QUALITY_TIERS): poor = a required feature at its
+-- default for lack of games before D; bronze = required defaults only where a feed does not cover
+-- D; gold = no required default and production ready; silver = no required default, not
+-- production ready. feature_quality_score = the mean of the source weights (data 100, default 40).
 -- Feeds (analytics.feed_coverage): a feature resting on a feed that does not cover D (no injury
 -- transactions lately, no game lines, no shots or full box this season: features.FEEDS) gets its
 -- registry default with source 'default', and feed_gaps names the feed, why and the features.
@@ -462,7 +466,8 @@ WITH u AS (
     COALESCE(BOOL_OR(p.feed = 'injuries'), FALSE) AS injuries,
     COALESCE(BOOL_OR(p.feed = 'game_lines'), FALSE) AS game_lines,
     COALESCE(BOOL_OR(p.feed = 'shots'), FALSE) AS shots,
-    COALESCE(BOOL_OR(p.feed = 'full_box'), FALSE) AS full_box
+    COALESCE(BOOL_OR(p.feed = 'full_box'), FALSE) AS full_box,
+    COALESCE(BOOL_OR(p.feed = 'team_box'), FALSE) AS team_box
   FROM (
     SELECT DISTINCT
       season_year,
@@ -567,17 +572,20 @@ WITH u AS (
     ) AS shot_zone_mismatch_score,
     ROUND(
       CAST(COALESCE(
-        (
+        CASE WHEN cov.team_box THEN (
           pcf.pace_score
-        ),
-        (
-          CASE
-            WHEN NOT tm.team_pace_last_10 IS NULL AND NOT otm.team_pace_last_10 IS NULL
-            THEN GREATEST(-3.0, LEAST(3.0, (
-              tm.team_pace_last_10 - otm.team_pace_last_10
-            ) / 2.0))
-          END
-        ),
+        ) END,
+        CASE
+          WHEN cov.team_box
+          THEN (
+            CASE
+              WHEN NOT tm.team_pace_last_10 IS NULL AND NOT otm.team_pace_last_10 IS NULL
+              THEN GREATEST(-3.0, LEAST(3.0, (
+                tm.team_pace_last_10 - otm.team_pace_last_10
+              ) / 2.0))
+            END
+          )
+        END,
         0.0
       ) AS DOUBLE),
       6
@@ -685,12 +693,18 @@ WITH u AS (
       ) AS DOUBLE),
       6
     ) AS minutes_change,
-    ROUND(CAST(COALESCE((
-      opp.defensive_rating_last_15
-    ), 112.0) AS DOUBLE), 6) AS opponent_def_rating,
-    ROUND(CAST(COALESCE((
-      opp.opponent_pace
-    ), 100.0) AS DOUBLE), 6) AS opponent_pace,
+    ROUND(
+      CAST(COALESCE(CASE WHEN cov.team_box THEN (
+        opp.defensive_rating_last_15
+      ) END, 112.0) AS DOUBLE),
+      6
+    ) AS opponent_def_rating,
+    ROUND(
+      CAST(COALESCE(CASE WHEN cov.team_box THEN (
+        opp.opponent_pace
+      ) END, 100.0) AS DOUBLE),
+      6
+    ) AS opponent_pace,
     ROUND(
       CAST(COALESCE((
         CASE WHEN u.home_game THEN 1.0 ELSE 0.0 END
@@ -746,19 +760,27 @@ WITH u AS (
       6
     ) AS pct_free_throw,
     ROUND(
-      CAST(COALESCE((
-        pdc.team_pace_last_10
-      ), (
-        tm.team_pace_last_10
-      ), 100.0) AS DOUBLE),
+      CAST(COALESCE(
+        CASE WHEN cov.team_box THEN (
+          pdc.team_pace_last_10
+        ) END,
+        CASE WHEN cov.team_box THEN (
+          tm.team_pace_last_10
+        ) END,
+        100.0
+      ) AS DOUBLE),
       6
     ) AS team_pace,
     ROUND(
-      CAST(COALESCE((
-        pdc.team_off_rating_last_10
-      ), (
-        tm.team_off_rating_last_10
-      ), 112.0) AS DOUBLE),
+      CAST(COALESCE(
+        CASE WHEN cov.team_box THEN (
+          pdc.team_off_rating_last_10
+        ) END,
+        CASE WHEN cov.team_box THEN (
+          tm.team_off_rating_last_10
+        ) END,
+        112.0
+      ) AS DOUBLE),
       6
     ) AS team_off_rating,
     ROUND(
@@ -1025,18 +1047,21 @@ WITH u AS (
       ELSE 'default'
     END AS shot_zone_mismatch_score_source,
     CASE
-      WHEN NOT (
+      WHEN NOT CASE WHEN cov.team_box THEN (
         pcf.pace_score
-      ) IS NULL
+      ) END IS NULL
       THEN 'phase4'
-      WHEN NOT (
-        CASE
-          WHEN NOT tm.team_pace_last_10 IS NULL AND NOT otm.team_pace_last_10 IS NULL
-          THEN GREATEST(-3.0, LEAST(3.0, (
-            tm.team_pace_last_10 - otm.team_pace_last_10
-          ) / 2.0))
-        END
-      ) IS NULL
+      WHEN NOT CASE
+        WHEN cov.team_box
+        THEN (
+          CASE
+            WHEN NOT tm.team_pace_last_10 IS NULL AND NOT otm.team_pace_last_10 IS NULL
+            THEN GREATEST(-3.0, LEAST(3.0, (
+              tm.team_pace_last_10 - otm.team_pace_last_10
+            ) / 2.0))
+          END
+        )
+      END IS NULL
       THEN 'calculated'
       ELSE 'default'
     END AS pace_score_source,
@@ -1135,15 +1160,19 @@ WITH u AS (
       ELSE 'default'
     END AS minutes_change_source,
     CASE
-      WHEN NOT (
+      WHEN NOT CASE WHEN cov.team_box THEN (
         opp.defensive_rating_last_15
-      ) IS NULL
+      ) END IS NULL
       THEN 'phase4'
       ELSE 'default'
     END AS opponent_def_rating_source,
-    CASE WHEN NOT (
-      opp.opponent_pace
-    ) IS NULL THEN 'phase4' ELSE 'default' END AS opponent_pace_source,
+    CASE
+      WHEN NOT CASE WHEN cov.team_box THEN (
+        opp.opponent_pace
+      ) END IS NULL
+      THEN 'phase4'
+      ELSE 'default'
+    END AS opponent_pace_source,
     CASE
       WHEN NOT (
         CASE WHEN u.home_game THEN 1.0 ELSE 0.0 END
@@ -1200,24 +1229,24 @@ WITH u AS (
       ELSE 'default'
     END AS pct_free_throw_source,
     CASE
-      WHEN NOT (
+      WHEN NOT CASE WHEN cov.team_box THEN (
         pdc.team_pace_last_10
-      ) IS NULL
+      ) END IS NULL
       THEN 'phase4'
-      WHEN NOT (
+      WHEN NOT CASE WHEN cov.team_box THEN (
         tm.team_pace_last_10
-      ) IS NULL
+      ) END IS NULL
       THEN 'calculated'
       ELSE 'default'
     END AS team_pace_source,
     CASE
-      WHEN NOT (
+      WHEN NOT CASE WHEN cov.team_box THEN (
         pdc.team_off_rating_last_10
-      ) IS NULL
+      ) END IS NULL
       THEN 'phase4'
-      WHEN NOT (
+      WHEN NOT CASE WHEN cov.team_box THEN (
         tm.team_off_rating_last_10
-      ) IS NULL
+      ) END IS NULL
       THEN 'calculated'
       ELSE 'default'
     END AS team_off_rating_source,
@@ -1440,10 +1469,19 @@ WITH u AS (
         CAST(CASE
           WHEN NOT cov.full_box
           THEN 'full_box (no full box score (attempts, free throws, usage) this season before D): usage_spike_score, pct_free_throw, usage_rate_last_5'
+        END AS STRING),
+        CAST(CASE
+          WHEN NOT cov.team_box
+          THEN 'team_box (no full team box score (possessions, ratings) this season before D): pace_score, opponent_def_rating, opponent_pace, team_pace, team_off_rating'
         END AS STRING)
       ),
       ''
-    ) AS feed_gaps
+    ) AS feed_gaps,
+    cov.injuries AS cov_injuries,
+    cov.game_lines AS cov_game_lines,
+    cov.shots AS cov_shots,
+    cov.full_box AS cov_full_box,
+    cov.team_box AS cov_team_box
   FROM u
   JOIN cov
     ON cov.season_year = u.season_year AND cov.game_date = u.game_date
@@ -1593,7 +1631,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1601,7 +1639,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1609,7 +1647,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1617,7 +1655,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1625,7 +1663,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1633,7 +1671,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1641,7 +1679,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1649,7 +1687,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1657,7 +1695,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1665,7 +1703,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1673,7 +1711,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1681,7 +1719,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1689,7 +1727,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1697,7 +1735,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1705,7 +1743,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1713,7 +1751,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1721,7 +1759,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1729,7 +1767,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1737,7 +1775,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1745,7 +1783,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1753,7 +1791,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1761,7 +1799,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1769,7 +1807,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1777,7 +1815,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1785,7 +1823,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1793,7 +1831,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1801,7 +1839,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1809,7 +1847,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1817,7 +1855,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1825,7 +1863,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1833,7 +1871,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1841,7 +1879,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1849,7 +1887,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1857,7 +1895,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1865,7 +1903,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1873,7 +1911,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1881,7 +1919,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1889,7 +1927,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1897,7 +1935,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1905,7 +1943,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1913,7 +1951,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1921,7 +1959,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1929,7 +1967,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1937,7 +1975,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1945,7 +1983,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1953,7 +1991,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1961,7 +1999,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1969,7 +2007,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1977,7 +2015,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1985,7 +2023,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -1993,7 +2031,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -2001,7 +2039,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -2009,7 +2047,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -2017,7 +2055,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -2025,7 +2063,7 @@ WITH u AS (
           WHEN 'phase4'
           THEN 100.0
           WHEN 'phase3'
-          THEN 75.0
+          THEN 100.0
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
@@ -2036,6 +2074,21 @@ WITH u AS (
     (
       CASE WHEN points_avg_last_5_source = 'default' THEN 1 ELSE 0 END + CASE WHEN points_avg_last_10_source = 'default' THEN 1 ELSE 0 END + CASE WHEN points_avg_season_source = 'default' THEN 1 ELSE 0 END + CASE WHEN points_std_last_10_source = 'default' THEN 1 ELSE 0 END + CASE WHEN games_in_last_7_days_source = 'default' THEN 1 ELSE 0 END + CASE WHEN fatigue_score_source = 'default' THEN 1 ELSE 0 END + CASE WHEN shot_zone_mismatch_score_source = 'default' THEN 1 ELSE 0 END + CASE WHEN pace_score_source = 'default' THEN 1 ELSE 0 END + CASE WHEN usage_spike_score_source = 'default' THEN 1 ELSE 0 END + CASE WHEN rest_advantage_source = 'default' THEN 1 ELSE 0 END + CASE WHEN injury_risk_source = 'default' THEN 1 ELSE 0 END + CASE WHEN recent_trend_source = 'default' THEN 1 ELSE 0 END + CASE WHEN minutes_change_source = 'default' THEN 1 ELSE 0 END + CASE WHEN opponent_def_rating_source = 'default' THEN 1 ELSE 0 END + CASE WHEN opponent_pace_source = 'default' THEN 1 ELSE 0 END + CASE WHEN home_away_source = 'default' THEN 1 ELSE 0 END + CASE WHEN back_to_back_source = 'default' THEN 1 ELSE 0 END + CASE WHEN playoff_game_source = 'default' THEN 1 ELSE 0 END + CASE WHEN pct_paint_source = 'default' THEN 1 ELSE 0 END + CASE WHEN pct_mid_range_source = 'default' THEN 1 ELSE 0 END + CASE WHEN pct_three_source = 'default' THEN 1 ELSE 0 END + CASE WHEN pct_free_throw_source = 'default' THEN 1 ELSE 0 END + CASE WHEN team_pace_source = 'default' THEN 1 ELSE 0 END + CASE WHEN team_off_rating_source = 'default' THEN 1 ELSE 0 END + CASE WHEN team_win_pct_source = 'default' THEN 1 ELSE 0 END + CASE WHEN has_vegas_line_source = 'default' THEN 1 ELSE 0 END + CASE WHEN games_vs_opponent_source = 'default' THEN 1 ELSE 0 END + CASE WHEN breakout_flag_source = 'default' THEN 1 ELSE 0 END + CASE WHEN minutes_load_last_7d_source = 'default' THEN 1 ELSE 0 END + CASE WHEN consecutive_games_below_avg_source = 'default' THEN 1 ELSE 0 END
     ) AS default_feature_count,
+    (
+      CASE
+        WHEN NOT cov_shots AND shot_zone_mismatch_score_source = 'default'
+        THEN 1
+        ELSE 0
+      END + CASE WHEN NOT cov_team_box AND pace_score_source = 'default' THEN 1 ELSE 0 END + CASE
+        WHEN NOT cov_full_box AND usage_spike_score_source = 'default'
+        THEN 1
+        ELSE 0
+      END + CASE WHEN NOT cov_injuries AND injury_risk_source = 'default' THEN 1 ELSE 0 END + CASE
+        WHEN NOT cov_team_box AND opponent_def_rating_source = 'default'
+        THEN 1
+        ELSE 0
+      END + CASE WHEN NOT cov_team_box AND opponent_pace_source = 'default' THEN 1 ELSE 0 END + CASE WHEN NOT cov_shots AND pct_paint_source = 'default' THEN 1 ELSE 0 END + CASE WHEN NOT cov_shots AND pct_mid_range_source = 'default' THEN 1 ELSE 0 END + CASE WHEN NOT cov_shots AND pct_three_source = 'default' THEN 1 ELSE 0 END + CASE WHEN NOT cov_full_box AND pct_free_throw_source = 'default' THEN 1 ELSE 0 END + CASE WHEN NOT cov_team_box AND team_pace_source = 'default' THEN 1 ELSE 0 END + CASE WHEN NOT cov_team_box AND team_off_rating_source = 'default' THEN 1 ELSE 0 END
+    ) AS feed_default_count,
     feed_gaps,
     label_points,
     label_minutes,
@@ -2047,7 +2100,131 @@ WITH u AS (
   FROM base
 )
 SELECT
-  scored.*,
+  scored.player_lookup,
+  scored.game_date,
+  scored.game_id,
+  scored.season_year,
+  scored.team_abbr,
+  scored.opponent_team_abbr,
+  scored.points_avg_last_5,
+  scored.points_avg_last_5_source,
+  scored.points_avg_last_10,
+  scored.points_avg_last_10_source,
+  scored.points_avg_season,
+  scored.points_avg_season_source,
+  scored.points_std_last_10,
+  scored.points_std_last_10_source,
+  scored.games_in_last_7_days,
+  scored.games_in_last_7_days_source,
+  scored.fatigue_score,
+  scored.fatigue_score_source,
+  scored.shot_zone_mismatch_score,
+  scored.shot_zone_mismatch_score_source,
+  scored.pace_score,
+  scored.pace_score_source,
+  scored.usage_spike_score,
+  scored.usage_spike_score_source,
+  scored.rest_advantage,
+  scored.rest_advantage_source,
+  scored.injury_risk,
+  scored.injury_risk_source,
+  scored.recent_trend,
+  scored.recent_trend_source,
+  scored.minutes_change,
+  scored.minutes_change_source,
+  scored.opponent_def_rating,
+  scored.opponent_def_rating_source,
+  scored.opponent_pace,
+  scored.opponent_pace_source,
+  scored.home_away,
+  scored.home_away_source,
+  scored.back_to_back,
+  scored.back_to_back_source,
+  scored.playoff_game,
+  scored.playoff_game_source,
+  scored.pct_paint,
+  scored.pct_paint_source,
+  scored.pct_mid_range,
+  scored.pct_mid_range_source,
+  scored.pct_three,
+  scored.pct_three_source,
+  scored.pct_free_throw,
+  scored.pct_free_throw_source,
+  scored.team_pace,
+  scored.team_pace_source,
+  scored.team_off_rating,
+  scored.team_off_rating_source,
+  scored.team_win_pct,
+  scored.team_win_pct_source,
+  scored.vegas_points_line,
+  scored.vegas_points_line_source,
+  scored.vegas_opening_line,
+  scored.vegas_opening_line_source,
+  scored.vegas_line_move,
+  scored.vegas_line_move_source,
+  scored.has_vegas_line,
+  scored.has_vegas_line_source,
+  scored.avg_points_vs_opponent,
+  scored.avg_points_vs_opponent_source,
+  scored.games_vs_opponent,
+  scored.games_vs_opponent_source,
+  scored.minutes_avg_last_10,
+  scored.minutes_avg_last_10_source,
+  scored.ppm_avg_last_10,
+  scored.ppm_avg_last_10_source,
+  scored.pts_slope_10g,
+  scored.pts_slope_10g_source,
+  scored.pts_vs_season_zscore,
+  scored.pts_vs_season_zscore_source,
+  scored.breakout_flag,
+  scored.breakout_flag_source,
+  scored.game_total_line,
+  scored.game_total_line_source,
+  scored.days_rest,
+  scored.days_rest_source,
+  scored.minutes_load_last_7d,
+  scored.minutes_load_last_7d_source,
+  scored.spread_magnitude,
+  scored.spread_magnitude_source,
+  scored.implied_team_total,
+  scored.implied_team_total_source,
+  scored.points_avg_last_3,
+  scored.points_avg_last_3_source,
+  scored.deviation_from_avg_last3,
+  scored.deviation_from_avg_last3_source,
+  scored.consecutive_games_below_avg,
+  scored.consecutive_games_below_avg_source,
+  scored.usage_rate_last_5,
+  scored.usage_rate_last_5_source,
+  scored.multi_book_line_std,
+  scored.multi_book_line_std_source,
+  scored.prop_over_streak,
+  scored.prop_over_streak_source,
+  scored.prop_under_streak,
+  scored.prop_under_streak_source,
+  scored.line_vs_season_avg,
+  scored.line_vs_season_avg_source,
+  scored.over_rate_last_10,
+  scored.over_rate_last_10_source,
+  scored.margin_vs_line_avg_last_5,
+  scored.margin_vs_line_avg_last_5_source,
+  scored.minutes_volatility_last_10,
+  scored.minutes_volatility_last_10_source,
+  scored.opponent_pace_mismatch,
+  scored.opponent_pace_mismatch_source,
+  scored.points_ewm_10d,
+  scored.points_ewm_10d_source,
+  scored.points_ewm_30d,
+  scored.points_ewm_30d_source,
+  scored.feature_version,
+  scored.feature_count,
+  scored.feature_quality_score,
+  scored.default_feature_count,
+  scored.feed_gaps,
+  scored.label_points,
+  scored.label_minutes,
+  scored.label_played,
+  scored.label_over_line,
   c.l10_expected_games,
   c.l10_actual_games,
   c.l10_completeness_pct,
@@ -2080,15 +2257,13 @@ SELECT
     ''
   ) AS completeness_reason,
   CASE
-    WHEN feature_quality_score >= 95
-    THEN 'gold'
-    WHEN feature_quality_score >= 75
-    THEN 'silver'
-    WHEN feature_quality_score >= 50
-    THEN 'bronze'
-    WHEN feature_quality_score >= 25
+    WHEN default_feature_count > feed_default_count
     THEN 'poor'
-    ELSE 'unusable'
+    WHEN default_feature_count > 0
+    THEN 'bronze'
+    WHEN c.is_production_ready AND dc.d IS NULL AND tc.d IS NULL
+    THEN 'gold'
+    ELSE 'silver'
   END AS quality_tier,
   default_feature_count = 0 AS is_training_ready
 FROM scored

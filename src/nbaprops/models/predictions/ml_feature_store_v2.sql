@@ -16,6 +16,10 @@
 -- against his PGS rows; is_production_ready when all are >= 90 % and the week before D has no
 -- hole in PGS (a whole scheduled date, or a game of the player's team, without rows), else
 -- completeness_reason.
+-- quality_tier, the worst that holds (features.QUALITY_TIERS): poor = a required feature at its
+-- default for lack of games before D; bronze = required defaults only where a feed does not cover
+-- D; gold = no required default and production ready; silver = no required default, not
+-- production ready. feature_quality_score = the mean of the source weights (data 100, default 40).
 -- Feeds (analytics.feed_coverage): a feature resting on a feed that does not cover D (no injury
 -- transactions lately, no game lines, no shots or full box this season: features.FEEDS) gets its
 -- registry default with source 'default', and feed_gaps names the feed, why and the features.
@@ -134,7 +138,7 @@ base AS (
     SELECT u.player_lookup, u.game_date, u.game_id, u.season_year, u.team_abbr, u.opponent_team_abbr,
            u.label_points, u.label_minutes, u.label_played, u.current_points_line AS label_line,
            @feature_value_columns,
-           @feed_gaps AS feed_gaps
+           @feed_gaps AS feed_gaps, @feed_flags
     FROM u
     JOIN cov ON cov.season_year = u.season_year AND cov.game_date = u.game_date
     LEFT JOIN precompute.player_daily_cache pdc ON pdc.player_lookup = u.player_lookup AND pdc.cache_date = u.game_date
@@ -154,12 +158,13 @@ SELECT player_lookup, game_date, game_id, season_year, team_abbr, opponent_team_
        @feature_count AS feature_count,
        @feature_quality_score AS feature_quality_score,
        @default_feature_count AS default_feature_count,
+       @feed_default_count AS feed_default_count,
        feed_gaps,
        label_points, label_minutes, label_played,
        CASE WHEN label_played AND label_line IS NOT NULL THEN label_points > label_line END AS label_over_line
 FROM base
 )
-SELECT scored.*,
+SELECT scored.* EXCLUDE (feed_default_count),
        c.l10_expected_games, c.l10_actual_games, c.l10_completeness_pct, c.l5_expected_games, c.l5_actual_games, c.l5_completeness_pct, c.l7d_expected_games, c.l7d_actual_games, c.l7d_completeness_pct, c.l14d_expected_games, c.l14d_actual_games, c.l14d_completeness_pct,
        c.expected_games, c.actual_games, c.completeness_pct,
        (c.is_production_ready AND dc.d IS NULL AND tc.d IS NULL) AS is_production_ready,
@@ -169,9 +174,10 @@ SELECT scored.*,
             WHEN tc.d IS NOT NULL THEN 'analytics.player_game_summary has no row of ' || scored.team_abbr || ' for ' || tc.missing_games
                  || ' of its scheduled game(s) in the 7 days before ' || scored.game_date || ' (first ' || tc.first_missing_game || ')' END,
             c.completeness_reason), '') AS completeness_reason,
-       CASE WHEN feature_quality_score >= 95 THEN 'gold' WHEN feature_quality_score >= 75 THEN 'silver'
-            WHEN feature_quality_score >= 50 THEN 'bronze' WHEN feature_quality_score >= 25 THEN 'poor'
-            ELSE 'unusable' END AS quality_tier,
+       CASE WHEN default_feature_count > feed_default_count THEN 'poor'
+            WHEN default_feature_count > 0 THEN 'bronze'
+            WHEN c.is_production_ready AND dc.d IS NULL AND tc.d IS NULL THEN 'gold'
+            ELSE 'silver' END AS quality_tier,
        default_feature_count = 0 AS is_training_ready
 FROM scored
 LEFT JOIN cmp_out c ON c.entity_id = scored.player_lookup AND c.d = scored.game_date
