@@ -26,10 +26,13 @@ POSTSEASON = (PLAY_IN, PLAYOFFS)
 # rows there, only EXPECTED_INCOMPLETE failures.
 BOOTSTRAP_DAYS = 14
 
+# The condition of a schedule or box-score row that is no preseason game (SQL; a constant).
+NOT_PRESEASON_SQL = f"season_type <> '{PRESEASON}'"
+
 # A game date is a date with at least one non-preseason game; its season is the (smallest)
 # season_year of those games. Preseason dates are no game dates for any model.
 GAME_DATES_SQL = f"""SELECT game_date, min(season_year) AS season_year
-FROM raw.schedule WHERE season_type <> '{PRESEASON}'
+FROM raw.schedule WHERE {NOT_PRESEASON_SQL}
 GROUP BY game_date"""
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from .calendar import NOT_PRESEASON_SQL
 from . import features
 from .warehouse import Warehouse
 
@@ -25,7 +26,7 @@ QUALITY = ("feature_quality_score", "default_feature_count", "quality_tier", "is
            "is_training_ready", "completeness_reason")
 CONTEXT = ("game_id", "season_year", "team_abbr", "opponent_team_abbr", "feature_version")
 # A played game (README: minutes > 0 or points > 0), outside the preseason.
-_PLAYED = "(coalesce(minutes, 0) > 0 OR coalesce(points, 0) > 0) AND season_type <> 'Pre Season'"
+_PLAYED = f"(coalesce(minutes, 0) > 0 OR coalesce(points, 0) > 0) AND {NOT_PRESEASON_SQL}"
 
 
 @dataclass
@@ -116,7 +117,7 @@ def explain_missing(wh: Warehouse, lookup: str, on: date) -> Explanation:
     """Why `lookup` has no feature-store row on `on` (assumed absent)."""
     con = wh.con
     games = con.execute("SELECT home_team_abbr, away_team_abbr FROM raw.schedule "
-                        "WHERE game_date = ? AND season_type <> 'Pre Season'", [on]).fetchall()
+                        f"WHERE game_date = ? AND {NOT_PRESEASON_SQL}", [on]).fetchall()
     if not games:
         return Explanation("no_games", [f"no games are scheduled on {on} (preseason games have no rows)"])
     if not wh.table_exists(FEATURE_STORE) or not _computed(wh, FEATURE_MODEL, on):
@@ -158,7 +159,7 @@ def explain_missing(wh: Warehouse, lookup: str, on: date) -> Explanation:
         else:
             window = con.execute(
                 "SELECT count(*) FROM raw.schedule WHERE ? IN (home_team_abbr, away_team_abbr) AND game_date > ? "
-                "AND game_date < ? AND season_type <> 'Pre Season'", [team, last_date, on]).fetchone()[0]
+                f"AND game_date < ? AND {NOT_PRESEASON_SQL}", [team, last_date, on]).fetchone()[0]
             if window >= 10:
                 reasons.append(f"not expected on {on}: his most recent played game for {team} ({last_date}) is "
                                f"not among {team}'s last 10 games before {on} ({window} games since)")

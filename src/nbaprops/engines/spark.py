@@ -30,6 +30,7 @@ from typing import Any
 
 from sqlglot import exp
 
+from ..calendar import NOT_PRESEASON_SQL
 from ..catalog import FAILURE_COLUMNS, SOURCE_TABLES, Model
 from ..dialects import bind_parameters, translate
 from ..errors import BadInputError, ModelError, RunFailedError
@@ -176,7 +177,7 @@ class SparkEngine:
     # -- the calendar ------------------------------------------------------------------------
     def game_dates(self) -> list[date]:
         rows = self.spark.sql("SELECT DISTINCT game_date FROM raw.schedule "
-                              "WHERE season_type <> 'Pre Season' ORDER BY game_date").collect()
+                              f"WHERE {NOT_PRESEASON_SQL} ORDER BY game_date").collect()
         return [r[0] for r in rows]
 
     def seasons(self) -> dict[date, int]:

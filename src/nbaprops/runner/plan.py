@@ -8,6 +8,7 @@ from datetime import date
 
 import duckdb
 
+from ..calendar import NOT_PRESEASON_SQL
 from ..catalog import Catalog, Model
 from ..errors import BadInputError
 
@@ -85,7 +86,7 @@ class ModelPlan:
 
 def game_dates(con: duckdb.DuckDBPyConnection, start: date | None = None, end: date | None = None) -> list[date]:
     """The schedule's non-preseason game dates (from start / up to end when given)."""
-    where, params = ["season_type <> 'Pre Season'"], []
+    where, params = [NOT_PRESEASON_SQL], []
     if start is not None:
         where.append("game_date >= ?")
         params.append(start)

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 import duckdb
 
+from ..calendar import NOT_PRESEASON_SQL
 from ..warehouse import table_exists
 
 MIN_COVERAGE = 95.0
@@ -67,7 +68,7 @@ def check(con: duckdb.DuckDBPyConnection, start: date, end: date) -> Preflight:
                 if exists else "SELECT NULL::DATE AS game_date, NULL::VARCHAR AS team WHERE ? IS NULL AND ? IS NULL")
         per_date = con.execute(f"""
             WITH s AS (SELECT game_date, home_team_abbr AS home, away_team_abbr AS away FROM raw.schedule
-                       WHERE season_type <> 'Pre Season' AND game_date >= ? AND game_date < ?),
+                       WHERE {NOT_PRESEASON_SQL} AND game_date >= ? AND game_date < ?),
                  r AS ({rows})
             SELECT s.game_date, count(*) AS scheduled,
                    count(*) FILTER (WHERE h.team IS NOT NULL AND a.team IS NOT NULL) AS covered
