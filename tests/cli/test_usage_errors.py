@@ -80,15 +80,15 @@ def test_a_model_under_the_wrong_schema_names_its_table(tmp_path):
 
 
 @pytest.mark.parametrize("option,value,accepted", [
-    ("--chunk", "weekly", "auto, all, season, month or date"),
-    ("--engine", "postgres", "duckdb, spark or bigquery"),
+    ("--chunk", "weekly", "auto, all, season, month, date"),
+    ("--engine", "postgres", "duckdb, spark, bigquery"),
 ])
 @pytest.mark.parametrize("terminal", [False, True], ids=["pipe", "terminal80"])
 def test_a_wrong_choice_is_one_line_naming_the_choices(tmp_path, option, value, accepted, terminal):
     proc = run_cli(tmp_path / "none.duckdb", "backfill", "--start-date", "2024-01-01", "--end-date", "2024-01-02",
                    option, value, terminal=terminal)
     line = _one_error_line(proc)
-    assert f"{option} must be {accepted}, got '{value}'" in line
+    assert f"{option} must be one of {accepted}, got '{value}'" in line
 
 
 def test_choices_and_model_names_take_any_case(real_warehouse_path):

@@ -168,7 +168,7 @@ def _choice(value: str, option: str, choices) -> str:
     """An option's value among `choices`, in any case; else one line naming them (exit 2)."""
     v = value.strip().lower()
     if v not in choices:
-        raise BadInputError(f"{option} must be {', '.join(choices[:-1])} or {choices[-1]}, got {value!r}")
+        raise BadInputError(f"{option} must be one of {', '.join(choices)}, got {value!r}")
     return v
 
 
