@@ -63,3 +63,33 @@ def test_a_full_model_is_replaced_whole_when_its_input_changes(real_copy, tmp_pa
         seasons = [r[0] for r in wh.con.execute("SELECT season_year FROM analytics.toy_season_openers").fetchall()]
         first = wh.con.execute("SELECT min(season_year) FROM raw.schedule").fetchone()[0]
         assert min(seasons) == first
+
+
+SEASON_GAMES = """\
+-- table: precompute.toy_season_games
+-- kind: by_date
+-- grain: game_date
+-- time_column: game_date
+-- lookback_days: 0
+SELECT s.game_date, max(o.games) AS season_games
+FROM raw.schedule s JOIN analytics.toy_season_openers o ON o.season_year = s.season_year
+WHERE s.season_type <> 'Pre Season' AND s.game_date BETWEEN $start_date AND $end_date
+GROUP BY s.game_date
+"""
+
+
+def test_a_reader_of_a_full_model_sees_every_change_of_it(real_copy, tmp_path):
+    """A `full` model's row keyed on an old date (opening night) can change with data of any
+    date: its readers fingerprint it whole, not over their lookback window."""
+    cat = Catalog.load(write_models(tmp_path / "kinds2", toy_season_openers=SEASON_OPENERS,
+                                    toy_season_games=SEASON_GAMES))
+    later = date(2024, 1, 15)       # outside the range, and outside any reader's window
+    with Warehouse.open(real_copy) as wh:
+        assert backfill(wh, START, END, catalog=cat).ok
+        before = wh.con.execute("SELECT DISTINCT season_games FROM precompute.toy_season_games").fetchall()
+        gid = wh.con.execute("SELECT min(game_id) FROM raw.schedule WHERE game_date = ?", [later]).fetchone()[0]
+        wh.con.execute("DELETE FROM raw.schedule WHERE game_id = ?", [gid])
+        res = backfill(wh, START, END, catalog=cat)
+        assert res.ok and [m.status for m in res.models] == ["success", "success"], res.models
+        after = wh.con.execute("SELECT DISTINCT season_games FROM precompute.toy_season_games").fetchall()
+        assert after == [(before[0][0] - 1,)]

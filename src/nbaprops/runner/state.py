@@ -133,16 +133,19 @@ class DigestCache:
             self._models.setdefault(m, []).append((d, h))
 
 
-def fingerprints(model: Model, dates: list[date], digests: dict[str, DateDigests]) -> dict[date, str]:
-    """The input fingerprint of every date: SQL hash + each dependency over [D − lookback, D]."""
+def fingerprints(model: Model, dates: list[date], digests: dict[str, DateDigests],
+                 whole_inputs: frozenset[str] = frozenset()) -> dict[date, str]:
+    """The input fingerprint of every date: SQL hash + each dependency over [D − lookback, D].
+    `whole_inputs`: tables read whole by every date (the `full` models: a row of theirs keyed on
+    an old date may describe any later one, so their whole digest counts, not a window)."""
     lb = timedelta(days=model.lookback_days)
     ds = sorted(dates)
     parts: list[list[str]] = [[] for _ in ds]
     for dep in sorted(model.depends_on):
         dd = digests[dep]
-        if dd.whole is not None or model.kind == "full":
-            # a reference table, or a `full` model (its every row may read any date): the
-            # whole input counts for every date
+        if dd.whole is not None or model.kind == "full" or dep in whole_inputs:
+            # a reference table, a `full` input, or a `full` model (its every row may read any
+            # date): the whole input counts for every date
             piece = (f"|{dep}:{dd.whole}" if dd.whole is not None
                      else f"|{dep}:{dd.prefix[-1]}:{len(dd.dates)}")
             for p in parts:
