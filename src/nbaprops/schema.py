@@ -35,7 +35,8 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.schema import MappingSchema
 
-TYPE = "nbaprops_type"          # node.meta key: the name of the node's DataType.Type ("DATE", ...)
+TYPE = "nbaprops_type"          # node.meta key: the name of the DataType.Type of a column or
+                                # parameter, or "DATE" on any expression whose value is a DATE
 NOT_NULL = "nbaprops_not_null"  # node.meta key (columns): never NULL
 FAILURE_COLUMNS = ("failure_category", "failure_reason", "can_retry")
 # The model parameters ($start_date, $end_date, $read_start) are bound to dates, never NULL.
@@ -368,10 +369,13 @@ def _facts(tree: exp.Expression, schema: WarehouseSchema):
     facts: dict[int, tuple[str, bool | None]] = {}
     for node in work.walk():
         i = index.get(id(node))
-        if i is None or not isinstance(node, exp.Condition) or isinstance(node, (exp.Literal, exp.Null, exp.Boolean)):
+        if i is None:
             continue
         typ = node.type.this.name if node.type is not None else "UNKNOWN"
-        facts[i] = (typ, node.meta.get(NOT_NULL) if isinstance(node, exp.Column) else None)
+        # kept (in every copy the rewrites make: small) for columns and parameters, and for
+        # any value that is a DATE; other expressions are typed by their shape from these
+        if isinstance(node, exp.Column) or typ == "DATE" and isinstance(node, exp.Condition):
+            facts[i] = (typ, node.meta.get(NOT_NULL) if isinstance(node, exp.Column) else None)
     return facts, outputs
 
 
