@@ -76,6 +76,24 @@ def base(tmp_path_factory, corpus_games) -> Path:
 
 
 @pytest.fixture(scope="module")
+def roster_base(base, tmp_path_factory) -> Path:
+    """The base plus the 2023-24 basic game logs: the rosters that shots and injury
+    transactions resolve their players against (their cases' players are on them)."""
+    folder = tmp_path_factory.mktemp("hostile_rosters_in")
+    logs = samples.con().sql(f"SELECT * FROM read_parquet('{samples.real(samples.BUNDLED['player_game_logs_basic'])}') "
+                             "WHERE season = '2023-24'").to_arrow_table()
+    samples.write_table(logs, folder / "player_game_logs_basic_2023_24.parquet")
+    path = tmp_path_factory.mktemp("hostile_rosters") / "base.duckdb"
+    samples.copy_warehouse(base, path)
+    with Warehouse.open(path) as wh:
+        ingest_folder(wh, folder)
+    return path
+
+
+RESOLVING = {"shots", "injuries"}   # kinds whose rows resolve to a player of the box scores / game logs
+
+
+@pytest.fixture(scope="module")
 def source_rows(corpus_games):
     out = {}
     for kind in KIND_OF:
@@ -83,6 +101,13 @@ def source_rows(corpus_games):
         if kind == "schedule":  # keep it small: 40 regular-season games (all against NBA teams)
             import pyarrow.compute as pc
             tbl = tbl.filter(pc.equal(tbl["season_type"], "Regular Season")).slice(0, 40)
+        if kind == "injuries":  # transactions of players of the 2023-24 game logs (the roster base)
+            import pyarrow.compute as pc
+            from nbaprops import keys
+            logs = samples.real(samples.BUNDLED["player_game_logs_basic"])
+            names = {keys.player_lookup(n) for (n,) in samples.con().execute(
+                f"SELECT DISTINCT player_name FROM read_parquet('{logs}') WHERE season = '2023-24'").fetchall()}
+            tbl = tbl.filter(pa.array([keys.player_lookup(n) in names for n in tbl["player_name"].to_pylist()]))
         out[kind] = (tbl.to_pylist()[:60], tbl.schema)
     return out
 
@@ -268,7 +293,8 @@ def build_corpus() -> list[Case]:
                 add("game-id-sql", _rows_case(_set(0, **{gid: "0'; DROP TABLE raw.schedule;--"})), R)
             if cols["name"]:
                 n = cols["name"]
-                add("sql-name", _rows_case(_set(0, **{n: SQL_NAME})), L)
+                # an injury transaction names a player of the box scores: this name is nobody's
+                add("sql-name", _rows_case(_set(0, **{n: SQL_NAME})), R if kind == "injuries" else L)
                 add("long-name", _rows_case(_set(0, **{n: "A" * 5000})), L, R)
                 add("markup-name", _rows_case(_set(0, **{n: "[red]X[/red] [/] \x1b[31m"})), L, R)
                 add("empty-name", _rows_case(_set(0, **{n: "  ... "})), R, L)
@@ -310,14 +336,14 @@ def test_corpus_is_big_enough():
 
 
 def _file_tables_other_than(target: str, snap: dict) -> dict:
-    return {t: v for t, v in snap.items() if t not in (target, "reference.players", "raw.player_points_props",
+    return {t: v for t, v in snap.items() if t not in (target, "reference.players", "reference.player_identity", "raw.player_points_props",
                                                          "processing.rejected_rows", "processing.ingest_log")}
 
 
 @pytest.mark.parametrize("case", CORPUS, ids=[c.id for c in CORPUS])
-def test_hostile_case(case: Case, base, source_rows, tmp_path):
+def test_hostile_case(case: Case, base, roster_base, source_rows, tmp_path):
     wh_path = tmp_path / "wh.duckdb"
-    samples.copy_warehouse(base, wh_path)
+    samples.copy_warehouse(roster_base if case.kind in RESOLVING else base, wh_path)
     folder = tmp_path / "in"
     folder.mkdir()
     rows, schema = source_rows[case.kind]
