@@ -42,6 +42,12 @@ def ingest(
             report = ingest_folder(wh, folder, props_seed=props_seed,
                                    on_file=lambda f: status.update(f"ingesting {f}"))
     print_ingest(report)
+    for source, by in report.player_resolution.items():
+        console.print(f"players of {escape(source)} rows: {by['id']:,} by id, {by['name']:,} by name, "
+                      f"{by['alias']:,} by alias, {by['unresolved']:,} unresolved (quarantined)", highlight=False)
+    if report.games_derived:
+        console.print(f"schedule rows derived from box scores (games the schedule lacks): {report.games_derived:,}",
+                      highlight=False)
     synthetic = report.table_counts.get("raw.player_points_props", 0)
     if report.props_scope is None:
         what = f"{report.props_generated:,} generated"
