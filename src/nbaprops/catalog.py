@@ -303,10 +303,5 @@ class Catalog:
                 keep.add(m)
         return [m for m in self.order if m in keep]
 
-    @functools.cached_property
-    def full_tables(self) -> frozenset[str]:
-        """The tables of `full` models: their readers fingerprint them whole."""
-        return frozenset(m.table for m in self.models.values() if m.kind == "full")
-
     def ordered(self) -> list[Model]:
         return [self.models[n] for n in self.order]

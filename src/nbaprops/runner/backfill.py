@@ -111,12 +111,12 @@ class LazyFingerprints(dict):
     """A full model's fingerprints: its state covers every date its table holds, known only
     once it is computed; a date not planned gets its fingerprint when asked."""
 
-    def __init__(self, model: Model, digests: dict, planned: dict[date, str], whole_inputs: frozenset[str]):
+    def __init__(self, model: Model, digests: dict, planned: dict[date, str]):
         super().__init__(planned)
-        self.model, self.digests, self.whole_inputs = model, digests, whole_inputs
+        self.model, self.digests = model, digests
 
     def __missing__(self, d: date) -> str:
-        fp = fingerprints(self.model, [d], self.digests, self.whole_inputs)[d]
+        fp = fingerprints(self.model, [d], self.digests)[d]
         self[d] = fp
         return fp
 
@@ -272,9 +272,9 @@ class Backfill:
             candidates = sorted(set(candidates) | set(saved))
         if self.cache is not None:
             digests = {dep: self.cache.get(dep) for dep in model.depends_on}
-            fps = fingerprints(model, candidates, digests, self.catalog.full_tables)
+            fps = fingerprints(model, candidates, digests)
             if model.kind == "full":
-                fps = LazyFingerprints(model, digests, fps, self.catalog.full_tables)
+                fps = LazyFingerprints(model, digests, fps)
         else:
             fps = {}
         plan = ModelPlan(model=model, dates=candidates, fingerprints=fps)

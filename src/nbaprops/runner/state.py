@@ -8,7 +8,8 @@ Every dependency is summarised as one 64-bit digest per date (`DateDigests`):
   * model tables: hash(date, rows, output_digest) from processing.model_state, where
     output_digest = Σ hash(row) of the rows written for that date (recorded in the chunk's
     transaction, so no model table is ever scanned to fingerprint it);
-  * reference tables: one whole-table digest Σ hash(row) (they have no time column).
+  * reference tables and the tables of `full` models: one whole-table digest Σ hash(row) (no
+    time column, or rows keyed on a date that any later date may read).
 The fingerprint of (model, D) hashes the model's SQL hash with, per dependency, the sum
 (mod 2^64) and count of the per-date digests over [D − lookback_days, D] (prefix sums, so
 every date costs O(log n)); for a `full` model, over every date (it computes its whole table
@@ -105,12 +106,27 @@ class DigestCache:
             if table not in self._sources:
                 self.prefetch_sources({table})
             return self._sources[table]
-        name = self.models_by_table[table].name
+        model = self.models_by_table[table]
+        name = model.name
+        if model.kind == "full":
+            # a full table's row keyed on an old date (a season's opening night, a feed's span)
+            # can change with data of any date: its readers take its whole content digest
+            if name not in self._digests:
+                self._digests[name] = DateDigests([], [0], whole=self._content_digest(table))
+            return self._digests[name]
         if self._models is None:
             self._load_models()
         if name not in self._digests:
             self._digests[name] = DateDigests.from_rows(self._models.get(name, []))
         return self._digests[name]
+
+    def _content_digest(self, table: str) -> int:
+        """Σ hash(row) of the table, metadata columns left out (0 when it is not built yet)."""
+        cols = [c for c in column_names(self.con, table) if c not in METADATA_COLUMNS]
+        if not cols:
+            return 0
+        row = ", ".join(quote_ident(c) for c in cols)
+        return int(self.con.execute(f"SELECT hash(count(*), sum(hash({row}))) FROM {quote_table(table)}").fetchone()[0])
 
     def record(self, model_name: str, written: list[tuple[date, int]], replace: bool = False) -> None:
         """The model committed a chunk: its dates' new digests (as _write_state returned them);
@@ -133,19 +149,16 @@ class DigestCache:
             self._models.setdefault(m, []).append((d, h))
 
 
-def fingerprints(model: Model, dates: list[date], digests: dict[str, DateDigests],
-                 whole_inputs: frozenset[str] = frozenset()) -> dict[date, str]:
-    """The input fingerprint of every date: SQL hash + each dependency over [D − lookback, D].
-    `whole_inputs`: tables read whole by every date (the `full` models: a row of theirs keyed on
-    an old date may describe any later one, so their whole digest counts, not a window)."""
+def fingerprints(model: Model, dates: list[date], digests: dict[str, DateDigests]) -> dict[date, str]:
+    """The input fingerprint of every date: SQL hash + each dependency over [D − lookback, D]."""
     lb = timedelta(days=model.lookback_days)
     ds = sorted(dates)
     parts: list[list[str]] = [[] for _ in ds]
     for dep in sorted(model.depends_on):
         dd = digests[dep]
-        if dd.whole is not None or model.kind == "full" or dep in whole_inputs:
-            # a reference table, a `full` input, or a `full` model (its every row may read any
-            # date): the whole input counts for every date
+        if dd.whole is not None or model.kind == "full":
+            # a reference table or a `full` model's table (read whole), or a `full` model (its
+            # every row may read any date): the whole input counts for every date
             piece = (f"|{dep}:{dd.whole}" if dd.whole is not None
                      else f"|{dep}:{dd.prefix[-1]}:{len(dd.dates)}")
             for p in parts:

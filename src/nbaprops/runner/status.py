@@ -55,7 +55,7 @@ def model_status(wh: Warehouse, catalog: Catalog | None = None) -> list[ModelSta
             st.gaps = collapse(inside, calendar)
             st.missing_before = sum(1 for d in calendar if d < lo)
             st.missing_after = sum(1 for d in calendar if d > hi)
-            fps = fingerprints(m, done, {dep: cache.get(dep) for dep in m.depends_on}, catalog.full_tables)
+            fps = fingerprints(m, done, {dep: cache.get(dep) for dep in m.depends_on})
             st.stale = sum(1 for d in done if saved[d].fingerprint != fps[d] or saved[d].model_hash != m.sql_hash)
         else:
             st.missing_before = len(cal_set)
