@@ -101,3 +101,29 @@ def test_sql_team_normalisation_matches_python(tmp_path):
         for code in [*keys.TRICODE_VARIANTS, "bkn", " pho", "LAL", "", "XYZ"]:
             sql = wh.con.execute("SELECT norm_team(?)", [code]).fetchone()[0]
             assert sql == keys.team_abbr(code), code
+
+
+@pytest.mark.parametrize("name, base", [
+    ("Jimmy Butler III", "jimmybutler"),
+    ("Jimmy Butler", "jimmybutler"),
+    ("Marcus Morris Sr.", "marcusmorris"),
+    ("Mike Conley Jr.", "mikeconley"),
+    ("Gary Payton II", "garypayton"),
+    ("Reggie Bullock, Jr.", "reggiebullock"),
+    ("Wesley Matthews", "wesleymatthews"),
+    ("Nikola Jokić", "nikolajokic"),
+    ("V", "v"),                        # a suffix alone is not stripped to nothing
+    ("Jr", "jr"),
+    (None, None),
+])
+def test_base_lookup_drops_a_generational_suffix(name, base):
+    assert keys.base_lookup(name) == base
+
+
+def test_aliases_are_tied_to_one_nba_id_each():
+    aliases = keys.player_aliases()
+    assert aliases and all(a.player_id > 0 for a in aliases)
+    lookups = [keys.player_lookup(a.alias_name) for a in aliases]
+    assert len(set(lookups)) == len(lookups)
+    # an alias is never just the suffix rule or the same spelling (those need no entry)
+    assert all(keys.base_lookup(a.alias_name) != keys.base_lookup(a.player_name) for a in aliases)
