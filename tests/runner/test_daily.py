@@ -44,9 +44,12 @@ def content(wh: Warehouse, table: str) -> list[tuple]:
 
 
 def done_dates(wh: Warehouse) -> dict[str, list[date]]:
+    """The dates each date-keyed model holds as done (a `full` model's state also holds the
+    dates of its table's rows: it is computed whole)."""
+    by_date = {m.name for m in Catalog.load().ordered() if m.kind != "full"}
     rows = wh.con.execute("SELECT model, list(target_date ORDER BY target_date) FROM processing.model_state "
                           "GROUP BY model").fetchall()
-    return dict(rows)
+    return {m: d for m, d in rows if m in by_date}
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +72,7 @@ def test_today_is_taken_in_us_eastern_time():
 
 
 def test_the_plan(through_nov_5, monkeypatch):
-    models = {m.name for m in Catalog.load().ordered()}
+    models = {m.name for m in Catalog.load().ordered() if m.kind != "full"}
     with Warehouse.open(through_nov_5, read_only=True) as wh:
         assert set(done_dates(wh)) == models
         games = game_dates(wh.con)

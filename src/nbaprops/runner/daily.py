@@ -146,7 +146,8 @@ def plan_daily(wh: Warehouse, *, on: date | None = None, today: date | None = No
     Eastern time, or NBAPROPS_TODAY)."""
     schedule_end = latest_game_date(wh)
     catalog = catalog or Catalog.load()
-    models = [m.name for m in catalog.ordered()]
+    # the date-keyed models say which dates are computed (a full model is computed whole)
+    models = [m.name for m in catalog.ordered() if m.kind != "full"]
     if on is not None:
         before = missing_game_dates(wh, on, models, before=True)
         return DailyPlan(today=on, start=on, end=on, explicit=True, games_today=games_on(wh, on),
