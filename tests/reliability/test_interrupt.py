@@ -64,8 +64,8 @@ def test_ctrl_c_during_a_daily_run(world, tmp_path):
     with Warehouse.open(w) as wh:
         wh.con.execute("UPDATE reference.processor_run_history SET error = '[/] not [red]markup' "
                        "WHERE status = 'pending'")
-    hist = ck.run(w, "history", "--limit", "100")
-    assert hist.returncode == 0 and "pending" in hist.stdout and "[/] not [red]markup" in hist.stdout, hist.stderr
+    hist = ck.run(w, "history", "--limit", "100", "--wide")   # (--wide: the error column)
+    assert hist.returncode == 0 and "pending" in hist.stdout and "[/] not [red]markup" in hist.stdout, hist.stdout + hist.stderr
     ck.run_ok(w, "run", "--date", ck.DAILY)
     assert ck.differences(w, world.daily) == {}
 
