@@ -145,11 +145,15 @@ def _write_state(wh: Warehouse, model: Model, chunk: Chunk, run_id: str, fingerp
     dates = list(chunk.dates) or ([chunk.start] if chunk.start == chunk.end else [])
     con = wh.con
     if model.kind == "full":
-        # the whole table was replaced: its state is every date it now holds, and the chunk's
+        # the whole table was replaced: its state is every date it now holds, the chunk's, and
+        # every date recorded before (asked for by earlier runs: dropping them would make the
+        # next run of those dates recompute the table again), all with the new fingerprint
         produced = [r[0] for r in con.execute(
             f"SELECT DISTINCT {quote_ident(model.time_column)} FROM _chunk "
             f"WHERE {quote_ident(model.time_column)} IS NOT NULL").fetchall()]
-        dates = sorted(set(dates) | set(produced))
+        before = [r[0] for r in con.execute("SELECT target_date FROM processing.model_state WHERE model = ?",
+                                            [model.name]).fetchall()]
+        dates = sorted(set(dates) | set(produced) | set(before))
         con.execute("DELETE FROM processing.model_state WHERE model = ?", [model.name])
     else:
         con.execute("DELETE FROM processing.model_state WHERE model = ? AND target_date BETWEEN ? AND ?",
