@@ -68,6 +68,6 @@ SELECT feed, season_year, min(d) AS span_start, max(d) AS span_end, count(*)::IN
        any_value(max_gap_days)::INTEGER AS max_gap_days,
        CASE WHEN any_value(counts_d) THEN min(d) ELSE min(d) + INTERVAL 1 DAY END::DATE AS covers_from,
        CASE WHEN any_value(max_gap_days) IS NOT NULL
-            THEN max(d) + to_days(CAST(any_value(max_gap_days) AS INTEGER)) END::DATE AS covers_until
+            THEN max(d) + CAST(any_value(max_gap_days) AS INTEGER) END::DATE AS covers_until
 FROM spans
 GROUP BY feed, season_year, span_no
