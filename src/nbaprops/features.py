@@ -55,7 +55,8 @@ def points_ewm(index: int, half_life_days: int) -> Feature:
     relative to D (the common factor cancels). The sums are exact DECIMALs, so the value never
     depends on summation order (chunking, threads)."""
     name = f"points_ewm_{half_life_days}d"
-    w = f"pow(2.0, date_diff('day', make_date(season_year, 7, 1), game_date) / {float(half_life_days)})"
+    # (the day count as DOUBLE: Spark would divide by a decimal literal in DECIMAL, to 6 places)
+    w = f"pow(2.0, CAST(date_diff('day', make_date(season_year, 7, 1), game_date) AS DOUBLE) / {int(half_life_days)})"
     history = ((f"{name}_num", f"sum(CAST(points * {w} AS DECIMAL(38, 9))) OVER s"),
                (f"{name}_den", f"sum(CASE WHEN points IS NOT NULL THEN CAST({w} AS DECIMAL(38, 9)) END) OVER s"))
     return Feature(index, name,

@@ -349,7 +349,7 @@ WITH u AS (
       ROWS BETWEEN 6 PRECEDING AND CURRENT ROW
     ) AS usage_last7,
     SUM(
-      CAST(points * POWER(2.0, DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) / 10.0) AS NUMERIC)
+      CAST(points * POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 10) AS NUMERIC)
     ) OVER (
       PARTITION BY player_lookup, season_year
       ORDER BY game_date
@@ -358,7 +358,7 @@ WITH u AS (
     SUM(
       CASE
         WHEN NOT points IS NULL
-        THEN CAST(POWER(2.0, DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) / 10.0) AS NUMERIC)
+        THEN CAST(POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 10) AS NUMERIC)
       END
     ) OVER (
       PARTITION BY player_lookup, season_year
@@ -366,7 +366,7 @@ WITH u AS (
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
     ) AS points_ewm_10d_den,
     SUM(
-      CAST(points * POWER(2.0, DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) / 30.0) AS NUMERIC)
+      CAST(points * POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 30) AS NUMERIC)
     ) OVER (
       PARTITION BY player_lookup, season_year
       ORDER BY game_date
@@ -375,7 +375,7 @@ WITH u AS (
     SUM(
       CASE
         WHEN NOT points IS NULL
-        THEN CAST(POWER(2.0, DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) / 30.0) AS NUMERIC)
+        THEN CAST(POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 30) AS NUMERIC)
       END
     ) OVER (
       PARTITION BY player_lookup, season_year

@@ -347,7 +347,7 @@ WITH u AS (
       ROWS BETWEEN 6 PRECEDING AND CURRENT ROW
     ) AS usage_last7,
     SUM(
-      CAST(points * POWER(2.0, DATEDIFF(game_date, MAKE_DATE(season_year, 7, 1)) / 10.0) AS DECIMAL(38, 9))
+      CAST(points * POWER(2.0, CAST(DATEDIFF(game_date, MAKE_DATE(season_year, 7, 1)) AS DOUBLE) / 10) AS DECIMAL(38, 9))
     ) OVER (
       PARTITION BY player_lookup, season_year
       ORDER BY game_date NULLS LAST
@@ -356,7 +356,7 @@ WITH u AS (
     SUM(
       CASE
         WHEN NOT points IS NULL
-        THEN CAST(POWER(2.0, DATEDIFF(game_date, MAKE_DATE(season_year, 7, 1)) / 10.0) AS DECIMAL(38, 9))
+        THEN CAST(POWER(2.0, CAST(DATEDIFF(game_date, MAKE_DATE(season_year, 7, 1)) AS DOUBLE) / 10) AS DECIMAL(38, 9))
       END
     ) OVER (
       PARTITION BY player_lookup, season_year
@@ -364,7 +364,7 @@ WITH u AS (
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
     ) AS points_ewm_10d_den,
     SUM(
-      CAST(points * POWER(2.0, DATEDIFF(game_date, MAKE_DATE(season_year, 7, 1)) / 30.0) AS DECIMAL(38, 9))
+      CAST(points * POWER(2.0, CAST(DATEDIFF(game_date, MAKE_DATE(season_year, 7, 1)) AS DOUBLE) / 30) AS DECIMAL(38, 9))
     ) OVER (
       PARTITION BY player_lookup, season_year
       ORDER BY game_date NULLS LAST
@@ -373,7 +373,7 @@ WITH u AS (
     SUM(
       CASE
         WHEN NOT points IS NULL
-        THEN CAST(POWER(2.0, DATEDIFF(game_date, MAKE_DATE(season_year, 7, 1)) / 30.0) AS DECIMAL(38, 9))
+        THEN CAST(POWER(2.0, CAST(DATEDIFF(game_date, MAKE_DATE(season_year, 7, 1)) AS DOUBLE) / 30) AS DECIMAL(38, 9))
       END
     ) OVER (
       PARTITION BY player_lookup, season_year
