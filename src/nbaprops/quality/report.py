@@ -121,7 +121,7 @@ def _coverage_section(wh: Warehouse, catalog: Catalog, start: date, end: date) -
     cal = game_dates(wh.con, start, end)
     if not cal:
         return "<p class='empty'>No game dates in the range.</p>"
-    models = catalog.ordered()
+    models = [m for m in catalog.ordered() if m.kind != "full"]   # (full models: computed whole)
     idx = {d: i for i, d in enumerate(cal)}
     z, text = [], []
     for m in models:

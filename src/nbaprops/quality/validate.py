@@ -49,11 +49,14 @@ def default_range(wh: Warehouse) -> tuple[date | None, date | None]:
     """The span the runner has computed (processing.model_state), else the span of the model
     tables; (None, None) when nothing is built."""
     lo = hi = None
+    # the date-keyed models (a `full` model's state holds the dates of its own rows)
+    models = [m for m in Catalog.load().ordered() if m.kind != "full"]
     if wh.table_exists("processing.model_state"):
-        lo, hi = wh.con.execute("SELECT min(target_date), max(target_date) FROM processing.model_state").fetchall()[0]
+        lo, hi = wh.con.execute("SELECT min(target_date), max(target_date) FROM processing.model_state "
+                                "WHERE list_contains(?, model)", [[m.name for m in models]]).fetchall()[0]
     if lo is None:
         spans = []
-        for m in Catalog.load().ordered():
+        for m in models:
             if wh.table_exists(m.table):
                 tc = quote_ident(m.time_column)
                 spans.append(wh.con.execute(f"SELECT min({tc}), max({tc}) FROM {quote_table(m.table)}").fetchall()[0])
