@@ -29,7 +29,6 @@ from __future__ import annotations
 import functools
 import graphlib
 import hashlib
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import macros
+from .cache import read_json, write_json
 from .errors import ModelError
 
 SOURCE_TABLE_ORDER = ("raw.schedule", "raw.player_boxscores", "raw.team_boxscores", "raw.shots", "raw.game_lines",
@@ -158,32 +158,12 @@ def parse_model(text: str, path: str) -> Model:
 
 
 _PARAM = re.compile(r"\$([a-z_]+)")
-_CACHE_ENV = "NBAPROPS_CACHE_DIR"
-
-
-def _cache_file() -> Path:
-    root = os.environ.get(_CACHE_ENV) or os.path.join(os.environ.get("XDG_CACHE_HOME") or
-                                                      os.path.expanduser("~/.cache"), "nbaprops")
-    return Path(root) / "read_tables.json"
+_TABLES_CACHE = "read_tables.json"
 
 
 @functools.lru_cache(maxsize=None)
 def _disk_cache() -> dict[str, list[str]]:
-    try:
-        return json.loads(_cache_file().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def _save_disk_cache(cache: dict[str, list[str]]) -> None:
-    try:
-        f = _cache_file()
-        f.parent.mkdir(parents=True, exist_ok=True)
-        tmp = f.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(cache, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, f)
-    except OSError:
-        pass    # a read-only home: parse again next time
+    return read_json(_TABLES_CACHE)
 
 
 @functools.lru_cache(maxsize=None)
@@ -216,7 +196,7 @@ def read_tables(sql: str, where: str = "model") -> set[str]:
         raise ModelError(f"{where}: the query does not parse: {str(exc).splitlines()[0]}") from exc
     found = {f"{t.db}.{t.name}" for t in tree.find_all(exp.Table) if t.db in PROJECT_SCHEMAS}
     cache[key] = sorted(found)
-    _save_disk_cache(cache)
+    write_json(_TABLES_CACHE, cache)
     return found
 
 

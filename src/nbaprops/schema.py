@@ -24,7 +24,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -35,13 +34,14 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.schema import MappingSchema
 
+from .cache import read_json, write_json
+
 TYPE = "nbaprops_type"          # node.meta key: the name of the DataType.Type of a column or
                                 # parameter, or "DATE" on any expression whose value is a DATE
 NOT_NULL = "nbaprops_not_null"  # node.meta key (columns): never NULL
 FAILURE_COLUMNS = ("failure_category", "failure_reason", "can_retry")
 # The model parameters ($start_date, $end_date, $read_start) are bound to dates, never NULL.
 PARAMETERS = ("start_date", "end_date", "read_start")
-_CACHE_ENV = "NBAPROPS_CACHE_DIR"
 _KEEP_ENTRIES = 200     # parts of warehouse schemas (other model versions) kept in the cache file
 _KEEP_TYPES = 96        # typed queries kept in the cache file (a few model versions each)
 
@@ -226,43 +226,18 @@ def _describe(con, table: str | None = None, nullable: bool = False) -> dict[str
     return out
 
 
-def _cache_dir() -> Path:
-    root = os.environ.get(_CACHE_ENV) or os.path.join(os.environ.get("XDG_CACHE_HOME") or
-                                                      os.path.expanduser("~/.cache"), "nbaprops")
-    return Path(root)
-
-
-def _read_json(name: str) -> dict:
-    try:
-        data = json.loads((_cache_dir() / name).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def _write_json(name: str, data: dict) -> None:
-    try:
-        f = _cache_dir() / name
-        f.parent.mkdir(parents=True, exist_ok=True)
-        tmp = f.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(tmp, f)
-    except OSError:
-        pass    # a read-only home: compute again next time
-
-
 def _read_cache() -> dict:
-    return _read_json("warehouse_schema.json")
+    return read_json("warehouse_schema.json")
 
 
 def _write_cache(cache: dict) -> None:
-    _write_json("warehouse_schema.json", cache)
+    write_json("warehouse_schema.json", cache)
 
 
 @functools.lru_cache(maxsize=1)
 def _types_cache() -> dict:
     """The typed queries of earlier processes (analyse(..., text=...)), read once."""
-    return _read_json("types.json")
+    return read_json("types.json")
 
 
 @functools.lru_cache(maxsize=1)
@@ -321,7 +296,7 @@ def analyse(tree: exp.Expression, schema: WarehouseSchema, text: str | None = No
         while len(data) >= _KEEP_TYPES:
             data.pop(next(iter(data)))
         data[key] = {"facts": [[i, t, nn] for i, (t, nn) in facts.items()], "outputs": list(outputs.items())}
-        _write_json("types.json", data)
+        write_json("types.json", data)
     return outputs
 
 
