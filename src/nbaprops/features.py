@@ -40,9 +40,64 @@ class Feature:
     # (column, window expression over the player's season `s`) added to the history CTE h, for
     # chains that need a running quantity of their own
     history: tuple[tuple[str, str], ...] = ()
+    # the feature group (GROUPS) the model's ablation adds or removes together; empty: group_of()
+    # assigns it by name (GROUP_OF, else GROUP_RULES)
+    group: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.group:
+            object.__setattr__(self, "group", group_of(self.name))
 
 
 F = Feature
+
+# Feature groups: what the model's ablation (nbaprops backtest --ablation) adds or removes
+# together. A feature names its group (group=...) or gets one here: GROUP_OF by name, else the
+# first GROUP_RULES pattern its name contains, else "other".
+GROUPS: dict[str, str] = {
+    "scoring": "points averages and spread over recent windows and the season",
+    "form": "trends, streaks and recent deviations from the player's own average",
+    "minutes": "minutes played: recent averages, load, changes, volatility",
+    "availability": "injuries, absences and games missed",
+    "role": "usage, scoring efficiency and shot mix",
+    "rest": "rest, schedule density, fatigue, home/away, playoffs",
+    "team_context": "team and opponent pace, ratings, record",
+    "matchup": "the player's history against the opponent",
+    "game_lines": "game total and spread from the game lines",
+    "prop_lines": "the player's points lines and his record against them",
+    "other": "features no rule places",
+}
+GROUP_OF: dict[str, str] = {
+    **dict.fromkeys(("points_avg_last_5", "points_avg_last_10", "points_avg_season", "points_std_last_10",
+                     "points_avg_last_3"), "scoring"),
+    **dict.fromkeys(("recent_trend", "pts_slope_10g", "pts_vs_season_zscore", "breakout_flag",
+                     "deviation_from_avg_last3", "consecutive_games_below_avg"), "form"),
+    **dict.fromkeys(("minutes_change", "minutes_avg_last_10", "minutes_load_last_7d",
+                     "minutes_volatility_last_10"), "minutes"),
+    **dict.fromkeys(("injury_risk",), "availability"),
+    **dict.fromkeys(("usage_spike_score", "usage_rate_last_5", "ppm_avg_last_10", "pct_free_throw",
+                     "shot_zone_mismatch_score", "pct_paint", "pct_mid_range", "pct_three"), "role"),
+    **dict.fromkeys(("games_in_last_7_days", "fatigue_score", "rest_advantage", "back_to_back", "days_rest",
+                     "home_away", "playoff_game"), "rest"),
+    **dict.fromkeys(("pace_score", "opponent_def_rating", "opponent_pace", "team_pace", "team_off_rating",
+                     "team_win_pct", "opponent_pace_mismatch"), "team_context"),
+    **dict.fromkeys(("avg_points_vs_opponent", "games_vs_opponent"), "matchup"),
+    **dict.fromkeys(("game_total_line", "spread_magnitude", "implied_team_total"), "game_lines"),
+    **dict.fromkeys(("vegas_points_line", "vegas_opening_line", "vegas_line_move", "has_vegas_line",
+                     "multi_book_line_std", "prop_over_streak", "prop_under_streak", "line_vs_season_avg",
+                     "over_rate_last_10", "margin_vs_line_avg_last_5"), "prop_lines"),
+}
+GROUP_RULES: tuple[tuple[str, str], ...] = (
+    ("dnp", "availability"), ("injur", "availability"), ("missed", "availability"), ("avail", "availability"),
+    ("absen", "availability"), ("points_ewm", "scoring"), ("minutes", "minutes"), ("starter", "role"), ("start_", "role"),
+    ("usage", "role"), ("role", "role"), ("share", "role"), ("line", "prop_lines"), ("ewm", "form"),
+    ("trend", "form"), ("slope", "form"), ("streak", "form"), ("form", "form"), ("points", "scoring"),
+)
+
+
+def group_of(name: str) -> str:
+    """The group of a feature without an explicit one: GROUP_OF, else GROUP_RULES, else 'other'."""
+    return GROUP_OF.get(name) or next((g for pat, g in GROUP_RULES if pat in name), "other")
 
 
 def points_ewm(index: int, half_life_days: int) -> Feature:

@@ -55,3 +55,15 @@ def test_without_a_feature_store_loading_is_bad_input(empty_warehouse):
             data.load_feature_rows(wh, date(2024, 1, 1), data.feature_columns())
         with pytest.raises(BadInputError, match="backfill"):
             data.default_range(wh)
+
+
+def test_every_feature_has_a_known_group_and_new_features_join_one():
+    assert all(f.group in features.GROUPS for f in features.FEATURES)
+    used = {f.group for f in features.FEATURES}
+    assert {"scoring", "prop_lines", "availability", "minutes"} <= used
+    # a feature given no group is placed by its name; an explicit group wins
+    assert features.Feature(98, "dnp_count_last_10", "x", "x", 0.0, 0, 10).group == "availability"
+    assert features.Feature(98, "minutes_ewm_7d", "x", "x", 0.0, 0, 60).group == "minutes"
+    assert features.Feature(98, "starter_rate_last_10", "x", "x", 0.0, 0, 1).group == "role"
+    assert features.Feature(98, "zzz", "x", "x", 0.0, 0, 1).group == "other"
+    assert features.Feature(98, "minutes_x", "x", "x", 0.0, 0, 1, group="form").group == "form"
