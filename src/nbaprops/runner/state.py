@@ -22,7 +22,9 @@ import bisect
 import hashlib
 import threading
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from functools import cached_property
+from itertools import repeat
 
 import duckdb
 
@@ -42,6 +44,11 @@ class DateDigests:
     dates: list[date]
     prefix: list[int]     # prefix[i] = Σ digest of dates[:i] (mod 2^64)
     whole: int | None = None   # for tables without a time column
+
+    @cached_property
+    def ordinals(self) -> list[int]:
+        """The dates as day numbers (integer comparisons in the fingerprints' binary searches)."""
+        return [d.toordinal() for d in self.dates]
 
     @classmethod
     def from_rows(cls, rows: list[tuple[date, int]]) -> "DateDigests":
@@ -151,32 +158,27 @@ class DigestCache:
 
 def fingerprints(model: Model, dates: list[date], digests: dict[str, DateDigests]) -> dict[date, str]:
     """The input fingerprint of every date: SQL hash + each dependency over [D − lookback, D]."""
-    lb = timedelta(days=model.lookback_days)
+    lb = model.lookback_days
     ds = sorted(dates)
-    parts: list[list[str]] = [[] for _ in ds]
+    days = [d.toordinal() for d in ds]
+    columns: list = []     # per dependency, its piece of every date's fingerprint
     for dep in sorted(model.depends_on):
         dd = digests[dep]
         if dd.whole is not None or model.kind == "full":
             # a reference table or a `full` model's table (read whole), or a `full` model (its
             # every row may read any date): the whole input counts for every date
-            piece = (f"|{dep}:{dd.whole}" if dd.whole is not None
-                     else f"|{dep}:{dd.prefix[-1]}:{len(dd.dates)}")
-            for p in parts:
-                p.append(piece)
+            columns.append(repeat(f"|{dep}:{dd.whole}" if dd.whole is not None
+                                  else f"|{dep}:{dd.prefix[-1]}:{len(dd.dates)}"))
             continue
-        # two pointers over the sorted dates: the window [D − lb, D] only moves forward
-        i = j = 0
-        n = len(dd.dates)
-        for k, d in enumerate(ds):
-            lo = d - lb
-            while i < n and dd.dates[i] < lo:
-                i += 1
-            while j < n and dd.dates[j] <= d:
-                j += 1
-            parts[k].append(f"|{dep}:{(dd.prefix[j] - dd.prefix[min(i, j)]) & MASK}:{max(j - i, 0)}")
+        # the window [D − lb, D] as two binary searches over the dependency's sorted dates
+        xs, prefix = dd.ordinals, dd.prefix
+        lo = [bisect.bisect_left(xs, x - lb) for x in days]
+        hi = [bisect.bisect_right(xs, x) for x in days]
+        columns.append([f"|{dep}:{(prefix[j] - prefix[i]) & MASK}:{j - i}" for i, j in zip(lo, hi)])
     head = model.sql_hash
+    pieces = zip(*columns) if columns else repeat(())
     return {d: hashlib.blake2b((head + "".join(p)).encode(), digest_size=12).hexdigest()
-            for d, p in zip(ds, parts)}
+            for d, p in zip(ds, pieces)}
 
 
 @dataclass
