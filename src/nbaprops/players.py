@@ -1,17 +1,44 @@
 """Finding a player by what a person types: a name or a player_lookup, in any case, with or
 without accents (`Nikola Jokić`, `nikola jokic`, `nikolajokic`), through the one key
-normalisation nbaprops.keys.player_lookup; a miss suggests the nearest names."""
+normalisation nbaprops.keys.player_lookup; a miss suggests the nearest names. Also the reference
+list of players the sources name who have no game in the box scores or game logs
+(players_without_games), which the ingest's player identity resolves against last."""
 
 from __future__ import annotations
 
+import csv
 import difflib
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import BadInputError
 from .keys import player_lookup, team_abbr
 from .warehouse import Warehouse
 
 PLAYERS = "reference.players"
+WITHOUT_GAMES_CSV = Path(__file__).resolve().parent / "reference" / "players_without_games.csv"
+
+
+@dataclass(frozen=True)
+class PlayerWithoutGames:
+    """A real player a source names (an injury transaction) who has no game in the box scores or
+    game logs of the data, so no roster gives him an id: signed to `team_abbr` in `season_year`
+    (the season's start year), injured or waived before he played."""
+    player_name: str
+    player_id: int | None     # his NBA person id; None when the NBA publishes none (never played)
+    team_abbr: str
+    season_year: int
+    evidence: str             # where the data names him, and where the id comes from
+
+
+def players_without_games(path: Path = WITHOUT_GAMES_CSV) -> list[PlayerWithoutGames]:
+    """src/nbaprops/reference/players_without_games.csv, one player per line. A source row
+    resolves to one of them only when no roster player matches it (any season), by the same
+    spelling, team and season (resolved_by 'reference')."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        return [PlayerWithoutGames(r["player_name"], int(r["player_id"]) if r["player_id"] else None,
+                                   r["team_abbr"], int(r["season_year"]), r["evidence"])
+                for r in csv.DictReader(fh)]
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Player identity: every source's rows resolve to the NBA player of the box scores and game logs
-(by NBA id, by the same spelling, by an alias); a name that matches no player is quarantined.
+(by NBA id, by the same spelling, by an alias), else to a real player without a game in the data
+(reference/players_without_games.csv); a name that matches no player is quarantined.
 The expected spellings are read straight from the bundled files (plain DuckDB)."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from nbaprops import keys
+from nbaprops import keys, players
 from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
 
@@ -33,9 +34,11 @@ ALIASES = {
 # Injury "names" that are no player at all (a team, a word, an injury description).
 GARBAGE = {"Heat", "Yes", "illness", "fractured rib", "sore lower back", "torn ACL in left knee"}
 # Real people with transactions but no NBA game in the bundled seasons (no box score, no game log):
-# nothing ties them to an NBA player id, so they are quarantined too.
-NO_GAME = {"Chris Clemons", "Chris Smith", "Daulton Hommes", "E'Twaun Moore", "Ersan Ilyasova",
-           "Grant Riller", "Malik Ellison"}
+# resolved through reference/players_without_games.csv (their NBA id where the NBA publishes one),
+# with their transactions of the file.
+NO_GAME = {"Chris Clemons": (1629598, 2), "Chris Smith": (None, 6), "Daulton Hommes": (None, 2),
+           "E'Twaun Moore": (202734, 2), "Ersan Ilyasova": (101141, 2), "Grant Riller": (1630203, 4),
+           "Malik Ellison": (None, 2)}
 
 
 def _nba_lookups() -> set[str]:
@@ -65,16 +68,49 @@ def test_alias_file_lists_only_aliases_seen_in_the_bundled_data():
         assert len(list(csv.DictReader(fh))) == len(aliases)
 
 
-def test_every_injury_transaction_belongs_to_a_box_score_player(real_warehouse_path):
+def test_every_injury_transaction_belongs_to_a_box_score_player_or_a_listed_one(real_warehouse_path):
+    """Every loaded transaction is a box-score player's, with his NBA id, except those of the
+    players of reference/players_without_games.csv (resolved_by 'reference'; no id only for the
+    three the NBA publishes none for)."""
     with Warehouse.open(real_warehouse_path, read_only=True) as wh:
-        orphans = wh.con.execute("""SELECT count(*) FROM raw.injuries WHERE player_lookup NOT IN
-                                    (SELECT player_lookup FROM raw.player_boxscores)""").fetchone()[0]
+        orphans = wh.con.execute("""SELECT player_name, player_id, count(*) FROM raw.injuries WHERE player_lookup NOT IN
+                                    (SELECT player_lookup FROM raw.player_boxscores) GROUP BY ALL""").fetchall()
+        not_reference = wh.con.execute("""SELECT count(*) FROM raw.injuries WHERE player_lookup NOT IN
+                                          (SELECT player_lookup FROM raw.player_boxscores)
+                                          AND resolved_by IS DISTINCT FROM 'reference'""").fetchone()[0]
         resolved = dict(wh.con.execute("""SELECT DISTINCT lower(regexp_replace(strip_accents(player_name), '[^A-Za-z0-9]', '', 'g')),
                                                  player_lookup FROM raw.injuries WHERE resolved_by = 'alias'""").fetchall())
-        no_id = wh.con.execute("SELECT count(*) FROM raw.injuries WHERE player_id IS NULL").fetchone()[0]
-    assert orphans == 0
-    assert no_id == 0
+        no_id = {r[0] for r in wh.con.execute("SELECT DISTINCT player_name FROM raw.injuries WHERE player_id IS NULL").fetchall()}
+    assert {n: (i, c) for n, i, c in orphans} == NO_GAME
+    assert not_reference == 0
+    assert no_id == {n for n, (i, _) in NO_GAME.items() if i is None}
     assert resolved == ALIASES
+
+
+def test_players_without_games_are_real_and_have_no_game():
+    """Each player of reference/players_without_games.csv is named by injury transactions of his
+    listed team and season, and has no box-score or game-log row (under his name or his id): the
+    list holds no one a roster already resolves."""
+    c = duckdb.connect()
+    listed = players.players_without_games()
+    assert {p.player_name for p in listed} == set(NO_GAME)
+    assert [p.player_id for p in sorted(listed, key=lambda p: p.player_name)] == \
+        [NO_GAME[n][0] for n in sorted(NO_GAME)]
+    nba = _nba_lookups()
+    ids = {r[0] for r in c.execute(f"SELECT DISTINCT player_id FROM read_parquet({BOX!r}) UNION "
+                                   f"SELECT DISTINCT player_id FROM read_parquet('{BASIC}')").fetchall()}
+    nick = {k.lower(): k for k in ("76ers", "Pistons", "Pelicans", "Magic", "Hawks", "Bulls")}
+    team_of = {"76ers": "PHI", "Pistons": "DET", "Pelicans": "NOP", "Magic": "ORL", "Hawks": "ATL", "Bulls": "CHI"}
+    for p in listed:
+        assert keys.player_lookup(p.player_name) not in nba and keys.base_lookup(p.player_name) not in nba, p
+        assert p.player_id is None or p.player_id not in ids, p
+        teams = {team_of[nick[t.lower()]] for (t,) in c.execute(
+            f"SELECT DISTINCT team_nickname FROM read_parquet('{INJ}') WHERE player_name = ?", [p.player_name]).fetchall()}
+        assert teams == {p.team_abbr}, p
+        n = c.execute(f"""SELECT count(*) FROM read_parquet('{INJ}') WHERE player_name = ? AND event IN ('out', 'return')
+                          AND date BETWEEN make_date(?, 7, 1) AND make_date(? + 1, 6, 30)""",
+                      [p.player_name, p.season_year, p.season_year]).fetchone()[0]
+        assert n == NO_GAME[p.player_name][1], p
 
 
 def test_every_alias_transaction_of_the_file_is_loaded(real_warehouse_path):
@@ -99,10 +135,29 @@ def test_names_that_are_no_player_are_quarantined(real_warehouse_path):
                                  WHERE file_kind = 'injuries' AND column_name = 'player_name'
                                    AND reason LIKE 'name matches no player%'""").fetchall()
         loaded = wh.con.execute("SELECT count(*) FROM raw.injuries WHERE player_name IN (SELECT unnest(?))",
-                                [sorted(GARBAGE | NO_GAME)]).fetchone()[0]
-    assert {r[0] for r in rows} == GARBAGE | NO_GAME
-    assert len(rows) == 26      # 6 garbage + 20 transactions of the 7 players without a game
+                                [sorted(GARBAGE)]).fetchone()[0]
+        reasons = {r[1] for r in rows}
+    assert {r[0] for r in rows} == GARBAGE      # only names that are no player at all
+    assert len(rows) == 6 and reasons == {"name matches no player of the box scores or game logs (any season)"}
     assert loaded == 0
+
+
+def test_the_transactions_of_players_without_games_resolve_not_quarantine(real_warehouse_path):
+    """The 20 transactions of the 7 real players without a game are loaded, resolved by the
+    reference list (not quarantined): zero unresolved rows but the garbage."""
+    with Warehouse.open(real_warehouse_path, read_only=True) as wh:
+        rows = wh.con.execute("""SELECT player_name, min(player_id), count(*), min(resolved_by), max(resolved_by)
+                                 FROM raw.injuries WHERE player_name IN (SELECT unnest(?)) GROUP BY 1""",
+                              [sorted(NO_GAME)]).fetchall()
+        quarantined = wh.con.execute("""SELECT count(*) FROM processing.rejected_rows
+                                        WHERE file_kind = 'injuries' AND record->>'player_name' IN (SELECT unnest(?))""",
+                                     [sorted(NO_GAME)]).fetchone()[0]
+        identity = wh.con.execute("""SELECT spelling, player_id, rows FROM reference.player_identity
+                                     WHERE resolved_by = 'reference'""").fetchall()
+    assert {n: (i, c) for n, i, c, *_ in rows} == NO_GAME
+    assert {(a, b) for *_, a, b in rows} == {("reference", "reference")}
+    assert quarantined == 0
+    assert {s: (i, c) for s, i, c in identity} == NO_GAME
 
 
 def test_ingest_reports_how_each_source_resolved_its_players(real_warehouse_path):
@@ -115,7 +170,7 @@ def test_ingest_reports_how_each_source_resolved_its_players(real_warehouse_path
     assert set(by) == {"player_box", "player_log_basic", "shots", "injuries"}
     assert by["player_box"][1:] == (0, 0, 0) and by["player_log_basic"][1:] == (0, 0, 0)
     assert by["shots"] == (shot_rows, 0, 0, 0)
-    assert by["injuries"][0] == 0 and by["injuries"][2:] == (262, 26)
+    assert by["injuries"][0] == 0 and by["injuries"][2:] == (262, 6)   # 6: the garbage names
     assert box_rows > 0
 
 
@@ -131,7 +186,8 @@ def test_identity_table_holds_every_spelling_of_a_player(real_warehouse_path):
     assert ("player_box", "Jimmy Butler III", "id") in butler
     assert any(s == "shotchartdetail" and how == "id" for s, _, how in butler)
     assert lookups == {"jimmybutleriii"}
-    assert ids_per_lookup == 0 and no_id == 0
+    assert ids_per_lookup == 0
+    assert no_id == sum(1 for i, _ in NO_GAME.values() if i is None)   # the listed players the NBA gives no id
 
 
 @pytest.fixture(scope="module")

@@ -44,7 +44,8 @@ def ingest(
     print_ingest(report)
     for source, by in report.player_resolution.items():
         console.print(f"players of {escape(source)} rows: {by['id']:,} by id, {by['name']:,} by name, "
-                      f"{by['alias']:,} by alias, {by['unresolved']:,} unresolved (quarantined)", highlight=False)
+                      f"{by['alias']:,} by alias, {by['reference']:,} by the list of players without a game, "
+                      f"{by['unresolved']:,} unresolved (quarantined)", highlight=False)
     if report.games_derived:
         console.print(f"schedule rows derived from box scores (games the schedule lacks): {report.games_derived:,}",
                       highlight=False)

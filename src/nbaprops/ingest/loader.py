@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from .. import keys
+from .. import keys, players
 from ..catalog import SOURCE_TABLE_ORDER
 from ..errors import BadInputError
 from ..warehouse import Warehouse, quote_ident
@@ -43,11 +43,13 @@ class FileResult:
     rows_refused: int = 0
     refused: list[str] = field(default_factory=list)   # the games or keys refused
     # how the file's rows found their player (None: the file has no player rows): by the NBA
-    # player id, by the same spelling, by an alias (suffix or known alias); unresolved rows
+    # player id, by the same spelling, by an alias (suffix or known alias), by the reference list
+    # of players without a game (reference/players_without_games.csv); unresolved rows
     # (no roster player of the season, or several) are quarantined and counted in rows_rejected
     rows_by_id: int | None = None
     rows_by_name: int | None = None
     rows_by_alias: int | None = None
+    rows_by_reference: int | None = None
     rows_unresolved: int | None = None
     games_derived: int = 0     # schedule rows derived from this file's box scores (games the schedule lacks)
 
@@ -66,7 +68,8 @@ class IngestReport:
     # (players, games) whose changes reached them (see synth/props.py)
     props_scope: tuple[int, int] | None = None
     rejected_total: int = 0
-    # per source (raw table's source): rows resolved by id, by name, by alias, unresolved
+    # per source (raw table's source): rows resolved by id, by name, by alias, by the reference
+    # list of players without a game, unresolved
     player_resolution: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
@@ -217,6 +220,11 @@ def _register_helpers(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE _aliases (alias_lookup VARCHAR, player_id BIGINT)")
     con.executemany("INSERT INTO _aliases VALUES (?, ?)",
                     [(keys.player_lookup(a.alias_name), a.player_id) for a in keys.player_aliases()])
+    con.execute("CREATE OR REPLACE TEMP TABLE _without_games (lookup VARCHAR, player_id BIGINT, team_abbr VARCHAR, "
+                "season_year INTEGER)")
+    con.executemany("INSERT INTO _without_games VALUES (?, ?, ?, ?)",
+                    [(keys.player_lookup(p.player_name), p.player_id, p.team_abbr, p.season_year)
+                     for p in players.players_without_games()])
     con.execute("""CREATE OR REPLACE TEMP VIEW _schedule_slots AS
                    SELECT game_id, game_date, season_year, season_type, home_team_abbr AS team_abbr FROM raw.schedule
                    UNION ALL
@@ -292,6 +300,7 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
                               "WHERE player_lookup IS NOT NULL GROUP BY ALL").fetchall())
         res.rows_by_id, res.rows_by_name = by.get("id", 0), by.get("name", 0)
         res.rows_by_alias, res.rows_unresolved = by.get("alias", 0), by.get("unresolved", 0)
+        res.rows_by_reference = by.get("reference", 0)
 
     _record_rejects(con, path, kind, now)
     if kind.upsert == "game":
@@ -331,7 +340,9 @@ def _resolve_players(con: duckdb.DuckDBPyConnection) -> None:
     whole season has no row in it); within it the first rule that finds anyone decides, and
     several candidates are narrowed to the row's team.
     Sets player_lookup and player_id (the roster's), _resolved_by and _candidates (0: nobody,
-    1: resolved, more: ambiguous, left unresolved)."""
+    1: resolved, more: ambiguous, left unresolved). A row no roster player matches resolves,
+    last, to a player of reference/players_without_games.csv of the same spelling, season and
+    team (_resolved_by 'reference')."""
     _add_lookups(con, "SELECT DISTINCT player_name FROM raw.player_boxscores")
     con.execute("""CREATE OR REPLACE TEMP TABLE _roster AS
         SELECT DISTINCT b.season_year, b.player_id, b.player_lookup, b.team_abbr, l.base
@@ -377,6 +388,14 @@ def _resolve_players(con: duckdb.DuckDBPyConnection) -> None:
                        player_lookup = CASE WHEN r.candidates = 1 THEN r.player_lookup ELSE _norm.player_lookup END,
                        player_id = CASE WHEN r.candidates = 1 THEN r.player_id ELSE _norm.player_id END{extra}
                     FROM _res r WHERE r.rkey = {rkey('_norm.')}""")
+    # Last: a real player no roster has (no game in the box scores or game logs), listed in
+    # reference/players_without_games.csv, by the same spelling, season and team.
+    extra = ", resolved_by = 'reference'" if "resolved_by" in cols else ""
+    con.execute(f"""UPDATE _norm SET _candidates = 1, _resolved_by = 'reference', player_lookup = w.lookup,
+                       player_id = w.player_id{extra}
+                    FROM _without_games w
+                    WHERE _norm._candidates = 0 AND w.lookup = _norm._spelling_lookup
+                      AND w.season_year = _norm._season{' AND w.team_abbr = _norm.team_abbr' if has_team else ''}""")
 
 
 def _refuse_partial_games(wh: Warehouse, kind: FileKind, res: FileResult) -> None:
@@ -616,10 +635,11 @@ def ingest_folder(wh: Warehouse, folder: str | Path | None = None, *, props_seed
         for f in report.files:
             if f.rows_by_id is not None:
                 src = next(k.source for k in ALL_KINDS if k.name == f.kind)
-                counts = report.player_resolution.setdefault(src, dict.fromkeys(("id", "name", "alias", "unresolved"), 0))
+                counts = report.player_resolution.setdefault(
+                    src, dict.fromkeys(("id", "name", "alias", "reference", "unresolved"), 0))
                 for how, n in (("id", f.rows_by_id), ("name", f.rows_by_name), ("alias", f.rows_by_alias),
-                               ("unresolved", f.rows_unresolved)):
-                    counts[how] += n
+                               ("reference", f.rows_by_reference), ("unresolved", f.rows_unresolved)):
+                    counts[how] += n or 0
         has_synthetic = con.execute(
             "SELECT count(*) FROM raw.player_points_props WHERE source = 'synthetic_props'").fetchone()[0]
         if changed_inputs or (plan and not has_synthetic):
@@ -631,7 +651,7 @@ def ingest_folder(wh: Warehouse, folder: str | Path | None = None, *, props_seed
             report.table_counts[t] = wh.count(t)
         report.rejected_total = wh.count("processing.rejected_rows")
         for tmp in ("_src", "_norm", "_rej", "_good", "_rej_rows", "_superseded", "_game_cmp", "_lookup", "_refused",
-                    "_derived", "_roster", "_res", "_aliases"):
+                    "_derived", "_roster", "_res", "_aliases", "_without_games"):
             con.execute(f"DROP TABLE IF EXISTS {tmp}")
         con.execute("DROP VIEW IF EXISTS _typed")
         con.execute("DROP VIEW IF EXISTS _schedule_slots")

@@ -14,10 +14,13 @@ player of season S is one with a row in raw.player_boxscores of S. The other sou
 player id, the same spelling (player_lookup), a known alias (reference/player_aliases.csv), the
 spelling without a generational suffix (keys.base_lookup) — on the rosters of the row's own
 season first, else of the nearest season where one of these finds him (a player out for a
-whole season is on no box score of it); several candidates are narrowed to the row's team. Their SELECT gives `_season`,
+whole season is on no box score of it); several candidates are narrowed to the row's team. A row
+no roster player matches resolves, last, to a real player without a game in the data
+(reference/players_without_games.csv: injured or waived before he played) of the same spelling,
+season and team. Their SELECT gives `_season`,
 `_spelling_lookup`, `_base`, `player_id`, `_resolved_by` (NULL) and `_candidates` (NULL); the
-loader fills `player_lookup`, `player_id`, `_resolved_by` ('id' / 'name' / 'alias') and
-`_candidates` before the checks run. A row that finds no player, or several, is quarantined."""
+loader fills `player_lookup`, `player_id`, `_resolved_by` ('id' / 'name' / 'alias' / 'reference')
+and `_candidates` before the checks run. A row that finds no player, or several, is quarantined."""
 
 from __future__ import annotations
 
