@@ -121,6 +121,97 @@ def points_ewm(index: int, half_life_days: int) -> Feature:
                    history=history)
 
 
+# -- families of issue 22: minutes, availability, form and opportunity ------------------------------
+def _ewm_weight(half_life_days: int) -> str:
+    """2 ** (days since July 1 of the game's season / half-life), the weight of points_ewm."""
+    return (f"pow(2.0, CAST(date_diff('day', make_date(season_year, 7, 1), game_date) AS DOUBLE) "
+            f"/ {int(half_life_days)})")
+
+
+def minutes_ewm(index: int, half_life_days: int) -> Feature:
+    """Exponentially weighted mean minutes, the points_ewm construction on minutes_played."""
+    name = f"minutes_ewm_{half_life_days}d"
+    w = _ewm_weight(half_life_days)
+    history = ((f"{name}_num", f"sum(CAST(minutes_played * {w} AS DECIMAL(38, 9))) OVER s"),
+               (f"{name}_den", f"sum(CASE WHEN minutes_played IS NOT NULL THEN CAST({w} AS DECIMAL(38, 9)) END) OVER s"))
+    return Feature(index, name,
+                   f"exponentially weighted mean minutes of the season's games before D, half-life {half_life_days} days "
+                   "(weights 0.5 ** (days before D / half-life))",
+                   "player_game_summary", None, 0, 60, True,
+                   chain=(("calculated", f"CAST(h.{name}_num AS DOUBLE) / nullif(CAST(h.{name}_den AS DOUBLE), 0)"),),
+                   history=history, group="minutes")
+
+
+def ppm_ewm(index: int, half_life_days: int) -> Feature:
+    """Exponentially weighted points per minute: a ratio of the weighted sums of points and of
+    minutes (the points_ewm weights), so a long game weighs more than a short one."""
+    name = f"ppm_ewm_{half_life_days}d"
+    w = _ewm_weight(half_life_days)
+    history = ((f"{name}_pts", f"sum(CASE WHEN minutes_played IS NOT NULL THEN CAST(points * {w} AS DECIMAL(38, 9)) END) OVER s"),
+               (f"{name}_min", f"sum(CASE WHEN points IS NOT NULL THEN CAST(minutes_played * {w} AS DECIMAL(38, 9)) END) OVER s"))
+    return Feature(index, name,
+                   f"exponentially weighted points per minute of the season's games before D, half-life {half_life_days} days: "
+                   "weighted points / weighted minutes; NULL when his last 10 games hold fewer than 10 minutes",
+                   "player_game_summary", None, 0, 5, True,
+                   chain=(("calculated", f"CASE WHEN h.minutes_last10 >= 10 THEN CAST(h.{name}_pts AS DOUBLE) "
+                                         f"/ nullif(CAST(h.{name}_min AS DOUBLE), 0) END"),),
+                   history=history, group="form")
+
+
+def starter_share(index: int, games: int) -> Feature:
+    """Share of the player's last N games (this season, before D) that he started; NULL when a
+    game of the window has no starter flag (basic logs: 2021-22, 2025-26)."""
+    name = f"starter_share_last_{games}"
+    frame = (f"(PARTITION BY player_lookup, season_year ORDER BY game_date "
+             f"ROWS BETWEEN {int(games) - 1} PRECEDING AND CURRENT ROW)")
+    history = ((name, f"CASE WHEN count(starter) OVER {frame} = count(*) OVER {frame} "
+                      f"THEN avg(CASE WHEN starter THEN 1.0 ELSE 0.0 END) OVER {frame} END"),)
+    return Feature(index, name,
+                   f"share of the last {games} games this season before D that the player started (full box only: "
+                   "NULL, source default, where the season has no starter flag)",
+                   "player_game_summary", None, 0, 1, True,
+                   chain=(("calculated", f"h.{name}"),), history=history, group="minutes")
+
+
+def team_games_missed(index: int, days: int) -> Feature:
+    """Team games of the last N days before D the player did not play (precompute.player_availability)."""
+    name = f"team_games_missed_{days}d"
+    return Feature(index, name,
+                   f"games of the player's team with D-{days} <= date < D that he did not play (PA)",
+                   "player_availability", None, 0, days, True,
+                   chain=(("phase4", f"pa.{name}"),), group="availability")
+
+
+def vacated(index: int, stat: str, what: str, hi: float) -> Feature:
+    """What the rotation teammates who are out leave: the sum of their last-10 means of `stat`."""
+    name = f"vacated_{stat}"
+    return Feature(index, name,
+                   f"sum of the last-10 mean {what} of the player's rotation teammates who are out on D "
+                   "(did not play the team's previous game, or out per injury transactions before D); 0 when none is "
+                   "(precompute.player_availability)",
+                   "player_availability", None, 0, hi, True,
+                   chain=(("phase4", f"pa.{name}"),), group="availability")
+
+
+def opponent_points_allowed(index: int, games: int) -> Feature:
+    """The opponent's recent defence: mean points it allowed over its last N games (all seasons)."""
+    name = f"opponent_points_allowed_last_{games}"
+    return Feature(index, name,
+                   f"mean points the opponent allowed over its last {games} games this season before D (TDGS)",
+                   "team_defense_game_summary", None, 60, 160, True,
+                   chain=(("calculated", f"otm.points_allowed_last_{int(games)}"),), group="team_context")
+
+
+def opponent_def_rating(index: int, games: int) -> Feature:
+    """The opponent's defensive rating over its last N games (full team box only)."""
+    name = f"opponent_def_rating_last_{games}"
+    return Feature(index, name,
+                   f"opponent's mean defensive rating over its last {games} games this season before D (TDGS; "
+                   "full team box only)",
+                   "team_defense_game_summary", None, 70, 150, True,
+                   chain=(("calculated", f"otm.def_rating_last_{int(games)}"),), group="team_context")
+
+
 FEATURES: tuple[Feature, ...] = (
     F(0, "points_avg_last_5", "mean points of the last 5 games this season (PDC, else UPGC); features are rounded to 6 decimals", "player_daily_cache", 10.0, 0, 80,
       chain=(('phase4', 'pdc.points_avg_last_5'),
@@ -244,6 +335,39 @@ FEATURES: tuple[Feature, ...] = (
       chain=(('calculated', 'tm.team_pace_last_10 - otm.team_pace_last_10'),)),
     points_ewm(60, 10),
     points_ewm(61, 30),
+    minutes_ewm(62, 10),
+    minutes_ewm(63, 30),
+    F(64, "minutes_last_game", "minutes played in the player's last game this season before D", "player_game_summary", None, 0, 70, True,
+      chain=(('calculated', 'h.minutes_last_game'),), history=(('minutes_last_game', 'minutes_played'),), group="minutes"),
+    F(65, "minutes_trend", "mean minutes of the last 3 games minus the mean of the last 10 (this season before D; >= 5 games)", "player_game_summary", None, -50, 50, True,
+      chain=(('calculated', 'CASE WHEN h.n_last10 >= 5 THEN h.minutes_avg_last3 - h.minutes_avg_last_10 END'),),
+      history=(('minutes_avg_last3', 'avg(minutes_played) OVER l3'),), group="minutes"),
+    starter_share(66, 5),
+    starter_share(67, 10),
+    F(68, "games_since_role_change", "games the player has played in his current role (starter or bench, that of his last game) since it last changed this season before D; all his games of the season when it has not (full box only: NULL, source default, without starter flags)", "player_game_summary", None, 1, 110, True,
+      chain=(('calculated', 'h.games_since_role_change'),),
+      history=(('games_since_role_change', 'CASE WHEN starter IS NOT NULL THEN game_seq + 1 - max(CASE WHEN prev_starter IS NULL OR starter <> prev_starter THEN game_seq END) OVER s END'),),
+      group="minutes"),
+    team_games_missed(69, 7),
+    team_games_missed(70, 14),
+    F(71, "consecutive_team_games_missed", "games of the player's team this season before D after his last played game (all of them when he has none): N means D is his first game back after N missed games, 0 that he played the team's previous game (PA)", "player_availability", None, 0, 110, True,
+      chain=(('phase4', 'pa.consecutive_team_games_missed'),), group="availability"),
+    F(72, "rotation_teammates_out", "rotation teammates (other expected players of his team on D with >= 15 minutes a game over their last 10) who did not play the team's previous game or are out per injury transactions before D (PA)", "player_availability", None, 0, 20, True,
+      chain=(('phase4', 'pa.rotation_teammates_out'),), group="availability"),
+    vacated(73, "minutes", "minutes", 500),
+    vacated(74, "points", "points", 300),
+    vacated(75, "fga", "field-goal attempts (NULL, source default, without attempts: basic-log seasons)", 250),
+    ppm_ewm(76, 10),
+    ppm_ewm(77, 30),
+    F(78, "expected_possessions_used", "usage rate x pace x minutes, last 10 games (PDC): usage_rate_last_10 / 100 * team_pace_last_10 * minutes_avg_last_10 / 48, the possessions the player is expected to use (full box only)", "player_daily_cache", None, 0, 60, True,
+      chain=(('phase4', 'pdc.usage_rate_last_10 / 100.0 * pdc.team_pace_last_10 * pdc.minutes_avg_last_10 / 48.0'),), group="role"),
+    F(79, "fta_rate_last_10", "free-throw attempts per field-goal attempt over the last 10 games this season before D (>= 10 field-goal attempts; full box only)", "player_game_summary", None, 0, 5, True,
+      chain=(('calculated', 'CASE WHEN h.fga_sum_last10 >= 10 THEN CAST(h.fta_sum_last10 AS DOUBLE) / h.fga_sum_last10 END'),),
+      history=(('fga_sum_last10', 'sum(fg_attempts) OVER l10'), ('fta_sum_last10', 'sum(ft_attempts) OVER l10')), group="role"),
+    opponent_points_allowed(80, 5),
+    opponent_points_allowed(81, 10),
+    opponent_def_rating(82, 5),
+    opponent_def_rating(83, 10),
 )
 
 # Spec indices our data cannot support, with the reason (the README lists them).
@@ -271,9 +395,12 @@ FEEDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "shots": ("no shot data this season before D",
               ("shot_zone_mismatch_score", "pct_paint", "pct_mid_range", "pct_three")),
     "full_box": ("no full box score (attempts, free throws, usage) this season before D",
-                 ("usage_spike_score", "pct_free_throw", "usage_rate_last_5")),
+                 ("usage_spike_score", "pct_free_throw", "usage_rate_last_5", "starter_share_last_5",
+                  "starter_share_last_10", "games_since_role_change", "vacated_fga", "expected_possessions_used",
+                  "fta_rate_last_10")),
     "team_box": ("no full team box score (possessions, ratings) this season before D",
-                 ("pace_score", "opponent_def_rating", "opponent_pace", "team_pace", "team_off_rating")),
+                 ("pace_score", "opponent_def_rating", "opponent_pace", "team_pace", "team_off_rating",
+                  "opponent_def_rating_last_5", "opponent_def_rating_last_10")),
 }
 
 
@@ -289,7 +416,7 @@ def feed_of(name: str) -> str | None:
 # gets the same tag: a mean over the player's earlier games computed here is 'calculated' whether
 # it is points or minutes.
 ALIAS_SOURCES = {"calculated": ("h", "vs", "tm", "otm", "bk"),
-                 "phase4": ("pdc", "pcf", "psza", "opp"),
+                 "phase4": ("pdc", "pcf", "psza", "opp", "pa"),
                  "phase3": ("u",)}
 
 
@@ -338,7 +465,14 @@ UNITS: dict[str, str] = {
     "line_vs_season_avg": "points", "over_rate_last_10": "share 0-1", "margin_vs_line_avg_last_5": "points",
     "minutes_volatility_last_10": "minutes", "opponent_pace_mismatch": "possessions per 48 minutes",
 }
-UNIT_FAMILIES: dict[str, str] = {"points_ewm_": "points"}
+UNIT_FAMILIES: dict[str, str] = {
+    "points_ewm_": "points", "minutes_ewm_": "minutes", "ppm_ewm_": "points per minute", "starter_share_": "share 0-1",
+    "team_games_missed_": "games", "vacated_minutes": "minutes per game", "vacated_points": "points per game",
+    "vacated_fga": "field-goal attempts per game", "opponent_points_allowed_": "points",
+    "opponent_def_rating_last_": "points allowed per 100 possessions", "minutes_last_game": "minutes",
+    "minutes_trend": "minutes", "games_since_role_change": "games", "consecutive_team_games_missed": "games",
+    "rotation_teammates_out": "players", "expected_possessions_used": "possessions per game",
+    "fta_rate_last_10": "free-throw attempts per field-goal attempt"}
 
 
 def units(name: str) -> str | None:

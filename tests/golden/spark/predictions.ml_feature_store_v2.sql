@@ -23,6 +23,10 @@
 -- Feeds (analytics.feed_coverage): a feature resting on a feed that does not cover D (no injury
 -- transactions lately, no game lines, no shots or full box this season: features.FEEDS) gets its
 -- registry default with source 'default', and feed_gaps names the feed, why and the features.
+-- Inputs of the issue-22 features: precompute.player_availability (pa: the player's absences,
+-- rotation teammates out and what they vacate), the player's starter flags and attempts in h
+-- (NULL in basic-log seasons), the opponent's points allowed and defensive rating over its last
+-- 5 / 10 games (analytics.team_defense_game_summary through team_hist).
 -- Feature columns, sources and quality come from the registry through render-time macros
 -- (nbaprops.features): add or change a feature there, not here.
 -- dialect: spark (translated from DuckDB by nbaprops.dialects; do not edit)
@@ -147,6 +151,9 @@ WITH u AS (
     ft_makes,
     usage_rate,
     points_line,
+    starter,
+    fg_attempts,
+    ft_attempts,
     ROW_NUMBER() OVER (PARTITION BY player_lookup, season_year ORDER BY game_date NULLS LAST) AS game_seq
   FROM analytics.player_game_summary
   WHERE
@@ -165,7 +172,8 @@ WITH u AS (
       PARTITION BY player_lookup, season_year
       ORDER BY game_date NULLS LAST
       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-    ) AS avg_before
+    ) AS avg_before,
+    LAG(starter) OVER (PARTITION BY player_lookup, season_year ORDER BY game_date NULLS LAST) AS prev_starter
   FROM pgs
   WHERE
     season_year IN (
@@ -379,7 +387,137 @@ WITH u AS (
       PARTITION BY player_lookup, season_year
       ORDER BY game_date NULLS LAST
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-    ) AS points_ewm_30d_den
+    ) AS points_ewm_30d_den,
+    SUM(
+      CAST(minutes_played * POWER(2.0, CAST(DATEDIFF(game_date, MAKE_DATE(season_year, 7, 1)) AS DOUBLE) / 10) AS DECIMAL(38, 9))
+    ) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS minutes_ewm_10d_num,
+    SUM(
+      CASE
+        WHEN NOT minutes_played IS NULL
+        THEN CAST(POWER(2.0, CAST(DATEDIFF(game_date, MAKE_DATE(season_year, 7, 1)) AS DOUBLE) / 10) AS DECIMAL(38, 9))
+      END
+    ) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS minutes_ewm_10d_den,
+    SUM(
+      CAST(minutes_played * POWER(2.0, CAST(DATEDIFF(game_date, MAKE_DATE(season_year, 7, 1)) AS DOUBLE) / 30) AS DECIMAL(38, 9))
+    ) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS minutes_ewm_30d_num,
+    SUM(
+      CASE
+        WHEN NOT minutes_played IS NULL
+        THEN CAST(POWER(2.0, CAST(DATEDIFF(game_date, MAKE_DATE(season_year, 7, 1)) AS DOUBLE) / 30) AS DECIMAL(38, 9))
+      END
+    ) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS minutes_ewm_30d_den,
+    minutes_played AS minutes_last_game,
+    AVG(minutes_played) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN 2 PRECEDING AND CURRENT ROW
+    ) AS minutes_avg_last3,
+    CASE
+      WHEN COUNT(starter) OVER (
+        PARTITION BY player_lookup, season_year
+        ORDER BY game_date NULLS LAST
+        ROWS BETWEEN 4 PRECEDING AND CURRENT ROW
+      ) = COUNT(*) OVER (
+        PARTITION BY player_lookup, season_year
+        ORDER BY game_date NULLS LAST
+        ROWS BETWEEN 4 PRECEDING AND CURRENT ROW
+      )
+      THEN AVG(CASE WHEN starter THEN 1.0 ELSE 0.0 END) OVER (
+        PARTITION BY player_lookup, season_year
+        ORDER BY game_date NULLS LAST
+        ROWS BETWEEN 4 PRECEDING AND CURRENT ROW
+      )
+    END AS starter_share_last_5,
+    CASE
+      WHEN COUNT(starter) OVER (
+        PARTITION BY player_lookup, season_year
+        ORDER BY game_date NULLS LAST
+        ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+      ) = COUNT(*) OVER (
+        PARTITION BY player_lookup, season_year
+        ORDER BY game_date NULLS LAST
+        ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+      )
+      THEN AVG(CASE WHEN starter THEN 1.0 ELSE 0.0 END) OVER (
+        PARTITION BY player_lookup, season_year
+        ORDER BY game_date NULLS LAST
+        ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+      )
+    END AS starter_share_last_10,
+    CASE
+      WHEN NOT starter IS NULL
+      THEN game_seq + 1 - MAX(CASE WHEN prev_starter IS NULL OR starter <> prev_starter THEN game_seq END) OVER (
+        PARTITION BY player_lookup, season_year
+        ORDER BY game_date NULLS LAST
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+      )
+    END AS games_since_role_change,
+    SUM(
+      CASE
+        WHEN NOT minutes_played IS NULL
+        THEN CAST(points * POWER(2.0, CAST(DATEDIFF(game_date, MAKE_DATE(season_year, 7, 1)) AS DOUBLE) / 10) AS DECIMAL(38, 9))
+      END
+    ) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS ppm_ewm_10d_pts,
+    SUM(
+      CASE
+        WHEN NOT points IS NULL
+        THEN CAST(minutes_played * POWER(2.0, CAST(DATEDIFF(game_date, MAKE_DATE(season_year, 7, 1)) AS DOUBLE) / 10) AS DECIMAL(38, 9))
+      END
+    ) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS ppm_ewm_10d_min,
+    SUM(
+      CASE
+        WHEN NOT minutes_played IS NULL
+        THEN CAST(points * POWER(2.0, CAST(DATEDIFF(game_date, MAKE_DATE(season_year, 7, 1)) AS DOUBLE) / 30) AS DECIMAL(38, 9))
+      END
+    ) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS ppm_ewm_30d_pts,
+    SUM(
+      CASE
+        WHEN NOT points IS NULL
+        THEN CAST(minutes_played * POWER(2.0, CAST(DATEDIFF(game_date, MAKE_DATE(season_year, 7, 1)) AS DOUBLE) / 30) AS DECIMAL(38, 9))
+      END
+    ) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS ppm_ewm_30d_min,
+    SUM(fg_attempts) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS fga_sum_last10,
+    SUM(ft_attempts) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS fta_sum_last10
   FROM marked
 ), vs AS (
   SELECT
@@ -415,6 +553,8 @@ WITH u AS (
     t.pace,
     t.offensive_rating,
     t.win_flag,
+    td.points_allowed,
+    td.defensive_rating,
     ROW_NUMBER() OVER (PARTITION BY d.team_abbr, d.game_date ORDER BY t.game_date DESC) AS rn
   FROM team_dates AS d
   JOIN analytics.team_offense_game_summary AS t
@@ -422,6 +562,10 @@ WITH u AS (
     AND t.season_year = d.season_year
     AND t.game_date < d.game_date
     AND t.game_date >= :read_start
+  LEFT JOIN analytics.team_defense_game_summary AS td
+    ON td.game_id = t.game_id
+    AND td.defending_team_abbr = t.team_abbr
+    AND td.game_date >= :read_start
 ), tm AS (
   SELECT
     team_abbr,
@@ -432,7 +576,15 @@ WITH u AS (
       rn <= 10) AS team_off_rating_last_10,
     CAST(COUNT(win_flag) AS DOUBLE) AS team_games_season,
     CAST(COUNT(*) FILTER(WHERE
-      win_flag) AS DOUBLE) AS team_wins_season
+      win_flag) AS DOUBLE) AS team_wins_season,
+    AVG(points_allowed) FILTER(WHERE
+      rn <= 5) AS points_allowed_last_5,
+    AVG(points_allowed) FILTER(WHERE
+      rn <= 10) AS points_allowed_last_10,
+    AVG(defensive_rating) FILTER(WHERE
+      rn <= 5) AS def_rating_last_5,
+    AVG(defensive_rating) FILTER(WHERE
+      rn <= 10) AS def_rating_last_10
   FROM team_hist
   GROUP BY
     team_abbr,
@@ -955,6 +1107,147 @@ WITH u AS (
       ) AS DOUBLE),
       6
     ) AS points_ewm_30d,
+    ROUND(
+      CAST(COALESCE(
+        (
+          CAST(h.minutes_ewm_10d_num AS DOUBLE) / NULLIF(CAST(h.minutes_ewm_10d_den AS DOUBLE), 0)
+        ),
+        NULL
+      ) AS DOUBLE),
+      6
+    ) AS minutes_ewm_10d,
+    ROUND(
+      CAST(COALESCE(
+        (
+          CAST(h.minutes_ewm_30d_num AS DOUBLE) / NULLIF(CAST(h.minutes_ewm_30d_den AS DOUBLE), 0)
+        ),
+        NULL
+      ) AS DOUBLE),
+      6
+    ) AS minutes_ewm_30d,
+    ROUND(CAST(COALESCE((
+      h.minutes_last_game
+    ), NULL) AS DOUBLE), 6) AS minutes_last_game,
+    ROUND(
+      CAST(COALESCE(
+        (
+          CASE WHEN h.n_last10 >= 5 THEN h.minutes_avg_last3 - h.minutes_avg_last_10 END
+        ),
+        NULL
+      ) AS DOUBLE),
+      6
+    ) AS minutes_trend,
+    ROUND(
+      CAST(COALESCE(CASE WHEN cov.full_box THEN (
+        h.starter_share_last_5
+      ) END, NULL) AS DOUBLE),
+      6
+    ) AS starter_share_last_5,
+    ROUND(
+      CAST(COALESCE(CASE WHEN cov.full_box THEN (
+        h.starter_share_last_10
+      ) END, NULL) AS DOUBLE),
+      6
+    ) AS starter_share_last_10,
+    ROUND(
+      CAST(COALESCE(CASE WHEN cov.full_box THEN (
+        h.games_since_role_change
+      ) END, NULL) AS DOUBLE),
+      6
+    ) AS games_since_role_change,
+    ROUND(CAST(COALESCE((
+      pa.team_games_missed_7d
+    ), NULL) AS DOUBLE), 6) AS team_games_missed_7d,
+    ROUND(CAST(COALESCE((
+      pa.team_games_missed_14d
+    ), NULL) AS DOUBLE), 6) AS team_games_missed_14d,
+    ROUND(CAST(COALESCE((
+      pa.consecutive_team_games_missed
+    ), NULL) AS DOUBLE), 6) AS consecutive_team_games_missed,
+    ROUND(CAST(COALESCE((
+      pa.rotation_teammates_out
+    ), NULL) AS DOUBLE), 6) AS rotation_teammates_out,
+    ROUND(CAST(COALESCE((
+      pa.vacated_minutes
+    ), NULL) AS DOUBLE), 6) AS vacated_minutes,
+    ROUND(CAST(COALESCE((
+      pa.vacated_points
+    ), NULL) AS DOUBLE), 6) AS vacated_points,
+    ROUND(
+      CAST(COALESCE(CASE WHEN cov.full_box THEN (
+        pa.vacated_fga
+      ) END, NULL) AS DOUBLE),
+      6
+    ) AS vacated_fga,
+    ROUND(
+      CAST(COALESCE(
+        (
+          CASE
+            WHEN h.minutes_last10 >= 10
+            THEN CAST(h.ppm_ewm_10d_pts AS DOUBLE) / NULLIF(CAST(h.ppm_ewm_10d_min AS DOUBLE), 0)
+          END
+        ),
+        NULL
+      ) AS DOUBLE),
+      6
+    ) AS ppm_ewm_10d,
+    ROUND(
+      CAST(COALESCE(
+        (
+          CASE
+            WHEN h.minutes_last10 >= 10
+            THEN CAST(h.ppm_ewm_30d_pts AS DOUBLE) / NULLIF(CAST(h.ppm_ewm_30d_min AS DOUBLE), 0)
+          END
+        ),
+        NULL
+      ) AS DOUBLE),
+      6
+    ) AS ppm_ewm_30d,
+    ROUND(
+      CAST(COALESCE(
+        CASE
+          WHEN cov.full_box
+          THEN (
+            pdc.usage_rate_last_10 / 100.0 * pdc.team_pace_last_10 * pdc.minutes_avg_last_10 / 48.0
+          )
+        END,
+        NULL
+      ) AS DOUBLE),
+      6
+    ) AS expected_possessions_used,
+    ROUND(
+      CAST(COALESCE(
+        CASE
+          WHEN cov.full_box
+          THEN (
+            CASE
+              WHEN h.fga_sum_last10 >= 10
+              THEN CAST(h.fta_sum_last10 AS DOUBLE) / h.fga_sum_last10
+            END
+          )
+        END,
+        NULL
+      ) AS DOUBLE),
+      6
+    ) AS fta_rate_last_10,
+    ROUND(CAST(COALESCE((
+      otm.points_allowed_last_5
+    ), NULL) AS DOUBLE), 6) AS opponent_points_allowed_last_5,
+    ROUND(CAST(COALESCE((
+      otm.points_allowed_last_10
+    ), NULL) AS DOUBLE), 6) AS opponent_points_allowed_last_10,
+    ROUND(
+      CAST(COALESCE(CASE WHEN cov.team_box THEN (
+        otm.def_rating_last_5
+      ) END, NULL) AS DOUBLE),
+      6
+    ) AS opponent_def_rating_last_5,
+    ROUND(
+      CAST(COALESCE(CASE WHEN cov.team_box THEN (
+        otm.def_rating_last_10
+      ) END, NULL) AS DOUBLE),
+      6
+    ) AS opponent_def_rating_last_10,
     CASE
       WHEN NOT (
         pdc.points_avg_last_5
@@ -1451,6 +1744,159 @@ WITH u AS (
       THEN 'calculated'
       ELSE 'default'
     END AS points_ewm_30d_source,
+    CASE
+      WHEN NOT (
+        CAST(h.minutes_ewm_10d_num AS DOUBLE) / NULLIF(CAST(h.minutes_ewm_10d_den AS DOUBLE), 0)
+      ) IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS minutes_ewm_10d_source,
+    CASE
+      WHEN NOT (
+        CAST(h.minutes_ewm_30d_num AS DOUBLE) / NULLIF(CAST(h.minutes_ewm_30d_den AS DOUBLE), 0)
+      ) IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS minutes_ewm_30d_source,
+    CASE WHEN NOT (
+      h.minutes_last_game
+    ) IS NULL THEN 'calculated' ELSE 'default' END AS minutes_last_game_source,
+    CASE
+      WHEN NOT (
+        CASE WHEN h.n_last10 >= 5 THEN h.minutes_avg_last3 - h.minutes_avg_last_10 END
+      ) IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS minutes_trend_source,
+    CASE
+      WHEN NOT CASE WHEN cov.full_box THEN (
+        h.starter_share_last_5
+      ) END IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS starter_share_last_5_source,
+    CASE
+      WHEN NOT CASE WHEN cov.full_box THEN (
+        h.starter_share_last_10
+      ) END IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS starter_share_last_10_source,
+    CASE
+      WHEN NOT CASE WHEN cov.full_box THEN (
+        h.games_since_role_change
+      ) END IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS games_since_role_change_source,
+    CASE WHEN NOT (
+      pa.team_games_missed_7d
+    ) IS NULL THEN 'phase4' ELSE 'default' END AS team_games_missed_7d_source,
+    CASE
+      WHEN NOT (
+        pa.team_games_missed_14d
+      ) IS NULL
+      THEN 'phase4'
+      ELSE 'default'
+    END AS team_games_missed_14d_source,
+    CASE
+      WHEN NOT (
+        pa.consecutive_team_games_missed
+      ) IS NULL
+      THEN 'phase4'
+      ELSE 'default'
+    END AS consecutive_team_games_missed_source,
+    CASE
+      WHEN NOT (
+        pa.rotation_teammates_out
+      ) IS NULL
+      THEN 'phase4'
+      ELSE 'default'
+    END AS rotation_teammates_out_source,
+    CASE WHEN NOT (
+      pa.vacated_minutes
+    ) IS NULL THEN 'phase4' ELSE 'default' END AS vacated_minutes_source,
+    CASE WHEN NOT (
+      pa.vacated_points
+    ) IS NULL THEN 'phase4' ELSE 'default' END AS vacated_points_source,
+    CASE
+      WHEN NOT CASE WHEN cov.full_box THEN (
+        pa.vacated_fga
+      ) END IS NULL
+      THEN 'phase4'
+      ELSE 'default'
+    END AS vacated_fga_source,
+    CASE
+      WHEN NOT (
+        CASE
+          WHEN h.minutes_last10 >= 10
+          THEN CAST(h.ppm_ewm_10d_pts AS DOUBLE) / NULLIF(CAST(h.ppm_ewm_10d_min AS DOUBLE), 0)
+        END
+      ) IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS ppm_ewm_10d_source,
+    CASE
+      WHEN NOT (
+        CASE
+          WHEN h.minutes_last10 >= 10
+          THEN CAST(h.ppm_ewm_30d_pts AS DOUBLE) / NULLIF(CAST(h.ppm_ewm_30d_min AS DOUBLE), 0)
+        END
+      ) IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS ppm_ewm_30d_source,
+    CASE
+      WHEN NOT CASE
+        WHEN cov.full_box
+        THEN (
+          pdc.usage_rate_last_10 / 100.0 * pdc.team_pace_last_10 * pdc.minutes_avg_last_10 / 48.0
+        )
+      END IS NULL
+      THEN 'phase4'
+      ELSE 'default'
+    END AS expected_possessions_used_source,
+    CASE
+      WHEN NOT CASE
+        WHEN cov.full_box
+        THEN (
+          CASE
+            WHEN h.fga_sum_last10 >= 10
+            THEN CAST(h.fta_sum_last10 AS DOUBLE) / h.fga_sum_last10
+          END
+        )
+      END IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS fta_rate_last_10_source,
+    CASE
+      WHEN NOT (
+        otm.points_allowed_last_5
+      ) IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS opponent_points_allowed_last_5_source,
+    CASE
+      WHEN NOT (
+        otm.points_allowed_last_10
+      ) IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS opponent_points_allowed_last_10_source,
+    CASE
+      WHEN NOT CASE WHEN cov.team_box THEN (
+        otm.def_rating_last_5
+      ) END IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS opponent_def_rating_last_5_source,
+    CASE
+      WHEN NOT CASE WHEN cov.team_box THEN (
+        otm.def_rating_last_10
+      ) END IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS opponent_def_rating_last_10_source,
     NULLIF(
       CONCAT_WS(
         '; ',
@@ -1468,11 +1914,11 @@ WITH u AS (
         END AS STRING),
         CAST(CASE
           WHEN NOT cov.full_box
-          THEN 'full_box (no full box score (attempts, free throws, usage) this season before D): usage_spike_score, pct_free_throw, usage_rate_last_5'
+          THEN 'full_box (no full box score (attempts, free throws, usage) this season before D): usage_spike_score, pct_free_throw, usage_rate_last_5, starter_share_last_5, starter_share_last_10, games_since_role_change, vacated_fga, expected_possessions_used, fta_rate_last_10'
         END AS STRING),
         CAST(CASE
           WHEN NOT cov.team_box
-          THEN 'team_box (no full team box score (possessions, ratings) this season before D): pace_score, opponent_def_rating, opponent_pace, team_pace, team_off_rating'
+          THEN 'team_box (no full team box score (possessions, ratings) this season before D): pace_score, opponent_def_rating, opponent_pace, team_pace, team_off_rating, opponent_def_rating_last_5, opponent_def_rating_last_10'
         END AS STRING)
       ),
       ''
@@ -1493,6 +1939,8 @@ WITH u AS (
     ON psza.player_lookup = u.player_lookup AND psza.analysis_date = u.game_date
   LEFT JOIN precompute.team_defense_zone_analysis AS opp
     ON opp.team_abbr = u.opponent_team_abbr AND opp.analysis_date = u.game_date
+  LEFT JOIN precompute.player_availability AS pa
+    ON pa.player_lookup = u.player_lookup AND pa.game_date = u.game_date
   LEFT JOIN h
     ON h.player_lookup = u.player_lookup
     AND h.season_year = u.season_year
@@ -1623,8 +2071,52 @@ WITH u AS (
     points_ewm_10d_source,
     points_ewm_30d,
     points_ewm_30d_source,
+    minutes_ewm_10d,
+    minutes_ewm_10d_source,
+    minutes_ewm_30d,
+    minutes_ewm_30d_source,
+    minutes_last_game,
+    minutes_last_game_source,
+    minutes_trend,
+    minutes_trend_source,
+    starter_share_last_5,
+    starter_share_last_5_source,
+    starter_share_last_10,
+    starter_share_last_10_source,
+    games_since_role_change,
+    games_since_role_change_source,
+    team_games_missed_7d,
+    team_games_missed_7d_source,
+    team_games_missed_14d,
+    team_games_missed_14d_source,
+    consecutive_team_games_missed,
+    consecutive_team_games_missed_source,
+    rotation_teammates_out,
+    rotation_teammates_out_source,
+    vacated_minutes,
+    vacated_minutes_source,
+    vacated_points,
+    vacated_points_source,
+    vacated_fga,
+    vacated_fga_source,
+    ppm_ewm_10d,
+    ppm_ewm_10d_source,
+    ppm_ewm_30d,
+    ppm_ewm_30d_source,
+    expected_possessions_used,
+    expected_possessions_used_source,
+    fta_rate_last_10,
+    fta_rate_last_10_source,
+    opponent_points_allowed_last_5,
+    opponent_points_allowed_last_5_source,
+    opponent_points_allowed_last_10,
+    opponent_points_allowed_last_10_source,
+    opponent_def_rating_last_5,
+    opponent_def_rating_last_5_source,
+    opponent_def_rating_last_10,
+    opponent_def_rating_last_10_source,
     'v2_nbaprops' AS feature_version,
-    55 AS feature_count,
+    77 AS feature_count,
     ROUND(
       (
         CASE points_avg_last_5_source
@@ -2067,8 +2559,184 @@ WITH u AS (
           WHEN 'calculated'
           THEN 100.0
           ELSE 40.0
+        END + CASE minutes_ewm_10d_source
+          WHEN 'phase4'
+          THEN 100.0
+          WHEN 'phase3'
+          THEN 100.0
+          WHEN 'calculated'
+          THEN 100.0
+          ELSE 40.0
+        END + CASE minutes_ewm_30d_source
+          WHEN 'phase4'
+          THEN 100.0
+          WHEN 'phase3'
+          THEN 100.0
+          WHEN 'calculated'
+          THEN 100.0
+          ELSE 40.0
+        END + CASE minutes_last_game_source
+          WHEN 'phase4'
+          THEN 100.0
+          WHEN 'phase3'
+          THEN 100.0
+          WHEN 'calculated'
+          THEN 100.0
+          ELSE 40.0
+        END + CASE minutes_trend_source
+          WHEN 'phase4'
+          THEN 100.0
+          WHEN 'phase3'
+          THEN 100.0
+          WHEN 'calculated'
+          THEN 100.0
+          ELSE 40.0
+        END + CASE starter_share_last_5_source
+          WHEN 'phase4'
+          THEN 100.0
+          WHEN 'phase3'
+          THEN 100.0
+          WHEN 'calculated'
+          THEN 100.0
+          ELSE 40.0
+        END + CASE starter_share_last_10_source
+          WHEN 'phase4'
+          THEN 100.0
+          WHEN 'phase3'
+          THEN 100.0
+          WHEN 'calculated'
+          THEN 100.0
+          ELSE 40.0
+        END + CASE games_since_role_change_source
+          WHEN 'phase4'
+          THEN 100.0
+          WHEN 'phase3'
+          THEN 100.0
+          WHEN 'calculated'
+          THEN 100.0
+          ELSE 40.0
+        END + CASE team_games_missed_7d_source
+          WHEN 'phase4'
+          THEN 100.0
+          WHEN 'phase3'
+          THEN 100.0
+          WHEN 'calculated'
+          THEN 100.0
+          ELSE 40.0
+        END + CASE team_games_missed_14d_source
+          WHEN 'phase4'
+          THEN 100.0
+          WHEN 'phase3'
+          THEN 100.0
+          WHEN 'calculated'
+          THEN 100.0
+          ELSE 40.0
+        END + CASE consecutive_team_games_missed_source
+          WHEN 'phase4'
+          THEN 100.0
+          WHEN 'phase3'
+          THEN 100.0
+          WHEN 'calculated'
+          THEN 100.0
+          ELSE 40.0
+        END + CASE rotation_teammates_out_source
+          WHEN 'phase4'
+          THEN 100.0
+          WHEN 'phase3'
+          THEN 100.0
+          WHEN 'calculated'
+          THEN 100.0
+          ELSE 40.0
+        END + CASE vacated_minutes_source
+          WHEN 'phase4'
+          THEN 100.0
+          WHEN 'phase3'
+          THEN 100.0
+          WHEN 'calculated'
+          THEN 100.0
+          ELSE 40.0
+        END + CASE vacated_points_source
+          WHEN 'phase4'
+          THEN 100.0
+          WHEN 'phase3'
+          THEN 100.0
+          WHEN 'calculated'
+          THEN 100.0
+          ELSE 40.0
+        END + CASE vacated_fga_source
+          WHEN 'phase4'
+          THEN 100.0
+          WHEN 'phase3'
+          THEN 100.0
+          WHEN 'calculated'
+          THEN 100.0
+          ELSE 40.0
+        END + CASE ppm_ewm_10d_source
+          WHEN 'phase4'
+          THEN 100.0
+          WHEN 'phase3'
+          THEN 100.0
+          WHEN 'calculated'
+          THEN 100.0
+          ELSE 40.0
+        END + CASE ppm_ewm_30d_source
+          WHEN 'phase4'
+          THEN 100.0
+          WHEN 'phase3'
+          THEN 100.0
+          WHEN 'calculated'
+          THEN 100.0
+          ELSE 40.0
+        END + CASE expected_possessions_used_source
+          WHEN 'phase4'
+          THEN 100.0
+          WHEN 'phase3'
+          THEN 100.0
+          WHEN 'calculated'
+          THEN 100.0
+          ELSE 40.0
+        END + CASE fta_rate_last_10_source
+          WHEN 'phase4'
+          THEN 100.0
+          WHEN 'phase3'
+          THEN 100.0
+          WHEN 'calculated'
+          THEN 100.0
+          ELSE 40.0
+        END + CASE opponent_points_allowed_last_5_source
+          WHEN 'phase4'
+          THEN 100.0
+          WHEN 'phase3'
+          THEN 100.0
+          WHEN 'calculated'
+          THEN 100.0
+          ELSE 40.0
+        END + CASE opponent_points_allowed_last_10_source
+          WHEN 'phase4'
+          THEN 100.0
+          WHEN 'phase3'
+          THEN 100.0
+          WHEN 'calculated'
+          THEN 100.0
+          ELSE 40.0
+        END + CASE opponent_def_rating_last_5_source
+          WHEN 'phase4'
+          THEN 100.0
+          WHEN 'phase3'
+          THEN 100.0
+          WHEN 'calculated'
+          THEN 100.0
+          ELSE 40.0
+        END + CASE opponent_def_rating_last_10_source
+          WHEN 'phase4'
+          THEN 100.0
+          WHEN 'phase3'
+          THEN 100.0
+          WHEN 'calculated'
+          THEN 100.0
+          ELSE 40.0
         END
-      ) / 55.0,
+      ) / 77.0,
       2
     ) AS feature_quality_score,
     (
@@ -2216,6 +2884,50 @@ SELECT
   scored.points_ewm_10d_source,
   scored.points_ewm_30d,
   scored.points_ewm_30d_source,
+  scored.minutes_ewm_10d,
+  scored.minutes_ewm_10d_source,
+  scored.minutes_ewm_30d,
+  scored.minutes_ewm_30d_source,
+  scored.minutes_last_game,
+  scored.minutes_last_game_source,
+  scored.minutes_trend,
+  scored.minutes_trend_source,
+  scored.starter_share_last_5,
+  scored.starter_share_last_5_source,
+  scored.starter_share_last_10,
+  scored.starter_share_last_10_source,
+  scored.games_since_role_change,
+  scored.games_since_role_change_source,
+  scored.team_games_missed_7d,
+  scored.team_games_missed_7d_source,
+  scored.team_games_missed_14d,
+  scored.team_games_missed_14d_source,
+  scored.consecutive_team_games_missed,
+  scored.consecutive_team_games_missed_source,
+  scored.rotation_teammates_out,
+  scored.rotation_teammates_out_source,
+  scored.vacated_minutes,
+  scored.vacated_minutes_source,
+  scored.vacated_points,
+  scored.vacated_points_source,
+  scored.vacated_fga,
+  scored.vacated_fga_source,
+  scored.ppm_ewm_10d,
+  scored.ppm_ewm_10d_source,
+  scored.ppm_ewm_30d,
+  scored.ppm_ewm_30d_source,
+  scored.expected_possessions_used,
+  scored.expected_possessions_used_source,
+  scored.fta_rate_last_10,
+  scored.fta_rate_last_10_source,
+  scored.opponent_points_allowed_last_5,
+  scored.opponent_points_allowed_last_5_source,
+  scored.opponent_points_allowed_last_10,
+  scored.opponent_points_allowed_last_10_source,
+  scored.opponent_def_rating_last_5,
+  scored.opponent_def_rating_last_5_source,
+  scored.opponent_def_rating_last_10,
+  scored.opponent_def_rating_last_10_source,
   scored.feature_version,
   scored.feature_count,
   scored.feature_quality_score,

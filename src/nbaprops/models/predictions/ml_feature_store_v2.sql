@@ -23,6 +23,10 @@
 -- Feeds (analytics.feed_coverage): a feature resting on a feed that does not cover D (no injury
 -- transactions lately, no game lines, no shots or full box this season: features.FEEDS) gets its
 -- registry default with source 'default', and feed_gaps names the feed, why and the features.
+-- Inputs of the issue-22 features: precompute.player_availability (pa: the player's absences,
+-- rotation teammates out and what they vacate), the player's starter flags and attempts in h
+-- (NULL in basic-log seasons), the opponent's points allowed and defensive rating over its last
+-- 5 / 10 games (analytics.team_defense_game_summary through team_hist).
 -- Feature columns, sources and quality come from the registry through render-time macros
 -- (nbaprops.features): add or change a feature there, not here.
 
@@ -37,7 +41,7 @@ cmp_universe AS (
 @completeness_windows(player, l10, l5, l7d, l14d)
 pgs AS (  -- the universe's players' games before the range end, back to the lookback
     SELECT player_lookup, game_date, season_year, opponent_team_abbr, points, minutes_played, ft_makes,
-           usage_rate, points_line,
+           usage_rate, points_line, starter, fg_attempts, ft_attempts,
            row_number() OVER (PARTITION BY player_lookup, season_year ORDER BY game_date) AS game_seq
     FROM analytics.player_game_summary
     WHERE game_date >= $read_start AND game_date < $end_date
@@ -46,7 +50,8 @@ pgs AS (  -- the universe's players' games before the range end, back to the loo
 entering AS (  -- the player's season mean entering each game (for the below-average streak);
                -- only the universe's seasons: every window below stays within D's season
     SELECT *, avg(points) OVER (PARTITION BY player_lookup, season_year ORDER BY game_date
-                                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS avg_before
+                                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS avg_before,
+           lag(starter) OVER (PARTITION BY player_lookup, season_year ORDER BY game_date) AS prev_starter
     FROM pgs
     WHERE season_year IN (SELECT season_year FROM u)
 ),
@@ -99,19 +104,26 @@ team_dates AS (
     SELECT DISTINCT season_year, game_date, team_abbr FROM u
     UNION SELECT DISTINCT season_year, game_date, opponent_team_abbr FROM u
 ),
-team_hist AS (  -- each team's games this season before D, newest first
+team_hist AS (  -- each team's games this season before D, newest first, with its defence's side
     SELECT d.team_abbr, d.game_date, t.pace, t.offensive_rating, t.win_flag,
+           td.points_allowed, td.defensive_rating,
            row_number() OVER (PARTITION BY d.team_abbr, d.game_date ORDER BY t.game_date DESC) AS rn
     FROM team_dates d JOIN analytics.team_offense_game_summary t
       ON t.team_abbr = d.team_abbr AND t.season_year = d.season_year AND t.game_date < d.game_date
      AND t.game_date >= $read_start
+    LEFT JOIN analytics.team_defense_game_summary td
+      ON td.game_id = t.game_id AND td.defending_team_abbr = t.team_abbr AND td.game_date >= $read_start
 ),
 tm AS (
     SELECT team_abbr, game_date,
            avg(pace) FILTER (WHERE rn <= 10) AS team_pace_last_10,
            avg(offensive_rating) FILTER (WHERE rn <= 10) AS team_off_rating_last_10,
            count(win_flag)::DOUBLE AS team_games_season,
-           count(*) FILTER (WHERE win_flag)::DOUBLE AS team_wins_season
+           count(*) FILTER (WHERE win_flag)::DOUBLE AS team_wins_season,
+           avg(points_allowed) FILTER (WHERE rn <= 5) AS points_allowed_last_5,
+           avg(points_allowed) FILTER (WHERE rn <= 10) AS points_allowed_last_10,
+           avg(defensive_rating) FILTER (WHERE rn <= 5) AS def_rating_last_5,
+           avg(defensive_rating) FILTER (WHERE rn <= 10) AS def_rating_last_10
     FROM team_hist GROUP BY team_abbr, game_date
 ),
 book_lines AS (  -- each book's last pre-tip line for the player's game on D
@@ -145,6 +157,7 @@ base AS (
     LEFT JOIN precompute.player_composite_factors pcf ON pcf.player_lookup = u.player_lookup AND pcf.game_date = u.game_date
     LEFT JOIN precompute.player_shot_zone_analysis psza ON psza.player_lookup = u.player_lookup AND psza.analysis_date = u.game_date
     LEFT JOIN precompute.team_defense_zone_analysis opp ON opp.team_abbr = u.opponent_team_abbr AND opp.analysis_date = u.game_date
+    LEFT JOIN precompute.player_availability pa ON pa.player_lookup = u.player_lookup AND pa.game_date = u.game_date
     LEFT JOIN h ON h.player_lookup = u.player_lookup AND h.season_year = u.season_year AND h.game_date = u.last_game_date
     LEFT JOIN vs ON vs.player_lookup = u.player_lookup AND vs.game_date = u.game_date
     LEFT JOIN tm ON tm.team_abbr = u.team_abbr AND tm.game_date = u.game_date

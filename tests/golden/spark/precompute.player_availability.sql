@@ -1,0 +1,211 @@
+-- table: precompute.player_availability
+-- kind: by_date
+-- grain: player_lookup, game_date
+-- time_column: game_date
+-- lookback_days: 400
+--
+-- Who is missing, entering D: the player's own recent absences and his rotation teammates who
+-- are out, with the minutes, shots and points they leave (one row per UPGC player of D).
+-- Everything is known the morning of D: team games before D, the players' games before D and
+-- UPGC's player_status (injury transactions dated before D). D's own box score (who did not
+-- play on D) is never read.
+--
+-- The player's absences (his UPGC team T of D, D's season; scheduled non-preseason games of T
+-- in raw.schedule, a team game "played" when he has a player_game_summary row for it):
+--   team_games_missed_7d / _14d = T's games with D - 7 (14) <= date < D that he did not play;
+--   consecutive_team_games_missed = T's games after his last played game of the season and
+--     before D (all of T's games this season before D when he has none): N on D means D is his
+--     first game back after an absence of N games, 0 that he played T's previous game.
+-- Teammates out: the rotation of T on D = the other UPGC players of T on D whose mean minutes
+-- over their last 10 games this season (before D) are >= 15. A rotation teammate is out when he
+-- did not play T's previous game this season (his days_rest is longer than T's) or his UPGC
+-- player_status is 'out' (latest injury transaction before D is 'out', dated on or after his
+-- last game; the injury feed ends 2025-07-14, after which only the first rule applies).
+--   rotation_teammates_out = how many; vacated_minutes / vacated_points / vacated_fga = the sum
+--   of their last-10 means (each mean rounded to 6 decimals, summed exactly); 0 when none is
+--   out; vacated_fga is NULL when an out teammate has no field-goal attempts in his last 10
+--   games' rows (basic-log seasons 2021-22 and 2025-26).
+-- The data has no player positions (the full box's starting slot only names starters), so
+-- there is no position-group variant.
+-- dialect: spark (translated from DuckDB by nbaprops.dialects; do not edit)
+WITH u AS (
+  SELECT
+    player_lookup,
+    game_date,
+    season_year,
+    team_abbr,
+    last_game_date,
+    player_status,
+    days_rest,
+    team_days_rest,
+    DATEDIFF(game_date, CAST('2000-01-01' AS DATE)) AS dn
+  FROM analytics.upcoming_player_game_context
+  WHERE
+    game_date BETWEEN :start_date AND :end_date
+), team_games AS (
+  SELECT
+    game_id,
+    game_date,
+    season_year,
+    team_abbr,
+    DATEDIFF(game_date, CAST('2000-01-01' AS DATE)) AS dn
+  FROM (
+    SELECT
+      game_id,
+      game_date,
+      season_year,
+      home_team_abbr AS team_abbr
+    FROM raw.schedule
+    WHERE
+      season_type <> 'Pre Season' AND game_date >= :read_start AND game_date < :end_date
+    UNION ALL
+    SELECT
+      game_id,
+      game_date,
+      season_year,
+      away_team_abbr
+    FROM raw.schedule
+    WHERE
+      season_type <> 'Pre Season' AND game_date >= :read_start AND game_date < :end_date
+  ) AS s
+), played AS (
+  SELECT
+    player_lookup,
+    game_id,
+    season_year,
+    game_date,
+    minutes_played,
+    points,
+    fg_attempts
+  FROM analytics.player_game_summary
+  WHERE
+    game_date >= :read_start
+    AND game_date < :end_date
+    AND player_lookup IN (
+      SELECT
+        player_lookup
+      FROM u
+    )
+), own AS (
+  SELECT
+    u.player_lookup,
+    u.game_date,
+    COUNT(*) FILTER(WHERE
+      t.dn >= u.dn - 7 AND p.game_id IS NULL) AS missed_7d,
+    COUNT(*) FILTER(WHERE
+      t.dn >= u.dn - 14 AND p.game_id IS NULL) AS missed_14d,
+    COUNT(*) FILTER(WHERE
+      u.last_game_date IS NULL OR t.game_date > u.last_game_date) AS missed_streak
+  FROM u
+  JOIN team_games AS t
+    ON t.team_abbr = u.team_abbr
+    AND t.season_year = u.season_year
+    AND t.dn < u.dn
+    AND (
+      t.dn >= u.dn - 14 OR u.last_game_date IS NULL OR t.game_date > u.last_game_date
+    )
+  LEFT JOIN played AS p
+    ON p.player_lookup = u.player_lookup AND p.game_id = t.game_id
+  GROUP BY
+    u.player_lookup,
+    u.game_date
+), rolled AS (
+  SELECT
+    player_lookup,
+    season_year,
+    game_date,
+    CAST(SUM(CAST(ROUND(minutes_played, 6) AS DECIMAL(18, 6))) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS DOUBLE) / COUNT(*) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS min10,
+    CAST(SUM(points) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS DOUBLE) / COUNT(*) OVER (
+      PARTITION BY player_lookup, season_year
+      ORDER BY game_date NULLS LAST, game_id NULLS LAST
+      ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+    ) AS pts10,
+    CASE
+      WHEN COUNT(fg_attempts) OVER (
+        PARTITION BY player_lookup, season_year
+        ORDER BY game_date NULLS LAST, game_id NULLS LAST
+        ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+      ) = COUNT(*) OVER (
+        PARTITION BY player_lookup, season_year
+        ORDER BY game_date NULLS LAST, game_id NULLS LAST
+        ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+      )
+      THEN CAST(SUM(fg_attempts) OVER (
+        PARTITION BY player_lookup, season_year
+        ORDER BY game_date NULLS LAST, game_id NULLS LAST
+        ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+      ) AS DOUBLE) / COUNT(*) OVER (
+        PARTITION BY player_lookup, season_year
+        ORDER BY game_date NULLS LAST, game_id NULLS LAST
+        ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+      )
+    END AS fga10
+  FROM played
+), mates AS (
+  SELECT
+    u.game_date,
+    u.team_abbr,
+    u.player_lookup,
+    CAST(r.min10 AS DECIMAL(18, 6)) AS min10,
+    CAST(r.pts10 AS DECIMAL(18, 6)) AS pts10,
+    CAST(r.fga10 AS DECIMAL(18, 6)) AS fga10,
+    (
+      u.days_rest > u.team_days_rest OR u.player_status = 'out'
+    ) AS is_out
+  FROM u
+  JOIN rolled AS r
+    ON r.player_lookup = u.player_lookup
+    AND r.season_year = u.season_year
+    AND r.game_date = u.last_game_date
+  WHERE
+    r.min10 >= 15
+), team_out AS (
+  SELECT
+    u.player_lookup,
+    u.game_date,
+    COUNT(m.player_lookup) AS teammates_out,
+    SUM(m.min10) AS vacated_minutes,
+    SUM(m.pts10) AS vacated_points,
+    CASE
+      WHEN COUNT(m.player_lookup) = COUNT(m.fga10)
+      THEN COALESCE(SUM(m.fga10), 0)
+    END AS vacated_fga
+  FROM u
+  LEFT JOIN mates AS m
+    ON m.game_date = u.game_date
+    AND m.team_abbr = u.team_abbr
+    AND m.player_lookup <> u.player_lookup
+    AND m.is_out
+  GROUP BY
+    u.player_lookup,
+    u.game_date
+)
+SELECT
+  u.player_lookup,
+  u.game_date,
+  CAST(u.season_year AS INT) AS season_year,
+  u.team_abbr,
+  CAST(COALESCE(o.missed_7d, 0) AS INT) AS team_games_missed_7d,
+  CAST(COALESCE(o.missed_14d, 0) AS INT) AS team_games_missed_14d,
+  CAST(COALESCE(o.missed_streak, 0) AS INT) AS consecutive_team_games_missed,
+  CAST(t.teammates_out AS INT) AS rotation_teammates_out,
+  CAST(COALESCE(t.vacated_minutes, 0) AS DOUBLE) AS vacated_minutes,
+  CAST(COALESCE(t.vacated_points, 0) AS DOUBLE) AS vacated_points,
+  CAST(t.vacated_fga AS DOUBLE) AS vacated_fga
+FROM u
+LEFT JOIN own AS o
+  ON o.player_lookup = u.player_lookup AND o.game_date = u.game_date
+JOIN team_out AS t
+  ON t.player_lookup = u.player_lookup AND t.game_date = u.game_date
