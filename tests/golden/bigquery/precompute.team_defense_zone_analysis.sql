@@ -12,21 +12,23 @@
 -- teams of D's season in raw.schedule.
 -- Window: the team's last 15 TDGS games with game_date < D in the same season.
 -- Zone fields (pct / attempts / paint points / vs league / strongest / weakest) use only the
--- window's games that have shot zones (shot_zones_available: none in 2021-22, playoffs, play-in,
--- Cup final). Minimum sample (@zone_min, nbaprops.macros.ZONE_MIN): every zone field needs
+-- window's games that have shot zones (shot_zones_available: none in 2021-22, 2025-26, playoffs,
+-- play-in, Cup final). Minimum sample (@zone_min, nbaprops.macros.ZONE_MIN): every zone field needs
 -- >= 10 zone games in the window, and a zone's pct allowed and vs-league value also >= 50
 -- attempts allowed in that zone; below it they are NULL and calculation_notes says why ('no
 -- shot-zone data in window', 'zone sample too small: N games with shot zones in the window,
--- needs 10', 'mid_range: N attempts, needs 50'). In the playoffs the window keeps its regular-
--- season games for a while: zone fields go NULL about a week in, once fewer than 10 remain.
+-- needs 10', 'mid_range: N attempts, needs 50'). In the postseason the window keeps its regular-
+-- season games for a while: a team's zone fields go NULL once 6 of its last 15 games are play-in
+-- or playoff games (9 regular-season games remain), and a team out of the postseason keeps the
+-- values of its last 15 games.
 -- There are no blocks by zone (the shot data names no blocker).
 -- League average per zone for D: over TDGS zone games with E-30 <= game_date < E (same
 -- season), E = D, or in the postseason (play-in, playoffs) the day after the season's last
 -- regular-season date (so the playoffs keep the regular season's final averages); teams with
 -- >= 10 such games, team pct = sum(makes)/sum(attempts); the mean of the team pcts over teams
 -- with all three pcts. Fewer than 10 qualifying teams -> the spec's defaults paint 0.580,
--- mid_range 0.410, three_pt 0.355 (league_avg_source = 'default'): every date of 2021-22 (no
--- shot zones) and the first 4-5 game dates after the bootstrap window (up to day 18 or 19 in
+-- mid_range 0.410, three_pt 0.355 (league_avg_source = 'default'): every date of 2021-22 and
+-- 2025-26 (no shot zones) and the first 4-5 game dates after the bootstrap window (up to day 18 or 19 in
 -- 2022-23 .. 2024-25), when nearly every team's zone fields are NULL anyway (fewer than 10
 -- zone games; 19 team-dates of those seasons compare with the defaults).
 -- Means of DOUBLE inputs are exact fixed-point sums (1e-9; league averages 1e-12) so that

@@ -21,7 +21,7 @@
 -- Shot zones: raw.shots `zone` is the one classifier (assigned at ingest). paint = 'paint',
 -- mid_range = 'mid_range', three_zone = 'three' or 'backcourt' (backcourt heaves are
 -- three-point attempts). The six zone columns are NULL (not 0) when the game has no shot data
--- at all (playoffs, play-in, 2021-22, 2025-26); a player with no attempts in a game that has shot
+-- at all (playoffs, play-in, the Cup final, 2021-22, 2025-26); a player with no attempts in a game that has shot
 -- data gets 0. has_complete_shot_zones = the game has shot data. The shot data carries no
 -- assist information, so there are no assisted/unassisted columns.
 --

@@ -795,7 +795,7 @@ WITH u AS (
       CAST(COALESCE(
         (
           CASE
-            WHEN h.n_last5 < 5
+            WHEN COALESCE(h.n_last5, 0) < 5
             THEN NULL
             WHEN h.avg_newest3 - h.avg_older2 >= 5
             THEN 2
@@ -1405,7 +1405,7 @@ WITH u AS (
     CASE
       WHEN NOT (
         CASE
-          WHEN h.n_last5 < 5
+          WHEN COALESCE(h.n_last5, 0) < 5
           THEN NULL
           WHEN h.avg_newest3 - h.avg_older2 >= 5
           THEN 2

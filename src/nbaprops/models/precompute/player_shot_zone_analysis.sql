@@ -13,7 +13,7 @@
 -- season with game_date < D (not only the players on D's slate).
 -- Windows: the player's last 10 and last 20 qualifying games before D, same season.
 -- Zone fields use only the window's games that have shot zones (has_complete_shot_zones):
--- never a mix of sources (none in 2021-22, 2025-26, playoffs, play-in). zone_games_10 /
+-- never a mix of sources (none in 2021-22, 2025-26, playoffs, play-in, the Cup final). zone_games_10 /
 -- zone_games_20 say how many games they rest on, total_shots_last_10 the zone attempts.
 -- Minimum sample (@zone_min, nbaprops.macros.ZONE_MIN): the last-10 zone fields need >= 5 zone
 -- games and >= 20 zone attempts in the window (shot_zone_data_available), a zone's pct also
