@@ -665,10 +665,34 @@ def _bigquery_null_ordering(tree: exp.Expression) -> None:
         parent.set(ordered.arg_key, siblings)
 
 
+def _having_max(x: exp.Expression, key: exp.Expression) -> exp.AnyValue:
+    """ANY_VALUE(x HAVING MAX key) (a key other than a column or a call in parentheses)."""
+    if not isinstance(key, (exp.Column, exp.Func, exp.Paren)):
+        key = exp.paren(key)
+    return exp.AnyValue(this=exp.HavingMax(this=x.copy(), expression=key, max=True))
+
+
 def _bigquery_functions(tree: exp.Expression) -> None:
     """Functions GoogleSQL lacks or defines differently."""
     for node in _postorder(tree, exp.Func):
-        if isinstance(node, (exp.Greatest, exp.Least)):
+        if isinstance(node, exp.AnyValue):
+            # DuckDB's any_value skips NULLs. GoogleSQL refuses IGNORE NULLS on ANY_VALUE, and
+            # whether it skips NULLs changed between versions (ZetaSQL's reference engine does
+            # not): a NULL-able value restricted to its non-NULL rows (HAVING MAX x IS NOT NULL)
+            x = node.this
+            if isinstance(node.parent, exp.IgnoreNulls):
+                node.parent.replace(node)
+            if not _not_null(x) and not isinstance(x, exp.HavingMax):
+                node.replace(_having_max(x, exp.Not(this=exp.Is(this=x.copy(), expression=exp.Null()))))
+        elif isinstance(node, exp.ArgMax):
+            # arg_max(x, y): x of the row with the largest y among rows where neither is NULL.
+            # BigQuery's MAX_BY(x, y) is ANY_VALUE(x HAVING MAX y), NULL when that row's x is
+            # NULL (and ZetaSQL has no MAX_BY): the key is NULL where x is NULL
+            x, y = node.this.copy(), node.expression.copy()
+            key = y if _not_null(x) else exp.If(this=exp.Is(this=x.copy(), expression=exp.Null()),
+                                                true=exp.Null(), false=y)
+            node.replace(_having_max(x, key))
+        elif isinstance(node, (exp.Greatest, exp.Least)):
             # DuckDB ignores NULL arguments (NULL only when all are NULL); BigQuery returns NULL
             # when any is: coalesce each argument with the others
             args = [node.this, *node.expressions]

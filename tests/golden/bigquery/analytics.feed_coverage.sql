@@ -113,15 +113,23 @@ SELECT
   MIN(d) AS span_start,
   MAX(d) AS span_end,
   CAST(COUNT(*) AS INT64) AS data_dates,
-  CAST(ANY_VALUE(max_gap_days IGNORE NULLS) AS INT64) AS max_gap_days,
+  CAST(ANY_VALUE(max_gap_days HAVING MAX (
+    NOT max_gap_days IS NULL
+  )) AS INT64) AS max_gap_days,
   CAST(CASE
-    WHEN ANY_VALUE(counts_d IGNORE NULLS)
+    WHEN ANY_VALUE(counts_d HAVING MAX (
+      NOT counts_d IS NULL
+    ))
     THEN MIN(d)
     ELSE DATE_ADD(MIN(d), INTERVAL 1 DAY)
   END AS DATE) AS covers_from,
   CAST(CASE
-    WHEN NOT ANY_VALUE(max_gap_days IGNORE NULLS) IS NULL
-    THEN DATE_ADD(MAX(d), INTERVAL (CAST(ANY_VALUE(max_gap_days IGNORE NULLS) AS INT64)) DAY)
+    WHEN NOT ANY_VALUE(max_gap_days HAVING MAX (
+      NOT max_gap_days IS NULL
+    )) IS NULL
+    THEN DATE_ADD(MAX(d), INTERVAL (CAST(ANY_VALUE(max_gap_days HAVING MAX (
+      NOT max_gap_days IS NULL
+    )) AS INT64)) DAY)
   END AS DATE) AS covers_until
 FROM spans
 GROUP BY

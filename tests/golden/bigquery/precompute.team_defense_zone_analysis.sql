@@ -350,8 +350,12 @@ WITH season_rs_end AS (
   SELECT
     d.analysis_date,
     COUNT(g.game_id) AS season_games_before,
-    ANY_VALUE(cdc.missing_dates IGNORE NULLS) AS missing_dates,
-    ANY_VALUE(cdc.first_missing_date IGNORE NULLS) AS first_missing_date
+    ANY_VALUE(cdc.missing_dates HAVING MAX (
+      NOT cdc.missing_dates IS NULL
+    )) AS missing_dates,
+    ANY_VALUE(cdc.first_missing_date HAVING MAX (
+      NOT cdc.first_missing_date IS NULL
+    )) AS first_missing_date
   FROM dates AS d
   LEFT JOIN games AS g
     ON g.season_year = d.season_year AND g.game_date < d.analysis_date
