@@ -104,6 +104,7 @@ class Game:
     ftm: int | None
     tov: int | None
     source: str
+    starter: bool | None = None          # NULL in the basic logs
     usage: float | None = None
     line: float | None = None            # the priority book's last pre-tip line of the game
     zones: tuple | None = None           # (paint, mid, three) attempts, None when the game has no shots
@@ -201,13 +202,15 @@ class Raw:
     def _box(self):
         rows = self.con.execute(f"""
             SELECT game_id, game_date, season_year, season_type, team_abbr, opponent_team_abbr, player_id,
-                   coalesce("minutes", 0), coalesce(points, 0), fg_attempts, ft_attempts, ft_makes, turnovers, source
+                   coalesce("minutes", 0), coalesce(points, 0), fg_attempts, ft_attempts, ft_makes, turnovers, source,
+                   starter
             FROM raw.player_boxscores WHERE season_type <> '{PRESEASON}'""").fetchall()
-        self.box_rows = rows
+        self.box_rows = [r[:-1] for r in rows]
         self.games: dict[int, list[Game]] = {}      # player id -> played games, oldest first
-        for g, d, s, t, team, opp, pid, mins, pts, fga, fta, ftm, tov, src in rows:
+        for g, d, s, t, team, opp, pid, mins, pts, fga, fta, ftm, tov, src, starter in rows:
             if mins > 0 or pts > 0:
-                self.games.setdefault(pid, []).append(Game(g, d, s, t, pid, team, opp, pts, float(mins), fga, fta, ftm, tov, src))
+                self.games.setdefault(pid, []).append(Game(g, d, s, t, pid, team, opp, pts, float(mins), fga, fta, ftm,
+                                                           tov, src, starter))
         for v in self.games.values():
             v.sort(key=lambda x: (x.date, x.game_id))
 
@@ -347,7 +350,12 @@ class Entering:
     team: str
     opp: str
     game_id: str
+    mates: tuple = ()       # the NBA ids of the other players of his team expected on D (the store's rows)
     _cache: dict = field(default_factory=dict)
+
+    def other(self, player_id: int) -> "Entering":
+        """A teammate entering the same game of D."""
+        return Entering(self.raw, self.d, self.season, player_id, self.team, self.opp, self.game_id)
 
     @cached_property
     def all_before(self) -> list[Game]:
@@ -426,10 +434,28 @@ class Entering:
         return sum(1 for a, b in zip(season, season[1:])
                    if (b.date - a.date).days == 1 and b.date >= self.d - timedelta(days=13))
 
+    def scheduled_before(self, team: str) -> list[date]:
+        """The team's scheduled game dates of D's season before D, oldest first."""
+        return [x for x in self.raw.team_dates.get((team, self.season), []) if x < self.d]
+
     @cached_property
     def opp_days_rest(self) -> int | None:
-        before = [x for x in self.raw.team_dates.get((self.opp, self.season), []) if x < self.d]
+        before = self.scheduled_before(self.opp)
         return (self.d - before[-1]).days if before else None
+
+    @cached_property
+    def team_days_rest(self) -> int | None:
+        before = self.scheduled_before(self.team)
+        return (self.d - before[-1]).days if before else None
+
+    @property
+    def injury_out(self) -> bool:
+        """His latest injury transaction day before D says 'out' (an 'out' wins the day) and is
+        dated on or after his last game (any season)."""
+        days = self.raw.injuries.get(self.player_id, {})
+        before = [x for x in days if x < self.d]
+        last_game = self.all_before[-1].date if self.all_before else None
+        return bool(before) and days[max(before)] and last_game is not None and max(before) >= last_game
 
     @cached_property
     def books(self) -> dict:
@@ -620,11 +646,7 @@ def _(p):
 
 @reference("injury_risk")
 def _(p):
-    days = p.raw.injuries.get(p.player_id, {})
-    before = [x for x in days if x < p.d]
-    last_game = p.all_before[-1].date if p.all_before else None
-    out = bool(before) and days[max(before)] and last_game is not None and max(before) >= last_game
-    return (3.0 if out else 0.0), "phase3"
+    return (3.0 if p.injury_out else 0.0), "phase3"
 
 
 @reference("recent_trend")

@@ -70,10 +70,14 @@ def test_every_feature_equals_the_plain_reference(store, d):
                           [d]).fetchall()
     assert len(rows) > 40, (d, len(rows))
     by = features.by_name()
+    expected_ids: dict[str, list] = {}        # team -> the NBA ids of its players expected on D
+    for row in rows:
+        expected_ids.setdefault(row[2], []).append(raw.pid[row[0]])
     wrong, sources = [], {}
     for row in rows:
         lookup, season, team, opp, game_id = row[:5]
-        p = Entering(raw, d, season, raw.pid[lookup], team, opp, game_id)
+        pid = raw.pid[lookup]
+        p = Entering(raw, d, season, pid, team, opp, game_id, tuple(m for m in expected_ids[team] if m != pid))
         for i, n in enumerate(names):
             value, source = row[5 + 2 * i], row[6 + 2 * i]
             want, want_src = expected(p, by[n])

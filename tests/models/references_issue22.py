@@ -1,0 +1,170 @@
+"""Plain references of the issue-22 features (minutes, availability, form and opportunity) for the
+per-date reference of the feature store (tests/models/feature_reference.py imports every
+tests/models/references_*.py module). Each function recomputes one feature for one player entering
+D from the raw tables alone (feature_reference.Entering), returning (value, source tag); the
+feeds' defaults are applied by feature_reference.expected. tests/models/test_new_features.py holds
+a second, SQL-free check of the same features on its own sampled dates."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from feature_reference import REFERENCES, first, mean, reference, team_pace10, usage_mean
+
+ROTATION_MINUTES = 15      # a rotation player: >= 15 minutes a game over his last 10 games
+
+
+# -- minutes --------------------------------------------------------------------------------------
+def _weights(p, half_life):
+    return [0.5 ** ((p.d - g.date).days / half_life) for g in p.games]
+
+
+def _minutes_ewm(half_life):
+    def ref(p):
+        if not p.games:
+            return None, "default"
+        w = _weights(p, half_life)
+        return sum(wi * g.minutes for wi, g in zip(w, p.games)) / sum(w), "calculated"
+    return ref
+
+
+def _ppm_ewm(half_life):
+    def ref(p):
+        if sum(g.minutes for g in p.games[:10]) < 10:
+            return None, "default"
+        w = _weights(p, half_life)
+        return (sum(wi * g.points for wi, g in zip(w, p.games))
+                / sum(wi * g.minutes for wi, g in zip(w, p.games))), "calculated"
+    return ref
+
+
+for _hl in (10, 30):
+    REFERENCES[f"minutes_ewm_{_hl}d"] = _minutes_ewm(_hl)
+    REFERENCES[f"ppm_ewm_{_hl}d"] = _ppm_ewm(_hl)
+
+
+@reference("minutes_last_game")
+def _(p):
+    return first((p.games[0].minutes if p.games else None, "calculated"))
+
+
+@reference("minutes_trend")
+def _(p):
+    if len(p.games) < 5:
+        return None, "default"
+    return mean(g.minutes for g in p.games[:3]) - mean(g.minutes for g in p.games[:10]), "calculated"
+
+
+def _starter_share(n):
+    def ref(p):
+        window = [g.starter for g in p.games[:n]]
+        if not window or any(s is None for s in window):
+            return None, "default"
+        return sum(1 for s in window if s) / len(window), "calculated"
+    return ref
+
+
+REFERENCES["starter_share_last_5"], REFERENCES["starter_share_last_10"] = _starter_share(5), _starter_share(10)
+
+
+@reference("games_since_role_change")
+def _(p):
+    """Games, newest first, in the role (starter or bench) of his last game until it differs."""
+    roles = [g.starter for g in p.games]
+    if not roles or roles[0] is None:
+        return None, "default"
+    return next((i for i, r in enumerate(roles) if r != roles[0]), len(roles)), "calculated"
+
+
+# -- availability ---------------------------------------------------------------------------------
+def _team_games_before(p):
+    """(game id, date) of the scheduled games of his team in D's season before D."""
+    return [(g, d) for g, (d, s, _, h, a) in p.raw.schedule.items()
+            if s == p.season and d < p.d and p.team in (h, a)]
+
+
+def _missed(days):
+    def ref(p):
+        played = {g.game_id for g in p.games}
+        since = p.d - timedelta(days=days)
+        return sum(1 for g, d in _team_games_before(p) if d >= since and g not in played), "phase4"
+    return ref
+
+
+REFERENCES["team_games_missed_7d"], REFERENCES["team_games_missed_14d"] = _missed(7), _missed(14)
+
+
+@reference("consecutive_team_games_missed")
+def _(p):
+    last = p.games[0].date if p.games else None
+    return sum(1 for _, d in _team_games_before(p) if last is None or d > last), "phase4"
+
+
+def _teammates_out(p):
+    """His rotation teammates out on D: other players of his team expected on D with >= 15
+    minutes a game over their last 10 games this season, who did not play the team's previous
+    game or whose injury transactions before D say out; each with his last-10 games."""
+    out = []
+    for mate_id in p.mates:
+        m = p.other(mate_id)
+        last10 = m.games[:10]
+        if not last10 or mean(g.minutes for g in last10) < ROTATION_MINUTES:
+            continue
+        missed_previous = p.team_days_rest is not None and m.days_rest > p.team_days_rest
+        if missed_previous or m.injury_out:
+            out.append(last10)
+    return out
+
+
+@reference("rotation_teammates_out")
+def _(p):
+    return len(_teammates_out(p)), "phase4"
+
+
+def _vacated(attr):
+    def ref(p):
+        total = 0.0
+        for last10 in _teammates_out(p):
+            vals = [getattr(g, attr) for g in last10]
+            if any(v is None for v in vals):
+                return None, "default"
+            total += round(sum(vals) / len(vals), 6)
+        return total, "phase4"
+    return ref
+
+
+REFERENCES["vacated_minutes"], REFERENCES["vacated_points"], REFERENCES["vacated_fga"] = (
+    _vacated("minutes"), _vacated("points"), _vacated("fga"))
+
+
+# -- form and opportunity -------------------------------------------------------------------------
+@reference("expected_possessions_used")
+def _(p):
+    usage, pace, minutes = usage_mean(p, 10), team_pace10(p, p.team), mean(g.minutes for g in p.games[:10])
+    if not p.has_pdc or None in (usage, pace, minutes):
+        return None, "default"
+    return usage / 100.0 * pace * minutes / 48.0, "phase4"
+
+
+@reference("fta_rate_last_10")
+def _(p):
+    fga = sum(g.fga for g in p.games[:10] if g.fga is not None)
+    fta = sum(g.fta for g in p.games[:10] if g.fta is not None)
+    return first((fta / fga if fga >= 10 else None, "calculated"))
+
+
+def _opponent_recent(attr, n):
+    """The opponent's last n box-score games this season before D, seen from its defence: the
+    other team's offence in each (points scored = points allowed; rating = defensive rating)."""
+    def ref(p):
+        vals = []
+        for t in p.team_games(p.opp)[:n]:
+            o = p.raw.team_games.get((t.game_id, t.opp))
+            vals.append(getattr(o, attr) if o is not None else None)
+        return first((mean(vals), "calculated"))
+    return ref
+
+
+for _n in (5, 10):
+    REFERENCES[f"opponent_points_allowed_last_{_n}"] = _opponent_recent("points", _n)
+    REFERENCES[f"opponent_def_rating_last_{_n}"] = _opponent_recent("ortg", _n)
