@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from nbaprops import keys
+from nbaprops import keys, players
 from nbaprops.ingest import ingest_folder
 from nbaprops.warehouse import Warehouse
 
@@ -67,7 +67,9 @@ def expected() -> dict[str, int]:
           AND total_line BETWEEN 150 AND 300 AND coalesce(abs(home_spread), 0) <= 40""").fetchone()[0]
     names = c.execute(f"SELECT DISTINCT player_name FROM read_parquet({BOX!r}) UNION "
                       f"SELECT DISTINCT player_name FROM read_parquet('{BASIC}')").fetchall()
-    known = sorted({keys.player_lookup(n) for (n,) in names} | set(ALIASES))
+    # every roster spelling, the aliases, and the players without a game of reference/players_without_games.csv
+    known = sorted({keys.player_lookup(n) for (n,) in names} | set(ALIASES)
+                   | {keys.player_lookup(p.player_name) for p in players.players_without_games()})
     out["raw.injuries"] = c.execute(f"""
         WITH ok AS (
             SELECT date, lower(regexp_replace(strip_accents(player_name), '[^A-Za-z0-9]', '', 'g')) AS k,
