@@ -85,7 +85,7 @@ def test_every_statement_of_every_chunking_analyses(zeta, calendar):
     assert kinds["ddl"] == len(SOURCE_TABLES) + 1 + len(MODELS) and kinds["drop"] == len(MODELS)
     assert set(kinds) == {"select", "merge", "ddl", "drop"}
     assert resolved == Counter({"resolved_query_stmt_node": kinds["select"], "resolved_merge_stmt_node": kinds["merge"],
-                                "resolved_create_table_stmt_node": kinds["ddl"], "resolved_drop_stmt_node": kinds["drop"]})
+                                "resolved_create_statement_node": kinds["ddl"], "resolved_drop_stmt_node": kinds["drop"]})
 
 
 @pytest.mark.parametrize("sql,message", [

@@ -535,3 +535,50 @@ def execute(sql: str, params: dict[str, Any], tables: dict[str, Table]) -> tuple
 def _param_kind(v: Any) -> str:
     return ("DATE" if isinstance(v, dt.date) and not isinstance(v, dt.datetime) else "BOOL" if isinstance(v, bool)
             else "INT64" if isinstance(v, int) else "FLOAT64" if isinstance(v, float) else "STRING")
+
+
+def model_inputs(con, model, start: dt.date, end: dt.date, *, project: str, prefix: str) -> dict[str, Table]:
+    """The tables a model reads, from a DuckDB warehouse, under their BigQuery ids: of a table
+    with a time column only the rows of the window the model may read ([read_start, end] of the
+    chunk; a full model reads everything). Reading outside that window is then a difference the
+    comparison with DuckDB (which reads whole tables) shows."""
+    from ..dialects import parameter_values
+    from . import source_time_column
+    from .bigquery import table_id
+
+    window = None if model.kind == "full" else parameter_values(model.lookback_days, start, end)
+    out = {}
+    for dep in model.depends_on:
+        schema, name = dep.split(".")
+        cols = con.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = ? "
+                           "AND table_name = ? ORDER BY ordinal_position", [schema, name]).fetchall()
+        time_col = source_time_column(dep) or _model_time_column(dep)
+        if window and time_col:
+            rows = con.execute(f'SELECT * FROM {schema}."{name}" WHERE "{time_col}" BETWEEN ? AND ?',
+                               [window["read_start"], window["end_date"]]).fetchall()
+        else:
+            rows = con.execute(f'SELECT * FROM {schema}."{name}"').fetchall()
+        out[table_id(project, prefix, dep)] = Table(cols, rows)
+    return out
+
+
+def _model_time_column(table: str) -> str | None:
+    from ..catalog import Catalog
+
+    try:
+        m = Catalog.load().get(table)
+    except Exception:
+        return None
+    return None if m.kind == "full" else m.time_column
+
+
+def run_model(con, model, start: dt.date, end: dt.date, *, project: str = "nbaprops-check",
+              prefix: str = "nbp") -> tuple[list[str], list[tuple]]:
+    """A model's BigQuery staging query (as the plan issues it, with its @parameters for the
+    chunk) run by the reference engine over its inputs from the DuckDB warehouse `con`."""
+    from ..dialects import bind_parameters
+    from .bigquery import model_query
+
+    sql = model_query(model, project, prefix)
+    params = {} if model.kind == "full" else bind_parameters(sql, "bigquery", model.lookback_days, start, end)
+    return execute(sql, params, model_inputs(con, model, start, end, project=project, prefix=prefix))
