@@ -162,15 +162,17 @@ def test_the_transactions_of_players_without_games_resolve_not_quarantine(real_w
 
 def test_ingest_reports_how_each_source_resolved_its_players(real_warehouse_path):
     with Warehouse.open(real_warehouse_path, read_only=True) as wh:
-        rows = wh.con.execute("""SELECT file_kind, sum(rows_by_id), sum(rows_by_name), sum(rows_by_alias), sum(rows_unresolved)
+        rows = wh.con.execute("""SELECT file_kind, sum(rows_by_id), sum(rows_by_name), sum(rows_by_alias), sum(rows_unresolved),
+                                        sum(rows_by_reference)
                                  FROM processing.ingest_log WHERE rows_by_id IS NOT NULL GROUP BY 1""").fetchall()
         box_rows = wh.count("raw.player_boxscores")
         shot_rows = wh.count("raw.shots")
     by = {r[0]: tuple(r[1:]) for r in rows}
     assert set(by) == {"player_box", "player_log_basic", "shots", "injuries"}
-    assert by["player_box"][1:] == (0, 0, 0) and by["player_log_basic"][1:] == (0, 0, 0)
-    assert by["shots"] == (shot_rows, 0, 0, 0)
-    assert by["injuries"][0] == 0 and by["injuries"][2:] == (262, 6)   # 6: the garbage names
+    assert by["player_box"][1:] == (0, 0, 0, 0) and by["player_log_basic"][1:] == (0, 0, 0, 0)
+    assert by["shots"] == (shot_rows, 0, 0, 0, 0)
+    # 262 by alias, 6 unresolved (the names that are no player), 20 by the list of players without a game
+    assert by["injuries"][0] == 0 and by["injuries"][2:] == (262, 6, 20)
     assert box_rows > 0
 
 

@@ -310,11 +310,12 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
     con.execute(
         "INSERT INTO processing.ingest_log (ingest_id, source_file, file_kind, target_table, rows_read, "
         "rows_loaded, rows_unchanged, rows_duplicate, rows_superseded, rows_rejected, ingested_at, rows_refused, "
-        "rows_by_id, rows_by_name, rows_by_alias, rows_unresolved, games_derived) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "rows_by_id, rows_by_name, rows_by_alias, rows_unresolved, games_derived, rows_by_reference) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [ingest_id, path.name, kind.name, kind.target, res.rows_read, res.rows_loaded, res.rows_unchanged,
          res.rows_duplicate, res.rows_superseded, res.rows_rejected, now, res.rows_refused,
-         res.rows_by_id, res.rows_by_name, res.rows_by_alias, res.rows_unresolved, res.games_derived])
+         res.rows_by_id, res.rows_by_name, res.rows_by_alias, res.rows_unresolved, res.games_derived,
+         res.rows_by_reference])
     return res
 
 
