@@ -675,7 +675,15 @@ def _having_max(x: exp.Expression, key: exp.Expression) -> exp.AnyValue:
 def _bigquery_functions(tree: exp.Expression) -> None:
     """Functions GoogleSQL lacks or defines differently."""
     for node in _postorder(tree, exp.Func):
-        if isinstance(node, exp.AnyValue):
+        if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.DECIMAL and len(node.to.expressions) == 2:
+            # DECIMAL(p, s) rounds to s places; sqlglot writes a bare NUMERIC (9 places): the
+            # rounding is spelled out, on the value before the cast (one rounding, as DuckDB)
+            scale = int(node.to.expressions[1].this.name)
+            if scale > 9:
+                raise _Untranslatable(f"{node.to.sql('duckdb')} (BigQuery's NUMERIC has 9 decimal places)")
+            node.replace(exp.Cast(this=exp.Round(this=node.this.copy(), decimals=exp.Literal.number(scale)),
+                                  to=exp.DataType.build("DECIMAL")))
+        elif isinstance(node, exp.AnyValue):
             # DuckDB's any_value skips NULLs. GoogleSQL refuses IGNORE NULLS on ANY_VALUE, and
             # whether it skips NULLs changed between versions (ZetaSQL's reference engine does
             # not): a NULL-able value restricted to its non-NULL rows (HAVING MAX x IS NOT NULL)

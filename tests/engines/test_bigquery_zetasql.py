@@ -162,3 +162,29 @@ def test_any_value_and_arg_max_mean_what_duckdb_means(zeta):
                        {"p-roject.scratch.t": z.Table(cols, NULLS)})
     assert got == want
     assert want[0][1:3] == (5, 5) and want[1][1:3] == (6, None)        # the cases that tell them apart
+
+
+def test_a_cast_to_decimal_rounds_to_its_scale_like_duckdb(zeta):
+    """DuckDB's DECIMAL(18, 6) rounds to 6 places; sqlglot wrote BigQuery's bare NUMERIC (9
+    places), so precompute.player_availability's vacated minutes differed from DuckDB in the 7th
+    decimal on the reference engine. The rounding is now spelled out."""
+    from nbaprops.dialects import split_header, translate
+    from nbaprops.schema import WarehouseSchema
+
+    schema = WarehouseSchema({"scratch.t": {"g": "INTEGER", "v": "DOUBLE"}}, {"scratch.t": frozenset({"g"})})
+    sql = ("SELECT g, CAST(sum(CAST(v AS DECIMAL(18, 6))) AS DOUBLE) AS s, CAST(v AS DECIMAL(18, 3)) AS r "
+           "FROM scratch.t GROUP BY g, v ORDER BY g")
+    head = "-- table: analytics.example\n-- kind: by_date\n-- grain: g\n-- time_column: d\n-- lookback_days: 0\n"
+    bq = split_header(translate(head + sql, "bigquery", "analytics.example", schema))[1]
+    flat = " ".join(bq.split())
+    assert "CAST(ROUND(v, 6) AS NUMERIC)" in flat and "CAST(ROUND(v, 3) AS NUMERIC)" in flat
+    rows = [(1, 30.852428571428), (2, -0.0004999), (3, 2.5e-7), (4, None)]
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA scratch; CREATE TABLE scratch.t (g INTEGER NOT NULL, v DOUBLE)")
+    con.executemany("INSERT INTO scratch.t VALUES (?, ?)", rows)
+    want = [(g, s, None if r is None else float(r)) for g, s, r in con.execute(sql).fetchall()]
+    _, got = z.execute(bq.replace("scratch.t", "`p-roject.scratch.t`"), {},
+                       {"p-roject.scratch.t": z.Table([("g", "INTEGER"), ("v", "DOUBLE")], rows)})
+    got = [(g, s, None if r is None else float(r)) for g, s, r in got]
+    assert got == want
+    assert want[0][1] == 30.852429 and want[1][2] == -0.0                 # rounded, as DuckDB rounds

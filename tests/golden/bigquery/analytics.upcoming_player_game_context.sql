@@ -128,7 +128,7 @@ WITH sched AS (
     player_name,
     COALESCE(`minutes`, 0) AS minutes_played,
     COALESCE(points, 0) AS points,
-    CAST(ROUND(COALESCE(`minutes`, 0), 3) AS NUMERIC) AS minutes_dec, /* exact decimal minutes for sums: float sums would depend on the summation order */
+    CAST(ROUND(ROUND(COALESCE(`minutes`, 0), 3), 3) AS NUMERIC) AS minutes_dec, /* exact decimal minutes for sums: float sums would depend on the summation order */
     COALESCE(`minutes`, 0) > 0 OR COALESCE(points, 0) > 0 AS played
   FROM raw.player_boxscores
   WHERE

@@ -111,7 +111,7 @@ WITH u AS (
     player_lookup,
     season_year,
     game_date,
-    CAST(SUM(CAST(ROUND(minutes_played, 6) AS NUMERIC)) OVER (
+    CAST(SUM(CAST(ROUND(ROUND(minutes_played, 6), 6) AS NUMERIC)) OVER (
       PARTITION BY player_lookup, season_year
       ORDER BY game_date, game_id
       ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
@@ -155,9 +155,9 @@ WITH u AS (
     u.game_date,
     u.team_abbr,
     u.player_lookup,
-    CAST(r.min10 AS NUMERIC) AS min10,
-    CAST(r.pts10 AS NUMERIC) AS pts10,
-    CAST(r.fga10 AS NUMERIC) AS fga10,
+    CAST(ROUND(r.min10, 6) AS NUMERIC) AS min10,
+    CAST(ROUND(r.pts10, 6) AS NUMERIC) AS pts10,
+    CAST(ROUND(r.fga10, 6) AS NUMERIC) AS fga10,
     (
       u.days_rest > u.team_days_rest OR u.player_status = 'out'
     ) AS is_out

@@ -357,7 +357,10 @@ WITH u AS (
       ROWS BETWEEN 6 PRECEDING AND CURRENT ROW
     ) AS usage_last7,
     SUM(
-      CAST(points * POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 10) AS NUMERIC)
+      CAST(ROUND(
+        points * POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 10),
+        9
+      ) AS NUMERIC)
     ) OVER (
       PARTITION BY player_lookup, season_year
       ORDER BY game_date
@@ -366,7 +369,10 @@ WITH u AS (
     SUM(
       CASE
         WHEN NOT points IS NULL
-        THEN CAST(POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 10) AS NUMERIC)
+        THEN CAST(ROUND(
+          POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 10),
+          9
+        ) AS NUMERIC)
       END
     ) OVER (
       PARTITION BY player_lookup, season_year
@@ -374,7 +380,10 @@ WITH u AS (
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
     ) AS points_ewm_10d_den,
     SUM(
-      CAST(points * POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 30) AS NUMERIC)
+      CAST(ROUND(
+        points * POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 30),
+        9
+      ) AS NUMERIC)
     ) OVER (
       PARTITION BY player_lookup, season_year
       ORDER BY game_date
@@ -383,7 +392,10 @@ WITH u AS (
     SUM(
       CASE
         WHEN NOT points IS NULL
-        THEN CAST(POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 30) AS NUMERIC)
+        THEN CAST(ROUND(
+          POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 30),
+          9
+        ) AS NUMERIC)
       END
     ) OVER (
       PARTITION BY player_lookup, season_year
@@ -391,7 +403,10 @@ WITH u AS (
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
     ) AS points_ewm_30d_den,
     SUM(
-      CAST(minutes_played * POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 10) AS NUMERIC)
+      CAST(ROUND(
+        minutes_played * POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 10),
+        9
+      ) AS NUMERIC)
     ) OVER (
       PARTITION BY player_lookup, season_year
       ORDER BY game_date
@@ -400,7 +415,10 @@ WITH u AS (
     SUM(
       CASE
         WHEN NOT minutes_played IS NULL
-        THEN CAST(POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 10) AS NUMERIC)
+        THEN CAST(ROUND(
+          POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 10),
+          9
+        ) AS NUMERIC)
       END
     ) OVER (
       PARTITION BY player_lookup, season_year
@@ -408,7 +426,10 @@ WITH u AS (
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
     ) AS minutes_ewm_10d_den,
     SUM(
-      CAST(minutes_played * POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 30) AS NUMERIC)
+      CAST(ROUND(
+        minutes_played * POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 30),
+        9
+      ) AS NUMERIC)
     ) OVER (
       PARTITION BY player_lookup, season_year
       ORDER BY game_date
@@ -417,7 +438,10 @@ WITH u AS (
     SUM(
       CASE
         WHEN NOT minutes_played IS NULL
-        THEN CAST(POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 30) AS NUMERIC)
+        THEN CAST(ROUND(
+          POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 30),
+          9
+        ) AS NUMERIC)
       END
     ) OVER (
       PARTITION BY player_lookup, season_year
@@ -473,7 +497,10 @@ WITH u AS (
     SUM(
       CASE
         WHEN NOT minutes_played IS NULL
-        THEN CAST(points * POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 10) AS NUMERIC)
+        THEN CAST(ROUND(
+          points * POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 10),
+          9
+        ) AS NUMERIC)
       END
     ) OVER (
       PARTITION BY player_lookup, season_year
@@ -483,7 +510,10 @@ WITH u AS (
     SUM(
       CASE
         WHEN NOT points IS NULL
-        THEN CAST(minutes_played * POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 10) AS NUMERIC)
+        THEN CAST(ROUND(
+          minutes_played * POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 10),
+          9
+        ) AS NUMERIC)
       END
     ) OVER (
       PARTITION BY player_lookup, season_year
@@ -493,7 +523,10 @@ WITH u AS (
     SUM(
       CASE
         WHEN NOT minutes_played IS NULL
-        THEN CAST(points * POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 30) AS NUMERIC)
+        THEN CAST(ROUND(
+          points * POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 30),
+          9
+        ) AS NUMERIC)
       END
     ) OVER (
       PARTITION BY player_lookup, season_year
@@ -503,7 +536,10 @@ WITH u AS (
     SUM(
       CASE
         WHEN NOT points IS NULL
-        THEN CAST(minutes_played * POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 30) AS NUMERIC)
+        THEN CAST(ROUND(
+          minutes_played * POWER(2.0, CAST(DATE_DIFF(game_date, DATE(season_year, 7, 1), DAY) AS FLOAT64) / 30),
+          9
+        ) AS NUMERIC)
       END
     ) OVER (
       PARTITION BY player_lookup, season_year
