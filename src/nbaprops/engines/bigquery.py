@@ -60,6 +60,7 @@ CLUSTERING: dict[str, tuple[str, ...]] = {
     "precompute.dependency_holes": ("upstream_table", "team_abbr", "analysis_date"),
     "precompute.team_completeness": ("team_abbr", "analysis_date"),
     "precompute.player_completeness": ("player_lookup", "analysis_date"),
+    "precompute.player_availability": ("player_lookup", "team_abbr", "game_date"),   # (not in the spec: new)
     "precompute.team_defense_zone_analysis": ("team_abbr", "analysis_date"),
     "precompute.player_shot_zone_analysis": ("player_lookup", "universal_player_id", "analysis_date"),
     "precompute.player_composite_factors": ("player_lookup", "universal_player_id", "game_date"),
