@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 WAREHOUSE ?= warehouse/nbaprops.duckdb
 SOAK_SECONDS ?= 180
 
-.PHONY: demo test bench soak clean install install-test
+.PHONY: demo test test-bigquery bench soak clean install install-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ demo: install
 
 test: install-test
 	$(BIN)/python -m pytest
+
+# Each model's BigQuery SQL on ZetaSQL's reference engine against DuckDB (slow: not in `test`).
+test-bigquery: install-test
+	$(BIN)/python -m pytest -m bigquery_reference tests/engines/test_bigquery_reference.py
 
 bench: install-test
 	$(BIN)/python benchmarks/run.py
