@@ -164,8 +164,10 @@ def starter_share(index: int, games: int) -> Feature:
     name = f"starter_share_last_{games}"
     frame = (f"(PARTITION BY player_lookup, season_year ORDER BY game_date "
              f"ROWS BETWEEN {int(games) - 1} PRECEDING AND CURRENT ROW)")
+    # (a ratio of integer counts as DOUBLE: Spark's avg of a decimal literal keeps 5 decimals)
     history = ((name, f"CASE WHEN count(starter) OVER {frame} = count(*) OVER {frame} "
-                      f"THEN avg(CASE WHEN starter THEN 1.0 ELSE 0.0 END) OVER {frame} END"),)
+                      f"THEN sum(CASE WHEN starter THEN 1 ELSE 0 END) OVER {frame} "
+                      f"/ CAST(count(*) OVER {frame} AS DOUBLE) END"),)
     return Feature(index, name,
                    f"share of the last {games} games this season before D that the player started (full box only: "
                    "NULL, source default, where the season has no starter flag)",

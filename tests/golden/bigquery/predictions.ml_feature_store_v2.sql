@@ -464,11 +464,15 @@ WITH u AS (
         ORDER BY game_date
         ROWS BETWEEN 4 PRECEDING AND CURRENT ROW
       )
-      THEN AVG(CASE WHEN starter THEN 1.0 ELSE 0.0 END) OVER (
+      THEN SUM(CASE WHEN starter THEN 1 ELSE 0 END) OVER (
         PARTITION BY player_lookup, season_year
         ORDER BY game_date
         ROWS BETWEEN 4 PRECEDING AND CURRENT ROW
-      )
+      ) / CAST(COUNT(*) OVER (
+        PARTITION BY player_lookup, season_year
+        ORDER BY game_date
+        ROWS BETWEEN 4 PRECEDING AND CURRENT ROW
+      ) AS FLOAT64)
     END AS starter_share_last_5,
     CASE
       WHEN COUNT(starter) OVER (
@@ -480,11 +484,15 @@ WITH u AS (
         ORDER BY game_date
         ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
       )
-      THEN AVG(CASE WHEN starter THEN 1.0 ELSE 0.0 END) OVER (
+      THEN SUM(CASE WHEN starter THEN 1 ELSE 0 END) OVER (
         PARTITION BY player_lookup, season_year
         ORDER BY game_date
         ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
-      )
+      ) / CAST(COUNT(*) OVER (
+        PARTITION BY player_lookup, season_year
+        ORDER BY game_date
+        ROWS BETWEEN 9 PRECEDING AND CURRENT ROW
+      ) AS FLOAT64)
     END AS starter_share_last_10,
     CASE
       WHEN NOT starter IS NULL
