@@ -225,7 +225,9 @@ def test_filter_arg_max_make_date():
     sql = ("SELECT count(*) FILTER (WHERE pts > 10) AS n, arg_max(line, ts) AS l, "
            "make_date(season_year, 10, 1) AS d FROM t")
     bq = norm(body("bigquery", sql))
-    assert "COUNTIF(pts > 10)" in bq and "MAX_BY(line, ts)" in bq and "DATE(season_year, 10, 1)" in bq
+    # (BigQuery's MAX_BY is NULL when the latest row's value is NULL, where arg_max skips that row)
+    assert "COUNTIF(pts > 10)" in bq and "ANY_VALUE(line HAVING MAX IF(line IS NULL, NULL, ts))" in bq
+    assert "MAX_BY" not in bq and "DATE(season_year, 10, 1)" in bq
     spark = norm(body("spark", sql))
     assert "FILTER(WHERE pts > 10)" in spark and "MAX_BY(line, ts)" in spark and "MAKE_DATE(season_year, 10, 1)" in spark
 
