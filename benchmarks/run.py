@@ -18,6 +18,10 @@ Scenarios:
   backfill_synthetic_sX       full backfill of a synthetic league of scale X (4·X seasons), with
                               --memory-limit 1536MB (ingest without: it needs more, see README)
   set_based_vs_date_by_date   one month of 2023-24, `--chunk all` vs `--chunk date`, same process kind
+  backtest_real               `nbaprops backtest` over 2021-10-19..2025-06-30 on the fully backfilled
+                              warehouse (walk-forward, monthly blocks, predictions written); cpu_s
+                              is the process's CPU time (user + system), steadier than wall time
+                              on a shared machine
 """
 
 from __future__ import annotations
@@ -40,14 +44,18 @@ REAL_START, REAL_END = "2021-10-19", "2025-06-30"
 SYNTH_MEMORY_LIMIT = "1536MB"   # --memory-limit of the synthetic backfills
 
 
+LAST_CPU = [0.0]   # CPU seconds (user + system) of the last cli() process
+
+
 def cli(*args: str, warehouse: Path, check: bool = True, env: dict | None = None) -> tuple[float, float]:
-    """Run `nbaprops --warehouse W args…`; return (seconds, peak RSS in MB)."""
+    """Run `nbaprops --warehouse W args…`; return (seconds, peak RSS in MB) (its CPU time in LAST_CPU)."""
     cmd = [sys.executable, "-m", "nbaprops.cli", "--warehouse", str(warehouse), *args]
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
                             env={**os.environ, **env} if env else None)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - t
+    LAST_CPU[0] = usage.ru_utime + usage.ru_stime
     proc.returncode = os.waitstatus_to_exitcode(status)
     err = proc.stderr.read().decode() if proc.stderr else ""
     if check and proc.returncode != 0:
@@ -145,10 +153,16 @@ def main() -> None:
             print("checks_on_vs_off …", flush=True)
             sc["checks_on_vs_off"] = checks_on_vs_off(runs, copy_of(ingested), tmp)
             save(results)
+        full = tmp / "full.duckdb"
+
+        def full_warehouse() -> Path:
+            if not full.exists():
+                shutil.copy(ingested, full)
+                cli("backfill", "--start-date", REAL_START, "--end-date", REAL_END, warehouse=full)
+            return full
+
         if want("rerun"):
-            full = tmp / "full.duckdb"
-            shutil.copy(ingested, full)
-            cli("backfill", "--start-date", REAL_START, "--end-date", REAL_END, warehouse=full)
+            full_warehouse()
             print("rerun_no_change …", flush=True)
             sc["rerun_no_change"] = median_of(runs, copy_of(full), lambda w: cli(
                 "backfill", "--start-date", REAL_START, "--end-date", REAL_END, warehouse=w))
@@ -165,6 +179,10 @@ def main() -> None:
             save(results)
         if want("set_based"):
             set_based_vs_date_by_date(runs, sc, copy_of(ingested))
+            save(results)
+        if want("backtest"):
+            print("backtest_real …", flush=True)
+            sc["backtest_real"] = backtest_real(runs, copy_of(full_warehouse()))
             save(results)
         for x in (scales if want("synthetic") else []):
             print(f"synthetic scale {x} …", flush=True)
@@ -209,6 +227,20 @@ def set_based_vs_date_by_date(runs: int, sc: dict, month_prep) -> None:
                                        "ratio": round(by_date["median_s"] / max(set_based["median_s"], 1e-9), 1)}
 
 
+def backtest_real(runs: int, prepare) -> dict:
+    """The whole walk-forward backtest of the bundled seasons, as `nbaprops backtest` runs it."""
+    cpus: list[float] = []
+
+    def run(w):
+        out = cli("backtest", "--start-date", REAL_START, "--end-date", REAL_END, "--no-months", warehouse=w)
+        cpus.append(LAST_CPU[0])
+        return out
+    r = median_of(runs, prepare, run)
+    r["cpu_s"] = round(statistics.median(cpus), 3)
+    r["runs_cpu_s"] = [round(x, 3) for x in cpus]
+    return r
+
+
 def checks_on_vs_off(runs: int, prepare, tmp: Path) -> dict:
     """The full real backfill with and without the checks, alternating (on, off, on, off, …) so
     that both sides see the same machine state."""
@@ -228,7 +260,7 @@ def checks_on_vs_off(runs: int, prepare, tmp: Path) -> dict:
 
 
 RESULT_NAME = "results"   # "partial" with --only: a subset never replaces the full results
-GROUPS = ("ingest", "backfill", "checks", "rerun", "daily", "set_based", "synthetic")
+GROUPS = ("ingest", "backfill", "checks", "rerun", "daily", "set_based", "synthetic", "backtest")
 
 
 def save(results: dict) -> None:
@@ -254,7 +286,7 @@ def _player_games(wh: Path) -> int:
 
 
 TARGETS = {"backfill_real": 10.0, "daily_run": 1.0, "daily_run_in_process": 1.0, "rerun_no_change": 0.3,
-           "rerun_no_change_in_process": 0.3, "backfill_synthetic_s10": 60.0}
+           "rerun_no_change_in_process": 0.3, "backfill_synthetic_s10": 60.0, "backtest_real": 120.0}
 
 
 def markdown(results: dict) -> str:
@@ -281,6 +313,8 @@ def markdown(results: dict) -> str:
             continue
         extra = (f" ({r['player_games']:,} player-games, --memory-limit {SYNTH_MEMORY_LIMIT}; ingest {r['ingest_s']} s, "
                  f"{r['ingest_peak_mb']:,.0f} MB)") if "player_games" in r else ""
+        if "cpu_s" in r:
+            extra += f" (CPU {r['cpu_s']} s, runs {r['runs_cpu_s']})"
         met = "" if target is None else ("yes" if r["median_s"] <= target else "no")
         if name == "backfill_synthetic_s10":
             met = met + ("" if r["peak_mb"] <= 2048 else ", memory no")

@@ -23,8 +23,8 @@ from nbaprops.warehouse import Warehouse
 
 PIPE_START, PIPE_END = date(2023, 10, 24), date(2024, 1, 15)
 BT_START, BT_END = date(2023, 12, 1), date(2024, 1, 15)
-FAST = dict(min_train_rows=2000, reg_params={"max_iter": 120, "learning_rate": 0.1},
-            clf_params={"max_iter": 80, "learning_rate": 0.1})
+FAST = dict(min_train_rows=2000, reg_params={"n_estimators": 120, "learning_rate": 0.1, "warm_trees": 20},
+            clf_params={"n_estimators": 80, "learning_rate": 0.1, "warm_trees": 20})
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +101,42 @@ def test_leakage_canary_looks_implausibly_good_and_real_features_do_not(pipeline
     assert "LEAK" in leak.model_version
 
 
+# The availability canary: a feature built from D's own DNP list (teammates listed DNP in D's box
+# score, known only after the game) must be caught by the point-in-time check, which re-runs D on
+# the world as of its morning; the real availability features (features.GROUPS "availability",
+# whatever the registry holds) must pass the same check on the same date.
+LEAKY_DNP = features.Feature(
+    990, "canary_teammates_dnp_on_d", "LEAKAGE CANARY: teammates listed DNP in D's own box score", "x", 0.0, 0, 30,
+    True, chain=(("phase3", "(SELECT count(*) FROM raw.player_boxscores b WHERE b.game_date = u.game_date "
+                            "AND b.team_abbr = u.team_abbr AND b.dnp_reason IS NOT NULL "
+                            "AND b.player_lookup <> u.player_lookup)"),), group="availability")
+PIT_DAY = date(2023, 12, 5)
+
+
+def test_availability_canary_a_feature_from_ds_own_dnp_list_is_caught(pipeline, tmp_path, monkeypatch):
+    from nbaprops.catalog import Catalog
+    from nbaprops.quality.checks.base import FAIL
+    from nbaprops.quality.checks.point_in_time import check_point_in_time
+
+    real_availability = [f.name for f in features.FEATURES if f.group == "availability"]
+    assert real_availability
+    copy = tmp_path / "canary.duckdb"
+    shutil.copy(pipeline, copy)
+    monkeypatch.setattr(features, "FEATURES", features.FEATURES + (LEAKY_DNP,))
+    with Warehouse.open(copy) as wh:
+        # as a user would: backfill with the new feature, then validate
+        assert backfill(wh, PIT_DAY, PIT_DAY, force=True).ok
+        leaked = wh.con.execute(f"SELECT max({LEAKY_DNP.name}) FROM {bt.FEATURE_TABLE} WHERE game_date = ?",
+                                [PIT_DAY]).fetchone()[0]
+        assert leaked and leaked > 0           # D's box score lists DNPs: the leak has something to leak
+        res = check_point_in_time(wh, Catalog.load(), PIT_DAY, PIT_DAY, samples=1, workdir=tmp_path)
+    changed = " ".join(str(r[-1]) for r in res.rows if r[1] == bt.FEATURE_TABLE)
+    assert res.status == FAIL, res.detail
+    assert f"{LEAKY_DNP.name} (" in changed, res.rows
+    for name in real_availability:
+        assert f"{name} (" not in changed, (name, changed)
+
+
 # -- results and the predictions table ------------------------------------------------------
 def test_metrics_compare_against_the_baselines_on_the_same_rows(real_run):
     res, _, _ = real_run
@@ -156,8 +192,8 @@ def test_train_saves_a_model_and_reports_a_holdout(pipeline, tmp_path, monkeypat
     from nbaprops.model import train
 
     monkeypatch.setattr(train, "MIN_TRAIN_ROWS", 2000)
-    monkeypatch.setattr(train, "REG_PARAMS", {**train.REG_PARAMS, "max_iter": 60, "learning_rate": 0.15})
-    monkeypatch.setattr(train, "CLF_PARAMS", {**train.CLF_PARAMS, "max_iter": 40, "learning_rate": 0.15})
+    monkeypatch.setattr(train, "REG_PARAMS", {**train.REG_PARAMS, "n_estimators": 60, "learning_rate": 0.15})
+    monkeypatch.setattr(train, "CLF_PARAMS", {**train.CLF_PARAMS, "n_estimators": 40, "learning_rate": 0.15})
 
     with Warehouse.open(pipeline, read_only=True) as wh:
         tr = bt.train_model(wh, date(2023, 12, 31), holdout_days=14, out_dir=tmp_path)
@@ -172,6 +208,50 @@ def test_cli_backtest_bad_input_exits_2(empty_warehouse, monkeypatch, capsys):
 
     for argv in (["backtest", "--start-date", "2024-02-01", "--end-date", "2024-01-01"],
                  ["backtest"], ["train"]):
+        monkeypatch.setattr("sys.argv", ["nbaprops", "--warehouse", str(empty_warehouse), *argv])
+        with pytest.raises(SystemExit) as exc:
+            cli.main()
+        assert exc.value.code == 2, argv
+
+
+# -- the feature-group ablation ---------------------------------------------------------------
+def test_ablation_runs_without_each_group_on_the_same_rows(pipeline, real_run):
+    from nbaprops.model.ablation import ALL, render_ablation, run_ablation
+
+    res, _, _ = real_run
+    with Warehouse.open(pipeline, read_only=True) as wh:
+        ab = run_ablation(wh, BT_START, BT_END, groups=["scoring", "prop_lines"], min_train_rows=2000,
+                          reg_params=FAST["reg_params"], clf_params=FAST["clf_params"])
+        with pytest.raises(BadInputError):
+            run_ablation(wh, BT_START, BT_END, groups=["no_such_group"])
+    assert [r.variant for r in ab.runs] == [ALL, "without scoring", "without prop_lines"]
+    n_all = len(features.FEATURES)
+    scoring = [f.name for f in features.FEATURES if f.group == "scoring"]
+    assert ab.runs[0].n_inputs == n_all and ab.runs[1].n_inputs == n_all - len(scoring)
+    assert ab.runs[1].features == scoring
+    base = ab.metric(ALL)
+    # the same rows as the backtest, and the same model: with every feature it is the backtest
+    assert base["n"] == res.overall["n"]
+    assert base["mae"] == pytest.approx(res.overall["mae_model"])
+    assert base["mae_last10"] == pytest.approx(res.overall["mae_last10"])
+    for r in ab.runs:
+        o, ol = ab.metric(r.variant), ab.metric(r.variant, population="line")
+        assert o["n"] == base["n"] and 0 < ol["n"] < o["n"]
+        assert o["ratio"] == pytest.approx(o["mae"] / o["mae_last10"])
+        assert 0.1 < ol["brier"] < 0.3 and math.isnan(o["brier"])
+        assert [m["scope"] for m in r.metrics if m["population"] == "played"] == ["overall", "2023-24"]
+    # leaving a group out changes the model (the columns really are left out)
+    assert ab.metric("without scoring")["mae"] != base["mae"]
+    assert ab.verdict("scoring") in ("helps", "hurts", "no measurable effect")
+    md = render_ablation(ab)
+    assert "| without prop_lines |" in md and "2023-24" in md and "**scoring**" in md
+
+
+def test_cli_backtest_bad_options_exit_2(empty_warehouse, monkeypatch):
+    from nbaprops import cli
+
+    for argv in (["backtest", "--learner", "xgboost"], ["backtest", "--full-refit-months", "0"],
+                 ["backtest", "--groups", "scoring"], ["backtest", "--ablation", "--canary"]):
         monkeypatch.setattr("sys.argv", ["nbaprops", "--warehouse", str(empty_warehouse), *argv])
         with pytest.raises(SystemExit) as exc:
             cli.main()

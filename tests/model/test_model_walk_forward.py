@@ -8,10 +8,19 @@ import numpy as np
 import pytest
 
 from nbaprops.model.data import FeatureRows
+from nbaprops.model.estimators import learner_params
 from nbaprops.model.walk_forward import month_blocks, p_over_from_residuals, walk_forward
 
-TINY = dict(reg_params={"loss": "squared_error", "max_iter": 15, "learning_rate": 0.3, "random_state": 0},
-            clf_params={"loss": "log_loss", "max_iter": 10, "learning_rate": 0.3, "random_state": 0})
+
+def tiny(learner: str = "lightgbm", **kw) -> dict:
+    """Few, fast boosting rounds (and warm starts of 5 rounds) for the learner."""
+    rounds = {"lightgbm": "n_estimators", "hgb": "max_iter"}[learner]
+    reg, clf = learner_params(learner, {rounds: 15, "learning_rate": 0.3, "warm_trees": 5},
+                              {rounds: 10, "learning_rate": 0.3, "warm_trees": 5})
+    return dict(reg_params=reg, clf_params=clf, learner=learner, **kw)
+
+
+TINY = tiny()
 
 
 def test_month_blocks_cover_the_range_without_overlap():
@@ -50,10 +59,12 @@ def synthetic_rows(days: int = 92, per_day: int = 80, seed: int = 0) -> FeatureR
                        last10=2 * x0, season_avg=np.full(n, 15.0))
 
 
-def test_blocks_train_only_on_earlier_rows_and_skip_short_histories():
+@pytest.mark.parametrize("learner", ["lightgbm", "hgb"])
+def test_blocks_train_only_on_earlier_rows_and_skip_short_histories(learner):
     rows = synthetic_rows()
     seen = []
-    wf = walk_forward(rows, date(2024, 1, 15), date(2024, 3, 31), min_train_rows=600, on_block=seen.append, **TINY)
+    wf = walk_forward(rows, date(2024, 1, 15), date(2024, 3, 31), min_train_rows=600, on_block=seen.append,
+                      **tiny(learner))
     assert seen == wf.blocks
     assert [(b.block_start, b.status) for b in wf.blocks] == [
         (date(2024, 1, 15), "predicted"), (date(2024, 2, 1), "predicted"), (date(2024, 3, 1), "predicted")]
@@ -79,13 +90,14 @@ def test_blocks_train_only_on_earlier_rows_and_skip_short_histories():
     assert short.blocks[0].train_first is None and "< 2000" in short.blocks[0].note
 
 
-def test_a_block_ignores_the_outcomes_of_its_own_and_later_months():
+@pytest.mark.parametrize("learner", ["lightgbm", "hgb"])
+def test_a_block_ignores_the_outcomes_of_its_own_and_later_months(learner):
     rows = synthetic_rows()
-    wf = walk_forward(rows, date(2024, 2, 1), date(2024, 3, 31), min_train_rows=600, **TINY)
+    wf = walk_forward(rows, date(2024, 2, 1), date(2024, 3, 31), min_train_rows=600, **tiny(learner))
     later = rows.game_date >= np.datetime64("2024-02-01")
     rows.points[later] += 17
     rows.over[later] = 1 - rows.over[later]
-    again = walk_forward(rows, date(2024, 2, 1), date(2024, 3, 31), min_train_rows=600, **TINY)
+    again = walk_forward(rows, date(2024, 2, 1), date(2024, 3, 31), min_train_rows=600, **tiny(learner))
     feb = rows.game_date < np.datetime64("2024-03-01")
     np.testing.assert_array_equal(wf.pred[feb], again.pred[feb])
     np.testing.assert_array_equal(wf.p_clf[feb], again.p_clf[feb])
@@ -96,3 +108,49 @@ def test_months_without_rows_make_no_block():
     rows = synthetic_rows(days=31)
     wf = walk_forward(rows, date(2024, 2, 1), date(2024, 3, 31), min_train_rows=10, **TINY)
     assert wf.blocks == [] and not wf.predicted.any()
+
+
+@pytest.mark.parametrize("learner", ["lightgbm", "hgb"])
+def test_warm_starts_continue_the_previous_model_and_full_refits_follow_the_schedule(learner):
+    rows = synthetic_rows(days=152)     # January .. May
+    full = walk_forward(rows, date(2024, 3, 1), date(2024, 5, 31), min_train_rows=600,
+                        **tiny(learner, full_refit_months=1))
+    warm = walk_forward(rows, date(2024, 3, 1), date(2024, 5, 31), min_train_rows=600,
+                        **tiny(learner, full_refit_months=2))
+    assert [b.refit for b in full.blocks] == ["full"] * 3
+    assert [b.refit for b in warm.blocks] == ["full", "warm", "full"]
+    mar = rows.game_date < np.datetime64("2024-04-01")
+    apr = ~mar & (rows.game_date < np.datetime64("2024-05-01"))
+    may = rows.game_date >= np.datetime64("2024-05-01")
+    np.testing.assert_array_equal(full.pred[mar], warm.pred[mar])        # both fitted from scratch
+    np.testing.assert_array_equal(full.pred[may], warm.pred[may])
+    assert not np.array_equal(full.pred[apr], warm.pred[apr])            # April: 5 rounds more, not a new model
+    # April's warm model has trained on March's outcomes: scrambling them moves April
+    scrambled = synthetic_rows(days=152)
+    in_march = (scrambled.game_date >= np.datetime64("2024-03-01")) & mar
+    scrambled.points[in_march] += 17
+    again = walk_forward(scrambled, date(2024, 3, 1), date(2024, 5, 31), min_train_rows=600,
+                         **tiny(learner, full_refit_months=2))
+    np.testing.assert_array_equal(warm.pred[mar], again.pred[mar])
+    assert np.nanmean(again.pred[apr]) > np.nanmean(warm.pred[apr]) + 1
+    ev = warm.predicted & rows.labelled
+    assert np.abs(warm.pred[ev] - rows.points[ev]).mean() < 0.5 * np.abs(15.0 - rows.points[ev]).mean()
+
+
+def test_a_column_that_gains_values_forces_a_full_refit():
+    """x1 is empty in January: February's model continues January's (same inputs); March's has x1
+    as well, so it starts afresh."""
+    rows = synthetic_rows()
+    wf = walk_forward(rows, date(2024, 1, 15), date(2024, 3, 31), min_train_rows=600, **tiny(full_refit_months=4))
+    assert [b.refit for b in wf.blocks] == ["full", "warm", "full"]
+    assert "x1" in wf.blocks[0].note and "x1" in wf.blocks[1].note and wf.blocks[2].note == ""
+
+
+def test_a_column_mask_leaves_features_out():
+    rows = synthetic_rows()
+    only_x1 = walk_forward(rows, date(2024, 3, 1), date(2024, 3, 31), min_train_rows=600,
+                           columns=np.array([False, True]), **TINY)
+    both = walk_forward(rows, date(2024, 3, 1), date(2024, 3, 31), min_train_rows=600, **TINY)
+    ev = both.predicted & rows.labelled
+    # x1 is noise: without x0 the model cannot follow 2·x0
+    assert np.abs(only_x1.pred[ev] - rows.points[ev]).mean() > 2 * np.abs(both.pred[ev] - rows.points[ev]).mean()

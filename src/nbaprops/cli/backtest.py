@@ -49,16 +49,25 @@ def backtest_cmd(
     markdown: Optional[Path] = typer.Option(None, "--markdown", help="Also write the results as Markdown to this file."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the structured results as JSON to this file."),
     no_write: bool = typer.Option(False, "--no-write", help="Do not write predictions.player_points_predictions."),
+    learner: str = typer.Option("lightgbm", "--learner", help="lightgbm (default) or hgb (scikit-learn's HistGradientBoosting)."),
+    full_refit_months: Optional[int] = typer.Option(None, "--full-refit-months",
+                                                    help="Fit from scratch every N-th month, warm-start the months "
+                                                         "between (1: every month from scratch; default 4)."),
+    ablation: bool = typer.Option(False, "--ablation",
+                                  help="Instead: the backtest with every feature and without each feature group "
+                                       "(writes no predictions; --markdown / --json take its table)."),
+    groups: Optional[str] = typer.Option(None, "--groups", help="With --ablation: only these groups (comma-separated)."),
     fmt: Format = format_option(),
     wide: bool = wide_option(),
 ) -> None:
-    """Phase 5 baseline: walk-forward backtest of a HistGradientBoosting points model on the
-    feature store (fit on every labelled row before each calendar month, predict the month, roll
-    forward), against the last-10, season-average and (synthetic) line baselines, with over/under
-    calibration. Writes predictions.player_points_predictions (the range replaced in one transaction)."""
+    """Phase 5: walk-forward backtest of a gradient-boosted points model (LightGBM by default) on
+    the feature store (fit on every labelled row before each calendar month, predict the month,
+    roll forward), against the last-10, season-average and (synthetic) line baselines, with
+    over/under calibration. Writes predictions.player_points_predictions (the range replaced in one
+    transaction). --ablation: the same backtest without each feature group, as a table."""
     import json
 
-    from ..model.backtest import MIN_TRAIN_ROWS, render_markdown, run_backtest
+    from ..model.backtest import FULL_REFIT_MONTHS, LEARNERS, MIN_TRAIN_ROWS, render_markdown, run_backtest
 
     s, e = parse_date_range(start_date, end_date)
     check_out_file(markdown, "--markdown")
@@ -66,20 +75,35 @@ def backtest_cmd(
     mtr = MIN_TRAIN_ROWS if min_train_rows is None else min_train_rows
     if mtr < 1:
         raise BadInputError(f"--min-train-rows must be 1 or more, got {mtr}")
+    if learner not in LEARNERS:
+        raise BadInputError(f"--learner must be one of {', '.join(LEARNERS)}, got {learner!r}")
+    frm = FULL_REFIT_MONTHS if full_refit_months is None else full_refit_months
+    if frm < 1:
+        raise BadInputError(f"--full-refit-months must be 1 or more, got {frm}")
+    if groups is not None and not ablation:
+        raise BadInputError("--groups goes with --ablation")
+    if ablation:
+        if canary:
+            raise BadInputError("--canary and --ablation are separate runs")
+        _ablation(s, e, mtr, learner, frm, groups, markdown, json_out, fmt)
+        return
     with open_warehouse(read_only=no_write) as wh:
         with console.status("backtest") as st:
             def on_block(b) -> None:
                 st.update(f"backtest: {b.block_start:%Y-%m} {b.status} ({b.train_rows:,} training rows, {b.fit_seconds:.1f} s)")
-            res = run_backtest(wh, s, e, write=not no_write, min_train_rows=mtr, on_block=on_block)
+            res = run_backtest(wh, s, e, write=not no_write, min_train_rows=mtr, learner=learner,
+                               full_refit_months=frm, on_block=on_block)
             leak = None
             if canary:
                 st.update("leakage canary")
-                leak = run_backtest(wh, res.start, res.end, leak=True, write=False, min_train_rows=mtr)
+                leak = run_backtest(wh, res.start, res.end, leak=True, write=False, min_train_rows=mtr,
+                                    learner=learner, full_refit_months=frm)
     t = res.timings
     say = messages(fmt)
-    say.print(f"model {res.model_version}: {t['blocks_predicted']} monthly blocks, {t['total_seconds']:.1f} s "
+    say.print(f"model {res.model_version}: {t['blocks_predicted']} monthly blocks ({t['full_fits']} fitted from "
+              f"scratch, {t['warm_fits']} warm-started), {t['total_seconds']:.1f} s "
               f"(load {t['load_seconds']:.1f}, fit {t['fit_seconds']:.1f}, predict {t['predict_seconds']:.1f}, "
-              f"write {t['write_seconds']:.1f})")
+              f"write {t['write_seconds']:.1f}; CPU {t['cpu_seconds']:.1f})")
     for b in res.blocks:
         if b.status == "skipped":
             say.print(f"[dim]skipped {b.block_start:%Y-%m}: {escape(str(b.note))}[/]")
@@ -116,6 +140,54 @@ def backtest_cmd(
         say.print(f"wrote {json_out}")
     if leak is not None and not ok:
         raise typer.Exit(1)
+
+
+def _ablation(s, e, mtr: int, learner: str, frm: int, groups: Optional[str], markdown: Optional[Path],
+              json_out: Optional[Path], fmt: Format) -> None:
+    """`backtest --ablation`: the backtest with every feature and without each group."""
+    import json
+    from dataclasses import asdict
+
+    from ..model.ablation import ALL, render_ablation, run_ablation
+    from ..model.data import default_range
+
+    wanted = [g.strip() for g in groups.split(",") if g.strip()] if groups is not None else None
+    with open_warehouse(read_only=True) as wh:
+        if s is None or e is None:
+            d_start, d_end = default_range(wh)
+            s, e = s or d_start, e or d_end
+        if s > e:
+            raise BadInputError(f"--start-date {s} is after --end-date {e}")
+        with console.status("ablation") as st:
+            def on_run(r) -> None:
+                o = next(m for m in r.metrics if m["scope"] == "overall" and m["population"] == "played")
+                st.update(f"ablation: {r.variant} done (MAE {o['mae']:.3f}, {r.seconds:.0f} s)")
+            res = run_ablation(wh, s, e, groups=wanted, min_train_rows=mtr, learner=learner,
+                               full_refit_months=frm, on_run=on_run)
+    say = messages(fmt)
+    rows = []
+    for r in res.runs:
+        o, ol = res.metric(r.variant), res.metric(r.variant, population="line")
+        rows.append((r.variant, r.n_inputs, o["n"], o["mae"], o["ratio"], o["rmse"], ol["n"], ol["mae"], ol["ratio"],
+                     ol["brier"], "" if r.group is None else res.verdict(r.group), r.seconds))
+    cols = (Col("run", keep=True), Col("inputs", kind="int"), Col("n", "games", kind="int"),
+            Col("mae", "MAE", kind="float", digits=3), Col("ratio_last10", "x l10", kind="float", digits=3),
+            Col("rmse", "RMSE", kind="float", digits=3), Col("n_line", "w/ line", kind="int"),
+            Col("mae_line", "MAE line", kind="float", digits=3),
+            Col("ratio_last10_line", "x l10 line", kind="float", digits=3),
+            Col("brier_line", "Brier", kind="float", digits=4), Col("verdict"),
+            Col("seconds", "s", kind="float", digits=0, wide=True))
+    emit([Listing(f"feature-group ablation {res.start} .. {res.end} ({res.learner}; x l10 = MAE / last-10 MAE)",
+                  cols, rows, name="ablation")], fmt, wide=False)
+    say.print(f"{len(res.runs)} runs in {res.seconds:.0f} s; '{ALL}' is the reference")
+    if markdown:
+        markdown.parent.mkdir(parents=True, exist_ok=True)
+        markdown.write_text(render_ablation(res), encoding="utf-8")
+        say.print(f"wrote {markdown}")
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(json.loads(json.dumps(asdict(res), default=str)), indent=1), encoding="utf-8")
+        say.print(f"wrote {json_out}")
 
 
 def train_cmd(

@@ -1,14 +1,18 @@
-"""Phase 5 baseline: a gradient-boosted points model on the feature store, judged by an honest
+"""Phase 5: a gradient-boosted points model on the feature store, judged by an honest
 walk-forward backtest. `run_backtest` composes the steps, one module each:
 
 * data.py — the feature-store rows as arrays (inputs: the registry's features, never a label);
-* walk_forward.py — monthly blocks, each fitted on every labelled row before it, and the two
-  over/under probabilities (classifier; prediction + out-of-sample residuals);
+* estimators.py — the learner (LightGBM by default, scikit-learn's HistGradientBoosting the
+  alternative), its settings and warm starts;
+* walk_forward.py — monthly blocks, each fitted on every labelled row before it (from scratch, or
+  the previous month's model continued on them), and the two over/under probabilities
+  (classifier; prediction + out-of-sample residuals);
 * metrics.py — MAE/RMSE beside the baselines on the same rows (last-10 average, season average,
   the pre-tip line — synthetic, see LINE_NOTE), overall / per season / per month; Brier, log loss
   and reliability of the probabilities;
 * storage.py — predictions.player_points_predictions, the range replaced in one transaction;
-* report.py — Markdown and report rows; train.py — `nbaprops train`.
+* report.py — Markdown and report rows; train.py — `nbaprops train`;
+  ablation.py — the backtest with and without each feature group.
 
 The leakage canary (`leak=True`) adds the same-day outcome label_points as an input: the same
 backtest must then look implausibly good; it never writes predictions.
@@ -28,15 +32,16 @@ import numpy as np
 from ..errors import BadInputError, NbapropsError
 from ..warehouse import Warehouse
 from .data import FEATURE_TABLE, LEAK_FEATURE, FeatureRows, default_range, feature_columns, load_feature_rows
-from .estimators import (CLF_PARAMS, MIN_CLF_ROWS, MIN_TRAIN_ROWS, MODEL_NAME, REG_PARAMS, THREADS,
-                         limited_threads, model_version)
+from .estimators import (CLF_PARAMS, FULL_REFIT_MONTHS, LEARNER, LEARNERS, MIN_CLF_ROWS, MIN_TRAIN_ROWS,
+                         MODEL_NAME, REG_PARAMS, THREADS, learner_params, limited_threads, model_version)
 from .metrics import PROB_BINS, Scored, over_under_scores, scope_metrics
 from .report import render_markdown, results_frame
 from .storage import PREDICTIONS_TABLE, write_predictions
 from .train import TrainResult, train_model
 from .walk_forward import BlockInfo, WalkForward, month_blocks, walk_forward
 
-__all__ = ["BacktestResult", "BlockInfo", "CLF_PARAMS", "FEATURE_TABLE", "LEAK_FEATURE", "LINE_NOTE",
+__all__ = ["BacktestResult", "BlockInfo", "CLF_PARAMS", "FEATURE_TABLE", "FULL_REFIT_MONTHS", "LEAK_FEATURE",
+           "LEARNER", "LEARNERS", "LINE_NOTE",
            "MIN_CLF_ROWS", "MIN_TRAIN_ROWS", "MODEL_NAME", "PREDICTIONS_TABLE", "PROB_BINS", "REG_PARAMS",
            "THREADS", "TrainResult", "default_range", "feature_columns", "model_version", "month_blocks",
            "render_markdown", "results_frame", "run_backtest", "train_model", "write_predictions"]
@@ -63,6 +68,8 @@ class BacktestResult:
     rows_written: int = 0
     notes: list[str] = field(default_factory=list)
     predictions: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    learner: str = LEARNER
+    full_refit_months: int = FULL_REFIT_MONTHS
 
     @property
     def overall(self) -> dict:
@@ -78,28 +85,34 @@ class BacktestResult:
 def run_backtest(wh: Warehouse, start: date | None = None, end: date | None = None, *, leak: bool = False,
                  write: bool = True, min_train_rows: int = MIN_TRAIN_ROWS,
                  reg_params: dict | None = None, clf_params: dict | None = None, threads: int | None = THREADS,
+                 learner: str = LEARNER, full_refit_months: int = FULL_REFIT_MONTHS, classifier: bool = True,
                  on_block: Callable[[BlockInfo], None] | None = None) -> BacktestResult:
     """Walk-forward backtest over [start, end] (default: second season's opening .. last date),
-    monthly blocks, each fitted on every labelled row before the block. Writes the predictions
-    (unless write=False or leak=True) in one transaction."""
+    monthly blocks, each fitted on every labelled row before the block (from scratch every
+    `full_refit_months`-th month, warm-started between). Writes the predictions (unless
+    write=False or leak=True) in one transaction."""
     with limited_threads(threads):
         return _run_backtest(wh, start, end, leak=leak, write=write, min_train_rows=min_train_rows,
-                             reg_params=reg_params, clf_params=clf_params, on_block=on_block)
+                             reg_params=reg_params, clf_params=clf_params, threads=threads, learner=learner,
+                             full_refit_months=full_refit_months, classifier=classifier, on_block=on_block)
 
 
 def _run_backtest(wh: Warehouse, start: date | None, end: date | None, *, leak: bool, write: bool,
-                  min_train_rows: int, reg_params: dict | None, clf_params: dict | None,
+                  min_train_rows: int, reg_params: dict | None, clf_params: dict | None, threads: int | None,
+                  learner: str, full_refit_months: int, classifier: bool,
                   on_block: Callable[[BlockInfo], None] | None) -> BacktestResult:
-    t_all = time.perf_counter()
+    t_all, c_all = time.perf_counter(), time.process_time()
     if leak and write:
         raise BadInputError("the leakage canary never writes predictions (use write=False)")
     if write and wh.read_only:
         raise NbapropsError("writing predictions needs the warehouse opened for writing")
-    reg_params = {**REG_PARAMS, **(reg_params or {})}
-    clf_params = {**CLF_PARAMS, **(clf_params or {})}
+    if full_refit_months < 1:
+        raise BadInputError(f"the full refit interval must be 1 month or more, got {full_refit_months}")
+    reg_params, clf_params = learner_params(learner, reg_params, clf_params)
     start, end = _resolve_range(wh, start, end)
     cols = feature_columns(leak=leak)
-    version = model_version(cols, reg_params, clf_params) + ("-LEAK-CANARY" if leak else "")
+    version = (model_version(cols, reg_params, clf_params, learner, {"full_refit_months": full_refit_months})
+               + ("-LEAK-CANARY" if leak else ""))
     run_id = datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
 
     t0 = time.perf_counter()
@@ -107,8 +120,10 @@ def _run_backtest(wh: Warehouse, start: date | None, end: date | None, *, leak: 
     t_load = time.perf_counter() - t0
 
     wf = walk_forward(rows, start, end, min_train_rows=min_train_rows, reg_params=reg_params,
-                      clf_params=clf_params, on_block=on_block)
-    result = _evaluate(rows, wf, start, end, leak=leak, version=version, run_id=run_id)
+                      clf_params=clf_params, learner=learner, full_refit_months=full_refit_months,
+                      classifier=classifier, threads=threads, on_block=on_block)
+    result = evaluate(rows, wf, start, end, leak=leak, version=version, run_id=run_id)
+    result.learner, result.full_refit_months = learner, full_refit_months
 
     t0 = time.perf_counter()
     if write:
@@ -117,7 +132,10 @@ def _run_backtest(wh: Warehouse, start: date | None, end: date | None, *, leak: 
     result.timings = {"load_seconds": round(t_load, 2), "fit_seconds": round(wf.fit_seconds, 2),
                       "predict_seconds": round(wf.predict_seconds, 2), "write_seconds": round(t_write, 2),
                       "total_seconds": round(time.perf_counter() - t_all, 2),
+                      "cpu_seconds": round(time.process_time() - c_all, 2),
                       "blocks_predicted": sum(b.status == "predicted" for b in wf.blocks),
+                      "full_fits": sum(b.refit == "full" for b in wf.blocks),
+                      "warm_fits": sum(b.refit == "warm" for b in wf.blocks),
                       "rows_loaded": rows.n}
     return result
 
@@ -131,8 +149,8 @@ def _resolve_range(wh: Warehouse, start: date | None, end: date | None) -> tuple
     return start, end
 
 
-def _evaluate(rows: FeatureRows, wf: WalkForward, start: date, end: date, *, leak: bool, version: str,
-              run_id: str) -> BacktestResult:
+def evaluate(rows: FeatureRows, wf: WalkForward, start: date, end: date, *, leak: bool, version: str,
+             run_id: str) -> BacktestResult:
     """The metrics of the predicted rows whose outcome is known, and the per-row predictions."""
     evaluated = wf.predicted & rows.labelled
     scored = Scored(points=rows.points, pred=wf.pred, last10=rows.last10, season_avg=rows.season_avg,

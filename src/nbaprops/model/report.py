@@ -17,6 +17,17 @@ def results_frame(result: BacktestResult, kinds: tuple[str, ...] = ("overall", "
             for m in result.metrics if m["scope_kind"] in kinds]
 
 
+LEARNER_NAMES = {"lightgbm": "LightGBM (LGBMRegressor)", "hgb": "scikit-learn's HistGradientBoostingRegressor"}
+
+
+def _refits(result: BacktestResult) -> str:
+    t = result.timings
+    if result.full_refit_months == 1:
+        return "each from scratch"
+    return (f"from scratch every {result.full_refit_months} months, the months between warm-started from the "
+            f"previous month's model: {t.get('full_fits', 0)} full fits, {t.get('warm_fits', 0)} warm")
+
+
 def _f(x: float, nd: int = 2) -> str:
     return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{nd}f}"
 
@@ -28,9 +39,9 @@ def render_markdown(result: BacktestResult, *, months: bool = True) -> str:
     t = result.timings
     out = [f"### Walk-forward backtest {result.start} .. {result.end}"
            + (" — LEAKAGE CANARY (not a result)" if result.leak else ""), "",
-           f"Model `{result.model_version}`: HistGradientBoostingRegressor on {len(result.feature_names)} "
-           f"feature-store inputs, refitted every calendar month on all labelled rows before it "
-           f"({t.get('blocks_predicted', 0)} blocks, {o['n']:,} player-games evaluated; "
+           f"Model `{result.model_version}`: {LEARNER_NAMES.get(result.learner, result.learner)} on "
+           f"{len(result.feature_names)} feature-store inputs, refitted every calendar month on all labelled rows "
+           f"before it ({_refits(result)}; {t.get('blocks_predicted', 0)} blocks, {o['n']:,} player-games evaluated; "
            f"{t.get('total_seconds', 0):.0f} s: load {t.get('load_seconds', 0):.0f} s, "
            f"fit {t.get('fit_seconds', 0):.0f} s).", ""]
     head = ("| scope | games | MAE model | MAE last-10 | MAE season avg | RMSE model | RMSE last-10 | "

@@ -3,7 +3,13 @@ dated before the first day of M, predict all rows of M (every player expected on
 use the ones who played), roll forward. Never a random split. A block whose training history is
 too small is skipped.
 
-Over/under probabilities, two ways: a HistGradientBoostingClassifier on label_over_line, and the
+Refits: a month's model is either fitted from scratch on every labelled row before the month
+("full") or the previous month's model continued with a few more boosting rounds fitted on every
+labelled row before the month ("warm", estimators.WARM_TREES); a full fit every
+`full_refit_months`-th predicted month, at the first one, and whenever the set of usable columns
+changes. Either way a month's model has seen only rows dated before the month.
+
+Over/under probabilities, two ways: a gradient-boosted classifier on label_over_line, and the
 regression prediction plus the empirical distribution of the model's own out-of-sample residuals
 from earlier blocks (the first block, with none yet, uses in-sample residuals).
 """
@@ -17,8 +23,8 @@ from typing import Callable
 
 import numpy as np
 
-from .data import FeatureRows, day, to_date
-from .estimators import fit_over_classifier, fit_regressor
+from .data import FeatureRows, day, to_date, usable_columns
+from .estimators import FULL_REFIT_MONTHS, LEARNER, THREADS, fit_over_classifier, fit_regressor
 
 
 @dataclass
@@ -34,6 +40,7 @@ class BlockInfo:
     evaluated_rows: int
     fit_seconds: float
     note: str = ""
+    refit: str = ""               # full | warm (predicted blocks)
 
 
 @dataclass
@@ -86,12 +93,36 @@ def p_over_from_residuals(pred: np.ndarray, line: np.ndarray, resid_sorted: np.n
     return out
 
 
+@dataclass
+class _Models:
+    """The models of the last predicted block, for the next block's warm start."""
+    reg: object = None
+    keep: np.ndarray | None = None
+    clf: object = None
+    keep_c: np.ndarray | None = None
+    months_since_full: int = 0
+
+
 def walk_forward(rows: FeatureRows, start: date, end: date, *, min_train_rows: int, reg_params: dict,
-                 clf_params: dict, on_block: Callable[[BlockInfo], None] | None = None) -> WalkForward:
-    """Predict every row of [start, end] month by month, each month from the rows before it."""
+                 clf_params: dict, learner: str = LEARNER, full_refit_months: int = FULL_REFIT_MONTHS,
+                 classifier: bool = True, columns: np.ndarray | None = None, threads: int | None = THREADS,
+                 on_block: Callable[[BlockInfo], None] | None = None) -> WalkForward:
+    """Predict every row of [start, end] month by month, each month from the rows before it.
+
+    full_refit_months: 1 fits every month from scratch; N > 1 fits from scratch every N-th
+    predicted month and warm-starts the months between. classifier=False leaves p_clf NaN (the
+    residual probability p_res is always computed). columns: a boolean mask of rows.cols to use
+    (default all) — the ablation's way to leave a feature group out without reloading."""
+    if full_refit_months < 1:
+        raise ValueError("full_refit_months must be 1 or more")
     out = WalkForward.empty(rows.n)
+    X = rows.X if columns is None else rows.X[:, columns]
+    cols = rows.cols if columns is None else [c for c, k in zip(rows.cols, columns) if k]
     labelled = rows.labelled
     oos_resid: list[np.ndarray] = []    # out-of-sample residuals (rows with a line) of earlier blocks
+    state = _Models()
+    fit = dict(reg_params=reg_params, clf_params=clf_params, learner=learner, full_refit_months=full_refit_months,
+               classifier=classifier, threads=threads)
     for bs, be in month_blocks(start, end):
         in_block = (rows.game_date >= day(bs)) & (rows.game_date <= day(be))
         if not in_block.any():
@@ -102,39 +133,56 @@ def walk_forward(rows: FeatureRows, start: date, end: date, *, min_train_rows: i
             info = BlockInfo(bs, be, "skipped", n_train, None, None, 0, 0, 0, 0.0,
                              f"only {n_train} labelled rows before {bs} (< {min_train_rows})")
         else:
-            info = _predict_block(rows, out, bs, be, np.flatnonzero(in_block), train, oos_resid,
-                                  reg_params=reg_params, clf_params=clf_params)
+            info = _predict_block(rows, X, cols, out, bs, be, np.flatnonzero(in_block), train, oos_resid, state, **fit)
         out.blocks.append(info)
         if on_block:
             on_block(info)
     return out
 
 
-def _predict_block(rows: FeatureRows, out: WalkForward, bs: date, be: date, idx: np.ndarray,
-                   train: np.ndarray, oos_resid: list[np.ndarray], *, reg_params: dict,
-                   clf_params: dict) -> BlockInfo:
-    """Fit on `train`, fill `out` for the block's rows `idx`, add the block's out-of-sample
-    residuals to `oos_resid`."""
+def _predict_block(rows: FeatureRows, X: np.ndarray, cols: list[str], out: WalkForward, bs: date, be: date,
+                   idx: np.ndarray, train: np.ndarray, oos_resid: list[np.ndarray], state: _Models, *,
+                   reg_params: dict, clf_params: dict, learner: str, full_refit_months: int, classifier: bool,
+                   threads: int | None) -> BlockInfo:
+    """Fit on `train` (from scratch or warm from `state`), fill `out` for the block's rows `idx`,
+    add the block's out-of-sample residuals to `oos_resid`."""
     t0 = time.perf_counter()
-    reg, keep = fit_regressor(rows.X[train], rows.points[train], reg_params)
+    Xt = X[train]
+    keep = usable_columns(Xt)
+    warm = (state.reg is not None and state.months_since_full + 1 < full_refit_months
+            and np.array_equal(keep, state.keep))
+    reg, keep = fit_regressor(Xt, rows.points[train], reg_params, learner=learner, keep=keep,
+                              warm_from=state.reg if warm else None, threads=threads)
+    del Xt
     train_over = rows.has_over & (rows.game_date < day(bs))
-    clf, keep_c = fit_over_classifier(rows.X[train_over], rows.over[train_over], clf_params)
+    clf, keep_c = None, keep
+    if classifier:
+        Xo = X[train_over]
+        keep_c = usable_columns(Xo)
+        warm_c = warm and state.clf is not None and np.array_equal(keep_c, state.keep_c)
+        clf, keep_c = fit_over_classifier(Xo, rows.over[train_over], clf_params, learner=learner, keep=keep_c,
+                                          warm_from=state.clf if warm_c else None, threads=threads)
+        del Xo
+    state.reg, state.keep, state.clf, state.keep_c = reg, keep, clf, keep_c
+    state.months_since_full = state.months_since_full + 1 if warm else 0
     fit_s = time.perf_counter() - t0
     out.fit_seconds += fit_s
 
     t0 = time.perf_counter()
-    out.pred[idx] = reg.predict(rows.X[idx][:, keep])
+    Xb = X[idx]
+    out.pred[idx] = reg.predict(Xb[:, keep])
     line = rows.line[idx]
     if clf is not None:
-        with_line = idx[~np.isnan(line)]
-        if len(with_line):
-            out.p_clf[with_line] = clf.predict_proba(rows.X[with_line][:, keep_c])[:, 1]
+        has_line = ~np.isnan(line)
+        if has_line.any():
+            out.p_clf[idx[has_line]] = clf.predict_proba(Xb[has_line][:, keep_c])[:, 1]
+    if train_over.any():
         out.p_base[idx] = float(rows.over[train_over].mean())
     if oos_resid:
         resid = np.sort(np.concatenate(oos_resid))
     else:   # first block: nothing out-of-sample yet; in-sample residuals (optimistic)
         tl = train & ~np.isnan(rows.line)
-        resid = np.sort(rows.points[tl] - reg.predict(rows.X[tl][:, keep]))
+        resid = np.sort(rows.points[tl] - reg.predict(X[tl][:, keep]))
     out.p_res[idx] = p_over_from_residuals(out.pred[idx], line, resid)
     evaluated_with_line = idx[rows.labelled[idx] & ~np.isnan(line)]
     oos_resid.append(rows.points[evaluated_with_line] - out.pred[evaluated_with_line])
@@ -144,7 +192,8 @@ def _predict_block(rows: FeatureRows, out: WalkForward, bs: date, be: date, idx:
     out.trained_through[idx] = last
     out.block_start[idx] = day(bs)
     out.train_rows[idx] = int(train.sum())
-    dropped = [c for c, k in zip(rows.cols, keep) if not k]
+    dropped = [c for c, k in zip(cols, keep) if not k]
     return BlockInfo(bs, be, "predicted", int(train.sum()), to_date(rows.game_date[train].min()), to_date(last),
                      int(train_over.sum()), len(idx), int(rows.labelled[idx].sum()), round(fit_s, 3),
-                     f"no values before the block, left out: {', '.join(dropped)}" if dropped else "")
+                     f"no values before the block, left out: {', '.join(dropped)}" if dropped else "",
+                     "warm" if warm else "full")
