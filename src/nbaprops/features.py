@@ -375,10 +375,10 @@ FEATURES: tuple[Feature, ...] = (
 # Spec indices our data cannot support, with the reason (the README lists them).
 UNSUPPORTED: dict[int, tuple[str, str]] = {
     33: ("dnp_rate", "no DNP records for 2021-22 and 2025-26 (the basic log lists only players who played)"),
-    37: ("star_teammates_out", "no official pre-game injury report; transactions alone cannot say who sits on D"),
+    37: ("star_teammates_out", "no official pre-game injury report, so no star-out flag for D; rotation_teammates_out and vacated_minutes/points/fga measure the teammates out (missed the team's previous game or out per transactions before D) continuously"),
     44: ("scoring_trend_slope", "the same quantity as pts_slope_10g here"),
     47: ("teammate_usage_available", "dead in the original as well"),
-    49: ("games_since_structural_change", "needs roster and role-change events the data does not have"),
+    49: ("games_since_structural_change", "needs roster events (trades, signings) the data does not have; the starter/bench role change is games_since_role_change"),
     54: ("prop_line_delta", "the original's definition is not recoverable from the spec"),
     57: ("blowout_minutes_risk", "needs a minutes-in-blowouts model; not defined by the spec"),
 }
