@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import atexit
 import ctypes
-import gc
 import datetime as dt
+import gc
 import hashlib
 import os
 import time
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from sqlglot import exp
 
