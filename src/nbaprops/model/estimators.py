@@ -46,10 +46,13 @@ HGB_CLF_PARAMS = dict(loss="log_loss", learning_rate=0.05, max_iter=200, max_lea
                       min_samples_leaf=100, l2_regularization=1.0, early_stopping=False, random_state=0)
 _LGB_COMMON = dict(num_leaves=31, max_bin=63, reg_lambda=1.0, subsample=1.0, colsample_bytree=1.0,
                    random_state=0, deterministic=True, force_row_wise=True, verbose=-1)
+# warm_trees: the rounds a warm start adds (not a LightGBM setting; taken out before the fit). The
+# classifier learns faster and with fewer rounds than the regressor: it only serves P(over), and
+# costs half the time of the regressor's settings at a Brier score 0.0007 worse (measured).
 LGB_REG_PARAMS = dict(objective="regression", learning_rate=0.05, n_estimators=250, min_child_samples=50,
-                      **_LGB_COMMON)
-LGB_CLF_PARAMS = dict(objective="binary", learning_rate=0.05, n_estimators=200, min_child_samples=100,
-                      **_LGB_COMMON)
+                      warm_trees=WARM_TREES, **_LGB_COMMON)
+LGB_CLF_PARAMS = dict(objective="binary", learning_rate=0.1, n_estimators=100, min_child_samples=100,
+                      warm_trees=15, **_LGB_COMMON)
 PARAMS: dict[str, tuple[dict, dict]] = {"lightgbm": (LGB_REG_PARAMS, LGB_CLF_PARAMS),
                                         "hgb": (HGB_REG_PARAMS, HGB_CLF_PARAMS)}
 REG_PARAMS, CLF_PARAMS = PARAMS[LEARNER]
