@@ -41,8 +41,16 @@ def test_bigquery_needs_project_and_prefix(real_warehouse_path):
     assert r.returncode == 2 and "--project and --dataset-prefix" in r.stderr
 
 
-@pytest.mark.skipif(importlib.util.find_spec("google.cloud.bigquery") is not None if importlib.util.find_spec("google") else False,
-                    reason="google-cloud-bigquery is installed")
+def _installed(module: str) -> bool:
+    """find_spec of a dotted name raises when a parent package is missing (protobuf, a test
+    dependency, installs a `google` package without `google.cloud`)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(_installed("google.cloud.bigquery"), reason="google-cloud-bigquery is installed")
 def test_bigquery_without_the_library_says_how_to_install_it(real_warehouse_path):
     r = _cli("backfill", "--start-date", "2023-10-24", "--end-date", "2023-10-25", "--engine", "bigquery",
              "--project", "my-project", "--dataset-prefix", "nbp", "--dry-run", warehouse=real_warehouse_path)
