@@ -76,20 +76,25 @@ def check_point_in_time(wh: Warehouse, catalog: Catalog, start: date, end: date,
     dates = pick_sample_dates(wh, start, end, samples)
     if not dates:
         return CheckResult(name, WARN, 0, "no dates to sample")
-    models = [m for m in catalog.ordered() if m.lookback_days > 0 and wh.table_exists(m.table)]
-    if not models:
+    compared = [m for m in catalog.ordered() if m.lookback_days > 0]
+    if not any(wh.table_exists(m.table) for m in compared):
         return CheckResult(name, WARN, 0, "no model tables built")
+    models: list = []
     meta: dict[str, tuple[list[str], dict[str, str]]] = {}
-    for m in models:
-        types = {r[0]: r[1] for r in wh.con.execute(f"DESCRIBE {quote_table(m.table)}").fetchall()}
-        meta[m.table] = ([c for c in types if not c.startswith("label_")], types)
     fail_sql = (f"SELECT processor_name, analysis_date, entity_id, failure_category FROM {FAILURES} "
                 "WHERE analysis_date = ? ORDER BY 1, 3")
     stale = _stale(wh, catalog, dates) if wh.table_exists("processing.model_state") else ["all"]
     orig: dict[tuple[str, date], object] = {}
     orig_fail: dict[date, list] = {}
 
-    def take_baseline(con) -> None:
+    def take_baseline(base: Warehouse) -> None:
+        # The tables and columns are those of the baseline itself: after a stale baseline's re-run
+        # they include a model or a column added since the warehouse was built (else never compared).
+        con = base.con
+        models[:] = [m for m in compared if base.table_exists(m.table)]
+        for m in models:
+            types = {r[0]: r[1] for r in con.execute(f"DESCRIBE {quote_table(m.table)}").fetchall()}
+            meta[m.table] = ([c for c in types if not c.startswith("label_")], types)
         for m in models:
             cols, types = meta[m.table]
             for d in dates:
@@ -98,7 +103,7 @@ def check_point_in_time(wh: Warehouse, catalog: Catalog, start: date, end: date,
             orig_fail[d] = con.execute(fail_sql, [d]).fetchall()
 
     if not stale:
-        take_baseline(wh.con)
+        take_baseline(wh)
     tmp = Path(tempfile.mkdtemp(prefix="nbaprops-pit-", dir=workdir))
     diffs: list[str] = []
     table: list[tuple] = []
@@ -117,7 +122,7 @@ def check_point_in_time(wh: Warehouse, catalog: Catalog, start: date, end: date,
                     if not res.ok:
                         return CheckResult(name, FAIL, 1, f"baseline re-run of {d} failed",
                                            [f"{d}: {'; '.join(res.errors)}"])
-                take_baseline(cw.con)
+                take_baseline(cw)
             for d in sorted(dates, reverse=True):      # later dates first: each cut only removes more
                 with cw.transaction() as con:
                     morning_of(con, d)
