@@ -440,7 +440,7 @@ QUALITY_TIERS: dict[str, str] = {
     "gold": "every required feature computed from data, and the row is production ready (complete upstream windows, no hole in the week before D): train and predict",
     "silver": "every required feature computed from data, but the upstream windows are incomplete or the week before D has a hole (completeness_reason says which): values rest on fewer games than scheduled",
     "bronze": "required features at their default only because their source feed does not cover D (feed_gaps names them): usable by a model that treats them as missing (export --missing null)",
-    "poor": "a required feature at its registry default because the player's or teams' games before D do not give it (first games of a season or of a player): a guess, not data",
+    "poor": "a required feature at its registry default because the player's or teams' games before D do not give it (first games of a season or of a player, zone shares and zone mismatch below their minimum samples, the postseason once the windows' regular-season games run out): a guess, not data",
 }
 LABELS = ("label_points", "label_minutes", "label_played", "label_over_line")
 
