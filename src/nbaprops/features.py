@@ -121,7 +121,7 @@ def points_ewm(index: int, half_life_days: int) -> Feature:
                    history=history)
 
 
-# -- families of issue 22: minutes, availability, form and opportunity ------------------------------
+# -- minutes, availability, form and opportunity families ----------------------------------------------
 def _ewm_weight(half_life_days: int) -> str:
     """2 ** (days since July 1 of the game's season / half-life), the weight of points_ewm."""
     return (f"pow(2.0, CAST(date_diff('day', make_date(season_year, 7, 1), game_date) AS DOUBLE) "

@@ -1,4 +1,4 @@
-"""The features of issue 22 (minutes, availability, form and opportunity): registry entries, an
+"""The minutes, availability, form and opportunity features: registry entries, an
 independent plain-Python computation of each, their null rules where a season's source lacks a
 column, point-in-time safety of precompute.player_availability and a leakage canary showing
 that a variant reading D's own DNP list is caught by the point-in-time check.

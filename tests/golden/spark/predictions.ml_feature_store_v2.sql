@@ -23,7 +23,7 @@
 -- Feeds (analytics.feed_coverage): a feature resting on a feed that does not cover D (no injury
 -- transactions lately, no game lines, no shots or full box this season: features.FEEDS) gets its
 -- registry default with source 'default', and feed_gaps names the feed, why and the features.
--- Inputs of the issue-22 features: precompute.player_availability (pa: the player's absences,
+-- Inputs of the minutes, availability and form features: precompute.player_availability (pa: the player's absences,
 -- rotation teammates out and what they vacate), the player's starter flags and attempts in h
 -- (NULL in basic-log seasons), the opponent's points allowed and defensive rating over its last
 -- 5 / 10 games (analytics.team_defense_game_summary through team_hist).

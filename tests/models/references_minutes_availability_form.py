@@ -1,4 +1,4 @@
-"""Plain references of the issue-22 features (minutes, availability, form and opportunity) for the
+"""Plain references of the minutes, availability, form and opportunity features for the
 per-date reference of the feature store (tests/models/feature_reference.py imports every
 tests/models/references_*.py module). Each function recomputes one feature for one player entering
 D from the raw tables alone (feature_reference.Entering), returning (value, source tag); the
