@@ -16,11 +16,9 @@ Slow (the reference engine is an interpreter): `make test-bigquery`, which `.ci/
 
 from __future__ import annotations
 
-import math
 import shutil
 import time
 from datetime import date
-from decimal import Decimal
 
 import duckdb
 import pytest
@@ -31,6 +29,7 @@ from nbaprops.engines import zetasql_check as z
 from nbaprops.runner.backfill import backfill
 from nbaprops.runner.execute import bind
 from nbaprops.warehouse import Warehouse
+from same_values import same_value
 
 pytestmark = pytest.mark.bigquery_reference
 
@@ -64,24 +63,6 @@ def slice_warehouse(real_warehouse_path, tmp_path_factory):
     con.close()
 
 
-def _norm(v):
-    return float(v) if isinstance(v, Decimal) else v
-
-
-def _same(a, b) -> bool:
-    a, b = _norm(a), _norm(b)
-    if a is None or b is None:
-        return a is None and b is None
-    if isinstance(a, float) or isinstance(b, float):
-        if isinstance(a, bool) or isinstance(b, bool):
-            return a == b
-        a, b = float(a), float(b)
-        if math.isnan(a) or math.isnan(b):
-            return math.isnan(a) and math.isnan(b)
-        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
-    return a == b
-
-
 def _keyed(names: list[str], rows: list[tuple], key: tuple[str, ...], what: str) -> dict:
     idx = [names.index(k) for k in key]
     out = {}
@@ -113,7 +94,7 @@ def test_bigquery_sql_on_the_reference_engine_equals_duckdb(slice_warehouse, mod
     diffs: dict[str, list] = {}
     for k, row in duck.items():
         for i, c in enumerate(dnames):
-            if not _same(row[i], zeta[k][i]):
+            if not same_value(row[i], zeta[k][i]):
                 diffs.setdefault(c, []).append((k, row[i], zeta[k][i]))
     assert not diffs, f"{m.name}: columns differ: " + "; ".join(
         f"{c} ({len(v)} rows, e.g. key {v[0][0]}: duckdb {v[0][1]!r} vs zetasql {v[0][2]!r})" for c, v in diffs.items())

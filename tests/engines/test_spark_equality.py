@@ -11,10 +11,8 @@ wrote a row and when (run_id, created_at: set on both, and one run_id per engine
 
 from __future__ import annotations
 
-import math
 import shutil
 from datetime import date
-from decimal import Decimal
 
 import duckdb
 import pytest
@@ -24,6 +22,7 @@ from nbaprops.engines import FAILURES_TABLE, run
 from nbaprops.engines.adapter import FAILURE_TABLE_COLUMNS
 from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
+from same_values import same_value
 
 START, END = date(2023, 10, 24), date(2023, 11, 20)
 CATALOG = Catalog.load()
@@ -60,26 +59,6 @@ def both(real_warehouse_path, tmp_path_factory, spark):
     return wh_path, out, result
 
 
-def _norm(v):
-    if isinstance(v, Decimal):
-        return float(v)
-    return v
-
-
-def _same(a, b) -> bool:
-    a, b = _norm(a), _norm(b)
-    if a is None or b is None:
-        return a is None and b is None
-    if isinstance(a, float) or isinstance(b, float):
-        if isinstance(a, bool) or isinstance(b, bool):
-            return a == b
-        a, b = float(a), float(b)
-        if math.isnan(a) or math.isnan(b):
-            return math.isnan(a) and math.isnan(b)
-        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
-    return a == b
-
-
 def _rows(con, sql: str, key: tuple[str, ...]) -> dict:
     cur = con.execute(sql)
     cols = [d[0] for d in cur.description]
@@ -100,7 +79,7 @@ def _compare(duck: dict, spark: dict, columns: list[str], what: str) -> None:
     for k, row in duck.items():
         other = spark[k]
         for c in columns:
-            if not _same(row[c], other[c]):
+            if not same_value(row[c], other[c]):
                 diffs.setdefault(c, []).append((k, row[c], other[c]))
     assert not diffs, f"{what}: columns differ: " + "; ".join(
         f"{c} ({len(v)} rows, e.g. key {v[0][0]}: duckdb {v[0][1]!r} vs spark {v[0][2]!r})" for c, v in diffs.items())
