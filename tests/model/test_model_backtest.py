@@ -256,7 +256,8 @@ def test_cli_backtest_bad_options_exit_2(empty_warehouse, monkeypatch):
     from nbaprops import cli
 
     for argv in (["backtest", "--learner", "xgboost"], ["backtest", "--full-refit-months", "0"],
-                 ["backtest", "--groups", "scoring"], ["backtest", "--ablation", "--canary"]):
+                 ["backtest", "--groups", "scoring"], ["backtest", "--ablation", "--canary"],
+                 ["backtest", "--threads", "0"]):
         monkeypatch.setattr("sys.argv", ["nbaprops", "--warehouse", str(empty_warehouse), *argv])
         with pytest.raises(SystemExit) as exc:
             cli.main()
