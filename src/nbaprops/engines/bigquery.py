@@ -428,14 +428,15 @@ def _bigquery_module():
     return bigquery
 
 
+def parameter_type(value: Any) -> str:
+    """The BigQuery type a query parameter is sent as (bool before int: a bool is an int)."""
+    return ("DATE" if isinstance(value, date) and not isinstance(value, datetime) else
+            "BOOL" if isinstance(value, bool) else "INT64" if isinstance(value, int) else
+            "FLOAT64" if isinstance(value, float) else "STRING")
+
+
 def _parameters(bq, params: dict[str, Any]) -> list:
-    out = []
-    for k, v in params.items():
-        typ = "DATE" if isinstance(v, date) and not isinstance(v, datetime) else \
-            "BOOL" if isinstance(v, bool) else "INT64" if isinstance(v, int) else \
-            "FLOAT64" if isinstance(v, float) else "STRING"
-        out.append(bq.ScalarQueryParameter(k, typ, v))
-    return out
+    return [bq.ScalarQueryParameter(k, parameter_type(v), v) for k, v in params.items()]
 
 
 @dataclass

@@ -33,7 +33,7 @@ from sqlglot import exp
 
 from ..cache import cache_dir
 from ..errors import NbapropsError
-from .bigquery import Job, bq_type
+from .bigquery import Job, bq_type, parameter_type
 
 # The LanguageFeatures enabled, and why: the set go-zetasqlite (the engine of the open-source
 # BigQuery emulator) enables for BigQuery, plus the DDL features the plan's CREATE TABLE needs;
@@ -283,12 +283,9 @@ def zeta_type(bq: exp.DataType):
 
 
 def param_type(value: Any):
-    """A query parameter's type, as the adapter sends it (bigquery._parameters)."""
+    """A query parameter's type, as the adapter sends it (bigquery.parameter_type)."""
     pb = _pb()
-    kind = ("TYPE_DATE" if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else
-            "TYPE_BOOL" if isinstance(value, bool) else "TYPE_INT64" if isinstance(value, int) else
-            "TYPE_DOUBLE" if isinstance(value, float) else "TYPE_STRING")
-    return pb.type.TypeProto(type_kind=pb.type.TypeKind.Value(kind))
+    return pb.type.TypeProto(type_kind=pb.type.TypeKind.Value(_KINDS[parameter_type(value)]))
 
 
 def build_catalog(tables: dict[str, list[tuple[str, str]]], nested: bool = True):
@@ -525,16 +522,11 @@ def execute(sql: str, params: dict[str, Any], tables: dict[str, Table]) -> tuple
     req = pb.ls.EvaluateQueryRequest(
         sql=single_identifier_tables(sql), options=analyzer_options(params), simple_catalog=catalog,
         table_content=content,
-        params=[pb.ls.Parameter(name=k, value=encode(v, _param_kind(v))) for k, v in params.items()])
+        params=[pb.ls.Parameter(name=k, value=encode(v, parameter_type(v))) for k, v in params.items()])
     resp = _call("ZetaSqlLocalService_EvaluateQuery", req, pb.ls.EvaluateQueryResponse)
     names = [c.name for c in resp.prepared.columns]
     rows = [tuple(decode(c) for c in r.cell) for r in resp.content.table_data.row]
     return names, rows
-
-
-def _param_kind(v: Any) -> str:
-    return ("DATE" if isinstance(v, dt.date) and not isinstance(v, dt.datetime) else "BOOL" if isinstance(v, bool)
-            else "INT64" if isinstance(v, int) else "FLOAT64" if isinstance(v, float) else "STRING")
 
 
 def model_inputs(con, model, start: dt.date, end: dt.date, *, project: str, prefix: str) -> dict[str, Table]:
