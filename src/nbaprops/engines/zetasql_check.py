@@ -535,6 +535,7 @@ def model_inputs(con, model, start: dt.date, end: dt.date, *, project: str, pref
     chunk; a full model reads everything). Reading outside that window is then a difference the
     comparison with DuckDB (which reads whole tables) shows."""
     from ..dialects import parameter_values
+    from ..warehouse import quote_ident, quote_table
     from . import source_time_column
     from .bigquery import table_id
 
@@ -546,10 +547,10 @@ def model_inputs(con, model, start: dt.date, end: dt.date, *, project: str, pref
                            "AND table_name = ? ORDER BY ordinal_position", [schema, name]).fetchall()
         time_col = source_time_column(dep) or _model_time_column(dep)
         if window and time_col:
-            rows = con.execute(f'SELECT * FROM {schema}."{name}" WHERE "{time_col}" BETWEEN ? AND ?',
+            rows = con.execute(f"SELECT * FROM {quote_table(dep)} WHERE {quote_ident(time_col)} BETWEEN ? AND ?",
                                [window["read_start"], window["end_date"]]).fetchall()
         else:
-            rows = con.execute(f'SELECT * FROM {schema}."{name}"').fetchall()
+            rows = con.execute(f"SELECT * FROM {quote_table(dep)}").fetchall()
         out[table_id(project, prefix, dep)] = Table(cols, rows)
     return out
 
