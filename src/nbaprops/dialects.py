@@ -55,33 +55,10 @@ from sqlglot import exp, transforms
 from sqlglot.errors import ErrorLevel, SqlglotError
 
 from .errors import ModelError
+from .parameters import PARAMETERS
 from .schema import NOT_NULL, TYPE, WarehouseSchema, analyse, never_null, warehouse_schema
 
 DIALECTS = ("duckdb", "bigquery", "spark")
-PARAMETERS = ("start_date", "end_date", "read_start")
-# How each engine writes a bound parameter: DuckDB `$start_date`, BigQuery query parameters
-# `@start_date`, Spark named parameter markers `:start_date` (spark.sql(sql, args={...})).
-PARAMETER_MARK = {"duckdb": "$", "bigquery": "@", "spark": ":"}
-
-
-def parameter_values(lookback_days: int, start, end) -> dict:
-    """The values of the model parameters for an output range [start, end]."""
-    from datetime import timedelta
-
-    return {"start_date": start, "end_date": end, "read_start": start - timedelta(days=lookback_days)}
-
-
-@lru_cache(maxsize=256)
-def used_parameters(sql: str, dialect: str = "duckdb") -> frozenset[str]:
-    """The model parameters a statement in `dialect` uses (engines reject unused named ones)."""
-    mark = re.escape(PARAMETER_MARK[dialect])
-    return frozenset(p for p in PARAMETERS if re.search(rf"{mark}{p}\b", sql))
-
-
-def bind_parameters(sql: str, dialect: str, lookback_days: int, start, end) -> dict:
-    """The parameters `sql` (written in `dialect`) uses, bound for the range [start, end]."""
-    used = used_parameters(sql, dialect)
-    return {k: v for k, v in parameter_values(lookback_days, start, end).items() if k in used}
 
 # Functions the targets have that sqlglot parses as anonymous (unknown) functions.
 _KNOWN_ANONYMOUS = {

@@ -35,13 +35,14 @@ from sqlglot import exp
 from sqlglot.schema import MappingSchema
 
 from .cache import read_json, write_json
+from .parameters import PARAMETERS
 
 TYPE = "nbaprops_type"          # node.meta key: the name of the DataType.Type of a column or
                                 # parameter, or "DATE" on any expression whose value is a DATE
 NOT_NULL = "nbaprops_not_null"  # node.meta key (columns): never NULL
 FAILURE_COLUMNS = ("failure_category", "failure_reason", "can_retry")
-# The model parameters ($start_date, $end_date, $read_start) are bound to dates, never NULL.
-PARAMETERS = ("start_date", "end_date", "read_start")
+# The model parameters (nbaprops.parameters: $start_date, $end_date, $read_start) are bound to
+# dates, never NULL.
 _KEEP_ENTRIES = 200     # parts of warehouse schemas (other model versions) kept in the cache file
 _KEEP_TYPES = 96        # typed queries kept in the cache file (a few model versions each)
 
@@ -161,7 +162,7 @@ def build(catalog=None) -> WarehouseSchema:
     model whose query fails is left out (its columns are of unknown type to its readers)."""
     import duckdb
 
-    from .dialects import bind_parameters
+    from .parameters import bind_parameters
 
     parts = _read_cache()
     used: dict[str, dict] = {}

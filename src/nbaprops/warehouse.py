@@ -109,12 +109,14 @@ class Warehouse:
     # -- opening ---------------------------------------------------------------------------
     @classmethod
     def open(cls, path: str | os.PathLike | None = None, *, read_only: bool = False,
-             threads: int | None = None, memory_limit: str | None = None) -> "Warehouse":
+             threads: int | None = None, memory_limit: str | None = None,
+             create: bool = True) -> "Warehouse":
+        """`create=False`: a missing warehouse is an error also when opened for writing."""
         limit = memory_limit or os.environ.get(MEMORY_LIMIT_ENV)
         if limit:
             _check_memory_limit(limit)
         p = resolve_path(path)
-        if read_only and not p.exists():
+        if (read_only or not create) and not p.exists():
             raise WarehouseError(f"no warehouse at {p}: run `nbaprops ingest` first")
         check_database_file(p)
         if not read_only:

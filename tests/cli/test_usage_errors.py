@@ -103,3 +103,15 @@ def test_choices_and_model_names_take_any_case(real_warehouse_path):
     assert proc.returncode == 0, proc.stderr
     planned = {ln.split()[1] for ln in plain(proc.stdout).splitlines() if ln.split()[:1] and ln.split()[0].isdigit()}
     assert "ml_feature_store_v2" in planned and "player_game_summary" not in planned
+
+
+@pytest.mark.parametrize("args", [("run", "--date", "2024-01-10"), ("run", "--date", "2024-01-10", "--dry-run"),
+                                  ("run",)], ids=["run", "dry-run", "today"])
+def test_run_without_a_warehouse_says_so_and_creates_none(tmp_path, args):
+    missing = tmp_path / "none.duckdb"
+    proc = run_cli(missing, *args)
+    assert proc.returncode != 0
+    text = plain(proc.stderr)
+    assert f"no warehouse at {missing}" in text.replace("\n", "") and "nbaprops ingest" in text, text
+    assert "Traceback" not in text
+    assert not missing.exists() and not list(tmp_path.iterdir())

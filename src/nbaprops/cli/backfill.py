@@ -3,6 +3,7 @@ models through the runner and show its plan or its summary."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from pathlib import Path
 from typing import Optional
@@ -12,6 +13,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..errors import BadInputError, RunFailedError
+from ..warehouse import Warehouse
 from .common import (STATE, check_models, console, err, model_names, open_warehouse, parse_date,
                      parse_date_range)
 from .run_tables import print_plan, print_preflight, print_summary
@@ -19,13 +21,15 @@ from .run_tables import print_plan, print_preflight, print_summary
 
 def _run_models(start: date, end: date, only, start_from, chunk: str, *, force: bool = False,
          no_resume: bool = False, dry_run: bool = False, daily: bool = False, preflight: bool = True,
-         parallel: bool = True, idle_note: str | None = None) -> None:
+         parallel: bool = True, idle_note: str | None = None, wh: Warehouse | None = None) -> None:
     """Run the runner and render its plan or summary. `idle_note` (a daily run on a day without
-    games): printed instead of the summary when the run computed nothing, else after it."""
+    games): printed instead of the summary when the run computed nothing, else after it. `wh`:
+    the warehouse, already open (read-only is enough for a dry run); else it is opened here."""
     from ..runner.backfill import backfill
 
+    opened = contextlib.nullcontext(wh) if wh is not None else open_warehouse(read_only=dry_run)
     if dry_run:
-        with open_warehouse(read_only=True) as wh:
+        with opened as wh:
             result = backfill(wh, start, end, only=only or None, start_from=start_from, chunk_mode=chunk,
                               force=force, no_resume=no_resume, dry_run=True, daily=daily, preflight=preflight,
                               parallel=parallel)
@@ -35,7 +39,7 @@ def _run_models(start: date, end: date, only, start_from, chunk: str, *, force: 
         print_plan(result)
         print_preflight(result.preflight)
         return
-    with open_warehouse() as wh:
+    with opened as wh:
         # the daily run's summary table follows: its progress is not kept (and not printed in a pipe)
         progress = _LiveProgress(daily) if console.is_terminal else _PlainProgress(quiet=daily)
         with progress:
@@ -245,12 +249,13 @@ def run_cmd(
 
     d = parse_date(date_, "--date")
     t = parse_today(today) if d is None else None
-    with open_warehouse(read_only=True) as wh:
+    # one open for the plan and the run (opening and closing a warehouse costs ~0.1 s)
+    with open_warehouse(read_only=dry_run, create=False) as wh:
         plan = plan_daily(wh, on=d, today=t)
-    for note in plan.notes():
-        console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
-    _run_models(plan.start, plan.end, None, None, "auto", force=force, dry_run=dry_run, daily=True,
-                parallel=plan.parallel, idle_note=plan.no_games_note())
+        for note in plan.notes():
+            console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
+        _run_models(plan.start, plan.end, None, None, "auto", force=force, dry_run=dry_run, daily=True,
+                    parallel=plan.parallel, idle_note=plan.no_games_note(), wh=wh)
     ended = plan.schedule_note()
     if ended:
         console.print(f"[yellow]note:[/] {escape(ended)}", highlight=False)

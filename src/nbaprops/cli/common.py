@@ -43,8 +43,8 @@ STATUS_STYLE = {"success": "green", "skipped": "dim", "failed": "red", "killed":
                 "pending": "yellow"}
 
 
-def open_warehouse(read_only: bool = False) -> Warehouse:
-    return Warehouse.open(STATE.warehouse, read_only=read_only, memory_limit=STATE.memory_limit)
+def open_warehouse(read_only: bool = False, create: bool = True) -> Warehouse:
+    return Warehouse.open(STATE.warehouse, read_only=read_only, memory_limit=STATE.memory_limit, create=create)
 
 
 def parse_date(value: Optional[str], name: str) -> Optional[date]:

@@ -150,7 +150,7 @@ class DuckDBAdapter:
         return model.sql
 
     def bind(self, model: Model, sql: str, start: date, end: date) -> dict[str, Any]:
-        from ..dialects import bind_parameters
+        from ..parameters import bind_parameters
 
         return bind_parameters(sql, self.dialect, model.lookback_days, start, end)
 

@@ -42,7 +42,8 @@ import sqlglot
 from sqlglot import exp
 
 from ..catalog import FAILURE_COLUMNS, SOURCE_TABLES, Catalog, Model
-from ..dialects import bind_parameters, split_header, translate
+from ..dialects import split_header, translate
+from ..parameters import bind_parameters
 from ..errors import BadInputError, ModelError, RunFailedError
 from . import SCHEMAS, export_sources, find_sources, source_time_column
 from .adapter import COMPLETENESS_FAILURE_COLUMNS, FAILURE_TABLE_COLUMNS, FAILURES_TABLE, Stateless

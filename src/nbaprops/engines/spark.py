@@ -32,7 +32,8 @@ from sqlglot import exp
 
 from ..calendar import NOT_PRESEASON_SQL
 from ..catalog import FAILURE_COLUMNS, SOURCE_TABLES, Model
-from ..dialects import bind_parameters, translate
+from ..dialects import translate
+from ..parameters import bind_parameters
 from ..errors import BadInputError, ModelError, RunFailedError
 from . import SCHEMAS, export_sources, find_sources
 from .adapter import (COMPLETENESS_FAILURE_COLUMNS, FAILURE_TABLE_TYPES, FAILURES_TABLE, Stateless,

@@ -534,7 +534,7 @@ def model_inputs(con, model, start: dt.date, end: dt.date, *, project: str, pref
     with a time column only the rows of the window the model may read ([read_start, end] of the
     chunk; a full model reads everything). Reading outside that window is then a difference the
     comparison with DuckDB (which reads whole tables) shows."""
-    from ..dialects import parameter_values
+    from ..parameters import parameter_values
     from ..warehouse import quote_ident, quote_table
     from . import source_time_column
     from .bigquery import table_id
@@ -569,7 +569,7 @@ def run_model(con, model, start: dt.date, end: dt.date, *, project: str = "nbapr
               prefix: str = "nbp") -> tuple[list[str], list[tuple]]:
     """A model's BigQuery staging query (as the plan issues it, with its @parameters for the
     chunk) run by the reference engine over its inputs from the DuckDB warehouse `con`."""
-    from ..dialects import bind_parameters
+    from ..parameters import bind_parameters
     from .bigquery import model_query
 
     sql = model_query(model, project, prefix)

@@ -15,7 +15,7 @@ from typing import Callable
 import duckdb
 
 from ..catalog import FAILURE_COLUMNS, Model
-from ..dialects import bind_parameters
+from ..parameters import bind_parameters
 from ..engines.adapter import FAILURE_TABLE_COLUMNS, COMPLETENESS_FAILURE_COLUMNS, write_by_kind
 from ..errors import RunFailedError
 from ..warehouse import Warehouse, is_interrupt, quote_ident, quote_table
