@@ -116,6 +116,11 @@ def main() -> None:
     runs = 1 if args.quick else args.runs
     scales = [1] if args.quick else [int(x) for x in args.scales.split(",") if x]
     tmp = Path(tempfile.mkdtemp(prefix="nbaprops-bench-"))
+    # Every CLI call is timed with compiled bytecode, as an installed package has it: a
+    # PYTHONDONTWRITEBYTECODE environment would recompile every module on every call (0.1-0.2 s
+    # of each CLI figure). The bytecode goes to the temporary folder, not into the source tree.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
     results: dict = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                                  "python": platform.python_version()},
                      "date": time.strftime("%Y-%m-%d"), "scenarios": {}}

@@ -257,7 +257,7 @@ def test_cli_backtest_bad_options_exit_2(empty_warehouse, monkeypatch):
 
     for argv in (["backtest", "--learner", "xgboost"], ["backtest", "--full-refit-months", "0"],
                  ["backtest", "--groups", "scoring"], ["backtest", "--ablation", "--canary"],
-                 ["backtest", "--threads", "0"]):
+                 ["backtest", "--threads", "0"], ["backtest", "--threads", "two"]):
         monkeypatch.setattr("sys.argv", ["nbaprops", "--warehouse", str(empty_warehouse), *argv])
         with pytest.raises(SystemExit) as exc:
             cli.main()
