@@ -6,14 +6,37 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nbaprops.model.estimators import (LGB_CLF_PARAMS, LGB_REG_PARAMS, auto_threads, fit_over_classifier,
+from nbaprops.model.estimators import (LGB_CLF_PARAMS, LGB_REG_PARAMS, auto_threads, busy_cores, fit_over_classifier,
                                        fit_regressor, limited_threads)
 
 
-@pytest.mark.parametrize("cpus,load,want", [(2, 0.0, 2), (2, 0.72, 2), (2, 1.0, 1), (2, 1.9, 1), (2, 7.5, 1),
-                                            (8, 2.4, 6), (1, 0.0, 1), (4, 0.0, 4)])
-def test_auto_threads_takes_the_cores_not_busy(cpus, load, want):
-    assert auto_threads(cpus, load) == want
+@pytest.mark.parametrize("cpus,busy,want", [(2, 0.0, 2), (2, 0.3, 2), (2, 0.97, 1), (2, 1.0, 1), (2, 1.9, 1),
+                                            (2, 7.5, 1), (8, 2.4, 6), (1, 0.0, 1), (4, 0.0, 4)])
+def test_auto_threads_takes_the_cores_not_busy(cpus, busy, want):
+    assert auto_threads(cpus, busy) == want
+
+
+def test_busy_cores_sees_a_busy_process():
+    """A process spinning on one core shows as about one busy core (the sample, not the load average)."""
+    import multiprocessing as mp
+    import os
+
+    idle = busy_cores(0.3)
+    stop = mp.Event()
+    p = mp.Process(target=_spin, args=(stop,))
+    p.start()
+    try:
+        busy = busy_cores(0.5)
+    finally:
+        stop.set()
+        p.join()
+    assert 0.0 <= idle <= (os.cpu_count() or 1) + 0.01
+    assert busy >= idle + 0.5 or busy >= 0.8, (idle, busy)
+
+
+def _spin(stop) -> None:
+    while not stop.is_set():
+        pass
 
 
 def _rows(n: int = 6000, k: int = 12, seed: int = 3):

@@ -59,7 +59,7 @@ def backtest_cmd(
     groups: Optional[str] = typer.Option(None, "--groups", help="With --ablation: only these groups (comma-separated)."),
     threads: str = typer.Option("auto", "--threads",
                                 help="Threads per fit: a number, or auto (default): the cores not busy with other work "
-                                     "now (cores minus the 1-minute load average), at least 1. On the idle 2-core machine "
+                                     "now (cores minus the busy ones, sampled for 0.25 s), at least 1. On the idle 2-core machine "
                                      "2 threads ran the whole backtest in 78 s instead of 132 s; beside another busy "
                                      "process 2 threads spin and took 186 s (1 thread: 138 s). Same predictions with any number."),
     fmt: Format = format_option(),

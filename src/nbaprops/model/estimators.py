@@ -38,20 +38,44 @@ MIN_CLF_ROWS = 500
 THREADS = 1
 
 
-def auto_threads(cpus: int | None = None, load: float | None = None) -> int:
-    """Threads for the fits on this machine now: its cores not busy with other work (the cores
-    minus the whole part of the 1-minute load average), at least 1. On the idle 2-core machine 2
-    threads ran the whole backtest in 78 s instead of 132 s; beside one busy process 2 spinning
-    threads took 186 s (1 thread: the work of one core, undisturbed)."""
+def busy_cores(sample_seconds: float = 0.25) -> float:
+    """How many cores other work keeps busy now: the machine's non-idle CPU time over a short
+    sample (/proc/stat, Linux), else the 1-minute load average, else 0. The sample, not the load
+    average: a load average still counts, for a minute, the work that has just ended (a backfill
+    run right before the backtest)."""
+    import os
+    import time
+
+    def times() -> tuple[int, int]:
+        with open("/proc/stat", encoding="ascii") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        return sum(v), v[3] + (v[4] if len(v) > 4 else 0)     # total, idle + iowait
+    try:
+        t0, i0 = times()
+        time.sleep(sample_seconds)
+        t1, i1 = times()
+        if t1 > t0:
+            return (os.cpu_count() or 1) * (1 - (i1 - i0) / (t1 - t0))
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.getloadavg()[0]
+    except OSError:     # no load average on this platform: assume nothing else runs
+        return 0.0
+
+
+def auto_threads(cpus: int | None = None, busy: float | None = None) -> int:
+    """Threads for the fits on this machine now: its cores not busy with other work (busy_cores,
+    rounded), at least 1. On the idle 2-core machine 2 threads ran the whole backtest in 78 s
+    instead of 132 s; beside one busy process 2 spinning threads took 186 s (1 thread: 138 s,
+    the work of one core, undisturbed)."""
     import os
 
     cpus = cpus if cpus is not None else (os.cpu_count() or 1)
-    if load is None:
-        try:
-            load = os.getloadavg()[0]
-        except OSError:     # no load average on this platform: assume nothing else runs
-            load = 0.0
-    return max(1, min(cpus, cpus - int(load)))
+    busy = busy_cores() if busy is None else busy
+    return max(1, min(cpus, cpus - round(busy)))
+
+
 # Warm starts of the walk-forward: a month's model continues the previous month's with
 # WARM_TREES trees fitted on every labelled row before the month; every FULL_REFIT_MONTHS-th
 # predicted month (and whenever the usable columns change) the model is fitted from scratch.
