@@ -105,3 +105,22 @@ def test_one_team_missing_for_a_week_stops_the_backfill_and_skip_proceeds(p3_pat
                              ("PlayerShotZoneAnalysisProcessor", "MISSING_DEPENDENCY"),
                              ("TeamDefenseZoneAnalysisProcessor", "MISSING_DEPENDENCY")]
     assert others == 29
+
+
+def test_a_rerun_with_nothing_to_compute_skips_the_preflight(p3_path, tmp_path):
+    """The pre-flight guards Phase 4 computations: a re-run with unchanged inputs computes none and
+    does not ask; a Phase 4 model with a date to compute asks again (and a later one, not the first)."""
+    path = tmp_path / "rerun.duckdb"
+    shutil.copy(p3_path, path)
+    with Warehouse.open(path) as wh:
+        first = backfill(wh, START, END)
+        assert first.ok and first.preflight is not None and first.preflight.ok
+        again = backfill(wh, START, END)
+        assert again.ok and again.preflight is None
+        assert all(m.status == "skipped" for m in again.models)
+        wh.con.execute("DELETE FROM processing.model_state WHERE model = 'player_composite_factors' "
+                       "AND target_date = ?", [date(2023, 12, 15)])
+        third = backfill(wh, START, END)
+        assert third.ok and third.preflight is not None and third.preflight.ok
+        done = {m.model: m.dates_computed for m in third.models}
+        assert done["player_composite_factors"] >= 1 and done["player_daily_cache"] == 0

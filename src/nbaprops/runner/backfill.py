@@ -162,10 +162,10 @@ class Backfill:
 
     1. `start()`      — check the arguments, select the models, one 'pending' history row each;
     2. `read_inputs()` — the calendar, the seasons, the saved state and the input digests;
-    3. per model, in run order (or side by side, for a daily run): `preflight_stops()` before
-       the first Phase 4 model, `plan_model()` (pending dates and why, chunks), `blocked()`
-       (failed or unbuilt upstream), `run_chunks()` (each chunk: compute, write by kind, state
-       and progress in one transaction on DuckDB), its history row;
+    3. per model, in run order (or side by side, for a daily run): `plan_model()` (pending
+       dates and why, chunks), `preflight_stops()` before the first Phase 4 model that computes
+       anything, `blocked()` (failed or unbuilt upstream), `run_chunks()` (each chunk: compute,
+       write by kind, state and progress in one transaction on DuckDB), its history row;
     4. `finish()`     — flush the history, close the rows of models never run, sum the failures.
 
     daily=True is `nbaprops run`: the candidate dates are [start, end] plus every date already
@@ -248,11 +248,18 @@ class Backfill:
         self.all_state = self.adapter.load_state()
 
     # -- 3. per model ------------------------------------------------------------------------
-    def preflight_stops(self, i: int, model: Model) -> bool:
-        """Before the first Phase 4 model (after this run's Phase 3 models): Phase 3 must cover
-        the schedule's game dates over the range, else the run stops here."""
-        if not (self.check_preflight and not self._preflight_checked and not self.daily
-                and (model.phase or 0) >= 4 and _reads_phase3(self.catalog, model)):
+    def _preflight_due(self, model: Model) -> bool:
+        """The pre-flight is asked before this model: the first Phase 4 model reading Phase 3
+        that computes anything, once per run (not on a daily run)."""
+        return (self.check_preflight and not self._preflight_checked and not self.daily
+                and (model.phase or 0) >= 4 and _reads_phase3(self.catalog, model))
+
+    def preflight_stops(self, i: int, model: Model, plan: ModelPlan) -> bool:
+        """Before the first Phase 4 model that has dates to compute (after this run's Phase 3
+        models): Phase 3 must cover the schedule's game dates over the range, else the run stops
+        here. A model with nothing to compute (a re-run with unchanged inputs) needs no pre-flight:
+        the next Phase 4 model asks again. A dry run always shows it."""
+        if not self._preflight_due(model) or not (plan.chunks or self.dry_run):
             return False
         self._preflight_checked = True
         self.result.preflight = self.adapter.preflight(self.start_date, self.end_date)
@@ -331,12 +338,12 @@ class Backfill:
                     f"{'it' if len(unbuilt) == 1 else 'them'} to --only")
         return None
 
-    def process(self, model: Model, mr: ModelRun, adapter: EngineAdapter) -> None:
-        """Plan and run one model on `adapter` (a worker's own when models run in parallel).
-        Its upstream models have finished."""
+    def process(self, model: Model, mr: ModelRun, adapter: EngineAdapter, plan: ModelPlan | None = None) -> None:
+        """Plan (unless `plan` is given) and run one model on `adapter` (a worker's own when
+        models run in parallel). Its upstream models have finished."""
         t0 = time.perf_counter()
         started = datetime.now()
-        plan = self.plans[model.name] = self.plan_model(model, mr)
+        plan = self.plans[model.name] = plan or self.plan_model(model, mr)
         mr.read_seconds += time.perf_counter() - t0
         plan.blocked = self.blocked(model, adapter)
         if self.on_model_start:
@@ -433,12 +440,16 @@ class Backfill:
                          lambda m, a: self.process(m, runs[m.name], a))
             return
         for i, model in enumerate(self.models):
-            if self.preflight_stops(i, model):
-                break
             mr = ModelRun(model=model.name, read_seconds=self.shared_read if i == 0 else 0.0)
-            self.result.models.append(mr)
             t0 = time.perf_counter()
-            self.process(model, mr, self.adapter)
+            plan = None
+            if self._preflight_due(model):
+                plan = self.plan_model(model, mr)   # planned first: the pre-flight asks whether it computes
+                mr.read_seconds += time.perf_counter() - t0
+                if self.preflight_stops(i, model, plan):
+                    break
+            self.result.models.append(mr)
+            self.process(model, mr, self.adapter, plan)
             mr.wall_seconds = time.perf_counter() - t0
             if self.on_model_done:
                 self.on_model_done(mr)
