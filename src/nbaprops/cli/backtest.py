@@ -164,7 +164,7 @@ def _threads(value: str) -> int:
 
 
 def _ablation(s, e, mtr: int, learner: str, frm: int, groups: Optional[str], markdown: Optional[Path],
-              json_out: Optional[Path], fmt: Format, threads: int = 1) -> None:
+              json_out: Optional[Path], fmt: Format, threads: int) -> None:
     """`backtest --ablation`: the backtest with every feature and without each group."""
     import json
     from dataclasses import asdict

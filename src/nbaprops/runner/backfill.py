@@ -249,8 +249,9 @@ class Backfill:
 
     # -- 3. per model ------------------------------------------------------------------------
     def _preflight_due(self, model: Model) -> bool:
-        """The pre-flight is asked before this model: the first Phase 4 model reading Phase 3
-        that computes anything, once per run (not on a daily run)."""
+        """Whether the pre-flight is still to be asked when this model is next: a Phase 4 model
+        reading Phase 3, the pre-flight not asked yet in this run, not a daily run (whether the
+        model computes anything decides in preflight_stops)."""
         return (self.check_preflight and not self._preflight_checked and not self.daily
                 and (model.phase or 0) >= 4 and _reads_phase3(self.catalog, model))
 
@@ -343,7 +344,7 @@ class Backfill:
         models run in parallel). Its upstream models have finished."""
         t0 = time.perf_counter()
         started = datetime.now()
-        plan = self.plans[model.name] = plan or self.plan_model(model, mr)
+        plan = self.plans[model.name] = plan if plan is not None else self.plan_model(model, mr)
         mr.read_seconds += time.perf_counter() - t0
         plan.blocked = self.blocked(model, adapter)
         if self.on_model_start:
