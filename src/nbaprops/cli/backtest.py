@@ -59,9 +59,9 @@ def backtest_cmd(
     groups: Optional[str] = typer.Option(None, "--groups", help="With --ablation: only these groups (comma-separated)."),
     threads: str = typer.Option("auto", "--threads",
                                 help="Threads per fit: a number, or auto (default): the cores not busy with other work "
-                                     "now (cores minus the busy ones, sampled for 0.25 s), at least 1. On the idle 2-core machine "
-                                     "2 threads ran the whole backtest in 78 s instead of 132 s; beside another busy "
-                                     "process 2 threads spin and took 186 s (1 thread: 138 s). Same predictions with any number."),
+                                     "now (sampled for a quarter of a second), at least 1. More threads are faster on an "
+                                     "idle machine and slower beside busy processes (README: Phase 5); the predictions "
+                                     "are the same with any number."),
     fmt: Format = format_option(),
     wide: bool = wide_option(),
 ) -> None:
