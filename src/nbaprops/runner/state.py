@@ -197,13 +197,14 @@ def load_state(con: duckdb.DuckDBPyConnection, model: Model | None = None) -> di
     return out
 
 
-def output_digest_sql(columns: list[str], time_column: str, where: str) -> str:
-    """Per-date (rows, Σ hash(row)) of the chunk being written, metadata columns left out."""
+def output_digest_sql(columns: list[str], time_column: str, rows: str) -> str:
+    """Per-date (rows, Σ hash(row)) of the chunk being written (`FROM {rows}`: execute.chunk_rows),
+    metadata columns left out."""
     cols = [c for c in columns if c not in METADATA_COLUMNS] or columns
     row = ", ".join(quote_ident(c) for c in cols)
     tc = quote_ident(time_column)
     return (f"SELECT {tc} AS d, count(*) AS n, (sum(hash({row})) % 18446744073709551616)::UBIGINT AS h "
-            f"FROM _chunk {where} GROUP BY {tc}")
+            f"FROM {rows} GROUP BY {tc}")
 
 
 # -- run history ---------------------------------------------------------------------------
