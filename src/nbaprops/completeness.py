@@ -278,6 +278,7 @@ def shared_windows(table: str, key: str, time_column: str, windows: tuple[str, .
            {cols}
     FROM cmp_universe u
     LEFT JOIN {table} pc ON pc.{key} = u.entity_id AND pc.{time_column} = u.d
+     AND pc.{time_column} BETWEEN $start_date AND $end_date   -- (the range stated: DuckDB would read every date)
 ),
 """ + output_cte(windows)
 

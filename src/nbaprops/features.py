@@ -7,8 +7,9 @@ Each feature owns its definition, range, default and its source chain: (source, 
 pairs tried in order over the feature store's inputs (aliases u = UPGC, pdc, pcf, psza, opp =
 the opponent's TDZA, h = the player's history, vs, tm/otm = team histories, bk = book lines),
 the registry default last. The feature store's SQL takes its feature columns, sources and
-quality score from here through render-time macros (@feature_history_columns, @feature_value_columns, @feature_columns,
-@feature_quality_score, @default_feature_count, @feature_version, @feature_count), and the
+quality score from here through render-time macros (@feature_history_columns, @feature_links,
+@feature_value_columns, @feature_columns, @feature_quality_score, @default_feature_count,
+@feature_version, @feature_count), and the
 README's feature table is rendered by readme_table(); adding a feature is one entry here.
 Note: DuckDB's greatest/least ignore NULL arguments, so clamps guard NULL inputs explicitly.
 
@@ -495,16 +496,30 @@ def _default(f: Feature) -> str:
     return "NULL" if f.default is None else repr(float(f.default))
 
 
+def _links(f: Feature) -> list[tuple[str, str, str]]:
+    """A feature's chain as (column, source, gated expression): each link a column of its own."""
+    feed = feed_of(f.name)
+    return [(f"{f.name}__{i}", src, f"CASE WHEN cov.{feed} THEN ({expr}) END" if feed else f"({expr})")
+            for i, (src, expr) in enumerate(f.chain, 1)]
+
+
+@macro()
+def feature_links() -> str:
+    """Every feature's chain links, each computed once (its value, and whether it is set, are read
+    from the column): a link gated by its feed's coverage (cov) where the feature rests on a feed."""
+    return ",\n           ".join(f"{expr} AS {col}" for f in FEATURES for col, _, expr in _links(f))
+
+
 @macro()
 def feature_value_columns() -> str:
-    """Every feature's value (its chain, then the default; rounded to 6 decimals) and source tag."""
+    """Every feature's value (the first link set, else the default; rounded to 6 decimals) and
+    source tag, from the link columns of @feature_links."""
     values, sources = [], []
     for f in FEATURES:
-        feed = feed_of(f.name)
-        gate = (lambda e: f"CASE WHEN cov.{feed} THEN {e} END") if feed else (lambda e: e)
-        vals = [gate(f"({expr})") for _, expr in f.chain]
-        values.append(f"round(CAST(coalesce({', '.join(vals + [_default(f)])}) AS DOUBLE), 6) AS {f.name}")
-        whens = " ".join(f"WHEN {gate(f'({expr})')} IS NOT NULL THEN '{src}'" for src, expr in f.chain)
+        links = _links(f)
+        values.append(f"round(CAST(coalesce({', '.join([col for col, _, _ in links] + [_default(f)])}) AS DOUBLE), 6) "
+                      f"AS {f.name}")
+        whens = " ".join(f"WHEN {col} IS NOT NULL THEN '{src}'" for col, src, _ in links)
         sources.append(f"CASE {whens} ELSE 'default' END AS {f.name}_source")
     return ",\n           ".join(values + sources)
 
@@ -533,6 +548,12 @@ def feed_gaps() -> str:
 def feed_flags() -> str:
     """The base row's copy of the coverage flags (cov_<feed>)."""
     return ", ".join(f"cov.{feed} AS cov_{feed}" for feed in FEEDS)
+
+
+@macro()
+def feed_flag_names() -> str:
+    """The coverage flags' columns (cov_<feed>), passed on from the base row."""
+    return ", ".join(f"cov_{feed}" for feed in FEEDS)
 
 
 @macro()

@@ -105,7 +105,9 @@ WITH dates AS (
   LEFT JOIN cmp_date_check AS cdc
     ON cdc.d = d.cache_date AND d.days_since_opening >= 14
   LEFT JOIN analytics.upcoming_player_game_context AS u
-    ON u.game_date = d.cache_date AND cdc.d IS NULL
+    ON u.game_date = d.cache_date
+    AND cdc.d IS NULL
+    AND u.game_date BETWEEN @start_date AND @end_date /* (the range stated: DuckDB would read every date) */
   /* the player's team has a scheduled game in [D-7, D) without PGS rows: dependency missing */
   LEFT JOIN cmp_team_check AS tc
     ON tc.d = d.cache_date AND tc.team_abbr = u.team_abbr AND d.days_since_opening >= 14
@@ -133,7 +135,9 @@ WITH dates AS (
     COALESCE(pc.l14d_actual_games, 0) AS l14d_actual_games
   FROM cmp_universe AS u
   LEFT JOIN precompute.player_completeness AS pc
-    ON pc.player_lookup = u.entity_id AND pc.analysis_date = u.d
+    ON pc.player_lookup = u.entity_id
+    AND pc.analysis_date = u.d
+    AND pc.analysis_date BETWEEN @start_date AND @end_date /* (the range stated: DuckDB would read every date) */
 ), cmp_out AS (
   /* completeness columns of this model (windows l5, l10, l7d, l14d; primary l5) */
   SELECT

@@ -286,7 +286,9 @@ WITH dates AS (
     COALESCE(pc.l20_actual_games, 0) AS l20_actual_games
   FROM cmp_universe AS u
   LEFT JOIN precompute.player_completeness AS pc
-    ON pc.player_lookup = u.entity_id AND pc.analysis_date = u.d
+    ON pc.player_lookup = u.entity_id
+    AND pc.analysis_date = u.d
+    AND pc.analysis_date BETWEEN @start_date AND @end_date /* (the range stated: DuckDB would read every date) */
 ), cmp_out AS (
   /* completeness columns of this model (windows l10, l20; primary l10) */
   SELECT

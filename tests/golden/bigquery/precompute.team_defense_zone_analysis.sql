@@ -304,7 +304,9 @@ WITH season_rs_end AS (
     COALESCE(pc.l30d_actual_games, 0) AS l30d_actual_games
   FROM cmp_universe AS u
   LEFT JOIN precompute.team_completeness AS pc
-    ON pc.team_abbr = u.entity_id AND pc.analysis_date = u.d
+    ON pc.team_abbr = u.entity_id
+    AND pc.analysis_date = u.d
+    AND pc.analysis_date BETWEEN @start_date AND @end_date /* (the range stated: DuckDB would read every date) */
 ), cmp_out AS (
   /* completeness columns of this model (windows l15, l30d; primary l15) */
   SELECT

@@ -83,7 +83,9 @@ WITH u AS (
     COALESCE(pc.l14d_actual_games, 0) AS l14d_actual_games
   FROM cmp_universe AS u
   LEFT JOIN precompute.player_completeness AS pc
-    ON pc.player_lookup = u.entity_id AND pc.analysis_date = u.d
+    ON pc.player_lookup = u.entity_id
+    AND pc.analysis_date = u.d
+    AND pc.analysis_date BETWEEN @start_date AND @end_date /* (the range stated: DuckDB would read every date) */
 ), cmp_out AS (
   /* completeness columns of this model (windows l10, l5, l7d, l14d; primary l10) */
   SELECT
@@ -688,1272 +690,386 @@ WITH u AS (
     u.label_minutes,
     u.label_played,
     u.current_points_line AS label_line,
-    ROUND(
-      CAST(COALESCE((
-        pdc.points_avg_last_5
-      ), (
-        u.points_avg_last_5
-      ), 10.0) AS FLOAT64),
-      6
-    ) AS points_avg_last_5,
-    ROUND(
-      CAST(COALESCE((
-        pdc.points_avg_last_10
-      ), (
-        u.points_avg_last_10
-      ), 10.0) AS FLOAT64),
-      6
-    ) AS points_avg_last_10,
-    ROUND(
-      CAST(COALESCE((
-        pdc.points_avg_season
-      ), (
-        h.season_avg
-      ), 10.0) AS FLOAT64),
-      6
-    ) AS points_avg_season,
-    ROUND(
-      CAST(COALESCE((
-        pdc.points_std_last_10
-      ), (
-        h.points_std_last_10
-      ), 5.0) AS FLOAT64),
-      6
-    ) AS points_std_last_10,
-    ROUND(
-      CAST(COALESCE((
-        pdc.games_in_last_7_days
-      ), (
-        u.games_in_last_7_days
-      ), 3.0) AS FLOAT64),
-      6
-    ) AS games_in_last_7_days,
-    ROUND(
-      CAST(COALESCE(
-        (
-          pcf.fatigue_score
-        ),
-        (
-          GREATEST(
-            0,
-            LEAST(
-              100,
-              100 + CASE
-                WHEN COALESCE(u.back_to_back, FALSE)
-                THEN -15
-                WHEN COALESCE(u.days_rest, 1) >= 3
-                THEN 5
-                ELSE 0
-              END + CASE WHEN COALESCE(u.games_in_last_7_days, 3) >= 4 THEN -10 ELSE 0 END + CASE WHEN COALESCE(u.minutes_in_last_7_days, 200) > 240 THEN -10 ELSE 0 END + CASE WHEN COALESCE(u.avg_minutes_per_game_last_7, 30) > 35 THEN -8 ELSE 0 END + CASE
-                WHEN COALESCE(u.back_to_backs_last_14_days, 0) >= 2
-                THEN -12
-                WHEN COALESCE(u.back_to_backs_last_14_days, 0) = 1
-                THEN -5
-                ELSE 0
-              END
-            )
-          )
-        ),
-        50.0
-      ) AS FLOAT64),
-      6
-    ) AS fatigue_score,
-    ROUND(
-      CAST(COALESCE(CASE WHEN cov.shots THEN (
-        pcf.shot_zone_mismatch_score
-      ) END, 0.0) AS FLOAT64),
-      6
-    ) AS shot_zone_mismatch_score,
-    ROUND(
-      CAST(COALESCE(
-        CASE WHEN cov.team_box THEN (
-          pcf.pace_score
-        ) END,
-        CASE
-          WHEN cov.team_box
-          THEN (
-            CASE
-              WHEN NOT tm.team_pace_last_10 IS NULL AND NOT otm.team_pace_last_10 IS NULL
-              THEN GREATEST(
-                -3.0,
-                LEAST(3.0, COALESCE((
-                  tm.team_pace_last_10 - otm.team_pace_last_10
-                ) / 2.0, 3.0))
-              )
-            END
-          )
-        END,
-        0.0
-      ) AS FLOAT64),
-      6
-    ) AS pace_score,
-    ROUND(
-      CAST(COALESCE(
-        CASE WHEN cov.full_box THEN (
-          pcf.usage_spike_score
-        ) END,
-        CASE
-          WHEN cov.full_box
-          THEN (
-            CASE
-              WHEN NOT h.usage_last3 IS NULL AND NOT h.usage_last7 IS NULL
-              THEN GREATEST(-3.0, LEAST(3.0, COALESCE(0.3 * (
-                h.usage_last3 - h.usage_last7
-              ), 3.0)))
-            END
-          )
-        END,
-        0.0
-      ) AS FLOAT64),
-      6
-    ) AS usage_spike_score,
-    ROUND(
-      CAST(COALESCE(
-        (
-          CASE
-            WHEN NOT u.days_rest IS NULL AND NOT u.opponent_days_rest IS NULL
-            THEN GREATEST(-2, LEAST(2, COALESCE(u.days_rest - u.opponent_days_rest, 2)))
-          END
-        ),
-        0.0
-      ) AS FLOAT64),
-      6
-    ) AS rest_advantage,
-    ROUND(
-      CAST(COALESCE(
-        CASE
-          WHEN cov.injuries
-          THEN (
-            CASE
-              WHEN u.player_status = 'out'
-              THEN 3.0
-              WHEN NOT u.player_status IS NULL
-              THEN 0.0
-            END
-          )
-        END,
-        0.0
-      ) AS FLOAT64),
-      6
-    ) AS injury_risk,
-    ROUND(
-      CAST(COALESCE(
-        (
-          CASE
-            WHEN COALESCE(h.n_last5, 0) < 5
-            THEN NULL
-            WHEN h.avg_newest3 - h.avg_older2 >= 5
-            THEN 2
-            WHEN h.avg_newest3 - h.avg_older2 >= 2
-            THEN 1
-            WHEN h.avg_newest3 - h.avg_older2 <= -5
-            THEN -2
-            WHEN h.avg_newest3 - h.avg_older2 <= -2
-            THEN -1
+    (
+      pdc.points_avg_last_5
+    ) AS points_avg_last_5__1,
+    (
+      u.points_avg_last_5
+    ) AS points_avg_last_5__2,
+    (
+      pdc.points_avg_last_10
+    ) AS points_avg_last_10__1,
+    (
+      u.points_avg_last_10
+    ) AS points_avg_last_10__2,
+    (
+      pdc.points_avg_season
+    ) AS points_avg_season__1,
+    (
+      h.season_avg
+    ) AS points_avg_season__2,
+    (
+      pdc.points_std_last_10
+    ) AS points_std_last_10__1,
+    (
+      h.points_std_last_10
+    ) AS points_std_last_10__2,
+    (
+      pdc.games_in_last_7_days
+    ) AS games_in_last_7_days__1,
+    (
+      u.games_in_last_7_days
+    ) AS games_in_last_7_days__2,
+    (
+      pcf.fatigue_score
+    ) AS fatigue_score__1,
+    (
+      GREATEST(
+        0,
+        LEAST(
+          100,
+          100 + CASE
+            WHEN COALESCE(u.back_to_back, FALSE)
+            THEN -15
+            WHEN COALESCE(u.days_rest, 1) >= 3
+            THEN 5
+            ELSE 0
+          END + CASE WHEN COALESCE(u.games_in_last_7_days, 3) >= 4 THEN -10 ELSE 0 END + CASE WHEN COALESCE(u.minutes_in_last_7_days, 200) > 240 THEN -10 ELSE 0 END + CASE WHEN COALESCE(u.avg_minutes_per_game_last_7, 30) > 35 THEN -8 ELSE 0 END + CASE
+            WHEN COALESCE(u.back_to_backs_last_14_days, 0) >= 2
+            THEN -12
+            WHEN COALESCE(u.back_to_backs_last_14_days, 0) = 1
+            THEN -5
             ELSE 0
           END
-        ),
-        0.0
-      ) AS FLOAT64),
-      6
-    ) AS recent_trend,
-    ROUND(
-      CAST(COALESCE(
-        (
-          CASE
-            WHEN COALESCE(pdc.minutes_avg_last_10, h.minutes_avg_last_10) IS NULL
-            OR h.minutes_avg_season IS NULL
-            OR h.minutes_avg_season = 0
-            THEN NULL
-            ELSE CASE
-              WHEN (
-                COALESCE(pdc.minutes_avg_last_10, h.minutes_avg_last_10) - h.minutes_avg_season
-              ) / h.minutes_avg_season >= 0.20
-              THEN 2
-              WHEN (
-                COALESCE(pdc.minutes_avg_last_10, h.minutes_avg_last_10) - h.minutes_avg_season
-              ) / h.minutes_avg_season >= 0.10
-              THEN 1
-              WHEN (
-                COALESCE(pdc.minutes_avg_last_10, h.minutes_avg_last_10) - h.minutes_avg_season
-              ) / h.minutes_avg_season <= -0.20
-              THEN -2
-              WHEN (
-                COALESCE(pdc.minutes_avg_last_10, h.minutes_avg_last_10) - h.minutes_avg_season
-              ) / h.minutes_avg_season <= -0.10
-              THEN -1
-              ELSE 0
-            END
-          END
-        ),
-        0.0
-      ) AS FLOAT64),
-      6
-    ) AS minutes_change,
-    ROUND(
-      CAST(COALESCE(CASE WHEN cov.team_box THEN (
-        opp.defensive_rating_last_15
-      ) END, 112.0) AS FLOAT64),
-      6
-    ) AS opponent_def_rating,
-    ROUND(
-      CAST(COALESCE(CASE WHEN cov.team_box THEN (
-        opp.opponent_pace
-      ) END, 100.0) AS FLOAT64),
-      6
-    ) AS opponent_pace,
-    ROUND(
-      CAST(COALESCE((
-        CASE WHEN u.home_game THEN 1.0 ELSE 0.0 END
-      ), 0.0) AS FLOAT64),
-      6
-    ) AS home_away,
-    ROUND(
-      CAST(COALESCE(
-        (
-          CASE WHEN u.back_to_back THEN 1.0 WHEN NOT u.back_to_back IS NULL THEN 0.0 END
-        ),
-        0.0
-      ) AS FLOAT64),
-      6
-    ) AS back_to_back,
-    ROUND(
-      CAST(COALESCE((
-        CASE WHEN u.season_type IN ('PlayIn', 'Playoffs') THEN 1.0 ELSE 0.0 END
-      ), 0.0) AS FLOAT64),
-      6
-    ) AS playoff_game,
-    ROUND(
-      CAST(COALESCE(CASE WHEN cov.shots THEN (
-        psza.paint_rate_last_10 / 100.0
-      ) END, 0.3) AS FLOAT64),
-      6
-    ) AS pct_paint,
-    ROUND(
-      CAST(COALESCE(CASE WHEN cov.shots THEN (
-        psza.mid_range_rate_last_10 / 100.0
-      ) END, 0.2) AS FLOAT64),
-      6
-    ) AS pct_mid_range,
-    ROUND(
-      CAST(COALESCE(CASE WHEN cov.shots THEN (
-        psza.three_pt_rate_last_10 / 100.0
-      ) END, 0.35) AS FLOAT64),
-      6
-    ) AS pct_three,
-    ROUND(
-      CAST(COALESCE(
-        CASE
-          WHEN cov.full_box
-          THEN (
-            CASE
-              WHEN h.n_ft_last10 >= 5 AND h.pts_ft_last10 > 0
-              THEN GREATEST(0, LEAST(0.5, COALESCE(h.ftm_last10 / h.pts_ft_last10, 0.5)))
-            END
-          )
-        END,
-        0.15
-      ) AS FLOAT64),
-      6
-    ) AS pct_free_throw,
-    ROUND(
-      CAST(COALESCE(
-        CASE WHEN cov.team_box THEN (
-          pdc.team_pace_last_10
-        ) END,
-        CASE WHEN cov.team_box THEN (
-          tm.team_pace_last_10
-        ) END,
-        100.0
-      ) AS FLOAT64),
-      6
-    ) AS team_pace,
-    ROUND(
-      CAST(COALESCE(
-        CASE WHEN cov.team_box THEN (
-          pdc.team_off_rating_last_10
-        ) END,
-        CASE WHEN cov.team_box THEN (
-          tm.team_off_rating_last_10
-        ) END,
-        112.0
-      ) AS FLOAT64),
-      6
-    ) AS team_off_rating,
-    ROUND(
-      CAST(COALESCE(
-        (
-          CASE
-            WHEN tm.team_games_season >= 5
-            THEN tm.team_wins_season / tm.team_games_season
-          END
-        ),
-        0.5
-      ) AS FLOAT64),
-      6
-    ) AS team_win_pct,
-    ROUND(CAST(COALESCE((
-      u.current_points_line
-    ), NULL) AS FLOAT64), 6) AS vegas_points_line,
-    ROUND(CAST(COALESCE((
-      u.opening_points_line
-    ), NULL) AS FLOAT64), 6) AS vegas_opening_line,
-    ROUND(
-      CAST(COALESCE((
-        u.current_points_line - u.opening_points_line
-      ), NULL) AS FLOAT64),
-      6
-    ) AS vegas_line_move,
-    ROUND(
-      CAST(COALESCE((
-        CASE WHEN NOT u.current_points_line IS NULL THEN 1.0 ELSE 0.0 END
-      ), 0.0) AS FLOAT64),
-      6
-    ) AS has_vegas_line,
-    ROUND(CAST(COALESCE((
-      vs.avg_points_vs_opponent
-    ), NULL) AS FLOAT64), 6) AS avg_points_vs_opponent,
-    ROUND(CAST(COALESCE((
-      COALESCE(vs.games_vs_opponent, 0)
-    ), 0.0) AS FLOAT64), 6) AS games_vs_opponent,
-    ROUND(
-      CAST(COALESCE((
-        pdc.minutes_avg_last_10
-      ), (
-        h.minutes_avg_last_10
-      ), NULL) AS FLOAT64),
-      6
-    ) AS minutes_avg_last_10,
-    ROUND(
-      CAST(COALESCE((
-        h.points_last10 / NULLIF(h.minutes_last10, 0)
-      ), NULL) AS FLOAT64),
-      6
-    ) AS ppm_avg_last_10,
-    ROUND(
-      CAST(COALESCE(
-        (
-          CASE
-            WHEN h.n_last10 >= 5
-            THEN GREATEST(-20, LEAST(20, COALESCE(h.pts_slope_10g, 20)))
-          END
-        ),
-        NULL
-      ) AS FLOAT64),
-      6
-    ) AS pts_slope_10g,
-    ROUND(
-      CAST(COALESCE(
-        (
-          CASE WHEN h.season_std > 0 THEN (
-            h.avg_last5 - h.season_avg
-          ) / h.season_std END
-        ),
-        NULL
-      ) AS FLOAT64),
-      6
-    ) AS pts_vs_season_zscore,
-    ROUND(
-      CAST(COALESCE(
-        (
-          CASE
-            WHEN h.season_std > 0
-            THEN CASE WHEN h.avg_last5 > h.season_avg + 1.5 * h.season_std THEN 1.0 ELSE 0.0 END
-          END
-        ),
-        0.0
-      ) AS FLOAT64),
-      6
-    ) AS breakout_flag,
-    ROUND(
-      CAST(COALESCE(CASE WHEN cov.game_lines THEN (
-        u.game_total
-      ) END, NULL) AS FLOAT64),
-      6
-    ) AS game_total_line,
-    ROUND(
-      CAST(COALESCE(
-        (
-          CASE WHEN NOT u.days_rest IS NULL THEN LEAST(COALESCE(u.days_rest, 10), 10) END
-        ),
-        NULL
-      ) AS FLOAT64),
-      6
-    ) AS days_rest,
-    ROUND(CAST(COALESCE((
-      u.minutes_in_last_7_days
-    ), 0.0) AS FLOAT64), 6) AS minutes_load_last_7d,
-    ROUND(
-      CAST(COALESCE(CASE WHEN cov.game_lines THEN (
-        ABS(u.game_spread)
-      ) END, NULL) AS FLOAT64),
-      6
-    ) AS spread_magnitude,
-    ROUND(
-      CAST(COALESCE(
-        CASE WHEN cov.game_lines THEN (
-          u.game_total / 2.0 - u.game_spread / 2.0
-        ) END,
-        NULL
-      ) AS FLOAT64),
-      6
-    ) AS implied_team_total,
-    ROUND(CAST(COALESCE((
-      h.avg_last3
-    ), NULL) AS FLOAT64), 6) AS points_avg_last_3,
-    ROUND(CAST(COALESCE((
-      h.avg_last3 - h.season_avg
-    ), NULL) AS FLOAT64), 6) AS deviation_from_avg_last3,
-    ROUND(CAST(COALESCE((
-      h.below_avg_streak
-    ), 0.0) AS FLOAT64), 6) AS consecutive_games_below_avg,
-    ROUND(
-      CAST(COALESCE(CASE WHEN cov.full_box THEN (
-        h.usage_last5
-      ) END, NULL) AS FLOAT64),
-      6
-    ) AS usage_rate_last_5,
-    ROUND(CAST(COALESCE((
-      bk.multi_book_line_std
-    ), NULL) AS FLOAT64), 6) AS multi_book_line_std,
-    ROUND(CAST(COALESCE((
-      u.prop_over_streak
-    ), NULL) AS FLOAT64), 6) AS prop_over_streak,
-    ROUND(CAST(COALESCE((
-      u.prop_under_streak
-    ), NULL) AS FLOAT64), 6) AS prop_under_streak,
-    ROUND(CAST(COALESCE((
-      u.current_points_line - h.season_avg
-    ), NULL) AS FLOAT64), 6) AS line_vs_season_avg,
-    ROUND(CAST(COALESCE((
-      h.over_rate_last10
-    ), NULL) AS FLOAT64), 6) AS over_rate_last_10,
-    ROUND(CAST(COALESCE((
-      h.margin_vs_line_last5
-    ), NULL) AS FLOAT64), 6) AS margin_vs_line_avg_last_5,
-    ROUND(CAST(COALESCE((
-      h.minutes_std_last10
-    ), NULL) AS FLOAT64), 6) AS minutes_volatility_last_10,
-    ROUND(
-      CAST(COALESCE((
-        tm.team_pace_last_10 - otm.team_pace_last_10
-      ), NULL) AS FLOAT64),
-      6
-    ) AS opponent_pace_mismatch,
-    ROUND(
-      CAST(COALESCE(
-        (
-          CAST(h.points_ewm_10d_num AS FLOAT64) / NULLIF(CAST(h.points_ewm_10d_den AS FLOAT64), 0)
-        ),
-        NULL
-      ) AS FLOAT64),
-      6
-    ) AS points_ewm_10d,
-    ROUND(
-      CAST(COALESCE(
-        (
-          CAST(h.points_ewm_30d_num AS FLOAT64) / NULLIF(CAST(h.points_ewm_30d_den AS FLOAT64), 0)
-        ),
-        NULL
-      ) AS FLOAT64),
-      6
-    ) AS points_ewm_30d,
-    ROUND(
-      CAST(COALESCE(
-        (
-          CAST(h.minutes_ewm_10d_num AS FLOAT64) / NULLIF(CAST(h.minutes_ewm_10d_den AS FLOAT64), 0)
-        ),
-        NULL
-      ) AS FLOAT64),
-      6
-    ) AS minutes_ewm_10d,
-    ROUND(
-      CAST(COALESCE(
-        (
-          CAST(h.minutes_ewm_30d_num AS FLOAT64) / NULLIF(CAST(h.minutes_ewm_30d_den AS FLOAT64), 0)
-        ),
-        NULL
-      ) AS FLOAT64),
-      6
-    ) AS minutes_ewm_30d,
-    ROUND(CAST(COALESCE((
-      h.minutes_last_game
-    ), NULL) AS FLOAT64), 6) AS minutes_last_game,
-    ROUND(
-      CAST(COALESCE(
-        (
-          CASE WHEN h.n_last10 >= 5 THEN h.minutes_avg_last3 - h.minutes_avg_last_10 END
-        ),
-        NULL
-      ) AS FLOAT64),
-      6
-    ) AS minutes_trend,
-    ROUND(
-      CAST(COALESCE(CASE WHEN cov.full_box THEN (
-        h.starter_share_last_5
-      ) END, NULL) AS FLOAT64),
-      6
-    ) AS starter_share_last_5,
-    ROUND(
-      CAST(COALESCE(CASE WHEN cov.full_box THEN (
-        h.starter_share_last_10
-      ) END, NULL) AS FLOAT64),
-      6
-    ) AS starter_share_last_10,
-    ROUND(
-      CAST(COALESCE(CASE WHEN cov.full_box THEN (
-        h.games_since_role_change
-      ) END, NULL) AS FLOAT64),
-      6
-    ) AS games_since_role_change,
-    ROUND(CAST(COALESCE((
-      pa.team_games_missed_7d
-    ), NULL) AS FLOAT64), 6) AS team_games_missed_7d,
-    ROUND(CAST(COALESCE((
-      pa.team_games_missed_14d
-    ), NULL) AS FLOAT64), 6) AS team_games_missed_14d,
-    ROUND(CAST(COALESCE((
-      pa.consecutive_team_games_missed
-    ), NULL) AS FLOAT64), 6) AS consecutive_team_games_missed,
-    ROUND(CAST(COALESCE((
-      pa.rotation_teammates_out
-    ), NULL) AS FLOAT64), 6) AS rotation_teammates_out,
-    ROUND(CAST(COALESCE((
-      pa.vacated_minutes
-    ), NULL) AS FLOAT64), 6) AS vacated_minutes,
-    ROUND(CAST(COALESCE((
-      pa.vacated_points
-    ), NULL) AS FLOAT64), 6) AS vacated_points,
-    ROUND(
-      CAST(COALESCE(CASE WHEN cov.full_box THEN (
-        pa.vacated_fga
-      ) END, NULL) AS FLOAT64),
-      6
-    ) AS vacated_fga,
-    ROUND(
-      CAST(COALESCE(
-        (
-          CASE
-            WHEN h.minutes_last10 >= 10
-            THEN CAST(h.ppm_ewm_10d_pts AS FLOAT64) / NULLIF(CAST(h.ppm_ewm_10d_min AS FLOAT64), 0)
-          END
-        ),
-        NULL
-      ) AS FLOAT64),
-      6
-    ) AS ppm_ewm_10d,
-    ROUND(
-      CAST(COALESCE(
-        (
-          CASE
-            WHEN h.minutes_last10 >= 10
-            THEN CAST(h.ppm_ewm_30d_pts AS FLOAT64) / NULLIF(CAST(h.ppm_ewm_30d_min AS FLOAT64), 0)
-          END
-        ),
-        NULL
-      ) AS FLOAT64),
-      6
-    ) AS ppm_ewm_30d,
-    ROUND(
-      CAST(COALESCE(
-        CASE
-          WHEN cov.full_box
-          THEN (
-            pdc.usage_rate_last_10 / 100.0 * pdc.team_pace_last_10 * pdc.minutes_avg_last_10 / 48.0
-          )
-        END,
-        NULL
-      ) AS FLOAT64),
-      6
-    ) AS expected_possessions_used,
-    ROUND(
-      CAST(COALESCE(
-        CASE
-          WHEN cov.full_box
-          THEN (
-            CASE
-              WHEN h.fga_sum_last10 >= 10
-              THEN CAST(h.fta_sum_last10 AS FLOAT64) / h.fga_sum_last10
-            END
-          )
-        END,
-        NULL
-      ) AS FLOAT64),
-      6
-    ) AS fta_rate_last_10,
-    ROUND(CAST(COALESCE((
-      otm.points_allowed_last_5
-    ), NULL) AS FLOAT64), 6) AS opponent_points_allowed_last_5,
-    ROUND(CAST(COALESCE((
-      otm.points_allowed_last_10
-    ), NULL) AS FLOAT64), 6) AS opponent_points_allowed_last_10,
-    ROUND(
-      CAST(COALESCE(CASE WHEN cov.team_box THEN (
-        otm.def_rating_last_5
-      ) END, NULL) AS FLOAT64),
-      6
-    ) AS opponent_def_rating_last_5,
-    ROUND(
-      CAST(COALESCE(CASE WHEN cov.team_box THEN (
-        otm.def_rating_last_10
-      ) END, NULL) AS FLOAT64),
-      6
-    ) AS opponent_def_rating_last_10,
-    CASE
-      WHEN NOT (
-        pdc.points_avg_last_5
-      ) IS NULL
-      THEN 'phase4'
-      WHEN NOT (
-        u.points_avg_last_5
-      ) IS NULL
-      THEN 'phase3'
-      ELSE 'default'
-    END AS points_avg_last_5_source,
-    CASE
-      WHEN NOT (
-        pdc.points_avg_last_10
-      ) IS NULL
-      THEN 'phase4'
-      WHEN NOT (
-        u.points_avg_last_10
-      ) IS NULL
-      THEN 'phase3'
-      ELSE 'default'
-    END AS points_avg_last_10_source,
-    CASE
-      WHEN NOT (
-        pdc.points_avg_season
-      ) IS NULL
-      THEN 'phase4'
-      WHEN NOT (
-        h.season_avg
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS points_avg_season_source,
-    CASE
-      WHEN NOT (
-        pdc.points_std_last_10
-      ) IS NULL
-      THEN 'phase4'
-      WHEN NOT (
-        h.points_std_last_10
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS points_std_last_10_source,
-    CASE
-      WHEN NOT (
-        pdc.games_in_last_7_days
-      ) IS NULL
-      THEN 'phase4'
-      WHEN NOT (
-        u.games_in_last_7_days
-      ) IS NULL
-      THEN 'phase3'
-      ELSE 'default'
-    END AS games_in_last_7_days_source,
-    CASE
-      WHEN NOT (
-        pcf.fatigue_score
-      ) IS NULL
-      THEN 'phase4'
-      WHEN NOT (
-        GREATEST(
-          0,
-          LEAST(
-            100,
-            100 + CASE
-              WHEN COALESCE(u.back_to_back, FALSE)
-              THEN -15
-              WHEN COALESCE(u.days_rest, 1) >= 3
-              THEN 5
-              ELSE 0
-            END + CASE WHEN COALESCE(u.games_in_last_7_days, 3) >= 4 THEN -10 ELSE 0 END + CASE WHEN COALESCE(u.minutes_in_last_7_days, 200) > 240 THEN -10 ELSE 0 END + CASE WHEN COALESCE(u.avg_minutes_per_game_last_7, 30) > 35 THEN -8 ELSE 0 END + CASE
-              WHEN COALESCE(u.back_to_backs_last_14_days, 0) >= 2
-              THEN -12
-              WHEN COALESCE(u.back_to_backs_last_14_days, 0) = 1
-              THEN -5
-              ELSE 0
-            END
-          )
         )
-      ) IS NULL
-      THEN 'phase3'
-      ELSE 'default'
-    END AS fatigue_score_source,
+      )
+    ) AS fatigue_score__2,
+    CASE WHEN cov.shots THEN (
+      pcf.shot_zone_mismatch_score
+    ) END AS shot_zone_mismatch_score__1,
+    CASE WHEN cov.team_box THEN (
+      pcf.pace_score
+    ) END AS pace_score__1,
     CASE
-      WHEN NOT CASE WHEN cov.shots THEN (
-        pcf.shot_zone_mismatch_score
-      ) END IS NULL
-      THEN 'phase4'
-      ELSE 'default'
-    END AS shot_zone_mismatch_score_source,
-    CASE
-      WHEN NOT CASE WHEN cov.team_box THEN (
-        pcf.pace_score
-      ) END IS NULL
-      THEN 'phase4'
-      WHEN NOT CASE
-        WHEN cov.team_box
-        THEN (
-          CASE
-            WHEN NOT tm.team_pace_last_10 IS NULL AND NOT otm.team_pace_last_10 IS NULL
-            THEN GREATEST(
-              -3.0,
-              LEAST(3.0, COALESCE((
-                tm.team_pace_last_10 - otm.team_pace_last_10
-              ) / 2.0, 3.0))
-            )
-          END
-        )
-      END IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS pace_score_source,
-    CASE
-      WHEN NOT CASE WHEN cov.full_box THEN (
-        pcf.usage_spike_score
-      ) END IS NULL
-      THEN 'phase4'
-      WHEN NOT CASE
-        WHEN cov.full_box
-        THEN (
-          CASE
-            WHEN NOT h.usage_last3 IS NULL AND NOT h.usage_last7 IS NULL
-            THEN GREATEST(-3.0, LEAST(3.0, COALESCE(0.3 * (
-              h.usage_last3 - h.usage_last7
-            ), 3.0)))
-          END
-        )
-      END IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS usage_spike_score_source,
-    CASE
-      WHEN NOT (
+      WHEN cov.team_box
+      THEN (
         CASE
-          WHEN NOT u.days_rest IS NULL AND NOT u.opponent_days_rest IS NULL
-          THEN GREATEST(-2, LEAST(2, COALESCE(u.days_rest - u.opponent_days_rest, 2)))
+          WHEN NOT tm.team_pace_last_10 IS NULL AND NOT otm.team_pace_last_10 IS NULL
+          THEN GREATEST(
+            -3.0,
+            LEAST(3.0, COALESCE((
+              tm.team_pace_last_10 - otm.team_pace_last_10
+            ) / 2.0, 3.0))
+          )
         END
-      ) IS NULL
-      THEN 'phase3'
-      ELSE 'default'
-    END AS rest_advantage_source,
+      )
+    END AS pace_score__2,
+    CASE WHEN cov.full_box THEN (
+      pcf.usage_spike_score
+    ) END AS usage_spike_score__1,
     CASE
-      WHEN NOT CASE
-        WHEN cov.injuries
-        THEN (
-          CASE
-            WHEN u.player_status = 'out'
-            THEN 3.0
-            WHEN NOT u.player_status IS NULL
-            THEN 0.0
-          END
-        )
-      END IS NULL
-      THEN 'phase3'
-      ELSE 'default'
-    END AS injury_risk_source,
-    CASE
-      WHEN NOT (
+      WHEN cov.full_box
+      THEN (
         CASE
-          WHEN COALESCE(h.n_last5, 0) < 5
-          THEN NULL
-          WHEN h.avg_newest3 - h.avg_older2 >= 5
+          WHEN NOT h.usage_last3 IS NULL AND NOT h.usage_last7 IS NULL
+          THEN GREATEST(-3.0, LEAST(3.0, COALESCE(0.3 * (
+            h.usage_last3 - h.usage_last7
+          ), 3.0)))
+        END
+      )
+    END AS usage_spike_score__2,
+    (
+      CASE
+        WHEN NOT u.days_rest IS NULL AND NOT u.opponent_days_rest IS NULL
+        THEN GREATEST(-2, LEAST(2, COALESCE(u.days_rest - u.opponent_days_rest, 2)))
+      END
+    ) AS rest_advantage__1,
+    CASE
+      WHEN cov.injuries
+      THEN (
+        CASE
+          WHEN u.player_status = 'out'
+          THEN 3.0
+          WHEN NOT u.player_status IS NULL
+          THEN 0.0
+        END
+      )
+    END AS injury_risk__1,
+    (
+      CASE
+        WHEN COALESCE(h.n_last5, 0) < 5
+        THEN NULL
+        WHEN h.avg_newest3 - h.avg_older2 >= 5
+        THEN 2
+        WHEN h.avg_newest3 - h.avg_older2 >= 2
+        THEN 1
+        WHEN h.avg_newest3 - h.avg_older2 <= -5
+        THEN -2
+        WHEN h.avg_newest3 - h.avg_older2 <= -2
+        THEN -1
+        ELSE 0
+      END
+    ) AS recent_trend__1,
+    (
+      CASE
+        WHEN COALESCE(pdc.minutes_avg_last_10, h.minutes_avg_last_10) IS NULL
+        OR h.minutes_avg_season IS NULL
+        OR h.minutes_avg_season = 0
+        THEN NULL
+        ELSE CASE
+          WHEN (
+            COALESCE(pdc.minutes_avg_last_10, h.minutes_avg_last_10) - h.minutes_avg_season
+          ) / h.minutes_avg_season >= 0.20
           THEN 2
-          WHEN h.avg_newest3 - h.avg_older2 >= 2
+          WHEN (
+            COALESCE(pdc.minutes_avg_last_10, h.minutes_avg_last_10) - h.minutes_avg_season
+          ) / h.minutes_avg_season >= 0.10
           THEN 1
-          WHEN h.avg_newest3 - h.avg_older2 <= -5
+          WHEN (
+            COALESCE(pdc.minutes_avg_last_10, h.minutes_avg_last_10) - h.minutes_avg_season
+          ) / h.minutes_avg_season <= -0.20
           THEN -2
-          WHEN h.avg_newest3 - h.avg_older2 <= -2
+          WHEN (
+            COALESCE(pdc.minutes_avg_last_10, h.minutes_avg_last_10) - h.minutes_avg_season
+          ) / h.minutes_avg_season <= -0.10
           THEN -1
           ELSE 0
         END
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS recent_trend_source,
+      END
+    ) AS minutes_change__1,
+    CASE WHEN cov.team_box THEN (
+      opp.defensive_rating_last_15
+    ) END AS opponent_def_rating__1,
+    CASE WHEN cov.team_box THEN (
+      opp.opponent_pace
+    ) END AS opponent_pace__1,
+    (
+      CASE WHEN u.home_game THEN 1.0 ELSE 0.0 END
+    ) AS home_away__1,
+    (
+      CASE WHEN u.back_to_back THEN 1.0 WHEN NOT u.back_to_back IS NULL THEN 0.0 END
+    ) AS back_to_back__1,
+    (
+      CASE WHEN u.season_type IN ('PlayIn', 'Playoffs') THEN 1.0 ELSE 0.0 END
+    ) AS playoff_game__1,
+    CASE WHEN cov.shots THEN (
+      psza.paint_rate_last_10 / 100.0
+    ) END AS pct_paint__1,
+    CASE WHEN cov.shots THEN (
+      psza.mid_range_rate_last_10 / 100.0
+    ) END AS pct_mid_range__1,
+    CASE WHEN cov.shots THEN (
+      psza.three_pt_rate_last_10 / 100.0
+    ) END AS pct_three__1,
     CASE
-      WHEN NOT (
+      WHEN cov.full_box
+      THEN (
         CASE
-          WHEN COALESCE(pdc.minutes_avg_last_10, h.minutes_avg_last_10) IS NULL
-          OR h.minutes_avg_season IS NULL
-          OR h.minutes_avg_season = 0
-          THEN NULL
-          ELSE CASE
-            WHEN (
-              COALESCE(pdc.minutes_avg_last_10, h.minutes_avg_last_10) - h.minutes_avg_season
-            ) / h.minutes_avg_season >= 0.20
-            THEN 2
-            WHEN (
-              COALESCE(pdc.minutes_avg_last_10, h.minutes_avg_last_10) - h.minutes_avg_season
-            ) / h.minutes_avg_season >= 0.10
-            THEN 1
-            WHEN (
-              COALESCE(pdc.minutes_avg_last_10, h.minutes_avg_last_10) - h.minutes_avg_season
-            ) / h.minutes_avg_season <= -0.20
-            THEN -2
-            WHEN (
-              COALESCE(pdc.minutes_avg_last_10, h.minutes_avg_last_10) - h.minutes_avg_season
-            ) / h.minutes_avg_season <= -0.10
-            THEN -1
-            ELSE 0
-          END
+          WHEN h.n_ft_last10 >= 5 AND h.pts_ft_last10 > 0
+          THEN GREATEST(0, LEAST(0.5, COALESCE(h.ftm_last10 / h.pts_ft_last10, 0.5)))
         END
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS minutes_change_source,
-    CASE
-      WHEN NOT CASE WHEN cov.team_box THEN (
-        opp.defensive_rating_last_15
-      ) END IS NULL
-      THEN 'phase4'
-      ELSE 'default'
-    END AS opponent_def_rating_source,
-    CASE
-      WHEN NOT CASE WHEN cov.team_box THEN (
-        opp.opponent_pace
-      ) END IS NULL
-      THEN 'phase4'
-      ELSE 'default'
-    END AS opponent_pace_source,
-    CASE
-      WHEN NOT (
-        CASE WHEN u.home_game THEN 1.0 ELSE 0.0 END
-      ) IS NULL
-      THEN 'phase3'
-      ELSE 'default'
-    END AS home_away_source,
-    CASE
-      WHEN NOT (
-        CASE WHEN u.back_to_back THEN 1.0 WHEN NOT u.back_to_back IS NULL THEN 0.0 END
-      ) IS NULL
-      THEN 'phase3'
-      ELSE 'default'
-    END AS back_to_back_source,
-    CASE
-      WHEN NOT (
-        CASE WHEN u.season_type IN ('PlayIn', 'Playoffs') THEN 1.0 ELSE 0.0 END
-      ) IS NULL
-      THEN 'phase3'
-      ELSE 'default'
-    END AS playoff_game_source,
-    CASE
-      WHEN NOT CASE WHEN cov.shots THEN (
-        psza.paint_rate_last_10 / 100.0
-      ) END IS NULL
-      THEN 'phase4'
-      ELSE 'default'
-    END AS pct_paint_source,
-    CASE
-      WHEN NOT CASE WHEN cov.shots THEN (
-        psza.mid_range_rate_last_10 / 100.0
-      ) END IS NULL
-      THEN 'phase4'
-      ELSE 'default'
-    END AS pct_mid_range_source,
-    CASE
-      WHEN NOT CASE WHEN cov.shots THEN (
-        psza.three_pt_rate_last_10 / 100.0
-      ) END IS NULL
-      THEN 'phase4'
-      ELSE 'default'
-    END AS pct_three_source,
-    CASE
-      WHEN NOT CASE
-        WHEN cov.full_box
-        THEN (
-          CASE
-            WHEN h.n_ft_last10 >= 5 AND h.pts_ft_last10 > 0
-            THEN GREATEST(0, LEAST(0.5, COALESCE(h.ftm_last10 / h.pts_ft_last10, 0.5)))
-          END
-        )
-      END IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS pct_free_throw_source,
-    CASE
-      WHEN NOT CASE WHEN cov.team_box THEN (
-        pdc.team_pace_last_10
-      ) END IS NULL
-      THEN 'phase4'
-      WHEN NOT CASE WHEN cov.team_box THEN (
-        tm.team_pace_last_10
-      ) END IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS team_pace_source,
-    CASE
-      WHEN NOT CASE WHEN cov.team_box THEN (
-        pdc.team_off_rating_last_10
-      ) END IS NULL
-      THEN 'phase4'
-      WHEN NOT CASE WHEN cov.team_box THEN (
-        tm.team_off_rating_last_10
-      ) END IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS team_off_rating_source,
-    CASE
-      WHEN NOT (
-        CASE
-          WHEN tm.team_games_season >= 5
-          THEN tm.team_wins_season / tm.team_games_season
-        END
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS team_win_pct_source,
-    CASE WHEN NOT (
+      )
+    END AS pct_free_throw__1,
+    CASE WHEN cov.team_box THEN (
+      pdc.team_pace_last_10
+    ) END AS team_pace__1,
+    CASE WHEN cov.team_box THEN (
+      tm.team_pace_last_10
+    ) END AS team_pace__2,
+    CASE WHEN cov.team_box THEN (
+      pdc.team_off_rating_last_10
+    ) END AS team_off_rating__1,
+    CASE WHEN cov.team_box THEN (
+      tm.team_off_rating_last_10
+    ) END AS team_off_rating__2,
+    (
+      CASE
+        WHEN tm.team_games_season >= 5
+        THEN tm.team_wins_season / tm.team_games_season
+      END
+    ) AS team_win_pct__1,
+    (
       u.current_points_line
-    ) IS NULL THEN 'phase3' ELSE 'default' END AS vegas_points_line_source,
-    CASE WHEN NOT (
+    ) AS vegas_points_line__1,
+    (
       u.opening_points_line
-    ) IS NULL THEN 'phase3' ELSE 'default' END AS vegas_opening_line_source,
-    CASE
-      WHEN NOT (
-        u.current_points_line - u.opening_points_line
-      ) IS NULL
-      THEN 'phase3'
-      ELSE 'default'
-    END AS vegas_line_move_source,
-    CASE
-      WHEN NOT (
-        CASE WHEN NOT u.current_points_line IS NULL THEN 1.0 ELSE 0.0 END
-      ) IS NULL
-      THEN 'phase3'
-      ELSE 'default'
-    END AS has_vegas_line_source,
-    CASE
-      WHEN NOT (
-        vs.avg_points_vs_opponent
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS avg_points_vs_opponent_source,
-    CASE
-      WHEN NOT (
-        COALESCE(vs.games_vs_opponent, 0)
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS games_vs_opponent_source,
-    CASE
-      WHEN NOT (
-        pdc.minutes_avg_last_10
-      ) IS NULL
-      THEN 'phase4'
-      WHEN NOT (
-        h.minutes_avg_last_10
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS minutes_avg_last_10_source,
-    CASE
-      WHEN NOT (
-        h.points_last10 / NULLIF(h.minutes_last10, 0)
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS ppm_avg_last_10_source,
-    CASE
-      WHEN NOT (
-        CASE
-          WHEN h.n_last10 >= 5
-          THEN GREATEST(-20, LEAST(20, COALESCE(h.pts_slope_10g, 20)))
-        END
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS pts_slope_10g_source,
-    CASE
-      WHEN NOT (
-        CASE WHEN h.season_std > 0 THEN (
-          h.avg_last5 - h.season_avg
-        ) / h.season_std END
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS pts_vs_season_zscore_source,
-    CASE
-      WHEN NOT (
-        CASE
-          WHEN h.season_std > 0
-          THEN CASE WHEN h.avg_last5 > h.season_avg + 1.5 * h.season_std THEN 1.0 ELSE 0.0 END
-        END
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS breakout_flag_source,
-    CASE
-      WHEN NOT CASE WHEN cov.game_lines THEN (
-        u.game_total
-      ) END IS NULL
-      THEN 'phase3'
-      ELSE 'default'
-    END AS game_total_line_source,
-    CASE
-      WHEN NOT (
-        CASE WHEN NOT u.days_rest IS NULL THEN LEAST(COALESCE(u.days_rest, 10), 10) END
-      ) IS NULL
-      THEN 'phase3'
-      ELSE 'default'
-    END AS days_rest_source,
-    CASE
-      WHEN NOT (
-        u.minutes_in_last_7_days
-      ) IS NULL
-      THEN 'phase3'
-      ELSE 'default'
-    END AS minutes_load_last_7d_source,
-    CASE
-      WHEN NOT CASE WHEN cov.game_lines THEN (
-        ABS(u.game_spread)
-      ) END IS NULL
-      THEN 'phase3'
-      ELSE 'default'
-    END AS spread_magnitude_source,
-    CASE
-      WHEN NOT CASE WHEN cov.game_lines THEN (
-        u.game_total / 2.0 - u.game_spread / 2.0
-      ) END IS NULL
-      THEN 'phase3'
-      ELSE 'default'
-    END AS implied_team_total_source,
-    CASE WHEN NOT (
+    ) AS vegas_opening_line__1,
+    (
+      u.current_points_line - u.opening_points_line
+    ) AS vegas_line_move__1,
+    (
+      CASE WHEN NOT u.current_points_line IS NULL THEN 1.0 ELSE 0.0 END
+    ) AS has_vegas_line__1,
+    (
+      vs.avg_points_vs_opponent
+    ) AS avg_points_vs_opponent__1,
+    (
+      COALESCE(vs.games_vs_opponent, 0)
+    ) AS games_vs_opponent__1,
+    (
+      pdc.minutes_avg_last_10
+    ) AS minutes_avg_last_10__1,
+    (
+      h.minutes_avg_last_10
+    ) AS minutes_avg_last_10__2,
+    (
+      h.points_last10 / NULLIF(h.minutes_last10, 0)
+    ) AS ppm_avg_last_10__1,
+    (
+      CASE
+        WHEN h.n_last10 >= 5
+        THEN GREATEST(-20, LEAST(20, COALESCE(h.pts_slope_10g, 20)))
+      END
+    ) AS pts_slope_10g__1,
+    (
+      CASE WHEN h.season_std > 0 THEN (
+        h.avg_last5 - h.season_avg
+      ) / h.season_std END
+    ) AS pts_vs_season_zscore__1,
+    (
+      CASE
+        WHEN h.season_std > 0
+        THEN CASE WHEN h.avg_last5 > h.season_avg + 1.5 * h.season_std THEN 1.0 ELSE 0.0 END
+      END
+    ) AS breakout_flag__1,
+    CASE WHEN cov.game_lines THEN (
+      u.game_total
+    ) END AS game_total_line__1,
+    (
+      CASE WHEN NOT u.days_rest IS NULL THEN LEAST(COALESCE(u.days_rest, 10), 10) END
+    ) AS days_rest__1,
+    (
+      u.minutes_in_last_7_days
+    ) AS minutes_load_last_7d__1,
+    CASE WHEN cov.game_lines THEN (
+      ABS(u.game_spread)
+    ) END AS spread_magnitude__1,
+    CASE WHEN cov.game_lines THEN (
+      u.game_total / 2.0 - u.game_spread / 2.0
+    ) END AS implied_team_total__1,
+    (
       h.avg_last3
-    ) IS NULL THEN 'calculated' ELSE 'default' END AS points_avg_last_3_source,
-    CASE
-      WHEN NOT (
-        h.avg_last3 - h.season_avg
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS deviation_from_avg_last3_source,
-    CASE WHEN NOT (
+    ) AS points_avg_last_3__1,
+    (
+      h.avg_last3 - h.season_avg
+    ) AS deviation_from_avg_last3__1,
+    (
       h.below_avg_streak
-    ) IS NULL THEN 'calculated' ELSE 'default' END AS consecutive_games_below_avg_source,
-    CASE
-      WHEN NOT CASE WHEN cov.full_box THEN (
-        h.usage_last5
-      ) END IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS usage_rate_last_5_source,
-    CASE
-      WHEN NOT (
-        bk.multi_book_line_std
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS multi_book_line_std_source,
-    CASE WHEN NOT (
+    ) AS consecutive_games_below_avg__1,
+    CASE WHEN cov.full_box THEN (
+      h.usage_last5
+    ) END AS usage_rate_last_5__1,
+    (
+      bk.multi_book_line_std
+    ) AS multi_book_line_std__1,
+    (
       u.prop_over_streak
-    ) IS NULL THEN 'phase3' ELSE 'default' END AS prop_over_streak_source,
-    CASE WHEN NOT (
+    ) AS prop_over_streak__1,
+    (
       u.prop_under_streak
-    ) IS NULL THEN 'phase3' ELSE 'default' END AS prop_under_streak_source,
-    CASE
-      WHEN NOT (
-        u.current_points_line - h.season_avg
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS line_vs_season_avg_source,
-    CASE WHEN NOT (
+    ) AS prop_under_streak__1,
+    (
+      u.current_points_line - h.season_avg
+    ) AS line_vs_season_avg__1,
+    (
       h.over_rate_last10
-    ) IS NULL THEN 'calculated' ELSE 'default' END AS over_rate_last_10_source,
-    CASE
-      WHEN NOT (
-        h.margin_vs_line_last5
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS margin_vs_line_avg_last_5_source,
-    CASE
-      WHEN NOT (
-        h.minutes_std_last10
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS minutes_volatility_last_10_source,
-    CASE
-      WHEN NOT (
-        tm.team_pace_last_10 - otm.team_pace_last_10
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS opponent_pace_mismatch_source,
-    CASE
-      WHEN NOT (
-        CAST(h.points_ewm_10d_num AS FLOAT64) / NULLIF(CAST(h.points_ewm_10d_den AS FLOAT64), 0)
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS points_ewm_10d_source,
-    CASE
-      WHEN NOT (
-        CAST(h.points_ewm_30d_num AS FLOAT64) / NULLIF(CAST(h.points_ewm_30d_den AS FLOAT64), 0)
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS points_ewm_30d_source,
-    CASE
-      WHEN NOT (
-        CAST(h.minutes_ewm_10d_num AS FLOAT64) / NULLIF(CAST(h.minutes_ewm_10d_den AS FLOAT64), 0)
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS minutes_ewm_10d_source,
-    CASE
-      WHEN NOT (
-        CAST(h.minutes_ewm_30d_num AS FLOAT64) / NULLIF(CAST(h.minutes_ewm_30d_den AS FLOAT64), 0)
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS minutes_ewm_30d_source,
-    CASE WHEN NOT (
+    ) AS over_rate_last_10__1,
+    (
+      h.margin_vs_line_last5
+    ) AS margin_vs_line_avg_last_5__1,
+    (
+      h.minutes_std_last10
+    ) AS minutes_volatility_last_10__1,
+    (
+      tm.team_pace_last_10 - otm.team_pace_last_10
+    ) AS opponent_pace_mismatch__1,
+    (
+      CAST(h.points_ewm_10d_num AS FLOAT64) / NULLIF(CAST(h.points_ewm_10d_den AS FLOAT64), 0)
+    ) AS points_ewm_10d__1,
+    (
+      CAST(h.points_ewm_30d_num AS FLOAT64) / NULLIF(CAST(h.points_ewm_30d_den AS FLOAT64), 0)
+    ) AS points_ewm_30d__1,
+    (
+      CAST(h.minutes_ewm_10d_num AS FLOAT64) / NULLIF(CAST(h.minutes_ewm_10d_den AS FLOAT64), 0)
+    ) AS minutes_ewm_10d__1,
+    (
+      CAST(h.minutes_ewm_30d_num AS FLOAT64) / NULLIF(CAST(h.minutes_ewm_30d_den AS FLOAT64), 0)
+    ) AS minutes_ewm_30d__1,
+    (
       h.minutes_last_game
-    ) IS NULL THEN 'calculated' ELSE 'default' END AS minutes_last_game_source,
-    CASE
-      WHEN NOT (
-        CASE WHEN h.n_last10 >= 5 THEN h.minutes_avg_last3 - h.minutes_avg_last_10 END
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS minutes_trend_source,
-    CASE
-      WHEN NOT CASE WHEN cov.full_box THEN (
-        h.starter_share_last_5
-      ) END IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS starter_share_last_5_source,
-    CASE
-      WHEN NOT CASE WHEN cov.full_box THEN (
-        h.starter_share_last_10
-      ) END IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS starter_share_last_10_source,
-    CASE
-      WHEN NOT CASE WHEN cov.full_box THEN (
-        h.games_since_role_change
-      ) END IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS games_since_role_change_source,
-    CASE WHEN NOT (
+    ) AS minutes_last_game__1,
+    (
+      CASE WHEN h.n_last10 >= 5 THEN h.minutes_avg_last3 - h.minutes_avg_last_10 END
+    ) AS minutes_trend__1,
+    CASE WHEN cov.full_box THEN (
+      h.starter_share_last_5
+    ) END AS starter_share_last_5__1,
+    CASE WHEN cov.full_box THEN (
+      h.starter_share_last_10
+    ) END AS starter_share_last_10__1,
+    CASE WHEN cov.full_box THEN (
+      h.games_since_role_change
+    ) END AS games_since_role_change__1,
+    (
       pa.team_games_missed_7d
-    ) IS NULL THEN 'phase4' ELSE 'default' END AS team_games_missed_7d_source,
-    CASE
-      WHEN NOT (
-        pa.team_games_missed_14d
-      ) IS NULL
-      THEN 'phase4'
-      ELSE 'default'
-    END AS team_games_missed_14d_source,
-    CASE
-      WHEN NOT (
-        pa.consecutive_team_games_missed
-      ) IS NULL
-      THEN 'phase4'
-      ELSE 'default'
-    END AS consecutive_team_games_missed_source,
-    CASE
-      WHEN NOT (
-        pa.rotation_teammates_out
-      ) IS NULL
-      THEN 'phase4'
-      ELSE 'default'
-    END AS rotation_teammates_out_source,
-    CASE WHEN NOT (
+    ) AS team_games_missed_7d__1,
+    (
+      pa.team_games_missed_14d
+    ) AS team_games_missed_14d__1,
+    (
+      pa.consecutive_team_games_missed
+    ) AS consecutive_team_games_missed__1,
+    (
+      pa.rotation_teammates_out
+    ) AS rotation_teammates_out__1,
+    (
       pa.vacated_minutes
-    ) IS NULL THEN 'phase4' ELSE 'default' END AS vacated_minutes_source,
-    CASE WHEN NOT (
+    ) AS vacated_minutes__1,
+    (
       pa.vacated_points
-    ) IS NULL THEN 'phase4' ELSE 'default' END AS vacated_points_source,
+    ) AS vacated_points__1,
+    CASE WHEN cov.full_box THEN (
+      pa.vacated_fga
+    ) END AS vacated_fga__1,
+    (
+      CASE
+        WHEN h.minutes_last10 >= 10
+        THEN CAST(h.ppm_ewm_10d_pts AS FLOAT64) / NULLIF(CAST(h.ppm_ewm_10d_min AS FLOAT64), 0)
+      END
+    ) AS ppm_ewm_10d__1,
+    (
+      CASE
+        WHEN h.minutes_last10 >= 10
+        THEN CAST(h.ppm_ewm_30d_pts AS FLOAT64) / NULLIF(CAST(h.ppm_ewm_30d_min AS FLOAT64), 0)
+      END
+    ) AS ppm_ewm_30d__1,
     CASE
-      WHEN NOT CASE WHEN cov.full_box THEN (
-        pa.vacated_fga
-      ) END IS NULL
-      THEN 'phase4'
-      ELSE 'default'
-    END AS vacated_fga_source,
+      WHEN cov.full_box
+      THEN (
+        pdc.usage_rate_last_10 / 100.0 * pdc.team_pace_last_10 * pdc.minutes_avg_last_10 / 48.0
+      )
+    END AS expected_possessions_used__1,
     CASE
-      WHEN NOT (
+      WHEN cov.full_box
+      THEN (
         CASE
-          WHEN h.minutes_last10 >= 10
-          THEN CAST(h.ppm_ewm_10d_pts AS FLOAT64) / NULLIF(CAST(h.ppm_ewm_10d_min AS FLOAT64), 0)
+          WHEN h.fga_sum_last10 >= 10
+          THEN CAST(h.fta_sum_last10 AS FLOAT64) / h.fga_sum_last10
         END
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS ppm_ewm_10d_source,
-    CASE
-      WHEN NOT (
-        CASE
-          WHEN h.minutes_last10 >= 10
-          THEN CAST(h.ppm_ewm_30d_pts AS FLOAT64) / NULLIF(CAST(h.ppm_ewm_30d_min AS FLOAT64), 0)
-        END
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS ppm_ewm_30d_source,
-    CASE
-      WHEN NOT CASE
-        WHEN cov.full_box
-        THEN (
-          pdc.usage_rate_last_10 / 100.0 * pdc.team_pace_last_10 * pdc.minutes_avg_last_10 / 48.0
-        )
-      END IS NULL
-      THEN 'phase4'
-      ELSE 'default'
-    END AS expected_possessions_used_source,
-    CASE
-      WHEN NOT CASE
-        WHEN cov.full_box
-        THEN (
-          CASE
-            WHEN h.fga_sum_last10 >= 10
-            THEN CAST(h.fta_sum_last10 AS FLOAT64) / h.fga_sum_last10
-          END
-        )
-      END IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS fta_rate_last_10_source,
-    CASE
-      WHEN NOT (
-        otm.points_allowed_last_5
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS opponent_points_allowed_last_5_source,
-    CASE
-      WHEN NOT (
-        otm.points_allowed_last_10
-      ) IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS opponent_points_allowed_last_10_source,
-    CASE
-      WHEN NOT CASE WHEN cov.team_box THEN (
-        otm.def_rating_last_5
-      ) END IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS opponent_def_rating_last_5_source,
-    CASE
-      WHEN NOT CASE WHEN cov.team_box THEN (
-        otm.def_rating_last_10
-      ) END IS NULL
-      THEN 'calculated'
-      ELSE 'default'
-    END AS opponent_def_rating_last_10_source,
+      )
+    END AS fta_rate_last_10__1,
+    (
+      otm.points_allowed_last_5
+    ) AS opponent_points_allowed_last_5__1,
+    (
+      otm.points_allowed_last_10
+    ) AS opponent_points_allowed_last_10__1,
+    CASE WHEN cov.team_box THEN (
+      otm.def_rating_last_5
+    ) END AS opponent_def_rating_last_5__1,
+    CASE WHEN cov.team_box THEN (
+      otm.def_rating_last_10
+    ) END AS opponent_def_rating_last_10__1,
     NULLIF(
       ARRAY_TO_STRING(
         [
@@ -1990,16 +1106,28 @@ WITH u AS (
   FROM u
   JOIN cov
     ON cov.season_year = u.season_year AND cov.game_date = u.game_date
+  /* (each Phase 4 table also limited to the range itself: DuckDB does not carry u's date range */
+  /* over the equality, and would scan and hash the table's every date for each chunk) */
   LEFT JOIN precompute.player_daily_cache AS pdc
-    ON pdc.player_lookup = u.player_lookup AND pdc.cache_date = u.game_date
+    ON pdc.player_lookup = u.player_lookup
+    AND pdc.cache_date = u.game_date
+    AND pdc.cache_date BETWEEN @start_date AND @end_date
   LEFT JOIN precompute.player_composite_factors AS pcf
-    ON pcf.player_lookup = u.player_lookup AND pcf.game_date = u.game_date
+    ON pcf.player_lookup = u.player_lookup
+    AND pcf.game_date = u.game_date
+    AND pcf.game_date BETWEEN @start_date AND @end_date
   LEFT JOIN precompute.player_shot_zone_analysis AS psza
-    ON psza.player_lookup = u.player_lookup AND psza.analysis_date = u.game_date
+    ON psza.player_lookup = u.player_lookup
+    AND psza.analysis_date = u.game_date
+    AND psza.analysis_date BETWEEN @start_date AND @end_date
   LEFT JOIN precompute.team_defense_zone_analysis AS opp
-    ON opp.team_abbr = u.opponent_team_abbr AND opp.analysis_date = u.game_date
+    ON opp.team_abbr = u.opponent_team_abbr
+    AND opp.analysis_date = u.game_date
+    AND opp.analysis_date BETWEEN @start_date AND @end_date
   LEFT JOIN precompute.player_availability AS pa
-    ON pa.player_lookup = u.player_lookup AND pa.game_date = u.game_date
+    ON pa.player_lookup = u.player_lookup
+    AND pa.game_date = u.game_date
+    AND pa.game_date BETWEEN @start_date AND @end_date
   LEFT JOIN h
     ON h.player_lookup = u.player_lookup
     AND h.season_year = u.season_year
@@ -2012,6 +1140,288 @@ WITH u AS (
     ON otm.team_abbr = u.opponent_team_abbr AND otm.game_date = u.game_date
   LEFT JOIN bk
     ON bk.game_id = u.game_id AND bk.player_lookup = u.player_lookup
+), valued AS (
+  SELECT
+    player_lookup,
+    game_date,
+    game_id,
+    season_year,
+    team_abbr,
+    opponent_team_abbr,
+    label_points,
+    label_minutes,
+    label_played,
+    label_line,
+    feed_gaps,
+    cov_injuries,
+    cov_game_lines,
+    cov_shots,
+    cov_full_box,
+    cov_team_box,
+    ROUND(CAST(COALESCE(points_avg_last_5__1, points_avg_last_5__2, 10.0) AS FLOAT64), 6) AS points_avg_last_5,
+    ROUND(CAST(COALESCE(points_avg_last_10__1, points_avg_last_10__2, 10.0) AS FLOAT64), 6) AS points_avg_last_10,
+    ROUND(CAST(COALESCE(points_avg_season__1, points_avg_season__2, 10.0) AS FLOAT64), 6) AS points_avg_season,
+    ROUND(CAST(COALESCE(points_std_last_10__1, points_std_last_10__2, 5.0) AS FLOAT64), 6) AS points_std_last_10,
+    ROUND(
+      CAST(COALESCE(games_in_last_7_days__1, games_in_last_7_days__2, 3.0) AS FLOAT64),
+      6
+    ) AS games_in_last_7_days,
+    ROUND(CAST(COALESCE(fatigue_score__1, fatigue_score__2, 50.0) AS FLOAT64), 6) AS fatigue_score,
+    ROUND(CAST(COALESCE(shot_zone_mismatch_score__1, 0.0) AS FLOAT64), 6) AS shot_zone_mismatch_score,
+    ROUND(CAST(COALESCE(pace_score__1, pace_score__2, 0.0) AS FLOAT64), 6) AS pace_score,
+    ROUND(CAST(COALESCE(usage_spike_score__1, usage_spike_score__2, 0.0) AS FLOAT64), 6) AS usage_spike_score,
+    ROUND(CAST(COALESCE(rest_advantage__1, 0.0) AS FLOAT64), 6) AS rest_advantage,
+    ROUND(CAST(COALESCE(injury_risk__1, 0.0) AS FLOAT64), 6) AS injury_risk,
+    ROUND(CAST(COALESCE(recent_trend__1, 0.0) AS FLOAT64), 6) AS recent_trend,
+    ROUND(CAST(COALESCE(minutes_change__1, 0.0) AS FLOAT64), 6) AS minutes_change,
+    ROUND(CAST(COALESCE(opponent_def_rating__1, 112.0) AS FLOAT64), 6) AS opponent_def_rating,
+    ROUND(CAST(COALESCE(opponent_pace__1, 100.0) AS FLOAT64), 6) AS opponent_pace,
+    ROUND(CAST(COALESCE(home_away__1, 0.0) AS FLOAT64), 6) AS home_away,
+    ROUND(CAST(COALESCE(back_to_back__1, 0.0) AS FLOAT64), 6) AS back_to_back,
+    ROUND(CAST(COALESCE(playoff_game__1, 0.0) AS FLOAT64), 6) AS playoff_game,
+    ROUND(CAST(COALESCE(pct_paint__1, 0.3) AS FLOAT64), 6) AS pct_paint,
+    ROUND(CAST(COALESCE(pct_mid_range__1, 0.2) AS FLOAT64), 6) AS pct_mid_range,
+    ROUND(CAST(COALESCE(pct_three__1, 0.35) AS FLOAT64), 6) AS pct_three,
+    ROUND(CAST(COALESCE(pct_free_throw__1, 0.15) AS FLOAT64), 6) AS pct_free_throw,
+    ROUND(CAST(COALESCE(team_pace__1, team_pace__2, 100.0) AS FLOAT64), 6) AS team_pace,
+    ROUND(CAST(COALESCE(team_off_rating__1, team_off_rating__2, 112.0) AS FLOAT64), 6) AS team_off_rating,
+    ROUND(CAST(COALESCE(team_win_pct__1, 0.5) AS FLOAT64), 6) AS team_win_pct,
+    ROUND(CAST(COALESCE(vegas_points_line__1, NULL) AS FLOAT64), 6) AS vegas_points_line,
+    ROUND(CAST(COALESCE(vegas_opening_line__1, NULL) AS FLOAT64), 6) AS vegas_opening_line,
+    ROUND(CAST(COALESCE(vegas_line_move__1, NULL) AS FLOAT64), 6) AS vegas_line_move,
+    ROUND(CAST(COALESCE(has_vegas_line__1, 0.0) AS FLOAT64), 6) AS has_vegas_line,
+    ROUND(CAST(COALESCE(avg_points_vs_opponent__1, NULL) AS FLOAT64), 6) AS avg_points_vs_opponent,
+    ROUND(CAST(COALESCE(games_vs_opponent__1, 0.0) AS FLOAT64), 6) AS games_vs_opponent,
+    ROUND(CAST(COALESCE(minutes_avg_last_10__1, minutes_avg_last_10__2, NULL) AS FLOAT64), 6) AS minutes_avg_last_10,
+    ROUND(CAST(COALESCE(ppm_avg_last_10__1, NULL) AS FLOAT64), 6) AS ppm_avg_last_10,
+    ROUND(CAST(COALESCE(pts_slope_10g__1, NULL) AS FLOAT64), 6) AS pts_slope_10g,
+    ROUND(CAST(COALESCE(pts_vs_season_zscore__1, NULL) AS FLOAT64), 6) AS pts_vs_season_zscore,
+    ROUND(CAST(COALESCE(breakout_flag__1, 0.0) AS FLOAT64), 6) AS breakout_flag,
+    ROUND(CAST(COALESCE(game_total_line__1, NULL) AS FLOAT64), 6) AS game_total_line,
+    ROUND(CAST(COALESCE(days_rest__1, NULL) AS FLOAT64), 6) AS days_rest,
+    ROUND(CAST(COALESCE(minutes_load_last_7d__1, 0.0) AS FLOAT64), 6) AS minutes_load_last_7d,
+    ROUND(CAST(COALESCE(spread_magnitude__1, NULL) AS FLOAT64), 6) AS spread_magnitude,
+    ROUND(CAST(COALESCE(implied_team_total__1, NULL) AS FLOAT64), 6) AS implied_team_total,
+    ROUND(CAST(COALESCE(points_avg_last_3__1, NULL) AS FLOAT64), 6) AS points_avg_last_3,
+    ROUND(CAST(COALESCE(deviation_from_avg_last3__1, NULL) AS FLOAT64), 6) AS deviation_from_avg_last3,
+    ROUND(CAST(COALESCE(consecutive_games_below_avg__1, 0.0) AS FLOAT64), 6) AS consecutive_games_below_avg,
+    ROUND(CAST(COALESCE(usage_rate_last_5__1, NULL) AS FLOAT64), 6) AS usage_rate_last_5,
+    ROUND(CAST(COALESCE(multi_book_line_std__1, NULL) AS FLOAT64), 6) AS multi_book_line_std,
+    ROUND(CAST(COALESCE(prop_over_streak__1, NULL) AS FLOAT64), 6) AS prop_over_streak,
+    ROUND(CAST(COALESCE(prop_under_streak__1, NULL) AS FLOAT64), 6) AS prop_under_streak,
+    ROUND(CAST(COALESCE(line_vs_season_avg__1, NULL) AS FLOAT64), 6) AS line_vs_season_avg,
+    ROUND(CAST(COALESCE(over_rate_last_10__1, NULL) AS FLOAT64), 6) AS over_rate_last_10,
+    ROUND(CAST(COALESCE(margin_vs_line_avg_last_5__1, NULL) AS FLOAT64), 6) AS margin_vs_line_avg_last_5,
+    ROUND(CAST(COALESCE(minutes_volatility_last_10__1, NULL) AS FLOAT64), 6) AS minutes_volatility_last_10,
+    ROUND(CAST(COALESCE(opponent_pace_mismatch__1, NULL) AS FLOAT64), 6) AS opponent_pace_mismatch,
+    ROUND(CAST(COALESCE(points_ewm_10d__1, NULL) AS FLOAT64), 6) AS points_ewm_10d,
+    ROUND(CAST(COALESCE(points_ewm_30d__1, NULL) AS FLOAT64), 6) AS points_ewm_30d,
+    ROUND(CAST(COALESCE(minutes_ewm_10d__1, NULL) AS FLOAT64), 6) AS minutes_ewm_10d,
+    ROUND(CAST(COALESCE(minutes_ewm_30d__1, NULL) AS FLOAT64), 6) AS minutes_ewm_30d,
+    ROUND(CAST(COALESCE(minutes_last_game__1, NULL) AS FLOAT64), 6) AS minutes_last_game,
+    ROUND(CAST(COALESCE(minutes_trend__1, NULL) AS FLOAT64), 6) AS minutes_trend,
+    ROUND(CAST(COALESCE(starter_share_last_5__1, NULL) AS FLOAT64), 6) AS starter_share_last_5,
+    ROUND(CAST(COALESCE(starter_share_last_10__1, NULL) AS FLOAT64), 6) AS starter_share_last_10,
+    ROUND(CAST(COALESCE(games_since_role_change__1, NULL) AS FLOAT64), 6) AS games_since_role_change,
+    ROUND(CAST(COALESCE(team_games_missed_7d__1, NULL) AS FLOAT64), 6) AS team_games_missed_7d,
+    ROUND(CAST(COALESCE(team_games_missed_14d__1, NULL) AS FLOAT64), 6) AS team_games_missed_14d,
+    ROUND(CAST(COALESCE(consecutive_team_games_missed__1, NULL) AS FLOAT64), 6) AS consecutive_team_games_missed,
+    ROUND(CAST(COALESCE(rotation_teammates_out__1, NULL) AS FLOAT64), 6) AS rotation_teammates_out,
+    ROUND(CAST(COALESCE(vacated_minutes__1, NULL) AS FLOAT64), 6) AS vacated_minutes,
+    ROUND(CAST(COALESCE(vacated_points__1, NULL) AS FLOAT64), 6) AS vacated_points,
+    ROUND(CAST(COALESCE(vacated_fga__1, NULL) AS FLOAT64), 6) AS vacated_fga,
+    ROUND(CAST(COALESCE(ppm_ewm_10d__1, NULL) AS FLOAT64), 6) AS ppm_ewm_10d,
+    ROUND(CAST(COALESCE(ppm_ewm_30d__1, NULL) AS FLOAT64), 6) AS ppm_ewm_30d,
+    ROUND(CAST(COALESCE(expected_possessions_used__1, NULL) AS FLOAT64), 6) AS expected_possessions_used,
+    ROUND(CAST(COALESCE(fta_rate_last_10__1, NULL) AS FLOAT64), 6) AS fta_rate_last_10,
+    ROUND(CAST(COALESCE(opponent_points_allowed_last_5__1, NULL) AS FLOAT64), 6) AS opponent_points_allowed_last_5,
+    ROUND(CAST(COALESCE(opponent_points_allowed_last_10__1, NULL) AS FLOAT64), 6) AS opponent_points_allowed_last_10,
+    ROUND(CAST(COALESCE(opponent_def_rating_last_5__1, NULL) AS FLOAT64), 6) AS opponent_def_rating_last_5,
+    ROUND(CAST(COALESCE(opponent_def_rating_last_10__1, NULL) AS FLOAT64), 6) AS opponent_def_rating_last_10,
+    CASE
+      WHEN NOT points_avg_last_5__1 IS NULL
+      THEN 'phase4'
+      WHEN NOT points_avg_last_5__2 IS NULL
+      THEN 'phase3'
+      ELSE 'default'
+    END AS points_avg_last_5_source,
+    CASE
+      WHEN NOT points_avg_last_10__1 IS NULL
+      THEN 'phase4'
+      WHEN NOT points_avg_last_10__2 IS NULL
+      THEN 'phase3'
+      ELSE 'default'
+    END AS points_avg_last_10_source,
+    CASE
+      WHEN NOT points_avg_season__1 IS NULL
+      THEN 'phase4'
+      WHEN NOT points_avg_season__2 IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS points_avg_season_source,
+    CASE
+      WHEN NOT points_std_last_10__1 IS NULL
+      THEN 'phase4'
+      WHEN NOT points_std_last_10__2 IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS points_std_last_10_source,
+    CASE
+      WHEN NOT games_in_last_7_days__1 IS NULL
+      THEN 'phase4'
+      WHEN NOT games_in_last_7_days__2 IS NULL
+      THEN 'phase3'
+      ELSE 'default'
+    END AS games_in_last_7_days_source,
+    CASE
+      WHEN NOT fatigue_score__1 IS NULL
+      THEN 'phase4'
+      WHEN NOT fatigue_score__2 IS NULL
+      THEN 'phase3'
+      ELSE 'default'
+    END AS fatigue_score_source,
+    CASE WHEN NOT shot_zone_mismatch_score__1 IS NULL THEN 'phase4' ELSE 'default' END AS shot_zone_mismatch_score_source,
+    CASE
+      WHEN NOT pace_score__1 IS NULL
+      THEN 'phase4'
+      WHEN NOT pace_score__2 IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS pace_score_source,
+    CASE
+      WHEN NOT usage_spike_score__1 IS NULL
+      THEN 'phase4'
+      WHEN NOT usage_spike_score__2 IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS usage_spike_score_source,
+    CASE WHEN NOT rest_advantage__1 IS NULL THEN 'phase3' ELSE 'default' END AS rest_advantage_source,
+    CASE WHEN NOT injury_risk__1 IS NULL THEN 'phase3' ELSE 'default' END AS injury_risk_source,
+    CASE WHEN NOT recent_trend__1 IS NULL THEN 'calculated' ELSE 'default' END AS recent_trend_source,
+    CASE WHEN NOT minutes_change__1 IS NULL THEN 'calculated' ELSE 'default' END AS minutes_change_source,
+    CASE WHEN NOT opponent_def_rating__1 IS NULL THEN 'phase4' ELSE 'default' END AS opponent_def_rating_source,
+    CASE WHEN NOT opponent_pace__1 IS NULL THEN 'phase4' ELSE 'default' END AS opponent_pace_source,
+    CASE WHEN NOT home_away__1 IS NULL THEN 'phase3' ELSE 'default' END AS home_away_source,
+    CASE WHEN NOT back_to_back__1 IS NULL THEN 'phase3' ELSE 'default' END AS back_to_back_source,
+    CASE WHEN NOT playoff_game__1 IS NULL THEN 'phase3' ELSE 'default' END AS playoff_game_source,
+    CASE WHEN NOT pct_paint__1 IS NULL THEN 'phase4' ELSE 'default' END AS pct_paint_source,
+    CASE WHEN NOT pct_mid_range__1 IS NULL THEN 'phase4' ELSE 'default' END AS pct_mid_range_source,
+    CASE WHEN NOT pct_three__1 IS NULL THEN 'phase4' ELSE 'default' END AS pct_three_source,
+    CASE WHEN NOT pct_free_throw__1 IS NULL THEN 'calculated' ELSE 'default' END AS pct_free_throw_source,
+    CASE
+      WHEN NOT team_pace__1 IS NULL
+      THEN 'phase4'
+      WHEN NOT team_pace__2 IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS team_pace_source,
+    CASE
+      WHEN NOT team_off_rating__1 IS NULL
+      THEN 'phase4'
+      WHEN NOT team_off_rating__2 IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS team_off_rating_source,
+    CASE WHEN NOT team_win_pct__1 IS NULL THEN 'calculated' ELSE 'default' END AS team_win_pct_source,
+    CASE WHEN NOT vegas_points_line__1 IS NULL THEN 'phase3' ELSE 'default' END AS vegas_points_line_source,
+    CASE WHEN NOT vegas_opening_line__1 IS NULL THEN 'phase3' ELSE 'default' END AS vegas_opening_line_source,
+    CASE WHEN NOT vegas_line_move__1 IS NULL THEN 'phase3' ELSE 'default' END AS vegas_line_move_source,
+    CASE WHEN NOT has_vegas_line__1 IS NULL THEN 'phase3' ELSE 'default' END AS has_vegas_line_source,
+    CASE WHEN NOT avg_points_vs_opponent__1 IS NULL THEN 'calculated' ELSE 'default' END AS avg_points_vs_opponent_source,
+    CASE WHEN NOT games_vs_opponent__1 IS NULL THEN 'calculated' ELSE 'default' END AS games_vs_opponent_source,
+    CASE
+      WHEN NOT minutes_avg_last_10__1 IS NULL
+      THEN 'phase4'
+      WHEN NOT minutes_avg_last_10__2 IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS minutes_avg_last_10_source,
+    CASE WHEN NOT ppm_avg_last_10__1 IS NULL THEN 'calculated' ELSE 'default' END AS ppm_avg_last_10_source,
+    CASE WHEN NOT pts_slope_10g__1 IS NULL THEN 'calculated' ELSE 'default' END AS pts_slope_10g_source,
+    CASE WHEN NOT pts_vs_season_zscore__1 IS NULL THEN 'calculated' ELSE 'default' END AS pts_vs_season_zscore_source,
+    CASE WHEN NOT breakout_flag__1 IS NULL THEN 'calculated' ELSE 'default' END AS breakout_flag_source,
+    CASE WHEN NOT game_total_line__1 IS NULL THEN 'phase3' ELSE 'default' END AS game_total_line_source,
+    CASE WHEN NOT days_rest__1 IS NULL THEN 'phase3' ELSE 'default' END AS days_rest_source,
+    CASE WHEN NOT minutes_load_last_7d__1 IS NULL THEN 'phase3' ELSE 'default' END AS minutes_load_last_7d_source,
+    CASE WHEN NOT spread_magnitude__1 IS NULL THEN 'phase3' ELSE 'default' END AS spread_magnitude_source,
+    CASE WHEN NOT implied_team_total__1 IS NULL THEN 'phase3' ELSE 'default' END AS implied_team_total_source,
+    CASE WHEN NOT points_avg_last_3__1 IS NULL THEN 'calculated' ELSE 'default' END AS points_avg_last_3_source,
+    CASE
+      WHEN NOT deviation_from_avg_last3__1 IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS deviation_from_avg_last3_source,
+    CASE
+      WHEN NOT consecutive_games_below_avg__1 IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS consecutive_games_below_avg_source,
+    CASE WHEN NOT usage_rate_last_5__1 IS NULL THEN 'calculated' ELSE 'default' END AS usage_rate_last_5_source,
+    CASE WHEN NOT multi_book_line_std__1 IS NULL THEN 'calculated' ELSE 'default' END AS multi_book_line_std_source,
+    CASE WHEN NOT prop_over_streak__1 IS NULL THEN 'phase3' ELSE 'default' END AS prop_over_streak_source,
+    CASE WHEN NOT prop_under_streak__1 IS NULL THEN 'phase3' ELSE 'default' END AS prop_under_streak_source,
+    CASE WHEN NOT line_vs_season_avg__1 IS NULL THEN 'calculated' ELSE 'default' END AS line_vs_season_avg_source,
+    CASE WHEN NOT over_rate_last_10__1 IS NULL THEN 'calculated' ELSE 'default' END AS over_rate_last_10_source,
+    CASE
+      WHEN NOT margin_vs_line_avg_last_5__1 IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS margin_vs_line_avg_last_5_source,
+    CASE
+      WHEN NOT minutes_volatility_last_10__1 IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS minutes_volatility_last_10_source,
+    CASE WHEN NOT opponent_pace_mismatch__1 IS NULL THEN 'calculated' ELSE 'default' END AS opponent_pace_mismatch_source,
+    CASE WHEN NOT points_ewm_10d__1 IS NULL THEN 'calculated' ELSE 'default' END AS points_ewm_10d_source,
+    CASE WHEN NOT points_ewm_30d__1 IS NULL THEN 'calculated' ELSE 'default' END AS points_ewm_30d_source,
+    CASE WHEN NOT minutes_ewm_10d__1 IS NULL THEN 'calculated' ELSE 'default' END AS minutes_ewm_10d_source,
+    CASE WHEN NOT minutes_ewm_30d__1 IS NULL THEN 'calculated' ELSE 'default' END AS minutes_ewm_30d_source,
+    CASE WHEN NOT minutes_last_game__1 IS NULL THEN 'calculated' ELSE 'default' END AS minutes_last_game_source,
+    CASE WHEN NOT minutes_trend__1 IS NULL THEN 'calculated' ELSE 'default' END AS minutes_trend_source,
+    CASE WHEN NOT starter_share_last_5__1 IS NULL THEN 'calculated' ELSE 'default' END AS starter_share_last_5_source,
+    CASE WHEN NOT starter_share_last_10__1 IS NULL THEN 'calculated' ELSE 'default' END AS starter_share_last_10_source,
+    CASE
+      WHEN NOT games_since_role_change__1 IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS games_since_role_change_source,
+    CASE WHEN NOT team_games_missed_7d__1 IS NULL THEN 'phase4' ELSE 'default' END AS team_games_missed_7d_source,
+    CASE WHEN NOT team_games_missed_14d__1 IS NULL THEN 'phase4' ELSE 'default' END AS team_games_missed_14d_source,
+    CASE
+      WHEN NOT consecutive_team_games_missed__1 IS NULL
+      THEN 'phase4'
+      ELSE 'default'
+    END AS consecutive_team_games_missed_source,
+    CASE WHEN NOT rotation_teammates_out__1 IS NULL THEN 'phase4' ELSE 'default' END AS rotation_teammates_out_source,
+    CASE WHEN NOT vacated_minutes__1 IS NULL THEN 'phase4' ELSE 'default' END AS vacated_minutes_source,
+    CASE WHEN NOT vacated_points__1 IS NULL THEN 'phase4' ELSE 'default' END AS vacated_points_source,
+    CASE WHEN NOT vacated_fga__1 IS NULL THEN 'phase4' ELSE 'default' END AS vacated_fga_source,
+    CASE WHEN NOT ppm_ewm_10d__1 IS NULL THEN 'calculated' ELSE 'default' END AS ppm_ewm_10d_source,
+    CASE WHEN NOT ppm_ewm_30d__1 IS NULL THEN 'calculated' ELSE 'default' END AS ppm_ewm_30d_source,
+    CASE WHEN NOT expected_possessions_used__1 IS NULL THEN 'phase4' ELSE 'default' END AS expected_possessions_used_source,
+    CASE WHEN NOT fta_rate_last_10__1 IS NULL THEN 'calculated' ELSE 'default' END AS fta_rate_last_10_source,
+    CASE
+      WHEN NOT opponent_points_allowed_last_5__1 IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS opponent_points_allowed_last_5_source,
+    CASE
+      WHEN NOT opponent_points_allowed_last_10__1 IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS opponent_points_allowed_last_10_source,
+    CASE
+      WHEN NOT opponent_def_rating_last_5__1 IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS opponent_def_rating_last_5_source,
+    CASE
+      WHEN NOT opponent_def_rating_last_10__1 IS NULL
+      THEN 'calculated'
+      ELSE 'default'
+    END AS opponent_def_rating_last_10_source
+  FROM base
 ), scored AS (
   SELECT
     player_lookup,
@@ -2824,7 +2234,7 @@ WITH u AS (
       WHEN label_played AND NOT label_line IS NULL
       THEN label_points > label_line
     END AS label_over_line
-  FROM base
+  FROM valued
 )
 SELECT
   scored.*

@@ -71,6 +71,7 @@ upgc AS (
     FROM dates d
     LEFT JOIN cmp_date_check cdc ON cdc.d = d.game_date AND d.days_since_opening >= @bootstrap_days
     LEFT JOIN analytics.upcoming_player_game_context u ON u.game_date = d.game_date AND cdc.d IS NULL
+     AND u.game_date BETWEEN $start_date AND $end_date   -- (the range stated: DuckDB would read every date)
     -- the player's team has a scheduled game in [D-7, D) without PGS rows: dependency missing
     LEFT JOIN cmp_team_check tc ON tc.d = d.game_date AND tc.team_abbr = u.team_abbr AND d.days_since_opening >= @bootstrap_days
 ),

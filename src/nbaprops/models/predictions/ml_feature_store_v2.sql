@@ -149,20 +149,33 @@ cov AS (  -- which source feeds cover D, as the morning of D knows them (rule: a
 base AS (
     SELECT u.player_lookup, u.game_date, u.game_id, u.season_year, u.team_abbr, u.opponent_team_abbr,
            u.label_points, u.label_minutes, u.label_played, u.current_points_line AS label_line,
-           @feature_value_columns,
+           @feature_links,
            @feed_gaps AS feed_gaps, @feed_flags
     FROM u
     JOIN cov ON cov.season_year = u.season_year AND cov.game_date = u.game_date
+    -- (each Phase 4 table also limited to the range itself: DuckDB does not carry u's date range
+    -- over the equality, and would scan and hash the table's every date for each chunk)
     LEFT JOIN precompute.player_daily_cache pdc ON pdc.player_lookup = u.player_lookup AND pdc.cache_date = u.game_date
+     AND pdc.cache_date BETWEEN $start_date AND $end_date
     LEFT JOIN precompute.player_composite_factors pcf ON pcf.player_lookup = u.player_lookup AND pcf.game_date = u.game_date
+     AND pcf.game_date BETWEEN $start_date AND $end_date
     LEFT JOIN precompute.player_shot_zone_analysis psza ON psza.player_lookup = u.player_lookup AND psza.analysis_date = u.game_date
+     AND psza.analysis_date BETWEEN $start_date AND $end_date
     LEFT JOIN precompute.team_defense_zone_analysis opp ON opp.team_abbr = u.opponent_team_abbr AND opp.analysis_date = u.game_date
+     AND opp.analysis_date BETWEEN $start_date AND $end_date
     LEFT JOIN precompute.player_availability pa ON pa.player_lookup = u.player_lookup AND pa.game_date = u.game_date
+     AND pa.game_date BETWEEN $start_date AND $end_date
     LEFT JOIN h ON h.player_lookup = u.player_lookup AND h.season_year = u.season_year AND h.game_date = u.last_game_date
     LEFT JOIN vs ON vs.player_lookup = u.player_lookup AND vs.game_date = u.game_date
     LEFT JOIN tm ON tm.team_abbr = u.team_abbr AND tm.game_date = u.game_date
     LEFT JOIN tm otm ON otm.team_abbr = u.opponent_team_abbr AND otm.game_date = u.game_date
     LEFT JOIN bk ON bk.game_id = u.game_id AND bk.player_lookup = u.player_lookup
+),
+valued AS (  -- each feature's value and source tag from its chain's link columns
+    SELECT player_lookup, game_date, game_id, season_year, team_abbr, opponent_team_abbr,
+           label_points, label_minutes, label_played, label_line, feed_gaps, @feed_flag_names,
+           @feature_value_columns
+    FROM base
 ),
 scored AS (
 SELECT player_lookup, game_date, game_id, season_year, team_abbr, opponent_team_abbr,
@@ -175,7 +188,7 @@ SELECT player_lookup, game_date, game_id, season_year, team_abbr, opponent_team_
        feed_gaps,
        label_points, label_minutes, label_played,
        CASE WHEN label_played AND label_line IS NOT NULL THEN label_points > label_line END AS label_over_line
-FROM base
+FROM valued
 )
 SELECT scored.* EXCLUDE (feed_default_count),
        c.l10_expected_games, c.l10_actual_games, c.l10_completeness_pct, c.l5_expected_games, c.l5_actual_games, c.l5_completeness_pct, c.l7d_expected_games, c.l7d_actual_games, c.l7d_completeness_pct, c.l14d_expected_games, c.l14d_actual_games, c.l14d_completeness_pct,
