@@ -245,7 +245,7 @@ class Backfill:
             # Forget the saved state of the selected models over the range: every date is redone,
             # and a run interrupted after this point resumes from where it stopped.
             self.adapter.forget_state(sorted(self.selected), self.start_date, self.end_date)
-        self.all_state = self.adapter.load_state()
+        self.all_state = self.adapter.load_state(self.cache)
 
     # -- 3. per model ------------------------------------------------------------------------
     def _preflight_due(self, model: Model) -> bool:

@@ -8,7 +8,7 @@ from datetime import date
 from ..catalog import SOURCE_TABLES, Catalog
 from ..warehouse import Warehouse
 from .plan import collapse, game_dates
-from .state import DigestCache, fingerprints, load_state
+from .state import DigestCache, fingerprints
 
 
 @dataclass
@@ -37,7 +37,7 @@ def model_status(wh: Warehouse, catalog: Catalog | None = None) -> list[ModelSta
     for proc, cat, n in con.execute("SELECT processor_name, failure_category, count(*) FROM "
                                     "processing.precompute_failures GROUP BY ALL").fetchall():
         fails.setdefault(proc, {})[cat] = n
-    states = load_state(con)
+    states = cache.load_state()     # (with the model digests the fingerprints read)
     out = []
     for m in catalog.ordered():
         built = wh.table_exists(m.table)
