@@ -559,9 +559,8 @@ def feed_flag_names() -> str:
 @macro()
 def feed_default_count() -> str:
     """How many required features are at their default because their feed does not cover D."""
-    terms = [f"CASE WHEN NOT cov_{feed_of(f.name)} AND {f.name}_source = 'default' THEN 1 ELSE 0 END"
-             for f in FEATURES if not f.optional and feed_of(f.name)]
-    return "(" + " + ".join(terms) + ")"
+    return balanced_sum([f"CASE WHEN NOT cov_{feed_of(f.name)} AND {f.name}_source = 'default' THEN 1 ELSE 0 END"
+                         for f in FEATURES if not f.optional and feed_of(f.name)])
 
 
 @macro()
@@ -585,15 +584,24 @@ def feature_quality_score() -> str:
     def weight(n: str) -> str:
         return ("CASE " + n + "_source " + " ".join(f"WHEN '{s}' THEN {w}" for s, w in QUALITY_WEIGHTS.items()
                                                     if s != "default") + f" ELSE {QUALITY_WEIGHTS['default']} END")
-    score = " +\n           ".join(weight(f.name) for f in FEATURES)
-    return f"round(({score}) / {len(FEATURES)}.0, 2)"
+    return f"round({balanced_sum([weight(f.name) for f in FEATURES])} / {len(FEATURES)}.0, 2)"
 
 
 @macro()
 def default_feature_count() -> str:
     """How many required (not optional) features fell back to their default."""
-    return "(" + " +\n           ".join(f"CASE WHEN {f.name}_source = 'default' THEN 1 ELSE 0 END"
-                                       for f in FEATURES if not f.optional) + ")"
+    return balanced_sum([f"CASE WHEN {f.name}_source = 'default' THEN 1 ELSE 0 END"
+                         for f in FEATURES if not f.optional])
+
+
+def balanced_sum(terms: list[str]) -> str:
+    """The sum of the terms as a balanced tree of additions, ((a + b) + (c + d)) …: the same
+    value (exact: integers and DECIMALs), but a left-deep chain of 77 terms costs DuckDB's planner
+    ~0.07 s per query (a fifth of the feature store's one-date run), the tree almost nothing."""
+    if len(terms) == 1:
+        return terms[0]
+    half = len(terms) // 2
+    return f"({balanced_sum(terms[:half])} +\n           {balanced_sum(terms[half:])})"
 
 
 # -- the README's feature table --------------------------------------------------------------------

@@ -332,3 +332,27 @@ def test_points_ewm_equals_a_plain_computation(full, half_life):
         assert source == "calculated" and value == pytest.approx(expect, abs=2e-6), (lk, d, value, expect)
         checked += 1
     assert checked > 200
+
+
+def test_balanced_sums_equal_the_chained_sum_and_stay_shallow():
+    """The quality score and default counts add their terms as a balanced tree: the same exact
+    value (DECIMAL weights, integer counts) as the left-deep chain, nested only log2(n) deep."""
+    import duckdb
+    import sqlglot
+
+    for terms in ([f"{i % 7}.5" for i in range(77)], [str(i % 3) for i in range(40)], ["7"]):
+        tree = features.balanced_sum(terms)
+        chain, balanced = duckdb.connect().execute(f"SELECT ({' + '.join(terms)}) / 77.0, {tree} / 77.0").fetchone()
+        assert chain == balanced
+        assert _add_depth(sqlglot.parse_one(tree)) <= len(terms).bit_length()
+    assert _add_depth(sqlglot.parse_one(" + ".join(str(i) for i in range(77)))) == 76   # (the chain's)
+    for macro in (features.feature_quality_score, features.default_feature_count, features.feed_default_count):
+        assert _add_depth(sqlglot.parse_one(macro())) <= len(features.FEATURES).bit_length(), macro.__name__
+
+
+def _add_depth(node) -> int:
+    """How many additions deep the expression nests."""
+    import sqlglot
+
+    below = max((_add_depth(c) for c in node.iter_expressions()), default=0)
+    return below + isinstance(node, sqlglot.exp.Add)

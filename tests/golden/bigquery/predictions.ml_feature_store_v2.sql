@@ -1588,643 +1588,869 @@ WITH u AS (
     77 AS feature_count,
     ROUND(
       (
-        CASE points_avg_last_5_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE points_avg_last_10_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE points_avg_season_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE points_std_last_10_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE games_in_last_7_days_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE fatigue_score_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE shot_zone_mismatch_score_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE pace_score_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE usage_spike_score_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE rest_advantage_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE injury_risk_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE recent_trend_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE minutes_change_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE opponent_def_rating_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE opponent_pace_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE home_away_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE back_to_back_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE playoff_game_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE pct_paint_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE pct_mid_range_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE pct_three_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE pct_free_throw_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE team_pace_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE team_off_rating_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE team_win_pct_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE vegas_points_line_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE vegas_opening_line_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE vegas_line_move_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE has_vegas_line_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE avg_points_vs_opponent_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE games_vs_opponent_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE minutes_avg_last_10_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE ppm_avg_last_10_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE pts_slope_10g_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE pts_vs_season_zscore_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE breakout_flag_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE game_total_line_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE days_rest_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE minutes_load_last_7d_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE spread_magnitude_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE implied_team_total_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE points_avg_last_3_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE deviation_from_avg_last3_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE consecutive_games_below_avg_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE usage_rate_last_5_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE multi_book_line_std_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE prop_over_streak_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE prop_under_streak_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE line_vs_season_avg_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE over_rate_last_10_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE margin_vs_line_avg_last_5_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE minutes_volatility_last_10_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE opponent_pace_mismatch_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE points_ewm_10d_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE points_ewm_30d_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE minutes_ewm_10d_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE minutes_ewm_30d_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE minutes_last_game_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE minutes_trend_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE starter_share_last_5_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE starter_share_last_10_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE games_since_role_change_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE team_games_missed_7d_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE team_games_missed_14d_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE consecutive_team_games_missed_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE rotation_teammates_out_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE vacated_minutes_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE vacated_points_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE vacated_fga_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE ppm_ewm_10d_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE ppm_ewm_30d_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE expected_possessions_used_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE fta_rate_last_10_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE opponent_points_allowed_last_5_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE opponent_points_allowed_last_10_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE opponent_def_rating_last_5_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END + CASE opponent_def_rating_last_10_source
-          WHEN 'phase4'
-          THEN 100.0
-          WHEN 'phase3'
-          THEN 100.0
-          WHEN 'calculated'
-          THEN 100.0
-          ELSE 40.0
-        END
+        (
+          (
+            (
+              (
+                (
+                  CASE points_avg_last_5_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + CASE points_avg_last_10_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END
+                ) + (
+                  CASE points_avg_season_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + CASE points_std_last_10_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END
+                )
+              ) + (
+                (
+                  CASE games_in_last_7_days_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + CASE fatigue_score_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END
+                ) + (
+                  CASE shot_zone_mismatch_score_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + (
+                    CASE pace_score_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END + CASE usage_spike_score_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END
+                  )
+                )
+              )
+            ) + (
+              (
+                (
+                  CASE rest_advantage_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + CASE injury_risk_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END
+                ) + (
+                  CASE recent_trend_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + (
+                    CASE minutes_change_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END + CASE opponent_def_rating_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END
+                  )
+                )
+              ) + (
+                (
+                  CASE opponent_pace_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + CASE home_away_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END
+                ) + (
+                  CASE back_to_back_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + (
+                    CASE playoff_game_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END + CASE pct_paint_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END
+                  )
+                )
+              )
+            )
+          ) + (
+            (
+              (
+                (
+                  CASE pct_mid_range_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + CASE pct_three_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END
+                ) + (
+                  CASE pct_free_throw_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + CASE team_pace_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END
+                )
+              ) + (
+                (
+                  CASE team_off_rating_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + CASE team_win_pct_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END
+                ) + (
+                  CASE vegas_points_line_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + (
+                    CASE vegas_opening_line_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END + CASE vegas_line_move_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END
+                  )
+                )
+              )
+            ) + (
+              (
+                (
+                  CASE has_vegas_line_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + CASE avg_points_vs_opponent_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END
+                ) + (
+                  CASE games_vs_opponent_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + (
+                    CASE minutes_avg_last_10_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END + CASE ppm_avg_last_10_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END
+                  )
+                )
+              ) + (
+                (
+                  CASE pts_slope_10g_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + CASE pts_vs_season_zscore_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END
+                ) + (
+                  CASE breakout_flag_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + (
+                    CASE game_total_line_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END + CASE days_rest_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END
+                  )
+                )
+              )
+            )
+          )
+        ) + (
+          (
+            (
+              (
+                (
+                  CASE minutes_load_last_7d_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + CASE spread_magnitude_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END
+                ) + (
+                  CASE implied_team_total_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + CASE points_avg_last_3_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END
+                )
+              ) + (
+                (
+                  CASE deviation_from_avg_last3_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + CASE consecutive_games_below_avg_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END
+                ) + (
+                  CASE usage_rate_last_5_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + (
+                    CASE multi_book_line_std_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END + CASE prop_over_streak_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END
+                  )
+                )
+              )
+            ) + (
+              (
+                (
+                  CASE prop_under_streak_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + CASE line_vs_season_avg_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END
+                ) + (
+                  CASE over_rate_last_10_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + (
+                    CASE margin_vs_line_avg_last_5_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END + CASE minutes_volatility_last_10_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END
+                  )
+                )
+              ) + (
+                (
+                  CASE opponent_pace_mismatch_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + CASE points_ewm_10d_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END
+                ) + (
+                  CASE points_ewm_30d_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + (
+                    CASE minutes_ewm_10d_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END + CASE minutes_ewm_30d_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END
+                  )
+                )
+              )
+            )
+          ) + (
+            (
+              (
+                (
+                  CASE minutes_last_game_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + CASE minutes_trend_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END
+                ) + (
+                  CASE starter_share_last_5_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + (
+                    CASE starter_share_last_10_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END + CASE games_since_role_change_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END
+                  )
+                )
+              ) + (
+                (
+                  CASE team_games_missed_7d_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + CASE team_games_missed_14d_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END
+                ) + (
+                  CASE consecutive_team_games_missed_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + (
+                    CASE rotation_teammates_out_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END + CASE vacated_minutes_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END
+                  )
+                )
+              )
+            ) + (
+              (
+                (
+                  CASE vacated_points_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + CASE vacated_fga_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END
+                ) + (
+                  CASE ppm_ewm_10d_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + (
+                    CASE ppm_ewm_30d_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END + CASE expected_possessions_used_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END
+                  )
+                )
+              ) + (
+                (
+                  CASE fta_rate_last_10_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + CASE opponent_points_allowed_last_5_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END
+                ) + (
+                  CASE opponent_points_allowed_last_10_source
+                    WHEN 'phase4'
+                    THEN 100.0
+                    WHEN 'phase3'
+                    THEN 100.0
+                    WHEN 'calculated'
+                    THEN 100.0
+                    ELSE 40.0
+                  END + (
+                    CASE opponent_def_rating_last_5_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END + CASE opponent_def_rating_last_10_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END
+                  )
+                )
+              )
+            )
+          )
+        )
       ) / 77.0,
       2
     ) AS feature_quality_score,
     (
-      CASE WHEN points_avg_last_5_source = 'default' THEN 1 ELSE 0 END + CASE WHEN points_avg_last_10_source = 'default' THEN 1 ELSE 0 END + CASE WHEN points_avg_season_source = 'default' THEN 1 ELSE 0 END + CASE WHEN points_std_last_10_source = 'default' THEN 1 ELSE 0 END + CASE WHEN games_in_last_7_days_source = 'default' THEN 1 ELSE 0 END + CASE WHEN fatigue_score_source = 'default' THEN 1 ELSE 0 END + CASE WHEN shot_zone_mismatch_score_source = 'default' THEN 1 ELSE 0 END + CASE WHEN pace_score_source = 'default' THEN 1 ELSE 0 END + CASE WHEN usage_spike_score_source = 'default' THEN 1 ELSE 0 END + CASE WHEN rest_advantage_source = 'default' THEN 1 ELSE 0 END + CASE WHEN injury_risk_source = 'default' THEN 1 ELSE 0 END + CASE WHEN recent_trend_source = 'default' THEN 1 ELSE 0 END + CASE WHEN minutes_change_source = 'default' THEN 1 ELSE 0 END + CASE WHEN opponent_def_rating_source = 'default' THEN 1 ELSE 0 END + CASE WHEN opponent_pace_source = 'default' THEN 1 ELSE 0 END + CASE WHEN home_away_source = 'default' THEN 1 ELSE 0 END + CASE WHEN back_to_back_source = 'default' THEN 1 ELSE 0 END + CASE WHEN playoff_game_source = 'default' THEN 1 ELSE 0 END + CASE WHEN pct_paint_source = 'default' THEN 1 ELSE 0 END + CASE WHEN pct_mid_range_source = 'default' THEN 1 ELSE 0 END + CASE WHEN pct_three_source = 'default' THEN 1 ELSE 0 END + CASE WHEN pct_free_throw_source = 'default' THEN 1 ELSE 0 END + CASE WHEN team_pace_source = 'default' THEN 1 ELSE 0 END + CASE WHEN team_off_rating_source = 'default' THEN 1 ELSE 0 END + CASE WHEN team_win_pct_source = 'default' THEN 1 ELSE 0 END + CASE WHEN has_vegas_line_source = 'default' THEN 1 ELSE 0 END + CASE WHEN games_vs_opponent_source = 'default' THEN 1 ELSE 0 END + CASE WHEN breakout_flag_source = 'default' THEN 1 ELSE 0 END + CASE WHEN minutes_load_last_7d_source = 'default' THEN 1 ELSE 0 END + CASE WHEN consecutive_games_below_avg_source = 'default' THEN 1 ELSE 0 END
+      (
+        (
+          (
+            CASE WHEN points_avg_last_5_source = 'default' THEN 1 ELSE 0 END + (
+              CASE WHEN points_avg_last_10_source = 'default' THEN 1 ELSE 0 END + CASE WHEN points_avg_season_source = 'default' THEN 1 ELSE 0 END
+            )
+          ) + (
+            (
+              CASE WHEN points_std_last_10_source = 'default' THEN 1 ELSE 0 END + CASE WHEN games_in_last_7_days_source = 'default' THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN fatigue_score_source = 'default' THEN 1 ELSE 0 END + CASE WHEN shot_zone_mismatch_score_source = 'default' THEN 1 ELSE 0 END
+            )
+          )
+        ) + (
+          (
+            (
+              CASE WHEN pace_score_source = 'default' THEN 1 ELSE 0 END + CASE WHEN usage_spike_score_source = 'default' THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN rest_advantage_source = 'default' THEN 1 ELSE 0 END + CASE WHEN injury_risk_source = 'default' THEN 1 ELSE 0 END
+            )
+          ) + (
+            (
+              CASE WHEN recent_trend_source = 'default' THEN 1 ELSE 0 END + CASE WHEN minutes_change_source = 'default' THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN opponent_def_rating_source = 'default' THEN 1 ELSE 0 END + CASE WHEN opponent_pace_source = 'default' THEN 1 ELSE 0 END
+            )
+          )
+        )
+      ) + (
+        (
+          (
+            CASE WHEN home_away_source = 'default' THEN 1 ELSE 0 END + (
+              CASE WHEN back_to_back_source = 'default' THEN 1 ELSE 0 END + CASE WHEN playoff_game_source = 'default' THEN 1 ELSE 0 END
+            )
+          ) + (
+            (
+              CASE WHEN pct_paint_source = 'default' THEN 1 ELSE 0 END + CASE WHEN pct_mid_range_source = 'default' THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN pct_three_source = 'default' THEN 1 ELSE 0 END + CASE WHEN pct_free_throw_source = 'default' THEN 1 ELSE 0 END
+            )
+          )
+        ) + (
+          (
+            (
+              CASE WHEN team_pace_source = 'default' THEN 1 ELSE 0 END + CASE WHEN team_off_rating_source = 'default' THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN team_win_pct_source = 'default' THEN 1 ELSE 0 END + CASE WHEN has_vegas_line_source = 'default' THEN 1 ELSE 0 END
+            )
+          ) + (
+            (
+              CASE WHEN games_vs_opponent_source = 'default' THEN 1 ELSE 0 END + CASE WHEN breakout_flag_source = 'default' THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN minutes_load_last_7d_source = 'default' THEN 1 ELSE 0 END + CASE WHEN consecutive_games_below_avg_source = 'default' THEN 1 ELSE 0 END
+            )
+          )
+        )
+      )
     ) AS default_feature_count,
     (
-      CASE
-        WHEN NOT cov_shots AND shot_zone_mismatch_score_source = 'default'
-        THEN 1
-        ELSE 0
-      END + CASE WHEN NOT cov_team_box AND pace_score_source = 'default' THEN 1 ELSE 0 END + CASE
-        WHEN NOT cov_full_box AND usage_spike_score_source = 'default'
-        THEN 1
-        ELSE 0
-      END + CASE WHEN NOT cov_injuries AND injury_risk_source = 'default' THEN 1 ELSE 0 END + CASE
-        WHEN NOT cov_team_box AND opponent_def_rating_source = 'default'
-        THEN 1
-        ELSE 0
-      END + CASE WHEN NOT cov_team_box AND opponent_pace_source = 'default' THEN 1 ELSE 0 END + CASE WHEN NOT cov_shots AND pct_paint_source = 'default' THEN 1 ELSE 0 END + CASE WHEN NOT cov_shots AND pct_mid_range_source = 'default' THEN 1 ELSE 0 END + CASE WHEN NOT cov_shots AND pct_three_source = 'default' THEN 1 ELSE 0 END + CASE WHEN NOT cov_full_box AND pct_free_throw_source = 'default' THEN 1 ELSE 0 END + CASE WHEN NOT cov_team_box AND team_pace_source = 'default' THEN 1 ELSE 0 END + CASE WHEN NOT cov_team_box AND team_off_rating_source = 'default' THEN 1 ELSE 0 END
+      (
+        (
+          CASE
+            WHEN NOT cov_shots AND shot_zone_mismatch_score_source = 'default'
+            THEN 1
+            ELSE 0
+          END + (
+            CASE WHEN NOT cov_team_box AND pace_score_source = 'default' THEN 1 ELSE 0 END + CASE
+              WHEN NOT cov_full_box AND usage_spike_score_source = 'default'
+              THEN 1
+              ELSE 0
+            END
+          )
+        ) + (
+          CASE WHEN NOT cov_injuries AND injury_risk_source = 'default' THEN 1 ELSE 0 END + (
+            CASE
+              WHEN NOT cov_team_box AND opponent_def_rating_source = 'default'
+              THEN 1
+              ELSE 0
+            END + CASE WHEN NOT cov_team_box AND opponent_pace_source = 'default' THEN 1 ELSE 0 END
+          )
+        )
+      ) + (
+        (
+          CASE WHEN NOT cov_shots AND pct_paint_source = 'default' THEN 1 ELSE 0 END + (
+            CASE WHEN NOT cov_shots AND pct_mid_range_source = 'default' THEN 1 ELSE 0 END + CASE WHEN NOT cov_shots AND pct_three_source = 'default' THEN 1 ELSE 0 END
+          )
+        ) + (
+          CASE WHEN NOT cov_full_box AND pct_free_throw_source = 'default' THEN 1 ELSE 0 END + (
+            CASE WHEN NOT cov_team_box AND team_pace_source = 'default' THEN 1 ELSE 0 END + CASE WHEN NOT cov_team_box AND team_off_rating_source = 'default' THEN 1 ELSE 0 END
+          )
+        )
+      )
     ) AS feed_default_count,
     feed_gaps,
     label_points,
