@@ -67,7 +67,8 @@ class Soak:
             if time.monotonic() > self.deadline + 60:
                 break
             before_runs = ck.run_ids(w)
-            before = ck.copy(w, w.with_suffix(".before")) if phase == "ingest" else None
+            # (an earlier kill of this step may have left a WAL: the snapshot keeps it)
+            before = ck.snapshot(w, w.with_suffix(".before")) if phase == "ingest" else None
             chunk = self.rng.choice(CHUNKS) if phase in ("backfill", "force") else None
             cargs = args + (("--chunk", chunk) if chunk else ())
             how = self.rng.choice(("delay", "delay", "chunk", "commit") if phase != "ingest" else ("delay", "file"))
@@ -93,7 +94,7 @@ class Soak:
                 self.kills[(phase, {"delay": "random delay", "file": "reading a file", "chunk": "mid-chunk", "commit": "in COMMIT"}[how])] += 1
             self.check_after_kill(w, phase, before, reference, landed)
             if before is not None:
-                before.unlink()
+                ck.drop(before)
             new = ck.run_ids(w) - before_runs
             if landed:
                 for run_id in sorted(new):

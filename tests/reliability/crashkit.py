@@ -441,6 +441,24 @@ def copy(src: Path, dst: Path) -> Path:
     return dst
 
 
+def snapshot(src: Path, dst: Path) -> Path:
+    """A copy of a warehouse whose last writer may have been killed: the file and, when the kill
+    left one, its WAL (together they are what the next open recovers). Remove with drop()."""
+    shutil.copy(src, dst)
+    wal, dst_wal = Path(f"{src}.wal"), Path(f"{dst}.wal")
+    if wal.exists():
+        shutil.copy(wal, dst_wal)
+    else:
+        dst_wal.unlink(missing_ok=True)
+    return dst
+
+
+def drop(path: Path) -> None:
+    """Remove a warehouse file and its WAL, if any."""
+    path.unlink(missing_ok=True)
+    Path(f"{path}.wal").unlink(missing_ok=True)
+
+
 _SUMMARIES: dict[tuple, dict[str, tuple]] = {}
 
 
