@@ -77,7 +77,7 @@ class EngineAdapter(Protocol):
     def finish(self, dry_run: bool) -> None: ...
 
     # state and history (no-ops on stateless engines)
-    def load_state(self, cache=None) -> dict: ...             # cache: of digest_cache
+    def load_state(self, cache) -> dict: ...                  # cache: digest_cache's
     def digest_cache(self, by_table: dict[str, Model], sources: set[str]): ...
     def forget_state(self, models: list[str], start: date, end: date) -> None: ...
     def mark_interrupted(self, run_id: str) -> int: ...
@@ -94,7 +94,7 @@ class Stateless:
 
     stateful = False
 
-    def load_state(self, cache=None) -> dict:
+    def load_state(self, cache) -> dict:
         return {}
 
     def digest_cache(self, by_table, sources):
@@ -185,11 +185,9 @@ class DuckDBAdapter:
         pass
 
     # -- state and history -------------------------------------------------------------------
-    def load_state(self, cache=None) -> dict:
-        """The saved state; read with the cache's model digests (one query) when given."""
-        from ..runner.state import load_state
-
-        return cache.load_state() if cache is not None else load_state(self.con)
+    def load_state(self, cache) -> dict:
+        """The saved state, read with the cache's model digests (one query)."""
+        return cache.load_state()
 
     def digest_cache(self, by_table: dict[str, Model], sources: set[str]):
         from ..runner.state import DigestCache

@@ -216,11 +216,10 @@ def _check_chunk(con: duckdb.DuckDBPyConnection, model: Model, chunk: Chunk, ins
     key = ", ".join(f"CAST({quote_ident(g)} AS VARCHAR)" for g in model.grain)
     grain = ", ".join(quote_ident(g) for g in model.grain)
     rows = chunk_rows(model, chunk)
-    full = model.kind == "full"     # a full model returns the whole table: only its keys are checked
-    if inserted is None:
-        outside = f"SELECT count(*) FROM _chunk WHERE {'FALSE' if full else f'{tcol} NOT BETWEEN ? AND ?'} OR {tcol} IS NULL"
-        outside_params = [] if full else [chunk.start, chunk.end]
-    elif full:
+    if inserted is None:    # (a model with failure rows: kind by_date_with_failures, never full)
+        outside = f"SELECT count(*) FROM _chunk WHERE {tcol} NOT BETWEEN ? AND ? OR {tcol} IS NULL"
+        outside_params = [chunk.start, chunk.end]
+    elif model.kind == "full":  # a full model returns the whole table: only dates and keys are checked
         outside, outside_params = f"SELECT count(*) FROM {rows.sql} WHERE {tcol} IS NULL", []
     else:   # the chunk's dates held nothing else: every inserted row not among them is outside
         outside, outside_params = f"SELECT ? - count(*) FROM {rows.sql}", [inserted, *rows.params]

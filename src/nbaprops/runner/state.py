@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from itertools import repeat
@@ -44,6 +44,8 @@ class DateDigests:
     dates: list[date]
     prefix: list[int]     # prefix[i] = Σ digest of dates[:i] (mod 2^64)
     whole: int | None = None   # for tables without a time column
+    # window_pieces' results by (name, lookback, days)
+    _pieces: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
     def ordinals(self) -> list[int]:
@@ -62,22 +64,13 @@ class DateDigests:
         """Each day's fingerprint piece of this input read over [day − lookback, day] (day
         numbers, sorted): two binary searches per day. Kept per (name, lookback, days): models
         that read the same input over the same window share it (39 distinct of 69 in a run)."""
-        memo = self.__dict__.setdefault("_pieces", {})
         key = (name, lookback, days)
-        if key not in memo:
+        if key not in self._pieces:
             xs, prefix = self.ordinals, self.prefix
             lo = [bisect.bisect_left(xs, x - lookback) for x in days]
             hi = [bisect.bisect_right(xs, x) for x in days]
-            memo[key] = [f"|{name}:{(prefix[j] - prefix[i]) & MASK}:{j - i}" for i, j in zip(lo, hi)]
-        return memo[key]
-
-    def window(self, lo: date, hi: date) -> tuple[int, int]:
-        """(digest, number of dates with data) over [lo, hi]."""
-        if self.whole is not None:
-            return self.whole, 1
-        i = bisect.bisect_left(self.dates, lo)
-        j = bisect.bisect_right(self.dates, hi)
-        return (self.prefix[j] - self.prefix[i]) & MASK, j - i
+            self._pieces[key] = [f"|{name}:{(prefix[j] - prefix[i]) & MASK}:{j - i}" for i, j in zip(lo, hi)]
+        return self._pieces[key]
 
 
 # A model's per-date digest as its dependants see it (read back, or returned as it is written).
@@ -135,7 +128,7 @@ class DigestCache:
                 self._digests[name] = DateDigests([], [0], whole=self._content_digest(table))
             return self._digests[name]
         if self._models is None:
-            self._load_models()
+            self.load_state()
         if name not in self._digests:
             self._digests[name] = DateDigests.from_rows(self._models.get(name, []))
         return self._digests[name]
@@ -158,12 +151,9 @@ class DigestCache:
                 self._models[model_name] = kept + list(new.items())
             self._digests.pop(model_name, None)
 
-    def _load_models(self) -> None:
-        self.load_state()
-
     def load_state(self) -> dict[str, dict[date, SavedState]]:
-        """The saved state (as load_state) and, from the same read of processing.model_state,
-        the model tables' per-date digests for the fingerprints."""
+        """The saved state per model name and date and, from the same read of
+        processing.model_state, the model tables' per-date digests for the fingerprints."""
         # (a warehouse opened read-only may predate the output_digest column)
         has_digest = "output_digest" in column_names(self.con, "processing.model_state")
         digest = "coalesce(output_digest, 0)" if has_digest else "0"
@@ -205,16 +195,6 @@ def fingerprints(model: Model, dates: list[date], digests: dict[str, DateDigests
 class SavedState:
     fingerprint: str
     model_hash: str
-
-
-def load_state(con: duckdb.DuckDBPyConnection, model: Model | None = None) -> dict[str, dict[date, SavedState]]:
-    """Saved state per model name (all models in one query, or one model)."""
-    sql = "SELECT model, target_date, fingerprint, model_hash FROM processing.model_state"
-    rows = con.execute(sql + (" WHERE model = ?" if model else ""), [model.name] if model else []).fetchall()
-    out: dict[str, dict[date, SavedState]] = {}
-    for m, d, fp, mh in rows:
-        out.setdefault(m, {})[d] = SavedState(fp, mh)
-    return out
 
 
 def output_digest_sql(columns: list[str], time_column: str, rows: str) -> str:
