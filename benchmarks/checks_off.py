@@ -51,8 +51,11 @@ def _stub_type(column: str) -> str:
 def windows_stub(windows: tuple[str, ...]) -> str:
     """cmp_out with the model's completeness columns, all NULL (same names and types)."""
     cols = [f"CAST(NULL AS {_stub_type(c)}) AS {c}" for c in output_column_names(windows)]
-    return ("cmp_out AS (  -- checks off: no completeness\n    SELECT entity_id, d, "
-            + ",\n           ".join(cols) + "\n    FROM cmp_universe WHERE false\n),")
+    return (
+        "cmp_out AS (  -- checks off: no completeness\n    SELECT entity_id, d, "
+        + ",\n           ".join(cols)
+        + "\n    FROM cmp_universe WHERE false\n),"
+    )
 
 
 def checked_windows(catalog: Catalog) -> dict[str, tuple[str, ...]]:
@@ -68,9 +71,12 @@ def checked_windows(catalog: Catalog) -> dict[str, tuple[str, ...]]:
 def without_checks(source: str, model_name: str) -> str:
     out, n1 = DEPS_CALL.subn(DEPS_STUB, source)
     out, n2 = WINDOWS_CALL.subn(
-        lambda m: windows_stub(tuple(w.strip() for w in m.group(2).split(",") if w.strip())), out)
+        lambda m: windows_stub(tuple(w.strip() for w in m.group(2).split(",") if w.strip())), out
+    )
     if (n1, n2) != (1, 1):
-        raise ValueError(f"{model_name}: expected one @dependency_check and one @completeness_windows, found {n1}, {n2}")
+        raise ValueError(
+            f"{model_name}: expected one @dependency_check and one @completeness_windows, found {n1}, {n2}"
+        )
     return out
 
 

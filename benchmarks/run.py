@@ -41,26 +41,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 REAL_START, REAL_END = "2021-10-19", "2025-06-30"
-SYNTH_MEMORY_LIMIT = "1536MB"   # --memory-limit of the synthetic backfills
+SYNTH_MEMORY_LIMIT = "1536MB"  # --memory-limit of the synthetic backfills
 
 
-LAST_CPU = [0.0]   # CPU seconds (user + system) of the last cli() process
+LAST_CPU = [0.0]  # CPU seconds (user + system) of the last cli() process
 
 
 def cli(*args: str, warehouse: Path, check: bool = True, env: dict | None = None) -> tuple[float, float]:
     """Run `nbaprops --warehouse W args…`; return (seconds, peak RSS in MB) (its CPU time in LAST_CPU)."""
     cmd = [sys.executable, "-m", "nbaprops.cli", "--warehouse", str(warehouse), *args]
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
-                            env={**os.environ, **env} if env else None)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT, env={**os.environ, **env} if env else None
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - t
     LAST_CPU[0] = usage.ru_utime + usage.ru_stime
     proc.returncode = os.waitstatus_to_exitcode(status)
     err = proc.stderr.read().decode() if proc.stderr else ""
     if check and proc.returncode != 0:
-        raise RuntimeError(f"command failed ({proc.returncode}): {' '.join(args)}: "
-                           + " ".join(err.split())[-600:])
+        raise RuntimeError(f"command failed ({proc.returncode}): {' '.join(args)}: " + " ".join(err.split())[-600:])
     return seconds, usage.ru_maxrss / 1024.0
 
 
@@ -79,8 +79,13 @@ assert r.ok
 
 def inproc(warehouse: Path, start: str, end: str, daily: bool = False) -> tuple[float, float]:
     """The runner's own time for a backfill/run call (no interpreter start-up or imports)."""
-    out = subprocess.run([sys.executable, "-c", INPROC, str(warehouse), start, end, "daily" if daily else "backfill"],
-                         capture_output=True, text=True, cwd=ROOT, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", INPROC, str(warehouse), start, end, "daily" if daily else "backfill"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
     return float(out.stdout.strip().splitlines()[-1]), 0.0
 
 
@@ -91,8 +96,11 @@ def median_of(n: int, prepare, run) -> dict:
         s, m = run(ctx)
         times.append(s)
         mems.append(m)
-    return {"median_s": round(statistics.median(times), 3), "runs_s": [round(x, 3) for x in times],
-            "peak_mb": round(max(mems), 1)}
+    return {
+        "median_s": round(statistics.median(times), 3),
+        "runs_s": [round(x, 3) for x in times],
+        "peak_mb": round(max(mems), 1),
+    }
 
 
 def main() -> None:
@@ -100,8 +108,13 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3, help="runs per scenario (the median is reported)")
     ap.add_argument("--scales", default="1,3,10", help="synthetic scales to run")
     ap.add_argument("--quick", action="store_true", help="one run each, scales 1 only")
-    ap.add_argument("--only", default="", help="comma-separated groups to run: " + ", ".join(GROUPS)
-                    + " (results go to results/partial.{json,md}; the full results stay as they are)")
+    ap.add_argument(
+        "--only",
+        default="",
+        help="comma-separated groups to run: "
+        + ", ".join(GROUPS)
+        + " (results go to results/partial.{json,md}; the full results stay as they are)",
+    )
     args = ap.parse_args()
     only = {g.strip() for g in args.only.split(",") if g.strip()}
     if only - set(GROUPS):
@@ -121,9 +134,11 @@ def main() -> None:
     # of each CLI figure). The bytecode goes to the temporary folder, not into the source tree.
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     os.environ["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
-    results: dict = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                                 "python": platform.python_version()},
-                     "date": time.strftime("%Y-%m-%d"), "scenarios": {}}
+    results: dict = {
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "date": time.strftime("%Y-%m-%d"),
+        "scenarios": {},
+    }
     sc = results["scenarios"]
     try:
         ingested = tmp / "ingested.duckdb"
@@ -139,6 +154,7 @@ def main() -> None:
                 p = tmp / "work.duckdb"
                 shutil.copy(src, p)
                 return p
+
             return prep
 
         if want("ingest"):
@@ -147,12 +163,16 @@ def main() -> None:
             save(results)
         if want("backfill"):
             print("backfill_real …", flush=True)
-            sc["backfill_real"] = median_of(runs, copy_of(ingested), lambda w: cli(
-                "backfill", "--start-date", REAL_START, "--end-date", REAL_END, warehouse=w))
+            sc["backfill_real"] = median_of(
+                runs,
+                copy_of(ingested),
+                lambda w: cli("backfill", "--start-date", REAL_START, "--end-date", REAL_END, warehouse=w),
+            )
             if "ingest_real" in sc:
                 sc["ingest_plus_backfill_real"] = {
                     "median_s": round(sc["ingest_real"]["median_s"] + sc["backfill_real"]["median_s"], 3),
-                    "peak_mb": max(sc["ingest_real"]["peak_mb"], sc["backfill_real"]["peak_mb"])}
+                    "peak_mb": max(sc["ingest_real"]["peak_mb"], sc["backfill_real"]["peak_mb"]),
+                }
             save(results)
         if want("checks"):
             print("checks_on_vs_off …", flush=True)
@@ -169,8 +189,11 @@ def main() -> None:
         if want("rerun"):
             full_warehouse()
             print("rerun_no_change …", flush=True)
-            sc["rerun_no_change"] = median_of(runs, copy_of(full), lambda w: cli(
-                "backfill", "--start-date", REAL_START, "--end-date", REAL_END, warehouse=w))
+            sc["rerun_no_change"] = median_of(
+                runs,
+                copy_of(full),
+                lambda w: cli("backfill", "--start-date", REAL_START, "--end-date", REAL_END, warehouse=w),
+            )
             sc["rerun_no_change_in_process"] = median_of(runs, copy_of(full), lambda w: inproc(w, REAL_START, REAL_END))
             save(results)
         if want("daily"):
@@ -179,8 +202,9 @@ def main() -> None:
             shutil.copy(ingested, upto)
             cli("backfill", "--start-date", REAL_START, "--end-date", "2025-04-09", warehouse=upto)
             sc["daily_run"] = median_of(runs, copy_of(upto), lambda w: cli("run", "--date", "2025-04-10", warehouse=w))
-            sc["daily_run_in_process"] = median_of(runs, copy_of(upto),
-                                                   lambda w: inproc(w, "2025-04-10", "2025-04-10", daily=True))
+            sc["daily_run_in_process"] = median_of(
+                runs, copy_of(upto), lambda w: inproc(w, "2025-04-10", "2025-04-10", daily=True)
+            )
             save(results)
         if want("set_based"):
             set_based_vs_date_by_date(runs, sc, copy_of(ingested))
@@ -189,23 +213,39 @@ def main() -> None:
             print("backtest_real …", flush=True)
             sc["backtest_real"] = backtest_real(runs, copy_of(full_warehouse()))
             save(results)
-        for x in (scales if want("synthetic") else []):
+        for x in scales if want("synthetic") else []:
             print(f"synthetic scale {x} …", flush=True)
             out = tmp / f"league_s{x}"
-            subprocess.run([sys.executable, "-m", "nbaprops.cli", "generate", "--out", str(out), "--scale", str(x)],
-                           check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+            subprocess.run(
+                [sys.executable, "-m", "nbaprops.cli", "generate", "--out", str(out), "--scale", str(x)],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                cwd=ROOT,
+            )
             wh = tmp / f"league_s{x}.duckdb"
             ing_s, ing_m = cli("ingest", str(out), warehouse=wh)
             first, last = _span(wh)
             try:
                 # capped like a laptop user would (the 2 GB target): DuckDB spills beyond it
-                sc[f"backfill_synthetic_s{x}"] = median_of(max(1, runs if x < 10 else 1), copy_of(wh), lambda w: cli(
-                    "--memory-limit", SYNTH_MEMORY_LIMIT, "backfill", "--start-date", first, "--end-date", last,
-                    warehouse=w))
+                sc[f"backfill_synthetic_s{x}"] = median_of(
+                    max(1, runs if x < 10 else 1),
+                    copy_of(wh),
+                    lambda w: cli(
+                        "--memory-limit",
+                        SYNTH_MEMORY_LIMIT,
+                        "backfill",
+                        "--start-date",
+                        first,
+                        "--end-date",
+                        last,
+                        warehouse=w,
+                    ),
+                )
             except RuntimeError as exc:
                 sc[f"backfill_synthetic_s{x}"] = {"median_s": None, "peak_mb": None, "error": str(exc)}
-            sc[f"backfill_synthetic_s{x}"].update({"ingest_s": round(ing_s, 3), "ingest_peak_mb": round(ing_m, 1),
-                                                   "player_games": _player_games(wh)})
+            sc[f"backfill_synthetic_s{x}"].update(
+                {"ingest_s": round(ing_s, 3), "ingest_peak_mb": round(ing_m, 1), "player_games": _player_games(wh)}
+            )
             save(results)
             (tmp / f"league_s{x}.duckdb").unlink(missing_ok=True)
             shutil.rmtree(out, ignore_errors=True)
@@ -224,12 +264,17 @@ def set_based_vs_date_by_date(runs: int, sc: dict, month_prep) -> None:
             # Phase 3 needs its history: compute everything up to the month first (not timed)
             cli("backfill", "--start-date", "2023-10-24", "--end-date", "2023-11-30", warehouse=w)
             return cli("backfill", "--start-date", month[0], "--end-date", month[1], "--chunk", mode, warehouse=w)
+
         return run
+
     set_based = median_of(runs, month_prep, month_run("all"))
     by_date = median_of(max(1, runs // 2), month_prep, month_run("date"))
-    sc["set_based_vs_date_by_date"] = {"range": f"{month[0]}..{month[1]}", "set_based": set_based,
-                                       "date_by_date": by_date,
-                                       "ratio": round(by_date["median_s"] / max(set_based["median_s"], 1e-9), 1)}
+    sc["set_based_vs_date_by_date"] = {
+        "range": f"{month[0]}..{month[1]}",
+        "set_based": set_based,
+        "date_by_date": by_date,
+        "ratio": round(by_date["median_s"] / max(set_based["median_s"], 1e-9), 1),
+    }
 
 
 def backtest_real(runs: int, prepare) -> dict:
@@ -240,6 +285,7 @@ def backtest_real(runs: int, prepare) -> dict:
         out = cli("backtest", "--start-date", REAL_START, "--end-date", REAL_END, "--no-months", warehouse=w)
         cpus.append(LAST_CPU[0])
         return out
+
     r = median_of(runs, prepare, run)
     r["cpu_s"] = round(statistics.median(cpus), 3)
     r["runs_cpu_s"] = [round(x, 3) for x in cpus]
@@ -254,17 +300,18 @@ def checks_on_vs_off(runs: int, prepare, tmp: Path) -> dict:
     models = write_models_without_checks(tmp / "models_checks_off")
     backfill = ("backfill", "--start-date", REAL_START, "--end-date", REAL_END)
     on, off = [], []
-    for _ in range(max(runs, 5) if runs > 1 else 1):   # a difference of two noisy times: more pairs
+    for _ in range(max(runs, 5) if runs > 1 else 1):  # a difference of two noisy times: more pairs
         on.append(cli(*backfill, warehouse=prepare())[0])
-        off.append(cli(*backfill, "--skip-preflight", warehouse=prepare(),
-                       env={"NBAPROPS_MODELS_DIR": str(models)})[0])
+        off.append(cli(*backfill, "--skip-preflight", warehouse=prepare(), env={"NBAPROPS_MODELS_DIR": str(models)})[0])
     med_on, med_off = statistics.median(on), statistics.median(off)
-    return {"on": {"median_s": round(med_on, 3), "runs_s": [round(x, 3) for x in on]},
-            "off": {"median_s": round(med_off, 3), "runs_s": [round(x, 3) for x in off]},
-            "overhead_pct": round(100.0 * (med_on / med_off - 1.0), 1)}
+    return {
+        "on": {"median_s": round(med_on, 3), "runs_s": [round(x, 3) for x in on]},
+        "off": {"median_s": round(med_off, 3), "runs_s": [round(x, 3) for x in off]},
+        "overhead_pct": round(100.0 * (med_on / med_off - 1.0), 1),
+    }
 
 
-RESULT_NAME = "results"   # "partial" with --only: a subset never replaces the full results
+RESULT_NAME = "results"  # "partial" with --only: a subset never replaces the full results
 GROUPS = ("ingest", "backfill", "checks", "rerun", "daily", "set_based", "synthetic", "backtest")
 
 
@@ -276,6 +323,7 @@ def save(results: dict) -> None:
 
 def _span(wh: Path) -> tuple[str, str]:
     import duckdb
+
     con = duckdb.connect(str(wh), read_only=True)
     lo, hi = con.execute("SELECT min(game_date), max(game_date) FROM raw.schedule").fetchone()
     con.close()
@@ -284,48 +332,74 @@ def _span(wh: Path) -> tuple[str, str]:
 
 def _player_games(wh: Path) -> int:
     import duckdb
+
     con = duckdb.connect(str(wh), read_only=True)
     n = con.execute("SELECT count(*) FROM raw.player_boxscores WHERE minutes > 0 OR points > 0").fetchone()[0]
     con.close()
     return n
 
 
-TARGETS = {"backfill_real": 10.0, "daily_run": 1.0, "daily_run_in_process": 1.0, "rerun_no_change": 0.3,
-           "rerun_no_change_in_process": 0.3, "backfill_synthetic_s10": 60.0, "backtest_real": 120.0}
+TARGETS = {
+    "backfill_real": 10.0,
+    "daily_run": 1.0,
+    "daily_run_in_process": 1.0,
+    "rerun_no_change": 0.3,
+    "rerun_no_change_in_process": 0.3,
+    "backfill_synthetic_s10": 60.0,
+    "backtest_real": 120.0,
+}
 
 
 def markdown(results: dict) -> str:
     m = results["machine"]
-    lines = [f"Measured {results['date']} on {m['cpus']} CPUs ({m['platform']}, Python {m['python']}); "
-             "median of the runs shown, peak = maximum resident memory of the process.", "",
-             "| scenario | median s | runs s | peak MB | target | met |", "|---|---|---|---|---|---|"]
+    lines = [
+        f"Measured {results['date']} on {m['cpus']} CPUs ({m['platform']}, Python {m['python']}); "
+        "median of the runs shown, peak = maximum resident memory of the process.",
+        "",
+        "| scenario | median s | runs s | peak MB | target | met |",
+        "|---|---|---|---|---|---|",
+    ]
     for name, r in results["scenarios"].items():
         if name == "checks_on_vs_off":
             for k in ("on", "off"):
                 lines.append(f"| backfill_real, checks {k} | {r[k]['median_s']} | {r[k]['runs_s']} | | | |")
             ok = r["overhead_pct"] <= 20
-            lines.append(f"| checks: cost (on / off − 1) | {r['overhead_pct']} % | | | ≤ 20 % | {'yes' if ok else 'no'} |")
+            lines.append(
+                f"| checks: cost (on / off − 1) | {r['overhead_pct']} % | | | ≤ 20 % | {'yes' if ok else 'no'} |"
+            )
             continue
         if name == "set_based_vs_date_by_date":
             for k in ("set_based", "date_by_date"):
-                lines.append(f"| {name}: {k} ({r['range']}) | {r[k]['median_s']} | {r[k]['runs_s']} | {r[k]['peak_mb']} | | |")
+                lines.append(
+                    f"| {name}: {k} ({r['range']}) | {r[k]['median_s']} | {r[k]['runs_s']} | {r[k]['peak_mb']} | | |"
+                )
             ok = r["ratio"] >= 50
             lines.append(f"| {name}: ratio | {r['ratio']}× | | | ≥ 50× | {'yes' if ok else 'no'} |")
             continue
         target = TARGETS.get(name)
         if r.get("error"):
-            lines.append(f"| {name} | failed | | | {'' if target is None else f'≤ {target} s'} | no: {r['error'][:300]} |")
+            lines.append(
+                f"| {name} | failed | | | {'' if target is None else f'≤ {target} s'} | no: {r['error'][:300]} |"
+            )
             continue
-        extra = (f" ({r['player_games']:,} player-games, --memory-limit {SYNTH_MEMORY_LIMIT}; ingest {r['ingest_s']} s, "
-                 f"{r['ingest_peak_mb']:,.0f} MB)") if "player_games" in r else ""
+        extra = (
+            (
+                f" ({r['player_games']:,} player-games, --memory-limit {SYNTH_MEMORY_LIMIT}; ingest {r['ingest_s']} s, "
+                f"{r['ingest_peak_mb']:,.0f} MB)"
+            )
+            if "player_games" in r
+            else ""
+        )
         if "cpu_s" in r:
             extra += f" (CPU {r['cpu_s']} s, runs {r['runs_cpu_s']})"
         met = "" if target is None else ("yes" if r["median_s"] <= target else "no")
         if name == "backfill_synthetic_s10":
             met = met + ("" if r["peak_mb"] <= 2048 else ", memory no")
         peak = r["peak_mb"] if r["peak_mb"] else "—"
-        lines.append(f"| {name}{extra} | {r['median_s']} | {r.get('runs_s', '')} | {peak} | "
-                     f"{'' if target is None else f'≤ {target} s'} | {met} |")
+        lines.append(
+            f"| {name}{extra} | {r['median_s']} | {r.get('runs_s', '')} | {peak} | "
+            f"{'' if target is None else f'≤ {target} s'} | {met} |"
+        )
     return "\n".join(lines) + "\n"
 
 

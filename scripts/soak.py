@@ -32,6 +32,7 @@ sys.path.insert(0, str(REPO / "tests" / "reliability"))
 sys.path.insert(0, str(REPO / "src"))
 
 import crashkit as ck  # noqa: E402
+
 from nbaprops.catalog import Catalog  # noqa: E402
 
 BACKFILL = ("backfill", "--start-date", ck.START, "--end-date", ck.END)
@@ -47,9 +48,9 @@ class Soak:
         self.work, self.rng, self.deadline = work, random.Random(seed), deadline
         self.catalog = Catalog.load()
         self.n_models = len(self.catalog.ordered())
-        self.kills: Counter = Counter()        # (phase, moment) -> kills that landed
-        self.missed: Counter = Counter()       # phase -> the process ended before the kill
-        self.after_work: Counter = Counter()   # phase -> killed after its last commit (all work done)
+        self.kills: Counter = Counter()  # (phase, moment) -> kills that landed
+        self.missed: Counter = Counter()  # phase -> the process ended before the kill
+        self.after_work: Counter = Counter()  # phase -> killed after its last commit (all work done)
         self.reruns = 0
         self.cycles = 0
         self.divergences: list[str] = []
@@ -57,8 +58,12 @@ class Soak:
         t = time.perf_counter()
         self.world = ck.world(work / "world")
         self.setup_seconds = time.perf_counter() - t
-        self.durations = {"ingest": self.world.seconds["ingest"], "backfill": self.world.seconds["backfill"],
-                          "run": self.world.seconds["run"], "force": self.world.seconds["backfill"] * 1.5}
+        self.durations = {
+            "ingest": self.world.seconds["ingest"],
+            "backfill": self.world.seconds["backfill"],
+            "run": self.world.seconds["run"],
+            "force": self.world.seconds["backfill"] * 1.5,
+        }
 
     # -- one step: kill it 0-3 times, then run it normally ------------------------------------
     def step(self, w: Path, phase: str, args: tuple[str, ...], reference: Path) -> list[str]:
@@ -77,7 +82,7 @@ class Soak:
             try:
                 if how == "delay":
                     time.sleep(self.rng.uniform(0.0, self.durations[phase]))
-                elif how == "file":     # while the loader reads one of the input files
+                elif how == "file":  # while the loader reads one of the input files
                     ck.wait_open(p, self.rng.choice(sorted(ck.CUT_FILES)), poll=0.0005)
                 else:
                     ck.wait_sleeps(p, self.rng.randint(1, 12), idle=0.1)
@@ -91,7 +96,17 @@ class Soak:
                 if p.popen.returncode != 0:
                     raise Divergence(f"{phase} {' '.join(cargs)} exited {p.popen.returncode}: {p.stderr[-800:]}")
             else:
-                self.kills[(phase, {"delay": "random delay", "file": "reading a file", "chunk": "mid-chunk", "commit": "in COMMIT"}[how])] += 1
+                self.kills[
+                    (
+                        phase,
+                        {
+                            "delay": "random delay",
+                            "file": "reading a file",
+                            "chunk": "mid-chunk",
+                            "commit": "in COMMIT",
+                        }[how],
+                    )
+                ] += 1
             self.check_after_kill(w, phase, before, reference, landed)
             if before is not None:
                 ck.drop(before)
@@ -99,7 +114,7 @@ class Soak:
             if landed:
                 for run_id in sorted(new):
                     if self.finished_before_kill(w, run_id, reference):
-                        self.after_work[phase] += 1     # killed while printing or closing: a success
+                        self.after_work[phase] += 1  # killed while printing or closing: a success
                     else:
                         killed_runs.append(run_id)
         chunk = self.rng.choice(CHUNKS[:3])
@@ -119,8 +134,9 @@ class Soak:
             return False
         diff = ck.differences(w, reference)
         if diff:
-            raise Divergence(f"killed run {run_id} reads as a complete success but the tables differ "
-                             f"from the clean run: {diff}")
+            raise Divergence(
+                f"killed run {run_id} reads as a complete success but the tables differ from the clean run: {diff}"
+            )
         return True
 
     def check_after_kill(self, w: Path, phase: str, before: Path | None, reference: Path, landed: bool) -> None:
@@ -147,7 +163,7 @@ class Soak:
             self.expect(w, self.world.ingested, "ingest")
             killed += self.step(w, "backfill", BACKFILL, self.world.backfilled)
             if self.rng.random() < 0.3:
-                killed += self.step(w, "force", BACKFILL + ("--force",), self.world.backfilled)
+                killed += self.step(w, "force", (*BACKFILL, "--force"), self.world.backfilled)
             self.expect(w, self.world.backfilled, "backfill")
             killed += self.step(w, "run", ("run", "--date", ck.DAILY), self.world.daily)
             self.expect(w, self.world.daily, "run")
@@ -197,14 +213,20 @@ def main() -> int:
     print(f"soak: seed {seed}, budget {a.seconds:.0f} s, work folder {work}", flush=True)
     try:
         soak = Soak(work, seed, t_start + a.seconds)
-        print(f"soak: inputs and clean references built in {soak.setup_seconds:.1f} s "
-              f"(ingest {soak.durations['ingest']:.1f} s, backfill {soak.durations['backfill']:.1f} s, "
-              f"run {soak.durations['run']:.1f} s)", flush=True)
+        print(
+            f"soak: inputs and clean references built in {soak.setup_seconds:.1f} s "
+            f"(ingest {soak.durations['ingest']:.1f} s, backfill {soak.durations['backfill']:.1f} s, "
+            f"run {soak.durations['run']:.1f} s)",
+            flush=True,
+        )
         while time.monotonic() < t_start + a.seconds:
             soak.cycle()
             landed = sum(soak.kills.values())
-            print(f"  cycle {soak.cycles}: {soak.cycle_seconds[-1]:.1f} s, kills so far {landed}, "
-                  f"divergences {len(soak.divergences)}", flush=True)
+            print(
+                f"  cycle {soak.cycles}: {soak.cycle_seconds[-1]:.1f} s, kills so far {landed}, "
+                f"divergences {len(soak.divergences)}",
+                flush=True,
+            )
     except Exception:
         traceback.print_exc()
         print("soak: ERROR (not a divergence: the harness itself failed)")
@@ -218,12 +240,16 @@ def main() -> int:
         by_phase[phase] += n
     print()
     print(f"soak summary (seed {seed}, {elapsed:.0f} s)")
-    print(f"  cycles completed          {soak.cycles}  (mean {sum(soak.cycle_seconds) / max(soak.cycles, 1):.1f} s each)")
+    print(
+        f"  cycles completed          {soak.cycles}  (mean {sum(soak.cycle_seconds) / max(soak.cycles, 1):.1f} s each)"
+    )
     print(f"  kill/restart cycles survived {sum(soak.kills.values())} kills, {soak.reruns} normal re-runs")
     for phase in ("ingest", "backfill", "force", "run"):
         moments = ", ".join(f"{m} {n}" for (p, m), n in sorted(soak.kills.items()) if p == phase)
-        print(f"  kills during {phase:<9} {by_phase[phase]:>4}  ({moments or '-'}; "
-              f"{soak.missed[phase]} ended before the kill, {soak.after_work[phase]} after their last commit)")
+        print(
+            f"  kills during {phase:<9} {by_phase[phase]:>4}  ({moments or '-'}; "
+            f"{soak.missed[phase]} ended before the kill, {soak.after_work[phase]} after their last commit)"
+        )
     print(f"  divergences               {len(soak.divergences)}")
     for d in soak.divergences:
         print(f"    {d[:2000]}")

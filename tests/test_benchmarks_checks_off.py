@@ -29,7 +29,7 @@ def _checks_off(dest: Path) -> tuple[Catalog, dict[str, tuple[str, ...]]]:
 def test_checks_off_changes_only_the_checks(real_warehouse_path, tmp_path):
     off_catalog, MODEL_WINDOWS = _checks_off(tmp_path / "models")
     on_catalog = Catalog.load()
-    assert len(MODEL_WINDOWS) == 5   # the four Phase 4 models and the feature store
+    assert len(MODEL_WINDOWS) == 5  # the four Phase 4 models and the feature store
     assert [m.table for m in off_catalog.ordered()] == [m.table for m in on_catalog.ordered()]
     for name in MODEL_WINDOWS:
         assert "checks off" in off_catalog.get(name).sql and "checks off" not in on_catalog.get(name).sql
@@ -49,14 +49,15 @@ def test_checks_off_changes_only_the_checks(real_warehouse_path, tmp_path):
             model = on_catalog.get(name)
             checks = set(output_column_names(windows))
             if name == "ml_feature_store_v2":
-                checks.add("quality_tier")   # gold needs the row to pass the checks (features.QUALITY_TIERS)
+                checks.add("quality_tier")  # gold needs the row to pass the checks (features.QUALITY_TIERS)
             cols = [c for c in wh.columns(model.table) if c not in checks and c not in ("processed_at", "run_id")]
             assert set(output_column_names(windows)) <= set(wh.columns(model.table))
             sel = ", ".join(f'"{c}"' for c in cols)
             n = wh.con.execute(f"SELECT count(*) FROM {model.table}").fetchone()[0]
             assert n > 0, name
-            diff = wh.con.execute(f"SELECT count(*) FROM (SELECT {sel} FROM {model.table} EXCEPT ALL "
-                                  f"SELECT {sel} FROM off.{model.table})").fetchone()[0]
+            diff = wh.con.execute(
+                f"SELECT count(*) FROM (SELECT {sel} FROM {model.table} EXCEPT ALL SELECT {sel} FROM off.{model.table})"
+            ).fetchone()[0]
             assert diff == 0, f"{name}: {diff} of {n} rows differ beyond the completeness columns"
             filled = wh.con.execute(f"SELECT count(is_production_ready) FROM off.{model.table}").fetchone()[0]
             assert filled == 0, f"{name}: checks off still fills completeness"

@@ -12,8 +12,10 @@ CLI_DIR = Path(nbaprops.cli.__file__).parent
 
 # SQL keywords as queries spell them (upper case, a space after), statement execution, and
 # reaching through a Warehouse to its DuckDB connection.
-FORBIDDEN = re.compile(r"\b(SELECT|FROM|WHERE|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|MERGE) |"
-                       r"\.execute(many)?\(|\.sql\(|\.con\b|\bduckdb\.connect\(")
+FORBIDDEN = re.compile(
+    r"\b(SELECT|FROM|WHERE|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|MERGE) |"
+    r"\.execute(many)?\(|\.sql\(|\.con\b|\bduckdb\.connect\("
+)
 
 
 def _offences(text: str) -> list[str]:
@@ -22,7 +24,7 @@ def _offences(text: str) -> list[str]:
 
 def test_no_cli_module_holds_sql():
     modules = sorted(CLI_DIR.glob("*.py"))
-    assert len(modules) > 5, modules     # the package, not a stray single module
+    assert len(modules) > 5, modules  # the package, not a stray single module
     found = {m.name: hits for m in modules if (hits := _offences(m.read_text(encoding="utf-8")))}
     assert found == {}, f"SQL in the CLI package (move it into the library): {found}"
 

@@ -41,8 +41,9 @@ def test_golden_sql_is_current(dialect, table):
     except ModelError as exc:
         pytest.fail(f"{table} does not translate to {dialect}: {exc}")
     assert path.exists(), f"no golden SQL {path.relative_to(ROOT)}: {REGENERATE}"
-    assert path.read_text(encoding="utf-8") == got, \
+    assert path.read_text(encoding="utf-8") == got, (
         f"{path.relative_to(ROOT)} differs from the translation of {model.path}: {REGENERATE}"
+    )
 
 
 @pytest.mark.parametrize("dialect", TARGETS)
@@ -73,8 +74,9 @@ def test_golden_sql_parses_in_its_dialect(path):
             assert p.name in ("start_date", "end_date", "read_start")
         for sel in tree.find_all(exp.Select):
             if sel.args.get("qualify"):
-                assert any(sel.args.get(k) for k in ("where", "group", "having")), \
+                assert any(sel.args.get(k) for k in ("where", "group", "having")), (
                     "BigQuery needs WHERE, GROUP BY or HAVING with QUALIFY"
+                )
         for win in tree.find_all(exp.Window):
             spec = win.args.get("spec")
             if spec is not None and spec.text("kind").upper() == "RANGE":
@@ -90,8 +92,7 @@ def test_golden_sql_parses_in_its_dialect(path):
 def test_regeneration_script_matches():
     files, errors = update_golden_sql.expected(CATALOG)
     assert not errors, errors
-    assert {p.relative_to(GOLDEN).as_posix() for p in files} == \
-        {f"{d}/{t}.sql" for d, t in CASES}
+    assert {p.relative_to(GOLDEN).as_posix() for p in files} == {f"{d}/{t}.sql" for d, t in CASES}
 
 
 # -- the rewrites -----------------------------------------------------------------------------
@@ -110,9 +111,21 @@ def body(dialect: str, sql: str, schema: WarehouseSchema | None = None) -> str:
 
 # A scratch table whose column names say nothing of their types (or lie about them).
 SCRATCH = WarehouseSchema(
-    {"scratch.t": {"x": "DATE", "y": "DATE", "n": "INTEGER", "game_date": "VARCHAR", "team_id": "BIGINT",
-                   "k": "VARCHAR", "lat": "DOUBLE", "here_lat": "DOUBLE", "from_lat": "DOUBLE"}},
-    {"scratch.t": frozenset({"x", "k"})})
+    {
+        "scratch.t": {
+            "x": "DATE",
+            "y": "DATE",
+            "n": "INTEGER",
+            "game_date": "VARCHAR",
+            "team_id": "BIGINT",
+            "k": "VARCHAR",
+            "lat": "DOUBLE",
+            "here_lat": "DOUBLE",
+            "from_lat": "DOUBLE",
+        }
+    },
+    {"scratch.t": frozenset({"x", "k"})},
+)
 
 
 def norm(sql: str) -> str:
@@ -162,8 +175,10 @@ def test_group_by_all():
 
 
 def test_qualify():
-    sql = ("SELECT player_lookup, game_date FROM raw.player_boxscores "
-           "QUALIFY row_number() OVER (PARTITION BY player_lookup ORDER BY game_date DESC) = 1")
+    sql = (
+        "SELECT player_lookup, game_date FROM raw.player_boxscores "
+        "QUALIFY row_number() OVER (PARTITION BY player_lookup ORDER BY game_date DESC) = 1"
+    )
     bq = norm(body("bigquery", sql))
     assert "WHERE TRUE QUALIFY" in bq
     spark = norm(body("spark", sql))
@@ -179,10 +194,12 @@ def test_exclude():
 
 
 def test_date_arithmetic():
-    sql = ("WITH g AS (SELECT game_date, lag(game_date) OVER (PARTITION BY player_lookup ORDER BY game_date) AS prev_date "
-           "FROM raw.player_boxscores) "
-           "SELECT game_date - prev_date AS days_rest, game_date + 1 AS next_day, "
-           "$start_date - 14 AS s FROM g")
+    sql = (
+        "WITH g AS (SELECT game_date, lag(game_date) OVER (PARTITION BY player_lookup ORDER BY game_date) AS prev_date "
+        "FROM raw.player_boxscores) "
+        "SELECT game_date - prev_date AS days_rest, game_date + 1 AS next_day, "
+        "$start_date - 14 AS s FROM g"
+    )
     bq = norm(body("bigquery", sql))
     assert "DATE_DIFF(game_date, prev_date, DAY) AS days_rest" in bq
     assert "DATE_ADD(game_date, INTERVAL 1 DAY) AS next_day" in bq
@@ -201,8 +218,10 @@ def test_datediff_and_day_of_week():
 
 
 def test_range_frame_over_dates():
-    sql = ("SELECT count(*) OVER (PARTITION BY team_abbr ORDER BY game_date "
-           "RANGE BETWEEN INTERVAL 7 DAY PRECEDING AND INTERVAL 1 DAY PRECEDING) AS g7 FROM raw.team_boxscores")
+    sql = (
+        "SELECT count(*) OVER (PARTITION BY team_abbr ORDER BY game_date "
+        "RANGE BETWEEN INTERVAL 7 DAY PRECEDING AND INTERVAL 1 DAY PRECEDING) AS g7 FROM raw.team_boxscores"
+    )
     for d in TARGETS:
         out = norm(body(d, sql))
         assert "ORDER BY UNIX_DATE(game_date)" in out and "RANGE BETWEEN 7 PRECEDING AND 1 PRECEDING" in out
@@ -217,19 +236,26 @@ def test_bigquery_null_ordering_in_windows():
 def test_md5_concat_ws():
     sql = "SELECT md5(concat_ws('|', game_id, player_lookup, 3)) AS h FROM t"
     bq = norm(body("bigquery", sql))
-    assert "TO_HEX(MD5(ARRAY_TO_STRING([CAST(game_id AS STRING), CAST(player_lookup AS STRING), CAST(3 AS STRING)], '|')))" in bq
+    assert (
+        "TO_HEX(MD5(ARRAY_TO_STRING([CAST(game_id AS STRING), CAST(player_lookup AS STRING), CAST(3 AS STRING)], '|')))"
+        in bq
+    )
     assert "MD5(CONCAT_WS('|'" in norm(body("spark", sql))
 
 
 def test_filter_arg_max_make_date():
-    sql = ("SELECT count(*) FILTER (WHERE pts > 10) AS n, arg_max(line, ts) AS l, "
-           "make_date(season_year, 10, 1) AS d FROM t")
+    sql = (
+        "SELECT count(*) FILTER (WHERE pts > 10) AS n, arg_max(line, ts) AS l, "
+        "make_date(season_year, 10, 1) AS d FROM t"
+    )
     bq = norm(body("bigquery", sql))
     # (BigQuery's MAX_BY is NULL when the latest row's value is NULL, where arg_max skips that row)
     assert "COUNTIF(pts > 10)" in bq and "ANY_VALUE(line HAVING MAX IF(line IS NULL, NULL, ts))" in bq
     assert "MAX_BY" not in bq and "DATE(season_year, 10, 1)" in bq
     spark = norm(body("spark", sql))
-    assert "FILTER(WHERE pts > 10)" in spark and "MAX_BY(line, ts)" in spark and "MAKE_DATE(season_year, 10, 1)" in spark
+    assert (
+        "FILTER(WHERE pts > 10)" in spark and "MAX_BY(line, ts)" in spark and "MAKE_DATE(season_year, 10, 1)" in spark
+    )
 
 
 def test_union_by_name():
@@ -246,7 +272,9 @@ def test_median():
 
 def test_generate_series_date_spine():
     sql = "SELECT g.d FROM generate_series($start_date::DATE, $end_date::DATE, INTERVAL 1 DAY) AS g(d)"
-    assert "GENERATE_DATE_ARRAY(CAST(@start_date AS DATE), CAST(@end_date AS DATE), INTERVAL 1 DAY)" in norm(body("bigquery", sql))
+    assert "GENERATE_DATE_ARRAY(CAST(@start_date AS DATE), CAST(@end_date AS DATE), INTERVAL 1 DAY)" in norm(
+        body("bigquery", sql)
+    )
     assert "EXPLODE(SEQUENCE(CAST(:start_date AS DATE)" in norm(body("spark", sql))
 
 
@@ -276,7 +304,9 @@ def test_bigquery_greatest_least_ignore_nulls_like_duckdb():
     out = norm(body("bigquery", "SELECT greatest(-2, least(2, days_rest)) AS r FROM t"))
     # (the inner LEAST, its NULL argument coalesced, is never NULL: the outer one needs nothing)
     assert "GREATEST(-2, LEAST(2, COALESCE(days_rest, 2)))" in out
-    assert "GREATEST(-2, LEAST(2, days_rest))" in norm(body("spark", "SELECT greatest(-2, least(2, days_rest)) AS r FROM t"))
+    assert "GREATEST(-2, LEAST(2, days_rest))" in norm(
+        body("spark", "SELECT greatest(-2, least(2, days_rest)) AS r FROM t")
+    )
 
 
 def test_bigquery_regr_slope_and_radians():
@@ -288,8 +318,9 @@ def test_bigquery_regr_slope_and_radians():
 def test_string_concat_casts_operands():
     out = norm(body("bigquery", "SELECT 'player has ' || games || ' games before ' || game_date AS m FROM t"))
     assert "'player has ' || CAST(games AS STRING) || ' games before ' || CAST(game_date AS STRING)" in out
-    assert "(here_lat - from_lat) * ACOS(-1) / 180" in norm(body("bigquery", "SELECT radians(here_lat - from_lat) AS r "
-                                                                             "FROM scratch.t", SCRATCH))
+    assert "(here_lat - from_lat) * ACOS(-1) / 180" in norm(
+        body("bigquery", "SELECT radians(here_lat - from_lat) AS r FROM scratch.t", SCRATCH)
+    )
 
 
 # -- types, not names ---------------------------------------------------------------------------
@@ -302,8 +333,7 @@ def test_a_date_column_is_translated_by_its_type_whatever_its_name():
     spark = norm(body("spark", sql, SCRATCH))
     assert "DATEDIFF(x, y) AS gap" in spark and "DATE_ADD(x, n) AS later" in spark
     # through a CTE's alias and a window function
-    sql = ("WITH c AS (SELECT x AS a, lag(x) OVER (ORDER BY x) AS b FROM scratch.t) "
-           "SELECT a - b AS gap FROM c")
+    sql = "WITH c AS (SELECT x AS a, lag(x) OVER (ORDER BY x) AS b FROM scratch.t) SELECT a - b AS gap FROM c"
     assert "DATE_DIFF(a, b, DAY) AS gap" in norm(body("bigquery", sql, SCRATCH))
     # a RANGE frame over a DATE named x
     sql = "SELECT count(*) OVER (ORDER BY x RANGE BETWEEN INTERVAL 7 DAY PRECEDING AND CURRENT ROW) AS c FROM scratch.t"
@@ -318,8 +348,12 @@ def test_a_name_that_looks_like_a_date_is_not_a_date():
         assert "team_id - 1 AS p" in out and "n - 1 AS m" in out
         assert "DATE_" not in out.upper().replace("DATE_DIFF", "")
     with pytest.raises(ModelError, match="range frame|RANGE frame"):
-        body("bigquery", "SELECT count(*) OVER (ORDER BY game_date RANGE BETWEEN INTERVAL 7 DAY PRECEDING "
-                         "AND CURRENT ROW) AS c FROM scratch.t", SCRATCH)
+        body(
+            "bigquery",
+            "SELECT count(*) OVER (ORDER BY game_date RANGE BETWEEN INTERVAL 7 DAY PRECEDING "
+            "AND CURRENT ROW) AS c FROM scratch.t",
+            SCRATCH,
+        )
 
 
 def test_a_column_of_unknown_type_in_date_arithmetic_is_refused():
@@ -329,13 +363,17 @@ def test_a_column_of_unknown_type_in_date_arithmetic_is_refused():
 
 def test_null_ordering_follows_the_columns_nullability():
     # x is NOT NULL in the schema: no extra sort key; y may be NULL: NULLs sorted last as in DuckDB
-    sql = ("SELECT sum(n) OVER (ORDER BY x ROWS BETWEEN 3 PRECEDING AND 1 PRECEDING) AS a, "
-           "sum(n) OVER (ORDER BY y ROWS BETWEEN 3 PRECEDING AND 1 PRECEDING) AS b FROM scratch.t")
+    sql = (
+        "SELECT sum(n) OVER (ORDER BY x ROWS BETWEEN 3 PRECEDING AND 1 PRECEDING) AS a, "
+        "sum(n) OVER (ORDER BY y ROWS BETWEEN 3 PRECEDING AND 1 PRECEDING) AS b FROM scratch.t"
+    )
     bq = norm(body("bigquery", sql, SCRATCH))
     assert "ORDER BY x ROWS" in bq and "ORDER BY y IS NULL ASC, y ROWS" in bq
     # the outer side of a LEFT JOIN may be NULL even when its column is NOT NULL
-    sql = ("SELECT sum(a.n) OVER (ORDER BY b.x ROWS BETWEEN 3 PRECEDING AND 1 PRECEDING) AS s "
-           "FROM scratch.t a LEFT JOIN scratch.t b ON a.k = b.k")
+    sql = (
+        "SELECT sum(a.n) OVER (ORDER BY b.x ROWS BETWEEN 3 PRECEDING AND 1 PRECEDING) AS s "
+        "FROM scratch.t a LEFT JOIN scratch.t b ON a.k = b.k"
+    )
     assert "ORDER BY b.x IS NULL ASC, b.x ROWS" in norm(body("bigquery", sql, SCRATCH))
 
 

@@ -14,18 +14,29 @@ from nbaprops.warehouse import Warehouse
 
 
 def _cli(wh, *args):
-    return subprocess.run([sys.executable, "-m", "nbaprops.cli", "--warehouse", str(wh), *args],
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "nbaprops.cli", "--warehouse", str(wh), *args], capture_output=True, text=True
+    )
 
 
 def test_export_feature_store_range(real_copy, tmp_path):
     with Warehouse.open(real_copy) as wh:
         assert backfill(wh, date(2023, 10, 24), date(2023, 11, 30)).ok
-        expected = wh.con.execute("SELECT count(*) FROM predictions.ml_feature_store_v2 "
-                                  "WHERE game_date BETWEEN '2023-11-10' AND '2023-11-20'").fetchone()[0]
+        expected = wh.con.execute(
+            "SELECT count(*) FROM predictions.ml_feature_store_v2 WHERE game_date BETWEEN '2023-11-10' AND '2023-11-20'"
+        ).fetchone()[0]
     out = tmp_path / "train.parquet"
-    res = _cli(real_copy, "export", "predictions.ml_feature_store_v2", "--out", str(out),
-               "--start-date", "2023-11-10", "--end-date", "2023-11-20")
+    res = _cli(
+        real_copy,
+        "export",
+        "predictions.ml_feature_store_v2",
+        "--out",
+        str(out),
+        "--start-date",
+        "2023-11-10",
+        "--end-date",
+        "2023-11-20",
+    )
     assert res.returncode == 0, res.stderr
     table = pq.read_table(out)
     assert table.num_rows == expected > 0

@@ -27,8 +27,9 @@ RANGE = ("--start-date", "2023-11-01", "--end-date", "2023-12-15")
 
 
 def _cli(wh, *args):
-    return subprocess.run([sys.executable, "-m", "nbaprops.cli", "--warehouse", str(wh), *args],
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "nbaprops.cli", "--warehouse", str(wh), *args], capture_output=True, text=True
+    )
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +49,9 @@ def exports(built, tmp_path_factory):
     for columns in ("all", "training"):
         for missing in ("default", "null"):
             path = out / f"{columns}_{missing}.parquet"
-            res = _cli(built, "export", FEATURE_STORE, "--out", str(path), *RANGE,
-                       "--columns", columns, "--missing", missing)
+            res = _cli(
+                built, "export", FEATURE_STORE, "--out", str(path), *RANGE, "--columns", columns, "--missing", missing
+            )
             assert res.returncode == 0, res.stderr
             assert "columns described in the schema metadata" in res.stdout
             paths[columns, missing] = path
@@ -69,11 +71,16 @@ def test_metadata_describes_every_column_from_the_registry(built, exports):
     schema = pq.read_schema(path)
     with Warehouse.open(built, read_only=True) as wh:
         assert schema.names == wh.columns(FEATURE_STORE)
-        assert pq.read_metadata(path).num_rows == wh.con.execute(
-            f"SELECT count(*) FROM {FEATURE_STORE} WHERE game_date BETWEEN '2023-11-01' AND '2023-12-15'").fetchone()[0]
+        assert (
+            pq.read_metadata(path).num_rows
+            == wh.con.execute(
+                f"SELECT count(*) FROM {FEATURE_STORE} WHERE game_date BETWEEN '2023-11-01' AND '2023-12-15'"
+            ).fetchone()[0]
+        )
     fields = {f.name: _md(f) for f in schema}
-    assert all(md.get("kind") not in (None, "unknown") and md["description"] for md in fields.values()), \
-        [n for n, md in fields.items() if md.get("kind") in (None, "unknown")]
+    assert all(md.get("kind") not in (None, "unknown") and md["description"] for md in fields.values()), [
+        n for n, md in fields.items() if md.get("kind") in (None, "unknown")
+    ]
 
     for f in features.FEATURES:
         md = fields[f.name]
@@ -84,7 +91,7 @@ def test_metadata_describes_every_column_from_the_registry(built, exports):
         assert md["default"] == ("NULL" if f.default is None else f"{f.default:g}")
         assert (float(md["range_min"]), float(md["range_max"])) == (f.lo, f.hi)
         assert md["optional"] == ("true" if f.optional else "false")
-        assert md.get("units") == features.units(f.name) and md["units"]      # every feature has its units
+        assert md.get("units") == features.units(f.name) and md["units"]  # every feature has its units
         assert "registry default" in md["missing"]
         src = fields[f"{f.name}_source"]
         assert src["kind"] == "source" and src["feature"] == f.name
@@ -105,7 +112,7 @@ def test_metadata_describes_every_column_from_the_registry(built, exports):
     assert json.loads(table["nbaprops.labels"]) == list(features.LABELS)
     assert json.loads(table["nbaprops.keys"]) == list(KEY_COLUMNS)
     assert json.loads(table["nbaprops.source_tags"]) == SOURCE_TAGS
-    assert json.loads(table["nbaprops.column_descriptions"]) == fields     # the same, for any Parquet reader
+    assert json.loads(table["nbaprops.column_descriptions"]) == fields  # the same, for any Parquet reader
     assert table["nbaprops.date_range"] == "2023-11-01..2023-12-15"
 
 
@@ -115,7 +122,7 @@ def test_training_columns_are_keys_features_and_labels(exports):
     assert training.column_names == [*KEY_COLUMNS, *features.names(), *features.LABELS]
     assert not any(c.endswith("_source") or c.startswith(("is_", "feature_", "quality")) for c in training.column_names)
     assert training.num_rows == full.num_rows > 5000
-    assert training.to_pylist() == full.select(training.column_names).to_pylist()    # values as stored
+    assert training.to_pylist() == full.select(training.column_names).to_pylist()  # values as stored
     meta = {k.decode(): v.decode() for k, v in training.schema.metadata.items()}
     assert meta["nbaprops.columns"] == "training"
     assert set(json.loads(meta["nbaprops.column_descriptions"])) == set(training.column_names)
@@ -135,13 +142,13 @@ def test_missing_null_is_null_exactly_where_the_source_is_default(exports):
             assert (nulled[key][name] is None) == is_default, (key, name, row[name], row[f"{name}_source"])
             assert training[key][name] == nulled[key][name], (key, name)
             if is_default:
-                assert row[name] == fmap[name].default          # the stored value was the registry default
+                assert row[name] == fmap[name].default  # the stored value was the registry default
                 defaults_replaced += fmap[name].default is not None
             else:
                 assert nulled[key][name] == row[name]
         for col in features.LABELS:
             assert nulled[key][col] == row[col] and training[key][col] == row[col]
-    assert defaults_replaced > 1000      # the range has many non-NULL defaults (a fake 10 points ...)
+    assert defaults_replaced > 1000  # the range has many non-NULL defaults (a fake 10 points ...)
     schema = pq.read_schema(exports["training", "null"])
     assert "NULL where" in _md(schema.field("points_avg_last_5"))["missing"]
     assert "NULL where" in schema.metadata[b"nbaprops.missing"].decode()
@@ -151,7 +158,11 @@ def test_training_csv_and_the_refusals(built, tmp_path):
     out = tmp_path / "train.csv"
     res = _cli(built, "export", FEATURE_STORE, "--out", str(out), *RANGE, "--columns", "training", "--missing", "null")
     assert res.returncode == 0, res.stderr
-    assert out.read_text().splitlines()[0].replace('"', "").split(",") == [*KEY_COLUMNS, *features.names(), *features.LABELS]
+    assert out.read_text().splitlines()[0].replace('"', "").split(",") == [
+        *KEY_COLUMNS,
+        *features.names(),
+        *features.LABELS,
+    ]
 
     res = _cli(built, "export", "raw.schedule", "--out", str(tmp_path / "s.parquet"), "--columns", "training")
     assert res.returncode == 2 and "--columns training applies to predictions.ml_feature_store_v2 only" in res.stderr

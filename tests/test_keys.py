@@ -5,46 +5,50 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nbaprops import keys
 
 
-@pytest.mark.parametrize("name, lookup", [
-    ("Nikola Jokić", "nikolajokic"),
-    ("Jaren Jackson Jr.", "jarenjacksonjr"),
-    ("Dāvis Bertāns", "davisbertans"),
-    ("Luka Dončić", "lukadoncic"),
-    ("Jusuf Nurkić", "jusufnurkic"),
-    ("Bogdan Bogdanović", "bogdanbogdanovic"),
-    ("Kristaps Porziņģis", "kristapsporzingis"),
-    ("Jonas Valančiūnas", "jonasvalanciunas"),
-    ("Dennis Schröder", "dennisschroder"),
-    ("Nikola Vučević", "nikolavucevic"),
-    ("Álex Abrines", "alexabrines"),
-    ("De'Aaron Fox", "deaaronfox"),
-    ("D'Angelo Russell", "dangelorussell"),
-    ("De’Andre Hunter", "deandrehunter"),          # typographic apostrophe
-    ("Shai Gilgeous-Alexander", "shaigilgeousalexander"),
-    ("Karl-Anthony Towns", "karlanthonytowns"),
-    ("Gary Trent Jr.", "garytrentjr"),
-    ("Marvin Bagley III", "marvinbagleyiii"),
-    ("P.J. Tucker", "pjtucker"),
-    ("OG Anunoby", "oganunoby"),
-    ("  Kevin   Durant ", "kevindurant"),
-    ("Kevin Durant", "kevindurant"),
-    ("KEVIN DURANT", "kevindurant"),
-    ("Nikola Jokic\u0301", "nikolajokic"),          # combining accent already decomposed
-    ("Kristian Søby", "kristiansoby"),             # ø does not decompose under NFKD
-    ("Ørjan Ødegaard", "orjanodegaard"),
-    ("Đorđe Đurić", "dordeduric"),                 # đ does not decompose either
-    ("Marcin Gortat ł", "marcingortatl"),
-    ("Strauß", "strauss"),
-    ("Æsir Œuvre", "aesiroeuvre"),
-    ("ﬁnn", "finn"),                               # NFKD compatibility ligature
-    ("Ｍｉｋｅ", "mike"),                            # full-width letters
-    ("Robert'); DROP TABLE raw.schedule;--", "robertdroptablerawschedule"),
-])
+@pytest.mark.parametrize(
+    "name, lookup",
+    [
+        ("Nikola Jokić", "nikolajokic"),
+        ("Jaren Jackson Jr.", "jarenjacksonjr"),
+        ("Dāvis Bertāns", "davisbertans"),
+        ("Luka Dončić", "lukadoncic"),
+        ("Jusuf Nurkić", "jusufnurkic"),
+        ("Bogdan Bogdanović", "bogdanbogdanovic"),
+        ("Kristaps Porziņģis", "kristapsporzingis"),
+        ("Jonas Valančiūnas", "jonasvalanciunas"),
+        ("Dennis Schröder", "dennisschroder"),
+        ("Nikola Vučević", "nikolavucevic"),
+        ("Álex Abrines", "alexabrines"),
+        ("De'Aaron Fox", "deaaronfox"),
+        ("D'Angelo Russell", "dangelorussell"),
+        ("De’Andre Hunter", "deandrehunter"),  # typographic apostrophe
+        ("Shai Gilgeous-Alexander", "shaigilgeousalexander"),
+        ("Karl-Anthony Towns", "karlanthonytowns"),
+        ("Gary Trent Jr.", "garytrentjr"),
+        ("Marvin Bagley III", "marvinbagleyiii"),
+        ("P.J. Tucker", "pjtucker"),
+        ("OG Anunoby", "oganunoby"),
+        ("  Kevin   Durant ", "kevindurant"),
+        ("Kevin Durant", "kevindurant"),
+        ("KEVIN DURANT", "kevindurant"),
+        ("Nikola Jokic\u0301", "nikolajokic"),  # combining accent already decomposed
+        ("Kristian Søby", "kristiansoby"),  # ø does not decompose under NFKD
+        ("Ørjan Ødegaard", "orjanodegaard"),
+        ("Đorđe Đurić", "dordeduric"),  # đ does not decompose either
+        ("Marcin Gortat ł", "marcingortatl"),
+        ("Strauß", "strauss"),
+        ("Æsir Œuvre", "aesiroeuvre"),
+        ("ﬁnn", "finn"),  # NFKD compatibility ligature
+        ("Ｍｉｋｅ", "mike"),  # full-width letters
+        ("Robert'); DROP TABLE raw.schedule;--", "robertdroptablerawschedule"),
+    ],
+)
 def test_player_lookup(name, lookup):
     assert keys.player_lookup(name) == lookup
 
@@ -66,11 +70,29 @@ def test_player_lookup_properties(name):
         assert keys.player_lookup(f" {name}. ") == out
 
 
-@pytest.mark.parametrize("code, tricode", [
-    ("BRK", "BKN"), ("NJN", "BKN"), ("PHO", "PHX"), ("CHO", "CHA"), ("CHH", "CHA"), ("GS", "GSW"),
-    ("NO", "NOP"), ("NOH", "NOP"), ("NOK", "NOP"), ("NY", "NYK"), ("SA", "SAS"), ("UTAH", "UTA"),
-    ("WSH", "WAS"), ("brk", "BKN"), (" pho ", "PHX"), ("BKN", "BKN"), ("LAL", "LAL"), ("phx", "PHX"),
-])
+@pytest.mark.parametrize(
+    "code, tricode",
+    [
+        ("BRK", "BKN"),
+        ("NJN", "BKN"),
+        ("PHO", "PHX"),
+        ("CHO", "CHA"),
+        ("CHH", "CHA"),
+        ("GS", "GSW"),
+        ("NO", "NOP"),
+        ("NOH", "NOP"),
+        ("NOK", "NOP"),
+        ("NY", "NYK"),
+        ("SA", "SAS"),
+        ("UTAH", "UTA"),
+        ("WSH", "WAS"),
+        ("brk", "BKN"),
+        (" pho ", "PHX"),
+        ("BKN", "BKN"),
+        ("LAL", "LAL"),
+        ("phx", "PHX"),
+    ],
+)
 def test_team_abbr_variants(code, tricode):
     assert keys.team_abbr(code) == tricode
 
@@ -103,19 +125,22 @@ def test_sql_team_normalisation_matches_python(tmp_path):
             assert sql == keys.team_abbr(code), code
 
 
-@pytest.mark.parametrize("name, base", [
-    ("Jimmy Butler III", "jimmybutler"),
-    ("Jimmy Butler", "jimmybutler"),
-    ("Marcus Morris Sr.", "marcusmorris"),
-    ("Mike Conley Jr.", "mikeconley"),
-    ("Gary Payton II", "garypayton"),
-    ("Reggie Bullock, Jr.", "reggiebullock"),
-    ("Wesley Matthews", "wesleymatthews"),
-    ("Nikola Jokić", "nikolajokic"),
-    ("V", "v"),                        # a suffix alone is not stripped to nothing
-    ("Jr", "jr"),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "name, base",
+    [
+        ("Jimmy Butler III", "jimmybutler"),
+        ("Jimmy Butler", "jimmybutler"),
+        ("Marcus Morris Sr.", "marcusmorris"),
+        ("Mike Conley Jr.", "mikeconley"),
+        ("Gary Payton II", "garypayton"),
+        ("Reggie Bullock, Jr.", "reggiebullock"),
+        ("Wesley Matthews", "wesleymatthews"),
+        ("Nikola Jokić", "nikolajokic"),
+        ("V", "v"),  # a suffix alone is not stripped to nothing
+        ("Jr", "jr"),
+        (None, None),
+    ],
+)
 def test_base_lookup_drops_a_generational_suffix(name, base):
     assert keys.base_lookup(name) == base
 

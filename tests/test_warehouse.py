@@ -28,8 +28,17 @@ def test_open_creates_schemas_tables_and_teams(tmp_path):
     with Warehouse.open(tmp_path / "sub" / "w.duckdb") as wh:
         schemas = {r[0] for r in wh.con.execute("SELECT schema_name FROM information_schema.schemata").fetchall()}
         assert {"raw", "analytics", "precompute", "predictions", "processing", "reference"} <= schemas
-        for t in ("raw.schedule", "raw.player_boxscores", "raw.team_boxscores", "raw.shots", "raw.game_lines",
-                  "raw.injuries", "raw.player_points_props", "processing.rejected_rows", "processing.ingest_log"):
+        for t in (
+            "raw.schedule",
+            "raw.player_boxscores",
+            "raw.team_boxscores",
+            "raw.shots",
+            "raw.game_lines",
+            "raw.injuries",
+            "raw.player_points_props",
+            "processing.rejected_rows",
+            "processing.ingest_log",
+        ):
             assert wh.table_exists(t), t
         assert wh.count("reference.teams") == 30
         applied = wh.applied_migrations()
@@ -98,21 +107,34 @@ def _limit(wh: Warehouse) -> str:
 def test_memory_limit_default_env_and_argument(monkeypatch, tmp_path):
     monkeypatch.delenv(W.MEMORY_LIMIT_ENV, raising=False)
     with Warehouse.open(tmp_path / "a.duckdb") as wh:
-        default = _limit(wh)                    # DuckDB's own (80 % of RAM)
+        default = _limit(wh)  # DuckDB's own (80 % of RAM)
     with Warehouse.open(tmp_path / "a2.duckdb", memory_limit="1536MB") as wh:
         assert _limit(wh) == "1.4 GiB" != default
     monkeypatch.setenv(W.MEMORY_LIMIT_ENV, "3GB")
     with Warehouse.open(tmp_path / "b.duckdb") as wh:
-        assert _limit(wh) == "2.7 GiB"          # DuckDB reports binary units
-    with Warehouse.open(tmp_path / "c.duckdb", memory_limit="700MB") as wh:   # the argument wins
+        assert _limit(wh) == "2.7 GiB"  # DuckDB reports binary units
+    with Warehouse.open(tmp_path / "c.duckdb", memory_limit="700MB") as wh:  # the argument wins
         assert _limit(wh) == "667.5 MiB"
 
 
 def test_a_bad_memory_limit_is_a_usage_error(tmp_path):
     import subprocess
     import sys
-    out = subprocess.run([sys.executable, "-m", "nbaprops.cli", "--warehouse", str(tmp_path / "w.duckdb"),
-                          "--memory-limit", "lots", "status"], capture_output=True, text=True)
+
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nbaprops.cli",
+            "--warehouse",
+            str(tmp_path / "w.duckdb"),
+            "--memory-limit",
+            "lots",
+            "status",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 2
     assert "memory limit 'lots'" in out.stderr and "Traceback" not in out.stderr
     assert not (tmp_path / "w.duckdb").exists()
@@ -168,7 +190,7 @@ def test_a_duckdb_file_passes_the_magic_check(tmp_path):
     p = tmp_path / "w.duckdb"
     Warehouse.open(p).close()
     assert p.read_bytes()[8:12] == b"DUCK"
-    W.check_database_file(p)                       # no error
+    W.check_database_file(p)  # no error
     W.check_database_file(tmp_path / "new.duckdb")  # a missing file is fine too
 
 

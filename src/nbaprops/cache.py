@@ -12,8 +12,9 @@ CACHE_ENV = "NBAPROPS_CACHE_DIR"
 
 
 def cache_dir() -> Path:
-    root = os.environ.get(CACHE_ENV) or os.path.join(os.environ.get("XDG_CACHE_HOME") or
-                                                     os.path.expanduser("~/.cache"), "nbaprops")
+    root = os.environ.get(CACHE_ENV) or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "nbaprops"
+    )
     return Path(root)
 
 
@@ -34,4 +35,4 @@ def write_json(name: str, data: dict) -> None:
         tmp.write_text(json.dumps(data), encoding="utf-8")
         os.replace(tmp, f)
     except OSError:
-        pass    # a read-only home: compute again next time
+        pass  # a read-only home: compute again next time

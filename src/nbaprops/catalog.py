@@ -39,12 +39,22 @@ from . import macros
 from .cache import read_json, write_json
 from .errors import ModelError
 
-SOURCE_TABLE_ORDER = ("raw.schedule", "raw.player_boxscores", "raw.team_boxscores", "raw.shots", "raw.game_lines",
-                      "raw.injuries", "raw.player_points_props", "reference.players", "reference.teams")
+SOURCE_TABLE_ORDER = (
+    "raw.schedule",
+    "raw.player_boxscores",
+    "raw.team_boxscores",
+    "raw.shots",
+    "raw.game_lines",
+    "raw.injuries",
+    "raw.player_points_props",
+    "reference.players",
+    "reference.teams",
+)
 SOURCE_TABLES = frozenset(SOURCE_TABLE_ORDER)
 # The time column of each source table (reference tables have none: digested whole).
-SOURCE_TIME_COLUMNS = {t: ("transaction_date" if t == "raw.injuries" else "game_date")
-                       for t in SOURCE_TABLES if t.startswith("raw.")}
+SOURCE_TIME_COLUMNS = {
+    t: ("transaction_date" if t == "raw.injuries" else "game_date") for t in SOURCE_TABLES if t.startswith("raw.")
+}
 FAILURE_COLUMNS = ("failure_category", "failure_reason", "can_retry")
 MODELS_DIR_ENV = "NBAPROPS_MODELS_DIR"  # hidden: load models from this folder (tests, experiments)
 _REQUIRED = ("table", "kind", "grain", "time_column", "lookback_days")
@@ -73,19 +83,19 @@ KINDS = {
 
 @dataclass(frozen=True)
 class Model:
-    name: str                     # the table name without schema, e.g. player_game_summary
-    table: str                    # schema.table
-    kind: str                     # one of KINDS
+    name: str  # the table name without schema, e.g. player_game_summary
+    table: str  # schema.table
+    kind: str  # one of KINDS
     grain: tuple[str, ...]
     time_column: str
     depends_on: tuple[str, ...]
     lookback_days: int
-    sql: str                      # the query as run: macros expanded
+    sql: str  # the query as run: macros expanded
     path: str
-    failures: str | None = None   # processor_name in processing.precompute_failures
+    failures: str | None = None  # processor_name in processing.precompute_failures
     entity: str | None = None
-    universe: str | None = None   # with failures: one of UNIVERSES
-    source: str = ""              # the file's text as written (macro calls unexpanded)
+    universe: str | None = None  # with failures: one of UNIVERSES
+    source: str = ""  # the file's text as written (macro calls unexpanded)
 
     @property
     def phase(self) -> int | None:
@@ -134,39 +144,53 @@ def parse_model(text: str, path: str) -> Model:
         declared = {d.strip() for d in header["depends_on"].split(",") if d.strip()}
         if declared != set(deps):
             unread, undeclared = sorted(declared - set(deps)), sorted(set(deps) - declared)
-            raise ModelError(f"model {path}: depends_on differs from the tables the query reads"
-                             + (f"; reads undeclared {', '.join(undeclared)}" if undeclared else "")
-                             + (f"; declares unread {', '.join(unread)}" if unread else ""))
+            raise ModelError(
+                f"model {path}: depends_on differs from the tables the query reads"
+                + (f"; reads undeclared {', '.join(undeclared)}" if undeclared else "")
+                + (f"; declares unread {', '.join(unread)}" if unread else "")
+            )
     kind = header["kind"]
     if kind not in KINDS:
         raise ModelError(f"model {path}: kind must be one of {', '.join(KINDS)}, got {kind!r}")
     if (kind == "by_date_with_failures") != bool(header.get("failures")):
-        raise ModelError(f"model {path}: kind by_date_with_failures goes with a `failures:` processor name "
-                         "(and only it)")
+        raise ModelError(
+            f"model {path}: kind by_date_with_failures goes with a `failures:` processor name (and only it)"
+        )
     if header.get("failures") and not header.get("entity"):
         raise ModelError(f"model {path}: a model with failures must name its entity column")
     if kind == "full" and _PARAM.search(macros.strip_comments(text)):
-        raise ModelError(f"model {path}: a full model is computed whole: its query takes no $start_date, "
-                         "$end_date or $read_start")
+        raise ModelError(
+            f"model {path}: a full model is computed whole: its query takes no $start_date, $end_date or $read_start"
+        )
     if header.get("failures") and header.get("universe") not in UNIVERSES:
         raise ModelError(f"model {path}: a model with failures must name its universe, one of {', '.join(UNIVERSES)}")
-    return Model(name=table.split(".")[1], table=table, kind=kind,
-                 grain=tuple(g.strip() for g in header["grain"].split(",")),
-                 time_column=header["time_column"], depends_on=deps, lookback_days=lookback,
-                 sql=sql, path=path, failures=header.get("failures"), entity=header.get("entity"),
-                 universe=header.get("universe"), source=text)
+    return Model(
+        name=table.split(".")[1],
+        table=table,
+        kind=kind,
+        grain=tuple(g.strip() for g in header["grain"].split(",")),
+        time_column=header["time_column"],
+        depends_on=deps,
+        lookback_days=lookback,
+        sql=sql,
+        path=path,
+        failures=header.get("failures"),
+        entity=header.get("entity"),
+        universe=header.get("universe"),
+        source=text,
+    )
 
 
 _PARAM = re.compile(r"\$([a-z_]+)")
 _TABLES_CACHE = "read_tables.json"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _disk_cache() -> dict[str, list[str]]:
     return read_json(_TABLES_CACHE)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _sqlglot_version() -> str:
     # (importing sqlglot costs ~0.1 s, importlib.metadata ~25 ms: read its version file)
     import importlib.util
@@ -239,8 +263,9 @@ class Catalog:
                     deps.add(by_table[d].name)
                 elif d not in SOURCE_TABLES:
                     known = sorted(SOURCE_TABLES | set(by_table))
-                    raise ModelError(f"model {m.name} ({m.path}) depends on unknown table {d!r}; "
-                                     f"known tables: {', '.join(known)}")
+                    raise ModelError(
+                        f"model {m.name} ({m.path}) depends on unknown table {d!r}; known tables: {', '.join(known)}"
+                    )
             graph[m.name] = deps
         try:
             self.order = _phase_order(graph, {m.name: m.table for m in models})
@@ -250,7 +275,7 @@ class Catalog:
         self.upstream = graph
 
     @classmethod
-    def load(cls, folder: str | Path | None = None) -> "Catalog":
+    def load(cls, folder: str | Path | None = None) -> Catalog:
         models = []
         if folder is None and os.environ.get(MODELS_DIR_ENV):
             folder = os.environ[MODELS_DIR_ENV]

@@ -133,6 +133,7 @@ cmp_events AS (
     LEFT JOIN cmp_rows r ON r.entity_id = s.team_abbr AND r.season_year = s.season_year AND r.game_date = s.game_date
 ),"""
 
+
 # Windows over the expected games, joined to the universe in one ordered pass; each model
 # computes only the windows it reports (a window is two running aggregates over every expected
 # game of the range, so unused ones would cost a full backfill seconds).
@@ -146,34 +147,54 @@ def windows_sql(windows: tuple[str, ...]) -> str:
     games = [w for w in windows if not w.endswith("d")]
     days = [w for w in windows if w.endswith("d")]
     # expected over the last N expected games = least(N, games so far): no window needed
-    g_cols = "".join(f",\n           least({_size(w)}, row_number() OVER (PARTITION BY entity_id, season_year ORDER BY game_date)) "
-                     f"AS e{_size(w)}, sum(has_row::INTEGER) OVER cg{_size(w)} AS a{_size(w)}"
-                     for w in games)
+    g_cols = "".join(
+        f",\n           least({_size(w)}, row_number() OVER (PARTITION BY entity_id, season_year ORDER BY game_date)) "
+        f"AS e{_size(w)}, sum(has_row::INTEGER) OVER cg{_size(w)} AS a{_size(w)}"
+        for w in games
+    )
     g_wins = ",\n           ".join(
-        f"cg{_size(w)} AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN {_size(w) - 1} PRECEDING AND CURRENT ROW)"
-        for w in games)
+        (
+            f"cg{_size(w)} AS (PARTITION BY entity_id, season_year ORDER BY game_date ROWS BETWEEN "
+            f"{_size(w) - 1} PRECEDING AND CURRENT ROW)"
+        )
+        for w in games
+    )
     # The stream is ordered by k = 2 * day + ev: a universe row (ev = 0) sorts before the games
     # of its own date, so a running count at it stops before D, and the day window [D - N, D)
     # is the k-range [k - 2N, k - 1]. One ordering, one sort; expected and actual games of a
     # day window are packed into one sum (expected * 1024 + actual; counts stay far below 1024).
     d_cols = "".join(f",\n           sum(ev * 1024 + act) OVER cd{_size(w)} AS p{_size(w)}d" for w in days)
-    d_wins = ("\n    WINDOW " + ",\n           ".join(
-        f"cd{_size(w)} AS (PARTITION BY entity_id, season_year ORDER BY k RANGE BETWEEN {2 * _size(w)} PRECEDING AND 1 PRECEDING)"
-        for w in days)) if days else ""
+    d_wins = (
+        (
+            "\n    WINDOW "
+            + ",\n           ".join(
+                (
+                    f"cd{_size(w)} AS (PARTITION BY entity_id, season_year ORDER BY k RANGE BETWEEN "
+                    f"{2 * _size(w)} PRECEDING AND 1 PRECEDING)"
+                )
+                for w in days
+            )
+        )
+        if days
+        else ""
+    )
     cols = []
     for w in windows:
         if w.endswith("d"):
             packed = f"coalesce(s.p{_size(w)}d, 0)"
-            cols.append(f"({packed} // 1024)::INTEGER AS {w}_expected_games, "
-                        f"({packed} % 1024)::INTEGER AS {w}_actual_games")
+            cols.append(
+                f"({packed} // 1024)::INTEGER AS {w}_expected_games, ({packed} % 1024)::INTEGER AS {w}_actual_games"
+            )
         else:
-            cols.append(f"coalesce(g.e{_size(w)}, 0)::INTEGER AS {w}_expected_games, "
-                        f"coalesce(g.a{_size(w)}, 0)::INTEGER AS {w}_actual_games")
+            cols.append(
+                f"coalesce(g.e{_size(w)}, 0)::INTEGER AS {w}_expected_games, "
+                f"coalesce(g.a{_size(w)}, 0)::INTEGER AS {w}_actual_games"
+            )
     return f"""cmp_games AS (
     -- completeness: after each expected game, expected / actual over the last N expected games
     SELECT entity_id, season_year, game_date, has_row::INTEGER AS act,
            row_number() OVER (PARTITION BY entity_id, season_year ORDER BY game_date) AS seq{g_cols}
-    FROM cmp_events{chr(10) + '    WINDOW ' + g_wins if games else ''}
+    FROM cmp_events{chr(10) + "    WINDOW " + g_wins if games else ""}
 ),
 cmp_stream AS (
     -- completeness: expected games (ev = 1) and the universe (ev = 0) of each entity and season
@@ -193,7 +214,7 @@ cmp_state AS (
 cmp AS (
     -- completeness per entity and D: expected / actual games per window
     SELECT s.entity_id, s.d,
-           {(',' + chr(10) + '           ').join(cols)}
+           {("," + chr(10) + "           ").join(cols)}
     FROM cmp_state s
     LEFT JOIN cmp_games g ON g.entity_id = s.entity_id AND g.season_year = s.season_year AND g.seq = s.seq_before
     WHERE s.ev = 0
@@ -222,16 +243,20 @@ def output_cte(windows: tuple[str, ...], name: str = "cmp_out") -> str:
     prim = windows[0]
     cols = []
     for w in windows:
-        cols.append(f"{w}_expected_games, {w}_actual_games, "
-                    f"round(100.0 * {w}_actual_games / nullif({w}_expected_games, 0), 1) AS {w}_completeness_pct")
+        cols.append(
+            f"{w}_expected_games, {w}_actual_games, "
+            f"round(100.0 * {w}_actual_games / nullif({w}_expected_games, 0), 1) AS {w}_completeness_pct"
+        )
     ok = " AND ".join(f"{w}_actual_games * 10 >= {w}_expected_games * 9" for w in windows)
     short = ",\n               ".join(
         f"CASE WHEN {w}_actual_games * 10 < {w}_expected_games * 9 THEN '{w}: ' || {w}_actual_games || ' of ' "
-        f"|| {w}_expected_games || ' games' END" for w in windows)
+        f"|| {w}_expected_games || ' games' END"
+        for w in windows
+    )
     return f"""{name} AS (
-    -- completeness columns of this model (windows {', '.join(windows)}; primary {prim})
+    -- completeness columns of this model (windows {", ".join(windows)}; primary {prim})
     SELECT entity_id, d,
-           {(',' + chr(10) + '           ').join(cols)},
+           {("," + chr(10) + "           ").join(cols)},
            {prim}_expected_games AS expected_games, {prim}_actual_games AS actual_games,
            round(100.0 * {prim}_actual_games / nullif({prim}_expected_games, 0), 1) AS completeness_pct,
            ({prim}_expected_games > 0 AND {ok}) AS is_production_ready,
@@ -248,7 +273,7 @@ def output_column_names(windows: tuple[str, ...]) -> list[str]:
     cols = []
     for w in windows:
         cols += [f"{w}_expected_games", f"{w}_actual_games", f"{w}_completeness_pct"]
-    return cols + ["expected_games", "actual_games", "completeness_pct", "is_production_ready", "completeness_reason"]
+    return [*cols, "expected_games", "actual_games", "completeness_pct", "is_production_ready", "completeness_reason"]
 
 
 def output_columns(windows: tuple[str, ...], alias: str = "c") -> str:
@@ -269,8 +294,12 @@ def shared_windows(table: str, key: str, time_column: str, windows: tuple[str, .
     """Block 2 of a model that reads its windows from a shared completeness table: cmp (from the
     table; no row there: nothing expected) and its output CTE."""
     cols = ",\n           ".join(
-        f"coalesce(pc.{w}_expected_games, 0) AS {w}_expected_games, coalesce(pc.{w}_actual_games, 0) AS {w}_actual_games"
-        for w in windows)
+        (
+            f"coalesce(pc.{w}_expected_games, 0) AS {w}_expected_games, coalesce(pc.{w}_actual_games, "
+            f"0) AS {w}_actual_games"
+        )
+        for w in windows
+    )
     return f"""cmp AS (
     -- completeness: the entity's windows entering D, computed once by {table}
     -- (no row there: no game this season before D, nothing expected)
@@ -286,7 +315,9 @@ def shared_windows(table: str, key: str, time_column: str, windows: tuple[str, .
 def holes_block() -> str:
     """precompute.dependency_holes' CTEs after its cmp_dates: the scheduled games of the week
     before D that each upstream table holds nothing of, as whole dates and per team."""
-    return SCHEDULE + f"""
+    return (
+        SCHEDULE
+        + f"""
 cmp_team_dates AS (
     -- dependency: the (team, date) pairs each upstream table holds rows for
     SELECT DISTINCT '{UPSTREAM["player"]}' AS upstream_table, team_abbr, game_date
@@ -320,6 +351,7 @@ cmp_hole_dates AS (
                         WHERE r.upstream_table = h.upstream_table AND r.game_date = h.game_date) AS date_has_rows
     FROM cmp_holes h
 ),"""
+    )
 
 
 def dependency_reads(entity: str) -> str:

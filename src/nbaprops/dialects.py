@@ -45,10 +45,10 @@ rejected after translation by parsing the result in the target dialect.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Callable
 
 import sqlglot
 from sqlglot import exp, transforms
@@ -66,11 +66,37 @@ _KNOWN_ANONYMOUS = {
     "spark": {"PERCENTILE", "UNIX_DATE", "MEDIAN", "DATEDIFF", "CONV"},
 }
 # Functions whose value is a DATE (for nodes the rewrites build, which carry no type yet).
-_DATE_FUNCS = (exp.CurrentDate, exp.DateAdd, exp.DateSub, exp.DateFromParts, exp.LastDay,
-               exp.StrToDate, exp.TsOrDsToDate, exp.Date, exp.DateFromUnixDate)
-_PASS_TYPE = (exp.Min, exp.Max, exp.AnyValue, exp.First, exp.Last, exp.Lag, exp.Lead,
-              exp.FirstValue, exp.LastValue, exp.ArgMax, exp.ArgMin, exp.Coalesce, exp.Paren,
-              exp.Window, exp.Greatest, exp.Least, exp.IgnoreNulls, exp.RespectNulls)
+_DATE_FUNCS = (
+    exp.CurrentDate,
+    exp.DateAdd,
+    exp.DateSub,
+    exp.DateFromParts,
+    exp.LastDay,
+    exp.StrToDate,
+    exp.TsOrDsToDate,
+    exp.Date,
+    exp.DateFromUnixDate,
+)
+_PASS_TYPE = (
+    exp.Min,
+    exp.Max,
+    exp.AnyValue,
+    exp.First,
+    exp.Last,
+    exp.Lag,
+    exp.Lead,
+    exp.FirstValue,
+    exp.LastValue,
+    exp.ArgMax,
+    exp.ArgMin,
+    exp.Coalesce,
+    exp.Paren,
+    exp.Window,
+    exp.Greatest,
+    exp.Least,
+    exp.IgnoreNulls,
+    exp.RespectNulls,
+)
 
 
 class _Untranslatable(Exception):
@@ -89,8 +115,7 @@ def split_header(sql: str) -> tuple[list[str], str]:
     return [l.rstrip() for l in lines[:i] if l.strip()], "\n".join(lines[i:])
 
 
-def translate(model_sql: str, dialect: str, model: str = "model",
-              schema: WarehouseSchema | None = None) -> str:
+def translate(model_sql: str, dialect: str, model: str = "model", schema: WarehouseSchema | None = None) -> str:
     """The model's SQL in `dialect` (duckdb | bigquery | spark), its header comment kept.
 
     `schema`: the warehouse's tables and column types the model reads (default: the schema of
@@ -137,7 +162,7 @@ def _remember(memo: dict, key, value) -> None:
     if len(memo) >= _MEMO_SIZE:
         try:
             memo.pop(next(iter(memo)), None)
-        except (StopIteration, RuntimeError):   # emptied or changed by another thread
+        except (StopIteration, RuntimeError):  # emptied or changed by another thread
             pass
     memo[key] = value
 
@@ -175,6 +200,7 @@ def _first(exc: Exception) -> str:
 class Rewrite:
     """What the transforms of one translation share: the target. (The types of the nodes and
     the nullability of the columns are in each node's meta: _typed_tree.)"""
+
     dialect: str
 
 
@@ -184,6 +210,7 @@ Transform = Callable[[exp.Expression, Rewrite], "exp.Expression | None"]
 def _sqlglot(fn: Callable[[exp.Expression], exp.Expression], kind=exp.Select) -> Transform:
     """One of sqlglot's own transforms (sqlglot.transforms, written for a dialect's preprocess
     list: applied to each node of a kind as it is generated) on every such node of the tree."""
+
     def transform(tree: exp.Expression, rw: Rewrite) -> exp.Expression:
         for node in _postorder(tree, kind):
             new = fn(node)
@@ -193,6 +220,7 @@ def _sqlglot(fn: Callable[[exp.Expression], exp.Expression], kind=exp.Select) ->
                 else:
                     node.replace(new)
         return tree
+
     transform.__name__ = fn.__name__
     return transform
 
@@ -202,7 +230,7 @@ def _sqlglot(fn: Callable[[exp.Expression], exp.Expression], kind=exp.Select) ->
 # the way sqlglot organises a dialect's preprocess lists.
 _BEFORE = [
     lambda tree, rw: _reject_asof(tree),
-    _sqlglot(transforms.eliminate_window_clause),     # named WINDOW w AS (...) inlined into OVER w
+    _sqlglot(transforms.eliminate_window_clause),  # named WINDOW w AS (...) inlined into OVER w
     lambda tree, rw: _group_by_all(tree),
 ]
 _DATES = [
@@ -217,10 +245,13 @@ _DATES = [
 ]
 TRANSFORMS: dict[str, list[Transform]] = {
     "spark": [*_BEFORE, lambda tree, rw: _expand_star_modifiers(tree), *_DATES],
-    "bigquery": [*_BEFORE, *_DATES,
-                 lambda tree, rw: _bigquery_functions(tree),
-                 lambda tree, rw: _bigquery_null_ordering(tree),
-                 lambda tree, rw: _bigquery_qualify(tree)],
+    "bigquery": [
+        *_BEFORE,
+        *_DATES,
+        lambda tree, rw: _bigquery_functions(tree),
+        lambda tree, rw: _bigquery_null_ordering(tree),
+        lambda tree, rw: _bigquery_qualify(tree),
+    ],
 }
 
 
@@ -240,18 +271,16 @@ def _postorder(tree: exp.Expression, kind) -> list:
 
 def _reject_asof(tree: exp.Expression) -> None:
     for join in tree.find_all(exp.Join):
-        if (join.args.get("method") or "").upper() == "ASOF" or "ASOF" in (join.text("kind").upper(), ):
+        if (join.args.get("method") or "").upper() == "ASOF" or "ASOF" in (join.text("kind").upper(),):
             raise _Untranslatable(
                 f"ASOF JOIN {join.this.sql('duckdb')}",
                 "neither BigQuery nor Spark SQL has an ASOF join: write it as a LEFT JOIN on the "
-                "inequality and keep the latest match with QUALIFY row_number() ... = 1")
+                "inequality and keep the latest match with QUALIFY row_number() ... = 1",
+            )
 
 
 def _is_aggregate(e: exp.Expression) -> bool:
-    for agg in e.find_all(exp.AggFunc):
-        if not isinstance(agg.parent, exp.Window):
-            return True
-    return False
+    return any(not isinstance(agg.parent, exp.Window) for agg in e.find_all(exp.AggFunc))
 
 
 def _group_by_all(tree: exp.Expression) -> None:
@@ -295,7 +324,11 @@ def _output_columns(query: exp.Expression, ctes: dict[str, exp.Expression]) -> l
         raise _Untranslatable(f"SELECT * over {query.sql('duckdb')[:60]}", "list the columns")
     out = []
     for proj in query.expressions:
-        star = proj if isinstance(proj, exp.Star) else (proj.this if isinstance(proj, exp.Column) and isinstance(proj.this, exp.Star) else None)
+        star = (
+            proj
+            if isinstance(proj, exp.Star)
+            else (proj.this if isinstance(proj, exp.Column) and isinstance(proj.this, exp.Star) else None)
+        )
         if star is not None:
             out.extend(_star_columns(query, proj, star, ctes))
         elif proj.alias_or_name:
@@ -322,8 +355,10 @@ def _source_of(select: exp.Select, name: str | None, ctes) -> list[str]:
                 return _output_columns(ctes[key], ctes)
             if key in _source_columns():
                 return list(_source_columns()[key])
-            raise _Untranslatable(f"SELECT * over {key} (with EXCLUDE/REPLACE/QUALIFY)",
-                                  "Spark needs the columns spelled out and they are unknown here: list them")
+            raise _Untranslatable(
+                f"SELECT * over {key} (with EXCLUDE/REPLACE/QUALIFY)",
+                "Spark needs the columns spelled out and they are unknown here: list them",
+            )
         if isinstance(src, exp.Subquery):
             return _output_columns(src, ctes)
     raise _Untranslatable(f"SELECT {name or ''}* source", "list the columns")
@@ -340,9 +375,18 @@ def _expand_star_modifiers(tree: exp.Expression) -> None:
     for select in _postorder(tree, exp.Select):
         new, changed = [], False
         for proj in select.expressions:
-            star = proj if isinstance(proj, exp.Star) else (proj.this if isinstance(proj, exp.Column) and isinstance(proj.this, exp.Star) else None)
-            if star is None or not (star.args.get("except_") or star.args.get("except") or star.args.get("replace")
-                                    or star.args.get("rename") or select.args.get("qualify")):
+            star = (
+                proj
+                if isinstance(proj, exp.Star)
+                else (proj.this if isinstance(proj, exp.Column) and isinstance(proj.this, exp.Star) else None)
+            )
+            if star is None or not (
+                star.args.get("except_")
+                or star.args.get("except")
+                or star.args.get("replace")
+                or star.args.get("rename")
+                or select.args.get("qualify")
+            ):
                 new.append(proj)
                 continue
             if star.args.get("rename"):
@@ -375,11 +419,14 @@ def _set_operations(tree: exp.Expression, dialect: str) -> None:
             raise _Untranslatable("UNION BY NAME over nested set operations", "list the columns in one order")
         cols = [_output_columns(x, ctes) for x in sides]
         order = list(dict.fromkeys(c.lower() for c in cols[0] + cols[1]))
-        for side, names in zip(sides, cols):
+        for side, _names in zip(sides, cols):
             projs = []
             for proj in side.expressions:
-                star = proj if isinstance(proj, exp.Star) else (
-                    proj.this if isinstance(proj, exp.Column) and isinstance(proj.this, exp.Star) else None)
+                star = (
+                    proj
+                    if isinstance(proj, exp.Star)
+                    else (proj.this if isinstance(proj, exp.Column) and isinstance(proj.this, exp.Star) else None)
+                )
                 if star is not None:
                     table = proj.table if isinstance(proj, exp.Column) else None
                     projs += [exp.column(c, table=table or None) for c in _star_columns(side, proj, star, ctes)]
@@ -448,7 +495,8 @@ def _date_arithmetic(tree: exp.Expression) -> None:
             if isinstance(operand, exp.Column) and typ in (None, "UNKNOWN"):
                 raise _Untranslatable(
                     f"{node.sql('duckdb')} ({operand.sql('duckdb')} is of unknown type: a DATE or a number?)",
-                    "read it from a warehouse table, qualify it (a USING column is not typed) or cast it")
+                    "read it from a warehouse table, qualify it (a USING column is not typed) or cast it",
+                )
         da, db = _is_date(a), _is_date(b)
         if isinstance(node, exp.Add) and db and not da:
             a, b, da, db = b, a, db, da
@@ -471,9 +519,12 @@ def _string_concat(tree: exp.Expression) -> None:
     for node in _postorder(tree, exp.DPipe):
         for key in ("this", "expression"):
             arg = node.args.get(key)
-            if isinstance(arg, exp.DPipe) or (isinstance(arg, exp.Literal) and arg.is_string) \
-                    or (isinstance(arg, exp.Cast) and arg.to.is_type(*exp.DataType.TEXT_TYPES)) \
-                    or isinstance(arg, (exp.Substring, exp.Lower, exp.Upper, exp.Concat, exp.ConcatWs, exp.MD5)):
+            if (
+                isinstance(arg, exp.DPipe)
+                or (isinstance(arg, exp.Literal) and arg.is_string)
+                or (isinstance(arg, exp.Cast) and arg.to.is_type(*exp.DataType.TEXT_TYPES))
+                or isinstance(arg, (exp.Substring, exp.Lower, exp.Upper, exp.Concat, exp.ConcatWs, exp.MD5))
+            ):
                 continue
             node.set(key, exp.cast(arg.copy(), exp.DataType.build("VARCHAR")))
 
@@ -481,10 +532,15 @@ def _string_concat(tree: exp.Expression) -> None:
 def _date_part(tree: exp.Expression) -> None:
     """date_part('dow', d) and friends as EXTRACT, which the rest understands."""
     for node in _postorder(tree, exp.Anonymous):
-        if node.name.lower() in ("date_part", "datepart") and len(node.expressions) == 2 \
-                and isinstance(node.expressions[0], exp.Literal) and node.expressions[0].is_string:
-            node.replace(exp.Extract(this=exp.var(node.expressions[0].this.upper()),
-                                     expression=node.expressions[1].copy()))
+        if (
+            node.name.lower() in ("date_part", "datepart")
+            and len(node.expressions) == 2
+            and isinstance(node.expressions[0], exp.Literal)
+            and node.expressions[0].is_string
+        ):
+            node.replace(
+                exp.Extract(this=exp.var(node.expressions[0].this.upper()), expression=node.expressions[1].copy())
+            )
 
 
 def _generate_series(tree: exp.Expression, dialect: str) -> None:
@@ -493,8 +549,9 @@ def _generate_series(tree: exp.Expression, dialect: str) -> None:
         table = node.parent
         alias = table.args.get("alias") if isinstance(table, exp.Table) else None
         if alias is None or len(alias.columns) != 1:
-            raise _Untranslatable(f"{node.sql('duckdb')} outside FROM ... AS t(column)",
-                                  "write FROM generate_series(a, b, step) AS t(x)")
+            raise _Untranslatable(
+                f"{node.sql('duckdb')} outside FROM ... AS t(column)", "write FROM generate_series(a, b, step) AS t(x)"
+            )
         col = alias.columns[0].name
         start, end = node.args["start"].copy(), node.args["end"].copy()
         step = node.args.get("step")
@@ -506,14 +563,20 @@ def _generate_series(tree: exp.Expression, dialect: str) -> None:
             n = days[0].copy() if days else exp.Literal.number(1)
             if node.args.get("is_end_exclusive"):
                 end = exp.DateSub(this=end, expression=exp.Literal.number(1), unit=exp.var("DAY"))
-            tmpl = ("(SELECT CAST(x AS DATE) AS c FROM UNNEST(GENERATE_DATE_ARRAY(__s, __e, INTERVAL __n DAY)) AS x)"
-                    if dialect == "bigquery" else "(SELECT EXPLODE(SEQUENCE(__s, __e, MAKE_INTERVAL(0, 0, 0, __n))) AS c)")
+            tmpl = (
+                "(SELECT CAST(x AS DATE) AS c FROM UNNEST(GENERATE_DATE_ARRAY(__s, __e, INTERVAL __n DAY)) AS x)"
+                if dialect == "bigquery"
+                else "(SELECT EXPLODE(SEQUENCE(__s, __e, MAKE_INTERVAL(0, 0, 0, __n))) AS c)"
+            )
         else:
             n = step.copy() if step is not None else exp.Literal.number(1)
             if node.args.get("is_end_exclusive"):
                 end = exp.Sub(this=end, expression=exp.Literal.number(1))
-            tmpl = ("(SELECT x AS c FROM UNNEST(GENERATE_ARRAY(__s, __e, __n)) AS x)" if dialect == "bigquery"
-                    else "(SELECT EXPLODE(SEQUENCE(__s, __e, __n)) AS c)")
+            tmpl = (
+                "(SELECT x AS c FROM UNNEST(GENERATE_ARRAY(__s, __e, __n)) AS x)"
+                if dialect == "bigquery"
+                else "(SELECT EXPLODE(SEQUENCE(__s, __e, __n)) AS c)"
+            )
         sub = sqlglot.parse_one(tmpl, read=dialect)
         for c in list(sub.find_all(exp.Column)):
             if c.name in ("__s", "__e", "__n"):
@@ -531,8 +594,12 @@ def _day_of_week(tree: exp.Expression) -> None:
             part = node.this.name.upper()
             if part not in ("DOW", "DAYOFWEEK", "WEEKDAY"):
                 continue
-            node.replace(exp.paren(exp.Sub(this=exp.DayOfWeek(this=node.expression.copy()),
-                                           expression=exp.Literal.number(1)), copy=False))
+            node.replace(
+                exp.paren(
+                    exp.Sub(this=exp.DayOfWeek(this=node.expression.copy()), expression=exp.Literal.number(1)),
+                    copy=False,
+                )
+            )
         elif not node.meta.get("nbaprops_dow"):
             dow = exp.DayOfWeek(this=node.this.copy())
             dow.meta["nbaprops_dow"] = True
@@ -550,8 +617,9 @@ def _range_frames(tree: exp.Expression) -> None:
         if not any(_day_count(o) for o in offsets if isinstance(o, exp.Expression)):
             continue
         if len(keys) != 1 or not _is_date(keys[0].this):
-            raise _Untranslatable(f"RANGE frame with INTERVAL offsets ({win.sql('duckdb')[:80]})",
-                                  "order the window by one DATE")
+            raise _Untranslatable(
+                f"RANGE frame with INTERVAL offsets ({win.sql('duckdb')[:80]})", "order the window by one DATE"
+            )
         keys[0].set("this", exp.UnixDate(this=keys[0].this.copy()))
         for k in ("start", "end"):
             o = spec.args.get(k)
@@ -570,16 +638,22 @@ def _functions(tree: exp.Expression, dialect: str) -> None:
             node.set("expression", amount.copy())
             node.set("unit", exp.var(unit))
         inner = node.this.unnest() if isinstance(node, exp.Cast) else None
-        if dialect == "spark" and isinstance(inner, exp.DPipe) and isinstance(inner.this, exp.Literal) \
-                and inner.this.this.lower() == "0x":
+        if (
+            dialect == "spark"
+            and isinstance(inner, exp.DPipe)
+            and isinstance(inner.this, exp.Literal)
+            and inner.this.this.lower() == "0x"
+        ):
             # DuckDB (and BigQuery) read '0x…' strings as hexadecimal integers (md5-derived
             # noise); Spark needs CONV(hex, 16, 10)
-            conv = exp.Anonymous(this="CONV", expressions=[inner.expression.copy(), exp.Literal.number(16),
-                                                            exp.Literal.number(10)])
+            conv = exp.Anonymous(
+                this="CONV", expressions=[inner.expression.copy(), exp.Literal.number(16), exp.Literal.number(10)]
+            )
             node.set("this", conv)
         if dialect == "spark" and isinstance(node, (exp.ArrayAgg, exp.GroupConcat)) and node.find(exp.Order):
-            raise _Untranslatable(f"{node.sql('duckdb')[:60]} (an ordered list aggregate)",
-                                  "Spark's collect_list has no ORDER BY")
+            raise _Untranslatable(
+                f"{node.sql('duckdb')[:60]} (an ordered list aggregate)", "Spark's collect_list has no ORDER BY"
+            )
         elif isinstance(node, exp.DateDiff) and dialect == "spark":
             unit = (node.text("unit") or "DAY").upper()
             if unit != "DAY":
@@ -587,19 +661,26 @@ def _functions(tree: exp.Expression, dialect: str) -> None:
             node.replace(exp.Anonymous(this="DATEDIFF", expressions=[node.this.copy(), node.expression.copy()]))
         elif isinstance(node, exp.ConcatWs):
             sep, *parts = node.expressions
-            parts = [p.copy() if isinstance(p, exp.Literal) and p.is_string
-                     else exp.cast(p.copy(), exp.DataType.build("VARCHAR")) for p in parts]
+            parts = [
+                p.copy()
+                if isinstance(p, exp.Literal) and p.is_string
+                else exp.cast(p.copy(), exp.DataType.build("VARCHAR"))
+                for p in parts
+            ]
             if dialect == "bigquery":
-                node.replace(exp.Anonymous(this="ARRAY_TO_STRING",
-                                           expressions=[exp.Array(expressions=parts), sep.copy()]))
+                node.replace(
+                    exp.Anonymous(this="ARRAY_TO_STRING", expressions=[exp.Array(expressions=parts), sep.copy()])
+                )
             else:
                 node.set("expressions", [sep.copy(), *parts])
         elif isinstance(node, (exp.Median, exp.PercentileCont, exp.PercentileDisc, exp.Quantile)):
             name = node.sql_name().lower()
             if dialect == "bigquery":
                 raise _Untranslatable(
-                    f"{name}()", "BigQuery has no exact median/quantile aggregate (APPROX_QUANTILES is approximate; "
-                                 "PERCENTILE_CONT is analytic only and allows no window frame)")
+                    f"{name}()",
+                    "BigQuery has no exact median/quantile aggregate (APPROX_QUANTILES is approximate; "
+                    "PERCENTILE_CONT is analytic only and allows no window frame)",
+                )
             if isinstance(node, exp.Median):
                 node.replace(exp.Anonymous(this="MEDIAN", expressions=[node.this.copy()]))
             elif isinstance(node, exp.PercentileCont) and node.expression is not None:
@@ -629,10 +710,12 @@ def _bigquery_null_ordering(tree: exp.Expression) -> None:
             continue
         spec = holder.args.get("spec") if isinstance(holder, exp.Window) else None
         if spec is not None and spec.text("kind").upper() == "RANGE":
-            raise _Untranslatable(f"RANGE window ordered by nullable {key.sql('duckdb')}",
-                                  "order by a column that is never NULL")
-        flag = exp.Ordered(this=exp.Is(this=key.copy(), expression=exp.Null()), desc=want_first,
-                           nulls_first=not want_first)
+            raise _Untranslatable(
+                f"RANGE window ordered by nullable {key.sql('duckdb')}", "order by a column that is never NULL"
+            )
+        flag = exp.Ordered(
+            this=exp.Is(this=key.copy(), expression=exp.Null()), desc=want_first, nulls_first=not want_first
+        )
         parent = ordered.parent
         siblings = parent.args.get(ordered.arg_key)
         if not isinstance(siblings, list):
@@ -658,8 +741,12 @@ def _bigquery_functions(tree: exp.Expression) -> None:
             scale = int(node.to.expressions[1].this.name)
             if scale > 9:
                 raise _Untranslatable(f"{node.to.sql('duckdb')} (BigQuery's NUMERIC has 9 decimal places)")
-            node.replace(exp.Cast(this=exp.Round(this=node.this.copy(), decimals=exp.Literal.number(scale)),
-                                  to=exp.DataType.build("DECIMAL")))
+            node.replace(
+                exp.Cast(
+                    this=exp.Round(this=node.this.copy(), decimals=exp.Literal.number(scale)),
+                    to=exp.DataType.build("DECIMAL"),
+                )
+            )
         elif isinstance(node, exp.AnyValue):
             # DuckDB's any_value skips NULLs. GoogleSQL refuses IGNORE NULLS on ANY_VALUE, and
             # whether it skips NULLs changed between versions (ZetaSQL's reference engine does
@@ -674,8 +761,11 @@ def _bigquery_functions(tree: exp.Expression) -> None:
             # BigQuery's MAX_BY(x, y) is ANY_VALUE(x HAVING MAX y), NULL when that row's x is
             # NULL (and ZetaSQL has no MAX_BY): the key is NULL where x is NULL
             x, y = node.this.copy(), node.expression.copy()
-            key = y if _not_null(x) else exp.If(this=exp.Is(this=x.copy(), expression=exp.Null()),
-                                                true=exp.Null(), false=y)
+            key = (
+                y
+                if _not_null(x)
+                else exp.If(this=exp.Is(this=x.copy(), expression=exp.Null()), true=exp.Null(), false=y)
+            )
             node.replace(_having_max(x, key))
         elif isinstance(node, (exp.Greatest, exp.Least)):
             # DuckDB ignores NULL arguments (NULL only when all are NULL); BigQuery returns NULL
@@ -692,9 +782,16 @@ def _bigquery_functions(tree: exp.Expression) -> None:
         elif isinstance(node, exp.Radians):
             arg = node.this.copy()
             arg = arg if isinstance(arg, (exp.Column, exp.Literal, exp.Paren, exp.Func)) else exp.paren(arg)
-            node.replace(exp.paren(exp.Div(this=exp.Mul(this=arg,
-                                                        expression=exp.Anonymous(this="ACOS", expressions=[exp.Literal.number(-1)])),
-                                           expression=exp.Literal.number(180))))
+            node.replace(
+                exp.paren(
+                    exp.Div(
+                        this=exp.Mul(
+                            this=arg, expression=exp.Anonymous(this="ACOS", expressions=[exp.Literal.number(-1)])
+                        ),
+                        expression=exp.Literal.number(180),
+                    )
+                )
+            )
         elif isinstance(node, exp.RegrSlope):
             y, x = node.this.copy(), node.expression.copy()
             target = node
@@ -704,10 +801,13 @@ def _bigquery_functions(tree: exp.Expression) -> None:
                 target = node.parent
             if target.find_ancestor(exp.Window) or isinstance(target.parent, exp.Window):
                 raise _Untranslatable("regr_slope() OVER (...)", "use it as a plain aggregate")
-            x_paired = exp.Case(ifs=[exp.If(this=exp.Not(this=exp.Is(this=y.copy(), expression=exp.Null())),
-                                            true=x.copy())])
-            slope = exp.Div(this=exp.CovarPop(this=y, expression=x),
-                            expression=exp.Nullif(this=exp.VariancePop(this=x_paired), expression=exp.Literal.number(0)))
+            x_paired = exp.Case(
+                ifs=[exp.If(this=exp.Not(this=exp.Is(this=y.copy(), expression=exp.Null())), true=x.copy())]
+            )
+            slope = exp.Div(
+                this=exp.CovarPop(this=y, expression=x),
+                expression=exp.Nullif(this=exp.VariancePop(this=x_paired), expression=exp.Literal.number(0)),
+            )
             target.replace(exp.paren(slope))
 
 
@@ -733,8 +833,14 @@ def _check_functions(tree: exp.Expression, dialect: str) -> None:
         if isinstance(fn, _MISSING[dialect]):
             raise _Untranslatable(f"function {fn.sql_name().lower()}()", f"{dialect} has no such function")
     for dt in tree.find_all(exp.DataType):
-        if dt.this in (exp.DataType.Type.INT128, exp.DataType.Type.UINT128, exp.DataType.Type.UBIGINT,
-                       exp.DataType.Type.UINT, exp.DataType.Type.USMALLINT, exp.DataType.Type.UTINYINT):
+        if dt.this in (
+            exp.DataType.Type.INT128,
+            exp.DataType.Type.UINT128,
+            exp.DataType.Type.UBIGINT,
+            exp.DataType.Type.UINT,
+            exp.DataType.Type.USMALLINT,
+            exp.DataType.Type.UTINYINT,
+        ):
             raise _Untranslatable(f"type {dt.sql('duckdb')}", "use BIGINT, DOUBLE or DECIMAL")
 
 

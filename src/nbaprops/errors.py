@@ -15,8 +15,7 @@ class BadInputError(NbapropsError):
 
     exit_code = 2
 
-    def __init__(self, message: str, *, file: str | None = None, column: str | None = None,
-                 row: int | None = None):
+    def __init__(self, message: str, *, file: str | None = None, column: str | None = None, row: int | None = None):
         parts = [message]
         where = []
         if file:

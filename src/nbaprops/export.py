@@ -34,7 +34,7 @@ class ExportResult:
     rows: int
     format: str = "parquet"
     columns: int = 0
-    described: bool = False    # the Parquet schema metadata describes the columns (the feature store)
+    described: bool = False  # the Parquet schema metadata describes the columns (the feature store)
 
 
 FORMATS = {".parquet": "parquet", ".csv": "csv"}
@@ -56,10 +56,14 @@ def exportable_tables(catalog: Catalog) -> dict[str, str | None]:
 
 def warehouse_tables(wh: Warehouse) -> list[str]:
     """Every table and view the warehouse holds, as schema.table."""
-    return [f"{s}.{t}" for s, t in wh.con.execute(
-        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
-        "UNION SELECT schema_name, view_name FROM duckdb_views() WHERE database_name = current_database() "
-        "AND NOT internal ORDER BY 1, 2").fetchall()]
+    return [
+        f"{s}.{t}"
+        for s, t in wh.con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "UNION SELECT schema_name, view_name FROM duckdb_views() WHERE database_name = current_database() "
+            "AND NOT internal ORDER BY 1, 2"
+        ).fetchall()
+    ]
 
 
 def out_format(out: Path) -> str:
@@ -69,9 +73,18 @@ def out_format(out: Path) -> str:
     return fmt
 
 
-def export_table(table: str, out: Path, *, start: date | None = None, end: date | None = None,
-                 warehouse: str | os.PathLike | None = None, memory_limit: str | None = None,
-                 catalog: Catalog | None = None, columns: str = "all", missing: str = "default") -> ExportResult:
+def export_table(
+    table: str,
+    out: Path,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    warehouse: str | os.PathLike | None = None,
+    memory_limit: str | None = None,
+    catalog: Catalog | None = None,
+    columns: str = "all",
+    missing: str = "default",
+) -> ExportResult:
     """Write `table` (rows with its date column in [start, end] when given) to `out`, as Parquet
     or CSV by the file's extension.
 
@@ -86,10 +99,14 @@ def export_table(table: str, out: Path, *, start: date | None = None, end: date 
     if missing not in MISSING_VALUES:
         raise BadInputError(f"--missing {missing}: one of {', '.join(MISSING_VALUES)}")
     if table != FEATURE_STORE and (columns, missing) != ("all", "default"):
-        opts = " and ".join(o for o, on in ((f"--columns {columns}", columns != "all"),
-                                             (f"--missing {missing}", missing != "default")) if on)
-        raise BadInputError(f"{opts} applies to {FEATURE_STORE} only (its features and labels); "
-                            f"{table} is exported whole")
+        opts = " and ".join(
+            o
+            for o, on in ((f"--columns {columns}", columns != "all"), (f"--missing {missing}", missing != "default"))
+            if on
+        )
+        raise BadInputError(
+            f"{opts} applies to {FEATURE_STORE} only (its features and labels); {table} is exported whole"
+        )
     known = exportable_tables(catalog or Catalog.load())
     with Warehouse.open(warehouse, read_only=True, memory_limit=memory_limit) as wh:
         held = warehouse_tables(wh)
@@ -111,28 +128,37 @@ def export_table(table: str, out: Path, *, start: date | None = None, end: date 
         clause = " WHERE " + " AND ".join(where) if where else ""
         if table == FEATURE_STORE:
             select = ", ".join(feature_store_select(wh.columns(table), columns=columns, missing=missing))
-            if "feature_version" in wh.columns(table):   # the registry describes these rows only if it built them
-                stale = [v for (v,) in wh.con.execute(
-                    f"SELECT DISTINCT feature_version FROM {quote_table(table)}{clause}", params).fetchall()
-                    if v != features.FEATURE_VERSION]
+            if "feature_version" in wh.columns(table):  # the registry describes these rows only if it built them
+                stale = [
+                    v
+                    for (v,) in wh.con.execute(
+                        f"SELECT DISTINCT feature_version FROM {quote_table(table)}{clause}", params
+                    ).fetchall()
+                    if v != features.FEATURE_VERSION
+                ]
                 if stale:
-                    raise BadInputError(f"{table} holds rows of feature version {', '.join(map(str, stale))}, the "
-                                        f"registry is {features.FEATURE_VERSION}: rebuild it with "
-                                        "`nbaprops backfill --force`")
+                    raise BadInputError(
+                        f"{table} holds rows of feature version {', '.join(map(str, stale))}, the "
+                        f"registry is {features.FEATURE_VERSION}: rebuild it with "
+                        "`nbaprops backfill --force`"
+                    )
         data = wh.con.sql(f"SELECT {select} FROM {quote_table(table)}{clause}", params=params).to_arrow_table()
     described = table == FEATURE_STORE and fmt == "parquet"
     if described:
         data = with_feature_store_metadata(data, columns=columns, missing=missing, start=start, end=end)
     write_arrow(data, out, fmt)
-    return ExportResult(table=table, path=out, rows=data.num_rows, format=fmt, columns=data.num_columns,
-                        described=described)
+    return ExportResult(
+        table=table, path=out, rows=data.num_rows, format=fmt, columns=data.num_columns, described=described
+    )
 
 
 # -- the feature store: its columns, described from the registry --------------------------------------
 KEY_COLUMNS = ("player_lookup", "game_date", "game_id", "season_year", "team_abbr", "opponent_team_abbr")
-FIRST_LAW = ("A row keyed on game_date D describes the state entering the games of D: every feature uses "
-             "only games before D and sportsbook snapshots taken before tip-off; the label_* columns are "
-             "outcomes of D and feed no feature.")
+FIRST_LAW = (
+    "A row keyed on game_date D describes the state entering the games of D: every feature uses "
+    "only games before D and sportsbook snapshots taken before tip-off; the label_* columns are "
+    "outcomes of D and feed no feature."
+)
 KEY_DESCRIPTIONS = {
     "player_lookup": "the player: his name NFKD-normalised, accents removed, lowercased, [a-z0-9] only",
     "game_date": "D, the date of the game; every feature describes the state entering D",
@@ -144,13 +170,13 @@ KEY_DESCRIPTIONS = {
 # The label rules (analytics.upcoming_player_game_context and the feature store's SQL).
 LABEL_RULES = {
     "label_points": "outcome of D: points scored, only when label_played is TRUE; NULL when he did not play "
-                    "or it is unknown (a game not played has no points outcome; 0 is a scoreless game played)",
+    "or it is unknown (a game not played has no points outcome; 0 is a scoreless game played)",
     "label_minutes": "outcome of D: decimal minutes played, only when label_played is TRUE; NULL otherwise",
     "label_played": "outcome of D: TRUE when he played (minutes > 0 or points > 0 in D's box score), FALSE "
-                    "when he did not (listed as not playing, or absent from his team's box score), NULL when "
-                    "his team's box score of D is missing",
+    "when he did not (listed as not playing, or absent from his team's box score), NULL when "
+    "his team's box score of D is missing",
     "label_over_line": "outcome of D: label_points > the current pre-tip line (vegas_points_line), only when he "
-                       "played and a pre-tip line exists; NULL otherwise",
+    "played and a pre-tip line exists; NULL otherwise",
 }
 SOURCE_TAGS = {
     "phase4": "read from a Phase 4 (precompute) row of the player or team for D",
@@ -158,11 +184,17 @@ SOURCE_TAGS = {
     "calculated": "computed in the feature store from the player's or teams' earlier games or the book lines",
     "default": "nothing was available: the registry default (NULL for an optional feature, and with --missing null)",
 }
-_WINDOWS = {"l10": "his last 10 expected games before D", "l5": "his last 5 expected games before D",
-            "l7d": "D-7 <= date < D", "l14d": "D-14 <= date < D"}
-_COMPLETENESS = {"expected_games": "games the schedule expected of the player's team(s), over {w}",
-                 "actual_games": "of the expected games, those his analytics.player_game_summary rows hold, over {w}",
-                 "completeness_pct": "actual_games / expected_games * 100, over {w}"}
+_WINDOWS = {
+    "l10": "his last 10 expected games before D",
+    "l5": "his last 5 expected games before D",
+    "l7d": "D-7 <= date < D",
+    "l14d": "D-14 <= date < D",
+}
+_COMPLETENESS = {
+    "expected_games": "games the schedule expected of the player's team(s), over {w}",
+    "actual_games": "of the expected games, those his analytics.player_game_summary rows hold, over {w}",
+    "completeness_pct": "actual_games / expected_games * 100, over {w}",
+}
 
 
 def _other_description(name: str) -> tuple[str, str] | None:
@@ -173,10 +205,11 @@ def _other_description(name: str) -> tuple[str, str] | None:
         "feature_count": "how many features the registry had",
         "feature_quality_score": f"mean of the features' source weights ({weights}), 0-100",
         "default_feature_count": "how many non-optional features fell back to their default",
-        "quality_tier": "the worst that holds of the row: " + "; ".join(f"{t}: {d}" for t, d in features.QUALITY_TIERS.items()),
+        "quality_tier": "the worst that holds of the row: "
+        + "; ".join(f"{t}: {d}" for t, d in features.QUALITY_TIERS.items()),
         "is_training_ready": "default_feature_count = 0",
         "feed_gaps": "the source feeds that do not cover D (analytics.feed_coverage), why, and the features they "
-                     "leave at their default; NULL when every feed covers D",
+        "leave at their default; NULL when every feed covers D",
         "is_production_ready": "every completeness window >= 90 % and no hole in the week before D",
         "completeness_reason": "why the row is not production ready (NULL when it is)",
     }
@@ -202,11 +235,22 @@ def describe_column(name: str, *, missing: str = "default") -> dict[str, str]:
         f = fmap[name]
         unit = features.units(name)
         default = "NULL" if f.default is None else f"{f.default:g}"
-        md = {"kind": "feature", "index": str(f.index), "definition": f.definition, "first_source": f.source,
-              "source_chain": ", ".join([s for s, _ in f.chain] + ["default"]), "default": default,
-              "range_min": f"{f.lo:g}", "range_max": f"{f.hi:g}", "optional": "true" if f.optional else "false",
-              "missing": (f"NULL where {name}_source is 'default'" if missing == "null"
-                          else f"the registry default ({default}) where {name}_source is 'default'")}
+        md = {
+            "kind": "feature",
+            "index": str(f.index),
+            "definition": f.definition,
+            "first_source": f.source,
+            "source_chain": ", ".join([s for s, _ in f.chain] + ["default"]),
+            "default": default,
+            "range_min": f"{f.lo:g}",
+            "range_max": f"{f.hi:g}",
+            "optional": "true" if f.optional else "false",
+            "missing": (
+                f"NULL where {name}_source is 'default'"
+                if missing == "null"
+                else f"the registry default ({default}) where {name}_source is 'default'"
+            ),
+        }
         if unit:
             md["units"] = unit
         md["description"] = f"{f.definition}" + (f" [{unit}]" if unit else "")
@@ -214,8 +258,12 @@ def describe_column(name: str, *, missing: str = "default") -> dict[str, str]:
     if name.endswith("_source") and name.removesuffix("_source") in fmap:
         f = fmap[name.removesuffix("_source")]
         tags = {s: SOURCE_TAGS[s] for s in [*dict.fromkeys(s for s, _ in f.chain), "default"]}
-        return {"kind": "source", "feature": f.name, "tags": json.dumps(tags),
-                "description": f"where {f.name} came from: " + "; ".join(f"'{s}' {m}" for s, m in tags.items())}
+        return {
+            "kind": "source",
+            "feature": f.name,
+            "tags": json.dumps(tags),
+            "description": f"where {f.name} came from: " + "; ".join(f"'{s}' {m}" for s, m in tags.items()),
+        }
     if name in LABEL_RULES:
         return {"kind": "label", "rule": LABEL_RULES[name], "description": LABEL_RULES[name]}
     if name in KEY_DESCRIPTIONS:
@@ -235,16 +283,28 @@ def feature_store_select(have: list[str], *, columns: str = "all", missing: str 
         need = [*KEY_COLUMNS, *regs, *(f"{n}_source" for n in regs), *features.LABELS]
         lacking = [c for c in need if c not in have]
         if lacking:
-            raise BadInputError(f"{FEATURE_STORE} lacks columns {lacking[:5]}{' ...' if len(lacking) > 5 else ''}: "
-                                "rebuild it with `nbaprops backfill --force`")
+            raise BadInputError(
+                f"{FEATURE_STORE} lacks columns {lacking[:5]}{' ...' if len(lacking) > 5 else ''}: "
+                "rebuild it with `nbaprops backfill --force`"
+            )
     names = [*KEY_COLUMNS, *regs, *features.LABELS] if columns == "training" else list(have)
     feats = set(regs)
-    return [f"CASE WHEN {quote_ident(c + '_source')} = 'default' THEN NULL ELSE {quote_ident(c)} END AS {quote_ident(c)}"
-            if missing == "null" and c in feats else quote_ident(c) for c in names]
+    return [
+        f"CASE WHEN {quote_ident(c + '_source')} = 'default' THEN NULL ELSE {quote_ident(c)} END AS {quote_ident(c)}"
+        if missing == "null" and c in feats
+        else quote_ident(c)
+        for c in names
+    ]
 
 
-def feature_store_metadata(column_names: list[str], *, columns: str = "all", missing: str = "default",
-                           start: date | None = None, end: date | None = None) -> dict[str, str]:
+def feature_store_metadata(
+    column_names: list[str],
+    *,
+    columns: str = "all",
+    missing: str = "default",
+    start: date | None = None,
+    end: date | None = None,
+) -> dict[str, str]:
     """The table-level Parquet metadata of a feature-store export (keys prefixed `nbaprops.`):
     the table, the feature version, the first law, the column set and missing-value choice, the
     lists of keys, features and labels it holds, the source tags and every column's description
@@ -256,8 +316,11 @@ def feature_store_metadata(column_names: list[str], *, columns: str = "all", mis
         "feature_version": features.FEATURE_VERSION,
         "first_law": FIRST_LAW,
         "columns": columns,
-        "missing": ("NULL where a feature's <name>_source is 'default' (no data)" if missing == "null"
-                    else "the registry default where a feature's <name>_source is 'default' (no data)"),
+        "missing": (
+            "NULL where a feature's <name>_source is 'default' (no data)"
+            if missing == "null"
+            else "the registry default where a feature's <name>_source is 'default' (no data)"
+        ),
         "keys": json.dumps([c for c in KEY_COLUMNS if c in present]),
         "features": json.dumps([n for n in regs if n in present]),
         "labels": json.dumps([c for c in features.LABELS if c in present]),
@@ -269,8 +332,9 @@ def feature_store_metadata(column_names: list[str], *, columns: str = "all", mis
     return {f"nbaprops.{k}": v for k, v in md.items()}
 
 
-def with_feature_store_metadata(data, *, columns: str = "all", missing: str = "default",
-                                start: date | None = None, end: date | None = None):
+def with_feature_store_metadata(
+    data, *, columns: str = "all", missing: str = "default", start: date | None = None, end: date | None = None
+):
     """The Arrow table `data` (a feature-store export) with its columns described: field metadata
     per column (describe_column) and the table-level metadata (feature_store_metadata)."""
     import pyarrow as pa

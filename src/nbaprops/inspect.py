@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .calendar import NOT_PRESEASON_SQL
 from . import features
+from .calendar import NOT_PRESEASON_SQL
 from .warehouse import Warehouse
 
 FEATURE_STORE = "predictions.ml_feature_store_v2"
@@ -22,8 +22,14 @@ FEATURE_MODEL = "ml_feature_store_v2"
 UPCOMING = "analytics.upcoming_player_game_context"
 FAILURES = "processing.precompute_failures"
 WINDOWS = ("l10", "l5", "l7d", "l14d")
-QUALITY = ("feature_quality_score", "default_feature_count", "quality_tier", "is_production_ready",
-           "is_training_ready", "completeness_reason")
+QUALITY = (
+    "feature_quality_score",
+    "default_feature_count",
+    "quality_tier",
+    "is_production_ready",
+    "is_training_ready",
+    "completeness_reason",
+)
 CONTEXT = ("game_id", "season_year", "team_abbr", "opponent_team_abbr", "feature_version")
 # A played game (README: minutes > 0 or points > 0), outside the preseason.
 _PLAYED = f"(coalesce(minutes, 0) > 0 OR coalesce(points, 0) > 0) AND {NOT_PRESEASON_SQL}"
@@ -50,9 +56,9 @@ class Window:
 class Explanation:
     """Why a player has no feature-store row on a date: `kind` and the sentences that say it."""
 
-    kind: str       # not_computed | no_games | no_history | not_expected | failure | missing_dependency | stale
+    kind: str  # not_computed | no_games | no_history | not_expected | failure | missing_dependency | stale
     reasons: list[str]
-    failures: list[tuple] = field(default_factory=list)   # (processor, category, reason) of the player or the date
+    failures: list[tuple] = field(default_factory=list)  # (processor, category, reason) of the player or the date
 
 
 @dataclass
@@ -64,7 +70,7 @@ class PlayerDay:
     windows: list[Window] = field(default_factory=list)
     quality: dict[str, Any] = field(default_factory=dict)
     labels: dict[str, Any] = field(default_factory=dict)
-    failures: list[tuple] = field(default_factory=list)   # Phase 4 failures of the player or the date on D
+    failures: list[tuple] = field(default_factory=list)  # Phase 4 failures of the player or the date on D
     missing: Explanation | None = None
 
     @property
@@ -87,8 +93,11 @@ def player_day(wh: Warehouse, lookup: str, on: date) -> PlayerDay:
     out.context = {k: row.get(k) for k in CONTEXT}
     for f in features.FEATURES:
         out.features.append(FeatureValue(f.name, row.get(f.name), row.get(f"{f.name}_source"), f.default, f.definition))
-    out.windows = [Window(w, row.get(f"{w}_expected_games"), row.get(f"{w}_actual_games"),
-                          row.get(f"{w}_completeness_pct")) for w in WINDOWS if f"{w}_expected_games" in row]
+    out.windows = [
+        Window(w, row.get(f"{w}_expected_games"), row.get(f"{w}_actual_games"), row.get(f"{w}_completeness_pct"))
+        for w in WINDOWS
+        if f"{w}_expected_games" in row
+    ]
     out.quality = {k: row.get(k) for k in QUALITY}
     out.failures = day_failures(wh, lookup, on)
     if row.get("label_played"):
@@ -105,73 +114,116 @@ def day_failures(wh: Warehouse, lookup: str, on: date) -> list[tuple]:
     return wh.con.execute(
         f"SELECT processor_name, failure_category, failure_reason FROM {FAILURES} "
         "WHERE analysis_date = ? AND entity_id IN (?, 'DATE_LEVEL') ORDER BY processor_name",
-        [on, lookup]).fetchall()
+        [on, lookup],
+    ).fetchall()
 
 
 def _computed(wh: Warehouse, model: str, on: date) -> bool:
-    return bool(wh.con.execute("SELECT count(*) FROM processing.model_state WHERE model = ? AND target_date = ?",
-                               [model, on]).fetchone()[0])
+    return bool(
+        wh.con.execute(
+            "SELECT count(*) FROM processing.model_state WHERE model = ? AND target_date = ?", [model, on]
+        ).fetchone()[0]
+    )
 
 
 def explain_missing(wh: Warehouse, lookup: str, on: date) -> Explanation:
     """Why `lookup` has no feature-store row on `on` (assumed absent)."""
     con = wh.con
-    games = con.execute("SELECT home_team_abbr, away_team_abbr FROM raw.schedule "
-                        f"WHERE game_date = ? AND {NOT_PRESEASON_SQL}", [on]).fetchall()
+    games = con.execute(
+        f"SELECT home_team_abbr, away_team_abbr FROM raw.schedule WHERE game_date = ? AND {NOT_PRESEASON_SQL}", [on]
+    ).fetchall()
     if not games:
         return Explanation("no_games", [f"no games are scheduled on {on} (preseason games have no rows)"])
     if not wh.table_exists(FEATURE_STORE) or not _computed(wh, FEATURE_MODEL, on):
-        return Explanation("not_computed", [
-            f"{on} has not been computed for {FEATURE_MODEL} yet: run "
-            f"`nbaprops backfill --start-date {on} --end-date {on}`"])
+        return Explanation(
+            "not_computed",
+            [
+                f"{on} has not been computed for {FEATURE_MODEL} yet: run "
+                f"`nbaprops backfill --start-date {on} --end-date {on}`"
+            ],
+        )
     teams = {t for g in games for t in g}
     played_on = con.execute(
         f"SELECT team_abbr, minutes, points FROM raw.player_boxscores WHERE player_lookup = ? AND game_date = ? "
-        f"AND {_PLAYED}", [lookup, on]).fetchone()
-    on_d = (f"On {on} he played for {played_on[0]} ({played_on[2]} points in {played_on[1]:.0f} minutes): an outcome "
-            "of D, which decides nothing about D's rows (the first law)") if played_on else None
+        f"AND {_PLAYED}",
+        [lookup, on],
+    ).fetchone()
+    on_d = (
+        (
+            f"On {on} he played for {played_on[0]} ({played_on[2]} points in {played_on[1]:.0f} minutes): an outcome "
+            "of D, which decides nothing about D's rows (the first law)"
+        )
+        if played_on
+        else None
+    )
     failures = day_failures(wh, lookup, on)
-    expected = wh.table_exists(UPCOMING) and con.execute(
-        f"SELECT count(*) FROM {UPCOMING} WHERE player_lookup = ? AND game_date = ?", [lookup, on]).fetchone()[0]
+    expected = (
+        wh.table_exists(UPCOMING)
+        and con.execute(
+            f"SELECT count(*) FROM {UPCOMING} WHERE player_lookup = ? AND game_date = ?", [lookup, on]
+        ).fetchone()[0]
+    )
     if expected:
         if failures:
             kind = "missing_dependency" if any(f[1] == "MISSING_DEPENDENCY" for f in failures) else "failure"
-            return Explanation(kind, [
-                f"he is expected on {on}, but the feature store has no row: failures recorded for him or the date",
-            ], failures)
-        return Explanation("stale", [
-            f"he is expected on {on} ({UPCOMING} has his row) but {FEATURE_STORE} has none: the feature store is "
-            f"older than its input; run `nbaprops backfill --start-date {on} --end-date {on}`"])
+            return Explanation(
+                kind,
+                [
+                    f"he is expected on {on}, but the feature store has no row: failures recorded for him or the date",
+                ],
+                failures,
+            )
+        return Explanation(
+            "stale",
+            [
+                f"he is expected on {on} ({UPCOMING} has his row) but {FEATURE_STORE} has none: the feature store is "
+                f"older than its input; run `nbaprops backfill --start-date {on} --end-date {on}`"
+            ],
+        )
     last = con.execute(
         f"SELECT game_date, team_abbr, season_year FROM raw.player_boxscores WHERE player_lookup = ? AND game_date < ? "
-        f"AND {_PLAYED} ORDER BY game_date DESC LIMIT 1", [lookup, on]).fetchone()
-    rule = ("the feature store holds the players expected on D: a player is expected for the team of his most "
-            "recent played game before D, when that game is one of the team's last 10 games")
+        f"AND {_PLAYED} ORDER BY game_date DESC LIMIT 1",
+        [lookup, on],
+    ).fetchone()
+    rule = (
+        "the feature store holds the players expected on D: a player is expected for the team of his most "
+        "recent played game before D, when that game is one of the team's last 10 games"
+    )
     reasons: list[str] = []
     if last is None:
-        reasons.append(f"not expected on {on}: he has no played game before {on} (a player is expected only after "
-                       "his first game)")
+        reasons.append(
+            f"not expected on {on}: he has no played game before {on} (a player is expected only after his first game)"
+        )
     else:
-        last_date, team, season = last
+        last_date, team, _season = last
         if team not in teams:
-            reasons.append(f"not expected on {on}: his most recent played game before {on} was for {team} "
-                           f"({last_date}), and {team} has no game on {on}")
+            reasons.append(
+                f"not expected on {on}: his most recent played game before {on} was for {team} "
+                f"({last_date}), and {team} has no game on {on}"
+            )
         else:
             window = con.execute(
                 "SELECT count(*) FROM raw.schedule WHERE ? IN (home_team_abbr, away_team_abbr) AND game_date > ? "
-                f"AND game_date < ? AND {NOT_PRESEASON_SQL}", [team, last_date, on]).fetchone()[0]
+                f"AND game_date < ? AND {NOT_PRESEASON_SQL}",
+                [team, last_date, on],
+            ).fetchone()[0]
             if window >= 10:
-                reasons.append(f"not expected on {on}: his most recent played game for {team} ({last_date}) is "
-                               f"not among {team}'s last 10 games before {on} ({window} games since)")
+                reasons.append(
+                    f"not expected on {on}: his most recent played game for {team} ({last_date}) is "
+                    f"not among {team}'s last 10 games before {on} ({window} games since)"
+                )
             else:
-                reasons.append(f"by the rule he would be expected for {team} on {on} ({UPCOMING} has no row): "
-                               f"run `nbaprops backfill --start-date {on} --end-date {on}`")
+                reasons.append(
+                    f"by the rule he would be expected for {team} on {on} ({UPCOMING} has no row): "
+                    f"run `nbaprops backfill --start-date {on} --end-date {on}`"
+                )
                 return Explanation("stale", reasons + ([on_d] if on_d else []), failures)
     reasons.append(f"rule: {rule}")
     if on_d:
         reasons.append(on_d + "; he is expected for his new team from his next game")
-    nxt = con.execute(f"SELECT min(game_date) FROM {FEATURE_STORE} WHERE player_lookup = ? AND game_date > ?",
-                      [lookup, on]).fetchone()[0]
+    nxt = con.execute(
+        f"SELECT min(game_date) FROM {FEATURE_STORE} WHERE player_lookup = ? AND game_date > ?", [lookup, on]
+    ).fetchone()[0]
     if nxt is not None:
         reasons.append(f"his next feature-store row: {nxt}")
     return Explanation("not_expected", reasons, failures)

@@ -10,8 +10,22 @@ from pathlib import Path
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
 # Letters that NFKD does not decompose into a base letter plus an accent.
-_EXTRA_FOLDS = str.maketrans({"ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L",
-                              "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i"})
+_EXTRA_FOLDS = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ł": "l",
+        "Ł": "L",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ı": "i",
+    }
+)
 
 
 def player_lookup(name: str | None) -> str | None:
@@ -29,9 +43,22 @@ def player_lookup(name: str | None) -> str | None:
 
 # Tricode variants seen across sources → the NBA tricode.
 TRICODE_VARIANTS = {
-    "BRK": "BKN", "NJN": "BKN", "CHO": "CHA", "CHH": "CHA", "PHO": "PHX", "GS": "GSW",
-    "GOS": "GSW", "NO": "NOP", "NOH": "NOP", "NOK": "NOP", "NY": "NYK", "SA": "SAS",
-    "UTAH": "UTA", "UTH": "UTA", "WSH": "WAS", "SEA": "OKC",
+    "BRK": "BKN",
+    "NJN": "BKN",
+    "CHO": "CHA",
+    "CHH": "CHA",
+    "PHO": "PHX",
+    "GS": "GSW",
+    "GOS": "GSW",
+    "NO": "NOP",
+    "NOH": "NOP",
+    "NOK": "NOP",
+    "NY": "NYK",
+    "SA": "SAS",
+    "UTAH": "UTA",
+    "UTH": "UTA",
+    "WSH": "WAS",
+    "SEA": "OKC",
 }
 
 
@@ -65,16 +92,18 @@ def base_lookup(name: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class PlayerAlias:
-    alias_name: str      # the spelling a source uses
-    player_id: int       # the NBA player id it stands for
-    player_name: str     # the NBA's spelling (box scores)
-    kind: str            # nickname / misspelling / legal name change
-    seen_in: str         # where the bundled data shows it
+    alias_name: str  # the spelling a source uses
+    player_id: int  # the NBA player id it stands for
+    player_name: str  # the NBA's spelling (box scores)
+    kind: str  # nickname / misspelling / legal name change
+    seen_in: str  # where the bundled data shows it
 
 
 def player_aliases(path: Path = ALIASES_CSV) -> list[PlayerAlias]:
     """The known aliases that the suffix rule cannot find (nicknames, misspellings, legal name
     changes): src/nbaprops/reference/player_aliases.csv, one per line, each tied to an NBA id."""
     with path.open(newline="", encoding="utf-8") as fh:
-        return [PlayerAlias(r["alias_name"], int(r["player_id"]), r["player_name"], r["kind"], r["seen_in"])
-                for r in csv.DictReader(fh)]
+        return [
+            PlayerAlias(r["alias_name"], int(r["player_id"]), r["player_name"], r["kind"], r["seen_in"])
+            for r in csv.DictReader(fh)
+        ]

@@ -22,7 +22,7 @@ Macros (see each function):
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from . import calendar
 from .errors import ModelError
@@ -37,6 +37,7 @@ def macro(name: str | None = None):
     def register(fn: Callable[..., str]) -> Callable[..., str]:
         MACROS[name or fn.__name__] = fn
         return fn
+
     return register
 
 
@@ -75,12 +76,14 @@ def render(sql: str, where: str = "model") -> str:
             name = m.group(1)
             fn = MACROS.get(name)
             if fn is None:
-                raise ModelError(f"{where}: unknown macro @{name}; macros: {', '.join('@' + k for k in sorted(MACROS))}")
+                raise ModelError(
+                    f"{where}: unknown macro @{name}; macros: {', '.join('@' + k for k in sorted(MACROS))}"
+                )
             try:
                 text = fn(*_args(m.group(3), where))
             except TypeError as exc:
                 raise ModelError(f"{where}: @{name}: {exc}") from exc
-            parts += [sql[last:m.start()], text]
+            parts += [sql[last : m.start()], text]
             last = m.end()
         sql = "".join(parts) + sql[last:]
     raise ModelError(f"{where}: macros expand into each other without end")
@@ -186,13 +189,15 @@ def fatigue_score(alias: str) -> str:
     the spec's defaults for NULLs: one definition for player_composite_factors and the feature
     store's fallback (nbaprops.features, fatigue_score)."""
     a = alias + "."
-    return (f"greatest(0, least(100, 100"
-            f" + CASE WHEN coalesce({a}back_to_back, false) THEN -15 WHEN coalesce({a}days_rest, 1) >= 3 THEN 5 ELSE 0 END"
-            f" + CASE WHEN coalesce({a}games_in_last_7_days, 3) >= 4 THEN -10 ELSE 0 END"
-            f" + CASE WHEN coalesce({a}minutes_in_last_7_days, 200) > 240 THEN -10 ELSE 0 END"
-            f" + CASE WHEN coalesce({a}avg_minutes_per_game_last_7, 30) > 35 THEN -8 ELSE 0 END"
-            f" + CASE WHEN coalesce({a}back_to_backs_last_14_days, 0) >= 2 THEN -12"
-            f" WHEN coalesce({a}back_to_backs_last_14_days, 0) = 1 THEN -5 ELSE 0 END))")
+    return (
+        f"greatest(0, least(100, 100"
+        f" + CASE WHEN coalesce({a}back_to_back, false) THEN -15 WHEN coalesce({a}days_rest, 1) >= 3 THEN 5 ELSE 0 END"
+        f" + CASE WHEN coalesce({a}games_in_last_7_days, 3) >= 4 THEN -10 ELSE 0 END"
+        f" + CASE WHEN coalesce({a}minutes_in_last_7_days, 200) > 240 THEN -10 ELSE 0 END"
+        f" + CASE WHEN coalesce({a}avg_minutes_per_game_last_7, 30) > 35 THEN -8 ELSE 0 END"
+        f" + CASE WHEN coalesce({a}back_to_backs_last_14_days, 0) >= 2 THEN -12"
+        f" WHEN coalesce({a}back_to_backs_last_14_days, 0) = 1 THEN -5 ELSE 0 END))"
+    )
 
 
 # The completeness and feature macros live with their concepts; importing registers them.

@@ -24,11 +24,12 @@ class PlayerWithoutGames:
     """A real player a source names (an injury transaction) who has no game in the box scores or
     game logs of the data, so no roster gives him an id: signed to `team_abbr` in `season_year`
     (the season's start year), injured or waived before he played."""
+
     player_name: str
-    player_id: int | None     # his NBA person id; None when the NBA publishes none (never played)
+    player_id: int | None  # his NBA person id; None when the NBA publishes none (never played)
     team_abbr: str
     season_year: int
-    evidence: str             # where the data names him, and where the id comes from
+    evidence: str  # where the data names him, and where the id comes from
 
 
 def players_without_games(path: Path = WITHOUT_GAMES_CSV) -> list[PlayerWithoutGames]:
@@ -36,9 +37,16 @@ def players_without_games(path: Path = WITHOUT_GAMES_CSV) -> list[PlayerWithoutG
     resolves to one of them only when no roster player matches it (any season), by the same
     spelling, team and season (resolved_by 'reference')."""
     with path.open(newline="", encoding="utf-8") as fh:
-        return [PlayerWithoutGames(r["player_name"], int(r["player_id"]) if r["player_id"] else None,
-                                   r["team_abbr"], int(r["season_year"]), r["evidence"])
-                for r in csv.DictReader(fh)]
+        return [
+            PlayerWithoutGames(
+                r["player_name"],
+                int(r["player_id"]) if r["player_id"] else None,
+                r["team_abbr"],
+                int(r["season_year"]),
+                r["evidence"],
+            )
+            for r in csv.DictReader(fh)
+        ]
 
 
 @dataclass(frozen=True)
@@ -52,8 +60,7 @@ def find_player(wh: Warehouse, text: str, *, option: str = "PLAYER") -> Player:
     key = player_lookup(text)
     if key is None:
         raise BadInputError(f"{option}: {text!r} is not a player name")
-    row = wh.con.execute(f"SELECT player_lookup, player_name FROM {PLAYERS} WHERE player_lookup = ?",
-                         [key]).fetchone()
+    row = wh.con.execute(f"SELECT player_lookup, player_name FROM {PLAYERS} WHERE player_lookup = ?", [key]).fetchone()
     if row:
         return Player(row[0], row[1] or row[0])
     raise BadInputError(f"{option}: no player {text!r}{did_you_mean(wh, key)}")
@@ -76,7 +83,10 @@ def resolve_entity(wh: Warehouse, text: str | None, *, option: str = "--entity")
     if text.strip().upper() == "DATE_LEVEL":
         return "DATE_LEVEL"
     code = team_abbr(text)
-    if code and len(code) <= 3 and wh.con.execute("SELECT count(*) FROM reference.teams WHERE team_abbr = ?",
-                                                  [code]).fetchone()[0]:
+    if (
+        code
+        and len(code) <= 3
+        and wh.con.execute("SELECT count(*) FROM reference.teams WHERE team_abbr = ?", [code]).fetchone()[0]
+    ):
         return code
     return find_player(wh, text, option=option).lookup

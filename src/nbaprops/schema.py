@@ -24,11 +24,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Callable
 
 import sqlglot
 from sqlglot import exp
@@ -37,14 +37,14 @@ from sqlglot.schema import MappingSchema
 from .cache import read_json, write_json
 from .parameters import PARAMETERS
 
-TYPE = "nbaprops_type"          # node.meta key: the name of the DataType.Type of a column or
-                                # parameter, or "DATE" on any expression whose value is a DATE
+TYPE = "nbaprops_type"  # node.meta key: the name of the DataType.Type of a column or
+# parameter, or "DATE" on any expression whose value is a DATE
 NOT_NULL = "nbaprops_not_null"  # node.meta key (columns): never NULL
 FAILURE_COLUMNS = ("failure_category", "failure_reason", "can_retry")
 # The model parameters (nbaprops.parameters: $start_date, $end_date, $read_start) are bound to
 # dates, never NULL.
-_KEEP_ENTRIES = 200     # parts of warehouse schemas (other model versions) kept in the cache file
-_KEEP_TYPES = 96        # typed queries kept in the cache file (a few model versions each)
+_KEEP_ENTRIES = 200  # parts of warehouse schemas (other model versions) kept in the cache file
+_KEEP_TYPES = 96  # typed queries kept in the cache file (a few model versions each)
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,9 @@ EMPTY = WarehouseSchema({}, {})
 
 # -- building -----------------------------------------------------------------------------------
 def _migrations_text() -> str:
-    files = sorted((f for f in resources.files("nbaprops.migrations").iterdir() if f.name.endswith(".sql")),
-                   key=lambda f: f.name)
+    files = sorted(
+        (f for f in resources.files("nbaprops.migrations").iterdir() if f.name.endswith(".sql")), key=lambda f: f.name
+    )
     return "\0".join(f"{f.name}\0{f.read_text(encoding='utf-8')}" for f in files)
 
 
@@ -135,7 +136,7 @@ class _Scratch:
             self.wh = Warehouse(duckdb.connect(":memory:"), Path(":memory:"), read_only=False)
             self.wh.migrate()
         con = self.wh.con
-        for t in tables:        # model tables known from the cache: created from their types
+        for t in tables:  # model tables known from the cache: created from their types
             if t not in self.created and t in schema.tables and not _exists(con, t):
                 cols = ", ".join(f'"{c}" {typ}' for c, typ in schema.tables[t].items())
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {t.split('.')[0]}")
@@ -150,8 +151,11 @@ class _Scratch:
 
 def _exists(con, table: str) -> bool:
     db, name = table.split(".", 1)
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
-                            "AND table_name = ?", [db, name]).fetchone()[0])
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", [db, name]
+        ).fetchone()[0]
+    )
 
 
 def build(catalog=None) -> WarehouseSchema:
@@ -173,24 +177,29 @@ def build(catalog=None) -> WarehouseSchema:
         if part is None:
             con = scratch.con(EMPTY)
             nullable = _describe(con, nullable=True)
-            part = {"tables": _describe(con),
-                    "not_null": {t: sorted(c for c, n in cols.items() if not n) for t, cols in nullable.items()}}
+            part = {
+                "tables": _describe(con),
+                "not_null": {t: sorted(c for c, n in cols.items() if not n) for t, cols in nullable.items()},
+            }
         used[base_key] = part
         tables = {t: dict(c) for t, c in part["tables"].items()}
         not_null = {t: frozenset(c) for t, c in part["not_null"].items()}
         schema = WarehouseSchema(tables, not_null)
         day = date(2000, 1, 1)
-        for m in (catalog.ordered() if catalog is not None else []):
+        for m in catalog.ordered() if catalog is not None else []:
             reads = {t: [schema.tables.get(t), sorted(schema.not_null.get(t, ()))] for t in m.depends_on}
-            key = hashlib.sha256(json.dumps([base_key, m.table, m.kind, m.sql, reads], sort_keys=True).encode()).hexdigest()
+            key = hashlib.sha256(
+                json.dumps([base_key, m.table, m.kind, m.sql, reads], sort_keys=True).encode()
+            ).hexdigest()
             part = parts.get(key)
             if part is None:
                 con = scratch.con(schema, m.depends_on)
                 params = bind_parameters(m.sql, "duckdb", m.lookback_days, day, day)
                 exclude = f" EXCLUDE ({', '.join(FAILURE_COLUMNS)})" if m.writes_failures else ""
                 try:
-                    con.execute(f"CREATE OR REPLACE TABLE {m.table} AS SELECT *{exclude} FROM ({m.sql}) LIMIT 0",
-                                params)
+                    con.execute(
+                        f"CREATE OR REPLACE TABLE {m.table} AS SELECT *{exclude} FROM ({m.sql}) LIMIT 0", params
+                    )
                 except duckdb.Error:
                     continue
                 scratch.created.add(m.table)
@@ -201,8 +210,10 @@ def build(catalog=None) -> WarehouseSchema:
                     outputs = {}
                 part = {"columns": cols, "not_null": sorted(c for c in cols if outputs.get(c))}
             used[key] = part
-            schema = WarehouseSchema({**schema.tables, m.table: dict(part["columns"])},
-                                     {**schema.not_null, m.table: frozenset(part["not_null"])})
+            schema = WarehouseSchema(
+                {**schema.tables, m.table: dict(part["columns"])},
+                {**schema.not_null, m.table: frozenset(part["not_null"])},
+            )
     finally:
         scratch.close()
     if any(k not in parts for k in used):
@@ -219,8 +230,11 @@ def _describe(con, table: str | None = None, nullable: bool = False) -> dict[str
         params = table.split(".", 1)
     rows = con.execute(
         "SELECT table_schema || '.' || table_name, column_name, data_type, is_nullable "
-        "FROM information_schema.columns WHERE table_catalog = current_database()" + where +
-        " ORDER BY table_schema, table_name, ordinal_position", params).fetchall()
+        "FROM information_schema.columns WHERE table_catalog = current_database()"
+        + where
+        + " ORDER BY table_schema, table_name, ordinal_position",
+        params,
+    ).fetchall()
     out: dict[str, dict] = {}
     for t, col, typ, is_nullable in rows:
         out.setdefault(t, {})[col] = (is_nullable != "NO") if nullable else typ
@@ -269,8 +283,13 @@ def _duckdb_metadata() -> dict:
     from sqlglot.typing.duckdb import EXPRESSION_METADATA
 
     by_value = {"annotator": lambda self, e: self._annotate_by_args(e, "this")}
-    return {**EXPRESSION_METADATA, exp.Add: {"annotator": _duckdb_add_sub},
-            exp.Sub: {"annotator": _duckdb_add_sub}, exp.ArgMax: by_value, exp.ArgMin: by_value}
+    return {
+        **EXPRESSION_METADATA,
+        exp.Add: {"annotator": _duckdb_add_sub},
+        exp.Sub: {"annotator": _duckdb_add_sub},
+        exp.ArgMax: by_value,
+        exp.ArgMin: by_value,
+    }
 
 
 def analyse(tree: exp.Expression, schema: WarehouseSchema, text: str | None = None) -> dict[str, bool]:
@@ -319,23 +338,24 @@ def _facts(tree: exp.Expression, schema: WarehouseSchema):
     from sqlglot.optimizer.scope import traverse_scope
 
     work = tree.copy()
-    copies = list(work.walk())      # in the order of tree.walk(); kept alive, so ids stay unique
+    copies = list(work.walk())  # in the order of tree.walk(); kept alive, so ids stay unique
     index = {id(c): i for i, c in enumerate(copies)}
     for p in [c for c in copies if isinstance(c, (exp.Placeholder, exp.Parameter))]:
-        if p.name in PARAMETERS:     # a bound date: typed, never NULL
+        if p.name in PARAMETERS:  # a bound date: typed, never NULL
             cast = exp.cast(exp.Literal.string("2000-01-01"), exp.DataType.build("DATE"))
             index[id(cast)] = index[id(p)]
             copies.append(cast)
             p.replace(cast)
     for series in [c for c in copies if isinstance(c, exp.GenerateSeries)]:
-        table = series.parent      # FROM generate_series(a, b, step) AS t(x): x has a's type
+        table = series.parent  # FROM generate_series(a, b, step) AS t(x): x has a's type
         alias = table.args.get("alias") if isinstance(table, exp.Table) else None
         if alias is not None and len(alias.columns) == 1:
             sub = exp.select(exp.alias_(series.args["start"], alias.columns[0].name))
             table.replace(exp.Subquery(this=sub, alias=exp.TableAlias(this=alias.this.copy())))
     mapping = schema.mapping
-    work = qualify(work, schema=mapping, dialect="duckdb", validate_qualify_columns=False,
-                   quote_identifiers=False, identify=False)
+    work = qualify(
+        work, schema=mapping, dialect="duckdb", validate_qualify_columns=False, quote_identifiers=False, identify=False
+    )
     scopes = traverse_scope(work)
     annotator = TypeAnnotator(mapping, expression_metadata=_duckdb_metadata())
     for scope in scopes:
@@ -350,7 +370,7 @@ def _facts(tree: exp.Expression, schema: WarehouseSchema):
         typ = node.type.this.name if node.type is not None else "UNKNOWN"
         # kept (in every copy the rewrites make: small) for columns and parameters, and for
         # any value that is a DATE; other expressions are typed by their shape from these
-        if isinstance(node, exp.Column) or typ == "DATE" and isinstance(node, exp.Condition):
+        if isinstance(node, exp.Column) or (typ == "DATE" and isinstance(node, exp.Condition)):
             facts[i] = (typ, node.meta.get(NOT_NULL) if isinstance(node, exp.Column) else None)
     return facts, outputs
 
@@ -414,14 +434,45 @@ def _outer_sides(select: exp.Select) -> set[str]:
 
 # Null in, null out (and never NULL when no argument is): arithmetic, comparisons, casts, the
 # date functions the models use.
-_STRICT = (exp.Cast, exp.Paren, exp.Neg, exp.Add, exp.Sub, exp.Mul, exp.UnixDate, exp.DateDiff,
-           exp.DateAdd, exp.DateSub, exp.DateFromParts, exp.Extract, exp.DayOfWeek, exp.Abs, exp.Round,
-           exp.Floor, exp.Ceil, exp.Lower, exp.Upper, exp.DPipe, exp.EQ, exp.NEQ, exp.GT, exp.GTE,
-           exp.LT, exp.LTE, exp.Not, exp.Between, exp.MD5, exp.Greatest, exp.Least, exp.Alias,
-           exp.Year, exp.Month, exp.Day)
+_STRICT = (
+    exp.Cast,
+    exp.Paren,
+    exp.Neg,
+    exp.Add,
+    exp.Sub,
+    exp.Mul,
+    exp.UnixDate,
+    exp.DateDiff,
+    exp.DateAdd,
+    exp.DateSub,
+    exp.DateFromParts,
+    exp.Extract,
+    exp.DayOfWeek,
+    exp.Abs,
+    exp.Round,
+    exp.Floor,
+    exp.Ceil,
+    exp.Lower,
+    exp.Upper,
+    exp.DPipe,
+    exp.EQ,
+    exp.NEQ,
+    exp.GT,
+    exp.GTE,
+    exp.LT,
+    exp.LTE,
+    exp.Not,
+    exp.Between,
+    exp.MD5,
+    exp.Greatest,
+    exp.Least,
+    exp.Alias,
+    exp.Year,
+    exp.Month,
+    exp.Day,
+)
 _GROUP_AGGS = (exp.Min, exp.Max, exp.Sum, exp.Avg, exp.AnyValue, exp.ArgMax, exp.ArgMin)
-_RANKS = (exp.RowNumber, exp.Rank, exp.DenseRank, exp.Count, exp.CountIf, exp.Ntile, exp.PercentRank,
-          exp.CumeDist)
+_RANKS = (exp.RowNumber, exp.Rank, exp.DenseRank, exp.Count, exp.CountIf, exp.Ntile, exp.PercentRank, exp.CumeDist)
 
 
 def never_null(e: exp.Expression, column: Callable[[exp.Column], bool]) -> bool:
@@ -446,9 +497,15 @@ def never_null(e: exp.Expression, column: Callable[[exp.Column], bool]) -> bool:
     if isinstance(e, _GROUP_AGGS):
         # over a group (never empty) of values never NULL; not as a window, nor filtered
         select = e.find_ancestor(exp.Select, exp.Window, exp.Filter)
-        return isinstance(select, exp.Select) and bool(select.args.get("group")) and \
-            all(never_null(a, column) for a in e.iter_expressions())
-    if isinstance(e, (exp.And, exp.Or)) or isinstance(e, _STRICT):
-        return all(never_null(a, column) for a in e.iter_expressions()
-                   if not isinstance(a, (exp.DataType, exp.Var, exp.Identifier)))
+        return (
+            isinstance(select, exp.Select)
+            and bool(select.args.get("group"))
+            and all(never_null(a, column) for a in e.iter_expressions())
+        )
+    if isinstance(e, (exp.And, exp.Or, _STRICT)):
+        return all(
+            never_null(a, column)
+            for a in e.iter_expressions()
+            if not isinstance(a, (exp.DataType, exp.Var, exp.Identifier))
+        )
     return False

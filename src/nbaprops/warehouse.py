@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 
@@ -43,7 +43,8 @@ def _explain_open_error(path: Path, exc: Exception) -> Exception:
     if "lock" in text.lower():
         return WarehouseLockedError(
             f"warehouse {path} is in use by another nbaprops process (one writer at a time); "
-            "wait for it to finish and try again")
+            "wait for it to finish and try again"
+        )
     if "read-only" in text.lower() or "permission" in text.lower():
         return WarehouseError(f"warehouse {path} cannot be opened for writing: {text.splitlines()[0]}")
     return WarehouseError(f"warehouse {path} cannot be opened: {text.splitlines()[0]}")
@@ -71,19 +72,23 @@ def check_database_file(path: Path) -> None:
     except FileNotFoundError:
         return
     except IsADirectoryError:
-        raise NotAWarehouseError(f"warehouse {path} cannot be opened: it is a folder; "
-                                 "--warehouse takes a DuckDB file (e.g. warehouse/nbaprops.duckdb)") from None
+        raise NotAWarehouseError(
+            f"warehouse {path} cannot be opened: it is a folder; "
+            "--warehouse takes a DuckDB file (e.g. warehouse/nbaprops.duckdb)"
+        ) from None
     except OSError:
-        return      # unreadable: DuckDB's own error (permission …) says more
-    if head[DUCKDB_MAGIC_OFFSET:DUCKDB_MAGIC_OFFSET + len(DUCKDB_MAGIC)] == DUCKDB_MAGIC:
+        return  # unreadable: DuckDB's own error (permission …) says more
+    if head[DUCKDB_MAGIC_OFFSET : DUCKDB_MAGIC_OFFSET + len(DUCKDB_MAGIC)] == DUCKDB_MAGIC:
         return
     what = next((name for magic, name in FOREIGN_MAGIC if head.startswith(magic)), None)
     if what is None:
         what = "an empty file" if not head else "not a DuckDB database file"
     else:
         what = f"{what}, not a DuckDB database"
-    raise NotAWarehouseError(f"warehouse {path} cannot be opened: it is {what}; point --warehouse "
-                             f"(or {ENV_VAR}) at a DuckDB file, or at a new path to create one")
+    raise NotAWarehouseError(
+        f"warehouse {path} cannot be opened: it is {what}; point --warehouse "
+        f"(or {ENV_VAR}) at a DuckDB file, or at a new path to create one"
+    )
 
 
 def _check_memory_limit(value: str) -> None:
@@ -91,8 +96,10 @@ def _check_memory_limit(value: str) -> None:
     try:
         duckdb.connect(":memory:", config={"memory_limit": value}).close()
     except duckdb.Error as exc:
-        raise BadInputError(f"memory limit {value!r} (--memory-limit / {MEMORY_LIMIT_ENV}) is not a size like "
-                            f"1536MB or 2GB: {str(exc).splitlines()[0]}") from None
+        raise BadInputError(
+            f"memory limit {value!r} (--memory-limit / {MEMORY_LIMIT_ENV}) is not a size like "
+            f"1536MB or 2GB: {str(exc).splitlines()[0]}"
+        ) from None
 
 
 class Warehouse:
@@ -108,9 +115,15 @@ class Warehouse:
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike | None = None, *, read_only: bool = False,
-             threads: int | None = None, memory_limit: str | None = None,
-             create: bool = True) -> "Warehouse":
+    def open(
+        cls,
+        path: str | os.PathLike | None = None,
+        *,
+        read_only: bool = False,
+        threads: int | None = None,
+        memory_limit: str | None = None,
+        create: bool = True,
+    ) -> Warehouse:
         """`create=False`: a missing warehouse is an error also when opened for writing."""
         limit = memory_limit or os.environ.get(MEMORY_LIMIT_ENV)
         if limit:
@@ -127,11 +140,15 @@ class Warehouse:
             # Checked up front (also for root, whom the OS would let write anyway): a read-only
             # file or folder means "do not write here", and DuckDB needs the folder for its WAL.
             if p.exists() and not _writable(p):
-                raise WarehouseError(f"warehouse {p} is read-only; open it with a read-only command "
-                                     "(status, history, export) or make it writable")
+                raise WarehouseError(
+                    f"warehouse {p} is read-only; open it with a read-only command "
+                    "(status, history, export) or make it writable"
+                )
             if not _writable(p.parent):
-                raise WarehouseError(f"the folder of warehouse {p} is read-only; the warehouse needs a "
-                                     "writable folder for its write-ahead log")
+                raise WarehouseError(
+                    f"the folder of warehouse {p} is read-only; the warehouse needs a "
+                    "writable folder for its write-ahead log"
+                )
         config: dict = {"threads": threads} if threads else {}
         if limit:
             config["memory_limit"] = limit
@@ -145,7 +162,7 @@ class Warehouse:
             wh.migrate()
         return wh
 
-    def worker(self) -> "Warehouse":
+    def worker(self) -> Warehouse:
         """A handle on the same open database through a cursor of its own (its own transactions
         and temp tables), for a worker thread; close it when done."""
         cur = self.con.cursor()
@@ -158,7 +175,7 @@ class Warehouse:
         with contextlib.suppress(Exception):
             self.con.close()
 
-    def __enter__(self) -> "Warehouse":
+    def __enter__(self) -> Warehouse:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -179,8 +196,9 @@ class Warehouse:
                 continue
             with self.transaction():
                 self.con.execute(sql)
-                self.con.execute("INSERT INTO reference.schema_migrations VALUES (?, ?, ?)",
-                                 [version, name, datetime.now()])
+                self.con.execute(
+                    "INSERT INTO reference.schema_migrations VALUES (?, ?, ?)", [version, name, datetime.now()]
+                )
             applied.append(name)
         if applied:
             self._load_reference_teams()
@@ -190,8 +208,7 @@ class Warehouse:
         csv = resources.files("nbaprops.reference").joinpath("teams.csv")
         with resources.as_file(csv) as f, self.transaction():
             self.con.execute("DELETE FROM reference.teams")
-            self.con.execute("INSERT INTO reference.teams SELECT * FROM read_csv(?, header=true)",
-                             [str(f)])
+            self.con.execute("INSERT INTO reference.teams SELECT * FROM read_csv(?, header=true)", [str(f)])
 
     # -- helpers ---------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -223,26 +240,35 @@ class Warehouse:
 def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
     """Is schema.name a table or view of the open database?"""
     schema, name = qualified.split(".", 1)
-    return bool(con.execute(
-        "SELECT count(*) FROM (SELECT schema_name, table_name FROM duckdb_tables() "
-        "WHERE database_name = current_database() UNION ALL SELECT schema_name, view_name FROM duckdb_views() "
-        "WHERE database_name = current_database()) WHERE schema_name = ? AND table_name = ?",
-        [schema, name]).fetchone()[0])
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM (SELECT schema_name, table_name FROM duckdb_tables() "
+            "WHERE database_name = current_database() UNION ALL SELECT schema_name, view_name FROM duckdb_views() "
+            "WHERE database_name = current_database()) WHERE schema_name = ? AND table_name = ?",
+            [schema, name],
+        ).fetchone()[0]
+    )
 
 
 def column_names(con: duckdb.DuckDBPyConnection, qualified: str) -> list[str]:
     """The table's columns in order ([] when there is no such table)."""
     schema, name = qualified.split(".", 1)
-    return [r[0] for r in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
-        "AND schema_name = ? AND table_name = ? ORDER BY column_index", [schema, name]).fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+            "AND schema_name = ? AND table_name = ? ORDER BY column_index",
+            [schema, name],
+        ).fetchall()
+    ]
 
 
 def is_interrupt(exc: BaseException) -> bool:
     """DuckDB reports a Ctrl-C that lands inside a query as RuntimeError('Query interrupted')
     (or InterruptException when interrupted through the API)."""
     return isinstance(exc, duckdb.InterruptException) or (
-        isinstance(exc, RuntimeError) and str(exc).strip().lower() == "query interrupted")
+        isinstance(exc, RuntimeError) and str(exc).strip().lower() == "query interrupted"
+    )
 
 
 def _writable(path: Path) -> bool:

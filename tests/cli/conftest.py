@@ -31,8 +31,9 @@ def season_wh(real_warehouse_path, tmp_path_factory) -> Path:
     return path
 
 
-def run_cli(wh: Path | None, *args: str, terminal: bool = False, columns: int = 80,
-            timeout: int = 600) -> subprocess.CompletedProcess:
+def run_cli(
+    wh: Path | None, *args: str, terminal: bool = False, columns: int = 80, timeout: int = 600
+) -> subprocess.CompletedProcess:
     """`nbaprops [--warehouse wh] args`; terminal=True makes Rich treat stdout as an 80-column
     terminal (TTY_COMPATIBLE), otherwise stdout is a pipe."""
     env = {k: v for k, v in os.environ.items() if k not in ("TTY_COMPATIBLE", "FORCE_COLOR", "NO_COLOR")}
@@ -40,8 +41,9 @@ def run_cli(wh: Path | None, *args: str, terminal: bool = False, columns: int = 
     if terminal:
         env["TTY_COMPATIBLE"] = "1"
     pre = ["--warehouse", str(wh)] if wh is not None else []
-    return subprocess.run([sys.executable, "-m", "nbaprops.cli", *pre, *args], capture_output=True, text=True,
-                          env=env, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "nbaprops.cli", *pre, *args], capture_output=True, text=True, env=env, timeout=timeout
+    )
 
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")

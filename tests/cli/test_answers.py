@@ -21,7 +21,7 @@ from nbaprops.warehouse import Warehouse
 
 from .conftest import assert_fits, plain, run_cli
 
-TRADE_DAY = date(2024, 1, 19)    # Pascal Siakam's first game for Indiana (21 points)
+TRADE_DAY = date(2024, 1, 19)  # Pascal Siakam's first game for Indiana (21 points)
 
 
 @pytest.fixture(scope="module")
@@ -100,14 +100,25 @@ def test_export_takes_every_table_and_writes_csv_by_extension(season_wh, ro, tmp
     assert r.returncode == 0, r.stderr
     assert len(list(csv.DictReader(out.open()))) == ro.count("processing.rejected_rows")
     out = tmp_path / "f.parquet"
-    r = run_cli(season_wh, "export", "processing.precompute_failures", "--out", str(out),
-                "--start-date", "2024-01-19", "--end-date", "2024-01-19")
+    r = run_cli(
+        season_wh,
+        "export",
+        "processing.precompute_failures",
+        "--out",
+        str(out),
+        "--start-date",
+        "2024-01-19",
+        "--end-date",
+        "2024-01-19",
+    )
     assert r.returncode == 0, r.stderr
     assert set(pq.read_table(out).column("analysis_date").to_pylist()) == {TRADE_DAY}
     r = run_cli(season_wh, "export", "predictions.player_points_predictions", "--out", str(tmp_path / "p.parquet"))
     assert r.returncode == 0, r.stderr
-    for bad, message in ((tmp_path / "x.json", "must end with .parquet or .csv"),
-                         (tmp_path / "x.csv" / "inner.csv", None)):
+    for bad, message in (
+        (tmp_path / "x.json", "must end with .parquet or .csv"),
+        (tmp_path / "x.csv" / "inner.csv", None),
+    ):
         if message is None:
             (tmp_path / "x.csv").write_text("a file")
             message = "is a file, not a folder"
@@ -135,16 +146,20 @@ def test_predict_checks_out_first_then_scores_the_date(season_wh, tmp_path):
     r = run_cli(wh, "predict", "--date", "2024-01-19", "--fit", "--out", str(tmp_path / "x.txt"))
     assert r.returncode == 2 and "must end with .parquet or .csv" in r.stderr and time.perf_counter() - t0 < 30
     out = tmp_path / "pred.csv"
-    r = run_cli(wh, "predict", "--date", "2024-01-19", "--fit", "--min-train-rows", "2000", "--out", str(out),
-                terminal=True)
+    r = run_cli(
+        wh, "predict", "--date", "2024-01-19", "--fit", "--min-train-rows", "2000", "--out", str(out), terminal=True
+    )
     assert r.returncode == 0, r.stderr
     assert_fits(plain(r.stdout))
     rows = list(csv.DictReader(out.open()))
     with Warehouse.open(wh, read_only=True) as w:
-        n_store = w.con.execute("SELECT count(*) FROM predictions.ml_feature_store_v2 WHERE game_date = ?",
-                                [TRADE_DAY]).fetchone()[0]
-        stored = w.con.execute("SELECT count(*), min(trained_through) FROM predictions.player_points_predictions "
-                               "WHERE game_date = ?", [TRADE_DAY]).fetchone()
+        n_store = w.con.execute(
+            "SELECT count(*) FROM predictions.ml_feature_store_v2 WHERE game_date = ?", [TRADE_DAY]
+        ).fetchone()[0]
+        stored = w.con.execute(
+            "SELECT count(*), min(trained_through) FROM predictions.player_points_predictions WHERE game_date = ?",
+            [TRADE_DAY],
+        ).fetchone()
     assert len(rows) == n_store == stored[0] > 0 and stored[1] < TRADE_DAY
     assert all(float(x["predicted_points"]) >= -1 for x in rows)
     # a saved model trained after D is never used for D; one fitted now is

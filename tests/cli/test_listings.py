@@ -20,15 +20,23 @@ def _ok(r):
     return r
 
 
-@pytest.mark.parametrize("args", [
-    ("status",), ("history", "--limit", "20"), ("failures",), ("failures", "--by-week"),
-    ("failures", "--list", "--limit", "5"), ("rejected", "--limit", "20"), ("rejected", "--summary"),
-    ("features", "Pascal Siakam", "--date", "2024-01-21"),
-    ("validate", "--pit-samples", "0", "--start-date", "2024-01-01"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("status",),
+        ("history", "--limit", "20"),
+        ("failures",),
+        ("failures", "--by-week"),
+        ("failures", "--list", "--limit", "5"),
+        ("rejected", "--limit", "20"),
+        ("rejected", "--summary"),
+        ("features", "Pascal Siakam", "--date", "2024-01-21"),
+        ("validate", "--pit-samples", "0", "--start-date", "2024-01-01"),
+    ],
+)
 def test_tables_fit_80_columns_and_are_uncut_in_a_pipe(season_wh, args):
     r = run_cli(season_wh, *args, terminal=True)
-    assert r.returncode in (0, 1), r.stderr       # validate may find a failing check
+    assert r.returncode in (0, 1), r.stderr  # validate may find a failing check
     assert_fits(r.stdout)
     piped = run_cli(season_wh, *args)
     assert piped.returncode == r.returncode, piped.stderr
@@ -44,9 +52,18 @@ def test_status_numbers_are_whole_at_80_columns(season_wh):
     assert f"{n:,}" in line.split()
 
 
-@pytest.mark.parametrize("command", [("status",), ("history",), ("failures",), ("failures", "--list"),
-                                     ("rejected",), ("rejected", "--summary"),
-                                     ("features", "pascalsiakam", "--date", "2024-01-21")])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("status",),
+        ("history",),
+        ("failures",),
+        ("failures", "--list"),
+        ("rejected",),
+        ("rejected", "--summary"),
+        ("features", "pascalsiakam", "--date", "2024-01-21"),
+    ],
+)
 def test_csv_and_json_parse(season_wh, command):
     rows = list(csv.DictReader(io.StringIO(_ok(run_cli(season_wh, *command, "--format", "csv")).stdout)))
     assert rows
@@ -58,11 +75,13 @@ def test_csv_has_raw_numbers(season_wh):
     with Warehouse.open(season_wh, read_only=True) as wh:
         n = wh.count("processing.rejected_rows")
         want = wh.count("predictions.ml_feature_store_v2")
-    rows = list(csv.DictReader(io.StringIO(_ok(run_cli(season_wh, "rejected", "--limit", "100000",
-                                                        "--format", "csv")).stdout)))
+    rows = list(
+        csv.DictReader(io.StringIO(_ok(run_cli(season_wh, "rejected", "--limit", "100000", "--format", "csv")).stdout))
+    )
     assert len(rows) == n and {"file", "row", "column", "reason", "record"} <= set(rows[0])
-    status = {r["model"]: r for r in csv.DictReader(io.StringIO(_ok(run_cli(season_wh, "status", "--format",
-                                                                          "csv")).stdout))}
+    status = {
+        r["model"]: r for r in csv.DictReader(io.StringIO(_ok(run_cli(season_wh, "status", "--format", "csv")).stdout))
+    }
     assert int(status["ml_feature_store_v2"]["rows"]) == want
 
 
@@ -84,19 +103,28 @@ def test_backfill_summary_fits_80_columns(season_wh, tmp_path):
     shutil.copy(season_wh, wh)
     r = run_cli(wh, "backfill", "--start-date", "2024-01-20", "--end-date", "2024-01-25", "--force")
     assert r.returncode == 0, r.stderr
-    summary = r.stdout[r.stdout.index("\nbackfill "):]       # the summary (the progress lines are the runner's)
+    summary = r.stdout[r.stdout.index("\nbackfill ") :]  # the summary (the progress lines are the runner's)
     assert_uncut(summary)
     line = next(ln for ln in summary.splitlines() if ln.startswith("player_game_summary "))
-    assert line.split()[1] == "success" and line.split()[2] == "6"     # 6 dates computed, in one cell
+    assert line.split()[1] == "success" and line.split()[2] == "6"  # 6 dates computed, in one cell
     r = run_cli(wh, "backfill", "--start-date", "2024-01-20", "--end-date", "2024-01-25", terminal=True)
     assert r.returncode == 0, r.stderr
     out = plain(r.stdout)
-    assert_fits(out[out.index("\nbackfill "):])
+    assert_fits(out[out.index("\nbackfill ") :])
 
 
 def test_backtest_table_fits_80_columns_and_is_uncut_in_a_log(season_wh):
-    args = ("backtest", "--start-date", "2024-01-01", "--end-date", "2024-01-25", "--min-train-rows", "2000",
-            "--no-write", "--no-months")
+    args = (
+        "backtest",
+        "--start-date",
+        "2024-01-01",
+        "--end-date",
+        "2024-01-25",
+        "--min-train-rows",
+        "2000",
+        "--no-write",
+        "--no-months",
+    )
     r = run_cli(season_wh, *args, terminal=True)
     assert r.returncode == 0, r.stderr
     assert_fits(r.stdout)
@@ -110,5 +138,5 @@ def test_ingest_table_fits_80_columns(real_warehouse_path, tmp_path):
     r = run_cli(wh, "ingest", terminal=True)
     assert r.returncode == 0, r.stderr
     out = plain(r.stdout)
-    assert_fits(out[out.index("ingest "):])
+    assert_fits(out[out.index("ingest ") :])
     assert "schedule_2021_22_to_2025_26.parquet" in out and "nbaprops rejected" in out

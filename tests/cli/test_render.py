@@ -12,11 +12,25 @@ from rich.console import Console
 from nbaprops.cli import render
 from nbaprops.cli.render import Col, Listing
 
-COLS = (Col("model", keep=True), Col("rows", kind="int"), Col("seconds", "s", kind="float"),
-        Col("first", kind="date"), Col("note"), Col("detail", wide=True))
-ROWS = [("upcoming_player_game_context", 1234567, 12.3456, date(2024, 1, 19),
-         "a long note that has to fold somewhere because it does not fit at all " * 2, "x"),
-        ("player_game_summary", 10313, float("nan"), None, "", None)]
+COLS = (
+    Col("model", keep=True),
+    Col("rows", kind="int"),
+    Col("seconds", "s", kind="float"),
+    Col("first", kind="date"),
+    Col("note"),
+    Col("detail", wide=True),
+)
+ROWS = [
+    (
+        "upcoming_player_game_context",
+        1234567,
+        12.3456,
+        date(2024, 1, 19),
+        "a long note that has to fold somewhere because it does not fit at all " * 2,
+        "x",
+    ),
+    ("player_game_summary", 10313, float("nan"), None, "", None),
+]
 
 
 def _render(listing, *, terminal: bool, width: int = 80, wide: bool = False) -> str:
@@ -32,7 +46,7 @@ def test_terminal_table_fits_80_columns_and_keeps_numbers_whole():
     assert "…" not in out
     for whole in ("upcoming_player_game_context", "1,234,567", "12.35", "2024-01-19", "10,313"):
         assert whole in out
-    assert "detail" not in out                      # a --wide column
+    assert "detail" not in out  # a --wide column
 
 
 def test_wide_shows_every_column():

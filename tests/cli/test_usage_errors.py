@@ -65,8 +65,17 @@ def test_backfill_help_lists_the_models():
 @pytest.mark.parametrize("terminal", [False, True], ids=["pipe", "terminal80"])
 def test_an_unknown_model_is_one_line_naming_the_models(tmp_path, option, terminal):
     # checked before the warehouse is opened: the missing warehouse is not what is reported
-    proc = run_cli(tmp_path / "none.duckdb", "backfill", "--start-date", "2024-01-01", "--end-date", "2024-01-02",
-                   option, "player_game_summry", terminal=terminal)
+    proc = run_cli(
+        tmp_path / "none.duckdb",
+        "backfill",
+        "--start-date",
+        "2024-01-01",
+        "--end-date",
+        "2024-01-02",
+        option,
+        "player_game_summry",
+        terminal=terminal,
+    )
     line = _one_error_line(proc)
     assert f"{option}: unknown model 'player_game_summry'" in line
     for name in model_names():
@@ -74,39 +83,85 @@ def test_an_unknown_model_is_one_line_naming_the_models(tmp_path, option, termin
 
 
 def test_a_model_under_the_wrong_schema_names_its_table(tmp_path):
-    proc = run_cli(tmp_path / "none.duckdb", "backfill", "--start-date", "2024-01-01", "--end-date", "2024-01-02",
-                   "--only", "analytics.player_daily_cache")
+    proc = run_cli(
+        tmp_path / "none.duckdb",
+        "backfill",
+        "--start-date",
+        "2024-01-01",
+        "--end-date",
+        "2024-01-02",
+        "--only",
+        "analytics.player_daily_cache",
+    )
     assert "player_daily_cache is precompute.player_daily_cache" in _one_error_line(proc)
 
 
-@pytest.mark.parametrize("option,value,accepted", [
-    ("--chunk", "weekly", "auto, all, season, month, date"),
-    ("--engine", "postgres", "duckdb, spark, bigquery"),
-])
+@pytest.mark.parametrize(
+    "option,value,accepted",
+    [
+        ("--chunk", "weekly", "auto, all, season, month, date"),
+        ("--engine", "postgres", "duckdb, spark, bigquery"),
+    ],
+)
 @pytest.mark.parametrize("terminal", [False, True], ids=["pipe", "terminal80"])
 def test_a_wrong_choice_is_one_line_naming_the_choices(tmp_path, option, value, accepted, terminal):
-    proc = run_cli(tmp_path / "none.duckdb", "backfill", "--start-date", "2024-01-01", "--end-date", "2024-01-02",
-                   option, value, terminal=terminal)
+    proc = run_cli(
+        tmp_path / "none.duckdb",
+        "backfill",
+        "--start-date",
+        "2024-01-01",
+        "--end-date",
+        "2024-01-02",
+        option,
+        value,
+        terminal=terminal,
+    )
     line = _one_error_line(proc)
     assert f"{option} must be one of {accepted}, got '{value}'" in line
 
 
 def test_choices_and_model_names_take_any_case(real_warehouse_path):
-    proc = run_cli(real_warehouse_path, "backfill", "--start-date", "2023-10-24", "--end-date", "2023-11-10",
-                   "--chunk", "MONTH", "--engine", "DuckDB", "--only", "Player_Game_Summary,ANALYTICS.game_calendar",
-                   "--dry-run")
+    proc = run_cli(
+        real_warehouse_path,
+        "backfill",
+        "--start-date",
+        "2023-10-24",
+        "--end-date",
+        "2023-11-10",
+        "--chunk",
+        "MONTH",
+        "--engine",
+        "DuckDB",
+        "--only",
+        "Player_Game_Summary,ANALYTICS.game_calendar",
+        "--dry-run",
+    )
     assert proc.returncode == 0, proc.stderr
     planned = {ln.split()[1] for ln in plain(proc.stdout).splitlines() if ln.split()[:1] and ln.split()[0].isdigit()}
     assert {"player_game_summary", "game_calendar"} <= planned and "ml_feature_store_v2" not in planned
-    proc = run_cli(real_warehouse_path, "backfill", "--start-date", "2023-10-24", "--end-date", "2023-11-10",
-                   "--start-from", "ML_FEATURE_STORE_V2", "--chunk", "Date", "--dry-run")
+    proc = run_cli(
+        real_warehouse_path,
+        "backfill",
+        "--start-date",
+        "2023-10-24",
+        "--end-date",
+        "2023-11-10",
+        "--start-from",
+        "ML_FEATURE_STORE_V2",
+        "--chunk",
+        "Date",
+        "--dry-run",
+    )
     assert proc.returncode == 0, proc.stderr
     planned = {ln.split()[1] for ln in plain(proc.stdout).splitlines() if ln.split()[:1] and ln.split()[0].isdigit()}
     assert "ml_feature_store_v2" in planned and "player_game_summary" not in planned
 
 
-@pytest.mark.parametrize("args", [("run", "--date", "2024-01-10"), ("run", "--date", "2024-01-10", "--dry-run"),
-                                  ("run",)], ids=["run", "dry-run", "today"])
+@pytest.mark.parametrize(
+    "args",
+    [("run", "--date", "2024-01-10"), ("run", "--date", "2024-01-10", "--dry-run"), ("run",)],
+    ids=["run", "dry-run", "today"],
+)
 def test_run_without_a_warehouse_says_so_and_creates_none(tmp_path, args):
     missing = tmp_path / "none.duckdb"
     proc = run_cli(missing, *args)

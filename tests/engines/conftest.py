@@ -10,7 +10,8 @@ def spark(tmp_path_factory):
     pytest.importorskip("pyspark", reason="pip install 'nbaprops[spark]' (or '.[test]') to run the Spark tests")
     from nbaprops.engines.spark import spark_session
 
-    session = spark_session(master="local[2]", shuffle_partitions=4,
-                            warehouse_dir=tmp_path_factory.mktemp("spark-catalog"))
+    session = spark_session(
+        master="local[2]", shuffle_partitions=4, warehouse_dir=tmp_path_factory.mktemp("spark-catalog")
+    )
     yield session
     session.stop()

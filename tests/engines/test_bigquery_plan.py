@@ -15,7 +15,7 @@ from sqlglot.errors import ErrorLevel
 
 from nbaprops.catalog import FAILURE_COLUMNS, SOURCE_TABLES, Catalog
 from nbaprops.engines import FAILURES_TABLE, SCHEMAS, run
-from nbaprops.engines.bigquery import (CLUSTERING, build_plan, execute_plan, table_id, table_shapes)
+from nbaprops.engines.bigquery import CLUSTERING, build_plan, execute_plan, table_id, table_shapes
 from nbaprops.errors import BadInputError, RunFailedError
 
 CATALOG = Catalog.load()
@@ -26,8 +26,9 @@ SEASONS = [(date(2022, 10, 18), date(2023, 6, 12)), (date(2023, 10, 24), date(20
 
 def _plan(chunks=SEASONS, models=MODELS):
     src = {t: Path(f"/tmp/{t}.parquet") for t in SOURCE_TABLES}
-    return build_plan(CATALOG, models, chunks, project="my-project", prefix="nbp", sources=src,
-                      run_id="run-1", shapes=SHAPES)
+    return build_plan(
+        CATALOG, models, chunks, project="my-project", prefix="nbp", sources=src, run_id="run-1", shapes=SHAPES
+    )
 
 
 PLAN = _plan()
@@ -58,13 +59,13 @@ def test_one_merge_per_table_per_chunk_never_per_date():
     failure_models = [m for m in MODELS if m.failures]
     assert len(merges) == len(SEASONS) * (len(MODELS) + len(failure_models))
     whole = {table_id("my-project", "nbp", m.table) for m in MODELS if m.kind == "full"}
-    for j in merges:                   # the chunk's range, as parameters, not literal dates
-        if j.target in whole:          # (a full model replaces its whole table: no range)
+    for j in merges:  # the chunk's range, as parameters, not literal dates
+        if j.target in whole:  # (a full model replaces its whole table: no range)
             continue
         assert j.params["start_date"] == j.chunk[0] and j.params["end_date"] == j.chunk[1]
         assert "@start_date" in j.sql and "@end_date" in j.sql and "2023-" not in j.sql
         tree = sqlglot.parse_one(j.sql, read="bigquery")
-        qualify = tree.args["using"].this.args.get("qualify")              # source dedup on the key
+        qualify = tree.args["using"].this.args.get("qualify")  # source dedup on the key
         assert qualify is not None and isinstance(qualify.this.this.this, exp.RowNumber), j.describe()
         assert qualify.this.this.args.get("partition_by"), j.describe()
         assert "WHEN NOT MATCHED BY SOURCE AND" in j.sql and "THEN DELETE" in j.sql
@@ -72,7 +73,7 @@ def test_one_merge_per_table_per_chunk_never_per_date():
 
 def test_merge_matches_on_partition_filter_then_primary_key():
     for m in MODELS:
-        if m.kind == "full":    # replaced whole (test_a_full_model_replaces_its_whole_table_in_one_merge)
+        if m.kind == "full":  # replaced whole (test_a_full_model_replaces_its_whole_table_in_one_merge)
             continue
         j = next(j for j in PLAN.of("merge") if j.target == table_id("my-project", "nbp", m.table))
         tree = sqlglot.parse_one(j.sql, read="bigquery")
@@ -80,7 +81,7 @@ def test_merge_matches_on_partition_filter_then_primary_key():
         assert on.startswith(f"T.`{m.time_column}` BETWEEN @start_date AND @end_date"), on
         for g in m.grain:
             assert f"T.`{g}` = S.`{g}`" in on
-        if m.failures:     # failure rows go to the failures table, never to the model table
+        if m.failures:  # failure rows go to the failures table, never to the model table
             assert "`failure_category` IS NULL" in j.sql and "EXCEPT (" in j.sql
 
 
@@ -106,22 +107,27 @@ def test_a_full_model_replaces_its_whole_table_in_one_merge(tmp_path):
     from nbaprops.catalog import parse_model
     from nbaprops.engines.bigquery import chunk_jobs
 
-    model = parse_model("""-- table: analytics.toy_opening_nights
+    model = parse_model(
+        """-- table: analytics.toy_opening_nights
 -- kind: full
 -- grain: season_year
 -- time_column: opening_night
 -- depends_on: raw.schedule
 -- lookback_days: 0
 SELECT season_year, min(game_date) AS opening_night FROM raw.schedule GROUP BY season_year
-""", "toy.sql")
+""",
+        "toy.sql",
+    )
     shapes = {model.table: [("season_year", "INTEGER"), ("opening_night", "DATE")]}
     query, merge = chunk_jobs(model, SEASONS[0], project="my-project", prefix="nbp", run_id="r", shapes=shapes)
     assert query.params == {} and merge.params == {}
     tree = sqlglot.parse_one(merge.sql, read="bigquery")
     assert isinstance(tree, exp.Merge) and tree.args["on"] == exp.false()
     whens = tree.args["whens"].expressions
-    assert [(w.args.get("matched"), w.args.get("source"), w.args.get("condition")) for w in whens] == \
-        [(False, False, None), (False, True, None)]
+    assert [(w.args.get("matched"), w.args.get("source"), w.args.get("condition")) for w in whens] == [
+        (False, False, None),
+        (False, True, None),
+    ]
 
 
 def test_model_queries_are_translated_qualified_and_parameterised():
@@ -222,7 +228,7 @@ def test_dry_run_validates_every_statement_and_creates_nothing():
     client = FakeClient()
     outcomes = execute_plan(PLAN, client, dry_run=True, bq=FAKE_BQ)
     assert [c[0] for c in client.calls] == ["query"] * len(PLAN.statements)
-    for _, sql, cfg in client.calls:
+    for _, _sql, cfg in client.calls:
         assert cfg.dry_run is True and cfg.use_query_cache is False
     statuses = {o.job.kind: o.status for o in outcomes}
     assert statuses["dataset"] == "not run" and statuses["load"] == "not run" and statuses["merge"] == "validated"
@@ -237,12 +243,20 @@ def test_execute_calls_the_client_in_order(tmp_path):
         p = tmp_path / f"{t}.parquet"
         p.write_bytes(b"PAR1fake")
         src[t] = p
-    plan = build_plan(CATALOG, [CATALOG.get("player_game_summary")], SEASONS[:1], project="my-project", prefix="nbp",
-                      sources=src, run_id="r", shapes=SHAPES)
+    plan = build_plan(
+        CATALOG,
+        [CATALOG.get("player_game_summary")],
+        SEASONS[:1],
+        project="my-project",
+        prefix="nbp",
+        sources=src,
+        run_id="r",
+        shapes=SHAPES,
+    )
     client = FakeClient()
     execute_plan(plan, client, bq=FAKE_BQ)
     kinds = [c[0] for c in client.calls]
-    assert kinds[:len(SCHEMAS)] == ["create_dataset"] * len(SCHEMAS)
+    assert kinds[: len(SCHEMAS)] == ["create_dataset"] * len(SCHEMAS)
     loads = [c for c in client.calls if c[0] == "load"]
     assert len(loads) == len(SOURCE_TABLES) and all(c[3] == b"PAR1" for c in loads)
     cfg = next(c[2] for c in loads if c[1] == "my-project.nbp_raw.schedule")
@@ -256,24 +270,42 @@ def test_execute_calls_the_client_in_order(tmp_path):
 
 def test_a_failing_job_stops_the_run_with_its_name(tmp_path):
     client = FakeClient(fail_on="MERGE")
-    src = {t: tmp_path / "x.parquet" for t in SOURCE_TABLES}
+    src = dict.fromkeys(SOURCE_TABLES, tmp_path / "x.parquet")
     (tmp_path / "x.parquet").write_bytes(b"PAR1")
-    plan = build_plan(CATALOG, [CATALOG.get("player_game_summary")], SEASONS[:1], project="my-project", prefix="nbp",
-                      sources=src, run_id="r", shapes=SHAPES)
+    plan = build_plan(
+        CATALOG,
+        [CATALOG.get("player_game_summary")],
+        SEASONS[:1],
+        project="my-project",
+        prefix="nbp",
+        sources=src,
+        run_id="r",
+        shapes=SHAPES,
+    )
     with pytest.raises(RunFailedError, match="merge my-project.nbp_analytics.player_game_summary .*boom"):
         execute_plan(plan, client, bq=FAKE_BQ)
 
 
 def test_engine_run_dry_run_end_to_end(real_warehouse_path, tmp_path):
     client = FakeClient()
-    result = run("bigquery", warehouse=real_warehouse_path, start=date(2023, 10, 24), end=date(2024, 4, 14), bq=FAKE_BQ,
-                 chunk="season", dry_run=True, project="my-project", dataset_prefix="nbp", client=client,
-                 out=tmp_path)
+    result = run(
+        "bigquery",
+        warehouse=real_warehouse_path,
+        start=date(2023, 10, 24),
+        end=date(2024, 4, 14),
+        bq=FAKE_BQ,
+        chunk="season",
+        dry_run=True,
+        project="my-project",
+        dataset_prefix="nbp",
+        client=client,
+        out=tmp_path,
+    )
     assert result.ok, result.errors
-    assert len(result.plan.chunks) == 1           # one season -> one chunk -> one MERGE per table
+    assert len(result.plan.chunks) == 1  # one season -> one chunk -> one MERGE per table
     assert all(m.status == "planned" for m in result.models)
     assert all(c[2].dry_run for c in client.calls)
-    assert not any(tmp_path.iterdir())             # a dry run exports nothing
+    assert not any(tmp_path.iterdir())  # a dry run exports nothing
 
 
 def test_missing_client_library_is_a_clear_error(monkeypatch, real_warehouse_path, tmp_path):
@@ -288,5 +320,13 @@ def test_missing_client_library_is_a_clear_error(monkeypatch, real_warehouse_pat
 
     monkeypatch.setattr(builtins, "__import__", fake_import)
     with pytest.raises(BadInputError, match=r"nbaprops\[bigquery\]"):
-        run("bigquery", warehouse=real_warehouse_path, start=date(2023, 10, 24), end=date(2023, 11, 1),
-            dry_run=True, project="my-project", dataset_prefix="nbp", out=tmp_path)
+        run(
+            "bigquery",
+            warehouse=real_warehouse_path,
+            start=date(2023, 10, 24),
+            end=date(2023, 11, 1),
+            dry_run=True,
+            project="my-project",
+            dataset_prefix="nbp",
+            out=tmp_path,
+        )

@@ -22,6 +22,7 @@ from datetime import date
 
 import duckdb
 import pytest
+from same_values import same_value
 
 from nbaprops.catalog import SOURCE_TABLES, Catalog
 from nbaprops.engines import source_time_column
@@ -29,7 +30,6 @@ from nbaprops.engines import zetasql_check as z
 from nbaprops.runner.backfill import backfill
 from nbaprops.runner.execute import bind
 from nbaprops.warehouse import Warehouse
-from same_values import same_value
 
 pytestmark = pytest.mark.bigquery_reference
 
@@ -77,7 +77,7 @@ def _keyed(names: list[str], rows: list[tuple], key: tuple[str, ...], what: str)
 def test_bigquery_sql_on_the_reference_engine_equals_duckdb(slice_warehouse, model):
     m = CATALOG.get(model)
     if m.name in ANALYSIS_ONLY:
-        pytest.fail(f"{m.name} is analysed only: {ANALYSIS_ONLY[m.name]}")     # never silently skipped
+        pytest.fail(f"{m.name} is analysed only: {ANALYSIS_ONLY[m.name]}")  # never silently skipped
     con = slice_warehouse
     cur = con.execute(m.sql, {} if m.kind == "full" else bind(m, START, END))
     dnames, drows = [d[0] for d in cur.description], cur.fetchall()
@@ -89,15 +89,18 @@ def test_bigquery_sql_on_the_reference_engine_equals_duckdb(slice_warehouse, mod
     duck = _keyed(dnames, drows, m.grain, f"{m.name} (duckdb)")
     zeta = _keyed(znames, zrows, m.grain, f"{m.name} (zetasql)")
     missing, extra = sorted(set(duck) - set(zeta)), sorted(set(zeta) - set(duck))
-    assert not missing and not extra, (f"{m.name}: {len(missing)} keys only in DuckDB (e.g. {missing[:3]}), "
-                                       f"{len(extra)} only in ZetaSQL (e.g. {extra[:3]})")
+    assert not missing and not extra, (
+        f"{m.name}: {len(missing)} keys only in DuckDB (e.g. {missing[:3]}), "
+        f"{len(extra)} only in ZetaSQL (e.g. {extra[:3]})"
+    )
     diffs: dict[str, list] = {}
     for k, row in duck.items():
         for i, c in enumerate(dnames):
             if not same_value(row[i], zeta[k][i]):
                 diffs.setdefault(c, []).append((k, row[i], zeta[k][i]))
     assert not diffs, f"{m.name}: columns differ: " + "; ".join(
-        f"{c} ({len(v)} rows, e.g. key {v[0][0]}: duckdb {v[0][1]!r} vs zetasql {v[0][2]!r})" for c, v in diffs.items())
-    if m.writes_failures:       # the slice has both kinds of rows: the comparison covers both
+        f"{c} ({len(v)} rows, e.g. key {v[0][0]}: duckdb {v[0][1]!r} vs zetasql {v[0][2]!r})" for c, v in diffs.items()
+    )
+    if m.writes_failures:  # the slice has both kinds of rows: the comparison covers both
         fc = dnames.index("failure_category")
         assert any(r[fc] is None for r in drows) and any(r[fc] is not None for r in drows), m.name

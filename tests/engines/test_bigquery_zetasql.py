@@ -22,7 +22,7 @@ from nbaprops.runner.plan import CHUNK_MODES, game_dates, group_chunks, season_o
 
 CATALOG = Catalog.load()
 MODELS = CATALOG.ordered()
-RANGE = (date(2022, 10, 18), date(2024, 6, 17))     # two seasons: chunks by season, month, date
+RANGE = (date(2022, 10, 18), date(2024, 6, 17))  # two seasons: chunks by season, month, date
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +31,10 @@ def zeta():
     t0 = time.perf_counter()
     z.service()
     info = z.load_info()
-    print(f"\nZetaSQL loaded in {time.perf_counter() - t0:.1f} s "
-          f"({'compiled and cached' if info.compiled else 'from the compiled-module cache'}: {info.cache_file})")
+    print(
+        f"\nZetaSQL loaded in {time.perf_counter() - t0:.1f} s "
+        f"({'compiled and cached' if info.compiled else 'from the compiled-module cache'}: {info.cache_file})"
+    )
     return z
 
 
@@ -47,8 +49,9 @@ def calendar(real_warehouse_path):
 
 def _plan(chunks):
     src = {t: Path(f"/tmp/{t}.parquet") for t in SOURCE_TABLES}
-    return build_plan(CATALOG, MODELS, chunks, project="my-project", prefix="nbp", sources=src, run_id="run-1",
-                      shapes=SHAPES)
+    return build_plan(
+        CATALOG, MODELS, chunks, project="my-project", prefix="nbp", sources=src, run_id="run-1", shapes=SHAPES
+    )
 
 
 SHAPES = table_shapes(CATALOG)
@@ -59,10 +62,9 @@ def test_every_statement_of_every_chunking_analyses(zeta, calendar):
     differ, not the statements or their parameters' types, so each distinct (statement,
     parameter types) is analysed once."""
     dates, seasons = calendar
-    plans = {mode: _plan([(c.start, c.end) for c in group_chunks(dates, dates, mode, seasons)])
-             for mode in CHUNK_MODES}
+    plans = {mode: _plan([(c.start, c.end) for c in group_chunks(dates, dates, mode, seasons)]) for mode in CHUNK_MODES}
     distinct, total = {}, Counter()
-    for mode, plan in plans.items():
+    for _mode, plan in plans.items():
         for job in plan.statements:
             total[z.statement_kind(job)] += 1
             key = (job.sql, tuple(sorted((k, type(v).__name__) for k, v in job.params.items())))
@@ -76,26 +78,40 @@ def test_every_statement_of_every_chunking_analyses(zeta, calendar):
             resolved[z.analyze(job.sql, job.params, catalog_id)] += 1
         except z.ZetaSQLError as e:
             errors.append(f"{job.describe()} ({job.model}): {e}")
-    print(f"\n{sum(total.values())} statements in the plans of {len(plans)} chunk modes {dict(total)}; "
-          f"{len(distinct)} distinct analysed {dict(kinds)} in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"\n{sum(total.values())} statements in the plans of {len(plans)} chunk modes {dict(total)}; "
+        f"{len(distinct)} distinct analysed {dict(kinds)} in {time.perf_counter() - t0:.1f} s"
+    )
     assert not errors, "\n".join(errors)
     # every model: its staging query and its MERGE(s); every table's DDL; the staging tables dropped
     assert kinds["select"] == len(MODELS)
     assert kinds["merge"] == len(MODELS) + sum(m.writes_failures for m in MODELS)
     assert kinds["ddl"] == len(SOURCE_TABLES) + 1 + len(MODELS) and kinds["drop"] == len(MODELS)
     assert set(kinds) == {"select", "merge", "ddl", "drop"}
-    assert resolved == Counter({"resolved_query_stmt_node": kinds["select"], "resolved_merge_stmt_node": kinds["merge"],
-                                "resolved_create_statement_node": kinds["ddl"], "resolved_drop_stmt_node": kinds["drop"]})
+    assert resolved == Counter(
+        {
+            "resolved_query_stmt_node": kinds["select"],
+            "resolved_merge_stmt_node": kinds["merge"],
+            "resolved_create_statement_node": kinds["ddl"],
+            "resolved_drop_stmt_node": kinds["drop"],
+        }
+    )
 
 
-@pytest.mark.parametrize("sql,message", [
-    ("SELECT x FROM t QUALIFY ROW_NUMBER() OVER (PARTITION BY x) = 1", "QUALIFY clause must be used in conjunction"),
-    ("SELECT x FROM t WHERE x > s", "No matching signature for operator >"),
-    ("SELECT ANY_VALUE(x IGNORE NULLS) FROM t", "IGNORE NULLS and RESPECT NULLS are not allowed"),
-    ("SELECT MAX_BY(x, d) FROM t", "Function not found: MAX_BY"),
-    ("SELECT x FROM t GROUP BY ALL", "GROUP BY ALL"),
-    ("SELECT x FROM t WHERE d > @start_date", "Query parameter 'start_date' not found"),
-])
+@pytest.mark.parametrize(
+    "sql,message",
+    [
+        (
+            "SELECT x FROM t QUALIFY ROW_NUMBER() OVER (PARTITION BY x) = 1",
+            "QUALIFY clause must be used in conjunction",
+        ),
+        ("SELECT x FROM t WHERE x > s", "No matching signature for operator >"),
+        ("SELECT ANY_VALUE(x IGNORE NULLS) FROM t", "IGNORE NULLS and RESPECT NULLS are not allowed"),
+        ("SELECT MAX_BY(x, d) FROM t", "Function not found: MAX_BY"),
+        ("SELECT x FROM t GROUP BY ALL", "GROUP BY ALL"),
+        ("SELECT x FROM t WHERE d > @start_date", "Query parameter 'start_date' not found"),
+    ],
+)
 def test_the_analyzer_rejects_what_bigquery_rejects(zeta, sql, message):
     """The check can fail: BigQuery's rules (and the constructs the dialect rewrites remove)."""
     catalog_id = z.register(z.build_catalog({"t": [("x", "BIGINT"), ("s", "VARCHAR"), ("d", "DATE")]}, nested=False))
@@ -108,7 +124,7 @@ def test_language_features_exist_and_are_bigquerys(zeta):
 
     names = set(options_pb2.LanguageFeature.keys())
     assert set(z.BIGQUERY_FEATURES) <= names
-    assert all(doc for doc in z.BIGQUERY_FEATURES.values())      # each names where BigQuery documents it
+    assert all(doc for doc in z.BIGQUERY_FEATURES.values())  # each names where BigQuery documents it
     assert "FEATURE_PIPES" not in z.BIGQUERY_FEATURES and "FEATURE_V_1_4_GROUP_BY_ALL" not in z.BIGQUERY_FEATURES
 
 
@@ -124,12 +140,20 @@ def test_the_compiled_module_is_cached(zeta):
     t0 = time.perf_counter()
     _, compiled, cached = z._module(z._engine(), Path(get_wasm_path()))
     assert not compiled and cached == info.cache_file
-    assert time.perf_counter() - t0 < 30          # compiling takes minutes on two cores
+    assert time.perf_counter() - t0 < 30  # compiling takes minutes on two cores
 
 
 # -- the fixes: ANY_VALUE and arg_max mean DuckDB's any_value / arg_max ------------------------
-NULLS = [(1, None, 1.0), (1, 5, 2.0), (1, None, 3.0), (2, None, 1.0), (2, 6, None), (3, 7, 1.0), (3, 8, 1.0),
-         (4, None, None)]
+NULLS = [
+    (1, None, 1.0),
+    (1, 5, 2.0),
+    (1, None, 3.0),
+    (2, None, 1.0),
+    (2, 6, None),
+    (3, 7, 1.0),
+    (3, 8, 1.0),
+    (4, None, None),
+]
 
 
 def test_any_value_and_arg_max_mean_what_duckdb_means(zeta):
@@ -139,26 +163,30 @@ def test_any_value_and_arg_max_mean_what_duckdb_means(zeta):
     from nbaprops.dialects import split_header, translate
     from nbaprops.schema import WarehouseSchema
 
-    schema = WarehouseSchema({"scratch.t": {"g": "INTEGER", "x": "INTEGER", "y": "DOUBLE"}},
-                             {"scratch.t": frozenset({"g"})})
-    sql = ("SELECT g, any_value(x) AS a, arg_max(x, y) AS m, any_value(g) AS k, arg_max(g, y) AS n "
-           "FROM scratch.t GROUP BY g ORDER BY g")
+    schema = WarehouseSchema(
+        {"scratch.t": {"g": "INTEGER", "x": "INTEGER", "y": "DOUBLE"}}, {"scratch.t": frozenset({"g"})}
+    )
+    sql = (
+        "SELECT g, any_value(x) AS a, arg_max(x, y) AS m, any_value(g) AS k, arg_max(g, y) AS n "
+        "FROM scratch.t GROUP BY g ORDER BY g"
+    )
     head = "-- table: analytics.example\n-- kind: by_date\n-- grain: g\n-- time_column: d\n-- lookback_days: 0\n"
     bq = split_header(translate(head + sql, "bigquery", "analytics.example", schema))[1]
     assert "IGNORE NULLS" not in bq and "MAX_BY" not in bq
     flat = re.sub(r"\s+\)", ")", re.sub(r"\(\s+", "(", " ".join(bq.split())))
     assert "ANY_VALUE(x HAVING MAX (NOT x IS NULL)) AS a" in flat
     assert "ANY_VALUE(x HAVING MAX IF(x IS NULL, NULL, y)) AS m" in flat
-    assert "ANY_VALUE(g) AS k" in flat and "ANY_VALUE(g HAVING MAX y) AS n" in flat     # g never NULL: no guard
+    assert "ANY_VALUE(g) AS k" in flat and "ANY_VALUE(g HAVING MAX y) AS n" in flat  # g never NULL: no guard
     con = duckdb.connect()
     con.execute("CREATE SCHEMA scratch; CREATE TABLE scratch.t (g INTEGER NOT NULL, x INTEGER, y DOUBLE)")
     con.executemany("INSERT INTO scratch.t VALUES (?, ?, ?)", NULLS)
     want = con.execute(sql).fetchall()
     cols = [("g", "INTEGER"), ("x", "INTEGER"), ("y", "DOUBLE")]
-    _, got = z.execute(bq.replace("scratch.t", "`p-roject.scratch.t`"), {},
-                       {"p-roject.scratch.t": z.Table(cols, NULLS)})
+    _, got = z.execute(
+        bq.replace("scratch.t", "`p-roject.scratch.t`"), {}, {"p-roject.scratch.t": z.Table(cols, NULLS)}
+    )
     assert got == want
-    assert want[0][1:3] == (5, 5) and want[1][1:3] == (6, None)        # the cases that tell them apart
+    assert want[0][1:3] == (5, 5) and want[1][1:3] == (6, None)  # the cases that tell them apart
 
 
 def test_a_cast_to_decimal_rounds_to_its_scale_like_duckdb(zeta):
@@ -169,8 +197,10 @@ def test_a_cast_to_decimal_rounds_to_its_scale_like_duckdb(zeta):
     from nbaprops.schema import WarehouseSchema
 
     schema = WarehouseSchema({"scratch.t": {"g": "INTEGER", "v": "DOUBLE"}}, {"scratch.t": frozenset({"g"})})
-    sql = ("SELECT g, CAST(sum(CAST(v AS DECIMAL(18, 6))) AS DOUBLE) AS s, CAST(v AS DECIMAL(18, 3)) AS r "
-           "FROM scratch.t GROUP BY g, v ORDER BY g")
+    sql = (
+        "SELECT g, CAST(sum(CAST(v AS DECIMAL(18, 6))) AS DOUBLE) AS s, CAST(v AS DECIMAL(18, 3)) AS r "
+        "FROM scratch.t GROUP BY g, v ORDER BY g"
+    )
     head = "-- table: analytics.example\n-- kind: by_date\n-- grain: g\n-- time_column: d\n-- lookback_days: 0\n"
     bq = split_header(translate(head + sql, "bigquery", "analytics.example", schema))[1]
     flat = " ".join(bq.split())
@@ -180,8 +210,11 @@ def test_a_cast_to_decimal_rounds_to_its_scale_like_duckdb(zeta):
     con.execute("CREATE SCHEMA scratch; CREATE TABLE scratch.t (g INTEGER NOT NULL, v DOUBLE)")
     con.executemany("INSERT INTO scratch.t VALUES (?, ?)", rows)
     want = [(g, s, None if r is None else float(r)) for g, s, r in con.execute(sql).fetchall()]
-    _, got = z.execute(bq.replace("scratch.t", "`p-roject.scratch.t`"), {},
-                       {"p-roject.scratch.t": z.Table([("g", "INTEGER"), ("v", "DOUBLE")], rows)})
+    _, got = z.execute(
+        bq.replace("scratch.t", "`p-roject.scratch.t`"),
+        {},
+        {"p-roject.scratch.t": z.Table([("g", "INTEGER"), ("v", "DOUBLE")], rows)},
+    )
     got = [(g, s, None if r is None else float(r)) for g, s, r in got]
     assert got == want
-    assert want[0][1] == 30.852429 and want[1][2] == -0.0                 # rounded, as DuckDB rounds
+    assert want[0][1] == 30.852429 and want[1][2] == -0.0  # rounded, as DuckDB rounds

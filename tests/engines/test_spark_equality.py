@@ -16,19 +16,19 @@ from datetime import date
 
 import duckdb
 import pytest
+from same_values import same_value
 
 from nbaprops.catalog import Catalog
 from nbaprops.engines import FAILURES_TABLE, run
 from nbaprops.engines.adapter import FAILURE_TABLE_COLUMNS
 from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
-from same_values import same_value
 
 START, END = date(2023, 10, 24), date(2023, 11, 20)
 CATALOG = Catalog.load()
 TABLES = [m.table for m in CATALOG.ordered()]
 FAILURE_KEY = ("processor_name", "analysis_date", "entity_id")
-RUN_COLUMNS = ("run_id", "created_at")     # which run wrote the row, and when
+RUN_COLUMNS = ("run_id", "created_at")  # which run wrote the row, and when
 
 
 # A late box score: BOS's game of this date has no player or team rows, so the dependency
@@ -40,7 +40,7 @@ HOLE = date(2023, 11, 8)
 def both(real_warehouse_path, tmp_path_factory, spark):
     """(DuckDB warehouse after backfill, Spark output folder, the Spark EngineResult)."""
     tmp = tmp_path_factory.mktemp("spark-eq")
-    raw = tmp / "holed.duckdb"   # (a file named raw.duckdb would shadow the schema raw)
+    raw = tmp / "holed.duckdb"  # (a file named raw.duckdb would shadow the schema raw)
     shutil.copy(real_warehouse_path, raw)
     with Warehouse.open(raw) as wh:
         for t in ("raw.player_boxscores", "raw.team_boxscores"):
@@ -73,8 +73,10 @@ def _rows(con, sql: str, key: tuple[str, ...]) -> dict:
 
 def _compare(duck: dict, spark: dict, columns: list[str], what: str) -> None:
     missing, extra = sorted(set(duck) - set(spark)), sorted(set(spark) - set(duck))
-    assert not missing and not extra, \
-        f"{what}: {len(missing)} keys only in DuckDB (e.g. {missing[:3]}), {len(extra)} only in Spark (e.g. {extra[:3]})"
+    assert not missing and not extra, (
+        f"{what}: {len(missing)} keys only in DuckDB (e.g. {missing[:3]}), {len(extra)} only in "
+        f"Spark (e.g. {extra[:3]})"
+    )
     diffs: dict[str, list] = {}
     for k, row in duck.items():
         other = spark[k]
@@ -82,7 +84,8 @@ def _compare(duck: dict, spark: dict, columns: list[str], what: str) -> None:
             if not same_value(row[c], other[c]):
                 diffs.setdefault(c, []).append((k, row[c], other[c]))
     assert not diffs, f"{what}: columns differ: " + "; ".join(
-        f"{c} ({len(v)} rows, e.g. key {v[0][0]}: duckdb {v[0][1]!r} vs spark {v[0][2]!r})" for c, v in diffs.items())
+        f"{c} ({len(v)} rows, e.g. key {v[0][0]}: duckdb {v[0][1]!r} vs spark {v[0][2]!r})" for c, v in diffs.items()
+    )
 
 
 def _spark_table(out, table: str) -> str:
@@ -110,7 +113,7 @@ def test_phase4_has_rows_after_the_bootstrap_window(both):
     con = duckdb.connect(str(wh_path), read_only=True)
     try:
         for m in CATALOG.ordered():
-            if m.table.startswith("precompute.") and m.failures:   # the processors (not the shared completeness)
+            if m.table.startswith("precompute.") and m.failures:  # the processors (not the shared completeness)
                 first = con.execute(f"SELECT min({m.time_column}) FROM {_spark_table(out, m.table)}").fetchone()[0]
                 assert first is not None and first >= date(2023, 11, 7), (m.table, first)
     finally:
@@ -142,8 +145,9 @@ def test_spark_runs_the_models_duckdb_runs(real_warehouse_path, tmp_path):
 
     for kw in (dict(start_from="team_defense_game_summary"), dict(only=["player_daily_cache"]), {}):
         res = run("spark", warehouse=real_warehouse_path, start=START, end=END, out=tmp_path / "o", dry_run=True, **kw)
-        assert [m.model for m in res.models] == [m.name for m in select_models(CATALOG, kw.get("only"),
-                                                                                   kw.get("start_from"))]
+        assert [m.model for m in res.models] == [
+            m.name for m in select_models(CATALOG, kw.get("only"), kw.get("start_from"))
+        ]
         assert all(m.status == "planned" for m in res.models)
 
 
@@ -154,11 +158,12 @@ def test_a_chunk_replaces_only_its_dates(spark, tmp_path):
 
     eng = SparkEngine(spark, tmp_path)
     d1, d2, d3 = date(2023, 11, 1), date(2023, 11, 2), date(2023, 11, 3)
-    first = spark.createDataFrame([("a", d1, 1.0), ("b", d1, 2.0), ("a", d2, 3.0), ("a", d3, 4.0)],
-                                  "k string, game_date date, v double")
+    first = spark.createDataFrame(
+        [("a", d1, 1.0), ("b", d1, 2.0), ("a", d2, 3.0), ("a", d3, 4.0)], "k string, game_date date, v double"
+    )
     eng.replace_dates("analytics.toy", first, "game_date", d1, d3)
     again = spark.createDataFrame([("a", d2, 30.0), ("c", d2, 5.0)], "k string, game_date date, v double")
     eng.replace_dates("analytics.toy", again, "game_date", d2, d2)
     got = sorted(tuple(r) for r in spark.sql("SELECT k, game_date, v FROM analytics.toy").collect())
     assert got == [("a", d1, 1.0), ("a", d2, 30.0), ("a", d3, 4.0), ("b", d1, 2.0), ("c", d2, 5.0)]
-    assert not [p for p in (tmp_path / "analytics").iterdir() if p.name.startswith(".")]   # no leftovers
+    assert not [p for p in (tmp_path / "analytics").iterdir() if p.name.startswith(".")]  # no leftovers

@@ -17,8 +17,10 @@ from .stub import GAME_DATE
 
 def run_fetch(feed: Path, *days: str, client: FeedClient | None = None, **kw):
     days = days or (GAME_DATE,)
-    return fetch(FetchOptions(feed_dir=feed, dates=[date.fromisoformat(d) for d in days], **kw),
-                 None if kw.get("from_cache") else (client or FeedClient(interval=0, backoff=0)))
+    return fetch(
+        FetchOptions(feed_dir=feed, dates=[date.fromisoformat(d) for d in days], **kw),
+        None if kw.get("from_cache") else (client or FeedClient(interval=0, backoff=0)),
+    )
 
 
 def cli(capsys, *args: str) -> tuple[int, str, str]:

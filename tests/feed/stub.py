@@ -17,9 +17,9 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "nba_stats"
 BUNDLED = Path(__file__).resolve().parents[2] / "data" / "real"
 TEAMS_CSV = Path(__file__).resolve().parents[2] / "src" / "nbaprops" / "reference" / "teams.csv"
 
-GAME = "0022200552"             # CHI @ CLE, 2023-01-02: the recorded box score
+GAME = "0022200552"  # CHI @ CLE, 2023-01-02: the recorded box score
 GAME_DATE = "2023-01-02"
-SHOTS_GAME = "0022500171"       # PHI @ CLE, 2025-11-05: a game of the recorded shot chart
+SHOTS_GAME = "0022500171"  # PHI @ CLE, 2025-11-05: a game of the recorded shot chart
 
 
 def recorded(name: str) -> str:
@@ -41,12 +41,24 @@ def derived_scoreboard(game_date: str = GAME_DATE, status: int = 3, status_text:
     body = json.loads(recorded("scoreboardv3_2025-11-05.json"))
     box = json.loads(recorded("boxscoretraditionalv3_0022200552.json"))["boxScoreTraditional"]
     g = copy.deepcopy(body["scoreboard"]["games"][0])
-    g.update(gameId=GAME, gameCode="20230102/CHICLE", gameStatus=status, gameStatusText=status_text,
-             gameTimeUTC="2023-01-03T00:30:00Z", gameEt="2023-01-02T19:30:00Z")
+    g.update(
+        gameId=GAME,
+        gameCode="20230102/CHICLE",
+        gameStatus=status,
+        gameStatusText=status_text,
+        gameTimeUTC="2023-01-03T00:30:00Z",
+        gameEt="2023-01-02T19:30:00Z",
+    )
     for side, key in (("homeTeam", "homeTeam"), ("awayTeam", "awayTeam")):
         t = box[key]
-        g[side].update(teamId=t["teamId"], teamName=t["teamName"], teamCity=t["teamCity"],
-                       teamTricode=t["teamTricode"], teamSlug=t["teamSlug"], score=t["statistics"]["points"])
+        g[side].update(
+            teamId=t["teamId"],
+            teamName=t["teamName"],
+            teamCity=t["teamCity"],
+            teamTricode=t["teamTricode"],
+            teamSlug=t["teamSlug"],
+            score=t["statistics"]["points"],
+        )
     body["scoreboard"]["gameDate"] = game_date
     body["scoreboard"]["games"] = [g]
     body["meta"]["request"] = f"http://nba.cloud/league/00/{game_date.replace('-', '/')}/scoreboard?Format=json"
@@ -56,26 +68,61 @@ def derived_scoreboard(game_date: str = GAME_DATE, status: int = 3, status_text:
 def season_schedule(season: str) -> str:
     """A scheduleleaguev2 body in the documented shape, built from the bundled schedule (no
     response of this endpoint was recorded)."""
-    teams = {r[0]: (r[1], r[2], r[3]) for r in duckdb.execute(
-        "SELECT team_abbr, team_id, team_name, nickname FROM read_csv(?)", [str(TEAMS_CSV)]).fetchall()}
+    teams = {
+        r[0]: (r[1], r[2], r[3])
+        for r in duckdb.execute(
+            "SELECT team_abbr, team_id, team_name, nickname FROM read_csv(?)", [str(TEAMS_CSV)]
+        ).fetchall()
+    }
     rows = duckdb.execute(
         f"SELECT game_id, game_date, home_team, away_team, home_wl, neutral_site FROM '{BUNDLED}/schedule_*.parquet' "
-        "WHERE season = ? ORDER BY game_date, game_id", [season]).fetchall()
+        "WHERE season = ? ORDER BY game_date, game_id",
+        [season],
+    ).fetchall()
     by_date: dict[Any, list] = defaultdict(list)
     for gid, d, home, away, wl, neutral in rows:
+
         def team(tri, score):
             tid, name, nick = teams.get(tri, (0, tri, tri))
-            return {"teamId": tid, "teamName": nick, "teamCity": name[: -len(nick)].strip(), "teamTricode": tri,
-                    "teamSlug": nick.lower(), "wins": 0, "losses": 0, "score": score, "seed": None}
+            return {
+                "teamId": tid,
+                "teamName": nick,
+                "teamCity": name[: -len(nick)].strip(),
+                "teamTricode": tri,
+                "teamSlug": nick.lower(),
+                "wins": 0,
+                "losses": 0,
+                "score": score,
+                "seed": None,
+            }
+
         hs, as_ = (101, 100) if wl == "W" else (100, 101) if wl == "L" else (0, 0)
-        by_date[d].append({
-            "gameId": gid, "gameCode": "", "gameStatus": 3 if wl else 1, "gameStatusText": "Final" if wl else "7:00 pm ET",
-            "gameDateEst": f"{d}T00:00:00Z", "gameDateTimeUTC": f"{d}T23:00:00Z", "isNeutral": bool(neutral),
-            "homeTeam": team(home, hs), "awayTeam": team(away, as_), "pointsLeaders": [],
-            "broadcasters": {"nationalBroadcasters": []}})
-    return json.dumps({"meta": {"version": 1}, "leagueSchedule": {
-        "seasonYear": season, "leagueId": "00", "weeks": [],
-        "gameDates": [{"gameDate": d.strftime("%m/%d/%Y 00:00:00"), "games": gs} for d, gs in by_date.items()]}})
+        by_date[d].append(
+            {
+                "gameId": gid,
+                "gameCode": "",
+                "gameStatus": 3 if wl else 1,
+                "gameStatusText": "Final" if wl else "7:00 pm ET",
+                "gameDateEst": f"{d}T00:00:00Z",
+                "gameDateTimeUTC": f"{d}T23:00:00Z",
+                "isNeutral": bool(neutral),
+                "homeTeam": team(home, hs),
+                "awayTeam": team(away, as_),
+                "pointsLeaders": [],
+                "broadcasters": {"nationalBroadcasters": []},
+            }
+        )
+    return json.dumps(
+        {
+            "meta": {"version": 1},
+            "leagueSchedule": {
+                "seasonYear": season,
+                "leagueId": "00",
+                "weeks": [],
+                "gameDates": [{"gameDate": d.strftime("%m/%d/%Y 00:00:00"), "games": gs} for d, gs in by_date.items()],
+            },
+        }
+    )
 
 
 class NBAStub:
@@ -95,7 +142,7 @@ class NBAStub:
 
     def get(self, session, url, params=None, headers=None, proxies=None, timeout=None, **kw):
         endpoint = url.rstrip("/").rsplit("/", 1)[-1].lower()
-        p = {k: v for k, v in (params or [])}
+        p = dict(params or [])
         self.calls[endpoint] += 1
         self.requests.append((endpoint, p))
         assert headers and "stats.nba.com" in headers.get("Host", ""), "nba_api's headers are sent"
@@ -121,7 +168,11 @@ class NBAStub:
                 return recorded("scoreboardv3_2025-11-05.json")
             if d == GAME_DATE:
                 return derived_scoreboard()
-            return recorded("scoreboardv3_offseason.json").replace("2025-07-15", d).replace("2025/07/15", d.replace("-", "/"))
+            return (
+                recorded("scoreboardv3_offseason.json")
+                .replace("2025-07-15", d)
+                .replace("2025/07/15", d.replace("-", "/"))
+            )
         if endpoint == "boxscoretraditionalv3":
             gid = p["GameID"]
             if gid in self.box_override:

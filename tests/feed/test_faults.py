@@ -12,7 +12,7 @@ import pytest
 
 from nbaprops.feed import default_dates
 from nbaprops.feed.client import FeedClient
-from nbaprops.feed.errors import FeedBadResponse, FeedBlocked, FeedCacheMissing, FeedHTTPError, FeedUnavailable
+from nbaprops.feed.errors import FeedBadResponse, FeedCacheMissing, FeedUnavailable
 
 from .helpers import cli, run_fetch
 from .stub import GAME, GAME_DATE, Kill, derived_scoreboard
@@ -46,8 +46,12 @@ def test_429_then_success(tmp_path, stub):
 def test_backoff_doubles_and_the_interval_is_kept(stub):
     slept: list[float] = []
     now = [0.0]
-    client = FeedClient(interval=0.6, backoff=2.0, sleep=lambda s: (slept.append(round(s, 3)), now.__setitem__(0, now[0] + s)),
-                        clock=lambda: now[0])
+    client = FeedClient(
+        interval=0.6,
+        backoff=2.0,
+        sleep=lambda s: (slept.append(round(s, 3)), now.__setitem__(0, now[0] + s)),
+        clock=lambda: now[0],
+    )
     stub.fail(BOX, 429, 429)
     client.call(BOX, game_id=GAME)
     client.call(BOX, game_id=GAME)
@@ -59,8 +63,9 @@ def test_backoff_doubles_and_the_interval_is_kept(stub):
 
 def test_429_to_the_end_fails_in_one_line(tmp_path, stub, capsys):
     stub.fail(BOX, *[429] * 10)
-    code, out, err = cli(capsys, "fetch", "--date", GAME_DATE, "--feed-dir", str(tmp_path / "feed"),
-                         "--retries", "2", "--interval", "0")
+    code, _out, err = cli(
+        capsys, "fetch", "--date", GAME_DATE, "--feed-dir", str(tmp_path / "feed"), "--retries", "2", "--interval", "0"
+    )
     assert code == 1
     line = one_line(err)
     assert "HTTP 429" in line and "3 attempts" in line and "nothing half-written" in line
@@ -83,17 +88,17 @@ def test_timeouts_to_the_end(tmp_path, stub):
 
 def test_403_says_the_address_is_blocked(tmp_path, stub, capsys):
     stub.fail("scheduleleaguev2", 403)
-    code, out, err = cli(capsys, "fetch", "--date", GAME_DATE, "--feed-dir", str(tmp_path / "feed"))
+    code, _out, err = cli(capsys, "fetch", "--date", GAME_DATE, "--feed-dir", str(tmp_path / "feed"))
     assert code == 1
     line = one_line(err)
     assert "403" in line and "blocks many cloud" in line and "proxy" in line
-    assert stub.calls["scheduleleaguev2"] == 1          # a 403 is not retried
+    assert stub.calls["scheduleleaguev2"] == 1  # a 403 is not retried
     assert files_of(tmp_path / "feed") == []
 
 
 def test_malformed_json(tmp_path, stub):
     stub.fail(BOX, "malformed")
-    assert run_fetch(tmp_path / "feed").dates[0].status == "complete"      # once: a hiccup, retried
+    assert run_fetch(tmp_path / "feed").dates[0].status == "complete"  # once: a hiccup, retried
     stub.fail(BOX, *["malformed"] * 5)
     with pytest.raises(FeedBadResponse, match="not JSON"):
         run_fetch(tmp_path / "feed2", client=FeedClient(interval=0, backoff=0, retries=2))
@@ -108,7 +113,7 @@ def test_json_of_the_wrong_shape(tmp_path, stub):
 
 def test_no_network(tmp_path, capsys):
     """No stub: the real nba_api and requests, and every socket refused (tests/feed/conftest.py)."""
-    code, out, err = cli(capsys, "fetch", "--date", GAME_DATE, "--feed-dir", str(tmp_path / "feed"))
+    code, _out, err = cli(capsys, "fetch", "--date", GAME_DATE, "--feed-dir", str(tmp_path / "feed"))
     assert code == 1
     assert "cannot reach stats.nba.com" in one_line(err)
     assert files_of(tmp_path / "feed") == []
@@ -125,20 +130,20 @@ def test_off_season_date(tmp_path, stub, capsys):
 
 def test_a_kill_in_the_middle_of_a_date_then_a_resume(tmp_path, stub):
     feed = tmp_path / "feed"
-    stub.fail("shotchartdetail", Kill())            # after the box score, before the shots
+    stub.fail("shotchartdetail", Kill())  # after the box score, before the shots
     with pytest.raises(Kill):
         run_fetch(feed)
-    assert not [f for f in files_of(feed) if GAME_DATE in f]          # no file of the date, no temp file
-    assert not [p for p in feed.rglob(".*.tmp")]
+    assert not [f for f in files_of(feed) if GAME_DATE in f]  # no file of the date, no temp file
+    assert not list(feed.rglob(".*.tmp"))
     assert manifest(feed)["dates"][GAME_DATE]["status"] == "running"
-    assert default_dates(feed, date(2023, 1, 10)) [0] == date(2023, 1, 2)      # the next run goes back for it
+    assert default_dates(feed, date(2023, 1, 10))[0] == date(2023, 1, 2)  # the next run goes back for it
     report = run_fetch(feed)
     res = report.dates[0]
     assert res.status == "complete" and res.fetched == 1
-    assert stub.calls[BOX] == 1                      # the box score came from the cache
+    assert stub.calls[BOX] == 1  # the box score came from the cache
     assert stub.calls["shotchartdetail"] == 2
     assert {"player_box_2023-01-02.parquet", "team_box_2023-01-02.parquet"} <= set(files_of(feed))
-    again = run_fetch(feed)                          # complete: nothing fetched again
+    again = run_fetch(feed)  # complete: nothing fetched again
     assert again.dates[0].status == "skipped" and again.calls == 0
 
 
@@ -158,7 +163,7 @@ def test_a_kill_while_a_file_is_written_leaves_the_old_file(tmp_path, stub, monk
     with pytest.raises(Kill):
         run_fetch(feed, refetch=True)
     assert target.read_bytes() == before
-    assert not [p for p in feed.rglob(".*.tmp")]
+    assert not list(feed.rglob(".*.tmp"))
 
 
 def test_a_game_not_final_is_fetched_by_a_later_run(tmp_path, stub):
@@ -171,7 +176,7 @@ def test_a_game_not_final_is_fetched_by_a_later_run(tmp_path, stub):
     assert "schedule_day_2023-01-02.parquet" in files_of(feed)
     assert "player_box_2023-01-02.parquet" not in files_of(feed)
     assert default_dates(feed, date(2023, 1, 5))[0] == date(2023, 1, 2)
-    del stub.scoreboards[GAME_DATE]                 # final now
+    del stub.scoreboards[GAME_DATE]  # final now
     res = run_fetch(feed).dates[0]
     assert (res.status, res.fetched) == ("complete", 1)
     assert "player_box_2023-01-02.parquet" in files_of(feed)
@@ -209,14 +214,15 @@ def test_nba_api_missing(tmp_path, monkeypatch, capsys):
     for mod in [m for m in sys.modules if m == "nba_api" or m.startswith("nba_api.")]:
         monkeypatch.delitem(sys.modules, mod)
     monkeypatch.setitem(sys.modules, "nba_api", None)
-    code, out, err = cli(capsys, "fetch", "--date", GAME_DATE, "--feed-dir", str(tmp_path / "feed"))
+    code, _out, err = cli(capsys, "fetch", "--date", GAME_DATE, "--feed-dir", str(tmp_path / "feed"))
     assert code == 1
     assert "pip install 'nbaprops[feed]'" in one_line(err)
 
 
 def test_bad_dates_are_usage_errors(tmp_path, capsys):
-    code, _, err = cli(capsys, "fetch", "--start-date", "2024-01-05", "--end-date", "2024-01-01",
-                       "--feed-dir", str(tmp_path / "feed"))
+    code, _, err = cli(
+        capsys, "fetch", "--start-date", "2024-01-05", "--end-date", "2024-01-01", "--feed-dir", str(tmp_path / "feed")
+    )
     assert code == 2 and "after" in err
     code, _, err = cli(capsys, "fetch", "--date", "2024-13-01", "--feed-dir", str(tmp_path / "feed"))
     assert code == 2
@@ -246,16 +252,44 @@ def test_files_of_a_failed_run_are_ingested_by_the_next(empty_warehouse, tmp_pat
 
     stub.body = body
     with pytest.raises(Kill):
-        cli(capsys, "--warehouse", wh, "fetch", "--start-date", GAME_DATE, "--end-date", "2023-01-03", "--ingest",
-            "--feed-dir", feed, "--interval", "0")
-    assert "player_box_2023-01-02.parquet" in files_of(tmp_path / "feed")      # written, not ingested
-    code, out, err = cli(capsys, "--warehouse", wh, "fetch", "--start-date", GAME_DATE, "--end-date", "2023-01-03",
-                         "--ingest", "--feed-dir", feed, "--interval", "0")
+        cli(
+            capsys,
+            "--warehouse",
+            wh,
+            "fetch",
+            "--start-date",
+            GAME_DATE,
+            "--end-date",
+            "2023-01-03",
+            "--ingest",
+            "--feed-dir",
+            feed,
+            "--interval",
+            "0",
+        )
+    assert "player_box_2023-01-02.parquet" in files_of(tmp_path / "feed")  # written, not ingested
+    code, out, err = cli(
+        capsys,
+        "--warehouse",
+        wh,
+        "fetch",
+        "--start-date",
+        GAME_DATE,
+        "--end-date",
+        "2023-01-03",
+        "--ingest",
+        "--feed-dir",
+        feed,
+        "--interval",
+        "0",
+    )
     assert code == 0, err
     assert "2023-01-02" in out and "skipped" in out
-    assert "player_box_2023-01-02.parquet" in out                               # ingested now
+    assert "player_box_2023-01-02.parquet" in out  # ingested now
     from nbaprops.warehouse import Warehouse
 
     with Warehouse.open(wh, read_only=True) as w:
-        assert w.con.execute("SELECT count(*) FROM raw.player_boxscores WHERE game_id = ?", [GAME]).fetchall() == [(23,)]
+        assert w.con.execute("SELECT count(*) FROM raw.player_boxscores WHERE game_id = ?", [GAME]).fetchall() == [
+            (23,)
+        ]
     assert manifest(tmp_path / "feed")["not_ingested"] == []

@@ -30,10 +30,10 @@ def fetched(tmp_path, stub):
 
 def test_box_score_of_0022200552_equals_the_bundled_one(fetched, stub):
     ours = fetched / "player_box_2023-01-02.parquet"
-    assert columns(ours) == columns(PLAYER_BOX)         # same names, order and types
+    assert columns(ours) == columns(PLAYER_BOX)  # same names, order and types
     theirs = rows(PLAYER_BOX, "player_id", f"game_id = '{GAME}'")
     assert len(theirs) == 23
-    assert rows(ours, "player_id") == theirs             # every value: minutes "MM:SS", starters, DNP comments …
+    assert rows(ours, "player_id") == theirs  # every value: minutes "MM:SS", starters, DNP comments …
     assert stub.calls["boxscoretraditionalv3"] == 1
 
 
@@ -50,7 +50,7 @@ def test_scoreboard_2025_11_05_gives_the_bundled_schedule_of_the_date(tmp_path, 
     assert stub.calls["boxscoretraditionalv3"] == 0 and stub.calls["shotchartdetail"] == 0
     ours = tmp_path / "feed" / "files" / "schedule_day_2025-11-05.parquet"
     bundled_cols = [c for c, _ in columns(SCHEDULE)]
-    assert [c for c, _ in columns(ours)][:len(bundled_cols)] == bundled_cols    # + game_status, tipoff_utc
+    assert [c for c, _ in columns(ours)][: len(bundled_cols)] == bundled_cols  # + game_status, tipoff_utc
     sel = ", ".join(bundled_cols)
     got = duckdb.execute(f"SELECT {sel} FROM '{ours}' ORDER BY game_id").fetchall()
     want = duckdb.execute(f"SELECT {sel} FROM '{SCHEDULE}' WHERE game_date = '2025-11-05' ORDER BY game_id").fetchall()
@@ -64,11 +64,19 @@ def test_scoreboard_2025_11_05_gives_the_bundled_schedule_of_the_date(tmp_path, 
 def test_shot_chart_maps_to_the_bundled_zones_and_columns(tmp_path, stub, client):
     games = {g.game_id: g for g in parse.parse_scoreboard(recorded("scoreboardv3_2025-11-05.json"), date(2025, 11, 5))}
     game = games[SHOTS_GAME]
-    text = client.call("shotchartdetail", team_id=0, player_id=0, game_id_nullable=SHOTS_GAME,
-                       context_measure_simple="FGA", season_nullable="2025-26", season_type_all_star="Regular Season")
+    text = client.call(
+        "shotchartdetail",
+        team_id=0,
+        player_id=0,
+        game_id_nullable=SHOTS_GAME,
+        context_measure_simple="FGA",
+        season_nullable="2025-26",
+        season_type_all_star="Regular Season",
+    )
     shots = parse.shot_rows(text, game)
-    recorded_rows = [r for r in json.loads(recorded("shotchartdetail.json"))["resultSets"][0]["rowSet"]
-                     if r[1] == SHOTS_GAME]
+    recorded_rows = [
+        r for r in json.loads(recorded("shotchartdetail.json"))["resultSets"][0]["rowSet"] if r[1] == SHOTS_GAME
+    ]
     assert len(shots) == len(recorded_rows) == 15
     out = tmp_path / "shots_2025-11-05.parquet"
     write_parquet(out, "shots", shots)
@@ -84,23 +92,46 @@ def test_shot_chart_maps_to_the_bundled_zones_and_columns(tmp_path, stub, client
     bundled_off = duckdb.execute(f"""SELECT quantile_cont(abs(sqrt(loc_x * loc_x + (loc_y - 5.25) * (loc_y - 5.25))
                                      - shot_distance), 0.99) FROM '{SHOTS}'""").fetchall()[0][0]
     assert off <= max(1.0, bundled_off)
-    first = duckdb.execute(f"SELECT player_name, team_name, home_team, away_team, game_date FROM '{out}' LIMIT 1").fetchall()[0]
+    first = duckdb.execute(
+        f"SELECT player_name, team_name, home_team, away_team, game_date FROM '{out}' LIMIT 1"
+    ).fetchall()[0]
     assert first == ("Donovan Mitchell", "Cleveland Cavaliers", "CLE", "PHI", date(2025, 11, 5))
-    made = sum(r[20] for r in recorded_rows)     # SHOT_MADE_FLAG
+    made = sum(r[20] for r in recorded_rows)  # SHOT_MADE_FLAG
     assert duckdb.execute(f"SELECT count(*) FILTER (WHERE shot_made) FROM '{out}'").fetchall()[0][0] == made
 
 
 def test_shots_of_other_games_are_left_out(stub, client):
-    game = parse.Game(game_id="0022500999", game_date=date(2025, 11, 5), status=3, status_text="Final",
-                      tipoff_utc=None, home="CLE", away="PHI", home_id=1, away_id=2, home_name="", away_name="",
-                      home_score=1, away_score=0, neutral=False)
-    body = recorded("shotchartdetail.json")         # every game of the player: only the asked one is kept
+    game = parse.Game(
+        game_id="0022500999",
+        game_date=date(2025, 11, 5),
+        status=3,
+        status_text="Final",
+        tipoff_utc=None,
+        home="CLE",
+        away="PHI",
+        home_id=1,
+        away_id=2,
+        home_name="",
+        away_name="",
+        home_score=1,
+        away_score=0,
+        neutral=False,
+    )
+    body = recorded("shotchartdetail.json")  # every game of the player: only the asked one is kept
     assert parse.shot_rows(body, game) == []
 
 
-@pytest.mark.parametrize("raw,want", [("36:15", ("36:15", 36.25)), ("49:48", ("49:48", 49.8)),
-                                      ("7:05", ("7:05", 7.083)), ("", (None, 0.0)), (None, (None, 0.0)),
-                                      ("PT36M15.00S", ("36:15", 36.25))])
+@pytest.mark.parametrize(
+    "raw,want",
+    [
+        ("36:15", ("36:15", 36.25)),
+        ("49:48", ("49:48", 49.8)),
+        ("7:05", ("7:05", 7.083)),
+        ("", (None, 0.0)),
+        (None, (None, 0.0)),
+        ("PT36M15.00S", ("36:15", 36.25)),
+    ],
+)
 def test_minutes(raw, want):
     assert parse.minutes(raw) == want
 
@@ -110,7 +141,7 @@ def test_game_types_and_seasons_from_the_id():
     assert parse.game_type("0042300101") == "Playoffs"
     assert parse.game_type("0052300101") == "PlayIn"
     assert parse.game_type("0062300001") == "NBA Cup Final"
-    assert parse.game_type("0032300001") is None            # All-Star: left out
+    assert parse.game_type("0032300001") is None  # All-Star: left out
     assert parse.season_of("0022200552") == "2022-23"
     assert parse.season_of_date(date(2025, 7, 15)) == "2025-26"
     assert parse.season_of_date(date(2025, 6, 15)) == "2024-25"

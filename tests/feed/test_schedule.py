@@ -20,14 +20,16 @@ from .stub import BUNDLED, GAME_DATE
 
 def test_schedule_only_fetch_gives_the_universe_of_later_dates(empty_warehouse, tmp_path, stub, capsys):
     wh = str(empty_warehouse)
-    code, out, err = cli(capsys, "--warehouse", wh, "fetch", "--date", "2025-11-05", "--schedule-only", "--ingest",
-                         "--interval", "0")
+    code, out, err = cli(
+        capsys, "--warehouse", wh, "fetch", "--date", "2025-11-05", "--schedule-only", "--ingest", "--interval", "0"
+    )
     assert code == 0, err
     assert "season 2025-26 schedule: fetched" in out
-    want = duckdb.execute(f"SELECT count(*) FROM '{BUNDLED}/schedule_*.parquet' WHERE season = '2025-26' "
-                          "AND game_date = '2026-01-15'").fetchall()[0][0]
+    want = duckdb.execute(
+        f"SELECT count(*) FROM '{BUNDLED}/schedule_*.parquet' WHERE season = '2025-26' AND game_date = '2026-01-15'"
+    ).fetchall()[0][0]
     with Warehouse.open(wh, read_only=True) as w:
-        assert games_on(w, date(2026, 1, 15)) == want > 0          # a date not yet played has its games
+        assert games_on(w, date(2026, 1, 15)) == want > 0  # a date not yet played has its games
         assert games_on(w, date(2025, 11, 5)) == 11
     assert stub.calls["boxscoretraditionalv3"] == 0
 
@@ -52,8 +54,23 @@ def test_terminal_progress_and_from_cache_in_a_subprocess(tmp_path, stub):
     for terminal in (True, False):
         if not terminal:
             env.pop("TTY_COMPATIBLE")
-        p = subprocess.run([sys.executable, "-m", "nbaprops.cli", "fetch", "--from-cache", "--date", GAME_DATE,
-                            "--feed-dir", str(feed)], capture_output=True, text=True, env=env, timeout=300)
+        p = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "nbaprops.cli",
+                "fetch",
+                "--from-cache",
+                "--date",
+                GAME_DATE,
+                "--feed-dir",
+                str(feed),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
         assert p.returncode == 0, p.stderr
         assert "no network used" in p.stdout and "complete" in p.stdout
-        assert ("0022200552 CHI @ CLE" in p.stdout) is (not terminal)      # plain lines only in a pipe
+        assert ("0022200552 CHI @ CLE" in p.stdout) is (not terminal)  # plain lines only in a pipe

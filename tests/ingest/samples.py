@@ -57,11 +57,17 @@ def real(name: str) -> str:
 
 def sample_games(n: int = 4) -> list[str]:
     """The first n regular-season games of 2023-24 (present in every 2023-24 source)."""
-    rows = con().execute(
-        f"SELECT DISTINCT game_id, game_date FROM read_parquet('{real(BUNDLED['player_box'])}') "
-        "WHERE season_type = 'Regular Season' AND game_id IN "
-        f"(SELECT game_id FROM read_parquet('{real(BUNDLED['shots'])}')) "
-        "ORDER BY game_date, game_id LIMIT ?", [n]).fetchall()
+    rows = (
+        con()
+        .execute(
+            f"SELECT DISTINCT game_id, game_date FROM read_parquet('{real(BUNDLED['player_box'])}') "
+            "WHERE season_type = 'Regular Season' AND game_id IN "
+            f"(SELECT game_id FROM read_parquet('{real(BUNDLED['shots'])}')) "
+            "ORDER BY game_date, game_id LIMIT ?",
+            [n],
+        )
+        .fetchall()
+    )
     return [r[0] for r in rows]
 
 
@@ -90,9 +96,21 @@ def write_table(tbl: pa.Table, path: Path) -> Path:
     return path
 
 
-def make_folder(dst: Path, kinds=("schedule", "player_box", "player_game_logs_basic", "team_box",
-                                  "team_game_logs_basic", "shots", "game_lines", "injuries"),
-                games: list[str] | None = None, fmt: str = "parquet") -> Path:
+def make_folder(
+    dst: Path,
+    kinds=(
+        "schedule",
+        "player_box",
+        "player_game_logs_basic",
+        "team_box",
+        "team_game_logs_basic",
+        "shots",
+        "game_lines",
+        "injuries",
+    ),
+    games: list[str] | None = None,
+    fmt: str = "parquet",
+) -> Path:
     dst.mkdir(parents=True, exist_ok=True)
     games = games or sample_games()
     for kind in kinds:
@@ -102,9 +120,13 @@ def make_folder(dst: Path, kinds=("schedule", "player_box", "player_game_logs_ba
 
 # -- snapshots -------------------------------------------------------------------------------
 def table_names(c: duckdb.DuckDBPyConnection) -> list[str]:
-    return [f"{s}.{t}" for s, t in c.execute(
-        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
-        "AND NOT temporary ORDER BY 1, 2").fetchall()]
+    return [
+        f"{s}.{t}"
+        for s, t in c.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND NOT temporary ORDER BY 1, 2"
+        ).fetchall()
+    ]
 
 
 def snapshot(path: Path, *, skip: tuple[str, ...] = ()) -> dict[str, tuple]:

@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+import samples
 
 from nbaprops.errors import BadInputError
 from nbaprops.ingest import ingest_folder
 from nbaprops.warehouse import Warehouse
-
-import samples
 
 FOREIGN_2023_24 = 9  # 2023-24 preseason games against non-NBA clubs (rejected: unknown team)
 CLI = [sys.executable, "-c", "from nbaprops.cli import main; main()"]
@@ -54,8 +53,10 @@ def ingest(path: Path, folder: Path):
 
 def rejected(path: Path, file: str) -> list[tuple]:
     with Warehouse.open(path, read_only=True) as wh:
-        return wh.con.execute("SELECT row_number, column_name, reason FROM processing.rejected_rows "
-                              "WHERE source_file = ? ORDER BY 1, 2", [file]).fetchall()
+        return wh.con.execute(
+            "SELECT row_number, column_name, reason FROM processing.rejected_rows WHERE source_file = ? ORDER BY 1, 2",
+            [file],
+        ).fetchall()
 
 
 def cli(path: Path, *args: str) -> subprocess.CompletedProcess:
@@ -154,10 +155,17 @@ def _bad_date_csv(folder: Path) -> tuple[str, tuple]:
     return p.name, ("row 2", "column 'date'")
 
 
-FILE_ERRORS = {"garbage": _garbage, "truncated_parquet": _truncated, "corrupted_parquet": _corrupted_footer,
-               "empty_csv": _empty_csv, "missing_column": _missing_column, "wrong_type_csv": _wrong_type_csv,
-               "fraction_in_integer": _fraction_in_integer_column, "overflow_parquet": _overflow_parquet,
-               "bad_date_csv": _bad_date_csv}
+FILE_ERRORS = {
+    "garbage": _garbage,
+    "truncated_parquet": _truncated,
+    "corrupted_parquet": _corrupted_footer,
+    "empty_csv": _empty_csv,
+    "missing_column": _missing_column,
+    "wrong_type_csv": _wrong_type_csv,
+    "fraction_in_integer": _fraction_in_integer_column,
+    "overflow_parquet": _overflow_parquet,
+    "bad_date_csv": _bad_date_csv,
+}
 
 
 @pytest.mark.parametrize("case", sorted(FILE_ERRORS))
@@ -200,15 +208,28 @@ ROW_CASES = {
     "null_minutes": ("player_box", lambda r: _set(r, 5, minutes=None), (6, "minutes", "minutes missing")),
     "unknown_team": ("player_box", lambda r: _set(r, 2, team_tricode="XYZ"), (3, "team_abbr", "unknown team")),
     "points_identity": ("player_box", lambda r: _set(r, 1, pts=r[1]["pts"] + 1), (2, "points", "points != 2*FGM")),
-    "date_differs_from_schedule": ("player_box", lambda r: _set(r, 6, game_date=r[6]["game_date"].replace(year=2030)),
-                                   (7, "game_date", "differs from the schedule")),
-    "basic_log_null_minutes": ("player_game_logs_basic", lambda r: _set(r, 2, min=None), (3, "minutes", "minutes missing")),
-    "basic_log_future_date": ("player_game_logs_basic",
-                              lambda r: _set(r, 0, game_date=r[0]["game_date"].replace(year=2031)),
-                              (1, "game_date", "differs from the schedule")),
+    "date_differs_from_schedule": (
+        "player_box",
+        lambda r: _set(r, 6, game_date=r[6]["game_date"].replace(year=2030)),
+        (7, "game_date", "differs from the schedule"),
+    ),
+    "basic_log_null_minutes": (
+        "player_game_logs_basic",
+        lambda r: _set(r, 2, min=None),
+        (3, "minutes", "minutes missing"),
+    ),
+    "basic_log_future_date": (
+        "player_game_logs_basic",
+        lambda r: _set(r, 0, game_date=r[0]["game_date"].replace(year=2031)),
+        (1, "game_date", "differs from the schedule"),
+    ),
     "shot_unknown_zone": ("shots", lambda r: _set(r, 9, basic_zone="Moon"), (10, "basic_zone", "unknown basic_zone")),
     "team_box_identity": ("team_box", lambda r: _set(r, 0, pts=r[0]["pts"] - 3), (1, "points", "points != 2*FGM")),
-    "lines_unknown_team": ("game_lines", lambda r: _set(r, 0, home_team="ZZZ", game_id=None), (1, "home_team", "unknown team")),
+    "lines_unknown_team": (
+        "game_lines",
+        lambda r: _set(r, 0, home_team="ZZZ", game_id=None),
+        (1, "home_team", "unknown team"),
+    ),
 }
 
 
@@ -222,16 +243,27 @@ def test_row_level_problem_is_quarantined(case, wh_path, tmp_path, sample_games)
     if kind == "shots":  # shots resolve to players of the box scores: load the games' box scores first
         ingest(wh_path, write(tmp_path / "box", "player_box", rows_of("player_box", games)).parent)
     before = samples.snapshot(wh_path, skip=("processing.ingest_log", "processing.rejected_rows"))
-    base_rows = target_rows(wh_path, {
-        "player_box": "raw.player_boxscores", "player_game_logs_basic": "raw.player_boxscores",
-        "shots": "raw.shots", "team_box": "raw.team_boxscores", "game_lines": "raw.game_lines"}[kind], sample_games[:2])
+    base_rows = target_rows(
+        wh_path,
+        {
+            "player_box": "raw.player_boxscores",
+            "player_game_logs_basic": "raw.player_boxscores",
+            "shots": "raw.shots",
+            "team_box": "raw.team_boxscores",
+            "game_lines": "raw.game_lines",
+        }[kind],
+        sample_games[:2],
+    )
     assert base_rows[0] > 0
     report = ingest(wh_path, folder)
     (res,) = report.files
     assert res.rows_read == len(rows)
     assert res.rows_rejected == 1
     assert res.rows_loaded == len(rows) - 1  # the good rows of the file load
-    assert res.rows_read == res.rows_loaded + res.rows_unchanged + res.rows_duplicate + res.rows_superseded + res.rows_rejected
+    assert (
+        res.rows_read
+        == res.rows_loaded + res.rows_unchanged + res.rows_duplicate + res.rows_superseded + res.rows_rejected
+    )
     rej = rejected(wh_path, p.name)
     assert {r[0] for r in rej} == {row}, rej
     assert any(r[1] == column and reason in r[2] for r in rej), rej
@@ -244,8 +276,9 @@ def test_row_level_problem_is_quarantined(case, wh_path, tmp_path, sample_games)
 
 def target_rows(path: Path, target: str, games: list[str]) -> tuple:
     with Warehouse.open(path, read_only=True) as wh:
-        return wh.con.execute(f"SELECT count(*), sum(hash(x)::HUGEINT) FROM {target} x WHERE game_id IN (?, ?)",
-                              games).fetchone()
+        return wh.con.execute(
+            f"SELECT count(*), sum(hash(x)::HUGEINT) FROM {target} x WHERE game_id IN (?, ?)", games
+        ).fetchone()
 
 
 def test_schedule_date_outside_its_season(wh_path, tmp_path):
@@ -271,14 +304,18 @@ def test_duplicates(wh_path, tmp_path, sample_games):
     p = write(folder, "player_box", rows)
     (res,) = ingest(wh_path, folder).files
     assert res.rows_duplicate == 2  # exact repeats: dropped and counted
-    assert res.rows_rejected == 2   # both versions of the conflicting key are quarantined
+    assert res.rows_rejected == 2  # both versions of the conflicting key are quarantined
     assert res.rows_loaded == n - 1
     rej = rejected(wh_path, p.name)
     assert [r[0] for r in rej] == [2, n + 3]
     assert all("conflicting" in r[2] for r in rej)
     with Warehouse.open(wh_path, read_only=True) as wh:
-        assert wh.con.execute("SELECT count(*) FROM raw.player_boxscores WHERE game_id = ?",
-                              [sample_games[2]]).fetchone()[0] == n - 1
+        assert (
+            wh.con.execute("SELECT count(*) FROM raw.player_boxscores WHERE game_id = ?", [sample_games[2]]).fetchone()[
+                0
+            ]
+            == n - 1
+        )
 
 
 def test_rows_missing_a_required_value_are_quarantined_not_fatal(wh_path, tmp_path, sample_games):
@@ -296,7 +333,10 @@ def test_rows_missing_a_required_value_are_quarantined_not_fatal(wh_path, tmp_pa
     bad_shots = {i + 1 for i, r in enumerate(shots) if i < 2 or r["player_id"] in unplaced}
     assert len(bad_shots) > 2
     assert [(f.kind, f.rows_rejected) for f in report.files] == [
-        ("schedule", FOREIGN_2023_24 + 2), ("player_box", 2), ("shots", len(bad_shots))]
+        ("schedule", FOREIGN_2023_24 + 2),
+        ("player_box", 2),
+        ("shots", len(bad_shots)),
+    ]
     assert {r[0] for r in rejected(wh_path, "schedule_sample.parquet")} >= {1, 2}
     assert {r[0] for r in rejected(wh_path, "shots_sample.parquet")} == bad_shots
     assert {r[0] for r in rejected(wh_path, "player_box_sample.parquet")} == {1, 2}

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import duckdb
 import pytest
+import samples
+from test_player_identity import ALIASES
 
 from nbaprops import keys, players
 from nbaprops.ingest import ingest_folder
 from nbaprops.warehouse import Warehouse
-
-import samples
-from test_player_identity import ALIASES
 
 R = samples.real
 TEAMS = f"read_csv('{samples.TEAMS_CSV}', header = true)"
@@ -56,21 +55,32 @@ def expected() -> dict[str, int]:
                   WHERE game_id_joined IN (SELECT game_id FROM sched)
                     AND game_id_joined NOT IN (SELECT game_id FROM tbox)""")
     out = {"raw.schedule": c.execute("SELECT count(*) FROM sched").fetchone()[0]}
-    out["raw.player_boxscores"] = c.execute("SELECT (SELECT count(*) FROM box) + (SELECT count(*) FROM basic)").fetchone()[0]
-    out["raw.team_boxscores"] = c.execute("SELECT (SELECT count(*) FROM tbox) + (SELECT count(*) FROM tbasic)").fetchone()[0]
+    out["raw.player_boxscores"] = c.execute(
+        "SELECT (SELECT count(*) FROM box) + (SELECT count(*) FROM basic)"
+    ).fetchone()[0]
+    out["raw.team_boxscores"] = c.execute(
+        "SELECT (SELECT count(*) FROM tbox) + (SELECT count(*) FROM tbasic)"
+    ).fetchone()[0]
     out["raw.shots"] = c.execute(
-        f"SELECT count(*) FROM read_parquet({SHOTS!r}) WHERE game_id IN (SELECT game_id FROM sched)").fetchone()[0]
+        f"SELECT count(*) FROM read_parquet({SHOTS!r}) WHERE game_id IN (SELECT game_id FROM sched)"
+    ).fetchone()[0]
     out["raw.game_lines"] = c.execute(f"""
         SELECT count(*) FROM read_parquet('{LINES}') l
         WHERE coalesce(l.game_id, (SELECT s.game_id FROM sched s WHERE s.game_date = l.game_date
                                    AND s.home_team = l.home_team AND s.away_team = l.away_team)) IN (SELECT game_id FROM sched)
           AND total_line BETWEEN 150 AND 300 AND coalesce(abs(home_spread), 0) <= 40""").fetchone()[0]
-    names = c.execute(f"SELECT DISTINCT player_name FROM read_parquet({BOX!r}) UNION "
-                      f"SELECT DISTINCT player_name FROM read_parquet('{BASIC}')").fetchall()
+    names = c.execute(
+        f"SELECT DISTINCT player_name FROM read_parquet({BOX!r}) UNION "
+        f"SELECT DISTINCT player_name FROM read_parquet('{BASIC}')"
+    ).fetchall()
     # every roster spelling, the aliases, and the players without a game of reference/players_without_games.csv
-    known = sorted({keys.player_lookup(n) for (n,) in names} | set(ALIASES)
-                   | {keys.player_lookup(p.player_name) for p in players.players_without_games()})
-    out["raw.injuries"] = c.execute(f"""
+    known = sorted(
+        {keys.player_lookup(n) for (n,) in names}
+        | set(ALIASES)
+        | {keys.player_lookup(p.player_name) for p in players.players_without_games()}
+    )
+    out["raw.injuries"] = c.execute(
+        f"""
         WITH ok AS (
             SELECT date, lower(regexp_replace(strip_accents(player_name), '[^A-Za-z0-9]', '', 'g')) AS k,
                    event, coalesce(trim(notes), '') AS notes, t.* EXCLUDE (date, event, notes)
@@ -80,18 +90,24 @@ def expected() -> dict[str, int]:
               AND lower(team_nickname) IN (SELECT lower(nickname) FROM teams)),
              grp AS (SELECT date, k, event, notes, count(DISTINCT (team_nickname, player_name, est_days_out_scraper)) AS variants
                      FROM ok GROUP BY ALL)
-        SELECT count(*) FROM grp WHERE variants = 1""", [known]).fetchone()[0]
-    out["_box_by_season"] = dict(c.execute(
-        "SELECT left(season, 4)::INT, count(*) FROM box GROUP BY 1").fetchall())
-    out["_basic_by_season"] = dict(c.execute(
-        "SELECT left(season, 4)::INT, count(*) FROM basic GROUP BY 1").fetchall())
+        SELECT count(*) FROM grp WHERE variants = 1""",
+        [known],
+    ).fetchone()[0]
+    out["_box_by_season"] = dict(c.execute("SELECT left(season, 4)::INT, count(*) FROM box GROUP BY 1").fetchall())
+    out["_basic_by_season"] = dict(c.execute("SELECT left(season, 4)::INT, count(*) FROM basic GROUP BY 1").fetchall())
     return out
 
 
 def test_exact_row_counts_per_raw_table(real_warehouse_path, expected):
     with Warehouse.open(real_warehouse_path, read_only=True) as wh:
-        for table in ("raw.schedule", "raw.player_boxscores", "raw.team_boxscores", "raw.shots",
-                      "raw.game_lines", "raw.injuries"):
+        for table in (
+            "raw.schedule",
+            "raw.player_boxscores",
+            "raw.team_boxscores",
+            "raw.shots",
+            "raw.game_lines",
+            "raw.injuries",
+        ):
             assert wh.count(table) == expected[table], table
 
 
@@ -100,8 +116,12 @@ def test_counts_match_literals_checked_by_hand(real_warehouse_path, expected):
     # plus the 2023 and 2024 NBA Cup finals, derived from the box scores; 3 full-box seasons
     # (103,981 rows, the 55 rows of the two Cup finals included) + the basic log's 2021-22
     # (27,931) and 2025-26 (28,491).
-    literal = {"raw.schedule": 6931 + 2, "raw.player_boxscores": 103981 + 27931 + 28491,
-               "raw.team_boxscores": 13136, "raw.shots": 217220 + 218701 + 219527}
+    literal = {
+        "raw.schedule": 6931 + 2,
+        "raw.player_boxscores": 103981 + 27931 + 28491,
+        "raw.team_boxscores": 13136,
+        "raw.shots": 217220 + 218701 + 219527,
+    }
     for table, n in literal.items():
         assert expected[table] == n, table
     with Warehouse.open(real_warehouse_path, read_only=True) as wh:

@@ -15,12 +15,11 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+import samples
 
 from nbaprops import keys
 from nbaprops.ingest import ingest_folder
 from nbaprops.warehouse import Warehouse
-
-import samples
 
 CLI = [sys.executable, "-c", "from nbaprops.cli import main; main()"]
 
@@ -31,15 +30,29 @@ def _props_rows(games: list[str]) -> list[dict]:
     out = []
     for g in games:
         for r in [r for r in box if r["game_id"] == g][:2]:
-            out.append({"game_id": g, "bookmaker": "draftkings", "player_name": r["player_name"],
-                        "snapshot_timestamp": datetime.combine(r["game_date"], datetime.min.time()) + timedelta(hours=18),
-                        "minutes_before_tipoff": 60, "points_line": 12.5})
+            out.append(
+                {
+                    "game_id": g,
+                    "bookmaker": "draftkings",
+                    "player_name": r["player_name"],
+                    "snapshot_timestamp": datetime.combine(r["game_date"], datetime.min.time()) + timedelta(hours=18),
+                    "minutes_before_tipoff": 60,
+                    "points_line": 12.5,
+                }
+            )
     return out
 
 
-PROPS_SCHEMA = pa.schema([("game_id", pa.string()), ("bookmaker", pa.string()), ("player_name", pa.string()),
-                          ("snapshot_timestamp", pa.timestamp("us")), ("minutes_before_tipoff", pa.int32()),
-                          ("points_line", pa.float64())])
+PROPS_SCHEMA = pa.schema(
+    [
+        ("game_id", pa.string()),
+        ("bookmaker", pa.string()),
+        ("player_name", pa.string()),
+        ("snapshot_timestamp", pa.timestamp("us")),
+        ("minutes_before_tipoff", pa.int32()),
+        ("points_line", pa.float64()),
+    ]
+)
 PROPS_FILE = "player_points_props_sample.parquet"
 
 
@@ -47,8 +60,10 @@ def _write(folder: Path, kind: str, rows: list[dict]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     if kind == "props":
         return samples.write_table(pa.Table.from_pylist(rows, schema=PROPS_SCHEMA), folder / PROPS_FILE)
-    return samples.write_table(pa.Table.from_pylist(rows, schema=samples.sample_table(kind, []).schema),
-                               folder / f"{samples.SAMPLE_FILE[kind]}.parquet")
+    return samples.write_table(
+        pa.Table.from_pylist(rows, schema=samples.sample_table(kind, []).schema),
+        folder / f"{samples.SAMPLE_FILE[kind]}.parquet",
+    )
 
 
 def _rows(kind: str, games: list[str]) -> list[dict]:
@@ -92,14 +107,17 @@ GAME_CASES = {
 
 def _game_state(path: Path, table: str, game: str) -> tuple:
     with Warehouse.open(path, read_only=True) as wh:
-        return wh.con.execute(f"SELECT count(*), sum(hash(x)::HUGEINT) FROM {table} x WHERE game_id = ?",
-                              [game]).fetchone()
+        return wh.con.execute(
+            f"SELECT count(*), sum(hash(x)::HUGEINT) FROM {table} x WHERE game_id = ?", [game]
+        ).fetchone()
 
 
 def _quarantine(path: Path, file: str) -> list[tuple]:
     with Warehouse.open(path, read_only=True) as wh:
-        return wh.con.execute("SELECT row_number, column_name, reason FROM processing.rejected_rows "
-                              "WHERE source_file = ? ORDER BY 1, 2", [file]).fetchall()
+        return wh.con.execute(
+            "SELECT row_number, column_name, reason FROM processing.rejected_rows WHERE source_file = ? ORDER BY 1, 2",
+            [file],
+        ).fetchall()
 
 
 @pytest.mark.parametrize("kind", sorted(GAME_CASES))
@@ -131,13 +149,18 @@ def test_a_game_with_a_rejected_row_keeps_its_previous_version(kind, wh_path, tm
     assert res.refused == [g1]
     assert res.rows_refused == n1 and res.rows_rejected == n1
     assert res.rows_loaded == 0 and res.rows_unchanged == len(rows) - n1
-    assert res.rows_read == res.rows_loaded + res.rows_unchanged + res.rows_duplicate + res.rows_superseded + res.rows_rejected
+    assert (
+        res.rows_read
+        == res.rows_loaded + res.rows_unchanged + res.rows_duplicate + res.rows_superseded + res.rows_rejected
+    )
     q = _quarantine(wh_path, p.name)
     assert {r[0] for r in q} == {k + 1 for k, r in enumerate(rows) if r[gcol] == g1}
     assert all("refused" in r[2] and g1 in r[2] for r in q), q
     with Warehouse.open(wh_path, read_only=True) as wh:
-        logged = wh.con.execute("SELECT rows_refused FROM processing.ingest_log WHERE source_file = ? "
-                                "ORDER BY ingested_at DESC LIMIT 1", [p.name]).fetchone()[0]
+        logged = wh.con.execute(
+            "SELECT rows_refused FROM processing.ingest_log WHERE source_file = ? ORDER BY ingested_at DESC LIMIT 1",
+            [p.name],
+        ).fetchone()[0]
     assert logged == n1
 
 
@@ -145,8 +168,8 @@ def test_the_valid_correction_of_another_game_still_loads(wh_path, tmp_path, sam
     g1, g2 = sample_games[:2]
     rows = _rows("player_box", [g1, g2])
     i, j = _first(rows, g1), _first(rows, g2)
-    _set(rows, i, pts=rows[i]["pts"] + 2)                          # refused
-    _set(rows, j, plus_minus=(rows[j]["plus_minus"] or 0) + 1)      # a good correction
+    _set(rows, i, pts=rows[i]["pts"] + 2)  # refused
+    _set(rows, j, plus_minus=(rows[j]["plus_minus"] or 0) + 1)  # a good correction
     before = _game_state(wh_path, "raw.player_boxscores", g1)
     p = _write(tmp_path / "fix", "player_box", rows)
     with Warehouse.open(wh_path) as wh:
@@ -154,8 +177,10 @@ def test_the_valid_correction_of_another_game_still_loads(wh_path, tmp_path, sam
     assert _game_state(wh_path, "raw.player_boxscores", g1) == before
     assert res.refused == [g1] and res.rows_loaded == sum(r["game_id"] == g2 for r in rows)
     with Warehouse.open(wh_path, read_only=True) as wh:
-        pm = wh.con.execute("SELECT plus_minus FROM raw.player_boxscores WHERE game_id = ? AND player_name = ?",
-                            [g2, rows[j]["player_name"].strip()]).fetchone()[0]
+        pm = wh.con.execute(
+            "SELECT plus_minus FROM raw.player_boxscores WHERE game_id = ? AND player_name = ?",
+            [g2, rows[j]["player_name"].strip()],
+        ).fetchone()[0]
     assert pm == rows[j]["plus_minus"]
 
 

@@ -11,12 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import samples
 
 from nbaprops.errors import BadInputError
 from nbaprops.ingest.loader import accepted_names, scan_input
 from nbaprops.warehouse import Warehouse
-
-import samples
 
 CLI = [sys.executable, "-c", "from nbaprops.cli import main; main()"]
 
@@ -24,8 +23,7 @@ CLI = [sys.executable, "-c", "from nbaprops.cli import main; main()"]
 def cli(wh: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "COLUMNS": "200"}
     env.pop("NBAPROPS_DEBUG", None)
-    return subprocess.run([*CLI, "--warehouse", str(wh), *args], capture_output=True, text=True, env=env,
-                          timeout=300)
+    return subprocess.run([*CLI, "--warehouse", str(wh), *args], capture_output=True, text=True, env=env, timeout=300)
 
 
 def one_line_error(proc: subprocess.CompletedProcess, code: int = 2) -> str:
@@ -37,8 +35,17 @@ def one_line_error(proc: subprocess.CompletedProcess, code: int = 2) -> str:
 
 def test_accepted_names_lists_every_kind():
     names = accepted_names()
-    for pattern in ("schedule_*", "player_box_*", "player_game_logs_basic_*", "team_box_*",
-                    "team_game_logs_basic_*", "shots_*", "game_lines_*", "injuries_*", "player_points_props_*"):
+    for pattern in (
+        "schedule_*",
+        "player_box_*",
+        "player_game_logs_basic_*",
+        "team_box_*",
+        "team_game_logs_basic_*",
+        "shots_*",
+        "game_lines_*",
+        "injuries_*",
+        "player_points_props_*",
+    ):
         assert pattern in names
     assert ".csv" in names and ".parquet" in names
 
@@ -52,7 +59,7 @@ def test_a_single_file_is_ingested(tmp_path, sample_games):
     assert schedule.name in proc.stdout
     with Warehouse.open(wh, read_only=True) as w:
         assert w.count("raw.schedule") > 0
-        assert w.count("raw.player_boxscores") == 0      # only the file named was loaded
+        assert w.count("raw.player_boxscores") == 0  # only the file named was loaded
     box = next(folder.glob("player_box_*"))
     proc = cli(wh, "ingest", str(box))
     assert proc.returncode == 0, (proc.stdout, proc.stderr)
@@ -76,8 +83,9 @@ def test_a_season_aggregate_file_says_it_is_not_loaded(tmp_path):
     assert "season aggregate" in line
 
 
-@pytest.mark.parametrize("content", [[], ["notes.parquet", "box.csv"], ["README.md"],
-                                     ["player_stats_season_2021_22.parquet"]])
+@pytest.mark.parametrize(
+    "content", [[], ["notes.parquet", "box.csv"], ["README.md"], ["player_stats_season_2021_22.parquet"]]
+)
 def test_nothing_to_load_exits_2_and_lists_accepted_names(tmp_path, content):
     folder = tmp_path / "in"
     folder.mkdir()
@@ -90,7 +98,7 @@ def test_nothing_to_load_exits_2_and_lists_accepted_names(tmp_path, content):
     for name in content:
         if not name.endswith(".md"):
             assert name in line
-    assert not wh.exists()      # refused before the warehouse was created
+    assert not wh.exists()  # refused before the warehouse was created
 
 
 def test_nothing_to_load_leaves_an_existing_warehouse_alone(real_copy, tmp_path):
@@ -107,6 +115,6 @@ def test_scan_input_in_the_library(tmp_path):
     (tmp_path / "in").mkdir()
     with pytest.raises(BadInputError, match="nothing to load"):
         scan_input(tmp_path / "in")
-    scan = scan_input()                                 # the bundled data
-    assert [k.name for k, _ in scan.plan][0] == "schedule"
+    scan = scan_input()  # the bundled data
+    assert next(k.name for k, _ in scan.plan) == "schedule"
     assert len(scan.plan) == 12 and scan.unrecognised == []

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import samples
+
 from nbaprops.ingest import ingest_folder
 from nbaprops.warehouse import Warehouse
-
-import samples
 
 
 def _ingest(path: Path, folder: Path):
@@ -18,13 +18,17 @@ def _ingest(path: Path, folder: Path):
 def _game_rows(path: Path, table: str, games: list[str]) -> list[tuple]:
     with Warehouse.open(path, read_only=True) as wh:
         return wh.con.execute(
-            f"SELECT game_id, source, count(*), count(fg_attempts) FROM {table} WHERE game_id IN ({', '.join('?' * len(games))}) "
-            "GROUP BY ALL ORDER BY 1, 2", games).fetchall()
+            f"SELECT game_id, source, count(*), count(fg_attempts) FROM {table} WHERE game_id IN "
+            f"({', '.join('?' * len(games))}) "
+            "GROUP BY ALL ORDER BY 1, 2",
+            games,
+        ).fetchall()
 
 
 def _folders(tmp_path: Path, games: list[str]) -> tuple[Path, Path]:
-    basic = samples.make_folder(tmp_path / "basic", kinds=("schedule", "player_game_logs_basic", "team_game_logs_basic"),
-                                games=games)
+    basic = samples.make_folder(
+        tmp_path / "basic", kinds=("schedule", "player_game_logs_basic", "team_game_logs_basic"), games=games
+    )
     full = samples.make_folder(tmp_path / "full", kinds=("player_box", "team_box"), games=games)
     return basic, full
 
@@ -32,10 +36,22 @@ def _folders(tmp_path: Path, games: list[str]) -> tuple[Path, Path]:
 def test_full_box_arriving_later_replaces_the_fallback(tmp_path, sample_games):
     games = sample_games[:3]
     basic, full = _folders(tmp_path, games)
-    n_box = {g: samples.con().execute(f"SELECT count(*) FROM read_parquet('{full}/player_box_sample.parquet') "
-                                      "WHERE game_id = ?", [g]).fetchone()[0] for g in games}
-    n_basic = {g: samples.con().execute(f"SELECT count(*) FROM read_parquet('{basic}/player_game_logs_basic_sample.parquet') "
-                                        "WHERE game_id_joined = ?", [g]).fetchone()[0] for g in games}
+    n_box = {
+        g: samples.con()
+        .execute(f"SELECT count(*) FROM read_parquet('{full}/player_box_sample.parquet') WHERE game_id = ?", [g])
+        .fetchone()[0]
+        for g in games
+    }
+    n_basic = {
+        g: samples.con()
+        .execute(
+            f"SELECT count(*) FROM read_parquet('{basic}/player_game_logs_basic_sample.parquet') "
+            "WHERE game_id_joined = ?",
+            [g],
+        )
+        .fetchone()[0]
+        for g in games
+    }
     wh = tmp_path / "wh.duckdb"
     _ingest(wh, basic)
     assert _game_rows(wh, "raw.player_boxscores", games) == [(g, "basic_log", n_basic[g], 0) for g in games]
@@ -71,7 +87,9 @@ def test_fallback_arriving_later_leaves_the_full_box(tmp_path, sample_games):
 
 def test_both_in_one_folder_full_box_wins(tmp_path, sample_games):
     games = sample_games[:2]
-    folder = samples.make_folder(tmp_path / "both", kinds=("schedule", "player_box", "player_game_logs_basic"), games=games)
+    folder = samples.make_folder(
+        tmp_path / "both", kinds=("schedule", "player_box", "player_game_logs_basic"), games=games
+    )
     wh = tmp_path / "wh.duckdb"
     report = _ingest(wh, folder)
     by = {f.kind: f for f in report.files}
@@ -89,14 +107,18 @@ def test_corrected_file_updates_just_its_rows(tmp_path, sample_games):
     wh = tmp_path / "wh.duckdb"
     _ingest(wh, folder)
     with Warehouse.open(wh, read_only=True) as w:
-        stamps = dict(w.con.execute("SELECT game_id || player_lookup, ingested_at FROM raw.player_boxscores").fetchall())
+        stamps = dict(
+            w.con.execute("SELECT game_id || player_lookup, ingested_at FROM raw.player_boxscores").fetchall()
+        )
     rows = samples.sample_table("player_box", games).to_pylist()
     i = next(i for i, r in enumerate(rows) if r["game_id"] == games[1])
     rows[i] = {**rows[i], "plus_minus": (rows[i]["plus_minus"] or 0) + 1}
     fix = tmp_path / "fix"
     fix.mkdir()
-    samples.write_table(pa.Table.from_pylist(rows, schema=samples.sample_table("player_box", []).schema),
-                        fix / "player_box_sample.parquet")
+    samples.write_table(
+        pa.Table.from_pylist(rows, schema=samples.sample_table("player_box", []).schema),
+        fix / "player_box_sample.parquet",
+    )
     (res,) = _ingest(wh, fix).files
     n1 = sum(r["game_id"] == games[1] for r in rows)
     assert res.rows_unchanged == len(rows) - n1 and res.rows_loaded == n1  # the game with the change is rewritten

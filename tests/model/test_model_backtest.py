@@ -23,8 +23,11 @@ from nbaprops.warehouse import Warehouse
 
 PIPE_START, PIPE_END = date(2023, 10, 24), date(2024, 1, 15)
 BT_START, BT_END = date(2023, 12, 1), date(2024, 1, 15)
-FAST = dict(min_train_rows=2000, reg_params={"n_estimators": 120, "learning_rate": 0.1, "warm_trees": 20},
-            clf_params={"n_estimators": 80, "learning_rate": 0.1, "warm_trees": 20})
+FAST = dict(
+    min_train_rows=2000,
+    reg_params={"n_estimators": 120, "learning_rate": 0.1, "warm_trees": 20},
+    clf_params={"n_estimators": 80, "learning_rate": 0.1, "warm_trees": 20},
+)
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +47,11 @@ def real_run(pipeline):
         res = bt.run_backtest(wh, BT_START, BT_END, **FAST)
         stored = wh.con.execute(
             f"SELECT player_lookup, game_date, predicted_points, trained_through, block_start, run_id "
-            f"FROM {bt.PREDICTIONS_TABLE} ORDER BY game_date, player_lookup").fetchall()
-        n_fs = wh.con.execute(f"SELECT count(*) FROM {bt.FEATURE_TABLE} WHERE game_date BETWEEN ? AND ?",
-                              [BT_START, BT_END]).fetchone()[0]
+            f"FROM {bt.PREDICTIONS_TABLE} ORDER BY game_date, player_lookup"
+        ).fetchall()
+        n_fs = wh.con.execute(
+            f"SELECT count(*) FROM {bt.FEATURE_TABLE} WHERE game_date BETWEEN ? AND ?", [BT_START, BT_END]
+        ).fetchone()[0]
     return res, stored, n_fs
 
 
@@ -54,12 +59,14 @@ def real_run(pipeline):
 def test_walk_forward_never_trains_on_or_after_the_block(real_run):
     res, _, _ = real_run
     predicted = [b for b in res.blocks if b.status == "predicted"]
-    assert [(b.block_start, b.block_end) for b in predicted] == [(BT_START, date(2023, 12, 31)),
-                                                                 (date(2024, 1, 1), BT_END)]
+    assert [(b.block_start, b.block_end) for b in predicted] == [
+        (BT_START, date(2023, 12, 31)),
+        (date(2024, 1, 1), BT_END),
+    ]
     for b in predicted:
         assert b.train_last < b.block_start and b.train_first >= PIPE_START
         assert b.train_rows >= 2000 and b.evaluated_rows > 0
-    assert predicted[1].train_rows > predicted[0].train_rows   # rolls forward: December joins the training set
+    assert predicted[1].train_rows > predicted[0].train_rows  # rolls forward: December joins the training set
     P = res.predictions
     assert len(P["game_date"]) > 0
     assert (P["trained_through"] < P["game_date"]).all()
@@ -74,8 +81,11 @@ def test_block_predictions_ignore_the_outcomes_of_the_block_and_later(pipeline, 
     copy = pipeline.parent / "scrambled.duckdb"
     shutil.copy(pipeline, copy)
     with Warehouse.open(copy) as wh:
-        wh.con.execute(f"UPDATE {bt.FEATURE_TABLE} SET label_points = label_points + 17, "
-                       "label_over_line = NOT label_over_line WHERE game_date >= ?", [BT_START])
+        wh.con.execute(
+            f"UPDATE {bt.FEATURE_TABLE} SET label_points = label_points + 17, "
+            "label_over_line = NOT label_over_line WHERE game_date >= ?",
+            [BT_START],
+        )
         res2 = bt.run_backtest(wh, BT_START, BT_END, write=False, **FAST)
     dec = res.predictions["game_date"] <= np.datetime64("2023-12-31")
     dec2 = res2.predictions["game_date"] <= np.datetime64("2023-12-31")
@@ -94,8 +104,8 @@ def test_leakage_canary_looks_implausibly_good_and_real_features_do_not(pipeline
         after = wh.con.execute(f"SELECT count(*), max(run_id) FROM {bt.PREDICTIONS_TABLE}").fetchone()
         with pytest.raises(BadInputError):
             bt.run_backtest(wh, BT_START, BT_END, leak=True, write=True, **FAST)
-    assert before == after                       # the canary writes nothing
-    assert leak.overall["n"] == res.overall["n"]   # the same rows, the same blocks
+    assert before == after  # the canary writes nothing
+    assert leak.overall["n"] == res.overall["n"]  # the same rows, the same blocks
     assert leak.overall["mae_model"] < 1.0, leak.overall
     assert res.overall["mae_model"] > 3.0, res.overall
     assert "LEAK" in leak.model_version
@@ -106,16 +116,31 @@ def test_leakage_canary_looks_implausibly_good_and_real_features_do_not(pipeline
 # the world as of its morning; the real availability features (features.GROUPS "availability",
 # whatever the registry holds) must pass the same check on the same date.
 LEAKY_DNP = features.Feature(
-    990, "canary_teammates_dnp_on_d", "LEAKAGE CANARY: teammates listed DNP in D's own box score", "x", 0.0, 0, 30,
-    True, chain=(("phase3", "(SELECT count(*) FROM raw.player_boxscores b WHERE b.game_date = u.game_date "
-                            "AND b.team_abbr = u.team_abbr AND b.dnp_reason IS NOT NULL "
-                            "AND b.player_lookup <> u.player_lookup)"),), group="availability")
+    990,
+    "canary_teammates_dnp_on_d",
+    "LEAKAGE CANARY: teammates listed DNP in D's own box score",
+    "x",
+    0.0,
+    0,
+    30,
+    True,
+    chain=(
+        (
+            "phase3",
+            "(SELECT count(*) FROM raw.player_boxscores b WHERE b.game_date = u.game_date "
+            "AND b.team_abbr = u.team_abbr AND b.dnp_reason IS NOT NULL "
+            "AND b.player_lookup <> u.player_lookup)",
+        ),
+    ),
+    group="availability",
+)
 PIT_DAY = date(2023, 12, 5)
 
 
 @pytest.mark.parametrize("backfilled_first", [True, False], ids=["backfill-then-validate", "validate-at-once"])
-def test_availability_canary_a_feature_from_ds_own_dnp_list_is_caught(pipeline, tmp_path, monkeypatch,
-                                                                      backfilled_first):
+def test_availability_canary_a_feature_from_ds_own_dnp_list_is_caught(
+    pipeline, tmp_path, monkeypatch, backfilled_first
+):
     from nbaprops.catalog import Catalog
     from nbaprops.quality.checks.base import FAIL
     from nbaprops.quality.checks.point_in_time import check_point_in_time
@@ -124,14 +149,15 @@ def test_availability_canary_a_feature_from_ds_own_dnp_list_is_caught(pipeline, 
     assert real_availability
     copy = tmp_path / "canary.duckdb"
     shutil.copy(pipeline, copy)
-    monkeypatch.setattr(features, "FEATURES", features.FEATURES + (LEAKY_DNP,))
+    monkeypatch.setattr(features, "FEATURES", (*features.FEATURES, LEAKY_DNP))
     with Warehouse.open(copy) as wh:
         if backfilled_first:
             # as a user would: backfill with the new feature, then validate
             assert backfill(wh, PIT_DAY, PIT_DAY, force=True).ok
-            leaked = wh.con.execute(f"SELECT max({LEAKY_DNP.name}) FROM {bt.FEATURE_TABLE} WHERE game_date = ?",
-                                    [PIT_DAY]).fetchone()[0]
-            assert leaked and leaked > 0       # D's box score lists DNPs: the leak has something to leak
+            leaked = wh.con.execute(
+                f"SELECT max({LEAKY_DNP.name}) FROM {bt.FEATURE_TABLE} WHERE game_date = ?", [PIT_DAY]
+            ).fetchone()[0]
+            assert leaked and leaked > 0  # D's box score lists DNPs: the leak has something to leak
         # else: validate before any backfill — the stored table has no such column yet; the check's
         # own baseline re-run adds it, and it must be compared too
         res = check_point_in_time(wh, Catalog.load(), PIT_DAY, PIT_DAY, samples=1, workdir=tmp_path)
@@ -177,12 +203,12 @@ def test_results_render_as_markdown_and_json(real_run):
 
 def test_predictions_table_written_once_per_key_and_replaced_per_range(pipeline, real_run):
     res, stored, n_fs = real_run
-    assert res.rows_written == len(stored) == n_fs      # every row of the universe in the range, once
+    assert res.rows_written == len(stored) == n_fs  # every row of the universe in the range, once
     keys = [(r[0], r[1]) for r in stored]
     assert len(keys) == len(set(keys))
-    assert all(r[3] < r[1] for r in stored)             # trained_through < game_date
+    assert all(r[3] < r[1] for r in stored)  # trained_through < game_date
     with Warehouse.open(pipeline) as wh:
-        again = bt.run_backtest(wh, date(2024, 1, 1), BT_END, **FAST)   # rewrite January only
+        again = bt.run_backtest(wh, date(2024, 1, 1), BT_END, **FAST)  # rewrite January only
         rows = wh.con.execute(f"SELECT player_lookup, game_date, run_id FROM {bt.PREDICTIONS_TABLE}").fetchall()
     assert len(rows) == len(stored) and len({(r[0], r[1]) for r in rows}) == len(rows)
     jan = [r for r in rows if r[1] >= date(2024, 1, 1)]
@@ -211,8 +237,7 @@ def test_train_saves_a_model_and_reports_a_holdout(pipeline, tmp_path, monkeypat
 def test_cli_backtest_bad_input_exits_2(empty_warehouse, monkeypatch, capsys):
     from nbaprops import cli
 
-    for argv in (["backtest", "--start-date", "2024-02-01", "--end-date", "2024-01-01"],
-                 ["backtest"], ["train"]):
+    for argv in (["backtest", "--start-date", "2024-02-01", "--end-date", "2024-01-01"], ["backtest"], ["train"]):
         monkeypatch.setattr("sys.argv", ["nbaprops", "--warehouse", str(empty_warehouse), *argv])
         with pytest.raises(SystemExit) as exc:
             cli.main()
@@ -225,8 +250,15 @@ def test_ablation_runs_without_each_group_on_the_same_rows(pipeline, real_run):
 
     res, _, _ = real_run
     with Warehouse.open(pipeline, read_only=True) as wh:
-        ab = run_ablation(wh, BT_START, BT_END, groups=["scoring", "prop_lines"], min_train_rows=2000,
-                          reg_params=FAST["reg_params"], clf_params=FAST["clf_params"])
+        ab = run_ablation(
+            wh,
+            BT_START,
+            BT_END,
+            groups=["scoring", "prop_lines"],
+            min_train_rows=2000,
+            reg_params=FAST["reg_params"],
+            clf_params=FAST["clf_params"],
+        )
         with pytest.raises(BadInputError):
             run_ablation(wh, BT_START, BT_END, groups=["no_such_group"])
     assert [r.variant for r in ab.runs] == [ALL, "without scoring", "without prop_lines"]
@@ -255,9 +287,14 @@ def test_ablation_runs_without_each_group_on_the_same_rows(pipeline, real_run):
 def test_cli_backtest_bad_options_exit_2(empty_warehouse, monkeypatch):
     from nbaprops import cli
 
-    for argv in (["backtest", "--learner", "xgboost"], ["backtest", "--full-refit-months", "0"],
-                 ["backtest", "--groups", "scoring"], ["backtest", "--ablation", "--canary"],
-                 ["backtest", "--threads", "0"], ["backtest", "--threads", "two"]):
+    for argv in (
+        ["backtest", "--learner", "xgboost"],
+        ["backtest", "--full-refit-months", "0"],
+        ["backtest", "--groups", "scoring"],
+        ["backtest", "--ablation", "--canary"],
+        ["backtest", "--threads", "0"],
+        ["backtest", "--threads", "two"],
+    ):
         monkeypatch.setattr("sys.argv", ["nbaprops", "--warehouse", str(empty_warehouse), *argv])
         with pytest.raises(SystemExit) as exc:
             cli.main()

@@ -24,7 +24,7 @@ def test_no_registry_feature_is_a_label():
 
 
 def test_a_label_in_the_registry_is_refused(monkeypatch):
-    bad = features.FEATURES + (features.Feature(99, "label_points", "oops", "x", 0.0, 0, 80),)
+    bad = (*features.FEATURES, features.Feature(99, "label_points", "oops", "x", 0.0, 0, 80))
     monkeypatch.setattr(features, "FEATURES", bad)
     with pytest.raises(ModelError):
         data.feature_columns()
@@ -36,12 +36,20 @@ def test_usable_columns_are_those_with_a_value():
 
 
 def test_labelled_rows_played_and_have_points():
-    rows = data.FeatureRows(player_lookup=np.array(["a", "b", "c"], dtype=object), game_id=np.array(["g"] * 3),
-                            game_date=np.array(["2024-01-01"] * 3, dtype="datetime64[D]"),
-                            season_year=np.array([2023] * 3), X=np.zeros((3, 0)), cols=[],
-                            points=np.array([12.0, np.nan, np.nan]), played=np.array([True, True, False]),
-                            over=np.array([1.0, np.nan, np.nan]), line=np.array([10.5, 3.5, np.nan]),
-                            last10=np.zeros(3), season_avg=np.zeros(3))
+    rows = data.FeatureRows(
+        player_lookup=np.array(["a", "b", "c"], dtype=object),
+        game_id=np.array(["g"] * 3),
+        game_date=np.array(["2024-01-01"] * 3, dtype="datetime64[D]"),
+        season_year=np.array([2023] * 3),
+        X=np.zeros((3, 0)),
+        cols=[],
+        points=np.array([12.0, np.nan, np.nan]),
+        played=np.array([True, True, False]),
+        over=np.array([1.0, np.nan, np.nan]),
+        line=np.array([10.5, 3.5, np.nan]),
+        last10=np.zeros(3),
+        season_avg=np.zeros(3),
+    )
     assert rows.labelled.tolist() == [True, False, False] and rows.has_over.tolist() == [True, False, False]
 
 

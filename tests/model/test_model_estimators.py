@@ -6,12 +6,31 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nbaprops.model.estimators import (LGB_CLF_PARAMS, LGB_REG_PARAMS, auto_threads, busy_cores, fit_over_classifier,
-                                       fit_regressor, limited_threads)
+from nbaprops.model.estimators import (
+    LGB_CLF_PARAMS,
+    LGB_REG_PARAMS,
+    auto_threads,
+    busy_cores,
+    fit_over_classifier,
+    fit_regressor,
+    limited_threads,
+)
 
 
-@pytest.mark.parametrize("cpus,busy,want", [(2, 0.0, 2), (2, 0.3, 2), (2, 0.97, 1), (2, 1.0, 1), (2, 1.9, 1),
-                                            (2, 7.5, 1), (8, 2.4, 6), (1, 0.0, 1), (4, 0.0, 4)])
+@pytest.mark.parametrize(
+    "cpus,busy,want",
+    [
+        (2, 0.0, 2),
+        (2, 0.3, 2),
+        (2, 0.97, 1),
+        (2, 1.0, 1),
+        (2, 1.9, 1),
+        (2, 7.5, 1),
+        (8, 2.4, 6),
+        (1, 0.0, 1),
+        (4, 0.0, 4),
+    ],
+)
 def test_auto_threads_takes_the_cores_not_busy(cpus, busy, want):
     assert auto_threads(cpus, busy) == want
 
@@ -42,7 +61,7 @@ def _spin(stop) -> None:
 def _rows(n: int = 6000, k: int = 12, seed: int = 3):
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, k))
-    X[rng.random(size=(n, k)) < 0.1] = np.nan          # missing values, as in the store
+    X[rng.random(size=(n, k)) < 0.1] = np.nan  # missing values, as in the store
     y = 12 + 4 * np.nan_to_num(X[:, 0]) - 2 * np.nan_to_num(X[:, 1]) ** 2 + rng.normal(scale=3, size=n)
     return X, y
 

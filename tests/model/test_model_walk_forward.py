@@ -15,8 +15,11 @@ from nbaprops.model.walk_forward import month_blocks, p_over_from_residuals, wal
 def tiny(learner: str = "lightgbm", **kw) -> dict:
     """Few, fast boosting rounds (and warm starts of 5 rounds) for the learner."""
     rounds = {"lightgbm": "n_estimators", "hgb": "max_iter"}[learner]
-    reg, clf = learner_params(learner, {rounds: 15, "learning_rate": 0.3, "warm_trees": 5},
-                              {rounds: 10, "learning_rate": 0.3, "warm_trees": 5})
+    reg, clf = learner_params(
+        learner,
+        {rounds: 15, "learning_rate": 0.3, "warm_trees": 5},
+        {rounds: 10, "learning_rate": 0.3, "warm_trees": 5},
+    )
     return dict(reg_params=reg, clf_params=clf, learner=learner, **kw)
 
 
@@ -25,8 +28,11 @@ TINY = tiny()
 
 def test_month_blocks_cover_the_range_without_overlap():
     blocks = month_blocks(date(2023, 12, 15), date(2024, 2, 10))
-    assert blocks == [(date(2023, 12, 15), date(2023, 12, 31)), (date(2024, 1, 1), date(2024, 1, 31)),
-                      (date(2024, 2, 1), date(2024, 2, 10))]
+    assert blocks == [
+        (date(2023, 12, 15), date(2023, 12, 31)),
+        (date(2024, 1, 1), date(2024, 1, 31)),
+        (date(2024, 2, 1), date(2024, 2, 10)),
+    ]
     assert month_blocks(date(2024, 2, 10), date(2024, 2, 10)) == [(date(2024, 2, 10), date(2024, 2, 10))]
 
 
@@ -52,26 +58,39 @@ def synthetic_rows(days: int = 92, per_day: int = 80, seed: int = 0) -> FeatureR
     points = np.where(played, np.round(2 * x0 + rng.normal(0, 3, n)), np.nan)
     line = np.where(np.arange(n) % 3 != 0, np.floor(2 * x0) + 0.5, np.nan)
     over = np.where(played & ~np.isnan(line), (points > line).astype(float), np.nan)
-    return FeatureRows(player_lookup=np.array([f"p{i % per_day}" for i in range(n)], dtype=object),
-                       game_id=np.array([f"g{i // 10}" for i in range(n)], dtype=object),
-                       game_date=game_date, season_year=np.full(n, 2023), X=np.column_stack([x0, x1]),
-                       cols=["x0", "x1"], points=points, played=played, over=over, line=line,
-                       last10=2 * x0, season_avg=np.full(n, 15.0))
+    return FeatureRows(
+        player_lookup=np.array([f"p{i % per_day}" for i in range(n)], dtype=object),
+        game_id=np.array([f"g{i // 10}" for i in range(n)], dtype=object),
+        game_date=game_date,
+        season_year=np.full(n, 2023),
+        X=np.column_stack([x0, x1]),
+        cols=["x0", "x1"],
+        points=points,
+        played=played,
+        over=over,
+        line=line,
+        last10=2 * x0,
+        season_avg=np.full(n, 15.0),
+    )
 
 
 @pytest.mark.parametrize("learner", ["lightgbm", "hgb"])
 def test_blocks_train_only_on_earlier_rows_and_skip_short_histories(learner):
     rows = synthetic_rows()
     seen = []
-    wf = walk_forward(rows, date(2024, 1, 15), date(2024, 3, 31), min_train_rows=600, on_block=seen.append,
-                      **tiny(learner))
+    wf = walk_forward(
+        rows, date(2024, 1, 15), date(2024, 3, 31), min_train_rows=600, on_block=seen.append, **tiny(learner)
+    )
     assert seen == wf.blocks
     assert [(b.block_start, b.status) for b in wf.blocks] == [
-        (date(2024, 1, 15), "predicted"), (date(2024, 2, 1), "predicted"), (date(2024, 3, 1), "predicted")]
+        (date(2024, 1, 15), "predicted"),
+        (date(2024, 2, 1), "predicted"),
+        (date(2024, 3, 1), "predicted"),
+    ]
     first = wf.blocks[0]
     assert first.train_rows == int(rows.labelled[rows.game_date < np.datetime64("2024-01-15")].sum())
     assert first.train_last == date(2024, 1, 14) and first.train_first == date(2024, 1, 1)
-    assert "x1" in first.note and wf.blocks[2].note == ""    # x1 has no value before February
+    assert "x1" in first.note and wf.blocks[2].note == ""  # x1 has no value before February
     p = wf.predicted
     assert (rows.game_date[p] >= np.datetime64("2024-01-15")).all()
     assert (wf.trained_through[p] < wf.block_start[p]).all() and (wf.block_start[p] <= rows.game_date[p]).all()
@@ -101,7 +120,7 @@ def test_a_block_ignores_the_outcomes_of_its_own_and_later_months(learner):
     feb = rows.game_date < np.datetime64("2024-03-01")
     np.testing.assert_array_equal(wf.pred[feb], again.pred[feb])
     np.testing.assert_array_equal(wf.p_clf[feb], again.p_clf[feb])
-    assert not np.array_equal(wf.pred[~feb & later], again.pred[~feb & later])   # March learns from February
+    assert not np.array_equal(wf.pred[~feb & later], again.pred[~feb & later])  # March learns from February
 
 
 def test_months_without_rows_make_no_block():
@@ -112,25 +131,28 @@ def test_months_without_rows_make_no_block():
 
 @pytest.mark.parametrize("learner", ["lightgbm", "hgb"])
 def test_warm_starts_continue_the_previous_model_and_full_refits_follow_the_schedule(learner):
-    rows = synthetic_rows(days=152)     # January .. May
-    full = walk_forward(rows, date(2024, 3, 1), date(2024, 5, 31), min_train_rows=600,
-                        **tiny(learner, full_refit_months=1))
-    warm = walk_forward(rows, date(2024, 3, 1), date(2024, 5, 31), min_train_rows=600,
-                        **tiny(learner, full_refit_months=2))
+    rows = synthetic_rows(days=152)  # January .. May
+    full = walk_forward(
+        rows, date(2024, 3, 1), date(2024, 5, 31), min_train_rows=600, **tiny(learner, full_refit_months=1)
+    )
+    warm = walk_forward(
+        rows, date(2024, 3, 1), date(2024, 5, 31), min_train_rows=600, **tiny(learner, full_refit_months=2)
+    )
     assert [b.refit for b in full.blocks] == ["full"] * 3
     assert [b.refit for b in warm.blocks] == ["full", "warm", "full"]
     mar = rows.game_date < np.datetime64("2024-04-01")
     apr = ~mar & (rows.game_date < np.datetime64("2024-05-01"))
     may = rows.game_date >= np.datetime64("2024-05-01")
-    np.testing.assert_array_equal(full.pred[mar], warm.pred[mar])        # both fitted from scratch
+    np.testing.assert_array_equal(full.pred[mar], warm.pred[mar])  # both fitted from scratch
     np.testing.assert_array_equal(full.pred[may], warm.pred[may])
-    assert not np.array_equal(full.pred[apr], warm.pred[apr])            # April: 5 rounds more, not a new model
+    assert not np.array_equal(full.pred[apr], warm.pred[apr])  # April: 5 rounds more, not a new model
     # April's warm model has trained on March's outcomes: scrambling them moves April
     scrambled = synthetic_rows(days=152)
     in_march = (scrambled.game_date >= np.datetime64("2024-03-01")) & mar
     scrambled.points[in_march] += 17
-    again = walk_forward(scrambled, date(2024, 3, 1), date(2024, 5, 31), min_train_rows=600,
-                         **tiny(learner, full_refit_months=2))
+    again = walk_forward(
+        scrambled, date(2024, 3, 1), date(2024, 5, 31), min_train_rows=600, **tiny(learner, full_refit_months=2)
+    )
     np.testing.assert_array_equal(warm.pred[mar], again.pred[mar])
     assert np.nanmean(again.pred[apr]) > np.nanmean(warm.pred[apr]) + 1
     ev = warm.predicted & rows.labelled
@@ -148,8 +170,9 @@ def test_a_column_that_gains_values_forces_a_full_refit():
 
 def test_a_column_mask_leaves_features_out():
     rows = synthetic_rows()
-    only_x1 = walk_forward(rows, date(2024, 3, 1), date(2024, 3, 31), min_train_rows=600,
-                           columns=np.array([False, True]), **TINY)
+    only_x1 = walk_forward(
+        rows, date(2024, 3, 1), date(2024, 3, 31), min_train_rows=600, columns=np.array([False, True]), **TINY
+    )
     both = walk_forward(rows, date(2024, 3, 1), date(2024, 3, 31), min_train_rows=600, **TINY)
     ev = both.predicted & rows.labelled
     # x1 is noise: without x0 the model cannot follow 2·x0

@@ -27,6 +27,7 @@ def fetch(path: Path, sql: str, params: list | None = None) -> list[dict]:
 class AnalyticsModels:
     """keys: model name -> its key columns. abs_tol: how far two floats may differ. force: every
     run recomputes its dates (a test that builds the same date twice)."""
+
     keys: dict[str, tuple[str, ...]]
     abs_tol: float = 1e-9
     force: bool = False
@@ -34,13 +35,18 @@ class AnalyticsModels:
     def catalog(self) -> Catalog:
         """Just these models (they read only raw tables), so other models in progress in the
         package cannot break these tests."""
-        return Catalog([parse_model((MODELS_DIR / f"{n}.sql").read_text(encoding="utf-8"), f"analytics/{n}.sql")
-                        for n in self.keys])
+        return Catalog(
+            [
+                parse_model((MODELS_DIR / f"{n}.sql").read_text(encoding="utf-8"), f"analytics/{n}.sql")
+                for n in self.keys
+            ]
+        )
 
     def run(self, path: Path, start: date, end: date, chunk_mode: str = "all") -> None:
         with Warehouse.open(path) as wh:
-            result = backfill(wh, start, end, catalog=self.catalog(), only=list(self.keys), chunk_mode=chunk_mode,
-                              force=self.force)
+            result = backfill(
+                wh, start, end, catalog=self.catalog(), only=list(self.keys), chunk_mode=chunk_mode, force=self.force
+            )
             assert result.ok, [(m.model, m.status, m.error) for m in result.models]
 
     def table(self, path: Path, name: str, where: str = "", params: list | None = None) -> dict[tuple, dict]:
@@ -59,7 +65,8 @@ class AnalyticsModels:
     def assert_rows_match(self, actual: dict[tuple, dict], expected: dict[tuple, dict], what: str) -> None:
         assert set(actual) == set(expected), (
             f"{what}: keys differ; missing {sorted(set(expected) - set(actual))[:5]}, "
-            f"extra {sorted(set(actual) - set(expected))[:5]}")
+            f"extra {sorted(set(actual) - set(expected))[:5]}"
+        )
         for key, exp in expected.items():
             act = actual[key]
             for col, val in exp.items():

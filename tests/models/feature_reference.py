@@ -31,28 +31,30 @@ from __future__ import annotations
 import importlib
 import math
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
 
 from nbaprops import features
 
 Value = tuple[float | None, str]
-REFERENCES: dict[str, Callable[["Entering"], Value]] = {}
+REFERENCES: dict[str, Callable[[Entering], Value]] = {}
 
 
 def reference(*names: str):
     """Register one function as the reference of the named features (a family may share one)."""
+
     def register(fn):
         for n in names:
             REFERENCES[n] = fn
         return fn
+
     return register
 
 
-def load_references() -> dict[str, Callable[["Entering"], Value]]:
+def load_references() -> dict[str, Callable[[Entering], Value]]:
     """REFERENCES with every tests/models/references_*.py module imported (they register theirs)."""
     for path in sorted(Path(__file__).parent.glob("references_*.py")):
         importlib.import_module(path.stem)
@@ -90,6 +92,7 @@ def half_up(x: float) -> int:
 @dataclass
 class Game:
     """One played game of a player (minutes > 0 or points > 0), from raw.player_boxscores."""
+
     game_id: str
     date: date
     season: int
@@ -104,15 +107,16 @@ class Game:
     ftm: int | None
     tov: int | None
     source: str
-    starter: bool | None = None          # NULL in the basic logs
+    starter: bool | None = None  # NULL in the basic logs
     usage: float | None = None
-    line: float | None = None            # the priority book's last pre-tip line of the game
-    zones: tuple | None = None           # (paint, mid, three) attempts, None when the game has no shots
+    line: float | None = None  # the priority book's last pre-tip line of the game
+    zones: tuple | None = None  # (paint, mid, three) attempts, None when the game has no shots
 
 
 @dataclass
 class TeamGame:
     """A team's game as the box scores give it (the offence of the team in the game)."""
+
     game_id: str
     date: date
     season: int
@@ -124,7 +128,7 @@ class TeamGame:
     pace: float | None = None
     ortg: float | None = None
     win: bool | None = None
-    zones: tuple | None = None           # (pa, pm, ma, mm, ta, tm) of the team's shots; None without shots
+    zones: tuple | None = None  # (pa, pm, ma, mm, ta, tm) of the team's shots; None without shots
 
 
 class Raw:
@@ -132,10 +136,14 @@ class Raw:
 
     def __init__(self, con):
         self.con = con
-        q = lambda sql, *a: con.execute(sql, list(a)).fetchall()   # noqa: E731
-        self.schedule = {g: (d, s, t, h, a) for g, d, s, t, h, a in q(
-            "SELECT game_id, game_date, season_year, season_type, home_team_abbr, away_team_abbr "
-            f"FROM raw.schedule WHERE season_type <> '{PRESEASON}'")}
+        q = lambda sql, *a: con.execute(sql, list(a)).fetchall()  # noqa: E731
+        self.schedule = {
+            g: (d, s, t, h, a)
+            for g, d, s, t, h, a in q(
+                "SELECT game_id, game_date, season_year, season_type, home_team_abbr, away_team_abbr "
+                f"FROM raw.schedule WHERE season_type <> '{PRESEASON}'"
+            )
+        }
         self.opening = {}
         self.rs_next = {}
         for d, s, t, *_ in self.schedule.values():
@@ -144,7 +152,7 @@ class Raw:
             if t not in POSTSEASON:
                 self.rs_next[s] = max(self.rs_next.get(s, d), d)
         self.rs_next = {s: d + timedelta(days=1) for s, d in self.rs_next.items()}
-        self.team_dates: dict[tuple, list] = {}        # (team, season) -> scheduled game dates
+        self.team_dates: dict[tuple, list] = {}  # (team, season) -> scheduled game dates
         for g, (d, s, _, h, a) in self.schedule.items():
             for t in (h, a):
                 self.team_dates.setdefault((t, s), []).append(d)
@@ -152,18 +160,24 @@ class Raw:
             v.sort()
         # identity: the box score's player_lookup -> NBA id (one id per lookup)
         ids: dict[str, set] = {}
-        for lk, pid in q("SELECT player_lookup, player_id FROM reference.player_identity "
-                         "WHERE source IN ('player_box', 'basic_log') AND player_id IS NOT NULL"):
+        for lk, pid in q(
+            "SELECT player_lookup, player_id FROM reference.player_identity "
+            "WHERE source IN ('player_box', 'basic_log') AND player_id IS NOT NULL"
+        ):
             ids.setdefault(lk, set()).add(pid)
         assert all(len(v) == 1 for v in ids.values()), "a player_lookup with two NBA ids"
         self.pid = {lk: next(iter(v)) for lk, v in ids.items()}
         # shots per (game, team) and (game, player id)
         self.shot_games = {r[0] for r in q("SELECT DISTINCT game_id FROM raw.shots")}
-        zone = ("CASE WHEN zone = 'paint' THEN 'p' WHEN zone = 'mid_range' THEN 'm' "
-                "WHEN zone IN ('three', 'backcourt') THEN 't' END")
+        zone = (
+            "CASE WHEN zone = 'paint' THEN 'p' WHEN zone = 'mid_range' THEN 'm' "
+            "WHEN zone IN ('three', 'backcourt') THEN 't' END"
+        )
         self.team_zones: dict[tuple, list] = {}
-        for g, t, z, n, made in q(f"SELECT game_id, team_abbr, {zone}, count(*), count(*) FILTER (WHERE shot_made) "
-                                  "FROM raw.shots GROUP BY ALL"):
+        for g, t, z, n, made in q(
+            f"SELECT game_id, team_abbr, {zone}, count(*), count(*) FILTER (WHERE shot_made) "
+            "FROM raw.shots GROUP BY ALL"
+        ):
             if z:
                 v = self.team_zones.setdefault((g, t), [0] * 6)
                 i = "pmt".index(z) * 2
@@ -176,25 +190,37 @@ class Raw:
         # pre-tip prop lines: per (game, player id, book) the first and last snapshot's line
         self.books: dict[tuple, dict] = {}
         for g, lk, book, first, last in q(
-                "SELECT game_id, player_lookup, bookmaker, arg_min(points_line, snapshot_timestamp), "
-                "arg_max(points_line, snapshot_timestamp) FROM raw.player_points_props "
-                "WHERE minutes_before_tipoff >= 0 GROUP BY ALL"):
+            "SELECT game_id, player_lookup, bookmaker, arg_min(points_line, snapshot_timestamp), "
+            "arg_max(points_line, snapshot_timestamp) FROM raw.player_points_props "
+            "WHERE minutes_before_tipoff >= 0 GROUP BY ALL"
+        ):
             pid = self.pid.get(lk)
             if pid is not None:
                 self.books.setdefault((g, pid), {})[book] = (first, last)
-        self.game_lines = {g: (total, spread) for g, total, spread in q(
-            "SELECT game_id, total_line, home_spread FROM raw.game_lines")}
-        self.injuries: dict[int, dict] = {}       # player id -> {date: is_out}
+        self.game_lines = {
+            g: (total, spread) for g, total, spread in q("SELECT game_id, total_line, home_spread FROM raw.game_lines")
+        }
+        self.injuries: dict[int, dict] = {}  # player id -> {date: is_out}
         for pid, d, ev in q("SELECT player_id, transaction_date, event FROM raw.injuries WHERE player_id IS NOT NULL"):
             days = self.injuries.setdefault(pid, {})
             days[d] = days.get(d, False) or ev == "out"
         self.injury_dates = sorted({r[0] for r in q("SELECT DISTINCT transaction_date FROM raw.injuries")})
-        self.line_dates = {(s, d) for d, s in q("SELECT DISTINCT s.game_date, s.season_year FROM raw.game_lines l "
-                                                 "JOIN raw.schedule s USING (game_id)")}
-        self.full_box_dates = {(s, d) for s, d in q("SELECT DISTINCT season_year, game_date FROM raw.player_boxscores "
-                                                     "WHERE source = 'player_box'")}
-        self.team_box_dates = {(s, d) for s, d in q("SELECT DISTINCT season_year, game_date FROM raw.team_boxscores "
-                                                     "WHERE source = 'team_box'")}
+        self.line_dates = {
+            (s, d)
+            for d, s in q(
+                "SELECT DISTINCT s.game_date, s.season_year FROM raw.game_lines l JOIN raw.schedule s USING (game_id)"
+            )
+        }
+        self.full_box_dates = {
+            (s, d)
+            for s, d in q(
+                "SELECT DISTINCT season_year, game_date FROM raw.player_boxscores WHERE source = 'player_box'"
+            )
+        }
+        self.team_box_dates = {
+            (s, d)
+            for s, d in q("SELECT DISTINCT season_year, game_date FROM raw.team_boxscores WHERE source = 'team_box'")
+        }
         self.shot_dates = {(s, d) for s, d in q("SELECT DISTINCT season_year, game_date FROM raw.shots")}
         self._box()
         self._teams()
@@ -206,34 +232,55 @@ class Raw:
                    starter
             FROM raw.player_boxscores WHERE season_type <> '{PRESEASON}'""").fetchall()
         self.box_rows = [r[:-1] for r in rows]
-        self.games: dict[int, list[Game]] = {}      # player id -> played games, oldest first
+        self.games: dict[int, list[Game]] = {}  # player id -> played games, oldest first
         for g, d, s, t, team, opp, pid, mins, pts, fga, fta, ftm, tov, src, starter in rows:
             if mins > 0 or pts > 0:
-                self.games.setdefault(pid, []).append(Game(g, d, s, t, pid, team, opp, pts, float(mins), fga, fta, ftm,
-                                                           tov, src, starter))
+                self.games.setdefault(pid, []).append(
+                    Game(g, d, s, t, pid, team, opp, pts, float(mins), fga, fta, ftm, tov, src, starter)
+                )
         for v in self.games.values():
             v.sort(key=lambda x: (x.date, x.game_id))
 
     def _teams(self):
         """Team-games as the box scores give them: the full team box, else the full player box
         summed (>= 5 players who played), else the basic logs (no attempts: no possessions)."""
-        team_rows = {(g, t): r for g, t, *r in self.con.execute(f"""
+        team_rows = {
+            (g, t): r
+            for g, t, *r in self.con.execute(f"""
             SELECT game_id, team_abbr, game_date, season_year, opponent_team_abbr, source, "minutes", points,
                    fg_attempts, ft_attempts, turnovers, offensive_rebounds
-            FROM raw.team_boxscores WHERE season_type <> '{PRESEASON}'""").fetchall()}
+            FROM raw.team_boxscores WHERE season_type <> '{PRESEASON}'""").fetchall()
+        }
         sums: dict[tuple, dict] = {}
-        for g, d, s, t, team, opp, pid, mins, pts, fga, fta, ftm, tov, src in self.box_rows:
+        for g, d, s, _t, team, opp, _pid, mins, pts, fga, fta, _ftm, tov, src in self.box_rows:
             if not (mins > 0 or pts > 0):
                 continue
-            v = sums.setdefault((g, team), {"d": d, "s": s, "opp": opp, "src": src, "n": 0, "min": 0.0, "pts": 0,
-                                            "fga": 0, "fta": 0, "tov": 0, "oreb": 0})
+            v = sums.setdefault(
+                (g, team),
+                {
+                    "d": d,
+                    "s": s,
+                    "opp": opp,
+                    "src": src,
+                    "n": 0,
+                    "min": 0.0,
+                    "pts": 0,
+                    "fga": 0,
+                    "fta": 0,
+                    "tov": 0,
+                    "oreb": 0,
+                },
+            )
             v["n"] += 1
             v["min"] += mins
             v["pts"] += pts
-        oreb = dict(((g, t), (fga, fta, tov, o)) for g, t, fga, fta, tov, o in self.con.execute(f"""
+        oreb = {
+            (g, t): (fga, fta, tov, o)
+            for g, t, fga, fta, tov, o in self.con.execute(f"""
             SELECT game_id, team_abbr, sum(fg_attempts), sum(ft_attempts), sum(turnovers), sum(offensive_rebounds)
             FROM raw.player_boxscores WHERE season_type <> '{PRESEASON}' AND source = 'player_box'
-              AND (coalesce("minutes", 0) > 0 OR coalesce(points, 0) > 0) GROUP BY ALL""").fetchall())
+              AND (coalesce("minutes", 0) > 0 OR coalesce(points, 0) > 0) GROUP BY ALL""").fetchall()
+        }
         self.team_games: dict[tuple, TeamGame] = {}
         for key in set(team_rows) | set(sums):
             g, team = key
@@ -248,10 +295,10 @@ class Raw:
                 fga, fta, tov, o = oreb[key]
                 poss = fga + 0.44 * fta + tov - o
                 known = ps["min"]
-            elif tr:                                   # the team's basic log
+            elif tr:  # the team's basic log
                 d, s, opp, _, mins, pts, *_ = tr
                 poss, known = None, float(mins) if mins is not None else ps_minutes
-            elif ps and ps["n"] >= 5:                  # the basic player log summed
+            elif ps and ps["n"] >= 5:  # the basic player log summed
                 d, s, opp, pts, poss, known = ps["d"], ps["s"], ps["opp"], ps["pts"], None, ps["min"]
             else:
                 continue
@@ -303,8 +350,12 @@ class Raw:
         """The scheduled team-games of [D-7, D): (game, date, team, has box-score rows)."""
         if not hasattr(self, "_boxed"):
             self._boxed = {(g, t) for g, _, _, _, t, *_ in self.box_rows}
-        return [(g, gd, t, (g, t) in self._boxed) for g, (gd, _, _, h, a) in self.schedule.items()
-                if d - timedelta(days=7) <= gd < d for t in (h, a)]
+        return [
+            (g, gd, t, (g, t) in self._boxed)
+            for g, (gd, _, _, h, a) in self.schedule.items()
+            if d - timedelta(days=7) <= gd < d
+            for t in (h, a)
+        ]
 
     def date_holes(self, d: date) -> list:
         """Scheduled dates of the week before D without any box-score row (no Phase 4 row on D)."""
@@ -343,6 +394,7 @@ class Entering:
     """A player entering the games of D, from the raw tables only. `games` = his played games of
     D's season before D, newest first; `team` / `opp` / `game_id` his game of D (the store row's
     keys); `raw` the shared plain reads."""
+
     raw: Raw
     d: date
     season: int
@@ -350,10 +402,10 @@ class Entering:
     team: str
     opp: str
     game_id: str
-    mates: tuple = ()       # the NBA ids of the other players of his team expected on D (the store's rows)
+    mates: tuple = ()  # the NBA ids of the other players of his team expected on D (the store's rows)
     _cache: dict = field(default_factory=dict)
 
-    def other(self, player_id: int) -> "Entering":
+    def other(self, player_id: int) -> Entering:
         """A teammate entering the same game of D."""
         return Entering(self.raw, self.d, self.season, player_id, self.team, self.opp, self.game_id)
 
@@ -430,9 +482,12 @@ class Entering:
 
     @property
     def b2b_14(self) -> int:
-        season = list(reversed(self.games))       # oldest first
-        return sum(1 for a, b in zip(season, season[1:])
-                   if (b.date - a.date).days == 1 and b.date >= self.d - timedelta(days=13))
+        season = list(reversed(self.games))  # oldest first
+        return sum(
+            1
+            for a, b in zip(season, season[1:])
+            if (b.date - a.date).days == 1 and b.date >= self.d - timedelta(days=13)
+        )
 
     def scheduled_before(self, team: str) -> list[date]:
         """The team's scheduled game dates of D's season before D, oldest first."""
@@ -573,7 +628,7 @@ def league_average(p):
     raw, d = p.raw, p.d
     end = min(d, raw.rs_next[p.season]) if p.season_type in POSTSEASON else d
     pcts = []
-    for (team, season), tgs in raw.by_team.items():
+    for (_team, season), tgs in raw.by_team.items():
         if season != p.season:
             continue
         zg = []
@@ -630,11 +685,15 @@ def _zone_share(i):
     def ref(p):
         r = zone_rates(p)
         return (r[i] / 100.0, "phase4") if r is not None else (None, "default")
+
     return ref
 
 
-REFERENCES["pct_paint"], REFERENCES["pct_mid_range"], REFERENCES["pct_three"] = (_zone_share(0), _zone_share(1),
-                                                                                  _zone_share(2))
+REFERENCES["pct_paint"], REFERENCES["pct_mid_range"], REFERENCES["pct_three"] = (
+    _zone_share(0),
+    _zone_share(1),
+    _zone_share(2),
+)
 
 
 @reference("rest_advantage")
@@ -676,6 +735,7 @@ def _opponent(attr):
             vals.append(getattr(o, attr) if o is not None else None)
         v = mean(vals)
         return (v, "phase4") if v is not None else (None, "default")
+
     return ref
 
 
@@ -710,6 +770,7 @@ def _team(attr):
     def ref(p):
         v = mean(getattr(t, attr) for t in p.team_games(p.team)[:10])
         return first((v if p.has_pdc else None, "phase4"), (v, "calculated"))
+
     return ref
 
 
@@ -770,7 +831,7 @@ def _(p):
 
 @reference("pts_slope_10g")
 def _(p):
-    season = list(reversed(p.games))           # oldest first: x = the game's number in the season
+    season = list(reversed(p.games))  # oldest first: x = the game's number in the season
     last = list(enumerate(season, 1))[-10:]
     if len(last) < 5:
         return None, "default"
@@ -865,7 +926,7 @@ def streak(p, over: bool):
     if p.line is None:
         return None
     n = 0
-    for g in p.games:                       # newest first; a push neither counts nor breaks
+    for g in p.games:  # newest first; a push neither counts nor breaks
         if (g.points > p.line) if over else (g.points < p.line):
             n += 1
         elif g.points != p.line:
@@ -917,12 +978,13 @@ def _ewm(half_life):
             return None, "default"
         w = [0.5 ** ((p.d - g.date).days / half_life) for g in p.games]
         return sum(wi * g.points for wi, g in zip(w, p.games)) / sum(w), "calculated"
+
     return ref
 
 
 for _f in features.FEATURES:
     if _f.name.startswith("points_ewm_") and _f.name.endswith("d"):
-        REFERENCES[_f.name] = _ewm(int(_f.name[len("points_ewm_"):-1]))
+        REFERENCES[_f.name] = _ewm(int(_f.name[len("points_ewm_") : -1]))
 
 
 def expected(p: Entering, f: features.Feature) -> Value:

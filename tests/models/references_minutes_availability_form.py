@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from feature_reference import REFERENCES, first, mean, reference, team_pace10, usage_mean
 
-ROTATION_MINUTES = 15      # a rotation player: >= 15 minutes a game over his last 10 games
+ROTATION_MINUTES = 15  # a rotation player: >= 15 minutes a game over his last 10 games
 
 
 # -- minutes --------------------------------------------------------------------------------------
@@ -25,6 +25,7 @@ def _minutes_ewm(half_life):
             return None, "default"
         w = _weights(p, half_life)
         return sum(wi * g.minutes for wi, g in zip(w, p.games)) / sum(w), "calculated"
+
     return ref
 
 
@@ -33,8 +34,10 @@ def _ppm_ewm(half_life):
         if sum(g.minutes for g in p.games[:10]) < 10:
             return None, "default"
         w = _weights(p, half_life)
-        return (sum(wi * g.points for wi, g in zip(w, p.games))
-                / sum(wi * g.minutes for wi, g in zip(w, p.games))), "calculated"
+        return (
+            sum(wi * g.points for wi, g in zip(w, p.games)) / sum(wi * g.minutes for wi, g in zip(w, p.games))
+        ), "calculated"
+
     return ref
 
 
@@ -61,6 +64,7 @@ def _starter_share(n):
         if not window or any(s is None for s in window):
             return None, "default"
         return sum(1 for s in window if s) / len(window), "calculated"
+
     return ref
 
 
@@ -79,8 +83,7 @@ def _(p):
 # -- availability ---------------------------------------------------------------------------------
 def _team_games_before(p):
     """(game id, date) of the scheduled games of his team in D's season before D."""
-    return [(g, d) for g, (d, s, _, h, a) in p.raw.schedule.items()
-            if s == p.season and d < p.d and p.team in (h, a)]
+    return [(g, d) for g, (d, s, _, h, a) in p.raw.schedule.items() if s == p.season and d < p.d and p.team in (h, a)]
 
 
 def _missed(days):
@@ -88,6 +91,7 @@ def _missed(days):
         played = {g.game_id for g in p.games}
         since = p.d - timedelta(days=days)
         return sum(1 for g, d in _team_games_before(p) if d >= since and g not in played), "phase4"
+
     return ref
 
 
@@ -130,11 +134,15 @@ def _vacated(attr):
                 return None, "default"
             total += round(sum(vals) / len(vals), 6)
         return total, "phase4"
+
     return ref
 
 
 REFERENCES["vacated_minutes"], REFERENCES["vacated_points"], REFERENCES["vacated_fga"] = (
-    _vacated("minutes"), _vacated("points"), _vacated("fga"))
+    _vacated("minutes"),
+    _vacated("points"),
+    _vacated("fga"),
+)
 
 
 # -- form and opportunity -------------------------------------------------------------------------
@@ -156,12 +164,14 @@ def _(p):
 def _opponent_recent(attr, n):
     """The opponent's last n box-score games this season before D, seen from its defence: the
     other team's offence in each (points scored = points allowed; rating = defensive rating)."""
+
     def ref(p):
         vals = []
         for t in p.team_games(p.opp)[:n]:
             o = p.raw.team_games.get((t.game_id, t.opp))
             vals.append(getattr(o, attr) if o is not None else None)
         return first((mean(vals), "calculated"))
+
     return ref
 
 

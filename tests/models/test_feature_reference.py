@@ -12,8 +12,8 @@ import shutil
 from datetime import date
 
 import pytest
-
 from feature_reference import Entering, Raw, expected, load_references
+
 from nbaprops import features
 from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
@@ -61,16 +61,18 @@ def test_every_registry_feature_has_a_reference():
 def test_every_feature_equals_the_plain_reference(store, d):
     wh, raw = store
     refs = load_references()
-    assert raw.team_holes(d) == [], d      # (the reference models date-level holes only)
+    assert raw.team_holes(d) == [], d  # (the reference models date-level holes only)
     assert bool(raw.date_holes(d)) == (d == HOLE), (d, raw.date_holes(d))
     names = [f.name for f in features.FEATURES if f.name in refs]
     cols = ", ".join(f'"{n}", "{n}_source"' for n in names)
-    rows = wh.con.execute(f"""SELECT player_lookup, season_year, team_abbr, opponent_team_abbr, game_id, {cols}
+    rows = wh.con.execute(
+        f"""SELECT player_lookup, season_year, team_abbr, opponent_team_abbr, game_id, {cols}
                               FROM predictions.ml_feature_store_v2 WHERE game_date = ? ORDER BY player_lookup""",
-                          [d]).fetchall()
+        [d],
+    ).fetchall()
     assert len(rows) > 40, (d, len(rows))
     by = features.by_name()
-    expected_ids: dict[str, list] = {}        # team -> the NBA ids of its players expected on D
+    expected_ids: dict[str, list] = {}  # team -> the NBA ids of its players expected on D
     for row in rows:
         expected_ids.setdefault(row[2], []).append(raw.pid[row[0]])
     wrong, sources = [], {}
@@ -83,7 +85,8 @@ def test_every_feature_equals_the_plain_reference(store, d):
             want, want_src = expected(p, by[n])
             sources.setdefault(n, set()).add(source)
             same = (value is None and want is None) or (
-                value is not None and want is not None and abs(value - round(want, 6)) <= TOL)
+                value is not None and want is not None and abs(value - round(want, 6)) <= TOL
+            )
             if not same or source != want_src:
                 wrong.append((lookup, n, value, source, want, want_src))
     assert wrong == [], f"{d} ({SAMPLES[d]}): {len(wrong)} mismatches, first {wrong[:15]}"
@@ -99,14 +102,22 @@ def test_the_sampled_dates_reach_every_source_and_the_feed_defaults(store):
     names = [f.name for f in features.FEATURES if f.name in refs]
     cols = ", ".join(f'"{n}_source"' for n in names)
     for d in SAMPLES:
-        for row in wh.con.execute(f"SELECT {cols} FROM predictions.ml_feature_store_v2 WHERE game_date = ?",
-                                  [d]).fetchall():
+        for row in wh.con.execute(
+            f"SELECT {cols} FROM predictions.ml_feature_store_v2 WHERE game_date = ?", [d]
+        ).fetchall():
             for n, s in zip(names, row):
                 seen.setdefault(n, set()).add(s)
     by = features.by_name()
     missing = [(n, src) for n in names for src, _ in by[n].chain if src not in seen.get(n, set())]
     assert missing == [], missing
     for feed in features.FEEDS:
-        off = [d for d in SAMPLES if not raw.covers(feed, d, wh.con.execute(
-            "SELECT max(season_year) FROM raw.schedule WHERE game_date = ?", [d]).fetchone()[0])]
+        off = [
+            d
+            for d in SAMPLES
+            if not raw.covers(
+                feed,
+                d,
+                wh.con.execute("SELECT max(season_year) FROM raw.schedule WHERE game_date = ?", [d]).fetchone()[0],
+            )
+        ]
         assert off, f"no sampled date outside the {feed} feed"

@@ -49,16 +49,24 @@ def test_table_columns_follow_the_registry(full):
     assert feat_cols == features.names()
     for f in features.FEATURES:
         assert f"{f.name}_source" in cols
-    for extra in ("feature_version", "feature_count", "feature_quality_score", "quality_tier",
-                  "default_feature_count", "is_training_ready", *features.LABELS):
+    for extra in (
+        "feature_version",
+        "feature_count",
+        "feature_quality_score",
+        "quality_tier",
+        "default_feature_count",
+        "is_training_ready",
+        *features.LABELS,
+    ):
         assert extra in cols
-    assert full.con.execute("SELECT DISTINCT feature_count FROM predictions.ml_feature_store_v2").fetchall() == \
-        [(len(features.FEATURES),)]
+    assert full.con.execute("SELECT DISTINCT feature_count FROM predictions.ml_feature_store_v2").fetchall() == [
+        (len(features.FEATURES),)
+    ]
 
 
 def test_readme_feature_table_matches_the_registry():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = text[text.index("<!-- features:start -->"):text.index("<!-- features:end -->")]
+    block = text[text.index("<!-- features:start -->") : text.index("<!-- features:end -->")]
     rows = re.findall(r"^\| (\d+) \| `([a-z0-9_]+)` \| .*\| (yes|no) \|$", block, flags=re.M)
     assert [(int(i), n) for i, n, _ in rows] == [(f.index, f.name) for f in features.FEATURES]
     assert [o == "yes" for *_, o in rows] == [f.optional for f in features.FEATURES]
@@ -77,14 +85,14 @@ def test_the_model_takes_every_feature_from_the_registry():
     source = (ROOT / "src/nbaprops/models/predictions/ml_feature_store_v2.sql").read_text(encoding="utf-8")
     for call in ("@feature_value_columns", "@feature_columns", "@feature_quality_score", "@default_feature_count"):
         assert call in source
-    assert "round(CAST(coalesce(" not in source     # the shape of a feature's value column
+    assert "round(CAST(coalesce(" not in source  # the shape of a feature's value column
     for f in features.FEATURES:
         assert f"{f.name}_source" not in source, f.name
     sql = Catalog.load().get("ml_feature_store_v2").sql
     for f in features.FEATURES:
         assert f.chain, f.name
         for _, expr in f.chain:
-            assert render(f"({expr})") in sql, (f.name, expr)   # (an expression may call macros)
+            assert render(f"({expr})") in sql, (f.name, expr)  # (an expression may call macros)
 
 
 def test_no_feature_reads_a_label():
@@ -99,8 +107,12 @@ def test_source_tags_follow_one_rule():
     """A value's source tag names the inputs its expression reads (features.ALIAS_SOURCES): the same
     kind of fallback gets the same tag (points_avg_season's and minutes_avg_last_10's means over the
     player's earlier games are both 'calculated')."""
-    wrong = [(f.name, tag, features.source_tag(expr)) for f in features.FEATURES for tag, expr in f.chain
-             if tag != features.source_tag(expr)]
+    wrong = [
+        (f.name, tag, features.source_tag(expr))
+        for f in features.FEATURES
+        for tag, expr in f.chain
+        if tag != features.source_tag(expr)
+    ]
     assert wrong == []
     by = features.by_name()
     assert by["points_avg_season"].chain[1][0] == by["minutes_avg_last_10"].chain[1][0] == "calculated"
@@ -112,12 +124,15 @@ def test_every_value_inside_its_registry_range_on_all_real_seasons(full):
     for f in features.FEATURES:
         n = full.con.execute(
             f'SELECT count(*) FROM predictions.ml_feature_store_v2 WHERE isnan("{f.name}") '
-            f'OR "{f.name}" < ? OR "{f.name}" > ?', [f.lo, f.hi]).fetchone()[0]
+            f'OR "{f.name}" < ? OR "{f.name}" > ?',
+            [f.lo, f.hi],
+        ).fetchone()[0]
         if n:
             bad.append((f.name, n))
         if not f.optional:
             nulls = full.con.execute(
-                f'SELECT count(*) FROM predictions.ml_feature_store_v2 WHERE "{f.name}" IS NULL').fetchone()[0]
+                f'SELECT count(*) FROM predictions.ml_feature_store_v2 WHERE "{f.name}" IS NULL'
+            ).fetchone()[0]
             if nulls:
                 bad.append((f.name, f"{nulls} NULL"))
     assert bad == []
@@ -132,7 +147,10 @@ def test_training_ready_means_no_required_default(full):
                                  WHERE default_feature_count <> ({cond})
                                     OR is_training_ready <> (default_feature_count = 0)""").fetchone()[0]
     assert wrong == 0
-    assert full.con.execute("SELECT count(*) FROM predictions.ml_feature_store_v2 WHERE is_training_ready").fetchone()[0] > 10000
+    assert (
+        full.con.execute("SELECT count(*) FROM predictions.ml_feature_store_v2 WHERE is_training_ready").fetchone()[0]
+        > 10000
+    )
 
 
 def test_readiness_does_not_require_a_prop_line(full):
@@ -141,8 +159,10 @@ def test_readiness_does_not_require_a_prop_line(full):
     for f in features.FEATURES:
         if not f.optional:
             for _, expr in f.chain:
-                assert not re.search(r"\bu\.(current_points_line|opening_points_line|prop_\w+)", expr) \
-                    or f.name == "has_vegas_line", f.name
+                assert (
+                    not re.search(r"\bu\.(current_points_line|opening_points_line|prop_\w+)", expr)
+                    or f.name == "has_vegas_line"
+                ), f.name
     no_line, ready_no_line, with_line, ready_with_line = full.con.execute("""
         SELECT count(*) FILTER (WHERE has_vegas_line = 0), count(*) FILTER (WHERE has_vegas_line = 0 AND is_training_ready),
                count(*) FILTER (WHERE has_vegas_line = 1), count(*) FILTER (WHERE has_vegas_line = 1 AND is_training_ready)
@@ -157,18 +177,30 @@ def test_every_quality_tier_is_reachable_and_means_what_it_says(full):
     default, production ready or not. Each occurs on the bundled seasons; the score reaches 100."""
     required = [f for f in features.FEATURES if not f.optional]
     history_default = " OR ".join(
-        f"({f.name}_source = 'default'" + (f" AND coalesce(feed_gaps, '') NOT LIKE '%{features.feed_of(f.name)} (%'"
-                                           if features.feed_of(f.name) else "") + ")" for f in required)
-    rows = dict((t, (n, bad)) for t, n, bad in full.con.execute(f"""
+        f"({f.name}_source = 'default'"
+        + (
+            f" AND coalesce(feed_gaps, '') NOT LIKE '%{features.feed_of(f.name)} (%'"
+            if features.feed_of(f.name)
+            else ""
+        )
+        + ")"
+        for f in required
+    )
+    rows = {
+        t: (n, bad)
+        for t, n, bad in full.con.execute(f"""
         SELECT quality_tier, count(*), count(*) FILTER (WHERE NOT CASE quality_tier
             WHEN 'poor' THEN ({history_default})
             WHEN 'bronze' THEN default_feature_count > 0 AND NOT ({history_default})
             WHEN 'gold' THEN default_feature_count = 0 AND is_production_ready
             WHEN 'silver' THEN default_feature_count = 0 AND NOT is_production_ready END)
-        FROM predictions.ml_feature_store_v2 GROUP BY ALL""").fetchall())
+        FROM predictions.ml_feature_store_v2 GROUP BY ALL""").fetchall()
+    }
     assert set(rows) == set(features.QUALITY_TIERS), rows
     assert all(n > 1000 and bad == 0 for n, bad in rows.values()), rows
-    assert full.con.execute("SELECT max(feature_quality_score) FROM predictions.ml_feature_store_v2").fetchone()[0] == 100
+    assert (
+        full.con.execute("SELECT max(feature_quality_score) FROM predictions.ml_feature_store_v2").fetchone()[0] == 100
+    )
 
 
 def test_bootstrap_window_computes_what_the_games_allow(full):
@@ -184,8 +216,12 @@ def test_bootstrap_window_computes_what_the_games_allow(full):
                      AND g.season_year = f.season_year AND g.game_date < f.game_date) < 2)),
                count(*) FILTER (WHERE f.pace_score_source = 'default' AND f.game_date > c.opening_night + 3)
         {boot}""").fetchone()
-    assert n > 3000 and fatigue_default == 0 and std_wrong == 0 and pace_default == 0, \
-        (n, fatigue_default, std_wrong, pace_default)
+    assert n > 3000 and fatigue_default == 0 and std_wrong == 0 and pace_default == 0, (
+        n,
+        fatigue_default,
+        std_wrong,
+        pace_default,
+    )
     # the fatigue fallback is the composite-factors formula on the UPGC fields (spec defaults for NULLs)
     rows = full.con.execute(f"""
         SELECT f.fatigue_score, u.back_to_back, u.days_rest, u.games_in_last_7_days, u.minutes_in_last_7_days,
@@ -201,14 +237,27 @@ def test_bootstrap_window_computes_what_the_games_allow(full):
 
 
 # --- feeds: a feature whose feed does not cover D says so ----------------------------------------
-COVERS = """SELECT f.feed, bool_or(p.feed IS NOT NULL) FROM (SELECT unnest(""" + repr(list(features.FEEDS)) + """) AS feed) f
+COVERS = (
+    """SELECT f.feed, bool_or(p.feed IS NOT NULL) FROM (SELECT unnest("""
+    + repr(list(features.FEEDS))
+    + """) AS feed) f
             LEFT JOIN cov p ON p.feed = f.feed AND p.covers_from <= $d
              AND (p.covers_until IS NULL OR $d <= p.covers_until) AND (p.season_year IS NULL OR p.season_year = $s)
             GROUP BY f.feed ORDER BY f.feed"""
+)
 
 
-@pytest.mark.parametrize("d, season", [(date(2024, 11, 20), 2024), (date(2024, 11, 26), 2024), (date(2025, 10, 21), 2025),
-                                       (date(2023, 5, 10), 2022), (date(2022, 10, 18), 2022), (date(2022, 10, 19), 2022)])
+@pytest.mark.parametrize(
+    "d, season",
+    [
+        (date(2024, 11, 20), 2024),
+        (date(2024, 11, 26), 2024),
+        (date(2025, 10, 21), 2025),
+        (date(2023, 5, 10), 2022),
+        (date(2022, 10, 18), 2022),
+        (date(2022, 10, 19), 2022),
+    ],
+)
 def test_feed_coverage_of_d_is_what_the_morning_of_d_knows(real_warehouse_path, tmp_path, d, season):
     """analytics.feed_coverage's rule gives the same answer for D from the whole data and from the
     world as of the morning of D (the feed's later rows, or their absence, do not count)."""
@@ -229,14 +278,15 @@ def test_feed_coverage_of_d_is_what_the_morning_of_d_knows(real_warehouse_path, 
 def test_feed_coverage_on_the_bundled_data(real_warehouse_path):
     sql = Catalog.load().get("feed_coverage").sql
     with Warehouse.open(real_warehouse_path, read_only=True) as wh:
-        rows = wh.con.execute(f"SELECT feed, season_year, span_start, span_end, covers_until FROM ({sql}) "
-                              "ORDER BY feed, span_start").fetchall()
+        rows = wh.con.execute(
+            f"SELECT feed, season_year, span_start, span_end, covers_until FROM ({sql}) ORDER BY feed, span_start"
+        ).fetchall()
     by = {}
     for feed, season, a, b, until in rows:
         by.setdefault(feed, []).append((season, a, b, until))
     assert by["injuries"] == [(None, date(2021, 7, 1), date(2025, 7, 14), date(2025, 9, 12))]
     assert by["game_lines"][-1] == (2024, date(2024, 10, 22), date(2024, 11, 15), date(2024, 11, 25))
-    assert by["game_lines"][-2][2] == date(2024, 4, 28)        # 2023-24: 30 of the 82 playoff games
+    assert by["game_lines"][-2][2] == date(2024, 4, 28)  # 2023-24: 30 of the 82 playoff games
     assert [r[0] for r in by["shots"]] == [2022, 2023, 2024]
     assert [r[0] for r in by["full_box"]] == [2022, 2023, 2024]
     assert [r[0] for r in by["team_box"]] == [2022, 2023, 2024, 2025]
@@ -280,8 +330,9 @@ def test_rows_for_d_do_not_change_when_later_data_is_deleted(real_warehouse_path
             run_all(wh, start, d)
             cols = [c for c in wh.columns("predictions.ml_feature_store_v2") if c not in labels]
             sel = ", ".join(f'"{c}"' for c in cols)
-            return set(wh.con.execute(f"SELECT {sel} FROM predictions.ml_feature_store_v2 WHERE game_date = ?",
-                                      [d]).fetchall())
+            return set(
+                wh.con.execute(f"SELECT {sel} FROM predictions.ml_feature_store_v2 WHERE game_date = ?", [d]).fetchall()
+            )
 
     full_world, morning = tmp_path / "full.duckdb", tmp_path / "morning.duckdb"
     shutil.copy(real_warehouse_path, full_world)
@@ -303,7 +354,9 @@ def test_chunking_does_not_change_the_feature_store(real_warehouse_path, tmp_pat
         shutil.copy(real_warehouse_path, path)
         with Warehouse.open(path) as wh:
             run_all(wh, start, end, chunk_mode=mode)
-            out[mode] = set(wh.con.execute("SELECT * EXCLUDE (feature_version) FROM predictions.ml_feature_store_v2").fetchall())
+            out[mode] = set(
+                wh.con.execute("SELECT * EXCLUDE (feature_version) FROM predictions.ml_feature_store_v2").fetchall()
+            )
     assert len(out["all"]) > 1000
     assert out["all"] == out["month"]
 
@@ -315,11 +368,14 @@ def test_points_ewm_equals_a_plain_computation(full, half_life):
     name = f"points_ewm_{half_life}d"
     rows = full.con.execute(
         f"SELECT player_lookup, game_date, season_year, {name}, {name}_source "
-        "FROM predictions.ml_feature_store_v2 USING SAMPLE 300 ROWS (reservoir, 7)").fetchall()
+        "FROM predictions.ml_feature_store_v2 USING SAMPLE 300 ROWS (reservoir, 7)"
+    ).fetchall()
     games: dict[tuple, list] = {}
     for lk, d, sy, pts in full.con.execute(
-            "SELECT player_lookup, game_date, season_year, points FROM analytics.player_game_summary "
-            "WHERE player_lookup IN (SELECT unnest(?::VARCHAR[]))", [[r[0] for r in rows]]).fetchall():
+        "SELECT player_lookup, game_date, season_year, points FROM analytics.player_game_summary "
+        "WHERE player_lookup IN (SELECT unnest(?::VARCHAR[]))",
+        [[r[0] for r in rows]],
+    ).fetchall():
         games.setdefault((lk, sy), []).append((d, pts))
     checked = 0
     for lk, d, sy, value, source in rows:
@@ -345,7 +401,7 @@ def test_balanced_sums_equal_the_chained_sum_and_stay_shallow():
         chain, balanced = duckdb.connect().execute(f"SELECT ({' + '.join(terms)}) / 77.0, {tree} / 77.0").fetchone()
         assert chain == balanced
         assert _add_depth(sqlglot.parse_one(tree)) <= len(terms).bit_length()
-    assert _add_depth(sqlglot.parse_one(" + ".join(str(i) for i in range(77)))) == 76   # (the chain's)
+    assert _add_depth(sqlglot.parse_one(" + ".join(str(i) for i in range(77)))) == 76  # (the chain's)
     for macro in (features.feature_quality_score, features.default_feature_count, features.feed_default_count):
         assert _add_depth(sqlglot.parse_one(macro())) <= len(features.FEATURES).bit_length(), macro.__name__
 

@@ -41,17 +41,18 @@ def _counts(wh: Warehouse, table: str, extra: str = "") -> dict[str, int]:
 def test_a_did_not_play_row_has_no_outcome_labels(built, table):
     with Warehouse.open(built, read_only=True) as wh:
         c = _counts(wh, table, " OR label_over_line IS NOT NULL" if table == STORE else "")
-    assert c["dnp"] > 1000 and c["played"] > 5000, c          # the range holds both kinds of rows
-    assert c["dnp_with_outcome"] == 0, c                       # no 0-point did-not-play rows
-    assert c["unknown_with_outcome"] == 0, c                   # no box score: nothing is known
-    assert c["played_without"] == 0, c                         # a played game has its points and minutes
+    assert c["dnp"] > 1000 and c["played"] > 5000, c  # the range holds both kinds of rows
+    assert c["dnp_with_outcome"] == 0, c  # no 0-point did-not-play rows
+    assert c["unknown_with_outcome"] == 0, c  # no box score: nothing is known
+    assert c["played_without"] == 0, c  # a played game has its points and minutes
 
 
 def test_played_labels_are_the_box_score(built):
     """label_points of a played row is the player's points in D's box score (a 0-point game played is
     0, not NULL); a row listed DNP in the box score is label_played = FALSE with NULL points."""
     with Warehouse.open(built, read_only=True) as wh:
-        rows = wh.con.execute(f"""
+        rows = wh.con.execute(
+            f"""
             WITH box AS (
                 SELECT game_id, player_lookup, team_abbr, max(coalesce(points, 0)) AS points,
                        bool_or(coalesce("minutes", 0) > 0 OR coalesce(points, 0) > 0) AS played
@@ -61,7 +62,9 @@ def test_played_labels_are_the_box_score(built):
                    count(*) FILTER (WHERE NOT b.played AND (s.label_played OR s.label_points IS NOT NULL)),
                    count(*) FILTER (WHERE NOT b.played),
                    count(*) FILTER (WHERE b.played AND b.points = 0)
-            FROM {STORE} s JOIN box b USING (game_id, player_lookup, team_abbr)""", [START, END]).fetchone()
+            FROM {STORE} s JOIN box b USING (game_id, player_lookup, team_abbr)""",
+            [START, END],
+        ).fetchone()
     wrong_points, wrong_dnp, listed_dnp, scoreless = rows
     assert wrong_points == 0 and wrong_dnp == 0
     assert listed_dnp > 500 and scoreless > 50, rows

@@ -23,19 +23,47 @@ from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
 
 MODELS = Path(__file__).resolve().parents[2] / "src" / "nbaprops" / "models"
-NEW = ("minutes_ewm_10d", "minutes_ewm_30d", "minutes_last_game", "minutes_trend", "starter_share_last_5",
-       "starter_share_last_10", "games_since_role_change", "team_games_missed_7d", "team_games_missed_14d",
-       "consecutive_team_games_missed", "rotation_teammates_out", "vacated_minutes", "vacated_points",
-       "vacated_fga", "ppm_ewm_10d", "ppm_ewm_30d", "expected_possessions_used", "fta_rate_last_10",
-       "opponent_points_allowed_last_5", "opponent_points_allowed_last_10", "opponent_def_rating_last_5",
-       "opponent_def_rating_last_10")
+NEW = (
+    "minutes_ewm_10d",
+    "minutes_ewm_30d",
+    "minutes_last_game",
+    "minutes_trend",
+    "starter_share_last_5",
+    "starter_share_last_10",
+    "games_since_role_change",
+    "team_games_missed_7d",
+    "team_games_missed_14d",
+    "consecutive_team_games_missed",
+    "rotation_teammates_out",
+    "vacated_minutes",
+    "vacated_points",
+    "vacated_fga",
+    "ppm_ewm_10d",
+    "ppm_ewm_30d",
+    "expected_possessions_used",
+    "fta_rate_last_10",
+    "opponent_points_allowed_last_5",
+    "opponent_points_allowed_last_10",
+    "opponent_def_rating_last_5",
+    "opponent_def_rating_last_10",
+)
 # features whose season source lacks the column in 2021-22 and 2025-26 (basic logs, no full team box)
-FULL_BOX_ONLY = ("starter_share_last_5", "starter_share_last_10", "games_since_role_change", "vacated_fga",
-                 "expected_possessions_used", "fta_rate_last_10", "opponent_def_rating_last_5",
-                 "opponent_def_rating_last_10")
+FULL_BOX_ONLY = (
+    "starter_share_last_5",
+    "starter_share_last_10",
+    "games_since_role_change",
+    "vacated_fga",
+    "expected_possessions_used",
+    "fta_rate_last_10",
+    "opponent_def_rating_last_5",
+    "opponent_def_rating_last_10",
+)
 # (season start, last date): each range computed from its season's opening night
-RANGES = ((date(2021, 10, 19), date(2021, 12, 1)), (date(2023, 10, 24), date(2024, 1, 20)),
-          (date(2025, 10, 21), date(2025, 11, 20)))
+RANGES = (
+    (date(2021, 10, 19), date(2021, 12, 1)),
+    (date(2023, 10, 24), date(2024, 1, 20)),
+    (date(2025, 10, 21), date(2025, 11, 20)),
+)
 SAMPLES = (date(2021, 11, 29), date(2024, 1, 17), date(2023, 12, 27))
 TOL = 2e-6
 
@@ -64,7 +92,7 @@ def test_new_features_are_registry_entries_with_definition_range_and_group():
     for name in NEW:
         f = by[name]
         assert f.definition and f.lo < f.hi and f.chain, name
-        assert f.optional and f.default is None, name          # NULL, source default, never a made-up value
+        assert f.optional and f.default is None, name  # NULL, source default, never a made-up value
         assert f.group in features.GROUPS and f.group != "other", name
         assert features.units(name), name
     for name in FULL_BOX_ONLY:
@@ -84,7 +112,9 @@ def test_new_features_are_columns_in_range(wh):
         n, out, wrong_src = wh.con.execute(
             f'SELECT count("{name}"), count(*) FILTER (WHERE "{name}" < ? OR "{name}" > ? OR isnan("{name}")), '
             f'count(*) FILTER (WHERE ("{name}" IS NULL) <> ("{name}_source" = \'default\')) '
-            "FROM predictions.ml_feature_store_v2", [f.lo, f.hi]).fetchone()
+            "FROM predictions.ml_feature_store_v2",
+            [f.lo, f.hi],
+        ).fetchone()
         if n < 1000 or out or wrong_src:
             bad.append((name, n, out, wrong_src))
     assert bad == []
@@ -97,7 +127,9 @@ def test_null_rule_where_the_season_source_lacks_the_column(wh):
         n, values, wrong = wh.con.execute(
             f"""SELECT count(*), count("{name}"),
                        count(*) FILTER (WHERE "{name}_source" = 'default' AND coalesce(feed_gaps, '') NOT LIKE ?)
-                FROM predictions.ml_feature_store_v2 WHERE season_year = 2021""", [f"%{name}%"]).fetchone()
+                FROM predictions.ml_feature_store_v2 WHERE season_year = 2021""",
+            [f"%{name}%"],
+        ).fetchone()
         assert n > 3000
         if name in FULL_BOX_ONLY:
             assert values == 0 and wrong == 0, (name, values, wrong)
@@ -109,7 +141,9 @@ def test_null_rule_where_the_season_source_lacks_the_column(wh):
         n, values, wrong = wh.con.execute(
             f"""SELECT count(*), count("{name}"),
                        count(*) FILTER (WHERE "{name}_source" = 'default' AND coalesce(feed_gaps, '') NOT LIKE ?)
-                FROM predictions.ml_feature_store_v2 WHERE season_year = 2025""", [f"%{name}%"]).fetchone()
+                FROM predictions.ml_feature_store_v2 WHERE season_year = 2025""",
+            [f"%{name}%"],
+        ).fetchone()
         assert n > 3000
         if features.feed_of(name) == "full_box":
             assert values == 0 and wrong == 0, (name, values, wrong)
@@ -117,23 +151,32 @@ def test_null_rule_where_the_season_source_lacks_the_column(wh):
             assert values > 0.3 * n, (name, values, n)
     # and the same features are computed where the full box covers the season
     for name in FULL_BOX_ONLY:
-        assert wh.con.execute(f'SELECT count("{name}") FROM predictions.ml_feature_store_v2 '
-                              "WHERE season_year = 2023").fetchone()[0] > 5000, name
+        assert (
+            wh.con.execute(
+                f'SELECT count("{name}") FROM predictions.ml_feature_store_v2 WHERE season_year = 2023'
+            ).fetchone()[0]
+            > 5000
+        ), name
 
 
 # --- the independent plain computation ----------------------------------------------------------------
 def _games(wh, player, season, d):
     """The player's played games of the season before D, newest first (raw box scores)."""
-    return wh.con.execute("""
+    return wh.con.execute(
+        """
         SELECT game_id, game_date, minutes, points, starter, fg_attempts, ft_attempts, team_abbr
         FROM raw.player_boxscores
         WHERE player_lookup = ? AND season_year = ? AND game_date < ? AND season_type <> 'Pre Season'
           AND (coalesce(minutes, 0) > 0 OR coalesce(points, 0) > 0)
-        ORDER BY game_date DESC""", [player, season, d]).fetchall()
+        ORDER BY game_date DESC""",
+        [player, season, d],
+    ).fetchall()
 
 
 def _rows(wh, d, step=5):
-    cur = wh.con.execute("SELECT * FROM predictions.ml_feature_store_v2 WHERE game_date = ? ORDER BY player_lookup", [d])
+    cur = wh.con.execute(
+        "SELECT * FROM predictions.ml_feature_store_v2 WHERE game_date = ? ORDER BY player_lookup", [d]
+    )
     cols = [c[0] for c in cur.description]
     rows = [dict(zip(cols, r)) for r in cur.fetchall()]
     assert len(rows) > 50
@@ -161,13 +204,21 @@ def test_reference_minutes_features(wh, d):
             continue
         for hl in (10, 30):
             w = [0.5 ** ((d - x[1]).days / hl) for x in g]
-            _close(r[f"minutes_ewm_{hl}d"], sum(wi * m for wi, m in zip(w, mins)) / sum(w), (f"minutes_ewm_{hl}d", what))
-            ppm = (sum(wi * x[3] for wi, x in zip(w, g)) / sum(wi * m for wi, m in zip(w, mins))
-                   if sum(mins[:10]) >= 10 else None)
+            _close(
+                r[f"minutes_ewm_{hl}d"], sum(wi * m for wi, m in zip(w, mins)) / sum(w), (f"minutes_ewm_{hl}d", what)
+            )
+            ppm = (
+                sum(wi * x[3] for wi, x in zip(w, g)) / sum(wi * m for wi, m in zip(w, mins))
+                if sum(mins[:10]) >= 10
+                else None
+            )
             _close(r[f"ppm_ewm_{hl}d"], ppm, (f"ppm_ewm_{hl}d", what))
         _close(r["minutes_last_game"], mins[0], ("minutes_last_game", what))
-        _close(r["minutes_trend"], statistics.mean(mins[:3]) - statistics.mean(mins[:10]) if len(g) >= 5 else None,
-               ("minutes_trend", what))
+        _close(
+            r["minutes_trend"],
+            statistics.mean(mins[:3]) - statistics.mean(mins[:10]) if len(g) >= 5 else None,
+            ("minutes_trend", what),
+        )
         starters = [x[4] for x in g]
         full_box = season != 2021
         for n in (5, 10):
@@ -185,17 +236,23 @@ def test_reference_minutes_features(wh, d):
 
 
 def _team_games(wh, team, season, d):
-    return wh.con.execute("""
+    return wh.con.execute(
+        """
         SELECT game_id, game_date FROM raw.schedule
         WHERE season_year = ? AND season_type <> 'Pre Season' AND game_date < ? AND ? IN (home_team_abbr, away_team_abbr)
-        ORDER BY game_date DESC""", [season, d, team]).fetchall()
+        ORDER BY game_date DESC""",
+        [season, d, team],
+    ).fetchall()
 
 
 def _latest_injury(wh, player, d):
     """(date, is_out) of the player's latest injury transaction day before D; 'out' wins a tie."""
-    row = wh.con.execute("""
+    row = wh.con.execute(
+        """
         SELECT transaction_date, bool_or(event = 'out') FROM raw.injuries
-        WHERE player_lookup = ? AND transaction_date < ? GROUP BY 1 ORDER BY 1 DESC LIMIT 1""", [player, d]).fetchone()
+        WHERE player_lookup = ? AND transaction_date < ? GROUP BY 1 ORDER BY 1 DESC LIMIT 1""",
+        [player, d],
+    ).fetchone()
     return row
 
 
@@ -212,12 +269,19 @@ def test_reference_availability_features(wh, d):
         tg = _team_games(wh, team, season, d)
         for days in (7, 14):
             assert r[f"team_games_missed_{days}d"] == sum(
-                1 for gid, gd in tg if gd >= d - timedelta(days=days) and gid not in own), (p, d, days)
+                1 for gid, gd in tg if gd >= d - timedelta(days=days) and gid not in own
+            ), (p, d, days)
         assert r["consecutive_team_games_missed"] == sum(1 for _, gd in tg if last is None or gd > last), (p, d)
         prev = tg[0][1] if tg else None
-        mates = [m for (m,) in wh.con.execute(
-            "SELECT player_lookup FROM analytics.upcoming_player_game_context WHERE game_date = ? AND team_abbr = ? "
-            "AND player_lookup <> ?", [d, team, p]).fetchall()]
+        mates = [
+            m
+            for (m,) in wh.con.execute(
+                "SELECT player_lookup FROM analytics.upcoming_player_game_context WHERE game_date = ? "
+                "AND team_abbr = ? "
+                "AND player_lookup <> ?",
+                [d, team, p],
+            ).fetchall()
+        ]
         n_out, vac_min, vac_pts, vac_fga = 0, 0.0, 0.0, 0.0
         for m in mates:
             g = _games(wh, m, season, d)[:10]
@@ -229,7 +293,9 @@ def test_reference_availability_features(wh, d):
                 n_out += 1
                 vac_min += round(statistics.mean(x[2] for x in g), 6)
                 vac_pts += round(statistics.mean(x[3] for x in g), 6)
-                vac_fga = None if vac_fga is None or g[0][5] is None else vac_fga + round(statistics.mean(x[5] for x in g), 6)
+                vac_fga = (
+                    None if vac_fga is None or g[0][5] is None else vac_fga + round(statistics.mean(x[5] for x in g), 6)
+                )
         assert r["rotation_teammates_out"] == n_out, (p, d)
         _close(r["vacated_minutes"], vac_min, ("vacated_minutes", p, d), tol=1e-5)
         _close(r["vacated_points"], vac_pts, ("vacated_points", p, d), tol=1e-5)
@@ -245,21 +311,30 @@ def test_reference_opportunity_features(wh, d):
     opponent's recent defence from its game summaries before D (newest first)."""
     checked = 0
     for r in _rows(wh, d, step=3):
-        pdc = wh.con.execute("SELECT usage_rate_last_10, team_pace_last_10, minutes_avg_last_10 FROM precompute.player_daily_cache "
-                             "WHERE player_lookup = ? AND cache_date = ?", [r["player_lookup"], d]).fetchone()
-        expect = (pdc[0] / 100 * pdc[1] * pdc[2] / 48 if pdc and None not in pdc and r["season_year"] != 2021 else None)
+        pdc = wh.con.execute(
+            "SELECT usage_rate_last_10, team_pace_last_10, minutes_avg_last_10 FROM precompute.player_daily_cache "
+            "WHERE player_lookup = ? AND cache_date = ?",
+            [r["player_lookup"], d],
+        ).fetchone()
+        expect = pdc[0] / 100 * pdc[1] * pdc[2] / 48 if pdc and None not in pdc and r["season_year"] != 2021 else None
         _close(r["expected_possessions_used"], expect, ("expected_possessions_used", r["player_lookup"], d))
-        opp = wh.con.execute("""
+        opp = wh.con.execute(
+            """
             SELECT d.points_allowed, d.defensive_rating FROM analytics.team_defense_game_summary d
             JOIN analytics.team_offense_game_summary o ON o.game_id = d.game_id AND o.team_abbr = d.defending_team_abbr
             WHERE d.defending_team_abbr = ? AND d.season_year = ? AND d.game_date < ?
-            ORDER BY d.game_date DESC""", [r["opponent_team_abbr"], r["season_year"], d]).fetchall()
+            ORDER BY d.game_date DESC""",
+            [r["opponent_team_abbr"], r["season_year"], d],
+        ).fetchall()
         for n in (5, 10):
             pts = [x[0] for x in opp[:n] if x[0] is not None]
             _close(r[f"opponent_points_allowed_last_{n}"], statistics.mean(pts) if pts else None, ("pa", n, d))
             dr = [x[1] for x in opp[:n] if x[1] is not None]
-            _close(r[f"opponent_def_rating_last_{n}"], statistics.mean(dr) if dr and r["season_year"] != 2021 else None,
-                   ("dr", n, d))
+            _close(
+                r[f"opponent_def_rating_last_{n}"],
+                statistics.mean(dr) if dr and r["season_year"] != 2021 else None,
+                ("dr", n, d),
+            )
         checked += 1
     assert checked >= 30
 
@@ -269,8 +344,10 @@ PIT_START, PIT_D = date(2023, 10, 24), date(2024, 1, 17)
 UPSTREAM = ["player_game_summary", "upcoming_player_game_context", "player_availability"]
 OUT_RULE = "(u.days_rest > u.team_days_rest OR u.player_status = 'out') AS is_out"
 # the leak: "out" read from D's own box score (players listed DNP on D), not known that morning
-DNP_OF_D = ("(u.player_lookup IN (SELECT b.player_lookup FROM raw.player_boxscores b "
-            "WHERE b.game_date = u.game_date AND b.dnp_reason IS NOT NULL)) AS is_out")
+DNP_OF_D = (
+    "(u.player_lookup IN (SELECT b.player_lookup FROM raw.player_boxscores b "
+    "WHERE b.game_date = u.game_date AND b.dnp_reason IS NOT NULL)) AS is_out"
+)
 
 
 def availability_rows_of_d(real_warehouse_path: Path, tmp_path: Path, catalog: Catalog, d: date) -> tuple[set, set]:
@@ -284,14 +361,15 @@ def availability_rows_of_d(real_warehouse_path: Path, tmp_path: Path, catalog: C
                 with wh.transaction() as con:
                     morning_of(con, d)
             run(wh, PIT_START, d, catalog=catalog, only=UPSTREAM, preflight=False)
-            out.append(set(wh.con.execute("SELECT * FROM precompute.player_availability WHERE game_date = ?",
-                                          [d]).fetchall()))
+            out.append(
+                set(wh.con.execute("SELECT * FROM precompute.player_availability WHERE game_date = ?", [d]).fetchall())
+            )
     return out[0], out[1]
 
 
 def test_availability_rows_for_d_do_not_change_when_later_data_is_deleted(real_warehouse_path, tmp_path):
     full, morning = availability_rows_of_d(real_warehouse_path, tmp_path, Catalog.load(), PIT_D)
-    assert len(full) > 100 and sum(1 for r in full if r[7]) > 50    # rotation teammates out on many rows
+    assert len(full) > 100 and sum(1 for r in full if r[7]) > 50  # rotation teammates out on many rows
     assert full == morning
 
 
@@ -309,7 +387,7 @@ def test_canary_a_variant_reading_the_dnp_list_of_d_is_caught(real_warehouse_pat
     assert "raw.player_boxscores" in variant.get("player_availability").depends_on
     full, morning = availability_rows_of_d(real_warehouse_path, tmp_path, variant, PIT_D)
     assert len(full) > 100
-    assert full != morning                     # the point-in-time check fails on the leaky variant
+    assert full != morning  # the point-in-time check fails on the leaky variant
     # the leak is where the check looks: teammates out on D per its box score, none that morning
     assert sum(r[7] for r in full) > sum(r[7] for r in morning) == 0
 

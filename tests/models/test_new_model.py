@@ -82,9 +82,13 @@ def test_a_new_phase4_model_needs_no_edit_elsewhere(real_copy, tmp_path):
     m = cat.get("player_minutes_form")
     assert m.kind == "by_date_with_failures" and m.writes_failures
     # its inputs, inferred: what it reads itself and what the check macros read
-    assert set(m.depends_on) == {"raw.schedule", "analytics.upcoming_player_game_context",
-                                 "analytics.player_game_summary", "precompute.player_completeness",
-                                 "precompute.dependency_holes"}
+    assert set(m.depends_on) == {
+        "raw.schedule",
+        "analytics.upcoming_player_game_context",
+        "analytics.player_game_summary",
+        "precompute.player_completeness",
+        "precompute.dependency_holes",
+    }
     assert cat.order.index("player_minutes_form") > cat.order.index("upcoming_player_game_context")
     assert "player_minutes_form" in cat.dependants_of("player_game_summary")
 
@@ -92,31 +96,48 @@ def test_a_new_phase4_model_needs_no_edit_elsewhere(real_copy, tmp_path):
         res = backfill(wh, START, END, catalog=cat)
         assert res.ok, [x.error for x in res.models if x.error]
         con = wh.con
-        rows = con.execute("SELECT count(*), count(l5_expected_games), count(*) FILTER (WHERE minutes_avg_last_5 IS NULL) "
-                           "FROM precompute.player_minutes_form").fetchone()
+        rows = con.execute(
+            "SELECT count(*), count(l5_expected_games), count(*) FILTER (WHERE minutes_avg_last_5 IS NULL) "
+            "FROM precompute.player_minutes_form"
+        ).fetchone()
         assert rows[0] > 1000 and rows[1] == rows[0]
-        fails = dict(con.execute("SELECT failure_category, count(*) FROM processing.precompute_failures "
-                                 "WHERE processor_name = 'PlayerMinutesFormProcessor' GROUP BY 1").fetchall())
-        assert fails.get("EXPECTED_INCOMPLETE", 0) > 1000     # the two bootstrap weeks
+        fails = dict(
+            con.execute(
+                "SELECT failure_category, count(*) FROM processing.precompute_failures "
+                "WHERE processor_name = 'PlayerMinutesFormProcessor' GROUP BY 1"
+            ).fetchall()
+        )
+        assert fails.get("EXPECTED_INCOMPLETE", 0) > 1000  # the two bootstrap weeks
         # checked: every player expected on D has a row or a failure row, never both
-        missing, both = con.execute("""
+        missing, both = con.execute(
+            """
             SELECT count(*) FILTER (WHERE r.player_lookup IS NULL AND f.entity_id IS NULL),
                    count(*) FILTER (WHERE r.player_lookup IS NOT NULL AND f.entity_id IS NOT NULL)
             FROM analytics.upcoming_player_game_context u
             LEFT JOIN precompute.player_minutes_form r ON r.player_lookup = u.player_lookup AND r.game_date = u.game_date
             LEFT JOIN processing.precompute_failures f ON f.processor_name = 'PlayerMinutesFormProcessor'
                  AND f.entity_id = u.player_lookup AND f.analysis_date = u.game_date
-            WHERE u.game_date BETWEEN ? AND ?""", [START, END]).fetchone()
+            WHERE u.game_date BETWEEN ? AND ?""",
+            [START, END],
+        ).fetchone()
         assert (missing, both) == (0, 0)
         # a plain check of one value: the mean minutes of the last 5 games before D
-        lk, d, v = con.execute("SELECT player_lookup, game_date, minutes_avg_last_5 FROM precompute.player_minutes_form "
-                               "WHERE game_date = ? AND minutes_avg_last_5 IS NOT NULL ORDER BY 1 LIMIT 1", [END]).fetchone()
-        mins = [r[0] for r in con.execute("SELECT minutes_played FROM analytics.player_game_summary WHERE player_lookup = ? "
-                                          "AND season_year = 2023 AND game_date < ? ORDER BY game_date DESC LIMIT 5",
-                                          [lk, d]).fetchall()]
+        lk, d, v = con.execute(
+            "SELECT player_lookup, game_date, minutes_avg_last_5 FROM precompute.player_minutes_form "
+            "WHERE game_date = ? AND minutes_avg_last_5 IS NOT NULL ORDER BY 1 LIMIT 1",
+            [END],
+        ).fetchone()
+        mins = [
+            r[0]
+            for r in con.execute(
+                "SELECT minutes_played FROM analytics.player_game_summary WHERE player_lookup = ? "
+                "AND season_year = 2023 AND game_date < ? ORDER BY game_date DESC LIMIT 5",
+                [lk, d],
+            ).fetchall()
+        ]
         assert abs(v - sum(mins) / len(mins)) < 1e-9
 
     for dialect in ("spark", "bigquery"):
         out = translate(m.sql, dialect, m.table)
         assert sqlglot.parse_one(out.split("\n", 1)[1] if out.startswith("--") else out, read=dialect)
-        assert not re.search(r"@(?!start_date|end_date|read_start)\w", out)   # no macro left (BigQuery binds @params)
+        assert not re.search(r"@(?!start_date|end_date|read_start)\w", out)  # no macro left (BigQuery binds @params)

@@ -13,11 +13,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from analytics_models import AnalyticsModels, fetch
 
 from nbaprops.quality.morning import morning_of_file
 from nbaprops.warehouse import Warehouse
-
-from analytics_models import AnalyticsModels, fetch
 
 PGS, TOGS, TDGS = "player_game_summary", "team_offense_game_summary", "team_defense_game_summary"
 NAMES = [PGS, TOGS, TDGS]
@@ -25,18 +24,23 @@ KEYS = {PGS: ("game_id", "player_lookup"), TOGS: ("game_id", "team_abbr"), TDGS:
 
 FULL_START, FULL_END = date(2021, 10, 19), date(2025, 10, 31)
 SAMPLE_DATES = [
-    date(2021, 11, 15),   # 2021-22: basic logs only (silver players, bronze teams)
-    date(2022, 4, 21),    # 2021-22 playoffs: basic logs, a player with points but 0 minutes
-    date(2024, 1, 10),    # 2023-24 regular season: full boxes, team box, shots, three OT games
-    date(2023, 4, 11),    # play-in: full player box, no team box (reconstructed), overtime
-    date(2023, 4, 23),    # playoffs: full player box, basic team log -> reconstructed, overtime
-    date(2025, 10, 22),   # 2025-26: full team box but only basic player logs
+    date(2021, 11, 15),  # 2021-22: basic logs only (silver players, bronze teams)
+    date(2022, 4, 21),  # 2021-22 playoffs: basic logs, a player with points but 0 minutes
+    date(2024, 1, 10),  # 2023-24 regular season: full boxes, team box, shots, three OT games
+    date(2023, 4, 11),  # play-in: full player box, no team box (reconstructed), overtime
+    date(2023, 4, 23),  # playoffs: full player box, basic team log -> reconstructed, overtime
+    date(2025, 10, 22),  # 2025-26: full team box but only basic player logs
 ]
 
 
 MODELS = AnalyticsModels(KEYS)
-catalog, run, table, same, assert_rows_match = (MODELS.catalog, MODELS.run, MODELS.table, MODELS.same,
-                                                MODELS.assert_rows_match)
+catalog, run, table, same, assert_rows_match = (
+    MODELS.catalog,
+    MODELS.run,
+    MODELS.table,
+    MODELS.same,
+    MODELS.assert_rows_match,
+)
 
 
 @pytest.fixture(scope="module")
@@ -52,23 +56,37 @@ def built(real_warehouse_path, tmp_path_factory) -> Path:
 # Independent expectations, plain Python over raw rows
 # ---------------------------------------------------------------------------------------------
 
+
 def played(r: dict) -> bool:
     return (r["minutes"] or 0) > 0 or (r["points"] or 0) > 0
 
 
 def ot_from_minutes(total: float | None) -> int | None:
-    return None if total is None else max(0, int(math.floor((total - 240) / 25 + 0.5)))
+    return None if total is None else max(0, math.floor((total - 240) / 25 + 0.5))
 
 
 def raw_day(path: Path, d: date) -> dict:
-    players = [r for r in fetch(path, "SELECT * FROM raw.player_boxscores WHERE game_date = ?", [d])
-               if r["season_type"] != "Pre Season"]
-    teams = [r for r in fetch(path, "SELECT * FROM raw.team_boxscores WHERE game_date = ?", [d])
-             if r["season_type"] != "Pre Season"]
-    shots = fetch(path, "SELECT game_id, team_abbr, player_lookup, zone, shot_type, shot_made "
-                        "FROM raw.shots WHERE game_date = ?", [d])
-    props = fetch(path, "SELECT game_id, player_lookup, bookmaker, snapshot_timestamp, minutes_before_tipoff, "
-                        "points_line FROM raw.player_points_props WHERE game_date = ?", [d])
+    players = [
+        r
+        for r in fetch(path, "SELECT * FROM raw.player_boxscores WHERE game_date = ?", [d])
+        if r["season_type"] != "Pre Season"
+    ]
+    teams = [
+        r
+        for r in fetch(path, "SELECT * FROM raw.team_boxscores WHERE game_date = ?", [d])
+        if r["season_type"] != "Pre Season"
+    ]
+    shots = fetch(
+        path,
+        "SELECT game_id, team_abbr, player_lookup, zone, shot_type, shot_made FROM raw.shots WHERE game_date = ?",
+        [d],
+    )
+    props = fetch(
+        path,
+        "SELECT game_id, player_lookup, bookmaker, snapshot_timestamp, minutes_before_tipoff, "
+        "points_line FROM raw.player_points_props WHERE game_date = ?",
+        [d],
+    )
     return {"players": players, "teams": teams, "shots": shots, "props": props}
 
 
@@ -83,9 +101,23 @@ def expected_team_games(day: dict) -> dict[tuple, dict]:
     for r in day["players"]:
         if played(r):
             by_team[(r["game_id"], r["team_abbr"])].append(r)
-    stats = ["points", "fg_makes", "fg_attempts", "three_pt_makes", "three_pt_attempts", "ft_makes", "ft_attempts",
-             "offensive_rebounds", "defensive_rebounds", "rebounds", "assists", "steals", "blocks", "turnovers",
-             "personal_fouls"]
+    stats = [
+        "points",
+        "fg_makes",
+        "fg_attempts",
+        "three_pt_makes",
+        "three_pt_attempts",
+        "ft_makes",
+        "ft_attempts",
+        "offensive_rebounds",
+        "defensive_rebounds",
+        "rebounds",
+        "assists",
+        "steals",
+        "blocks",
+        "turnovers",
+        "personal_fouls",
+    ]
 
     def summed(rows: list[dict]) -> dict:
         out = {}
@@ -118,8 +150,9 @@ def expected_team_games(day: dict) -> dict[tuple, dict]:
             minutes = sum(r["minutes"] for r in prs)
         row.update(primary_source=src, data_quality_tier=tier, priority=prio, known_minutes=minutes)
         if row["fg_attempts"] is not None:
-            row["possessions"] = (row["fg_attempts"] + 0.44 * row["ft_attempts"] + row["turnovers"]
-                                  - row["offensive_rebounds"])
+            row["possessions"] = (
+                row["fg_attempts"] + 0.44 * row["ft_attempts"] + row["turnovers"] - row["offensive_rebounds"]
+            )
         else:
             row["possessions"] = None
         chosen[key] = row
@@ -165,23 +198,39 @@ def expected_togs(day: dict) -> dict[tuple, dict]:
 
         ts_den = None if t["fg_attempts"] is None else t["fg_attempts"] + 0.44 * t["ft_attempts"]
         out[key] = {
-            "game_date": t["game_date"], "season_year": t["season_year"], "season_type": t["season_type"],
-            "opponent_team_abbr": t["opponent_team_abbr"], "home_game": t["home_game"],
-            "points_scored": t["points"], "fg_attempts": t["fg_attempts"], "fg_makes": t["fg_makes"],
-            "three_pt_attempts": t["three_pt_attempts"], "three_pt_makes": t["three_pt_makes"],
-            "ft_attempts": t["ft_attempts"], "ft_makes": t["ft_makes"],
-            "offensive_rebounds": t["offensive_rebounds"], "rebounds": t["rebounds"], "assists": t["assists"],
-            "turnovers": t["turnovers"], "possessions": poss, "game_minutes": None if gm is None else float(gm),
-            "overtime_periods": ot, "pace": None if poss is None or gm is None else poss * 48 / gm,
+            "game_date": t["game_date"],
+            "season_year": t["season_year"],
+            "season_type": t["season_type"],
+            "opponent_team_abbr": t["opponent_team_abbr"],
+            "home_game": t["home_game"],
+            "points_scored": t["points"],
+            "fg_attempts": t["fg_attempts"],
+            "fg_makes": t["fg_makes"],
+            "three_pt_attempts": t["three_pt_attempts"],
+            "three_pt_makes": t["three_pt_makes"],
+            "ft_attempts": t["ft_attempts"],
+            "ft_makes": t["ft_makes"],
+            "offensive_rebounds": t["offensive_rebounds"],
+            "rebounds": t["rebounds"],
+            "assists": t["assists"],
+            "turnovers": t["turnovers"],
+            "possessions": poss,
+            "game_minutes": None if gm is None else float(gm),
+            "overtime_periods": ot,
+            "pace": None if poss is None or gm is None else poss * 48 / gm,
             "offensive_rating": None if not poss else 100 * t["points"] / poss,
             "ts_pct": None if not ts_den else t["points"] / (2 * ts_den),
             "win_flag": None if opp is None else t["points"] > opp["points"],
             "margin_of_victory": None if opp is None else t["points"] - opp["points"],
-            "team_paint_attempts": zc("paint_attempts"), "team_paint_makes": zc("paint_makes"),
-            "team_mid_range_attempts": zc("mid_range_attempts"), "team_mid_range_makes": zc("mid_range_makes"),
-            "team_three_zone_attempts": zc("three_zone_attempts"), "team_three_zone_makes": zc("three_zone_makes"),
+            "team_paint_attempts": zc("paint_attempts"),
+            "team_paint_makes": zc("paint_makes"),
+            "team_mid_range_attempts": zc("mid_range_attempts"),
+            "team_mid_range_makes": zc("mid_range_makes"),
+            "team_three_zone_attempts": zc("three_zone_attempts"),
+            "team_three_zone_makes": zc("three_zone_makes"),
             "shot_zones_available": has,
-            "primary_source": t["primary_source"], "data_quality_tier": t["data_quality_tier"],
+            "primary_source": t["primary_source"],
+            "data_quality_tier": t["data_quality_tier"],
         }
     return out
 
@@ -205,23 +254,42 @@ def expected_tdgs(day: dict) -> dict[tuple, dict]:
         worse = o if o["priority"] > d["priority"] else d
         ts_den = None if o["fg_attempts"] is None else o["fg_attempts"] + 0.44 * o["ft_attempts"]
         out[(gid, team)] = {
-            "game_date": d["game_date"], "opponent_team_abbr": d["opponent_team_abbr"], "home_game": d["home_game"],
-            "points_allowed": o["points"], "opp_fg_attempts": o["fg_attempts"], "opp_fg_makes": o["fg_makes"],
-            "opp_three_pt_attempts": o["three_pt_attempts"], "opp_three_pt_makes": o["three_pt_makes"],
-            "opp_ft_attempts": o["ft_attempts"], "opp_ft_makes": o["ft_makes"], "opp_rebounds": o["rebounds"],
-            "opp_assists": o["assists"], "turnovers_forced": o["turnovers"], "fouls_committed": d["personal_fouls"],
-            "steals": d["steals"], "blocks_total": d["blocks"], "defensive_rebounds": d["defensive_rebounds"],
-            "opp_paint_attempts": zc("paint_attempts"), "opp_paint_makes": zc("paint_makes"),
-            "opp_mid_range_attempts": zc("mid_range_attempts"), "opp_mid_range_makes": zc("mid_range_makes"),
-            "opp_three_zone_attempts": zc("three_zone_attempts"), "opp_three_zone_makes": zc("three_zone_makes"),
-            "points_in_paint_allowed": zc("paint_points"), "mid_range_points_allowed": zc("mid_range_points"),
+            "game_date": d["game_date"],
+            "opponent_team_abbr": d["opponent_team_abbr"],
+            "home_game": d["home_game"],
+            "points_allowed": o["points"],
+            "opp_fg_attempts": o["fg_attempts"],
+            "opp_fg_makes": o["fg_makes"],
+            "opp_three_pt_attempts": o["three_pt_attempts"],
+            "opp_three_pt_makes": o["three_pt_makes"],
+            "opp_ft_attempts": o["ft_attempts"],
+            "opp_ft_makes": o["ft_makes"],
+            "opp_rebounds": o["rebounds"],
+            "opp_assists": o["assists"],
+            "turnovers_forced": o["turnovers"],
+            "fouls_committed": d["personal_fouls"],
+            "steals": d["steals"],
+            "blocks_total": d["blocks"],
+            "defensive_rebounds": d["defensive_rebounds"],
+            "opp_paint_attempts": zc("paint_attempts"),
+            "opp_paint_makes": zc("paint_makes"),
+            "opp_mid_range_attempts": zc("mid_range_attempts"),
+            "opp_mid_range_makes": zc("mid_range_makes"),
+            "opp_three_zone_attempts": zc("three_zone_attempts"),
+            "opp_three_zone_makes": zc("three_zone_makes"),
+            "points_in_paint_allowed": zc("paint_points"),
+            "mid_range_points_allowed": zc("mid_range_points"),
             "three_pt_points_allowed": None if o["three_pt_makes"] is None else 3 * o["three_pt_makes"],
-            "opp_possessions": poss, "defensive_rating": None if not poss else 100 * o["points"] / poss,
+            "opp_possessions": poss,
+            "defensive_rating": None if not poss else 100 * o["points"] / poss,
             "opponent_pace": None if poss is None or gm is None else poss * 48 / gm,
             "opponent_ts_pct": None if not ts_den else o["points"] / (2 * ts_den),
-            "win_flag": d["points"] > o["points"], "margin_of_victory": d["points"] - o["points"],
-            "overtime_periods": ot, "shot_zones_available": has,
-            "primary_source": worse["primary_source"], "data_quality_tier": worse["data_quality_tier"],
+            "win_flag": d["points"] > o["points"],
+            "margin_of_victory": d["points"] - o["points"],
+            "overtime_periods": ot,
+            "shot_zones_available": has,
+            "primary_source": worse["primary_source"],
+            "data_quality_tier": worse["data_quality_tier"],
         }
     return out
 
@@ -236,7 +304,7 @@ def expected_lines(props: list[dict]) -> dict[tuple, tuple]:
         if p["minutes_before_tipoff"] >= 0:
             snaps[(p["game_id"], p["player_lookup"], p["bookmaker"])].append(p)
     per_player: dict[tuple, list[str]] = defaultdict(list)
-    for (g, pl, b) in snaps:
+    for g, pl, b in snaps:
         per_player[(g, pl)].append(b)
     out = {}
     for (g, pl), books in per_player.items():
@@ -269,8 +337,12 @@ def expected_pgs(day: dict) -> dict[tuple, dict]:
         full = [r for r in by_team.get(key, []) if r["source"] == "player_box"]
         if sum(1 for r in full if played(r)) >= 5:
             ot = ot_from_minutes(sum(r["minutes"] for r in full))
-            return (sum(r["fg_attempts"] for r in full), sum(r["ft_attempts"] for r in full),
-                    sum(r["turnovers"] for r in full), 48 + 5 * ot)
+            return (
+                sum(r["fg_attempts"] for r in full),
+                sum(r["ft_attempts"] for r in full),
+                sum(r["turnovers"] for r in full),
+                48 + 5 * ot,
+            )
         return None
 
     out = {}
@@ -292,27 +364,57 @@ def expected_pgs(day: dict) -> dict[tuple, dict]:
         z = zones.get(key, {})
         line = lines.get(key)
         pts = r["points"]
-        exp = {k: r[k] for k in ("game_date", "season_year", "season_type", "player_id", "player_name",
-                                  "team_abbr", "opponent_team_abbr", "home_game", "starter", "points",
-                                  "fg_makes", "fg_attempts", "three_pt_makes", "three_pt_attempts", "ft_makes",
-                                  "ft_attempts", "offensive_rebounds", "defensive_rebounds", "rebounds",
-                                  "assists", "steals", "blocks", "turnovers", "personal_fouls", "plus_minus")}
-        exp.update({
-            "minutes_played": float(r["minutes"]),
-            "efg_pct": (r["fg_makes"] + 0.5 * r["three_pt_makes"]) / fga if fga else None,
-            "ts_pct": pts / (2 * (fga + 0.44 * fta)) if fga else None,
-            "usage_rate": usage,
-            "has_complete_shot_zones": has,
-            "win_flag": tp > op, "team_margin": tp - op,
-            "points_line": line[1] if line else None,
-            "points_line_source": line[0] if line else None,
-            "opening_line": line[2] if line else None,
-            "line_movement": line[1] - line[2] if line else None,
-            "over_under_result": None if not line else ("OVER" if pts > line[1] else "UNDER" if pts < line[1] else "PUSH"),
-            "margin_vs_line": pts - line[1] if line else None,
-            "primary_source": r["source"],
-            "data_quality_tier": "gold" if r["source"] == "player_box" else "silver",
-        })
+        exp = {
+            k: r[k]
+            for k in (
+                "game_date",
+                "season_year",
+                "season_type",
+                "player_id",
+                "player_name",
+                "team_abbr",
+                "opponent_team_abbr",
+                "home_game",
+                "starter",
+                "points",
+                "fg_makes",
+                "fg_attempts",
+                "three_pt_makes",
+                "three_pt_attempts",
+                "ft_makes",
+                "ft_attempts",
+                "offensive_rebounds",
+                "defensive_rebounds",
+                "rebounds",
+                "assists",
+                "steals",
+                "blocks",
+                "turnovers",
+                "personal_fouls",
+                "plus_minus",
+            )
+        }
+        exp.update(
+            {
+                "minutes_played": float(r["minutes"]),
+                "efg_pct": (r["fg_makes"] + 0.5 * r["three_pt_makes"]) / fga if fga else None,
+                "ts_pct": pts / (2 * (fga + 0.44 * fta)) if fga else None,
+                "usage_rate": usage,
+                "has_complete_shot_zones": has,
+                "win_flag": tp > op,
+                "team_margin": tp - op,
+                "points_line": line[1] if line else None,
+                "points_line_source": line[0] if line else None,
+                "opening_line": line[2] if line else None,
+                "line_movement": line[1] - line[2] if line else None,
+                "over_under_result": None
+                if not line
+                else ("OVER" if pts > line[1] else "UNDER" if pts < line[1] else "PUSH"),
+                "margin_vs_line": pts - line[1] if line else None,
+                "primary_source": r["source"],
+                "data_quality_tier": "gold" if r["source"] == "player_box" else "silver",
+            }
+        )
         for zname in ("paint", "mid_range", "three_zone"):
             for kind in ("attempts", "makes"):
                 exp[f"{zname}_{kind}"] = z.get(f"{zname}_{kind}", 0) if has else None
@@ -323,6 +425,7 @@ def expected_pgs(day: dict) -> dict[tuple, dict]:
 # ---------------------------------------------------------------------------------------------
 # 1. Against the independent computation
 # ---------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("d", SAMPLE_DATES, ids=str)
 def test_matches_plain_python(built, d):
@@ -336,17 +439,25 @@ def test_matches_plain_python(built, d):
 
 def test_sample_dates_cover_the_cases(built):
     """The samples exercise every source tier, shots and no shots, overtime, lines."""
-    rows = fetch(built, "SELECT primary_source, data_quality_tier, shot_zones_available, max(overtime_periods) AS ot "
-                        f"FROM analytics.{TOGS} WHERE game_date IN ({', '.join('?' for _ in SAMPLE_DATES)}) "
-                        "GROUP BY ALL", SAMPLE_DATES)
+    rows = fetch(
+        built,
+        "SELECT primary_source, data_quality_tier, shot_zones_available, max(overtime_periods) AS ot "
+        f"FROM analytics.{TOGS} WHERE game_date IN ({', '.join('?' for _ in SAMPLE_DATES)}) "
+        "GROUP BY ALL",
+        SAMPLE_DATES,
+    )
     tiers = {r["data_quality_tier"] for r in rows}
     assert tiers == {"gold", "silver", "bronze"}
     assert {r["shot_zones_available"] for r in rows} == {True, False}
     assert any(r["ot"] and r["data_quality_tier"] == "silver" for r in rows)
     assert any(r["ot"] and r["data_quality_tier"] == "gold" for r in rows)
-    pgs = fetch(built, f"SELECT data_quality_tier, count(usage_rate) AS u, count(points_line) AS l, "
-                       f"count(paint_attempts) AS z FROM analytics.{PGS} "
-                       f"WHERE game_date IN ({', '.join('?' for _ in SAMPLE_DATES)}) GROUP BY ALL", SAMPLE_DATES)
+    pgs = fetch(
+        built,
+        f"SELECT data_quality_tier, count(usage_rate) AS u, count(points_line) AS l, "
+        f"count(paint_attempts) AS z FROM analytics.{PGS} "
+        f"WHERE game_date IN ({', '.join('?' for _ in SAMPLE_DATES)}) GROUP BY ALL",
+        SAMPLE_DATES,
+    )
     by = {r["data_quality_tier"]: r for r in pgs}
     assert by["gold"]["u"] > 0 and by["gold"]["z"] > 0 and by["gold"]["l"] > 0
     assert by["silver"]["u"] == 0 and by["silver"]["z"] == 0 and by["silver"]["l"] > 0
@@ -355,13 +466,16 @@ def test_sample_dates_cover_the_cases(built):
 def test_real_zeros_stay_zero_and_missing_stays_null(built):
     """A full-box player with FGA 0 gets NULL efg/ts; a player who shot and missed everything
     gets 0, not NULL; basic-log players have NULL attempts and shooting percentages."""
-    r = fetch(built, f"SELECT count(*) FILTER (WHERE fg_attempts > 0 AND fg_makes = 0 AND ft_makes = 0) AS zero_shooters, "
-                     f"count(*) FILTER (WHERE fg_attempts > 0 AND fg_makes = 0 AND ft_makes = 0 AND efg_pct = 0 "
-                     f"AND ts_pct = 0) AS zero_pct, "
-                     f"count(*) FILTER (WHERE fg_attempts = 0 AND (efg_pct IS NOT NULL OR ts_pct IS NOT NULL)) AS bad_nonnull, "
-                     f"count(*) FILTER (WHERE primary_source = 'basic_log' AND (fg_attempts IS NOT NULL "
-                     f"OR efg_pct IS NOT NULL OR usage_rate IS NOT NULL OR starter IS NOT NULL)) AS basic_nonnull "
-                     f"FROM analytics.{PGS}")[0]
+    r = fetch(
+        built,
+        f"SELECT count(*) FILTER (WHERE fg_attempts > 0 AND fg_makes = 0 AND ft_makes = 0) AS zero_shooters, "
+        f"count(*) FILTER (WHERE fg_attempts > 0 AND fg_makes = 0 AND ft_makes = 0 AND efg_pct = 0 "
+        f"AND ts_pct = 0) AS zero_pct, "
+        f"count(*) FILTER (WHERE fg_attempts = 0 AND (efg_pct IS NOT NULL OR ts_pct IS NOT NULL)) AS bad_nonnull, "
+        f"count(*) FILTER (WHERE primary_source = 'basic_log' AND (fg_attempts IS NOT NULL "
+        f"OR efg_pct IS NOT NULL OR usage_rate IS NOT NULL OR starter IS NOT NULL)) AS basic_nonnull "
+        f"FROM analytics.{PGS}",
+    )[0]
     assert r["zero_shooters"] > 0 and r["zero_pct"] == r["zero_shooters"]
     assert r["bad_nonnull"] == 0 and r["basic_nonnull"] == 0
 
@@ -370,17 +484,21 @@ def test_real_zeros_stay_zero_and_missing_stays_null(built):
 # 2. Point in time
 # ---------------------------------------------------------------------------------------------
 
+
 def test_point_in_time(built, real_warehouse_path, tmp_path):
     """The world as of the morning of D (quality.morning: no box scores or shots from D on, no
     in-game prop snapshot of any game) gives identical rows for every date before D; D's own rows
     (outcomes) are absent. In-game snapshots exist before D and differ from the pre-tip lines,
     so the points_line comparison is not vacuous."""
     start, cut, end = date(2024, 1, 2), date(2024, 1, 15), date(2024, 1, 20)
-    leaky = fetch(real_warehouse_path,
-                  "SELECT count(*) AS n FROM raw.player_points_props a JOIN raw.player_points_props b "
-                  "USING (game_id, player_lookup, bookmaker) WHERE a.minutes_before_tipoff < 0 "
-                  "AND b.minutes_before_tipoff >= 0 AND a.points_line <> b.points_line "
-                  "AND a.game_date BETWEEN ? AND ?", [start, cut - timedelta(days=1)])[0]["n"]
+    leaky = fetch(
+        real_warehouse_path,
+        "SELECT count(*) AS n FROM raw.player_points_props a JOIN raw.player_points_props b "
+        "USING (game_id, player_lookup, bookmaker) WHERE a.minutes_before_tipoff < 0 "
+        "AND b.minutes_before_tipoff >= 0 AND a.points_line <> b.points_line "
+        "AND a.game_date BETWEEN ? AND ?",
+        [start, cut - timedelta(days=1)],
+    )[0]["n"]
     assert leaky > 0
     path = tmp_path / "morning.duckdb"
     shutil.copy(real_warehouse_path, path)
@@ -402,8 +520,10 @@ def test_in_game_snapshots_never_reach_the_line(built, real_warehouse_path, tmp_
     path = tmp_path / "pretip.duckdb"
     shutil.copy(real_warehouse_path, path)
     with Warehouse.open(path) as wh:
-        wh.con.execute("DELETE FROM raw.player_points_props WHERE minutes_before_tipoff < 0 "
-                       "AND game_date BETWEEN ? AND ?", [start, end])
+        wh.con.execute(
+            "DELETE FROM raw.player_points_props WHERE minutes_before_tipoff < 0 AND game_date BETWEEN ? AND ?",
+            [start, end],
+        )
     run(path, start, end)
     where = "WHERE game_date BETWEEN ? AND ?"
     assert_rows_match(table(path, PGS, where, [start, end]), table(built, PGS, where, [start, end]), "PGS pre-tip only")
@@ -412,6 +532,7 @@ def test_in_game_snapshots_never_reach_the_line(built, real_warehouse_path, tmp_
 # ---------------------------------------------------------------------------------------------
 # 3. Chunking
 # ---------------------------------------------------------------------------------------------
+
 
 def test_chunking_does_not_change_results(real_warehouse_path, tmp_path):
     """One chunk, a month at a time, a date at a time: identical tables (the range crosses a
@@ -433,25 +554,42 @@ def test_chunking_does_not_change_results(real_warehouse_path, tmp_path):
 # 4. Keys and coverage
 # ---------------------------------------------------------------------------------------------
 
+
 def test_one_row_per_key_and_coverage_over_a_season(built):
     season = [date(2023, 10, 1), date(2024, 6, 30)]
     for name in NAMES:
         keys = ", ".join(KEYS[name])
-        dup = fetch(built, f"SELECT {keys}, count(*) AS n FROM analytics.{name} WHERE game_date BETWEEN ? AND ? "
-                           f"GROUP BY {keys} HAVING count(*) > 1 LIMIT 3", season)
+        dup = fetch(
+            built,
+            f"SELECT {keys}, count(*) AS n FROM analytics.{name} WHERE game_date BETWEEN ? AND ? "
+            f"GROUP BY {keys} HAVING count(*) > 1 LIMIT 3",
+            season,
+        )
         assert not dup, f"{name}: duplicate keys {dup}"
     # every player who played, once
-    raw_played = fetch(built, "SELECT count(*) AS n FROM raw.player_boxscores WHERE game_date BETWEEN ? AND ? "
-                              "AND season_type <> 'Pre Season' AND (\"minutes\" > 0 OR points > 0)", season)[0]["n"]
+    raw_played = fetch(
+        built,
+        "SELECT count(*) AS n FROM raw.player_boxscores WHERE game_date BETWEEN ? AND ? "
+        "AND season_type <> 'Pre Season' AND (\"minutes\" > 0 OR points > 0)",
+        season,
+    )[0]["n"]
     pgs = fetch(built, f"SELECT count(*) AS n FROM analytics.{PGS} WHERE game_date BETWEEN ? AND ?", season)[0]["n"]
     assert pgs == raw_played > 25000
     # two rows per game with box data, a winner and a loser
     for name in (TOGS, TDGS):
-        per_game = fetch(built, f"SELECT game_id, count(*) AS n, sum(CASE WHEN win_flag THEN 1 ELSE 0 END) AS w, "
-                                f"sum(margin_of_victory) AS m FROM analytics.{name} "
-                                "WHERE game_date BETWEEN ? AND ? GROUP BY game_id", season)
-        games = fetch(built, "SELECT count(DISTINCT game_id) AS n FROM raw.player_boxscores WHERE game_date BETWEEN ? AND ? "
-                             "AND season_type <> 'Pre Season'", season)[0]["n"]
+        per_game = fetch(
+            built,
+            f"SELECT game_id, count(*) AS n, sum(CASE WHEN win_flag THEN 1 ELSE 0 END) AS w, "
+            f"sum(margin_of_victory) AS m FROM analytics.{name} "
+            "WHERE game_date BETWEEN ? AND ? GROUP BY game_id",
+            season,
+        )
+        games = fetch(
+            built,
+            "SELECT count(DISTINCT game_id) AS n FROM raw.player_boxscores WHERE game_date BETWEEN ? AND ? "
+            "AND season_type <> 'Pre Season'",
+            season,
+        )[0]["n"]
         assert len(per_game) == games
         assert all(r["n"] == 2 and r["w"] == 1 and r["m"] == 0 for r in per_game), name
     # no preseason, ever
@@ -487,9 +625,16 @@ CONTRACT = {
         opponent_ts_pct, win_flag, margin_of_victory, overtime_periods, shot_zones_available, primary_source,
         data_quality_tier, opp_offensive_rebounds, game_minutes""",
 }
-TYPES = {("minutes_played", "DOUBLE"), ("possessions", "DOUBLE"), ("opp_possessions", "DOUBLE"),
-         ("usage_rate", "DOUBLE"), ("pace", "DOUBLE"), ("win_flag", "BOOLEAN"),
-         ("has_complete_shot_zones", "BOOLEAN"), ("shot_zones_available", "BOOLEAN")}
+TYPES = {
+    ("minutes_played", "DOUBLE"),
+    ("possessions", "DOUBLE"),
+    ("opp_possessions", "DOUBLE"),
+    ("usage_rate", "DOUBLE"),
+    ("pace", "DOUBLE"),
+    ("win_flag", "BOOLEAN"),
+    ("has_complete_shot_zones", "BOOLEAN"),
+    ("shot_zones_available", "BOOLEAN"),
+}
 
 
 @pytest.mark.parametrize("name", NAMES)

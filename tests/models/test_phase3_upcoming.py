@@ -14,28 +14,32 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from analytics_models import AnalyticsModels, fetch
 
 from nbaprops.quality.morning import morning_of_file
-
-from analytics_models import AnalyticsModels, fetch
 
 UPGC, UTGC = "upcoming_player_game_context", "upcoming_team_game_context"
 NAMES = [UTGC, UPGC]
 KEYS = {UPGC: ("player_lookup", "game_date"), UTGC: ("game_id", "team_abbr")}
 
-SEASON_2023 = (date(2023, 10, 24), date(2024, 6, 17))   # 2023-24 opening night .. finals
+SEASON_2023 = (date(2023, 10, 24), date(2024, 6, 17))  # 2023-24 opening night .. finals
 SAMPLE_DATES = [
-    date(2023, 10, 25),   # 2023-24 night 2: several teams' first game (last season's roster)
-    date(2024, 1, 15),    # 2023-24 mid-season (full box scores, game lines, props)
-    date(2024, 5, 1),     # 2023-24 playoffs
-    date(2022, 1, 10),    # 2021-22: basic player logs only
+    date(2023, 10, 25),  # 2023-24 night 2: several teams' first game (last season's roster)
+    date(2024, 1, 15),  # 2023-24 mid-season (full box scores, game lines, props)
+    date(2024, 5, 1),  # 2023-24 playoffs
+    date(2022, 1, 10),  # 2021-22: basic player logs only
 ]
 BOOK_ORDER = {"draftkings": 0, "fanduel": 1}
 
 
 MODELS = AnalyticsModels(KEYS, abs_tol=1e-6, force=True)
-catalog, run, table, same, assert_rows_match = (MODELS.catalog, MODELS.run, MODELS.table, MODELS.same,
-                                                MODELS.assert_rows_match)
+catalog, run, table, same, assert_rows_match = (
+    MODELS.catalog,
+    MODELS.run,
+    MODELS.table,
+    MODELS.same,
+    MODELS.assert_rows_match,
+)
 
 
 @pytest.fixture(scope="module")
@@ -53,19 +57,28 @@ def built(real_warehouse_path, tmp_path_factory) -> Path:
 # Independent expectations: plain Python over raw rows
 # ---------------------------------------------------------------------------------------------
 
+
 class Raw:
     """The raw rows a date needs, fetched with simple SELECTs."""
 
     def __init__(self, path: Path, d: date):
         lo = d - timedelta(days=400)
         self.d = d
-        self.schedule = [r for r in fetch(path, "SELECT * FROM raw.schedule WHERE game_date BETWEEN ? AND ? "
-                                                "ORDER BY game_date, game_id", [lo, d])
-                         if r["season_type"] != "Pre Season"]
-        self.box = [r for r in fetch(path, "SELECT * FROM raw.player_boxscores WHERE game_date BETWEEN ? AND ?", [lo, d])
-                    if r["season_type"] != "Pre Season"]
-        self.team_box = fetch(path, "SELECT game_id, team_abbr, points FROM raw.team_boxscores "
-                                    "WHERE game_date BETWEEN ? AND ?", [lo, d])
+        self.schedule = [
+            r
+            for r in fetch(
+                path, "SELECT * FROM raw.schedule WHERE game_date BETWEEN ? AND ? ORDER BY game_date, game_id", [lo, d]
+            )
+            if r["season_type"] != "Pre Season"
+        ]
+        self.box = [
+            r
+            for r in fetch(path, "SELECT * FROM raw.player_boxscores WHERE game_date BETWEEN ? AND ?", [lo, d])
+            if r["season_type"] != "Pre Season"
+        ]
+        self.team_box = fetch(
+            path, "SELECT game_id, team_abbr, points FROM raw.team_boxscores WHERE game_date BETWEEN ? AND ?", [lo, d]
+        )
         self.props = fetch(path, "SELECT * FROM raw.player_points_props WHERE game_date = ?", [d])
         self.lines = {r["game_id"]: r for r in fetch(path, "SELECT * FROM raw.game_lines WHERE game_date = ?", [d])}
         self.injuries = fetch(path, "SELECT * FROM raw.injuries WHERE transaction_date BETWEEN ? AND ?", [lo, d])
@@ -76,8 +89,10 @@ def team_schedule(raw: Raw) -> dict[tuple, list[dict]]:
     """(team, season) -> the team's games in date order, each as the team's view."""
     out: dict[tuple, list[dict]] = defaultdict(list)
     for g in raw.schedule:
-        for team, opp, home in ((g["home_team_abbr"], g["away_team_abbr"], True),
-                                (g["away_team_abbr"], g["home_team_abbr"], False)):
+        for team, opp, home in (
+            (g["home_team_abbr"], g["away_team_abbr"], True),
+            (g["away_team_abbr"], g["home_team_abbr"], False),
+        ):
             out[(team, g["season_year"])].append({**g, "team": team, "opp": opp, "home": home})
     return out
 
@@ -118,7 +133,7 @@ def expected_teams(raw: Raw) -> dict[tuple, dict]:
             prior = games[:i]
             opp_games = sched[(g["opp"], season)]
             win = loss = 0
-            for p in reversed(prior):          # streaks: unknown results neither count nor break
+            for p in reversed(prior):  # streaks: unknown results neither count nor break
                 r, _ = result(p)
                 if r == "W" and loss == 0:
                     win += 1
@@ -130,19 +145,29 @@ def expected_teams(raw: Raw) -> dict[tuple, dict]:
             origin = prior[-1]["home_team_abbr"] if prior else team
             dr = rest(games, d)
             line = raw.lines.get(g["game_id"])
-            spread = None if line is None or line["home_spread"] is None else (
-                line["home_spread"] if g["home"] else -line["home_spread"])
+            spread = (
+                None
+                if line is None or line["home_spread"] is None
+                else (line["home_spread"] if g["home"] else -line["home_spread"])
+            )
             lw, _ = result(g)
             out[(g["game_id"], team)] = {
-                "game_date": d, "season_year": season, "season_type": g["season_type"],
-                "opponent_team_abbr": g["opp"], "home_game": g["home"],
-                "days_rest": dr, "back_to_back": dr == 1,
+                "game_date": d,
+                "season_year": season,
+                "season_type": g["season_type"],
+                "opponent_team_abbr": g["opp"],
+                "home_game": g["home"],
+                "days_rest": dr,
+                "back_to_back": dr == 1,
                 "games_in_last_7_days": sum(1 for p in prior if p["game_date"] >= d - timedelta(days=7)),
                 "games_in_last_14_days": sum(1 for p in prior if p["game_date"] >= d - timedelta(days=14)),
                 "game_number_in_season": i + 1,
-                "game_spread": spread, "game_total": line["total_line"] if line else None,
-                "win_streak_entering": win, "loss_streak_entering": loss,
-                "last_game_margin": last_m, "last_game_result": last_r,
+                "game_spread": spread,
+                "game_total": line["total_line"] if line else None,
+                "win_streak_entering": win,
+                "loss_streak_entering": loss,
+                "last_game_margin": last_m,
+                "last_game_result": last_r,
                 "travel_miles": 0.0 if g["home"] else haversine(origin, g["home_team_abbr"]),
                 "opponent_days_rest": rest(opp_games, d),
                 "label_win": None if lw is None else lw == "W",
@@ -153,7 +178,7 @@ def expected_teams(raw: Raw) -> dict[tuple, dict]:
 def expected_players(raw: Raw) -> dict[tuple, dict]:
     d = raw.d
     sched = team_schedule(raw)
-    games_of: dict[str, list[dict]] = defaultdict(list)     # played games per player
+    games_of: dict[str, list[dict]] = defaultdict(list)  # played games per player
     seen = set()
     for r in sorted(raw.box, key=lambda r: (r["game_date"], r["game_id"])):
         if ((r["minutes"] or 0) > 0 or (r["points"] or 0) > 0) and (r["player_lookup"], r["game_id"]) not in seen:
@@ -165,14 +190,14 @@ def expected_players(raw: Raw) -> dict[tuple, dict]:
     priced = {(p["game_id"], p["player_lookup"]) for p in pretip}
 
     # who is expected: last game for T within T's last 10 games (or last season's last 10)
-    today: dict[tuple, dict] = {}     # (game_id, team) -> team-game view
+    today: dict[tuple, dict] = {}  # (game_id, team) -> team-game view
     window: dict[tuple, set] = {}
     for (team, season), games in sched.items():
         for i, g in enumerate(games):
             if g["game_date"] == d:
                 today[(g["game_id"], team)] = g
                 if i > 0:
-                    window[(g["game_id"], team)] = {p["game_id"] for p in games[max(0, i - 10):i]}
+                    window[(g["game_id"], team)] = {p["game_id"] for p in games[max(0, i - 10) : i]}
                 else:
                     window[(g["game_id"], team)] = {p["game_id"] for p in sched.get((team, season - 1), [])[-10:]}
     universe = {}
@@ -184,9 +209,9 @@ def expected_players(raw: Raw) -> dict[tuple, dict]:
         for key, g in today.items():
             if last["team_abbr"] != key[1]:
                 continue
-            if last["game_id"] in window[key]:
-                universe[player] = (g, last)
-            elif (g["game_id"], player) in priced and (d - last["game_date"]).days <= 365:
+            if last["game_id"] in window[key] or (
+                (g["game_id"], player) in priced and (d - last["game_date"]).days <= 365
+            ):
                 universe[player] = (g, last)
 
     out = {}
@@ -214,32 +239,47 @@ def expected_players(raw: Raw) -> dict[tuple, dict]:
                 elif x["points"] != cur:
                     break
         status = "available"
-        inj = sorted((i for i in raw.injuries if i["player_lookup"] == player and i["transaction_date"] < d),
-                     key=lambda i: (i["transaction_date"], i["event"] == "out"))
+        inj = sorted(
+            (i for i in raw.injuries if i["player_lookup"] == player and i["transaction_date"] < d),
+            key=lambda i: (i["transaction_date"], i["event"] == "out"),
+        )
         if inj and inj[-1]["event"] == "out" and inj[-1]["transaction_date"] >= last["game_date"]:
             status = "out"
         line = raw.lines.get(g["game_id"])
-        spread = None if line is None or line["home_spread"] is None else (
-            line["home_spread"] if g["home"] else -line["home_spread"])
+        spread = (
+            None
+            if line is None or line["home_spread"] is None
+            else (line["home_spread"] if g["home"] else -line["home_spread"])
+        )
         lb = box_today.get((g["game_id"], player, g["team"]))
         played_today = lb is not None and ((lb["minutes"] or 0) > 0 or (lb["points"] or 0) > 0)
         out[(player, d)] = {
-            "game_id": g["game_id"], "team_abbr": g["team"], "opponent_team_abbr": g["opp"],
-            "home_game": g["home"], "season_year": season, "season_type": g["season_type"],
-            "days_rest": dr, "back_to_back": dr == 1,
-            "games_in_last_7_days": len(w7), "games_in_last_14_days": len(w14),
+            "game_id": g["game_id"],
+            "team_abbr": g["team"],
+            "opponent_team_abbr": g["opp"],
+            "home_game": g["home"],
+            "season_year": season,
+            "season_type": g["season_type"],
+            "days_rest": dr,
+            "back_to_back": dr == 1,
+            "games_in_last_7_days": len(w7),
+            "games_in_last_14_days": len(w14),
             "minutes_in_last_7_days": float(sum(x["minutes"] for x in w7)),
             "minutes_in_last_14_days": float(sum(x["minutes"] for x in w14)),
             "avg_minutes_per_game_last_7": sum(x["minutes"] for x in w7) / len(w7) if w7 else None,
             "back_to_backs_last_14_days": pairs,
             "points_avg_last_5": sum(x["points"] for x in l5) / len(l5) if l5 else None,
             "points_avg_last_10": sum(x["points"] for x in l10) / len(l10) if l10 else None,
-            "l5_games_used": len(l5), "l10_games_used": len(l10),
-            "current_points_line": cur, "opening_points_line": opening,
+            "l5_games_used": len(l5),
+            "l10_games_used": len(l10),
+            "current_points_line": cur,
+            "opening_points_line": opening,
             "line_movement": None if cur is None else cur - opening,
             "has_prop_line": cur is not None,
-            "prop_over_streak": over, "prop_under_streak": under,
-            "game_spread": spread, "game_total": line["total_line"] if line else None,
+            "prop_over_streak": over,
+            "prop_under_streak": under,
+            "game_spread": spread,
+            "game_total": line["total_line"] if line else None,
             "opponent_days_rest": rest(sched[(g["opp"], season)], d),
             "player_status": status,
             "label_played": None if (g["game_id"], g["team"]) not in teams_today else played_today,
@@ -253,6 +293,7 @@ def expected_players(raw: Raw) -> dict[tuple, dict]:
 # ---------------------------------------------------------------------------------------------
 # 1. The tables match the independent reference on sampled dates
 # ---------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("d", SAMPLE_DATES, ids=str)
 def test_matches_python_reference(built, d):
@@ -286,6 +327,7 @@ def test_reference_sees_features(built):
 # 2. Point in time: the world as of the morning of D gives the same rows for D
 # ---------------------------------------------------------------------------------------------
 
+
 def without_labels(rows: dict[tuple, dict]) -> dict[tuple, dict]:
     return {k: {c: v for c, v in r.items() if not c.startswith("label_")} for k, r in rows.items()}
 
@@ -295,7 +337,7 @@ def test_point_in_time(real_copy, d):
     run(real_copy, d, d)
     before = {n: table(real_copy, n, "WHERE game_date = ?", [d]) for n in NAMES}
     cut = morning_of_file(real_copy, d)
-    assert cut["raw.player_boxscores"] and cut["raw.schedule"], cut     # D's results really went
+    assert cut["raw.player_boxscores"] and cut["raw.schedule"], cut  # D's results really went
     run(real_copy, d, d)
     after = {n: table(real_copy, n, "WHERE game_date = ?", [d]) for n in NAMES}
     for n in NAMES:
@@ -311,8 +353,9 @@ def test_point_in_time(real_copy, d):
 # 3. Chunking does not change results
 # ---------------------------------------------------------------------------------------------
 
+
 def test_chunking_invariance(real_copy, tmp_path):
-    start, end = date(2023, 10, 20), date(2023, 11, 10)   # opening night and a month boundary
+    start, end = date(2023, 10, 20), date(2023, 11, 10)  # opening night and a month boundary
     results = {}
     for mode in ("all", "month", "date"):
         path = tmp_path / f"{mode}.duckdb"
@@ -329,27 +372,46 @@ def test_chunking_invariance(real_copy, tmp_path):
 # 4. Keys are unique over a season; back-to-backs exist
 # ---------------------------------------------------------------------------------------------
 
+
 def test_season_keys_and_back_to_backs(built):
     start, end = SEASON_2023
     for n in NAMES:
         keys = ", ".join(KEYS[n])
-        dup = fetch(built, f"SELECT {keys}, count(*) AS c FROM analytics.{n} WHERE game_date BETWEEN ? AND ? "
-                           f"GROUP BY ALL HAVING count(*) > 1 LIMIT 1", [start, end])
+        dup = fetch(
+            built,
+            f"SELECT {keys}, count(*) AS c FROM analytics.{n} WHERE game_date BETWEEN ? AND ? "
+            f"GROUP BY ALL HAVING count(*) > 1 LIMIT 1",
+            [start, end],
+        )
         assert not dup, (n, dup)
-        b2b = fetch(built, f"SELECT count(*) FILTER (WHERE back_to_back) AS b, count(*) AS n FROM analytics.{n} "
-                           "WHERE game_date BETWEEN ? AND ?", [start, end])[0]
+        b2b = fetch(
+            built,
+            f"SELECT count(*) FILTER (WHERE back_to_back) AS b, count(*) AS n FROM analytics.{n} "
+            "WHERE game_date BETWEEN ? AND ?",
+            [start, end],
+        )[0]
         assert 0 < b2b["b"] < b2b["n"], (n, b2b)
     # two rows per scheduled game, every game
-    games = fetch(built, "SELECT count(*) AS c FROM raw.schedule WHERE season_type <> 'Pre Season' "
-                         "AND game_date BETWEEN ? AND ?", [start, end])[0]["c"]
-    rows = fetch(built, "SELECT count(*) AS c FROM analytics.upcoming_team_game_context "
-                        "WHERE game_date BETWEEN ? AND ?", [start, end])[0]["c"]
+    games = fetch(
+        built,
+        "SELECT count(*) AS c FROM raw.schedule WHERE season_type <> 'Pre Season' AND game_date BETWEEN ? AND ?",
+        [start, end],
+    )[0]["c"]
+    rows = fetch(
+        built,
+        "SELECT count(*) AS c FROM analytics.upcoming_team_game_context WHERE game_date BETWEEN ? AND ?",
+        [start, end],
+    )[0]["c"]
     assert rows == 2 * games
     # a player is expected for at most one team-game a day, and almost everyone who played was expected
-    cover = fetch(built, """
+    cover = fetch(
+        built,
+        """
         SELECT count(*) AS played, count(u.player_lookup) AS expected
         FROM raw.player_boxscores b
         LEFT JOIN analytics.upcoming_player_game_context u
           ON u.player_lookup = b.player_lookup AND u.game_date = b.game_date AND u.team_abbr = b.team_abbr
-        WHERE (b.minutes > 0 OR b.points > 0) AND b.game_date BETWEEN ? AND ?""", [start, end])[0]
+        WHERE (b.minutes > 0 OR b.points > 0) AND b.game_date BETWEEN ? AND ?""",
+        [start, end],
+    )[0]
     assert cover["expected"] / cover["played"] > 0.95, cover

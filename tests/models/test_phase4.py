@@ -15,15 +15,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from nbaprops.quality.morning import morning_of
 from nbaprops.catalog import Catalog
 from nbaprops.macros import TS_MIN_ATTEMPTS, ZONE_MIN
+from nbaprops.quality.morning import morning_of
 from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
 
 PHASE3 = [m.name for m in Catalog.load().ordered() if m.table.startswith("analytics.")]
-PHASE4 = ["team_defense_zone_analysis", "player_shot_zone_analysis", "player_composite_factors",
-          "player_daily_cache"]
+PHASE4 = ["team_defense_zone_analysis", "player_shot_zone_analysis", "player_composite_factors", "player_daily_cache"]
 # what a Phase 4 run computes: the models above and the shared checks they read (players' and
 # teams' completeness, the dependency holes)
 RUN4 = [m.name for m in Catalog.load().ordered() if m.table.startswith("precompute.")]
@@ -35,11 +34,11 @@ PROCESSORS = {
 }
 OPEN_2023, END_2023 = date(2023, 10, 24), date(2024, 1, 12)
 OPEN_2021, END_2021 = date(2021, 10, 19), date(2021, 12, 3)
-ZONE_DATE = date(2024, 1, 10)        # 2023-24 mid-season: shot zones exist
-NOZONE_DATE = date(2021, 12, 1)      # 2021-22: no shot zones, basic logs only
-PIT_DATE = date(2023, 11, 29)        # point-in-time check: zones, past the early-season ramp
-RS_END_2023, PO_END_2023 = date(2024, 4, 3), date(2024, 5, 8)    # end of the regular season, playoffs
-PLAYOFF_DATE = date(2024, 5, 6)      # two weeks into the playoffs: windows hold few zone games
+ZONE_DATE = date(2024, 1, 10)  # 2023-24 mid-season: shot zones exist
+NOZONE_DATE = date(2021, 12, 1)  # 2021-22: no shot zones, basic logs only
+PIT_DATE = date(2023, 11, 29)  # point-in-time check: zones, past the early-season ramp
+RS_END_2023, PO_END_2023 = date(2024, 4, 3), date(2024, 5, 8)  # end of the regular season, playoffs
+PLAYOFF_DATE = date(2024, 5, 6)  # two weeks into the playoffs: windows hold few zone games
 QUALIFY = "(minutes_played > 0 OR fg_attempts > 0 OR points > 0)"
 
 
@@ -89,8 +88,9 @@ def assert_rows_match(actual: dict, expected: dict, key) -> None:
 
 def season_of(wh: Warehouse, d: date) -> tuple[int, date]:
     season = wh.con.execute("SELECT min(season_year) FROM raw.schedule WHERE game_date = ?", [d]).fetchone()[0]
-    opening = wh.con.execute("SELECT min(game_date) FROM raw.schedule WHERE season_year = ? "
-                             "AND season_type = 'Regular Season'", [season]).fetchone()[0]
+    opening = wh.con.execute(
+        "SELECT min(game_date) FROM raw.schedule WHERE season_year = ? AND season_type = 'Regular Season'", [season]
+    ).fetchone()[0]
     return season, opening
 
 
@@ -105,54 +105,79 @@ def mean(xs):
 
 # ------------------------------------------------------------------ Python references
 
+
 def expected_tdza(wh: Warehouse, d: date) -> dict[str, dict]:
     season, opening = season_of(wh, d)
     days = (d - opening).days
-    tdgs = dicts(wh, "SELECT * FROM analytics.team_defense_game_summary WHERE season_year = ? AND game_date < ? "
-                     "AND season_type <> 'Pre Season' ORDER BY game_date, game_id", [season, d])
+    tdgs = dicts(
+        wh,
+        "SELECT * FROM analytics.team_defense_game_summary WHERE season_year = ? AND game_date < ? "
+        "AND season_type <> 'Pre Season' ORDER BY game_date, game_id",
+        [season, d],
+    )
 
     def has_zones(g):
         return bool(g["shot_zones_available"]) and None not in (
-            g["opp_paint_attempts"], g["opp_mid_range_attempts"], g["opp_three_zone_attempts"])
+            g["opp_paint_attempts"],
+            g["opp_mid_range_attempts"],
+            g["opp_three_zone_attempts"],
+        )
 
     # league average: teams with >= 10 zone games in [E-30, E); E = D, in the postseason the day
     # after the regular season's last date
     end = d
-    if wh.con.execute("SELECT bool_or(season_type IN ('PlayIn', 'Playoffs')) FROM raw.schedule "
-                      "WHERE game_date = ?", [d]).fetchone()[0]:
-        end = wh.con.execute("SELECT max(game_date) FROM raw.schedule WHERE season_year = ? AND season_type "
-                             "NOT IN ('Pre Season', 'PlayIn', 'Playoffs')", [season]).fetchone()[0] + timedelta(days=1)
+    if wh.con.execute(
+        "SELECT bool_or(season_type IN ('PlayIn', 'Playoffs')) FROM raw.schedule WHERE game_date = ?", [d]
+    ).fetchone()[0]:
+        end = wh.con.execute(
+            "SELECT max(game_date) FROM raw.schedule WHERE season_year = ? AND season_type "
+            "NOT IN ('Pre Season', 'PlayIn', 'Playoffs')",
+            [season],
+        ).fetchone()[0] + timedelta(days=1)
     tg, ta = ZONE_MIN[("team", "games")], ZONE_MIN[("team", "attempts")]
     pcts = []
     for team in {g["defending_team_abbr"] for g in tdgs}:
-        zg = [g for g in tdgs if g["defending_team_abbr"] == team and has_zones(g)
-              and end - timedelta(days=30) <= g["game_date"] < end]
+        zg = [
+            g
+            for g in tdgs
+            if g["defending_team_abbr"] == team and has_zones(g) and end - timedelta(days=30) <= g["game_date"] < end
+        ]
         if len(zg) < tg:
             continue
-        p = [div(sum(g[f"opp_{z}_makes"] for g in zg), sum(g[f"opp_{z}_attempts"] for g in zg))
-             for z in ("paint", "mid_range", "three_zone")]
+        p = [
+            div(sum(g[f"opp_{z}_makes"] for g in zg), sum(g[f"opp_{z}_attempts"] for g in zg))
+            for z in ("paint", "mid_range", "three_zone")
+        ]
         if None not in p:
             pcts.append(p)
     league = [mean([p[i] for p in pcts]) for i in range(3)] if len(pcts) >= 10 else [0.580, 0.410, 0.355]
 
     out = {}
     min_games = min(15, max(5, math.floor(days * 0.4)))
-    for team in {r[0] for r in wh.con.execute(
+    for team in {
+        r[0]
+        for r in wh.con.execute(
             "SELECT home_team_abbr FROM raw.schedule WHERE season_year = ? AND season_type <> 'Pre Season' UNION "
             "SELECT away_team_abbr FROM raw.schedule WHERE season_year = ? AND season_type <> 'Pre Season'",
-            [season, season]).fetchall()}:
+            [season, season],
+        ).fetchall()
+    }:
         games = [g for g in tdgs if g["defending_team_abbr"] == team][-15:]
         if len(games) < min_games:
             continue
         zg = [g for g in games if has_zones(g)]
         ok = len(zg) >= tg
-        row = {"games_in_sample": len(games), "zone_games_in_sample": len(zg),
-               "opponent_points_per_game": div(sum(g["points_allowed"] for g in games), len(games)),
-               "defensive_rating_last_15": mean([g["defensive_rating"] for g in games]),
-               "opponent_pace": mean([g["opponent_pace"] for g in games]),
-               "league_avg_paint_pct": league[0], "league_avg_mid_range_pct": league[1],
-               "league_avg_three_pt_pct": league[2],
-               "league_avg_source": "computed" if len(pcts) >= 10 else "default"}
+        row = {
+            "games_in_sample": len(games),
+            "zone_games_in_sample": len(zg),
+            "opponent_points_per_game": div(sum(g["points_allowed"] for g in games), len(games)),
+            "defensive_rating_last_15": mean([g["defensive_rating"] for g in games]),
+            "opponent_pace": mean([g["opponent_pace"] for g in games]),
+            "league_avg_paint_pct": league[0],
+            "league_avg_mid_range_pct": league[1],
+            "league_avg_three_pt_pct": league[2],
+            "league_avg_source": "computed" if len(pcts) >= 10 else "default",
+        }
         vs = {}
         for zone, col, li in (("paint", "paint", 0), ("mid_range", "mid_range", 1), ("three_pt", "three_zone", 2)):
             att = sum(g[f"opp_{col}_attempts"] for g in zg)
@@ -173,8 +198,12 @@ def expected_tdza(wh: Warehouse, d: date) -> dict[str, dict]:
 
 
 def player_games(wh: Warehouse, season: int, d: date) -> dict[str, list[dict]]:
-    rows = dicts(wh, f"SELECT * FROM analytics.player_game_summary WHERE season_year = ? AND game_date < ? "
-                     f"AND season_type <> 'Pre Season' AND {QUALIFY} ORDER BY game_date, game_id", [season, d])
+    rows = dicts(
+        wh,
+        f"SELECT * FROM analytics.player_game_summary WHERE season_year = ? AND game_date < ? "
+        f"AND season_type <> 'Pre Season' AND {QUALIFY} ORDER BY game_date, game_id",
+        [season, d],
+    )
     by: dict[str, list[dict]] = {}
     for r in rows:
         by.setdefault(r["player_lookup"], []).append(r)
@@ -182,8 +211,12 @@ def player_games(wh: Warehouse, season: int, d: date) -> dict[str, list[dict]]:
 
 
 def zone_stats(games: list[dict]) -> dict:
-    zg = [g for g in games if g["has_complete_shot_zones"] and None not in (
-        g["paint_attempts"], g["mid_range_attempts"], g["three_zone_attempts"])]
+    zg = [
+        g
+        for g in games
+        if g["has_complete_shot_zones"]
+        and None not in (g["paint_attempts"], g["mid_range_attempts"], g["three_zone_attempts"])
+    ]
     att = {z: sum(g[f"{z}_attempts"] for g in zg) for z in ("paint", "mid_range", "three_zone")}
     mk = {z: sum(g[f"{z}_makes"] for g in zg) for z in ("paint", "mid_range", "three_zone")}
     return {"zg": len(zg), "att": att, "mk": mk, "tot": sum(att.values())}
@@ -213,10 +246,17 @@ def expected_psza(wh: Warehouse, d: date) -> dict[str, dict]:
             primary = "mid_range"
         else:
             primary = "balanced"
-        row = {"games_in_sample_10": min(10, len(games)), "games_in_sample_20": min(20, len(games)),
-               "zone_games_10": s10["zg"], "zone_games_20": s20["zg"], "season_games_before": len(games),
-               "primary_scoring_zone": primary, "team_abbr": games[-1]["team_abbr"],
-               "total_shots_last_10": s10["tot"] if s10["zg"] else None, "shot_zone_data_available": ok10}
+        row = {
+            "games_in_sample_10": min(10, len(games)),
+            "games_in_sample_20": min(20, len(games)),
+            "zone_games_10": s10["zg"],
+            "zone_games_20": s20["zg"],
+            "season_games_before": len(games),
+            "primary_scoring_zone": primary,
+            "team_abbr": games[-1]["team_abbr"],
+            "total_shots_last_10": s10["tot"] if s10["zg"] else None,
+            "shot_zone_data_available": ok10,
+        }
         for z, name in (("paint", "paint"), ("mid_range", "mid_range"), ("three_zone", "three_pt")):
             row[f"{name}_rate_last_10"] = rates[name]
             row[f"{name}_pct_last_10"] = s10["mk"][z] / s10["att"][z] if ok10 and s10["att"][z] >= pza else None
@@ -228,23 +268,37 @@ def expected_psza(wh: Warehouse, d: date) -> dict[str, dict]:
 
 
 def team_pace(wh: Warehouse, season: int, d: date) -> dict[str, dict]:
-    rows = dicts(wh, "SELECT * FROM analytics.team_offense_game_summary WHERE season_year = ? AND game_date < ? "
-                     "AND season_type <> 'Pre Season' ORDER BY game_date, game_id", [season, d])
+    rows = dicts(
+        wh,
+        "SELECT * FROM analytics.team_offense_game_summary WHERE season_year = ? AND game_date < ? "
+        "AND season_type <> 'Pre Season' ORDER BY game_date, game_id",
+        [season, d],
+    )
     by: dict[str, list[dict]] = {}
     for r in rows:
         by.setdefault(r["team_abbr"], []).append(r)
-    return {t: {"n": len(g[-10:]), "pace": mean([x["pace"] for x in g[-10:]]),
-                "ortg": mean([x["offensive_rating"] for x in g[-10:]])} for t, g in by.items()}
+    return {
+        t: {
+            "n": len(g[-10:]),
+            "pace": mean([x["pace"] for x in g[-10:]]),
+            "ortg": mean([x["offensive_rating"] for x in g[-10:]]),
+        }
+        for t, g in by.items()
+    }
 
 
 def expected_pcf(wh: Warehouse, d: date) -> dict[str, dict]:
     season, _ = season_of(wh, d)
     games = player_games(wh, season, d)
     pace = team_pace(wh, season, d)
-    psza = {r["player_lookup"]: r for r in dicts(
-        wh, "SELECT * FROM precompute.player_shot_zone_analysis WHERE analysis_date = ?", [d])}
-    tdza = {r["team_abbr"]: r for r in dicts(
-        wh, "SELECT * FROM precompute.team_defense_zone_analysis WHERE analysis_date = ?", [d])}
+    psza = {
+        r["player_lookup"]: r
+        for r in dicts(wh, "SELECT * FROM precompute.player_shot_zone_analysis WHERE analysis_date = ?", [d])
+    }
+    tdza = {
+        r["team_abbr"]: r
+        for r in dicts(wh, "SELECT * FROM precompute.team_defense_zone_analysis WHERE analysis_date = ?", [d])
+    }
     out = {}
     for u in dicts(wh, "SELECT * FROM analytics.upcoming_player_game_context WHERE game_date = ?", [d]):
         f = 100
@@ -279,12 +333,19 @@ def expected_pcf(wh: Warehouse, d: date) -> dict[str, dict]:
         total = (f - 100) / 20 + (sz or 0) + (ps or 0) + (us or 0)
         completeness = 20 * sum(x is not None for x in (u["days_rest"], u3, pdiff, usage, defense))
         out[u["player_lookup"]] = {
-            "fatigue_score": f, "fatigue_adjustment": (f - 100) / 20, "shot_zone_mismatch_score": sz,
-            "pace_differential": pdiff, "pace_score": ps, "projected_usage_rate": u3,
-            "avg_usage_rate_last_7_games": u7, "usage_spike_score": us,
-            "total_composite_adjustment": total, "data_completeness_pct": completeness,
+            "fatigue_score": f,
+            "fatigue_adjustment": (f - 100) / 20,
+            "shot_zone_mismatch_score": sz,
+            "pace_differential": pdiff,
+            "pace_score": ps,
+            "projected_usage_rate": u3,
+            "avg_usage_rate_last_7_games": u7,
+            "usage_spike_score": us,
+            "total_composite_adjustment": total,
+            "data_completeness_pct": completeness,
             "opponent_team_abbr": u["opponent_team_abbr"],
-            "has_warnings": f < 50 or abs(sz or 0) > 8 or abs(total) > 12}
+            "has_warnings": f < 50 or abs(sz or 0) > 8 or abs(total) > 12,
+        }
     return out
 
 
@@ -302,8 +363,10 @@ def expected_pdc(wh: Warehouse, d: date) -> dict[str, dict]:
     min_games = min(5, max(4, math.floor((d - opening).days * 0.3)))
     games = player_games(wh, season, d)
     pace = team_pace(wh, season, d)
-    psza = {r["player_lookup"]: r for r in dicts(
-        wh, "SELECT * FROM precompute.player_shot_zone_analysis WHERE analysis_date = ?", [d])}
+    psza = {
+        r["player_lookup"]: r
+        for r in dicts(wh, "SELECT * FROM precompute.player_shot_zone_analysis WHERE analysis_date = ?", [d])
+    }
     out = {}
     for u in dicts(wh, "SELECT * FROM analytics.upcoming_player_game_context WHERE game_date = ?", [d]):
         g = games.get(u["player_lookup"], [])
@@ -314,32 +377,43 @@ def expected_pdc(wh: Warehouse, d: date) -> dict[str, dict]:
         z = psza.get(u["player_lookup"])
         out[u["player_lookup"]] = {
             "games_played_season": len(g),
-            "points_avg_last_5": mean([x["points"] for x in g[-5:]]), "points_avg_last_10": mean(pts10),
+            "points_avg_last_5": mean([x["points"] for x in g[-5:]]),
+            "points_avg_last_10": mean(pts10),
             "points_avg_season": mean([x["points"] for x in g]),
             "points_std_last_10": statistics.stdev(pts10) if len(pts10) >= 2 else None,
             "minutes_avg_last_10": mean([x["minutes_played"] for x in g[-10:]]),
             "usage_rate_last_10": mean([x["usage_rate"] for x in g[-10:]]),
             "ts_pct_last_10": true_shooting(g[-10:]),
             "player_usage_rate_season": mean([x["usage_rate"] for x in g]),
-            "team_games_last_10": tp["n"], "team_pace_last_10": tp["pace"], "team_off_rating_last_10": tp["ortg"],
-            "days_rest": u["days_rest"], "games_in_last_7_days": u["games_in_last_7_days"],
+            "team_games_last_10": tp["n"],
+            "team_pace_last_10": tp["pace"],
+            "team_off_rating_last_10": tp["ortg"],
+            "days_rest": u["days_rest"],
+            "games_in_last_7_days": u["games_in_last_7_days"],
             "minutes_in_last_14_days": u["minutes_in_last_14_days"],
             "back_to_backs_last_14_days": u["back_to_backs_last_14_days"],
             "primary_scoring_zone": z["primary_scoring_zone"] if z else None,
             "paint_rate_last_10": z["paint_rate_last_10"] if z else None,
             "three_pt_rate_last_10": z["three_pt_rate_last_10"] if z else None,
-            "shot_zone_data_available": bool(z and z["paint_rate_last_10"] is not None)}
+            "shot_zone_data_available": bool(z and z["paint_rate_last_10"] is not None),
+        }
     return out
 
 
-EXPECTED = {"team_defense_zone_analysis": expected_tdza, "player_shot_zone_analysis": expected_psza,
-            "player_composite_factors": expected_pcf, "player_daily_cache": expected_pdc}
+EXPECTED = {
+    "team_defense_zone_analysis": expected_tdza,
+    "player_shot_zone_analysis": expected_psza,
+    "player_composite_factors": expected_pcf,
+    "player_daily_cache": expected_pdc,
+}
 
 
 # ------------------------------------------------------------------ tests
 
-@pytest.mark.parametrize("d", [ZONE_DATE, NOZONE_DATE, PLAYOFF_DATE],
-                         ids=["zones-2023-24", "nozones-2021-22", "playoffs-2023-24"])
+
+@pytest.mark.parametrize(
+    "d", [ZONE_DATE, NOZONE_DATE, PLAYOFF_DATE], ids=["zones-2023-24", "nozones-2021-22", "playoffs-2023-24"]
+)
 @pytest.mark.parametrize("model", PHASE4)
 def test_matches_python_reference(p4, model, d):
     _, entity, tcol = PROCESSORS[model]
@@ -352,16 +426,20 @@ def test_matches_python_reference(p4, model, d):
 
 
 def test_zone_fields_null_without_zone_data(p4):
-    for model, cols in (("team_defense_zone_analysis", ["paint_pct_allowed_last_15", "weakest_zone"]),
-                        ("player_shot_zone_analysis", ["paint_rate_last_10", "primary_scoring_zone"]),
-                        ("player_daily_cache", ["paint_rate_last_10"]),
-                        ("player_composite_factors", ["shot_zone_mismatch_score"])):
+    for model, cols in (
+        ("team_defense_zone_analysis", ["paint_pct_allowed_last_15", "weakest_zone"]),
+        ("player_shot_zone_analysis", ["paint_rate_last_10", "primary_scoring_zone"]),
+        ("player_daily_cache", ["paint_rate_last_10"]),
+        ("player_composite_factors", ["shot_zone_mismatch_score"]),
+    ):
         _, _, tcol = PROCESSORS[model]
         for col in cols:
-            n_2021 = p4.con.execute(f"SELECT count({col}) FROM precompute.{model} WHERE {tcol} = ?",
-                                    [NOZONE_DATE]).fetchone()[0]
-            n_2023 = p4.con.execute(f"SELECT count({col}) FROM precompute.{model} WHERE {tcol} = ?",
-                                    [ZONE_DATE]).fetchone()[0]
+            n_2021 = p4.con.execute(
+                f"SELECT count({col}) FROM precompute.{model} WHERE {tcol} = ?", [NOZONE_DATE]
+            ).fetchone()[0]
+            n_2023 = p4.con.execute(
+                f"SELECT count({col}) FROM precompute.{model} WHERE {tcol} = ?", [ZONE_DATE]
+            ).fetchone()[0]
             assert n_2021 == 0 and n_2023 > 0, (model, col, n_2021, n_2023)
 
 
@@ -374,33 +452,43 @@ def check_zone_minimum_samples(wh: Warehouse, start: date, end: date) -> None:
         "+ count(three_pt_defense_vs_league_avg) + count(paint_pct_allowed_last_15), "
         "count(*) FILTER (WHERE calculation_notes LIKE 'zone sample too small: %') "
         "FROM precompute.team_defense_zone_analysis WHERE analysis_date BETWEEN ? AND ? "
-        "AND zone_games_in_sample BETWEEN 1 AND ?", [start, end, tg - 1]).fetchone()
+        "AND zone_games_in_sample BETWEEN 1 AND ?",
+        [start, end, tg - 1],
+    ).fetchone()
     assert small[0] > 0, "the range holds no team window with a few zone games"
     assert small[1] == 0 and small[2] == small[0], small
     few_att = wh.con.execute(
         "SELECT count(*) FROM precompute.team_defense_zone_analysis WHERE analysis_date BETWEEN ? AND ? AND "
-        "((mid_range_pct_allowed_last_15 IS NOT NULL AND mid_range_attempts_allowed_per_game * zone_games_in_sample < ?) "
+        "((mid_range_pct_allowed_last_15 IS NOT NULL AND mid_range_attempts_allowed_per_game * "
+        "zone_games_in_sample < ?) "
         "OR (paint_pct_allowed_last_15 IS NOT NULL AND paint_attempts_allowed_per_game * zone_games_in_sample < ?))",
-        [start, end, ta - 0.5, ta - 0.5]).fetchone()[0]
+        [start, end, ta - 0.5, ta - 0.5],
+    ).fetchone()[0]
     assert few_att == 0
     worst = wh.con.execute(
         "SELECT max(greatest(abs(paint_defense_vs_league_avg), abs(mid_range_defense_vs_league_avg), "
         "abs(three_pt_defense_vs_league_avg))) FROM precompute.team_defense_zone_analysis "
-        "WHERE analysis_date BETWEEN ? AND ?", [start, end]).fetchone()[0]
-    assert worst is None or worst < 25, worst       # 59 points with a single zone game
+        "WHERE analysis_date BETWEEN ? AND ?",
+        [start, end],
+    ).fetchone()[0]
+    assert worst is None or worst < 25, worst  # 59 points with a single zone game
     p = wh.con.execute(
-        "SELECT count(*) FILTER (WHERE paint_rate_last_10 IS NOT NULL AND (zone_games_10 < ? OR total_shots_last_10 < ?)), "
+        "SELECT count(*) FILTER (WHERE paint_rate_last_10 IS NOT NULL AND (zone_games_10 < ? OR "
+        "total_shots_last_10 < ?)), "
         "count(*) FILTER (WHERE zone_games_10 BETWEEN 1 AND ? - 1), "
         "count(*) FILTER (WHERE paint_rate_last_10 IS NULL AND zone_null_reason IS NULL) "
         "FROM precompute.player_shot_zone_analysis WHERE analysis_date BETWEEN ? AND ?",
-        [pg, pa, pg, start, end]).fetchone()
+        [pg, pa, pg, start, end],
+    ).fetchone()
     assert p[0] == 0 and p[1] > 0 and p[2] == 0, p
     # the mismatch never rests on an opponent window below the minimum
     m = wh.con.execute(
         "SELECT count(*), count(p.shot_zone_mismatch_score), max(abs(p.shot_zone_mismatch_score)) "
         "FROM precompute.player_composite_factors p JOIN precompute.team_defense_zone_analysis t "
         "ON t.team_abbr = p.opponent_team_abbr AND t.analysis_date = p.game_date "
-        "WHERE p.game_date BETWEEN ? AND ? AND t.zone_games_in_sample < ?", [start, end, tg]).fetchone()
+        "WHERE p.game_date BETWEEN ? AND ? AND t.zone_games_in_sample < ?",
+        [start, end, tg],
+    ).fetchone()
     assert m[1] == 0, m
 
 
@@ -409,11 +497,15 @@ def check_league_average_through_playoffs(wh: Warehouse, start: date, end: date)
     rows = wh.con.execute(
         "SELECT DISTINCT league_avg_source, league_avg_paint_pct, league_avg_mid_range_pct, league_avg_three_pt_pct "
         "FROM precompute.team_defense_zone_analysis t JOIN analytics.game_calendar c ON c.game_date = t.analysis_date "
-        "WHERE t.analysis_date BETWEEN ? AND ? AND c.game_type IN ('PlayIn', 'Playoffs')", [start, end]).fetchall()
+        "WHERE t.analysis_date BETWEEN ? AND ? AND c.game_type IN ('PlayIn', 'Playoffs')",
+        [start, end],
+    ).fetchall()
     assert len(rows) == 1 and rows[0][0] == "computed", rows
     n_dates = wh.con.execute(
         "SELECT count(DISTINCT game_date) FROM analytics.game_calendar WHERE game_date BETWEEN ? AND ? "
-        "AND game_type IN ('PlayIn', 'Playoffs')", [start, end]).fetchone()[0]
+        "AND game_type IN ('PlayIn', 'Playoffs')",
+        [start, end],
+    ).fetchone()[0]
     assert n_dates >= 15
 
 
@@ -425,8 +517,11 @@ def test_zone_fields_need_a_minimum_sample(p4):
 def check_true_shooting_window(wh: Warehouse, start: date, end: date) -> None:
     """A window's TS% is a ratio of sums over >= TS_MIN_ATTEMPTS attempts, not a mean of per-game TS%
     (which reached 1.5 on one made three)."""
-    n, worst = wh.con.execute("SELECT count(ts_pct_last_10), max(ts_pct_last_10) FROM precompute.player_daily_cache "
-                              "WHERE cache_date BETWEEN ? AND ?", [start, end]).fetchone()
+    n, worst = wh.con.execute(
+        "SELECT count(ts_pct_last_10), max(ts_pct_last_10) FROM precompute.player_daily_cache "
+        "WHERE cache_date BETWEEN ? AND ?",
+        [start, end],
+    ).fetchone()
     assert n > 1000 and worst <= 1.15, (n, worst)
 
 
@@ -442,42 +537,63 @@ def test_league_average_is_kept_through_the_playoffs(p4):
 def universe(wh: Warehouse, model: str, d: date) -> set[str]:
     season, _ = season_of(wh, d)
     if model == "team_defense_zone_analysis":
-        return {r[0] for r in wh.con.execute(
-            "SELECT home_team_abbr FROM raw.schedule WHERE season_year = ? AND season_type <> 'Pre Season' UNION "
-            "SELECT away_team_abbr FROM raw.schedule WHERE season_year = ? AND season_type <> 'Pre Season'",
-            [season, season]).fetchall()}
+        return {
+            r[0]
+            for r in wh.con.execute(
+                "SELECT home_team_abbr FROM raw.schedule WHERE season_year = ? AND season_type <> 'Pre Season' UNION "
+                "SELECT away_team_abbr FROM raw.schedule WHERE season_year = ? AND season_type <> 'Pre Season'",
+                [season, season],
+            ).fetchall()
+        }
     if model == "player_shot_zone_analysis":
         return set(player_games(wh, season, d))
-    return {r[0] for r in wh.con.execute(
-        "SELECT player_lookup FROM analytics.upcoming_player_game_context WHERE game_date = ?", [d]).fetchall()}
+    return {
+        r[0]
+        for r in wh.con.execute(
+            "SELECT player_lookup FROM analytics.upcoming_player_game_context WHERE game_date = ?", [d]
+        ).fetchall()
+    }
 
 
 def rows_and_failures(wh: Warehouse, model: str, d: date) -> tuple[set[str], dict[str, str]]:
     proc, entity, tcol = PROCESSORS[model]
     rows = {r[0] for r in wh.con.execute(f"SELECT {entity} FROM precompute.{model} WHERE {tcol} = ?", [d]).fetchall()}
-    fails = dict(wh.con.execute("SELECT entity_id, failure_category FROM processing.precompute_failures "
-                                "WHERE processor_name = ? AND analysis_date = ?", [proc, d]).fetchall())
+    fails = dict(
+        wh.con.execute(
+            "SELECT entity_id, failure_category FROM processing.precompute_failures "
+            "WHERE processor_name = ? AND analysis_date = ?",
+            [proc, d],
+        ).fetchall()
+    )
     return rows, fails
 
 
 @pytest.mark.parametrize("model", PHASE4)
 def test_every_entity_accounted_for(p4, model):
-    dates = [r[0] for r in p4.con.execute(
-        "SELECT DISTINCT game_date FROM raw.schedule WHERE season_type <> 'Pre Season' AND "
-        "(game_date BETWEEN ? AND ? OR game_date BETWEEN ? AND ?) ORDER BY 1",
-        [OPEN_2023, END_2023, OPEN_2021, END_2021]).fetchall()]
-    boundary = [d for d in dates if d >= OPEN_2023 + timedelta(days=12)][:4]    # around the bootstrap end
-    for d in sorted(set(dates[::4] + [OPEN_2023, OPEN_2021] + boundary)):
+    dates = [
+        r[0]
+        for r in p4.con.execute(
+            "SELECT DISTINCT game_date FROM raw.schedule WHERE season_type <> 'Pre Season' AND "
+            "(game_date BETWEEN ? AND ? OR game_date BETWEEN ? AND ?) ORDER BY 1",
+            [OPEN_2023, END_2023, OPEN_2021, END_2021],
+        ).fetchall()
+    ]
+    boundary = [d for d in dates if d >= OPEN_2023 + timedelta(days=12)][:4]  # around the bootstrap end
+    for d in sorted(set([*dates[::4], OPEN_2023, OPEN_2021, *boundary])):
         rows, fails = rows_and_failures(p4, model, d)
         uni = universe(p4, model, d)
         assert not rows & set(fails), (model, d)
         if uni:
             assert rows | set(fails) == uni, (model, d, (rows | set(fails)) ^ uni)
-        else:   # an empty universe is one DATE_LEVEL row, never silence
+        else:  # an empty universe is one DATE_LEVEL row, never silence
             assert not rows and set(fails) == {"DATE_LEVEL"}, (model, d)
-    cats = {r[0] for r in p4.con.execute(
-        "SELECT DISTINCT failure_category FROM processing.precompute_failures WHERE processor_name = ?",
-        [PROCESSORS[model][0]]).fetchall()}
+    cats = {
+        r[0]
+        for r in p4.con.execute(
+            "SELECT DISTINCT failure_category FROM processing.precompute_failures WHERE processor_name = ?",
+            [PROCESSORS[model][0]],
+        ).fetchall()
+    }
     assert cats <= {"EXPECTED_INCOMPLETE", "INSUFFICIENT_DATA"}, cats
 
 
@@ -486,28 +602,41 @@ def test_every_entity_accounted_for(p4, model):
 def test_bootstrap_window(p4, model, opening):
     proc, _, tcol = PROCESSORS[model]
     last_boot = opening + timedelta(days=13)
-    n = p4.con.execute(f"SELECT count(*) FROM precompute.{model} WHERE {tcol} BETWEEN ? AND ?",
-                       [opening, last_boot]).fetchone()[0]
+    n = p4.con.execute(
+        f"SELECT count(*) FROM precompute.{model} WHERE {tcol} BETWEEN ? AND ?", [opening, last_boot]
+    ).fetchone()[0]
     assert n == 0
-    cats = dict(p4.con.execute(
-        "SELECT failure_category, count(*) FROM processing.precompute_failures WHERE processor_name = ? "
-        "AND analysis_date BETWEEN ? AND ? GROUP BY 1", [proc, opening, last_boot]).fetchall())
+    cats = dict(
+        p4.con.execute(
+            "SELECT failure_category, count(*) FROM processing.precompute_failures WHERE processor_name = ? "
+            "AND analysis_date BETWEEN ? AND ? GROUP BY 1",
+            [proc, opening, last_boot],
+        ).fetchall()
+    )
     assert set(cats) == {"EXPECTED_INCOMPLETE"}
-    assert p4.con.execute("SELECT bool_and(NOT can_retry) FROM processing.precompute_failures WHERE processor_name = ? "
-                          "AND analysis_date BETWEEN ? AND ?", [proc, opening, last_boot]).fetchone()[0]
+    assert p4.con.execute(
+        "SELECT bool_and(NOT can_retry) FROM processing.precompute_failures WHERE processor_name = ? "
+        "AND analysis_date BETWEEN ? AND ?",
+        [proc, opening, last_boot],
+    ).fetchone()[0]
     # after the window: rows, and failures only for too few games, which can be retried
-    first_after = p4.con.execute("SELECT min(game_date) FROM raw.schedule WHERE game_date > ?",
-                                 [last_boot]).fetchone()[0]
+    first_after = p4.con.execute("SELECT min(game_date) FROM raw.schedule WHERE game_date > ?", [last_boot]).fetchone()[
+        0
+    ]
     assert p4.con.execute(f"SELECT count(*) FROM precompute.{model} WHERE {tcol} = ?", [first_after]).fetchone()[0] > 0
-    after = p4.con.execute("SELECT DISTINCT failure_category, can_retry FROM processing.precompute_failures "
-                           "WHERE processor_name = ? AND analysis_date BETWEEN ? AND ?",
-                           [proc, first_after, opening + timedelta(days=40)]).fetchall()
+    after = p4.con.execute(
+        "SELECT DISTINCT failure_category, can_retry FROM processing.precompute_failures "
+        "WHERE processor_name = ? AND analysis_date BETWEEN ? AND ?",
+        [proc, first_after, opening + timedelta(days=40)],
+    ).fetchall()
     assert set(after) <= {("INSUFFICIENT_DATA", True)}, after
 
 
 TABLE_SQL = {m: f"SELECT * FROM precompute.{m} WHERE {PROCESSORS[m][2]} BETWEEN ? AND ? ORDER BY ALL" for m in PHASE4}
-FAIL_SQL = ("SELECT processor_name, analysis_date, entity_id, failure_category, failure_reason, can_retry "
-            "FROM processing.precompute_failures WHERE analysis_date BETWEEN ? AND ? ORDER BY ALL")
+FAIL_SQL = (
+    "SELECT processor_name, analysis_date, entity_id, failure_category, failure_reason, can_retry "
+    "FROM processing.precompute_failures WHERE analysis_date BETWEEN ? AND ? ORDER BY ALL"
+)
 
 
 def snapshot(wh: Warehouse, start: date, end: date) -> dict:
@@ -520,7 +649,7 @@ def test_chunking_invariance(p4_path, tmp_path):
     # straddles the end of the bootstrap window (2023-11-07)
     start, end = date(2023, 10, 30), date(2023, 11, 14)
     with Warehouse.open(p4_path, read_only=True) as wh:
-        ref = snapshot(wh, start, end)     # computed in one chunk over the whole season range
+        ref = snapshot(wh, start, end)  # computed in one chunk over the whole season range
     path = tmp_path / "chunks.duckdb"
     shutil.copy(p4_path, path)
     with Warehouse.open(path) as wh:

@@ -16,9 +16,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
-         "--disable-extensions", "--mute-audio"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+    "--disable-extensions",
+    "--mute-audio",
+]
 
 
 def find_chromium() -> str | None:
@@ -31,9 +40,9 @@ def find_chromium() -> str | None:
 
 @dataclass
 class PageResult:
-    errors: list[str] = field(default_factory=list)      # console.error / assert, exceptions, Log errors
-    messages: list[str] = field(default_factory=list)    # every console message, for diagnostics
-    value: object = None                                 # the evaluated expression's value
+    errors: list[str] = field(default_factory=list)  # console.error / assert, exceptions, Log errors
+    messages: list[str] = field(default_factory=list)  # every console message, for diagnostics
+    value: object = None  # the evaluated expression's value
     screenshot: bytes | None = None
 
 
@@ -99,9 +108,18 @@ class _Pipe:
         return any(e["method"] == method for e in self.events)
 
 
-def open_page(url: str, *, expression: str | None = None, width: int = 1400, height: int = 900,
-              settle: float = 2.0, screenshot: bool = False, full_page: bool = True,
-              chromium: str | None = None, timeout: float = 60) -> PageResult:
+def open_page(
+    url: str,
+    *,
+    expression: str | None = None,
+    width: int = 1400,
+    height: int = 900,
+    settle: float = 2.0,
+    screenshot: bool = False,
+    full_page: bool = True,
+    chromium: str | None = None,
+    timeout: float = 60,
+) -> PageResult:
     exe = chromium or find_chromium()
     if not exe:
         raise FileNotFoundError("chromium not found")
@@ -109,16 +127,29 @@ def open_page(url: str, *, expression: str | None = None, width: int = 1400, hei
     from_chrome_r, from_chrome_w = os.pipe()
 
     def child() -> None:  # the debugging pipe is fd 3 (commands in) and fd 4 (answers out)
-        a = fcntl.fcntl(to_chrome_r, fcntl.F_DUPFD, 10)   # out of the way first: the pipes may be fds 3/4
+        a = fcntl.fcntl(to_chrome_r, fcntl.F_DUPFD, 10)  # out of the way first: the pipes may be fds 3/4
         b = fcntl.fcntl(from_chrome_w, fcntl.F_DUPFD, 10)
         os.dup2(a, 3, inheritable=True)
         os.dup2(b, 4, inheritable=True)
 
     profile = tempfile.mkdtemp(prefix="nbaprops-chromium-")
-    proc = subprocess.Popen([exe, *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-pipe",
-                             f"--window-size={width},{height}", "about:blank"],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=open(os.path.join(profile, "..", "chromium-pipe.log"), "wb") if os.environ.get("NBAPROPS_CHROMIUM_LOG") else subprocess.DEVNULL,
-                            preexec_fn=child, close_fds=False)
+    proc = subprocess.Popen(
+        [
+            exe,
+            *FLAGS,
+            f"--user-data-dir={profile}",
+            "--remote-debugging-pipe",
+            f"--window-size={width},{height}",
+            "about:blank",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=open(os.path.join(profile, "..", "chromium-pipe.log"), "wb")
+        if os.environ.get("NBAPROPS_CHROMIUM_LOG")
+        else subprocess.DEVNULL,
+        preexec_fn=child,
+        close_fds=False,
+    )
     os.close(to_chrome_r)
     os.close(from_chrome_w)
     pipe = _Pipe(proc, to_chrome_w, from_chrome_r)
@@ -129,30 +160,44 @@ def open_page(url: str, *, expression: str | None = None, width: int = 1400, hei
         sid = pipe.call("Target.attachToTarget", {"targetId": page["targetId"], "flatten": True})["sessionId"]
         for m in ("Runtime.enable", "Log.enable", "Page.enable"):
             pipe.call(m, session=sid)
-        pipe.call("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=sid)
+        pipe.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+            session=sid,
+        )
         pipe.events.clear()
         pipe.call("Page.navigate", {"url": url}, session=sid, timeout=timeout)
         if not pipe.wait_event("Page.loadEventFired", timeout):
             out.errors.append("page did not finish loading")
         pipe.pump(settle)
         if expression:
-            res = pipe.call("Runtime.evaluate", {"expression": expression, "returnByValue": True,
-                                                 "awaitPromise": True}, session=sid, timeout=timeout)
+            res = pipe.call(
+                "Runtime.evaluate",
+                {"expression": expression, "returnByValue": True, "awaitPromise": True},
+                session=sid,
+                timeout=timeout,
+            )
             if "exceptionDetails" in res:
                 out.errors.append(f"evaluate: {res['exceptionDetails'].get('text')}")
             out.value = res.get("result", {}).get("value")
         if screenshot:
             params: dict = {"format": "png"}
             if full_page:
-                h = pipe.call("Runtime.evaluate", {"expression": "document.documentElement.scrollHeight",
-                                                   "returnByValue": True}, session=sid)["result"]["value"]
-                pipe.call("Emulation.setDeviceMetricsOverride",
-                          {"width": width, "height": int(h), "deviceScaleFactor": 1, "mobile": False}, session=sid)
+                h = pipe.call(
+                    "Runtime.evaluate",
+                    {"expression": "document.documentElement.scrollHeight", "returnByValue": True},
+                    session=sid,
+                )["result"]["value"]
+                pipe.call(
+                    "Emulation.setDeviceMetricsOverride",
+                    {"width": width, "height": int(h), "deviceScaleFactor": 1, "mobile": False},
+                    session=sid,
+                )
                 pipe.pump(1.0)
                 params["captureBeyondViewport"] = True
-            out.screenshot = base64.b64decode(pipe.call("Page.captureScreenshot", params, session=sid,
-                                                        timeout=timeout)["data"])
+            out.screenshot = base64.b64decode(
+                pipe.call("Page.captureScreenshot", params, session=sid, timeout=timeout)["data"]
+            )
         pipe.pump(0.2)
         for e in pipe.events:
             m, p = e["method"], e.get("params", {})

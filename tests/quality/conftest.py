@@ -23,5 +23,3 @@ def backfilled(real_warehouse_path, tmp_path_factory) -> Path:
         res = backfill(wh, START, END)
     assert res.ok, res.errors
     return path
-
-

@@ -47,16 +47,30 @@ def chromium() -> str:
         subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], capture_output=True, timeout=900)
         exe = find_chromium()
     if exe is None:
-        pytest.skip("chromium is not installed and could not be installed with apt-get "
-                    "(apt-get install -y chromium)")
+        pytest.skip("chromium is not installed and could not be installed with apt-get (apt-get install -y chromium)")
     return exe
 
 
 @pytest.fixture(scope="module")
 def report_file(backfilled, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("report") / "report.html"
-    proc = subprocess.run([sys.executable, "-m", "nbaprops.cli", "--warehouse", str(backfilled), "report",
-                           "--out", str(out), "--players", "30"], capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nbaprops.cli",
+            "--warehouse",
+            str(backfilled),
+            "report",
+            "--out",
+            str(out),
+            "--players",
+            "30",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return out
 
@@ -70,8 +84,11 @@ def test_report_is_self_contained(report_file):
     assert not re.search(r"<link[^>]+href=\"?https?:", text)
     for sid in SECTIONS:
         assert f"id='{sid}'" in text
-    data = json.loads(re.search(r"<script type='application/json' id='player-data'>(.*?)</script>", text, re.S)
-                      .group(1).replace("<\\/", "</"))
+    data = json.loads(
+        re.search(r"<script type='application/json' id='player-data'>(.*?)</script>", text, re.S)
+        .group(1)
+        .replace("<\\/", "</")
+    )
     assert 10 <= len(data) <= 30
     p = data[0]
     assert len(p["d"]) == len(p["pts"]) == len(p["l10"]) == len(p["line"]) > 5
@@ -86,7 +103,7 @@ def test_report_renders_in_headless_chromium(chromium, report_file, tmp_path):
     for sid in SECTIONS:
         assert info["sections"][sid]["text"] > 100, (sid, info["sections"][sid])
     for sid in ("coverage", "failures", "timings", "features", "players"):
-        assert info["sections"][sid]["svgs"] >= 1, (sid, info["sections"][sid])   # plotly drew it
+        assert info["sections"][sid]["svgs"] >= 1, (sid, info["sections"][sid])  # plotly drew it
     assert info["options"] >= 10
     assert info["title"] and info["switched"] and info["title"] != info["switched"], info
     assert info["links"] == []

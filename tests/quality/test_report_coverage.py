@@ -16,14 +16,14 @@ from nbaprops.runner.plan import game_dates
 from nbaprops.warehouse import Warehouse
 
 CLI = [sys.executable, "-c", "from nbaprops.cli import main; main()"]
-START, END = date(2022, 6, 1), date(2022, 10, 25)     # the 2022 finals, the off-season, opening weeks
+START, END = date(2022, 6, 1), date(2022, 10, 25)  # the 2022 finals, the off-season, opening weeks
 
 
 def _coverage_figure(html: str) -> tuple[dict, dict]:
     """The coverage heatmap's trace and layout, from the report's Plotly.newPlot call."""
     i = html.index('id="fig-coverage"')
-    call = html[html.index("Plotly.newPlot(", i):]
-    rest = call[re.match(r'Plotly\.newPlot\(\s*"fig-coverage",\s*', call).end():]
+    call = html[html.index("Plotly.newPlot(", i) :]
+    rest = call[re.match(r'Plotly\.newPlot\(\s*"fig-coverage",\s*', call).end() :]
     dec = json.JSONDecoder()
     data, n = dec.raw_decode(rest)
     rest = rest[n:].lstrip().lstrip(",").lstrip()
@@ -38,8 +38,13 @@ def test_coverage_map_shows_only_dates_with_games(real_copy, tmp_path):
     out = tmp_path / "report.html"
     env = {**os.environ}
     env.pop("NBAPROPS_DEBUG", None)
-    proc = subprocess.run([*CLI, "--warehouse", str(real_copy), "report", "--out", str(out)],
-                          capture_output=True, text=True, env=env, timeout=900)
+    proc = subprocess.run(
+        [*CLI, "--warehouse", str(real_copy), "report", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     trace, layout = _coverage_figure(out.read_text(encoding="utf-8"))
     assert trace["x"] == [d.isoformat() for d in cal]

@@ -26,8 +26,13 @@ def corrupt_copy(backfilled, tmp_path) -> Path:
 
 def cli(path: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "nbaprops.cli", "--warehouse", str(path), *args],
-                          capture_output=True, text=True, env=env, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "nbaprops.cli", "--warehouse", str(path), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
 
 
 def test_validate_passes_on_a_backfilled_real_warehouse(backfilled, tmp_path):
@@ -38,14 +43,20 @@ def test_validate_passes_on_a_backfilled_real_warehouse(backfilled, tmp_path):
     assert (rep.start, rep.end) == (START, END)
     # every model's key, universe (Phase 4) and coverage check ran and passed
     checks = {r.check: r for r in rep.results}
-    for name in ("primary_key:precompute.player_daily_cache", "universe:precompute.player_shot_zone_analysis",
-                 "universe:precompute.team_defense_zone_analysis", "universe:precompute.player_composite_factors",
-                 "coverage:predictions.ml_feature_store_v2", "processing_errors", "feature_ranges"):
+    for name in (
+        "primary_key:precompute.player_daily_cache",
+        "universe:precompute.player_shot_zone_analysis",
+        "universe:precompute.team_defense_zone_analysis",
+        "universe:precompute.player_composite_factors",
+        "coverage:predictions.ml_feature_store_v2",
+        "processing_errors",
+        "feature_ranges",
+    ):
         assert checks[name].status == PASS, (name, checks[name])
     pit = checks["point_in_time"]
     assert pit.status == PASS and pit.rows, pit
     assert any(r[1] == "precompute.player_daily_cache" and r[2] > 0 for r in pit.rows), pit.rows
-    assert checks["failure_ramp"].status in (PASS, "warn")       # reported, never a failure
+    assert checks["failure_ramp"].status in (PASS, "warn")  # reported, never a failure
     assert checks["failure_ramp"].rows
 
     proc = cli(backfilled, "validate", "--pit-samples", "0")
@@ -55,20 +66,29 @@ def test_validate_passes_on_a_backfilled_real_warehouse(backfilled, tmp_path):
 
 CORRUPTIONS = {
     # a duplicated primary key (the model tables carry no constraint: the runner dedups on write)
-    "duplicate_row": ("INSERT INTO precompute.player_daily_cache SELECT * FROM precompute.player_daily_cache "
-                      "WHERE cache_date = DATE '2023-12-01' LIMIT 1", "primary_key:precompute.player_daily_cache"),
+    "duplicate_row": (
+        "INSERT INTO precompute.player_daily_cache SELECT * FROM precompute.player_daily_cache "
+        "WHERE cache_date = DATE '2023-12-01' LIMIT 1",
+        "primary_key:precompute.player_daily_cache",
+    ),
     # a Phase 4 row vanishes without a failure row taking its place
-    "phase4_row_deleted": ("DELETE FROM precompute.player_shot_zone_analysis WHERE (player_lookup, analysis_date) IN "
-                           "(SELECT (player_lookup, analysis_date) FROM precompute.player_shot_zone_analysis "
-                           "WHERE analysis_date = DATE '2023-12-01' LIMIT 1)",
-                           "universe:precompute.player_shot_zone_analysis"),
+    "phase4_row_deleted": (
+        "DELETE FROM precompute.player_shot_zone_analysis WHERE (player_lookup, analysis_date) IN "
+        "(SELECT (player_lookup, analysis_date) FROM precompute.player_shot_zone_analysis "
+        "WHERE analysis_date = DATE '2023-12-01' LIMIT 1)",
+        "universe:precompute.player_shot_zone_analysis",
+    ),
     # a feature outside its registry range
-    "feature_out_of_range": ("UPDATE predictions.ml_feature_store_v2 SET fatigue_score = 250 "
-                             "WHERE game_date = DATE '2023-12-01'", "feature_ranges"),
+    "feature_out_of_range": (
+        "UPDATE predictions.ml_feature_store_v2 SET fatigue_score = 250 WHERE game_date = DATE '2023-12-01'",
+        "feature_ranges",
+    ),
     # a bug recorded as a failure
-    "processing_error": ("UPDATE processing.precompute_failures SET failure_category = 'PROCESSING_ERROR' "
-                         "WHERE analysis_date = (SELECT max(analysis_date) FROM processing.precompute_failures)",
-                         "processing_errors"),
+    "processing_error": (
+        "UPDATE processing.precompute_failures SET failure_category = 'PROCESSING_ERROR' "
+        "WHERE analysis_date = (SELECT max(analysis_date) FROM processing.precompute_failures)",
+        "processing_errors",
+    ),
 }
 
 
@@ -92,8 +112,12 @@ def test_validate_cli_exits_1_on_a_corrupted_warehouse(corrupt_copy):
             wh.con.execute(sql)
     proc = cli(corrupt_copy, "validate", "--pit-samples", "0")
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    for name in ("primary_key:player_daily_cache", "universe:player_shot_zone_analysis", "feature_ranges",
-                 "processing_errors"):
+    for name in (
+        "primary_key:player_daily_cache",
+        "universe:player_shot_zone_analysis",
+        "feature_ranges",
+        "processing_errors",
+    ):
         line = next(ln for ln in proc.stdout.splitlines() if name in ln)
         assert "fail" in line, line
     assert "failed" in proc.stdout.splitlines()[-1]
@@ -102,8 +126,9 @@ def test_validate_cli_exits_1_on_a_corrupted_warehouse(corrupt_copy):
 def test_validate_reports_coverage_gaps(corrupt_copy):
     with Warehouse.open(corrupt_copy) as wh:
         wh.con.execute("DELETE FROM predictions.ml_feature_store_v2 WHERE game_date = DATE '2023-11-20'")
-        wh.con.execute("DELETE FROM processing.model_state WHERE model = 'ml_feature_store_v2' "
-                       "AND target_date = DATE '2023-11-20'")
+        wh.con.execute(
+            "DELETE FROM processing.model_state WHERE model = 'ml_feature_store_v2' AND target_date = DATE '2023-11-20'"
+        )
     with Warehouse.open(corrupt_copy, read_only=True) as wh:
         rep = validate(wh, pit_samples=0)
     cov = rep.get("coverage:predictions.ml_feature_store_v2")

@@ -31,8 +31,8 @@ PYTHON = str(_VENV_PY) if _VENV_PY.exists() else sys.executable
 
 # the short real range the tests run over (2023-24 opening night .. end of November)
 START, END = "2023-10-24", "2023-11-30"
-DAILY = "2023-12-01"          # the daily update after the backfill
-CUT = ("2023-09-15", "2023-12-10")   # the slice of the bundled files that is ingested
+DAILY = "2023-12-01"  # the daily update after the backfill
+CUT = ("2023-09-15", "2023-12-10")  # the slice of the bundled files that is ingested
 
 # bundled file -> its date column (the cut keeps the original names: the loader's patterns)
 CUT_FILES = {
@@ -48,11 +48,11 @@ CUT_FILES = {
 
 # Tables that record when/how things ran, not what the data says: left out of content
 # comparisons (checked on their own where it matters).
-BOOKKEEPING = frozenset({"reference.processor_run_history", "processing.ingest_log",
-                         "reference.schema_migrations"})
+BOOKKEEPING = frozenset({"reference.processor_run_history", "processing.ingest_log", "reference.schema_migrations"})
 # Columns that say when or by which run a row was written.
-TIME_COLUMNS = frozenset({"ingested_at", "processed_at", "created_at", "updated_at", "computed_at",
-                          "run_id", "done_at", "rejected_at"})
+TIME_COLUMNS = frozenset(
+    {"ingested_at", "processed_at", "created_at", "updated_at", "computed_at", "run_id", "done_at", "rejected_at"}
+)
 
 
 # -- inputs ----------------------------------------------------------------------------------
@@ -62,8 +62,10 @@ def make_cut_folder(dst: Path, lo: str = CUT[0], hi: str = CUT[1]) -> Path:
     con = duckdb.connect()
     try:
         for name, col in CUT_FILES.items():
-            con.execute(f"COPY (SELECT * FROM read_parquet(?) WHERE {col} BETWEEN ? AND ?) "
-                        f"TO '{dst / name}' (FORMAT parquet)", [str(REAL / name), lo, hi])
+            con.execute(
+                f"COPY (SELECT * FROM read_parquet(?) WHERE {col} BETWEEN ? AND ?) TO '{dst / name}' (FORMAT parquet)",
+                [str(REAL / name), lo, hi],
+            )
     finally:
         con.close()
     return dst
@@ -76,13 +78,18 @@ def make_corrected_folder(src: Path, dst: Path, day: str = "2023-11-10") -> Path
     name = "player_box_2023_24.parquet"
     con = duckdb.connect()
     try:
-        gid, who = con.execute("SELECT game_id, player_name FROM read_parquet(?) WHERE game_date = ? AND pts > 10 "
-                               "ORDER BY game_id, player_name LIMIT 1", [str(src / name), day]).fetchone()
+        gid, who = con.execute(
+            "SELECT game_id, player_name FROM read_parquet(?) WHERE game_date = ? AND pts > 10 "
+            "ORDER BY game_id, player_name LIMIT 1",
+            [str(src / name), day],
+        ).fetchone()
         hit = "game_id = $gid AND player_name = $who"
-        con.execute(f"COPY (SELECT * REPLACE (CASE WHEN {hit} THEN pts + 1 ELSE pts END AS pts, "
-                    f"CASE WHEN {hit} THEN ftm + 1 ELSE ftm END AS ftm, CASE WHEN {hit} THEN fta + 1 ELSE fta END AS fta) "
-                    f"FROM read_parquet($src)) TO '{dst / name}' (FORMAT parquet)",
-                    {"gid": gid, "who": who, "src": str(src / name)})
+        con.execute(
+            f"COPY (SELECT * REPLACE (CASE WHEN {hit} THEN pts + 1 ELSE pts END AS pts, "
+            f"CASE WHEN {hit} THEN ftm + 1 ELSE ftm END AS ftm, CASE WHEN {hit} THEN fta + 1 ELSE fta END AS fta) "
+            f"FROM read_parquet($src)) TO '{dst / name}' (FORMAT parquet)",
+            {"gid": gid, "who": who, "src": str(src / name)},
+        )
     finally:
         con.close()
     return dst
@@ -90,8 +97,11 @@ def make_corrected_folder(src: Path, dst: Path, day: str = "2023-11-10") -> Path
 
 # -- the CLI as a subprocess ----------------------------------------------------------------
 def cli_env(sleep: float | None = None, extra: dict | None = None) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("NBAPROPS_TEST_CHUNK_SLEEP", "NBAPROPS_MODELS_DIR", "NBAPROPS_DEBUG", "NBAPROPS_WAREHOUSE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("NBAPROPS_TEST_CHUNK_SLEEP", "NBAPROPS_MODELS_DIR", "NBAPROPS_DEBUG", "NBAPROPS_WAREHOUSE")
+    }
     env["COLUMNS"] = "200"
     if sleep:
         env["NBAPROPS_TEST_CHUNK_SLEEP"] = str(sleep)
@@ -133,23 +143,41 @@ class Proc:
         return self.err_path.read_text(errors="replace")
 
 
-def start(wh: Path, *args: str, sleep: float | None = None, env: dict | None = None,
-          logdir: Path | None = None, preexec_fn=None) -> Proc:
+def start(
+    wh: Path,
+    *args: str,
+    sleep: float | None = None,
+    env: dict | None = None,
+    logdir: Path | None = None,
+    preexec_fn=None,
+) -> Proc:
     logdir = logdir or wh.parent
     stamp = f"{time.monotonic_ns()}"
     out, err = logdir / f".out-{stamp}", logdir / f".err-{stamp}"
     with open(out, "w") as o, open(err, "w") as e:
-        p = subprocess.Popen([PYTHON, "-m", "nbaprops.cli", "--warehouse", str(wh), *args],
-                             env=cli_env(sleep, env), stdout=o, stderr=e, cwd=str(wh.parent),
-                             preexec_fn=preexec_fn)
+        p = subprocess.Popen(
+            [PYTHON, "-m", "nbaprops.cli", "--warehouse", str(wh), *args],
+            env=cli_env(sleep, env),
+            stdout=o,
+            stderr=e,
+            cwd=str(wh.parent),
+            preexec_fn=preexec_fn,
+        )
     return Proc(p, out, err)
 
 
-def run(wh: Path, *args: str, sleep: float | None = None, env: dict | None = None, timeout: float = 300,
-        preexec_fn=None) -> subprocess.CompletedProcess:
-    return subprocess.run([PYTHON, "-m", "nbaprops.cli", "--warehouse", str(wh), *args],
-                          env=cli_env(sleep, env), capture_output=True, text=True, timeout=timeout,
-                          cwd=str(wh.parent), preexec_fn=preexec_fn)
+def run(
+    wh: Path, *args: str, sleep: float | None = None, env: dict | None = None, timeout: float = 300, preexec_fn=None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [PYTHON, "-m", "nbaprops.cli", "--warehouse", str(wh), *args],
+        env=cli_env(sleep, env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=str(wh.parent),
+        preexec_fn=preexec_fn,
+    )
 
 
 def run_ok(wh: Path, *args: str, **kw) -> subprocess.CompletedProcess:
@@ -253,12 +281,14 @@ def wait_busy(p: Proc, timeout: float = 60) -> None:
 
 def wait_file_changes(p: Proc, path: Path, n: int = 1, timeout: float = 60) -> None:
     """Until `path` (e.g. the WAL) changed size or mtime n times."""
+
     def sig():
         try:
             st = path.stat()
             return st.st_size, st.st_mtime_ns
         except OSError:
             return None
+
     t0, last, seen = time.monotonic(), sig(), 0
     while time.monotonic() - t0 < timeout:
         if not p.alive():
@@ -282,24 +312,42 @@ def _attach(*paths: Path) -> duckdb.DuckDBPyConnection:
 
 
 def tables(con: duckdb.DuckDBPyConnection, db: str) -> list[str]:
-    return [f"{s}.{t}" for s, t in con.execute(
-        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ? AND NOT temporary "
-        "ORDER BY 1, 2", [db]).fetchall()]
+    return [
+        f"{s}.{t}"
+        for s, t in con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ? AND NOT temporary "
+            "ORDER BY 1, 2",
+            [db],
+        ).fetchall()
+    ]
 
 
 def columns(con: duckdb.DuckDBPyConnection, db: str, table: str) -> list[str]:
     s, t = table.split(".")
-    return [r[0] for r in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? AND table_name = ? "
-        "ORDER BY column_index", [db, s, t]).fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? AND table_name = ? "
+            "ORDER BY column_index",
+            [db, s, t],
+        ).fetchall()
+    ]
 
 
 def q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def diff(a: Path, b: Path, *, exact: bool = False, skip: frozenset[str] | set[str] = BOOKKEEPING,
-         only: list[str] | None = None, where: dict[str, str] | None = None, sample: int = 3) -> dict[str, str]:
+def diff(
+    a: Path,
+    b: Path,
+    *,
+    exact: bool = False,
+    skip: frozenset[str] | set[str] = BOOKKEEPING,
+    only: list[str] | None = None,
+    where: dict[str, str] | None = None,
+    sample: int = 3,
+) -> dict[str, str]:
     """Tables whose content differs between warehouses a and b: {table: description}.
 
     Every table of either warehouse is compared row for row (EXCEPT ALL both ways, so a
@@ -324,10 +372,16 @@ def diff(a: Path, b: Path, *, exact: bool = False, skip: frozenset[str] | set[st
             w = f" WHERE {where[t]}" if where and t in where else ""
             s, n = t.split(".")
             qa, qb = f"w0.{q(s)}.{q(n)}", f"w1.{q(s)}.{q(n)}"
-            only_a = con.execute(f"SELECT count(*) FROM (SELECT {sel} FROM {qa}{w} EXCEPT ALL SELECT {sel} FROM {qb}{w})").fetchone()[0]
-            only_b = con.execute(f"SELECT count(*) FROM (SELECT {sel} FROM {qb}{w} EXCEPT ALL SELECT {sel} FROM {qa}{w})").fetchone()[0]
+            only_a = con.execute(
+                f"SELECT count(*) FROM (SELECT {sel} FROM {qa}{w} EXCEPT ALL SELECT {sel} FROM {qb}{w})"
+            ).fetchone()[0]
+            only_b = con.execute(
+                f"SELECT count(*) FROM (SELECT {sel} FROM {qb}{w} EXCEPT ALL SELECT {sel} FROM {qa}{w})"
+            ).fetchone()[0]
             if only_a or only_b:
-                ex = con.execute(f"SELECT {sel} FROM {qa}{w} EXCEPT ALL SELECT {sel} FROM {qb}{w} LIMIT {sample}").fetchall()
+                ex = con.execute(
+                    f"SELECT {sel} FROM {qa}{w} EXCEPT ALL SELECT {sel} FROM {qb}{w} LIMIT {sample}"
+                ).fetchall()
                 na = con.execute(f"SELECT count(*) FROM {qa}{w}").fetchone()[0]
                 nb = con.execute(f"SELECT count(*) FROM {qb}{w}").fetchone()[0]
                 out[t] = f"{na} vs {nb} rows; {only_a} only in a, {only_b} only in b; e.g. {ex!r:.400}"
@@ -350,15 +404,17 @@ def duplicate_keys(path: Path, catalog=None) -> dict[str, int]:
             if m.table in have:
                 keys[m.table] = list(m.grain)
         for schema, table, cols in con.execute(
-                "SELECT schema_name, table_name, constraint_column_names FROM duckdb_constraints() "
-                "WHERE database_name = 'w0' AND constraint_type = 'PRIMARY KEY'").fetchall():
+            "SELECT schema_name, table_name, constraint_column_names FROM duckdb_constraints() "
+            "WHERE database_name = 'w0' AND constraint_type = 'PRIMARY KEY'"
+        ).fetchall():
             keys.setdefault(f"{schema}.{table}", list(cols))
         out = {}
         for t, k in keys.items():
             s, n = t.split(".")
             g = ", ".join(q(c) for c in k)
-            dups = con.execute(f"SELECT count(*) FROM (SELECT {g} FROM w0.{q(s)}.{q(n)} GROUP BY ALL "
-                               "HAVING count(*) > 1)").fetchone()[0]
+            dups = con.execute(
+                f"SELECT count(*) FROM (SELECT {g} FROM w0.{q(s)}.{q(n)} GROUP BY ALL HAVING count(*) > 1)"
+            ).fetchone()[0]
             if dups:
                 out[t] = dups
         return out
@@ -381,12 +437,14 @@ def state_problems(path: Path, catalog=None) -> list[str]:
                 continue
             s, n = m.table.split(".")
             tc = q(m.time_column)
-            bad = con.execute(f"""
+            bad = con.execute(
+                f"""
                 WITH t AS (SELECT {tc} AS d, count(*) AS n FROM w0.{q(s)}.{q(n)} GROUP BY 1),
                      st AS (SELECT target_date AS d, rows_written AS n FROM w0.processing.model_state WHERE model = ?)
                 SELECT t.d, t.n, st.n FROM t FULL JOIN st USING (d)
                 WHERE t.n IS DISTINCT FROM st.n AND NOT (t.n IS NULL AND st.n = 0) ORDER BY 1 LIMIT 3""",
-                                  [m.name]).fetchall()
+                [m.name],
+            ).fetchall()
             if bad:
                 problems.append(f"{m.table}: (date, rows in table, rows per state) {bad}")
         return problems
@@ -424,8 +482,10 @@ def done_part_matches(path: Path, reference: Path, catalog=None) -> dict[str, st
 def history(path: Path) -> list[tuple]:
     con = _attach(path)
     try:
-        return con.execute("SELECT run_id, model, status, trigger, error FROM w0.reference.processor_run_history "
-                           "ORDER BY started_at, model").fetchall()
+        return con.execute(
+            "SELECT run_id, model, status, trigger, error FROM w0.reference.processor_run_history "
+            "ORDER BY started_at, model"
+        ).fetchall()
     finally:
         con.close()
 
@@ -482,15 +542,23 @@ def _summary(path: Path, *, exact: bool, skip: frozenset[str] | set[str]) -> dic
                 continue
             cols = [c for c in columns(con, "w0", t) if exact or c not in TIME_COLUMNS] or columns(con, "w0", t)
             s, n = t.split(".")
-            out[t] = tuple(con.execute(
-                f"SELECT count(*), coalesce(sum(hash({', '.join(q(c) for c in cols)})::HUGEINT), 0) "
-                f"FROM w0.{q(s)}.{q(n)}").fetchone()) + (tuple(cols),)
+            out[t] = (
+                *tuple(
+                    con.execute(
+                        f"SELECT count(*), coalesce(sum(hash({', '.join(q(c) for c in cols)})::HUGEINT), 0) "
+                        f"FROM w0.{q(s)}.{q(n)}"
+                    ).fetchone()
+                ),
+                tuple(cols),
+            )
         return out
     finally:
         con.close()
 
 
-def differences(a: Path, b: Path, *, exact: bool = False, skip: frozenset[str] | set[str] = BOOKKEEPING) -> dict[str, str]:
+def differences(
+    a: Path, b: Path, *, exact: bool = False, skip: frozenset[str] | set[str] = BOOKKEEPING
+) -> dict[str, str]:
     """{} when every table (but `skip`) holds the same rows in a and b; else what differs."""
     if summary(a, exact=exact, skip=skip) == summary(b, exact=exact, skip=skip):
         return {}
@@ -508,13 +576,15 @@ def failure_problems(path: Path, catalog=None) -> list[str]:
         for m in catalog.ordered():
             if not m.failures:
                 continue
-            bad = con.execute("""
+            bad = con.execute(
+                """
                 WITH f AS (SELECT analysis_date AS d, count(*) AS n FROM w0.processing.precompute_failures
                            WHERE processor_name = ? GROUP BY 1),
                      st AS (SELECT target_date AS d, failures_written AS n FROM w0.processing.model_state WHERE model = ?)
                 SELECT f.d, f.n, st.n FROM f FULL JOIN st USING (d)
                 WHERE f.n IS DISTINCT FROM st.n AND NOT (f.n IS NULL AND st.n = 0) ORDER BY 1 LIMIT 3""",
-                              [m.failures, m.name]).fetchall()
+                [m.failures, m.name],
+            ).fetchall()
             if bad:
                 problems.append(f"{m.failures}: (date, failure rows, failures per state) {bad}")
         return problems
@@ -548,13 +618,14 @@ def history_problems(path: Path, killed_run: str, n_models: int | None = None) -
 @dataclass
 class World:
     """Inputs and clean references, built once per test session (or soak run)."""
+
     root: Path
-    cut: Path            # the small real input folder
-    fix: Path            # one corrected file
-    empty: Path          # a migrated, empty warehouse
-    ingested: Path       # empty + ingest cut
-    backfilled: Path     # ingested + backfill START..END
-    daily: Path          # backfilled + run --date DAILY
+    cut: Path  # the small real input folder
+    fix: Path  # one corrected file
+    empty: Path  # a migrated, empty warehouse
+    ingested: Path  # empty + ingest cut
+    backfilled: Path  # ingested + backfill START..END
+    daily: Path  # backfilled + run --date DAILY
     seconds: dict[str, float] = field(default_factory=dict)
 
 

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import crashkit as ck
 import pytest
 
-import crashkit as ck
 from nbaprops.catalog import Catalog
 
 BACKFILL = ("backfill", "--start-date", ck.START, "--end-date", ck.END)
-SLEEP = 0.3     # seconds each chunk sleeps inside its transaction (well above the idle detection)
+SLEEP = 0.3  # seconds each chunk sleeps inside its transaction (well above the idle detection)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,10 @@ def catalog() -> Catalog:
 
 
 def _killed(p: ck.Proc, moment: str) -> None:
-    assert p.kill(), f"the kill {moment} came too late: the process had ended ({p.popen.returncode})\n{p.stdout[-2000:]}\n{p.stderr[-2000:]}"
+    assert p.kill(), (
+        f"the kill {moment} came too late: the process had ended "
+        f"({p.popen.returncode})\n{p.stdout[-2000:]}\n{p.stderr[-2000:]}"
+    )
 
 
 def _after_kill(w: Path, ref: Path, catalog: Catalog) -> None:
@@ -105,8 +108,12 @@ def test_backfill_killed_five_times_then_resumed_equals_a_clean_run(world, catal
     # between models: right after the first pending model's last chunk committed (the WAL was
     # written twice since its sleep ended: the kill lands after its 'success' row or just as the
     # next model starts)
-    attempt("between models", SLEEP, "month",
-            lambda p: (ck.wait_sleeps(p, 1), ck.wait_busy(p), ck.wait_file_changes(p, wal, 2)))
+    attempt(
+        "between models",
+        SLEEP,
+        "month",
+        lambda p: (ck.wait_sleeps(p, 1), ck.wait_busy(p), ck.wait_file_changes(p, wal, 2)),
+    )
     # mid-chunk deep in the run: a Phase 4 model with failure rows
     done = set(ck.done_dates(w))
     pending = [m for m in catalog.ordered() if m.name not in done]
@@ -133,7 +140,7 @@ def test_daily_run_killed_mid_chunk_then_rerun(world, catalog, tmp_path):
     w = ck.copy(world.backfilled, tmp_path / "wh.duckdb")
     before = ck.run_ids(w)
     p = ck.start(w, "run", "--date", ck.DAILY, sleep=SLEEP)
-    ck.wait_sleeps(p, 6)   # the 6th model's chunk of the date: Phase 4
+    ck.wait_sleeps(p, 6)  # the 6th model's chunk of the date: Phase 4
     _killed(p, "mid-chunk of the daily run")
     _after_kill(w, world.daily, catalog)
     run_id = _new_run(w, before)
@@ -152,6 +159,6 @@ def test_forced_recompute_killed_keeps_the_old_rows(world, catalog, tmp_path):
     ck.wait_sleeps(p, 3)
     _killed(p, "mid-chunk of a forced recompute")
     _after_kill(w, world.backfilled, catalog)
-    assert ck.differences(w, world.backfilled) == {}    # the forced chunks so far rewrote the same rows
+    assert ck.differences(w, world.backfilled) == {}  # the forced chunks so far rewrote the same rows
     ck.run_ok(w, *BACKFILL)
     assert ck.differences(w, world.backfilled) == {}

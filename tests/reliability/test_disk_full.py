@@ -15,9 +15,9 @@ import signal
 import subprocess
 from pathlib import Path
 
+import crashkit as ck
 import pytest
 
-import crashkit as ck
 from nbaprops.catalog import Catalog
 
 BACKFILL = ("backfill", "--start-date", ck.START, "--end-date", ck.END)
@@ -35,8 +35,9 @@ def tmpfs(path: Path, size: int, *, ro_after: Path | None = None):
     path.mkdir(parents=True, exist_ok=True)
     if shutil.which("mount") is None:
         pytest.skip("no mount command")
-    p = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
-                       capture_output=True, text=True)
+    p = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True, text=True
+    )
     if p.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {p.stderr.strip()}")
     try:
@@ -70,8 +71,9 @@ def _copy_out(src: Path, dst: Path) -> Path:
 
 def _fsize_limit(limit: int):
     def pre() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # write() fails with EFBIG instead of a signal
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # write() fails with EFBIG instead of a signal
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
     return pre
 
 
@@ -151,5 +153,5 @@ def test_read_only_mount(world, tmp_path):
             line = _error_line(ck.run(w, *args), one_line=True)
             assert "read-only" in line and str(w) in line, line
         assert sorted(x.name for x in disk.iterdir()) == ["wh.duckdb"]
-        assert ck.run(w, "history").returncode == 0       # readers still read it
+        assert ck.run(w, "history").returncode == 0  # readers still read it
         assert ck.differences(w, world.ingested, exact=True, skip=frozenset()) == {}

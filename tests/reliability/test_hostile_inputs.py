@@ -21,40 +21,64 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+import samples
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nbaprops.errors import BadInputError
 from nbaprops.ingest import ingest_folder
 from nbaprops.ingest.sources import ALL_KINDS
 from nbaprops.warehouse import Warehouse
 
-import samples
-
-KIND_OF = {"schedule": "schedule", "player_box": "player_box", "player_game_logs_basic": "player_log_basic",
-           "team_box": "team_box", "team_game_logs_basic": "team_log_basic", "shots": "shots",
-           "game_lines": "game_lines", "injuries": "injuries"}
+KIND_OF = {
+    "schedule": "schedule",
+    "player_box": "player_box",
+    "player_game_logs_basic": "player_log_basic",
+    "team_box": "team_box",
+    "team_game_logs_basic": "team_log_basic",
+    "shots": "shots",
+    "game_lines": "game_lines",
+    "injuries": "injuries",
+}
 REQUIRED = {k.name: list(k.required) for k in ALL_KINDS}
 # per sample kind: (date column, team column + unknown value, name column, an integer column, minutes column, count column)
 COLS = {
-    "schedule": dict(date="game_date", team=("home_team", "XYZ"), name="home_team_name", int=None, minutes=None, count=None),
-    "player_box": dict(date="game_date", team=("team_tricode", "XYZ"), name="player_name", int="fgm", minutes="minutes", count="reb"),
-    "player_game_logs_basic": dict(date="game_date", team=("team_abbreviation", "XYZ"), name="player_name", int="pts",
-                                   minutes="min", count="reb"),
-    "team_box": dict(date="game_date", team=("matchup", "XYZ vs. BOS"), name=None, int="fga", minutes=None, count="reb"),
-    "team_game_logs_basic": dict(date="game_date", team=("team_abbreviation", "XYZ"), name="team_name", int="pts",
-                                 minutes=None, count="reb"),
-    "shots": dict(date="game_date", team=("team_name", "Nowhere Nomads"), name="player_name", int="quarter", minutes=None,
-                  count="shot_distance"),
-    "game_lines": dict(date="game_date", team=("home_team", "XYZ"), name="home_team_name", int="total_points", minutes=None,
-                       count=None),
-    "injuries": dict(date="date", team=("team_nickname", "Nowhere"), name="player_name", int=None, minutes=None, count=None),
+    "schedule": dict(
+        date="game_date", team=("home_team", "XYZ"), name="home_team_name", int=None, minutes=None, count=None
+    ),
+    "player_box": dict(
+        date="game_date", team=("team_tricode", "XYZ"), name="player_name", int="fgm", minutes="minutes", count="reb"
+    ),
+    "player_game_logs_basic": dict(
+        date="game_date", team=("team_abbreviation", "XYZ"), name="player_name", int="pts", minutes="min", count="reb"
+    ),
+    "team_box": dict(
+        date="game_date", team=("matchup", "XYZ vs. BOS"), name=None, int="fga", minutes=None, count="reb"
+    ),
+    "team_game_logs_basic": dict(
+        date="game_date", team=("team_abbreviation", "XYZ"), name="team_name", int="pts", minutes=None, count="reb"
+    ),
+    "shots": dict(
+        date="game_date",
+        team=("team_name", "Nowhere Nomads"),
+        name="player_name",
+        int="quarter",
+        minutes=None,
+        count="shot_distance",
+    ),
+    "game_lines": dict(
+        date="game_date", team=("home_team", "XYZ"), name="home_team_name", int="total_points", minutes=None, count=None
+    ),
+    "injuries": dict(
+        date="date", team=("team_nickname", "Nowhere"), name="player_name", int=None, minutes=None, count=None
+    ),
 }
 SQL_NAME = "Robert'); DROP TABLE raw.schedule;--"
 
@@ -80,8 +104,14 @@ def roster_base(base, tmp_path_factory) -> Path:
     """The base plus the 2023-24 basic game logs: the rosters that shots and injury
     transactions resolve their players against (their cases' players are on them)."""
     folder = tmp_path_factory.mktemp("hostile_rosters_in")
-    logs = samples.con().sql(f"SELECT * FROM read_parquet('{samples.real(samples.BUNDLED['player_game_logs_basic'])}') "
-                             "WHERE season = '2023-24'").to_arrow_table()
+    logs = (
+        samples.con()
+        .sql(
+            f"SELECT * FROM read_parquet('{samples.real(samples.BUNDLED['player_game_logs_basic'])}') "
+            "WHERE season = '2023-24'"
+        )
+        .to_arrow_table()
+    )
     samples.write_table(logs, folder / "player_game_logs_basic_2023_24.parquet")
     path = tmp_path_factory.mktemp("hostile_rosters") / "base.duckdb"
     samples.copy_warehouse(base, path)
@@ -90,7 +120,7 @@ def roster_base(base, tmp_path_factory) -> Path:
     return path
 
 
-RESOLVING = {"shots", "injuries"}   # kinds whose rows resolve to a player of the box scores / game logs
+RESOLVING = {"shots", "injuries"}  # kinds whose rows resolve to a player of the box scores / game logs
 
 
 @pytest.fixture(scope="module")
@@ -100,13 +130,20 @@ def source_rows(corpus_games):
         tbl = samples.sample_table(kind, corpus_games[2:])
         if kind == "schedule":  # keep it small: 40 regular-season games (all against NBA teams)
             import pyarrow.compute as pc
+
             tbl = tbl.filter(pc.equal(tbl["season_type"], "Regular Season")).slice(0, 40)
         if kind == "injuries":  # transactions of players of the 2023-24 game logs (the roster base)
             import pyarrow.compute as pc
+
             from nbaprops import keys
+
             logs = samples.real(samples.BUNDLED["player_game_logs_basic"])
-            names = {keys.player_lookup(n) for (n,) in samples.con().execute(
-                f"SELECT DISTINCT player_name FROM read_parquet('{logs}') WHERE season = '2023-24'").fetchall()}
+            names = {
+                keys.player_lookup(n)
+                for (n,) in samples.con()
+                .execute(f"SELECT DISTINCT player_name FROM read_parquet('{logs}') WHERE season = '2023-24'")
+                .fetchall()
+            }
             tbl = tbl.filter(pa.array([keys.player_lookup(n) in names for n in tbl["player_name"].to_pylist()]))
         out[kind] = (tbl.to_pylist()[:60], tbl.schema)
     return out
@@ -143,15 +180,26 @@ def write_parquet(rows: list[dict], schema: pa.Schema, path: Path) -> Path:
             fields.append(pa.field(f.name, pa.string()))
         elif any(isinstance(v, float) for v in vals) and pa.types.is_integer(f.type):
             fields.append(pa.field(f.name, pa.float64()))
-        elif any(isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2**31 for v in vals) and pa.types.is_integer(f.type):
+        elif any(
+            isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2**31 for v in vals
+        ) and pa.types.is_integer(f.type):
             fields.append(pa.field(f.name, pa.int64()))
         else:
             fields.append(f)
     extra = [c for c in (rows[0] if rows else {}) if c not in schema.names]
     fields += [pa.field(c, pa.string()) for c in extra]
     sch = pa.schema(fields)
-    data = {f.name: [(_cell(r.get(f.name)) if pa.types.is_string(f.type) and r.get(f.name) is not None
-                      and not isinstance(r.get(f.name), str) else r.get(f.name)) for r in rows] for f in sch}
+    data = {
+        f.name: [
+            (
+                _cell(r.get(f.name))
+                if pa.types.is_string(f.type) and r.get(f.name) is not None and not isinstance(r.get(f.name), str)
+                else r.get(f.name)
+            )
+            for r in rows
+        ]
+        for f in sch
+    }
     pq.write_table(pa.table(data, schema=sch), path)
     return path
 
@@ -162,7 +210,7 @@ class Case:
     id: str
     kind: str
     fmt: str
-    build: Callable[[list[dict], pa.Schema, Path], Path]   # writes the file into the folder, returns it
+    build: Callable[[list[dict], pa.Schema, Path], Path]  # writes the file into the folder, returns it
     expect: frozenset
 
 
@@ -170,6 +218,7 @@ def _rows_case(mutate: Callable[[list[dict]], list[dict]]):
     def build(rows, schema, path):
         rows = mutate([dict(r) for r in rows])
         return write_csv(rows, path) if path.suffix == ".csv" else write_parquet(rows, schema, path)
+
     return build
 
 
@@ -178,6 +227,7 @@ def _bytes_case(damage: Callable[[bytes], bytes]):
         good = _rows_case(lambda r: r)(rows, schema, path)
         good.write_bytes(damage(good.read_bytes()))
         return good
+
     return build
 
 
@@ -187,6 +237,7 @@ def _drop_column(col):
         if path.suffix == ".csv":
             return write_csv(rows, path)
         return write_parquet(rows, pa.schema([f for f in schema if f.name != col]), path)
+
     return build
 
 
@@ -196,6 +247,7 @@ def _set(i, **kw):
         for k, v in kw.items():
             rows[j][k] = v(rows[j]) if callable(v) else v
         return rows
+
     return mutate
 
 
@@ -206,6 +258,7 @@ def _flip(start_frac: float, n: int):
         for i in range(s, min(s + n, len(b))):
             b[i] ^= 0xA5
         return bytes(b)
+
     return damage
 
 
@@ -215,7 +268,7 @@ def _latin1(rows, schema, path):
     rows = [dict(r) for r in rows]
     rows[0][name_col] = "Nikola Jokić Ærø"
     p = write_csv(rows, path.with_suffix(".tmp"))
-    data = p.read_bytes().replace("Nikola Jokić Ærø".encode("utf-8"), "Nikola Jokic Ærø".encode("latin-1"))
+    data = p.read_bytes().replace("Nikola Jokić Ærø".encode(), "Nikola Jokic Ærø".encode("latin-1"))
     p.unlink()
     path.write_bytes(data)
     return path
@@ -236,6 +289,7 @@ def build_corpus() -> list[Case]:
     for kind, cols in COLS.items():
         kname = KIND_OF[kind]
         for fmt in ("parquet", "csv"):
+
             def add(name, build, *expect):
                 cases.append(Case(f"{kind}-{fmt}-{name}", kind, fmt, build, frozenset(expect)))
 
@@ -252,7 +306,9 @@ def build_corpus() -> list[Case]:
             # columns
             for col in REQUIRED[kname][: (None if fmt == "parquet" else 2)]:
                 add(f"missing-{col}", _drop_column(col), E)
-            add("extra-columns", _rows_case(lambda r: [{**x, "zz_extra": "x", "_row": 99, "Zeta Ω": 1.5} for x in r]), L)
+            add(
+                "extra-columns", _rows_case(lambda r: [{**x, "zz_extra": "x", "_row": 99, "Zeta Ω": 1.5} for x in r]), L
+            )
             add("no-rows", _no_rows, L)
             # values
             date_col = cols["date"]
@@ -281,8 +337,13 @@ def build_corpus() -> list[Case]:
                 add("nan-minutes", _rows_case(_set(0, **{m: "NaN" if fmt == "csv" else float("nan")})), E, R)
             if kind == "player_box":
                 add("points-identity", _rows_case(_set(1, pts=lambda r: r["pts"] + 2)), R)
-                add("makes-over-attempts", _rows_case(_set(1, fgm=lambda r: r["fga"] + 1,
-                                                           pts=lambda r: 2 * (r["fga"] + 1) + r["fg3m"] + r["ftm"])), R)
+                add(
+                    "makes-over-attempts",
+                    _rows_case(
+                        _set(1, fgm=lambda r: r["fga"] + 1, pts=lambda r: 2 * (r["fga"] + 1) + r["fg3m"] + r["ftm"])
+                    ),
+                    R,
+                )
                 add("null-is-home", _rows_case(_set(1, is_home=None)), R)
                 add("team-not-in-game", _rows_case(_set(1, team_tricode="PHX")), R)  # the game is ATL at CHA
             if "game_id" in REQUIRED[kname] or kind in ("player_game_logs_basic", "team_game_logs_basic", "game_lines"):
@@ -301,18 +362,33 @@ def build_corpus() -> list[Case]:
                 if fmt == "csv":
                     add("latin1-name", _latin1, E)
             # shots: a shot's key is its place in the game, so two identical lines are two shots
-            add("duplicate-exact", _rows_case(lambda r: r + [dict(r[0]), dict(r[0])]), L if kind == "shots" else D)
-            conflict_col = {"schedule": "home_wl", "player_box": "plus_minus", "player_game_logs_basic": "plus_minus",
-                            "team_box": "wl", "team_game_logs_basic": "plus_minus", "shots": "action_type",
-                            "game_lines": "ml_home", "injuries": "notes"}[kind]
+            add("duplicate-exact", _rows_case(lambda r: [*r, dict(r[0]), dict(r[0])]), L if kind == "shots" else D)
+            conflict_col = {
+                "schedule": "home_wl",
+                "player_box": "plus_minus",
+                "player_game_logs_basic": "plus_minus",
+                "team_box": "wl",
+                "team_game_logs_basic": "plus_minus",
+                "shots": "action_type",
+                "game_lines": "ml_home",
+                "injuries": "notes",
+            }[kind]
             if kind == "shots":
                 pass  # a shot's key is its position in the game: two identical shots are two shots
             elif kind == "injuries":
-                add("duplicate-conflict", _rows_case(lambda r: r + [{**r[0], "est_days_out_scraper": 99.0}]), R)
+                add("duplicate-conflict", _rows_case(lambda r: [*r, {**r[0], "est_days_out_scraper": 99.0}]), R)
             else:
-                add("duplicate-conflict", _rows_case(lambda r, c=conflict_col: r + [{**r[0], c: _other(r[0][c])}]), R)
-            add("whitespace-and-case", _rows_case(lambda r, t=team_col: [{**x, t: f"  {x[t].lower()} "} if isinstance(x[t], str)
-                                                                       and len(x[t]) <= 4 else x for x in r]), L, D)
+                add("duplicate-conflict", _rows_case(lambda r, c=conflict_col: [*r, {**r[0], c: _other(r[0][c])}]), R)
+            add(
+                "whitespace-and-case",
+                _rows_case(
+                    lambda r, t=team_col: [
+                        {**x, t: f"  {x[t].lower()} "} if isinstance(x[t], str) and len(x[t]) <= 4 else x for x in r
+                    ]
+                ),
+                L,
+                D,
+            )
     return cases
 
 
@@ -336,8 +412,19 @@ def test_corpus_is_big_enough():
 
 
 def _file_tables_other_than(target: str, snap: dict) -> dict:
-    return {t: v for t, v in snap.items() if t not in (target, "reference.players", "reference.player_identity", "raw.player_points_props",
-                                                         "processing.rejected_rows", "processing.ingest_log")}
+    return {
+        t: v
+        for t, v in snap.items()
+        if t
+        not in (
+            target,
+            "reference.players",
+            "reference.player_identity",
+            "raw.player_points_props",
+            "processing.rejected_rows",
+            "processing.ingest_log",
+        )
+    }
 
 
 @pytest.mark.parametrize("case", CORPUS, ids=[c.id for c in CORPUS])
@@ -360,11 +447,14 @@ def test_hostile_case(case: Case, base, roster_base, source_rows, tmp_path):
         assert samples.snapshot(wh_path) == before  # nothing half-written
     else:
         (res,) = report.files
-        assert res.rows_read == (res.rows_loaded + res.rows_unchanged + res.rows_duplicate + res.rows_superseded
-                                 + res.rows_rejected), res
+        assert res.rows_read == (
+            res.rows_loaded + res.rows_unchanged + res.rows_duplicate + res.rows_superseded + res.rows_rejected
+        ), res
         with Warehouse.open(wh_path, read_only=True) as wh:
-            rej = wh.con.execute("SELECT row_number, column_name, reason FROM processing.rejected_rows "
-                                 "WHERE source_file = ?", [path.name]).fetchall()
+            rej = wh.con.execute(
+                "SELECT row_number, column_name, reason FROM processing.rejected_rows WHERE source_file = ?",
+                [path.name],
+            ).fetchall()
             assert wh.con.execute("SELECT count(*) FROM raw.schedule").fetchone()[0] >= before["raw.schedule"][0]
         assert len({r[0] for r in rej}) == res.rows_rejected
         assert all(1 <= r[0] <= res.rows_read and r[1] and r[2] for r in rej), rej
@@ -393,8 +483,11 @@ def fuzz_state(base, source_rows, tmp_path_factory):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
-@given(col=st.sampled_from(["game_id", "game_date", "team_tricode", "player_name", "minutes", "pts", "fgm", "is_home"]),
-       row=st.integers(0, 5), value=st.text(max_size=30))
+@given(
+    col=st.sampled_from(["game_id", "game_date", "team_tricode", "player_name", "minutes", "pts", "fgm", "is_home"]),
+    row=st.integers(0, 5),
+    value=st.text(max_size=30),
+)
 def test_fuzz_csv_cell(fuzz_state, source_rows, col, row, value):
     fuzz_state["n"] += 1
     d = fuzz_state["dir"] / str(fuzz_state["n"])
@@ -416,8 +509,9 @@ def test_fuzz_csv_cell(fuzz_state, source_rows, col, row, value):
         assert samples.snapshot(wh_path) == before
     else:
         (res,) = report.files
-        assert res.rows_read == (res.rows_loaded + res.rows_unchanged + res.rows_duplicate + res.rows_superseded
-                                 + res.rows_rejected)
+        assert res.rows_read == (
+            res.rows_loaded + res.rows_unchanged + res.rows_duplicate + res.rows_superseded + res.rows_rejected
+        )
     finally:
         shutil.rmtree(d, ignore_errors=True)
 
@@ -438,8 +532,15 @@ def _one_line_error(proc, code):
     return lines[0]
 
 
-@pytest.mark.parametrize("case_id", ["player_box-parquet-truncated-half", "player_game_logs_basic-csv-latin1-name",
-                                     "shots-csv-wrong-type-date", "injuries-parquet-missing-player_name"])
+@pytest.mark.parametrize(
+    "case_id",
+    [
+        "player_box-parquet-truncated-half",
+        "player_game_logs_basic-csv-latin1-name",
+        "shots-csv-wrong-type-date",
+        "injuries-parquet-missing-player_name",
+    ],
+)
 def test_cli_hostile_files(case_id, base, source_rows, tmp_path):
     case = next(c for c in CORPUS if c.id == case_id)
     wh_path = tmp_path / "wh.duckdb"
@@ -466,17 +567,21 @@ def test_cli_sql_name_loads_as_data(base, source_rows, tmp_path):
     assert proc.returncode == 0, proc.stderr
     with Warehouse.open(wh_path, read_only=True) as wh:
         assert wh.count("raw.schedule") > 0
-        assert wh.con.execute("SELECT player_lookup FROM raw.player_boxscores WHERE player_name = ?",
-                              [SQL_NAME]).fetchall() == [("robertdroptablerawschedule",)]
+        assert wh.con.execute(
+            "SELECT player_lookup FROM raw.player_boxscores WHERE player_name = ?", [SQL_NAME]
+        ).fetchall() == [("robertdroptablerawschedule",)]
 
 
-@pytest.mark.parametrize("args", [
-    ["backfill", "--start-date", "2024-01-01'; DROP TABLE raw.schedule;--", "--end-date", "2024-01-02"],
-    ["backfill", "--start-date", "2024-01-01", "--end-date", "2024-13-01"],
-    ["run", "--date", "'; DROP TABLE raw.schedule;--"],
-    ["export", "raw.schedule; DROP TABLE raw.schedule", "--out", "x.parquet"],
-    ["ingest", "/nonexistent/'; DROP TABLE raw.schedule;--"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["backfill", "--start-date", "2024-01-01'; DROP TABLE raw.schedule;--", "--end-date", "2024-01-02"],
+        ["backfill", "--start-date", "2024-01-01", "--end-date", "2024-13-01"],
+        ["run", "--date", "'; DROP TABLE raw.schedule;--"],
+        ["export", "raw.schedule; DROP TABLE raw.schedule", "--out", "x.parquet"],
+        ["ingest", "/nonexistent/'; DROP TABLE raw.schedule;--"],
+    ],
+)
 def test_cli_hostile_arguments(args, base, tmp_path):
     wh_path = tmp_path / "wh.duckdb"
     samples.copy_warehouse(base, wh_path)

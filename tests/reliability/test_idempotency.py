@@ -7,9 +7,9 @@ content (timestamps aside)."""
 
 from __future__ import annotations
 
+import crashkit as ck
 import pytest
 
-import crashkit as ck
 from nbaprops.catalog import Catalog
 
 BACKFILL = ("backfill", "--start-date", ck.START, "--end-date", ck.END)
@@ -68,5 +68,5 @@ def test_recompute_gives_the_same_content(world, tmp_path):
     w = ck.copy(world.backfilled, tmp_path / "wh.duckdb")
     ck.run_ok(w, *BACKFILL, "--force", "--chunk", "month", "--start-from", "player_shot_zone_analysis")
     assert ck.differences(w, world.backfilled) == {}
-    assert ck.differences(w, world.backfilled, exact=True) != {}   # it really rewrote them
+    assert ck.differences(w, world.backfilled, exact=True) != {}  # it really rewrote them
     assert ck.invariants(w, catalog) == []

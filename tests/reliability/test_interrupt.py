@@ -11,9 +11,9 @@ import threading
 import time
 from datetime import date
 
+import crashkit as ck
 import pytest
 
-import crashkit as ck
 from nbaprops.catalog import Catalog
 from nbaprops.runner.execute import run_chunk
 from nbaprops.runner.plan import Chunk
@@ -37,10 +37,10 @@ def test_ctrl_c_during_a_backfill(world, tmp_path, moment):
     w = ck.copy(world.ingested, tmp_path / "wh.duckdb")
     if moment == "in a chunk's transaction":
         p = ck.start(w, *BACKFILL, "--chunk", "month", sleep=0.5)
-        ck.wait_sleeps(p, 2)        # the second chunk sleeps: rows written, not committed
+        ck.wait_sleeps(p, 2)  # the second chunk sleeps: rows written, not committed
     else:
         p = ck.start(w, *BACKFILL, "--chunk", "date")
-        ck.wait_cpu(p, 1.5)         # well into the run: most of its time is spent in queries
+        ck.wait_cpu(p, 1.5)  # well into the run: most of its time is spent in queries
     code = _interrupt(p)
     assert code == 130, (code, p.stderr[-2000:])
     assert "interrupted" in p.stderr and "Traceback" not in p.stderr, p.stderr[-2000:]
@@ -62,10 +62,13 @@ def test_ctrl_c_during_a_daily_run(world, tmp_path):
     # the models it never started are still 'pending' until the next writer: history shows them,
     # and an error text with brackets is printed as it is (not read as markup)
     with Warehouse.open(w) as wh:
-        wh.con.execute("UPDATE reference.processor_run_history SET error = '[/] not [red]markup' "
-                       "WHERE status = 'pending'")
-    hist = ck.run(w, "history", "--limit", "100", "--wide")   # (--wide: the error column)
-    assert hist.returncode == 0 and "pending" in hist.stdout and "[/] not [red]markup" in hist.stdout, hist.stdout + hist.stderr
+        wh.con.execute(
+            "UPDATE reference.processor_run_history SET error = '[/] not [red]markup' WHERE status = 'pending'"
+        )
+    hist = ck.run(w, "history", "--limit", "100", "--wide")  # (--wide: the error column)
+    assert hist.returncode == 0 and "pending" in hist.stdout and "[/] not [red]markup" in hist.stdout, (
+        hist.stdout + hist.stderr
+    )
     ck.run_ok(w, "run", "--date", ck.DAILY)
     assert ck.differences(w, world.daily) == {}
 

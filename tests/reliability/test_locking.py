@@ -11,11 +11,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import samples
 
 from nbaprops.errors import WarehouseError
 from nbaprops.warehouse import Warehouse
-
-import samples
 
 CLI = [sys.executable, "-c", "from nbaprops.cli import main; main()"]
 
@@ -33,10 +32,13 @@ HOLDER = textwrap.dedent("""
 
 @pytest.fixture(scope="module")
 def small_wh(tmp_path_factory) -> Path:
-    folder = samples.make_folder(tmp_path_factory.mktemp("lock_in"), kinds=("schedule", "player_box"),
-                                 games=samples.sample_games(2))
+    folder = samples.make_folder(
+        tmp_path_factory.mktemp("lock_in"), kinds=("schedule", "player_box"), games=samples.sample_games(2)
+    )
     path = tmp_path_factory.mktemp("lock") / "base.duckdb"
-    subprocess.run([*CLI, "--warehouse", str(path), "ingest", str(folder)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [*CLI, "--warehouse", str(path), "ingest", str(folder)], check=True, capture_output=True, timeout=300
+    )
     return path
 
 
@@ -47,8 +49,13 @@ def wh_path(small_wh, tmp_path) -> Path:
 
 @pytest.fixture()
 def holder(wh_path):
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(wh_path)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(wh_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout.readline().strip() == "READY", proc.stderr.read()
     yield proc
     if proc.poll() is None:
@@ -151,7 +158,7 @@ def test_read_only_folder_gives_a_clear_error_and_nothing_written(wh_path, tmp_p
 def test_not_a_warehouse_file(tmp_path):
     bogus = tmp_path / "bogus.duckdb"
     bogus.write_bytes(b"hello, I am not a database" * 100)
-    line = _one_line(_cli(bogus, "ingest"), 2)     # refused before DuckDB opens it: bad input
+    line = _one_line(_cli(bogus, "ingest"), 2)  # refused before DuckDB opens it: bad input
     assert str(bogus) in line and "not a DuckDB database" in line
     assert bogus.read_bytes() == b"hello, I am not a database" * 100
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import crashkit as ck
 import duckdb
 import pytest
-
-import crashkit as ck
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +23,16 @@ def _refused_folder(src: Path, dst: Path, day: str = "2023-11-10") -> tuple[Path
     name = "player_box_2023_24.parquet"
     con = duckdb.connect()
     try:
-        gid, who = con.execute("SELECT game_id, player_name FROM read_parquet(?) WHERE game_date = ? AND pts > 10 "
-                               "ORDER BY game_id, player_name LIMIT 1", [str(src / name), day]).fetchone()
-        con.execute(f"COPY (SELECT * REPLACE (CASE WHEN game_id = $gid AND player_name = $who THEN pts + 2 ELSE pts END "
-                    f"AS pts) FROM read_parquet($src)) TO '{dst / name}' (FORMAT parquet)",
-                    {"gid": gid, "who": who, "src": str(src / name)})
+        gid, who = con.execute(
+            "SELECT game_id, player_name FROM read_parquet(?) WHERE game_date = ? AND pts > 10 "
+            "ORDER BY game_id, player_name LIMIT 1",
+            [str(src / name), day],
+        ).fetchone()
+        con.execute(
+            f"COPY (SELECT * REPLACE (CASE WHEN game_id = $gid AND player_name = $who THEN pts + 2 ELSE pts END "
+            f"AS pts) FROM read_parquet($src)) TO '{dst / name}' (FORMAT parquet)",
+            {"gid": gid, "who": who, "src": str(src / name)},
+        )
     finally:
         con.close()
     return dst, gid
@@ -49,8 +53,10 @@ def test_refused_correction_killed_then_rerun(world, tmp_path):
     assert list(ck.differences(w, world.daily)) == ["processing.rejected_rows"]
     con = duckdb.connect(str(w), read_only=True)
     try:
-        reasons = con.execute("SELECT DISTINCT reason FROM processing.rejected_rows WHERE source_file = ? "
-                              "AND reason LIKE '%refused%'", ["player_box_2023_24.parquet"]).fetchall()
+        reasons = con.execute(
+            "SELECT DISTINCT reason FROM processing.rejected_rows WHERE source_file = ? AND reason LIKE '%refused%'",
+            ["player_box_2023_24.parquet"],
+        ).fetchall()
         n = con.execute("SELECT count(*) FROM raw.player_boxscores WHERE game_id = ?", [gid]).fetchone()[0]
     finally:
         con.close()

@@ -3,7 +3,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from toys import DAILY_POINTS, FRAGILE, FRAGILE_CHILD, ROLLING, write_models
 
 

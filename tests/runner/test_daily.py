@@ -8,7 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ from nbaprops.runner.state import METADATA_COLUMNS
 from nbaprops.warehouse import Warehouse
 
 CLI = [sys.executable, "-c", "from nbaprops.cli import main; main()"]
-OPENING = date(2021, 10, 19)          # the first game date of the bundled data
+OPENING = date(2021, 10, 19)  # the first game date of the bundled data
 
 
 def cli(wh: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -29,8 +29,7 @@ def cli(wh: Path, *args: str, env: dict | None = None) -> subprocess.CompletedPr
     e.pop("NBAPROPS_DEBUG", None)
     if env is None:
         e.pop(TODAY_ENV, None)
-    return subprocess.run([*CLI, "--warehouse", str(wh), *args], capture_output=True, text=True, env=e,
-                          timeout=600)
+    return subprocess.run([*CLI, "--warehouse", str(wh), *args], capture_output=True, text=True, env=e, timeout=600)
 
 
 def ok(proc: subprocess.CompletedProcess) -> str:
@@ -47,8 +46,9 @@ def done_dates(wh: Warehouse) -> dict[str, list[date]]:
     """The dates each date-keyed model holds as done (a `full` model's state also holds the
     dates of its table's rows: it is computed whole)."""
     by_date = {m.name for m in Catalog.load().ordered() if m.kind != "full"}
-    rows = wh.con.execute("SELECT model, list(target_date ORDER BY target_date) FROM processing.model_state "
-                          "GROUP BY model").fetchall()
+    rows = wh.con.execute(
+        "SELECT model, list(target_date ORDER BY target_date) FROM processing.model_state GROUP BY model"
+    ).fetchall()
     return {m: d for m, d in rows if m in by_date}
 
 
@@ -64,11 +64,11 @@ def through_nov_5(real_warehouse_path, tmp_path_factory) -> Path:
 
 def test_today_is_taken_in_us_eastern_time():
     # 03:00 UTC on Jan 1 is still Dec 31 in New York; 12:00 UTC is Jan 1
-    assert today_eastern(datetime(2024, 1, 1, 3, 0, tzinfo=timezone.utc)) == date(2023, 12, 31)
-    assert today_eastern(datetime(2024, 1, 1, 12, 0, tzinfo=timezone.utc)) == date(2024, 1, 1)
+    assert today_eastern(datetime(2024, 1, 1, 3, 0, tzinfo=UTC)) == date(2023, 12, 31)
+    assert today_eastern(datetime(2024, 1, 1, 12, 0, tzinfo=UTC)) == date(2024, 1, 1)
     # summer time: UTC-4
-    assert today_eastern(datetime(2024, 7, 1, 3, 59, tzinfo=timezone.utc)) == date(2024, 6, 30)
-    assert today_eastern(datetime(2024, 7, 1, 4, 0, tzinfo=timezone.utc)) == date(2024, 7, 1)
+    assert today_eastern(datetime(2024, 7, 1, 3, 59, tzinfo=UTC)) == date(2024, 6, 30)
+    assert today_eastern(datetime(2024, 7, 1, 4, 0, tzinfo=UTC)) == date(2024, 7, 1)
 
 
 def test_the_plan(through_nov_5, monkeypatch):
@@ -101,7 +101,7 @@ def test_the_plan(through_nov_5, monkeypatch):
         assert any("never computed" in n for n in p.notes())
         p = plan_daily(wh, on=date(2030, 1, 1))
         assert p.no_games_note() == f"no games scheduled on 2030-01-01 (the schedule ends on {end})"
-        assert p.notes() == []      # nothing computed: no warning about earlier dates
+        assert p.notes() == []  # nothing computed: no warning about earlier dates
 
 
 def test_run_brings_the_warehouse_up_to_date(through_nov_5, tmp_path):
@@ -117,10 +117,15 @@ def test_run_brings_the_warehouse_up_to_date(through_nov_5, tmp_path):
         games = [d for d in game_dates(wh.con) if d <= date(2021, 11, 25)]
         assert all(v == games for v in done_dates(wh).values())
         # no date was computed before the dates before it: no missing-dependency failures
-        assert wh.con.execute("SELECT count(*) FROM processing.precompute_failures "
-                              "WHERE failure_category = 'MISSING_DEPENDENCY'").fetchone()[0] == 0
-        daily = {t: content(wh, t) for t in [m.table for m in Catalog.load().ordered()]
-                 + ["processing.precompute_failures"]}
+        assert (
+            wh.con.execute(
+                "SELECT count(*) FROM processing.precompute_failures WHERE failure_category = 'MISSING_DEPENDENCY'"
+            ).fetchone()[0]
+            == 0
+        )
+        daily = {
+            t: content(wh, t) for t in [m.table for m in Catalog.load().ordered()] + ["processing.precompute_failures"]
+        }
     # the same tables as one backfill over the same dates
     ref = tmp_path / "ref.duckdb"
     shutil.copy(through_nov_5, ref)
@@ -143,8 +148,9 @@ def test_run_brings_the_warehouse_up_to_date(through_nov_5, tmp_path):
         wh.con.execute("DELETE FROM raw.schedule WHERE game_date > DATE '2021-11-30'")
     out = ok(cli(wh_path, "run", "--today", "2021-12-05"))
     assert "scheduled game dates never computed (2021-11-26 .. 2021-11-30)" in out
-    assert ("the schedule ends on 2021-11-30, before today (2021-12-05, as given): there are no newer games "
-            "to compute") in out and "ingest" in out
+    assert (
+        "the schedule ends on 2021-11-30, before today (2021-12-05, as given): there are no newer games to compute"
+    ) in out and "ingest" in out
     # 6. --date D with earlier dates never computed: computed alone, with a note
     with Warehouse.open(wh_path) as wh:
         wh.con.execute("DELETE FROM processing.model_state WHERE target_date = DATE '2021-11-29'")

@@ -9,12 +9,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from toys import state_rows, table_rows, write_models
 
 from nbaprops.catalog import Catalog
 from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
-
-from toys import state_rows, table_rows, write_models
 
 S, E = date(2023, 3, 1), date(2023, 3, 10)
 
@@ -35,27 +34,36 @@ SELECT game_date, games{failure_columns} FROM days
 UNION ALL
 SELECT d.game_date + b.shift, -1{failure_columns} FROM days d JOIN main.toy_bad b ON b.game_date = d.game_date
 """
-FAILURE_COLUMNS = (", CAST(NULL AS VARCHAR) AS failure_category, CAST(NULL AS VARCHAR) AS failure_reason, "
-                   "CAST(NULL AS BOOLEAN) AS can_retry")
+FAILURE_COLUMNS = (
+    ", CAST(NULL AS VARCHAR) AS failure_category, CAST(NULL AS VARCHAR) AS failure_reason, "
+    "CAST(NULL AS BOOLEAN) AS can_retry"
+)
 
 
 def _model(name: str, kind: str) -> str:
-    return TEMPLATE.format(name=name, kind=kind,
-                           failure_columns=FAILURE_COLUMNS if kind == "by_date_with_failures" else "")
+    return TEMPLATE.format(
+        name=name, kind=kind, failure_columns=FAILURE_COLUMNS if kind == "by_date_with_failures" else ""
+    )
 
 
 @pytest.fixture()
 def catalog(tmp_path) -> Catalog:
     # (the failure model's entity and failures name: its header needs them)
     with_failures = _model("toy_checked_failures", "by_date_with_failures").replace(
-        "-- lookback_days: 0", "-- lookback_days: 0\n-- entity: game_date\n-- failures: toy_checked_failures\n-- universe: season_teams")
-    return Catalog.load(write_models(tmp_path / "checked", toy_checked=_model("toy_checked", "by_date"),
-                                     toy_checked_failures=with_failures))
+        "-- lookback_days: 0",
+        "-- lookback_days: 0\n-- entity: game_date\n-- failures: toy_checked_failures\n-- universe: season_teams",
+    )
+    return Catalog.load(
+        write_models(
+            tmp_path / "checked", toy_checked=_model("toy_checked", "by_date"), toy_checked_failures=with_failures
+        )
+    )
 
 
 @pytest.mark.parametrize("model", ["toy_checked", "toy_checked_failures"])
-@pytest.mark.parametrize("shift, refusal", [(30, "rows outside"), (None, "rows outside"),
-                                            (0, "duplicate rows for key")])
+@pytest.mark.parametrize(
+    "shift, refusal", [(30, "rows outside"), (None, "rows outside"), (0, "duplicate rows for key")]
+)
 def test_a_refused_chunk_leaves_table_and_state_as_they_were(real_copy, catalog, model, shift, refusal):
     table = f"analytics.{model}"
     with Warehouse.open(real_copy) as wh:
@@ -83,7 +91,8 @@ def test_both_write_paths_give_the_same_rows_and_output_digests(real_copy, catal
         assert straight == table_rows(wh.con, "analytics.toy_checked_failures") and straight
         digests = wh.con.execute(
             "SELECT model, target_date, rows_written, output_digest FROM processing.model_state "
-            "WHERE model LIKE 'toy_checked%' ORDER BY target_date, model").fetchall()
+            "WHERE model LIKE 'toy_checked%' ORDER BY target_date, model"
+        ).fetchall()
         by_model: dict[str, list] = {}
         for m, d, n, h in digests:
             by_model.setdefault(m, []).append((d, n, h))

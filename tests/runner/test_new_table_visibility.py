@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from toys import write_models
+
 from nbaprops.catalog import Catalog
 from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
-from toys import write_models
 
 MANY_ROWS = """\
 -- table: analytics.toy_snapshots

@@ -12,15 +12,13 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from toys import DAILY_POINTS, FRAGILE, FRAGILE_CHILD, ROLLING, state_rows, write_models
 
 from nbaprops.catalog import Catalog
 from nbaprops.runner.backfill import backfill
 from nbaprops.runner.parallel import run_parallel
-from nbaprops.warehouse import Warehouse
-
 from nbaprops.runner.state import METADATA_COLUMNS
-
-from toys import DAILY_POINTS, FRAGILE, FRAGILE_CHILD, ROLLING, state_rows, write_models
+from nbaprops.warehouse import Warehouse
 
 
 class FakeWarehouse:
@@ -76,8 +74,13 @@ def test_a_failure_stops_new_starts_and_is_raised():
 def test_only_selected_upstream_models_are_waited_for():
     models, cat = fake_catalog(GRAPH)
     seen = []
-    run_parallel(FakeWarehouse(), [m for m in models if m.name in ("c", "d")], cat,
-                 lambda m, w: seen.append(m.name), max_workers=2)
+    run_parallel(
+        FakeWarehouse(),
+        [m for m in models if m.name in ("c", "d")],
+        cat,
+        lambda m, w: seen.append(m.name),
+        max_workers=2,
+    )
     assert seen == ["c", "d"]
 
 
@@ -90,7 +93,7 @@ def test_daily_run_side_by_side_equals_one_by_one(real_copy, tmp_path):
     """The real models: a daily run on a backfilled week, once in parallel and once one by one."""
     s, e, d = date(2024, 1, 2), date(2024, 1, 9), date(2024, 1, 10)
     with Warehouse.open(real_copy) as wh:
-        assert backfill(wh, s, e, preflight=False).ok   # (Phase 3 covers the week only)
+        assert backfill(wh, s, e, preflight=False).ok  # (Phase 3 covers the week only)
     other = tmp_path / "one_by_one.duckdb"
     shutil.copy(real_copy, other)
     results = {}
@@ -101,9 +104,13 @@ def test_daily_run_side_by_side_equals_one_by_one(real_copy, tmp_path):
             assert [m.model for m in res.models] == [m.name for m in Catalog.load().ordered()]
             assert [p.model.name for p in res.plans] == [m.model for m in res.models]
             tables = {m.table: content(wh, m.table) for m in Catalog.load().ordered()}
-            hist = sorted(wh.con.execute(
-                "SELECT model, status, rows_written, failures_written, dates_computed, dates_skipped "
-                "FROM reference.processor_run_history WHERE run_id = ?", [res.run_id]).fetchall())
+            hist = sorted(
+                wh.con.execute(
+                    "SELECT model, status, rows_written, failures_written, dates_computed, dates_skipped "
+                    "FROM reference.processor_run_history WHERE run_id = ?",
+                    [res.run_id],
+                ).fetchall()
+            )
             results[parallel] = tables, state_rows(wh.con), hist
             assert {m.status for m in res.models} == {"success"} and all(m.dates_computed == 1 for m in res.models)
     assert results[True] == results[False]
@@ -112,8 +119,15 @@ def test_daily_run_side_by_side_equals_one_by_one(real_copy, tmp_path):
 def test_daily_run_side_by_side_with_a_failing_model(real_copy, tmp_path):
     """A failing model in a parallel daily run: its dependant is blocked, the independent models
     run, the history says so, and the next run retries."""
-    cat = Catalog.load(write_models(tmp_path / "models", toy_fragile=FRAGILE, toy_fragile_child=FRAGILE_CHILD,
-                                    toy_daily_points=DAILY_POINTS, toy_rolling=ROLLING))
+    cat = Catalog.load(
+        write_models(
+            tmp_path / "models",
+            toy_fragile=FRAGILE,
+            toy_fragile_child=FRAGILE_CHILD,
+            toy_daily_points=DAILY_POINTS,
+            toy_rolling=ROLLING,
+        )
+    )
     s, d = date(2023, 3, 1), date(2023, 3, 8)
     with Warehouse.open(real_copy) as wh:
         wh.con.execute("CREATE TABLE main.toy_poison (game_date DATE, val VARCHAR)")
@@ -122,16 +136,27 @@ def test_daily_run_side_by_side_with_a_failing_model(real_copy, tmp_path):
         res = backfill(wh, d, d, catalog=cat, daily=True)
         assert not res.ok
         status = {m.model: m.status for m in res.models}
-        assert status == {"toy_fragile": "failed", "toy_fragile_child": "failed",
-                          "toy_daily_points": "success", "toy_rolling": "success"}
-        hist = dict(wh.con.execute("SELECT model, status FROM reference.processor_run_history WHERE run_id = ?",
-                                   [res.run_id]).fetchall())
+        assert status == {
+            "toy_fragile": "failed",
+            "toy_fragile_child": "failed",
+            "toy_daily_points": "success",
+            "toy_rolling": "success",
+        }
+        hist = dict(
+            wh.con.execute(
+                "SELECT model, status FROM reference.processor_run_history WHERE run_id = ?", [res.run_id]
+            ).fetchall()
+        )
         assert hist == status
         wh.con.execute("UPDATE main.toy_poison SET val = '3'")
         again = backfill(wh, d, d, catalog=cat, daily=True)
         assert again.ok
         assert {m.model: m.dates_computed for m in again.models} == {
-            "toy_fragile": 1, "toy_fragile_child": 1, "toy_daily_points": 0, "toy_rolling": 0}
+            "toy_fragile": 1,
+            "toy_fragile_child": 1,
+            "toy_daily_points": 0,
+            "toy_rolling": 0,
+        }
 
 
 def test_the_longest_chain_starts_first():

@@ -31,8 +31,9 @@ def p3_path(real_warehouse_path, tmp_path_factory):
 
 def _main(path, args):
     """The real CLI in a subprocess (exit codes and output as a user sees them)."""
-    return subprocess.run([sys.executable, "-m", "nbaprops.cli", "--warehouse", str(path), *args],
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "nbaprops.cli", "--warehouse", str(path), *args], capture_output=True, text=True
+    )
 
 
 def test_full_coverage_passes(p3_path):
@@ -53,16 +54,21 @@ def test_a_week_of_missing_dates_stops_the_backfill(p3_path, tmp_path):
         assert date(2023, 12, 5) in gaps
         res = backfill(wh, START, END, only=TDZA)
         assert not res.ok and "pre-flight" in res.models[0].error
-        assert wh.con.execute("SELECT count(*) FROM information_schema.tables "
-                              "WHERE table_name = 'team_defense_zone_analysis'").fetchone()[0] == 0
+        assert (
+            wh.con.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'team_defense_zone_analysis'"
+            ).fetchone()[0]
+            == 0
+        )
     dry = _main(path, ["backfill", "--start-date", str(START), "--end-date", str(END), "--dry-run"])
     assert dry.returncode == 0 and "pre-flight" in dry.stdout and "2023-12-05" in dry.stdout
-    r = _main(path, ["backfill", "--start-date", str(START), "--end-date", str(END),
-                     "--only", ",".join(TDZA)])
+    r = _main(path, ["backfill", "--start-date", str(START), "--end-date", str(END), "--only", ",".join(TDZA)])
     assert r.returncode == 1, r.stdout + r.stderr
     assert "pre-flight" in r.stdout and "2023-12-05" in r.stdout
-    r = _main(path, ["backfill", "--start-date", str(START), "--end-date", str(END),
-                     "--only", ",".join(TDZA), "--skip-preflight"])
+    r = _main(
+        path,
+        ["backfill", "--start-date", str(START), "--end-date", str(END), "--only", ",".join(TDZA), "--skip-preflight"],
+    )
     assert r.returncode == 0, r.stdout + r.stderr
 
 
@@ -74,36 +80,61 @@ def test_one_team_missing_for_a_week_stops_the_backfill_and_skip_proceeds(p3_pat
     shutil.copy(p3_path, path)
     d = date(2023, 12, 8)
     with Warehouse.open(path) as wh:
-        for t, col in (("team_defense_game_summary", "defending_team_abbr"), ("team_offense_game_summary", "team_abbr"),
-                       ("player_game_summary", "team_abbr")):
-            wh.con.execute(f"DELETE FROM analytics.{t} WHERE {col} = 'BOS' AND game_date BETWEEN '2023-12-01' AND '2023-12-07'")
-        bos_dates = [r[0] for r in wh.con.execute(
-            "SELECT game_date FROM raw.schedule WHERE 'BOS' IN (home_team_abbr, away_team_abbr) "
-            "AND game_date BETWEEN '2023-12-01' AND '2023-12-07' ORDER BY 1").fetchall()]
-        n_dates = wh.con.execute("SELECT count(DISTINCT game_date) FROM raw.schedule WHERE season_type <> 'Pre Season' "
-                                 "AND game_date >= ? - INTERVAL 30 DAY AND game_date < ?", [d, d]).fetchone()[0]
+        for t, col in (
+            ("team_defense_game_summary", "defending_team_abbr"),
+            ("team_offense_game_summary", "team_abbr"),
+            ("player_game_summary", "team_abbr"),
+        ):
+            wh.con.execute(
+                f"DELETE FROM analytics.{t} WHERE {col} = 'BOS' AND game_date BETWEEN '2023-12-01' AND '2023-12-07'"
+            )
+        bos_dates = [
+            r[0]
+            for r in wh.con.execute(
+                "SELECT game_date FROM raw.schedule WHERE 'BOS' IN (home_team_abbr, away_team_abbr) "
+                "AND game_date BETWEEN '2023-12-01' AND '2023-12-07' ORDER BY 1"
+            ).fetchall()
+        ]
+        n_dates = wh.con.execute(
+            "SELECT count(DISTINCT game_date) FROM raw.schedule WHERE season_type <> 'Pre Season' "
+            "AND game_date >= ? - INTERVAL 30 DAY AND game_date < ?",
+            [d, d],
+        ).fetchone()[0]
         pf = check(wh.con, d, d)
     assert len(bos_dates) >= 2 and not pf.ok
-    for t in pf.tables:     # a plain count: every BOS date is a gap, nothing else is
+    for t in pf.tables:  # a plain count: every BOS date is a gap, nothing else is
         assert [g[0] for g in t.gaps] == bos_dates and all(g[2] == g[1] - 1 for g in t.gaps), t
         assert (t.scheduled_dates, t.covered_dates) == (n_dates, n_dates - len(bos_dates))
         assert t.scheduled_games - t.covered_games == len(bos_dates)
         assert t.pct < 95.0
-    args = ["backfill", "--start-date", str(d), "--end-date", str(d), "--only",
-            ",".join([*TDZA, "player_completeness", "player_shot_zone_analysis", "player_daily_cache"])]
+    args = [
+        "backfill",
+        "--start-date",
+        str(d),
+        "--end-date",
+        str(d),
+        "--only",
+        ",".join([*TDZA, "player_completeness", "player_shot_zone_analysis", "player_daily_cache"]),
+    ]
     r = _main(path, args)
     assert r.returncode == 1, r.stdout + r.stderr
     assert "pre-flight" in r.stdout and str(bos_dates[0]) in r.stdout
     r = _main(path, [*args, "--skip-preflight"])
     assert r.returncode == 0, r.stdout + r.stderr
     with Warehouse.open(path, read_only=True) as wh:
-        fails = wh.con.execute("SELECT processor_name, failure_category FROM processing.precompute_failures "
-                               "WHERE analysis_date = ? AND entity_id IN ('BOS', 'jaysontatum')", [d]).fetchall()
-        others = wh.con.execute("SELECT count(*) FROM precompute.team_defense_zone_analysis WHERE analysis_date = ?",
-                                [d]).fetchone()[0]
-    assert sorted(fails) == [("PlayerDailyCacheProcessor", "MISSING_DEPENDENCY"),
-                             ("PlayerShotZoneAnalysisProcessor", "MISSING_DEPENDENCY"),
-                             ("TeamDefenseZoneAnalysisProcessor", "MISSING_DEPENDENCY")]
+        fails = wh.con.execute(
+            "SELECT processor_name, failure_category FROM processing.precompute_failures "
+            "WHERE analysis_date = ? AND entity_id IN ('BOS', 'jaysontatum')",
+            [d],
+        ).fetchall()
+        others = wh.con.execute(
+            "SELECT count(*) FROM precompute.team_defense_zone_analysis WHERE analysis_date = ?", [d]
+        ).fetchone()[0]
+    assert sorted(fails) == [
+        ("PlayerDailyCacheProcessor", "MISSING_DEPENDENCY"),
+        ("PlayerShotZoneAnalysisProcessor", "MISSING_DEPENDENCY"),
+        ("TeamDefenseZoneAnalysisProcessor", "MISSING_DEPENDENCY"),
+    ]
     assert others == 29
 
 
@@ -118,8 +149,10 @@ def test_a_rerun_with_nothing_to_compute_skips_the_preflight(p3_path, tmp_path):
         again = backfill(wh, START, END)
         assert again.ok and again.preflight is None
         assert all(m.status == "skipped" for m in again.models)
-        wh.con.execute("DELETE FROM processing.model_state WHERE model = 'player_composite_factors' "
-                       "AND target_date = ?", [date(2023, 12, 15)])
+        wh.con.execute(
+            "DELETE FROM processing.model_state WHERE model = 'player_composite_factors' AND target_date = ?",
+            [date(2023, 12, 15)],
+        )
         third = backfill(wh, START, END)
         assert third.ok and third.preflight is not None and third.preflight.ok
         done = {m.model: m.dates_computed for m in third.models}

@@ -26,11 +26,16 @@ def test_preflight_stop_says_a_rerun_stops_the_same_way(real_warehouse_path, tmp
             wh.con.execute(f"DELETE FROM analytics.{t} WHERE game_date BETWEEN '2023-12-04' AND '2023-12-10'")
     env = {**os.environ, "COLUMNS": "250"}
     env.pop("NBAPROPS_DEBUG", None)
-    for _ in range(2):      # the second run stops exactly like the first
-        r = subprocess.run([*CLI, "--warehouse", str(path), "backfill", "--start-date", "2023-12-01",
-                            "--end-date", "2023-12-31"], capture_output=True, text=True, env=env, timeout=600)
+    for _ in range(2):  # the second run stops exactly like the first
+        r = subprocess.run(
+            [*CLI, "--warehouse", str(path), "backfill", "--start-date", "2023-12-01", "--end-date", "2023-12-31"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
+        )
         assert r.returncode == 1, r.stdout + r.stderr
         last = [ln for ln in r.stderr.splitlines() if ln.strip()][-1]
         assert "stopped at the pre-flight" in last and "stops the same way" in last, last
         assert "--skip-preflight" in last and "retried" not in last, last
-        assert "2023-12-05" in r.stdout       # the gaps table
+        assert "2023-12-05" in r.stdout  # the gaps table

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import pytest
+from toys import DAILY_POINTS, write_models
 
 from nbaprops.catalog import Catalog
 from nbaprops.errors import ModelError
-
-from toys import DAILY_POINTS, write_models
 
 
 def model(table: str, deps: str, lookback: str = "0") -> str:
     """A model that declares `deps` and reads them (a query reading nothing says SELECT 1)."""
     reads = [d.strip() for d in deps.split(",") if "." in d]
     body = "SELECT 1" + (" FROM " + ", ".join(reads) if reads else "")
-    return (f"-- table: {table}\n-- kind: by_date\n-- grain: game_date\n-- time_column: game_date\n-- depends_on: {deps}\n"
-            f"-- lookback_days: {lookback}\n{body}\n")
+    return (
+        f"-- table: {table}\n-- kind: by_date\n-- grain: game_date\n-- time_column: game_date\n-- depends_on: {deps}\n"
+        f"-- lookback_days: {lookback}\n{body}\n"
+    )
 
 
 def test_cycle_is_refused_and_named(tmp_path):
-    write_models(tmp_path, a=model("analytics.a", "precompute.b"), b=model("precompute.b", "predictions.c"),
-                 c=model("predictions.c", "analytics.a"))
+    write_models(
+        tmp_path,
+        a=model("analytics.a", "precompute.b"),
+        b=model("precompute.b", "predictions.c"),
+        c=model("predictions.c", "analytics.a"),
+    )
     with pytest.raises(ModelError, match=r"cycle: .*(a|b|c) -> .*(a|b|c)"):
         Catalog.load(tmp_path)
 
@@ -37,11 +42,14 @@ def test_unknown_dependency_is_refused(tmp_path):
         Catalog.load(tmp_path)
 
 
-@pytest.mark.parametrize("text, message", [
-    ("-- table: analytics.a\nSELECT 1\n", "header is missing"),
-    (model("analytics.a", "raw.schedule", "-3"), "must not be negative"),
-    (model("analytics.a", "raw.schedule", "x"), "whole number"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("-- table: analytics.a\nSELECT 1\n", "header is missing"),
+        (model("analytics.a", "raw.schedule", "-3"), "must not be negative"),
+        (model("analytics.a", "raw.schedule", "x"), "whole number"),
+    ],
+)
 def test_bad_headers(tmp_path, text, message):
     write_models(tmp_path, a=text)
     with pytest.raises(ModelError, match=message):
@@ -66,23 +74,31 @@ def test_models_dir_env(tmp_path, monkeypatch):
 
 
 def test_dependencies_are_inferred_from_the_query(tmp_path):
-    write_models(tmp_path, a=model("analytics.a", "raw.schedule").replace("-- depends_on: raw.schedule\n", "")
-                 .replace("SELECT 1 FROM raw.schedule", "SELECT s.game_date FROM raw.schedule s JOIN reference.teams t ON true"),
-                 b=model("precompute.b", "x").replace("-- depends_on: x\n", "")
-                 .replace("SELECT 1", "WITH c AS (SELECT * FROM analytics.a) SELECT * FROM c"))
+    write_models(
+        tmp_path,
+        a=model("analytics.a", "raw.schedule")
+        .replace("-- depends_on: raw.schedule\n", "")
+        .replace("SELECT 1 FROM raw.schedule", "SELECT s.game_date FROM raw.schedule s JOIN reference.teams t ON true"),
+        b=model("precompute.b", "x")
+        .replace("-- depends_on: x\n", "")
+        .replace("SELECT 1", "WITH c AS (SELECT * FROM analytics.a) SELECT * FROM c"),
+    )
     cat = Catalog.load(tmp_path)
     assert cat.get("a").depends_on == ("raw.schedule", "reference.teams")
-    assert cat.get("b").depends_on == ("analytics.a",)   # a CTE is no table
+    assert cat.get("b").depends_on == ("analytics.a",)  # a CTE is no table
     assert cat.order == ["a", "b"]
 
 
-@pytest.mark.parametrize("declared, message", [
-    ("raw.schedule", "reads undeclared reference.teams"),
-    ("raw.schedule, reference.teams, raw.shots", "declares unread raw.shots"),
-])
+@pytest.mark.parametrize(
+    "declared, message",
+    [
+        ("raw.schedule", "reads undeclared reference.teams"),
+        ("raw.schedule, reference.teams, raw.shots", "declares unread raw.shots"),
+    ],
+)
 def test_a_declared_list_must_match_the_query(tmp_path, declared, message):
     text = model("analytics.a", declared)
-    text = text[:text.index("SELECT 1")] + "SELECT s.game_date FROM raw.schedule s JOIN reference.teams t ON true\n"
+    text = text[: text.index("SELECT 1")] + "SELECT s.game_date FROM raw.schedule s JOIN reference.teams t ON true\n"
     write_models(tmp_path, a=text)
     with pytest.raises(ModelError, match=message):
         Catalog.load(tmp_path)
@@ -101,13 +117,16 @@ def test_the_bundled_models_read_what_they_are_known_to_read():
 
     assert "raw.schedule" in reach("predictions.ml_feature_store_v2")
     for m in cat.ordered():
-        assert m.depends_on and all(d.split(".")[0] in ("raw", "reference", "analytics", "precompute")
-                                    for d in m.depends_on), m.name
+        assert m.depends_on and all(
+            d.split(".")[0] in ("raw", "reference", "analytics", "precompute") for d in m.depends_on
+        ), m.name
 
 
 def test_a_full_model_takes_no_date_parameters(tmp_path):
     text = model("reference.a", "raw.schedule").replace("-- kind: by_date", "-- kind: full")
-    write_models(tmp_path, a=text.replace("SELECT 1 FROM raw.schedule", "SELECT 1 FROM raw.schedule WHERE game_date < $end_date"))
+    write_models(
+        tmp_path, a=text.replace("SELECT 1 FROM raw.schedule", "SELECT 1 FROM raw.schedule WHERE game_date < $end_date")
+    )
     with pytest.raises(ModelError, match="full model is computed whole"):
         Catalog.load(tmp_path)
     write_models(tmp_path, a=text)

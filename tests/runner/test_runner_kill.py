@@ -11,11 +11,11 @@ import sys
 import time
 from datetime import date
 
+from toys import state_rows, table_rows
+
 from nbaprops.catalog import Catalog
 from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
-
-from toys import state_rows, table_rows
 
 S, E = "2023-10-24", "2024-01-31"
 
@@ -25,17 +25,28 @@ def cli(wh_path, models, *args, sleep: float | None = None) -> subprocess.Popen:
     env.pop("NBAPROPS_TEST_CHUNK_SLEEP", None)
     if sleep:
         env["NBAPROPS_TEST_CHUNK_SLEEP"] = str(sleep)
-    return subprocess.Popen([sys.executable, "-m", "nbaprops.cli", "--warehouse", str(wh_path), *args],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "nbaprops.cli", "--warehouse", str(wh_path), *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def snapshot(path):
     with Warehouse.open(path, read_only=True) as wh:
-        out = {t: table_rows(wh.con, t) for t in ("analytics.toy_daily_points", "precompute.toy_rolling")
-               if wh.table_exists(t)}
+        out = {
+            t: table_rows(wh.con, t)
+            for t in ("analytics.toy_daily_points", "precompute.toy_rolling")
+            if wh.table_exists(t)
+        }
         out["state"] = state_rows(wh.con)
-        dups = sum(wh.con.execute(f"SELECT count(*) - count(DISTINCT game_date) FROM {t}").fetchone()[0]
-                   for t in ("analytics.toy_daily_points", "precompute.toy_rolling") if wh.table_exists(t))
+        dups = sum(
+            wh.con.execute(f"SELECT count(*) - count(DISTINCT game_date) FROM {t}").fetchone()[0]
+            for t in ("analytics.toy_daily_points", "precompute.toy_rolling")
+            if wh.table_exists(t)
+        )
         return out, dups
 
 
@@ -61,7 +72,10 @@ def test_kill_9_mid_backfill_then_resume(real_copy, toy_models, tmp_path):
         assert dups == 0
         # every saved state row describes rows that are really there (same transaction)
         done = {(m, d) for m, d, *_ in snap["state"]}
-        for table, model in (("analytics.toy_daily_points", "toy_daily_points"), ("precompute.toy_rolling", "toy_rolling")):
+        for table, model in (
+            ("analytics.toy_daily_points", "toy_daily_points"),
+            ("precompute.toy_rolling", "toy_rolling"),
+        ):
             have = {r[0] for r in snap.get(table, [])}
             assert {d for m, d in done if m == model} >= have
         progress.append(len(snap["state"]))
@@ -76,8 +90,10 @@ def test_kill_9_mid_backfill_then_resume(real_copy, toy_models, tmp_path):
     assert len(final["state"]) == 2 * n_dates
 
     with Warehouse.open(real_copy, read_only=True) as wh:
-        statuses = [r[0] for r in wh.con.execute(
-            "SELECT status FROM reference.processor_run_history ORDER BY started_at").fetchall()]
+        statuses = [
+            r[0]
+            for r in wh.con.execute("SELECT status FROM reference.processor_run_history ORDER BY started_at").fetchall()
+        ]
         errors = wh.con.execute("SELECT error FROM reference.processor_run_history WHERE status = 'killed'").fetchall()
     assert "running" not in statuses
     assert statuses.count("killed") >= killed_runs  # one per killed run (the model it was in)
@@ -93,7 +109,9 @@ def test_cli_failure_exits_1_and_dry_run_exits_0(real_copy, fragile_models):
     with Warehouse.open(real_copy) as wh:
         wh.con.execute("CREATE TABLE main.toy_poison (game_date DATE, val VARCHAR)")
         wh.con.execute("INSERT INTO main.toy_poison VALUES ('2023-03-08', 'boom')")
-    p = cli(real_copy, fragile_models, "backfill", "--start-date", "2023-03-01", "--end-date", "2023-03-15", "--dry-run")
+    p = cli(
+        real_copy, fragile_models, "backfill", "--start-date", "2023-03-01", "--end-date", "2023-03-15", "--dry-run"
+    )
     out, _ = p.communicate()
     assert p.returncode == 0 and "nothing written" in out and "toy_fragile" in out
     p = cli(real_copy, fragile_models, "backfill", "--start-date", "2023-03-01", "--end-date", "2023-03-15")
@@ -105,7 +123,16 @@ def test_cli_failure_exits_1_and_dry_run_exits_0(real_copy, fragile_models):
     p = cli(real_copy, fragile_models, "status")
     out, _ = p.communicate()
     assert p.returncode == 0 and "toy_fragile" in out
-    p = cli(real_copy, fragile_models, "backfill", "--start-date", "2023-03-01", "--end-date", "2023-03-15",
-            "--chunk", "weekly")
+    p = cli(
+        real_copy,
+        fragile_models,
+        "backfill",
+        "--start-date",
+        "2023-03-01",
+        "--end-date",
+        "2023-03-15",
+        "--chunk",
+        "weekly",
+    )
     out, _ = p.communicate()
     assert p.returncode == 2

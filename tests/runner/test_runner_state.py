@@ -8,14 +8,13 @@ import shutil
 from datetime import date
 
 import pytest
+from toys import state_rows, table_rows
 
 from nbaprops.catalog import Catalog
 from nbaprops.errors import BadInputError
 from nbaprops.runner.backfill import backfill
 from nbaprops.runner.status import model_status
 from nbaprops.warehouse import Warehouse
-
-from toys import state_rows, table_rows
 
 START, END = date(2021, 10, 19), date(2025, 6, 30)
 TOUCH_DATE = date(2023, 1, 10)
@@ -26,7 +25,9 @@ def touch_one_row(con, day: date = TOUCH_DATE) -> None:
     con.execute(
         "UPDATE raw.player_boxscores SET points = points + 3, row_hash = md5(row_hash || 'x') "
         "WHERE (game_id, player_lookup) = (SELECT (game_id, player_lookup) FROM raw.player_boxscores "
-        "WHERE game_date = ? AND points IS NOT NULL ORDER BY game_id, player_lookup LIMIT 1)", [day])
+        "WHERE game_date = ? AND points IS NOT NULL ORDER BY game_id, player_lookup LIMIT 1)",
+        [day],
+    )
 
 
 def by_model(result):
@@ -46,8 +47,9 @@ def test_second_run_skips_everything(real_copy, toy_models):
             assert (m.status, m.dates_computed, m.dates_skipped, m.chunks) == ("skipped", 0, n_dates, 0)
             assert m.skip_reason == f"inputs unchanged for all {n_dates} dates"
         assert (table_rows(wh.con, "precompute.toy_rolling"), state_rows(wh.con)) == before
-        hist = wh.con.execute("SELECT status, dates_skipped FROM reference.processor_run_history "
-                              "WHERE run_id = ?", [again.run_id]).fetchall()
+        hist = wh.con.execute(
+            "SELECT status, dates_skipped FROM reference.processor_run_history WHERE run_id = ?", [again.run_id]
+        ).fetchall()
         assert hist == [("skipped", n_dates)] * 2
 
 
@@ -63,9 +65,14 @@ def test_one_changed_row_recomputes_exactly_the_affected_dates(real_copy, toy_mo
         assert sorted(plans["toy_daily_points"].pending) == [TOUCH_DATE]
         assert set(plans["toy_daily_points"].pending.values()) == {"inputs changed"}
         # downstream with a 7-day lookback: exactly the game dates D with D - 7 <= TOUCH_DATE <= D
-        games = [r[0] for r in wh.con.execute(
-            "SELECT DISTINCT game_date FROM raw.schedule WHERE season_type <> 'Pre Season' "
-            "AND game_date BETWEEN ? AND ? + 7 ORDER BY 1", [TOUCH_DATE, TOUCH_DATE]).fetchall()]
+        games = [
+            r[0]
+            for r in wh.con.execute(
+                "SELECT DISTINCT game_date FROM raw.schedule WHERE season_type <> 'Pre Season' "
+                "AND game_date BETWEEN ? AND ? + 7 ORDER BY 1",
+                [TOUCH_DATE, TOUCH_DATE],
+            ).fetchall()
+        ]
         assert sorted(plans["toy_rolling"].pending) == games
         assert len(plans["toy_rolling"].chunks) == 1
         m = by_model(res)
@@ -76,7 +83,10 @@ def test_one_changed_row_recomputes_exactly_the_affected_dates(real_copy, toy_mo
     with Warehouse.open(clean) as wh:
         touch_one_row(wh.con)
         backfill(wh, START, END, catalog=cat)
-        assert (table_rows(wh.con, "precompute.toy_rolling"), table_rows(wh.con, "analytics.toy_daily_points")) == incremental
+        assert (
+            table_rows(wh.con, "precompute.toy_rolling"),
+            table_rows(wh.con, "analytics.toy_daily_points"),
+        ) == incremental
         assert state_rows(wh.con) == inc_state
 
 
@@ -86,8 +96,11 @@ def test_unchanged_upstream_output_stops_the_cascade(real_copy, toy_models):
     with Warehouse.open(real_copy) as wh:
         backfill(wh, START, END, catalog=cat)
         # new row_hash, same content the toy model reads
-        wh.con.execute("UPDATE raw.player_boxscores SET row_hash = md5(row_hash || 'y') WHERE game_id = "
-                       "(SELECT min(game_id) FROM raw.player_boxscores WHERE game_date = ?)", [TOUCH_DATE])
+        wh.con.execute(
+            "UPDATE raw.player_boxscores SET row_hash = md5(row_hash || 'y') WHERE game_id = "
+            "(SELECT min(game_id) FROM raw.player_boxscores WHERE game_date = ?)",
+            [TOUCH_DATE],
+        )
         m = by_model(backfill(wh, START, END, catalog=cat))
         assert m["toy_daily_points"].dates_computed == 1
         assert m["toy_rolling"].status == "skipped"
@@ -132,13 +145,24 @@ def test_failed_chunk_is_rolled_back_recorded_and_retried(real_copy, fragile_mod
         m = by_model(res)
         assert m["toy_fragile"].status == "failed" and m["toy_fragile"].dates_failed == 1
         assert "boom" in m["toy_fragile"].error and "2023-03-08" in m["toy_fragile"].error
-        assert m["toy_fragile_child"].status == "failed" and "upstream toy_fragile failed" in m["toy_fragile_child"].error
-        done = {r[0] for r in wh.con.execute(
-            "SELECT target_date FROM processing.model_state WHERE model = 'toy_fragile'").fetchall()}
+        assert (
+            m["toy_fragile_child"].status == "failed" and "upstream toy_fragile failed" in m["toy_fragile_child"].error
+        )
+        done = {
+            r[0]
+            for r in wh.con.execute(
+                "SELECT target_date FROM processing.model_state WHERE model = 'toy_fragile'"
+            ).fetchall()
+        }
         assert bad not in done and len(done) == m["toy_fragile"].dates_computed > 5
-        assert wh.con.execute("SELECT count(*) FROM analytics.toy_fragile WHERE game_date = ?", [bad]).fetchone()[0] == 0
-        hist = dict(wh.con.execute("SELECT model, status FROM reference.processor_run_history WHERE run_id = ?",
-                                   [res.run_id]).fetchall())
+        assert (
+            wh.con.execute("SELECT count(*) FROM analytics.toy_fragile WHERE game_date = ?", [bad]).fetchone()[0] == 0
+        )
+        hist = dict(
+            wh.con.execute(
+                "SELECT model, status FROM reference.processor_run_history WHERE run_id = ?", [res.run_id]
+            ).fetchall()
+        )
         assert hist == {"toy_fragile": "failed", "toy_fragile_child": "failed"}
         # a later success elsewhere does not hide the failed date (the original's resume bug)
         again = by_model(backfill(wh, s, e, catalog=cat, chunk_mode="date"))
@@ -148,7 +172,7 @@ def test_failed_chunk_is_rolled_back_recorded_and_retried(real_copy, fragile_mod
         fixed = backfill(wh, s, e, catalog=cat, chunk_mode="date")
         assert fixed.ok
         f = by_model(fixed)
-        assert [sorted(p.pending) for p in fixed.plans][0] == [bad]
+        assert next(sorted(p.pending) for p in fixed.plans) == [bad]
         assert f["toy_fragile"].dates_computed == 1 and f["toy_fragile_child"].dates_computed == len(done) + 1
         assert wh.con.execute("SELECT poison FROM analytics.toy_fragile WHERE game_date = ?", [bad]).fetchone()[0] == 7
 
@@ -247,9 +271,11 @@ def test_only_a_model_whose_upstream_was_never_built_fails_with_a_clear_reason(r
         res = backfill(wh, d, d, catalog=cat, only=["toy_rolling"])
         [m] = res.models
         assert not res.ok and m.status == "failed"
-        assert m.error == ("not run: analytics.toy_daily_points not built yet: run toy_daily_points first, "
-                           "or add it to --only")
-        assert wh.con.execute("SELECT status, error FROM reference.processor_run_history WHERE run_id = ?",
-                              [res.run_id]).fetchall() == [("failed", m.error)]
+        assert m.error == (
+            "not run: analytics.toy_daily_points not built yet: run toy_daily_points first, or add it to --only"
+        )
+        assert wh.con.execute(
+            "SELECT status, error FROM reference.processor_run_history WHERE run_id = ?", [res.run_id]
+        ).fetchall() == [("failed", m.error)]
         assert backfill(wh, d, d, catalog=cat, only=["toy_daily_points"]).ok
         assert backfill(wh, d, d, catalog=cat, only=["toy_rolling"]).ok

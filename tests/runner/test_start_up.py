@@ -9,7 +9,9 @@ import sys
 
 
 def test_cli_and_runner_do_not_import_sqlglot():
-    code = ("import sys, nbaprops.cli, nbaprops.runner.backfill, nbaprops.runner.daily; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sqlglot'))")
+    code = (
+        "import sys, nbaprops.cli, nbaprops.runner.backfill, nbaprops.runner.daily; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sqlglot'))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout

@@ -74,8 +74,11 @@ def table_rows(con, table: str) -> list[tuple]:
 
 def state_rows(con) -> list[tuple]:
     """Saved state without the run-specific columns (run_id, done_at)."""
-    return con.execute("SELECT model, target_date, fingerprint, model_hash, rows_written, output_digest, "
-                       "failures_written FROM processing.model_state ORDER BY ALL").fetchall()
+    return con.execute(
+        "SELECT model, target_date, fingerprint, model_hash, rows_written, output_digest, "
+        "failures_written FROM processing.model_state ORDER BY ALL"
+    ).fetchall()
+
 
 # kind full: no date parameters, the whole table at once (one row per season).
 SEASON_OPENERS = """\

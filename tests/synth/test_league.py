@@ -74,11 +74,13 @@ def test_small_league_runs_through_the_whole_pipeline(league, tmp_path):
         result = backfill(wh, first, last)
         assert result.ok, [m.error for m in result.models if m.error]
         for model in Catalog.load().ordered():
-            if model.table == "precompute.dependency_holes":   # a complete league has no holes
+            if model.table == "precompute.dependency_holes":  # a complete league has no holes
                 assert wh.count(model.table) == 0
                 continue
             assert wh.count(model.table) > 0, model.table
-        ready = wh.con.execute("SELECT count(*) FROM predictions.ml_feature_store_v2 WHERE is_training_ready").fetchone()[0]
+        ready = wh.con.execute(
+            "SELECT count(*) FROM predictions.ml_feature_store_v2 WHERE is_training_ready"
+        ).fetchone()[0]
         assert ready > 1000
         # a second run finds nothing to do
         again = backfill(wh, first, last)

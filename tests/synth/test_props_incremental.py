@@ -24,8 +24,7 @@ BOX = REAL / "player_box_2023_24.parquet"
 def cli(wh: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "COLUMNS": "250"}
     env.pop("NBAPROPS_DEBUG", None)
-    return subprocess.run([*CLI, "--warehouse", str(wh), *args], capture_output=True, text=True, env=env,
-                          timeout=600)
+    return subprocess.run([*CLI, "--warehouse", str(wh), *args], capture_output=True, text=True, env=env, timeout=600)
 
 
 def synthetic_differs_from_full(con: duckdb.DuckDBPyConnection, seed: int = props.DEFAULT_SEED) -> tuple[int, int]:
@@ -46,10 +45,14 @@ def correction(tmp_path) -> dict:
     folder.mkdir()
     c = duckdb.connect()
     src = f"read_parquet('{BOX.as_posix()}')"
-    changed = c.execute(f"SELECT game_id, player_id, player_name FROM {src} WHERE game_date = DATE '2024-01-15' "
-                        "AND minutes > 20 ORDER BY game_id, player_id LIMIT 1").fetchone()
-    removed = c.execute(f"SELECT game_id, player_id, player_name FROM {src} WHERE game_date = DATE '2024-02-06' "
-                        "AND minutes > 20 ORDER BY game_id, player_id LIMIT 1").fetchone()
+    changed = c.execute(
+        f"SELECT game_id, player_id, player_name FROM {src} WHERE game_date = DATE '2024-01-15' "
+        "AND minutes > 20 ORDER BY game_id, player_id LIMIT 1"
+    ).fetchone()
+    removed = c.execute(
+        f"SELECT game_id, player_id, player_name FROM {src} WHERE game_date = DATE '2024-02-06' "
+        "AND minutes > 20 ORDER BY game_id, player_id LIMIT 1"
+    ).fetchone()
     hit = f"(game_id = '{changed[0]}' AND player_id = {changed[1]})"
     c.execute(f"""COPY (SELECT * REPLACE (CASE WHEN {hit} THEN ftm + 2 ELSE ftm END AS ftm,
                                          CASE WHEN {hit} THEN fta + 2 ELSE fta END AS fta,
@@ -58,7 +61,8 @@ def correction(tmp_path) -> dict:
                   TO '{(folder / BOX.name).as_posix()}' (FORMAT parquet)""")
     real_game, real_player, real_team = c.execute(
         f"SELECT game_id, player_name, team_tricode FROM {src} WHERE game_date = DATE '2024-03-04' "
-        "AND minutes > 25 ORDER BY game_id, player_id LIMIT 1").fetchone()
+        "AND minutes > 25 ORDER BY game_id, player_id LIMIT 1"
+    ).fetchone()
     c.execute(f"""COPY (SELECT '{real_game}' AS game_id, 'draftkings' AS bookmaker, '{real_player}' AS player_name,
                                '{real_team}' AS team_abbr, TIMESTAMP '2024-03-04 12:00:00' AS snapshot_timestamp,
                                420 AS minutes_before_tipoff, 21.5 AS points_line)
@@ -69,53 +73,73 @@ def correction(tmp_path) -> dict:
 def test_a_correction_regenerates_only_what_it_reaches_and_equals_a_full_regeneration(real_copy, correction):
     with Warehouse.open(real_copy, read_only=True) as wh:
         total = wh.con.execute("SELECT count(*) FROM raw.player_points_props").fetchone()[0]
-        real_game_before = wh.con.execute("SELECT count(*) FROM raw.player_points_props WHERE game_id = ?",
-                                          [correction["real_game"]]).fetchone()[0]
+        real_game_before = wh.con.execute(
+            "SELECT count(*) FROM raw.player_points_props WHERE game_id = ?", [correction["real_game"]]
+        ).fetchone()[0]
     assert real_game_before > 0
     proc = cli(real_copy, "ingest", str(correction["folder"]))
     assert proc.returncode == 0, (proc.stdout, proc.stderr)
-    m = re.search(r"synthetic prop snapshots: ([\d,]+) regenerated .*?([\d,]+) players? .*?([\d,]+) games?\), "
-                  r"([\d,]+) written", proc.stdout.replace("\n", " "))
+    m = re.search(
+        r"synthetic prop snapshots: ([\d,]+) regenerated .*?([\d,]+) players? .*?([\d,]+) games?\), "
+        r"([\d,]+) written",
+        proc.stdout.replace("\n", " "),
+    )
     assert m, proc.stdout
     regenerated, players, games, written = (int(g.replace(",", "")) for g in m.groups())
     assert players == 2 and games == 1
-    assert 0 < written <= regenerated < total / 50      # a few players' lines, not 1.8 M
+    assert 0 < written <= regenerated < total / 50  # a few players' lines, not 1.8 M
     with Warehouse.open(real_copy, read_only=True) as wh:
         con = wh.con
         assert synthetic_differs_from_full(con) == (0, 0)
         # the real lines replaced the synthetic ones of their game
-        assert con.execute("SELECT count(*), bool_and(source = 'props_file') FROM raw.player_points_props "
-                           "WHERE game_id = ?", [correction["real_game"]]).fetchone() == (1, True)
+        assert con.execute(
+            "SELECT count(*), bool_and(source = 'props_file') FROM raw.player_points_props WHERE game_id = ?",
+            [correction["real_game"]],
+        ).fetchone() == (1, True)
         # the rows rewritten are the ones written by this ingest; everything else kept its timestamp
         latest = con.execute("SELECT max(ingested_at) FROM raw.player_points_props").fetchone()[0]
-        assert con.execute("SELECT count(*) FROM raw.player_points_props WHERE source = 'synthetic_props' "
-                           "AND ingested_at = ?", [latest]).fetchone()[0] == written
+        assert (
+            con.execute(
+                "SELECT count(*) FROM raw.player_points_props WHERE source = 'synthetic_props' AND ingested_at = ?",
+                [latest],
+            ).fetchone()[0]
+            == written
+        )
 
 
 def test_an_unchanged_reingest_regenerates_nothing(real_copy, correction):
     assert cli(real_copy, "ingest", str(correction["folder"])).returncode == 0
     with Warehouse.open(real_copy, read_only=True) as wh:
-        before = wh.con.execute("SELECT count(*), sum(hash(row_hash, ingested_at)) FROM raw.player_points_props").fetchone()
+        before = wh.con.execute(
+            "SELECT count(*), sum(hash(row_hash, ingested_at)) FROM raw.player_points_props"
+        ).fetchone()
     proc = cli(real_copy, "ingest", str(correction["folder"]))
     assert proc.returncode == 0, proc.stderr
     assert "synthetic prop snapshots: 0 " in proc.stdout
     with Warehouse.open(real_copy, read_only=True) as wh:
-        assert wh.con.execute("SELECT count(*), sum(hash(row_hash, ingested_at)) "
-                              "FROM raw.player_points_props").fetchone() == before
+        assert (
+            wh.con.execute("SELECT count(*), sum(hash(row_hash, ingested_at)) FROM raw.player_points_props").fetchone()
+            == before
+        )
 
 
 def test_scope_of_a_change_in_the_library(real_copy):
     """The scope: the changed player from the changed date on; a changed schedule row: its game."""
     with Warehouse.open(real_copy) as wh:
         con = wh.con
-        player, d = con.execute("SELECT player_lookup, game_date FROM raw.player_boxscores WHERE minutes > 30 "
-                                "AND game_date = DATE '2023-12-01' ORDER BY player_lookup LIMIT 1").fetchone()
-        game = con.execute("SELECT game_id FROM raw.schedule WHERE game_date = DATE '2024-01-03' "
-                           "ORDER BY game_id LIMIT 1").fetchone()[0]
+        player, d = con.execute(
+            "SELECT player_lookup, game_date FROM raw.player_boxscores WHERE minutes > 30 "
+            "AND game_date = DATE '2023-12-01' ORDER BY player_lookup LIMIT 1"
+        ).fetchone()
+        game = con.execute(
+            "SELECT game_id FROM raw.schedule WHERE game_date = DATE '2024-01-03' ORDER BY game_id LIMIT 1"
+        ).fetchone()[0]
         with wh.transaction():
             props.snapshot_inputs(con)
-            con.execute("UPDATE raw.player_boxscores SET minutes = minutes - 20 WHERE player_lookup = ? "
-                        "AND game_date = ?", [player, d])
+            con.execute(
+                "UPDATE raw.player_boxscores SET minutes = minutes - 20 WHERE player_lookup = ? AND game_date = ?",
+                [player, d],
+            )
             con.execute("UPDATE raw.schedule SET game_date = game_date + 1 WHERE game_id = ?", [game])
             gen = props.generate(con)
             assert (gen.scope.players, gen.scope.games) == (1, 1)

@@ -15,16 +15,32 @@ import typer
 from .. import __version__
 from ..errors import NbapropsError
 from ..warehouse import is_interrupt
-from . import (backfill, backtest, export, failures, features, generate, ingest, predict, rejected, report, sql,
-               status, validate)
+from . import (
+    backfill,
+    backtest,
+    export,
+    failures,
+    features,
+    generate,
+    ingest,
+    predict,
+    rejected,
+    report,
+    sql,
+    status,
+    validate,
+)
 from .common import STATE, console, err
 from .fetch import fetch_cmd
 
 app = typer.Typer(
     name="nbaprops",
     help="Point-in-time NBA player-points features: ingest raw data, backfill the Phase 3/4 tables "
-         "and the feature store set-based over whole date ranges, and inspect the results.",
-    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+    "and the feature store set-based over whole date ranges, and inspect the results.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 
 
 def _print_version(value: bool) -> None:
@@ -36,15 +52,22 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    warehouse: Optional[Path] = typer.Option(
-        None, "--warehouse", envvar="NBAPROPS_WAREHOUSE",
-        help="DuckDB warehouse file (default ./warehouse/nbaprops.duckdb)."),
-    memory_limit: Optional[str] = typer.Option(
-        None, "--memory-limit", envvar="NBAPROPS_MEMORY_LIMIT",
+    warehouse: Path | None = typer.Option(
+        None,
+        "--warehouse",
+        envvar="NBAPROPS_WAREHOUSE",
+        help="DuckDB warehouse file (default ./warehouse/nbaprops.duckdb).",
+    ),
+    memory_limit: str | None = typer.Option(
+        None,
+        "--memory-limit",
+        envvar="NBAPROPS_MEMORY_LIMIT",
         help="Cap DuckDB's memory, e.g. 1536MB (default: DuckDB's own, 80 % of RAM); bigger work spills "
-             "to a temp folder beside the warehouse."),
-    version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
-                                 help="Print the version and exit."),
+        "to a temp folder beside the warehouse.",
+    ),
+    version: bool = typer.Option(
+        False, "--version", is_eager=True, callback=_print_version, help="Print the version and exit."
+    ),
 ) -> None:
     STATE.warehouse = warehouse
     STATE.memory_limit = memory_limit
@@ -79,12 +102,14 @@ def _fail(message: object, code: int) -> None:
     sys.exit(code)
 
 
-INTERRUPTED = 130   # the shell's code for a process ended by Ctrl-C (SIGINT)
+INTERRUPTED = 130  # the shell's code for a process ended by Ctrl-C (SIGINT)
 
 
 def _interrupted() -> None:
-    err.print("[yellow]interrupted[/]: what was committed before is kept and the transaction it cut short "
-              "was rolled back (a backfill commits chunk by chunk); run the command again to finish")
+    err.print(
+        "[yellow]interrupted[/]: what was committed before is kept and the transaction it cut short "
+        "was rolled back (a backfill commits chunk by chunk); run the command again to finish"
+    )
     sys.exit(INTERRUPTED)
 
 
@@ -96,7 +121,7 @@ def main() -> None:
     try:
         # with standalone_mode=False click returns (not raises) the code of a typer.Exit
         code = app(prog_name="nbaprops", standalone_mode=False)
-        if code == INTERRUPTED:     # typer turns a KeyboardInterrupt into Exit(130)
+        if code == INTERRUPTED:  # typer turns a KeyboardInterrupt into Exit(130)
             _interrupted()
         if isinstance(code, int) and code:
             sys.exit(code)
@@ -109,14 +134,14 @@ def main() -> None:
     except (typer.Abort, KeyboardInterrupt):
         _interrupted()
     except Exception as exc:  # click usage errors and the like
-        if is_interrupt(exc):   # Ctrl-C inside a DuckDB query
+        if is_interrupt(exc):  # Ctrl-C inside a DuckDB query
             _interrupted()
         try:
             import click
         except ImportError:  # typer bundles its own click
             from typer import _click as click
 
-        if isinstance(exc, click.exceptions.NoArgsIsHelpError):    # `nbaprops` alone: the help
+        if isinstance(exc, click.exceptions.NoArgsIsHelpError):  # `nbaprops` alone: the help
             exc.show()
             sys.exit(2)
         if isinstance(exc, click.ClickException):
@@ -141,7 +166,7 @@ def _usage_error(exc) -> None:
         while ctx.parent is not None:
             names.insert(0, ctx.info_name or "")
             ctx = ctx.parent
-    else:   # raised while the options were parsed, before a context knew the command
+    else:  # raised while the options were parsed, before a context knew the command
         commands = {c.name for c in app.registered_commands}
         names = [a for a in sys.argv[1:] if a in commands][:1]
     hint = " (see `" + " ".join(["nbaprops", *names, "--help"]) + "`)"

@@ -6,13 +6,11 @@ from __future__ import annotations
 import os
 from datetime import date, datetime
 from pathlib import Path
-from typing import Optional
 
 from rich.console import Console
 
 from ..errors import BadInputError
 from ..warehouse import Warehouse
-
 
 
 class _Console(Console):
@@ -32,22 +30,28 @@ err = _Console(stderr=True, highlight=False)
 class _State:
     """The global options (--warehouse, --memory-limit), set by the app's callback."""
 
-    warehouse: Optional[Path] = None
-    memory_limit: Optional[str] = None
+    warehouse: Path | None = None
+    memory_limit: str | None = None
 
 
 STATE = _State()
 
 # A model run's status (run summary, history).
-STATUS_STYLE = {"success": "green", "skipped": "dim", "failed": "red", "killed": "red", "running": "yellow",
-                "pending": "yellow"}
+STATUS_STYLE = {
+    "success": "green",
+    "skipped": "dim",
+    "failed": "red",
+    "killed": "red",
+    "running": "yellow",
+    "pending": "yellow",
+}
 
 
 def open_warehouse(read_only: bool = False, create: bool = True) -> Warehouse:
     return Warehouse.open(STATE.warehouse, read_only=read_only, memory_limit=STATE.memory_limit, create=create)
 
 
-def parse_date(value: Optional[str], name: str) -> Optional[date]:
+def parse_date(value: str | None, name: str) -> date | None:
     if value is None:
         return None
     try:
@@ -56,7 +60,7 @@ def parse_date(value: Optional[str], name: str) -> Optional[date]:
         raise BadInputError(f"{name} must be a date like 2024-01-31, got {value!r}") from None
 
 
-def parse_date_range(start_date: Optional[str], end_date: Optional[str]) -> tuple[Optional[date], Optional[date]]:
+def parse_date_range(start_date: str | None, end_date: str | None) -> tuple[date | None, date | None]:
     """--start-date and --end-date, either may be absent; a start after the end is an error."""
     s, e = parse_date(start_date, "--start-date"), parse_date(end_date, "--end-date")
     if s and e and s > e:
@@ -64,7 +68,7 @@ def parse_date_range(start_date: Optional[str], end_date: Optional[str]) -> tupl
     return s, e
 
 
-def check_out_file(path: Optional[Path], name: str = "--out", *, suffixes: tuple[str, ...] = ()) -> Optional[Path]:
+def check_out_file(path: Path | None, name: str = "--out", *, suffixes: tuple[str, ...] = ()) -> Path | None:
     """An output file the command will write: refused up front (exit 2, one line) when it is a
     folder, its suffix is not one of `suffixes`, or its folder cannot be created or written."""
     if path is None:
@@ -79,7 +83,7 @@ def check_out_file(path: Optional[Path], name: str = "--out", *, suffixes: tuple
     return path
 
 
-def check_out_dir(folder: Path, name: str = "--out", *, of: Optional[Path] = None) -> Path:
+def check_out_dir(folder: Path, name: str = "--out", *, of: Path | None = None) -> Path:
     """A folder the command will write into (created later): refused up front when a file stands
     in its way or its nearest existing folder is not writable."""
     what = of if of is not None else folder

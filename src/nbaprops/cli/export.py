@@ -4,28 +4,40 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from .common import STATE, check_out_file, console, model_tables, parse_date_range
 
-_BOOKKEEPING = ("processing.rejected_rows", "processing.precompute_failures", "processing.ingest_log",
-                "processing.model_state", "reference.processor_run_history", "predictions.player_points_predictions")
+_BOOKKEEPING = (
+    "processing.rejected_rows",
+    "processing.precompute_failures",
+    "processing.ingest_log",
+    "processing.model_state",
+    "reference.processor_run_history",
+    "predictions.player_points_predictions",
+)
 
 
 def _table_help() -> str:
     from ..catalog import SOURCE_TABLE_ORDER
 
-    return ("schema.table: any table the warehouse holds — models (" + ", ".join(model_tables()) + "), sources ("
-            + ", ".join(SOURCE_TABLE_ORDER) + ") and " + ", ".join(_BOOKKEEPING) + ".")
+    return (
+        "schema.table: any table the warehouse holds — models ("
+        + ", ".join(model_tables())
+        + "), sources ("
+        + ", ".join(SOURCE_TABLE_ORDER)
+        + ") and "
+        + ", ".join(_BOOKKEEPING)
+        + "."
+    )
 
 
 class Columns(str, Enum):
     all = "all"
     training = "training"
 
-    def __str__(self) -> str:   # what --help shows as the default
+    def __str__(self) -> str:  # what --help shows as the default
         return self.value
 
 
@@ -40,16 +52,22 @@ class Missing(str, Enum):
 def export(
     table: str = typer.Argument(..., help=_table_help()),
     out: Path = typer.Option(..., "--out", help="File to write: .parquet (Parquet) or .csv (CSV, with a header)."),
-    start_date: Optional[str] = typer.Option(None, "--start-date", help="Only rows on or after this date."),
-    end_date: Optional[str] = typer.Option(None, "--end-date", help="Only rows on or before this date."),
+    start_date: str | None = typer.Option(None, "--start-date", help="Only rows on or after this date."),
+    end_date: str | None = typer.Option(None, "--end-date", help="Only rows on or before this date."),
     columns: Columns = typer.Option(
-        Columns.all, "--columns", case_sensitive=False,
+        Columns.all,
+        "--columns",
+        case_sensitive=False,
         help="Feature store only. all: every column; training: only the keys (player_lookup, game_date, game_id, "
-             "season_year, team_abbr, opponent_team_abbr), the features and the labels."),
+        "season_year, team_abbr, opponent_team_abbr), the features and the labels.",
+    ),
     missing: Missing = typer.Option(
-        Missing.default, "--missing", case_sensitive=False,
+        Missing.default,
+        "--missing",
+        case_sensitive=False,
         help="Feature store only. Where a feature had no data (its <name>_source is 'default'): default writes "
-             "the stored registry default, null writes NULL (for learners that handle missing values)."),
+        "the stored registry default, null writes NULL (for learners that handle missing values).",
+    ),
 ) -> None:
     """Write a table (optionally a date range of it) to a Parquet or CSV file, by the file's extension.
 
@@ -64,8 +82,16 @@ def export(
 
     s, e = parse_date_range(start_date, end_date)
     check_out_file(out, suffixes=(".parquet", ".csv"))
-    result = export_table(table, out, start=s, end=e, warehouse=STATE.warehouse, memory_limit=STATE.memory_limit,
-                          columns=columns.value, missing=missing.value)
+    result = export_table(
+        table,
+        out,
+        start=s,
+        end=e,
+        warehouse=STATE.warehouse,
+        memory_limit=STATE.memory_limit,
+        columns=columns.value,
+        missing=missing.value,
+    )
     how = []
     if columns is Columns.training:
         how.append("keys, features and labels")
@@ -73,5 +99,7 @@ def export(
         how.append("NULL where a feature had no data")
     if result.described:
         how.append("columns described in the schema metadata")
-    console.print(f"wrote {result.rows:,} rows × {result.columns} columns of {result.table} to {result.path} "
-                  f"({result.format}" + "".join(f"; {h}" for h in how) + ")")
+    console.print(
+        f"wrote {result.rows:,} rows × {result.columns} columns of {result.table} to {result.path} "
+        f"({result.format}" + "".join(f"; {h}" for h in how) + ")"
+    )

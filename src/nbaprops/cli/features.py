@@ -7,17 +7,27 @@ import typer
 from .common import console, open_warehouse, parse_date
 from .render import Col, Format, Listing, emit, format_option, messages, wide_option
 
-FEATURE_COLS = (Col("feature", keep=True), Col("value", kind="float", digits=3), Col("source"),
-                Col("default", kind="float", digits=1, wide=True), Col("definition", wide=True))
-WINDOW_COLS = (Col("window"), Col("expected", kind="int"), Col("actual", kind="int"),
-               Col("completeness_pct", "%", kind="float", digits=1))
+FEATURE_COLS = (
+    Col("feature", keep=True),
+    Col("value", kind="float", digits=3),
+    Col("source"),
+    Col("default", kind="float", digits=1, wide=True),
+    Col("definition", wide=True),
+)
+WINDOW_COLS = (
+    Col("window"),
+    Col("expected", kind="int"),
+    Col("actual", kind="int"),
+    Col("completeness_pct", "%", kind="float", digits=1),
+)
 FAILURE_COLS = (Col("processor"), Col("category"), Col("reason"))
 REASON_COLS = (Col("kind"), Col("reason"))
 
 
 def features_cmd(
-    player: str = typer.Argument(..., help="A player's name or lookup, any case, accents optional "
-                                           "('Nikola Jokic', nikolajokic)."),
+    player: str = typer.Argument(
+        ..., help="A player's name or lookup, any case, accents optional ('Nikola Jokic', nikolajokic)."
+    ),
     on: str = typer.Option(..., "--date", help="The game date (YYYY-MM-DD)."),
     fmt: Format = format_option(),
     wide: bool = wide_option(),
@@ -36,14 +46,25 @@ def features_cmd(
         p = find_player(wh, player)
         day = player_day(wh, p.lookup, d)
     say = messages(fmt)
-    failures = Listing(f"Phase 4 failures on {d} (the player or DATE_LEVEL)", FAILURE_COLS,
-                       day.missing.failures if day.missing else day.failures, name="failures")
+    failures = Listing(
+        f"Phase 4 failures on {d} (the player or DATE_LEVEL)",
+        FAILURE_COLS,
+        day.missing.failures if day.missing else day.failures,
+        name="failures",
+    )
     if not day.has_row:
-        why = Listing(f"{p.name} ({p.lookup}) has no feature-store row on {d}", REASON_COLS,
-                      [(day.missing.kind, r) for r in day.missing.reasons], name="why")
+        why = Listing(
+            f"{p.name} ({p.lookup}) has no feature-store row on {d}",
+            REASON_COLS,
+            [(day.missing.kind, r) for r in day.missing.reasons],
+            name="why",
+        )
         if fmt == "table":
-            say.print(f"{p.name} ({p.lookup}) has no feature-store row on {d}: {day.missing.kind.replace('_', ' ')}",
-                      markup=False, highlight=False)
+            say.print(
+                f"{p.name} ({p.lookup}) has no feature-store row on {d}: {day.missing.kind.replace('_', ' ')}",
+                markup=False,
+                highlight=False,
+            )
             for r in day.missing.reasons:
                 say.print(f"  - {r}", markup=False, highlight=False)
             if failures.rows:
@@ -52,23 +73,42 @@ def features_cmd(
             emit([why, failures], fmt)
         return
     ctx = day.context
-    feats = Listing(f"features ({ctx.get('feature_version')})", FEATURE_COLS,
-                    [(f.name, f.value, f.source, f.default, f.definition) for f in day.features], name="features")
-    windows = Listing("completeness (games before D)", WINDOW_COLS,
-                      [(w.window, w.expected, w.actual, w.pct) for w in day.windows], name="completeness")
+    feats = Listing(
+        f"features ({ctx.get('feature_version')})",
+        FEATURE_COLS,
+        [(f.name, f.value, f.source, f.default, f.definition) for f in day.features],
+        name="features",
+    )
+    windows = Listing(
+        "completeness (games before D)",
+        WINDOW_COLS,
+        [(w.window, w.expected, w.actual, w.pct) for w in day.windows],
+        name="completeness",
+    )
     if fmt != "table":
-        head = Listing("row", [Col(k) for k in ("player_lookup", "player_name", "game_date", *ctx, *day.quality,
-                                                   *day.labels)],
-                       [(p.lookup, p.name, d, *ctx.values(), *day.quality.values(), *day.labels.values())], name="row")
+        head = Listing(
+            "row",
+            [Col(k) for k in ("player_lookup", "player_name", "game_date", *ctx, *day.quality, *day.labels)],
+            [(p.lookup, p.name, d, *ctx.values(), *day.quality.values(), *day.labels.values())],
+            name="row",
+        )
         emit([feats, head, windows, failures] if fmt == "csv" else [head, feats, windows, failures], fmt)
         return
     q = day.quality
-    console.print(f"{p.name} ({p.lookup}) on {d}: {ctx.get('team_abbr')} vs {ctx.get('opponent_team_abbr')}, "
-                  f"game {ctx.get('game_id')}", markup=False, highlight=False)
-    console.print(f"quality {q.get('feature_quality_score')} ({q.get('quality_tier')}), "
-                  f"{q.get('default_feature_count')} features at their default; production ready: "
-                  f"{'yes' if q.get('is_production_ready') else 'no'}, training ready: "
-                  f"{'yes' if q.get('is_training_ready') else 'no'}", markup=False, highlight=False)
+    console.print(
+        f"{p.name} ({p.lookup}) on {d}: {ctx.get('team_abbr')} vs {ctx.get('opponent_team_abbr')}, "
+        f"game {ctx.get('game_id')}",
+        markup=False,
+        highlight=False,
+    )
+    console.print(
+        f"quality {q.get('feature_quality_score')} ({q.get('quality_tier')}), "
+        f"{q.get('default_feature_count')} features at their default; production ready: "
+        f"{'yes' if q.get('is_production_ready') else 'no'}, training ready: "
+        f"{'yes' if q.get('is_training_ready') else 'no'}",
+        markup=False,
+        highlight=False,
+    )
     if q.get("completeness_reason"):
         console.print(f"completeness: {q['completeness_reason']}", markup=False, highlight=False)
     emit([feats, windows], wide=wide)
@@ -76,8 +116,11 @@ def features_cmd(
         emit(failures, wide=wide)
     labels = day.labels
     if labels.get("label_played"):
-        console.print("labels (outcomes of D, never features): " +
-                      ", ".join(f"{k.removeprefix('label_')} {v}" for k, v in labels.items()), markup=False,
-                      highlight=False)
+        console.print(
+            "labels (outcomes of D, never features): "
+            + ", ".join(f"{k.removeprefix('label_')} {v}" for k, v in labels.items()),
+            markup=False,
+            highlight=False,
+        )
     else:
         console.print("labels: he did not play on D (or D has not been played yet)")

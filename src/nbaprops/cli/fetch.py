@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.text import Text
@@ -13,37 +12,56 @@ from ..errors import BadInputError
 from .common import console, open_warehouse, parse_date
 from .render import Col, Listing, emit
 
-MAX_DATES = 400     # a longer range is a mistake more often than a wish
+MAX_DATES = 400  # a longer range is a mistake more often than a wish
 
 
 def fetch_cmd(
-    date_: Optional[str] = typer.Option(None, "--date", help="Fetch this one date (YYYY-MM-DD, US Eastern game date)."),
-    start_date: Optional[str] = typer.Option(None, "--start-date", help="First date of a range (with --end-date)."),
-    end_date: Optional[str] = typer.Option(None, "--end-date", help="Last date of a range (default: today)."),
-    today: Optional[str] = typer.Option(None, "--today", envvar="NBAPROPS_TODAY",
-                                        help="Take this date as today for the default dates (default: today in US "
-                                             "Eastern time); for replays and tests."),
-    ingest: bool = typer.Option(False, "--ingest", help="Ingest the files this fetch wrote (and any an earlier fetch wrote but did not ingest), in one "
-                                     "transaction."),
-    from_cache: bool = typer.Option(False, "--from-cache",
-                                    help="No network: rebuild the dates' files from the cached responses (after "
-                                         "a parser fix, or to re-ingest)."),
-    refetch: bool = typer.Option(False, "--refetch",
-                                 help="Fetch complete dates and cached games again (a stat correction); the new "
-                                      "box score replaces the game's rows when ingested."),
-    schedule_only: bool = typer.Option(False, "--schedule-only",
-                                       help="Scoreboards and season schedules only, no box scores or shots."),
-    schedule_max_age: float = typer.Option(7.0, "--schedule-max-age", min=0,
-                                           help="Days after which a season's full schedule is fetched again."),
-    interval: float = typer.Option(0.6, "--interval", min=0.0,
-                                   help="Minimum seconds between two calls to stats.nba.com (be polite: >= 0.6)."),
-    retries: int = typer.Option(4, "--retries", min=0,
-                                help="Retries of a call after HTTP 429/5xx, a timeout or a malformed answer "
-                                     "(backoff 2, 4, 8 … s)."),
+    date_: str | None = typer.Option(None, "--date", help="Fetch this one date (YYYY-MM-DD, US Eastern game date)."),
+    start_date: str | None = typer.Option(None, "--start-date", help="First date of a range (with --end-date)."),
+    end_date: str | None = typer.Option(None, "--end-date", help="Last date of a range (default: today)."),
+    today: str | None = typer.Option(
+        None,
+        "--today",
+        envvar="NBAPROPS_TODAY",
+        help="Take this date as today for the default dates (default: today in US "
+        "Eastern time); for replays and tests.",
+    ),
+    ingest: bool = typer.Option(
+        False,
+        "--ingest",
+        help="Ingest the files this fetch wrote (and any an earlier fetch wrote but did not ingest), in one "
+        "transaction.",
+    ),
+    from_cache: bool = typer.Option(
+        False,
+        "--from-cache",
+        help="No network: rebuild the dates' files from the cached responses (after a parser fix, or to re-ingest).",
+    ),
+    refetch: bool = typer.Option(
+        False,
+        "--refetch",
+        help="Fetch complete dates and cached games again (a stat correction); the new "
+        "box score replaces the game's rows when ingested.",
+    ),
+    schedule_only: bool = typer.Option(
+        False, "--schedule-only", help="Scoreboards and season schedules only, no box scores or shots."
+    ),
+    schedule_max_age: float = typer.Option(
+        7.0, "--schedule-max-age", min=0, help="Days after which a season's full schedule is fetched again."
+    ),
+    interval: float = typer.Option(
+        0.6, "--interval", min=0.0, help="Minimum seconds between two calls to stats.nba.com (be polite: >= 0.6)."
+    ),
+    retries: int = typer.Option(
+        4,
+        "--retries",
+        min=0,
+        help="Retries of a call after HTTP 429/5xx, a timeout or a malformed answer (backoff 2, 4, 8 … s).",
+    ),
     timeout: float = typer.Option(30.0, "--timeout", min=1.0, help="Seconds to wait for one answer."),
-    feed_dir: Optional[Path] = typer.Option(None, "--feed-dir",
-                                            help="The feed folder (cache, manifest, files); default: `feed` beside "
-                                                 "the warehouse."),
+    feed_dir: Path | None = typer.Option(
+        None, "--feed-dir", help="The feed folder (cache, manifest, files); default: `feed` beside the warehouse."
+    ),
 ) -> None:
     """Fetch each date's games from NBA.com (stats.nba.com, through nba_api) into files laid out like data/real/.
 
@@ -66,7 +84,7 @@ def fetch_cmd(
     from .common import STATE
 
     dates = _dates(date_, start_date, end_date)
-    endpoint_classes()      # nba_api missing: one line on how to install it, before anything else
+    endpoint_classes()  # nba_api missing: one line on how to install it, before anything else
     folder = feed_dir or default_feed_dir(resolve_path(STATE.warehouse))
     if dates is None:
         dates = default_dates(folder, parse_today(today) or today_eastern())
@@ -74,8 +92,14 @@ def fetch_cmd(
     client = None
     if not from_cache:
         client = FeedClient(interval=interval, retries=retries, timeout=timeout, on_retry=progress.retry)
-    opts = FetchOptions(feed_dir=folder, dates=dates, from_cache=from_cache, refetch=refetch,
-                        schedule_only=schedule_only, schedule_max_age_days=schedule_max_age)
+    opts = FetchOptions(
+        feed_dir=folder,
+        dates=dates,
+        from_cache=from_cache,
+        refetch=refetch,
+        schedule_only=schedule_only,
+        schedule_max_age_days=schedule_max_age,
+    )
     with progress:
         report = fetch(opts, client, progress)
     _summary(report)
@@ -83,7 +107,7 @@ def fetch_cmd(
         _ingest(report)
 
 
-def _dates(date_: Optional[str], start: Optional[str], end: Optional[str]) -> Optional[list[date]]:
+def _dates(date_: str | None, start: str | None, end: str | None) -> list[date] | None:
     if date_ and (start or end):
         raise BadInputError("give --date, or --start-date/--end-date, not both")
     if date_:
@@ -107,22 +131,54 @@ def _dates(date_: Optional[str], start: Optional[str], end: Optional[str]) -> Op
 
 
 def _summary(report) -> None:
-    cols = [Col("date", kind="date"), Col("status", keep=True), Col("games", kind="int"), Col("final", kind="int"),
-            Col("fetched", kind="int"), Col("cached", kind="int"), Col("pending", kind="int"),
-            Col("calls", kind="int"), Col("rows", kind="int"), Col("note")]
-    rows = [(r.day, r.status, r.games, r.final, r.fetched, r.cached, r.pending, r.calls,
-             sum(n for f, n in r.files.items() if not f.startswith("schedule")), r.note) for r in report.dates]
+    cols = [
+        Col("date", kind="date"),
+        Col("status", keep=True),
+        Col("games", kind="int"),
+        Col("final", kind="int"),
+        Col("fetched", kind="int"),
+        Col("cached", kind="int"),
+        Col("pending", kind="int"),
+        Col("calls", kind="int"),
+        Col("rows", kind="int"),
+        Col("note"),
+    ]
+    rows = [
+        (
+            r.day,
+            r.status,
+            r.games,
+            r.final,
+            r.fetched,
+            r.cached,
+            r.pending,
+            r.calls,
+            sum(n for f, n in r.files.items() if not f.startswith("schedule")),
+            r.note,
+        )
+        for r in report.dates
+    ]
     emit(Listing("fetch" + (" (from the cache)" if report.from_cache else ""), cols, rows))
     for s in report.seasons:
         if s.status != "fresh":
-            console.print(f"season {s.season} schedule: {s.status}"
-                          + (f", {s.games:,} games → {s.file}" if s.file else ""), highlight=False)
-    how = ("no network used" if report.from_cache
-           else f"{report.calls:,} call{'s' if report.calls != 1 else ''} to stats.nba.com"
-                + (f" ({report.retries} retried)" if report.retries else ""))
+            console.print(
+                f"season {s.season} schedule: {s.status}" + (f", {s.games:,} games → {s.file}" if s.file else ""),
+                highlight=False,
+            )
+    how = (
+        "no network used"
+        if report.from_cache
+        else f"{report.calls:,} call{'s' if report.calls != 1 else ''} to stats.nba.com"
+        + (f" ({report.retries} retried)" if report.retries else "")
+    )
     written = len(set(report.written))
-    console.print(Text(f"{how} in {report.seconds:.1f} s; {written} file{'s' if written != 1 else ''} written to "
-                       f"{report.files_dir}"), soft_wrap=True)
+    console.print(
+        Text(
+            f"{how} in {report.seconds:.1f} s; {written} file{'s' if written != 1 else ''} written to "
+            f"{report.files_dir}"
+        ),
+        soft_wrap=True,
+    )
 
 
 def _ingest(report) -> None:
@@ -148,9 +204,15 @@ class _LiveProgress:
     def __init__(self) -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(bar_width=20), MofNCompleteColumn(),
-                                 TextColumn("{task.fields[note]}"), TimeElapsedColumn(), console=console,
-                                 transient=True)
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(bar_width=20),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[note]}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
         self.dates_task = None
         self.games_task = None
 

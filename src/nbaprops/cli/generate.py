@@ -14,8 +14,12 @@ from .common import check_out_dir, console
 def generate(
     out: Path = typer.Option(..., "--out", help="Folder to write (created if missing)."),
     seasons: int = typer.Option(4, "--seasons", help="Seasons of the base league."),
-    scale: int = typer.Option(1, "--scale", help="Multiplies the history: seasons x scale seasons are written "
-                                                 "(scale 1 ≈ the 4 real seasons, ≈ 130 k player-games; 10 ≈ 1.3 M)."),
+    scale: int = typer.Option(
+        1,
+        "--scale",
+        help="Multiplies the history: seasons x scale seasons are written "
+        "(scale 1 ≈ the 4 real seasons, ≈ 130 k player-games; 10 ≈ 1.3 M).",
+    ),
     seed: int = typer.Option(7, "--seed", help="Random seed: the same seed writes identical files."),
 ) -> None:
     """Write a deterministic synthetic league in the data/real/ layout (for `nbaprops ingest DIR`)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.markup import escape
@@ -13,9 +12,11 @@ from .run_tables import print_ingest
 
 
 def ingest(
-    folder: Optional[Path] = typer.Argument(
-        None, help="Folder laid out like data/real/ (Parquet or CSV, same file names), or one such file. "
-                   "Default: the bundled real NBA data."),
+    folder: Path | None = typer.Argument(
+        None,
+        help="Folder laid out like data/real/ (Parquet or CSV, same file names), or one such file. "
+        "Default: the bundled real NBA data.",
+    ),
     props_seed: int = typer.Option(20211019, help="Seed of the synthetic prop lines."),
 ) -> None:
     """Load raw data (Phase 2): validate, normalise keys, quarantine bad rows, upsert.
@@ -36,42 +37,59 @@ def ingest(
     from ..ingest import ingest_folder
     from ..ingest.loader import scan_input
 
-    scan_input(folder)      # a missing path or nothing to load: exit 2 before the warehouse is touched
+    scan_input(folder)  # a missing path or nothing to load: exit 2 before the warehouse is touched
     with open_warehouse() as wh:
         with console.status("ingesting") as status:
-            report = ingest_folder(wh, folder, props_seed=props_seed,
-                                   on_file=lambda f: status.update(f"ingesting {f}"))
+            report = ingest_folder(wh, folder, props_seed=props_seed, on_file=lambda f: status.update(f"ingesting {f}"))
     print_ingest(report)
     for source, by in report.player_resolution.items():
-        console.print(f"players of {escape(source)} rows: {by['id']:,} by id, {by['name']:,} by name, "
-                      f"{by['alias']:,} by alias, {by['reference']:,} by the list of players without a game, "
-                      f"{by['unresolved']:,} unresolved (quarantined)", highlight=False)
+        console.print(
+            f"players of {escape(source)} rows: {by['id']:,} by id, {by['name']:,} by name, "
+            f"{by['alias']:,} by alias, {by['reference']:,} by the list of players without a game, "
+            f"{by['unresolved']:,} unresolved (quarantined)",
+            highlight=False,
+        )
     if report.games_derived:
-        console.print(f"schedule rows derived from box scores (games the schedule lacks): {report.games_derived:,}",
-                      highlight=False)
+        console.print(
+            f"schedule rows derived from box scores (games the schedule lacks): {report.games_derived:,}",
+            highlight=False,
+        )
     synthetic = report.table_counts.get("raw.player_points_props", 0)
     if report.props_scope is None:
         what = f"{report.props_generated:,} generated"
     else:
         players, games = report.props_scope
-        what = (f"{report.props_generated:,} regenerated (the lines the changes reach: {players:,} "
-                f"player{'s' if players != 1 else ''} from their earliest changed game on, {games:,} "
-                f"game{'s' if games != 1 else ''})")
-    console.print(f"synthetic prop snapshots: {what}, {report.props_changed:,} written "
-                  f"(raw.player_points_props holds {synthetic:,} rows)", highlight=False)
-    console.print(f"rejected rows this ingest: {report.rows_rejected:,} "
-                  f"(processing.rejected_rows holds {report.rejected_total:,} entries for every file ingested so far: "
-                  f"one per rejected row and failing column, with the reason and the row as JSON; `nbaprops rejected` lists them)")
+        what = (
+            f"{report.props_generated:,} regenerated (the lines the changes reach: {players:,} "
+            f"player{'s' if players != 1 else ''} from their earliest changed game on, {games:,} "
+            f"game{'s' if games != 1 else ''})"
+        )
+    console.print(
+        f"synthetic prop snapshots: {what}, {report.props_changed:,} written "
+        f"(raw.player_points_props holds {synthetic:,} rows)",
+        highlight=False,
+    )
+    console.print(
+        f"rejected rows this ingest: {report.rows_rejected:,} "
+        f"(processing.rejected_rows holds {report.rejected_total:,} entries for every file ingested so far: "
+        f"one per rejected row and failing column, with the reason and the row as JSON; `nbaprops rejected` lists them)"
+    )
     for name in report.ignored:
-        console.print(f"[yellow]skipped[/] {escape(name)}: season aggregates are not loaded (they describe the whole season)")
+        console.print(
+            f"[yellow]skipped[/] {escape(name)}: season aggregates are not loaded (they describe the whole season)"
+        )
     for name in report.unrecognised:
         console.print(f"[yellow]skipped[/] {escape(name)}: not a recognised file name")
     refused = [f for f in report.files if f.rows_refused]
     if refused:
         for f in refused:
             units = ", ".join(f.refused[:5]) + (f" and {len(f.refused) - 5} more" if len(f.refused) > 5 else "")
-            console.print(f"[red]correction refused[/] {escape(f.file)}: {escape(units)} keep their previous "
-                          f"version ({f.rows_refused:,} new rows quarantined)")
-        console.print("[red]some corrections were refused[/]: fix the rejected rows (processing.rejected_rows) "
-                      "and ingest again; everything else was loaded")
+            console.print(
+                f"[red]correction refused[/] {escape(f.file)}: {escape(units)} keep their previous "
+                f"version ({f.rows_refused:,} new rows quarantined)"
+            )
+        console.print(
+            "[red]some corrections were refused[/]: fix the rejected rows (processing.rejected_rows) "
+            "and ingest again; everything else was loaded"
+        )
         raise typer.Exit(1)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -11,20 +10,32 @@ from ..errors import BadInputError
 from .common import check_out_file, console, open_warehouse, parse_date
 from .render import Col, Format, Listing, emit, format_option, messages, wide_option
 
-COLS = (Col("player_lookup", "player", keep=True), Col("game_id", "game", wide=True),
-        Col("predicted_points", "points", kind="float", digits=1), Col("points_line", "line", kind="float", digits=1),
-        Col("p_over", "P(over)", kind="float", digits=2), Col("label_played", "played", kind="bool", wide=True),
-        Col("label_points", "actual", kind="float", digits=0, wide=True))
+COLS = (
+    Col("player_lookup", "player", keep=True),
+    Col("game_id", "game", wide=True),
+    Col("predicted_points", "points", kind="float", digits=1),
+    Col("points_line", "line", kind="float", digits=1),
+    Col("p_over", "P(over)", kind="float", digits=2),
+    Col("label_played", "played", kind="bool", wide=True),
+    Col("label_points", "actual", kind="float", digits=0, wide=True),
+)
 
 
 def predict_cmd(
     on: str = typer.Option(..., "--date", help="The date to predict (YYYY-MM-DD); its feature-store rows must exist."),
-    model: Optional[Path] = typer.Option(None, "--model", help="A model file saved by `nbaprops train` (default: the "
-                                         "newest in <warehouse folder>/models trained before D)."),
-    fit: bool = typer.Option(False, "--fit", help="Fit a model now on every labelled row before D instead of a saved one."),
-    min_train_rows: Optional[int] = typer.Option(None, "--min-train-rows", help="With --fit (or no saved model): "
-                                                 "labelled rows needed before D (default 20000)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Also write the predictions to this file: .parquet or .csv."),
+    model: Path | None = typer.Option(
+        None,
+        "--model",
+        help="A model file saved by `nbaprops train` (default: the "
+        "newest in <warehouse folder>/models trained before D).",
+    ),
+    fit: bool = typer.Option(
+        False, "--fit", help="Fit a model now on every labelled row before D instead of a saved one."
+    ),
+    min_train_rows: int | None = typer.Option(
+        None, "--min-train-rows", help="With --fit (or no saved model): labelled rows needed before D (default 20000)."
+    ),
+    out: Path | None = typer.Option(None, "--out", help="Also write the predictions to this file: .parquet or .csv."),
     no_write: bool = typer.Option(False, "--no-write", help="Do not write predictions.player_points_predictions."),
     limit: int = typer.Option(30, "--limit", min=1, help="The table shows the top N predictions (csv/json: all)."),
     fmt: Format = format_option(),
@@ -38,7 +49,7 @@ def predict_cmd(
     from ..model.predict import predict_date, write_file
 
     d = parse_date(on, "--date")
-    check_out_file(out, suffixes=(".parquet", ".csv"))      # before any fitting
+    check_out_file(out, suffixes=(".parquet", ".csv"))  # before any fitting
     if model is not None and not model.is_file():
         raise BadInputError(f"--model {model}: no such file")
     if model is not None and fit:
@@ -50,11 +61,16 @@ def predict_cmd(
     with open_warehouse(read_only=no_write) as wh:
         with console.status(f"predicting {d}"):
             res = predict_date(wh, d, model_path=model, fit=fit, write=not no_write, min_train_rows=mtr)
-    say.print(f"model {res.model_version} ({res.model_source}; trained through {res.trained_through}, "
-              f"{res.train_rows:,} rows): {len(res.predictions):,} players on {d}, {res.seconds:.1f} s",
-              markup=False, highlight=False)
-    rows = [(p.player_lookup, p.game_id, p.predicted_points, p.points_line, p.p_over, p.label_played, p.label_points)
-            for p in res.predictions]
+    say.print(
+        f"model {res.model_version} ({res.model_source}; trained through {res.trained_through}, "
+        f"{res.train_rows:,} rows): {len(res.predictions):,} players on {d}, {res.seconds:.1f} s",
+        markup=False,
+        highlight=False,
+    )
+    rows = [
+        (p.player_lookup, p.game_id, p.predicted_points, p.points_line, p.p_over, p.label_played, p.label_points)
+        for p in res.predictions
+    ]
     shown = rows if fmt != "table" else rows[:limit]
     emit(Listing(f"predicted points on {d} (highest first)", COLS, shown), fmt, wide=wide)
     if fmt == "table" and len(rows) > limit:

@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from .common import open_warehouse
 from .render import Col, Format, Listing, emit, format_option, messages, wide_option
 
-ROW_COLS = (Col("file", keep=True), Col("kind", wide=True), Col("row", kind="int"), Col("column", keep=True), Col("reason"),
-            Col("record", wide=True))
+ROW_COLS = (
+    Col("file", keep=True),
+    Col("kind", wide=True),
+    Col("row", kind="int"),
+    Col("column", keep=True),
+    Col("reason"),
+    Col("record", wide=True),
+)
 SUMMARY_COLS = (Col("file", keep=True), Col("column", keep=True), Col("reason"), Col("rows", kind="int"))
 
 
 def rejected_cmd(
-    file: Optional[str] = typer.Option(None, "--file", help="Only files whose name contains this (any case)."),
-    kind: Optional[str] = typer.Option(None, "--kind", help="Only this file kind: schedule, player_box, "
-                                       "player_log_basic, team_box, team_log_basic, shots, game_lines, injuries, "
-                                       "player_points_props."),
-    column: Optional[str] = typer.Option(None, "--column", help="Only rows rejected for this column."),
-    reason: Optional[str] = typer.Option(None, "--reason", help="Only reasons containing this (any case)."),
+    file: str | None = typer.Option(None, "--file", help="Only files whose name contains this (any case)."),
+    kind: str | None = typer.Option(
+        None,
+        "--kind",
+        help="Only this file kind: schedule, player_box, "
+        "player_log_basic, team_box, team_log_basic, shots, game_lines, injuries, "
+        "player_points_props.",
+    ),
+    column: str | None = typer.Option(None, "--column", help="Only rows rejected for this column."),
+    reason: str | None = typer.Option(None, "--reason", help="Only reasons containing this (any case)."),
     summary: bool = typer.Option(False, "--summary", help="Count the rows by file, column and reason instead."),
     limit: int = typer.Option(50, "--limit", min=1, help="List at most this many rows (by file and row)."),
     fmt: Format = format_option(),
@@ -33,13 +41,25 @@ def rejected_cmd(
     flt = RejectedFilter(file=file, kind=kind, column=column, reason=reason)
     with open_warehouse(read_only=True) as wh:
         if summary:
-            emit(Listing("rejected rows by file, column and reason", SUMMARY_COLS, rejected_summary(wh, flt)),
-                 fmt, wide=wide, empty="no rejected rows match")
+            emit(
+                Listing("rejected rows by file, column and reason", SUMMARY_COLS, rejected_summary(wh, flt)),
+                fmt,
+                wide=wide,
+                empty="no rejected rows match",
+            )
             return
         rows, total = rejected_rows(wh, flt, limit=limit)
-    emit(Listing(f"rejected rows ({len(rows):,} of {total:,})", ROW_COLS,
-                 [(r.file, r.kind, r.row, r.column, r.reason, r.record) for r in rows]),
-         fmt, wide=wide, empty="no rejected rows match" if any(vars(flt).values()) else "no rejected rows")
+    emit(
+        Listing(
+            f"rejected rows ({len(rows):,} of {total:,})",
+            ROW_COLS,
+            [(r.file, r.kind, r.row, r.column, r.reason, r.record) for r in rows],
+        ),
+        fmt,
+        wide=wide,
+        empty="no rejected rows match" if any(vars(flt).values()) else "no rejected rows",
+    )
     if total > len(rows):
-        messages(fmt).print(f"{total - len(rows):,} more: narrow with --file, --kind, --column or --reason, "
-                            "raise --limit, or --summary")
+        messages(fmt).print(
+            f"{total - len(rows):,} more: narrow with --file, --kind, --column or --reason, raise --limit, or --summary"
+        )

@@ -18,10 +18,11 @@ import csv
 import json
 import math
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any
 
 import typer
 from rich import box
@@ -38,12 +39,14 @@ class Format(str, Enum):
     csv = "csv"
     json = "json"
 
-    def __str__(self) -> str:   # what --help shows as the default
+    def __str__(self) -> str:  # what --help shows as the default
         return self.value
 
 
-FORMAT_HELP = ("table (for people: fits the terminal, never cut in a pipe), csv or json (every column, raw "
-               "values; messages go to stderr).")
+FORMAT_HELP = (
+    "table (for people: fits the terminal, never cut in a pipe), csv or json (every column, raw "
+    "values; messages go to stderr)."
+)
 
 
 def format_option(help: str = FORMAT_HELP):
@@ -51,7 +54,9 @@ def format_option(help: str = FORMAT_HELP):
 
 
 def wide_option():
-    return typer.Option(False, "--wide", help="Show every column in the table (it may then be wider than the terminal).")
+    return typer.Option(
+        False, "--wide", help="Show every column in the table (it may then be wider than the terminal)."
+    )
 
 
 @dataclass(frozen=True)
@@ -59,12 +64,12 @@ class Col:
     """One column: `name` is the CSV header / JSON key, `header` what the table shows."""
 
     name: str
-    header: Optional[str] = None
-    kind: str = "text"          # text | int | float | date | bool | year (an int without separators)
-    digits: int = 2             # float: decimals shown in the table
-    wide: bool = False          # table: only with --wide (csv/json always hold it)
-    styles: Optional[dict] = None   # value -> Rich style (e.g. a run status)
-    keep: bool = False          # text kept whole (a name a command takes back, e.g. a model)
+    header: str | None = None
+    kind: str = "text"  # text | int | float | date | bool | year (an int without separators)
+    digits: int = 2  # float: decimals shown in the table
+    wide: bool = False  # table: only with --wide (csv/json always hold it)
+    styles: dict | None = None  # value -> Rich style (e.g. a run status)
+    keep: bool = False  # text kept whole (a name a command takes back, e.g. a model)
 
     @property
     def title(self) -> str:
@@ -83,10 +88,10 @@ class Listing:
     title: str
     cols: Sequence[Col]
     rows: list[Sequence[Any]] = field(default_factory=list)
-    name: str = "rows"          # key of this listing in a JSON object of several
+    name: str = "rows"  # key of this listing in a JSON object of several
 
     @classmethod
-    def infer(cls, title: str, names: Sequence[str], rows: Iterable[Sequence[Any]], name: str = "rows") -> "Listing":
+    def infer(cls, title: str, names: Sequence[str], rows: Iterable[Sequence[Any]], name: str = "rows") -> Listing:
         """A listing whose column kinds follow the values (int, float, date, else text)."""
         rows = [tuple(r) for r in rows]
         cols = []
@@ -115,7 +120,7 @@ def _raw(v: Any) -> Any:
         return v.isoformat()
     if isinstance(v, (int, float, bool, str)) or v is None:
         return v
-    if hasattr(v, "item"):      # numpy scalars
+    if hasattr(v, "item"):  # numpy scalars
         return _raw(v.item())
     return str(v)
 
@@ -144,8 +149,9 @@ def visible(cols: Sequence[Col], wide: bool) -> list[int]:
 
 def compact_table(title: str | None = None) -> Table:
     """A table with a line under the header and two spaces between columns: no borders to pay for."""
-    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
-                 collapse_padding=True)
+    return Table(
+        title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True
+    )
 
 
 def rich_table(listing: Listing, *, wide: bool = False) -> Table:
@@ -156,8 +162,9 @@ def rich_table(listing: Listing, *, wide: bool = False) -> Table:
         cells = [cell(r[i], c) for r in listing.rows]
         if c.numeric or c.kind in ("date", "bool") or c.keep:
             longest = max([len(x.plain) for x in cells] + [len(c.title) if c.numeric else 0])
-            t.add_column(c.title, justify="right" if c.numeric else "left", no_wrap=True,
-                         min_width=longest, overflow="fold")
+            t.add_column(
+                c.title, justify="right" if c.numeric else "left", no_wrap=True, min_width=longest, overflow="fold"
+            )
         else:
             t.add_column(c.title, overflow="fold")
     for r in listing.rows:
@@ -172,8 +179,14 @@ def print_renderable(renderable, *, to: Console | None = None) -> None:
         target.print(renderable)
         return
     natural = Measurement.get(target, target.options.update(max_width=100_000), renderable).maximum
-    Console(file=target.file, width=max(natural, 20), color_system=None, highlight=False,
-            force_terminal=False, soft_wrap=False).print(renderable)
+    Console(
+        file=target.file,
+        width=max(natural, 20),
+        color_system=None,
+        highlight=False,
+        force_terminal=False,
+        soft_wrap=False,
+    ).print(renderable)
 
 
 def print_listing(listing: Listing, *, wide: bool = False, empty: str | None = None) -> None:
@@ -187,18 +200,21 @@ def write_csv(listing: Listing, out=None) -> None:
     w = csv.writer(out or sys.stdout, lineterminator="\n")
     w.writerow([c.name for c in listing.cols])
     for rec in listing.records():
-        w.writerow(["" if v is None else ("true" if v is True else "false" if v is False else v)
-                    for v in rec.values()])
+        w.writerow(["" if v is None else ("true" if v is True else "false" if v is False else v) for v in rec.values()])
 
 
 def write_json(listings: Sequence[Listing], out=None) -> None:
-    payload: Any = (listings[0].records() if len(listings) == 1
-                    else {ls.name: ls.records() for ls in listings})
+    payload: Any = listings[0].records() if len(listings) == 1 else {ls.name: ls.records() for ls in listings}
     (out or sys.stdout).write(json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
 
 
-def emit(listings: Listing | Iterable[Listing], fmt: Format | str = Format.table, *, wide: bool = False,
-         empty: str | None = None) -> None:
+def emit(
+    listings: Listing | Iterable[Listing],
+    fmt: Format | str = Format.table,
+    *,
+    wide: bool = False,
+    empty: str | None = None,
+) -> None:
     """Print listings in the chosen format (see the module's doc)."""
     items = [listings] if isinstance(listings, Listing) else list(listings)
     fmt = Format(fmt)

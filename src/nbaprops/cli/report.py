@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -13,8 +12,10 @@ from .common import check_out_file, console, open_warehouse, parse_date_range
 
 def report_cmd(
     out: Path = typer.Option(..., "--out", help="HTML file to write (self-contained: opens without network)."),
-    start_date: Optional[str] = typer.Option(None, "--start-date", help="First date to show (default: all computed dates)."),
-    end_date: Optional[str] = typer.Option(None, "--end-date", help="Last date to show."),
+    start_date: str | None = typer.Option(
+        None, "--start-date", help="First date to show (default: all computed dates)."
+    ),
+    end_date: str | None = typer.Option(None, "--end-date", help="Last date to show."),
     players: int = typer.Option(40, "--players", help="How many top scorers the player page embeds."),
 ) -> None:
     """Write one self-contained HTML report: coverage heat map, failures by category and season

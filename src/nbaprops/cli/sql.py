@@ -11,8 +11,11 @@ from .common import model_names
 
 
 def sql_cmd(
-    model: str = typer.Argument(..., help="Model name, e.g. player_game_summary or analytics.player_game_summary; "
-                                          "one of " + ", ".join(model_names()) + "."),
+    model: str = typer.Argument(
+        ...,
+        help="Model name, e.g. player_game_summary or analytics.player_game_summary; "
+        "one of " + ", ".join(model_names()) + ".",
+    ),
     dialect: str = typer.Option("duckdb", "--dialect", help="duckdb | bigquery | spark (any case)."),
 ) -> None:
     """Print a model's SQL translated to another engine's dialect (header comment kept)."""

@@ -9,13 +9,22 @@ from .common import STATE, STATUS_STYLE, open_warehouse
 from .render import Col, Format, Listing, emit, format_option, wide_option
 
 STATUS_COLS = (
-    Col("model", keep=True), Col("table", wide=True), Col("built", kind="bool", wide=True), Col("rows", kind="int"),
-    Col("dates_done", "dates", kind="int"), Col("first", kind="date", wide=True), Col("last", kind="date"),
-    Col("gap_ranges", "gaps", kind="int"), Col("stale", kind="int"), Col("failures", "fails", kind="int"),
-    Col("covered", wide=True), Col("gaps", "gap dates", wide=True),
+    Col("model", keep=True),
+    Col("table", wide=True),
+    Col("built", kind="bool", wide=True),
+    Col("rows", kind="int"),
+    Col("dates_done", "dates", kind="int"),
+    Col("first", kind="date", wide=True),
+    Col("last", kind="date"),
+    Col("gap_ranges", "gaps", kind="int"),
+    Col("stale", kind="int"),
+    Col("failures", "fails", kind="int"),
+    Col("covered", wide=True),
+    Col("gaps", "gap dates", wide=True),
     Col("missing_before", "not yet before", kind="int", wide=True),
     Col("missing_after", "not yet after", kind="int", wide=True),
-    Col("failures_by_category", "failures by category", wide=True))
+    Col("failures_by_category", "failures by category", wide=True),
+)
 
 
 def status(fmt: Format = format_option(), wide: bool = wide_option()) -> None:
@@ -33,23 +42,48 @@ def status(fmt: Format = format_option(), wide: bool = wide_option()) -> None:
     for s in rows:
         first = s.covered[0][0] if s.covered else None
         last = s.covered[-1][1] if s.covered else None
-        out.append((s.model, s.table, s.built, s.rows if s.built else None, s.dates_done, first, last,
-                    len(s.gaps), s.stale, sum(s.failures.values()), fmt_ranges(s.covered, 4),
-                    fmt_ranges(s.gaps) if s.gaps else "", s.missing_before, s.missing_after,
-                    ", ".join(f"{k} {v:,}" for k, v in sorted(s.failures.items()))))
-    emit(Listing(f"status of {resolve_path(STATE.warehouse)} (rows '-': not built)", STATUS_COLS, out),
-         fmt, wide=wide)
+        out.append(
+            (
+                s.model,
+                s.table,
+                s.built,
+                s.rows if s.built else None,
+                s.dates_done,
+                first,
+                last,
+                len(s.gaps),
+                s.stale,
+                sum(s.failures.values()),
+                fmt_ranges(s.covered, 4),
+                fmt_ranges(s.gaps) if s.gaps else "",
+                s.missing_before,
+                s.missing_after,
+                ", ".join(f"{k} {v:,}" for k, v in sorted(s.failures.items())),
+            )
+        )
+    emit(Listing(f"status of {resolve_path(STATE.warehouse)} (rows '-': not built)", STATUS_COLS, out), fmt, wide=wide)
 
 
 HISTORY_COLS = (
-    Col("run", wide=True), Col("trigger", wide=True), Col("model", keep=True), Col("status", styles=STATUS_STYLE),
-    Col("dates"), Col("dates_computed", "done", kind="int", wide=True), Col("dates_skipped", "skip", kind="int", wide=True),
-    Col("rows_written", "rows", kind="int"), Col("failures_written", "fails", kind="int", wide=True),
-    Col("seconds", "s", kind="float", digits=1), Col("note", wide=True))
+    Col("run", wide=True),
+    Col("trigger", wide=True),
+    Col("model", keep=True),
+    Col("status", styles=STATUS_STYLE),
+    Col("dates"),
+    Col("dates_computed", "done", kind="int", wide=True),
+    Col("dates_skipped", "skip", kind="int", wide=True),
+    Col("rows_written", "rows", kind="int"),
+    Col("failures_written", "fails", kind="int", wide=True),
+    Col("seconds", "s", kind="float", digits=1),
+    Col("note", wide=True),
+)
 
 
-def history(limit: int = typer.Option(30, "--limit", min=1, help="How many model runs to show (1 or more)."),
-            fmt: Format = format_option(), wide: bool = wide_option()) -> None:
+def history(
+    limit: int = typer.Option(30, "--limit", min=1, help="How many model runs to show (1 or more)."),
+    fmt: Format = format_option(),
+    wide: bool = wide_option(),
+) -> None:
     """Recent model runs from reference.processor_run_history (running, success, failed, skipped,
     killed = the process died mid-run; found and marked by the next run).
 
@@ -65,11 +99,24 @@ def history(limit: int = typer.Option(30, "--limit", min=1, help="How many model
     out = []
     for r in rows:
         run, _, trigger = r.run.partition(" ")
-        out.append((run, trigger, r.model, r.status, r.dates, r.dates_computed, r.dates_skipped, r.rows_written,
-                    r.failures_written, r.seconds, r.note))
+        out.append(
+            (
+                run,
+                trigger,
+                r.model,
+                r.status,
+                r.dates,
+                r.dates_computed,
+                r.dates_skipped,
+                r.rows_written,
+                r.failures_written,
+                r.seconds,
+                r.note,
+            )
+        )
     if fmt != "table" or wide:
         emit(Listing("run history (newest first)", HISTORY_COLS, out), fmt, wide=wide)
-    else:   # one table per run, its id in the title: the columns left fit 80
+    else:  # one table per run, its id in the title: the columns left fit 80
         runs: dict[tuple, list] = {}
         for r in out:
             runs.setdefault((r[0], r[1]), []).append(r)
@@ -78,5 +125,6 @@ def history(limit: int = typer.Option(30, "--limit", min=1, help="How many model
         say = messages(fmt)
         for r in out:
             if r[3] in ("failed", "killed") and r[-1]:
-                say.print(f"{r[0]} {r[2]} {r[3]}: ", r[-1], style=STATUS_STYLE.get(r[3], ""), highlight=False,
-                          markup=False)
+                say.print(
+                    f"{r[0]} {r[2]} {r[3]}: ", r[-1], style=STATUS_STYLE.get(r[3], ""), highlight=False, markup=False
+                )

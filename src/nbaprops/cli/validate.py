@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from typing import Optional
 
 import typer
 
@@ -11,17 +10,28 @@ from ..errors import BadInputError
 from .common import console, open_warehouse, parse_date_range
 from .render import Col, Format, Listing, emit, format_option, messages, wide_option
 
-CHECK_COLS = (Col("check", keep=True), Col("check_id", "full name", wide=True),
-              Col("status", styles={"pass": "green", "warn": "yellow", "fail": "bold red"}),
-              Col("count", kind="int"), Col("sample", "sample of offending keys"))
+CHECK_COLS = (
+    Col("check", keep=True),
+    Col("check_id", "full name", wide=True),
+    Col("status", styles={"pass": "green", "warn": "yellow", "fail": "bold red"}),
+    Col("count", kind="int"),
+    Col("sample", "sample of offending keys"),
+)
 
 
 def validate_cmd(
-    start_date: Optional[str] = typer.Option(None, "--start-date", help="First date to check (default: the first computed date)."),
-    end_date: Optional[str] = typer.Option(None, "--end-date", help="Last date to check (default: the last computed date)."),
-    pit_samples: int = typer.Option(3, "--pit-samples",
-                                    help="Dates for the point-in-time spot check (re-run on a copy holding only the "
-                                         "world as of each date's morning); 0 skips it."),
+    start_date: str | None = typer.Option(
+        None, "--start-date", help="First date to check (default: the first computed date)."
+    ),
+    end_date: str | None = typer.Option(
+        None, "--end-date", help="Last date to check (default: the last computed date)."
+    ),
+    pit_samples: int = typer.Option(
+        3,
+        "--pit-samples",
+        help="Dates for the point-in-time spot check (re-run on a copy holding only the "
+        "world as of each date's morning); 0 skips it.",
+    ),
     fmt: Format = format_option(),
     wide: bool = wide_option(),
 ) -> None:
@@ -41,7 +51,7 @@ def validate_cmd(
     rows = []
     for r in rep.results:
         kind, _, target = r.check.partition(":")
-        label = f"{kind}:{target.split('.')[-1]}" if target else kind   # schema dropped for width
+        label = f"{kind}:{target.split('.')[-1]}" if target else kind  # schema dropped for width
         text = "; ".join(r.sample) if r.sample else (r.detail if r.status != "pass" else "")
         rows.append((label, r.check, r.status, r.count, text))
     listings = [Listing(f"validate {rep.warehouse}: {span}", CHECK_COLS, rows, name="checks")]

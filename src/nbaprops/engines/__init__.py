@@ -20,10 +20,11 @@ Nothing here prints; errors are nbaprops.errors types."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..catalog import SOURCE_TABLES, SOURCE_TIME_COLUMNS, Catalog, Model
 from ..errors import BadInputError
@@ -42,7 +43,7 @@ class ModelResult:
     rows: int = 0
     failures: int = 0
     seconds: float = 0.0
-    status: str = "pending"          # pending / success / failed / planned / skipped
+    status: str = "pending"  # pending / success / failed / planned / skipped
     error: str | None = None
 
 
@@ -53,11 +54,11 @@ class EngineResult:
     end: date
     chunk_mode: str
     dry_run: bool = False
-    location: str = ""               # where the tables are: a folder, a project + dataset prefix
+    location: str = ""  # where the tables are: a folder, a project + dataset prefix
     models: list[ModelResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)   # failures outside any one model
-    plan: Any = None                 # bigquery: the JobPlan
+    problems: list[str] = field(default_factory=list)  # failures outside any one model
+    plan: Any = None  # bigquery: the JobPlan
     seconds: float = 0.0
 
     @property
@@ -69,8 +70,7 @@ class EngineResult:
         return [f"{m.model}: {m.error}" for m in self.models if m.error] + list(self.problems)
 
 
-def select_models(catalog: Catalog, only: list[str] | None = None,
-                  start_from: str | None = None) -> list[Model]:
+def select_models(catalog: Catalog, only: list[str] | None = None, start_from: str | None = None) -> list[Model]:
     """The models to run, in dependency order: the one selection of every engine (runner.plan)."""
     from ..runner.plan import select_models as select
 
@@ -81,8 +81,9 @@ def source_time_column(table: str) -> str | None:
     return SOURCE_TIME_COLUMNS.get(table)
 
 
-def export_sources(warehouse: str | Path, out_dir: str | Path,
-                   tables: frozenset[str] | set[str] = SOURCE_TABLES) -> dict[str, Path]:
+def export_sources(
+    warehouse: str | Path, out_dir: str | Path, tables: frozenset[str] | set[str] = SOURCE_TABLES
+) -> dict[str, Path]:
     """Write the warehouse's raw.* and reference.* tables to `<out_dir>/<schema>/<table>.parquet`,
     sorted by the table's time column (so a date-range filter skips most row groups).
     Opens the warehouse read-only; returns table -> file."""
@@ -100,8 +101,10 @@ def export_sources(warehouse: str | Path, out_dir: str | Path,
             tc = source_time_column(table)
             order = f" ORDER BY {quote_ident(tc)}" if tc else ""
             lit = str(path).replace("'", "''")
-            wh.con.execute(f"COPY (SELECT * FROM {quote_table(table)}{order}) TO '{lit}' "
-                           "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 65536)")
+            wh.con.execute(
+                f"COPY (SELECT * FROM {quote_table(table)}{order}) TO '{lit}' "
+                "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 65536)"
+            )
             files[table] = path
     return files
 
@@ -122,17 +125,29 @@ def find_sources(folder: str | Path, tables: frozenset[str] | set[str] = SOURCE_
         else:
             missing.append(table)
     if missing:
-        raise BadInputError(f"source folder {root} lacks {', '.join(missing)} "
-                            "(expected <schema>/<table>.parquet)")
+        raise BadInputError(f"source folder {root} lacks {', '.join(missing)} (expected <schema>/<table>.parquet)")
     return found
 
 
-def run(engine: str, *, warehouse: str | Path | None, start: date, end: date, chunk: str = "all",
-        only: list[str] | None = None, start_from: str | None = None, dry_run: bool = False,
-        out: str | Path | None = None, sources: str | Path | None = None,
-        project: str | None = None, dataset_prefix: str | None = None, client: Any = None,
-        catalog: Catalog | None = None, bq: Any = None,
-        on_model: Callable[[ModelResult], None] | None = None) -> EngineResult:
+def run(
+    engine: str,
+    *,
+    warehouse: str | Path | None,
+    start: date,
+    end: date,
+    chunk: str = "all",
+    only: list[str] | None = None,
+    start_from: str | None = None,
+    dry_run: bool = False,
+    out: str | Path | None = None,
+    sources: str | Path | None = None,
+    project: str | None = None,
+    dataset_prefix: str | None = None,
+    client: Any = None,
+    catalog: Catalog | None = None,
+    bq: Any = None,
+    on_model: Callable[[ModelResult], None] | None = None,
+) -> EngineResult:
     """Run the selected models over [start, end] on `engine`.
 
     spark: `out` = the output folder (default: `<warehouse folder>/spark`); `sources` = a folder
@@ -162,8 +177,16 @@ def run(engine: str, *, warehouse: str | Path | None, start: date, end: date, ch
 
         if not project or not dataset_prefix:
             raise BadInputError("--engine bigquery needs --project and --dataset-prefix")
-        adapter = BigQueryAdapter(wh_path, catalog, project=project, prefix=dataset_prefix, client=client, bq=bq,
-                                  staging=Path(out) if out else wh_path.parent / "bigquery", sources=sources)
+        adapter = BigQueryAdapter(
+            wh_path,
+            catalog,
+            project=project,
+            prefix=dataset_prefix,
+            client=client,
+            bq=bq,
+            staging=Path(out) if out else wh_path.parent / "bigquery",
+            sources=sources,
+        )
         location = f"{project}:{dataset_prefix}_*"
     result = EngineResult(engine=engine, start=start, end=end, chunk_mode=chunk, dry_run=dry_run, location=location)
     tables = {m.name: m.table for m in catalog.ordered()}
@@ -172,9 +195,18 @@ def run(engine: str, *, warehouse: str | Path | None, start: date, end: date, ch
         if on_model:
             on_model(_model_result(mr, tables[mr.model]))
 
-    run_ = Backfill(adapter, start, end, catalog=catalog, only=only, start_from=start_from, chunk_mode=chunk,
-                    dry_run=dry_run, run_id=new_run_id("bq" if engine == "bigquery" else engine),
-                    on_model_done=model_done)
+    run_ = Backfill(
+        adapter,
+        start,
+        end,
+        catalog=catalog,
+        only=only,
+        start_from=start_from,
+        chunk_mode=chunk,
+        dry_run=dry_run,
+        run_id=new_run_id("bq" if engine == "bigquery" else engine),
+        on_model_done=model_done,
+    )
     res = run_.run()
     result.models = [_model_result(mr, tables[mr.model]) for mr in res.models]
     result.problems.extend(getattr(adapter, "problems", []))
@@ -188,8 +220,16 @@ def run(engine: str, *, warehouse: str | Path | None, start: date, end: date, ch
 
 def _model_result(mr, table: str) -> ModelResult:
     """A driver's ModelRun as an engine's ModelResult."""
-    return ModelResult(model=mr.model, table=table, chunks=mr.chunks, rows=mr.rows, failures=mr.failures,
-                       seconds=mr.wall_seconds or mr.seconds, status=mr.status, error=mr.error or mr.skip_reason)
+    return ModelResult(
+        model=mr.model,
+        table=table,
+        chunks=mr.chunks,
+        rows=mr.rows,
+        failures=mr.failures,
+        seconds=mr.wall_seconds or mr.seconds,
+        status=mr.status,
+        error=mr.error or mr.skip_reason,
+    )
 
 
 def summary(result: EngineResult):
@@ -197,13 +237,21 @@ def summary(result: EngineResult):
     from rich.table import Table
 
     what = "dry run" if result.dry_run else "run"
-    t = Table(title=f"{result.engine} {what}: {result.start} .. {result.end} (chunks: {result.chunk_mode}, "
-                    f"{result.seconds:.1f} s) -> {result.location}")
+    t = Table(
+        title=f"{result.engine} {what}: {result.start} .. {result.end} (chunks: {result.chunk_mode}, "
+        f"{result.seconds:.1f} s) -> {result.location}"
+    )
     for c in ("model", "status", "chunks", "rows", "failures", "seconds", "note"):
-        t.add_column(c, justify="right" if c in ("chunks", "rows", "failures", "seconds") else "left",
-                     overflow="fold")
+        t.add_column(c, justify="right" if c in ("chunks", "rows", "failures", "seconds") else "left", overflow="fold")
     style = {"success": "green", "failed": "red", "planned": "cyan", "skipped": "dim"}
     for m in result.models:
-        t.add_row(m.table, f"[{style.get(m.status, '')}]{m.status}[/]", str(m.chunks), f"{m.rows:,}",
-                  f"{m.failures:,}", f"{m.seconds:.1f}", m.error or "")
+        t.add_row(
+            m.table,
+            f"[{style.get(m.status, '')}]{m.status}[/]",
+            str(m.chunks),
+            f"{m.rows:,}",
+            f"{m.failures:,}",
+            f"{m.seconds:.1f}",
+            m.error or "",
+        )
     return t

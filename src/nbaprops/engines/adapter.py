@@ -20,30 +20,62 @@ Every engine writes the same 13 columns into processing.precompute_failures
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
-from typing import Any, Callable, Iterator, Mapping, Protocol
+from typing import Any, Protocol
 
 from ..catalog import KINDS, Model
 
 FAILURES_TABLE = "processing.precompute_failures"
 # Completeness of the failed entity, copied from the model's failure rows (NULL when the model
 # does not compute it).
-COMPLETENESS_FAILURE_COLUMNS = ("expected_games", "actual_games", "completeness_pct", "is_production_ready",
-                                "completeness_reason")
+COMPLETENESS_FAILURE_COLUMNS = (
+    "expected_games",
+    "actual_games",
+    "completeness_pct",
+    "is_production_ready",
+    "completeness_reason",
+)
 # processing.precompute_failures, in column order, on every engine.
-FAILURE_TABLE_COLUMNS = ("processor_name", "run_id", "analysis_date", "entity_id", "failure_category",
-                         "failure_reason", "can_retry", "created_at", *COMPLETENESS_FAILURE_COLUMNS)
+FAILURE_TABLE_COLUMNS = (
+    "processor_name",
+    "run_id",
+    "analysis_date",
+    "entity_id",
+    "failure_category",
+    "failure_reason",
+    "can_retry",
+    "created_at",
+    *COMPLETENESS_FAILURE_COLUMNS,
+)
 # Their types (DuckDB names; the engines map them with sqlglot).
-FAILURE_TABLE_TYPES = dict(zip(FAILURE_TABLE_COLUMNS, (
-    "VARCHAR", "VARCHAR", "DATE", "VARCHAR", "VARCHAR", "VARCHAR", "BOOLEAN", "TIMESTAMP",
-    "INTEGER", "INTEGER", "DOUBLE", "BOOLEAN", "VARCHAR")))
+FAILURE_TABLE_TYPES = dict(
+    zip(
+        FAILURE_TABLE_COLUMNS,
+        (
+            "VARCHAR",
+            "VARCHAR",
+            "DATE",
+            "VARCHAR",
+            "VARCHAR",
+            "VARCHAR",
+            "BOOLEAN",
+            "TIMESTAMP",
+            "INTEGER",
+            "INTEGER",
+            "DOUBLE",
+            "BOOLEAN",
+            "VARCHAR",
+        ),
+    )
+)
 
 
 class ChunkWrites(Protocol):
     """An engine's writes of one computed chunk (the steps `write_by_kind` composes)."""
 
-    def replace_range(self, model: Model, chunk) -> int: ...        # rows of the chunk's dates
-    def replace_table(self, model: Model) -> int: ...               # the whole table (kind full)
+    def replace_range(self, model: Model, chunk) -> int: ...  # rows of the chunk's dates
+    def replace_table(self, model: Model) -> int: ...  # the whole table (kind full)
     def write_failures(self, model: Model, chunk, run_id: str) -> int: ...
 
 
@@ -59,9 +91,9 @@ def write_by_kind(writes: ChunkWrites, model: Model, chunk, run_id: str) -> tupl
 class EngineAdapter(Protocol):
     """What the backfill driver needs from an engine."""
 
-    name: str                  # duckdb | spark | bigquery
+    name: str  # duckdb | spark | bigquery
     dialect: str
-    stateful: bool             # keeps per-date state (resume, hash skip) and the run history
+    stateful: bool  # keeps per-date state (resume, hash skip) and the run history
     read_only: bool
 
     def translate(self, model: Model) -> str: ...
@@ -71,13 +103,20 @@ class EngineAdapter(Protocol):
     def table_exists(self, table: str) -> bool: ...
 
     def begin(self, models: list[Model], dry_run: bool) -> None: ...
-    def validate(self, model: Model, chunks: list) -> None: ...      # dry run: raise ModelError
-    def run_chunk(self, model: Model, chunk, run_id: str, fingerprints: Mapping[date, str] | None,
-                  after: Callable | None, written_by_this_sql: bool): ...
+    def validate(self, model: Model, chunks: list) -> None: ...  # dry run: raise ModelError
+    def run_chunk(
+        self,
+        model: Model,
+        chunk,
+        run_id: str,
+        fingerprints: Mapping[date, str] | None,
+        after: Callable | None,
+        written_by_this_sql: bool,
+    ): ...
     def finish(self, dry_run: bool) -> None: ...
 
     # state and history (no-ops on stateless engines)
-    def load_state(self, cache) -> dict: ...                  # cache: digest_cache's
+    def load_state(self, cache) -> dict: ...  # cache: digest_cache's
     def digest_cache(self, by_table: dict[str, Model], sources: set[str]): ...
     def forget_state(self, models: list[str], start: date, end: date) -> None: ...
     def mark_interrupted(self, run_id: str) -> int: ...
@@ -86,7 +125,7 @@ class EngineAdapter(Protocol):
     def close_not_run(self, run_id: str, not_run: dict[str, str]) -> None: ...
     def failures_by_category(self, run_id: str) -> list[tuple[str, str, int]]: ...
     def preflight(self, start: date, end: date): ...
-    def worker(self) -> contextlib.AbstractContextManager["EngineAdapter"]: ...
+    def worker(self) -> contextlib.AbstractContextManager[EngineAdapter]: ...
 
 
 class Stateless:
@@ -122,7 +161,7 @@ class Stateless:
         return None
 
     @contextlib.contextmanager
-    def worker(self) -> Iterator["Stateless"]:
+    def worker(self) -> Iterator[Stateless]:
         yield self
 
 
@@ -178,8 +217,9 @@ class DuckDBAdapter:
     def run_chunk(self, model: Model, chunk, run_id: str, fingerprints, after, written_by_this_sql: bool):
         from ..runner.execute import run_chunk
 
-        return run_chunk(self.wh, model, chunk, run_id, fingerprints, after=after,
-                         written_by_this_sql=written_by_this_sql)
+        return run_chunk(
+            self.wh, model, chunk, run_id, fingerprints, after=after, written_by_this_sql=written_by_this_sql
+        )
 
     def finish(self, dry_run: bool) -> None:
         pass
@@ -198,8 +238,11 @@ class DuckDBAdapter:
 
     def forget_state(self, models: list[str], start: date, end: date) -> None:
         with self.wh.transaction():
-            self.con.execute("DELETE FROM processing.model_state WHERE target_date BETWEEN ? AND ? AND model IN "
-                             f"({', '.join('?' for _ in models)})", [start, end, *sorted(models)])
+            self.con.execute(
+                "DELETE FROM processing.model_state WHERE target_date BETWEEN ? AND ? AND model IN "
+                f"({', '.join('?' for _ in models)})",
+                [start, end, *sorted(models)],
+            )
 
     def mark_interrupted(self, run_id: str) -> int:
         from ..runner.state import mark_interrupted
@@ -223,22 +266,38 @@ class DuckDBAdapter:
             "rows_written = coalesce(rows_written, 0) + ?, "
             "failures_written = coalesce(failures_written, 0) + ?, "
             "dates_computed = coalesce(dates_computed, 0) + ? WHERE run_id = ? AND model = ?",
-            [values["chunks"], values["dates_planned"], values["dates_skipped"], values["rows"],
-             values["failures"], values["dates"], run_id, model])
+            [
+                values["chunks"],
+                values["dates_planned"],
+                values["dates_skipped"],
+                values["rows"],
+                values["failures"],
+                values["dates"],
+                run_id,
+                model,
+            ],
+        )
 
     def close_not_run(self, run_id: str, not_run: dict[str, str]) -> None:
         from datetime import datetime
 
         with self.wh.transaction():
             for name, error in not_run.items():
-                self.con.execute("UPDATE reference.processor_run_history SET status = 'failed', error = ?, "
-                                 "finished_at = ? WHERE run_id = ? AND model = ? AND status = 'pending'",
-                                 [error, datetime.now(), run_id, name])
+                self.con.execute(
+                    "UPDATE reference.processor_run_history SET status = 'failed', error = ?, "
+                    "finished_at = ? WHERE run_id = ? AND model = ? AND status = 'pending'",
+                    [error, datetime.now(), run_id, name],
+                )
 
     def failures_by_category(self, run_id: str) -> list[tuple[str, str, int]]:
-        return [tuple(r) for r in self.con.execute(
-            "SELECT processor_name, failure_category, count(*) FROM processing.precompute_failures "
-            "WHERE run_id = ? GROUP BY ALL ORDER BY 1, 2", [run_id]).fetchall()]
+        return [
+            tuple(r)
+            for r in self.con.execute(
+                "SELECT processor_name, failure_category, count(*) FROM processing.precompute_failures "
+                "WHERE run_id = ? GROUP BY ALL ORDER BY 1, 2",
+                [run_id],
+            ).fetchall()
+        ]
 
     def preflight(self, start: date, end: date):
         from ..runner.preflight import check
@@ -246,7 +305,7 @@ class DuckDBAdapter:
         return check(self.con, start, end)
 
     @contextlib.contextmanager
-    def worker(self) -> Iterator["DuckDBAdapter"]:
+    def worker(self) -> Iterator[DuckDBAdapter]:
         """An adapter on a worker cursor (its own transactions and temp tables)."""
         with self.wh.worker() as w:
             yield DuckDBAdapter(w)

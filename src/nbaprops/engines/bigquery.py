@@ -33,18 +33,19 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import sqlglot
 from sqlglot import exp
 
 from ..catalog import FAILURE_COLUMNS, SOURCE_TABLES, Catalog, Model
 from ..dialects import split_header, translate
-from ..parameters import bind_parameters
 from ..errors import BadInputError, ModelError, RunFailedError
+from ..parameters import bind_parameters
 from . import SCHEMAS, export_sources, find_sources, source_time_column
 from .adapter import COMPLETENESS_FAILURE_COLUMNS, FAILURE_TABLE_COLUMNS, FAILURES_TABLE, Stateless
 
@@ -61,7 +62,7 @@ CLUSTERING: dict[str, tuple[str, ...]] = {
     "precompute.dependency_holes": ("upstream_table", "team_abbr", "analysis_date"),
     "precompute.team_completeness": ("team_abbr", "analysis_date"),
     "precompute.player_completeness": ("player_lookup", "analysis_date"),
-    "precompute.player_availability": ("player_lookup", "team_abbr", "game_date"),   # (not in the spec: new)
+    "precompute.player_availability": ("player_lookup", "team_abbr", "game_date"),  # (not in the spec: new)
     "precompute.team_defense_zone_analysis": ("team_abbr", "analysis_date"),
     "precompute.player_shot_zone_analysis": ("player_lookup", "universal_player_id", "analysis_date"),
     "precompute.player_composite_factors": ("player_lookup", "universal_player_id", "game_date"),
@@ -89,11 +90,11 @@ _AS_BIGNUMERIC = {_T.INT128, _T.UINT128}
 # -- the plan ---------------------------------------------------------------------------------
 @dataclass
 class Job:
-    kind: str                     # dataset | ddl | load | query | merge | drop
-    target: str                   # project.dataset[.table]
+    kind: str  # dataset | ddl | load | query | merge | drop
+    target: str  # project.dataset[.table]
     sql: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
-    source: Path | None = None    # load: the Parquet file
+    source: Path | None = None  # load: the Parquet file
     partition_field: str | None = None
     cluster_fields: tuple[str, ...] = ()
     model: str | None = None
@@ -175,8 +176,9 @@ def cluster_fields(table: str, columns: list[str]) -> tuple[str, ...]:
     return tuple(out[:4])
 
 
-def create_table(tid: str, columns: list[tuple[str, str]], partition: str | None,
-                 cluster: tuple[str, ...]) -> exp.Create:
+def create_table(
+    tid: str, columns: list[tuple[str, str]], partition: str | None, cluster: tuple[str, ...]
+) -> exp.Create:
     """CREATE TABLE IF NOT EXISTS with the columns' types, PARTITION BY and CLUSTER BY."""
     props = []
     if partition:
@@ -184,12 +186,16 @@ def create_table(tid: str, columns: list[tuple[str, str]], partition: str | None
     if cluster:
         props.append(exp.ClusterProperty(expressions=[_col(c) for c in cluster]))
     return exp.Create(
-        this=exp.Schema(this=_table(tid), expressions=[exp.ColumnDef(this=_id(n), kind=bq_type(t)) for n, t in columns]),
-        kind="TABLE", exists=True, properties=exp.Properties(expressions=props) if props else None)
+        this=exp.Schema(
+            this=_table(tid), expressions=[exp.ColumnDef(this=_id(n), kind=bq_type(t)) for n, t in columns]
+        ),
+        kind="TABLE",
+        exists=True,
+        properties=exp.Properties(expressions=props) if props else None,
+    )
 
 
-def create_table_sql(tid: str, columns: list[tuple[str, str]], partition: str | None,
-                     cluster: tuple[str, ...]) -> str:
+def create_table_sql(tid: str, columns: list[tuple[str, str]], partition: str | None, cluster: tuple[str, ...]) -> str:
     return create_table(tid, columns, partition, cluster).sql(dialect="bigquery", pretty=True)
 
 
@@ -217,9 +223,12 @@ def _dedup(select: exp.Select, keys: list[exp.Expression]) -> exp.Select:
 
 
 def _merge(target: str, source: exp.Select, on: exp.Expression, whens: list[exp.When]) -> exp.Merge:
-    return exp.Merge(this=_table(target, "T"),
-                     using=exp.Subquery(this=source, alias=exp.TableAlias(this=exp.to_identifier("S"))),
-                     on=on, whens=exp.Whens(expressions=whens))
+    return exp.Merge(
+        this=_table(target, "T"),
+        using=exp.Subquery(this=source, alias=exp.TableAlias(this=exp.to_identifier("S"))),
+        on=on,
+        whens=exp.Whens(expressions=whens),
+    )
 
 
 def merge_statement(target: str, stage: str, model: Model, columns: list[str]) -> exp.Merge:
@@ -229,8 +238,9 @@ def merge_statement(target: str, stage: str, model: Model, columns: list[str]) -
     (ON FALSE: every staged row inserted, every other row deleted) in the same one statement."""
     tc = model.time_column
     full = model.kind == "full"
-    source = exp.select(exp.Star(**({"except_": [_col(c) for c in FAILURE_COLUMNS]} if model.writes_failures
-                                    else {}))).from_(_table(stage))
+    source = exp.select(
+        exp.Star(**({"except_": [_col(c) for c in FAILURE_COLUMNS]} if model.writes_failures else {}))
+    ).from_(_table(stage))
     conds = [] if full else [_in_chunk(_col(tc))]
     if model.writes_failures:
         conds.append(exp.Is(this=_col("failure_category"), expression=exp.Null()))
@@ -242,13 +252,13 @@ def merge_statement(target: str, stage: str, model: Model, columns: list[str]) -
         on = exp.false()
         delete_when = exp.When(matched=False, source=True, then=exp.var("DELETE"))
     else:
-        on = exp.and_(_in_chunk(_col(tc, "T")), *[exp.EQ(this=_col(g, "T"), expression=_col(g, "S"))
-                                                   for g in model.grain])
+        on = exp.and_(
+            _in_chunk(_col(tc, "T")), *[exp.EQ(this=_col(g, "T"), expression=_col(g, "S")) for g in model.grain]
+        )
         sets = [exp.EQ(this=_col(c), expression=_col(c, "S")) for c in columns if c not in model.grain]
         if sets:
             whens.append(exp.When(matched=True, source=False, then=exp.Update(expressions=sets)))
-        delete_when = exp.When(matched=False, source=True, condition=_in_chunk(_col(tc, "T")),
-                               then=exp.var("DELETE"))
+        delete_when = exp.When(matched=False, source=True, condition=_in_chunk(_col(tc, "T")), then=exp.var("DELETE"))
     whens.append(exp.When(matched=False, source=False, then=exp.Insert(this=exp.var("ROW"))))
     whens.append(delete_when)
     return _merge(target, source, on, whens)
@@ -262,34 +272,62 @@ def failures_merge_statement(target: str, stage: str, model: Model, columns: lis
     """One MERGE replacing the model's failure rows of the chunk's dates: the 13 columns of
     processing.precompute_failures, as on every engine."""
     tc, ent = model.time_column, model.entity
-    reason = (exp.Coalesce(this=exp.cast(_col("failure_reason"), "STRING", dialect="bigquery"),
-                           expressions=[_col("failure_category")]) if "failure_reason" in columns
-              else _col("failure_category"))
-    retry = (exp.Coalesce(this=_col("can_retry"), expressions=[exp.false()]) if "can_retry" in columns
-             else exp.false())
-    types = {n: t for n, t in zip(FAILURE_TABLE_COLUMNS, _failure_types())}
+    reason = (
+        exp.Coalesce(
+            this=exp.cast(_col("failure_reason"), "STRING", dialect="bigquery"), expressions=[_col("failure_category")]
+        )
+        if "failure_reason" in columns
+        else _col("failure_category")
+    )
+    retry = exp.Coalesce(this=_col("can_retry"), expressions=[exp.false()]) if "can_retry" in columns else exp.false()
+    types = dict(zip(FAILURE_TABLE_COLUMNS, _failure_types()))
     values = {
-        "processor_name": _param("processor_name"), "run_id": _param("run_id"),
-        "analysis_date": exp.cast(_col(tc), "DATE"), "entity_id": exp.cast(_col(ent), "STRING", dialect="bigquery"),
-        "failure_category": _col("failure_category"), "failure_reason": reason, "can_retry": retry,
+        "processor_name": _param("processor_name"),
+        "run_id": _param("run_id"),
+        "analysis_date": exp.cast(_col(tc), "DATE"),
+        "entity_id": exp.cast(_col(ent), "STRING", dialect="bigquery"),
+        "failure_category": _col("failure_category"),
+        "failure_reason": reason,
+        "can_retry": retry,
         "created_at": exp.cast(exp.CurrentDatetime(), "TIMESTAMP"),
-        **{c: (exp.cast(_col(c), types[c]) if c in columns else exp.cast(exp.Null(), types[c]))
-           for c in COMPLETENESS_FAILURE_COLUMNS}}
-    inner = (exp.select(*[exp.alias_(v, c) for c, v in values.items()]).from_(_table(stage))
-             .where(exp.and_(exp.Not(this=exp.Is(this=_col("failure_category"), expression=exp.Null())),
-                             _in_chunk(_col(tc)))))
-    source = _dedup(exp.select(exp.Star()).from_(inner.subquery()).where(exp.true()),
-                    [_col("analysis_date"), _col("entity_id")])
-    on = exp.and_(_in_chunk(_col("analysis_date", "T")),
-                  *[exp.EQ(this=_col(g, "T"), expression=_col(g, "S")) for g in FAILURE_GRAIN])
+        **{
+            c: (exp.cast(_col(c), types[c]) if c in columns else exp.cast(exp.Null(), types[c]))
+            for c in COMPLETENESS_FAILURE_COLUMNS
+        },
+    }
+    inner = (
+        exp.select(*[exp.alias_(v, c) for c, v in values.items()])
+        .from_(_table(stage))
+        .where(
+            exp.and_(exp.Not(this=exp.Is(this=_col("failure_category"), expression=exp.Null())), _in_chunk(_col(tc)))
+        )
+    )
+    source = _dedup(
+        exp.select(exp.Star()).from_(inner.subquery()).where(exp.true()), [_col("analysis_date"), _col("entity_id")]
+    )
+    on = exp.and_(
+        _in_chunk(_col("analysis_date", "T")),
+        *[exp.EQ(this=_col(g, "T"), expression=_col(g, "S")) for g in FAILURE_GRAIN],
+    )
     sets = [exp.EQ(this=_col(c), expression=_col(c, "S")) for c in FAILURE_TABLE_COLUMNS if c not in FAILURE_GRAIN]
-    return _merge(target, source, on, [
-        exp.When(matched=True, source=False, then=exp.Update(expressions=sets)),
-        exp.When(matched=False, source=False, then=exp.Insert(this=exp.var("ROW"))),
-        exp.When(matched=False, source=True,
-                 condition=exp.and_(exp.EQ(this=_col("processor_name", "T"), expression=_param("processor_name")),
-                                    _in_chunk(_col("analysis_date", "T"))),
-                 then=exp.var("DELETE"))])
+    return _merge(
+        target,
+        source,
+        on,
+        [
+            exp.When(matched=True, source=False, then=exp.Update(expressions=sets)),
+            exp.When(matched=False, source=False, then=exp.Insert(this=exp.var("ROW"))),
+            exp.When(
+                matched=False,
+                source=True,
+                condition=exp.and_(
+                    exp.EQ(this=_col("processor_name", "T"), expression=_param("processor_name")),
+                    _in_chunk(_col("analysis_date", "T")),
+                ),
+                then=exp.var("DELETE"),
+            ),
+        ],
+    )
 
 
 def failures_merge_sql(target: str, stage: str, model: Model, columns: list[str]) -> str:
@@ -320,7 +358,8 @@ def table_shapes(catalog: Catalog) -> dict[str, list[tuple[str, str]]]:
             con.execute(f"CREATE OR REPLACE TABLE {m.table} AS {m.sql}", bind(m, d, d))
         rows = con.execute(
             "SELECT table_schema || '.' || table_name, column_name, data_type FROM information_schema.columns "
-            "WHERE table_catalog = current_database() ORDER BY table_schema, table_name, ordinal_position").fetchall()
+            "WHERE table_catalog = current_database() ORDER BY table_schema, table_name, ordinal_position"
+        ).fetchall()
     finally:
         wh.close()
     shapes: dict[str, list[tuple[str, str]]] = {}
@@ -336,16 +375,30 @@ def check_names(project: str, prefix: str) -> None:
         raise BadInputError(f"--dataset-prefix {prefix!r}: use letters, digits and underscores")
 
 
-def setup_jobs(models: list[Model], *, project: str, prefix: str, sources: dict[str, Path],
-               shapes: dict[str, list[tuple[str, str]]], load_sources: bool = True) -> list[Job]:
+def setup_jobs(
+    models: list[Model],
+    *,
+    project: str,
+    prefix: str,
+    sources: dict[str, Path],
+    shapes: dict[str, list[tuple[str, str]]],
+    load_sources: bool = True,
+) -> list[Job]:
     """Datasets, the DDL of every table the run writes, and the load jobs of the raw tables."""
     jobs = [Job("dataset", f"{project}.{dataset_name(prefix, schema)}") for schema in SCHEMAS]
 
     def ddl(table: str, columns: list[tuple[str, str]], partition: str | None) -> None:
         tid = table_id(project, prefix, table)
         cl = cluster_fields(table, [c for c, _ in columns])
-        jobs.append(Job("ddl", tid, sql=create_table_sql(tid, columns, partition, cl),
-                        partition_field=partition, cluster_fields=cl))
+        jobs.append(
+            Job(
+                "ddl",
+                tid,
+                sql=create_table_sql(tid, columns, partition, cl),
+                partition_field=partition,
+                cluster_fields=cl,
+            )
+        )
 
     if load_sources:
         for table in sorted(SOURCE_TABLES):
@@ -353,8 +406,15 @@ def setup_jobs(models: list[Model], *, project: str, prefix: str, sources: dict[
         for table in sorted(SOURCE_TABLES):
             tid = table_id(project, prefix, table)
             cols = [c for c, _ in shapes[table]]
-            jobs.append(Job("load", tid, source=sources.get(table), partition_field=source_time_column(table),
-                            cluster_fields=cluster_fields(table, cols)))
+            jobs.append(
+                Job(
+                    "load",
+                    tid,
+                    source=sources.get(table),
+                    partition_field=source_time_column(table),
+                    cluster_fields=cluster_fields(table, cols),
+                )
+            )
     ddl(FAILURES_TABLE, shapes[FAILURES_TABLE], "analysis_date")
     for m in models:
         ddl(m.table, table_columns(m, shapes), m.time_column)
@@ -375,8 +435,16 @@ def model_query(model: Model, project: str, prefix: str) -> str:
     return qualify_tables(split_header(translate(model.sql, "bigquery", model.table))[1], project, prefix)
 
 
-def chunk_jobs(model: Model, chunk: tuple[date, date], *, project: str, prefix: str, run_id: str,
-               shapes: dict[str, list[tuple[str, str]]], query: str | None = None) -> list[Job]:
+def chunk_jobs(
+    model: Model,
+    chunk: tuple[date, date],
+    *,
+    project: str,
+    prefix: str,
+    run_id: str,
+    shapes: dict[str, list[tuple[str, str]]],
+    query: str | None = None,
+) -> list[Job]:
     """One chunk of a model: the staging query, ONE MERGE into the model table, and (models
     with failures) one MERGE into the failures table."""
     s, e = chunk
@@ -385,16 +453,36 @@ def chunk_jobs(model: Model, chunk: tuple[date, date], *, project: str, prefix: 
     stage = stage_of(project, prefix, model)
     all_cols = [c for c, _ in shapes[model.table]]
     cols = [c for c, _ in table_columns(model, shapes)]
-    jobs = [Job("query", stage, sql=query, params=bind_parameters(query, "bigquery", model.lookback_days, s, e),
-                model=model.name, chunk=(s, e)),
-            Job("merge", target, sql=merge_sql(target, stage, model, cols),
-                params={} if model.kind == "full" else {"start_date": s, "end_date": e}, model=model.name,
-                chunk=(s, e))]
+    jobs = [
+        Job(
+            "query",
+            stage,
+            sql=query,
+            params=bind_parameters(query, "bigquery", model.lookback_days, s, e),
+            model=model.name,
+            chunk=(s, e),
+        ),
+        Job(
+            "merge",
+            target,
+            sql=merge_sql(target, stage, model, cols),
+            params={} if model.kind == "full" else {"start_date": s, "end_date": e},
+            model=model.name,
+            chunk=(s, e),
+        ),
+    ]
     if model.writes_failures:
         fails = table_id(project, prefix, FAILURES_TABLE)
-        jobs.append(Job("merge", fails, sql=failures_merge_sql(fails, stage, model, all_cols),
-                        params={"start_date": s, "end_date": e, "processor_name": model.failures, "run_id": run_id},
-                        model=model.name, chunk=(s, e)))
+        jobs.append(
+            Job(
+                "merge",
+                fails,
+                sql=failures_merge_sql(fails, stage, model, all_cols),
+                params={"start_date": s, "end_date": e, "processor_name": model.failures, "run_id": run_id},
+                model=model.name,
+                chunk=(s, e),
+            )
+        )
     return jobs
 
 
@@ -402,16 +490,26 @@ def drop_job(stage: str) -> Job:
     return Job("drop", stage, sql=exp.Drop(tables=[_table(stage)], kind="TABLE", exists=True).sql(dialect="bigquery"))
 
 
-def build_plan(catalog: Catalog, models: list[Model], chunks: list[tuple[date, date]], *, project: str,
-               prefix: str, sources: dict[str, Path], run_id: str,
-               shapes: dict[str, list[tuple[str, str]]] | None = None, load_sources: bool = True) -> JobPlan:
+def build_plan(
+    catalog: Catalog,
+    models: list[Model],
+    chunks: list[tuple[date, date]],
+    *,
+    project: str,
+    prefix: str,
+    sources: dict[str, Path],
+    run_id: str,
+    shapes: dict[str, list[tuple[str, str]]] | None = None,
+    load_sources: bool = True,
+) -> JobPlan:
     """The jobs of one run over the same chunks for every model (no network); the backfill
     driver builds the same jobs step by step (BigQueryAdapter)."""
     check_names(project, prefix)
     shapes = shapes or table_shapes(catalog)
     plan = JobPlan(project=project, prefix=prefix, chunks=list(chunks))
-    plan.jobs += setup_jobs(models, project=project, prefix=prefix, sources=sources, shapes=shapes,
-                            load_sources=load_sources)
+    plan.jobs += setup_jobs(
+        models, project=project, prefix=prefix, sources=sources, shapes=shapes, load_sources=load_sources
+    )
     for m in models:
         query = model_query(m, project, prefix)
         for c in chunks:
@@ -431,9 +529,17 @@ def _bigquery_module():
 
 def parameter_type(value: Any) -> str:
     """The BigQuery type a query parameter is sent as (bool before int: a bool is an int)."""
-    return ("DATE" if isinstance(value, date) and not isinstance(value, datetime) else
-            "BOOL" if isinstance(value, bool) else "INT64" if isinstance(value, int) else
-            "FLOAT64" if isinstance(value, float) else "STRING")
+    return (
+        "DATE"
+        if isinstance(value, date) and not isinstance(value, datetime)
+        else "BOOL"
+        if isinstance(value, bool)
+        else "INT64"
+        if isinstance(value, int)
+        else "FLOAT64"
+        if isinstance(value, float)
+        else "STRING"
+    )
 
 
 def _parameters(bq, params: dict[str, Any]) -> list:
@@ -443,20 +549,22 @@ def _parameters(bq, params: dict[str, Any]) -> list:
 @dataclass
 class JobOutcome:
     job: Job
-    status: str                    # done / validated / invalid / not run
+    status: str  # done / validated / invalid / not run
     detail: str = ""
 
 
-def execute_plan(plan: JobPlan, client, *, dry_run: bool = False, bq=None,
-                 on_job: Callable[[JobOutcome], None] | None = None) -> list[JobOutcome]:
+def execute_plan(
+    plan: JobPlan, client, *, dry_run: bool = False, bq=None, on_job: Callable[[JobOutcome], None] | None = None
+) -> list[JobOutcome]:
     """Run the plan's jobs in order with `client` (a google.cloud.bigquery.Client). With dry_run,
     every SQL statement is validated with QueryJobConfig(dry_run=True) and nothing else happens.
     `bq` = the google.cloud.bigquery module (tests pass a stand-in)."""
     return execute_jobs(plan.jobs, client, dry_run=dry_run, bq=bq, on_job=on_job)
 
 
-def execute_jobs(jobs: list[Job], client, *, dry_run: bool = False, bq=None,
-                 on_job: Callable[[JobOutcome], None] | None = None) -> list[JobOutcome]:
+def execute_jobs(
+    jobs: list[Job], client, *, dry_run: bool = False, bq=None, on_job: Callable[[JobOutcome], None] | None = None
+) -> list[JobOutcome]:
     bq = bq or _bigquery_module()
     outcomes: list[JobOutcome] = []
 
@@ -471,8 +579,7 @@ def execute_jobs(jobs: list[Job], client, *, dry_run: bool = False, bq=None,
             if job.sql is None:
                 done(job, "not run", "dry run: datasets and load jobs are not created")
                 continue
-            cfg = bq.QueryJobConfig(dry_run=True, use_query_cache=False,
-                                    query_parameters=_parameters(bq, job.params))
+            cfg = bq.QueryJobConfig(dry_run=True, use_query_cache=False, query_parameters=_parameters(bq, job.params))
             try:
                 qj = client.query(job.sql, job_config=cfg)
                 done(job, "validated", f"{getattr(qj, 'total_bytes_processed', 0) or 0:,} bytes")
@@ -489,13 +596,16 @@ def execute_jobs(jobs: list[Job], client, *, dry_run: bool = False, bq=None,
                     source_format=bq.SourceFormat.PARQUET,
                     write_disposition=bq.WriteDisposition.WRITE_TRUNCATE,
                     time_partitioning=bq.TimePartitioning(field=job.partition_field) if job.partition_field else None,
-                    clustering_fields=list(job.cluster_fields) or None)
+                    clustering_fields=list(job.cluster_fields) or None,
+                )
                 with open(job.source, "rb") as f:
                     client.load_table_from_file(f, job.target, job_config=cfg).result()
             elif job.kind == "query":
-                cfg = bq.QueryJobConfig(destination=job.target,
-                                        write_disposition=bq.WriteDisposition.WRITE_TRUNCATE,
-                                        query_parameters=_parameters(bq, job.params))
+                cfg = bq.QueryJobConfig(
+                    destination=job.target,
+                    write_disposition=bq.WriteDisposition.WRITE_TRUNCATE,
+                    query_parameters=_parameters(bq, job.params),
+                )
                 client.query(job.sql, job_config=cfg).result()
             else:
                 cfg = bq.QueryJobConfig(query_parameters=_parameters(bq, job.params))
@@ -517,8 +627,18 @@ class BigQueryAdapter(Stateless):
     dialect = "bigquery"
     read_only = False
 
-    def __init__(self, warehouse: Path, catalog: Catalog, *, project: str, prefix: str, client: Any = None,
-                 bq: Any = None, staging: Path, sources: str | Path | None = None):
+    def __init__(
+        self,
+        warehouse: Path,
+        catalog: Catalog,
+        *,
+        project: str,
+        prefix: str,
+        client: Any = None,
+        bq: Any = None,
+        staging: Path,
+        sources: str | Path | None = None,
+    ):
         check_names(project, prefix)
         self.warehouse, self.catalog, self.project, self.prefix = warehouse, catalog, project, prefix
         self.client, self.bq, self.staging, self.sources = client, bq, Path(staging), sources
@@ -551,7 +671,7 @@ class BigQueryAdapter(Stateless):
         return self._cal()[1]
 
     def table_exists(self, table: str) -> bool:
-        return True     # created by the run's DDL, or by an earlier run (a query names what is missing)
+        return True  # created by the run's DDL, or by an earlier run (a query names what is missing)
 
     def begin(self, models: list[Model], dry_run: bool) -> None:
         self.dry_run = dry_run
@@ -560,8 +680,11 @@ class BigQueryAdapter(Stateless):
         if dry_run:
             src = {t: self.staging / t.split(".")[0] / f"{t.split('.')[1]}.parquet" for t in SOURCE_TABLES}
         else:
-            src = find_sources(self.sources) if self.sources else export_sources(self.warehouse,
-                                                                                  self.staging / "_sources")
+            src = (
+                find_sources(self.sources)
+                if self.sources
+                else export_sources(self.warehouse, self.staging / "_sources")
+            )
         self.shapes = table_shapes(self.catalog)
         if self.client is None:
             self.bq = self.bq or _bigquery_module()
@@ -582,8 +705,15 @@ class BigQueryAdapter(Stateless):
         return outcomes
 
     def _chunk_jobs(self, model: Model, chunk, run_id: str) -> list[Job]:
-        return chunk_jobs(model, (chunk.start, chunk.end), project=self.project, prefix=self.prefix, run_id=run_id,
-                          shapes=self.shapes, query=self.translate(model))
+        return chunk_jobs(
+            model,
+            (chunk.start, chunk.end),
+            project=self.project,
+            prefix=self.prefix,
+            run_id=run_id,
+            shapes=self.shapes,
+            query=self.translate(model),
+        )
 
     def validate(self, model: Model, chunks: list) -> None:
         from .spark import new_run_id
@@ -597,7 +727,7 @@ class BigQueryAdapter(Stateless):
         from ..runner.execute import ChunkResult
 
         t0 = time.perf_counter()
-        self._run(self._chunk_jobs(model, chunk, run_id))     # raises RunFailedError naming the job
+        self._run(self._chunk_jobs(model, chunk, run_id))  # raises RunFailedError naming the job
         res = ChunkResult(compute_seconds=time.perf_counter() - t0)
         if after is not None:
             after(res)
@@ -606,8 +736,10 @@ class BigQueryAdapter(Stateless):
     def finish(self, dry_run: bool) -> None:
         if getattr(self, "_stages", None):
             self._run([drop_job(stage) for stage in self._stages])
-        self.notes.append(f"{len(self.plan.jobs)} jobs: " + ", ".join(
-            f"{len(self.plan.of(k))} {k}" for k in ("dataset", "ddl", "load", "query", "merge", "drop")))
+        self.notes.append(
+            f"{len(self.plan.jobs)} jobs: "
+            + ", ".join(f"{len(self.plan.of(k))} {k}" for k in ("dataset", "ddl", "load", "query", "merge", "drop"))
+        )
 
     def failures_by_category(self, run_id: str) -> list[tuple[str, str, int]]:
         return []

@@ -33,11 +33,10 @@ from sqlglot import exp
 from ..calendar import NOT_PRESEASON_SQL
 from ..catalog import FAILURE_COLUMNS, SOURCE_TABLES, Model
 from ..dialects import translate
-from ..parameters import bind_parameters
 from ..errors import BadInputError, ModelError, RunFailedError
+from ..parameters import bind_parameters
 from . import SCHEMAS, export_sources, find_sources
-from .adapter import (COMPLETENESS_FAILURE_COLUMNS, FAILURE_TABLE_TYPES, FAILURES_TABLE, Stateless,
-                      write_by_kind)
+from .adapter import COMPLETENESS_FAILURE_COLUMNS, FAILURE_TABLE_TYPES, FAILURES_TABLE, Stateless, write_by_kind
 
 
 def _pyspark():
@@ -45,24 +44,32 @@ def _pyspark():
         import pyspark  # noqa: F401
         from pyspark.sql import SparkSession
     except ImportError:
-        raise BadInputError("--engine spark needs PySpark: pip install 'nbaprops[spark]' "
-                            "(and a Java 17+ runtime)") from None
+        raise BadInputError(
+            "--engine spark needs PySpark: pip install 'nbaprops[spark]' (and a Java 17+ runtime)"
+        ) from None
     return SparkSession
 
 
-def spark_session(master: str = "local[2]", shuffle_partitions: int = 4,
-                  warehouse_dir: str | Path | None = None, app_name: str = "nbaprops"):
+def spark_session(
+    master: str = "local[2]",
+    shuffle_partitions: int = 4,
+    warehouse_dir: str | Path | None = None,
+    app_name: str = "nbaprops",
+):
     """A local Spark session sized for one machine (or the active session, if there is one)."""
     SparkSession = _pyspark()
-    b = (SparkSession.builder.master(master).appName(app_name)
-         .config("spark.ui.enabled", "false")
-         .config("spark.ui.showConsoleProgress", "false")
-         .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
-         .config("spark.default.parallelism", str(shuffle_partitions))
-         .config("spark.sql.session.timeZone", "UTC")
-         .config("spark.sql.parquet.compression.codec", "zstd")
-         .config("spark.driver.extraJavaOptions", "-XX:+UseParallelGC")
-         .config("spark.sql.adaptive.enabled", "true"))
+    b = (
+        SparkSession.builder.master(master)
+        .appName(app_name)
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+        .config("spark.default.parallelism", str(shuffle_partitions))
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.parquet.compression.codec", "zstd")
+        .config("spark.driver.extraJavaOptions", "-XX:+UseParallelGC")
+        .config("spark.sql.adaptive.enabled", "true")
+    )
     if warehouse_dir is not None:
         b = b.config("spark.sql.warehouse.dir", str(Path(warehouse_dir).resolve()))
     spark = b.getOrCreate()
@@ -132,8 +139,7 @@ class SparkEngine:
     def exists(self, table: str) -> bool:
         return self.spark.catalog.tableExists(table)
 
-    def replace_dates(self, table: str, new_df, time_column: str, start: date, end: date,
-                      extra=None) -> None:
+    def replace_dates(self, table: str, new_df, time_column: str, start: date, end: date, extra=None) -> None:
         """Replace the rows of `table` with time_column in [start, end] (and `extra`, a Column
         condition, when given) by `new_df`; keep every other row. Written beside the current
         version and swapped in by renames (a failure before the swap leaves the table as it was)."""
@@ -145,8 +151,12 @@ class SparkEngine:
             old = self.spark.read.parquet(str(path))
             if old.columns != new_df.columns and set(old.columns) <= set(new_df.columns):
                 # columns were added (e.g. completeness of failure rows): the old rows get NULLs
-                old = old.select(*[F.col(c) if c in old.columns else F.lit(None).cast(new_df.schema[c].dataType).alias(c)
-                                   for c in new_df.columns])
+                old = old.select(
+                    *[
+                        F.col(c) if c in old.columns else F.lit(None).cast(new_df.schema[c].dataType).alias(c)
+                        for c in new_df.columns
+                    ]
+                )
             if old.columns == new_df.columns:
                 in_chunk = F.col(time_column).between(F.lit(start), F.lit(end))
                 if extra is not None:
@@ -177,8 +187,9 @@ class SparkEngine:
 
     # -- the calendar ------------------------------------------------------------------------
     def game_dates(self) -> list[date]:
-        rows = self.spark.sql("SELECT DISTINCT game_date FROM raw.schedule "
-                              f"WHERE {NOT_PRESEASON_SQL} ORDER BY game_date").collect()
+        rows = self.spark.sql(
+            f"SELECT DISTINCT game_date FROM raw.schedule WHERE {NOT_PRESEASON_SQL} ORDER BY game_date"
+        ).collect()
         return [r[0] for r in rows]
 
     def seasons(self) -> dict[date, int]:
@@ -224,7 +235,8 @@ class SparkWrites:
         if not model.writes_failures:
             return self.df
         return self.df.where(F.col("failure_category").isNull()).drop(
-            *[c for c in FAILURE_COLUMNS if c in self.df.columns])
+            *[c for c in FAILURE_COLUMNS if c in self.df.columns]
+        )
 
     def replace_range(self, model: Model, chunk) -> int:
         rows = self.rows(model)
@@ -248,21 +260,31 @@ class SparkWrites:
             return F.col(c) if c in df.columns else F.lit(None)
 
         t = {c: spark_type(v) for c, v in FAILURE_TABLE_TYPES.items()}
-        fails = df.where(F.col("failure_category").isNotNull()).select(
-            F.lit(model.failures).cast(t["processor_name"]).alias("processor_name"),
-            F.lit(run_id).cast(t["run_id"]).alias("run_id"),
-            F.col(model.time_column).cast(t["analysis_date"]).alias("analysis_date"),
-            F.col(model.entity).cast(t["entity_id"]).alias("entity_id"),
-            F.col("failure_category").cast(t["failure_category"]).alias("failure_category"),
-            F.coalesce(col("failure_reason").cast("string"), F.col("failure_category")).alias("failure_reason"),
-            F.coalesce(col("can_retry").cast("boolean"), F.lit(False)).alias("can_retry"),
-            F.lit(datetime.now()).cast(t["created_at"]).alias("created_at"),
-            *[col(c).cast(t[c]).alias(c) for c in COMPLETENESS_FAILURE_COLUMNS],
-        ).persist()
+        fails = (
+            df.where(F.col("failure_category").isNotNull())
+            .select(
+                F.lit(model.failures).cast(t["processor_name"]).alias("processor_name"),
+                F.lit(run_id).cast(t["run_id"]).alias("run_id"),
+                F.col(model.time_column).cast(t["analysis_date"]).alias("analysis_date"),
+                F.col(model.entity).cast(t["entity_id"]).alias("entity_id"),
+                F.col("failure_category").cast(t["failure_category"]).alias("failure_category"),
+                F.coalesce(col("failure_reason").cast("string"), F.col("failure_category")).alias("failure_reason"),
+                F.coalesce(col("can_retry").cast("boolean"), F.lit(False)).alias("can_retry"),
+                F.lit(datetime.now()).cast(t["created_at"]).alias("created_at"),
+                *[col(c).cast(t[c]).alias(c) for c in COMPLETENESS_FAILURE_COLUMNS],
+            )
+            .persist()
+        )
         try:
             n = fails.count()
-            self.engine.replace_dates(FAILURES_TABLE, fails, "analysis_date", chunk.start, chunk.end,
-                                      extra=F.col("processor_name") == F.lit(model.failures))
+            self.engine.replace_dates(
+                FAILURES_TABLE,
+                fails,
+                "analysis_date",
+                chunk.start,
+                chunk.end,
+                extra=F.col("processor_name") == F.lit(model.failures),
+            )
         finally:
             fails.unpersist()
         return n
@@ -277,10 +299,11 @@ class SparkAdapter(Stateless):
     dialect = "spark"
     read_only = False
 
-    def __init__(self, warehouse: Path, out: Path, sources: str | Path | None = None, spark: Any = None,
-                 tables: list[str] = ()):
+    def __init__(
+        self, warehouse: Path, out: Path, sources: str | Path | None = None, spark: Any = None, tables: list[str] = ()
+    ):
         self.warehouse, self.out, self.sources = warehouse, Path(out).resolve(), sources
-        self.tables = list(tables)      # every model table: those an earlier run left are registered
+        self.tables = list(tables)  # every model table: those an earlier run left are registered
         self.spark = spark
         self.engine: SparkEngine | None = None
         self._sql: dict[str, str] = {}
@@ -294,7 +317,7 @@ class SparkAdapter(Stateless):
         return bind(sql, model, start, end)
 
     def begin(self, models: list[Model], dry_run: bool) -> None:
-        for m in models:            # a model that cannot be translated fails the run early
+        for m in models:  # a model that cannot be translated fails the run early
             self.translate(m)
         if dry_run:
             return
@@ -305,7 +328,7 @@ class SparkAdapter(Stateless):
         self.engine.register_existing(list(dict.fromkeys([*self.tables, *(m.table for m in models)])))
 
     def game_dates(self) -> list[date]:
-        if self.engine is None:     # dry run: the warehouse's schedule (the data Spark would read)
+        if self.engine is None:  # dry run: the warehouse's schedule (the data Spark would read)
             return _warehouse_calendar(self.warehouse)[0]
         return self.engine.game_dates()
 
@@ -326,8 +349,7 @@ class SparkAdapter(Stateless):
         t0 = time.perf_counter()
         res = ChunkResult()
         try:
-            res.rows, res.failures = self.engine.run_chunk(model, self.translate(model), chunk.start, chunk.end,
-                                                           run_id)
+            res.rows, res.failures = self.engine.run_chunk(model, self.translate(model), chunk.start, chunk.end, run_id)
         except (RunFailedError, ModelError) as exc:
             raise RunFailedError(str(exc)) from exc
         except Exception as exc:  # Spark analysis / execution errors (py4j, pyspark.errors)
@@ -343,8 +365,11 @@ class SparkAdapter(Stateless):
     def failures_by_category(self, run_id: str) -> list[tuple[str, str, int]]:
         if self.engine is None or not self.engine.exists(FAILURES_TABLE):
             return []
-        rows = self.spark.sql(f"SELECT processor_name, failure_category, count(*) FROM {FAILURES_TABLE} "
-                              "WHERE run_id = :run_id GROUP BY 1, 2 ORDER BY 1, 2", args={"run_id": run_id}).collect()
+        rows = self.spark.sql(
+            f"SELECT processor_name, failure_category, count(*) FROM {FAILURES_TABLE} "
+            "WHERE run_id = :run_id GROUP BY 1, 2 ORDER BY 1, 2",
+            args={"run_id": run_id},
+        ).collect()
         return [tuple(r) for r in rows]
 
 
@@ -361,4 +386,4 @@ def new_run_id(engine: str) -> str:
     return f"{engine}-" + datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
 
 
-__all__ = ["SparkAdapter", "SparkEngine", "spark_session", "spark_sql", "SOURCE_TABLES"]
+__all__ = ["SOURCE_TABLES", "SparkAdapter", "SparkEngine", "spark_session", "spark_sql"]

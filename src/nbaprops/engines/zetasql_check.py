@@ -63,7 +63,9 @@ BIGQUERY_FEATURES: dict[str, str] = {
     "FEATURE_V_1_1_ORDER_BY_IN_AGGREGATE": "aggregate-function-calls: ORDER BY inside ARRAY_AGG, STRING_AGG",
     "FEATURE_V_1_1_LIMIT_IN_AGGREGATE": "aggregate-function-calls: LIMIT inside ARRAY_AGG, STRING_AGG",
     "FEATURE_V_1_3_DATE_TIME_CONSTRUCTORS": "date_functions: DATE(year, month, day), DATETIME(...)",
-    "FEATURE_V_1_3_EXTENDED_DATE_TIME_SIGNATURES": "date_functions: DATE_ADD / DATE_DIFF on DATETIME, part WEEK(<weekday>)",
+    "FEATURE_V_1_3_EXTENDED_DATE_TIME_SIGNATURES": (
+        "date_functions: DATE_ADD / DATE_DIFF on DATETIME, part WEEK(<weekday>)"
+    ),
     "FEATURE_V_1_2_CIVIL_TIME": "data-types: DATETIME and TIME",
     "FEATURE_V_1_2_WEEK_WITH_WEEKDAY": "date_functions: WEEK(<WEEKDAY>) date parts",
     "FEATURE_INTERVAL_TYPE": "data-types: INTERVAL",
@@ -76,8 +78,7 @@ BIGQUERY_FEATURES: dict[str, str] = {
     "FEATURE_V_1_3_ALLOW_DASHES_IN_TABLE_NAME": "lexical: project names with dashes (my-project.dataset.table)",
 }
 # Statements the BigQuery plan issues (ResolvedNodeKind names).
-STATEMENT_KINDS = ("RESOLVED_QUERY_STMT", "RESOLVED_MERGE_STMT", "RESOLVED_CREATE_TABLE_STMT",
-                   "RESOLVED_DROP_STMT")
+STATEMENT_KINDS = ("RESOLVED_QUERY_STMT", "RESOLVED_MERGE_STMT", "RESOLVED_CREATE_TABLE_STMT", "RESOLVED_DROP_STMT")
 
 
 class ZetaSQLError(NbapropsError):
@@ -88,7 +89,7 @@ class ZetaSQLError(NbapropsError):
 @dataclass
 class LoadInfo:
     seconds: float
-    compiled: bool        # True: the module was compiled now (and cached); False: loaded from the cache
+    compiled: bool  # True: the module was compiled now (and cached); False: loaded from the cache
     cache_file: Path | None
 
 
@@ -108,8 +109,16 @@ def _pb():
         raise NbapropsError("the ZetaSQL check needs the zetasql package: pip install 'nbaprops[test]'") from None
     from types import SimpleNamespace
 
-    return SimpleNamespace(ls=local_service_pb2, opt=options_pb2, popt=public_options_pb2, cat=simple_catalog_pb2,
-                           table=simple_table_pb2, type=type_pb2, value=value_pb2, kind=resolved_node_kind_pb2)
+    return SimpleNamespace(
+        ls=local_service_pb2,
+        opt=options_pb2,
+        popt=public_options_pb2,
+        cat=simple_catalog_pb2,
+        table=simple_table_pb2,
+        type=type_pb2,
+        value=value_pb2,
+        kind=resolved_node_kind_pb2,
+    )
 
 
 def _wasmtime_version() -> str:
@@ -133,7 +142,7 @@ def _engine():
 
     cfg = wasmtime.Config()
     try:
-        cfg.shared_memory = True      # as the zetasql package configures it
+        cfg.shared_memory = True  # as the zetasql package configures it
     except AttributeError:
         pass
     return wasmtime.Engine(cfg)
@@ -149,7 +158,7 @@ def _module(engine, wasm: Path) -> tuple[Any, bool, Path | None]:
     if cached.exists():
         try:
             return wasmtime.Module.deserialize_file(engine, str(cached)), False, cached
-        except Exception:     # another wasmtime's file, a truncated file: compile again
+        except Exception:  # another wasmtime's file, a truncated file: compile again
             pass
     module = wasmtime.Module.from_file(engine, str(wasm))
     try:
@@ -158,7 +167,7 @@ def _module(engine, wasm: Path) -> tuple[Any, bool, Path | None]:
         tmp.write_bytes(module.serialize())
         os.replace(tmp, cached)
     except OSError:
-        cached = None         # a read-only cache folder: compile again next time
+        cached = None  # a read-only cache folder: compile again next time
     return module, True, cached
 
 
@@ -179,7 +188,7 @@ def service():
     module, compiled, cached = _module(engine, wasm)
 
     class Client(WasmClient):
-        def __init__(self):     # WasmClient.__init__ compiles the module itself: not called
+        def __init__(self):  # WasmClient.__init__ compiles the module itself: not called
             wasi = wasmtime.WasiConfig()
             wasi.inherit_stdout()
             wasi.inherit_stderr()
@@ -247,7 +256,8 @@ def language_options():
         name_resolution_mode=pb.popt.NAME_RESOLUTION_DEFAULT,
         product_mode=pb.popt.PRODUCT_EXTERNAL,
         enabled_language_features=[pb.popt.LanguageFeature.Value(f) for f in BIGQUERY_FEATURES],
-        supported_statement_kinds=[pb.kind.ResolvedNodeKind.Value(k) for k in STATEMENT_KINDS])
+        supported_statement_kinds=[pb.kind.ResolvedNodeKind.Value(k) for k in STATEMENT_KINDS],
+    )
 
 
 def analyzer_options(params: dict[str, Any]):
@@ -256,17 +266,30 @@ def analyzer_options(params: dict[str, Any]):
     pb = _pb()
     return pb.opt.AnalyzerOptionsProto(
         language_options=language_options(),
-        query_parameters=[pb.opt.AnalyzerOptionsProto.QueryParameterProto(name=k, type=param_type(v))
-                          for k, v in params.items()],
+        query_parameters=[
+            pb.opt.AnalyzerOptionsProto.QueryParameterProto(name=k, type=param_type(v)) for k, v in params.items()
+        ],
         parameter_mode=pb.popt.PARAMETER_NAMED,
         error_message_mode=pb.popt.ERROR_MESSAGE_ONE_LINE,
-        default_timezone="UTC")
+        default_timezone="UTC",
+    )
 
 
-_KINDS = {"INT64": "TYPE_INT64", "FLOAT64": "TYPE_DOUBLE", "STRING": "TYPE_STRING", "BOOL": "TYPE_BOOL",
-          "DATE": "TYPE_DATE", "DATETIME": "TYPE_DATETIME", "TIMESTAMP": "TYPE_TIMESTAMP",
-          "NUMERIC": "TYPE_NUMERIC", "BIGNUMERIC": "TYPE_BIGNUMERIC", "BYTES": "TYPE_BYTES",
-          "JSON": "TYPE_JSON", "TIME": "TYPE_TIME", "INTERVAL": "TYPE_INTERVAL"}
+_KINDS = {
+    "INT64": "TYPE_INT64",
+    "FLOAT64": "TYPE_DOUBLE",
+    "STRING": "TYPE_STRING",
+    "BOOL": "TYPE_BOOL",
+    "DATE": "TYPE_DATE",
+    "DATETIME": "TYPE_DATETIME",
+    "TIMESTAMP": "TYPE_TIMESTAMP",
+    "NUMERIC": "TYPE_NUMERIC",
+    "BIGNUMERIC": "TYPE_BIGNUMERIC",
+    "BYTES": "TYPE_BYTES",
+    "JSON": "TYPE_JSON",
+    "TIME": "TYPE_TIME",
+    "INTERVAL": "TYPE_INTERVAL",
+}
 
 
 def zeta_type(bq: exp.DataType):
@@ -274,8 +297,9 @@ def zeta_type(bq: exp.DataType):
     TypeProto; parameters such as NUMERIC(18, 3) do not change the type kind."""
     pb = _pb()
     if bq.this == exp.DataType.Type.ARRAY:
-        return pb.type.TypeProto(type_kind=pb.type.TYPE_ARRAY,
-                                 array_type=pb.type.ArrayTypeProto(element_type=zeta_type(bq.expressions[0])))
+        return pb.type.TypeProto(
+            type_kind=pb.type.TYPE_ARRAY, array_type=pb.type.ArrayTypeProto(element_type=zeta_type(bq.expressions[0]))
+        )
     name = exp.DataType(this=bq.this).sql("bigquery").upper()
     if name not in _KINDS:
         raise ZetaSQLError(f"no ZetaSQL type for the BigQuery type {bq.sql('bigquery')}")
@@ -322,8 +346,11 @@ def register(catalog) -> int:
     """Register a catalog with the service once (sending it with every statement costs more
     than analysing the statement)."""
     pb = _pb()
-    return _call("ZetaSqlLocalService_RegisterCatalog", pb.ls.RegisterCatalogRequest(simple_catalog=catalog),
-                 pb.ls.RegisterResponse).registered_id
+    return _call(
+        "ZetaSqlLocalService_RegisterCatalog",
+        pb.ls.RegisterCatalogRequest(simple_catalog=catalog),
+        pb.ls.RegisterResponse,
+    ).registered_id
 
 
 def analyze(sql: str, params: dict[str, Any], catalog_id: int) -> str:
@@ -368,11 +395,11 @@ def _fields(buf: bytes):
             value, i = _varint(buf, i)
         elif wire == 2:
             size, i = _varint(buf, i)
-            value, i = buf[i:i + size], i + size
+            value, i = buf[i : i + size], i + size
         elif wire == 1:
-            value, i = buf[i:i + 8], i + 8
+            value, i = buf[i : i + 8], i + 8
         elif wire == 5:
-            value, i = buf[i:i + 4], i + 4
+            value, i = buf[i : i + 4], i + 4
         else:
             raise ZetaSQLError(f"unexpected protobuf wire type {wire}")
         yield number, wire, value
@@ -397,7 +424,7 @@ def plan_tables(plan, shapes: dict[str, list[tuple[str, str]]], models) -> dict[
     out[table_id(plan.project, plan.prefix, FAILURES_TABLE)] = shapes[FAILURES_TABLE]
     for m in models:
         out[table_id(plan.project, plan.prefix, m.table)] = table_columns(m, shapes)
-        out[stage_of(plan.project, plan.prefix, m)] = shapes[m.table]     # the query's whole result
+        out[stage_of(plan.project, plan.prefix, m)] = shapes[m.table]  # the query's whole result
     return out
 
 
@@ -431,8 +458,9 @@ def _datetime_proto(v: dt.datetime):
     """ZetaSQL's DATETIME encoding: seconds packed as bit fields, plus nanoseconds."""
     pb = _pb()
     packed = (v.year << 26) | (v.month << 22) | (v.day << 17) | (v.hour << 12) | (v.minute << 6) | v.second
-    return pb.value.ValueProto(datetime_value=pb.value.ValueProto.Datetime(
-        bit_field_datetime_seconds=packed, nanos=v.microsecond * 1000))
+    return pb.value.ValueProto(
+        datetime_value=pb.value.ValueProto.Datetime(bit_field_datetime_seconds=packed, nanos=v.microsecond * 1000)
+    )
 
 
 def _numeric_bytes(v: Decimal, scale: int) -> bytes:
@@ -475,8 +503,15 @@ def decode(v) -> Any:
         return _EPOCH + dt.timedelta(days=v.date_value)
     if which == "datetime_value":
         s = v.datetime_value.bit_field_datetime_seconds
-        return dt.datetime(s >> 26, (s >> 22) & 0xF, (s >> 17) & 0x1F, (s >> 12) & 0x1F, (s >> 6) & 0x3F, s & 0x3F,
-                           v.datetime_value.nanos // 1000)
+        return dt.datetime(
+            s >> 26,
+            (s >> 22) & 0xF,
+            (s >> 17) & 0x1F,
+            (s >> 12) & 0x1F,
+            (s >> 6) & 0x3F,
+            s & 0x3F,
+            v.datetime_value.nanos // 1000,
+        )
     if which in ("numeric_value", "bignumeric_value"):
         raw = getattr(v, which)
         return Decimal(int.from_bytes(raw, "little", signed=True)).scaleb(-9 if which == "numeric_value" else -38)
@@ -505,7 +540,7 @@ def single_identifier_tables(sql: str) -> str:
 
 @dataclass
 class Table:
-    columns: list[tuple[str, str]]          # name, DuckDB type
+    columns: list[tuple[str, str]]  # name, DuckDB type
     rows: list[tuple]
 
 
@@ -520,9 +555,12 @@ def execute(sql: str, params: dict[str, Any], tables: dict[str, Table]) -> tuple
         data = pb.ls.TableData(row=[pb.ls.TableData.Row(cell=[encode(v, k) for v, k in zip(r, kinds)]) for r in t.rows])
         content[tid] = pb.ls.TableContent(table_data=data)
     req = pb.ls.EvaluateQueryRequest(
-        sql=single_identifier_tables(sql), options=analyzer_options(params), simple_catalog=catalog,
+        sql=single_identifier_tables(sql),
+        options=analyzer_options(params),
+        simple_catalog=catalog,
         table_content=content,
-        params=[pb.ls.Parameter(name=k, value=encode(v, parameter_type(v))) for k, v in params.items()])
+        params=[pb.ls.Parameter(name=k, value=encode(v, parameter_type(v))) for k, v in params.items()],
+    )
     resp = _call("ZetaSqlLocalService_EvaluateQuery", req, pb.ls.EvaluateQueryResponse)
     names = [c.name for c in resp.prepared.columns]
     rows = [tuple(decode(c) for c in r.cell) for r in resp.content.table_data.row]
@@ -543,12 +581,17 @@ def model_inputs(con, model, start: dt.date, end: dt.date, *, project: str, pref
     out = {}
     for dep in model.depends_on:
         schema, name = dep.split(".")
-        cols = con.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = ? "
-                           "AND table_name = ? ORDER BY ordinal_position", [schema, name]).fetchall()
+        cols = con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = ? "
+            "AND table_name = ? ORDER BY ordinal_position",
+            [schema, name],
+        ).fetchall()
         time_col = source_time_column(dep) or _model_time_column(dep)
         if window and time_col:
-            rows = con.execute(f"SELECT * FROM {quote_table(dep)} WHERE {quote_ident(time_col)} BETWEEN ? AND ?",
-                               [window["read_start"], window["end_date"]]).fetchall()
+            rows = con.execute(
+                f"SELECT * FROM {quote_table(dep)} WHERE {quote_ident(time_col)} BETWEEN ? AND ?",
+                [window["read_start"], window["end_date"]],
+            ).fetchall()
         else:
             rows = con.execute(f"SELECT * FROM {quote_table(dep)}").fetchall()
         out[table_id(project, prefix, dep)] = Table(cols, rows)
@@ -565,8 +608,9 @@ def _model_time_column(table: str) -> str | None:
     return None if m.kind == "full" else m.time_column
 
 
-def run_model(con, model, start: dt.date, end: dt.date, *, project: str = "nbaprops-check",
-              prefix: str = "nbp") -> tuple[list[str], list[tuple]]:
+def run_model(
+    con, model, start: dt.date, end: dt.date, *, project: str = "nbaprops-check", prefix: str = "nbp"
+) -> tuple[list[str], list[tuple]]:
     """A model's BigQuery staging query (as the plan issues it, with its @parameters for the
     chunk) run by the reference engine over its inputs from the DuckDB warehouse `con`."""
     from ..parameters import bind_parameters

@@ -6,8 +6,24 @@ store.py   the feed folder: raw-response cache, manifest, atomic Parquet files
 parse.py   responses → rows in the bundled files' columns and types
 fetch.py   the dates: scoreboard, season schedule, box scores and shots of final games, resume"""
 
-from .fetch import (DateResult, FetchOptions, FetchReport, SeasonResult, default_dates, default_feed_dir, fetch,
-                    ingest_written)
+from .fetch import (
+    DateResult,
+    FetchOptions,
+    FetchReport,
+    SeasonResult,
+    default_dates,
+    default_feed_dir,
+    fetch,
+    ingest_written,
+)
 
-__all__ = ["DateResult", "FetchOptions", "FetchReport", "SeasonResult", "default_dates", "default_feed_dir",
-           "fetch", "ingest_written"]
+__all__ = [
+    "DateResult",
+    "FetchOptions",
+    "FetchReport",
+    "SeasonResult",
+    "default_dates",
+    "default_feed_dir",
+    "fetch",
+    "ingest_written",
+]

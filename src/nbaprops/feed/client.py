@@ -20,34 +20,39 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
-from .errors import (RESUME, FeedBadResponse, FeedBlocked, FeedDependencyError, FeedHTTPError,
-                     FeedUnavailable)
+from .errors import RESUME, FeedBadResponse, FeedBlocked, FeedDependencyError, FeedHTTPError, FeedUnavailable
 
 HOST = "stats.nba.com"
-DEFAULT_INTERVAL = 0.6      # seconds between the starts of two calls
-DEFAULT_RETRIES = 4         # retries after the first attempt (429, 5xx, timeouts, bad JSON)
-DEFAULT_BACKOFF = 2.0       # first wait before a retry; doubles each time
-DEFAULT_TIMEOUT = 30.0      # seconds for one request (nba_api's default)
-CONNECT_RETRIES = 1         # a connection that cannot be made at all: one retry, then fail
+DEFAULT_INTERVAL = 0.6  # seconds between the starts of two calls
+DEFAULT_RETRIES = 4  # retries after the first attempt (429, 5xx, timeouts, bad JSON)
+DEFAULT_BACKOFF = 2.0  # first wait before a retry; doubles each time
+DEFAULT_TIMEOUT = 30.0  # seconds for one request (nba_api's default)
+CONNECT_RETRIES = 1  # a connection that cannot be made at all: one retry, then fail
 
-BLOCKED_HINT = (f"HTTP 403 from {HOST}: the site refuses this address (it blocks many cloud and data-centre "
-                f"IP ranges); run the fetch from a residential or office connection, or through a proxy "
-                f"(HTTPS_PROXY), then ingest the files it writes; {RESUME}")
+BLOCKED_HINT = (
+    f"HTTP 403 from {HOST}: the site refuses this address (it blocks many cloud and data-centre "
+    f"IP ranges); run the fetch from a residential or office connection, or through a proxy "
+    f"(HTTPS_PROXY), then ingest the files it writes; {RESUME}"
+)
 
 
 def endpoint_classes() -> dict[str, Any]:
     """The nba_api endpoint classes the feed calls, by endpoint name. Raises
     FeedDependencyError when nba_api (the `feed` extra) is missing."""
     try:
-        from nba_api.stats.endpoints import (BoxScoreTraditionalV3, ScheduleLeagueV2, ScoreboardV3,
-                                             ShotChartDetail)
+        from nba_api.stats.endpoints import BoxScoreTraditionalV3, ScheduleLeagueV2, ScoreboardV3, ShotChartDetail
     except ImportError as exc:
         raise FeedDependencyError(str(exc)) from None
-    return {"scoreboardv3": ScoreboardV3, "boxscoretraditionalv3": BoxScoreTraditionalV3,
-            "shotchartdetail": ShotChartDetail, "scheduleleaguev2": ScheduleLeagueV2}
+    return {
+        "scoreboardv3": ScoreboardV3,
+        "boxscoretraditionalv3": BoxScoreTraditionalV3,
+        "shotchartdetail": ShotChartDetail,
+        "scheduleleaguev2": ScheduleLeagueV2,
+    }
 
 
 def build_endpoint(name: str, **params: Any):
@@ -58,22 +63,29 @@ def build_endpoint(name: str, **params: Any):
 
 @dataclass
 class CallStats:
-    calls: int = 0              # requests sent (retries included)
+    calls: int = 0  # requests sent (retries included)
     retries: int = 0
-    waited: float = 0.0         # seconds slept for the interval and the backoff
-    log: list[str] = field(default_factory=list)    # one line per retry
+    waited: float = 0.0  # seconds slept for the interval and the backoff
+    log: list[str] = field(default_factory=list)  # one line per retry
 
 
 class FeedClient:
     """Sends nba_api requests politely. `sleep` and `clock` are injectable (tests)."""
 
-    def __init__(self, *, interval: float = DEFAULT_INTERVAL, retries: int = DEFAULT_RETRIES,
-                 backoff: float = DEFAULT_BACKOFF, timeout: float = DEFAULT_TIMEOUT,
-                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
-                 on_retry: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        interval: float = DEFAULT_INTERVAL,
+        retries: int = DEFAULT_RETRIES,
+        backoff: float = DEFAULT_BACKOFF,
+        timeout: float = DEFAULT_TIMEOUT,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        on_retry: Callable[[str], None] | None = None,
+    ) -> None:
         if interval < 0 or retries < 0 or backoff < 0 or timeout <= 0:
             raise ValueError("interval, retries and backoff must be >= 0 and timeout > 0")
-        endpoint_classes()      # fail early, with the install hint, when nba_api is missing
+        endpoint_classes()  # fail early, with the install hint, when nba_api is missing
         self.interval, self.retries, self.backoff, self.timeout = interval, retries, backoff, timeout
         self.sleep, self.clock, self.on_retry = sleep, clock, on_retry
         self.stats = CallStats()
@@ -91,7 +103,7 @@ class FeedClient:
         self._last = self.clock()
 
     def _retry(self, what: str, why: str, attempt: int) -> None:
-        delay = self.backoff * (2 ** attempt)
+        delay = self.backoff * (2**attempt)
         line = f"{what}: {why}; retry {attempt + 1} in {delay:g} s"
         self.stats.retries += 1
         self.stats.log.append(line)
@@ -113,24 +125,29 @@ class FeedClient:
             self._wait_interval()
             self.stats.calls += 1
             try:
-                resp = NBAStatsHTTP().send_api_request(endpoint=ep.endpoint, parameters=ep.parameters,
-                                                       headers=ep.headers, timeout=self.timeout)
+                resp = NBAStatsHTTP().send_api_request(
+                    endpoint=ep.endpoint, parameters=ep.parameters, headers=ep.headers, timeout=self.timeout
+                )
             except requests.Timeout:
                 if attempt >= self.retries:
-                    raise FeedUnavailable(f"{what}: {HOST} did not answer within {self.timeout:g} s, "
-                                          f"{attempt + 1} times; it may be down or blocking this address; "
-                                          f"{RESUME}") from None
+                    raise FeedUnavailable(
+                        f"{what}: {HOST} did not answer within {self.timeout:g} s, "
+                        f"{attempt + 1} times; it may be down or blocking this address; "
+                        f"{RESUME}"
+                    ) from None
                 self._retry(what, f"no answer within {self.timeout:g} s", attempt)
                 attempt += 1
                 continue
             except requests.ConnectionError as exc:
                 connect_failures += 1
-                if _no_name(exc):   # no network or no DNS: retrying will not help
-                    raise FeedUnavailable(f"cannot reach {HOST}: its name does not resolve (no network, or no "
-                                          f"DNS); {RESUME}") from None
+                if _no_name(exc):  # no network or no DNS: retrying will not help
+                    raise FeedUnavailable(
+                        f"cannot reach {HOST}: its name does not resolve (no network, or no DNS); {RESUME}"
+                    ) from None
                 if connect_failures > CONNECT_RETRIES or attempt >= self.retries:
-                    raise FeedUnavailable(f"cannot reach {HOST} (no network, or the site is down): "
-                                          f"{_short(exc)}; {RESUME}") from None
+                    raise FeedUnavailable(
+                        f"cannot reach {HOST} (no network, or the site is down): {_short(exc)}; {RESUME}"
+                    ) from None
                 self._retry(what, "connection failed", attempt)
                 attempt += 1
                 continue
@@ -142,9 +159,11 @@ class FeedClient:
                 raise FeedBlocked(BLOCKED_HINT)
             if status == 429 or status >= 500:
                 if attempt >= self.retries:
-                    raise FeedHTTPError(f"{what}: HTTP {status} from {HOST} after {attempt + 1} attempts "
-                                        f"({'rate limited' if status == 429 else 'server error'}); try again "
-                                        f"later (a larger --interval is gentler); {RESUME}")
+                    raise FeedHTTPError(
+                        f"{what}: HTTP {status} from {HOST} after {attempt + 1} attempts "
+                        f"({'rate limited' if status == 429 else 'server error'}); try again "
+                        f"later (a larger --interval is gentler); {RESUME}"
+                    )
                 self._retry(what, f"HTTP {status}", attempt)
                 attempt += 1
                 continue
@@ -154,8 +173,10 @@ class FeedClient:
                 json.loads(text)
             except ValueError:
                 if attempt >= self.retries:
-                    raise FeedBadResponse(f"{what}: {HOST} answered {len(text):,} bytes that are not JSON "
-                                          f"({_snippet(text)}), {attempt + 1} times; {RESUME}") from None
+                    raise FeedBadResponse(
+                        f"{what}: {HOST} answered {len(text):,} bytes that are not JSON "
+                        f"({_snippet(text)}), {attempt + 1} times; {RESUME}"
+                    ) from None
                 self._retry(what, "the answer is not JSON", attempt)
                 attempt += 1
                 continue
@@ -171,8 +192,16 @@ def describe(name: str, params: dict[str, Any]) -> str:
 
 def _no_name(exc: BaseException) -> bool:
     text = str(exc)
-    return any(k in text for k in ("NameResolution", "Failed to resolve", "Name or service not known",
-                                   "Temporary failure in name resolution", "nodename nor servname"))
+    return any(
+        k in text
+        for k in (
+            "NameResolution",
+            "Failed to resolve",
+            "Name or service not known",
+            "Temporary failure in name resolution",
+            "nodename nor servname",
+        )
+    )
 
 
 def _short(exc: BaseException) -> str:

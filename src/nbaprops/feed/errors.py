@@ -19,8 +19,10 @@ class FeedDependencyError(FeedError):
     """nba_api (the optional `feed` extra) is not installed."""
 
     def __init__(self, why: str = "") -> None:
-        super().__init__(f"nbaprops fetch needs the nba_api package, which is not installed{': ' + why if why else ''}; "
-                         f"install it with {INSTALL}")
+        super().__init__(
+            f"nbaprops fetch needs the nba_api package, which is not installed{': ' + why if why else ''}; "
+            f"install it with {INSTALL}"
+        )
 
 
 class FeedUnavailable(FeedError):

@@ -21,7 +21,7 @@ import os
 import shutil
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from .client import FeedClient
 from .errors import RESUME, FeedCacheMissing, FeedError
 from .store import FeedStore, file_name, now_utc, write_parquet
 
-CATCH_UP_DAYS = 30              # how far back the default dates reach for an unfinished date
+CATCH_UP_DAYS = 30  # how far back the default dates reach for an unfinished date
 DEFAULT_SCHEDULE_MAX_AGE = 7.0  # days before a season's schedule is fetched again
 FEED_DIR_NAME = "feed"
 
@@ -67,9 +67,9 @@ def default_dates(feed_dir: Path, today: date) -> list[date]:
 class FetchOptions:
     feed_dir: Path
     dates: list[date]
-    from_cache: bool = False            # re-parse cached responses, no network
-    refetch: bool = False               # fetch complete dates and cached games again (stat corrections)
-    schedule_only: bool = False         # scoreboards and season schedules, no box scores or shots
+    from_cache: bool = False  # re-parse cached responses, no network
+    refetch: bool = False  # fetch complete dates and cached games again (stat corrections)
+    schedule_only: bool = False  # scoreboards and season schedules, no box scores or shots
     season_schedule: bool = True
     schedule_max_age_days: float = DEFAULT_SCHEDULE_MAX_AGE
 
@@ -77,22 +77,22 @@ class FetchOptions:
 @dataclass
 class DateResult:
     day: date
-    status: str = ""                    # complete | partial | skipped (already complete) | no games | missing
+    status: str = ""  # complete | partial | skipped (already complete) | no games | missing
     games: int = 0
     final: int = 0
-    fetched: int = 0                    # games whose responses came from the network this run
-    cached: int = 0                     # games re-parsed from the cache
-    pending: int = 0                    # not final yet: fetched again by a later run
+    fetched: int = 0  # games whose responses came from the network this run
+    cached: int = 0  # games re-parsed from the cache
+    pending: int = 0  # not final yet: fetched again by a later run
     postponed: int = 0
     calls: int = 0
-    files: dict[str, int] = field(default_factory=dict)    # file name -> rows
+    files: dict[str, int] = field(default_factory=dict)  # file name -> rows
     note: str = ""
 
 
 @dataclass
 class SeasonResult:
     season: str
-    status: str                         # fetched | cached | fresh (kept) | not published | missing
+    status: str  # fetched | cached | fresh (kept) | not published | missing
     games: int = 0
     file: str | None = None
 
@@ -102,7 +102,7 @@ class FetchReport:
     feed_dir: Path
     dates: list[DateResult] = field(default_factory=list)
     seasons: list[SeasonResult] = field(default_factory=list)
-    written: list[str] = field(default_factory=list)        # file names (in feed_dir/files) written this run
+    written: list[str] = field(default_factory=list)  # file names (in feed_dir/files) written this run
     calls: int = 0
     retries: int = 0
     waited: float = 0.0
@@ -115,11 +115,20 @@ class FetchReport:
 
 
 class _NoProgress:
-    def dates_planned(self, dates): pass
-    def date_started(self, day, games, to_fetch): pass
-    def game_done(self, day, game, note): pass
-    def date_done(self, result): pass
-    def note(self, text): pass
+    def dates_planned(self, dates):
+        pass
+
+    def date_started(self, day, games, to_fetch):
+        pass
+
+    def game_done(self, day, game, note):
+        pass
+
+    def date_done(self, result):
+        pass
+
+    def note(self, text):
+        pass
 
 
 def fetch(opts: FetchOptions, client: FeedClient | None = None, progress: Any = None) -> FetchReport:
@@ -135,7 +144,7 @@ def fetch(opts: FetchOptions, client: FeedClient | None = None, progress: Any = 
     missing: list[str] = []
     with store.lock():
         manifest = store.load_manifest()
-        if not opts.from_cache:     # a run that fails before reaching a date still leaves it to the next run
+        if not opts.from_cache:  # a run that fails before reaching a date still leaves it to the next run
             for d in opts.dates:
                 manifest["dates"].setdefault(d.isoformat(), {"status": "planned", "games": {}})
             store.save_manifest(manifest)
@@ -152,31 +161,44 @@ def fetch(opts: FetchOptions, client: FeedClient | None = None, progress: Any = 
                 progress.date_done(res)
         finally:
             if client:
-                report.calls, report.retries, report.waited = (client.stats.calls, client.stats.retries,
-                                                               client.stats.waited)
+                report.calls, report.retries, report.waited = (
+                    client.stats.calls,
+                    client.stats.retries,
+                    client.stats.waited,
+                )
             report.seconds = time.monotonic() - t0
     if missing:
         shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
-        raise FeedCacheMissing(f"--from-cache: no cached response for {shown} (never fetched); the files of "
-                               f"everything cached were rewritten")
+        raise FeedCacheMissing(
+            f"--from-cache: no cached response for {shown} (never fetched); the files of "
+            f"everything cached were rewritten"
+        )
     return report
 
 
-def _season(store: FeedStore, manifest: dict, season: str, opts: FetchOptions, client, report: FetchReport,
-            progress, missing: list[str]) -> SeasonResult:
+def _season(
+    store: FeedStore,
+    manifest: dict,
+    season: str,
+    opts: FetchOptions,
+    client,
+    report: FetchReport,
+    progress,
+    missing: list[str],
+) -> SeasonResult:
     entry = manifest["seasons"].get(season) or {}
     name = file_name("season_schedule", season)
     path = store.files / name
     if opts.from_cache:
         text = store.cached("scheduleleaguev2", season)
         if text is None:
-            return SeasonResult(season, "missing")     # never fetched: nothing to rebuild (not an error)
+            return SeasonResult(season, "missing")  # never fetched: nothing to rebuild (not an error)
         status = "cached"
     else:
         fetched_at = entry.get("fetched_at")
         age = None
         if fetched_at:
-            age = (datetime.now(timezone.utc) - datetime.fromisoformat(fetched_at)).total_seconds() / 86400
+            age = (datetime.now(UTC) - datetime.fromisoformat(fetched_at)).total_seconds() / 86400
         fresh = path.exists() and age is not None and age < opts.schedule_max_age_days and not opts.refetch
         if fresh or (entry.get("games") == 0 and age is not None and age < 1 and not opts.refetch):
             return SeasonResult(season, "fresh", entry.get("games", 0), name if path.exists() else None)
@@ -184,8 +206,11 @@ def _season(store: FeedStore, manifest: dict, season: str, opts: FetchOptions, c
         store.put("scheduleleaguev2", season, text)
         status = "fetched"
     games = parse.parse_season_schedule(text)
-    manifest["seasons"][season] = {"fetched_at": entry.get("fetched_at") if opts.from_cache else now_utc(),
-                                   "games": len(games), "file": name if games else None}
+    manifest["seasons"][season] = {
+        "fetched_at": entry.get("fetched_at") if opts.from_cache else now_utc(),
+        "games": len(games),
+        "file": name if games else None,
+    }
     if games:
         write_parquet(path, "schedule", parse.schedule_rows(games))
         _written(manifest, report, [name])
@@ -196,8 +221,16 @@ def _season(store: FeedStore, manifest: dict, season: str, opts: FetchOptions, c
     return SeasonResult(season, status, len(games), name if games else None)
 
 
-def _date(store: FeedStore, manifest: dict, d: date, opts: FetchOptions, client, report: FetchReport,
-          progress, missing: list[str]) -> DateResult:
+def _date(
+    store: FeedStore,
+    manifest: dict,
+    d: date,
+    opts: FetchOptions,
+    client,
+    report: FetchReport,
+    progress,
+    missing: list[str],
+) -> DateResult:
     key = d.isoformat()
     old = manifest["dates"].get(key) or {}
     res = DateResult(day=d)
@@ -219,8 +252,13 @@ def _date(store: FeedStore, manifest: dict, d: date, opts: FetchOptions, client,
     entry = {"status": "running", "fetched_at": now_utc(), "games": {}}
     for g in games:
         prev = old_games.get(g.game_id, {})
-        entry["games"][g.game_id] = {"matchup": g.matchup, "status": g.status, "status_text": g.status_text,
-                                     "box": prev.get("box"), "shots": prev.get("shots")}
+        entry["games"][g.game_id] = {
+            "matchup": g.matchup,
+            "status": g.status,
+            "status_text": g.status_text,
+            "box": prev.get("box"),
+            "shots": prev.get("shots"),
+        }
     manifest["dates"][key] = entry
     store.save_manifest(manifest)
     res.games = len(games)
@@ -243,8 +281,9 @@ def _date(store: FeedStore, manifest: dict, d: date, opts: FetchOptions, client,
                 progress.game_done(d, g, f"not final ({g.status_text or 'scheduled'}): fetched by a later run")
                 continue
             got_network = False
-            box_text = _response(store, client, opts, "boxscoretraditionalv3", g.game_id, missing,
-                                 dict(game_id=g.game_id))
+            box_text = _response(
+                store, client, opts, "boxscoretraditionalv3", g.game_id, missing, dict(game_id=g.game_id)
+            )
             if box_text is None:
                 continue
             got_network |= box_text[1]
@@ -253,10 +292,22 @@ def _date(store: FeedStore, manifest: dict, d: date, opts: FetchOptions, client,
             players, teams = parse.box_rows(box_text[0], g)
             shots: list[dict] = []
             if g.wants_shots:
-                shot_text = _response(store, client, opts, "shotchartdetail", g.game_id, missing,
-                                      dict(team_id=0, player_id=0, game_id_nullable=g.game_id,
-                                           context_measure_simple="FGA", season_nullable=g.season,
-                                           season_type_all_star=g.season_type))
+                shot_text = _response(
+                    store,
+                    client,
+                    opts,
+                    "shotchartdetail",
+                    g.game_id,
+                    missing,
+                    dict(
+                        team_id=0,
+                        player_id=0,
+                        game_id_nullable=g.game_id,
+                        context_measure_simple="FGA",
+                        season_nullable=g.season,
+                        season_type_all_star=g.season_type,
+                    ),
+                )
                 if shot_text is None:
                     continue
                 got_network |= shot_text[1]
@@ -271,8 +322,9 @@ def _date(store: FeedStore, manifest: dict, d: date, opts: FetchOptions, client,
             else:
                 res.cached += 1
             store.save_manifest(manifest)
-            progress.game_done(d, g, f"{len(players)} players, {len(shots)} shots"
-                               + ("" if got_network else " (from the cache)"))
+            progress.game_done(
+                d, g, f"{len(players)} players, {len(shots)} shots" + ("" if got_network else " (from the cache)")
+            )
     except FeedError as exc:
         entry["status"] = "failed"
         entry["error"] = str(exc).split(";")[0]
@@ -287,8 +339,9 @@ def _date(store: FeedStore, manifest: dict, d: date, opts: FetchOptions, client,
                 name = file_name(kind, key)
                 res.files[name] = write_parquet(store.files / name, kind, rows[kind])
         _written(manifest, report, list(res.files))
-    unfinished = res.pending + sum(1 for g in games if g.final and g.wants_box and not g.postponed
-                                   and _is_missing(store, g))
+    unfinished = res.pending + sum(
+        1 for g in games if g.final and g.wants_box and not g.postponed and _is_missing(store, g)
+    )
     entry["status"] = "partial" if unfinished else "complete"
     entry["files"] = res.files
     store.save_manifest(manifest)
@@ -308,12 +361,14 @@ def _written(manifest: dict, report: FetchReport, names: list[str]) -> None:
 
 def _is_missing(store: FeedStore, g) -> bool:
     """A final game whose box score (or, in the regular season, shots) is not in the cache."""
-    return (store.cached("boxscoretraditionalv3", g.game_id) is None
-            or (g.wants_shots and store.cached("shotchartdetail", g.game_id) is None))
+    return store.cached("boxscoretraditionalv3", g.game_id) is None or (
+        g.wants_shots and store.cached("shotchartdetail", g.game_id) is None
+    )
 
 
-def _response(store: FeedStore, client, opts: FetchOptions, endpoint: str, game_id: str, missing: list[str],
-              params: dict) -> tuple[str, bool] | None:
+def _response(
+    store: FeedStore, client, opts: FetchOptions, endpoint: str, game_id: str, missing: list[str], params: dict
+) -> tuple[str, bool] | None:
     """(text, came from the network) of one game's response: the cache unless refetching."""
     cached = store.cached(endpoint, game_id)
     if opts.from_cache:
@@ -338,8 +393,9 @@ def ingest_written(wh, report: FetchReport, **kwargs):
     store = FeedStore(report.feed_dir)
     with store.lock():
         manifest = store.load_manifest()
-        names = [n for n in dict.fromkeys([*manifest.get("not_ingested", []), *report.written])
-                 if (store.files / n).exists()]
+        names = [
+            n for n in dict.fromkeys([*manifest.get("not_ingested", []), *report.written]) if (store.files / n).exists()
+        ]
         if not names:
             return None
         stage = report.feed_dir / f".ingest-{os.getpid()}"
@@ -361,5 +417,14 @@ def ingest_written(wh, report: FetchReport, **kwargs):
     return result
 
 
-__all__ = ["FetchOptions", "FetchReport", "DateResult", "SeasonResult", "fetch", "default_dates",
-           "default_feed_dir", "ingest_written", "RESUME"]
+__all__ = [
+    "RESUME",
+    "DateResult",
+    "FetchOptions",
+    "FetchReport",
+    "SeasonResult",
+    "default_dates",
+    "default_feed_dir",
+    "fetch",
+    "ingest_written",
+]

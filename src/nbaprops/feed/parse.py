@@ -24,7 +24,7 @@ import csv
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -34,15 +34,20 @@ from .errors import FeedBadResponse
 
 # Character 3 of an NBA game id is its type (data/real/README.md). All-Star (3) and other
 # exhibition games are left out.
-GAME_TYPES = {"1": calendar.PRESEASON, "2": calendar.REGULAR_SEASON, "4": calendar.PLAYOFFS,
-              "5": calendar.PLAY_IN, "6": calendar.CUP_FINAL}
+GAME_TYPES = {
+    "1": calendar.PRESEASON,
+    "2": calendar.REGULAR_SEASON,
+    "4": calendar.PLAYOFFS,
+    "5": calendar.PLAY_IN,
+    "6": calendar.CUP_FINAL,
+}
 # Games whose box scores are fetched (the bundled box scores hold these types), and those whose
 # shots are: the regular season only, as in the bundled shots (the models' zone fields rest on
 # regular-season shots; playoff windows run out of them by design).
 BOX_TYPES = (calendar.REGULAR_SEASON, calendar.PLAY_IN, calendar.PLAYOFFS, calendar.CUP_FINAL)
 SHOT_TYPES = (calendar.REGULAR_SEASON,)
 
-FINAL = 3   # scoreboard gameStatus: 1 scheduled, 2 in progress, 3 final
+FINAL = 3  # scoreboard gameStatus: 1 scheduled, 2 in progress, 3 final
 
 
 @lru_cache(maxsize=1)
@@ -74,7 +79,7 @@ class Game:
 
     game_id: str
     game_date: date
-    status: int                 # 1 scheduled, 2 live, 3 final
+    status: int  # 1 scheduled, 2 live, 3 final
     status_text: str
     tipoff_utc: datetime | None
     home: str
@@ -129,7 +134,7 @@ def datasets(endpoint: str, text: str, **params: Any) -> dict[str, list[dict[str
         ep.nba_response = NBAStatsResponse(response=text, status_code=200, url=None)
         ep.load_response()
         return ep.get_normalized_dict()
-    except Exception as exc:    # nba_api raises KeyError, IndexError, ValueError … on a shape it does not know
+    except Exception as exc:  # nba_api raises KeyError, IndexError, ValueError … on a shape it does not know
         raise FeedBadResponse(f"{endpoint}: a response nba_api cannot parse ({type(exc).__name__}: {exc})") from None
 
 
@@ -137,7 +142,7 @@ def _tipoff(value: Any) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.strptime(str(value)[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
+        return datetime.strptime(str(value)[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
     except ValueError:
         return None
 
@@ -158,8 +163,10 @@ def parse_scoreboard(text: str, game_date: date) -> list[Game]:
         raise FeedBadResponse("scoreboardv3: the response has no game list")
     lines: dict[tuple[str, int], dict] = {(r["gameId"], int(r["teamId"])): r for r in sets.get("LineScore", [])}
     raw = json.loads(text)
-    teams_of = {g["gameId"]: (g.get("homeTeam") or {}, g.get("awayTeam") or {})
-                for g in (raw.get("scoreboard") or {}).get("games", [])}
+    teams_of = {
+        g["gameId"]: (g.get("homeTeam") or {}, g.get("awayTeam") or {})
+        for g in (raw.get("scoreboard") or {}).get("games", [])
+    }
     games = []
     for h in sets["GameHeader"]:
         gid = str(h["gameId"])
@@ -169,13 +176,24 @@ def parse_scoreboard(text: str, game_date: date) -> list[Game]:
             continue
         hl = lines.get((gid, int(home_t.get("teamId") or 0)), {})
         al = lines.get((gid, int(away_t.get("teamId") or 0)), {})
-        games.append(Game(
-            game_id=gid, game_date=game_date, status=int(h.get("gameStatus") or 0),
-            status_text=str(h.get("gameStatusText") or "").strip(), tipoff_utc=_tipoff(h.get("gameTimeUTC")),
-            home=home, away=away, home_id=int(home_t["teamId"]), away_id=int(away_t["teamId"]),
-            home_name=_team_name(home_t.get("teamCity"), home_t.get("teamName")),
-            away_name=_team_name(away_t.get("teamCity"), away_t.get("teamName")),
-            home_score=hl.get("score"), away_score=al.get("score"), neutral=bool(h.get("isNeutral"))))
+        games.append(
+            Game(
+                game_id=gid,
+                game_date=game_date,
+                status=int(h.get("gameStatus") or 0),
+                status_text=str(h.get("gameStatusText") or "").strip(),
+                tipoff_utc=_tipoff(h.get("gameTimeUTC")),
+                home=home,
+                away=away,
+                home_id=int(home_t["teamId"]),
+                away_id=int(away_t["teamId"]),
+                home_name=_team_name(home_t.get("teamCity"), home_t.get("teamName")),
+                away_name=_team_name(away_t.get("teamCity"), away_t.get("teamName")),
+                home_score=hl.get("score"),
+                away_score=al.get("score"),
+                neutral=bool(h.get("isNeutral")),
+            )
+        )
     return games
 
 
@@ -196,18 +214,31 @@ def parse_season_schedule(text: str) -> list[Game]:
                     continue
                 day = str(g.get("gameDateEst") or gd.get("gameDate") or "")
                 try:
-                    gdate = (date.fromisoformat(day[:10]) if day[4:5] == "-"
-                             else datetime.strptime(day.split(" ")[0], "%m/%d/%Y").date())
+                    gdate = (
+                        date.fromisoformat(day[:10])
+                        if day[4:5] == "-"
+                        else datetime.strptime(day.split(" ")[0], "%m/%d/%Y").date()
+                    )
                 except ValueError:
                     raise FeedBadResponse(f"scheduleleaguev2: game {gid} has no readable date ({day!r})") from None
-                games.append(Game(
-                    game_id=gid, game_date=gdate, status=int(g.get("gameStatus") or 0),
-                    status_text=str(g.get("gameStatusText") or "").strip(),
-                    tipoff_utc=_tipoff(g.get("gameDateTimeUTC")), home=home, away=away,
-                    home_id=int(ht["teamId"]), away_id=int(at["teamId"]),
-                    home_name=_team_name(ht.get("teamCity"), ht.get("teamName")),
-                    away_name=_team_name(at.get("teamCity"), at.get("teamName")),
-                    home_score=ht.get("score"), away_score=at.get("score"), neutral=bool(g.get("isNeutral"))))
+                games.append(
+                    Game(
+                        game_id=gid,
+                        game_date=gdate,
+                        status=int(g.get("gameStatus") or 0),
+                        status_text=str(g.get("gameStatusText") or "").strip(),
+                        tipoff_utc=_tipoff(g.get("gameDateTimeUTC")),
+                        home=home,
+                        away=away,
+                        home_id=int(ht["teamId"]),
+                        away_id=int(at["teamId"]),
+                        home_name=_team_name(ht.get("teamCity"), ht.get("teamName")),
+                        away_name=_team_name(at.get("teamCity"), at.get("teamName")),
+                        home_score=ht.get("score"),
+                        away_score=at.get("score"),
+                        neutral=bool(g.get("isNeutral")),
+                    )
+                )
         return games
     except (ValueError, AttributeError, KeyError, TypeError) as exc:
         if isinstance(exc, FeedBadResponse):
@@ -221,11 +252,24 @@ def schedule_rows(games: list[Game]) -> list[dict[str, Any]]:
         wl = None
         if g.final and g.home_score is not None and g.away_score is not None and g.home_score != g.away_score:
             wl = "W" if g.home_score > g.away_score else "L"
-        rows.append({
-            "game_id": g.game_id, "season": g.season, "season_type": g.season_type, "game_date": g.game_date,
-            "home_team": g.home, "away_team": g.away, "home_team_name": g.home_name, "away_team_name": g.away_name,
-            "home_wl": wl, "neutral_site": g.neutral, "home_team_id": g.home_id, "away_team_id": g.away_id,
-            "game_status": g.status, "tipoff_utc": g.tipoff_utc})
+        rows.append(
+            {
+                "game_id": g.game_id,
+                "season": g.season,
+                "season_type": g.season_type,
+                "game_date": g.game_date,
+                "home_team": g.home,
+                "away_team": g.away,
+                "home_team_name": g.home_name,
+                "away_team_name": g.away_name,
+                "home_wl": wl,
+                "neutral_site": g.neutral,
+                "home_team_id": g.home_id,
+                "away_team_id": g.away_id,
+                "game_status": g.status,
+                "tipoff_utc": g.tipoff_utc,
+            }
+        )
     return rows
 
 
@@ -250,10 +294,23 @@ def minutes(value: Any) -> tuple[str | None, float]:
     raise FeedBadResponse(f"boxscoretraditionalv3: minutes {s!r} are neither MM:SS nor PTmmMss.ssS")
 
 
-_STAT_KEYS = {"fgm": "fieldGoalsMade", "fga": "fieldGoalsAttempted", "fg3m": "threePointersMade",
-              "fg3a": "threePointersAttempted", "ftm": "freeThrowsMade", "fta": "freeThrowsAttempted",
-              "oreb": "reboundsOffensive", "dreb": "reboundsDefensive", "reb": "reboundsTotal", "ast": "assists",
-              "stl": "steals", "blk": "blocks", "tov": "turnovers", "pf": "foulsPersonal", "pts": "points"}
+_STAT_KEYS = {
+    "fgm": "fieldGoalsMade",
+    "fga": "fieldGoalsAttempted",
+    "fg3m": "threePointersMade",
+    "fg3a": "threePointersAttempted",
+    "ftm": "freeThrowsMade",
+    "fta": "freeThrowsAttempted",
+    "oreb": "reboundsOffensive",
+    "dreb": "reboundsDefensive",
+    "reb": "reboundsTotal",
+    "ast": "assists",
+    "stl": "steals",
+    "blk": "blocks",
+    "tov": "turnovers",
+    "pf": "foulsPersonal",
+    "pts": "points",
+}
 
 
 def _int(v: Any) -> int:
@@ -278,12 +335,26 @@ def box_rows(text: str, game: Game) -> tuple[list[dict[str, Any]], list[dict[str
         raw_min, mins = minutes(r.get("minutes"))
         position = (r.get("position") or "").strip() or None
         name = " ".join(str(x).strip() for x in (r.get("firstName"), r.get("familyName")) if x and str(x).strip())
-        row = {"game_id": game.game_id, "season": season, "season_type": stype, "game_date": game.game_date,
-               "team_id": tid, "team_tricode": tri[tid], "home_team_id": home_id, "away_team_id": away_id,
-               "is_home": tid == home_id, "opponent_team_id": opp, "opponent_tricode": tri[opp],
-               "player_id": int(r["personId"]), "player_name": name, "position": position,
-               "starter": position is not None, "comment": (r.get("comment") or "").strip() or None,
-               "minutes_raw": raw_min, "minutes": mins}
+        row = {
+            "game_id": game.game_id,
+            "season": season,
+            "season_type": stype,
+            "game_date": game.game_date,
+            "team_id": tid,
+            "team_tricode": tri[tid],
+            "home_team_id": home_id,
+            "away_team_id": away_id,
+            "is_home": tid == home_id,
+            "opponent_team_id": opp,
+            "opponent_tricode": tri[opp],
+            "player_id": int(r["personId"]),
+            "player_name": name,
+            "position": position,
+            "starter": position is not None,
+            "comment": (r.get("comment") or "").strip() or None,
+            "minutes_raw": raw_min,
+            "minutes": mins,
+        }
         row.update({k: _int(r.get(v)) for k, v in _STAT_KEYS.items()})
         pm = r.get("plusMinusPoints")
         row["plus_minus"] = float(pm) if pm not in (None, "") else 0.0
@@ -296,10 +367,15 @@ def box_rows(text: str, game: Game) -> tuple[list[dict[str, Any]], list[dict[str
         sep = "vs." if tid == home_id else "@"
         stats = {k: _int(t.get(v)) for k, v in _STAT_KEYS.items()}
         _, team_min = minutes(t.get("minutes"))
-        row = {"game_id": game.game_id, "season": season, "game_date": game.game_date, "team_id": tid,
-               "matchup": f"{tri[tid]} {sep} {tri[opp]}",
-               "wl": "W" if pts[tid] > pts[opp] else ("L" if pts[tid] < pts[opp] else None),
-               "min": int(team_min)}
+        row = {
+            "game_id": game.game_id,
+            "season": season,
+            "game_date": game.game_date,
+            "team_id": tid,
+            "matchup": f"{tri[tid]} {sep} {tri[opp]}",
+            "wl": "W" if pts[tid] > pts[opp] else ("L" if pts[tid] < pts[opp] else None),
+            "min": int(team_min),
+        }
         for k in ("fgm", "fga"):
             row[k] = stats[k]
         row["fg_pct"] = _pct(stats["fgm"], stats["fga"])
@@ -333,20 +409,36 @@ def shot_rows(text: str, game: Game) -> list[dict[str, Any]]:
     if shots is None:
         raise FeedBadResponse(f"shotchartdetail game {game.game_id}: the response has no Shot_Chart_Detail set")
     rows = []
-    for r in sorted((r for r in shots if str(r.get("GAME_ID")) == game.game_id),
-                    key=lambda r: (_int(r.get("GAME_EVENT_ID")), _int(r.get("PLAYER_ID")))):
+    for r in sorted(
+        (r for r in shots if str(r.get("GAME_ID")) == game.game_id),
+        key=lambda r: (_int(r.get("GAME_EVENT_ID")), _int(r.get("PLAYER_ID"))),
+    ):
         name, abb = zone_area(r.get("SHOT_ZONE_AREA"))
         gd = str(r.get("GAME_DATE") or "")
-        rows.append({
-            "season": game.season, "game_id": game.game_id,
-            "game_date": datetime.strptime(gd, "%Y%m%d").date() if gd else game.game_date,
-            "team_id": int(r["TEAM_ID"]), "team_name": r.get("TEAM_NAME"), "player_id": int(r["PLAYER_ID"]),
-            "player_name": r.get("PLAYER_NAME"), "home_team": keys.team_abbr(r.get("HTM")),
-            "away_team": keys.team_abbr(r.get("VTM")), "shot_made": _int(r.get("SHOT_MADE_FLAG")) == 1,
-            "action_type": r.get("ACTION_TYPE"), "shot_type": r.get("SHOT_TYPE"),
-            "basic_zone": r.get("SHOT_ZONE_BASIC"), "zone_name": name, "zone_abb": abb,
-            "zone_range": r.get("SHOT_ZONE_RANGE"),
-            "loc_x": -_int(r.get("LOC_X")) / 10, "loc_y": _int(r.get("LOC_Y")) / 10 + 5.25,
-            "shot_distance": _int(r.get("SHOT_DISTANCE")), "quarter": _int(r.get("PERIOD")),
-            "mins_left": _int(r.get("MINUTES_REMAINING")), "secs_left": _int(r.get("SECONDS_REMAINING"))})
+        rows.append(
+            {
+                "season": game.season,
+                "game_id": game.game_id,
+                "game_date": datetime.strptime(gd, "%Y%m%d").date() if gd else game.game_date,
+                "team_id": int(r["TEAM_ID"]),
+                "team_name": r.get("TEAM_NAME"),
+                "player_id": int(r["PLAYER_ID"]),
+                "player_name": r.get("PLAYER_NAME"),
+                "home_team": keys.team_abbr(r.get("HTM")),
+                "away_team": keys.team_abbr(r.get("VTM")),
+                "shot_made": _int(r.get("SHOT_MADE_FLAG")) == 1,
+                "action_type": r.get("ACTION_TYPE"),
+                "shot_type": r.get("SHOT_TYPE"),
+                "basic_zone": r.get("SHOT_ZONE_BASIC"),
+                "zone_name": name,
+                "zone_abb": abb,
+                "zone_range": r.get("SHOT_ZONE_RANGE"),
+                "loc_x": -_int(r.get("LOC_X")) / 10,
+                "loc_y": _int(r.get("LOC_Y")) / 10 + 5.25,
+                "shot_distance": _int(r.get("SHOT_DISTANCE")),
+                "quarter": _int(r.get("PERIOD")),
+                "mins_left": _int(r.get("MINUTES_REMAINING")),
+                "secs_left": _int(r.get("SECONDS_REMAINING")),
+            }
+        )
     return rows

@@ -22,7 +22,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -53,37 +53,124 @@ def _schemas():
     import pyarrow as pa
 
     s16 = pa.int16()
-    stats = [(c, s16) for c in ("fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb", "reb", "ast",
-                                "stl", "blk", "tov", "pf", "pts")]
+    stats = [
+        (c, s16)
+        for c in (
+            "fgm",
+            "fga",
+            "fg3m",
+            "fg3a",
+            "ftm",
+            "fta",
+            "oreb",
+            "dreb",
+            "reb",
+            "ast",
+            "stl",
+            "blk",
+            "tov",
+            "pf",
+            "pts",
+        )
+    ]
     return {
-        "schedule": pa.schema([
-            ("game_id", pa.string()), ("season", pa.string()), ("season_type", pa.string()),
-            ("game_date", pa.date32()), ("home_team", pa.string()), ("away_team", pa.string()),
-            ("home_team_name", pa.string()), ("away_team_name", pa.string()), ("home_wl", pa.string()),
-            ("neutral_site", pa.bool_()), ("home_team_id", pa.int64()), ("away_team_id", pa.int64()),
-            ("game_status", pa.int8()), ("tipoff_utc", pa.timestamp("s", tz="UTC"))]),
-        "player_box": pa.schema([
-            ("game_id", pa.string()), ("season", pa.string()), ("season_type", pa.string()),
-            ("game_date", pa.date32()), ("team_id", pa.int64()), ("team_tricode", pa.string()),
-            ("home_team_id", pa.int64()), ("away_team_id", pa.int64()), ("is_home", pa.bool_()),
-            ("opponent_team_id", pa.int64()), ("opponent_tricode", pa.string()), ("player_id", pa.int64()),
-            ("player_name", pa.string()), ("position", pa.string()), ("starter", pa.bool_()),
-            ("comment", pa.string()), ("minutes_raw", pa.string()), ("minutes", pa.float64()),
-            *stats, ("plus_minus", pa.float64())]),
-        "team_box": pa.schema([
-            ("game_id", pa.string()), ("season", pa.string()), ("game_date", pa.date32()), ("team_id", pa.int64()),
-            ("matchup", pa.string()), ("wl", pa.string()), ("min", s16), ("fgm", s16), ("fga", s16),
-            ("fg_pct", pa.float64()), ("fg3m", s16), ("fg3a", s16), ("fg3_pct", pa.float64()), ("ftm", s16),
-            ("fta", s16), ("ft_pct", pa.float64()), ("oreb", s16), ("dreb", s16), ("reb", s16), ("ast", s16),
-            ("stl", s16), ("blk", s16), ("tov", s16), ("pf", s16), ("pts", s16)]),
-        "shots": pa.schema([
-            ("season", pa.string()), ("game_id", pa.string()), ("game_date", pa.date32()), ("team_id", pa.int64()),
-            ("team_name", pa.string()), ("player_id", pa.int64()), ("player_name", pa.string()),
-            ("home_team", pa.string()), ("away_team", pa.string()), ("shot_made", pa.bool_()),
-            ("action_type", pa.string()), ("shot_type", pa.string()), ("basic_zone", pa.string()),
-            ("zone_name", pa.string()), ("zone_abb", pa.string()), ("zone_range", pa.string()),
-            ("loc_x", pa.float32()), ("loc_y", pa.float32()), ("shot_distance", s16), ("quarter", pa.int8()),
-            ("mins_left", pa.int8()), ("secs_left", pa.int8())]),
+        "schedule": pa.schema(
+            [
+                ("game_id", pa.string()),
+                ("season", pa.string()),
+                ("season_type", pa.string()),
+                ("game_date", pa.date32()),
+                ("home_team", pa.string()),
+                ("away_team", pa.string()),
+                ("home_team_name", pa.string()),
+                ("away_team_name", pa.string()),
+                ("home_wl", pa.string()),
+                ("neutral_site", pa.bool_()),
+                ("home_team_id", pa.int64()),
+                ("away_team_id", pa.int64()),
+                ("game_status", pa.int8()),
+                ("tipoff_utc", pa.timestamp("s", tz="UTC")),
+            ]
+        ),
+        "player_box": pa.schema(
+            [
+                ("game_id", pa.string()),
+                ("season", pa.string()),
+                ("season_type", pa.string()),
+                ("game_date", pa.date32()),
+                ("team_id", pa.int64()),
+                ("team_tricode", pa.string()),
+                ("home_team_id", pa.int64()),
+                ("away_team_id", pa.int64()),
+                ("is_home", pa.bool_()),
+                ("opponent_team_id", pa.int64()),
+                ("opponent_tricode", pa.string()),
+                ("player_id", pa.int64()),
+                ("player_name", pa.string()),
+                ("position", pa.string()),
+                ("starter", pa.bool_()),
+                ("comment", pa.string()),
+                ("minutes_raw", pa.string()),
+                ("minutes", pa.float64()),
+                *stats,
+                ("plus_minus", pa.float64()),
+            ]
+        ),
+        "team_box": pa.schema(
+            [
+                ("game_id", pa.string()),
+                ("season", pa.string()),
+                ("game_date", pa.date32()),
+                ("team_id", pa.int64()),
+                ("matchup", pa.string()),
+                ("wl", pa.string()),
+                ("min", s16),
+                ("fgm", s16),
+                ("fga", s16),
+                ("fg_pct", pa.float64()),
+                ("fg3m", s16),
+                ("fg3a", s16),
+                ("fg3_pct", pa.float64()),
+                ("ftm", s16),
+                ("fta", s16),
+                ("ft_pct", pa.float64()),
+                ("oreb", s16),
+                ("dreb", s16),
+                ("reb", s16),
+                ("ast", s16),
+                ("stl", s16),
+                ("blk", s16),
+                ("tov", s16),
+                ("pf", s16),
+                ("pts", s16),
+            ]
+        ),
+        "shots": pa.schema(
+            [
+                ("season", pa.string()),
+                ("game_id", pa.string()),
+                ("game_date", pa.date32()),
+                ("team_id", pa.int64()),
+                ("team_name", pa.string()),
+                ("player_id", pa.int64()),
+                ("player_name", pa.string()),
+                ("home_team", pa.string()),
+                ("away_team", pa.string()),
+                ("shot_made", pa.bool_()),
+                ("action_type", pa.string()),
+                ("shot_type", pa.string()),
+                ("basic_zone", pa.string()),
+                ("zone_name", pa.string()),
+                ("zone_abb", pa.string()),
+                ("zone_range", pa.string()),
+                ("loc_x", pa.float32()),
+                ("loc_y", pa.float32()),
+                ("shot_distance", s16),
+                ("quarter", pa.int8()),
+                ("mins_left", pa.int8()),
+                ("secs_left", pa.int8()),
+            ]
+        ),
     }
 
 
@@ -111,7 +198,7 @@ def file_name(kind: str, key: date | str) -> str:
 
 # -- the folder --------------------------------------------------------------------------------
 def now_utc() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 @dataclass
@@ -143,7 +230,7 @@ class FeedStore:
 
     def cache_time(self, endpoint: str, key: str) -> datetime | None:
         p = self.cache_path(endpoint, key)
-        return datetime.fromtimestamp(p.stat().st_mtime, timezone.utc) if p.exists() else None
+        return datetime.fromtimestamp(p.stat().st_mtime, UTC) if p.exists() else None
 
     # manifest
     def load_manifest(self) -> dict[str, Any]:
@@ -161,8 +248,9 @@ class FeedStore:
 
     def save_manifest(self, manifest: dict[str, Any]) -> None:
         manifest["updated_at"] = now_utc()
-        atomic_write_bytes(self.manifest_path,
-                           (json.dumps(manifest, indent=1, sort_keys=True, default=str) + "\n").encode("utf-8"))
+        atomic_write_bytes(
+            self.manifest_path, (json.dumps(manifest, indent=1, sort_keys=True, default=str) + "\n").encode("utf-8")
+        )
 
     # one fetch at a time
     def lock(self):

@@ -17,10 +17,9 @@ import duckdb
 from .. import keys, players
 from ..catalog import SOURCE_TABLE_ORDER
 from ..errors import BadInputError
-from ..warehouse import Warehouse, quote_ident
 from ..synth import props as synth_props
-from .sources import (ALL_KINDS, DERIVED_SCHEDULE_SOURCE, DERIVED_SCHEDULE_SQL, FileKind, is_ignored,
-                      kind_for)
+from ..warehouse import Warehouse, quote_ident
+from .sources import ALL_KINDS, DERIVED_SCHEDULE_SOURCE, DERIVED_SCHEDULE_SQL, FileKind, is_ignored, kind_for
 
 BUNDLED_DATA = Path(__file__).resolve().parents[3] / "data" / "real"
 INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "HUGEINT"}
@@ -41,7 +40,7 @@ class FileResult:
     # rows of a correction that was refused (counted in rows_rejected too): a game or key that
     # is already loaded keeps its previous version when any new row of it is rejected
     rows_refused: int = 0
-    refused: list[str] = field(default_factory=list)   # the games or keys refused
+    refused: list[str] = field(default_factory=list)  # the games or keys refused
     # how the file's rows found their player (None: the file has no player rows): by the NBA
     # player id, by the same spelling, by an alias (suffix or known alias), by the reference list
     # of players without a game (reference/players_without_games.csv); unresolved rows
@@ -51,7 +50,7 @@ class FileResult:
     rows_by_alias: int | None = None
     rows_by_reference: int | None = None
     rows_unresolved: int | None = None
-    games_derived: int = 0     # schedule rows derived from this file's box scores (games the schedule lacks)
+    games_derived: int = 0  # schedule rows derived from this file's box scores (games the schedule lacks)
 
 
 @dataclass
@@ -121,8 +120,7 @@ def _read_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         if not keep:
             raise BadInputError("the file has no columns", file=path.name)
         if parquet and "file_row_number" not in cols:
-            sql = (f"SELECT {keep}, file_row_number + 1 AS _row "
-                   "FROM read_parquet(?, file_row_number = true)")
+            sql = f"SELECT {keep}, file_row_number + 1 AS _row FROM read_parquet(?, file_row_number = true)"
         else:  # row_number() over the scan keeps file order (insertion order is preserved)
             sql = f"SELECT {keep}, row_number() OVER () AS _row FROM {source}"
         con.execute(f"CREATE OR REPLACE TEMP TABLE _src AS {sql}", [str(path)])
@@ -149,13 +147,18 @@ def _typed_expr(con: duckdb.DuckDBPyConnection, path: Path, col: str, orig: str,
     elif want_b in ("DOUBLE", "FLOAT", "REAL"):
         bad += f" OR NOT isfinite({expr})"
     row = con.execute(
-        f"SELECT _row, CAST({src} AS VARCHAR) FROM _src WHERE {value} IS NOT NULL AND ({bad}) "
-        "ORDER BY _row LIMIT 1").fetchone()
+        f"SELECT _row, CAST({src} AS VARCHAR) FROM _src WHERE {value} IS NOT NULL AND ({bad}) ORDER BY _row LIMIT 1"
+    ).fetchone()
     if row:
         shown = row[1] if len(row[1]) <= 60 else row[1][:57] + "..."
-        what = {"INTEGER": "a whole number", "BIGINT": "a whole number", "DOUBLE": "a finite number",
-                "DATE": "a date like 2024-01-31", "TIMESTAMP": "a timestamp like 2024-01-31 19:00:00",
-                "BOOLEAN": "true or false"}.get(want_b, want)
+        what = {
+            "INTEGER": "a whole number",
+            "BIGINT": "a whole number",
+            "DOUBLE": "a finite number",
+            "DATE": "a date like 2024-01-31",
+            "TIMESTAMP": "a timestamp like 2024-01-31 19:00:00",
+            "BOOLEAN": "true or false",
+        }.get(want_b, want)
         raise BadInputError(f"expected {what}, got {shown!r}", file=path.name, column=col, row=int(row[0]))
     return expr
 
@@ -174,8 +177,11 @@ def _stage_typed(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind) -> 
         present[low] = (col_name, col_type)
     for col in kind.required:
         if col not in present:
-            raise BadInputError(f"required column is missing (a {kind.name} file needs: "
-                                f"{', '.join(kind.required)})", file=path.name, column=col)
+            raise BadInputError(
+                f"required column is missing (a {kind.name} file needs: {', '.join(kind.required)})",
+                file=path.name,
+                column=col,
+            )
     exprs: dict[str, str] = {}
     for col, want in {**kind.required, **kind.optional}.items():
         if col not in present:
@@ -189,8 +195,10 @@ def _stage_typed(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind) -> 
         # distinct name and joined back on.
         name_expr = exprs["player_name"]
         _add_lookups(con, f"SELECT DISTINCT {name_expr} AS n FROM _src")
-        body = (f"SELECT {', '.join(selects)}, l.lookup AS _player_lookup, l.base AS _player_base FROM _src "
-                f"LEFT JOIN _lookup l ON l.name = {name_expr}")
+        body = (
+            f"SELECT {', '.join(selects)}, l.lookup AS _player_lookup, l.base AS _player_base FROM _src "
+            f"LEFT JOIN _lookup l ON l.name = {name_expr}"
+        )
     else:
         body = f"SELECT {', '.join(selects)} FROM _src"
     con.execute(f"CREATE OR REPLACE TEMP VIEW _typed AS {body}")
@@ -200,31 +208,47 @@ def _stage_typed(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind) -> 
 def _add_lookups(con: duckdb.DuckDBPyConnection, names_sql: str) -> None:
     """Add the names `names_sql` yields (column 1) to _lookup with their player_lookup and
     base lookup, computed in Python (one definition: keys)."""
-    names = [r[0] for r in con.execute(
-        f"SELECT n FROM ({names_sql}) x(n) WHERE n IS NOT NULL AND n NOT IN (SELECT name FROM _lookup)").fetchall()]
+    names = [
+        r[0]
+        for r in con.execute(
+            f"SELECT n FROM ({names_sql}) x(n) WHERE n IS NOT NULL AND n NOT IN (SELECT name FROM _lookup)"
+        ).fetchall()
+    ]
     if names:
-        con.executemany("INSERT INTO _lookup VALUES (?, ?, ?)",
-                        [(n, keys.player_lookup(n), keys.base_lookup(n)) for n in names])
+        con.executemany(
+            "INSERT INTO _lookup VALUES (?, ?, ?)", [(n, keys.player_lookup(n), keys.base_lookup(n)) for n in names]
+        )
 
 
 def _register_helpers(con: duckdb.DuckDBPyConnection) -> None:
     cases = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in keys.TRICODE_VARIANTS.items())
-    con.execute(f"CREATE OR REPLACE TEMP MACRO norm_team(x) AS "
-                f"CASE upper(trim(x)) {cases} ELSE nullif(upper(trim(x)), '') END")
+    con.execute(
+        f"CREATE OR REPLACE TEMP MACRO norm_team(x) AS CASE upper(trim(x)) {cases} ELSE nullif(upper(trim(x)), '') END"
+    )
     # NBA game ids are 10 characters; shorter ones lost their leading zeros (CSV, integers).
     # Longer ones are kept as they are (and then match no game) rather than cut to 10.
-    con.execute("CREATE OR REPLACE TEMP MACRO norm_gid(x) AS "
-                "CASE WHEN length(trim(x)) BETWEEN 1 AND 10 THEN lpad(trim(x), 10, '0') "
-                "ELSE nullif(trim(x), '') END")
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO norm_gid(x) AS "
+        "CASE WHEN length(trim(x)) BETWEEN 1 AND 10 THEN lpad(trim(x), 10, '0') "
+        "ELSE nullif(trim(x), '') END"
+    )
     con.execute("CREATE OR REPLACE TEMP TABLE _lookup (name VARCHAR PRIMARY KEY, lookup VARCHAR, base VARCHAR)")
     con.execute("CREATE OR REPLACE TEMP TABLE _aliases (alias_lookup VARCHAR, player_id BIGINT)")
-    con.executemany("INSERT INTO _aliases VALUES (?, ?)",
-                    [(keys.player_lookup(a.alias_name), a.player_id) for a in keys.player_aliases()])
-    con.execute("CREATE OR REPLACE TEMP TABLE _without_games (lookup VARCHAR, player_id BIGINT, team_abbr VARCHAR, "
-                "season_year INTEGER)")
-    con.executemany("INSERT INTO _without_games VALUES (?, ?, ?, ?)",
-                    [(keys.player_lookup(p.player_name), p.player_id, p.team_abbr, p.season_year)
-                     for p in players.players_without_games()])
+    con.executemany(
+        "INSERT INTO _aliases VALUES (?, ?)",
+        [(keys.player_lookup(a.alias_name), a.player_id) for a in keys.player_aliases()],
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _without_games (lookup VARCHAR, player_id BIGINT, team_abbr VARCHAR, "
+        "season_year INTEGER)"
+    )
+    con.executemany(
+        "INSERT INTO _without_games VALUES (?, ?, ?, ?)",
+        [
+            (keys.player_lookup(p.player_name), p.player_id, p.team_abbr, p.season_year)
+            for p in players.players_without_games()
+        ],
+    )
     con.execute("""CREATE OR REPLACE TEMP VIEW _schedule_slots AS
                    SELECT game_id, game_date, season_year, season_type, home_team_abbr AS team_abbr FROM raw.schedule
                    UNION ALL
@@ -233,9 +257,14 @@ def _register_helpers(con: duckdb.DuckDBPyConnection) -> None:
 
 def _required_columns(wh: Warehouse, kind: FileKind) -> list[str]:
     schema, name = kind.target.split(".", 1)
-    not_null = [r[0] for r in wh.con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? AND NOT is_nullable "
-        "ORDER BY column_index", [schema, name]).fetchall()]
+    not_null = [
+        r[0]
+        for r in wh.con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? AND NOT is_nullable "
+            "ORDER BY column_index",
+            [schema, name],
+        ).fetchall()
+    ]
     return list(dict.fromkeys([*kind.key, *not_null]))
 
 
@@ -264,22 +293,32 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
 
     content = _target_columns(wh, kind.target)
     # Row checks → rejects (one row per file row and column; reasons joined).
-    check_sql = " UNION ALL ".join(
-        f"SELECT _row, '{col}' AS column_name, '{reason}' AS reason FROM _norm WHERE coalesce(({cond}), false)"
-        for col, reason, cond in kind.checks) or "SELECT NULL::BIGINT AS _row, NULL AS column_name, NULL AS reason WHERE false"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _rej AS SELECT _row, column_name, "
-                f"string_agg(DISTINCT reason, '; ' ORDER BY reason) AS reason FROM ({check_sql}) GROUP BY ALL")
+    check_sql = (
+        " UNION ALL ".join(
+            f"SELECT _row, '{col}' AS column_name, '{reason}' AS reason FROM _norm WHERE coalesce(({cond}), false)"
+            for col, reason, cond in kind.checks
+        )
+        or "SELECT NULL::BIGINT AS _row, NULL AS column_name, NULL AS reason WHERE false"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _rej AS SELECT _row, column_name, "
+        f"string_agg(DISTINCT reason, '; ' ORDER BY reason) AS reason FROM ({check_sql}) GROUP BY ALL"
+    )
     # Safety net: a row that passed the checks but lacks a value the raw table requires
     # (NOT NULL or key column) is quarantined too, never allowed to fail the whole ingest.
     required = [c for c in _required_columns(wh, kind) if c in content]
     if required:
         which = "CASE " + " ".join(f"WHEN {quote_ident(c)} IS NULL THEN '{c}'" for c in required) + " END"
-        con.execute(f"INSERT INTO _rej SELECT _row, {which}, 'required value missing' FROM _norm "
-                    f"WHERE ({' OR '.join(f'{quote_ident(c)} IS NULL' for c in required)}) "
-                    "AND _row NOT IN (SELECT _row FROM _rej)")
+        con.execute(
+            f"INSERT INTO _rej SELECT _row, {which}, 'required value missing' FROM _norm "
+            f"WHERE ({' OR '.join(f'{quote_ident(c)} IS NULL' for c in required)}) "
+            "AND _row NOT IN (SELECT _row FROM _rej)"
+        )
     hash_expr = _hash_expr(content)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _good AS SELECT {', '.join(quote_ident(c) for c in content)}, "
-                f"{hash_expr} AS row_hash, _row FROM _norm WHERE _row NOT IN (SELECT _row FROM _rej)")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _good AS SELECT {', '.join(quote_ident(c) for c in content)}, "
+        f"{hash_expr} AS row_hash, _row FROM _norm WHERE _row NOT IN (SELECT _row FROM _rej)"
+    )
     key = ", ".join(quote_ident(k) for k in kind.key)
     # Duplicates: exact repeats are dropped (counted); conflicting values on one key are rejected.
     # (Not for a key the loader numbers itself, e.g. a shot's place in its game: unique anyway.)
@@ -296,8 +335,12 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
         _refuse_rejected_keys(wh, kind, res)
     res.rows_rejected = con.execute("SELECT count(DISTINCT _row) FROM _rej").fetchone()[0]
     if "_resolved_by" in [r[0] for r in con.execute("DESCRIBE _norm").fetchall()]:
-        by = dict(con.execute("SELECT coalesce(_resolved_by, 'unresolved'), count(*) FROM _norm "
-                              "WHERE player_lookup IS NOT NULL GROUP BY ALL").fetchall())
+        by = dict(
+            con.execute(
+                "SELECT coalesce(_resolved_by, 'unresolved'), count(*) FROM _norm "
+                "WHERE player_lookup IS NOT NULL GROUP BY ALL"
+            ).fetchall()
+        )
         res.rows_by_id, res.rows_by_name = by.get("id", 0), by.get("name", 0)
         res.rows_by_alias, res.rows_unresolved = by.get("alias", 0), by.get("unresolved", 0)
         res.rows_by_reference = by.get("reference", 0)
@@ -312,10 +355,27 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
         "rows_loaded, rows_unchanged, rows_duplicate, rows_superseded, rows_rejected, ingested_at, rows_refused, "
         "rows_by_id, rows_by_name, rows_by_alias, rows_unresolved, games_derived, rows_by_reference) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [ingest_id, path.name, kind.name, kind.target, res.rows_read, res.rows_loaded, res.rows_unchanged,
-         res.rows_duplicate, res.rows_superseded, res.rows_rejected, now, res.rows_refused,
-         res.rows_by_id, res.rows_by_name, res.rows_by_alias, res.rows_unresolved, res.games_derived,
-         res.rows_by_reference])
+        [
+            ingest_id,
+            path.name,
+            kind.name,
+            kind.target,
+            res.rows_read,
+            res.rows_loaded,
+            res.rows_unchanged,
+            res.rows_duplicate,
+            res.rows_superseded,
+            res.rows_rejected,
+            now,
+            res.rows_refused,
+            res.rows_by_id,
+            res.rows_by_name,
+            res.rows_by_alias,
+            res.rows_unresolved,
+            res.games_derived,
+            res.rows_by_reference,
+        ],
+    )
     return res
 
 
@@ -331,7 +391,9 @@ def _derive_schedule(wh: Warehouse, path: Path, now: datetime) -> int:
     hash_expr = _hash_expr(content)
     return con.execute(
         f"INSERT INTO raw.schedule ({_insert_cols(content)}) SELECT {', '.join(quote_ident(c) for c in content)}, "
-        f"?, ?, {hash_expr}, ? FROM _derived", [DERIVED_SCHEDULE_SOURCE, path.name, now]).fetchone()[0]
+        f"?, ?, {hash_expr}, ? FROM _derived",
+        [DERIVED_SCHEDULE_SOURCE, path.name, now],
+    ).fetchone()[0]
 
 
 def _resolve_players(con: duckdb.DuckDBPyConnection) -> None:
@@ -353,12 +415,16 @@ def _resolve_players(con: duckdb.DuckDBPyConnection) -> None:
     team = "k.team_abbr" if has_team else "NULL::VARCHAR"
 
     def rkey(p: str) -> str:  # one resolution per distinct (season, id, spelling, team)
-        return (f"concat_ws('|', coalesce(CAST({p}_season AS VARCHAR), ''), coalesce(CAST({p}player_id AS VARCHAR), ''), "
-                f"coalesce({p}_spelling_lookup, ''), coalesce({p}_base, ''), "
-                + (f"coalesce({p}team_abbr, '')" if has_team else "''") + ")")
+        return (
+            f"concat_ws('|', coalesce(CAST({p}_season AS VARCHAR), ''), coalesce(CAST({p}player_id AS VARCHAR), ''), "
+            f"coalesce({p}_spelling_lookup, ''), coalesce({p}_base, ''), "
+            + (f"coalesce({p}team_abbr, '')" if has_team else "''")
+            + ")"
+        )
+
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _res AS
-        WITH k AS (SELECT DISTINCT {rkey('')} AS rkey, _season, player_id, _spelling_lookup, _base,
-                          {'team_abbr' if has_team else 'NULL::VARCHAR AS team_abbr'}
+        WITH k AS (SELECT DISTINCT {rkey("")} AS rkey, _season, player_id, _spelling_lookup, _base,
+                          {"team_abbr" if has_team else "NULL::VARCHAR AS team_abbr"}
                    FROM _norm WHERE _spelling_lookup IS NOT NULL),
         cand AS (
             SELECT k.rkey, {team} AS team, r.player_lookup, r.player_id, r.team_abbr AS r_team,
@@ -388,7 +454,7 @@ def _resolve_players(con: duckdb.DuckDBPyConnection) -> None:
                        _resolved_by = CASE WHEN r.candidates = 1 THEN r.how END,
                        player_lookup = CASE WHEN r.candidates = 1 THEN r.player_lookup ELSE _norm.player_lookup END,
                        player_id = CASE WHEN r.candidates = 1 THEN r.player_id ELSE _norm.player_id END{extra}
-                    FROM _res r WHERE r.rkey = {rkey('_norm.')}""")
+                    FROM _res r WHERE r.rkey = {rkey("_norm.")}""")
     # Last: a real player no roster has (no game in the box scores or game logs), listed in
     # reference/players_without_games.csv, by the same spelling, season and team.
     extra = ", resolved_by = 'reference'" if "resolved_by" in cols else ""
@@ -396,7 +462,7 @@ def _resolve_players(con: duckdb.DuckDBPyConnection) -> None:
                        player_id = w.player_id{extra}
                     FROM _without_games w
                     WHERE _norm._candidates = 0 AND w.lookup = _norm._spelling_lookup
-                      AND w.season_year = _norm._season{' AND w.team_abbr = _norm.team_abbr' if has_team else ''}""")
+                      AND w.season_year = _norm._season{" AND w.team_abbr = _norm.team_abbr" if has_team else ""}""")
 
 
 def _refuse_partial_games(wh: Warehouse, kind: FileKind, res: FileResult) -> None:
@@ -407,7 +473,8 @@ def _refuse_partial_games(wh: Warehouse, kind: FileKind, res: FileResult) -> Non
     valid rows: nothing is lost; a game whose valid rows equal what is loaded is unchanged.)"""
     con = wh.con
     rank = _rank_case(kind.target)
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _refused AS
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _refused AS
         WITH bad AS (SELECT n.game_id, count(DISTINCT r._row) AS n_bad FROM _rej r JOIN _norm n ON n._row = r._row
                      WHERE n.game_id IS NOT NULL GROUP BY n.game_id),
              incoming AS (SELECT game_id, md5(string_agg(row_hash, ',' ORDER BY row_hash)) AS h FROM _good
@@ -416,7 +483,9 @@ def _refuse_partial_games(wh: Warehouse, kind: FileKind, res: FileResult) -> Non
                           FROM {kind.target} WHERE game_id IN (SELECT game_id FROM bad) GROUP BY game_id)
         SELECT b.game_id, b.n_bad FROM bad b JOIN existing e USING (game_id) LEFT JOIN incoming i USING (game_id)
         -- a game held by a higher-ranked source is not replaced anyway (superseded)
-        WHERE e.top <= ? AND i.h IS DISTINCT FROM e.h""", [kind.source_rank])
+        WHERE e.top <= ? AND i.h IS DISTINCT FROM e.h""",
+        [kind.source_rank],
+    )
     if not con.execute("SELECT count(*) FROM _refused").fetchone()[0]:
         return
     con.execute("""UPDATE _rej SET reason = reason || '; correction of game ' || f.game_id
@@ -427,7 +496,8 @@ def _refuse_partial_games(wh: Warehouse, kind: FileKind, res: FileResult) -> Non
                    FROM _good g JOIN _refused f ON f.game_id = g.game_id""")
     con.execute("DELETE FROM _good WHERE game_id IN (SELECT game_id FROM _refused)")
     res.rows_refused = con.execute(
-        "SELECT count(*) FROM _norm WHERE game_id IN (SELECT game_id FROM _refused)").fetchone()[0]
+        "SELECT count(*) FROM _norm WHERE game_id IN (SELECT game_id FROM _refused)"
+    ).fetchone()[0]
     res.refused = [r[0] for r in con.execute("SELECT game_id FROM _refused ORDER BY game_id").fetchall()]
 
 
@@ -437,7 +507,7 @@ def _refuse_rejected_keys(wh: Warehouse, kind: FileKind, res: FileResult) -> Non
     con = wh.con
     on = " AND ".join(f"t.{quote_ident(k)} = n.{quote_ident(k)}" for k in kind.key)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _refused AS
-        SELECT DISTINCT n._row, concat_ws(' / ', {', '.join(f'n.{quote_ident(k)}' for k in kind.key)}) AS unit
+        SELECT DISTINCT n._row, concat_ws(' / ', {", ".join(f"n.{quote_ident(k)}" for k in kind.key)}) AS unit
         FROM _norm n JOIN {kind.target} t ON {on}
         WHERE n._row IN (SELECT _row FROM _rej)""")
     if not con.execute("SELECT count(*) FROM _refused").fetchone()[0]:
@@ -450,26 +520,37 @@ def _refuse_rejected_keys(wh: Warehouse, kind: FileKind, res: FileResult) -> Non
 
 def _record_rejects(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, now: datetime) -> None:
     """Replace the file's quarantine rows only when they differ (re-ingest changes nothing)."""
-    con.execute("""CREATE OR REPLACE TEMP TABLE _rej_rows AS
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _rej_rows AS
                    SELECT ? AS source_file, ? AS file_kind, r._row AS row_number, r.column_name, r.reason,
                           json_merge_patch(to_json(s), '{"_row": null}')::VARCHAR AS record
-                   FROM _rej r JOIN _src s ON s._row = r._row""", [path.name, kind.name])
-    differs = con.execute("""
+                   FROM _rej r JOIN _src s ON s._row = r._row""",
+        [path.name, kind.name],
+    )
+    differs = con.execute(
+        """
         SELECT count(*) FROM (
           (SELECT row_number, column_name, reason, record FROM _rej_rows
            EXCEPT SELECT row_number, column_name, reason, record FROM processing.rejected_rows WHERE source_file = ?)
           UNION ALL
           (SELECT row_number, column_name, reason, record FROM processing.rejected_rows WHERE source_file = ?
-           EXCEPT SELECT row_number, column_name, reason, record FROM _rej_rows))""", [path.name, path.name]).fetchone()[0]
+           EXCEPT SELECT row_number, column_name, reason, record FROM _rej_rows))""",
+        [path.name, path.name],
+    ).fetchone()[0]
     if differs:
         con.execute("DELETE FROM processing.rejected_rows WHERE source_file = ?", [path.name])
-        con.execute("INSERT INTO processing.rejected_rows SELECT source_file, file_kind, row_number, column_name, "
-                    "reason, record, ? FROM _rej_rows", [now])
+        con.execute(
+            "INSERT INTO processing.rejected_rows SELECT source_file, file_kind, row_number, column_name, "
+            "reason, record, ? FROM _rej_rows",
+            [now],
+        )
 
 
 def _hash_expr(content: list[str]) -> str:
     """A row's content hash over the given columns (unchanged content, unchanged hash)."""
-    return "md5(concat_ws('|', " + ", ".join(f"coalesce(CAST({quote_ident(c)} AS VARCHAR), '\\N')" for c in content) + "))"
+    return (
+        "md5(concat_ws('|', " + ", ".join(f"coalesce(CAST({quote_ident(c)} AS VARCHAR), '\\N')" for c in content) + "))"
+    )
 
 
 def _insert_cols(content: list[str]) -> str:
@@ -482,42 +563,58 @@ def _upsert_keys(wh: Warehouse, kind: FileKind, content: list[str], path: Path, 
     # same content from another source (a schedule row derived from a box score) is replaced too
     res.rows_unchanged = con.execute(
         f"SELECT count(*) FROM _good g JOIN {kind.target} t ON {on} AND t.row_hash = g.row_hash AND t.source = ?",
-        [kind.source]).fetchone()[0]
-    con.execute(f"DELETE FROM {kind.target} t USING _good g WHERE {on} AND (t.row_hash <> g.row_hash OR t.source <> ?)",
-                [kind.source])
+        [kind.source],
+    ).fetchone()[0]
+    con.execute(
+        f"DELETE FROM {kind.target} t USING _good g WHERE {on} AND (t.row_hash <> g.row_hash OR t.source <> ?)",
+        [kind.source],
+    )
     n = con.execute(
         f"INSERT INTO {kind.target} ({_insert_cols(content)}) "
         f"SELECT {', '.join('g.' + quote_ident(c) for c in content)}, ?, ?, g.row_hash, ? FROM _good g "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {kind.target} t WHERE {on})", [kind.source, path.name, now]).fetchone()[0]
+        f"WHERE NOT EXISTS (SELECT 1 FROM {kind.target} t WHERE {on})",
+        [kind.source, path.name, now],
+    ).fetchone()[0]
     res.rows_loaded = n
 
 
-def _upsert_games(wh: Warehouse, kind: FileKind, content: list[str], path: Path, now: datetime, res: FileResult) -> None:
+def _upsert_games(
+    wh: Warehouse, kind: FileKind, content: list[str], path: Path, now: datetime, res: FileResult
+) -> None:
     """A game's rows arrive together: a full box score replaces the fallback rows of its game
     (also when it arrives later); fallback rows never replace a full box score."""
     con = wh.con
     rank = _rank_case(kind.target)
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _superseded AS
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _superseded AS
                     SELECT DISTINCT game_id FROM {kind.target} WHERE ({rank}) > ? AND game_id IN (SELECT game_id FROM _good)""",
-                [kind.source_rank])
+        [kind.source_rank],
+    )
     res.rows_superseded = con.execute(
-        "SELECT count(*) FROM _good WHERE game_id IN (SELECT game_id FROM _superseded)").fetchone()[0]
+        "SELECT count(*) FROM _good WHERE game_id IN (SELECT game_id FROM _superseded)"
+    ).fetchone()[0]
     con.execute("DELETE FROM _good WHERE game_id IN (SELECT game_id FROM _superseded)")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _game_cmp AS
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _game_cmp AS
         WITH incoming AS (SELECT game_id, md5(string_agg(row_hash, ',' ORDER BY row_hash)) AS h, count(*) AS n
                           FROM _good GROUP BY game_id),
              existing AS (SELECT game_id, md5(string_agg(row_hash, ',' ORDER BY row_hash)) AS h
                           FROM {kind.target} WHERE game_id IN (SELECT game_id FROM incoming) AND ({rank}) <= ?
                           GROUP BY game_id)
         SELECT i.game_id, i.n, e.h IS NOT DISTINCT FROM i.h AS same FROM incoming i LEFT JOIN existing e USING (game_id)""",
-                [kind.source_rank])
+        [kind.source_rank],
+    )
     res.rows_unchanged = con.execute("SELECT coalesce(sum(n), 0) FROM _game_cmp WHERE same").fetchone()[0]
-    con.execute(f"DELETE FROM {kind.target} WHERE ({rank}) <= ? AND game_id IN (SELECT game_id FROM _game_cmp WHERE NOT same)",
-                [kind.source_rank])
+    con.execute(
+        f"DELETE FROM {kind.target} WHERE ({rank}) <= ? AND game_id IN (SELECT game_id FROM _game_cmp WHERE NOT same)",
+        [kind.source_rank],
+    )
     res.rows_loaded = con.execute(
         f"INSERT INTO {kind.target} ({_insert_cols(content)}) "
         f"SELECT {', '.join(quote_ident(c) for c in content)}, ?, ?, row_hash, ? FROM _good "
-        f"WHERE game_id IN (SELECT game_id FROM _game_cmp WHERE NOT same)", [kind.source, path.name, now]).fetchone()[0]
+        f"WHERE game_id IN (SELECT game_id FROM _game_cmp WHERE NOT same)",
+        [kind.source, path.name, now],
+    ).fetchone()[0]
 
 
 def _refresh_identity(con: duckdb.DuckDBPyConnection) -> None:
@@ -554,6 +651,7 @@ def _refresh_players(con: duckdb.DuckDBPyConnection) -> None:
 class InputScan:
     """What an ingest would load: the recognised files of a folder (or the one file given), in
     load order, and the files it skips."""
+
     root: Path
     plan: list[tuple[FileKind, Path]]
     unrecognised: list[str] = field(default_factory=list)
@@ -574,16 +672,22 @@ def scan_input(path: str | Path | None = None) -> InputScan:
     if root.is_file():
         kind = kind_for(root.name)
         if kind is None:
-            why = ("a season aggregate, which is not loaded (it describes the whole season)" if is_ignored(root.name)
-                   else "not a recognised file name")
+            why = (
+                "a season aggregate, which is not loaded (it describes the whole season)"
+                if is_ignored(root.name)
+                else "not a recognised file name"
+            )
             raise BadInputError(f"{root}: {why}; ingest loads a folder, or a file, named {accepted_names()}")
         return InputScan(root=root, plan=[(kind, root)])
     if not root.is_dir():
         if root.exists():
-            raise BadInputError(f"{root} is neither a folder nor a file; ingest loads a folder laid out like "
-                                f"data/real/, or one file named {accepted_names()}")
-        raise BadInputError(f"no such file or folder: {root}"
-                            + ("" if path else " (the bundled data is missing; pass a folder)"))
+            raise BadInputError(
+                f"{root} is neither a folder nor a file; ingest loads a folder laid out like "
+                f"data/real/, or one file named {accepted_names()}"
+            )
+        raise BadInputError(
+            f"no such file or folder: {root}" + ("" if path else " (the bundled data is missing; pass a folder)")
+        )
     scan = InputScan(root=root, plan=[])
     for p in sorted(p for p in root.iterdir() if p.is_file()):
         if p.name.startswith(".") or p.name.lower().endswith((".md", ".txt")):
@@ -598,30 +702,32 @@ def scan_input(path: str | Path | None = None) -> InputScan:
     if not scan.plan:
         found = scan.unrecognised + scan.ignored
         shown = ", ".join(found[:8]) + (f" and {len(found) - 8} more" if len(found) > 8 else "")
-        what = (f"only files it does not load ({shown})" if found else "no data files")
-        raise BadInputError(f"nothing to load in {root}: it holds {what}; ingest loads files named "
-                            f"{accepted_names()}")
+        what = f"only files it does not load ({shown})" if found else "no data files"
+        raise BadInputError(f"nothing to load in {root}: it holds {what}; ingest loads files named {accepted_names()}")
     scan.plan.sort(key=lambda kp: (kp[0].order, kp[1].name))
     return scan
 
 
-def ingest_folder(wh: Warehouse, folder: str | Path | None = None, *, props_seed: int = synth_props.DEFAULT_SEED,
-                  on_file=None) -> IngestReport:
+def ingest_folder(
+    wh: Warehouse, folder: str | Path | None = None, *, props_seed: int = synth_props.DEFAULT_SEED, on_file=None
+) -> IngestReport:
     """Load every recognised file in `folder` (default: the bundled real data; or the one file
     `folder` names) in one transaction."""
     scan = scan_input(folder)
     ingest_id = uuid.uuid4().hex[:12]
-    report = IngestReport(ingest_id=ingest_id, folder=str(scan.root), unrecognised=scan.unrecognised,
-                          ignored=scan.ignored)
+    report = IngestReport(
+        ingest_id=ingest_id, folder=str(scan.root), unrecognised=scan.unrecognised, ignored=scan.ignored
+    )
     plan = scan.plan
     now = datetime.now()
     con = wh.con
     with wh.transaction():
         _register_helpers(con)
         had_synthetic = con.execute(
-            "SELECT count(*) FROM raw.player_points_props WHERE source = 'synthetic_props'").fetchone()[0]
+            "SELECT count(*) FROM raw.player_points_props WHERE source = 'synthetic_props'"
+        ).fetchone()[0]
         if had_synthetic:
-            synth_props.snapshot_inputs(con)    # the lines' inputs before: regenerate only what changes
+            synth_props.snapshot_inputs(con)  # the lines' inputs before: regenerate only what changes
         changed_inputs = False
         for kind, path in plan:
             if on_file:
@@ -637,12 +743,19 @@ def ingest_folder(wh: Warehouse, folder: str | Path | None = None, *, props_seed
             if f.rows_by_id is not None:
                 src = next(k.source for k in ALL_KINDS if k.name == f.kind)
                 counts = report.player_resolution.setdefault(
-                    src, dict.fromkeys(("id", "name", "alias", "reference", "unresolved"), 0))
-                for how, n in (("id", f.rows_by_id), ("name", f.rows_by_name), ("alias", f.rows_by_alias),
-                               ("reference", f.rows_by_reference), ("unresolved", f.rows_unresolved)):
+                    src, dict.fromkeys(("id", "name", "alias", "reference", "unresolved"), 0)
+                )
+                for how, n in (
+                    ("id", f.rows_by_id),
+                    ("name", f.rows_by_name),
+                    ("alias", f.rows_by_alias),
+                    ("reference", f.rows_by_reference),
+                    ("unresolved", f.rows_unresolved),
+                ):
                     counts[how] += n or 0
         has_synthetic = con.execute(
-            "SELECT count(*) FROM raw.player_points_props WHERE source = 'synthetic_props'").fetchone()[0]
+            "SELECT count(*) FROM raw.player_points_props WHERE source = 'synthetic_props'"
+        ).fetchone()[0]
         if changed_inputs or (plan and not has_synthetic):
             gen = synth_props.generate(con, seed=props_seed, now=now)
             report.props_generated, report.props_changed = gen.generated, gen.changed
@@ -651,8 +764,22 @@ def ingest_folder(wh: Warehouse, folder: str | Path | None = None, *, props_seed
         for t in SOURCE_TABLE_ORDER:
             report.table_counts[t] = wh.count(t)
         report.rejected_total = wh.count("processing.rejected_rows")
-        for tmp in ("_src", "_norm", "_rej", "_good", "_rej_rows", "_superseded", "_game_cmp", "_lookup", "_refused",
-                    "_derived", "_roster", "_res", "_aliases", "_without_games"):
+        for tmp in (
+            "_src",
+            "_norm",
+            "_rej",
+            "_good",
+            "_rej_rows",
+            "_superseded",
+            "_game_cmp",
+            "_lookup",
+            "_refused",
+            "_derived",
+            "_roster",
+            "_res",
+            "_aliases",
+            "_without_games",
+        ):
             con.execute(f"DROP TABLE IF EXISTS {tmp}")
         con.execute("DROP VIEW IF EXISTS _typed")
         con.execute("DROP VIEW IF EXISTS _schedule_slots")

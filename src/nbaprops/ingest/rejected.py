@@ -12,15 +12,19 @@ TABLE = "processing.rejected_rows"
 
 @dataclass(frozen=True)
 class RejectedFilter:
-    file: str | None = None      # a part of the file name, any case
-    kind: str | None = None      # file kind: schedule, player_box, game_lines, injuries ...
-    column: str | None = None    # the column named by the reason
-    reason: str | None = None    # a part of the reason, any case
+    file: str | None = None  # a part of the file name, any case
+    kind: str | None = None  # file kind: schedule, player_box, game_lines, injuries ...
+    column: str | None = None  # the column named by the reason
+    reason: str | None = None  # a part of the reason, any case
 
     def where(self) -> tuple[str, list]:
         conds, params = [], []
-        for sql, value in (("source_file ILIKE '%' || ? || '%'", self.file), ("file_kind = ?", self.kind),
-                           ("column_name = ?", self.column), ("reason ILIKE '%' || ? || '%'", self.reason)):
+        for sql, value in (
+            ("source_file ILIKE '%' || ? || '%'", self.file),
+            ("file_kind = ?", self.kind),
+            ("column_name = ?", self.column),
+            ("reason ILIKE '%' || ? || '%'", self.reason),
+        ):
             if value is not None:
                 conds.append(sql)
                 params.append(value)
@@ -44,7 +48,8 @@ def rejected_rows(wh: Warehouse, flt: RejectedFilter, *, limit: int | None = Non
     rows = wh.con.execute(
         f"SELECT source_file, file_kind, row_number, column_name, reason, record FROM {TABLE}{where} "
         "ORDER BY source_file, row_number, column_name" + (" LIMIT ?" if limit is not None else ""),
-        [*params, *([limit] if limit is not None else [])]).fetchall()
+        [*params, *([limit] if limit is not None else [])],
+    ).fetchall()
     return [RejectedRow(*r) for r in rows], total
 
 
@@ -52,5 +57,5 @@ def rejected_summary(wh: Warehouse, flt: RejectedFilter) -> list[tuple]:
     """(file, column, reason, rows) of the matching rows."""
     where, params = flt.where()
     return wh.con.execute(
-        f"SELECT source_file, column_name, reason, count(*) FROM {TABLE}{where} GROUP BY ALL ORDER BY 1, 2, 3",
-        params).fetchall()
+        f"SELECT source_file, column_name, reason, count(*) FROM {TABLE}{where} GROUP BY ALL ORDER BY 1, 2, 3", params
+    ).fetchall()

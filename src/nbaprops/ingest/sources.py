@@ -29,9 +29,23 @@ from dataclasses import dataclass, field
 
 from .. import calendar
 
-COUNT_COLUMNS = ("fg_makes", "fg_attempts", "three_pt_makes", "three_pt_attempts", "ft_makes",
-                 "ft_attempts", "offensive_rebounds", "defensive_rebounds", "rebounds", "assists",
-                 "steals", "blocks", "turnovers", "personal_fouls", "points")
+COUNT_COLUMNS = (
+    "fg_makes",
+    "fg_attempts",
+    "three_pt_makes",
+    "three_pt_attempts",
+    "ft_makes",
+    "ft_attempts",
+    "offensive_rebounds",
+    "defensive_rebounds",
+    "rebounds",
+    "assists",
+    "steals",
+    "blocks",
+    "turnovers",
+    "personal_fouls",
+    "points",
+)
 
 
 @dataclass(frozen=True)
@@ -41,17 +55,17 @@ class FileKind:
     target: str
     required: dict[str, str]
     optional: dict[str, str]
-    select_sql: str                  # produces the target's content columns (+ _row)
-    key: tuple[str, ...]             # primary key of the target
+    select_sql: str  # produces the target's content columns (+ _row)
+    key: tuple[str, ...]  # primary key of the target
     checks: tuple[tuple[str, str, str], ...] = ()
     # 'key': upsert row by row on the key; 'game': the file's rows replace a whole game
     upsert: str = "key"
     source: str = ""
-    source_rank: int = 1             # a game's rows from a higher rank replace lower ranks
-    order: int = 0                   # load order (schedule first: others check against it)
-    key_is_generated: bool = False   # the key is numbered by the loader (unique by construction)
-    resolve_players: bool = False    # rows are resolved to a roster player of their season
-    derives_schedule: bool = False   # its games missing from the schedule get a derived schedule row
+    source_rank: int = 1  # a game's rows from a higher rank replace lower ranks
+    order: int = 0  # load order (schedule first: others check against it)
+    key_is_generated: bool = False  # the key is numbered by the loader (unique by construction)
+    resolve_players: bool = False  # rows are resolved to a roster player of their season
+    derives_schedule: bool = False  # its games missing from the schedule get a derived schedule row
     extra_dedup_note: str = field(default="")
 
     def matches(self, filename: str) -> bool:
@@ -63,39 +77,74 @@ def _count_checks(cols: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
     return tuple((c, "negative count", f"{c} < 0") for c in cols)
 
 
-_SEASON_CHECK = ("game_date", "date outside its season",
-                 "game_date NOT BETWEEN make_date(season_year, 7, 1) AND make_date(season_year + 1, 10, 31)")
-_IN_SCHEDULE = ("game_id", "game not in schedule",
-                "game_id IS NULL OR game_id NOT IN (SELECT game_id FROM raw.schedule)")
-_TEAM_CHECK = ("team_abbr", "unknown team", "team_abbr IS NULL OR team_abbr NOT IN (SELECT team_abbr FROM reference.teams)")
-_OPP_CHECK = ("opponent_team_abbr", "unknown team",
-              "opponent_team_abbr IS NULL OR opponent_team_abbr NOT IN (SELECT team_abbr FROM reference.teams)")
+_SEASON_CHECK = (
+    "game_date",
+    "date outside its season",
+    "game_date NOT BETWEEN make_date(season_year, 7, 1) AND make_date(season_year + 1, 10, 31)",
+)
+_IN_SCHEDULE = (
+    "game_id",
+    "game not in schedule",
+    "game_id IS NULL OR game_id NOT IN (SELECT game_id FROM raw.schedule)",
+)
+_TEAM_CHECK = (
+    "team_abbr",
+    "unknown team",
+    "team_abbr IS NULL OR team_abbr NOT IN (SELECT team_abbr FROM reference.teams)",
+)
+_OPP_CHECK = (
+    "opponent_team_abbr",
+    "unknown team",
+    "opponent_team_abbr IS NULL OR opponent_team_abbr NOT IN (SELECT team_abbr FROM reference.teams)",
+)
 _DATE_MATCH = ("game_date", "game_date differs from the schedule", "game_date <> _schedule_date")
-_TEAM_IN_GAME = ("team_abbr", "team did not play in this game (schedule)",
-                 "_sched_home IS NOT NULL AND team_abbr NOT IN (_sched_home, _sched_away)")
-_OPP_IN_GAME = ("opponent_team_abbr", "opponent differs from the schedule",
-                "_sched_home IS NOT NULL AND team_abbr IN (_sched_home, _sched_away) AND opponent_team_abbr <> "
-                "CASE WHEN team_abbr = _sched_home THEN _sched_away ELSE _sched_home END")
+_TEAM_IN_GAME = (
+    "team_abbr",
+    "team did not play in this game (schedule)",
+    "_sched_home IS NOT NULL AND team_abbr NOT IN (_sched_home, _sched_away)",
+)
+_OPP_IN_GAME = (
+    "opponent_team_abbr",
+    "opponent differs from the schedule",
+    "_sched_home IS NOT NULL AND team_abbr IN (_sched_home, _sched_away) AND opponent_team_abbr <> "
+    "CASE WHEN team_abbr = _sched_home THEN _sched_away ELSE _sched_home END",
+)
 _PLAYER_CHECK = ("player_name", "player name is empty or has no letters or digits", "player_lookup IS NULL")
-_RESOLVED = ("player_name", "name matches no player of the box scores or game logs (any season)",
-             "player_lookup IS NOT NULL AND _candidates = 0")
+_RESOLVED = (
+    "player_name",
+    "name matches no player of the box scores or game logs (any season)",
+    "player_lookup IS NOT NULL AND _candidates = 0",
+)
 _AMBIGUOUS = ("player_name", "name matches several players of the box scores or game logs", "_candidates > 1")
 # The season of a date (July 1 .. June 30): for rows that have no game (injury transactions).
 _SEASON_OF = "CASE WHEN month({d}) >= 7 THEN year({d}) ELSE year({d}) - 1 END"
-_MINUTES_CHECKS = (("minutes", "minutes missing", "minutes IS NULL"),
-                   ("minutes", "minutes > 70", "minutes > 70"),
-                   ("minutes", "negative minutes", "minutes < 0"))
-_POINTS_IDENTITY = ("points", "points != 2*FGM + 3PM + FTM",
-                    "points <> 2 * fg_makes + three_pt_makes + ft_makes")
+_MINUTES_CHECKS = (
+    ("minutes", "minutes missing", "minutes IS NULL"),
+    ("minutes", "minutes > 70", "minutes > 70"),
+    ("minutes", "negative minutes", "minutes < 0"),
+)
+_POINTS_IDENTITY = ("points", "points != 2*FGM + 3PM + FTM", "points <> 2 * fg_makes + three_pt_makes + ft_makes")
 
-_STAT_TYPES = {c: "INTEGER" for c in ("fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb",
-                                      "reb", "ast", "stl", "blk", "tov", "pf", "pts")}
+_STAT_TYPES = dict.fromkeys(
+    ("fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb", "reb", "ast", "stl", "blk", "tov", "pf", "pts"),
+    "INTEGER",
+)
 
 SCHEDULE = FileKind(
-    name="schedule", patterns=("schedule_*",), target="raw.schedule", order=0,
-    source="nba_schedule", key=("game_id",),
-    required={"game_id": "VARCHAR", "season": "VARCHAR", "season_type": "VARCHAR",
-              "game_date": "DATE", "home_team": "VARCHAR", "away_team": "VARCHAR"},
+    name="schedule",
+    patterns=("schedule_*",),
+    target="raw.schedule",
+    order=0,
+    source="nba_schedule",
+    key=("game_id",),
+    required={
+        "game_id": "VARCHAR",
+        "season": "VARCHAR",
+        "season_type": "VARCHAR",
+        "game_date": "DATE",
+        "home_team": "VARCHAR",
+        "away_team": "VARCHAR",
+    },
     optional={"neutral_site": "BOOLEAN", "home_wl": "VARCHAR"},
     select_sql="""
         SELECT _row, norm_gid(game_id) AS game_id, trim(season) AS season,
@@ -105,24 +154,60 @@ SCHEDULE = FileKind(
         FROM _typed""",
     checks=(
         ("game_id", "game_id is not a 10-digit NBA id", "NOT regexp_full_match(game_id, '[0-9]{10}')"),
-        ("season", "season is not like 2023-24", "season_year IS NULL OR NOT regexp_full_match(season, '[0-9]{4}-[0-9]{2}')"),
-        ("season_type", "unknown season_type", "season_type NOT IN ('Pre Season', 'Regular Season', 'PlayIn', 'Playoffs', 'NBA Cup Final')"),
+        (
+            "season",
+            "season is not like 2023-24",
+            "season_year IS NULL OR NOT regexp_full_match(season, '[0-9]{4}-[0-9]{2}')",
+        ),
+        (
+            "season_type",
+            "unknown season_type",
+            "season_type NOT IN ('Pre Season', 'Regular Season', 'PlayIn', 'Playoffs', 'NBA Cup Final')",
+        ),
         ("game_date", "game_date missing", "game_date IS NULL"),
-        ("home_team", "unknown team", "home_team_abbr IS NULL OR home_team_abbr NOT IN (SELECT team_abbr FROM reference.teams)"),
-        ("away_team", "unknown team", "away_team_abbr IS NULL OR away_team_abbr NOT IN (SELECT team_abbr FROM reference.teams)"),
+        (
+            "home_team",
+            "unknown team",
+            "home_team_abbr IS NULL OR home_team_abbr NOT IN (SELECT team_abbr FROM reference.teams)",
+        ),
+        (
+            "away_team",
+            "unknown team",
+            "away_team_abbr IS NULL OR away_team_abbr NOT IN (SELECT team_abbr FROM reference.teams)",
+        ),
         ("away_team", "a team cannot play itself", "home_team_abbr = away_team_abbr"),
         _SEASON_CHECK,
     ),
 )
 
 PLAYER_BOX = FileKind(
-    name="player_box", patterns=("player_box_*",), target="raw.player_boxscores", order=1,
-    source="player_box", source_rank=2, upsert="game", key=("game_id", "player_lookup"), derives_schedule=True,
-    required={"game_id": "VARCHAR", "game_date": "DATE", "team_tricode": "VARCHAR",
-              "opponent_tricode": "VARCHAR", "is_home": "BOOLEAN", "player_name": "VARCHAR",
-              "minutes": "DOUBLE", **_STAT_TYPES},
-    optional={"player_id": "BIGINT", "starter": "BOOLEAN", "comment": "VARCHAR",
-              "season_type": "VARCHAR", "plus_minus": "DOUBLE", "position": "VARCHAR"},
+    name="player_box",
+    patterns=("player_box_*",),
+    target="raw.player_boxscores",
+    order=1,
+    source="player_box",
+    source_rank=2,
+    upsert="game",
+    key=("game_id", "player_lookup"),
+    derives_schedule=True,
+    required={
+        "game_id": "VARCHAR",
+        "game_date": "DATE",
+        "team_tricode": "VARCHAR",
+        "opponent_tricode": "VARCHAR",
+        "is_home": "BOOLEAN",
+        "player_name": "VARCHAR",
+        "minutes": "DOUBLE",
+        **_STAT_TYPES,
+    },
+    optional={
+        "player_id": "BIGINT",
+        "starter": "BOOLEAN",
+        "comment": "VARCHAR",
+        "season_type": "VARCHAR",
+        "plus_minus": "DOUBLE",
+        "position": "VARCHAR",
+    },
     select_sql="""
         SELECT t._row, norm_gid(t.game_id) AS game_id, t.game_date,
                s.season_year, coalesce(s.season_type, t.season_type) AS season_type,
@@ -138,24 +223,64 @@ PLAYER_BOX = FileKind(
                s.home_team_abbr AS _sched_home, s.away_team_abbr AS _sched_away,
                CASE WHEN t.player_id IS NOT NULL THEN 'id' WHEN t._player_lookup IS NOT NULL THEN 'name' END AS _resolved_by
         FROM _typed t LEFT JOIN raw.schedule s ON s.game_id = norm_gid(t.game_id)""",
-    checks=(_IN_SCHEDULE, _TEAM_CHECK, _OPP_CHECK, _PLAYER_CHECK, *_MINUTES_CHECKS,
-            *_count_checks(COUNT_COLUMNS),
-            ("points", "missing box-score count", "points IS NULL OR fg_makes IS NULL OR fg_attempts IS NULL OR three_pt_makes IS NULL OR ft_makes IS NULL"),
-            _POINTS_IDENTITY,
-            ("fg_makes", "makes > attempts", "fg_makes > fg_attempts OR three_pt_makes > three_pt_attempts OR ft_makes > ft_attempts"),
-            _DATE_MATCH, _TEAM_IN_GAME, _OPP_IN_GAME),
+    checks=(
+        _IN_SCHEDULE,
+        _TEAM_CHECK,
+        _OPP_CHECK,
+        _PLAYER_CHECK,
+        *_MINUTES_CHECKS,
+        *_count_checks(COUNT_COLUMNS),
+        (
+            "points",
+            "missing box-score count",
+            "points IS NULL OR fg_makes IS NULL OR fg_attempts IS NULL OR three_pt_makes IS NULL OR ft_makes IS NULL",
+        ),
+        _POINTS_IDENTITY,
+        (
+            "fg_makes",
+            "makes > attempts",
+            "fg_makes > fg_attempts OR three_pt_makes > three_pt_attempts OR ft_makes > ft_attempts",
+        ),
+        _DATE_MATCH,
+        _TEAM_IN_GAME,
+        _OPP_IN_GAME,
+    ),
 )
 
 # Whole-minute basic log: the fallback source for games with no full box score.
 PLAYER_LOG_BASIC = FileKind(
-    name="player_log_basic", patterns=("player_game_logs_basic_*",), target="raw.player_boxscores",
-    order=2, source="basic_log", source_rank=1, upsert="game", key=("game_id", "player_lookup"),
-    required={"player_name": "VARCHAR", "team_abbreviation": "VARCHAR", "game_date": "DATE",
-              "matchup": "VARCHAR", "min": "DOUBLE", "pts": "INTEGER"},
-    optional={"player_id": "BIGINT", "season": "VARCHAR", "season_type": "VARCHAR", "reb": "INTEGER",
-              "ast": "INTEGER", "stl": "INTEGER", "blk": "INTEGER", "tov": "INTEGER",
-              "fg_pct": "DOUBLE", "fg3_pct": "DOUBLE", "ft_pct": "DOUBLE", "plus_minus": "DOUBLE",
-              "game_id_joined": "VARCHAR", "wl": "VARCHAR"},
+    name="player_log_basic",
+    patterns=("player_game_logs_basic_*",),
+    target="raw.player_boxscores",
+    order=2,
+    source="basic_log",
+    source_rank=1,
+    upsert="game",
+    key=("game_id", "player_lookup"),
+    required={
+        "player_name": "VARCHAR",
+        "team_abbreviation": "VARCHAR",
+        "game_date": "DATE",
+        "matchup": "VARCHAR",
+        "min": "DOUBLE",
+        "pts": "INTEGER",
+    },
+    optional={
+        "player_id": "BIGINT",
+        "season": "VARCHAR",
+        "season_type": "VARCHAR",
+        "reb": "INTEGER",
+        "ast": "INTEGER",
+        "stl": "INTEGER",
+        "blk": "INTEGER",
+        "tov": "INTEGER",
+        "fg_pct": "DOUBLE",
+        "fg3_pct": "DOUBLE",
+        "ft_pct": "DOUBLE",
+        "plus_minus": "DOUBLE",
+        "game_id_joined": "VARCHAR",
+        "wl": "VARCHAR",
+    },
     select_sql="""
         WITH t AS (
             SELECT *, norm_team(team_abbreviation) AS _team,
@@ -176,18 +301,39 @@ PLAYER_LOG_BASIC = FileKind(
                CASE WHEN t.player_id IS NOT NULL THEN 'id' WHEN t._player_lookup IS NOT NULL THEN 'name' END AS _resolved_by
         FROM t LEFT JOIN _schedule_slots s ON s.game_date = t.game_date AND s.team_abbr = t._team
                LEFT JOIN raw.schedule g ON g.game_id = coalesce(norm_gid(t.game_id_joined), s.game_id)""",
-    checks=(_IN_SCHEDULE, _TEAM_CHECK, _OPP_CHECK, _PLAYER_CHECK, *_MINUTES_CHECKS, _DATE_MATCH, _TEAM_IN_GAME,
-            _OPP_IN_GAME, *_count_checks(("points", "rebounds", "assists", "steals", "blocks", "turnovers")),
-            ("points", "points missing", "points IS NULL"),
-            ("fg_pct", "percentage outside 0..1", "fg_pct NOT BETWEEN 0 AND 1 OR fg3_pct NOT BETWEEN 0 AND 1 OR ft_pct NOT BETWEEN 0 AND 1")),
+    checks=(
+        _IN_SCHEDULE,
+        _TEAM_CHECK,
+        _OPP_CHECK,
+        _PLAYER_CHECK,
+        *_MINUTES_CHECKS,
+        _DATE_MATCH,
+        _TEAM_IN_GAME,
+        _OPP_IN_GAME,
+        *_count_checks(("points", "rebounds", "assists", "steals", "blocks", "turnovers")),
+        ("points", "points missing", "points IS NULL"),
+        (
+            "fg_pct",
+            "percentage outside 0..1",
+            "fg_pct NOT BETWEEN 0 AND 1 OR fg3_pct NOT BETWEEN 0 AND 1 OR ft_pct NOT BETWEEN 0 AND 1",
+        ),
+    ),
 )
 
-_TEAM_STATS = {c: "INTEGER" for c in ("fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb",
-                                      "reb", "ast", "stl", "blk", "tov", "pf", "pts")}
+_TEAM_STATS = dict.fromkeys(
+    ("fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb", "reb", "ast", "stl", "blk", "tov", "pf", "pts"),
+    "INTEGER",
+)
 
 TEAM_BOX = FileKind(
-    name="team_box", patterns=("team_box_*",), target="raw.team_boxscores", order=3,
-    source="team_box", source_rank=2, upsert="game", key=("game_id", "team_abbr"),
+    name="team_box",
+    patterns=("team_box_*",),
+    target="raw.team_boxscores",
+    order=3,
+    source="team_box",
+    source_rank=2,
+    upsert="game",
+    key=("game_id", "team_abbr"),
     required={"game_id": "VARCHAR", "game_date": "DATE", "matchup": "VARCHAR", **_TEAM_STATS},
     optional={"wl": "VARCHAR", "min": "INTEGER", "team_id": "BIGINT"},
     select_sql="""
@@ -208,20 +354,48 @@ TEAM_BOX = FileKind(
                round(t.ftm / nullif(t.fta, 0), 3) AS ft_pct, s.game_date AS _schedule_date,
                s.home_team_abbr AS _sched_home, s.away_team_abbr AS _sched_away
         FROM t LEFT JOIN raw.schedule s ON s.game_id = norm_gid(t.game_id)""",
-    checks=(_IN_SCHEDULE, _TEAM_CHECK, _OPP_CHECK, _DATE_MATCH, _TEAM_IN_GAME, _OPP_IN_GAME,
-            *_count_checks(COUNT_COLUMNS),
-            ("points", "missing box-score count", "points IS NULL OR fg_makes IS NULL OR fg_attempts IS NULL OR three_pt_makes IS NULL OR ft_makes IS NULL"),
-            _POINTS_IDENTITY,
-            ("minutes", "team minutes outside 240..400", "minutes NOT BETWEEN 240 AND 400")),
+    checks=(
+        _IN_SCHEDULE,
+        _TEAM_CHECK,
+        _OPP_CHECK,
+        _DATE_MATCH,
+        _TEAM_IN_GAME,
+        _OPP_IN_GAME,
+        *_count_checks(COUNT_COLUMNS),
+        (
+            "points",
+            "missing box-score count",
+            "points IS NULL OR fg_makes IS NULL OR fg_attempts IS NULL OR three_pt_makes IS NULL OR ft_makes IS NULL",
+        ),
+        _POINTS_IDENTITY,
+        ("minutes", "team minutes outside 240..400", "minutes NOT BETWEEN 240 AND 400"),
+    ),
 )
 
 TEAM_LOG_BASIC = FileKind(
-    name="team_log_basic", patterns=("team_game_logs_basic_*",), target="raw.team_boxscores",
-    order=4, source="basic_log", source_rank=1, upsert="game", key=("game_id", "team_abbr"),
+    name="team_log_basic",
+    patterns=("team_game_logs_basic_*",),
+    target="raw.team_boxscores",
+    order=4,
+    source="basic_log",
+    source_rank=1,
+    upsert="game",
+    key=("game_id", "team_abbr"),
     required={"team_abbreviation": "VARCHAR", "game_date": "DATE", "matchup": "VARCHAR", "pts": "INTEGER"},
-    optional={"wl": "VARCHAR", "reb": "INTEGER", "ast": "INTEGER", "stl": "INTEGER", "blk": "INTEGER",
-              "tov": "INTEGER", "fg_pct": "DOUBLE", "fg3_pct": "DOUBLE", "ft_pct": "DOUBLE",
-              "plus_minus": "DOUBLE", "season_type": "VARCHAR", "game_id_joined": "VARCHAR"},
+    optional={
+        "wl": "VARCHAR",
+        "reb": "INTEGER",
+        "ast": "INTEGER",
+        "stl": "INTEGER",
+        "blk": "INTEGER",
+        "tov": "INTEGER",
+        "fg_pct": "DOUBLE",
+        "fg3_pct": "DOUBLE",
+        "ft_pct": "DOUBLE",
+        "plus_minus": "DOUBLE",
+        "season_type": "VARCHAR",
+        "game_id_joined": "VARCHAR",
+    },
     select_sql="""
         WITH t AS (
             SELECT *, norm_team(team_abbreviation) AS _team,
@@ -239,20 +413,50 @@ TEAM_LOG_BASIC = FileKind(
                g.game_date AS _schedule_date, g.home_team_abbr AS _sched_home, g.away_team_abbr AS _sched_away
         FROM t LEFT JOIN _schedule_slots s ON s.game_date = t.game_date AND s.team_abbr = t._team
                LEFT JOIN raw.schedule g ON g.game_id = coalesce(norm_gid(t.game_id_joined), s.game_id)""",
-    checks=(_IN_SCHEDULE, _TEAM_CHECK, _OPP_CHECK, _DATE_MATCH, _TEAM_IN_GAME, _OPP_IN_GAME,
-            *_count_checks(("points", "rebounds", "assists", "steals", "blocks", "turnovers")),
-            ("points", "points missing", "points IS NULL")),
+    checks=(
+        _IN_SCHEDULE,
+        _TEAM_CHECK,
+        _OPP_CHECK,
+        _DATE_MATCH,
+        _TEAM_IN_GAME,
+        _OPP_IN_GAME,
+        *_count_checks(("points", "rebounds", "assists", "steals", "blocks", "turnovers")),
+        ("points", "points missing", "points IS NULL"),
+    ),
 )
 
 SHOTS = FileKind(
-    name="shots", patterns=("shots_*",), target="raw.shots", order=5, source="shotchartdetail",
-    upsert="game", key=("game_id", "shot_seq"), key_is_generated=True, resolve_players=True,
-    required={"game_id": "VARCHAR", "game_date": "DATE", "player_name": "VARCHAR",
-              "home_team": "VARCHAR", "away_team": "VARCHAR", "shot_made": "BOOLEAN",
-              "shot_type": "VARCHAR", "basic_zone": "VARCHAR"},
-    optional={"team_id": "BIGINT", "team_name": "VARCHAR", "player_id": "BIGINT", "action_type": "VARCHAR",
-              "shot_distance": "INTEGER", "loc_x": "DOUBLE", "loc_y": "DOUBLE", "quarter": "INTEGER",
-              "mins_left": "INTEGER", "secs_left": "INTEGER"},
+    name="shots",
+    patterns=("shots_*",),
+    target="raw.shots",
+    order=5,
+    source="shotchartdetail",
+    upsert="game",
+    key=("game_id", "shot_seq"),
+    key_is_generated=True,
+    resolve_players=True,
+    required={
+        "game_id": "VARCHAR",
+        "game_date": "DATE",
+        "player_name": "VARCHAR",
+        "home_team": "VARCHAR",
+        "away_team": "VARCHAR",
+        "shot_made": "BOOLEAN",
+        "shot_type": "VARCHAR",
+        "basic_zone": "VARCHAR",
+    },
+    optional={
+        "team_id": "BIGINT",
+        "team_name": "VARCHAR",
+        "player_id": "BIGINT",
+        "action_type": "VARCHAR",
+        "shot_distance": "INTEGER",
+        "loc_x": "DOUBLE",
+        "loc_y": "DOUBLE",
+        "quarter": "INTEGER",
+        "mins_left": "INTEGER",
+        "secs_left": "INTEGER",
+    },
     select_sql="""
         WITH t AS (
             SELECT _typed.*, norm_gid(_typed.game_id) AS _gid,
@@ -278,19 +482,42 @@ SHOTS = FileKind(
         -- the shot chart spells some names differently from the box score (Jimmy Butler vs
         -- Jimmy Butler III): the loader resolves the player by his NBA id first
         FROM t LEFT JOIN raw.schedule s ON s.game_id = t._gid""",
-    checks=(_IN_SCHEDULE, _TEAM_CHECK, _OPP_CHECK, _PLAYER_CHECK, _RESOLVED, _AMBIGUOUS, _DATE_MATCH, _TEAM_IN_GAME,
-            ("basic_zone", "unknown basic_zone", "zone IS NULL"),
-            ("shot_type", "unknown shot_type", "shot_type NOT IN ('2PT Field Goal', '3PT Field Goal')"),
-            ("shot_distance", "negative shot distance", "shot_distance < 0")),
+    checks=(
+        _IN_SCHEDULE,
+        _TEAM_CHECK,
+        _OPP_CHECK,
+        _PLAYER_CHECK,
+        _RESOLVED,
+        _AMBIGUOUS,
+        _DATE_MATCH,
+        _TEAM_IN_GAME,
+        ("basic_zone", "unknown basic_zone", "zone IS NULL"),
+        ("shot_type", "unknown shot_type", "shot_type NOT IN ('2PT Field Goal', '3PT Field Goal')"),
+        ("shot_distance", "negative shot distance", "shot_distance < 0"),
+    ),
 )
 
 GAME_LINES = FileKind(
-    name="game_lines", patterns=("game_lines_*",), target="raw.game_lines", order=6,
-    source="sportsbookreview", key=("game_id",),
-    required={"game_date": "DATE", "home_team": "VARCHAR", "away_team": "VARCHAR",
-              "total_line": "DOUBLE", "home_spread": "DOUBLE"},
-    optional={"game_id": "VARCHAR", "ml_home": "DOUBLE", "ml_away": "DOUBLE",
-              "total_points": "INTEGER", "home_margin": "INTEGER"},
+    name="game_lines",
+    patterns=("game_lines_*",),
+    target="raw.game_lines",
+    order=6,
+    source="sportsbookreview",
+    key=("game_id",),
+    required={
+        "game_date": "DATE",
+        "home_team": "VARCHAR",
+        "away_team": "VARCHAR",
+        "total_line": "DOUBLE",
+        "home_spread": "DOUBLE",
+    },
+    optional={
+        "game_id": "VARCHAR",
+        "ml_home": "DOUBLE",
+        "ml_away": "DOUBLE",
+        "total_points": "INTEGER",
+        "home_margin": "INTEGER",
+    },
     select_sql="""
         SELECT t._row, coalesce(norm_gid(t.game_id), s.game_id) AS game_id, t.game_date,
                norm_team(t.home_team) AS home_team_abbr, norm_team(t.away_team) AS away_team_abbr,
@@ -300,18 +527,28 @@ GAME_LINES = FileKind(
           ON t.game_id IS NULL AND s.game_date = t.game_date
          AND s.home_team_abbr = norm_team(t.home_team) AND s.away_team_abbr = norm_team(t.away_team)
         LEFT JOIN raw.schedule g ON g.game_id = coalesce(norm_gid(t.game_id), s.game_id)""",
-    checks=(_IN_SCHEDULE, _DATE_MATCH,
-            ("home_team", "teams differ from the schedule",
-             "_sched_home IS NOT NULL AND (home_team_abbr <> _sched_home OR away_team_abbr <> _sched_away)"),
-            ("home_team", "unknown team", "home_team_abbr NOT IN (SELECT team_abbr FROM reference.teams)"),
-            ("away_team", "unknown team", "away_team_abbr NOT IN (SELECT team_abbr FROM reference.teams)"),
-            ("total_line", "total line outside 150..300", "total_line NOT BETWEEN 150 AND 300"),
-            ("home_spread", "spread outside -40..40", "abs(home_spread) > 40")),
+    checks=(
+        _IN_SCHEDULE,
+        _DATE_MATCH,
+        (
+            "home_team",
+            "teams differ from the schedule",
+            "_sched_home IS NOT NULL AND (home_team_abbr <> _sched_home OR away_team_abbr <> _sched_away)",
+        ),
+        ("home_team", "unknown team", "home_team_abbr NOT IN (SELECT team_abbr FROM reference.teams)"),
+        ("away_team", "unknown team", "away_team_abbr NOT IN (SELECT team_abbr FROM reference.teams)"),
+        ("total_line", "total line outside 150..300", "total_line NOT BETWEEN 150 AND 300"),
+        ("home_spread", "spread outside -40..40", "abs(home_spread) > 40"),
+    ),
 )
 
 INJURIES = FileKind(
-    name="injuries", patterns=("injuries_*",), target="raw.injuries", order=7,
-    source="prosportstransactions", key=("transaction_date", "player_lookup", "event", "notes"),
+    name="injuries",
+    patterns=("injuries_*",),
+    target="raw.injuries",
+    order=7,
+    source="prosportstransactions",
+    key=("transaction_date", "player_lookup", "event", "notes"),
     resolve_players=True,
     required={"date": "DATE", "team_nickname": "VARCHAR", "player_name": "VARCHAR", "event": "VARCHAR"},
     optional={"notes": "VARCHAR", "est_days_out_scraper": "DOUBLE"},
@@ -323,21 +560,42 @@ INJURIES = FileKind(
                {season} AS _season, t._player_lookup AS _spelling_lookup, t._player_base AS _base,
                NULL::VARCHAR AS _resolved_by, NULL::INTEGER AS _candidates
         FROM _typed t LEFT JOIN reference.teams r ON lower(r.nickname) = lower(trim(t.team_nickname))""".format(
-        season=_SEASON_OF.format(d="t.date")),
-    checks=(_TEAM_CHECK, _PLAYER_CHECK, _RESOLVED, _AMBIGUOUS,
-            ("event", "event is not out/return", "event IS NULL OR event NOT IN ('out', 'return')"),
-            ("date", "date missing", "transaction_date IS NULL"),
-            ("date", "date in the future", "transaction_date > current_date + 1")),
+        season=_SEASON_OF.format(d="t.date")
+    ),
+    checks=(
+        _TEAM_CHECK,
+        _PLAYER_CHECK,
+        _RESOLVED,
+        _AMBIGUOUS,
+        ("event", "event is not out/return", "event IS NULL OR event NOT IN ('out', 'return')"),
+        ("date", "date missing", "transaction_date IS NULL"),
+        ("date", "date in the future", "transaction_date > current_date + 1"),
+    ),
 )
 
 PROPS = FileKind(
-    name="player_points_props", patterns=("player_points_props_*",), target="raw.player_points_props",
-    order=8, source="props_file", key=("game_id", "bookmaker", "player_lookup", "snapshot_timestamp"),
+    name="player_points_props",
+    patterns=("player_points_props_*",),
+    target="raw.player_points_props",
+    order=8,
+    source="props_file",
+    key=("game_id", "bookmaker", "player_lookup", "snapshot_timestamp"),
     resolve_players=True,
-    required={"game_id": "VARCHAR", "bookmaker": "VARCHAR", "player_name": "VARCHAR",
-              "snapshot_timestamp": "TIMESTAMP", "minutes_before_tipoff": "INTEGER", "points_line": "DOUBLE"},
-    optional={"team_abbr": "VARCHAR", "over_price_american": "INTEGER", "under_price_american": "INTEGER",
-              "is_synthetic": "BOOLEAN", "player_id": "BIGINT"},
+    required={
+        "game_id": "VARCHAR",
+        "bookmaker": "VARCHAR",
+        "player_name": "VARCHAR",
+        "snapshot_timestamp": "TIMESTAMP",
+        "minutes_before_tipoff": "INTEGER",
+        "points_line": "DOUBLE",
+    },
+    optional={
+        "team_abbr": "VARCHAR",
+        "over_price_american": "INTEGER",
+        "under_price_american": "INTEGER",
+        "is_synthetic": "BOOLEAN",
+        "player_id": "BIGINT",
+    },
     select_sql="""
         SELECT t._row, norm_gid(t.game_id) AS game_id, s.game_date, lower(trim(t.bookmaker)) AS bookmaker,
                t._player_lookup AS player_lookup, norm_team(t.team_abbr) AS team_abbr, t.snapshot_timestamp,
@@ -346,9 +604,14 @@ PROPS = FileKind(
                s.season_year AS _season, t._player_lookup AS _spelling_lookup, t._player_base AS _base,
                NULL::VARCHAR AS _resolved_by, NULL::INTEGER AS _candidates
         FROM _typed t LEFT JOIN raw.schedule s ON s.game_id = norm_gid(t.game_id)""",
-    checks=(_IN_SCHEDULE, _PLAYER_CHECK, _RESOLVED, _AMBIGUOUS,
-            ("points_line", "points line outside 0..100", "points_line NOT BETWEEN 0 AND 100"),
-            ("bookmaker", "bookmaker missing", "bookmaker IS NULL OR bookmaker = ''")),
+    checks=(
+        _IN_SCHEDULE,
+        _PLAYER_CHECK,
+        _RESOLVED,
+        _AMBIGUOUS,
+        ("points_line", "points line outside 0..100", "points_line NOT BETWEEN 0 AND 100"),
+        ("bookmaker", "bookmaker missing", "bookmaker IS NULL OR bookmaker = ''"),
+    ),
 )
 
 # A game of a box-score file (`derives_schedule`) that the schedule lacks still happened: the NBA
@@ -358,10 +621,15 @@ PROPS = FileKind(
 # season its date lies in, and the rows name one date and two known teams, one at home. The
 # game type comes from the id; the row's source is 'box_score', so a real schedule row of the
 # game replaces it when one is ingested. Reads `_typed`; gives raw.schedule's content columns.
-DERIVED_GAME_TYPES = {"2": calendar.REGULAR_SEASON, "5": calendar.PLAY_IN, "4": calendar.PLAYOFFS,
-                      "6": calendar.CUP_FINAL}
+DERIVED_GAME_TYPES = {
+    "2": calendar.REGULAR_SEASON,
+    "5": calendar.PLAY_IN,
+    "4": calendar.PLAYOFFS,
+    "6": calendar.CUP_FINAL,
+}
 DERIVED_SCHEDULE_SOURCE = "box_score"
-DERIVED_SCHEDULE_SQL = """
+DERIVED_SCHEDULE_SQL = (
+    """
     WITH t AS (
         SELECT norm_gid(game_id) AS game_id, game_date, norm_team(team_tricode) AS team,
                norm_team(opponent_tricode) AS opp, is_home, pts
@@ -376,25 +644,34 @@ DERIVED_SCHEDULE_SQL = """
                count(*) FILTER (WHERE is_home IS NULL OR team IS NULL OR game_date IS NULL) AS n_incomplete
         FROM t WHERE game_id IS NOT NULL GROUP BY game_id),
     s AS (
-        SELECT *, """ + _SEASON_OF.format(d="game_date") + """ AS season_year FROM g)
+        SELECT *, """
+    + _SEASON_OF.format(d="game_date")
+    + """ AS season_year FROM g)
     SELECT game_id, season_year || '-' || lpad(CAST((season_year + 1) % 100 AS VARCHAR), 2, '0') AS season,
-           season_year, CASE substr(game_id, 3, 1) """ + " ".join(
-    f"WHEN '{c}' THEN '{t}'" for c, t in DERIVED_GAME_TYPES.items()) + """ END AS season_type,
+           season_year, CASE substr(game_id, 3, 1) """
+    + " ".join(f"WHEN '{c}' THEN '{t}'" for c, t in DERIVED_GAME_TYPES.items())
+    + """ END AS season_type,
            game_date, home AS home_team_abbr, away AS away_team_abbr,
            -- the Cup final is played at a neutral site (Las Vegas)
            CASE WHEN substr(game_id, 3, 1) = '6' THEN TRUE END AS neutral_site,
            CASE WHEN home_pts > away_pts THEN 'W' WHEN home_pts < away_pts THEN 'L' END AS home_wl
     FROM s
-    WHERE regexp_full_match(game_id, '00[""" + "".join(DERIVED_GAME_TYPES) + """][0-9]{7}')
+    WHERE regexp_full_match(game_id, '00["""
+    + "".join(DERIVED_GAME_TYPES)
+    + """][0-9]{7}')
       AND CAST(substr(game_id, 4, 2) AS INTEGER) = season_year % 100
       AND n_dates = 1 AND n_teams = 2 AND n_opps = 2 AND n_home = 1 AND n_away = 1 AND n_incomplete = 0
       AND home <> away
       AND home IN (SELECT team_abbr FROM reference.teams) AND away IN (SELECT team_abbr FROM reference.teams)"""
+)
 
 
-ALL_KINDS: tuple[FileKind, ...] = tuple(sorted(
-    (SCHEDULE, PLAYER_BOX, PLAYER_LOG_BASIC, TEAM_BOX, TEAM_LOG_BASIC, SHOTS, GAME_LINES, INJURIES, PROPS),
-    key=lambda k: k.order))
+ALL_KINDS: tuple[FileKind, ...] = tuple(
+    sorted(
+        (SCHEDULE, PLAYER_BOX, PLAYER_LOG_BASIC, TEAM_BOX, TEAM_LOG_BASIC, SHOTS, GAME_LINES, INJURIES, PROPS),
+        key=lambda k: k.order,
+    )
+)
 
 # Known files we deliberately do not load (season aggregates describe the whole season: they
 # would leak the future into any date before the season's end).

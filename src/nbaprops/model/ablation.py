@@ -17,9 +17,9 @@ backtest can tell apart.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable
 
 import numpy as np
 
@@ -37,12 +37,12 @@ ALL = "all features"
 
 @dataclass
 class AblationRun:
-    variant: str                  # ALL, or the group left out
+    variant: str  # ALL, or the group left out
     group: str | None
-    features: list[str]           # the group's features (empty for ALL)
+    features: list[str]  # the group's features (empty for ALL)
     n_inputs: int
     seconds: float
-    metrics: list[dict]           # per scope (overall, seasons) × population (played, line)
+    metrics: list[dict]  # per scope (overall, seasons) × population (played, line)
 
 
 @dataclass
@@ -75,8 +75,10 @@ def scoped_metrics(rows: FeatureRows, pred: np.ndarray, p_over: np.ndarray, eval
     """MAE, last-10 MAE and their ratio, RMSE (model and last-10) and Brier (rows with a line),
     overall and per season, on the evaluated rows (played) and on those with a line."""
     out = []
-    scopes = [("overall", evaluated)] + [(season_label(int(sy)), evaluated & (rows.season_year == sy))
-                                         for sy in sorted(set(rows.season_year[evaluated].tolist()))]
+    scopes = [("overall", evaluated)] + [
+        (season_label(int(sy)), evaluated & (rows.season_year == sy))
+        for sy in sorted(set(rows.season_year[evaluated].tolist()))
+    ]
     for scope, sel in scopes:
         for population, m in (("played", sel), ("line", sel & ~np.isnan(rows.line))):
             y = rows.points[m]
@@ -84,17 +86,36 @@ def scoped_metrics(rows: FeatureRows, pred: np.ndarray, p_over: np.ndarray, eval
             mae10, rmse10 = mae_rmse(rows.last10[m], y)
             ob = m & ~np.isnan(rows.over) & ~np.isnan(p_over)
             brier = float(np.mean((p_over[ob] - rows.over[ob]) ** 2)) if ob.any() else float("nan")
-            out.append({"scope": scope, "population": population, "n": int(m.sum()), "mae": mae,
-                        "mae_last10": mae10, "ratio": mae / mae10 if mae10 else float("nan"), "rmse": rmse,
-                        "rmse_last10": rmse10, "brier": brier if population == "line" else float("nan")})
+            out.append(
+                {
+                    "scope": scope,
+                    "population": population,
+                    "n": int(m.sum()),
+                    "mae": mae,
+                    "mae_last10": mae10,
+                    "ratio": mae / mae10 if mae10 else float("nan"),
+                    "rmse": rmse,
+                    "rmse_last10": rmse10,
+                    "brier": brier if population == "line" else float("nan"),
+                }
+            )
     return out
 
 
-def run_ablation(wh: Warehouse, start: date, end: date, *, groups: list[str] | None = None,
-                 min_train_rows: int = MIN_TRAIN_ROWS, learner: str = LEARNER,
-                 full_refit_months: int = FULL_REFIT_MONTHS, reg_params: dict | None = None,
-                 clf_params: dict | None = None, threads: int | None = THREADS,
-                 on_run: Callable[[AblationRun], None] | None = None) -> AblationResult:
+def run_ablation(
+    wh: Warehouse,
+    start: date,
+    end: date,
+    *,
+    groups: list[str] | None = None,
+    min_train_rows: int = MIN_TRAIN_ROWS,
+    learner: str = LEARNER,
+    full_refit_months: int = FULL_REFIT_MONTHS,
+    reg_params: dict | None = None,
+    clf_params: dict | None = None,
+    threads: int | None = THREADS,
+    on_run: Callable[[AblationRun], None] | None = None,
+) -> AblationResult:
     """The backtest over [start, end] with every feature and without each group (`groups`:
     a subset of features.GROUPS, default every group with a feature)."""
     t_all = time.perf_counter()
@@ -113,22 +134,46 @@ def run_ablation(wh: Warehouse, start: date, end: date, *, groups: list[str] | N
         for variant, group, names in variants:
             t0 = time.perf_counter()
             mask = np.array([c not in names for c in cols])
-            wf = walk_forward(rows, start, end, min_train_rows=min_train_rows, reg_params=reg_params,
-                              clf_params=clf_params, learner=learner, full_refit_months=full_refit_months,
-                              classifier=False, columns=mask, threads=threads)
+            wf = walk_forward(
+                rows,
+                start,
+                end,
+                min_train_rows=min_train_rows,
+                reg_params=reg_params,
+                clf_params=clf_params,
+                learner=learner,
+                full_refit_months=full_refit_months,
+                classifier=False,
+                columns=mask,
+                threads=threads,
+            )
             evaluated = wf.predicted & rows.labelled
-            run = AblationRun(variant, group, names, int(mask.sum()), round(time.perf_counter() - t0, 1),
-                              scoped_metrics(rows, wf.pred, wf.p_res, evaluated))
+            run = AblationRun(
+                variant,
+                group,
+                names,
+                int(mask.sum()),
+                round(time.perf_counter() - t0, 1),
+                scoped_metrics(rows, wf.pred, wf.p_res, evaluated),
+            )
             runs.append(run)
             if on_run:
                 on_run(run)
     if not runs[0].metrics[0]["n"]:
         raise BadInputError(f"no block of {start} .. {end} was predicted (too few labelled rows before it)")
-    return AblationResult(start, end, learner, full_refit_months, runs, round(time.perf_counter() - t_all, 1),
-                          notes=[f"A group helps when the backtest without it has an overall MAE at least "
-                                 f"{HELPS_MAE} points higher; hurts when at least that much lower.",
-                                 "Brier: P(over) from the prediction plus the model's out-of-sample residuals "
-                                 "(rows with a line)."])
+    return AblationResult(
+        start,
+        end,
+        learner,
+        full_refit_months,
+        runs,
+        round(time.perf_counter() - t_all, 1),
+        notes=[
+            f"A group helps when the backtest without it has an overall MAE at least "
+            f"{HELPS_MAE} points higher; hurts when at least that much lower.",
+            "Brier: P(over) from the prediction plus the model's out-of-sample residuals (rows with a line).",
+        ],
+    )
 
 
 def _f(x: float, nd: int = 3) -> str:
@@ -141,25 +186,42 @@ def render_ablation(res: AblationResult) -> str:
     base = res.metric(ALL)
     base_line = res.metric(ALL, population="line")
     seasons = [m["scope"] for m in res.runs[0].metrics if m["scope"] != "overall" and m["population"] == "played"]
-    out = [f"### Feature-group ablation {res.start} .. {res.end}", "",
-           f"Walk-forward with every feature, then without each group ({res.learner}, full refit every "
-           f"{res.full_refit_months} months, warm starts between; {len(res.runs)} runs, {res.seconds:.0f} s). "
-           f"Ratio = model MAE / last-10-average MAE on the same rows; Δ = MAE without the group − MAE with every "
-           f"feature (positive: the group helps).", "",
-           "| run | inputs | MAE played | × last-10 | Δ MAE | worst season × last-10 | RMSE | MAE with line | "
-           "× last-10 (line) | Brier (line) | verdict |",
-           "|---|---|---|---|---|---|---|---|---|---|---|"]
+    out = [
+        f"### Feature-group ablation {res.start} .. {res.end}",
+        "",
+        f"Walk-forward with every feature, then without each group ({res.learner}, full refit every "
+        f"{res.full_refit_months} months, warm starts between; {len(res.runs)} runs, {res.seconds:.0f} s). "
+        f"Ratio = model MAE / last-10-average MAE on the same rows; Δ = MAE without the group − MAE with every "
+        f"feature (positive: the group helps).",
+        "",
+        "| run | inputs | MAE played | × last-10 | Δ MAE | worst season × last-10 | RMSE | MAE with line | "
+        "× last-10 (line) | Brier (line) | verdict |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in res.runs:
         o, ol = res.metric(r.variant), res.metric(r.variant, population="line")
-        worst = max((m["ratio"] for m in r.metrics if m["scope"] != "overall" and m["population"] == "played"
-                     and m["n"] >= 1000), default=float("nan"))
+        worst = max(
+            (
+                m["ratio"]
+                for m in r.metrics
+                if m["scope"] != "overall" and m["population"] == "played" and m["n"] >= 1000
+            ),
+            default=float("nan"),
+        )
         delta = "" if r.group is None else f"{o['mae'] - base['mae']:+.3f}"
         verdict = "" if r.group is None else res.verdict(r.group)
-        out.append(f"| {r.variant} | {r.n_inputs} | {_f(o['mae'])} | {_f(o['ratio'])} | {delta} | {_f(worst)} | "
-                   f"{_f(o['rmse'])} | {_f(ol['mae'])} | {_f(ol['ratio'])} | {_f(ol['brier'], 4)} | {verdict} |")
-    out += ["", f"Every feature: {base['n']:,} player-games who played, {base_line['n']:,} with a line. "
-            "Per season (MAE × last-10 average; played / with a line):", "",
-            "| run | " + " | ".join(seasons) + " |", "|---|" + "---|" * len(seasons)]
+        out.append(
+            f"| {r.variant} | {r.n_inputs} | {_f(o['mae'])} | {_f(o['ratio'])} | {delta} | {_f(worst)} | "
+            f"{_f(o['rmse'])} | {_f(ol['mae'])} | {_f(ol['ratio'])} | {_f(ol['brier'], 4)} | {verdict} |"
+        )
+    out += [
+        "",
+        f"Every feature: {base['n']:,} player-games who played, {base_line['n']:,} with a line. "
+        "Per season (MAE × last-10 average; played / with a line):",
+        "",
+        "| run | " + " | ".join(seasons) + " |",
+        "|---|" + "---|" * len(seasons),
+    ]
     for r in res.runs:
         cells = []
         for s in seasons:

@@ -19,7 +19,7 @@ from ..errors import BadInputError, ModelError
 from ..warehouse import Warehouse, quote_ident
 
 FEATURE_TABLE = "predictions.ml_feature_store_v2"
-LEAK_FEATURE = "label_points"   # the canary's deliberately leaked input: the same-day outcome
+LEAK_FEATURE = "label_points"  # the canary's deliberately leaked input: the same-day outcome
 
 
 def feature_columns(*, leak: bool = False) -> list[str]:
@@ -32,21 +32,22 @@ def feature_columns(*, leak: bool = False) -> list[str]:
         raise ModelError(f"feature registry contains label/bookkeeping columns used as inputs: {bad}")
     if len(set(cols)) != len(cols):
         raise ModelError("feature registry has duplicate names")
-    return cols + [LEAK_FEATURE] if leak else cols
+    return [*cols, LEAK_FEATURE] if leak else cols
 
 
 @dataclass
 class FeatureRows:
     """The feature store as numpy arrays (rows ordered by game_date, player_lookup)."""
+
     player_lookup: np.ndarray
     game_id: np.ndarray
-    game_date: np.ndarray        # datetime64[D]
+    game_date: np.ndarray  # datetime64[D]
     season_year: np.ndarray
-    X: np.ndarray                # float64, NaN = NULL; one column per name in `cols`
+    X: np.ndarray  # float64, NaN = NULL; one column per name in `cols`
     cols: list[str]
-    points: np.ndarray           # float, NaN if not played / unknown
-    played: np.ndarray           # bool
-    over: np.ndarray             # float 1/0, NaN = no line or did not play
+    points: np.ndarray  # float, NaN if not played / unknown
+    played: np.ndarray  # bool
+    over: np.ndarray  # float 1/0, NaN = no line or did not play
     line: np.ndarray
     last10: np.ndarray
     season_avg: np.ndarray
@@ -89,11 +90,13 @@ def default_range(wh: Warehouse) -> tuple[date, date]:
     """Second season's opening night (a full season of history behind the first block) .. the
     last date of the feature store."""
     require_feature_store(wh)
-    rows = wh.con.execute(f"SELECT season_year, min(game_date), max(game_date) FROM {FEATURE_TABLE} "
-                          "GROUP BY 1 ORDER BY 1").fetchall()
+    rows = wh.con.execute(
+        f"SELECT season_year, min(game_date), max(game_date) FROM {FEATURE_TABLE} GROUP BY 1 ORDER BY 1"
+    ).fetchall()
     if len(rows) < 2:
-        raise BadInputError("the feature store holds fewer than two seasons: give --start-date "
-                            "(predictions need history before them)")
+        raise BadInputError(
+            "the feature store holds fewer than two seasons: give --start-date (predictions need history before them)"
+        )
     return rows[1][1], rows[-1][2]
 
 
@@ -114,9 +117,11 @@ def load_feature_rows(wh: Warehouse, end: date, cols: list[str]) -> FeatureRows:
     if missing:
         raise BadInputError(f"{FEATURE_TABLE} lacks columns {missing}: rebuild it with `nbaprops backfill --force`")
     inputs = ", ".join(quote_ident(c) for c in cols if c != LEAK_FEATURE)
-    sql = (f"SELECT player_lookup, game_id, game_date, season_year, label_points, label_played, "
-           f"label_over_line, {inputs} FROM {FEATURE_TABLE} WHERE game_date <= ? "
-           f"ORDER BY game_date, player_lookup")
+    sql = (
+        f"SELECT player_lookup, game_id, game_date, season_year, label_points, label_played, "
+        f"label_over_line, {inputs} FROM {FEATURE_TABLE} WHERE game_date <= ? "
+        f"ORDER BY game_date, player_lookup"
+    )
     tbl = wh.con.sql(sql, params=[end]).to_arrow_table()
     played = np.nan_to_num(_floats(tbl.column("label_played")), nan=0.0) == 1.0
     points = _floats(tbl.column("label_points"))
@@ -126,7 +131,7 @@ def load_feature_rows(wh: Warehouse, end: date, cols: list[str]) -> FeatureRows:
         X[:, j] = points if c == LEAK_FEATURE else _floats(tbl.column(c))
     fmap = features.by_name()
 
-    def baseline(name: str) -> np.ndarray:   # a missing value falls back to the registry default
+    def baseline(name: str) -> np.ndarray:  # a missing value falls back to the registry default
         v = _floats(tbl.column(name))
         return np.where(np.isnan(v), fmap[name].default if fmap[name].default is not None else np.nan, v)
 
@@ -135,6 +140,12 @@ def load_feature_rows(wh: Warehouse, end: date, cols: list[str]) -> FeatureRows:
         game_id=np.asarray(tbl.column("game_id").to_pylist(), dtype=object),
         game_date=tbl.column("game_date").to_numpy().astype("datetime64[D]"),
         season_year=_floats(tbl.column("season_year")).astype(np.int64),
-        X=X, cols=cols, points=points, played=played, over=_floats(tbl.column("label_over_line")),
-        line=_floats(tbl.column("vegas_points_line")), last10=baseline("points_avg_last_10"),
-        season_avg=baseline("points_avg_season"))
+        X=X,
+        cols=cols,
+        points=points,
+        played=played,
+        over=_floats(tbl.column("label_over_line")),
+        line=_floats(tbl.column("vegas_points_line")),
+        last10=baseline("points_avg_last_10"),
+        season_avg=baseline("points_avg_season"),
+    )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -29,7 +29,7 @@ LEARNERS = ("lightgbm", "hgb")
 LEARNER = "lightgbm"
 MODEL_NAMES = {"lightgbm": "lgbm_points", "hgb": "hgb_points"}
 MODEL_NAME = MODEL_NAMES[LEARNER]
-MIN_TRAIN_ROWS = 20000   # ≈ three quarters of a season of labelled player-games
+MIN_TRAIN_ROWS = 20000  # ≈ three quarters of a season of labelled player-games
 MIN_CLF_ROWS = 500
 # OpenMP threads for the fits. 1 for the library's functions: on a small, busy machine libgomp's
 # barrier spinning made a 2-thread fit ~10x slower than a 1-thread one (measured on the 2-core CI
@@ -49,7 +49,8 @@ def busy_cores(sample_seconds: float = 0.25) -> float:
     def times() -> tuple[int, int]:
         with open("/proc/stat", encoding="ascii") as f:
             v = [int(x) for x in f.readline().split()[1:]]
-        return sum(v), v[3] + (v[4] if len(v) > 4 else 0)     # total, idle + iowait
+        return sum(v), v[3] + (v[4] if len(v) > 4 else 0)  # total, idle + iowait
+
     try:
         t0, i0 = times()
         time.sleep(sample_seconds)
@@ -60,7 +61,7 @@ def busy_cores(sample_seconds: float = 0.25) -> float:
         pass
     try:
         return os.getloadavg()[0]
-    except OSError:     # no load average on this platform: assume nothing else runs
+    except OSError:  # no load average on this platform: assume nothing else runs
         return 0.0
 
 
@@ -82,21 +83,55 @@ def auto_threads(cpus: int | None = None, busy: float | None = None) -> int:
 WARM_TREES = 30
 FULL_REFIT_MONTHS = 4
 
-HGB_REG_PARAMS = dict(loss="squared_error", learning_rate=0.05, max_iter=250, max_leaf_nodes=31,
-                      min_samples_leaf=50, l2_regularization=1.0, early_stopping=False, random_state=0)
-HGB_CLF_PARAMS = dict(loss="log_loss", learning_rate=0.05, max_iter=200, max_leaf_nodes=31,
-                      min_samples_leaf=100, l2_regularization=1.0, early_stopping=False, random_state=0)
-_LGB_COMMON = dict(num_leaves=31, max_bin=63, reg_lambda=1.0, subsample=1.0, colsample_bytree=1.0,
-                   random_state=0, deterministic=True, force_row_wise=True, verbose=-1)
+HGB_REG_PARAMS = dict(
+    loss="squared_error",
+    learning_rate=0.05,
+    max_iter=250,
+    max_leaf_nodes=31,
+    min_samples_leaf=50,
+    l2_regularization=1.0,
+    early_stopping=False,
+    random_state=0,
+)
+HGB_CLF_PARAMS = dict(
+    loss="log_loss",
+    learning_rate=0.05,
+    max_iter=200,
+    max_leaf_nodes=31,
+    min_samples_leaf=100,
+    l2_regularization=1.0,
+    early_stopping=False,
+    random_state=0,
+)
+_LGB_COMMON = dict(
+    num_leaves=31,
+    max_bin=63,
+    reg_lambda=1.0,
+    subsample=1.0,
+    colsample_bytree=1.0,
+    random_state=0,
+    deterministic=True,
+    force_row_wise=True,
+    verbose=-1,
+)
 # warm_trees: the rounds a warm start adds (not a LightGBM setting; taken out before the fit). The
 # classifier learns faster and with fewer rounds than the regressor: it only serves P(over), and
 # costs half the time of the regressor's settings at a Brier score 0.0007 worse (measured).
-LGB_REG_PARAMS = dict(objective="regression", learning_rate=0.05, n_estimators=250, min_child_samples=50,
-                      warm_trees=WARM_TREES, **_LGB_COMMON)
-LGB_CLF_PARAMS = dict(objective="binary", learning_rate=0.1, n_estimators=100, min_child_samples=100,
-                      warm_trees=15, **_LGB_COMMON)
-PARAMS: dict[str, tuple[dict, dict]] = {"lightgbm": (LGB_REG_PARAMS, LGB_CLF_PARAMS),
-                                        "hgb": (HGB_REG_PARAMS, HGB_CLF_PARAMS)}
+LGB_REG_PARAMS = dict(
+    objective="regression",
+    learning_rate=0.05,
+    n_estimators=250,
+    min_child_samples=50,
+    warm_trees=WARM_TREES,
+    **_LGB_COMMON,
+)
+LGB_CLF_PARAMS = dict(
+    objective="binary", learning_rate=0.1, n_estimators=100, min_child_samples=100, warm_trees=15, **_LGB_COMMON
+)
+PARAMS: dict[str, tuple[dict, dict]] = {
+    "lightgbm": (LGB_REG_PARAMS, LGB_CLF_PARAMS),
+    "hgb": (HGB_REG_PARAMS, HGB_CLF_PARAMS),
+}
 REG_PARAMS, CLF_PARAMS = PARAMS[LEARNER]
 # the setting that counts the boosting rounds, per learner
 ROUNDS = {"lightgbm": "n_estimators", "hgb": "max_iter"}
@@ -123,12 +158,22 @@ def learner_version(learner: str) -> list[str]:
     return lib.__version__.split(".")[:2]
 
 
-def model_version(cols: list[str], reg_params: dict, clf_params: dict, learner: str = LEARNER,
-                  refit: dict | None = None) -> str:
+def model_version(
+    cols: list[str], reg_params: dict, clf_params: dict, learner: str = LEARNER, refit: dict | None = None
+) -> str:
     """Changes whenever the inputs, the learner or its settings, the refit schedule or the
     learner library's minor version change."""
-    blob = json.dumps({"features": cols, "reg": reg_params, "clf": clf_params, "learner": learner,
-                       "lib": learner_version(learner), **({"refit": refit} if refit else {})}, sort_keys=True)
+    blob = json.dumps(
+        {
+            "features": cols,
+            "reg": reg_params,
+            "clf": clf_params,
+            "learner": learner,
+            "lib": learner_version(learner),
+            **({"refit": refit} if refit else {}),
+        },
+        sort_keys=True,
+    )
     return f"{MODEL_NAMES[learner]}-{features.FEATURE_VERSION}-{hashlib.sha1(blob.encode()).hexdigest()[:8]}"
 
 
@@ -169,8 +214,16 @@ def _fit(kind: str, X: np.ndarray, y: np.ndarray, params: dict, learner: str, wa
     return warm_from.fit(X, y)
 
 
-def fit_regressor(X: np.ndarray, points: np.ndarray, params: dict, *, learner: str = LEARNER,
-                  warm_from=None, keep: np.ndarray | None = None, threads: int | None = THREADS):
+def fit_regressor(
+    X: np.ndarray,
+    points: np.ndarray,
+    params: dict,
+    *,
+    learner: str = LEARNER,
+    warm_from=None,
+    keep: np.ndarray | None = None,
+    threads: int | None = THREADS,
+):
     """The points regressor on the columns of X that hold a value; returns (model, columns).
 
     A column with no value at all in the training rows (e.g. usage in a season without full box
@@ -181,8 +234,16 @@ def fit_regressor(X: np.ndarray, points: np.ndarray, params: dict, *, learner: s
     return _fit("reg", X[:, keep], points, params, learner, warm_from, threads), keep
 
 
-def fit_over_classifier(X: np.ndarray, over: np.ndarray, params: dict, *, learner: str = LEARNER,
-                        warm_from=None, keep: np.ndarray | None = None, threads: int | None = THREADS):
+def fit_over_classifier(
+    X: np.ndarray,
+    over: np.ndarray,
+    params: dict,
+    *,
+    learner: str = LEARNER,
+    warm_from=None,
+    keep: np.ndarray | None = None,
+    threads: int | None = THREADS,
+):
     """The over/under classifier on the columns of X that hold a value; returns (model, columns).
     The model is None with fewer than MIN_CLF_ROWS rows or a single class (nothing to learn)."""
     keep = usable_columns(X) if keep is None else keep

@@ -16,6 +16,7 @@ PROB_BINS = 10
 class Scored:
     """Per row: the outcome, the model's prediction and the baselines it is compared with
     (NaN where absent)."""
+
     points: np.ndarray
     pred: np.ndarray
     last10: np.ndarray
@@ -51,8 +52,9 @@ def season_label(season_year: int) -> str:
     return f"{season_year}-{(season_year + 1) % 100:02d}"
 
 
-def scope_metrics(evaluated: np.ndarray, season_year: np.ndarray, game_date: np.ndarray, s: Scored,
-                  start: date, end: date) -> list[dict]:
+def scope_metrics(
+    evaluated: np.ndarray, season_year: np.ndarray, game_date: np.ndarray, s: Scored, start: date, end: date
+) -> list[dict]:
     """One metric row for the whole range, then one per season, then one per calendar month
     (each in order), over the evaluated rows."""
     rows = [metric_row("overall", f"{start} .. {end}", evaluated, s)]
@@ -74,9 +76,16 @@ def reliability_bins(p: np.ndarray, y: np.ndarray) -> list[dict]:
     for b in range(PROB_BINS):
         sel = idx == b
         n = int(sel.sum())
-        out.append({"bin": f"{edges[b]:.1f}-{edges[b + 1]:.1f}", "lo": float(edges[b]), "hi": float(edges[b + 1]),
-                    "n": n, "mean_predicted": float(p[sel].mean()) if n else float("nan"),
-                    "observed_over_rate": float(y[sel].mean()) if n else float("nan")})
+        out.append(
+            {
+                "bin": f"{edges[b]:.1f}-{edges[b + 1]:.1f}",
+                "lo": float(edges[b]),
+                "hi": float(edges[b + 1]),
+                "n": n,
+                "mean_predicted": float(p[sel].mean()) if n else float("nan"),
+                "observed_over_rate": float(y[sel].mean()) if n else float("nan"),
+            }
+        )
     return out
 
 
@@ -85,20 +94,25 @@ def probability_scores(p: np.ndarray, y: np.ndarray, base: np.ndarray) -> dict:
     # log loss is unbounded at 0 and 1: clip so that one confident miss cannot make it infinite
     pc = np.clip(p, 1e-6, 1 - 1e-6)
     bc = np.clip(base, 1e-6, 1 - 1e-6)
-    return {"n": int(len(y)),
-            "brier": float(np.mean((p - y) ** 2)),
-            "brier_base_rate": float(np.mean((base - y) ** 2)),
-            "log_loss": float(-np.mean(y * np.log(pc) + (1 - y) * np.log(1 - pc))),
-            "log_loss_base_rate": float(-np.mean(y * np.log(bc) + (1 - y) * np.log(1 - bc))),
-            "pick_accuracy": float(np.mean((p > 0.5) == (y == 1))),
-            "always_under_accuracy": float(np.mean(y == 0)),
-            "observed_over_rate": float(np.mean(y)),
-            "ece": float(sum(b["n"] * abs(b["mean_predicted"] - b["observed_over_rate"])
-                             for b in reliability_bins(p, y) if b["n"]) / max(len(y), 1))}
+    return {
+        "n": len(y),
+        "brier": float(np.mean((p - y) ** 2)),
+        "brier_base_rate": float(np.mean((base - y) ** 2)),
+        "log_loss": float(-np.mean(y * np.log(pc) + (1 - y) * np.log(1 - pc))),
+        "log_loss_base_rate": float(-np.mean(y * np.log(bc) + (1 - y) * np.log(1 - bc))),
+        "pick_accuracy": float(np.mean((p > 0.5) == (y == 1))),
+        "always_under_accuracy": float(np.mean(y == 0)),
+        "observed_over_rate": float(np.mean(y)),
+        "ece": float(
+            sum(b["n"] * abs(b["mean_predicted"] - b["observed_over_rate"]) for b in reliability_bins(p, y) if b["n"])
+            / max(len(y), 1)
+        ),
+    }
 
 
-def over_under_scores(evaluated: np.ndarray, over: np.ndarray, base: np.ndarray,
-                      probabilities: dict[str, np.ndarray]) -> tuple[dict[str, list[dict]], dict[str, dict]]:
+def over_under_scores(
+    evaluated: np.ndarray, over: np.ndarray, base: np.ndarray, probabilities: dict[str, np.ndarray]
+) -> tuple[dict[str, list[dict]], dict[str, dict]]:
     """Reliability bins and scores of each way of computing P(over), each over the evaluated rows
     where it, the outcome and the base rate all exist: (kind → bins, kind → scores)."""
     bins, scores = {}, {}

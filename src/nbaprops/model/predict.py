@@ -16,8 +16,16 @@ import numpy as np
 from ..errors import BadInputError
 from ..warehouse import Warehouse
 from .data import day, feature_columns, load_feature_rows
-from .estimators import CLF_PARAMS, MIN_TRAIN_ROWS, REG_PARAMS, THREADS, fit_over_classifier, fit_regressor, \
-    limited_threads, model_version
+from .estimators import (
+    CLF_PARAMS,
+    MIN_TRAIN_ROWS,
+    REG_PARAMS,
+    THREADS,
+    fit_over_classifier,
+    fit_regressor,
+    limited_threads,
+    model_version,
+)
 from .storage import _arrow_table, replace_predictions
 
 
@@ -36,13 +44,13 @@ class Prediction:
 class PredictResult:
     on: date
     model_version: str
-    model_source: str            # the saved file, or "fitted now"
+    model_source: str  # the saved file, or "fitted now"
     trained_through: date
     train_rows: int
     predictions: list[Prediction]
     rows_written: int
     seconds: float
-    arrow: object = None         # the rows as an Arrow table (what was written)
+    arrow: object = None  # the rows as an Arrow table (what was written)
 
 
 def saved_models(folder: Path) -> list[dict]:
@@ -53,7 +61,7 @@ def saved_models(folder: Path) -> list[dict]:
     for p in sorted(Path(folder).glob("*.joblib")) if Path(folder).is_dir() else []:
         try:
             m = joblib.load(p)
-        except Exception:   # not one of ours, or unreadable: ignored
+        except Exception:  # not one of ours, or unreadable: ignored
             continue
         if isinstance(m, dict) and "regressor" in m and "trained_through" in m:
             out.append({**m, "path": p})
@@ -72,16 +80,26 @@ def load_model(path: Path) -> dict:
     return {**m, "path": Path(path)}
 
 
-def predict_date(wh: Warehouse, on: date, *, model_path: Path | None = None, fit: bool = False,
-                 models_dir: Path | None = None, write: bool = True, min_train_rows: int = MIN_TRAIN_ROWS,
-                 threads: int | None = THREADS) -> PredictResult:
+def predict_date(
+    wh: Warehouse,
+    on: date,
+    *,
+    model_path: Path | None = None,
+    fit: bool = False,
+    models_dir: Path | None = None,
+    write: bool = True,
+    min_train_rows: int = MIN_TRAIN_ROWS,
+    threads: int | None = THREADS,
+) -> PredictResult:
     t0 = time.perf_counter()
     cols = feature_columns()
     rows = load_feature_rows(wh, on, cols)
     today = rows.game_date == day(on)
     if not today.any():
-        raise BadInputError(f"the feature store has no rows on {on}: backfill it first "
-                            f"(`nbaprops backfill --start-date {on} --end-date {on}`)")
+        raise BadInputError(
+            f"the feature store has no rows on {on}: backfill it first "
+            f"(`nbaprops backfill --start-date {on} --end-date {on}`)"
+        )
     model = None
     if model_path is not None:
         model = load_model(model_path)
@@ -90,11 +108,15 @@ def predict_date(wh: Warehouse, on: date, *, model_path: Path | None = None, fit
         model = next((m for m in saved_models(folder) if m["trained_through"] < on), None)
     if model is not None:
         if model["trained_through"] >= on:
-            raise BadInputError(f"the model {model['path'].name} was trained through {model['trained_through']}, "
-                                f"on or after {on}: it has seen D's outcomes; use an earlier model or --fit")
+            raise BadInputError(
+                f"the model {model['path'].name} was trained through {model['trained_through']}, "
+                f"on or after {on}: it has seen D's outcomes; use an earlier model or --fit"
+            )
         if list(model["feature_names"]) != cols:
-            raise BadInputError(f"the model {model['path'].name} was trained on other features than the feature "
-                                "store's: train again, or --fit")
+            raise BadInputError(
+                f"the model {model['path'].name} was trained on other features than the feature "
+                "store's: train again, or --fit"
+            )
         source = str(model["path"])
     else:
         with limited_threads(threads):
@@ -112,37 +134,74 @@ def predict_date(wh: Warehouse, on: date, *, model_path: Path | None = None, fit
         if has_line.any():
             p_over[has_line] = model["over_classifier"].predict_proba(X[has_line][:, clf_cols])[:, 1]
     n = int(today.sum())
-    P = {"player_lookup": rows.player_lookup[today], "game_date": rows.game_date[today],
-         "game_id": rows.game_id[today], "season_year": rows.season_year[today], "predicted_points": pred,
-         "p_over": p_over, "p_over_residual": np.full(n, np.nan), "points_line": line,
-         "trained_through": np.full(n, day(model["trained_through"])), "block_start": np.full(n, day(on)),
-         "train_rows": np.full(n, int(model.get("train_rows") or 0)), "label_points": rows.points[today],
-         "label_played": rows.played[today], "label_over_line": rows.over[today]}
+    P = {
+        "player_lookup": rows.player_lookup[today],
+        "game_date": rows.game_date[today],
+        "game_id": rows.game_id[today],
+        "season_year": rows.season_year[today],
+        "predicted_points": pred,
+        "p_over": p_over,
+        "p_over_residual": np.full(n, np.nan),
+        "points_line": line,
+        "trained_through": np.full(n, day(model["trained_through"])),
+        "block_start": np.full(n, day(on)),
+        "train_rows": np.full(n, int(model.get("train_rows") or 0)),
+        "label_points": rows.points[today],
+        "label_played": rows.played[today],
+        "label_over_line": rows.over[today],
+    }
     tbl = _arrow_table(P)
     written = _write(wh, on, tbl, model["model_version"]) if write else 0
-    preds = [Prediction(pl, g, float(pp), None if np.isnan(li) else float(li), None if np.isnan(po) else float(po),
-                        bool(pd_), None if np.isnan(pt) else float(pt))
-             for pl, g, pp, li, po, pd_, pt in zip(P["player_lookup"], P["game_id"], pred, line, p_over,
-                                                   P["label_played"], P["label_points"])]
+    preds = [
+        Prediction(
+            pl,
+            g,
+            float(pp),
+            None if np.isnan(li) else float(li),
+            None if np.isnan(po) else float(po),
+            bool(pd_),
+            None if np.isnan(pt) else float(pt),
+        )
+        for pl, g, pp, li, po, pd_, pt in zip(
+            P["player_lookup"], P["game_id"], pred, line, p_over, P["label_played"], P["label_points"]
+        )
+    ]
     preds.sort(key=lambda p: -p.predicted_points)
-    return PredictResult(on, model["model_version"], source, model["trained_through"], int(model.get("train_rows") or 0),
-                         preds, written, time.perf_counter() - t0, tbl)
+    return PredictResult(
+        on,
+        model["model_version"],
+        source,
+        model["trained_through"],
+        int(model.get("train_rows") or 0),
+        preds,
+        written,
+        time.perf_counter() - t0,
+        tbl,
+    )
 
 
 def _fit_before(rows, on: date, cols: list[str], min_train_rows: int) -> dict:
     """The regressor and classifier fitted on every labelled row before D, as train saves them."""
     lab = rows.labelled & (rows.game_date < day(on))
     if lab.sum() < min_train_rows:
-        raise BadInputError(f"only {int(lab.sum())} labelled rows before {on} (< {min_train_rows}) to fit a model: "
-                            "backfill more dates, or lower --min-train-rows")
+        raise BadInputError(
+            f"only {int(lab.sum())} labelled rows before {on} (< {min_train_rows}) to fit a model: "
+            "backfill more dates, or lower --min-train-rows"
+        )
     reg, keep = fit_regressor(rows.X[lab], rows.points[lab], REG_PARAMS)
     has_over = rows.has_over & (rows.game_date < day(on))
     clf, keep_c = fit_over_classifier(rows.X[has_over], rows.over[has_over], CLF_PARAMS)
     last = rows.game_date[lab].max().astype("datetime64[D]").item()
-    return {"model_version": model_version(cols, REG_PARAMS, CLF_PARAMS), "feature_names": cols,
-            "trained_through": min(last, on - timedelta(days=1)), "regressor": reg,
-            "regressor_inputs": [c for c, k in zip(cols, keep) if k], "over_classifier": clf,
-            "over_classifier_inputs": [c for c, k in zip(cols, keep_c) if k], "train_rows": int(lab.sum())}
+    return {
+        "model_version": model_version(cols, REG_PARAMS, CLF_PARAMS),
+        "feature_names": cols,
+        "trained_through": min(last, on - timedelta(days=1)),
+        "regressor": reg,
+        "regressor_inputs": [c for c, k in zip(cols, keep) if k],
+        "over_classifier": clf,
+        "over_classifier_inputs": [c for c, k in zip(cols, keep_c) if k],
+        "train_rows": int(lab.sum()),
+    }
 
 
 def _write(wh: Warehouse, on: date, tbl, version: str) -> int:

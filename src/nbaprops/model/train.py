@@ -11,8 +11,16 @@ from pathlib import Path
 from ..errors import BadInputError
 from ..warehouse import Warehouse
 from .data import day, default_range, feature_columns, load_feature_rows, to_date
-from .estimators import (CLF_PARAMS, MIN_TRAIN_ROWS, REG_PARAMS, THREADS, fit_over_classifier, fit_regressor,
-                         limited_threads, model_version)
+from .estimators import (
+    CLF_PARAMS,
+    MIN_TRAIN_ROWS,
+    REG_PARAMS,
+    THREADS,
+    fit_over_classifier,
+    fit_regressor,
+    limited_threads,
+    model_version,
+)
 from .metrics import mae_rmse
 
 
@@ -21,7 +29,7 @@ class TrainResult:
     model_version: str
     trained_through: date
     train_rows: int
-    in_sample_mae: float          # optimistic by construction
+    in_sample_mae: float  # optimistic by construction
     holdout_start: date | None
     holdout_rows: int
     holdout_mae: float
@@ -30,8 +38,14 @@ class TrainResult:
     seconds: float
 
 
-def train_model(wh: Warehouse, end: date | None = None, *, holdout_days: int = 30,
-                out_dir: Path | None = None, threads: int | None = THREADS) -> TrainResult:
+def train_model(
+    wh: Warehouse,
+    end: date | None = None,
+    *,
+    holdout_days: int = 30,
+    out_dir: Path | None = None,
+    threads: int | None = THREADS,
+) -> TrainResult:
     """See _train_model."""
     with limited_threads(threads):
         return _train_model(wh, end, holdout_days=holdout_days, out_dir=out_dir)
@@ -51,7 +65,9 @@ def _train_model(wh: Warehouse, end: date | None, *, holdout_days: int, out_dir:
     rows = load_feature_rows(wh, end, cols)
     lab = rows.labelled
     if lab.sum() < MIN_TRAIN_ROWS:
-        raise BadInputError(f"only {int(lab.sum())} labelled rows up to {end} (< {MIN_TRAIN_ROWS}): backfill more dates")
+        raise BadInputError(
+            f"only {int(lab.sum())} labelled rows up to {end} (< {MIN_TRAIN_ROWS}): backfill more dates"
+        )
     h_start = end - timedelta(days=holdout_days - 1)
     tr, ho = lab & (rows.game_date < day(h_start)), lab & (rows.game_date >= day(h_start))
     h_mae = h_l10 = float("nan")
@@ -63,16 +79,35 @@ def _train_model(wh: Warehouse, end: date | None, *, holdout_days: int, out_dir:
     ins = mae_rmse(reg.predict(rows.X[lab][:, keep]), rows.points[lab])[0]
     has_over = rows.has_over
     clf, keep_c = fit_over_classifier(rows.X[has_over], rows.over[has_over], CLF_PARAMS)
-    if not has_over.any():   # no classifier; the saved file lists the regressor's inputs
+    if not has_over.any():  # no classifier; the saved file lists the regressor's inputs
         keep_c = keep
     last = to_date(rows.game_date[lab].max())
     out_dir = Path(out_dir) if out_dir else Path(wh.path).parent / "models"
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{version}_through_{last}.joblib"
-    joblib.dump({"model_version": version, "feature_names": cols, "trained_through": last,
-                 "regressor": reg, "regressor_inputs": [c for c, k in zip(cols, keep) if k],
-                 "over_classifier": clf, "over_classifier_inputs": [c for c, k in zip(cols, keep_c) if k],
-                 "train_rows": int(lab.sum()), "note": "inputs: the named feature-store columns, "
-                 "as float64 with NaN for NULL, in the listed order"}, path)
-    return TrainResult(version, last, int(lab.sum()), ins, h_start if ho.any() else None, int(ho.sum()),
-                       h_mae, h_l10, path, time.perf_counter() - t_all)
+    joblib.dump(
+        {
+            "model_version": version,
+            "feature_names": cols,
+            "trained_through": last,
+            "regressor": reg,
+            "regressor_inputs": [c for c, k in zip(cols, keep) if k],
+            "over_classifier": clf,
+            "over_classifier_inputs": [c for c, k in zip(cols, keep_c) if k],
+            "train_rows": int(lab.sum()),
+            "note": "inputs: the named feature-store columns, as float64 with NaN for NULL, in the listed order",
+        },
+        path,
+    )
+    return TrainResult(
+        version,
+        last,
+        int(lab.sum()),
+        ins,
+        h_start if ho.any() else None,
+        int(ho.sum()),
+        h_mae,
+        h_l10,
+        path,
+        time.perf_counter() - t_all,
+    )

@@ -17,9 +17,9 @@ from earlier blocks (the first block, with none yet, uses in-sample residuals).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Callable
 
 import numpy as np
 
@@ -31,40 +31,45 @@ from .estimators import FULL_REFIT_MONTHS, LEARNER, THREADS, fit_over_classifier
 class BlockInfo:
     block_start: date
     block_end: date
-    status: str                   # predicted | skipped
+    status: str  # predicted | skipped
     train_rows: int
     train_first: date | None
-    train_last: date | None       # = trained_through; always < block_start
+    train_last: date | None  # = trained_through; always < block_start
     clf_rows: int
     predicted_rows: int
     evaluated_rows: int
     fit_seconds: float
     note: str = ""
-    refit: str = ""               # full | warm (predicted blocks)
+    refit: str = ""  # full | warm (predicted blocks)
 
 
 @dataclass
 class WalkForward:
     """The outcome of a walk-forward run, per row of the FeatureRows it ran on (NaN / NaT / 0 on
     rows outside every predicted block)."""
-    pred: np.ndarray              # predicted points
-    p_clf: np.ndarray             # P(over), classifier (rows with a line)
-    p_res: np.ndarray             # P(over), prediction + residual distribution (rows with a line)
-    p_base: np.ndarray            # the block's training over rate: the constant forecast to beat
-    trained_through: np.ndarray   # datetime64[D]: last game_date of the rows fitted on
-    block_start: np.ndarray       # datetime64[D]
+
+    pred: np.ndarray  # predicted points
+    p_clf: np.ndarray  # P(over), classifier (rows with a line)
+    p_res: np.ndarray  # P(over), prediction + residual distribution (rows with a line)
+    p_base: np.ndarray  # the block's training over rate: the constant forecast to beat
+    trained_through: np.ndarray  # datetime64[D]: last game_date of the rows fitted on
+    block_start: np.ndarray  # datetime64[D]
     train_rows: np.ndarray
     blocks: list[BlockInfo] = field(default_factory=list)
     fit_seconds: float = 0.0
     predict_seconds: float = 0.0
 
     @classmethod
-    def empty(cls, n: int) -> "WalkForward":
-        return cls(pred=np.full(n, np.nan), p_clf=np.full(n, np.nan), p_res=np.full(n, np.nan),
-                   p_base=np.full(n, np.nan),
-                   trained_through=np.full(n, np.datetime64("NaT"), dtype="datetime64[D]"),
-                   block_start=np.full(n, np.datetime64("NaT"), dtype="datetime64[D]"),
-                   train_rows=np.zeros(n, dtype=np.int64))
+    def empty(cls, n: int) -> WalkForward:
+        return cls(
+            pred=np.full(n, np.nan),
+            p_clf=np.full(n, np.nan),
+            p_res=np.full(n, np.nan),
+            p_base=np.full(n, np.nan),
+            trained_through=np.full(n, np.datetime64("NaT"), dtype="datetime64[D]"),
+            block_start=np.full(n, np.datetime64("NaT"), dtype="datetime64[D]"),
+            train_rows=np.zeros(n, dtype=np.int64),
+        )
 
     @property
     def predicted(self) -> np.ndarray:
@@ -96,6 +101,7 @@ def p_over_from_residuals(pred: np.ndarray, line: np.ndarray, resid_sorted: np.n
 @dataclass
 class _Models:
     """The models of the last predicted block, for the next block's warm start."""
+
     reg: object = None
     keep: np.ndarray | None = None
     clf: object = None
@@ -103,10 +109,21 @@ class _Models:
     months_since_full: int = 0
 
 
-def walk_forward(rows: FeatureRows, start: date, end: date, *, min_train_rows: int, reg_params: dict,
-                 clf_params: dict, learner: str = LEARNER, full_refit_months: int = FULL_REFIT_MONTHS,
-                 classifier: bool = True, columns: np.ndarray | None = None, threads: int | None = THREADS,
-                 on_block: Callable[[BlockInfo], None] | None = None) -> WalkForward:
+def walk_forward(
+    rows: FeatureRows,
+    start: date,
+    end: date,
+    *,
+    min_train_rows: int,
+    reg_params: dict,
+    clf_params: dict,
+    learner: str = LEARNER,
+    full_refit_months: int = FULL_REFIT_MONTHS,
+    classifier: bool = True,
+    columns: np.ndarray | None = None,
+    threads: int | None = THREADS,
+    on_block: Callable[[BlockInfo], None] | None = None,
+) -> WalkForward:
     """Predict every row of [start, end] month by month, each month from the rows before it.
 
     full_refit_months: 1 fits every month from scratch; N > 1 fits from scratch every N-th
@@ -119,10 +136,16 @@ def walk_forward(rows: FeatureRows, start: date, end: date, *, min_train_rows: i
     X = rows.X if columns is None else rows.X[:, columns]
     cols = rows.cols if columns is None else [c for c, k in zip(rows.cols, columns) if k]
     labelled = rows.labelled
-    oos_resid: list[np.ndarray] = []    # out-of-sample residuals (rows with a line) of earlier blocks
+    oos_resid: list[np.ndarray] = []  # out-of-sample residuals (rows with a line) of earlier blocks
     state = _Models()
-    fit = dict(reg_params=reg_params, clf_params=clf_params, learner=learner, full_refit_months=full_refit_months,
-               classifier=classifier, threads=threads)
+    fit = dict(
+        reg_params=reg_params,
+        clf_params=clf_params,
+        learner=learner,
+        full_refit_months=full_refit_months,
+        classifier=classifier,
+        threads=threads,
+    )
     for bs, be in month_blocks(start, end):
         in_block = (rows.game_date >= day(bs)) & (rows.game_date <= day(be))
         if not in_block.any():
@@ -130,8 +153,19 @@ def walk_forward(rows: FeatureRows, start: date, end: date, *, min_train_rows: i
         train = labelled & (rows.game_date < day(bs))
         n_train = int(train.sum())
         if n_train < min_train_rows:
-            info = BlockInfo(bs, be, "skipped", n_train, None, None, 0, 0, 0, 0.0,
-                             f"only {n_train} labelled rows before {bs} (< {min_train_rows})")
+            info = BlockInfo(
+                bs,
+                be,
+                "skipped",
+                n_train,
+                None,
+                None,
+                0,
+                0,
+                0,
+                0.0,
+                f"only {n_train} labelled rows before {bs} (< {min_train_rows})",
+            )
         else:
             info = _predict_block(rows, X, cols, out, bs, be, np.flatnonzero(in_block), train, oos_resid, state, **fit)
         out.blocks.append(info)
@@ -140,19 +174,42 @@ def walk_forward(rows: FeatureRows, start: date, end: date, *, min_train_rows: i
     return out
 
 
-def _predict_block(rows: FeatureRows, X: np.ndarray, cols: list[str], out: WalkForward, bs: date, be: date,
-                   idx: np.ndarray, train: np.ndarray, oos_resid: list[np.ndarray], state: _Models, *,
-                   reg_params: dict, clf_params: dict, learner: str, full_refit_months: int, classifier: bool,
-                   threads: int | None) -> BlockInfo:
+def _predict_block(
+    rows: FeatureRows,
+    X: np.ndarray,
+    cols: list[str],
+    out: WalkForward,
+    bs: date,
+    be: date,
+    idx: np.ndarray,
+    train: np.ndarray,
+    oos_resid: list[np.ndarray],
+    state: _Models,
+    *,
+    reg_params: dict,
+    clf_params: dict,
+    learner: str,
+    full_refit_months: int,
+    classifier: bool,
+    threads: int | None,
+) -> BlockInfo:
     """Fit on `train` (from scratch or warm from `state`), fill `out` for the block's rows `idx`,
     add the block's out-of-sample residuals to `oos_resid`."""
     t0 = time.perf_counter()
     Xt = X[train]
     keep = usable_columns(Xt)
-    warm = (state.reg is not None and state.months_since_full + 1 < full_refit_months
-            and np.array_equal(keep, state.keep))
-    reg, keep = fit_regressor(Xt, rows.points[train], reg_params, learner=learner, keep=keep,
-                              warm_from=state.reg if warm else None, threads=threads)
+    warm = (
+        state.reg is not None and state.months_since_full + 1 < full_refit_months and np.array_equal(keep, state.keep)
+    )
+    reg, keep = fit_regressor(
+        Xt,
+        rows.points[train],
+        reg_params,
+        learner=learner,
+        keep=keep,
+        warm_from=state.reg if warm else None,
+        threads=threads,
+    )
     del Xt
     train_over = rows.has_over & (rows.game_date < day(bs))
     clf, keep_c = None, keep
@@ -160,8 +217,15 @@ def _predict_block(rows: FeatureRows, X: np.ndarray, cols: list[str], out: WalkF
         Xo = X[train_over]
         keep_c = usable_columns(Xo)
         warm_c = warm and state.clf is not None and np.array_equal(keep_c, state.keep_c)
-        clf, keep_c = fit_over_classifier(Xo, rows.over[train_over], clf_params, learner=learner, keep=keep_c,
-                                          warm_from=state.clf if warm_c else None, threads=threads)
+        clf, keep_c = fit_over_classifier(
+            Xo,
+            rows.over[train_over],
+            clf_params,
+            learner=learner,
+            keep=keep_c,
+            warm_from=state.clf if warm_c else None,
+            threads=threads,
+        )
         del Xo
     state.reg, state.keep, state.clf, state.keep_c = reg, keep, clf, keep_c
     state.months_since_full = state.months_since_full + 1 if warm else 0
@@ -180,7 +244,7 @@ def _predict_block(rows: FeatureRows, X: np.ndarray, cols: list[str], out: WalkF
         out.p_base[idx] = float(rows.over[train_over].mean())
     if oos_resid:
         resid = np.sort(np.concatenate(oos_resid))
-    else:   # first block: nothing out-of-sample yet; in-sample residuals (optimistic)
+    else:  # first block: nothing out-of-sample yet; in-sample residuals (optimistic)
         tl = train & ~np.isnan(rows.line)
         resid = np.sort(rows.points[tl] - reg.predict(X[tl][:, keep]))
     out.p_res[idx] = p_over_from_residuals(out.pred[idx], line, resid)
@@ -193,7 +257,17 @@ def _predict_block(rows: FeatureRows, X: np.ndarray, cols: list[str], out: WalkF
     out.block_start[idx] = day(bs)
     out.train_rows[idx] = int(train.sum())
     dropped = [c for c, k in zip(cols, keep) if not k]
-    return BlockInfo(bs, be, "predicted", int(train.sum()), to_date(rows.game_date[train].min()), to_date(last),
-                     int(train_over.sum()), len(idx), int(rows.labelled[idx].sum()), round(fit_s, 3),
-                     f"no values before the block, left out: {', '.join(dropped)}" if dropped else "",
-                     "warm" if warm else "full")
+    return BlockInfo(
+        bs,
+        be,
+        "predicted",
+        int(train.sum()),
+        to_date(rows.game_date[train].min()),
+        to_date(last),
+        int(train_over.sum()),
+        len(idx),
+        int(rows.labelled[idx].sum()),
+        round(fit_s, 3),
+        f"no values before the block, left out: {', '.join(dropped)}" if dropped else "",
+        "warm" if warm else "full",
+    )

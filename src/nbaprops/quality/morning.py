@@ -77,13 +77,16 @@ def morning_of(con: duckdb.DuckDBPyConnection, d: date) -> dict[str, int]:
         changed[table] = _keep_only(con, table, keep, d)
     for table, cols, where in BLANK:
         blank = " OR ".join(f"{quote_ident(c)} IS NOT NULL" for c in cols)
-        n = con.execute(f"UPDATE {quote_table(table)} SET {', '.join(f'{quote_ident(c)} = NULL' for c in cols)} "
-                        f"WHERE ({where}) AND ({blank})", {"d": d}).fetchone()[0]
+        n = con.execute(
+            f"UPDATE {quote_table(table)} SET {', '.join(f'{quote_ident(c)} = NULL' for c in cols)} "
+            f"WHERE ({where}) AND ({blank})",
+            {"d": d},
+        ).fetchone()[0]
         changed[table] = changed.get(table, 0) + n
     before = con.execute("SELECT coalesce(sum(games), 0) FROM reference.players").fetchone()[0]
-    refresh_players(con)           # as ingest builds it, from the box scores that remain
+    refresh_players(con)  # as ingest builds it, from the box scores that remain
     after = con.execute("SELECT coalesce(sum(games), 0) FROM reference.players").fetchone()[0]
-    changed["reference.players"] = int(before - after)     # box-score games no longer counted
+    changed["reference.players"] = int(before - after)  # box-score games no longer counted
     return changed
 
 

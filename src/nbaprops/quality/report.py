@@ -18,16 +18,22 @@ from pathlib import Path
 from .. import __version__
 from ..calendar import BOOTSTRAP_DAYS, GAME_DATES_SQL
 from ..catalog import Catalog
-from ..runner.plan import game_dates
 from ..features import FEATURES
+from ..runner.plan import game_dates
 from ..warehouse import Warehouse, quote_ident, quote_table
-from .failures import FailureFilter, summary as failure_summary
+from .failures import FailureFilter
+from .failures import summary as failure_summary
 from .validate import FAILURES, FEATURE_TABLE, default_range, expected_band, failure_rates, validate
 
 TIERS = ("gold", "silver", "bronze", "poor", "unusable")
 TIER_COLORS = {"gold": "#d4a017", "silver": "#9ca3af", "bronze": "#b45309", "poor": "#ef4444", "unusable": "#7f1d1d"}
-CATEGORY_COLORS = {"EXPECTED_INCOMPLETE": "#93c5fd", "INSUFFICIENT_DATA": "#f59e0b", "MISSING_DEPENDENCY": "#8b5cf6",
-                   "MISSING_DEPENDENCIES": "#a78bfa", "PROCESSING_ERROR": "#dc2626"}
+CATEGORY_COLORS = {
+    "EXPECTED_INCOMPLETE": "#93c5fd",
+    "INSUFFICIENT_DATA": "#f59e0b",
+    "MISSING_DEPENDENCY": "#8b5cf6",
+    "MISSING_DEPENDENCIES": "#a78bfa",
+    "PROCESSING_ERROR": "#dc2626",
+}
 STATUS_COLORS = {"pass": "#15803d", "warn": "#b45309", "fail": "#b91c1c"}
 BINS = 30
 CONFIG = {"displaylogo": False, "responsive": True}
@@ -85,7 +91,15 @@ def _table(columns: list[str], rows: list, num: set[int] | None = None, raw_html
     for r in rows:
         cells = []
         for i, v in enumerate(r):
-            txt = v if i in raw_html else _esc(f"{v:,.2f}" if isinstance(v, float) else (f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else v))
+            txt = (
+                v
+                if i in raw_html
+                else _esc(
+                    f"{v:,.2f}"
+                    if isinstance(v, float)
+                    else (f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else v)
+                )
+            )
             cells.append(f"<td class='num'>{txt}</td>" if i in num else f"<td>{txt}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table class='data'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
@@ -96,23 +110,40 @@ def _fig_html(fig, div_id: str) -> str:
 
 
 def _layout(fig, title: str | None = None, height: int = 420, **kw) -> None:
-    fig.update_layout(title=title, height=height, template="plotly_white", margin=dict(l=60, r=30, t=50 if title else 20, b=50),
-                      font=dict(size=12), **kw)
+    fig.update_layout(
+        title=title,
+        height=height,
+        template="plotly_white",
+        margin=dict(l=60, r=30, t=50 if title else 20, b=50),
+        font=dict(size=12),
+        **kw,
+    )
 
 
 # -- sections ----------------------------------------------------------------------------------
 def _validation_section(wh: Warehouse, start: date, end: date) -> str:
     rep = validate(wh, start, end, pit_samples=0)
     n = rep.counts()
-    rows = [(r.check, f"<span class='badge' style='background:{STATUS_COLORS[r.status]}'>{r.status}</span>", r.count,
-             _esc(r.detail) + (f"<br><small>{_esc(r.sample_text)}</small>" if r.sample else "")) for r in rep.results]
-    cards = "".join(f"<div class='card'><b style='color:{STATUS_COLORS[k]}'>{n[k]}</b><span>checks {k}</span></div>"
-                    for k in ("pass", "warn", "fail"))
-    return (f"<div class='cards'>{cards}</div>"
-            "<details><summary>all checks</summary>"
-            + _table(["check", "status", "count", "detail / sample"], rows, num={2}, raw_html={1, 3})
-            + "</details><p class='explain'>The point-in-time spot check is not part of the report "
-              "(it re-runs dates on a copy of the warehouse): run <code>nbaprops validate</code>.</p>")
+    rows = [
+        (
+            r.check,
+            f"<span class='badge' style='background:{STATUS_COLORS[r.status]}'>{r.status}</span>",
+            r.count,
+            _esc(r.detail) + (f"<br><small>{_esc(r.sample_text)}</small>" if r.sample else ""),
+        )
+        for r in rep.results
+    ]
+    cards = "".join(
+        f"<div class='card'><b style='color:{STATUS_COLORS[k]}'>{n[k]}</b><span>checks {k}</span></div>"
+        for k in ("pass", "warn", "fail")
+    )
+    return (
+        f"<div class='cards'>{cards}</div>"
+        "<details><summary>all checks</summary>"
+        + _table(["check", "status", "count", "detail / sample"], rows, num={2}, raw_html={1, 3})
+        + "</details><p class='explain'>The point-in-time spot check is not part of the report "
+        "(it re-runs dates on a copy of the warehouse): run <code>nbaprops validate</code>.</p>"
+    )
 
 
 def _coverage_section(wh: Warehouse, catalog: Catalog, start: date, end: date) -> str:
@@ -121,7 +152,7 @@ def _coverage_section(wh: Warehouse, catalog: Catalog, start: date, end: date) -
     cal = game_dates(wh.con, start, end)
     if not cal:
         return "<p class='empty'>No game dates in the range.</p>"
-    models = [m for m in catalog.ordered() if m.kind != "full"]   # (full models: computed whole)
+    models = [m for m in catalog.ordered() if m.kind != "full"]  # (full models: computed whole)
     idx = {d: i for i, d in enumerate(cal)}
     z, text = [], []
     for m in models:
@@ -130,14 +161,28 @@ def _coverage_section(wh: Warehouse, catalog: Catalog, start: date, end: date) -
         done: set[date] = set()
         if wh.table_exists(m.table):
             tc = quote_ident(m.time_column)
-            rows = dict(wh.con.execute(f"SELECT {tc}, count(*) FROM {quote_table(m.table)} WHERE {tc} BETWEEN ? AND ? "
-                                       "GROUP BY 1", [start, end]).fetchall())
+            rows = dict(
+                wh.con.execute(
+                    f"SELECT {tc}, count(*) FROM {quote_table(m.table)} WHERE {tc} BETWEEN ? AND ? GROUP BY 1",
+                    [start, end],
+                ).fetchall()
+            )
         if m.failures:
-            fails = dict(wh.con.execute(f"SELECT analysis_date, count(*) FROM {FAILURES} WHERE processor_name = ? "
-                                        "AND analysis_date BETWEEN ? AND ? GROUP BY 1", [m.failures, start, end]).fetchall())
+            fails = dict(
+                wh.con.execute(
+                    f"SELECT analysis_date, count(*) FROM {FAILURES} WHERE processor_name = ? "
+                    "AND analysis_date BETWEEN ? AND ? GROUP BY 1",
+                    [m.failures, start, end],
+                ).fetchall()
+            )
         if wh.table_exists("processing.model_state"):
-            done = {r[0] for r in wh.con.execute("SELECT target_date FROM processing.model_state WHERE model = ? "
-                                                 "AND target_date BETWEEN ? AND ?", [m.name, start, end]).fetchall()}
+            done = {
+                r[0]
+                for r in wh.con.execute(
+                    "SELECT target_date FROM processing.model_state WHERE model = ? AND target_date BETWEEN ? AND ?",
+                    [m.name, start, end],
+                ).fetchall()
+            }
         zr, tr = [None] * len(cal), [""] * len(cal)
         for d in cal:
             r, f = rows.get(d, 0), fails.get(d, 0)
@@ -151,14 +196,30 @@ def _coverage_section(wh: Warehouse, catalog: Catalog, start: date, end: date) -
         text.append(tr)
     # One column per game date, side by side: a date axis would stretch the neighbouring cells over
     # the off-seasons and breaks (days without games), painting them covered or missing.
-    fig = go.Figure(go.Heatmap(z=z, x=[d.isoformat() for d in cal], y=[m.table for m in models], text=text,
-                               hoverinfo="text", zmin=0, zmax=1, xgap=0.5, ygap=2,
-                               colorscale=[[0, "#ef4444"], [0.5, "#fbbf24"], [1, "#16a34a"]],
-                               colorbar=dict(title="share<br>with a row", tickformat=".0%")))
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[d.isoformat() for d in cal],
+            y=[m.table for m in models],
+            text=text,
+            hoverinfo="text",
+            zmin=0,
+            zmax=1,
+            xgap=0.5,
+            ygap=2,
+            colorscale=[[0, "#ef4444"], [0.5, "#fbbf24"], [1, "#16a34a"]],
+            colorbar=dict(title="share<br>with a row", tickformat=".0%"),
+        )
+    )
     _layout(fig, height=120 + 34 * len(models), plot_bgcolor="#d1d5db")
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=[d.isoformat() for d in cal],
-                     nticks=24, title="game dates (days without games left out; a line marks each new season)")
+    fig.update_xaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=[d.isoformat() for d in cal],
+        nticks=24,
+        title="game dates (days without games left out; a line marks each new season)",
+    )
     for i in _season_starts(wh, cal):
         fig.add_vline(x=i - 0.5, line_width=2, line_color="#111827")
     return _fig_html(fig, "fig-coverage")
@@ -167,8 +228,11 @@ def _coverage_section(wh: Warehouse, catalog: Catalog, start: date, end: date) -
 def _season_starts(wh: Warehouse, cal: list[date]) -> list[int]:
     """Indexes of the game dates of `cal` that open a season after an earlier one in the list
     (the calendar's game-date rule gives each date its season)."""
-    season = dict(wh.con.execute(f"SELECT game_date, season_year FROM ({GAME_DATES_SQL}) WHERE game_date BETWEEN ? AND ?",
-                                 [cal[0], cal[-1]]).fetchall())
+    season = dict(
+        wh.con.execute(
+            f"SELECT game_date, season_year FROM ({GAME_DATES_SQL}) WHERE game_date BETWEEN ? AND ?", [cal[0], cal[-1]]
+        ).fetchall()
+    )
     return [i for i in range(1, len(cal)) if season.get(cal[i]) != season.get(cal[i - 1])]
 
 
@@ -179,7 +243,7 @@ def _failures_section(wh: Warehouse, catalog: Catalog, start: date, end: date) -
     # the counts `nbaprops failures` shows, summed over the processors
     counts: dict[tuple, int] = {}
     for _, cat, season, week, n in failure_summary(wh.con, FailureFilter(start=start, end=end)):
-        if season is not None:      # (a date off the schedule has no season week)
+        if season is not None:  # (a date off the schedule has no season week)
             counts[(season, week, cat)] = counts.get((season, week, cat), 0) + n
     rows = [(*k, n) for k, n in sorted(counts.items())]
     if not rows:
@@ -190,32 +254,68 @@ def _failures_section(wh: Warehouse, catalog: Catalog, start: date, end: date) -
 
     xs = sorted({(r[0], r[1]) for r in rows})
     xl = [label(*x) for x in xs]
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
-                        subplot_titles=("failures written, by category", "failure rate vs the expected ramp"))
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.08,
+        subplot_titles=("failures written, by category", "failure rate vs the expected ramp"),
+    )
     for cat in sorted({r[2] for r in rows}):
         per = {(r[0], r[1]): r[3] for r in rows if r[2] == cat}
-        fig.add_trace(go.Bar(x=xl, y=[per.get(x, 0) for x in xs], name=cat, legendgroup="cat",
-                             marker_color=CATEGORY_COLORS.get(cat)), row=1, col=1)
+        fig.add_trace(
+            go.Bar(
+                x=xl, y=[per.get(x, 0) for x in xs], name=cat, legendgroup="cat", marker_color=CATEGORY_COLORS.get(cat)
+            ),
+            row=1,
+            col=1,
+        )
     rates = failure_rates(wh, catalog, start, end)
     lo = [expected_band(w)[0] for _, w in xs]
     hi = [expected_band(w)[1] for _, w in xs]
-    fig.add_trace(go.Scatter(x=xl, y=lo, mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"), row=2, col=1)
-    fig.add_trace(go.Scatter(x=xl, y=hi, mode="lines", line=dict(width=0), fill="tonexty",
-                             fillcolor="rgba(34,197,94,0.18)", name="expected ramp (seed 004)"), row=2, col=1)
+    fig.add_trace(
+        go.Scatter(x=xl, y=lo, mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"), row=2, col=1
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=xl,
+            y=hi,
+            mode="lines",
+            line=dict(width=0),
+            fill="tonexty",
+            fillcolor="rgba(34,197,94,0.18)",
+            name="expected ramp (seed 004)",
+        ),
+        row=2,
+        col=1,
+    )
     for p in sorted({r[0] for r in rates}):
         per = {(r[1], r[2]): r[5] for r in rates if r[0] == p}
-        fig.add_trace(go.Scatter(x=xl, y=[per.get(x) for x in xs], mode="lines+markers", name=p.replace("Processor", ""),
-                                 hovertemplate="%{x}: %{y:.1f}%<extra>" + p + "</extra>"), row=2, col=1)
+        fig.add_trace(
+            go.Scatter(
+                x=xl,
+                y=[per.get(x) for x in xs],
+                mode="lines+markers",
+                name=p.replace("Processor", ""),
+                hovertemplate="%{x}: %{y:.1f}%<extra>" + p + "</extra>",
+            ),
+            row=2,
+            col=1,
+        )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title_text="failures", row=1, col=1)
     fig.update_yaxes(title_text="% of entity-dates", range=[0, 105], row=2, col=1)
     _layout(fig, height=640)
-    table = [(p, f"{s}-{str(s + 1)[-2:]}", w, n, f, f"{rate:.1f}%", "{:.0f}-{:.0f}%".format(*expected_band(w)))
-             for p, s, w, n, f, rate in rates]
-    return (_fig_html(fig, "fig-failures")
-            + "<details><summary>failure rate table</summary>"
-            + _table(["processor", "season", "week", "entity-dates", "failures", "rate", "expected"], table, num={2, 3, 4})
-            + "</details>")
+    table = [
+        (p, f"{s}-{str(s + 1)[-2:]}", w, n, f, f"{rate:.1f}%", "{:.0f}-{:.0f}%".format(*expected_band(w)))
+        for p, s, w, n, f, rate in rates
+    ]
+    return (
+        _fig_html(fig, "fig-failures")
+        + "<details><summary>failure rate table</summary>"
+        + _table(["processor", "season", "week", "entity-dates", "failures", "rate", "expected"], table, num={2, 3, 4})
+        + "</details>"
+    )
 
 
 def _timings_section(wh: Warehouse) -> str:
@@ -236,8 +336,16 @@ def _timings_section(wh: Warehouse) -> str:
     agg.sort(key=lambda r: order.get(r[0], 99))
     fig = go.Figure()
     for i, (part, color) in enumerate((("read", "#60a5fa"), ("compute", "#f59e0b"), ("write", "#10b981"))):
-        fig.add_trace(go.Bar(y=[r[0] for r in agg], x=[r[2 + i] for r in agg], name=part, orientation="h",
-                             marker_color=color, hovertemplate="%{y}: %{x:.2f} s<extra>" + part + "</extra>"))
+        fig.add_trace(
+            go.Bar(
+                y=[r[0] for r in agg],
+                x=[r[2 + i] for r in agg],
+                name=part,
+                orientation="h",
+                marker_color=color,
+                hovertemplate="%{y}: %{x:.2f} s<extra>" + part + "</extra>",
+            )
+        )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title_text="seconds, summed over all recorded runs")
     fig.update_yaxes(autorange="reversed")
@@ -248,9 +356,16 @@ def _timings_section(wh: Warehouse) -> str:
                round(coalesce(read_seconds, 0), 2), round(coalesce(compute_seconds, 0), 2),
                round(coalesce(write_seconds, 0), 2), round(coalesce(duration_seconds, 0), 2)
         FROM {t} ORDER BY started_at DESC, model LIMIT 30""").fetchall()
-    return (_fig_html(fig, "fig-timings") + "<details><summary>the 30 most recent model runs</summary>"
-            + _table(["run", "via", "model", "status", "from", "to", "rows", "read s", "compute s", "write s", "total s"],
-                     recent, num={6, 7, 8, 9, 10}) + "</details>")
+    return (
+        _fig_html(fig, "fig-timings")
+        + "<details><summary>the 30 most recent model runs</summary>"
+        + _table(
+            ["run", "via", "model", "status", "from", "to", "rows", "read s", "compute s", "write s", "total s"],
+            recent,
+            num={6, 7, 8, 9, 10},
+        )
+        + "</details>"
+    )
 
 
 def _features_section(wh: Warehouse, start: date, end: date) -> str:
@@ -263,32 +378,49 @@ def _features_section(wh: Warehouse, start: date, end: date) -> str:
     parts = []
     # quality tiers and scores per season
     if "quality_tier" in cols and "feature_quality_score" in cols:
-        tiers = wh.con.execute(f"SELECT season_year, quality_tier, count(*) FROM {t} WHERE game_date BETWEEN ? AND ? "
-                               "GROUP BY ALL ORDER BY 1", [start, end]).fetchall()
+        tiers = wh.con.execute(
+            f"SELECT season_year, quality_tier, count(*) FROM {t} WHERE game_date BETWEEN ? AND ? "
+            "GROUP BY ALL ORDER BY 1",
+            [start, end],
+        ).fetchall()
         seasons = sorted({r[0] for r in tiers})
         fig = go.Figure()
         for tier in TIERS:
             per = {r[0]: r[2] for r in tiers if r[1] == tier}
             tot = {s: sum(r[2] for r in tiers if r[0] == s) for s in seasons}
-            fig.add_trace(go.Bar(x=[f"{s}-{str(s + 1)[-2:]}" for s in seasons], y=[per.get(s, 0) for s in seasons],
-                                 name=tier, marker_color=TIER_COLORS[tier],
-                                 customdata=[100.0 * per.get(s, 0) / tot[s] if tot[s] else 0 for s in seasons],
-                                 hovertemplate="%{x}: %{y:,} rows (%{customdata:.1f}%)<extra>" + tier + "</extra>"))
+            fig.add_trace(
+                go.Bar(
+                    x=[f"{s}-{str(s + 1)[-2:]}" for s in seasons],
+                    y=[per.get(s, 0) for s in seasons],
+                    name=tier,
+                    marker_color=TIER_COLORS[tier],
+                    customdata=[100.0 * per.get(s, 0) / tot[s] if tot[s] else 0 for s in seasons],
+                    hovertemplate="%{x}: %{y:,} rows (%{customdata:.1f}%)<extra>" + tier + "</extra>",
+                )
+            )
         fig.update_layout(barmode="stack")
         fig.update_yaxes(title_text="feature-store rows")
         _layout(fig, "quality tiers per season", height=360)
         parts.append(_fig_html(fig, "fig-tiers"))
-        hist = wh.con.execute(f"""SELECT season_year, least(floor(feature_quality_score / 2.5), 39)::INTEGER AS b, count(*)
+        hist = wh.con.execute(
+            f"""SELECT season_year, least(floor(feature_quality_score / 2.5), 39)::INTEGER AS b, count(*)
                                   FROM {t} WHERE game_date BETWEEN ? AND ? AND feature_quality_score IS NOT NULL
-                                  GROUP BY ALL ORDER BY 1, 2""", [start, end]).fetchall()
+                                  GROUP BY ALL ORDER BY 1, 2""",
+            [start, end],
+        ).fetchall()
         fig = go.Figure()
         for s in seasons:
             per = {r[1]: r[2] for r in hist if r[0] == s}
-            fig.add_trace(go.Bar(x=[b * 2.5 + 1.25 for b in range(40)], y=[per.get(b, 0) for b in range(40)],
-                                 name=f"{s}-{str(s + 1)[-2:]}", opacity=0.75))
+            fig.add_trace(
+                go.Bar(
+                    x=[b * 2.5 + 1.25 for b in range(40)],
+                    y=[per.get(b, 0) for b in range(40)],
+                    name=f"{s}-{str(s + 1)[-2:]}",
+                    opacity=0.75,
+                )
+            )
         fig.update_layout(barmode="overlay", bargap=0.05)
-        fig.update_xaxes(title_text="feature_quality_score (mean source weight: data 100, default 40)",
-                         range=[0, 100])
+        fig.update_xaxes(title_text="feature_quality_score (mean source weight: data 100, default 40)", range=[0, 100])
         _layout(fig, "quality score distribution per season", height=340)
         parts.append(_fig_html(fig, "fig-quality"))
     # per-feature histograms over the registry range, one selectable trace each
@@ -299,43 +431,79 @@ def _features_section(wh: Warehouse, start: date, end: date) -> str:
         src = quote_ident(f.name + "_source")
         has_src = (f.name + "_source") in cols
         width = (f.hi - f.lo) / BINS or 1.0
-        h = wh.con.execute(f"""
+        h = wh.con.execute(
+            f"""
             SELECT least(greatest(floor(({c}::DOUBLE - {f.lo!r}) / {width!r}), 0), {BINS - 1})::INTEGER AS b, count(*)
             FROM {t} WHERE game_date BETWEEN ? AND ? AND {c} IS NOT NULL AND NOT isnan({c}::DOUBLE) GROUP BY 1""",
-                             [start, end]).fetchall()
+            [start, end],
+        ).fetchall()
         per = dict(h)
-        st = wh.con.execute(f"""
+        st = wh.con.execute(
+            f"""
             SELECT count(*), count({c}), quantile_cont({c}::DOUBLE, 0.05) FILTER (WHERE NOT isnan({c}::DOUBLE)),
                    quantile_cont({c}::DOUBLE, 0.5) FILTER (WHERE NOT isnan({c}::DOUBLE)),
                    quantile_cont({c}::DOUBLE, 0.95) FILTER (WHERE NOT isnan({c}::DOUBLE)),
                    {f"count(*) FILTER (WHERE {src} = 'default')" if has_src else "NULL"},
                    count(*) FILTER (WHERE {c} < {f.lo!r} OR {c} > {f.hi!r} OR isnan({c}::DOUBLE))
-            FROM {t} WHERE game_date BETWEEN ? AND ?""", [start, end]).fetchall()[0]
+            FROM {t} WHERE game_date BETWEEN ? AND ?""",
+            [start, end],
+        ).fetchall()[0]
         n = st[0] or 1
-        stats_rows.append((f.index, f.name, f.source, f"[{f.lo:g}, {f.hi:g}]", f"{100.0 * st[1] / n:.1f}%",
-                           "-" if st[5] is None else f"{100.0 * st[5] / n:.1f}%",
-                           *["-" if v is None else f"{v:.3g}" for v in st[2:5]], st[6]))
-        fig.add_trace(go.Bar(x=[f.lo + (b + 0.5) * width for b in range(BINS)], y=[per.get(b, 0) for b in range(BINS)],
-                             name=f.name, visible=(k == 0), marker_color="#3b82f6",
-                             hovertemplate="%{x:.3g}: %{y:,}<extra>" + f.name + "</extra>"))
+        stats_rows.append(
+            (
+                f.index,
+                f.name,
+                f.source,
+                f"[{f.lo:g}, {f.hi:g}]",
+                f"{100.0 * st[1] / n:.1f}%",
+                "-" if st[5] is None else f"{100.0 * st[5] / n:.1f}%",
+                *["-" if v is None else f"{v:.3g}" for v in st[2:5]],
+                st[6],
+            )
+        )
+        fig.add_trace(
+            go.Bar(
+                x=[f.lo + (b + 0.5) * width for b in range(BINS)],
+                y=[per.get(b, 0) for b in range(BINS)],
+                name=f.name,
+                visible=(k == 0),
+                marker_color="#3b82f6",
+                hovertemplate="%{x:.3g}: %{y:,}<extra>" + f.name + "</extra>",
+            )
+        )
     if present:
-        buttons = [dict(label=f"{f.index}: {f.name}", method="update",
-                        args=[{"visible": [i == k for i in range(len(present))]},
-                              {"title.text": f"{f.name} — {f.definition}"}])
-                   for k, f in enumerate(present)]
-        fig.update_layout(updatemenus=[dict(buttons=buttons, direction="down", x=0, xanchor="left", y=1.22,
-                                            yanchor="top", showactive=True)])
+        buttons = [
+            dict(
+                label=f"{f.index}: {f.name}",
+                method="update",
+                args=[{"visible": [i == k for i in range(len(present))]}, {"title.text": f"{f.name} — {f.definition}"}],
+            )
+            for k, f in enumerate(present)
+        ]
+        fig.update_layout(
+            updatemenus=[
+                dict(buttons=buttons, direction="down", x=0, xanchor="left", y=1.22, yanchor="top", showactive=True)
+            ]
+        )
         fig.update_yaxes(title_text="rows (non-NULL values)")
         fig.update_xaxes(title_text="value (bins over the registry range)")
         _layout(fig, f"{present[0].name} — {present[0].definition}", height=400)
         fig.update_layout(margin=dict(t=110))
-        parts.append("<p class='explain'>Pick a feature in the chart's menu. Values are binned over the registry's "
-                     "[lo, hi] range; the table gives the share of non-NULL values, the share filled with the "
-                     "registry default, percentiles and how many values fall outside the range.</p>")
+        parts.append(
+            "<p class='explain'>Pick a feature in the chart's menu. Values are binned over the registry's "
+            "[lo, hi] range; the table gives the share of non-NULL values, the share filled with the "
+            "registry default, percentiles and how many values fall outside the range.</p>"
+        )
         parts.append(_fig_html(fig, "fig-features"))
-        parts.append("<details><summary>feature statistics</summary>"
-                     + _table(["#", "feature", "source", "range", "non-NULL", "default", "p5", "median", "p95", "out of range"],
-                              stats_rows, num={0, 4, 5, 6, 7, 8, 9}) + "</details>")
+        parts.append(
+            "<details><summary>feature statistics</summary>"
+            + _table(
+                ["#", "feature", "source", "range", "non-NULL", "default", "p5", "median", "p95", "out of range"],
+                stats_rows,
+                num={0, 4, 5, 6, 7, 8, 9},
+            )
+            + "</details>"
+        )
     return "".join(parts) or "<p class='empty'>No feature columns found.</p>"
 
 
@@ -346,31 +514,52 @@ def _player_data(wh: Warehouse, start: date, end: date, top: int) -> list[dict]:
     need = {"label_points", "points_avg_last_10", "vegas_points_line"}
     if not need <= cols:
         return []
-    played = "coalesce(label_played, label_points IS NOT NULL)" if "label_played" in cols else "label_points IS NOT NULL"
+    played = (
+        "coalesce(label_played, label_points IS NOT NULL)" if "label_played" in cols else "label_points IS NOT NULL"
+    )
     t = quote_table(FEATURE_TABLE)
     upgc = "analytics.upcoming_player_game_context"
     has_name = wh.table_exists(upgc) and "player_name" in wh.columns(upgc)
-    name_sql = (f"(SELECT any_value(player_name) FROM {upgc} u WHERE u.player_lookup = p.player_lookup)"
-                if has_name else "p.player_lookup")
-    tops = wh.con.execute(f"""
+    name_sql = (
+        f"(SELECT any_value(player_name) FROM {upgc} u WHERE u.player_lookup = p.player_lookup)"
+        if has_name
+        else "p.player_lookup"
+    )
+    tops = wh.con.execute(
+        f"""
         SELECT p.player_lookup, {name_sql} AS name, sum(label_points) FILTER (WHERE {played}) AS pts,
                count(*) FILTER (WHERE {played}) AS games
         FROM {t} p WHERE game_date BETWEEN ? AND ?
         GROUP BY 1 HAVING count(*) FILTER (WHERE {played}) >= 5
-        ORDER BY pts DESC NULLS LAST, 1 LIMIT ?""", [start, end, top]).fetchall()
+        ORDER BY pts DESC NULLS LAST, 1 LIMIT ?""",
+        [start, end, top],
+    ).fetchall()
     if not tops:
         return []
     keys = [r[0] for r in tops]
     team = "team_abbr" if "team_abbr" in cols else "NULL"
     opp = "opponent_team_abbr" if "opponent_team_abbr" in cols else "NULL"
-    rows = wh.con.execute(f"""
+    rows = wh.con.execute(
+        f"""
         SELECT player_lookup, game_date, CASE WHEN {played} THEN label_points END, points_avg_last_10,
                vegas_points_line, {team}, {opp}
-        FROM {t} WHERE game_date BETWEEN ? AND ? AND player_lookup IN ({', '.join('?' for _ in keys)})
-        ORDER BY player_lookup, game_date""", [start, end, *keys]).fetchall()
+        FROM {t} WHERE game_date BETWEEN ? AND ? AND player_lookup IN ({", ".join("?" for _ in keys)})
+        ORDER BY player_lookup, game_date""",
+        [start, end, *keys],
+    ).fetchall()
     by: dict[str, dict] = {}
     for k, name, pts, games in tops:
-        by[k] = {"key": k, "name": name or k, "points": pts, "games": games, "d": [], "pts": [], "l10": [], "line": [], "opp": []}
+        by[k] = {
+            "key": k,
+            "name": name or k,
+            "points": pts,
+            "games": games,
+            "d": [],
+            "pts": [],
+            "l10": [],
+            "line": [],
+            "opp": [],
+        }
     for k, d, pts, l10, line, tm, op in rows:
         p = by[k]
         p["d"].append(d.isoformat())
@@ -412,43 +601,72 @@ def _player_section(wh: Warehouse, start: date, end: date, top: int) -> str:
     data = _player_data(wh, start, end, top)
     if not data:
         return "<p class='empty'>No feature-store rows with labels in the range.</p>"
-    opts = "".join(f"<option value='{i}'>{_esc(p['name'])} ({p['points']:,.0f} pts, {p['games']} games)</option>"
-                   for i, p in enumerate(data))
-    return (f"<p><label class='pick' for='player-select'>Player</label><select id='player-select'>{opts}</select></p>"
-            "<div id='fig-player' style='height:440px'></div>"
-            f"<script type='application/json' id='player-data'>{_json(data)}</script>"
-            f"<script>{PLAYER_JS}</script>")
+    opts = "".join(
+        f"<option value='{i}'>{_esc(p['name'])} ({p['points']:,.0f} pts, {p['games']} games)</option>"
+        for i, p in enumerate(data)
+    )
+    return (
+        f"<p><label class='pick' for='player-select'>Player</label><select id='player-select'>{opts}</select></p>"
+        "<div id='fig-player' style='height:440px'></div>"
+        f"<script type='application/json' id='player-data'>{_json(data)}</script>"
+        f"<script>{PLAYER_JS}</script>"
+    )
 
 
 # --------------------------------------------------------------------------------------------
 SECTIONS = (
-    ("validation", "Validation summary",
-     "The checks of <code>nbaprops validate</code> over the report's range: primary keys, Phase 4 universes "
-     "(every entity has a row or a failure row), PROCESSING_ERROR = 0, critical fields, feature ranges, "
-     "coverage and the failure ramp."),
-    ("coverage", "Coverage (model × date)",
-     "One cell per model and schedule game date (only dates with games: off-seasons and breaks are left out; "
-     "a dark line marks each new season). Green = every entity of the date has a row; amber to red = the "
-     f"share of the Phase 4 universe with a row (the rest are recorded failures, e.g. the {BOOTSTRAP_DAYS}-day bootstrap window); "
-     "gray = the date was not computed (a gap). Hover for counts."),
-    ("failures", "Phase 4 failures by category and week of season",
-     "Failures written to processing.precompute_failures, by category and week of season (week 1 = opening "
-     "night's week). Below: the failure rate (failures / (rows + failures)) per processor against the expected "
-     "ramp: weeks 1–2 90–100 %, week 3 60–75 %, week 4 40–50 %, later 25–30 %."),
-    ("timings", "Run timings per model",
-     "Seconds spent reading (fingerprints and planning), computing and writing, summed over every run in "
-     "reference.processor_run_history."),
-    ("features", "Feature distributions and quality tiers per season",
-     "The feature store's quality tiers and feature_quality_score per season, and the distribution of each "
-     "registry feature (src/nbaprops/features.py)."),
-    ("players", "Player page",
-     "Points per game (dots), the last-10 average entering each game (the feature points_avg_last_10) and the "
-     "pre-tip points line (synthetic lines) over time, for the top scorers of the range."),
+    (
+        "validation",
+        "Validation summary",
+        "The checks of <code>nbaprops validate</code> over the report's range: primary keys, Phase 4 universes "
+        "(every entity has a row or a failure row), PROCESSING_ERROR = 0, critical fields, feature ranges, "
+        "coverage and the failure ramp.",
+    ),
+    (
+        "coverage",
+        "Coverage (model × date)",
+        "One cell per model and schedule game date (only dates with games: off-seasons and breaks are left out; "
+        "a dark line marks each new season). Green = every entity of the date has a row; amber to red = the "
+        "share of the Phase 4 universe with a row (the rest are recorded failures, e.g. the "
+        f"{BOOTSTRAP_DAYS}-day bootstrap window); "
+        "gray = the date was not computed (a gap). Hover for counts.",
+    ),
+    (
+        "failures",
+        "Phase 4 failures by category and week of season",
+        "Failures written to processing.precompute_failures, by category and week of season (week 1 = opening "
+        "night's week). Below: the failure rate (failures / (rows + failures)) per processor against the expected "
+        "ramp: weeks 1–2 90–100 %, week 3 60–75 %, week 4 40–50 %, later 25–30 %.",
+    ),
+    (
+        "timings",
+        "Run timings per model",
+        "Seconds spent reading (fingerprints and planning), computing and writing, summed over every run in "
+        "reference.processor_run_history.",
+    ),
+    (
+        "features",
+        "Feature distributions and quality tiers per season",
+        "The feature store's quality tiers and feature_quality_score per season, and the distribution of each "
+        "registry feature (src/nbaprops/features.py).",
+    ),
+    (
+        "players",
+        "Player page",
+        "Points per game (dots), the last-10 average entering each game (the feature points_avg_last_10) and the "
+        "pre-tip points line (synthetic lines) over time, for the top scorers of the range.",
+    ),
 )
 
 
-def build_report(wh: Warehouse, start: date | None = None, end: date | None = None, *, players: int = 40,
-                 catalog: Catalog | None = None) -> tuple[str, list[str]]:
+def build_report(
+    wh: Warehouse,
+    start: date | None = None,
+    end: date | None = None,
+    *,
+    players: int = 40,
+    catalog: Catalog | None = None,
+) -> tuple[str, list[str]]:
     """The report's HTML and the ids of the sections it holds."""
     from plotly.offline import get_plotlyjs
 
@@ -467,8 +685,10 @@ def build_report(wh: Warehouse, start: date | None = None, end: date | None = No
         bodies["features"] = _features_section(wh, start, end)
         bodies["players"] = _player_section(wh, start, end, players)
     nav = "".join(f"<a href='#{sid}'>{_esc(title.split(' (')[0])}</a>" for sid, title, _ in SECTIONS)
-    secs = "".join(f"<section id='{sid}'><h2>{_esc(title)}</h2><p class='explain'>{explain}</p>{bodies[sid]}</section>"
-                   for sid, title, explain in SECTIONS)
+    secs = "".join(
+        f"<section id='{sid}'><h2>{_esc(title)}</h2><p class='explain'>{explain}</p>{bodies[sid]}</section>"
+        for sid, title, explain in SECTIONS
+    )
     rng = f"{start} .. {end}" if start else "nothing computed"
     doc = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -487,8 +707,9 @@ def build_report(wh: Warehouse, start: date | None = None, end: date | None = No
     return doc, [sid for sid, _, _ in SECTIONS]
 
 
-def write_report(wh: Warehouse, out: str | Path, start: date | None = None, end: date | None = None, *,
-                 players: int = 40) -> ReportInfo:
+def write_report(
+    wh: Warehouse, out: str | Path, start: date | None = None, end: date | None = None, *, players: int = 40
+) -> ReportInfo:
     doc, sections = build_report(wh, start, end, players=players)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -9,8 +9,10 @@ from ..calendar import GAME_DATES_SQL, REGULAR_SEASON, sql_list
 
 def season_openers_sql() -> str:
     """(season_year, opening_night) per season."""
-    return ("SELECT season_year, min(game_date) AS opening_night FROM raw.schedule "
-            f"WHERE season_type IN {sql_list((REGULAR_SEASON,))} GROUP BY season_year")
+    return (
+        "SELECT season_year, min(game_date) AS opening_night FROM raw.schedule "
+        f"WHERE season_type IN {sql_list((REGULAR_SEASON,))} GROUP BY season_year"
+    )
 
 
 def date_seasons_sql() -> str:

@@ -52,8 +52,10 @@ def default_range(wh: Warehouse) -> tuple[date | None, date | None]:
     # the date-keyed models (a `full` model's state holds the dates of its own rows)
     models = [m for m in Catalog.load().ordered() if m.kind != "full"]
     if wh.table_exists("processing.model_state"):
-        lo, hi = wh.con.execute("SELECT min(target_date), max(target_date) FROM processing.model_state "
-                                "WHERE list_contains(?, model)", [[m.name for m in models]]).fetchall()[0]
+        lo, hi = wh.con.execute(
+            "SELECT min(target_date), max(target_date) FROM processing.model_state WHERE list_contains(?, model)",
+            [[m.name for m in models]],
+        ).fetchall()[0]
     if lo is None:
         spans = []
         for m in models:
@@ -66,9 +68,15 @@ def default_range(wh: Warehouse) -> tuple[date | None, date | None]:
     return lo, hi
 
 
-def validate(wh: Warehouse, start: date | None = None, end: date | None = None, *,
-             catalog: Catalog | None = None, pit_samples: int = 3,
-             workdir: str | Path | None = None) -> ValidationReport:
+def validate(
+    wh: Warehouse,
+    start: date | None = None,
+    end: date | None = None,
+    *,
+    catalog: Catalog | None = None,
+    pit_samples: int = 3,
+    workdir: str | Path | None = None,
+) -> ValidationReport:
     """Run every check over [start, end] (default: the span the runner has computed)."""
     catalog = catalog or Catalog.load()
     lo, hi = default_range(wh)
@@ -76,13 +84,30 @@ def validate(wh: Warehouse, start: date | None = None, end: date | None = None, 
     end = end or hi
     report = ValidationReport(str(wh.path), start, end)
     if start is None or end is None:
-        report.results.append(CheckResult("built", FAIL, 0, "no model has computed any date yet: run `nbaprops backfill`"))
+        report.results.append(
+            CheckResult("built", FAIL, 0, "no model has computed any date yet: run `nbaprops backfill`")
+        )
         return report
     ctx = Context(catalog, start, end, game_dates(wh.con, start, end), pit_samples, workdir)
     report.results.extend(run_checks(wh, ctx))
     return report
 
 
-__all__ = ["CheckResult", "ValidationReport", "validate", "PASS", "WARN", "FAIL", "FAILURES", "FEATURE_TABLE",
-           "failure_rates", "expected_band", "computed_dates", "default_range", "check_point_in_time", "morning_of",
-           "date_seasons_sql", "season_openers_sql"]
+__all__ = [
+    "FAIL",
+    "FAILURES",
+    "FEATURE_TABLE",
+    "PASS",
+    "WARN",
+    "CheckResult",
+    "ValidationReport",
+    "check_point_in_time",
+    "computed_dates",
+    "date_seasons_sql",
+    "default_range",
+    "expected_band",
+    "failure_rates",
+    "morning_of",
+    "season_openers_sql",
+    "validate",
+]

@@ -14,9 +14,9 @@ import bisect
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Callable
 
 from ..catalog import SOURCE_TABLES, Catalog, Model
 from ..engines.adapter import DuckDBAdapter, EngineAdapter
@@ -24,12 +24,25 @@ from ..errors import BadInputError, ModelError, RunFailedError
 from ..warehouse import Warehouse
 from .execute import ChunkResult
 from .parallel import run_parallel
-from .plan import (DEFAULT_CHUNK, FORCED, INPUTS_CHANGED, NEW, NO_RESUME, REQUESTED, SQL_CHANGED, UNCHANGED,
-                   UPSTREAM, Chunk, ModelPlan, check_chunk_mode, full_chunk, group_chunks)
+from .plan import (
+    DEFAULT_CHUNK,
+    FORCED,
+    INPUTS_CHANGED,
+    NEW,
+    NO_RESUME,
+    REQUESTED,
+    SQL_CHANGED,
+    UNCHANGED,
+    UPSTREAM,
+    Chunk,
+    ModelPlan,
+    check_chunk_mode,
+    full_chunk,
+    group_chunks,
+)
 from .plan import select_models as plan_select_models
 from .preflight import Preflight
 from .state import fingerprints
-
 
 
 @dataclass
@@ -71,7 +84,7 @@ class BackfillResult:
     failures_by_category: list[tuple[str, str, int]] = field(default_factory=list)
     interrupted_marked: int = 0
     seconds: float = 0.0
-    preflight: "Preflight | None" = None   # Phase 3 coverage checked before the first Phase 4 model
+    preflight: Preflight | None = None  # Phase 3 coverage checked before the first Phase 4 model
 
     @property
     def ok(self) -> bool:
@@ -90,6 +103,7 @@ def select_models(catalog: Catalog, only: list[str] | None, start_from: str | No
 def _reads_phase3(catalog: Catalog, model: Model) -> bool:
     """Does the model read (directly or through its upstream models) a table the pre-flight checks?"""
     from .preflight import PHASE3
+
     by_table = {m.table: m for m in catalog.ordered()}
     seen, todo = set(), [model]
     while todo:
@@ -180,14 +194,27 @@ class Backfill:
     On a stateless engine (Spark, BigQuery) nothing is saved: every date of the range is
     computed and no history is written; selection, chunking, kinds and failures are the same."""
 
-    def __init__(self, adapter: EngineAdapter, start: date, end: date, *, catalog: Catalog | None = None,
-                 only: list[str] | None = None, start_from: str | None = None,
-                 chunk_mode: str = DEFAULT_CHUNK, force: bool = False, no_resume: bool = False,
-                 dry_run: bool = False, daily: bool = False, preflight: bool = True, parallel: bool = True,
-                 run_id: str | None = None,
-                 on_progress: Callable[[str, Chunk, ChunkResult | None, str | None], None] | None = None,
-                 on_model_start: Callable[[Model, ModelPlan], None] | None = None,
-                 on_model_done: Callable[[ModelRun], None] | None = None):
+    def __init__(
+        self,
+        adapter: EngineAdapter,
+        start: date,
+        end: date,
+        *,
+        catalog: Catalog | None = None,
+        only: list[str] | None = None,
+        start_from: str | None = None,
+        chunk_mode: str = DEFAULT_CHUNK,
+        force: bool = False,
+        no_resume: bool = False,
+        dry_run: bool = False,
+        daily: bool = False,
+        preflight: bool = True,
+        parallel: bool = True,
+        run_id: str | None = None,
+        on_progress: Callable[[str, Chunk, ChunkResult | None, str | None], None] | None = None,
+        on_model_start: Callable[[Model, ModelPlan], None] | None = None,
+        on_model_done: Callable[[ModelRun], None] | None = None,
+    ):
         self.adapter = adapter
         self.start_date, self.end_date = start, end
         self.catalog = catalog
@@ -216,8 +243,14 @@ class Backfill:
         self.models = select_models(self.catalog, self.only, self.start_from)
         self.selected = {m.name for m in self.models}
         self.by_table = {m.table: m for m in self.catalog.ordered()}
-        self.result = BackfillResult(run_id=self.run_id, start=self.start_date, end=self.end_date,
-                                     chunk_mode=self.chunk_mode, trigger=self.trigger, dry_run=self.dry_run)
+        self.result = BackfillResult(
+            run_id=self.run_id,
+            start=self.start_date,
+            end=self.end_date,
+            chunk_mode=self.chunk_mode,
+            trigger=self.trigger,
+            dry_run=self.dry_run,
+        )
         self.adapter.begin(self.models, self.dry_run)
         if not self.dry_run:
             self.result.interrupted_marked = self.adapter.mark_interrupted(self.run_id)
@@ -228,8 +261,15 @@ class Backfill:
         return self.result
 
     def _row(self, model: str, status: str, started: datetime) -> dict:
-        return dict(run_id=self.run_id, model=model, status=status, start_date=self.start_date,
-                    end_date=self.end_date, started_at=started, trigger=self.trigger)
+        return dict(
+            run_id=self.run_id,
+            model=model,
+            status=status,
+            start_date=self.start_date,
+            end_date=self.end_date,
+            started_at=started,
+            trigger=self.trigger,
+        )
 
     # -- 2. inputs ---------------------------------------------------------------------------
     def read_inputs(self) -> None:
@@ -239,7 +279,8 @@ class Backfill:
         self.in_range_set = set(self.in_range)
         self.seasons = self.adapter.seasons() if self.chunk_mode in ("season", "auto") else None
         self.cache = self.adapter.digest_cache(
-            self.by_table, {d for m in self.models for d in m.depends_on if d in SOURCE_TABLES})
+            self.by_table, {d for m in self.models for d in m.depends_on if d in SOURCE_TABLES}
+        )
         self.shared_read = time.perf_counter() - t0
         if self.no_resume and not self.dry_run:
             # Forget the saved state of the selected models over the range: every date is redone,
@@ -252,8 +293,13 @@ class Backfill:
         """Whether the pre-flight is still to be asked when this model is next: a Phase 4 model
         reading Phase 3, the pre-flight not asked yet in this run, not a daily run (whether the
         model computes anything decides in preflight_stops)."""
-        return (self.check_preflight and not self._preflight_checked and not self.daily
-                and (model.phase or 0) >= 4 and _reads_phase3(self.catalog, model))
+        return (
+            self.check_preflight
+            and not self._preflight_checked
+            and not self.daily
+            and (model.phase or 0) >= 4
+            and _reads_phase3(self.catalog, model)
+        )
 
     def preflight_stops(self, i: int, model: Model, plan: ModelPlan) -> bool:
         """Before the first Phase 4 model that has dates to compute (after this run's Phase 3
@@ -267,9 +313,14 @@ class Backfill:
         if self.result.preflight is None or self.result.preflight.ok or self.dry_run:
             return False
         for rest in self.models[i:]:
-            self.result.models.append(ModelRun(model=rest.name, status="failed",
-                                               error="not run: pre-flight failed (Phase 3 coverage below "
-                                                     "95 %; see the gaps table, or --skip-preflight)"))
+            self.result.models.append(
+                ModelRun(
+                    model=rest.name,
+                    status="failed",
+                    error="not run: pre-flight failed (Phase 3 coverage below "
+                    "95 %; see the gaps table, or --skip-preflight)",
+                )
+            )
         return True
 
     def plan_model(self, model: Model, mr: ModelRun) -> ModelPlan:
@@ -302,8 +353,11 @@ class Backfill:
         if self.dry_run:
             self._upstream_pending(model, plan, candidates)
         self.pending_by_model[model.name] = set(plan.pending)
-        plan.chunks = (full_chunk(list(plan.pending)) if model.kind == "full"
-                       else group_chunks(list(plan.pending), self.calendar, self.chunk_mode, self.seasons))
+        plan.chunks = (
+            full_chunk(list(plan.pending))
+            if model.kind == "full"
+            else group_chunks(list(plan.pending), self.calendar, self.chunk_mode, self.seasons)
+        )
         mr.chunks = len(plan.chunks)
         mr.dates_planned = len(candidates)
         mr.dates_skipped = plan.skipped
@@ -331,12 +385,17 @@ class Backfill:
         failed = [u for u in self.catalog.upstream[model.name] if u in self.failed_models]
         if failed:
             return f"upstream {', '.join(sorted(failed))} failed"
-        unbuilt = sorted(dep for dep in model.depends_on if dep in self.by_table
-                         and self.by_table[dep].name not in self.selected and not adapter.table_exists(dep))
+        unbuilt = sorted(
+            dep
+            for dep in model.depends_on
+            if dep in self.by_table and self.by_table[dep].name not in self.selected and not adapter.table_exists(dep)
+        )
         if unbuilt:
-            return (f"{', '.join(unbuilt)} not built yet: run "
-                    f"{', '.join(self.by_table[t].name for t in unbuilt)} first, or add "
-                    f"{'it' if len(unbuilt) == 1 else 'them'} to --only")
+            return (
+                f"{', '.join(unbuilt)} not built yet: run "
+                f"{', '.join(self.by_table[t].name for t in unbuilt)} first, or add "
+                f"{'it' if len(unbuilt) == 1 else 'them'} to --only"
+            )
         return None
 
     def process(self, model: Model, mr: ModelRun, adapter: EngineAdapter, plan: ModelPlan | None = None) -> None:
@@ -358,23 +417,23 @@ class Backfill:
             return
         final_row = _FinalRow(self._row(model.name, "", started), mr, started)
         if plan.blocked:
-            self.failed_models.add(model.name)   # its dependants are blocked too
+            self.failed_models.add(model.name)  # its dependants are blocked too
             mr.status, mr.error = "failed", f"not run: {plan.blocked}"
             mr.dates_skipped = 0
             self.history.flush(adapter, [final_row("failed")])
             return
         if not plan.chunks:
             mr.status = "skipped"
-            mr.skip_reason = (f"{UNCHANGED} for all {len(plan.dates)} dates" if plan.dates
-                              else "no game dates in range")
+            mr.skip_reason = f"{UNCHANGED} for all {len(plan.dates)} dates" if plan.dates else "no game dates in range"
             self.history.queue(final_row("skipped"))
             return
         final_committed = self.run_chunks(model, mr, plan, adapter, final_row)
         if not final_committed:
             self.history.flush(adapter, [final_row(mr.status)])
 
-    def run_chunks(self, model: Model, mr: ModelRun, plan: ModelPlan, adapter: EngineAdapter,
-                   final_row: "_FinalRow") -> bool:
+    def run_chunks(
+        self, model: Model, mr: ModelRun, plan: ModelPlan, adapter: EngineAdapter, final_row: _FinalRow
+    ) -> bool:
         """Run the model's chunks; a failed chunk is rolled back and the next one runs. The model's
         row turns 'running' with its first committed chunk, and its progress commits with the
         chunk it describes; the last chunk of a model without failed chunks commits the final
@@ -384,8 +443,9 @@ class Backfill:
         saved = self.all_state.get(model.name, {})
         same_sql = any(st.model_hash == model.sql_hash for st in saved.values())
         final_committed = False
-        riding: list[dict] = []     # queued rows written by the chunk being committed
+        riding: list[dict] = []  # queued rows written by the chunk being committed
         for k, chunk in enumerate(plan.chunks):
+
             def after(cr: ChunkResult, n: int = len(chunk.dates), last: bool = k == len(plan.chunks) - 1) -> None:
                 nonlocal final_committed
                 if last and not errors:
@@ -393,14 +453,25 @@ class Backfill:
                     adapter.write_history([*riding, final_row("success", cr, n)])
                     final_committed = True
                 else:
-                    adapter.record_progress(self.run_id, model.name, dict(
-                        chunks=mr.chunks, dates_planned=mr.dates_planned, dates_skipped=mr.dates_skipped,
-                        rows=cr.rows, failures=cr.failures, dates=n))
+                    adapter.record_progress(
+                        self.run_id,
+                        model.name,
+                        dict(
+                            chunks=mr.chunks,
+                            dates_planned=mr.dates_planned,
+                            dates_skipped=mr.dates_skipped,
+                            rows=cr.rows,
+                            failures=cr.failures,
+                            dates=n,
+                        ),
+                    )
+
             try:
-                cr = adapter.run_chunk(model, chunk, self.run_id, plan.fingerprints if self.cache is not None else None,
-                                       after, same_sql)
+                cr = adapter.run_chunk(
+                    model, chunk, self.run_id, plan.fingerprints if self.cache is not None else None, after, same_sql
+                )
             except BaseException as exc:
-                self.history.requeue(riding)     # rolled back with the chunk
+                self.history.requeue(riding)  # rolled back with the chunk
                 riding.clear()
                 final_committed = False
                 if not isinstance(exc, RunFailedError):
@@ -423,8 +494,10 @@ class Backfill:
                 self.on_progress(model.name, chunk, cr, None)
         if errors:
             mr.status = "failed"
-            mr.error = (f"{mr.chunks_failed} of {mr.chunks} chunks failed (rolled back; retried next run): "
-                        + " | ".join(errors[:3]))[:2000]
+            mr.error = (
+                f"{mr.chunks_failed} of {mr.chunks} chunks failed (rolled back; retried next run): "
+                + " | ".join(errors[:3])
+            )[:2000]
             self.failed_models.add(model.name)
         else:
             mr.status = "success"
@@ -437,15 +510,14 @@ class Backfill:
             runs = {m.name: ModelRun(model=m.name) for m in self.models}
             self.result.models.extend(runs.values())
             runs[self.models[0].name].read_seconds = self.shared_read
-            run_parallel(self.adapter, self.models, self.catalog,
-                         lambda m, a: self.process(m, runs[m.name], a))
+            run_parallel(self.adapter, self.models, self.catalog, lambda m, a: self.process(m, runs[m.name], a))
             return
         for i, model in enumerate(self.models):
             mr = ModelRun(model=model.name, read_seconds=self.shared_read if i == 0 else 0.0)
             t0 = time.perf_counter()
             plan = None
             if self._preflight_due(model):
-                plan = self.plan_model(model, mr)   # planned first: the pre-flight asks whether it computes
+                plan = self.plan_model(model, mr)  # planned first: the pre-flight asks whether it computes
                 mr.read_seconds += time.perf_counter() - t0
                 if self.preflight_stops(i, model, plan):
                     break
@@ -463,8 +535,9 @@ class Backfill:
         if self.dry_run:
             return
         self.history.flush(self.adapter)
-        self.adapter.close_not_run(self.run_id, {m.model: m.error for m in result.models
-                                                 if m.status == "failed" and m.error})
+        self.adapter.close_not_run(
+            self.run_id, {m.model: m.error for m in result.models if m.status == "failed" and m.error}
+        )
         result.failures_by_category = self.adapter.failures_by_category(self.run_id)
 
     def run(self) -> BackfillResult:
@@ -487,25 +560,61 @@ class _FinalRow:
         """`last`: a chunk not yet added to the model's counts (it is committing)."""
         mr, fin = self.mr, datetime.now()
         extra = last or ChunkResult()
-        return {**self.base, "status": status, "chunks": mr.chunks, "chunks_skipped": None,
-                "rows_written": mr.rows + extra.rows, "failures_written": mr.failures + extra.failures,
-                "finished_at": fin, "duration_seconds": (fin - self.started).total_seconds(),
-                "read_seconds": mr.read_seconds, "compute_seconds": mr.compute_seconds + extra.compute_seconds,
-                "write_seconds": mr.write_seconds + extra.write_seconds, "error": mr.error,
-                "dates_planned": mr.dates_planned, "dates_computed": mr.dates_computed + last_dates,
-                "dates_skipped": mr.dates_skipped, "dates_failed": mr.dates_failed,
-                "skip_reason": mr.skip_reason}
+        return {
+            **self.base,
+            "status": status,
+            "chunks": mr.chunks,
+            "chunks_skipped": None,
+            "rows_written": mr.rows + extra.rows,
+            "failures_written": mr.failures + extra.failures,
+            "finished_at": fin,
+            "duration_seconds": (fin - self.started).total_seconds(),
+            "read_seconds": mr.read_seconds,
+            "compute_seconds": mr.compute_seconds + extra.compute_seconds,
+            "write_seconds": mr.write_seconds + extra.write_seconds,
+            "error": mr.error,
+            "dates_planned": mr.dates_planned,
+            "dates_computed": mr.dates_computed + last_dates,
+            "dates_skipped": mr.dates_skipped,
+            "dates_failed": mr.dates_failed,
+            "skip_reason": mr.skip_reason,
+        }
 
 
-def backfill(wh: Warehouse, start: date, end: date, *, catalog: Catalog | None = None,
-             only: list[str] | None = None, start_from: str | None = None,
-             chunk_mode: str = DEFAULT_CHUNK, force: bool = False, no_resume: bool = False,
-             dry_run: bool = False, daily: bool = False, preflight: bool = True, parallel: bool = True,
-             on_progress: Callable[[str, Chunk, ChunkResult | None, str | None], None] | None = None,
-             on_model_start: Callable[[Model, ModelPlan], None] | None = None) -> BackfillResult:
+def backfill(
+    wh: Warehouse,
+    start: date,
+    end: date,
+    *,
+    catalog: Catalog | None = None,
+    only: list[str] | None = None,
+    start_from: str | None = None,
+    chunk_mode: str = DEFAULT_CHUNK,
+    force: bool = False,
+    no_resume: bool = False,
+    dry_run: bool = False,
+    daily: bool = False,
+    preflight: bool = True,
+    parallel: bool = True,
+    on_progress: Callable[[str, Chunk, ChunkResult | None, str | None], None] | None = None,
+    on_model_start: Callable[[Model, ModelPlan], None] | None = None,
+) -> BackfillResult:
     """Run (or with dry_run, only plan) the selected models over [start, end] in the warehouse
     (see Backfill)."""
-    return Backfill(DuckDBAdapter(wh), start, end, catalog=catalog, only=only, start_from=start_from,
-                    chunk_mode=chunk_mode, force=force, no_resume=no_resume, dry_run=dry_run, daily=daily,
-                    preflight=preflight, parallel=parallel, on_progress=on_progress,
-                    on_model_start=on_model_start).run()
+    return Backfill(
+        DuckDBAdapter(wh),
+        start,
+        end,
+        catalog=catalog,
+        only=only,
+        start_from=start_from,
+        chunk_mode=chunk_mode,
+        force=force,
+        no_resume=no_resume,
+        dry_run=dry_run,
+        daily=daily,
+        preflight=preflight,
+        parallel=parallel,
+        on_progress=on_progress,
+        on_model_start=on_model_start,
+    ).run()

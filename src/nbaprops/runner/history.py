@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 from ..warehouse import Warehouse
 
@@ -11,16 +11,16 @@ TABLE = "reference.processor_run_history"
 
 
 class RunRecord(NamedTuple):
-    run: str                        # run id and trigger (backfill / run)
+    run: str  # run id and trigger (backfill / run)
     model: str
-    status: str                     # running / success / failed / skipped / killed
-    dates: Optional[str]            # one date, or start..end
-    dates_computed: Optional[int]
-    dates_skipped: Optional[int]
-    rows_written: Optional[int]
-    failures_written: Optional[int]
-    seconds: Optional[float]
-    note: Optional[str]             # the error, or why the model was skipped
+    status: str  # running / success / failed / skipped / killed
+    dates: str | None  # one date, or start..end
+    dates_computed: int | None
+    dates_skipped: int | None
+    rows_written: int | None
+    failures_written: int | None
+    seconds: float | None
+    note: str | None  # the error, or why the model was skipped
 
 
 def recent_runs(wh: Warehouse, limit: int) -> list[RunRecord]:
@@ -30,5 +30,7 @@ def recent_runs(wh: Warehouse, limit: int) -> list[RunRecord]:
         "CASE WHEN start_date = end_date THEN start_date::VARCHAR ELSE start_date || '..' || end_date END, "
         "dates_computed, dates_skipped, rows_written, failures_written, duration_seconds, "
         f"coalesce(error, skip_reason) FROM {TABLE} "
-        "ORDER BY started_at DESC, model LIMIT ?", [limit]).fetchall()
+        "ORDER BY started_at DESC, model LIMIT ?",
+        [limit],
+    ).fetchall()
     return [RunRecord(*r) for r in rows]

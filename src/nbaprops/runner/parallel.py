@@ -6,8 +6,8 @@ independent models overlap on the machine's cores."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import Callable
 
 from ..catalog import Catalog, Model
 
@@ -19,8 +19,9 @@ def workers() -> int:
     return max(2, min(MAX_WORKERS, os.cpu_count() or 2))
 
 
-def run_parallel(wh, models: list[Model], catalog: Catalog,
-                 fn: Callable[[Model, object], None], max_workers: int | None = None) -> None:
+def run_parallel(
+    wh, models: list[Model], catalog: Catalog, fn: Callable[[Model, object], None], max_workers: int | None = None
+) -> None:
     """Call fn(model, handle) for every model, a model only after its selected upstream models
     returned; `handle` comes from `wh.worker()` (a Warehouse's, or an engine adapter's: its own
     cursor). The first exception stops new starts; running models finish; then it is raised."""
@@ -30,9 +31,9 @@ def run_parallel(wh, models: list[Model], catalog: Catalog,
     # composite factors -> feature store decides when the run ends, a model nobody waits for
     # can run beside it later. Ties keep the catalog order.
     height: dict[str, int] = {}
-    for m in reversed(models):      # catalog order is topological: dependants come later
+    for m in reversed(models):  # catalog order is topological: dependants come later
         height[m.name] = 1 + max((height[d.name] for d in models if m.name in needs[d.name]), default=0)
-    waiting = sorted(models, key=lambda m: -height[m.name])     # (a stable sort)
+    waiting = sorted(models, key=lambda m: -height[m.name])  # (a stable sort)
     done: set[str] = set()
     running: dict[Future, Model] = {}
     failure: BaseException | None = None
@@ -47,7 +48,7 @@ def run_parallel(wh, models: list[Model], catalog: Catalog,
             if failure is None:
                 # submit only to a free worker: a model queued in the pool could not be
                 # overtaken by a longer chain that becomes ready meanwhile
-                for m in [m for m in waiting if needs[m.name] <= done][:n - len(running)]:
+                for m in [m for m in waiting if needs[m.name] <= done][: n - len(running)]:
                     waiting.remove(m)
                     running[pool.submit(task, m)] = m
             if not running:
@@ -61,5 +62,5 @@ def run_parallel(wh, models: list[Model], catalog: Catalog,
                 done.add(m.name)
     if failure is not None:
         raise failure
-    if waiting:     # only possible with a dependency cycle, which the catalog refuses
+    if waiting:  # only possible with a dependency cycle, which the catalog refuses
         raise RuntimeError(f"models never became ready: {', '.join(m.name for m in waiting)}")

@@ -20,12 +20,12 @@ DEFAULT_CHUNK = "auto"
 SEASONS_PER_CHUNK = 4
 
 # Why a date is pending / skipped.
-NEW = "new"                       # never computed (or saved state ignored)
+NEW = "new"  # never computed (or saved state ignored)
 INPUTS_CHANGED = "inputs changed"  # a dependency's data over [D - lookback, D] changed
 SQL_CHANGED = "model SQL changed"
 FORCED = "forced"
 NO_RESUME = "no-resume"
-UPSTREAM = "upstream pending"     # dry run: an upstream model recomputes a date in the window
+UPSTREAM = "upstream pending"  # dry run: an upstream model recomputes a date in the window
 REQUESTED = "requested date"
 UNCHANGED = "inputs unchanged"
 
@@ -47,11 +47,11 @@ def select_models(catalog: Catalog, only: list[str] | None = None, start_from: s
         return [m for m in order if m.name in wanted]
     if start_from:
         names = [m.name for m in order]
-        return order[names.index(catalog.get(start_from).name):]
+        return order[names.index(catalog.get(start_from).name) :]
     return order
 
 
-def full_chunk(pending: list[date]) -> list["Chunk"]:
+def full_chunk(pending: list[date]) -> list[Chunk]:
     """A `full` model is computed whole: one chunk whenever any of its dates is pending."""
     ds = sorted(pending)
     return [Chunk(ds[0], ds[-1], tuple(ds))] if ds else []
@@ -70,11 +70,11 @@ class Chunk:
 @dataclass
 class ModelPlan:
     model: Model
-    dates: list[date]                                   # game dates considered
-    pending: dict[date, str] = field(default_factory=dict)   # date -> reason
+    dates: list[date]  # game dates considered
+    pending: dict[date, str] = field(default_factory=dict)  # date -> reason
     chunks: list[Chunk] = field(default_factory=list)
     fingerprints: dict[date, str] = field(default_factory=dict)
-    blocked: str | None = None                           # not run: why
+    blocked: str | None = None  # not run: why
 
     @property
     def skipped(self) -> int:
@@ -93,16 +93,21 @@ def game_dates(con: duckdb.DuckDBPyConnection, start: date | None = None, end: d
     if end is not None:
         where.append("game_date <= ?")
         params.append(end)
-    return [r[0] for r in con.execute(
-        f"SELECT DISTINCT game_date FROM raw.schedule WHERE {' AND '.join(where)} ORDER BY 1", params).fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            f"SELECT DISTINCT game_date FROM raw.schedule WHERE {' AND '.join(where)} ORDER BY 1", params
+        ).fetchall()
+    ]
 
 
 def season_of(con: duckdb.DuckDBPyConnection) -> dict[date, int]:
     return dict(con.execute("SELECT game_date, max(season_year) FROM raw.schedule GROUP BY 1").fetchall())
 
 
-def group_chunks(pending: list[date], calendar: list[date], mode: str,
-                 seasons: dict[date, int] | None = None) -> list[Chunk]:
+def group_chunks(
+    pending: list[date], calendar: list[date], mode: str, seasons: dict[date, int] | None = None
+) -> list[Chunk]:
     """Group pending dates into chunks: maximal runs of dates that are consecutive in `calendar`
     (the schedule's game dates), split further by season, month or date per `mode`. A chunk
     never spans a date that is not pending, so nothing done is recomputed."""
@@ -148,5 +153,5 @@ def collapse(dates: list[date], calendar: list[date]) -> list[tuple[date, date]]
 def fmt_ranges(ranges: list[tuple[date, date]], limit: int = 6) -> str:
     parts = [str(a) if a == b else f"{a}..{b}" for a, b in ranges]
     if len(parts) > limit:
-        parts = parts[:limit - 1] + [f"… {len(parts) - limit + 1} more"]
+        parts = [*parts[: limit - 1], f"… {len(parts) - limit + 1} more"]
     return ", ".join(parts) if parts else "-"

@@ -19,7 +19,7 @@ from ..calendar import NOT_PRESEASON_SQL
 from ..warehouse import table_exists
 
 MIN_COVERAGE = 95.0
-LOOKBACK_DAYS = 30   # Phase 4 windows reach back at most 30 days (last 15/20 games, last 30 days)
+LOOKBACK_DAYS = 30  # Phase 4 windows reach back at most 30 days (last 15/20 games, last 30 days)
 # table -> the column naming the team of a row (player rows too: a game is covered when the table
 # has rows for both of its teams)
 PHASE3 = {
@@ -33,10 +33,10 @@ PHASE3 = {
 class TableCoverage:
     table: str
     scheduled_dates: int
-    covered_dates: int      # dates with rows of every scheduled game
+    covered_dates: int  # dates with rows of every scheduled game
     scheduled_games: int
     covered_games: int
-    gaps: list[tuple[date, int, int]] = field(default_factory=list)   # (date, scheduled, covered games)
+    gaps: list[tuple[date, int, int]] = field(default_factory=list)  # (date, scheduled, covered games)
 
     @property
     def pct(self) -> float:
@@ -64,9 +64,13 @@ def check(con: duckdb.DuckDBPyConnection, start: date, end: date) -> Preflight:
     out = []
     for table, team_col in PHASE3.items():
         exists = table_exists(con, table)
-        rows = (f"SELECT DISTINCT game_date, {team_col} AS team FROM {table} WHERE game_date >= ? AND game_date < ?"
-                if exists else "SELECT NULL::DATE AS game_date, NULL::VARCHAR AS team WHERE ? IS NULL AND ? IS NULL")
-        per_date = con.execute(f"""
+        rows = (
+            f"SELECT DISTINCT game_date, {team_col} AS team FROM {table} WHERE game_date >= ? AND game_date < ?"
+            if exists
+            else "SELECT NULL::DATE AS game_date, NULL::VARCHAR AS team WHERE ? IS NULL AND ? IS NULL"
+        )
+        per_date = con.execute(
+            f"""
             WITH s AS (SELECT game_date, home_team_abbr AS home, away_team_abbr AS away FROM raw.schedule
                        WHERE {NOT_PRESEASON_SQL} AND game_date >= ? AND game_date < ?),
                  r AS ({rows})
@@ -75,8 +79,18 @@ def check(con: duckdb.DuckDBPyConnection, start: date, end: date) -> Preflight:
             FROM s
             LEFT JOIN r h ON h.game_date = s.game_date AND h.team = s.home
             LEFT JOIN r a ON a.game_date = s.game_date AND a.team = s.away
-            GROUP BY s.game_date ORDER BY s.game_date""", [lo, end, lo, end]).fetchall()
+            GROUP BY s.game_date ORDER BY s.game_date""",
+            [lo, end, lo, end],
+        ).fetchall()
         gaps = [(d, s, c) for d, s, c in per_date if c < s]
-        out.append(TableCoverage(table, len(per_date), len(per_date) - len(gaps),
-                                 sum(r[1] for r in per_date), sum(r[2] for r in per_date), gaps))
+        out.append(
+            TableCoverage(
+                table,
+                len(per_date),
+                len(per_date) - len(gaps),
+                sum(r[1] for r in per_date),
+                sum(r[2] for r in per_date),
+                gaps,
+            )
+        )
     return Preflight(start, end, out)

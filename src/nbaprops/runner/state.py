@@ -34,16 +34,18 @@ from ..warehouse import column_names, quote_ident, quote_table
 MASK = (1 << 64) - 1
 # Columns that describe when/how a row was written rather than what it says: left out of
 # output digests so that recomputing identical content does not look like a change.
-METADATA_COLUMNS = frozenset({"processed_at", "created_at", "updated_at", "computed_at", "run_id",
-                              "ingested_at", "source_file"})
+METADATA_COLUMNS = frozenset(
+    {"processed_at", "created_at", "updated_at", "computed_at", "run_id", "ingested_at", "source_file"}
+)
 
 
 @dataclass
 class DateDigests:
     """Per-date 64-bit digests of one input, with prefix sums for window lookups."""
+
     dates: list[date]
-    prefix: list[int]     # prefix[i] = Σ digest of dates[:i] (mod 2^64)
-    whole: int | None = None   # for tables without a time column
+    prefix: list[int]  # prefix[i] = Σ digest of dates[:i] (mod 2^64)
+    whole: int | None = None  # for tables without a time column
     # window_pieces' results by (name, lookback, days)
     _pieces: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -53,7 +55,7 @@ class DateDigests:
         return [d.toordinal() for d in self.dates]
 
     @classmethod
-    def from_rows(cls, rows: list[tuple[date, int]]) -> "DateDigests":
+    def from_rows(cls, rows: list[tuple[date, int]]) -> DateDigests:
         rows = sorted(rows)
         prefix = [0]
         for _, h in rows:
@@ -92,14 +94,17 @@ class DigestCache:
     def prefetch_sources(self, tables: set[str]) -> None:
         """All raw tables' per-date digests in one UNION ALL query (one scan each)."""
         raw = sorted(t for t in tables if t in SOURCE_TIME_COLUMNS and t not in self._sources)
-        ref = sorted(t for t in tables if t in SOURCE_TABLES and t not in SOURCE_TIME_COLUMNS
-                     and t not in self._sources)
+        ref = sorted(
+            t for t in tables if t in SOURCE_TABLES and t not in SOURCE_TIME_COLUMNS and t not in self._sources
+        )
         if raw:
             parts = []
             for i, t in enumerate(raw):
                 tc = quote_ident(SOURCE_TIME_COLUMNS[t])
-                parts.append(f"SELECT {i} AS t, {tc} AS d, hash({tc}, count(*), sum(hash(row_hash))) AS h "
-                             f"FROM {quote_table(t)} GROUP BY {tc}")
+                parts.append(
+                    f"SELECT {i} AS t, {tc} AS d, hash({tc}, count(*), sum(hash(row_hash))) AS h "
+                    f"FROM {quote_table(t)} GROUP BY {tc}"
+                )
             rows = self.con.execute(" UNION ALL ".join(parts)).fetchall()
             by: dict[int, list] = {i: [] for i in range(len(raw))}
             for i, d, h in rows:
@@ -111,7 +116,7 @@ class DigestCache:
             self._sources[t] = DateDigests([], [0], whole=int(h))
 
     def get(self, table: str) -> DateDigests:
-        with self._lock:    # models running side by side share the cache (and its connection)
+        with self._lock:  # models running side by side share the cache (and its connection)
             return self._get(table)
 
     def _get(self, table: str) -> DateDigests:
@@ -157,8 +162,10 @@ class DigestCache:
         # (a warehouse opened read-only may predate the output_digest column)
         has_digest = "output_digest" in column_names(self.con, "processing.model_state")
         digest = "coalesce(output_digest, 0)" if has_digest else "0"
-        rows = self.con.execute(f"SELECT model, target_date, fingerprint, model_hash, "
-                                f"{STATE_DIGEST.format(digest=digest)} FROM processing.model_state").fetchall()
+        rows = self.con.execute(
+            f"SELECT model, target_date, fingerprint, model_hash, "
+            f"{STATE_DIGEST.format(digest=digest)} FROM processing.model_state"
+        ).fetchall()
         saved: dict[str, dict[date, SavedState]] = {}
         models: dict[str, list[tuple[date, int]]] = {}
         for m, d, fp, mh, h in rows:
@@ -175,20 +182,20 @@ def fingerprints(model: Model, dates: list[date], digests: dict[str, DateDigests
     lb = model.lookback_days
     ds = sorted(dates)
     days = tuple(d.toordinal() for d in ds)
-    columns: list = []     # per dependency, its piece of every date's fingerprint
+    columns: list = []  # per dependency, its piece of every date's fingerprint
     for dep in sorted(model.depends_on):
         dd = digests[dep]
         if dd.whole is not None or model.kind == "full":
             # a reference table or a `full` model's table (read whole), or a `full` model (its
             # every row may read any date): the whole input counts for every date
-            columns.append(repeat(f"|{dep}:{dd.whole}" if dd.whole is not None
-                                  else f"|{dep}:{dd.prefix[-1]}:{len(dd.dates)}"))
+            columns.append(
+                repeat(f"|{dep}:{dd.whole}" if dd.whole is not None else f"|{dep}:{dd.prefix[-1]}:{len(dd.dates)}")
+            )
             continue
-        columns.append(dd.window_pieces(dep, lb, days))     # the window [D − lb, D]
+        columns.append(dd.window_pieces(dep, lb, days))  # the window [D − lb, D]
     head = model.sql_hash
     pieces = zip(*columns) if columns else repeat(())
-    return {d: hashlib.blake2b((head + "".join(p)).encode(), digest_size=12).hexdigest()
-            for d, p in zip(ds, pieces)}
+    return {d: hashlib.blake2b((head + "".join(p)).encode(), digest_size=12).hexdigest() for d, p in zip(ds, pieces)}
 
 
 @dataclass
@@ -203,32 +210,58 @@ def output_digest_sql(columns: list[str], time_column: str, rows: str) -> str:
     cols = [c for c in columns if c not in METADATA_COLUMNS] or columns
     row = ", ".join(quote_ident(c) for c in cols)
     tc = quote_ident(time_column)
-    return (f"SELECT {tc} AS d, count(*) AS n, (sum(hash({row})) % 18446744073709551616)::UBIGINT AS h "
-            f"FROM {rows} GROUP BY {tc}")
+    return (
+        f"SELECT {tc} AS d, count(*) AS n, (sum(hash({row})) % 18446744073709551616)::UBIGINT AS h "
+        f"FROM {rows} GROUP BY {tc}"
+    )
 
 
 # -- run history ---------------------------------------------------------------------------
-HISTORY_COLUMNS = ("run_id", "model", "status", "start_date", "end_date", "chunks", "chunks_skipped",
-                   "rows_written", "failures_written", "started_at", "finished_at", "duration_seconds",
-                   "read_seconds", "compute_seconds", "write_seconds", "error", "trigger", "dates_planned",
-                   "dates_computed", "dates_skipped", "dates_failed", "skip_reason")
+HISTORY_COLUMNS = (
+    "run_id",
+    "model",
+    "status",
+    "start_date",
+    "end_date",
+    "chunks",
+    "chunks_skipped",
+    "rows_written",
+    "failures_written",
+    "started_at",
+    "finished_at",
+    "duration_seconds",
+    "read_seconds",
+    "compute_seconds",
+    "write_seconds",
+    "error",
+    "trigger",
+    "dates_planned",
+    "dates_computed",
+    "dates_skipped",
+    "dates_failed",
+    "skip_reason",
+)
 
 
 def mark_interrupted(con: duckdb.DuckDBPyConnection, current_run: str) -> int:
     """Rows still 'running' (or 'pending': planned, never started) when a writer opens the
     warehouse belong to a process that died
     (DuckDB admits one writer per file, so no live process can own them): mark them killed."""
-    stale = con.execute("SELECT count(*) FROM reference.processor_run_history WHERE status IN ('running', 'pending') "
-                        "AND run_id <> ?", [current_run]).fetchone()[0]
+    stale = con.execute(
+        "SELECT count(*) FROM reference.processor_run_history WHERE status IN ('running', 'pending') AND run_id <> ?",
+        [current_run],
+    ).fetchone()[0]
     if not stale:
-        return 0    # the common case: no write, no commit
+        return 0  # the common case: no write, no commit
     con.execute(
         "UPDATE reference.processor_run_history SET status = 'killed', "
         "error = coalesce(error || '; ', '') || CASE WHEN status = 'pending' "
         "THEN 'interrupted: the process ended before this model committed any work' "
         "ELSE 'interrupted: the process ended before this model finished (killed or crashed); chunks it "
         "committed are kept, the rest is redone next run' END "
-        "WHERE status IN ('running', 'pending') AND run_id <> ?", [current_run])
+        "WHERE status IN ('running', 'pending') AND run_id <> ?",
+        [current_run],
+    )
     return int(stale)
 
 
@@ -238,8 +271,15 @@ def write_history(con: duckdb.DuckDBPyConnection, values: dict | list[dict]) -> 
     if not rows:
         return
     keys = [x for v in rows for x in (v["run_id"], v["model"])]
-    con.execute("DELETE FROM reference.processor_run_history WHERE (run_id, model) IN ("
-                + ", ".join("(?, ?)" for _ in rows) + ")", keys)
+    con.execute(
+        "DELETE FROM reference.processor_run_history WHERE (run_id, model) IN ("
+        + ", ".join("(?, ?)" for _ in rows)
+        + ")",
+        keys,
+    )
     one = "(" + ", ".join("?" for _ in HISTORY_COLUMNS) + ")"
-    con.execute(f"INSERT INTO reference.processor_run_history ({', '.join(HISTORY_COLUMNS)}) VALUES "
-                + ", ".join(one for _ in rows), [v.get(c) for v in rows for c in HISTORY_COLUMNS])
+    con.execute(
+        f"INSERT INTO reference.processor_run_history ({', '.join(HISTORY_COLUMNS)}) VALUES "
+        + ", ".join(one for _ in rows),
+        [v.get(c) for v in rows for c in HISTORY_COLUMNS],
+    )

@@ -19,10 +19,10 @@ class ModelStatus:
     rows: int = 0
     dates_done: int = 0
     covered: list[tuple[date, date]] = field(default_factory=list)
-    gaps: list[tuple[date, date]] = field(default_factory=list)     # inside the covered span
-    missing_before: int = 0     # schedule game dates before the first covered date
-    missing_after: int = 0      # … after the last covered date
-    stale: int = 0              # done, but inputs or SQL changed since
+    gaps: list[tuple[date, date]] = field(default_factory=list)  # inside the covered span
+    missing_before: int = 0  # schedule game dates before the first covered date
+    missing_after: int = 0  # … after the last covered date
+    stale: int = 0  # done, but inputs or SQL changed since
     failures: dict[str, int] = field(default_factory=dict)
 
 
@@ -34,15 +34,17 @@ def model_status(wh: Warehouse, catalog: Catalog | None = None) -> list[ModelSta
     cache = DigestCache(con, {m.table: m for m in catalog.ordered()})
     cache.prefetch_sources({d for m in catalog.ordered() for d in m.depends_on if d in SOURCE_TABLES})
     fails: dict[str, dict[str, int]] = {}
-    for proc, cat, n in con.execute("SELECT processor_name, failure_category, count(*) FROM "
-                                    "processing.precompute_failures GROUP BY ALL").fetchall():
+    for proc, cat, n in con.execute(
+        "SELECT processor_name, failure_category, count(*) FROM processing.precompute_failures GROUP BY ALL"
+    ).fetchall():
         fails.setdefault(proc, {})[cat] = n
-    states = cache.load_state()     # (with the model digests the fingerprints read)
+    states = cache.load_state()  # (with the model digests the fingerprints read)
     out = []
     for m in catalog.ordered():
         built = wh.table_exists(m.table)
-        st = ModelStatus(model=m.name, table=m.table, built=built,
-                         failures=fails.get(m.failures, {}) if m.failures else {})
+        st = ModelStatus(
+            model=m.name, table=m.table, built=built, failures=fails.get(m.failures, {}) if m.failures else {}
+        )
         if built:
             st.rows = wh.count(m.table)
         saved = states.get(m.name, {})
@@ -61,4 +63,3 @@ def model_status(wh: Warehouse, catalog: Catalog | None = None) -> list[ModelSta
             st.missing_before = len(cal_set)
         out.append(st)
     return out
-

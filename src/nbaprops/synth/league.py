@@ -37,15 +37,19 @@ class LeagueReport:
 def _u(seed: int, *parts: str, k: int = 0) -> str:
     """Uniform (0, 1) from md5(seed, parts) (the k-th of four per digest)."""
     joined = ", ".join(parts)
-    return (f"((('0x' || substr(md5(concat_ws('|', '{seed}', {joined})), {1 + 8 * k}, 8))::BIGINT)::DOUBLE + 0.5)"
-            " / 4294967296.0")
+    return (
+        f"((('0x' || substr(md5(concat_ws('|', '{seed}', {joined})), {1 + 8 * k}, 8))::BIGINT)::DOUBLE + 0.5)"
+        " / 4294967296.0"
+    )
 
 
 def _normal(seed: int, *parts: str) -> str:
     return f"(sqrt(-2 * ln({_u(seed, *parts, k=0)})) * cos(2 * pi() * {_u(seed, *parts, k=1)}))"
 
 
-def generate_league(out: str | Path, *, seasons: int = 4, seed: int = 7, first_season: int | None = None) -> LeagueReport:
+def generate_league(
+    out: str | Path, *, seasons: int = 4, seed: int = 7, first_season: int | None = None
+) -> LeagueReport:
     if seasons < 1 or seasons > 400:
         raise BadInputError(f"seasons must be between 1 and 400, got {seasons}")
     out = Path(out)
@@ -55,8 +59,10 @@ def generate_league(out: str | Path, *, seasons: int = 4, seed: int = 7, first_s
     con.execute("SET enable_progress_bar = false")
     teams_csv = resources.files("nbaprops.reference").joinpath("teams.csv")
     with resources.as_file(teams_csv) as f:
-        con.execute("CREATE TABLE teams AS SELECT row_number() OVER (ORDER BY team_abbr) AS t, * FROM read_csv(?, header=true)",
-                    [str(f)])
+        con.execute(
+            "CREATE TABLE teams AS SELECT row_number() OVER (ORDER BY team_abbr) AS t, * FROM read_csv(?, header=true)",
+            [str(f)],
+        )
     s = seed
     con.execute(f"""
         CREATE TABLE season_days AS
@@ -163,24 +169,35 @@ def generate_league(out: str | Path, *, seasons: int = 4, seed: int = 7, first_s
                    SELECT h.game_id, h.pts AS home_pts, a.pts AS away_pts, sh.exp_pts AS home_exp, sa.exp_pts AS away_exp
                    FROM team_box h JOIN team_box a ON a.game_id = h.game_id AND a.is_home = false AND h.is_home
                    JOIN strength sh ON sh.team_abbr = h.team JOIN strength sa ON sa.team_abbr = a.team""")
-    write(f"schedule_{tag}.parquet", """
+    write(
+        f"schedule_{tag}.parquet",
+        """
         SELECT s.game_id, s.season, s.season_type, s.game_date, s.home_team, s.away_team, s.home_team_name,
                s.away_team_name, CASE WHEN r.home_pts > r.away_pts THEN 'W' ELSE 'L' END AS home_wl,
                s.neutral_site, s.home_team_id, s.away_team_id
-        FROM schedule s JOIN results r USING (game_id) ORDER BY s.game_date, s.game_id""")
-    write(f"player_box_{tag}.parquet", """
+        FROM schedule s JOIN results r USING (game_id) ORDER BY s.game_date, s.game_id""",
+    )
+    write(
+        f"player_box_{tag}.parquet",
+        """
         SELECT game_id, season, season_type, game_date, team_tricode, opponent_tricode, is_home, player_id, player_name,
                starter, comment, minutes, fgm::SMALLINT AS fgm, fga::SMALLINT AS fga, fg3m::SMALLINT AS fg3m,
                fg3a::SMALLINT AS fg3a, ftm::SMALLINT AS ftm, fta::SMALLINT AS fta, oreb::SMALLINT AS oreb,
                dreb::SMALLINT AS dreb, reb::SMALLINT AS reb, ast::SMALLINT AS ast, stl::SMALLINT AS stl,
                blk::SMALLINT AS blk, tov::SMALLINT AS tov, pf::SMALLINT AS pf, pts::SMALLINT AS pts, NULL::DOUBLE AS plus_minus
-        FROM box ORDER BY game_date, game_id, team_tricode, slot""")
-    write(f"team_box_{tag}.parquet", """
+        FROM box ORDER BY game_date, game_id, team_tricode, slot""",
+    )
+    write(
+        f"team_box_{tag}.parquet",
+        """
         SELECT game_id, season, game_date, CASE WHEN is_home THEN team || ' vs. ' || opp ELSE team || ' @ ' || opp END AS matchup,
                CASE WHEN pts > (SELECT t2.pts FROM team_box t2 WHERE t2.game_id = t.game_id AND t2.team <> t.team) THEN 'W' ELSE 'L' END AS wl,
                240 AS min, fgm, fga, fg3m, fg3a, ftm, fta, oreb, dreb, reb, ast, stl, blk, tov, pf, pts
-        FROM team_box t ORDER BY game_date, game_id, team""")
-    write(f"shots_{tag}.parquet", f"""
+        FROM team_box t ORDER BY game_date, game_id, team""",
+    )
+    write(
+        f"shots_{tag}.parquet",
+        f"""
         WITH att AS (
             SELECT b.*, unnest(range(0, b.fga)) AS k FROM box b WHERE b.fga > 0),
         shot AS (
@@ -198,15 +215,21 @@ def generate_league(out: str | Path, *, seasons: int = 4, seed: int = 7, first_s
                     WHEN zu < paint_share THEN 'In The Paint (Non-RA)' ELSE 'Mid-Range' END AS basic_zone,
                CASE WHEN is3 THEN 25 WHEN zu < paint_share THEN 4 ELSE 15 END::SMALLINT AS shot_distance,
                (1 + (k % 4))::TINYINT AS quarter
-        FROM shot JOIN teams t ON t.team_abbr = shot.team_tricode ORDER BY game_date, game_id, player_name, k""")
-    write(f"game_lines_{tag}.parquet", f"""
+        FROM shot JOIN teams t ON t.team_abbr = shot.team_tricode ORDER BY game_date, game_id, player_name, k""",
+    )
+    write(
+        f"game_lines_{tag}.parquet",
+        f"""
         SELECT s.season, s.game_date, s.home_team_name, s.away_team_name,
                round((r.home_exp + r.away_exp + 6 * {_normal(seed, "'tot'", "s.game_id")}) * 2) / 2 AS total_line,
                round((-(r.home_exp - r.away_exp) - 2.5 + 3 * {_normal(seed, "'spr'", "s.game_id")}) * 2) / 2 AS home_spread,
                NULL::DOUBLE AS ml_home, NULL::DOUBLE AS ml_away, (r.home_pts + r.away_pts)::BIGINT AS total_points,
                (r.home_pts - r.away_pts)::BIGINT AS home_margin, s.home_team, s.away_team, s.game_id
-        FROM schedule s JOIN results r USING (game_id) ORDER BY s.game_date, s.game_id""")
-    write(f"injuries_{tag}.parquet", """
+        FROM schedule s JOIN results r USING (game_id) ORDER BY s.game_date, s.game_id""",
+    )
+    write(
+        f"injuries_{tag}.parquet",
+        """
         WITH seq AS (
             SELECT b.player_name, b.team_tricode, b.game_date, b.comment IS NOT NULL AS out_today,
                    lag(b.comment IS NOT NULL) OVER w AS out_before, lag(b.game_date) OVER w AS prev_date
@@ -220,7 +243,8 @@ def generate_league(out: str | Path, *, seasons: int = 4, seed: int = 7, first_s
                NULL::DOUBLE AS est_days_out_scraper
         FROM seq JOIN teams t ON t.team_abbr = seq.team_tricode
         WHERE out_before IS NOT NULL AND out_today <> out_before
-        ORDER BY 1, 3""")
+        ORDER BY 1, 3""",
+    )
     # Prop snapshots: the ingest's model, run over the generated league.
     con.execute("CREATE SCHEMA raw")
     con.execute("""CREATE VIEW raw.schedule AS SELECT game_id, season_year, season_type, game_date,
@@ -228,12 +252,15 @@ def generate_league(out: str | Path, *, seasons: int = 4, seed: int = 7, first_s
     con.execute("""CREATE VIEW raw.player_boxscores AS SELECT lower(replace(player_name, ' ', '')) AS player_lookup,
                    player_name, team_tricode AS team_abbr, game_date, pts AS points, minutes FROM main.box""")
     con.execute("""CREATE TABLE raw.player_points_props (game_id VARCHAR, source VARCHAR)""")
-    write(f"player_points_props_{tag}.parquet", f"""
+    write(
+        f"player_points_props_{tag}.parquet",
+        f"""
         WITH p AS ({synth_props.build_sql(seed)}),
         names AS (SELECT DISTINCT lower(replace(player_name, ' ', '')) AS player_lookup, player_name FROM box)
         SELECT p.game_id, p.bookmaker, n.player_name, p.team_abbr, p.snapshot_timestamp, p.minutes_before_tipoff,
                p.points_line, p.over_price_american, p.under_price_american, true AS is_synthetic
         FROM p JOIN names n USING (player_lookup)
-        ORDER BY p.game_id, n.player_name, p.bookmaker, p.snapshot_timestamp""")
+        ORDER BY p.game_id, n.player_name, p.bookmaker, p.snapshot_timestamp""",
+    )
     con.close()
     return LeagueReport(out=out, seasons=seasons, files=files)

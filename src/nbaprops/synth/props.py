@@ -74,6 +74,7 @@ def drop_snapshot(con: duckdb.DuckDBPyConnection) -> None:
 @dataclass
 class Scope:
     """What changed since the snapshot: players (each from his earliest changed game date) and games."""
+
     players: int
     games: int
 
@@ -96,8 +97,10 @@ def _changed_scope(con: duckdb.DuckDBPyConnection) -> Scope:
             (SELECT * FROM {games} EXCEPT ALL SELECT * FROM ({GAMES_SQL}))
             UNION ALL
             (SELECT * FROM ({GAMES_SQL}) EXCEPT ALL SELECT * FROM {games}))""")
-    return Scope(players=con.execute("SELECT count(*) FROM _props_players").fetchone()[0],
-                 games=con.execute("SELECT count(*) FROM _props_games").fetchone()[0])
+    return Scope(
+        players=con.execute("SELECT count(*) FROM _props_players").fetchone()[0],
+        games=con.execute("SELECT count(*) FROM _props_games").fetchone()[0],
+    )
 
 
 # A synthetic row in the changed scope (alias `t`), for the scoped SQL and the replacement.
@@ -111,10 +114,21 @@ def build_sql(seed: int, *, scoped: bool = False) -> str:
     scope (_props_players / _props_games, see _changed_scope), computed from the same full
     history of the players concerned, hence equal to the same rows of a full generation."""
     # scoped: the form of the changed players only, unless a changed game needs everyone's
-    played_scope = ("AND (player_lookup IN (SELECT player_lookup FROM _props_players) "
-                    "OR EXISTS (SELECT 1 FROM _props_games))") if scoped else ""
-    eligible_scope = ("WHERE " + IN_SCOPE.replace("t.game_id", "s.game_id").replace("t.player_lookup", "f.player_lookup")
-                      .replace("t.game_date", "s.game_date")) if scoped else ""
+    played_scope = (
+        ("AND (player_lookup IN (SELECT player_lookup FROM _props_players) OR EXISTS (SELECT 1 FROM _props_games))")
+        if scoped
+        else ""
+    )
+    eligible_scope = (
+        (
+            "WHERE "
+            + IN_SCOPE.replace("t.game_id", "s.game_id")
+            .replace("t.player_lookup", "f.player_lookup")
+            .replace("t.game_date", "s.game_date")
+        )
+        if scoped
+        else ""
+    )
     books = " UNION ALL ".join(f"SELECT '{b}' AS bookmaker, {p} AS coverage" for b, p in BOOKS)
     snaps = " UNION ALL ".join(f"SELECT {m} AS minutes_before_tipoff, {s} AS noise_scale" for m, s in SNAPSHOTS)
     pick = _hash(seed, "e.game_id", "e.player_lookup", "b.bookmaker")
@@ -174,21 +188,25 @@ def build_sql(seed: int, *, scoped: bool = False) -> str:
     """
 
 
-COLUMNS = ("game_id, game_date, bookmaker, player_lookup, team_abbr, snapshot_timestamp, minutes_before_tipoff, "
-           "points_line, over_price_american, under_price_american, is_synthetic")
+COLUMNS = (
+    "game_id, game_date, bookmaker, player_lookup, team_abbr, snapshot_timestamp, minutes_before_tipoff, "
+    "points_line, over_price_american, under_price_american, is_synthetic"
+)
 
 
 @dataclass
 class Generated:
     """What generate() did: rows generated (all, or those of the changed scope), rows inserted
     or replaced, and the scope (None: a full generation)."""
+
     generated: int
     changed: int
     scope: Scope | None = None
 
 
-def generate(con: duckdb.DuckDBPyConnection, *, seed: int = DEFAULT_SEED, now: datetime | None = None,
-             incremental: bool = True) -> Generated:
+def generate(
+    con: duckdb.DuckDBPyConnection, *, seed: int = DEFAULT_SEED, now: datetime | None = None, incremental: bool = True
+) -> Generated:
     """(Re)generate synthetic snapshots; only rows whose content changed are rewritten. With a
     snapshot of the inputs (snapshot_inputs) and incremental=True, only the changed scope is
     regenerated; otherwise every row."""
@@ -197,19 +215,26 @@ def generate(con: duckdb.DuckDBPyConnection, *, seed: int = DEFAULT_SEED, now: d
     source_file = f"generated:seed={seed}"
     existing, other_seed = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE source_file <> ?) FROM raw.player_points_props "
-        "WHERE source = 'synthetic_props'", [source_file]).fetchone()
+        "WHERE source = 'synthetic_props'",
+        [source_file],
+    ).fetchone()
     if not existing:  # first generation: insert straight away, nothing to compare with
         n = con.execute(
             f"INSERT INTO raw.player_points_props SELECT {cols}, 'synthetic_props', ?, "
-            f"md5(concat_ws('|', {cols})), ? FROM ({build_sql(seed)})", [source_file, now]).fetchone()[0]
+            f"md5(concat_ws('|', {cols})), ? FROM ({build_sql(seed)})",
+            [source_file, now],
+        ).fetchone()[0]
         return Generated(n, n)
     has_snapshot = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", [SNAPSHOT_TABLES[1]]).fetchone()[0]
+        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", [SNAPSHOT_TABLES[1]]
+    ).fetchone()[0]
     scope = _changed_scope(con) if incremental and has_snapshot and not other_seed else None
     if scope is not None and scope.empty:
         return Generated(0, 0, scope)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _props AS SELECT *, md5(concat_ws('|', {cols})) AS row_hash "
-                f"FROM ({build_sql(seed, scoped=scope is not None)})")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _props AS SELECT *, md5(concat_ws('|', {cols})) AS row_hash "
+        f"FROM ({build_sql(seed, scoped=scope is not None)})"
+    )
     total = con.execute("SELECT count(*) FROM _props").fetchone()[0]
     in_scope = f"AND {IN_SCOPE}" if scope is not None else ""
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _props_stale AS
@@ -219,9 +244,12 @@ def generate(con: duckdb.DuckDBPyConnection, *, seed: int = DEFAULT_SEED, now: d
                    WHERE t.game_id = s.game_id AND t.bookmaker = s.bookmaker AND t.player_lookup = s.player_lookup
                      AND t.snapshot_timestamp = s.snapshot_timestamp""")
     changed = con.execute(
-        f"INSERT INTO raw.player_points_props SELECT {cols}, 'synthetic_props', ?, row_hash, ? "
-        f"FROM _props WHERE row_hash NOT IN (SELECT row_hash FROM raw.player_points_props WHERE source = 'synthetic_props')",
-        [source_file, now]).fetchone()[0]
+        f"INSERT INTO raw.player_points_props SELECT {cols}, 'synthetic_props', ?, row_hash, ? "(
+            "FROM _props WHERE row_hash NOT IN (SELECT row_hash FROM raw.player_points_props WHERE "
+            "source = 'synthetic_props')"
+        ),
+        [source_file, now],
+    ).fetchone()[0]
     con.execute("DROP TABLE IF EXISTS _props")
     con.execute("DROP TABLE IF EXISTS _props_stale")
     return Generated(total, changed, scope)

@@ -26,4 +26,4 @@ def run_checks(wh: Warehouse, ctx: Context) -> list[CheckResult]:
     return [r for check in CHECKS for r in check.run(wh, ctx)]
 
 
-__all__ = ["CHECKS", "CheckResult", "Context", "FAIL", "FAILURES", "FEATURE_TABLE", "PASS", "WARN", "run_checks"]
+__all__ = ["CHECKS", "FAIL", "FAILURES", "FEATURE_TABLE", "PASS", "WARN", "CheckResult", "Context", "run_checks"]

@@ -18,11 +18,11 @@ FAILURES = "processing.precompute_failures"
 @dataclass
 class CheckResult:
     check: str
-    status: str                      # pass / warn / fail
-    count: int = 0                   # offending keys (or the measured quantity for reports)
+    status: str  # pass / warn / fail
+    count: int = 0  # offending keys (or the measured quantity for reports)
     detail: str = ""
     sample: list[str] = field(default_factory=list)
-    columns: list[str] = field(default_factory=list)     # optional detail table
+    columns: list[str] = field(default_factory=list)  # optional detail table
     rows: list[tuple] = field(default_factory=list)
 
     @property
@@ -34,10 +34,11 @@ class CheckResult:
 class Context:
     """What a run of the checks is about: the catalog, the date range and its game dates, and
     the point-in-time check's settings."""
+
     catalog: Catalog
     start: date
     end: date
-    calendar: list[date]             # the schedule's game dates in [start, end]
+    calendar: list[date]  # the schedule's game dates in [start, end]
     pit_samples: int = 3
     workdir: str | Path | None = None
 

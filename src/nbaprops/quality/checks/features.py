@@ -25,15 +25,26 @@ def check_feature_ranges(wh: Warehouse, start: date, end: date) -> CheckResult:
         parts.append(f"min({c})::DOUBLE")
         parts.append(f"max({c})::DOUBLE")
         parts.append("0" if f.optional else f"count(*) FILTER (WHERE {c} IS NULL)")
-    res = wh.con.execute(f"SELECT count(*), {', '.join(parts) or '0'} FROM {quote_table(FEATURE_TABLE)} "
-                         "WHERE game_date BETWEEN ? AND ?", [start, end]).fetchall()[0]
+    res = wh.con.execute(
+        f"SELECT count(*), {', '.join(parts) or '0'} FROM {quote_table(FEATURE_TABLE)} WHERE game_date BETWEEN ? AND ?",
+        [start, end],
+    ).fetchall()[0]
     n_rows, vals = res[0], res[1:]
     bad, table = [], []
     total = 0
     for i, f in enumerate(present):
-        out, lo, hi, nulls = vals[4 * i: 4 * i + 4]
-        table.append((f.index, f.name, f"[{fmt(f.lo)}, {fmt(f.hi)}]", fmt(lo) if lo is not None else "-",
-                      fmt(hi) if hi is not None else "-", out, nulls))
+        out, lo, hi, nulls = vals[4 * i : 4 * i + 4]
+        table.append(
+            (
+                f.index,
+                f.name,
+                f"[{fmt(f.lo)}, {fmt(f.hi)}]",
+                fmt(lo) if lo is not None else "-",
+                fmt(hi) if hi is not None else "-",
+                out,
+                nulls,
+            )
+        )
         if out or nulls:
             total += out + nulls
             what = []
@@ -45,10 +56,16 @@ def check_feature_ranges(wh: Warehouse, start: date, end: date) -> CheckResult:
     for a in absent:
         bad.append(f"{a}: no column")
     status = FAIL if (total or absent) else PASS
-    return CheckResult(name, status, total + len(absent),
-                       f"{len(present)} registry features over {n_rows:,} rows; non-NULL values inside "
-                       f"[lo, hi], required features never NULL" + (f"; {len(absent)} missing" if absent else ""),
-                       bad[:SAMPLE], ["#", "feature", "range", "min", "max", "out of range", "NULL (required)"], table)
+    return CheckResult(
+        name,
+        status,
+        total + len(absent),
+        f"{len(present)} registry features over {n_rows:,} rows; non-NULL values inside "
+        f"[lo, hi], required features never NULL" + (f"; {len(absent)} missing" if absent else ""),
+        bad[:SAMPLE],
+        ["#", "feature", "range", "min", "max", "out of range", "NULL (required)"],
+        table,
+    )
 
 
 def check_quality_scores(wh: Warehouse, start: date, end: date) -> CheckResult:
@@ -59,7 +76,8 @@ def check_quality_scores(wh: Warehouse, start: date, end: date) -> CheckResult:
     if "feature_quality_score" not in cols:
         return CheckResult(name, FAIL, 0, "column feature_quality_score missing")
     tier = "quality_tier" if "quality_tier" in cols else "NULL"
-    rows = wh.con.execute(f"""
+    rows = wh.con.execute(
+        f"""
         SELECT season_year, count(*), avg(feature_quality_score), min(feature_quality_score),
                quantile_cont(feature_quality_score, 0.1), max(feature_quality_score),
                count(*) FILTER (WHERE {tier} = 'gold'), count(*) FILTER (WHERE {tier} = 'silver'),
@@ -68,17 +86,33 @@ def check_quality_scores(wh: Warehouse, start: date, end: date) -> CheckResult:
                count(*) FILTER (WHERE feature_quality_score < 0 OR feature_quality_score > 100
                                 OR feature_quality_score IS NULL)
         FROM {quote_table(FEATURE_TABLE)} WHERE game_date BETWEEN ? AND ?
-        GROUP BY 1 ORDER BY 1""", [start, end]).fetchall()
+        GROUP BY 1 ORDER BY 1""",
+        [start, end],
+    ).fetchall()
     bad = sum(r[-1] for r in rows)
-    table = [(r[0], r[1], round(r[2], 1), round(r[3], 1), round(r[4], 1), round(r[5], 1),
-              *[f"{100.0 * x / r[1]:.1f}%" for x in r[6:11]]) for r in rows if r[1]]
+    table = [
+        (
+            r[0],
+            r[1],
+            round(r[2], 1),
+            round(r[3], 1),
+            round(r[4], 1),
+            round(r[5], 1),
+            *[f"{100.0 * x / r[1]:.1f}%" for x in r[6:11]],
+        )
+        for r in rows
+        if r[1]
+    ]
     summary = "; ".join(f"{r[0]}: mean {r[2]}, gold {r[6]}" for r in table)
-    return CheckResult(name, FAIL if bad else PASS, bad,
-                       f"feature_quality_score within 0..100 (tiers per season: {summary or 'no rows'})",
-                       [f"{bad} score(s) outside 0..100 or NULL"] if bad else [],
-                       ["season", "rows", "mean", "min", "p10", "max", "gold", "silver", "bronze", "poor", "unusable"],
-                       table)
-
+    return CheckResult(
+        name,
+        FAIL if bad else PASS,
+        bad,
+        f"feature_quality_score within 0..100 (tiers per season: {summary or 'no rows'})",
+        [f"{bad} score(s) outside 0..100 or NULL"] if bad else [],
+        ["season", "rows", "mean", "min", "p10", "max", "gold", "silver", "bronze", "poor", "unusable"],
+        table,
+    )
 
 
 def run(wh: Warehouse, ctx: Context) -> list[CheckResult]:

@@ -22,18 +22,26 @@ def check_primary_key(wh: Warehouse, model: Model, start: date, end: date) -> Ch
     tc = quote_ident(model.time_column)
     dups = wh.con.execute(
         f"SELECT {grain}, count(*) AS n FROM {quote_table(model.table)} WHERE {tc} BETWEEN ? AND ? "
-        f"GROUP BY ALL HAVING count(*) > 1 ORDER BY n DESC, {grain}", [start, end]).fetchall()
+        f"GROUP BY ALL HAVING count(*) > 1 ORDER BY n DESC, {grain}",
+        [start, end],
+    ).fetchall()
     null_cond = " OR ".join(f"{quote_ident(g)} IS NULL" for g in model.grain)
     nulls = wh.con.execute(
         f"SELECT count(*) FROM {quote_table(model.table)} WHERE ({tc} BETWEEN ? AND ? OR {tc} IS NULL) "
-        f"AND ({null_cond})", [start, end]).fetchall()[0][0]
+        f"AND ({null_cond})",
+        [start, end],
+    ).fetchall()[0][0]
     sample = [f"{key(r[:-1])} x{r[-1]}" for r in dups[:SAMPLE]]
     if nulls:
         sample.append(f"{nulls} row(s) with a NULL key")
     n = len(dups) + nulls
-    return CheckResult(name, FAIL if n else PASS, n,
-                       f"grain ({', '.join(model.grain)}): {len(dups)} duplicated key(s), {nulls} NULL key(s)",
-                       sample)
+    return CheckResult(
+        name,
+        FAIL if n else PASS,
+        n,
+        f"grain ({', '.join(model.grain)}): {len(dups)} duplicated key(s), {nulls} NULL key(s)",
+        sample,
+    )
 
 
 def run(wh: Warehouse, ctx: Context) -> list[CheckResult]:

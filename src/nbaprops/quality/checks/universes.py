@@ -12,7 +12,7 @@ from ...calendar import PRESEASON, sql_list
 from ...catalog import Model
 from ...warehouse import Warehouse, quote_ident, quote_table
 from ..seasons import date_seasons_sql
-from .base import FAILURES, FAIL, PASS, SAMPLE, WARN, CheckResult, Context
+from .base import FAIL, FAILURES, PASS, SAMPLE, WARN, CheckResult, Context
 
 NOT_PRESEASON = f"season_type NOT IN {sql_list((PRESEASON,))}"
 PGS = "analytics.player_game_summary"
@@ -93,12 +93,18 @@ def check_universe(wh: Warehouse, model: Model, start: date, end: date) -> Check
     bad = wh.con.execute(sql, [start, end, model.failures, model.name]).fetchall()
     missing = sum(1 for b in bad if b[0] == "missing")
     both = len(bad) - missing
-    total = wh.con.execute(f"SELECT count(*) FROM ({usql}) WHERE d IN (SELECT DISTINCT {tc} FROM {t}) "
-                           f"OR d IN (SELECT analysis_date FROM {FAILURES} WHERE processor_name = $3)",
-                           [start, end, model.failures]).fetchall()[0][0]
-    return CheckResult(name, FAIL if bad else PASS, len(bad),
-                       f"universe = {udesc}; {total:,} entity-dates; {missing} without a row or failure, "
-                       f"{both} with both", [f"{b[0]}: {b[2]} on {b[1]}" for b in bad[:SAMPLE]])
+    total = wh.con.execute(
+        f"SELECT count(*) FROM ({usql}) WHERE d IN (SELECT DISTINCT {tc} FROM {t}) "
+        f"OR d IN (SELECT analysis_date FROM {FAILURES} WHERE processor_name = $3)",
+        [start, end, model.failures],
+    ).fetchall()[0][0]
+    return CheckResult(
+        name,
+        FAIL if bad else PASS,
+        len(bad),
+        f"universe = {udesc}; {total:,} entity-dates; {missing} without a row or failure, {both} with both",
+        [f"{b[0]}: {b[2]} on {b[1]}" for b in bad[:SAMPLE]],
+    )
 
 
 def run(wh: Warehouse, ctx: Context) -> list[CheckResult]:
