@@ -9,7 +9,6 @@ is 'default'; the options are refused for any other table."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from datetime import date
@@ -19,7 +18,6 @@ import pytest
 
 from nbaprops import features
 from nbaprops.export import FEATURE_STORE, KEY_COLUMNS, LABEL_RULES, SOURCE_TAGS
-from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
 
 START, END = date(2023, 10, 24), date(2023, 12, 15)
@@ -33,12 +31,9 @@ def _cli(wh, *args):
 
 
 @pytest.fixture(scope="module")
-def built(real_warehouse_path, tmp_path_factory):
-    path = tmp_path_factory.mktemp("export_training") / "wh.duckdb"
-    shutil.copy(real_warehouse_path, path)
-    with Warehouse.open(path) as wh:
-        assert backfill(wh, START, END).ok
-    return path
+def built(early_backfilled):
+    """The run's shared slice: the real data backfilled over START..END (do not modify)."""
+    return early_backfilled
 
 
 @pytest.fixture(scope="module")

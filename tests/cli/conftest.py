@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from datetime import date
@@ -14,21 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from nbaprops.runner.backfill import backfill
-from nbaprops.warehouse import Warehouse
-
 START, END = date(2023, 10, 24), date(2024, 1, 25)
 
 
 @pytest.fixture(scope="package")
-def season_wh(real_warehouse_path, tmp_path_factory) -> Path:
+def season_wh(real_slice) -> Path:
     """The ingested real data backfilled over START..END. Do not modify (copy it)."""
-    path = tmp_path_factory.mktemp("cli") / "season.duckdb"
-    shutil.copy(real_warehouse_path, path)
-    with Warehouse.open(path) as wh:
-        res = backfill(wh, START, END)
-    assert res.ok, res.errors
-    return path
+    return real_slice("cli_season", START, END)
 
 
 def run_cli(

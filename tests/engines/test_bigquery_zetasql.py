@@ -20,6 +20,9 @@ from nbaprops.engines import zetasql_check as z
 from nbaprops.engines.bigquery import build_plan, table_shapes
 from nbaprops.runner.plan import CHUNK_MODES, game_dates, group_chunks, season_of
 
+# slow: every statement of every model analysed by ZetaSQL, and each model run on its reference engine (make test-all)
+pytestmark = pytest.mark.slow
+
 CATALOG = Catalog.load()
 MODELS = CATALOG.ordered()
 RANGE = (date(2022, 10, 18), date(2024, 6, 17))  # two seasons: chunks by season, month, date

@@ -24,6 +24,9 @@ from nbaprops.engines.adapter import FAILURE_TABLE_COLUMNS
 from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
 
+# slow: every model on Spark against DuckDB: a local Spark session and a backfill on each engine (make test-all)
+pytestmark = pytest.mark.slow
+
 START, END = date(2023, 10, 24), date(2023, 11, 20)
 CATALOG = Catalog.load()
 TABLES = [m.table for m in CATALOG.ordered()]

@@ -21,6 +21,9 @@ from nbaprops.model import backtest as bt
 from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
 
+# slow: the walk-forward backtest on a real backfilled slice, its canaries and the ablation (make test-all)
+pytestmark = pytest.mark.slow
+
 PIPE_START, PIPE_END = date(2023, 10, 24), date(2024, 1, 15)
 BT_START, BT_END = date(2023, 12, 1), date(2024, 1, 15)
 FAST = dict(

@@ -8,15 +8,16 @@ and its source tag. The reference reads only raw tables, joined by the NBA playe
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 
 import pytest
 from feature_reference import Entering, Raw, expected, load_references
 
 from nbaprops import features
-from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
+
+# slow: the four real seasons backfilled, every feature against the plain reference (make test-all)
+pytestmark = pytest.mark.slow
 
 FULL = (date(2021, 10, 19), date(2025, 6, 30))
 LATE = (date(2025, 10, 21), date(2025, 11, 18))
@@ -37,13 +38,9 @@ TOL = 2e-6
 
 
 @pytest.fixture(scope="module")
-def store(real_warehouse_path, tmp_path_factory):
-    path = tmp_path_factory.mktemp("reference") / "wh.duckdb"
-    shutil.copy(real_warehouse_path, path)
-    with Warehouse.open(path) as wh:
-        for start, end in (FULL, LATE):
-            result = backfill(wh, start, end, chunk_mode="all", force=True)
-            assert result.ok, [m.error for m in result.models if m.error]
+def store(real_slice, full_backfilled):
+    # the four seasons (FULL, the shared full_backfilled), then LATE, each in one chunk and forced
+    path = real_slice("full_late", *LATE, base=full_backfilled, chunk_mode="all", force=True)
     with Warehouse.open(path, read_only=True) as wh:
         yield wh, Raw(wh.con)
 

@@ -28,12 +28,9 @@ def run_all(wh: Warehouse, start: date, end: date, chunk_mode: str = "all") -> N
 
 
 @pytest.fixture(scope="module")
-def full_path(real_warehouse_path, tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("mlfs") / "full.duckdb"
-    shutil.copy(real_warehouse_path, path)
-    with Warehouse.open(path) as wh:
-        run_all(wh, *FULL)
-    return path
+def full_path(full_backfilled) -> Path:
+    """The four seasons backfilled (FULL, one chunk, forced): the run's shared slice."""
+    return full_backfilled
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +40,7 @@ def full(full_path):
 
 
 # --- registry, table, README and generated SQL agree -----------------------------------------
+@pytest.mark.slow  # the four real seasons (full_backfilled)
 def test_table_columns_follow_the_registry(full):
     cols = full.columns("predictions.ml_feature_store_v2")
     feat_cols = [c for c in cols if c in set(features.names())]
@@ -119,6 +117,7 @@ def test_source_tags_follow_one_rule():
 
 
 # --- values -----------------------------------------------------------------------------------
+@pytest.mark.slow  # the four real seasons (full_backfilled)
 def test_every_value_inside_its_registry_range_on_all_real_seasons(full):
     bad = []
     for f in features.FEATURES:
@@ -140,6 +139,7 @@ def test_every_value_inside_its_registry_range_on_all_real_seasons(full):
     assert [s[0] for s in seasons] == [2021, 2022, 2023, 2024]
 
 
+@pytest.mark.slow  # the four real seasons (full_backfilled)
 def test_training_ready_means_no_required_default(full):
     required = [f.name for f in features.FEATURES if not f.optional]
     cond = " + ".join(f"CASE WHEN {n}_source = 'default' THEN 1 ELSE 0 END" for n in required)
@@ -153,6 +153,7 @@ def test_training_ready_means_no_required_default(full):
     )
 
 
+@pytest.mark.slow  # the four real seasons (full_backfilled)
 def test_readiness_does_not_require_a_prop_line(full):
     """No required feature depends on the prop line (the line is optional: a third of the rows have
     none), so a row without a line is training ready as often as the player's history allows."""
@@ -171,6 +172,7 @@ def test_readiness_does_not_require_a_prop_line(full):
     assert ready_with_line > 0.3 * with_line, (with_line, ready_with_line)
 
 
+@pytest.mark.slow  # the four real seasons (full_backfilled)
 def test_every_quality_tier_is_reachable_and_means_what_it_says(full):
     """quality_tier (features.QUALITY_TIERS): poor = a required default the games before D explain;
     bronze = required defaults only from feeds that do not cover D; gold / silver = no required
@@ -203,6 +205,7 @@ def test_every_quality_tier_is_reachable_and_means_what_it_says(full):
     )
 
 
+@pytest.mark.slow  # the four real seasons (full_backfilled)
 def test_bootstrap_window_computes_what_the_games_allow(full):
     """The first 14 days of a season have no Phase 4 rows: the values the games before D give are
     computed from Phase 3 (source 'calculated'), the registry default only where they give none."""
@@ -292,6 +295,7 @@ def test_feed_coverage_on_the_bundled_data(real_warehouse_path):
     assert [r[0] for r in by["team_box"]] == [2022, 2023, 2024, 2025]
 
 
+@pytest.mark.slow  # the four real seasons (full_backfilled)
 def test_a_feature_whose_feed_does_not_cover_d_is_a_default_with_a_reason(full, real_warehouse_path, tmp_path):
     """No real-looking value from an absent feed: the feature is its registry default, source
     'default', and feed_gaps names the feed and the feature."""
@@ -361,6 +365,7 @@ def test_chunking_does_not_change_the_feature_store(real_warehouse_path, tmp_pat
     assert out["all"] == out["month"]
 
 
+@pytest.mark.slow  # the four real seasons (full_backfilled)
 @pytest.mark.parametrize("half_life", [10, 30])
 def test_points_ewm_equals_a_plain_computation(full, half_life):
     """points_ewm_<half-life>d (the family features.points_ewm) against a plain per-row

@@ -4,12 +4,10 @@ points outcome, not 0 points), over a real backfill, in UPGC and in the feature 
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 
 import pytest
 
-from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
 
 START, END = date(2023, 10, 24), date(2023, 12, 15)
@@ -17,12 +15,9 @@ UPGC, STORE = "analytics.upcoming_player_game_context", "predictions.ml_feature_
 
 
 @pytest.fixture(scope="module")
-def built(real_warehouse_path, tmp_path_factory):
-    path = tmp_path_factory.mktemp("labels") / "wh.duckdb"
-    shutil.copy(real_warehouse_path, path)
-    with Warehouse.open(path) as wh:
-        assert backfill(wh, START, END).ok
-    return path
+def built(early_backfilled):
+    """The run's shared slice: the real data backfilled over START..END (do not modify)."""
+    return early_backfilled
 
 
 def _counts(wh: Warehouse, table: str, extra: str = "") -> dict[str, int]:

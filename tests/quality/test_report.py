@@ -95,6 +95,7 @@ def test_report_is_self_contained(report_file):
     assert any(v is not None for v in p["line"]) and any(v is not None for v in p["pts"])
 
 
+@pytest.mark.slow  # a real headless Chromium opens the report
 def test_report_renders_in_headless_chromium(chromium, report_file, tmp_path):
     res = open_page(report_file.as_uri(), expression=PROBE, chromium=chromium, screenshot=True, settle=2.5)
     assert res.errors == [], res.errors

@@ -22,6 +22,9 @@ import pytest
 
 from nbaprops.catalog import Catalog
 
+# slow: kills the real command line at many moments and re-runs it after each (make test-all)
+pytestmark = pytest.mark.slow
+
 BACKFILL = ("backfill", "--start-date", ck.START, "--end-date", ck.END)
 SLEEP = 0.3  # seconds each chunk sleeps inside its transaction (well above the idle detection)
 

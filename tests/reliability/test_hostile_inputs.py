@@ -406,9 +406,26 @@ CORPUS = build_corpus()
 RESULTS: dict[str, str] = {}
 
 
+def in_fast_suite(case: Case) -> bool:
+    """The fast suite's half of the corpus: every damage of every kind once, in one format (the
+    kinds alternate between Parquet and CSV; a damage made in one format only always runs). The
+    whole corpus runs with the slow tests (make test-all)."""
+    twin = any(c.kind == case.kind and c.fmt != case.fmt and _damage(c) == _damage(case) for c in CORPUS)
+    kinds = list(COLS)
+    return not twin or case.fmt == ("parquet", "csv")[kinds.index(case.kind) % 2]
+
+
+def _damage(case: Case) -> str:
+    return case.id[len(f"{case.kind}-{case.fmt}-") :]
+
+
 def test_corpus_is_big_enough():
     assert len(CORPUS) >= 200
     assert len({c.id for c in CORPUS}) == len(CORPUS)
+    fast = [c for c in CORPUS if in_fast_suite(c)]
+    # the fast half still holds every (kind, damage) pair and both formats
+    assert {(c.kind, _damage(c)) for c in fast} == {(c.kind, _damage(c)) for c in CORPUS}
+    assert {c.fmt for c in fast} == {"parquet", "csv"} and len(fast) < 0.6 * len(CORPUS)
 
 
 def _file_tables_other_than(target: str, snap: dict) -> dict:
@@ -427,7 +444,9 @@ def _file_tables_other_than(target: str, snap: dict) -> dict:
     }
 
 
-@pytest.mark.parametrize("case", CORPUS, ids=[c.id for c in CORPUS])
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, id=c.id, marks=() if in_fast_suite(c) else pytest.mark.slow) for c in CORPUS]
+)
 def test_hostile_case(case: Case, base, roster_base, source_rows, tmp_path):
     wh_path = tmp_path / "wh.duckdb"
     samples.copy_warehouse(roster_base if case.kind in RESOLVING else base, wh_path)

@@ -19,6 +19,9 @@ from nbaprops.runner.execute import run_chunk
 from nbaprops.runner.plan import Chunk
 from nbaprops.warehouse import Warehouse
 
+# slow: Ctrl-C sent to the real command line at watched moments of a backfill and a daily run (make test-all)
+pytestmark = pytest.mark.slow
+
 BACKFILL = ("backfill", "--start-date", ck.START, "--end-date", ck.END)
 
 

@@ -38,6 +38,7 @@ def _refused_folder(src: Path, dst: Path, day: str = "2023-11-10") -> tuple[Path
     return dst, gid
 
 
+@pytest.mark.slow  # kills the command line during a refused correction
 def test_refused_correction_killed_then_rerun(world, tmp_path):
     folder, gid = _refused_folder(world.cut, tmp_path / "bad_fix")
     w = ck.copy(world.daily, tmp_path / "wh.duckdb")

@@ -11,6 +11,7 @@ import sys
 import time
 from datetime import date
 
+import pytest
 from toys import state_rows, table_rows
 
 from nbaprops.catalog import Catalog
@@ -50,6 +51,7 @@ def snapshot(path):
         return out, dups
 
 
+@pytest.mark.slow  # kills the command line mid-backfill and resumes
 def test_kill_9_mid_backfill_then_resume(real_copy, toy_models, tmp_path):
     clean = tmp_path / "clean.duckdb"
     shutil.copy(real_copy, clean)

@@ -20,6 +20,7 @@ def _content(path) -> set:
     return set(duckdb.connect().execute(f"SELECT * FROM read_parquet('{path.as_posix()}')").fetchall())
 
 
+@pytest.mark.slow  # generates three leagues
 def test_same_seed_same_files_other_seed_other_files(league, tmp_path):
     again = generate_league(tmp_path / "again", seasons=1, seed=11)
     other = generate_league(tmp_path / "other", seasons=1, seed=12)
@@ -62,6 +63,7 @@ def test_league_looks_like_basketball(league):
     assert 0.05 <= b2b <= 0.5
 
 
+@pytest.mark.slow  # a generated league through every model
 def test_small_league_runs_through_the_whole_pipeline(league, tmp_path):
     from datetime import date
 
