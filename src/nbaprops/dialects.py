@@ -112,7 +112,7 @@ def split_header(sql: str) -> tuple[list[str], str]:
     i = 0
     while i < len(lines) and (not lines[i].strip() or lines[i].strip().startswith("--")):
         i += 1
-    return [l.rstrip() for l in lines[:i] if l.strip()], "\n".join(lines[i:])
+    return [ln.rstrip() for ln in lines[:i] if ln.strip()], "\n".join(lines[i:])
 
 
 def translate(model_sql: str, dialect: str, model: str = "model", schema: WarehouseSchema | None = None) -> str:

@@ -338,7 +338,7 @@ def run_cmd(
     With --date D: D only (a note counts the earlier game dates never computed).
     Both: every date already computed whose inputs changed since (e.g. yesterday's corrected box scores).
     A day without games says "no games scheduled on D". When the schedule ends before today, the run says so: fetch and ingest a newer schedule.
-    Ingests nothing itself."""
+    Ingests nothing itself."""  # noqa: E501 - Typer shows the docstring's line breaks as written in --help
     from ..runner.daily import parse_today, plan_daily
 
     d = parse_date(date_, "--date")

@@ -324,7 +324,8 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
     # (Not for a key the loader numbers itself, e.g. a shot's place in its game: unique anyway.)
     if not kind.key_is_generated:
         con.execute(f"""INSERT INTO _rej SELECT _row, '{kind.key[0]}', 'duplicate key with conflicting values'
-                        FROM _good WHERE ({key}) IN (SELECT ({key}) FROM _good GROUP BY ALL HAVING count(DISTINCT row_hash) > 1)""")
+                        FROM _good WHERE ({key}) IN (SELECT ({key}) FROM _good GROUP BY ALL
+                                                     HAVING count(DISTINCT row_hash) > 1)""")
         con.execute("DELETE FROM _good WHERE _row IN (SELECT _row FROM _rej)")
         before = con.execute("SELECT count(*) FROM _good").fetchone()[0]
         con.execute(f"DELETE FROM _good WHERE _row NOT IN (SELECT min(_row) FROM _good GROUP BY {key})")
@@ -587,7 +588,8 @@ def _upsert_games(
     rank = _rank_case(kind.target)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _superseded AS
-                    SELECT DISTINCT game_id FROM {kind.target} WHERE ({rank}) > ? AND game_id IN (SELECT game_id FROM _good)""",
+                    SELECT DISTINCT game_id FROM {kind.target}
+                    WHERE ({rank}) > ? AND game_id IN (SELECT game_id FROM _good)""",
         [kind.source_rank],
     )
     res.rows_superseded = con.execute(
@@ -601,7 +603,8 @@ def _upsert_games(
              existing AS (SELECT game_id, md5(string_agg(row_hash, ',' ORDER BY row_hash)) AS h
                           FROM {kind.target} WHERE game_id IN (SELECT game_id FROM incoming) AND ({rank}) <= ?
                           GROUP BY game_id)
-        SELECT i.game_id, i.n, e.h IS NOT DISTINCT FROM i.h AS same FROM incoming i LEFT JOIN existing e USING (game_id)""",
+        SELECT i.game_id, i.n, e.h IS NOT DISTINCT FROM i.h AS same
+        FROM incoming i LEFT JOIN existing e USING (game_id)""",
         [kind.source_rank],
     )
     res.rows_unchanged = con.execute("SELECT coalesce(sum(n), 0) FROM _game_cmp WHERE same").fetchone()[0]
@@ -622,7 +625,8 @@ def _refresh_identity(con: duckdb.DuckDBPyConnection) -> None:
     resolved to (rebuilt from the raw tables)."""
     con.execute("DELETE FROM reference.player_identity")
     con.execute("""INSERT INTO reference.player_identity
-        SELECT player_lookup, max(player_id), source, spelling, min(resolved_by), sum(n), min(first_date), max(last_date)
+        SELECT player_lookup, max(player_id), source, spelling, min(resolved_by), sum(n), min(first_date),
+               max(last_date)
         FROM (
             SELECT player_lookup, player_id, source, player_name AS spelling,
                    CASE WHEN player_id IS NOT NULL THEN 'id' ELSE 'name' END AS resolved_by,
