@@ -244,10 +244,9 @@ def generate(
                    WHERE t.game_id = s.game_id AND t.bookmaker = s.bookmaker AND t.player_lookup = s.player_lookup
                      AND t.snapshot_timestamp = s.snapshot_timestamp""")
     changed = con.execute(
-        f"INSERT INTO raw.player_points_props SELECT {cols}, 'synthetic_props', ?, row_hash, ? "(
-            "FROM _props WHERE row_hash NOT IN (SELECT row_hash FROM raw.player_points_props WHERE "
-            "source = 'synthetic_props')"
-        ),
+        f"INSERT INTO raw.player_points_props SELECT {cols}, 'synthetic_props', ?, row_hash, ? "
+        "FROM _props WHERE row_hash NOT IN (SELECT row_hash FROM raw.player_points_props WHERE "
+        "source = 'synthetic_props')",
         [source_file, now],
     ).fetchone()[0]
     con.execute("DROP TABLE IF EXISTS _props")
