@@ -84,7 +84,7 @@ YEAR_NAMES = ("season", "season_year", "year")
 class Listing:
     title: str
     cols: Sequence[Col]
-    rows: list[Sequence[Any]] = field(default_factory=list)
+    rows: Sequence[Sequence[Any]] = field(default_factory=list)
     name: str = "rows"  # key of this listing in a JSON object of several
 
     @classmethod

@@ -185,7 +185,8 @@ def _coverage_section(wh: Warehouse, catalog: Catalog, start: date, end: date) -
                     [m.name, start, end],
                 ).fetchall()
             }
-        zr, tr = [None] * len(cal), [""] * len(cal)
+        zr: list[float | None] = [None] * len(cal)
+        tr = [""] * len(cal)
         for d in cal:
             r, f = rows.get(d, 0), fails.get(d, 0)
             i = idx[d]

@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from ..errors import BadInputError
+from ..warehouse import one
 from . import props as synth_props
 
 SEASON_DAYS = 170
@@ -168,7 +169,7 @@ def generate_league(
     def write(name: str, sql: str) -> None:
         path = out / name
         con.execute(f"COPY ({sql}) TO '{path.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
-        files[name] = con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]
+        files[name] = one(con.execute(f"SELECT count(*) FROM ({sql})"))[0]
 
     tag = f"synthetic_{y0}_{y0 + seasons - 1}"
     # Lines come from pre-game strength (roster scoring rates), never from the game's outcome.
