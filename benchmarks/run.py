@@ -230,7 +230,7 @@ def main() -> None:
                 sc[f"backfill_synthetic_s{x}"] = median_of(
                     max(1, runs if x < 10 else 1),
                     copy_of(wh),
-                    lambda w: cli(
+                    lambda w, first=first, last=last: cli(
                         "--memory-limit",
                         SYNTH_MEMORY_LIMIT,
                         "backfill",

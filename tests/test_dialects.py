@@ -347,7 +347,7 @@ def test_a_name_that_looks_like_a_date_is_not_a_date():
         out = norm(body(d, sql, SCRATCH))
         assert "team_id - 1 AS p" in out and "n - 1 AS m" in out
         assert "DATE_" not in out.upper().replace("DATE_DIFF", "")
-    with pytest.raises(ModelError, match="range frame|RANGE frame"):
+    with pytest.raises(ModelError, match=r"range frame|RANGE frame"):
         body(
             "bigquery",
             "SELECT count(*) OVER (ORDER BY game_date RANGE BETWEEN INTERVAL 7 DAY PRECEDING "

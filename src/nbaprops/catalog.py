@@ -106,6 +106,13 @@ class Model:
     def writes_failures(self) -> bool:
         return self.kind == "by_date_with_failures"
 
+    @property
+    def failure_entity(self) -> str:
+        """The entity column of the failure rows (parse_model requires one of a model with failures)."""
+        if self.entity is None:
+            raise ModelError(f"model {self.name}: writes failures but names no entity column")
+        return self.entity
+
     @functools.cached_property
     def sql_hash(self) -> str:
         """The rendered query without comments: fixing a header's prose recomputes nothing."""
@@ -196,9 +203,11 @@ def _sqlglot_version() -> str:
     import importlib.util
 
     spec = importlib.util.find_spec("sqlglot")
+    if spec is None or spec.origin is None:
+        return "unknown"
     try:
         return (Path(spec.origin).parent / "_version.py").read_text(encoding="utf-8")
-    except (AttributeError, TypeError, OSError):
+    except OSError:
         return "unknown"
 
 

@@ -44,9 +44,9 @@ scheduled date has a row: the model writes one DATE_LEVEL MISSING_DEPENDENCY row
 of computing from the hole); `cmp_team_check(d, team_abbr, missing_games, first_missing_game)`:
 a team's games missing on dates the other teams have rows for (the model writes a
 MISSING_DEPENDENCY failure row for each of that team's entities on D, a player being counted
-with the team he plays for on D (the shot-zone model: the team of his latest game before D), and computes the rest of the league). A team hole is not a
-DATE_LEVEL failure on purpose: one late box score would otherwise withhold every player of the
-next week.
+with the team he plays for on D (the shot-zone model: the team of his latest game before D),
+and computes the rest of the league). A team hole is not a DATE_LEVEL failure on purpose: one
+late box score would otherwise withhold every player of the next week.
 
 Set-based: one union of the entities' expected games and the universe per entity and season,
 window functions over it in one ordering (no per-entity loop, no per-date query). Only the universe's entities

@@ -112,7 +112,7 @@ def split_header(sql: str) -> tuple[list[str], str]:
     i = 0
     while i < len(lines) and (not lines[i].strip() or lines[i].strip().startswith("--")):
         i += 1
-    return [l.rstrip() for l in lines[:i] if l.strip()], "\n".join(lines[i:])
+    return [ln.rstrip() for ln in lines[:i] if ln.strip()], "\n".join(lines[i:])
 
 
 def translate(model_sql: str, dialect: str, model: str = "model", schema: WarehouseSchema | None = None) -> str:
@@ -167,7 +167,7 @@ def _remember(memo: dict, key, value) -> None:
     memo[key] = value
 
 
-def _typed_tree(body: str, model: str, schema: WarehouseSchema) -> exp.Expression:
+def _typed_tree(body: str, model: str, schema: WarehouseSchema) -> exp.Expr:
     """The DuckDB statement parsed, each node's type and each column's never-NULL recorded in
     its meta from the warehouse schema (sqlglot's qualify and annotate_types over a copy:
     nbaprops.schema.analyse). Shared by both targets: callers rewrite a copy (which keeps the
@@ -204,14 +204,14 @@ class Rewrite:
     dialect: str
 
 
-Transform = Callable[[exp.Expression, Rewrite], "exp.Expression | None"]
+Transform = Callable[["exp.Expr", Rewrite], "exp.Expr | None"]
 
 
-def _sqlglot(fn: Callable[[exp.Expression], exp.Expression], kind=exp.Select) -> Transform:
+def _sqlglot(fn: Callable[[exp.Expr], exp.Expr], kind=exp.Select) -> Transform:
     """One of sqlglot's own transforms (sqlglot.transforms, written for a dialect's preprocess
     list: applied to each node of a kind as it is generated) on every such node of the tree."""
 
-    def transform(tree: exp.Expression, rw: Rewrite) -> exp.Expression:
+    def transform(tree: exp.Expr, rw: Rewrite) -> exp.Expr:
         for node in _postorder(tree, kind):
             new = fn(node)
             if new is not node:
@@ -255,7 +255,7 @@ TRANSFORMS: dict[str, list[Transform]] = {
 }
 
 
-def _rewrite(tree: exp.Expression, dialect: str) -> exp.Expression:
+def _rewrite(tree: exp.Expr, dialect: str) -> exp.Expr:
     rw = Rewrite(dialect)
     for transform in TRANSFORMS[dialect]:
         out = transform(tree, rw)
@@ -264,12 +264,12 @@ def _rewrite(tree: exp.Expression, dialect: str) -> exp.Expression:
     return tree
 
 
-def _postorder(tree: exp.Expression, kind) -> list:
+def _postorder(tree: exp.Expr, kind) -> list:
     """Nodes of a kind, children before their parents (so rewrites compose bottom-up)."""
     return list(reversed(list(tree.find_all(kind))))
 
 
-def _reject_asof(tree: exp.Expression) -> None:
+def _reject_asof(tree: exp.Expr) -> None:
     for join in tree.find_all(exp.Join):
         if (join.args.get("method") or "").upper() == "ASOF" or "ASOF" in (join.text("kind").upper(),):
             raise _Untranslatable(
@@ -279,11 +279,11 @@ def _reject_asof(tree: exp.Expression) -> None:
             )
 
 
-def _is_aggregate(e: exp.Expression) -> bool:
+def _is_aggregate(e: exp.Expr) -> bool:
     return any(not isinstance(agg.parent, exp.Window) for agg in e.find_all(exp.AggFunc))
 
 
-def _group_by_all(tree: exp.Expression) -> None:
+def _group_by_all(tree: exp.Expr) -> None:
     for select in tree.find_all(exp.Select):
         group = select.args.get("group")
         if not (group and group.args.get("all")):
@@ -315,7 +315,7 @@ def _source_columns() -> dict[str, list[str]]:
     return cols
 
 
-def _output_columns(query: exp.Expression, ctes: dict[str, exp.Expression]) -> list[str]:
+def _output_columns(query: exp.Expr, ctes: dict[str, exp.Expr]) -> list[str]:
     if isinstance(query, exp.Subquery):
         query = query.this
     if isinstance(query, exp.SetOperation):
@@ -370,7 +370,7 @@ def _star_columns(select, proj, star: exp.Star, ctes) -> list[str]:
     return cols
 
 
-def _expand_star_modifiers(tree: exp.Expression) -> None:
+def _expand_star_modifiers(tree: exp.Expr) -> None:
     ctes = {c.alias: c.this for c in tree.find_all(exp.CTE)}
     for select in _postorder(tree, exp.Select):
         new, changed = [], False
@@ -407,7 +407,7 @@ def _expand_star_modifiers(tree: exp.Expression) -> None:
             select.set("expressions", new)
 
 
-def _set_operations(tree: exp.Expression, dialect: str) -> None:
+def _set_operations(tree: exp.Expr, dialect: str) -> None:
     """UNION [ALL] BY NAME (missing columns filled with NULL, DuckDB's meaning) as a positional
     union over the columns of both sides: left's columns first, then the right's new ones."""
     ctes = {c.alias: c.this for c in tree.find_all(exp.CTE)}
@@ -438,7 +438,7 @@ def _set_operations(tree: exp.Expression, dialect: str) -> None:
 
 
 # -- dates ------------------------------------------------------------------------------------
-def _is_date(e: exp.Expression) -> bool:
+def _is_date(e: exp.Expr) -> bool:
     """A DATE value: by the type _annotate recorded (DuckDB's semantics: DATE ± integer is a
     DATE, DATE - DATE a number of days, DATE ± INTERVAL a TIMESTAMP); a node the rewrites built
     has none yet and is typed by its shape."""
@@ -463,16 +463,16 @@ def _is_date(e: exp.Expression) -> bool:
     return False
 
 
-def _is_interval(*es: exp.Expression) -> bool:
+def _is_interval(*es: exp.Expr) -> bool:
     return any(isinstance(e, exp.Interval) for e in es)
 
 
-def _not_null(e: exp.Expression) -> bool:
+def _not_null(e: exp.Expr) -> bool:
     """Never NULL: by the columns' nullability _annotate recorded, and the expression's shape."""
     return never_null(e, lambda c: bool(c.meta.get(NOT_NULL)))
 
 
-def _day_count(e: exp.Expression) -> tuple[exp.Expression, str] | None:
+def _day_count(e: exp.Expr) -> tuple[exp.Expr, str] | None:
     """(amount, unit) of an INTERVAL literal, or None."""
     if isinstance(e, exp.Interval):
         unit = (e.text("unit") or "DAY").upper()
@@ -487,7 +487,7 @@ def _day_count(e: exp.Expression) -> tuple[exp.Expression, str] | None:
     return None
 
 
-def _date_arithmetic(tree: exp.Expression) -> None:
+def _date_arithmetic(tree: exp.Expr) -> None:
     for node in _postorder(tree, (exp.Add, exp.Sub)):
         a, b = node.this, node.expression
         for operand in (a, b):
@@ -513,7 +513,7 @@ def _date_arithmetic(tree: exp.Expression) -> None:
         node.replace(cls(this=a.copy(), expression=amount.copy(), unit=exp.var(unit)))
 
 
-def _string_concat(tree: exp.Expression) -> None:
+def _string_concat(tree: exp.Expr) -> None:
     """DuckDB's `||` casts numbers and dates to text; BigQuery's takes only STRING (and Spark's
     ANSI mode refuses some implicit casts): cast every operand that is not already text."""
     for node in _postorder(tree, exp.DPipe):
@@ -529,7 +529,7 @@ def _string_concat(tree: exp.Expression) -> None:
             node.set(key, exp.cast(arg.copy(), exp.DataType.build("VARCHAR")))
 
 
-def _date_part(tree: exp.Expression) -> None:
+def _date_part(tree: exp.Expr) -> None:
     """date_part('dow', d) and friends as EXTRACT, which the rest understands."""
     for node in _postorder(tree, exp.Anonymous):
         if (
@@ -543,7 +543,7 @@ def _date_part(tree: exp.Expression) -> None:
             )
 
 
-def _generate_series(tree: exp.Expression, dialect: str) -> None:
+def _generate_series(tree: exp.Expr, dialect: str) -> None:
     """FROM generate_series(a, b[, step]) t(x) / range(a, b[, step]) t(x) as a one-column subquery."""
     for node in _postorder(tree, exp.GenerateSeries):
         table = node.parent
@@ -581,14 +581,16 @@ def _generate_series(tree: exp.Expression, dialect: str) -> None:
         for c in list(sub.find_all(exp.Column)):
             if c.name in ("__s", "__e", "__n"):
                 c.replace({"__s": start, "__e": end, "__n": n}[c.name].copy())
-        sub.find(exp.Alias).set("alias", exp.to_identifier(col))
+        alias_node = sub.find(exp.Alias)  # the template's `AS c`
+        assert alias_node is not None
+        alias_node.set("alias", exp.to_identifier(col))
         sub.meta["nbaprops_ok"] = True
         for f in sub.find_all(exp.Func):
             f.meta["nbaprops_ok"] = True
         table.replace(exp.Subquery(this=sub.unnest(), alias=exp.TableAlias(this=alias.this.copy())))
 
 
-def _day_of_week(tree: exp.Expression) -> None:
+def _day_of_week(tree: exp.Expr) -> None:
     for node in _postorder(tree, (exp.DayOfWeek, exp.Extract)):
         if isinstance(node, exp.Extract):
             part = node.this.name.upper()
@@ -606,7 +608,7 @@ def _day_of_week(tree: exp.Expression) -> None:
             node.replace(exp.paren(exp.Sub(this=dow, expression=exp.Literal.number(1)), copy=False))
 
 
-def _range_frames(tree: exp.Expression) -> None:
+def _range_frames(tree: exp.Expr) -> None:
     for win in tree.find_all(exp.Window):
         spec = win.args.get("spec")
         if not spec or spec.text("kind").upper() != "RANGE":
@@ -631,10 +633,10 @@ def _range_frames(tree: exp.Expression) -> None:
 
 
 # -- functions --------------------------------------------------------------------------------
-def _functions(tree: exp.Expression, dialect: str) -> None:
+def _functions(tree: exp.Expr, dialect: str) -> None:
     for node in _postorder(tree, exp.Func):
-        if isinstance(node, (exp.DateAdd, exp.DateSub)) and _day_count(node.expression):
-            amount, unit = _day_count(node.expression)
+        if isinstance(node, (exp.DateAdd, exp.DateSub)) and (day_count := _day_count(node.expression)):
+            amount, unit = day_count
             node.set("expression", amount.copy())
             node.set("unit", exp.var(unit))
         inner = node.this.unnest() if isinstance(node, exp.Cast) else None
@@ -692,7 +694,7 @@ def _functions(tree: exp.Expression, dialect: str) -> None:
 
 
 # -- BigQuery ---------------------------------------------------------------------------------
-def _bigquery_null_ordering(tree: exp.Expression) -> None:
+def _bigquery_null_ordering(tree: exp.Expr) -> None:
     """DuckDB sorts NULLs last (ASC and DESC); BigQuery sorts them first ascending and allows no
     NULLS FIRST/LAST inside framed windows and aggregates."""
     for ordered in list(tree.find_all(exp.Ordered)):
@@ -716,23 +718,23 @@ def _bigquery_null_ordering(tree: exp.Expression) -> None:
         flag = exp.Ordered(
             this=exp.Is(this=key.copy(), expression=exp.Null()), desc=want_first, nulls_first=not want_first
         )
-        parent = ordered.parent
-        siblings = parent.args.get(ordered.arg_key)
-        if not isinstance(siblings, list):
+        parent, arg_key, index = ordered.parent, ordered.arg_key, ordered.index
+        siblings = parent.args.get(arg_key) if parent is not None and arg_key is not None else None
+        if parent is None or arg_key is None or index is None or not isinstance(siblings, list):
             raise _Untranslatable(f"ORDER BY {key.sql('duckdb')} NULL ordering")
-        siblings.insert(ordered.index, flag)
-        flag.parent, flag.arg_key = parent, ordered.arg_key
-        parent.set(ordered.arg_key, siblings)
+        siblings.insert(index, flag)
+        flag.parent, flag.arg_key = parent, arg_key
+        parent.set(arg_key, siblings)
 
 
-def _having_max(x: exp.Expression, key: exp.Expression) -> exp.AnyValue:
+def _having_max(x: exp.Expr, key: exp.Expr) -> exp.AnyValue:
     """ANY_VALUE(x HAVING MAX key) (a key other than a column or a call in parentheses)."""
     if not isinstance(key, (exp.Column, exp.Func, exp.Paren)):
         key = exp.paren(key)
     return exp.AnyValue(this=exp.HavingMax(this=x.copy(), expression=key, max=True))
 
 
-def _bigquery_functions(tree: exp.Expression) -> None:
+def _bigquery_functions(tree: exp.Expr) -> None:
     """Functions GoogleSQL lacks or defines differently."""
     for node in _postorder(tree, exp.Func):
         if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.DECIMAL and len(node.to.expressions) == 2:
@@ -794,7 +796,7 @@ def _bigquery_functions(tree: exp.Expression) -> None:
             )
         elif isinstance(node, exp.RegrSlope):
             y, x = node.this.copy(), node.expression.copy()
-            target = node
+            target: exp.Expr = node
             if isinstance(node.parent, exp.Filter):
                 cond = node.parent.expression.this
                 y = exp.Case(ifs=[exp.If(this=cond.copy(), true=y)])
@@ -811,7 +813,7 @@ def _bigquery_functions(tree: exp.Expression) -> None:
             target.replace(exp.paren(slope))
 
 
-def _bigquery_qualify(tree: exp.Expression) -> None:
+def _bigquery_qualify(tree: exp.Expr) -> None:
     for select in tree.find_all(exp.Select):
         if select.args.get("qualify") and not any(select.args.get(k) for k in ("where", "group", "having")):
             select.set("where", exp.Where(this=exp.true()))
@@ -822,7 +824,7 @@ def _bigquery_qualify(tree: exp.Expression) -> None:
 _MISSING = {"bigquery": (exp.First, exp.Last, exp.Hll), "spark": ()}
 
 
-def _check_functions(tree: exp.Expression, dialect: str) -> None:
+def _check_functions(tree: exp.Expr, dialect: str) -> None:
     """Functions sqlglot does not know pass through unchanged: DuckDB-only names end up in the
     target. Reject them (and the few known gaps) instead of writing SQL that cannot run."""
     for fn in tree.find_all(exp.Func):

@@ -49,7 +49,7 @@ DATE_COLUMNS = ("game_date", "analysis_date", "cache_date", "target_date", "tran
 
 def exportable_tables(catalog: Catalog) -> dict[str, str | None]:
     """The catalog's tables (models and sources) -> their date column (None: none to filter on)."""
-    known = {m.table: m.time_column for m in catalog.ordered()}
+    known: dict[str, str | None] = {m.table: m.time_column for m in catalog.ordered()}
     known.update({t: SOURCE_TIME_COLUMNS.get(t) for t in SOURCE_TABLES})
     return known
 
@@ -116,14 +116,15 @@ def export_table(
             raise BadInputError(f"unknown table {table!r}; tables: {', '.join(held)}")
         where, params = [], []
         tc = known.get(table) or next((c for c in DATE_COLUMNS if c in wh.columns(table)), None)
-        if (start or end) and not tc:
-            raise BadInputError(f"{table} has no date column to filter on")
-        if start:
-            where.append(f"{quote_ident(tc)} >= ?")
-            params.append(start)
-        if end:
-            where.append(f"{quote_ident(tc)} <= ?")
-            params.append(end)
+        if start or end:
+            if not tc:
+                raise BadInputError(f"{table} has no date column to filter on")
+            if start:
+                where.append(f"{quote_ident(tc)} >= ?")
+                params.append(start)
+            if end:
+                where.append(f"{quote_ident(tc)} <= ?")
+                params.append(end)
         select = "*"
         clause = " WHERE " + " AND ".join(where) if where else ""
         if table == FEATURE_STORE:

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import features
 from .calendar import NOT_PRESEASON_SQL
-from .warehouse import Warehouse
+from .warehouse import Warehouse, one
 
 FEATURE_STORE = "predictions.ml_feature_store_v2"
 FEATURE_MODEL = "ml_feature_store_v2"
@@ -120,9 +120,11 @@ def day_failures(wh: Warehouse, lookup: str, on: date) -> list[tuple]:
 
 def _computed(wh: Warehouse, model: str, on: date) -> bool:
     return bool(
-        wh.con.execute(
-            "SELECT count(*) FROM processing.model_state WHERE model = ? AND target_date = ?", [model, on]
-        ).fetchone()[0]
+        one(
+            wh.con.execute(
+                "SELECT count(*) FROM processing.model_state WHERE model = ? AND target_date = ?", [model, on]
+            )
+        )[0]
     )
 
 
@@ -159,9 +161,9 @@ def explain_missing(wh: Warehouse, lookup: str, on: date) -> Explanation:
     failures = day_failures(wh, lookup, on)
     expected = (
         wh.table_exists(UPCOMING)
-        and con.execute(
-            f"SELECT count(*) FROM {UPCOMING} WHERE player_lookup = ? AND game_date = ?", [lookup, on]
-        ).fetchone()[0]
+        and one(
+            con.execute(f"SELECT count(*) FROM {UPCOMING} WHERE player_lookup = ? AND game_date = ?", [lookup, on])
+        )[0]
     )
     if expected:
         if failures:
@@ -202,11 +204,13 @@ def explain_missing(wh: Warehouse, lookup: str, on: date) -> Explanation:
                 f"({last_date}), and {team} has no game on {on}"
             )
         else:
-            window = con.execute(
-                "SELECT count(*) FROM raw.schedule WHERE ? IN (home_team_abbr, away_team_abbr) AND game_date > ? "
-                f"AND game_date < ? AND {NOT_PRESEASON_SQL}",
-                [team, last_date, on],
-            ).fetchone()[0]
+            window = one(
+                con.execute(
+                    "SELECT count(*) FROM raw.schedule WHERE ? IN (home_team_abbr, away_team_abbr) AND game_date > ? "
+                    f"AND game_date < ? AND {NOT_PRESEASON_SQL}",
+                    [team, last_date, on],
+                )
+            )[0]
             if window >= 10:
                 reasons.append(
                     f"not expected on {on}: his most recent played game for {team} ({last_date}) is "
@@ -221,9 +225,11 @@ def explain_missing(wh: Warehouse, lookup: str, on: date) -> Explanation:
     reasons.append(f"rule: {rule}")
     if on_d:
         reasons.append(on_d + "; he is expected for his new team from his next game")
-    nxt = con.execute(
-        f"SELECT min(game_date) FROM {FEATURE_STORE} WHERE player_lookup = ? AND game_date > ?", [lookup, on]
-    ).fetchone()[0]
+    nxt = one(
+        con.execute(
+            f"SELECT min(game_date) FROM {FEATURE_STORE} WHERE player_lookup = ? AND game_date > ?", [lookup, on]
+        )
+    )[0]
     if nxt is not None:
         reasons.append(f"his next feature-store row: {nxt}")
     return Explanation("not_expected", reasons, failures)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import BadInputError
 from .keys import player_lookup, team_abbr
-from .warehouse import Warehouse
+from .warehouse import Warehouse, one
 
 PLAYERS = "reference.players"
 WITHOUT_GAMES_CSV = Path(__file__).resolve().parent / "reference" / "players_without_games.csv"
@@ -86,7 +86,7 @@ def resolve_entity(wh: Warehouse, text: str | None, *, option: str = "--entity")
     if (
         code
         and len(code) <= 3
-        and wh.con.execute("SELECT count(*) FROM reference.teams WHERE team_abbr = ?", [code]).fetchone()[0]
+        and one(wh.con.execute("SELECT count(*) FROM reference.teams WHERE team_abbr = ?", [code]))[0]
     ):
         return code
     return find_player(wh, text, option=option).lookup

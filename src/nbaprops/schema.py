@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import sqlglot
 from sqlglot import exp
@@ -61,7 +62,7 @@ class WarehouseSchema:
 
     @functools.cached_property
     def mapping(self) -> MappingSchema:
-        nested: dict[str, dict[str, dict[str, str]]] = {}
+        nested: dict[str, Any] = {}  # db -> table -> column -> type
         for table, cols in self.tables.items():
             db, name = table.split(".", 1)
             nested.setdefault(db, {})[name] = dict(cols)
@@ -292,7 +293,7 @@ def _duckdb_metadata() -> dict:
     }
 
 
-def analyse(tree: exp.Expression, schema: WarehouseSchema, text: str | None = None) -> dict[str, bool]:
+def analyse(tree: exp.Expr, schema: WarehouseSchema, text: str | None = None) -> dict[str, bool]:
     """Record on the nodes of `tree` (a DuckDB query) their type (`node.meta[TYPE]`: the name
     of a DataType.Type, e.g. "DATE"; "UNKNOWN" for a column of a table the schema does not hold)
     and, on its columns, whether they are never NULL (`node.meta[NOT_NULL]`). Returns the
@@ -320,7 +321,7 @@ def analyse(tree: exp.Expression, schema: WarehouseSchema, text: str | None = No
     return outputs
 
 
-def _apply(tree: exp.Expression, facts: dict[int, tuple[str, bool | None]]) -> None:
+def _apply(tree: exp.Expr, facts: dict[int, tuple[str, bool | None]]) -> None:
     for i, node in enumerate(tree.walk()):
         fact = facts.get(i)
         if fact is not None:
@@ -329,7 +330,7 @@ def _apply(tree: exp.Expression, facts: dict[int, tuple[str, bool | None]]) -> N
                 node.meta[NOT_NULL] = fact[1]
 
 
-def _facts(tree: exp.Expression, schema: WarehouseSchema):
+def _facts(tree: exp.Expr, schema: WarehouseSchema):
     """(walk index → (type name, never NULL or None), output column → never NULL) of a query:
     a copy is qualified against the schema (sqlglot's qualify), typed (annotate_types, with
     DuckDB's date arithmetic) and its columns' nullability worked out scope by scope."""
@@ -349,7 +350,7 @@ def _facts(tree: exp.Expression, schema: WarehouseSchema):
     for series in [c for c in copies if isinstance(c, exp.GenerateSeries)]:
         table = series.parent  # FROM generate_series(a, b, step) AS t(x): x has a's type
         alias = table.args.get("alias") if isinstance(table, exp.Table) else None
-        if alias is not None and len(alias.columns) == 1:
+        if table is not None and alias is not None and len(alias.columns) == 1:
             sub = exp.select(exp.alias_(series.args["start"], alias.columns[0].name))
             table.replace(exp.Subquery(this=sub, alias=exp.TableAlias(this=alias.this.copy())))
     mapping = schema.mapping
@@ -375,7 +376,7 @@ def _facts(tree: exp.Expression, schema: WarehouseSchema):
     return facts, outputs
 
 
-def _nullability(scopes, work: exp.Expression, schema: WarehouseSchema) -> dict[str, bool]:
+def _nullability(scopes, work: exp.Expr, schema: WarehouseSchema) -> dict[str, bool]:
     """Mark each column of the qualified tree never-NULL or not, scope by scope (inner first);
     return the root's output columns → never NULL."""
     from sqlglot.optimizer.scope import Scope
@@ -475,7 +476,7 @@ _GROUP_AGGS = (exp.Min, exp.Max, exp.Sum, exp.Avg, exp.AnyValue, exp.ArgMax, exp
 _RANKS = (exp.RowNumber, exp.Rank, exp.DenseRank, exp.Count, exp.CountIf, exp.Ntile, exp.PercentRank, exp.CumeDist)
 
 
-def never_null(e: exp.Expression, column: Callable[[exp.Column], bool]) -> bool:
+def never_null(e: exp.Expr, column: Callable[[exp.Column], bool]) -> bool:
     """Whether an expression is never NULL, given whether each of its columns is."""
     if isinstance(e, exp.Column):
         return column(e)

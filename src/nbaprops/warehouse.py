@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -234,7 +235,7 @@ class Warehouse:
         return column_names(self.con, qualified)
 
     def count(self, qualified: str) -> int:
-        return self.con.execute(f"SELECT count(*) FROM {quote_table(qualified)}").fetchone()[0]
+        return one(self.con.execute(f"SELECT count(*) FROM {quote_table(qualified)}"))[0]
 
 
 # duckdb_tables()/duckdb_columns() rather than information_schema: the same answer at a fraction
@@ -244,12 +245,14 @@ def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
     """Is schema.name a table or view of the open database?"""
     schema, name = qualified.split(".", 1)
     return bool(
-        con.execute(
-            "SELECT count(*) FROM (SELECT schema_name, table_name FROM duckdb_tables() "
-            "WHERE database_name = current_database() UNION ALL SELECT schema_name, view_name FROM duckdb_views() "
-            "WHERE database_name = current_database()) WHERE schema_name = ? AND table_name = ?",
-            [schema, name],
-        ).fetchone()[0]
+        one(
+            con.execute(
+                "SELECT count(*) FROM (SELECT schema_name, table_name FROM duckdb_tables() "
+                "WHERE database_name = current_database() UNION ALL SELECT schema_name, view_name FROM duckdb_views() "
+                "WHERE database_name = current_database()) WHERE schema_name = ? AND table_name = ?",
+                [schema, name],
+            )
+        )[0]
     )
 
 
@@ -264,6 +267,15 @@ def column_names(con: duckdb.DuckDBPyConnection, qualified: str) -> list[str]:
             [schema, name],
         ).fetchall()
     ]
+
+
+def one(result: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
+    """The row of a query that always returns one (an aggregate, a count, an INSERT's row count):
+    `fetchone()` without the None that only an empty result gives."""
+    row = result.fetchone()
+    if row is None:
+        raise LookupError("the query returned no row")
+    return row
 
 
 def is_interrupt(exc: BaseException) -> bool:

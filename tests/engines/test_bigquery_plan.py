@@ -282,7 +282,7 @@ def test_a_failing_job_stops_the_run_with_its_name(tmp_path):
         run_id="r",
         shapes=SHAPES,
     )
-    with pytest.raises(RunFailedError, match="merge my-project.nbp_analytics.player_game_summary .*boom"):
+    with pytest.raises(RunFailedError, match=r"merge my-project.nbp_analytics.player_game_summary .*boom"):
         execute_plan(plan, client, bq=FAKE_BQ)
 
 

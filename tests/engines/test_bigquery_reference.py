@@ -2,8 +2,9 @@
 implementation), returns DuckDB's rows on a small real slice.
 
 The slice: the ingested real data of 2023-24 up to 2023-11-20 (raw tables cut to 2023-10-01 ..
-2023-11-20; BOS's box score of 2023-11-08 held back, as in the Spark test), DuckDB's backfill of 2023-10-24 .. 2023-11-20 (the first two weeks are the
-bootstrap window), and the chunk compared: the two weeks 2023-11-07 .. 2023-11-20, which have
+2023-11-20; BOS's box score of 2023-11-08 held back, as in the Spark test), DuckDB's backfill
+of 2023-10-24 .. 2023-11-20 (the first two weeks are the bootstrap window), and the chunk
+compared: the two weeks 2023-11-07 .. 2023-11-20, which have
 Phase 4 rows. For each model, the staging query the BigQuery plan issues (its tables qualified,
 @start_date / @end_date / @read_start bound) runs on the reference engine over the tables the
 model reads, fed from the DuckDB warehouse (rows of the window the model may read); DuckDB runs

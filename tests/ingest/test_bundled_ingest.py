@@ -39,7 +39,8 @@ def expected() -> dict[str, int]:
     c.execute(f"""CREATE TABLE sched AS SELECT * FROM read_parquet('{SCHED}')
                   WHERE home_team IN (SELECT team_abbr FROM teams) AND away_team IN (SELECT team_abbr FROM teams)
                     AND home_team <> away_team
-                    AND game_date BETWEEN make_date(left(season, 4)::INT, 7, 1) AND make_date(left(season, 4)::INT + 1, 10, 31)""")
+                    AND game_date BETWEEN make_date(left(season, 4)::INT, 7, 1)
+                                      AND make_date(left(season, 4)::INT + 1, 10, 31)""")
     c.execute(f"""INSERT INTO sched (game_id, season, season_type, game_date, home_team, away_team)
                   SELECT DISTINCT game_id, season, season_type, game_date, team_tricode, opponent_tricode
                   FROM read_parquet({BOX!r}) WHERE is_home AND game_id NOT IN (SELECT game_id FROM sched)""")
@@ -67,7 +68,8 @@ def expected() -> dict[str, int]:
     out["raw.game_lines"] = c.execute(f"""
         SELECT count(*) FROM read_parquet('{LINES}') l
         WHERE coalesce(l.game_id, (SELECT s.game_id FROM sched s WHERE s.game_date = l.game_date
-                                   AND s.home_team = l.home_team AND s.away_team = l.away_team)) IN (SELECT game_id FROM sched)
+                                   AND s.home_team = l.home_team AND s.away_team = l.away_team))
+              IN (SELECT game_id FROM sched)
           AND total_line BETWEEN 150 AND 300 AND coalesce(abs(home_spread), 0) <= 40""").fetchone()[0]
     names = c.execute(
         f"SELECT DISTINCT player_name FROM read_parquet({BOX!r}) UNION "
@@ -88,7 +90,8 @@ def expected() -> dict[str, int]:
             WHERE player_name IS NOT NULL AND event IN ('out', 'return')
               AND lower(regexp_replace(strip_accents(player_name), '[^A-Za-z0-9]', '', 'g')) IN (SELECT unnest(?))
               AND lower(team_nickname) IN (SELECT lower(nickname) FROM teams)),
-             grp AS (SELECT date, k, event, notes, count(DISTINCT (team_nickname, player_name, est_days_out_scraper)) AS variants
+             grp AS (SELECT date, k, event, notes,
+                            count(DISTINCT (team_nickname, player_name, est_days_out_scraper)) AS variants
                      FROM ok GROUP BY ALL)
         SELECT count(*) FROM grp WHERE variants = 1""",
         [known],

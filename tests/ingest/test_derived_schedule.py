@@ -32,7 +32,8 @@ NEXT = {
 def test_the_only_box_score_games_missing_from_the_schedule_are_the_cup_finals():
     c = duckdb.connect()
     missing = c.execute(f"""SELECT game_id, min(game_date), count(*) FROM read_parquet({BOX!r})
-                            WHERE game_id NOT IN (SELECT game_id FROM read_parquet('{SCHED}')) GROUP BY 1 ORDER BY 1""").fetchall()
+                            WHERE game_id NOT IN (SELECT game_id FROM read_parquet('{SCHED}'))
+                            GROUP BY 1 ORDER BY 1""").fetchall()
     assert [(g, d) for g, d, _ in missing] == [(g, v[0]) for g, v in sorted(CUP_FINALS.items())]
     assert sum(n for *_, n in missing) == 55
 
@@ -40,7 +41,8 @@ def test_the_only_box_score_games_missing_from_the_schedule_are_the_cup_finals()
 def test_cup_finals_get_a_derived_schedule_row(real_warehouse_path):
     with Warehouse.open(real_warehouse_path, read_only=True) as wh:
         rows = wh.con.execute("""SELECT game_id, game_date, home_team_abbr, away_team_abbr, season_type, season,
-                                        neutral_site, source FROM raw.schedule WHERE source = 'box_score' ORDER BY 1""").fetchall()
+                                        neutral_site, source FROM raw.schedule WHERE source = 'box_score'
+                                 ORDER BY 1""").fetchall()
         players = wh.con.execute(
             "SELECT count(*) FROM raw.player_boxscores WHERE season_type = ?", [CUP_FINAL]
         ).fetchone()[0]

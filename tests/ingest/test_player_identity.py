@@ -103,8 +103,10 @@ def test_every_injury_transaction_belongs_to_a_box_score_player_or_a_listed_one(
                                           (SELECT player_lookup FROM raw.player_boxscores)
                                           AND resolved_by IS DISTINCT FROM 'reference'""").fetchone()[0]
         resolved = dict(
-            wh.con.execute("""SELECT DISTINCT lower(regexp_replace(strip_accents(player_name), '[^A-Za-z0-9]', '', 'g')),
-                                                 player_lookup FROM raw.injuries WHERE resolved_by = 'alias'""").fetchall()
+            wh.con.execute("""SELECT DISTINCT
+                                     lower(regexp_replace(strip_accents(player_name), '[^A-Za-z0-9]', '', 'g')),
+                                     player_lookup
+                              FROM raw.injuries WHERE resolved_by = 'alias'""").fetchall()
         )
         no_id = {
             r[0]
@@ -167,7 +169,8 @@ def test_every_alias_transaction_of_the_file_is_loaded(real_warehouse_path):
     with Warehouse.open(real_warehouse_path, read_only=True) as wh:
         assert wh.con.execute("SELECT count(*) FROM raw.injuries WHERE resolved_by = 'alias'").fetchone()[0] == expected
         butler = wh.con.execute("""SELECT player_lookup, player_id, notes FROM raw.injuries
-                                   WHERE transaction_date = DATE '2024-04-18' AND player_name = 'Jimmy Butler'""").fetchall()
+                                   WHERE transaction_date = DATE '2024-04-18'
+                                     AND player_name = 'Jimmy Butler'""").fetchall()
     assert butler == [("jimmybutleriii", 202710, "MCL injury in right knee (out for season)")]
 
 
@@ -196,7 +199,7 @@ def test_the_transactions_of_players_without_games_resolve_not_quarantine(real_w
         ).fetchall()
         quarantined = wh.con.execute(
             """SELECT count(*) FROM processing.rejected_rows
-                                        WHERE file_kind = 'injuries' AND record->>'player_name' IN (SELECT unnest(?))""",
+               WHERE file_kind = 'injuries' AND record->>'player_name' IN (SELECT unnest(?))""",
             [sorted(NO_GAME)],
         ).fetchone()[0]
         identity = wh.con.execute("""SELECT spelling, player_id, rows FROM reference.player_identity
@@ -209,8 +212,8 @@ def test_the_transactions_of_players_without_games_resolve_not_quarantine(real_w
 
 def test_ingest_reports_how_each_source_resolved_its_players(real_warehouse_path):
     with Warehouse.open(real_warehouse_path, read_only=True) as wh:
-        rows = wh.con.execute("""SELECT file_kind, sum(rows_by_id), sum(rows_by_name), sum(rows_by_alias), sum(rows_unresolved),
-                                        sum(rows_by_reference)
+        rows = wh.con.execute("""SELECT file_kind, sum(rows_by_id), sum(rows_by_name), sum(rows_by_alias),
+                                        sum(rows_unresolved), sum(rows_by_reference)
                                  FROM processing.ingest_log WHERE rows_by_id IS NOT NULL GROUP BY 1""").fetchall()
         box_rows = wh.count("raw.player_boxscores")
         shot_rows = wh.count("raw.shots")

@@ -35,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
 
 from nbaprops import features
@@ -153,7 +154,7 @@ class Raw:
                 self.rs_next[s] = max(self.rs_next.get(s, d), d)
         self.rs_next = {s: d + timedelta(days=1) for s, d in self.rs_next.items()}
         self.team_dates: dict[tuple, list] = {}  # (team, season) -> scheduled game dates
-        for g, (d, s, _, h, a) in self.schedule.items():
+        for _g, (d, s, _, h, a) in self.schedule.items():
             for t in (h, a):
                 self.team_dates.setdefault((t, s), []).append(d)
         for v in self.team_dates.values():
@@ -252,7 +253,7 @@ class Raw:
             FROM raw.team_boxscores WHERE season_type <> '{PRESEASON}'""").fetchall()
         }
         sums: dict[tuple, dict] = {}
-        for g, d, s, _t, team, opp, _pid, mins, pts, fga, fta, _ftm, tov, src in self.box_rows:
+        for g, d, s, _t, team, opp, _pid, mins, pts, _fga, _fta, _ftm, _tov, src in self.box_rows:
             if not (mins > 0 or pts > 0):
                 continue
             v = sums.setdefault(
@@ -304,7 +305,7 @@ class Raw:
                 continue
             z = self.team_zones.get(key, [0] * 6) if g in self.shot_games else None
             self.team_games[key] = TeamGame(g, d, s, team, opp, pts, poss, known, zones=tuple(z) if z else None)
-        for (g, team), tg in self.team_games.items():
+        for (g, _team), tg in self.team_games.items():
             o = self.team_games.get((g, tg.opp))
             ots = [x.known_minutes for x in (tg, o) if x is not None and x.known_minutes is not None]
             ot = max(max(0, half_up((m - 240) / 25.0)) for m in ots) if ots else None
@@ -484,9 +485,7 @@ class Entering:
     def b2b_14(self) -> int:
         season = list(reversed(self.games))  # oldest first
         return sum(
-            1
-            for a, b in zip(season, season[1:])
-            if (b.date - a.date).days == 1 and b.date >= self.d - timedelta(days=13)
+            1 for a, b in pairwise(season) if (b.date - a.date).days == 1 and b.date >= self.d - timedelta(days=13)
         )
 
     def scheduled_before(self, team: str) -> list[date]:

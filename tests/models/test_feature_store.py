@@ -165,8 +165,10 @@ def test_readiness_does_not_require_a_prop_line(full):
                     or f.name == "has_vegas_line"
                 ), f.name
     no_line, ready_no_line, with_line, ready_with_line = full.con.execute("""
-        SELECT count(*) FILTER (WHERE has_vegas_line = 0), count(*) FILTER (WHERE has_vegas_line = 0 AND is_training_ready),
-               count(*) FILTER (WHERE has_vegas_line = 1), count(*) FILTER (WHERE has_vegas_line = 1 AND is_training_ready)
+        SELECT count(*) FILTER (WHERE has_vegas_line = 0),
+               count(*) FILTER (WHERE has_vegas_line = 0 AND is_training_ready),
+               count(*) FILTER (WHERE has_vegas_line = 1),
+               count(*) FILTER (WHERE has_vegas_line = 1 AND is_training_ready)
         FROM predictions.ml_feature_store_v2""").fetchone()
     assert no_line > 10000 and ready_no_line > 0.3 * no_line, (no_line, ready_no_line)
     assert ready_with_line > 0.3 * with_line, (with_line, ready_with_line)

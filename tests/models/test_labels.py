@@ -23,9 +23,11 @@ def built(early_backfilled):
 def _counts(wh: Warehouse, table: str, extra: str = "") -> dict[str, int]:
     row = wh.con.execute(f"""
         SELECT count(*) FILTER (WHERE label_played = FALSE),
-               count(*) FILTER (WHERE label_played = FALSE AND (label_points IS NOT NULL OR label_minutes IS NOT NULL{extra})),
+               count(*) FILTER (WHERE label_played = FALSE
+                                  AND (label_points IS NOT NULL OR label_minutes IS NOT NULL{extra})),
                count(*) FILTER (WHERE label_played IS NULL),
-               count(*) FILTER (WHERE label_played IS NULL AND (label_points IS NOT NULL OR label_minutes IS NOT NULL{extra})),
+               count(*) FILTER (WHERE label_played IS NULL
+                                  AND (label_points IS NOT NULL OR label_minutes IS NOT NULL{extra})),
                count(*) FILTER (WHERE label_played),
                count(*) FILTER (WHERE label_played AND (label_points IS NULL OR label_minutes IS NULL))
         FROM {table}""").fetchone()

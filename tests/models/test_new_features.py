@@ -239,7 +239,8 @@ def _team_games(wh, team, season, d):
     return wh.con.execute(
         """
         SELECT game_id, game_date FROM raw.schedule
-        WHERE season_year = ? AND season_type <> 'Pre Season' AND game_date < ? AND ? IN (home_team_abbr, away_team_abbr)
+        WHERE season_year = ? AND season_type <> 'Pre Season' AND game_date < ?
+          AND ? IN (home_team_abbr, away_team_abbr)
         ORDER BY game_date DESC""",
         [season, d, team],
     ).fetchall()

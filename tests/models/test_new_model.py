@@ -114,7 +114,8 @@ def test_a_new_phase4_model_needs_no_edit_elsewhere(real_copy, tmp_path):
             SELECT count(*) FILTER (WHERE r.player_lookup IS NULL AND f.entity_id IS NULL),
                    count(*) FILTER (WHERE r.player_lookup IS NOT NULL AND f.entity_id IS NOT NULL)
             FROM analytics.upcoming_player_game_context u
-            LEFT JOIN precompute.player_minutes_form r ON r.player_lookup = u.player_lookup AND r.game_date = u.game_date
+            LEFT JOIN precompute.player_minutes_form r
+                   ON r.player_lookup = u.player_lookup AND r.game_date = u.game_date
             LEFT JOIN processing.precompute_failures f ON f.processor_name = 'PlayerMinutesFormProcessor'
                  AND f.entity_id = u.player_lookup AND f.analysis_date = u.game_date
             WHERE u.game_date BETWEEN ? AND ?""",

@@ -193,7 +193,7 @@ def expected_togs(day: dict) -> dict[tuple, dict]:
         z = zones.get(key, {})
         has = key[0] in games
 
-        def zc(name: str):
+        def zc(name: str, z=z, has=has):
             return z.get(name, 0) if has else None
 
         ts_den = None if t["fg_attempts"] is None else t["fg_attempts"] + 0.44 * t["ft_attempts"]
@@ -248,7 +248,7 @@ def expected_tdgs(day: dict) -> dict[tuple, dict]:
         z = zones.get((gid, d["opponent_team_abbr"]), {})
         has = gid in games
 
-        def zc(name: str):
+        def zc(name: str, z=z, has=has):
             return z.get(name, 0) if has else None
 
         worse = o if o["priority"] > d["priority"] else d

@@ -11,6 +11,7 @@ import math
 import shutil
 from collections import defaultdict
 from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -221,7 +222,7 @@ def expected_players(raw: Raw) -> dict[tuple, dict]:
         dr = (d - hist[-1]["game_date"]).days if hist else None
         w7 = [x for x in hist if x["game_date"] >= d - timedelta(days=7)]
         w14 = [x for x in hist if x["game_date"] >= d - timedelta(days=14)]
-        pairs = sum(1 for a, b in zip(w14, w14[1:]) if (b["game_date"] - a["game_date"]).days == 1)
+        pairs = sum(1 for a, b in pairwise(w14) if (b["game_date"] - a["game_date"]).days == 1)
         l5, l10 = hist[-5:], hist[-10:]
         mine = [p for p in pretip if p["game_id"] == g["game_id"] and p["player_lookup"] == player]
         cur = opening = None

@@ -579,7 +579,7 @@ def test_every_entity_accounted_for(p4, model):
         ).fetchall()
     ]
     boundary = [d for d in dates if d >= OPEN_2023 + timedelta(days=12)][:4]  # around the bootstrap end
-    for d in sorted(set([*dates[::4], OPEN_2023, OPEN_2021, *boundary])):
+    for d in sorted({*dates[::4], OPEN_2023, OPEN_2021, *boundary}):
         rows, fails = rows_and_failures(p4, model, d)
         uni = universe(p4, model, d)
         assert not rows & set(fails), (model, d)

@@ -144,7 +144,7 @@ def open_page(
         ],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
-        stderr=open(os.path.join(profile, "..", "chromium-pipe.log"), "wb")
+        stderr=open(os.path.join(profile, "..", "chromium-pipe.log"), "wb")  # noqa: SIM115 - the browser writes to it while it runs
         if os.environ.get("NBAPROPS_CHROMIUM_LOG")
         else subprocess.DEVNULL,
         preexec_fn=child,

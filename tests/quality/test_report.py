@@ -21,7 +21,8 @@ SECTIONS = ("validation", "coverage", "failures", "timings", "features", "player
 PROBE = """(() => {
   const out = {sections: {}, options: 0, title: null, switched: null, links: []};
   for (const s of document.querySelectorAll('section')) {
-    out.sections[s.id] = {svgs: s.querySelectorAll('.main-svg').length, plots: s.querySelectorAll('.js-plotly-plot').length,
+    out.sections[s.id] = {svgs: s.querySelectorAll('.main-svg').length,
+                          plots: s.querySelectorAll('.js-plotly-plot').length,
                           text: s.innerText.length};
   }
   const sel = document.getElementById('player-select');

@@ -580,7 +580,8 @@ def failure_problems(path: Path, catalog=None) -> list[str]:
                 """
                 WITH f AS (SELECT analysis_date AS d, count(*) AS n FROM w0.processing.precompute_failures
                            WHERE processor_name = ? GROUP BY 1),
-                     st AS (SELECT target_date AS d, failures_written AS n FROM w0.processing.model_state WHERE model = ?)
+                     st AS (SELECT target_date AS d, failures_written AS n FROM w0.processing.model_state
+                            WHERE model = ?)
                 SELECT f.d, f.n, st.n FROM f FULL JOIN st USING (d)
                 WHERE f.n IS DISTINCT FROM st.n AND NOT (f.n IS NULL AND st.n = 0) ORDER BY 1 LIMIT 3""",
                 [m.failures, m.name],

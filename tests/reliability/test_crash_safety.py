@@ -124,7 +124,7 @@ def test_backfill_killed_five_times_then_resumed_equals_a_clean_run(world, catal
     attempt(f"mid-chunk of {pending[target - 1].name}", SLEEP, "all", lambda p: ck.wait_sleeps(p, target))
     assert len(killed) == 5
 
-    p = ck.run_ok(w, *BACKFILL)
+    ck.run_ok(w, *BACKFILL)
     assert ck.differences(w, ref) == {}
     assert ck.invariants(w, catalog) == []
     # the history tells the truth about every killed run

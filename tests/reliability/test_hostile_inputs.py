@@ -48,7 +48,8 @@ KIND_OF = {
     "injuries": "injuries",
 }
 REQUIRED = {k.name: list(k.required) for k in ALL_KINDS}
-# per sample kind: (date column, team column + unknown value, name column, an integer column, minutes column, count column)
+# per sample kind: (date column, team column + unknown value, name column, an integer column,
+# minutes column, count column)
 COLS = {
     "schedule": dict(
         date="game_date", team=("home_team", "XYZ"), name="home_team_name", int=None, minutes=None, count=None
@@ -290,7 +291,7 @@ def build_corpus() -> list[Case]:
         kname = KIND_OF[kind]
         for fmt in ("parquet", "csv"):
 
-            def add(name, build, *expect):
+            def add(name, build, *expect, kind=kind, fmt=fmt):
                 cases.append(Case(f"{kind}-{fmt}-{name}", kind, fmt, build, frozenset(expect)))
 
             # damaged files

@@ -54,9 +54,11 @@ def test_league_looks_like_basketball(league):
     games_per_team, pts_per_team, b2b = con.execute(f"""
         WITH tg AS (SELECT DISTINCT team_tricode, game_id, game_date FROM read_parquet('{box.as_posix()}')),
              per AS (SELECT team_tricode, count(*) AS g FROM tg GROUP BY 1),
-             gaps AS (SELECT game_date - lag(game_date) OVER (PARTITION BY team_tricode ORDER BY game_date) AS gap FROM tg)
+             gaps AS (SELECT game_date - lag(game_date) OVER (PARTITION BY team_tricode ORDER BY game_date) AS gap
+                      FROM tg)
         SELECT (SELECT avg(g) FROM per),
-               (SELECT avg(p) FROM (SELECT sum(pts) AS p FROM read_parquet('{box.as_posix()}') GROUP BY game_id, team_tricode)),
+               (SELECT avg(p) FROM (SELECT sum(pts) AS p FROM read_parquet('{box.as_posix()}')
+                                    GROUP BY game_id, team_tricode)),
                (SELECT avg(CASE WHEN gap = 1 THEN 1.0 ELSE 0 END) FROM gaps WHERE gap IS NOT NULL)""").fetchone()
     assert 70 <= games_per_team <= 90
     assert 95 <= pts_per_team <= 135

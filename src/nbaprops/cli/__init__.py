@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -137,7 +136,7 @@ def main() -> None:
         if is_interrupt(exc):  # Ctrl-C inside a DuckDB query
             _interrupted()
         try:
-            import click
+            import click  # type: ignore[import-not-found]  # absent where typer bundles its own
         except ImportError:  # typer bundles its own click
             from typer import _click as click
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from ..errors import BadInputError, RunFailedError
 from ..warehouse import Warehouse
@@ -148,7 +148,7 @@ class _LiveProgress:
             transient=transient,
             expand=False,
         )
-        self.tasks: dict[str, int] = {}
+        self.tasks: dict[str, TaskID] = {}
 
     def __enter__(self):
         self.progress.__enter__()
@@ -338,7 +338,7 @@ def run_cmd(
     With --date D: D only (a note counts the earlier game dates never computed).
     Both: every date already computed whose inputs changed since (e.g. yesterday's corrected box scores).
     A day without games says "no games scheduled on D". When the schedule ends before today, the run says so: fetch and ingest a newer schedule.
-    Ingests nothing itself."""
+    Ingests nothing itself."""  # noqa: E501 - Typer shows the docstring's line breaks as written in --help
     from ..runner.daily import parse_today, plan_daily
 
     d = parse_date(date_, "--date")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from datetime import date, datetime
 from pathlib import Path
+from typing import overload
 
 from rich.console import Console
 
@@ -51,6 +52,14 @@ def open_warehouse(read_only: bool = False, create: bool = True) -> Warehouse:
     return Warehouse.open(STATE.warehouse, read_only=read_only, memory_limit=STATE.memory_limit, create=create)
 
 
+@overload
+def parse_date(value: str, name: str) -> date: ...
+@overload
+def parse_date(value: None, name: str) -> None: ...
+@overload
+def parse_date(value: str | None, name: str) -> date | None: ...
+
+
 def parse_date(value: str | None, name: str) -> date | None:
     if value is None:
         return None
@@ -58,6 +67,12 @@ def parse_date(value: str | None, name: str) -> date | None:
         return datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
         raise BadInputError(f"{name} must be a date like 2024-01-31, got {value!r}") from None
+
+
+@overload
+def parse_date_range(start_date: str, end_date: str) -> tuple[date, date]: ...
+@overload
+def parse_date_range(start_date: str | None, end_date: str | None) -> tuple[date | None, date | None]: ...
 
 
 def parse_date_range(start_date: str | None, end_date: str | None) -> tuple[date | None, date | None]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -33,20 +33,14 @@ def _table_help() -> str:
     )
 
 
-class Columns(str, Enum):
+class Columns(StrEnum):  # str() is the value: what --help shows as the default
     all = "all"
     training = "training"
 
-    def __str__(self) -> str:  # what --help shows as the default
-        return self.value
 
-
-class Missing(str, Enum):
+class Missing(StrEnum):
     default = "default"
     null = "null"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 def export(

@@ -89,7 +89,7 @@ def failures(
             emit(Listing("failures", LIST_COLS if view.mode == "list" else SUMMARY_COLS, []), fmt)
         say.print("no failures match" if flt.narrowed else "no failures recorded")
         if day is not None:
-            if day.has_row:
+            if day.missing is None:  # he has a row
                 say.print(f"{entity_id} has a feature-store row on {d}: `nbaprops features {entity_id} --date {d}`")
             else:
                 say.print(
@@ -115,6 +115,7 @@ def failures(
         )
         return
     rows, total = view.rows, view.total
+    assert total is not None  # a listing counts its rows
     emit(
         Listing(
             f"precompute failures ({min(len(rows), total):,} of {total:,}, newest first)",

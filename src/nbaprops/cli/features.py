@@ -52,20 +52,21 @@ def features_cmd(
         day.missing.failures if day.missing else day.failures,
         name="failures",
     )
-    if not day.has_row:
+    missing = day.missing
+    if missing is not None:  # no feature-store row: say why
         why = Listing(
             f"{p.name} ({p.lookup}) has no feature-store row on {d}",
             REASON_COLS,
-            [(day.missing.kind, r) for r in day.missing.reasons],
+            [(missing.kind, r) for r in missing.reasons],
             name="why",
         )
         if fmt == "table":
             say.print(
-                f"{p.name} ({p.lookup}) has no feature-store row on {d}: {day.missing.kind.replace('_', ' ')}",
+                f"{p.name} ({p.lookup}) has no feature-store row on {d}: {missing.kind.replace('_', ' ')}",
                 markup=False,
                 highlight=False,
             )
-            for r in day.missing.reasons:
+            for r in missing.reasons:
                 say.print(f"  - {r}", markup=False, highlight=False)
             if failures.rows:
                 emit(failures, wide=wide)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.text import Text
@@ -11,6 +12,9 @@ from rich.text import Text
 from ..errors import BadInputError
 from .common import console, open_warehouse, parse_date
 from .render import Col, Listing, emit
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 MAX_DATES = 400  # a longer range is a mistake more often than a wish
 
@@ -213,8 +217,8 @@ class _LiveProgress:
             console=console,
             transient=True,
         )
-        self.dates_task = None
-        self.games_task = None
+        self.dates_task: TaskID | None = None
+        self.games_task: TaskID | None = None
 
     def __enter__(self):
         self.progress.__enter__()
@@ -232,9 +236,11 @@ class _LiveProgress:
         self.games_task = self.progress.add_task(f"{day} games", total=max(len(games), 1), note="")
 
     def game_done(self, day, game, note) -> None:
+        assert self.games_task is not None  # date_started came first
         self.progress.update(self.games_task, advance=1, note=f"{game.matchup}: {note}")
 
     def date_done(self, result) -> None:
+        assert self.dates_task is not None  # dates_planned came first
         self.progress.update(self.dates_task, advance=1, note=f"{result.day} {result.status}")
 
     def note(self, text) -> None:

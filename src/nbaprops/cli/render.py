@@ -21,7 +21,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 import typer
@@ -34,13 +34,10 @@ from rich.text import Text
 from .common import console, err
 
 
-class Format(str, Enum):
+class Format(StrEnum):  # str() is the value: what --help shows as the default
     table = "table"
     csv = "csv"
     json = "json"
-
-    def __str__(self) -> str:  # what --help shows as the default
-        return self.value
 
 
 FORMAT_HELP = (
@@ -87,7 +84,7 @@ YEAR_NAMES = ("season", "season_year", "year")
 class Listing:
     title: str
     cols: Sequence[Col]
-    rows: list[Sequence[Any]] = field(default_factory=list)
+    rows: Sequence[Sequence[Any]] = field(default_factory=list)
     name: str = "rows"  # key of this listing in a JSON object of several
 
     @classmethod

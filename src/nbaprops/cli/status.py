@@ -118,13 +118,17 @@ def history(
         emit(Listing("run history (newest first)", HISTORY_COLS, out), fmt, wide=wide)
     else:  # one table per run, its id in the title: the columns left fit 80
         runs: dict[tuple, list] = {}
-        for r in out:
-            runs.setdefault((r[0], r[1]), []).append(r)
+        for line in out:
+            runs.setdefault((line[0], line[1]), []).append(line)
         emit([Listing(f"run {run} ({trigger})", HISTORY_COLS, rows) for (run, trigger), rows in runs.items()])
     if fmt == "table" and not wide:
         say = messages(fmt)
-        for r in out:
-            if r[3] in ("failed", "killed") and r[-1]:
+        for line in out:
+            if line[3] in ("failed", "killed") and line[-1]:
                 say.print(
-                    f"{r[0]} {r[2]} {r[3]}: ", r[-1], style=STATUS_STYLE.get(r[3], ""), highlight=False, markup=False
+                    f"{line[0]} {line[2]} {line[3]}: ",
+                    line[-1],
+                    style=STATUS_STYLE.get(line[3], ""),
+                    highlight=False,
+                    markup=False,
                 )

@@ -56,10 +56,10 @@ def validate_cmd(
         rows.append((label, r.check, r.status, r.count, text))
     listings = [Listing(f"validate {rep.warehouse}: {span}", CHECK_COLS, rows, name="checks")]
     for name in ("quality_scores", "failure_ramp", "point_in_time"):
-        r = rep.get(name)
-        if r is None or not r.rows or (name == "point_in_time" and r.status == "pass"):
+        res = rep.get(name)
+        if res is None or not res.rows or (name == "point_in_time" and res.status == "pass"):
             continue
-        listings.append(Listing.infer(name.replace("_", " "), r.columns, r.rows, name=name))
+        listings.append(Listing.infer(name.replace("_", " "), res.columns, res.rows, name=name))
     emit(listings, fmt, wide=wide)
     n = rep.counts()
     messages(fmt).print(f"{n['pass']} passed, {n['warn']} warned, {n['fail']} failed")

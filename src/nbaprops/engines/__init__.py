@@ -24,12 +24,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..catalog import SOURCE_TABLES, SOURCE_TIME_COLUMNS, Catalog, Model
 from ..errors import BadInputError
 from .adapter import FAILURE_TABLE_COLUMNS as FAILURES_COLUMNS  # noqa: F401  (13 columns, every engine)
 from .adapter import FAILURES_TABLE  # noqa: F401  (re-exported)
+
+if TYPE_CHECKING:
+    from .adapter import EngineAdapter
 
 ENGINES = ("duckdb", "spark", "bigquery")
 SCHEMAS = ("raw", "analytics", "precompute", "predictions", "processing", "reference")
@@ -165,6 +168,7 @@ def run(
     t0 = time.perf_counter()
     catalog = catalog or Catalog.load()
     wh_path = resolve_path(warehouse)
+    adapter: EngineAdapter
     if engine == "spark":
         from .spark import SparkAdapter, new_run_id
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 from ..catalog import KINDS, Model
 
@@ -94,7 +94,9 @@ class EngineAdapter(Protocol):
     name: str  # duckdb | spark | bigquery
     dialect: str
     stateful: bool  # keeps per-date state (resume, hash skip) and the run history
-    read_only: bool
+
+    @property
+    def read_only(self) -> bool: ...
 
     def translate(self, model: Model) -> str: ...
     def bind(self, model: Model, sql: str, start: date, end: date) -> dict[str, Any]: ...
@@ -124,6 +126,7 @@ class EngineAdapter(Protocol):
     def record_progress(self, run_id: str, model: str, values: dict) -> None: ...
     def close_not_run(self, run_id: str, not_run: dict[str, str]) -> None: ...
     def failures_by_category(self, run_id: str) -> list[tuple[str, str, int]]: ...
+    def transaction(self) -> contextlib.AbstractContextManager[Any]: ...
     def preflight(self, start: date, end: date): ...
     def worker(self) -> contextlib.AbstractContextManager[EngineAdapter]: ...
 
@@ -161,7 +164,7 @@ class Stateless:
         return None
 
     @contextlib.contextmanager
-    def worker(self) -> Iterator[Stateless]:
+    def worker(self) -> Iterator[Self]:
         yield self
 
 

@@ -180,7 +180,7 @@ def create_table(
     tid: str, columns: list[tuple[str, str]], partition: str | None, cluster: tuple[str, ...]
 ) -> exp.Create:
     """CREATE TABLE IF NOT EXISTS with the columns' types, PARTITION BY and CLUSTER BY."""
-    props = []
+    props: list[exp.Property] = []
     if partition:
         props.append(exp.PartitionedByProperty(this=_col(partition)))
     if cluster:
@@ -222,7 +222,7 @@ def _dedup(select: exp.Select, keys: list[exp.Expression]) -> exp.Select:
     return select.qualify(exp.EQ(this=rn, expression=exp.Literal.number(1)), copy=False)
 
 
-def _merge(target: str, source: exp.Select, on: exp.Expression, whens: list[exp.When]) -> exp.Merge:
+def _merge(target: str, source: exp.Select, on: exp.Expr, whens: list[exp.When]) -> exp.Merge:
     return exp.Merge(
         this=_table(target, "T"),
         using=exp.Subquery(this=source, alias=exp.TableAlias(this=exp.to_identifier("S"))),
@@ -241,13 +241,14 @@ def merge_statement(target: str, stage: str, model: Model, columns: list[str]) -
     source = exp.select(
         exp.Star(**({"except_": [_col(c) for c in FAILURE_COLUMNS]} if model.writes_failures else {}))
     ).from_(_table(stage))
-    conds = [] if full else [_in_chunk(_col(tc))]
+    conds: list[exp.Expr] = [] if full else [_in_chunk(_col(tc))]
     if model.writes_failures:
         conds.append(exp.Is(this=_col("failure_category"), expression=exp.Null()))
     # (GoogleSQL: QUALIFY needs a WHERE, GROUP BY or HAVING)
     source = source.where(exp.and_(*conds) if conds else exp.true(), copy=False)
     source = _dedup(source, [_col(g) for g in model.grain])
     whens = []
+    on: exp.Expr
     if full:
         on = exp.false()
         delete_when = exp.When(matched=False, source=True, then=exp.var("DELETE"))
@@ -271,7 +272,7 @@ def merge_sql(target: str, stage: str, model: Model, columns: list[str]) -> str:
 def failures_merge_statement(target: str, stage: str, model: Model, columns: list[str]) -> exp.Merge:
     """One MERGE replacing the model's failure rows of the chunk's dates: the 13 columns of
     processing.precompute_failures, as on every engine."""
-    tc, ent = model.time_column, model.entity
+    tc, ent = model.time_column, model.failure_entity
     reason = (
         exp.Coalesce(
             this=exp.cast(_col("failure_reason"), "STRING", dialect="bigquery"), expressions=[_col("failure_category")]

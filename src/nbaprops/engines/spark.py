@@ -24,6 +24,7 @@ from __future__ import annotations
 import shutil
 import time
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -266,7 +267,7 @@ class SparkWrites:
                 F.lit(model.failures).cast(t["processor_name"]).alias("processor_name"),
                 F.lit(run_id).cast(t["run_id"]).alias("run_id"),
                 F.col(model.time_column).cast(t["analysis_date"]).alias("analysis_date"),
-                F.col(model.entity).cast(t["entity_id"]).alias("entity_id"),
+                F.col(model.failure_entity).cast(t["entity_id"]).alias("entity_id"),
                 F.col("failure_category").cast(t["failure_category"]).alias("failure_category"),
                 F.coalesce(col("failure_reason").cast("string"), F.col("failure_category")).alias("failure_reason"),
                 F.coalesce(col("can_retry").cast("boolean"), F.lit(False)).alias("can_retry"),
@@ -300,7 +301,12 @@ class SparkAdapter(Stateless):
     read_only = False
 
     def __init__(
-        self, warehouse: Path, out: Path, sources: str | Path | None = None, spark: Any = None, tables: list[str] = ()
+        self,
+        warehouse: Path,
+        out: Path,
+        sources: str | Path | None = None,
+        spark: Any = None,
+        tables: Sequence[str] = (),
     ):
         self.warehouse, self.out, self.sources = warehouse, Path(out).resolve(), sources
         self.tables = list(tables)  # every model table: those an earlier run left are registered
@@ -346,10 +352,12 @@ class SparkAdapter(Stateless):
     def run_chunk(self, model: Model, chunk, run_id: str, fingerprints, after, written_by_this_sql: bool):
         from ..runner.execute import ChunkResult
 
+        engine = self.engine
+        assert engine is not None  # begin() started it (a dry run runs no chunk)
         t0 = time.perf_counter()
         res = ChunkResult()
         try:
-            res.rows, res.failures = self.engine.run_chunk(model, self.translate(model), chunk.start, chunk.end, run_id)
+            res.rows, res.failures = engine.run_chunk(model, self.translate(model), chunk.start, chunk.end, run_id)
         except (RunFailedError, ModelError) as exc:
             raise RunFailedError(str(exc)) from exc
         except Exception as exc:  # Spark analysis / execution errors (py4j, pyspark.errors)

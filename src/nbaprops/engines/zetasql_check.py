@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlglot import exp
 
@@ -167,7 +167,7 @@ def _module(engine, wasm: Path) -> tuple[Any, bool, Path | None]:
         tmp.write_bytes(module.serialize())
         os.replace(tmp, cached)
     except OSError:
-        cached = None  # a read-only cache folder: compile again next time
+        return module, True, None  # a read-only cache folder: compile again next time
     return module, True, cached
 
 
@@ -202,11 +202,13 @@ def service():
             self.instance = linker.instantiate(self.store, module)
             self.exports = self.instance.exports(self.store)
             if "_initialize" in self.exports:
-                self.exports["_initialize"](self.store)
-            self.memory = self.exports["memory"]
+                cast("wasmtime.Func", self.exports["_initialize"])(self.store)
+            self.memory = cast("wasmtime.SharedMemory", self.exports["memory"])  # shared (_engine)
 
         def _base(self) -> int:
-            return ctypes.cast(self.memory.data_ptr(), ctypes.c_void_p).value
+            base = ctypes.cast(self.memory.data_ptr(), ctypes.c_void_p).value
+            assert base is not None  # the instance's memory is mapped
+            return base
 
         # one copy per request (the package's versions copy byte by byte: minutes per table)
         def write_bytes(self, ptr: int, data: bytes) -> None:
@@ -387,6 +389,7 @@ def _varint(buf: bytes, i: int) -> tuple[int, int]:
 
 def _fields(buf: bytes):
     """(field number, wire type, value) of a message's top-level fields."""
+    value: int | bytes
     i = 0
     while i < len(buf):
         key, i = _varint(buf, i)

@@ -249,7 +249,7 @@ def _date(
         store.put("scoreboardv3", key, text)
     games = parse.parse_scoreboard(text, d)
     old_games = old.get("games", {})
-    entry = {"status": "running", "fetched_at": now_utc(), "games": {}}
+    entry: dict[str, Any] = {"status": "running", "fetched_at": now_utc(), "games": {}}
     for g in games:
         prev = old_games.get(g.game_id, {})
         entry["games"][g.game_id] = {

@@ -172,7 +172,7 @@ def parse_scoreboard(text: str, game_date: date) -> list[Game]:
         gid = str(h["gameId"])
         home_t, away_t = teams_of.get(gid, ({}, {}))
         home, away = keys.team_abbr(home_t.get("teamTricode")), keys.team_abbr(away_t.get("teamTricode"))
-        if game_type(gid) is None or not _known_pair(home, away):
+        if game_type(gid) is None or home is None or away is None or not _known_pair(home, away):
             continue
         hl = lines.get((gid, int(home_t.get("teamId") or 0)), {})
         al = lines.get((gid, int(away_t.get("teamId") or 0)), {})
@@ -210,7 +210,7 @@ def parse_season_schedule(text: str) -> list[Game]:
                 gid = str(g.get("gameId") or "")
                 ht, at = g.get("homeTeam") or {}, g.get("awayTeam") or {}
                 home, away = keys.team_abbr(ht.get("teamTricode")), keys.team_abbr(at.get("teamTricode"))
-                if game_type(gid) is None or not _known_pair(home, away):
+                if game_type(gid) is None or home is None or away is None or not _known_pair(home, away):
                     continue
                 day = str(g.get("gameDateEst") or gd.get("gameDate") or "")
                 try:

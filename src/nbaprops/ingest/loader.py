@@ -18,7 +18,7 @@ from .. import keys, players
 from ..catalog import SOURCE_TABLE_ORDER
 from ..errors import BadInputError
 from ..synth import props as synth_props
-from ..warehouse import Warehouse, quote_ident
+from ..warehouse import Warehouse, one, quote_ident
 from .sources import ALL_KINDS, DERIVED_SCHEDULE_SOURCE, DERIVED_SCHEDULE_SQL, FileKind, is_ignored, kind_for
 
 BUNDLED_DATA = Path(__file__).resolve().parents[3] / "data" / "real"
@@ -202,7 +202,7 @@ def _stage_typed(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind) -> 
     else:
         body = f"SELECT {', '.join(selects)} FROM _src"
     con.execute(f"CREATE OR REPLACE TEMP VIEW _typed AS {body}")
-    return con.execute("SELECT count(*) FROM _src").fetchone()[0]
+    return one(con.execute("SELECT count(*) FROM _src"))[0]
 
 
 def _add_lookups(con: duckdb.DuckDBPyConnection, names_sql: str) -> None:
@@ -324,16 +324,17 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
     # (Not for a key the loader numbers itself, e.g. a shot's place in its game: unique anyway.)
     if not kind.key_is_generated:
         con.execute(f"""INSERT INTO _rej SELECT _row, '{kind.key[0]}', 'duplicate key with conflicting values'
-                        FROM _good WHERE ({key}) IN (SELECT ({key}) FROM _good GROUP BY ALL HAVING count(DISTINCT row_hash) > 1)""")
+                        FROM _good WHERE ({key}) IN (SELECT ({key}) FROM _good GROUP BY ALL
+                                                     HAVING count(DISTINCT row_hash) > 1)""")
         con.execute("DELETE FROM _good WHERE _row IN (SELECT _row FROM _rej)")
-        before = con.execute("SELECT count(*) FROM _good").fetchone()[0]
+        before = one(con.execute("SELECT count(*) FROM _good"))[0]
         con.execute(f"DELETE FROM _good WHERE _row NOT IN (SELECT min(_row) FROM _good GROUP BY {key})")
-        res.rows_duplicate = before - con.execute("SELECT count(*) FROM _good").fetchone()[0]
+        res.rows_duplicate = before - one(con.execute("SELECT count(*) FROM _good"))[0]
     if kind.upsert == "game":
         _refuse_partial_games(wh, kind, res)
     else:
         _refuse_rejected_keys(wh, kind, res)
-    res.rows_rejected = con.execute("SELECT count(DISTINCT _row) FROM _rej").fetchone()[0]
+    res.rows_rejected = one(con.execute("SELECT count(DISTINCT _row) FROM _rej"))[0]
     if "_resolved_by" in [r[0] for r in con.execute("DESCRIBE _norm").fetchall()]:
         by = dict(
             con.execute(
@@ -389,11 +390,13 @@ def _derive_schedule(wh: Warehouse, path: Path, now: datetime) -> int:
         raise BadInputError(f"cannot derive schedule rows ({_first_line(exc)})", file=path.name) from exc
     content = _target_columns(wh, "raw.schedule")
     hash_expr = _hash_expr(content)
-    return con.execute(
-        f"INSERT INTO raw.schedule ({_insert_cols(content)}) SELECT {', '.join(quote_ident(c) for c in content)}, "
-        f"?, ?, {hash_expr}, ? FROM _derived",
-        [DERIVED_SCHEDULE_SOURCE, path.name, now],
-    ).fetchone()[0]
+    return one(
+        con.execute(
+            f"INSERT INTO raw.schedule ({_insert_cols(content)}) SELECT {', '.join(quote_ident(c) for c in content)}, "
+            f"?, ?, {hash_expr}, ? FROM _derived",
+            [DERIVED_SCHEDULE_SOURCE, path.name, now],
+        )
+    )[0]
 
 
 def _resolve_players(con: duckdb.DuckDBPyConnection) -> None:
@@ -486,7 +489,7 @@ def _refuse_partial_games(wh: Warehouse, kind: FileKind, res: FileResult) -> Non
         WHERE e.top <= ? AND i.h IS DISTINCT FROM e.h""",
         [kind.source_rank],
     )
-    if not con.execute("SELECT count(*) FROM _refused").fetchone()[0]:
+    if not one(con.execute("SELECT count(*) FROM _refused"))[0]:
         return
     con.execute("""UPDATE _rej SET reason = reason || '; correction of game ' || f.game_id
                                          || ' refused: its previous version is kept'
@@ -495,9 +498,7 @@ def _refuse_partial_games(wh: Warehouse, kind: FileKind, res: FileResult) -> Non
                        || f.n_bad || ' of its new rows were rejected; its previous version is kept'
                    FROM _good g JOIN _refused f ON f.game_id = g.game_id""")
     con.execute("DELETE FROM _good WHERE game_id IN (SELECT game_id FROM _refused)")
-    res.rows_refused = con.execute(
-        "SELECT count(*) FROM _norm WHERE game_id IN (SELECT game_id FROM _refused)"
-    ).fetchone()[0]
+    res.rows_refused = one(con.execute("SELECT count(*) FROM _norm WHERE game_id IN (SELECT game_id FROM _refused)"))[0]
     res.refused = [r[0] for r in con.execute("SELECT game_id FROM _refused ORDER BY game_id").fetchall()]
 
 
@@ -510,11 +511,11 @@ def _refuse_rejected_keys(wh: Warehouse, kind: FileKind, res: FileResult) -> Non
         SELECT DISTINCT n._row, concat_ws(' / ', {", ".join(f"n.{quote_ident(k)}" for k in kind.key)}) AS unit
         FROM _norm n JOIN {kind.target} t ON {on}
         WHERE n._row IN (SELECT _row FROM _rej)""")
-    if not con.execute("SELECT count(*) FROM _refused").fetchone()[0]:
+    if not one(con.execute("SELECT count(*) FROM _refused"))[0]:
         return
     con.execute("""UPDATE _rej SET reason = reason || '; correction refused: the loaded row of this key is kept'
                    WHERE _row IN (SELECT _row FROM _refused)""")
-    res.rows_refused = con.execute("SELECT count(*) FROM _refused").fetchone()[0]
+    res.rows_refused = one(con.execute("SELECT count(*) FROM _refused"))[0]
     res.refused = [r[0] for r in con.execute("SELECT DISTINCT unit FROM _refused ORDER BY unit").fetchall()]
 
 
@@ -527,16 +528,18 @@ def _record_rejects(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, 
                    FROM _rej r JOIN _src s ON s._row = r._row""",
         [path.name, kind.name],
     )
-    differs = con.execute(
-        """
+    differs = one(
+        con.execute(
+            """
         SELECT count(*) FROM (
           (SELECT row_number, column_name, reason, record FROM _rej_rows
            EXCEPT SELECT row_number, column_name, reason, record FROM processing.rejected_rows WHERE source_file = ?)
           UNION ALL
           (SELECT row_number, column_name, reason, record FROM processing.rejected_rows WHERE source_file = ?
            EXCEPT SELECT row_number, column_name, reason, record FROM _rej_rows))""",
-        [path.name, path.name],
-    ).fetchone()[0]
+            [path.name, path.name],
+        )
+    )[0]
     if differs:
         con.execute("DELETE FROM processing.rejected_rows WHERE source_file = ?", [path.name])
         con.execute(
@@ -561,20 +564,24 @@ def _upsert_keys(wh: Warehouse, kind: FileKind, content: list[str], path: Path, 
     con = wh.con
     on = " AND ".join(f"t.{quote_ident(k)} = g.{quote_ident(k)}" for k in kind.key)
     # same content from another source (a schedule row derived from a box score) is replaced too
-    res.rows_unchanged = con.execute(
-        f"SELECT count(*) FROM _good g JOIN {kind.target} t ON {on} AND t.row_hash = g.row_hash AND t.source = ?",
-        [kind.source],
-    ).fetchone()[0]
+    res.rows_unchanged = one(
+        con.execute(
+            f"SELECT count(*) FROM _good g JOIN {kind.target} t ON {on} AND t.row_hash = g.row_hash AND t.source = ?",
+            [kind.source],
+        )
+    )[0]
     con.execute(
         f"DELETE FROM {kind.target} t USING _good g WHERE {on} AND (t.row_hash <> g.row_hash OR t.source <> ?)",
         [kind.source],
     )
-    n = con.execute(
-        f"INSERT INTO {kind.target} ({_insert_cols(content)}) "
-        f"SELECT {', '.join('g.' + quote_ident(c) for c in content)}, ?, ?, g.row_hash, ? FROM _good g "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {kind.target} t WHERE {on})",
-        [kind.source, path.name, now],
-    ).fetchone()[0]
+    n = one(
+        con.execute(
+            f"INSERT INTO {kind.target} ({_insert_cols(content)}) "
+            f"SELECT {', '.join('g.' + quote_ident(c) for c in content)}, ?, ?, g.row_hash, ? FROM _good g "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {kind.target} t WHERE {on})",
+            [kind.source, path.name, now],
+        )
+    )[0]
     res.rows_loaded = n
 
 
@@ -587,12 +594,13 @@ def _upsert_games(
     rank = _rank_case(kind.target)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _superseded AS
-                    SELECT DISTINCT game_id FROM {kind.target} WHERE ({rank}) > ? AND game_id IN (SELECT game_id FROM _good)""",
+                    SELECT DISTINCT game_id FROM {kind.target}
+                    WHERE ({rank}) > ? AND game_id IN (SELECT game_id FROM _good)""",
         [kind.source_rank],
     )
-    res.rows_superseded = con.execute(
-        "SELECT count(*) FROM _good WHERE game_id IN (SELECT game_id FROM _superseded)"
-    ).fetchone()[0]
+    res.rows_superseded = one(
+        con.execute("SELECT count(*) FROM _good WHERE game_id IN (SELECT game_id FROM _superseded)")
+    )[0]
     con.execute("DELETE FROM _good WHERE game_id IN (SELECT game_id FROM _superseded)")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _game_cmp AS
@@ -601,20 +609,23 @@ def _upsert_games(
              existing AS (SELECT game_id, md5(string_agg(row_hash, ',' ORDER BY row_hash)) AS h
                           FROM {kind.target} WHERE game_id IN (SELECT game_id FROM incoming) AND ({rank}) <= ?
                           GROUP BY game_id)
-        SELECT i.game_id, i.n, e.h IS NOT DISTINCT FROM i.h AS same FROM incoming i LEFT JOIN existing e USING (game_id)""",
+        SELECT i.game_id, i.n, e.h IS NOT DISTINCT FROM i.h AS same
+        FROM incoming i LEFT JOIN existing e USING (game_id)""",
         [kind.source_rank],
     )
-    res.rows_unchanged = con.execute("SELECT coalesce(sum(n), 0) FROM _game_cmp WHERE same").fetchone()[0]
+    res.rows_unchanged = one(con.execute("SELECT coalesce(sum(n), 0) FROM _game_cmp WHERE same"))[0]
     con.execute(
         f"DELETE FROM {kind.target} WHERE ({rank}) <= ? AND game_id IN (SELECT game_id FROM _game_cmp WHERE NOT same)",
         [kind.source_rank],
     )
-    res.rows_loaded = con.execute(
-        f"INSERT INTO {kind.target} ({_insert_cols(content)}) "
-        f"SELECT {', '.join(quote_ident(c) for c in content)}, ?, ?, row_hash, ? FROM _good "
-        f"WHERE game_id IN (SELECT game_id FROM _game_cmp WHERE NOT same)",
-        [kind.source, path.name, now],
-    ).fetchone()[0]
+    res.rows_loaded = one(
+        con.execute(
+            f"INSERT INTO {kind.target} ({_insert_cols(content)}) "
+            f"SELECT {', '.join(quote_ident(c) for c in content)}, ?, ?, row_hash, ? FROM _good "
+            f"WHERE game_id IN (SELECT game_id FROM _game_cmp WHERE NOT same)",
+            [kind.source, path.name, now],
+        )
+    )[0]
 
 
 def _refresh_identity(con: duckdb.DuckDBPyConnection) -> None:
@@ -622,7 +633,8 @@ def _refresh_identity(con: duckdb.DuckDBPyConnection) -> None:
     resolved to (rebuilt from the raw tables)."""
     con.execute("DELETE FROM reference.player_identity")
     con.execute("""INSERT INTO reference.player_identity
-        SELECT player_lookup, max(player_id), source, spelling, min(resolved_by), sum(n), min(first_date), max(last_date)
+        SELECT player_lookup, max(player_id), source, spelling, min(resolved_by), sum(n), min(first_date),
+               max(last_date)
         FROM (
             SELECT player_lookup, player_id, source, player_name AS spelling,
                    CASE WHEN player_id IS NOT NULL THEN 'id' ELSE 'name' END AS resolved_by,
@@ -723,9 +735,9 @@ def ingest_folder(
     con = wh.con
     with wh.transaction():
         _register_helpers(con)
-        had_synthetic = con.execute(
-            "SELECT count(*) FROM raw.player_points_props WHERE source = 'synthetic_props'"
-        ).fetchone()[0]
+        had_synthetic = one(
+            con.execute("SELECT count(*) FROM raw.player_points_props WHERE source = 'synthetic_props'")
+        )[0]
         if had_synthetic:
             synth_props.snapshot_inputs(con)  # the lines' inputs before: regenerate only what changes
         changed_inputs = False
@@ -753,9 +765,9 @@ def ingest_folder(
                     ("unresolved", f.rows_unresolved),
                 ):
                     counts[how] += n or 0
-        has_synthetic = con.execute(
-            "SELECT count(*) FROM raw.player_points_props WHERE source = 'synthetic_props'"
-        ).fetchone()[0]
+        has_synthetic = one(
+            con.execute("SELECT count(*) FROM raw.player_points_props WHERE source = 'synthetic_props'")
+        )[0]
         if changed_inputs or (plan and not has_synthetic):
             gen = synth_props.generate(con, seed=props_seed, now=now)
             report.props_generated, report.props_changed = gen.generated, gen.changed

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..warehouse import Warehouse
+from ..warehouse import Warehouse, one
 
 TABLE = "processing.rejected_rows"
 
@@ -44,7 +44,7 @@ class RejectedRow:
 def rejected_rows(wh: Warehouse, flt: RejectedFilter, *, limit: int | None = None) -> tuple[list[RejectedRow], int]:
     """The matching rows (by file and row), at most `limit`, and how many match in all."""
     where, params = flt.where()
-    total = wh.con.execute(f"SELECT count(*) FROM {TABLE}{where}", params).fetchone()[0]
+    total = one(wh.con.execute(f"SELECT count(*) FROM {TABLE}{where}", params))[0]
     rows = wh.con.execute(
         f"SELECT source_file, file_kind, row_number, column_name, reason, record FROM {TABLE}{where} "
         "ORDER BY source_file, row_number, column_name" + (" LIMIT ?" if limit is not None else ""),

@@ -212,7 +212,8 @@ PLAYER_BOX = FileKind(
         SELECT t._row, norm_gid(t.game_id) AS game_id, t.game_date,
                s.season_year, coalesce(s.season_type, t.season_type) AS season_type,
                norm_team(t.team_tricode) AS team_abbr, norm_team(t.opponent_tricode) AS opponent_team_abbr,
-               t.is_home AS home_game, t.player_id, trim(t.player_name) AS player_name, t._player_lookup AS player_lookup,
+               t.is_home AS home_game, t.player_id, trim(t.player_name) AS player_name,
+               t._player_lookup AS player_lookup,
                t.starter, nullif(trim(t.comment), '') AS dnp_reason, t.minutes, t.pts AS points,
                t.fgm AS fg_makes, t.fga AS fg_attempts, t.fg3m AS three_pt_makes, t.fg3a AS three_pt_attempts,
                t.ftm AS ft_makes, t.fta AS ft_attempts, t.oreb AS offensive_rebounds, t.dreb AS defensive_rebounds,
@@ -221,7 +222,8 @@ PLAYER_BOX = FileKind(
                round(t.fgm / nullif(t.fga, 0), 3) AS fg_pct, round(t.fg3m / nullif(t.fg3a, 0), 3) AS fg3_pct,
                round(t.ftm / nullif(t.fta, 0), 3) AS ft_pct, s.game_date AS _schedule_date,
                s.home_team_abbr AS _sched_home, s.away_team_abbr AS _sched_away,
-               CASE WHEN t.player_id IS NOT NULL THEN 'id' WHEN t._player_lookup IS NOT NULL THEN 'name' END AS _resolved_by
+               CASE WHEN t.player_id IS NOT NULL THEN 'id' WHEN t._player_lookup IS NOT NULL THEN 'name' END
+                   AS _resolved_by
         FROM _typed t LEFT JOIN raw.schedule s ON s.game_id = norm_gid(t.game_id)""",
     checks=(
         _IN_SCHEDULE,
@@ -298,7 +300,8 @@ PLAYER_LOG_BASIC = FileKind(
                t.reb AS rebounds, t.ast AS assists, t.stl AS steals, t.blk AS blocks, t.tov AS turnovers,
                NULL::INTEGER AS personal_fouls, t.plus_minus, t.fg_pct, t.fg3_pct, t.ft_pct,
                g.game_date AS _schedule_date, g.home_team_abbr AS _sched_home, g.away_team_abbr AS _sched_away,
-               CASE WHEN t.player_id IS NOT NULL THEN 'id' WHEN t._player_lookup IS NOT NULL THEN 'name' END AS _resolved_by
+               CASE WHEN t.player_id IS NOT NULL THEN 'id' WHEN t._player_lookup IS NOT NULL THEN 'name' END
+                   AS _resolved_by
         FROM t LEFT JOIN _schedule_slots s ON s.game_date = t.game_date AND s.team_abbr = t._team
                LEFT JOIN raw.schedule g ON g.game_id = coalesce(norm_gid(t.game_id_joined), s.game_id)""",
     checks=(

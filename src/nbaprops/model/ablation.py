@@ -129,7 +129,9 @@ def run_ablation(
         by_group = {g: names for g, names in by_group.items() if g in groups}
     rows = load_feature_rows(wh, end, cols)
     runs = []
-    variants = [(ALL, None, [])] + [(f"without {g}", g, names) for g, names in by_group.items()]
+    variants: list[tuple[str, str | None, list[str]]] = [(ALL, None, [])] + [
+        (f"without {g}", g, names) for g, names in by_group.items()
+    ]
     with limited_threads(threads):
         for variant, group, names in variants:
             t0 = time.perf_counter()

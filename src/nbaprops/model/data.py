@@ -133,7 +133,8 @@ def load_feature_rows(wh: Warehouse, end: date, cols: list[str]) -> FeatureRows:
 
     def baseline(name: str) -> np.ndarray:  # a missing value falls back to the registry default
         v = _floats(tbl.column(name))
-        return np.where(np.isnan(v), fmap[name].default if fmap[name].default is not None else np.nan, v)
+        default = fmap[name].default
+        return np.where(np.isnan(v), default if default is not None else np.nan, v)
 
     return FeatureRows(
         player_lookup=np.asarray(tbl.column("player_lookup").to_pylist(), dtype=object),

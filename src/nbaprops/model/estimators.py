@@ -152,10 +152,14 @@ def learner_params(learner: str, reg_params: dict | None = None, clf_params: dic
 def learner_version(learner: str) -> list[str]:
     """The library version that matters to a model's numbers (major.minor)."""
     if learner == "lightgbm":
-        import lightgbm as lib
+        import lightgbm
+
+        version = lightgbm.__version__
     else:
-        import sklearn as lib
-    return lib.__version__.split(".")[:2]
+        import sklearn
+
+        version = sklearn.__version__
+    return version.split(".")[:2]
 
 
 def model_version(

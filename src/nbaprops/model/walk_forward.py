@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -138,7 +139,7 @@ def walk_forward(
     labelled = rows.labelled
     oos_resid: list[np.ndarray] = []  # out-of-sample residuals (rows with a line) of earlier blocks
     state = _Models()
-    fit = dict(
+    fit: dict[str, Any] = dict(
         reg_params=reg_params,
         clf_params=clf_params,
         learner=learner,
@@ -199,7 +200,10 @@ def _predict_block(
     Xt = X[train]
     keep = usable_columns(Xt)
     warm = (
-        state.reg is not None and state.months_since_full + 1 < full_refit_months and np.array_equal(keep, state.keep)
+        state.reg is not None
+        and state.months_since_full + 1 < full_refit_months
+        and state.keep is not None
+        and np.array_equal(keep, state.keep)
     )
     reg, keep = fit_regressor(
         Xt,
@@ -216,7 +220,7 @@ def _predict_block(
     if classifier:
         Xo = X[train_over]
         keep_c = usable_columns(Xo)
-        warm_c = warm and state.clf is not None and np.array_equal(keep_c, state.keep_c)
+        warm_c = warm and state.clf is not None and state.keep_c is not None and np.array_equal(keep_c, state.keep_c)
         clf, keep_c = fit_over_classifier(
             Xo,
             rows.over[train_over],

@@ -11,7 +11,7 @@ import duckdb
 
 from ..catalog import Catalog
 from ..errors import BadInputError
-from ..warehouse import Warehouse
+from ..warehouse import Warehouse, one
 from .seasons import date_seasons_sql, season_openers_sql
 
 TABLE = "processing.precompute_failures"
@@ -131,7 +131,7 @@ LISTING_COLUMNS = ("date", "processor", "entity", "category", "reason", "retry",
 def listing(con: duckdb.DuckDBPyConnection, flt: FailureFilter, limit: int) -> tuple[list[tuple], int]:
     """The failure rows (newest date first), at most `limit`, and how many match in all."""
     where, params = flt.where()
-    total = con.execute(f"SELECT count(*) FROM {TABLE} f{where}", params).fetchone()[0]
+    total = one(con.execute(f"SELECT count(*) FROM {TABLE} f{where}", params))[0]
     rows = con.execute(
         f"""
         SELECT f.analysis_date, f.processor_name, f.entity_id, f.failure_category, f.failure_reason, f.can_retry,

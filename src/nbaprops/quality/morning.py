@@ -43,7 +43,7 @@ import duckdb
 
 from ..catalog import SOURCE_TABLES
 from ..ingest.loader import _refresh_players as refresh_players
-from ..warehouse import Warehouse, quote_ident, quote_table
+from ..warehouse import Warehouse, one, quote_ident, quote_table
 
 # The rows kept: a condition on the table's columns with $d = D. Every comparison with a NULL
 # is NULL, and only rows whose condition IS TRUE stay.
@@ -77,15 +77,17 @@ def morning_of(con: duckdb.DuckDBPyConnection, d: date) -> dict[str, int]:
         changed[table] = _keep_only(con, table, keep, d)
     for table, cols, where in BLANK:
         blank = " OR ".join(f"{quote_ident(c)} IS NOT NULL" for c in cols)
-        n = con.execute(
-            f"UPDATE {quote_table(table)} SET {', '.join(f'{quote_ident(c)} = NULL' for c in cols)} "
-            f"WHERE ({where}) AND ({blank})",
-            {"d": d},
-        ).fetchone()[0]
+        n = one(
+            con.execute(
+                f"UPDATE {quote_table(table)} SET {', '.join(f'{quote_ident(c)} = NULL' for c in cols)} "
+                f"WHERE ({where}) AND ({blank})",
+                {"d": d},
+            )
+        )[0]
         changed[table] = changed.get(table, 0) + n
-    before = con.execute("SELECT coalesce(sum(games), 0) FROM reference.players").fetchone()[0]
+    before = one(con.execute("SELECT coalesce(sum(games), 0) FROM reference.players"))[0]
     refresh_players(con)  # as ingest builds it, from the box scores that remain
-    after = con.execute("SELECT coalesce(sum(games), 0) FROM reference.players").fetchone()[0]
+    after = one(con.execute("SELECT coalesce(sum(games), 0) FROM reference.players"))[0]
     changed["reference.players"] = int(before - after)  # box-score games no longer counted
     return changed
 
@@ -104,6 +106,6 @@ def _keep_only(con: duckdb.DuckDBPyConnection, table: str, keep: str, d: date) -
     world is a throw-away copy that only the runner reads, and its rows (a subset) still satisfy
     them."""
     t = quote_table(table)
-    total = con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+    total = one(con.execute(f"SELECT count(*) FROM {t}"))[0]
     con.execute(f"CREATE OR REPLACE TABLE {t} AS SELECT * FROM {t} WHERE ({keep}) IS TRUE", {"d": d})
-    return total - con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+    return total - one(con.execute(f"SELECT count(*) FROM {t}"))[0]

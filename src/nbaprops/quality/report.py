@@ -41,7 +41,8 @@ CONFIG = {"displaylogo": False, "responsive": True}
 CSS = """
 :root { --fg:#1f2937; --muted:#6b7280; --line:#e5e7eb; --accent:#1d4ed8; --bg:#f8fafc; }
 * { box-sizing: border-box; }
-body { margin:0; font:15px/1.5 -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color:var(--fg); background:var(--bg); }
+body { margin:0; font:15px/1.5 -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; \
+color:var(--fg); background:var(--bg); }
 header { background:#0f172a; color:#f8fafc; padding:22px 32px; }
 header h1 { margin:0 0 4px; font-size:26px; }
 header p { margin:0; color:#cbd5e1; }
@@ -52,7 +53,8 @@ section { background:#fff; border:1px solid var(--line); border-radius:10px; pad
 section h2 { margin:0 0 6px; font-size:20px; }
 p.explain { margin:0 0 12px; color:var(--muted); max-width:980px; }
 table.data { border-collapse:collapse; width:100%; font-size:13px; margin:8px 0; }
-table.data th, table.data td { border-bottom:1px solid var(--line); padding:4px 8px; text-align:left; vertical-align:top; }
+table.data th, table.data td { border-bottom:1px solid var(--line); padding:4px 8px; text-align:left; \
+vertical-align:top; }
 table.data th { background:#f1f5f9; font-weight:600; }
 table.data td.num { text-align:right; font-variant-numeric:tabular-nums; }
 .badge { display:inline-block; padding:1px 8px; border-radius:10px; color:#fff; font-size:12px; font-weight:600; }
@@ -183,7 +185,8 @@ def _coverage_section(wh: Warehouse, catalog: Catalog, start: date, end: date) -
                     [m.name, start, end],
                 ).fetchall()
             }
-        zr, tr = [None] * len(cal), [""] * len(cal)
+        zr: list[float | None] = [None] * len(cal)
+        tr = [""] * len(cal)
         for d in cal:
             r, f = rows.get(d, 0), fails.get(d, 0)
             i = idx[d]

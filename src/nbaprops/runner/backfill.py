@@ -217,7 +217,7 @@ class Backfill:
     ):
         self.adapter = adapter
         self.start_date, self.end_date = start, end
-        self.catalog = catalog
+        self.given_catalog = catalog  # None: Catalog.load() when the run starts
         self.only, self.start_from = only, start_from
         self.chunk_mode, self.force, self.no_resume = chunk_mode, force, no_resume
         self.dry_run, self.daily, self.check_preflight, self.parallel = dry_run, daily, preflight, parallel
@@ -239,7 +239,7 @@ class Backfill:
         check_chunk_mode(self.chunk_mode)
         if self.dry_run is False and self.adapter.read_only:
             raise ModelError("a backfill needs the warehouse opened for writing")
-        self.catalog = self.catalog or Catalog.load()
+        self.catalog = self.given_catalog or Catalog.load()
         self.models = select_models(self.catalog, self.only, self.start_from)
         self.selected = {m.name for m in self.models}
         self.by_table = {m.table: m for m in self.catalog.ordered()}

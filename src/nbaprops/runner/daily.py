@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from ..calendar import GAME_DATES_SQL, PRESEASON
 from ..catalog import Catalog
 from ..errors import BadInputError
-from ..warehouse import Warehouse
+from ..warehouse import Warehouse, one
 
 EASTERN = ZoneInfo("America/New_York")
 TODAY_ENV = "NBAPROPS_TODAY"  # YYYY-MM-DD: the day a run without --date takes as today
@@ -56,7 +56,7 @@ def parse_today(value: str | None) -> date | None:
 
 def latest_game_date(wh: Warehouse) -> date:
     """The schedule's last game date (preseason dates are no game dates)."""
-    latest = wh.con.execute(f"SELECT max(game_date) FROM ({GAME_DATES_SQL})").fetchone()[0]
+    latest = one(wh.con.execute(f"SELECT max(game_date) FROM ({GAME_DATES_SQL})"))[0]
     if latest is None:
         raise BadInputError("the schedule is empty: run `nbaprops ingest` first")
     return latest
@@ -82,9 +82,9 @@ def missing_game_dates(wh: Warehouse, up_to: date, models: list[str], *, before:
 
 def games_on(wh: Warehouse, d: date) -> int:
     """Games scheduled on d (preseason games do not count)."""
-    return wh.con.execute(
-        "SELECT count(*) FROM raw.schedule WHERE game_date = ? AND season_type <> ?", [d, PRESEASON]
-    ).fetchone()[0]
+    return one(
+        wh.con.execute("SELECT count(*) FROM raw.schedule WHERE game_date = ? AND season_type <> ?", [d, PRESEASON])
+    )[0]
 
 
 @dataclass

@@ -23,7 +23,7 @@ from ..catalog import FAILURE_COLUMNS, Model
 from ..engines.adapter import COMPLETENESS_FAILURE_COLUMNS, FAILURE_TABLE_COLUMNS, write_by_kind
 from ..errors import RunFailedError
 from ..parameters import bind_parameters
-from ..warehouse import Warehouse, is_interrupt, quote_ident, quote_table
+from ..warehouse import Warehouse, is_interrupt, one, quote_ident, quote_table
 from .plan import Chunk
 from .state import STATE_DIGEST, output_digest_sql
 
@@ -247,15 +247,17 @@ def _check_chunk(con: duckdb.DuckDBPyConnection, model: Model, chunk: Chunk, ins
     rows = chunk_rows(model, chunk)
     if inserted is None:  # (a model with failure rows: kind by_date_with_failures, never full)
         outside = f"SELECT count(*) FROM _chunk WHERE {tcol} NOT BETWEEN ? AND ? OR {tcol} IS NULL"
-        outside_params = [chunk.start, chunk.end]
+        outside_params: list[object] = [chunk.start, chunk.end]
     elif model.kind == "full":  # a full model returns the whole table: only dates and keys are checked
         outside, outside_params = f"SELECT count(*) FROM {rows.sql} WHERE {tcol} IS NULL", []
     else:  # the chunk's dates held nothing else: every inserted row not among them is outside
         outside, outside_params = f"SELECT ? - count(*) FROM {rows.sql}", [inserted, *rows.params]
-    n_outside, dup = con.execute(
-        f"""SELECT ({outside}), (SELECT [{key}] FROM {rows.sql} GROUP BY {grain} HAVING count(*) > 1 LIMIT 1)""",
-        [*outside_params, *rows.params],
-    ).fetchone()
+    n_outside, dup = one(
+        con.execute(
+            f"""SELECT ({outside}), (SELECT [{key}] FROM {rows.sql} GROUP BY {grain} HAVING count(*) > 1 LIMIT 1)""",
+            [*outside_params, *rows.params],
+        )
+    )
     if n_outside:
         raise RunFailedError(f"model {model.name} returned {n_outside} rows outside {chunk}")
     if dup:
@@ -281,9 +283,11 @@ class DuckDBWrites:
     def _insert(self, model: Model) -> int:
         keep = "WHERE failure_category IS NULL" if model.writes_failures else ""
         cols = ", ".join(quote_ident(c) for c in self.table_columns)
-        return self.con.execute(
-            f"INSERT INTO {quote_table(model.table)} ({cols}) SELECT {cols} FROM {self.source} {keep}", self.params
-        ).fetchone()[0]
+        return one(
+            self.con.execute(
+                f"INSERT INTO {quote_table(model.table)} ({cols}) SELECT {cols} FROM {self.source} {keep}", self.params
+            )
+        )[0]
 
     def replace_range(self, model: Model, chunk: Chunk) -> int:
         self.con.execute(
@@ -308,10 +312,12 @@ class DuckDBWrites:
             for c in COMPLETENESS_FAILURE_COLUMNS
         )
         cols = ", ".join(quote_ident(c) for c in FAILURE_TABLE_COLUMNS)
-        return con.execute(
-            f"""INSERT INTO processing.precompute_failures ({cols})
-                SELECT ?, ?, {quote_ident(model.time_column)}, {quote_ident(model.entity)}, failure_category,
+        return one(
+            con.execute(
+                f"""INSERT INTO processing.precompute_failures ({cols})
+                SELECT ?, ?, {quote_ident(model.time_column)}, {quote_ident(model.failure_entity)}, failure_category,
                        coalesce(failure_reason, failure_category), coalesce(can_retry, false), ?, {extra}
                 FROM _chunk WHERE failure_category IS NOT NULL""",
-            [model.failures, run_id, datetime.now()],
-        ).fetchone()[0]
+                [model.failures, run_id, datetime.now()],
+            )
+        )[0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import Any
 
 from ..catalog import Catalog, Model
 
@@ -20,7 +21,7 @@ def workers() -> int:
 
 
 def run_parallel(
-    wh, models: list[Model], catalog: Catalog, fn: Callable[[Model, object], None], max_workers: int | None = None
+    wh, models: list[Model], catalog: Catalog, fn: Callable[[Model, Any], None], max_workers: int | None = None
 ) -> None:
     """Call fn(model, handle) for every model, a model only after its selected upstream models
     returned; `handle` comes from `wh.worker()` (a Warehouse's, or an engine adapter's: its own

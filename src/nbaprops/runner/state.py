@@ -29,7 +29,7 @@ from itertools import repeat
 import duckdb
 
 from ..catalog import SOURCE_TABLES, SOURCE_TIME_COLUMNS, Model
-from ..warehouse import column_names, quote_ident, quote_table
+from ..warehouse import column_names, one, quote_ident, quote_table
 
 MASK = (1 << 64) - 1
 # Columns that describe when/how a row was written rather than what it says: left out of
@@ -112,7 +112,7 @@ class DigestCache:
             for i, t in enumerate(raw):
                 self._sources[t] = DateDigests.from_rows(by[i])
         for t in ref:
-            h = self.con.execute(f"SELECT hash(count(*), sum(hash(x))) FROM {quote_table(t)} x").fetchone()[0]
+            h = one(self.con.execute(f"SELECT hash(count(*), sum(hash(x))) FROM {quote_table(t)} x"))[0]
             self._sources[t] = DateDigests([], [0], whole=int(h))
 
     def get(self, table: str) -> DateDigests:
@@ -134,8 +134,10 @@ class DigestCache:
             return self._digests[name]
         if self._models is None:
             self.load_state()
+        models = self._models
+        assert models is not None  # load_state read them
         if name not in self._digests:
-            self._digests[name] = DateDigests.from_rows(self._models.get(name, []))
+            self._digests[name] = DateDigests.from_rows(models.get(name, []))
         return self._digests[name]
 
     def _content_digest(self, table: str) -> int:
@@ -144,7 +146,7 @@ class DigestCache:
         if not cols:
             return 0
         row = ", ".join(quote_ident(c) for c in cols)
-        return int(self.con.execute(f"SELECT hash(count(*), sum(hash({row}))) FROM {quote_table(table)}").fetchone()[0])
+        return int(one(self.con.execute(f"SELECT hash(count(*), sum(hash({row}))) FROM {quote_table(table)}"))[0])
 
     def record(self, model_name: str, written: list[tuple[date, int]], replace: bool = False) -> None:
         """The model committed a chunk: its dates' new digests (as _write_state returned them);
@@ -247,10 +249,13 @@ def mark_interrupted(con: duckdb.DuckDBPyConnection, current_run: str) -> int:
     """Rows still 'running' (or 'pending': planned, never started) when a writer opens the
     warehouse belong to a process that died
     (DuckDB admits one writer per file, so no live process can own them): mark them killed."""
-    stale = con.execute(
-        "SELECT count(*) FROM reference.processor_run_history WHERE status IN ('running', 'pending') AND run_id <> ?",
-        [current_run],
-    ).fetchone()[0]
+    stale = one(
+        con.execute(
+            "SELECT count(*) FROM reference.processor_run_history "
+            "WHERE status IN ('running', 'pending') AND run_id <> ?",
+            [current_run],
+        )
+    )[0]
     if not stale:
         return 0  # the common case: no write, no commit
     con.execute(

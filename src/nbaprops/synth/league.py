@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from ..errors import BadInputError
+from ..warehouse import one
 from . import props as synth_props
 
 SEASON_DAYS = 170
@@ -85,7 +86,8 @@ def generate_league(
     con.execute("""
         CREATE TABLE schedule AS
         SELECT '002' || lpad(((season_year % 100))::VARCHAR, 2, '0')
-                     || lpad(row_number() OVER (PARTITION BY season_year ORDER BY game_date, home_team)::VARCHAR, 5, '0') AS game_id,
+                     || lpad(row_number() OVER (PARTITION BY season_year ORDER BY game_date, home_team)::VARCHAR,
+                             5, '0') AS game_id,
                season_year::VARCHAR || '-' || lpad(((season_year + 1) % 100)::VARCHAR, 2, '0') AS season,
                'Regular Season' AS season_type, game_date, home_team, away_team, home_team_name, away_team_name,
                NULL::VARCHAR AS home_wl, false AS neutral_site, home_team_id, away_team_id, season_year
@@ -95,7 +97,8 @@ def generate_league(
         CREATE TABLE players AS
         SELECT t.team_abbr, slot, 1000000 + t.t * 100 + slot AS player_id,
                'Synth ' || t.nickname || ' ' || slot AS player_name,
-               CASE WHEN slot <= 5 THEN 33 - slot WHEN slot <= 10 THEN 24 - (slot - 5) * 1.5 ELSE 8 - (slot - 10) END AS base_minutes,
+               CASE WHEN slot <= 5 THEN 33 - slot WHEN slot <= 10 THEN 24 - (slot - 5) * 1.5 ELSE 8 - (slot - 10) END
+                   AS base_minutes,
                0.30 + 0.45 * {_u(s, "'ppm'", "t.team_abbr", "slot::VARCHAR")} * (1.2 - slot / 20.0) AS ppm,
                0.15 + 0.45 * {_u(s, "'three'", "t.team_abbr", "slot::VARCHAR")} AS three_share,
                0.35 + 0.40 * {_u(s, "'paint'", "t.team_abbr", "slot::VARCHAR")} AS paint_share,
@@ -104,13 +107,16 @@ def generate_league(
     con.execute(f"""
         CREATE TABLE box AS
         WITH slots AS (
-            SELECT game_id, season, season_type, game_date, home_team AS team, away_team AS opp, true AS is_home FROM schedule
+            SELECT game_id, season, season_type, game_date, home_team AS team, away_team AS opp, true AS is_home
+            FROM schedule
             UNION ALL
             SELECT game_id, season, season_type, game_date, away_team, home_team, false FROM schedule),
         pg AS (
             SELECT sl.*, p.*,
                    {_u(s, "'dnp'", "sl.game_id", "p.player_name")} < p.dnp_rate AS dnp,
-                   greatest(1.0, least(48.0, p.base_minutes + 4.0 * {_normal(s, "'min'", "sl.game_id", "p.player_name")})) AS mins,
+                   greatest(1.0, least(48.0,
+                                       p.base_minutes + 4.0 * {_normal(s, "'min'", "sl.game_id", "p.player_name")}))
+                       AS mins,
                    {_normal(s, "'pts'", "sl.game_id", "p.player_name")} AS z
             FROM slots sl JOIN players p ON p.team_abbr = sl.team),
         shots AS (
@@ -123,9 +129,12 @@ def generate_league(
             FROM shots),
         made AS (
             SELECT *,
-                   least(fg3a, greatest(0, round(fg3a * 0.36 + 0.8 * {_normal(s, "'m3'", "game_id", "player_name")})))::INTEGER AS fg3m,
-                   least(fta, greatest(0, round(fta * 0.78 + 0.7 * {_normal(s, "'mf'", "game_id", "player_name")})))::INTEGER AS ftm,
-                   least(fg2a, greatest(0, round(fg2a * 0.52 + 1.0 * {_normal(s, "'m2'", "game_id", "player_name")})))::INTEGER AS fg2m
+                   least(fg3a, greatest(0, round(fg3a * 0.36 + 0.8 * {_normal(s, "'m3'", "game_id", "player_name")})))
+                       ::INTEGER AS fg3m,
+                   least(fta, greatest(0, round(fta * 0.78 + 0.7 * {_normal(s, "'mf'", "game_id", "player_name")})))
+                       ::INTEGER AS ftm,
+                   least(fg2a, greatest(0, round(fg2a * 0.52 + 1.0 * {_normal(s, "'m2'", "game_id", "player_name")})))
+                       ::INTEGER AS fg2m
             FROM counts)
         SELECT game_id, season, season_type, game_date, team AS team_tricode, opp AS opponent_tricode, is_home,
                player_id, player_name, slot <= 5 AS starter, slot,
@@ -149,8 +158,9 @@ def generate_league(
         CREATE TABLE team_box AS
         SELECT game_id, season, game_date, any_value(team_tricode) AS team, any_value(opponent_tricode) AS opp,
                any_value(is_home) AS is_home,
-               sum(fgm)::INTEGER AS fgm, sum(fga)::INTEGER AS fga, sum(fg3m)::INTEGER AS fg3m, sum(fg3a)::INTEGER AS fg3a,
-               sum(ftm)::INTEGER AS ftm, sum(fta)::INTEGER AS fta, sum(oreb)::INTEGER AS oreb, sum(dreb)::INTEGER AS dreb,
+               sum(fgm)::INTEGER AS fgm, sum(fga)::INTEGER AS fga, sum(fg3m)::INTEGER AS fg3m,
+               sum(fg3a)::INTEGER AS fg3a, sum(ftm)::INTEGER AS ftm, sum(fta)::INTEGER AS fta,
+               sum(oreb)::INTEGER AS oreb, sum(dreb)::INTEGER AS dreb,
                sum(reb)::INTEGER AS reb, sum(ast)::INTEGER AS ast, sum(stl)::INTEGER AS stl, sum(blk)::INTEGER AS blk,
                sum(tov)::INTEGER AS tov, sum(pf)::INTEGER AS pf, sum(pts)::INTEGER AS pts
         FROM box GROUP BY game_id, season, game_date, team_tricode""")
@@ -159,14 +169,15 @@ def generate_league(
     def write(name: str, sql: str) -> None:
         path = out / name
         con.execute(f"COPY ({sql}) TO '{path.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
-        files[name] = con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]
+        files[name] = one(con.execute(f"SELECT count(*) FROM ({sql})"))[0]
 
     tag = f"synthetic_{y0}_{y0 + seasons - 1}"
     # Lines come from pre-game strength (roster scoring rates), never from the game's outcome.
     con.execute("""CREATE TABLE strength AS
                    SELECT team_abbr, sum(ppm * base_minutes * (1 - dnp_rate)) AS exp_pts FROM players GROUP BY 1""")
     con.execute("""CREATE TABLE results AS
-                   SELECT h.game_id, h.pts AS home_pts, a.pts AS away_pts, sh.exp_pts AS home_exp, sa.exp_pts AS away_exp
+                   SELECT h.game_id, h.pts AS home_pts, a.pts AS away_pts, sh.exp_pts AS home_exp,
+                          sa.exp_pts AS away_exp
                    FROM team_box h JOIN team_box a ON a.game_id = h.game_id AND a.is_home = false AND h.is_home
                    JOIN strength sh ON sh.team_abbr = h.team JOIN strength sa ON sa.team_abbr = a.team""")
     write(
@@ -184,14 +195,17 @@ def generate_league(
                starter, comment, minutes, fgm::SMALLINT AS fgm, fga::SMALLINT AS fga, fg3m::SMALLINT AS fg3m,
                fg3a::SMALLINT AS fg3a, ftm::SMALLINT AS ftm, fta::SMALLINT AS fta, oreb::SMALLINT AS oreb,
                dreb::SMALLINT AS dreb, reb::SMALLINT AS reb, ast::SMALLINT AS ast, stl::SMALLINT AS stl,
-               blk::SMALLINT AS blk, tov::SMALLINT AS tov, pf::SMALLINT AS pf, pts::SMALLINT AS pts, NULL::DOUBLE AS plus_minus
+               blk::SMALLINT AS blk, tov::SMALLINT AS tov, pf::SMALLINT AS pf, pts::SMALLINT AS pts,
+               NULL::DOUBLE AS plus_minus
         FROM box ORDER BY game_date, game_id, team_tricode, slot""",
     )
     write(
         f"team_box_{tag}.parquet",
         """
-        SELECT game_id, season, game_date, CASE WHEN is_home THEN team || ' vs. ' || opp ELSE team || ' @ ' || opp END AS matchup,
-               CASE WHEN pts > (SELECT t2.pts FROM team_box t2 WHERE t2.game_id = t.game_id AND t2.team <> t.team) THEN 'W' ELSE 'L' END AS wl,
+        SELECT game_id, season, game_date,
+               CASE WHEN is_home THEN team || ' vs. ' || opp ELSE team || ' @ ' || opp END AS matchup,
+               CASE WHEN pts > (SELECT t2.pts FROM team_box t2 WHERE t2.game_id = t.game_id AND t2.team <> t.team)
+                    THEN 'W' ELSE 'L' END AS wl,
                240 AS min, fgm, fga, fg3m, fg3a, ftm, fta, oreb, dreb, reb, ast, stl, blk, tov, pf, pts
         FROM team_box t ORDER BY game_date, game_id, team""",
     )
@@ -222,7 +236,8 @@ def generate_league(
         f"""
         SELECT s.season, s.game_date, s.home_team_name, s.away_team_name,
                round((r.home_exp + r.away_exp + 6 * {_normal(seed, "'tot'", "s.game_id")}) * 2) / 2 AS total_line,
-               round((-(r.home_exp - r.away_exp) - 2.5 + 3 * {_normal(seed, "'spr'", "s.game_id")}) * 2) / 2 AS home_spread,
+               round((-(r.home_exp - r.away_exp) - 2.5 + 3 * {_normal(seed, "'spr'", "s.game_id")}) * 2) / 2
+                   AS home_spread,
                NULL::DOUBLE AS ml_home, NULL::DOUBLE AS ml_away, (r.home_pts + r.away_pts)::BIGINT AS total_points,
                (r.home_pts - r.away_pts)::BIGINT AS home_margin, s.home_team, s.away_team, s.game_id
         FROM schedule s JOIN results r USING (game_id) ORDER BY s.game_date, s.game_id""",

@@ -32,6 +32,7 @@ from datetime import datetime
 import duckdb
 
 from ..calendar import PRESEASON
+from ..warehouse import one
 
 DEFAULT_SEED = 20211019
 BOOKS = (("draftkings", 0.98), ("fanduel", 0.90), ("betmgm", 0.70))
@@ -98,8 +99,8 @@ def _changed_scope(con: duckdb.DuckDBPyConnection) -> Scope:
             UNION ALL
             (SELECT * FROM ({GAMES_SQL}) EXCEPT ALL SELECT * FROM {games}))""")
     return Scope(
-        players=con.execute("SELECT count(*) FROM _props_players").fetchone()[0],
-        games=con.execute("SELECT count(*) FROM _props_games").fetchone()[0],
+        players=one(con.execute("SELECT count(*) FROM _props_players"))[0],
+        games=one(con.execute("SELECT count(*) FROM _props_games"))[0],
     )
 
 
@@ -213,21 +214,25 @@ def generate(
     now = now or datetime.now()
     cols = COLUMNS
     source_file = f"generated:seed={seed}"
-    existing, other_seed = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE source_file <> ?) FROM raw.player_points_props "
-        "WHERE source = 'synthetic_props'",
-        [source_file],
-    ).fetchone()
+    existing, other_seed = one(
+        con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE source_file <> ?) FROM raw.player_points_props "
+            "WHERE source = 'synthetic_props'",
+            [source_file],
+        )
+    )
     if not existing:  # first generation: insert straight away, nothing to compare with
-        n = con.execute(
-            f"INSERT INTO raw.player_points_props SELECT {cols}, 'synthetic_props', ?, "
-            f"md5(concat_ws('|', {cols})), ? FROM ({build_sql(seed)})",
-            [source_file, now],
-        ).fetchone()[0]
+        n = one(
+            con.execute(
+                f"INSERT INTO raw.player_points_props SELECT {cols}, 'synthetic_props', ?, "
+                f"md5(concat_ws('|', {cols})), ? FROM ({build_sql(seed)})",
+                [source_file, now],
+            )
+        )[0]
         return Generated(n, n)
-    has_snapshot = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", [SNAPSHOT_TABLES[1]]
-    ).fetchone()[0]
+    has_snapshot = one(
+        con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", [SNAPSHOT_TABLES[1]])
+    )[0]
     scope = _changed_scope(con) if incremental and has_snapshot and not other_seed else None
     if scope is not None and scope.empty:
         return Generated(0, 0, scope)
@@ -235,7 +240,7 @@ def generate(
         f"CREATE OR REPLACE TEMP TABLE _props AS SELECT *, md5(concat_ws('|', {cols})) AS row_hash "
         f"FROM ({build_sql(seed, scoped=scope is not None)})"
     )
-    total = con.execute("SELECT count(*) FROM _props").fetchone()[0]
+    total = one(con.execute("SELECT count(*) FROM _props"))[0]
     in_scope = f"AND {IN_SCOPE}" if scope is not None else ""
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _props_stale AS
                    SELECT game_id, bookmaker, player_lookup, snapshot_timestamp FROM raw.player_points_props t
@@ -243,12 +248,14 @@ def generate(
     con.execute("""DELETE FROM raw.player_points_props t USING _props_stale s
                    WHERE t.game_id = s.game_id AND t.bookmaker = s.bookmaker AND t.player_lookup = s.player_lookup
                      AND t.snapshot_timestamp = s.snapshot_timestamp""")
-    changed = con.execute(
-        f"INSERT INTO raw.player_points_props SELECT {cols}, 'synthetic_props', ?, row_hash, ? "
-        "FROM _props WHERE row_hash NOT IN (SELECT row_hash FROM raw.player_points_props WHERE "
-        "source = 'synthetic_props')",
-        [source_file, now],
-    ).fetchone()[0]
+    changed = one(
+        con.execute(
+            f"INSERT INTO raw.player_points_props SELECT {cols}, 'synthetic_props', ?, row_hash, ? "
+            "FROM _props WHERE row_hash NOT IN (SELECT row_hash FROM raw.player_points_props WHERE "
+            "source = 'synthetic_props')",
+            [source_file, now],
+        )
+    )[0]
     con.execute("DROP TABLE IF EXISTS _props")
     con.execute("DROP TABLE IF EXISTS _props_stale")
     return Generated(total, changed, scope)

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ...calendar import BOOTSTRAP_DAYS
 from ...catalog import Catalog
@@ -95,7 +96,7 @@ def check_point_in_time(
         "WHERE analysis_date = ? ORDER BY 1, 3"
     )
     stale = _stale(wh, catalog, dates) if wh.table_exists("processing.model_state") else ["all"]
-    orig: dict[tuple[str, date], object] = {}
+    orig: dict[tuple[str, date], Any] = {}  # (table, date) -> its rows (an Arrow table)
     orig_fail: dict[date, list] = {}
 
     def take_baseline(base: Warehouse) -> None:

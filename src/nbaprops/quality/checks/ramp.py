@@ -26,7 +26,8 @@ def expected_band(week: int) -> tuple[float, float]:
 
 def failure_rates(wh: Warehouse, catalog: Catalog, start: date, end: date) -> list[tuple]:
     """(processor, season_year, season_week, entity-dates, failures, rate %) per Phase 4 model."""
-    parts, params = [], [start, end]
+    parts: list[str] = []
+    params: list[date | str | None] = [start, end]
     for m in catalog.ordered():
         if m.writes_failures and wh.table_exists(m.table):
             params.append(m.failures)

@@ -73,7 +73,7 @@ def check_universe(wh: Warehouse, model: Model, start: date, end: date) -> Check
     usql, udesc, source = u
     if not wh.table_exists(source):
         return CheckResult(name, WARN, 0, f"universe = {udesc}: {source} not built yet")
-    tc, ent, t = quote_ident(model.time_column), quote_ident(model.entity), quote_table(model.table)
+    tc, ent, t = quote_ident(model.time_column), quote_ident(model.failure_entity), quote_table(model.table)
     sql = f"""
         WITH uni AS ({usql}),
         fails AS (SELECT analysis_date AS d, entity_id AS entity FROM {FAILURES}
