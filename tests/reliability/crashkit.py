@@ -154,6 +154,14 @@ def start(
     logdir = logdir or wh.parent
     stamp = f"{time.monotonic_ns()}"
     out, err = logdir / f".out-{stamp}", logdir / f".err-{stamp}"
+
+    def child_setup() -> None:
+        # A pytest-xdist worker ignores SIGINT, and an ignored signal stays ignored across exec:
+        # the CLI must get Ctrl-C as a user's shell delivers it.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        if preexec_fn is not None:
+            preexec_fn()
+
     with open(out, "w") as o, open(err, "w") as e:
         p = subprocess.Popen(
             [PYTHON, "-m", "nbaprops.cli", "--warehouse", str(wh), *args],
@@ -161,7 +169,7 @@ def start(
             stdout=o,
             stderr=e,
             cwd=str(wh.parent),
-            preexec_fn=preexec_fn,
+            preexec_fn=child_setup,
         )
     return Proc(p, out, err)
 
