@@ -123,6 +123,7 @@ def test_an_unchanged_reingest_regenerates_nothing(real_copy, correction):
         )
 
 
+@pytest.mark.slow  # regenerates the whole library twice (1M+ lines); the correction test is the fast twin
 def test_scope_of_a_change_in_the_library(real_copy):
     """The scope: the changed player from the changed date on; a changed schedule row: its game."""
     with Warehouse.open(real_copy) as wh:
