@@ -36,6 +36,9 @@ class FileResult:
     rows_unchanged: int = 0
     rows_duplicate: int = 0
     rows_superseded: int = 0
+    # alternate lines (counted in rows_superseded too): other points of a line the file lists
+    # several times for one key (a book's several points for one player at one time)
+    rows_alternate: int = 0
     rows_rejected: int = 0
     # rows of a correction that was refused (counted in rows_rejected too): a game or key that
     # is already loaded keeps its previous version when any new row of it is rejected
@@ -280,7 +283,10 @@ def _rank_case(target: str) -> str:
 def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_id: str) -> FileResult:
     con = wh.con
     res = FileResult(file=path.name, kind=kind.name, target=kind.target)
-    _read_file(con, path)
+    if kind.stage is not None:
+        kind.stage(con, path)
+    else:
+        _read_file(con, path)
     res.rows_read = _stage_typed(con, path, kind)
     if kind.derives_schedule:
         res.games_derived = _derive_schedule(wh, path, now)
@@ -294,10 +300,7 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
     content = _target_columns(wh, kind.target)
     # Row checks → rejects (one row per file row and column; reasons joined).
     check_sql = (
-        " UNION ALL ".join(
-            f"SELECT _row, '{col}' AS column_name, '{reason}' AS reason FROM _norm WHERE coalesce(({cond}), false)"
-            for col, reason, cond in kind.checks
-        )
+        " UNION ALL ".join(_check_sql(*check) for check in kind.checks)
         or "SELECT NULL::BIGINT AS _row, NULL AS column_name, NULL AS reason WHERE false"
     )
     con.execute(
@@ -323,16 +326,18 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
     # Duplicates: exact repeats are dropped (counted); conflicting values on one key are rejected.
     # (Not for a key the loader numbers itself, e.g. a shot's place in its game: unique anyway.)
     if not kind.key_is_generated:
+        if kind.main_line_order:
+            _set_aside_alternates(con, kind, res)
         con.execute(f"""INSERT INTO _rej SELECT _row, '{kind.key[0]}', 'duplicate key with conflicting values'
                         FROM _good WHERE ({key}) IN (SELECT ({key}) FROM _good GROUP BY ALL
                                                      HAVING count(DISTINCT row_hash) > 1)""")
         con.execute("DELETE FROM _good WHERE _row IN (SELECT _row FROM _rej)")
         before = one(con.execute("SELECT count(*) FROM _good"))[0]
         con.execute(f"DELETE FROM _good WHERE _row NOT IN (SELECT min(_row) FROM _good GROUP BY {key})")
-        res.rows_duplicate = before - one(con.execute("SELECT count(*) FROM _good"))[0]
+        res.rows_duplicate += before - one(con.execute("SELECT count(*) FROM _good"))[0]
     if kind.upsert == "game":
         _refuse_partial_games(wh, kind, res)
-    else:
+    elif kind.refuse_corrections:  # (a snapshot's rejected row is no correction: see FileKind)
         _refuse_rejected_keys(wh, kind, res)
     res.rows_rejected = one(con.execute("SELECT count(DISTINCT _row) FROM _rej"))[0]
     if "_resolved_by" in [r[0] for r in con.execute("DESCRIBE _norm").fetchall()]:
@@ -378,6 +383,29 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
         ],
     )
     return res
+
+
+def _check_sql(column: str, reason: str, condition: str, detail: str | None = None) -> str:
+    """The rows of _norm failing one check, with the column and the reason (plus the row's detail)."""
+    literal = "'" + reason.replace("'", "''") + "'"  # a constant of sources.py, quoted as SQL text
+    why = literal + (f" || ': ' || coalesce(CAST(({detail}) AS VARCHAR), '(none)')" if detail else "")
+    return f"SELECT _row, '{column}' AS column_name, {why} AS reason FROM _norm WHERE coalesce(({condition}), false)"
+
+
+def _set_aside_alternates(con: duckdb.DuckDBPyConnection, kind: FileKind, res: FileResult) -> None:
+    """Several rows of one key are one line listed several times (a book's several points for a
+    player at one time): exact repeats are duplicates; of the others the first in the kind's main
+    line order is kept and the rest are counted as superseded alternates (not loaded)."""
+    key = ", ".join(quote_ident(k) for k in kind.key)
+    before = one(con.execute("SELECT count(*) FROM _good"))[0]
+    con.execute(f"DELETE FROM _good WHERE _row NOT IN (SELECT min(_row) FROM _good GROUP BY {key}, row_hash)")
+    after = one(con.execute("SELECT count(*) FROM _good"))[0]
+    res.rows_duplicate += before - after
+    con.execute(f"""DELETE FROM _good WHERE _row IN (
+                        SELECT _row FROM _good
+                        QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY {kind.main_line_order}) > 1)""")
+    res.rows_alternate = after - one(con.execute("SELECT count(*) FROM _good"))[0]
+    res.rows_superseded += res.rows_alternate
 
 
 def _derive_schedule(wh: Warehouse, path: Path, now: datetime) -> int:
@@ -520,7 +548,8 @@ def _refuse_rejected_keys(wh: Warehouse, kind: FileKind, res: FileResult) -> Non
 
 
 def _record_rejects(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, now: datetime) -> None:
-    """Replace the file's quarantine rows only when they differ (re-ingest changes nothing)."""
+    """Replace the file's quarantine rows of this kind only when they differ (re-ingest changes
+    nothing). Per kind: one The Odds API body can give rows of two kinds."""
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _rej_rows AS
                    SELECT ? AS source_file, ? AS file_kind, r._row AS row_number, r.column_name, r.reason,
@@ -533,15 +562,19 @@ def _record_rejects(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, 
             """
         SELECT count(*) FROM (
           (SELECT row_number, column_name, reason, record FROM _rej_rows
-           EXCEPT SELECT row_number, column_name, reason, record FROM processing.rejected_rows WHERE source_file = ?)
+           EXCEPT SELECT row_number, column_name, reason, record FROM processing.rejected_rows
+                  WHERE source_file = ? AND file_kind = ?)
           UNION ALL
-          (SELECT row_number, column_name, reason, record FROM processing.rejected_rows WHERE source_file = ?
+          (SELECT row_number, column_name, reason, record FROM processing.rejected_rows
+           WHERE source_file = ? AND file_kind = ?
            EXCEPT SELECT row_number, column_name, reason, record FROM _rej_rows))""",
-            [path.name, path.name],
+            [path.name, kind.name, path.name, kind.name],
         )
     )[0]
     if differs:
-        con.execute("DELETE FROM processing.rejected_rows WHERE source_file = ?", [path.name])
+        con.execute(
+            "DELETE FROM processing.rejected_rows WHERE source_file = ? AND file_kind = ?", [path.name, kind.name]
+        )
         con.execute(
             "INSERT INTO processing.rejected_rows SELECT source_file, file_kind, row_number, column_name, "
             "reason, record, ? FROM _rej_rows",

@@ -25,7 +25,11 @@ and `_candidates` before the checks run. A row that finds no player, or several,
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
 
 from .. import calendar
 
@@ -57,7 +61,9 @@ class FileKind:
     optional: dict[str, str]
     select_sql: str  # produces the target's content columns (+ _row)
     key: tuple[str, ...]  # primary key of the target
-    checks: tuple[tuple[str, str, str], ...] = ()
+    # (column, reason, condition) or (column, reason, condition, detail): detail is SQL over the
+    # row whose value is appended to the reason (the spelling of a name that matches no player)
+    checks: tuple[tuple[str, ...], ...] = ()
     # 'key': upsert row by row on the key; 'game': the file's rows replace a whole game
     upsert: str = "key"
     source: str = ""
@@ -67,6 +73,16 @@ class FileKind:
     resolve_players: bool = False  # rows are resolved to a roster player of their season
     derives_schedule: bool = False  # its games missing from the schedule get a derived schedule row
     extra_dedup_note: str = field(default="")
+    # stages a file's rows as temp table _src itself (a body recognised by its content, not a
+    # table file); None: the file is read as Parquet or CSV
+    stage: Callable[[duckdb.DuckDBPyConnection, Path], None] | None = None
+    # several rows of one key in a file are alternates of one line: the first in this SQL order
+    # (over the target's content columns and _row) is kept, the others are counted as superseded
+    main_line_order: str | None = None
+    # a rejected row whose key is loaded is reported as a refused correction (exit 1); a
+    # snapshot's row is no correction of the loaded one (an in-game snapshot of a game whose
+    # pre-game line is loaded), so snapshot kinds leave the loaded row quietly as it is
+    refuse_corrections: bool = True
 
     def matches(self, filename: str) -> bool:
         low = filename.lower()
