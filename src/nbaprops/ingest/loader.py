@@ -3,7 +3,9 @@
 Per file: stage it, check columns and types (a missing column or a value of the wrong type
 stops the whole ingest with exit code 2 and leaves the warehouse untouched), normalise keys,
 run the row checks (failing rows go to processing.rejected_rows), drop exact repeats, reject
-conflicting duplicates, then upsert with content hashes so an unchanged row is left alone."""
+conflicting duplicates, then upsert with content hashes so an unchanged row is left alone.
+A The Odds API body (.json, recognised by its content) is flattened into rows by odds_api.py and
+staged in place of a file's rows; from there it goes the same way."""
 
 from __future__ import annotations
 
@@ -19,7 +21,17 @@ from ..catalog import SOURCE_TABLE_ORDER
 from ..errors import BadInputError
 from ..synth import props as synth_props
 from ..warehouse import Warehouse, one, quote_ident
-from .sources import ALL_KINDS, DERIVED_SCHEDULE_SOURCE, DERIVED_SCHEDULE_SQL, FileKind, is_ignored, kind_for
+from . import odds_api
+from .sources import (
+    ALL_KINDS,
+    DERIVED_SCHEDULE_SOURCE,
+    DERIVED_SCHEDULE_SQL,
+    ODDS_API_GAME_LINES,
+    ODDS_API_PROPS,
+    FileKind,
+    is_ignored,
+    kind_for,
+)
 
 BUNDLED_DATA = Path(__file__).resolve().parents[3] / "data" / "real"
 INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "HUGEINT"}
@@ -63,6 +75,8 @@ class IngestReport:
     files: list[FileResult] = field(default_factory=list)
     unrecognised: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    # (file, what): The Odds API bodies with nothing to load, markets that are not loaded
+    notes: list[tuple[str, str]] = field(default_factory=list)
     table_counts: dict[str, int] = field(default_factory=dict)
     props_generated: int = 0
     props_changed: int = 0
@@ -701,19 +715,52 @@ class InputScan:
     plan: list[tuple[FileKind, Path]]
     unrecognised: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    # (file, what): The Odds API bodies with nothing to load (events, scores), markets not loaded
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    # The Odds API bodies: when each was true (they load in that order: the latest line of a game wins)
+    as_of: dict[Path, datetime] = field(default_factory=dict)
+
+    def sort(self) -> None:
+        self.plan.sort(key=lambda kp: (kp[0].order, self.as_of.get(kp[1], datetime.min), kp[1].name))
 
 
 def accepted_names() -> str:
     """The file names ingest recognises, for messages: `schedule_*, player_box_*, … (.parquet, .csv, .csv.gz)`."""
     names = ", ".join(p for k in ALL_KINDS for p in k.patterns)
-    return f"{names} (each .parquet, .csv or .csv.gz)"
+    return f"{names} (each .parquet, .csv or .csv.gz), or The Odds API (v4) response bodies (.json, any name)"
+
+
+def _is_json(path: Path) -> bool:
+    return path.name.lower().endswith(".json")
+
+
+def _plan_odds_body(scan: InputScan, path: Path) -> None:
+    """A .json file is a The Odds API body, recognised by its content (BadInputError naming the
+    file when it is none): its game markets and player points load; events or scores are noted."""
+    body = odds_api.read_body(path)
+    kinds = [k for k, has in ((ODDS_API_GAME_LINES, body.has_game_lines), (ODDS_API_PROPS, body.has_props)) if has]
+    scan.plan.extend((k, path) for k in kinds)
+    if body.as_of:
+        scan.as_of[path] = body.as_of
+    if not kinds:
+        markets = f"; markets: {', '.join(body.other_markets)}" if body.other_markets else ""
+        scan.notes.append((path.name, f"{body.describe()}, no player points or game odds{markets}: nothing to load"))
+    elif body.other_markets:
+        scan.notes.append((path.name, f"markets not loaded: {', '.join(body.other_markets)}"))
 
 
 def scan_input(path: str | Path | None = None) -> InputScan:
     """The files an ingest of `path` loads: a folder laid out like data/real/ (default: the
-    bundled data), or one file with a recognised name. Raises BadInputError when the path does
-    not exist or holds nothing to load (an empty folder, only unknown files)."""
+    bundled data), or one file with a recognised name, or The Odds API response bodies (.json
+    files of any name, recognised by their content). Raises BadInputError when the path does
+    not exist or holds nothing to load (an empty folder, only unknown files), or when a .json
+    file is no The Odds API body (it names the file)."""
     root = Path(path) if path else BUNDLED_DATA
+    if root.is_file() and _is_json(root):
+        scan = InputScan(root=root, plan=[])
+        _plan_odds_body(scan, root)
+        scan.sort()
+        return scan
     if root.is_file():
         kind = kind_for(root.name)
         if kind is None:
@@ -737,6 +784,9 @@ def scan_input(path: str | Path | None = None) -> InputScan:
     for p in sorted(p for p in root.iterdir() if p.is_file()):
         if p.name.startswith(".") or p.name.lower().endswith((".md", ".txt")):
             continue
+        if _is_json(p):
+            _plan_odds_body(scan, p)
+            continue
         kind = kind_for(p.name)
         if kind:
             scan.plan.append((kind, p))
@@ -744,12 +794,12 @@ def scan_input(path: str | Path | None = None) -> InputScan:
             scan.ignored.append(p.name)
         else:
             scan.unrecognised.append(p.name)
-    if not scan.plan:
+    if not scan.plan and not scan.notes:
         found = scan.unrecognised + scan.ignored
         shown = ", ".join(found[:8]) + (f" and {len(found) - 8} more" if len(found) > 8 else "")
         what = f"only files it does not load ({shown})" if found else "no data files"
         raise BadInputError(f"nothing to load in {root}: it holds {what}; ingest loads files named {accepted_names()}")
-    scan.plan.sort(key=lambda kp: (kp[0].order, kp[1].name))
+    scan.sort()
     return scan
 
 
@@ -761,7 +811,11 @@ def ingest_folder(
     scan = scan_input(folder)
     ingest_id = uuid.uuid4().hex[:12]
     report = IngestReport(
-        ingest_id=ingest_id, folder=str(scan.root), unrecognised=scan.unrecognised, ignored=scan.ignored
+        ingest_id=ingest_id,
+        folder=str(scan.root),
+        unrecognised=scan.unrecognised,
+        ignored=scan.ignored,
+        notes=scan.notes,
     )
     plan = scan.plan
     now = datetime.now()
