@@ -14,8 +14,8 @@ from .run_tables import print_ingest
 def ingest(
     folder: Path | None = typer.Argument(
         None,
-        help="Folder laid out like data/real/ (Parquet or CSV, same file names), or one such file. "
-        "Default: the bundled real NBA data.",
+        help="Folder laid out like data/real/ (Parquet or CSV, same file names), or one such file; "
+        "also The Odds API (v4) response bodies saved as .json (any name). Default: the bundled real NBA data.",
     ),
     props_seed: int = typer.Option(20211019, help="Seed of the synthetic prop lines."),
 ) -> None:
@@ -29,6 +29,9 @@ def ingest(
     and the ingest exits 1 after loading everything else.
     Re-running the same ingest changes nothing. A folder with no recognised file (empty, or
     only unknown files) loads nothing and exits 2, listing the file names ingest recognises.
+    A .json file is read as a saved The Odds API (v4) body, whatever its name: player_points
+    lines go to raw.player_points_props, h2h/spreads/totals to raw.game_lines; an events or
+    scores list is noted (nothing to load); any other .json file exits 2 naming it.
 
     The summary counts file rows: read = loaded + unchanged + duplicate + superseded + rejected
     (refused rows are rejected rows of a refused correction). processing.rejected_rows holds one
@@ -49,6 +52,13 @@ def ingest(
             f"{by['unresolved']:,} unresolved (quarantined)",
             highlight=False,
         )
+    for f in report.files:
+        if f.rows_alternate:
+            console.print(
+                f"alternate lines in {escape(f.file)}: {f.rows_alternate:,} not loaded (counted as superseded); "
+                "per book, player and snapshot the main line is kept: over and under prices closest to even",
+                highlight=False,
+            )
     if report.games_derived:
         console.print(
             f"schedule rows derived from box scores (games the schedule lacks): {report.games_derived:,}",
@@ -78,6 +88,8 @@ def ingest(
         console.print(
             f"[yellow]skipped[/] {escape(name)}: season aggregates are not loaded (they describe the whole season)"
         )
+    for name, note in report.notes:
+        console.print(f"[yellow]note[/] {escape(name)}: {escape(note)}")
     for name in report.unrecognised:
         console.print(f"[yellow]skipped[/] {escape(name)}: not a recognised file name")
     refused = [f for f in report.files if f.rows_refused]

@@ -25,7 +25,7 @@ def rejected_cmd(
         "--kind",
         help="Only this file kind: schedule, player_box, "
         "player_log_basic, team_box, team_log_basic, shots, game_lines, injuries, "
-        "player_points_props.",
+        "player_points_props, odds_api_game_lines, odds_api_player_points.",
     ),
     column: str | None = typer.Option(None, "--column", help="Only rows rejected for this column."),
     reason: str | None = typer.Option(None, "--reason", help="Only reasons containing this (any case)."),

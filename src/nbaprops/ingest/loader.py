@@ -3,7 +3,9 @@
 Per file: stage it, check columns and types (a missing column or a value of the wrong type
 stops the whole ingest with exit code 2 and leaves the warehouse untouched), normalise keys,
 run the row checks (failing rows go to processing.rejected_rows), drop exact repeats, reject
-conflicting duplicates, then upsert with content hashes so an unchanged row is left alone."""
+conflicting duplicates, then upsert with content hashes so an unchanged row is left alone.
+A The Odds API body (.json, recognised by its content) is flattened into rows by odds_api.py and
+staged in place of a file's rows; from there it goes the same way."""
 
 from __future__ import annotations
 
@@ -19,7 +21,17 @@ from ..catalog import SOURCE_TABLE_ORDER
 from ..errors import BadInputError
 from ..synth import props as synth_props
 from ..warehouse import Warehouse, one, quote_ident
-from .sources import ALL_KINDS, DERIVED_SCHEDULE_SOURCE, DERIVED_SCHEDULE_SQL, FileKind, is_ignored, kind_for
+from . import odds_api
+from .sources import (
+    ALL_KINDS,
+    DERIVED_SCHEDULE_SOURCE,
+    DERIVED_SCHEDULE_SQL,
+    ODDS_API_GAME_LINES,
+    ODDS_API_PROPS,
+    FileKind,
+    is_ignored,
+    kind_for,
+)
 
 BUNDLED_DATA = Path(__file__).resolve().parents[3] / "data" / "real"
 INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "HUGEINT"}
@@ -36,6 +48,9 @@ class FileResult:
     rows_unchanged: int = 0
     rows_duplicate: int = 0
     rows_superseded: int = 0
+    # alternate lines (counted in rows_superseded too): other points of a line the file lists
+    # several times for one key (a book's several points for one player at one time)
+    rows_alternate: int = 0
     rows_rejected: int = 0
     # rows of a correction that was refused (counted in rows_rejected too): a game or key that
     # is already loaded keeps its previous version when any new row of it is rejected
@@ -60,6 +75,8 @@ class IngestReport:
     files: list[FileResult] = field(default_factory=list)
     unrecognised: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    # (file, what): The Odds API bodies with nothing to load, markets that are not loaded
+    notes: list[tuple[str, str]] = field(default_factory=list)
     table_counts: dict[str, int] = field(default_factory=dict)
     props_generated: int = 0
     props_changed: int = 0
@@ -280,7 +297,10 @@ def _rank_case(target: str) -> str:
 def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_id: str) -> FileResult:
     con = wh.con
     res = FileResult(file=path.name, kind=kind.name, target=kind.target)
-    _read_file(con, path)
+    if kind.stage is not None:
+        kind.stage(con, path)
+    else:
+        _read_file(con, path)
     res.rows_read = _stage_typed(con, path, kind)
     if kind.derives_schedule:
         res.games_derived = _derive_schedule(wh, path, now)
@@ -294,10 +314,7 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
     content = _target_columns(wh, kind.target)
     # Row checks → rejects (one row per file row and column; reasons joined).
     check_sql = (
-        " UNION ALL ".join(
-            f"SELECT _row, '{col}' AS column_name, '{reason}' AS reason FROM _norm WHERE coalesce(({cond}), false)"
-            for col, reason, cond in kind.checks
-        )
+        " UNION ALL ".join(_check_sql(*check) for check in kind.checks)
         or "SELECT NULL::BIGINT AS _row, NULL AS column_name, NULL AS reason WHERE false"
     )
     con.execute(
@@ -323,16 +340,18 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
     # Duplicates: exact repeats are dropped (counted); conflicting values on one key are rejected.
     # (Not for a key the loader numbers itself, e.g. a shot's place in its game: unique anyway.)
     if not kind.key_is_generated:
+        if kind.main_line_order:
+            _set_aside_alternates(con, kind, res)
         con.execute(f"""INSERT INTO _rej SELECT _row, '{kind.key[0]}', 'duplicate key with conflicting values'
                         FROM _good WHERE ({key}) IN (SELECT ({key}) FROM _good GROUP BY ALL
                                                      HAVING count(DISTINCT row_hash) > 1)""")
         con.execute("DELETE FROM _good WHERE _row IN (SELECT _row FROM _rej)")
         before = one(con.execute("SELECT count(*) FROM _good"))[0]
         con.execute(f"DELETE FROM _good WHERE _row NOT IN (SELECT min(_row) FROM _good GROUP BY {key})")
-        res.rows_duplicate = before - one(con.execute("SELECT count(*) FROM _good"))[0]
+        res.rows_duplicate += before - one(con.execute("SELECT count(*) FROM _good"))[0]
     if kind.upsert == "game":
         _refuse_partial_games(wh, kind, res)
-    else:
+    elif kind.refuse_corrections:  # (a snapshot's rejected row is no correction: see FileKind)
         _refuse_rejected_keys(wh, kind, res)
     res.rows_rejected = one(con.execute("SELECT count(DISTINCT _row) FROM _rej"))[0]
     if "_resolved_by" in [r[0] for r in con.execute("DESCRIBE _norm").fetchall()]:
@@ -378,6 +397,29 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
         ],
     )
     return res
+
+
+def _check_sql(column: str, reason: str, condition: str, detail: str | None = None) -> str:
+    """The rows of _norm failing one check, with the column and the reason (plus the row's detail)."""
+    literal = "'" + reason.replace("'", "''") + "'"  # a constant of sources.py, quoted as SQL text
+    why = literal + (f" || ': ' || coalesce(CAST(({detail}) AS VARCHAR), '(none)')" if detail else "")
+    return f"SELECT _row, '{column}' AS column_name, {why} AS reason FROM _norm WHERE coalesce(({condition}), false)"
+
+
+def _set_aside_alternates(con: duckdb.DuckDBPyConnection, kind: FileKind, res: FileResult) -> None:
+    """Several rows of one key are one line listed several times (a book's several points for a
+    player at one time): exact repeats are duplicates; of the others the first in the kind's main
+    line order is kept and the rest are counted as superseded alternates (not loaded)."""
+    key = ", ".join(quote_ident(k) for k in kind.key)
+    before = one(con.execute("SELECT count(*) FROM _good"))[0]
+    con.execute(f"DELETE FROM _good WHERE _row NOT IN (SELECT min(_row) FROM _good GROUP BY {key}, row_hash)")
+    after = one(con.execute("SELECT count(*) FROM _good"))[0]
+    res.rows_duplicate += before - after
+    con.execute(f"""DELETE FROM _good WHERE _row IN (
+                        SELECT _row FROM _good
+                        QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY {kind.main_line_order}) > 1)""")
+    res.rows_alternate = after - one(con.execute("SELECT count(*) FROM _good"))[0]
+    res.rows_superseded += res.rows_alternate
 
 
 def _derive_schedule(wh: Warehouse, path: Path, now: datetime) -> int:
@@ -520,7 +562,8 @@ def _refuse_rejected_keys(wh: Warehouse, kind: FileKind, res: FileResult) -> Non
 
 
 def _record_rejects(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, now: datetime) -> None:
-    """Replace the file's quarantine rows only when they differ (re-ingest changes nothing)."""
+    """Replace the file's quarantine rows of this kind only when they differ (re-ingest changes
+    nothing). Per kind: one The Odds API body can give rows of two kinds."""
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _rej_rows AS
                    SELECT ? AS source_file, ? AS file_kind, r._row AS row_number, r.column_name, r.reason,
@@ -533,15 +576,19 @@ def _record_rejects(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, 
             """
         SELECT count(*) FROM (
           (SELECT row_number, column_name, reason, record FROM _rej_rows
-           EXCEPT SELECT row_number, column_name, reason, record FROM processing.rejected_rows WHERE source_file = ?)
+           EXCEPT SELECT row_number, column_name, reason, record FROM processing.rejected_rows
+                  WHERE source_file = ? AND file_kind = ?)
           UNION ALL
-          (SELECT row_number, column_name, reason, record FROM processing.rejected_rows WHERE source_file = ?
+          (SELECT row_number, column_name, reason, record FROM processing.rejected_rows
+           WHERE source_file = ? AND file_kind = ?
            EXCEPT SELECT row_number, column_name, reason, record FROM _rej_rows))""",
-            [path.name, path.name],
+            [path.name, kind.name, path.name, kind.name],
         )
     )[0]
     if differs:
-        con.execute("DELETE FROM processing.rejected_rows WHERE source_file = ?", [path.name])
+        con.execute(
+            "DELETE FROM processing.rejected_rows WHERE source_file = ? AND file_kind = ?", [path.name, kind.name]
+        )
         con.execute(
             "INSERT INTO processing.rejected_rows SELECT source_file, file_kind, row_number, column_name, "
             "reason, record, ? FROM _rej_rows",
@@ -668,19 +715,52 @@ class InputScan:
     plan: list[tuple[FileKind, Path]]
     unrecognised: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    # (file, what): The Odds API bodies with nothing to load (events, scores), markets not loaded
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    # The Odds API bodies: when each was true (they load in that order: the latest line of a game wins)
+    as_of: dict[Path, datetime] = field(default_factory=dict)
+
+    def sort(self) -> None:
+        self.plan.sort(key=lambda kp: (kp[0].order, self.as_of.get(kp[1], datetime.min), kp[1].name))
 
 
 def accepted_names() -> str:
     """The file names ingest recognises, for messages: `schedule_*, player_box_*, … (.parquet, .csv, .csv.gz)`."""
     names = ", ".join(p for k in ALL_KINDS for p in k.patterns)
-    return f"{names} (each .parquet, .csv or .csv.gz)"
+    return f"{names} (each .parquet, .csv or .csv.gz), or The Odds API (v4) response bodies (.json, any name)"
+
+
+def _is_json(path: Path) -> bool:
+    return path.name.lower().endswith(".json")
+
+
+def _plan_odds_body(scan: InputScan, path: Path) -> None:
+    """A .json file is a The Odds API body, recognised by its content (BadInputError naming the
+    file when it is none): its game markets and player points load; events or scores are noted."""
+    body = odds_api.read_body(path)
+    kinds = [k for k, has in ((ODDS_API_GAME_LINES, body.has_game_lines), (ODDS_API_PROPS, body.has_props)) if has]
+    scan.plan.extend((k, path) for k in kinds)
+    if body.as_of:
+        scan.as_of[path] = body.as_of
+    if not kinds:
+        markets = f"; markets: {', '.join(body.other_markets)}" if body.other_markets else ""
+        scan.notes.append((path.name, f"{body.describe()}, no player points or game odds{markets}: nothing to load"))
+    elif body.other_markets:
+        scan.notes.append((path.name, f"markets not loaded: {', '.join(body.other_markets)}"))
 
 
 def scan_input(path: str | Path | None = None) -> InputScan:
     """The files an ingest of `path` loads: a folder laid out like data/real/ (default: the
-    bundled data), or one file with a recognised name. Raises BadInputError when the path does
-    not exist or holds nothing to load (an empty folder, only unknown files)."""
+    bundled data), or one file with a recognised name, or The Odds API response bodies (.json
+    files of any name, recognised by their content). Raises BadInputError when the path does
+    not exist or holds nothing to load (an empty folder, only unknown files), or when a .json
+    file is no The Odds API body (it names the file)."""
     root = Path(path) if path else BUNDLED_DATA
+    if root.is_file() and _is_json(root):
+        scan = InputScan(root=root, plan=[])
+        _plan_odds_body(scan, root)
+        scan.sort()
+        return scan
     if root.is_file():
         kind = kind_for(root.name)
         if kind is None:
@@ -704,6 +784,9 @@ def scan_input(path: str | Path | None = None) -> InputScan:
     for p in sorted(p for p in root.iterdir() if p.is_file()):
         if p.name.startswith(".") or p.name.lower().endswith((".md", ".txt")):
             continue
+        if _is_json(p):
+            _plan_odds_body(scan, p)
+            continue
         kind = kind_for(p.name)
         if kind:
             scan.plan.append((kind, p))
@@ -711,12 +794,12 @@ def scan_input(path: str | Path | None = None) -> InputScan:
             scan.ignored.append(p.name)
         else:
             scan.unrecognised.append(p.name)
-    if not scan.plan:
+    if not scan.plan and not scan.notes:
         found = scan.unrecognised + scan.ignored
         shown = ", ".join(found[:8]) + (f" and {len(found) - 8} more" if len(found) > 8 else "")
         what = f"only files it does not load ({shown})" if found else "no data files"
         raise BadInputError(f"nothing to load in {root}: it holds {what}; ingest loads files named {accepted_names()}")
-    scan.plan.sort(key=lambda kp: (kp[0].order, kp[1].name))
+    scan.sort()
     return scan
 
 
@@ -728,7 +811,11 @@ def ingest_folder(
     scan = scan_input(folder)
     ingest_id = uuid.uuid4().hex[:12]
     report = IngestReport(
-        ingest_id=ingest_id, folder=str(scan.root), unrecognised=scan.unrecognised, ignored=scan.ignored
+        ingest_id=ingest_id,
+        folder=str(scan.root),
+        unrecognised=scan.unrecognised,
+        ignored=scan.ignored,
+        notes=scan.notes,
     )
     plan = scan.plan
     now = datetime.now()

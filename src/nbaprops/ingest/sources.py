@@ -25,9 +25,14 @@ and `_candidates` before the checks run. A row that finds no player, or several,
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
 
 from .. import calendar
+from . import odds_api
 
 COUNT_COLUMNS = (
     "fg_makes",
@@ -57,7 +62,9 @@ class FileKind:
     optional: dict[str, str]
     select_sql: str  # produces the target's content columns (+ _row)
     key: tuple[str, ...]  # primary key of the target
-    checks: tuple[tuple[str, str, str], ...] = ()
+    # (column, reason, condition) or (column, reason, condition, detail): detail is SQL over the
+    # row whose value is appended to the reason (the spelling of a name that matches no player)
+    checks: tuple[tuple[str, ...], ...] = ()
     # 'key': upsert row by row on the key; 'game': the file's rows replace a whole game
     upsert: str = "key"
     source: str = ""
@@ -67,6 +74,16 @@ class FileKind:
     resolve_players: bool = False  # rows are resolved to a roster player of their season
     derives_schedule: bool = False  # its games missing from the schedule get a derived schedule row
     extra_dedup_note: str = field(default="")
+    # stages a file's rows as temp table _src itself (a body recognised by its content, not a
+    # table file); None: the file is read as Parquet or CSV
+    stage: Callable[[duckdb.DuckDBPyConnection, Path], None] | None = None
+    # several rows of one key in a file are alternates of one line: the first in this SQL order
+    # (over the target's content columns and _row) is kept, the others are counted as superseded
+    main_line_order: str | None = None
+    # a rejected row whose key is loaded is reported as a refused correction (exit 1); a
+    # snapshot's row is no correction of the loaded one (an in-game snapshot of a game whose
+    # pre-game line is loaded), so snapshot kinds leave the loaded row quietly as it is
+    refuse_corrections: bool = True
 
     def matches(self, filename: str) -> bool:
         low = filename.lower()
@@ -617,6 +634,147 @@ PROPS = FileKind(
     ),
 )
 
+# The Odds API bodies (.json, recognised by their content; rows staged by odds_api.py). Teams are
+# named in full ("Cleveland Cavaliers", "Los Angeles Clippers"): a name is the reference team of
+# that name, else the one whose nickname ends it (more than one: none). The game is the
+# schedule's game of the two teams on the US Eastern date of commence_time, home and away as the
+# schedule has them (the API's home team can differ at a neutral site).
+_ODDS_GAME_SQL = (
+    """
+    WITH names AS (SELECT home_team AS name FROM _typed UNION SELECT away_team FROM _typed),
+    team_of AS (
+        SELECT n.name,
+               coalesce(min(r.team_abbr) FILTER (WHERE lower(r.team_name) = lower(n.name)),
+                        CASE WHEN count(DISTINCT r.team_abbr) = 1 THEN min(r.team_abbr) END) AS abbr
+        FROM names n LEFT JOIN reference.teams r
+          ON lower(r.team_name) = lower(n.name) OR ends_with(lower(n.name), ' ' || lower(r.nickname))
+        GROUP BY n.name),
+    t AS (
+        SELECT x.*, h.abbr AS _home_abbr, a.abbr AS _away_abbr
+        FROM _typed x LEFT JOIN team_of h ON h.name = x.home_team LEFT JOIN team_of a ON a.name = x.away_team),
+    g AS (
+        SELECT t.*, s.game_id AS _game_id, s.game_date AS _game_date, s.home_team_abbr AS _sched_home,
+               s.away_team_abbr AS _sched_away, coalesce(s.season_year, """
+    + _SEASON_OF.format(d="t.us_date")
+    + """) AS _season
+        FROM t LEFT JOIN raw.schedule s
+          ON s.game_date = t.us_date
+         AND least(s.home_team_abbr, s.away_team_abbr) = least(t._home_abbr, t._away_abbr)
+         AND greatest(s.home_team_abbr, s.away_team_abbr) = greatest(t._home_abbr, t._away_abbr)
+        QUALIFY row_number() OVER (PARTITION BY t._row ORDER BY s.home_team_abbr = t._home_abbr DESC) = 1)"""
+)
+_ODDS_MATCH = "away_team || ' at ' || home_team || ' on ' || CAST(us_date AS VARCHAR)"
+_ODDS_CHECKS = (
+    (
+        "home_team",
+        "team name matches no team of reference.teams",
+        "_home_abbr IS NULL OR _away_abbr IS NULL",
+        "CASE WHEN _home_abbr IS NULL THEN home_team ELSE away_team END",
+    ),
+    (
+        "commence_time",
+        "no game of these teams on this US Eastern date in the schedule",
+        "_home_abbr IS NOT NULL AND _away_abbr IS NOT NULL AND _game_id IS NULL",
+        _ODDS_MATCH,
+    ),
+)
+
+
+def _implied(price: str) -> str:
+    """SQL: the implied probability of an American price."""
+    return f"CASE WHEN {price} < 0 THEN -{price} / (100.0 - {price}) ELSE 100.0 / ({price} + 100.0) END"
+
+
+ODDS_API_GAME_LINES = FileKind(
+    name="odds_api_game_lines",
+    patterns=(),
+    target="raw.game_lines",
+    order=9,
+    source=odds_api.SOURCE,
+    key=("game_id",),
+    required=odds_api.GAME_COLUMNS,
+    optional={},
+    stage=odds_api.stage_game_lines,
+    refuse_corrections=False,
+    select_sql=_ODDS_GAME_SQL
+    + """
+    -- a market the body lacks (an h2h-only body) keeps its value from the game's loaded row, and
+    -- odds carry no final score: the row replaced keeps its labels
+    SELECT g._row, g._game_id AS game_id, g._game_date AS game_date, g._sched_home AS home_team_abbr,
+           g._sched_away AS away_team_abbr, coalesce(g.total_line, l.total_line) AS total_line,
+           coalesce(CASE WHEN g._sched_home = g._home_abbr THEN g.spread_home ELSE g.spread_away END, l.home_spread)
+               AS home_spread,
+           coalesce(CASE WHEN g._sched_home = g._home_abbr THEN g.ml_home ELSE g.ml_away END, l.ml_home) AS ml_home,
+           coalesce(CASE WHEN g._sched_home = g._home_abbr THEN g.ml_away ELSE g.ml_home END, l.ml_away) AS ml_away,
+           l.total_points, l.home_margin,
+           g._home_abbr, g._away_abbr, g._game_id, g.books AS _books, g.books_pre_tip AS _books_pre_tip,
+           g.commence_time, g.home_team, g.away_team, g.us_date
+    FROM g LEFT JOIN raw.game_lines l ON l.game_id = g._game_id""",
+    checks=(
+        *_ODDS_CHECKS,
+        (
+            "commence_time",
+            "only in-game lines: every book's line was taken after tip-off",
+            "_game_id IS NOT NULL AND _books_pre_tip = 0",
+            "CAST(_books AS VARCHAR) || ' books, tip-off ' || CAST(commence_time AS VARCHAR) || ' UTC'",
+        ),
+        ("total_line", "total line outside 150..300", "total_line NOT BETWEEN 150 AND 300"),
+        ("home_spread", "spread outside -40..40", "abs(home_spread) > 40"),
+    ),
+)
+
+ODDS_API_PROPS = FileKind(
+    name="odds_api_player_points",
+    patterns=(),
+    target="raw.player_points_props",
+    order=10,
+    source=odds_api.SOURCE,
+    key=PROPS.key,
+    resolve_players=True,
+    required=odds_api.PROPS_COLUMNS,
+    optional={},
+    stage=odds_api.stage_props,
+    refuse_corrections=False,
+    # the main line: over and under prices closest to even, then the lower points line
+    main_line_order=(
+        f"abs(({_implied('over_price_american')}) - ({_implied('under_price_american')})) NULLS LAST, points_line, _row"
+    ),
+    select_sql=_ODDS_GAME_SQL
+    + """
+    SELECT _row, _game_id AS game_id, _game_date AS game_date, bookmaker, _player_lookup AS player_lookup,
+           NULL::VARCHAR AS team_abbr, snapshot_timestamp, minutes_before_tipoff, points_line,
+           over_price_american, under_price_american, false AS is_synthetic, NULL::BIGINT AS player_id,
+           _season, _player_lookup AS _spelling_lookup, _player_base AS _base, NULL::VARCHAR AS _resolved_by,
+           NULL::INTEGER AS _candidates, player_name AS _spelling, outcomes AS _outcomes,
+           _home_abbr, _away_abbr, _game_id, home_team, away_team, us_date
+    FROM g""",
+    checks=(
+        *_ODDS_CHECKS,
+        _PLAYER_CHECK,
+        (*_RESOLVED, "_spelling"),
+        (*_AMBIGUOUS, "_spelling"),
+        (
+            "outcomes",
+            "outcomes are not an Over and an Under",
+            "_outcomes NOT IN ('Over/Under', 'Over', 'Under')",
+            "_outcomes",
+        ),
+        (
+            "over_price_american",
+            "price missing or not valid odds",
+            "(_outcomes IN ('Over/Under', 'Over') AND over_price_american IS NULL) "
+            "OR (_outcomes IN ('Over/Under', 'Under') AND under_price_american IS NULL)",
+        ),
+        ("points_line", "points line missing", "points_line IS NULL"),
+        ("points_line", "points line outside 0..100", "points_line NOT BETWEEN 0 AND 100"),
+        (
+            "snapshot_timestamp",
+            "no snapshot time (no envelope timestamp, market or bookmaker last_update)",
+            "snapshot_timestamp IS NULL",
+        ),
+    ),
+)
+
 # A game of a box-score file (`derives_schedule`) that the schedule lacks still happened: the NBA
 # Cup final, for one, is left out of the league's season game logs and so of schedules built
 # from them. Its schedule row is derived from the box score when the game id is a valid NBA id
@@ -671,7 +829,19 @@ DERIVED_SCHEDULE_SQL = (
 
 ALL_KINDS: tuple[FileKind, ...] = tuple(
     sorted(
-        (SCHEDULE, PLAYER_BOX, PLAYER_LOG_BASIC, TEAM_BOX, TEAM_LOG_BASIC, SHOTS, GAME_LINES, INJURIES, PROPS),
+        (
+            SCHEDULE,
+            PLAYER_BOX,
+            PLAYER_LOG_BASIC,
+            TEAM_BOX,
+            TEAM_LOG_BASIC,
+            SHOTS,
+            GAME_LINES,
+            INJURIES,
+            PROPS,
+            ODDS_API_GAME_LINES,
+            ODDS_API_PROPS,
+        ),
         key=lambda k: k.order,
     )
 )
