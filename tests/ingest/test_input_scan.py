@@ -5,32 +5,13 @@ touched (a new warehouse is not even created)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 import samples
+from clirun import cli, one_line_error
 
 from nbaprops.errors import BadInputError
 from nbaprops.ingest.loader import accepted_names, scan_input
 from nbaprops.warehouse import Warehouse
-
-CLI = [sys.executable, "-c", "from nbaprops.cli import main; main()"]
-
-
-def cli(wh: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "COLUMNS": "200"}
-    env.pop("NBAPROPS_DEBUG", None)
-    return subprocess.run([*CLI, "--warehouse", str(wh), *args], capture_output=True, text=True, env=env, timeout=300)
-
-
-def one_line_error(proc: subprocess.CompletedProcess, code: int = 2) -> str:
-    assert proc.returncode == code, (proc.returncode, proc.stdout, proc.stderr)
-    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
-    return lines[0]
 
 
 def test_accepted_names_lists_every_kind():

@@ -12,10 +12,7 @@ from __future__ import annotations
 import copy
 import json
 import math
-import os
 import shutil
-import subprocess
-import sys
 from collections import defaultdict
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,6 +20,7 @@ from typing import Any
 
 import pytest
 import samples
+from clirun import cli, one_line_error
 
 from nbaprops import keys
 from nbaprops.errors import BadInputError
@@ -42,7 +40,6 @@ ATL_GSW_BODIES = (
     "historical_event_odds_spreads_totals_2024-01-25_ATL-at-GSW.json",
 )
 ORL_AT_CLE = "0022300792"  # the schedule's game of 2024-02-22 (tip 2024-02-23T00:00Z)
-CLI = [sys.executable, "-c", "from nbaprops.cli import main; main()"]
 
 
 def recorded(name: str) -> Any:
@@ -51,19 +48,6 @@ def recorded(name: str) -> Any:
 
 def utc(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None)
-
-
-def cli(wh: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "COLUMNS": "250"}
-    env.pop("NBAPROPS_DEBUG", None)
-    return subprocess.run([*CLI, "--warehouse", str(wh), *args], capture_output=True, text=True, env=env, timeout=600)
-
-
-def one_line_error(proc: subprocess.CompletedProcess, code: int = 2) -> str:
-    assert proc.returncode == code, (proc.returncode, proc.stdout, proc.stderr)
-    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
-    return lines[0]
 
 
 def folder_with(tmp: Path, *names: str, constructed: dict[str, Any] | None = None) -> Path:
