@@ -407,28 +407,41 @@ CORPUS = build_corpus()
 RESULTS: dict[str, str] = {}
 
 
-def in_fast_suite(case: Case) -> bool:
+def fast_suite_ids(corpus: list[Case]) -> set[str]:
     """The fast suite's third of the corpus: each damage on half of the kinds that have it
     (alternating, so every kind meets about half of the damages; a damage of one kind always
     runs), each (kind, damage) pair in one format (the kinds alternate between Parquet and CSV; a
     damage made in one format only runs in it). The whole corpus runs with the slow tests (make
     test-all)."""
-    kinds, damages = list(COLS), list(dict.fromkeys(_damage(c) for c in CORPUS))
-    having = list(dict.fromkeys(c.kind for c in CORPUS if _damage(c) == _damage(case)))  # kinds with it
-    if len(having) > 1 and (having.index(case.kind) + damages.index(_damage(case))) % 2:
-        return False
-    twin = any(c.kind == case.kind and c.fmt != case.fmt and _damage(c) == _damage(case) for c in CORPUS)
-    return not twin or case.fmt == ("parquet", "csv")[kinds.index(case.kind) % 2]
+    kinds, damages = list(COLS), list(dict.fromkeys(_damage(c) for c in corpus))
+    having: dict[str, list[str]] = {}  # damage -> the kinds with it
+    formats: dict[tuple[str, str], set[str]] = {}  # (kind, damage) -> its formats
+    for c in corpus:
+        with_it = having.setdefault(_damage(c), [])
+        if c.kind not in with_it:
+            with_it.append(c.kind)
+        formats.setdefault((c.kind, _damage(c)), set()).add(c.fmt)
+
+    def runs(c: Case) -> bool:
+        d, with_it = _damage(c), having[_damage(c)]
+        if len(with_it) > 1 and (with_it.index(c.kind) + damages.index(d)) % 2:
+            return False
+        return len(formats[c.kind, d]) == 1 or c.fmt == ("parquet", "csv")[kinds.index(c.kind) % 2]
+
+    return {c.id for c in corpus if runs(c)}
 
 
 def _damage(case: Case) -> str:
     return case.id[len(f"{case.kind}-{case.fmt}-") :]
 
 
+FAST = fast_suite_ids(CORPUS)
+
+
 def test_corpus_is_big_enough():
     assert len(CORPUS) >= 200
     assert len({c.id for c in CORPUS}) == len(CORPUS)
-    fast = [c for c in CORPUS if in_fast_suite(c)]
+    fast = [c for c in CORPUS if c.id in FAST]
     # the fast third still meets every damage, every kind and both formats
     assert {_damage(c) for c in fast} == {_damage(c) for c in CORPUS}
     assert {c.kind for c in fast} == {c.kind for c in CORPUS} and {c.fmt for c in fast} == {"parquet", "csv"}
@@ -452,7 +465,7 @@ def _file_tables_other_than(target: str, snap: dict) -> dict:
 
 
 @pytest.mark.parametrize(
-    "case", [pytest.param(c, id=c.id, marks=() if in_fast_suite(c) else pytest.mark.slow) for c in CORPUS]
+    "case", [pytest.param(c, id=c.id, marks=() if c.id in FAST else pytest.mark.slow) for c in CORPUS]
 )
 def test_hostile_case(case: Case, base, roster_base, source_rows, tmp_path):
     wh_path = tmp_path / "wh.duckdb"
