@@ -26,11 +26,7 @@ import pytest
 from nbaprops.ingest import ingest_folder
 from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
-
-# The real slice most Phase 3/4 and quality tests need: the 2023-24 season's first weeks.
-EARLY_START, EARLY_END = date(2023, 10, 24), date(2023, 12, 15)
-# The whole bundled history, as `make demo` builds it.
-FULL_START, FULL_END = date(2021, 10, 19), date(2025, 6, 30)
+from real_slices import EARLY, FULL
 
 
 @contextmanager
@@ -105,14 +101,14 @@ def real_slice(shared_dir, real_warehouse_path) -> Callable[..., Path]:
 
 @pytest.fixture(scope="session")
 def early_backfilled(real_slice) -> Path:
-    """The real data backfilled over EARLY_START..EARLY_END (do not modify: copy it)."""
-    return real_slice("early", EARLY_START, EARLY_END)
+    """The real data backfilled over real_slices.EARLY (do not modify: copy it)."""
+    return real_slice("early", *EARLY)
 
 
 @pytest.fixture(scope="session")
 def full_backfilled(real_slice) -> Path:
     """The real data backfilled over the whole bundled history (do not modify: copy it)."""
-    return real_slice("full", FULL_START, FULL_END, chunk_mode="all", force=True)
+    return real_slice("full", *FULL, chunk_mode="all", force=True)
 
 
 @pytest.fixture()

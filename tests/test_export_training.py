@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import date
 
 import pyarrow.parquet as pq
 import pytest
@@ -19,8 +18,9 @@ import pytest
 from nbaprops import features
 from nbaprops.export import FEATURE_STORE, KEY_COLUMNS, LABEL_RULES, SOURCE_TAGS
 from nbaprops.warehouse import Warehouse
+from real_slices import EARLY
 
-START, END = date(2023, 10, 24), date(2023, 12, 15)
+START, END = EARLY  # the shared slice (early_backfilled)
 RANGE = ("--start-date", "2023-11-01", "--end-date", "2023-12-15")
 
 

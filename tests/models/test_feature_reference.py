@@ -19,7 +19,6 @@ from nbaprops.warehouse import Warehouse
 # slow: the four real seasons backfilled, every feature against the plain reference (make test-all)
 pytestmark = pytest.mark.slow
 
-FULL = (date(2021, 10, 19), date(2025, 6, 30))
 LATE = (date(2025, 10, 21), date(2025, 11, 18))
 SAMPLES = {
     date(2023, 11, 3): "bootstrap window (day 10 of 2023-24): no Phase 4 rows",
@@ -39,7 +38,7 @@ TOL = 2e-6
 
 @pytest.fixture(scope="module")
 def store(real_slice, full_backfilled):
-    # the four seasons (FULL, the shared full_backfilled), then LATE, each in one chunk and forced
+    # the four seasons (real_slices.FULL: the shared full_backfilled), then LATE, each in one chunk and forced
     path = real_slice("full_late", *LATE, base=full_backfilled, chunk_mode="all", force=True)
     with Warehouse.open(path, read_only=True) as wh:
         yield wh, Raw(wh.con)

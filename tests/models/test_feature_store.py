@@ -19,7 +19,6 @@ from nbaprops.runner.backfill import backfill
 from nbaprops.warehouse import Warehouse
 
 ROOT = Path(__file__).resolve().parents[2]
-FULL = (date(2021, 10, 19), date(2025, 6, 30))
 
 
 def run_all(wh: Warehouse, start: date, end: date, chunk_mode: str = "all") -> None:
@@ -29,7 +28,7 @@ def run_all(wh: Warehouse, start: date, end: date, chunk_mode: str = "all") -> N
 
 @pytest.fixture(scope="module")
 def full_path(full_backfilled) -> Path:
-    """The four seasons backfilled (FULL, one chunk, forced): the run's shared slice."""
+    """The four seasons backfilled (real_slices.FULL, one chunk, forced): the run's shared slice."""
     return full_backfilled
 
 

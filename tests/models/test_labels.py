@@ -4,13 +4,12 @@ points outcome, not 0 points), over a real backfill, in UPGC and in the feature 
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from nbaprops.warehouse import Warehouse
+from real_slices import EARLY
 
-START, END = date(2023, 10, 24), date(2023, 12, 15)
+START, END = EARLY  # the shared slice (early_backfilled)
 UPGC, STORE = "analytics.upcoming_player_game_context", "predictions.ml_feature_store_v2"
 
 

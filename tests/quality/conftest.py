@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-# the dates of the shared slice (tests/conftest.py: EARLY_START, EARLY_END)
-START, END = date(2023, 10, 24), date(2023, 12, 15)
+from real_slices import EARLY
+
+START, END = EARLY
 
 
 @pytest.fixture(scope="package")
