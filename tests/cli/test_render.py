@@ -80,3 +80,23 @@ def test_inferred_columns_keep_years_plain():
     ls = Listing.infer("q", ["season", "rows", "mean", "processor"], [(2023, 20449, 85.3, "PlayerDailyCacheProcessor")])
     out = _render(ls, terminal=True)
     assert "2023" in out and "2,023" not in out and "20,449" in out and "PlayerDailyCacheProcessor" in out
+
+
+def test_a_kept_name_too_long_for_the_terminal_folds_and_the_numbers_stay_whole():
+    """A name kept on one line (a file the user named) would push the numbers past 80 columns,
+    where the terminal crops them: then the name folds instead."""
+    cols = (Col("file", keep=True), Col("read", kind="int"), Col("loaded", kind="int"), Col("rejected", kind="int"))
+    name = "event_odds_player_points_2024-02-23_ORL-at-CLE_saved_from_the_api_by_hand.json"
+    listing = Listing("ingest", cols, [(name, 241, 128, 1)])
+    buf = io.StringIO()
+    con = Console(file=buf, width=80, force_terminal=True, color_system=None, highlight=False)
+    render.print_renderable(render.rich_table(listing, width=80), to=con)
+    out = buf.getvalue()
+    assert max(len(ln) for ln in out.splitlines()) <= 80 and "…" not in out, out
+    for header in ("read", "loaded", "rejected"):
+        assert header in out, out
+    assert "".join(ln.split("  ")[0].strip() for ln in out.splitlines()[3:]) == name, out  # folded, whole
+    # a name that fits stays on one line; and without a width (not a terminal) nothing folds
+    short = Listing("ingest", cols, [("shots_2023_24.parquet", 241, 128, 1)])
+    assert render.rich_table(short, width=80).columns[0].no_wrap
+    assert render.rich_table(listing).columns[0].no_wrap

@@ -151,13 +151,23 @@ def compact_table(title: str | None = None) -> Table:
     )
 
 
-def rich_table(listing: Listing, *, wide: bool = False) -> Table:
+def rich_table(listing: Listing, *, wide: bool = False, width: int | None = None) -> Table:
+    """The listing as a table. Kept text (a name to copy back) stays on one line; when the table
+    would be wider than `width` (a terminal's) that way, kept text folds instead, so that the
+    terminal never crops the numbers to its right."""
+    table = _table(listing, wide, fold_kept=False)
+    if width is not None and Measurement.get(console, console.options.update(max_width=100_000), table).minimum > width:
+        table = _table(listing, wide, fold_kept=True)
+    return table
+
+
+def _table(listing: Listing, wide: bool, *, fold_kept: bool) -> Table:
     idx = visible(listing.cols, wide)
     t = compact_table(listing.title)
     for i in idx:
         c = listing.cols[i]
         cells = [cell(r[i], c) for r in listing.rows]
-        if c.numeric or c.kind in ("date", "bool") or c.keep:
+        if c.numeric or c.kind in ("date", "bool") or (c.keep and not fold_kept):
             longest = max([len(x.plain) for x in cells] + [len(c.title) if c.numeric else 0])
             t.add_column(
                 c.title, justify="right" if c.numeric else "left", no_wrap=True, min_width=longest, overflow="fold"
@@ -190,7 +200,7 @@ def print_listing(listing: Listing, *, wide: bool = False, empty: str | None = N
     if not listing.rows and empty is not None:
         console.print(empty, soft_wrap=True)
         return
-    print_renderable(rich_table(listing, wide=wide))
+    print_renderable(rich_table(listing, wide=wide, width=console.width if console.is_terminal else None))
 
 
 def write_csv(listing: Listing, out=None) -> None:
