@@ -61,6 +61,10 @@ def shared_build(shared_dir: Path, name: str, make: Callable[[Path], None]) -> P
                 stale.unlink()
             make(path)
             done.touch()
+            # Workers read the file side by side: a test that opens it for writing would take a
+            # lock the others trip over now and then. Without a writable folder (the WAL's place)
+            # the warehouse refuses every writer at once; a copy elsewhere stays writable.
+            folder.chmod(0o555)
     return path
 
 

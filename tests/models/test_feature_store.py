@@ -270,7 +270,7 @@ def test_feed_coverage_of_d_is_what_the_morning_of_d_knows(real_warehouse_path, 
     shutil.copy(real_warehouse_path, morning)
     answers = []
     for path in (real_warehouse_path, morning):
-        with Warehouse.open(path) as wh:
+        with Warehouse.open(path, read_only=path != morning) as wh:  # (the shared warehouse: read only)
             if path == morning:
                 with wh.transaction() as con:
                     morning_of(con, d)
