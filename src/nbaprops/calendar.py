@@ -26,6 +26,16 @@ POSTSEASON = (PLAY_IN, PLAYOFFS)
 # rows there, only EXPECTED_INCOMPLETE failures.
 BOOTSTRAP_DAYS = 14
 
+# The official injury report's cut-off for D: a row keyed on D uses the latest report published
+# before 12:00 US Eastern on D (the report's own printed time, Eastern wall clock). Noon precedes
+# almost every tip-off (the few noon holiday games tip at 12:00 or later), so the rule is a
+# pre-tip rule with one time for all of D's games, and the morning run that decides the day's
+# bets sees the report the feature store will keep: a report published at noon or later changes
+# nothing for D (it is D + 1's, if it lists D + 1's games).
+INJURY_REPORT_CUTOFF_HOUR = 12
+# The report statuses that count a player out of D's game (a doubtful player rarely plays).
+REPORTED_OUT = ("out", "doubtful")
+
 # The condition of a schedule or box-score row that is no preseason game (SQL; a constant).
 NOT_PRESEASON_SQL = f"season_type <> '{PRESEASON}'"
 

@@ -47,6 +47,7 @@ SOURCE_TABLE_ORDER = (
     "raw.game_lines",
     "raw.injuries",
     "raw.player_points_props",
+    "raw.injury_report",
     "reference.players",
     "reference.teams",
 )

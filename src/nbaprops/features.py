@@ -327,7 +327,9 @@ def vacated(index: int, stat: str, what: str, hi: float) -> Feature:
         index,
         name,
         f"sum of the last-10 mean {what} of the player's rotation teammates who are out on D "
-        "(did not play the team's previous game, or out per injury transactions before D); 0 when none is "
+        "(listed Out or Doubtful in the official injury report where one covers the team's game before D's "
+        "cut-off; else did not play the team's previous game, or out per injury transactions before D); 0 when "
+        "none is "
         "(precompute.player_availability)",
         "player_availability",
         None,
@@ -533,15 +535,27 @@ FEATURES: tuple[Feature, ...] = (
         10,
         "injury_risk",
         (
-            "3 if the player's latest injury transaction before D is 'out' (an 'out' and a 'return' "
-            "the same day: 'out') and dated on or after his last game, else 0 (UPGC player_status); "
-            "the default where the injury feed does not cover D"
+            "3 if the player is out: listed Out or Doubtful for D's game in the latest official injury "
+            "report before D's cut-off (12:00 US Eastern on D) that covers his team's game, else, "
+            "without such a report, his latest injury transaction before D is 'out' (an 'out' and a "
+            "'return' the same day: 'out') and dated on or after his last game; else 0 (UPGC "
+            "report_status, player_status). Read 3 as 'probably out': about 15 % of the rows a "
+            "transaction marks out played (a return dated D is invisible under the morning rule). "
+            "The default where neither the injury feed nor a report covers D"
         ),
         "upcoming_player_game_context",
         0.0,
         0,
         3,
-        chain=(("phase3", "CASE WHEN u.player_status = 'out' THEN 3.0 WHEN u.player_status IS NOT NULL THEN 0.0 END"),),
+        chain=(
+            (
+                "phase3",
+                (
+                    "CASE WHEN u.report_status IN @reported_out THEN 3.0 WHEN u.report_status IS NOT NULL THEN 0.0 "
+                    "WHEN u.player_status = 'out' THEN 3.0 WHEN u.player_status IS NOT NULL THEN 0.0 END"
+                ),
+            ),
+        ),
     ),
     F(
         11,
@@ -1117,8 +1131,10 @@ FEATURES: tuple[Feature, ...] = (
         "rotation_teammates_out",
         (
             "rotation teammates (other expected players of his team on D with >= 15 minutes a game "
-            "over their last 10) who did not play the team's previous game or are out per injury "
-            "transactions before D (PA)"
+            "over their last 10) who are out: listed Out or Doubtful in the official injury report where "
+            "one covers the team's game before D's cut-off (12:00 US Eastern on D), else who did not play "
+            "the team's previous game or are out per injury transactions before D (PA; "
+            "teammates_out_source says which)"
         ),
         "player_availability",
         None,
@@ -1182,9 +1198,10 @@ UNSUPPORTED: dict[int, tuple[str, str]] = {
     37: (
         "star_teammates_out",
         (
-            "no official pre-game injury report, so no star-out flag for D; rotation_teammates_out "
-            "and vacated_minutes/points/fga measure the teammates out (missed the team's previous "
-            "game or out per transactions before D) continuously"
+            "official pre-game injury reports exist only from the dates a user fetches them, too few to "
+            "learn a star-out flag from; rotation_teammates_out and vacated_minutes/points/fga measure "
+            "the teammates out continuously (reported Out or Doubtful where a report covers D, else "
+            "missed the team's previous game or out per transactions before D)"
         ),
     ),
     44: ("scoring_trend_slope", "the same quantity as pts_slope_10g here"),
@@ -1207,7 +1224,10 @@ SOURCES = ("phase4", "phase3", "calculated", "default")
 # the absence: it gets its registry default, source 'default', and the row's feed_gaps names the
 # feed and its features (so injury_risk is no real-looking 0 when there is no injury feed).
 FEEDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "injuries": ("no injury transaction in the 60 days before D", ("injury_risk",)),
+    "injuries": (
+        "no injury transaction in the 60 days before D and no official injury report of the game",
+        ("injury_risk",),
+    ),
     "game_lines": (
         "no game line in the 10 days up to D",
         ("game_total_line", "spread_magnitude", "implied_team_total"),
@@ -1243,6 +1263,18 @@ FEEDS: dict[str, tuple[str, tuple[str, ...]]] = {
         ),
     ),
 }
+
+
+# A feed's coverage of a row: analytics.feed_coverage's (cov.<feed>, by date), or, for the
+# injuries, an official injury report that covers the player's game (UPGC report_status is set):
+# a report says who is out of D's game even where no injury transaction is recent.
+ROW_COVERAGE: dict[str, str] = {"injuries": "u.report_status IS NOT NULL"}
+
+
+def covered(feed: str) -> str:
+    """SQL over the feature store's base row: whether `feed` covers the row."""
+    also = ROW_COVERAGE.get(feed)
+    return f"(cov.{feed} OR {also})" if also else f"cov.{feed}"
 
 
 def feed_of(name: str) -> str | None:
@@ -1404,7 +1436,7 @@ def _links(f: Feature) -> list[tuple[str, str, str]]:
     """A feature's chain as (column, source, gated expression): each link a column of its own."""
     feed = feed_of(f.name)
     return [
-        (f"{f.name}__{i}", src, f"CASE WHEN cov.{feed} THEN ({expr}) END" if feed else f"({expr})")
+        (f"{f.name}__{i}", src, f"CASE WHEN {covered(feed)} THEN ({expr}) END" if feed else f"({expr})")
         for i, (src, expr) in enumerate(f.chain, 1)
     ]
 
@@ -1447,7 +1479,7 @@ def feed_covered_columns() -> str:
 def feed_gaps() -> str:
     """The feeds that do not cover D, each with why and the features it leaves at their default."""
     parts = [
-        f"CASE WHEN NOT cov.{feed} THEN '{feed} ({why}): {', '.join(names)}' END"
+        f"CASE WHEN NOT {covered(feed)} THEN '{feed} ({why}): {', '.join(names)}' END"
         for feed, (why, names) in FEEDS.items()
     ]
     return f"nullif(concat_ws('; ', {', '.join(parts)}), '')"
@@ -1456,7 +1488,7 @@ def feed_gaps() -> str:
 @macro()
 def feed_flags() -> str:
     """The base row's copy of the coverage flags (cov_<feed>)."""
-    return ", ".join(f"cov.{feed} AS cov_{feed}" for feed in FEEDS)
+    return ", ".join(f"{covered(feed)} AS cov_{feed}" for feed in FEEDS)
 
 
 @macro()

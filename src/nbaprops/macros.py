@@ -7,7 +7,8 @@ words or numbers (window names such as l10, column names) or single-quoted strin
 macro or a bad argument is a ModelError naming the model.
 
 Macros (see each function):
-  constants   @preseason, @regular_season, @postseason, @bootstrap_days (nbaprops.calendar)
+  constants   @preseason, @regular_season, @postseason, @bootstrap_days, @reported_out (nbaprops.calendar)
+  injuries    @injury_report_cutoff(day): the official injury report's cut-off for a game date
   calendar    @phase_rank(season_type), @phase_name(rank), @min_games_required(days, least, per_day, window)
   samples     @zone_min(entity, what): the minimum samples of the zone fields (ZONE_MIN, below);
               @ts_min_attempts: the attempts a window's true shooting needs (TS_MIN_ATTEMPTS)
@@ -122,6 +123,17 @@ def postseason() -> str:
 @macro()
 def bootstrap_days() -> str:
     return str(calendar.BOOTSTRAP_DAYS)
+
+
+@macro()
+def injury_report_cutoff(day: str) -> str:
+    """The time before which an injury report counts for game date `day` (calendar.INJURY_REPORT_CUTOFF_HOUR)."""
+    return f"(CAST({day} AS TIMESTAMP) + INTERVAL {calendar.INJURY_REPORT_CUTOFF_HOUR} HOUR)"
+
+
+@macro()
+def reported_out() -> str:
+    return calendar.sql_list(calendar.REPORTED_OUT)
 
 
 @macro()

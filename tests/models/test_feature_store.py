@@ -319,7 +319,7 @@ def test_a_feature_whose_feed_does_not_cover_d_is_a_default_with_a_reason(full, 
         run_all(wh, date(2025, 10, 21), date(2025, 11, 3))
         n, wrong = wh.con.execute("""
             SELECT count(*), count(*) FILTER (WHERE injury_risk_source <> 'default' OR injury_risk <> 0
-                   OR feed_gaps NOT LIKE '%injuries (no injury transaction in the 60 days before D): injury_risk%')
+                   OR feed_gaps NOT LIKE '%injuries (no injury transaction in the 60 days before D%): injury_risk%')
             FROM predictions.ml_feature_store_v2""").fetchone()
     assert n > 1000 and wrong == 0, (n, wrong)
 

@@ -343,11 +343,11 @@ def test_reference_opportunity_features(wh, d):
 # --- point in time and the leakage canary -------------------------------------------------------------
 PIT_START, PIT_D = date(2023, 10, 24), date(2024, 1, 17)
 UPSTREAM = ["player_game_summary", "upcoming_player_game_context", "player_availability"]
-OUT_RULE = "(u.days_rest > u.team_days_rest OR u.player_status = 'out') AS is_out"
+OUT_RULE = "ELSE (u.days_rest > u.team_days_rest OR u.player_status = 'out') END AS is_out"
 # the leak: "out" read from D's own box score (players listed DNP on D), not known that morning
 DNP_OF_D = (
-    "(u.player_lookup IN (SELECT b.player_lookup FROM raw.player_boxscores b "
-    "WHERE b.game_date = u.game_date AND b.dnp_reason IS NOT NULL)) AS is_out"
+    "ELSE (u.player_lookup IN (SELECT b.player_lookup FROM raw.player_boxscores b "
+    "WHERE b.game_date = u.game_date AND b.dnp_reason IS NOT NULL)) END AS is_out"
 )
 
 

@@ -76,6 +76,7 @@ CLUSTERING: dict[str, tuple[str, ...]] = {
     "raw.game_lines": ("game_id",),
     "raw.injuries": ("player_lookup", "team_abbr"),
     "raw.player_points_props": ("player_lookup", "game_id", "bookmaker"),
+    "raw.injury_report": ("game_id", "team_abbr", "player_lookup"),
     "reference.teams": ("team_abbr",),
     "reference.players": ("player_lookup",),
 }

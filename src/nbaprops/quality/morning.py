@@ -12,6 +12,8 @@ the model tests. Each source table has one rule:
 - raw.player_points_props: snapshots taken before tip-off (minutes_before_tipoff >= 0) of games
   up to D; none of later games, no in-game snapshot of any game;
 - raw.injuries: transactions dated before D;
+- raw.injury_report: reports published before D's cut-off (12:00 US Eastern on D,
+  calendar.INJURY_REPORT_CUTOFF_HOUR), of any game;
 - reference.players (a digest of the box scores): recomputed from the box scores that remain;
 - reference.teams: static, kept.
 
@@ -41,6 +43,7 @@ from pathlib import Path
 
 import duckdb
 
+from ..calendar import INJURY_REPORT_CUTOFF_HOUR
 from ..catalog import SOURCE_TABLES
 from ..ingest.loader import _refresh_players as refresh_players
 from ..warehouse import Warehouse, one, quote_ident, quote_table
@@ -54,6 +57,7 @@ KEEP = {
     "raw.game_lines": "game_date <= $d",
     "raw.player_points_props": "game_date <= $d AND minutes_before_tipoff >= 0",
     "raw.injuries": "transaction_date < $d",
+    "raw.injury_report": f"report_time_et < CAST($d AS TIMESTAMP) + INTERVAL {INJURY_REPORT_CUTOFF_HOUR} HOUR",
 }
 # Outcomes of D and later in the rows that stay: (table, columns, rows) set to NULL.
 BLANK = (

@@ -30,6 +30,13 @@
 -- player_status = 'out' when the player's latest injury transaction before D is 'out' (an
 -- 'out' and a 'return' on the same date count as 'out') dated on or after his last game;
 -- otherwise 'available'. The row is kept either way.
+-- report_status = the player's status for D's game in the NBA's official injury report
+-- (raw.injury_report): the latest report published before D's cut-off (12:00 US Eastern on D,
+-- @injury_report_cutoff; nbaprops.calendar says why) that covers his team's game, i.e. lists the
+-- game and does not mark his team "NOT YET SUBMITTED" (an earlier report that does cover it is
+-- used then); 'out', 'doubtful', 'questionable', 'probable' or 'available' as listed, 'available'
+-- when that report does not list him; NULL when no report covers the team's game.
+-- report_reason is the report's reason; injury_report_time the report's printed time (Eastern).
 --
 -- A played game = minutes > 0 or points > 0 in raw.player_boxscores (deduplicated per
 -- (player, game)). Windows (same season as D): last N games = the N most recent played games
@@ -414,6 +421,43 @@ WITH sched AS (
     ON i.player_lookup = u.player_lookup
     AND i.transaction_date < u.game_date
     AND COALESCE(i.next_date, CAST('9999-12-31' AS DATE)) >= u.game_date
+), report_rows AS (
+  SELECT
+    report_time_et,
+    game_id,
+    team_abbr,
+    player_lookup,
+    status,
+    reason
+  FROM raw.injury_report
+  WHERE
+    game_date BETWEEN @start_date AND @end_date
+    AND report_time_et < (
+      CAST(game_date AS DATETIME) + INTERVAL '12' HOUR
+    )
+), report_cover AS (
+  SELECT
+    d.game_id,
+    d.team_abbr,
+    MAX(g.report_time_et) AS report_time_et
+  FROM out_games AS d
+  JOIN (
+    SELECT DISTINCT
+      report_time_et,
+      game_id
+    FROM report_rows
+  ) AS g
+    ON g.game_id = d.game_id
+  LEFT JOIN report_rows AS ns
+    ON ns.report_time_et = g.report_time_et
+    AND ns.game_id = d.game_id
+    AND ns.team_abbr = d.team_abbr
+    AND ns.status = 'not_submitted'
+  WHERE
+    ns.game_id IS NULL
+  GROUP BY
+    d.game_id,
+    d.team_abbr
 ), team_box AS (
   SELECT DISTINCT
     game_id,
@@ -478,6 +522,9 @@ SELECT
     ELSE 'available'
   END AS player_status,
   CASE WHEN i.is_out AND i.transaction_date >= u.last_game_date THEN i.out_notes END AS injury_notes,
+  CASE WHEN NOT rc.report_time_et IS NULL THEN COALESCE(rr.status, 'available') END AS report_status,
+  rr.reason AS report_reason,
+  rc.report_time_et AS injury_report_time,
   CASE WHEN NOT tb.game_id IS NULL THEN COALESCE(lb.played, FALSE) END AS label_played,
   CASE WHEN lb.played THEN lb.points END AS label_points,
   CASE WHEN lb.played THEN lb.minutes_played END AS label_minutes
@@ -494,6 +541,12 @@ LEFT JOIN team_games AS o
   ON o.game_id = u.game_id AND o.team_abbr = u.opponent_team_abbr
 LEFT JOIN injury AS i
   ON i.player_lookup = u.player_lookup AND i.game_date = u.game_date
+LEFT JOIN report_cover AS rc
+  ON rc.game_id = u.game_id AND rc.team_abbr = u.team_abbr
+LEFT JOIN report_rows AS rr
+  ON rr.report_time_et = rc.report_time_et
+  AND rr.game_id = u.game_id
+  AND rr.player_lookup = u.player_lookup
 LEFT JOIN team_box AS tb
   ON tb.game_id = u.game_id AND tb.team_abbr = u.team_abbr
 LEFT JOIN box AS lb

@@ -785,9 +785,15 @@ WITH u AS (
       END
     ) AS rest_advantage__1,
     CASE
-      WHEN cov.injuries
+      WHEN (
+        cov.injuries OR NOT u.report_status IS NULL
+      )
       THEN (
         CASE
+          WHEN u.report_status IN ('out', 'doubtful')
+          THEN 3.0
+          WHEN NOT u.report_status IS NULL
+          THEN 0.0
           WHEN u.player_status = 'out'
           THEN 3.0
           WHEN NOT u.player_status IS NULL
@@ -1074,8 +1080,10 @@ WITH u AS (
       ARRAY_TO_STRING(
         [
           CAST(CASE
-            WHEN NOT cov.injuries
-            THEN 'injuries (no injury transaction in the 60 days before D): injury_risk'
+            WHEN NOT (
+              cov.injuries OR NOT u.report_status IS NULL
+            )
+            THEN 'injuries (no injury transaction in the 60 days before D and no official injury report of the game): injury_risk'
           END AS STRING),
           CAST(CASE
             WHEN NOT cov.game_lines
@@ -1098,7 +1106,9 @@ WITH u AS (
       ),
       ''
     ) AS feed_gaps,
-    cov.injuries AS cov_injuries,
+    (
+      cov.injuries OR NOT u.report_status IS NULL
+    ) AS cov_injuries,
     cov.game_lines AS cov_game_lines,
     cov.shots AS cov_shots,
     cov.full_box AS cov_full_box,

@@ -17,10 +17,15 @@
 --     before D (all of T's games this season before D when he has none): N on D means D is his
 --     first game back after an absence of N games, 0 that he played T's previous game.
 -- Teammates out: the rotation of T on D = the other UPGC players of T on D whose mean minutes
--- over their last 10 games this season (before D) are >= 15. A rotation teammate is out when he
--- did not play T's previous game this season (his days_rest is longer than T's) or his UPGC
--- player_status is 'out' (latest injury transaction before D is 'out', dated on or after his
--- last game; the injury feed ends 2025-07-14, after which only the first rule applies).
+-- over their last 10 games this season (before D) are >= 15. Who of them is out:
+--   where the NBA's official injury report covers T's game on D (UPGC report_status: the latest
+--   report before D's cut-off, 12:00 US Eastern on D), a teammate is out when the report lists
+--   him Out or Doubtful (@reported_out) — the report says who will miss D, so nothing is guessed;
+--   otherwise he is out when he did not play T's previous game this season (his days_rest is
+--   longer than T's) or his UPGC player_status is 'out' (latest injury transaction before D is
+--   'out', dated on or after his last game; the injury feed ends 2025-07-14, after which only the
+--   previous-game rule applies).
+--   teammates_out_source says which rule the row used: 'injury_report' or 'previous_game'.
 --   rotation_teammates_out = how many; vacated_minutes / vacated_points / vacated_fga = the sum
 --   of their last-10 means (each mean rounded to 6 decimals, summed exactly); 0 when none is
 --   out; vacated_fga is NULL when an out teammate has no field-goal attempts in his last 10
@@ -36,6 +41,7 @@ WITH u AS (
     team_abbr,
     last_game_date,
     player_status,
+    report_status,
     days_rest,
     team_days_rest,
     DATEDIFF(game_date, CAST('2000-01-01' AS DATE)) AS dn
@@ -161,9 +167,13 @@ WITH u AS (
     CAST(r.min10 AS DECIMAL(18, 6)) AS min10,
     CAST(r.pts10 AS DECIMAL(18, 6)) AS pts10,
     CAST(r.fga10 AS DECIMAL(18, 6)) AS fga10,
-    (
-      u.days_rest > u.team_days_rest OR u.player_status = 'out'
-    ) AS is_out
+    CASE
+      WHEN NOT u.report_status IS NULL
+      THEN u.report_status IN ('out', 'doubtful')
+      ELSE (
+        u.days_rest > u.team_days_rest OR u.player_status = 'out'
+      )
+    END AS is_out
   FROM u
   JOIN rolled AS r
     ON r.player_lookup = u.player_lookup
@@ -203,7 +213,8 @@ SELECT
   CAST(t.teammates_out AS INT) AS rotation_teammates_out,
   CAST(COALESCE(t.vacated_minutes, 0) AS DOUBLE) AS vacated_minutes,
   CAST(COALESCE(t.vacated_points, 0) AS DOUBLE) AS vacated_points,
-  CAST(t.vacated_fga AS DOUBLE) AS vacated_fga
+  CAST(t.vacated_fga AS DOUBLE) AS vacated_fga,
+  CASE WHEN NOT u.report_status IS NULL THEN 'injury_report' ELSE 'previous_game' END AS teammates_out_source
 FROM u
 LEFT JOIN own AS o
   ON o.player_lookup = u.player_lookup AND o.game_date = u.game_date

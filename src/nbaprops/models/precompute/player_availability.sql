@@ -17,10 +17,15 @@
 --     before D (all of T's games this season before D when he has none): N on D means D is his
 --     first game back after an absence of N games, 0 that he played T's previous game.
 -- Teammates out: the rotation of T on D = the other UPGC players of T on D whose mean minutes
--- over their last 10 games this season (before D) are >= 15. A rotation teammate is out when he
--- did not play T's previous game this season (his days_rest is longer than T's) or his UPGC
--- player_status is 'out' (latest injury transaction before D is 'out', dated on or after his
--- last game; the injury feed ends 2025-07-14, after which only the first rule applies).
+-- over their last 10 games this season (before D) are >= 15. Who of them is out:
+--   where the NBA's official injury report covers T's game on D (UPGC report_status: the latest
+--   report before D's cut-off, 12:00 US Eastern on D), a teammate is out when the report lists
+--   him Out or Doubtful (@reported_out) — the report says who will miss D, so nothing is guessed;
+--   otherwise he is out when he did not play T's previous game this season (his days_rest is
+--   longer than T's) or his UPGC player_status is 'out' (latest injury transaction before D is
+--   'out', dated on or after his last game; the injury feed ends 2025-07-14, after which only the
+--   previous-game rule applies).
+--   teammates_out_source says which rule the row used: 'injury_report' or 'previous_game'.
 --   rotation_teammates_out = how many; vacated_minutes / vacated_points / vacated_fga = the sum
 --   of their last-10 means (each mean rounded to 6 decimals, summed exactly); 0 when none is
 --   out; vacated_fga is NULL when an out teammate has no field-goal attempts in his last 10
@@ -30,7 +35,7 @@
 WITH
 u AS (
     SELECT player_lookup, game_date, season_year, team_abbr, last_game_date, player_status,
-           days_rest, team_days_rest,
+           report_status, days_rest, team_days_rest,
            date_diff('day', DATE '2000-01-01', game_date) AS dn
     FROM analytics.upcoming_player_game_context
     WHERE game_date BETWEEN $start_date AND $end_date
@@ -75,7 +80,8 @@ mates AS (  -- the rotation of each team on D, with whether each is out
     SELECT u.game_date, u.team_abbr, u.player_lookup,
            CAST(r.min10 AS DECIMAL(18, 6)) AS min10, CAST(r.pts10 AS DECIMAL(18, 6)) AS pts10,
            CAST(r.fga10 AS DECIMAL(18, 6)) AS fga10,
-           (u.days_rest > u.team_days_rest OR u.player_status = 'out') AS is_out
+           CASE WHEN u.report_status IS NOT NULL THEN u.report_status IN @reported_out
+                ELSE (u.days_rest > u.team_days_rest OR u.player_status = 'out') END AS is_out
     FROM u
     JOIN rolled r ON r.player_lookup = u.player_lookup AND r.season_year = u.season_year
                  AND r.game_date = u.last_game_date
@@ -98,7 +104,8 @@ SELECT u.player_lookup, u.game_date, u.season_year::INTEGER AS season_year, u.te
        t.teammates_out::INTEGER AS rotation_teammates_out,
        CAST(coalesce(t.vacated_minutes, 0) AS DOUBLE) AS vacated_minutes,
        CAST(coalesce(t.vacated_points, 0) AS DOUBLE) AS vacated_points,
-       CAST(t.vacated_fga AS DOUBLE) AS vacated_fga
+       CAST(t.vacated_fga AS DOUBLE) AS vacated_fga,
+       CASE WHEN u.report_status IS NOT NULL THEN 'injury_report' ELSE 'previous_game' END AS teammates_out_source
 FROM u
 LEFT JOIN own o ON o.player_lookup = u.player_lookup AND o.game_date = u.game_date
 JOIN team_out t ON t.player_lookup = u.player_lookup AND t.game_date = u.game_date
