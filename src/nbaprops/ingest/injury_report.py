@@ -72,7 +72,7 @@ _ARROW = {"VARCHAR": pa.string(), "TIMESTAMP": pa.timestamp("us"), "DATE": pa.da
 class PdfReaderMissing(BadInputError):
     """pdfplumber (the `feed` extra) is not installed: no PDF can be read."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str | None = None) -> None:
         super().__init__(f"reading an injury-report PDF needs pdfplumber, which is not installed: {INSTALL}", file=file)
 
 
@@ -110,12 +110,17 @@ def display_name(printed: str) -> str:
     return " ".join(f"{first} {last}".split())
 
 
-def _pdfplumber(file: str) -> Any:
+def _pdfplumber(file: str | None = None) -> Any:
     try:
         import pdfplumber
     except ImportError:
         raise PdfReaderMissing(file) from None
     return pdfplumber
+
+
+def require_reader() -> None:
+    """PdfReaderMissing (one line: what to install) when no PDF can be read here."""
+    _pdfplumber()
 
 
 def _open(path: Path) -> Any:
