@@ -15,7 +15,8 @@ def ingest(
     folder: Path | None = typer.Argument(
         None,
         help="Folder laid out like data/real/ (Parquet or CSV, same file names), or one such file; "
-        "also The Odds API (v4) response bodies saved as .json (any name). Default: the bundled real NBA data.",
+        "also The Odds API (v4) response bodies saved as .json and the NBA's injury report as .pdf (any name). "
+        "Default: the bundled real NBA data.",
     ),
     props_seed: int = typer.Option(20211019, help="Seed of the synthetic prop lines."),
 ) -> None:

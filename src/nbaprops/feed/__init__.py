@@ -4,7 +4,8 @@ optional nba_api package) into files laid out like data/real/, which `nbaprops i
 client.py  polite HTTP (interval, retries with backoff, one-line errors)
 store.py   the feed folder: raw-response cache, manifest, atomic Parquet files
 parse.py   responses → rows in the bundled files' columns and types
-fetch.py   the dates: scoreboard, season schedule, box scores and shots of final games, resume"""
+fetch.py   the dates: scoreboard, season schedule, box scores and shots of final games, resume
+injury_report.py  the latest official injury report PDF (the league's CDN, not stats.nba.com)"""
 
 from .fetch import (
     DateResult,

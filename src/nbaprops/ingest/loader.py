@@ -4,8 +4,9 @@ Per file: stage it, check columns and types (a missing column or a value of the 
 stops the whole ingest with exit code 2 and leaves the warehouse untouched), normalise keys,
 run the row checks (failing rows go to processing.rejected_rows), drop exact repeats, reject
 conflicting duplicates, then upsert with content hashes so an unchanged row is left alone.
-A The Odds API body (.json, recognised by its content) is flattened into rows by odds_api.py and
-staged in place of a file's rows; from there it goes the same way."""
+A The Odds API body (.json, recognised by its content) is flattened into rows by odds_api.py, and
+the NBA's injury report (.pdf, recognised by its content) is read into rows by injury_report.py;
+either is staged in place of a file's rows, and from there it goes the same way."""
 
 from __future__ import annotations
 
@@ -21,11 +22,12 @@ from ..catalog import SOURCE_TABLE_ORDER
 from ..errors import BadInputError
 from ..synth import props as synth_props
 from ..warehouse import Warehouse, one, quote_ident
-from . import odds_api
+from . import injury_report, odds_api
 from .sources import (
     ALL_KINDS,
     DERIVED_SCHEDULE_SOURCE,
     DERIVED_SCHEDULE_SQL,
+    INJURY_REPORT,
     ODDS_API_GAME_LINES,
     ODDS_API_PROPS,
     FileKind,
@@ -357,8 +359,9 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
     if "_resolved_by" in [r[0] for r in con.execute("DESCRIBE _norm").fetchall()]:
         by = dict(
             con.execute(
+                # (a team's NOT YET SUBMITTED row of the injury report, player_lookup '', is no player's)
                 "SELECT coalesce(_resolved_by, 'unresolved'), count(*) FROM _norm "
-                "WHERE player_lookup IS NOT NULL GROUP BY ALL"
+                "WHERE nullif(player_lookup, '') IS NOT NULL GROUP BY ALL"
             ).fetchall()
         )
         res.rows_by_id, res.rows_by_name = by.get("id", 0), by.get("name", 0)
@@ -694,7 +697,11 @@ def _refresh_identity(con: duckdb.DuckDBPyConnection) -> None:
             UNION ALL
             SELECT player_lookup, player_id, source, player_name, coalesce(resolved_by, 'name'), count(*),
                    min(transaction_date), max(transaction_date)
-            FROM raw.injuries GROUP BY ALL)
+            FROM raw.injuries GROUP BY ALL
+            UNION ALL
+            SELECT player_lookup, player_id, source, player_name, coalesce(resolved_by, 'name'), count(*),
+                   min(game_date), max(game_date)
+            FROM raw.injury_report WHERE player_lookup <> '' GROUP BY ALL)
         GROUP BY player_lookup, source, spelling""")
 
 
@@ -727,11 +734,25 @@ class InputScan:
 def accepted_names() -> str:
     """The file names ingest recognises, for messages: `schedule_*, player_box_*, … (.parquet, .csv, .csv.gz)`."""
     names = ", ".join(p for k in ALL_KINDS for p in k.patterns)
-    return f"{names} (each .parquet, .csv or .csv.gz), or The Odds API (v4) response bodies (.json, any name)"
+    return (
+        f"{names} (each .parquet, .csv or .csv.gz), or The Odds API (v4) response bodies (.json, any name), "
+        "or the NBA's injury report (.pdf, any name)"
+    )
 
 
 def _is_json(path: Path) -> bool:
     return path.name.lower().endswith(".json")
+
+
+def _is_pdf(path: Path) -> bool:
+    return path.name.lower().endswith(".pdf")
+
+
+def _plan_injury_report(scan: InputScan, path: Path) -> None:
+    """A .pdf file is the NBA's injury report, recognised by page 1's title (BadInputError naming
+    the file when it is none, or when pdfplumber is missing)."""
+    scan.plan.append((INJURY_REPORT, path))
+    scan.as_of[path] = injury_report.report_time(path)
 
 
 def _plan_odds_body(scan: InputScan, path: Path) -> None:
@@ -752,13 +773,14 @@ def _plan_odds_body(scan: InputScan, path: Path) -> None:
 def scan_input(path: str | Path | None = None) -> InputScan:
     """The files an ingest of `path` loads: a folder laid out like data/real/ (default: the
     bundled data), or one file with a recognised name, or The Odds API response bodies (.json
-    files of any name, recognised by their content). Raises BadInputError when the path does
-    not exist or holds nothing to load (an empty folder, only unknown files), or when a .json
-    file is no The Odds API body (it names the file)."""
+    files of any name, recognised by their content), or NBA injury reports (.pdf files of any
+    name, recognised by their content). Raises BadInputError when the path does not exist or
+    holds nothing to load (an empty folder, only unknown files), or when a .json file is no The
+    Odds API body or a .pdf file no injury report (it names the file)."""
     root = Path(path) if path else BUNDLED_DATA
-    if root.is_file() and _is_json(root):
+    if root.is_file() and (_is_json(root) or _is_pdf(root)):
         scan = InputScan(root=root, plan=[])
-        _plan_odds_body(scan, root)
+        (_plan_odds_body if _is_json(root) else _plan_injury_report)(scan, root)
         scan.sort()
         return scan
     if root.is_file():
@@ -786,6 +808,9 @@ def scan_input(path: str | Path | None = None) -> InputScan:
             continue
         if _is_json(p):
             _plan_odds_body(scan, p)
+            continue
+        if _is_pdf(p):
+            _plan_injury_report(scan, p)
             continue
         kind = kind_for(p.name)
         if kind:

@@ -32,7 +32,7 @@ from pathlib import Path
 import duckdb
 
 from .. import calendar
-from . import odds_api
+from . import injury_report, odds_api
 
 COUNT_COLUMNS = (
     "fg_makes",
@@ -639,16 +639,19 @@ PROPS = FileKind(
 # that name, else the one whose nickname ends it (more than one: none). The game is the
 # schedule's game of the two teams on the US Eastern date of commence_time, home and away as the
 # schedule has them (the API's home team can differ at a neutral site).
-_ODDS_GAME_SQL = (
-    """
-    WITH names AS (SELECT home_team AS name FROM _typed UNION SELECT away_team FROM _typed),
+_TEAM_OF = """
     team_of AS (
         SELECT n.name,
                coalesce(min(r.team_abbr) FILTER (WHERE lower(r.team_name) = lower(n.name)),
                         CASE WHEN count(DISTINCT r.team_abbr) = 1 THEN min(r.team_abbr) END) AS abbr
         FROM names n LEFT JOIN reference.teams r
           ON lower(r.team_name) = lower(n.name) OR ends_with(lower(n.name), ' ' || lower(r.nickname))
-        GROUP BY n.name),
+        GROUP BY n.name)"""
+_ODDS_GAME_SQL = (
+    """
+    WITH names AS (SELECT home_team AS name FROM _typed UNION SELECT away_team FROM _typed),"""
+    + _TEAM_OF
+    + """,
     t AS (
         SELECT x.*, h.abbr AS _home_abbr, a.abbr AS _away_abbr
         FROM _typed x LEFT JOIN team_of h ON h.name = x.home_team LEFT JOIN team_of a ON a.name = x.away_team),
@@ -775,6 +778,77 @@ ODDS_API_PROPS = FileKind(
     ),
 )
 
+# The NBA's official injury report (.pdf, recognised by its content; rows staged by
+# injury_report.py). The team is printed in full ("LA Clippers"): resolved as The Odds API's team
+# names are; the game is the schedule's game on the printed date of the matchup's two tricodes
+# (AWAY@HOME). Players are printed "Last, First" and resolved by the display name "First Last"
+# (`player_name`); the raw table keeps the name as printed. A team's NOT YET SUBMITTED row has
+# player_lookup '' and resolves to nobody (it is no player's row).
+_TEAMS = "(SELECT team_abbr FROM reference.teams)"
+_INJURY_STATUSES = ", ".join(f"'{s}'" for s in (*injury_report.STATUSES, injury_report.NOT_SUBMITTED))
+INJURY_REPORT = FileKind(
+    name="nba_injury_report",
+    patterns=(),
+    target="raw.injury_report",
+    order=11,
+    source=injury_report.SOURCE,
+    key=("report_time_et", "game_id", "team_abbr", "player_lookup"),
+    resolve_players=True,
+    required=injury_report.STAGED_COLUMNS,
+    optional={},
+    stage=injury_report.stage,
+    # every report is a snapshot of its time: a row of one report is no correction of another
+    refuse_corrections=False,
+    select_sql="""
+    WITH names AS (SELECT DISTINCT team_name AS name FROM _typed),"""
+    + _TEAM_OF
+    + """,
+    t AS (
+        SELECT x.*, tm.abbr AS _team_abbr, norm_team(x.away_tricode) AS _away, norm_team(x.home_tricode) AS _home
+        FROM _typed x LEFT JOIN team_of tm ON tm.name = x.team_name),
+    g AS (
+        SELECT t.*, s.game_id AS _game_id, coalesce(s.season_year, """
+    + _SEASON_OF.format(d="t.game_date")
+    + """) AS _season
+        FROM t LEFT JOIN raw.schedule s
+          ON s.game_date = t.game_date
+         AND least(s.home_team_abbr, s.away_team_abbr) = least(t._home, t._away)
+         AND greatest(s.home_team_abbr, s.away_team_abbr) = greatest(t._home, t._away)
+        QUALIFY row_number() OVER (PARTITION BY t._row ORDER BY s.home_team_abbr = t._home DESC) = 1)
+    SELECT _row, report_time_et, game_date, _game_id AS game_id, _team_abbr AS team_abbr,
+           CASE WHEN printed_name = '' THEN '' ELSE _player_lookup END AS player_lookup,
+           printed_name AS player_name, status, reason, NULL::BIGINT AS player_id, NULL::VARCHAR AS resolved_by,
+           _season, CASE WHEN printed_name <> '' THEN _player_lookup END AS _spelling_lookup,
+           CASE WHEN printed_name <> '' THEN _player_base END AS _base, NULL::VARCHAR AS _resolved_by,
+           NULL::INTEGER AS _candidates, printed_name AS _spelling, matchup, team_name, _away, _home
+    FROM g""",
+    checks=(
+        ("team_name", "team name matches no team of reference.teams", "team_abbr IS NULL", "team_name"),
+        (
+            "matchup",
+            "matchup names a team that is no NBA tricode",
+            f"_away NOT IN {_TEAMS} OR _home NOT IN {_TEAMS}",
+            "matchup",
+        ),
+        (
+            "matchup",
+            "no game of this matchup on this date in the schedule",
+            f"_away IN {_TEAMS} AND _home IN {_TEAMS} AND game_id IS NULL",
+            "matchup || ' on ' || CAST(game_date AS VARCHAR)",
+        ),
+        (
+            "team_name",
+            "team is neither team of the matchup",
+            "team_abbr IS NOT NULL AND team_abbr NOT IN (_away, _home)",
+            "team_name || ' in ' || matchup",
+        ),
+        ("status", "unknown status", f"status NOT IN ({_INJURY_STATUSES})", "status"),
+        _PLAYER_CHECK,
+        (*_RESOLVED, "_spelling"),
+        (*_AMBIGUOUS, "_spelling"),
+    ),
+)
+
 # A game of a box-score file (`derives_schedule`) that the schedule lacks still happened: the NBA
 # Cup final, for one, is left out of the league's season game logs and so of schedules built
 # from them. Its schedule row is derived from the box score when the game id is a valid NBA id
@@ -841,6 +915,7 @@ ALL_KINDS: tuple[FileKind, ...] = tuple(
             PROPS,
             ODDS_API_GAME_LINES,
             ODDS_API_PROPS,
+            INJURY_REPORT,
         ),
         key=lambda k: k.order,
     )
