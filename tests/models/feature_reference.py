@@ -33,7 +33,7 @@ import math
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from itertools import pairwise
 from pathlib import Path
@@ -206,6 +206,19 @@ class Raw:
             days = self.injuries.setdefault(pid, {})
             days[d] = days.get(d, False) or ev == "out"
         self.injury_dates = sorted({r[0] for r in q("SELECT DISTINCT transaction_date FROM raw.injuries")})
+        # official injury reports: the games each report lists, the teams it marks NOT YET
+        # SUBMITTED, and each listed player's status
+        self.report_games: dict[str, set] = {}  # game id -> report times listing it
+        self.not_submitted: set[tuple] = set()  # (time, game id, team)
+        self.report_status: dict[tuple, str] = {}  # (time, game id, player id) -> status
+        for t, g, team, pid, status in q(
+            "SELECT report_time_et, game_id, team_abbr, player_id, status FROM raw.injury_report"
+        ):
+            self.report_games.setdefault(g, set()).add(t)
+            if status == "not_submitted":
+                self.not_submitted.add((t, g, team))
+            elif pid is not None:
+                self.report_status[(t, g, pid)] = status
         self.line_dates = {
             (s, d)
             for d, s in q(
@@ -370,6 +383,18 @@ class Raw:
         dated = {gd for _, gd, _, ok in week if ok}
         return [(g, t) for g, gd, t, ok in week if not ok and gd in dated]
 
+    def reported(self, game_id: str, team: str, player_id: int, d: date) -> str | None:
+        """The player's status in the latest report before noon (US Eastern) of D that lists the
+        game and does not mark his team NOT YET SUBMITTED ('available' when it does not list
+        him); None when no report does."""
+        cut = datetime.combine(d, time(12))
+        times = [
+            t for t in self.report_games.get(game_id, ()) if t < cut and (t, game_id, team) not in self.not_submitted
+        ]
+        if not times:
+            return None
+        return self.report_status.get((max(times), game_id, player_id), "available")
+
     # feeds, as the morning of D knows them (analytics.feed_coverage's rule, spelled plainly)
     def covers(self, feed: str, d: date, season: int) -> bool:
         if feed == "injuries":
@@ -501,6 +526,10 @@ class Entering:
     def team_days_rest(self) -> int | None:
         before = self.scheduled_before(self.team)
         return (self.d - before[-1]).days if before else None
+
+    @property
+    def report_status(self) -> str | None:
+        return self.raw.reported(self.game_id, self.team, self.player_id, self.d)
 
     @property
     def injury_out(self) -> bool:
@@ -704,6 +733,8 @@ def _(p):
 
 @reference("injury_risk")
 def _(p):
+    if p.report_status is not None:  # the official report, where one covers the game
+        return (3.0 if p.report_status in ("out", "doubtful") else 0.0), "phase3"
     return (3.0 if p.injury_out else 0.0), "phase3"
 
 
@@ -991,7 +1022,8 @@ def expected(p: Entering, f: features.Feature) -> Value:
     feature's feed does not cover D (then its registry default, source 'default'), and the
     registry default where the reference gives no value."""
     feed = features.feed_of(f.name)
-    if feed is not None and not p.raw.covers(feed, p.d, p.season):
+    report_covers = feed == "injuries" and p.report_status is not None  # a report covers the injuries feed
+    if feed is not None and not report_covers and not p.raw.covers(feed, p.d, p.season):
         return f.default, "default"
     v, src = REFERENCES[f.name](p)
     if v is None:

@@ -106,13 +106,18 @@ def _(p):
 
 def _teammates_out(p):
     """His rotation teammates out on D: other players of his team expected on D with >= 15
-    minutes a game over their last 10 games this season, who did not play the team's previous
-    game or whose injury transactions before D say out; each with his last-10 games."""
+    minutes a game over their last 10 games this season, who are listed Out or Doubtful in the
+    official injury report where one covers the team's game, else who did not play the team's
+    previous game or whose injury transactions before D say out; each with his last-10 games."""
     out = []
     for mate_id in p.mates:
         m = p.other(mate_id)
         last10 = m.games[:10]
         if not last10 or mean(g.minutes for g in last10) < ROTATION_MINUTES:
+            continue
+        if p.report_status is not None:  # the official report covers the team's game: it says who is out
+            if m.report_status in ("out", "doubtful"):
+                out.append(last10)
             continue
         missed_previous = p.team_days_rest is not None and m.days_rest > p.team_days_rest
         if missed_previous or m.injury_out:
