@@ -72,6 +72,14 @@ def describe(path: str, params: dict[str, Any]) -> str:
     return f"GET {path}" + (f"?{shown}" if shown else "")
 
 
+def _is_json(body: bytes) -> bool:
+    try:
+        json.loads(body)
+    except ValueError:
+        return False
+    return True
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
@@ -143,8 +151,6 @@ class OddsClient:
     # -- one call -----------------------------------------------------------------------------
     def get(self, path: str, params: dict[str, Any]) -> OddsResponse:
         """The body of GET `path` with `params` (the key is added here, and only here)."""
-        import requests
-
         what = describe(path, params)
         session = self.session
         attempt = 0
@@ -152,36 +158,33 @@ class OddsClient:
         while True:
             self._wait_interval()
             self.stats.calls += 1
-            try:
-                resp = session.get(
-                    BASE_URL + path,
-                    params={**params, "apiKey": self.key.value()},
-                    timeout=self.timeout,
-                    headers={"Accept": "application/json"},
-                )
-            except requests.Timeout:
+            resp, failure, why = self._send(session, path, params)
+            # decided outside the except clauses: no error raised here keeps requests' exception
+            # (whose text has the URL, and so the key) as its context
+            if failure == "timeout":
                 if attempt >= self.retries:
                     raise FeedUnavailable(
                         f"{what}: {HOST} did not answer within {self.timeout:g} s, {attempt + 1} times; {ODDS_RESUME}"
-                    ) from None
+                    )
                 self._retry(what, f"no answer within {self.timeout:g} s", attempt)
                 attempt += 1
                 continue
-            except requests.ConnectionError as exc:
+            if failure == "no name":
+                raise FeedUnavailable(
+                    f"cannot reach {HOST}: its name does not resolve (no network, or no DNS); {ODDS_RESUME}"
+                )
+            if failure == "connection":
                 connect_failures += 1
-                if _no_name(exc):
-                    raise FeedUnavailable(
-                        f"cannot reach {HOST}: its name does not resolve (no network, or no DNS); {ODDS_RESUME}"
-                    ) from None
                 if connect_failures > 1 or attempt >= self.retries:
                     raise FeedUnavailable(
-                        f"cannot reach {HOST} (no network, or the site is down): {self._short(exc)}; {ODDS_RESUME}"
-                    ) from None
+                        f"cannot reach {HOST} (no network, or the site is down): {why}; {ODDS_RESUME}"
+                    )
                 self._retry(what, "connection failed", attempt)
                 attempt += 1
                 continue
-            except requests.RequestException as exc:
-                raise FeedUnavailable(f"{what}: request failed: {self._short(exc)}; {ODDS_RESUME}") from None
+            if failure:
+                raise FeedUnavailable(f"{what}: request failed: {why}; {ODDS_RESUME}")
+            assert resp is not None
             status = int(resp.status_code)
             body = bytes(resp.content or b"")
             usage = {k: str(resp.headers[k]) for k in USAGE_HEADERS if k in (resp.headers or {})}
@@ -190,15 +193,13 @@ class OddsClient:
                 if status == 200 and usage.get("x-requests-last", "").isdigit():
                     self.stats.credits_reported += int(usage["x-requests-last"])
             if status == 200:
-                try:
-                    json.loads(body)
-                except ValueError:
+                if not _is_json(body):
                     if attempt >= self.retries:
                         raise FeedBadResponse(
                             f"{what}: {HOST} answered {len(body):,} bytes that are not JSON "
                             f"({self._redacted(_snippet(body.decode('utf-8', 'replace')))}), {attempt + 1} times; "
                             f"{ODDS_RESUME}"
-                        ) from None
+                        )
                     self._retry(what, "the answer is not JSON", attempt)
                     attempt += 1
                     continue
@@ -228,6 +229,26 @@ class OddsClient:
             raise OddsBadRequest(
                 f"{what}: HTTP {status} from {HOST}: {why}{' (' + code + ')' if code else ''}; {ODDS_RESUME}"
             )
+
+    def _send(self, session, path: str, params: dict[str, Any]) -> tuple[Any, str, str]:
+        """(response, failure, why): failure is '' on an answer, else timeout / no name /
+        connection / request, with why the redacted text of requests' error."""
+        import requests
+
+        try:
+            resp = session.get(
+                BASE_URL + path,
+                params={**params, "apiKey": self.key.value()},
+                timeout=self.timeout,
+                headers={"Accept": "application/json"},
+            )
+            return resp, "", ""
+        except requests.Timeout:
+            return None, "timeout", ""
+        except requests.ConnectionError as exc:
+            return None, "no name" if _no_name(exc) else "connection", self._short(exc)
+        except requests.RequestException as exc:
+            return None, "request", self._short(exc)
 
     # -- text that may carry the key ----------------------------------------------------------
     def _redacted(self, text: str) -> str:

@@ -330,6 +330,14 @@ def _has_books(body: bytes) -> bool:
     return any(isinstance(e, dict) and e.get("bookmakers") for e in events)
 
 
+def _no_event(body: bytes) -> bool:
+    try:
+        doc = _unwrap(json.loads(body))
+    except ValueError:
+        return False
+    return doc == [] or doc is None
+
+
 def envelope(body: bytes, seen_at: datetime) -> bytes:
     """A current body inside the historical endpoints' envelope, its bytes untouched."""
     head = (
@@ -387,7 +395,8 @@ def fetch_odds(opts: OddsOptions, client: OddsClient | None = None, progress: An
                 finally:
                     if res.status != "failed":
                         entry.pop("error", None)
-                    entry.update(status=res.status, events=res.events, credits=entry.get("credits", 0) + res.credits)
+                    entry.update(status=res.status or "running", events=res.events)
+                    entry["credits"] = entry.get("credits", 0) + res.credits
                     entry["files"] = sorted(set(entry.get("files", [])) | set(res.files))
                     _written(manifest, report, res.files)
                     store.save_manifest(manifest)
@@ -528,6 +537,8 @@ def _obtain(
     resp = run.client.get(path, params)
     st = at if historical and at else stamp(resp.received_at)
     run.cache.put(d, name, st, resp.body)
+    if _no_event(resp.body):
+        cost = 0  # the API charges nothing for an answer without an event
     run.report.credits += cost
     res.credits += cost
     return resp.body, st, "fetched"

@@ -16,7 +16,7 @@ from ..errors import BadInputError
 
 KEY_ENV = "NBAPROPS_ODDS_API_KEY"
 HIDDEN = "<key hidden>"
-_API_KEY_PARAM = re.compile(r"(apiKey=)[^&\s'\"]*", re.IGNORECASE)
+_API_KEY_PARAM = re.compile(r"(apiKey=)[^&\s'\"<]+", re.IGNORECASE)
 
 
 def default_key_file() -> Path:
