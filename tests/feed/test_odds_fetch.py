@@ -18,6 +18,7 @@ import pytest
 from nbaprops.feed import odds_client
 from nbaprops.feed.errors import (
     FeedCacheMissing,
+    FeedError,
     FeedHTTPError,
     FeedUnavailable,
     OddsBadRequest,
@@ -530,3 +531,19 @@ def test_fetch_ingest_loads_the_real_props_with_book_and_snapshot_time(real_copy
     assert not any(r[4] for r in rows)
     manifest = json.loads((real_copy.parent / "feed" / "manifest.json").read_text())
     assert manifest["not_ingested"] == []
+
+
+def test_more_games_than_estimated_stop_at_max_credits(tmp_path, odds_stub):
+    """The estimate trusts the games the NBA.com part saw; when the API lists more, the fetch stops
+    before the call that would go over --max-credits, what it bought kept for the next run."""
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    seen = {"fetched_at": "2024-02-22T14:00:00+00:00", "status": "partial", "games": {"a": {}, "b": {}}}
+    (feed / "manifest.json").write_text(json.dumps({"version": 1, "dates": {DAY: seen}, "seasons": {}}))
+    assert estimate_odds(opts(feed)).credits == 3 + 2
+    with pytest.raises(FeedError, match="over --max-credits 6") as info:
+        fetch_odds(opts(feed, max_credits=6), make_client())
+    assert "5 spent" not in str(info.value) and "6 spent" in str(info.value)
+    assert odds_stub.calls["event_odds"] == 6 and no_temp_files(feed)
+    report = fetch_odds(opts(feed, max_credits=6), make_client())  # the rest: 6 more events
+    assert report.dates[0].status == "complete" and odds_stub.calls["event_odds"] == 12
