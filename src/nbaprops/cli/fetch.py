@@ -10,6 +10,7 @@ import typer
 from rich.text import Text
 
 from ..errors import BadInputError
+from ..feed.odds_key import KEY_ENV
 from .common import console, open_warehouse, parse_date
 from .render import Col, Listing, emit
 
@@ -39,7 +40,7 @@ def fetch_cmd(
     from_cache: bool = typer.Option(
         False,
         "--from-cache",
-        help="No network: rebuild the dates' files from the cached responses (after a parser fix, or to re-ingest).",
+        help="No network: rebuild the dates' files from the cached responses (the odds' too with --odds).",
     ),
     refetch: bool = typer.Option(
         False,
@@ -66,6 +67,34 @@ def fetch_cmd(
     feed_dir: Path | None = typer.Option(
         None, "--feed-dir", help="The feed folder (cache, manifest, files); default: `feed` beside the warehouse."
     ),
+    odds: bool | None = typer.Option(
+        None, "--odds/--no-odds", help="Fetch odds from The Odds API too (default: when a key is set)."
+    ),
+    odds_only: bool = typer.Option(False, "--odds-only", help="Fetch The Odds API only, not NBA.com."),
+    odds_markets: str = typer.Option(
+        "game,props", "--odds-markets", help="Which odds: game (h2h, spreads, totals), props (player_points), or both."
+    ),
+    regions: str = typer.Option("us", "--regions", help="The Odds API regions, comma-separated (each one costs)."),
+    bookmakers: str | None = typer.Option(
+        None, "--bookmakers", help="Bookmaker keys, comma-separated, instead of --regions (10 cost as one region)."
+    ),
+    max_credits: int = typer.Option(
+        500, "--max-credits", min=0, help="Refuse, calling nothing, when the odds could cost more credits than this."
+    ),
+    historical: bool = typer.Option(
+        False, "--historical", help="Odds of past dates from the historical snapshots (10× the credits; paid plans)."
+    ),
+    snapshot_time: str | None = typer.Option(
+        None,
+        "--snapshot-time",
+        help="With --historical: one UTC time (2024-02-22T23:50:00Z) for every snapshot; default: each game's "
+        "tip-off minus 10 minutes.",
+    ),
+    odds_key_file: Path | None = typer.Option(
+        None,
+        "--odds-key-file",
+        help=f"A file holding The Odds API key alone (default: {KEY_ENV}, else ~/.config/nbaprops/odds_api_key).",
+    ),
 ) -> None:
     """Fetch each date's games from NBA.com (stats.nba.com, through nba_api) into files laid out like data/real/.
 
@@ -74,41 +103,143 @@ def fetch_cmd(
     season: the full schedule when the feed has none or it is older than --schedule-max-age days.
     A game that is not final is fetched by a later run. Default dates: yesterday and today (US
     Eastern), reaching back to any date a failed or earlier run left unfinished (up to 30 days).
+    --odds-only skips NBA.com.
 
     Raw responses are cached in <feed>/cache and a manifest records what is done: a killed or
     failed fetch resumes where it stopped, and never leaves half a file. Files go to
     <feed>/files (`nbaprops ingest <feed>/files` loads them all; --ingest loads this run's).
 
-    Exit codes: 0 done (games not final yet are not an error), 1 NBA.com unreachable, refusing
-    (HTTP 403) or answering nonsense (nothing half-written; run again later), 2 bad usage."""
+    The Odds API (v4), when a key is set (NBAPROPS_ODDS_API_KEY, or --odds-key-file): per date, the events
+    list, the game odds (h2h, spreads, totals) and each game's player_points, into <feed>/files/odds
+    (`nbaprops ingest <feed>/files/odds`). Without --historical: today and later dates (default:
+    today), props of games not started yet. With --historical: past dates, each game's snapshot
+    at tip-off minus 10 minutes (or --snapshot-time); game odds from 2020-06-06, props from
+    2023-05-03. The key is sent as the apiKey parameter and never printed or stored.
+
+    Credits (the API's quota; the free plan has 500 a month, historical needs a paid plan):
+    current odds cost 1 per region × market per call (the events list is free; game odds 3 per
+    region), each event's player_points 1 per region; historical calls 10 per region × market
+    (the historical events list 1). The estimate is printed before calling; over --max-credits
+    the fetch refuses and calls nothing. A call whose body is cached is never bought again.
+    After the calls: x-requests-remaining / x-requests-used of the last response.
+
+    Exit codes: 0 done (games not final yet are not an error), 1 NBA.com or The Odds API
+    unreachable, refusing (HTTP 403, a refused key, credits used up) or answering nonsense
+    (nothing half-written; run again later), 2 bad usage (or the odds over --max-credits)."""
     from ..feed import FetchOptions, default_dates, default_feed_dir, fetch
     from ..feed.client import FeedClient, endpoint_classes
+    from ..feed.fetch import FetchReport
+    from ..feed.odds_fetch import estimate_odds, fetch_odds, over_budget
     from ..runner.daily import parse_today, today_eastern
     from ..warehouse import resolve_path
     from .common import STATE
 
-    dates = _dates(date_, start_date, end_date)
-    endpoint_classes()  # nba_api missing: one line on how to install it, before anything else
+    given = _dates(date_, start_date, end_date)
+    key, odds_opts_on = _odds_wanted(odds, odds_only, odds_key_file, from_cache)
+    if not odds_only:
+        endpoint_classes()  # nba_api missing: one line on how to install it, before anything else
     folder = feed_dir or default_feed_dir(resolve_path(STATE.warehouse))
-    if dates is None:
-        dates = default_dates(folder, parse_today(today) or today_eastern())
+    today_d = parse_today(today) or today_eastern()
+    odds_opts = None
+    if odds_opts_on:
+        odds_opts = _odds_options(
+            folder, given, today_d, historical, odds_markets, regions, bookmakers, snapshot_time, max_credits
+        )
+        odds_opts.from_cache, odds_opts.refetch = from_cache, refetch
+        estimate = estimate_odds(odds_opts)  # a date the mode cannot serve: one line, before any call
+        if estimate.credits > max_credits:
+            raise over_budget(estimate, odds_opts)
     progress = _LiveProgress() if console.is_terminal else _PlainProgress()
-    client = None
-    if not from_cache:
-        client = FeedClient(interval=interval, retries=retries, timeout=timeout, on_retry=progress.retry)
-    opts = FetchOptions(
-        feed_dir=folder,
-        dates=dates,
-        from_cache=from_cache,
-        refetch=refetch,
-        schedule_only=schedule_only,
-        schedule_max_age_days=schedule_max_age,
-    )
-    with progress:
-        report = fetch(opts, client, progress)
-    _summary(report)
+    written: list[str] = []
+    if not odds_only:
+        client = None
+        if not from_cache:
+            client = FeedClient(interval=interval, retries=retries, timeout=timeout, on_retry=progress.retry)
+        opts = FetchOptions(
+            feed_dir=folder,
+            dates=given if given is not None else default_dates(folder, today_d),
+            from_cache=from_cache,
+            refetch=refetch,
+            schedule_only=schedule_only,
+            schedule_max_age_days=schedule_max_age,
+        )
+        with progress:
+            report = fetch(opts, client, progress)
+        _summary(report)
+        written += report.written
+    if odds_opts is not None:
+        odds_client = None
+        if not from_cache:
+            from ..feed.odds_client import OddsClient
+
+            assert key is not None  # _odds_wanted refused a network fetch without one
+            estimate = estimate_odds(odds_opts)  # the NBA.com part may have told how many games there are
+            console.print(Text(estimate.describe(odds_opts.historical, odds_opts.units, max_credits)), soft_wrap=True)
+            odds_client = OddsClient(key, interval=interval, retries=retries, timeout=timeout, on_retry=progress.retry)
+        odds_report = fetch_odds(odds_opts, odds_client)
+        _odds_summary(odds_report)
+        written += odds_report.written
     if ingest:
-        _ingest(report)
+        _ingest(FetchReport(feed_dir=folder, written=written))
+
+
+def _odds_wanted(odds: bool | None, odds_only: bool, key_file: Path | None, from_cache: bool):
+    """(the key, whether to fetch odds). Asked for explicitly without a key: exit 2; not asked for
+    (the default) without a key: one line saying what to set, and NBA.com alone."""
+    from ..feed.odds_key import find_key, no_key_hint
+
+    if odds_only and odds is False:
+        raise BadInputError("--odds-only and --no-odds contradict each other")
+    if odds is False:
+        return None, False
+    explicit = bool(odds) or odds_only
+    if from_cache:  # rebuilding needs no key; the odds only when asked for (their cache may be empty)
+        return None, explicit
+    key = find_key(key_file)
+    if key is None:
+        if explicit:
+            raise BadInputError(f"The Odds API needs a key: {no_key_hint()}")
+        console.print(Text(f"The Odds API: no key, odds not fetched ({no_key_hint()})"), soft_wrap=True)
+        return None, False
+    return key, explicit or key is not None
+
+
+def _odds_options(
+    folder: Path,
+    given: list[date] | None,
+    today_d: date,
+    historical: bool,
+    markets: str,
+    regions: str,
+    bookmakers: str | None,
+    snapshot_time: str | None,
+    max_credits: int,
+):
+    from ..feed.odds_fetch import MARKET_CHOICES, OddsOptions, parse_snapshot_time
+
+    chosen = tuple(m.strip().lower() for m in markets.split(",") if m.strip())
+    wrong = [m for m in chosen if m not in MARKET_CHOICES]
+    if wrong or not chosen:
+        raise BadInputError(f"--odds-markets takes game, props or both, got {markets!r}")
+    if snapshot_time and not historical:
+        raise BadInputError("--snapshot-time needs --historical (current odds are taken now)")
+    if historical and given is None:
+        raise BadInputError("--historical needs --date or --start-date (past dates)")
+    region_list = tuple(r.strip().lower() for r in regions.split(",") if r.strip())
+    books = tuple(b.strip().lower() for b in (bookmakers or "").split(",") if b.strip())
+    if not region_list and not books:
+        raise BadInputError("--regions needs at least one region (us, us2, uk, eu, au)")
+    return OddsOptions(
+        feed_dir=folder,
+        dates=given if given is not None else [today_d],
+        today=today_d,
+        historical=historical,
+        markets=tuple(m for m in MARKET_CHOICES if m in chosen),
+        regions=region_list,
+        bookmakers=books,
+        snapshot_time=parse_snapshot_time(snapshot_time) if snapshot_time else None,
+        max_credits=max_credits,
+    )
 
 
 def _dates(date_: str | None, start: str | None, end: str | None) -> list[date] | None:
@@ -181,6 +312,45 @@ def _summary(report) -> None:
             f"{how} in {report.seconds:.1f} s; {written} file{'s' if written != 1 else ''} written to "
             f"{report.files_dir}"
         ),
+        soft_wrap=True,
+    )
+
+
+def _odds_summary(report) -> None:
+    cols = [
+        Col("date", kind="date"),
+        Col("mode", keep=True),
+        Col("status", keep=True),
+        Col("games", kind="int"),
+        Col("game odds", keep=True),
+        Col("props bought", kind="int"),
+        Col("props cached", kind="int"),
+        Col("credits", kind="int"),
+        Col("note"),
+    ]
+    rows = [
+        (r.day, r.mode, r.status, r.events, r.game, r.props_fetched, r.props_cached, r.credits, r.note)
+        for r in report.dates
+    ]
+    emit(Listing("The Odds API" + (" (from the cache)" if report.from_cache else ""), cols, rows))
+    written = len(set(report.written))
+    files = f"{written} file{'s' if written != 1 else ''} written to {report.files_dir}"
+    if report.from_cache:
+        console.print(Text(f"The Odds API: no network used; {files}"), soft_wrap=True)
+        return
+    calls = f"{report.calls:,} call{'s' if report.calls != 1 else ''}" + (
+        f" ({report.retries} retried)" if report.retries else ""
+    )
+    usage = report.usage
+    if usage:
+        quota = (
+            f"x-requests-remaining {usage.get('x-requests-remaining', '?')}, "
+            f"x-requests-used {usage.get('x-requests-used', '?')} (the last response's headers)"
+        )
+    else:
+        quota = "no usage headers in the answers"
+    console.print(
+        Text(f"The Odds API: {calls}, {report.credits:,} credits by the price list; {quota}; {files}"),
         soft_wrap=True,
     )
 

@@ -5,7 +5,13 @@ client.py  polite HTTP (interval, retries with backoff, one-line errors)
 store.py   the feed folder: raw-response cache, manifest, atomic Parquet files
 parse.py   responses → rows in the bundled files' columns and types
 fetch.py   the dates: scoreboard, season schedule, box scores and shots of final games, resume
-injury_report.py  the latest official injury report PDF (the league's CDN, not stats.nba.com)"""
+injury_report.py  the latest official injury report PDF (the league's CDN, not stats.nba.com)
+
+The Odds API (v4), lines and props into files/odds/:
+odds_key.py      the key: environment or key file, kept in memory, redacted from every text
+odds_client.py   polite HTTP with requests: retries, 401/422/429 and used-up credits in one line
+odds_credits.py  the price list in credits and the estimate of a fetch
+odds_fetch.py    current and historical dates: events, game odds, each game's player_points"""
 
 from .fetch import (
     DateResult,

@@ -47,3 +47,25 @@ class FeedCacheMissing(FeedError):
 
 class FeedBusy(FeedError):
     """Another fetch holds the feed folder."""
+
+
+# -- The Odds API -----------------------------------------------------------------------------
+ODDS_RESUME = "nothing half-written; calls already paid for are kept and the next run resumes"
+
+
+class OddsKeyRefused(FeedError):
+    """HTTP 401: The Odds API refused the key (missing, invalid or deactivated)."""
+
+
+class OddsBadRequest(FeedError):
+    """HTTP 422 (or another 4xx): a date out of range or an invalid parameter."""
+
+
+class OddsQuotaExhausted(FeedError):
+    """The plan's credits are used up (OUT_OF_USAGE_CREDITS, or x-requests-remaining 0)."""
+
+
+class OddsOverBudget(FeedError):
+    """The credits a fetch may cost exceed --max-credits: refused before any call. Exit 2."""
+
+    exit_code = 2

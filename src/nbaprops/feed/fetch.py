@@ -404,11 +404,12 @@ def ingest_written(wh, report: FetchReport, **kwargs):
         stage.mkdir(parents=True)
         try:
             for n in names:
-                src = store.files / n
+                # odds files live in files/odds/: ingest reads one folder, so they are linked flat
+                src, dst = store.files / n, stage / Path(n).name
                 try:
-                    os.link(src, stage / n)
+                    os.link(src, dst)
                 except OSError:
-                    shutil.copy2(src, stage / n)
+                    shutil.copy2(src, dst)
             result = ingest_folder(wh, stage, **kwargs)
         finally:
             shutil.rmtree(stage, ignore_errors=True)

@@ -10,6 +10,8 @@
                                player_box_<YYYY-MM-DD>.parquet     the date's final games
                                team_box_<YYYY-MM-DD>.parquet
                                shots_<YYYY-MM-DD>.parquet          (regular-season games)
+                               odds/odds_game_<date>_<stamp>.json, odds/odds_props_<date>_<event>_<stamp>.json
+                                 The Odds API bodies (odds_fetch.py; their cache: cache/odds_api/)
 
 Every file (cache entries, data files, the manifest) is written to a hidden temporary file in
 its folder and renamed over the old one: a killed fetch leaves the previous version or the new
