@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 import samples
 from clirun import cli, one_line_error
-from injury_pdfs import pdf_bytes, report_pdf
 
+from injury_pdfs import pdf_bytes, report_pdf
 from nbaprops.errors import BadInputError
 from nbaprops.ingest import ingest_folder, injury_report
 from nbaprops.ingest.injury_report import display_name, parse_report
