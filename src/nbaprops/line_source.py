@@ -85,6 +85,32 @@ def line_sources(
     return {(lk, d): LineSource(book, ts, bool(syn), src) for lk, d, book, ts, syn, src in rows}
 
 
+def with_line_columns(tbl, sources: list[LineSource | None], after: str):
+    """The Arrow table `tbl` with LINE_COLUMNS inserted after its column `after` (one source per row)."""
+    import pyarrow as pa
+
+    values = {
+        "line_book": pa.array([s.book if s else None for s in sources], pa.string()),
+        "line_snapshot_utc": pa.array([s.snapshot_utc if s else None for s in sources], pa.timestamp("us")),
+        "line_synthetic": pa.array([s.synthetic if s else None for s in sources], pa.bool_()),
+        "line_source": pa.array([s.source if s else None for s in sources], pa.string()),
+    }
+    at = tbl.column_names.index(after) + 1
+    for i, name in enumerate(LINE_COLUMNS):
+        tbl = tbl.add_column(at + i, name, values[name])
+    return tbl
+
+
+def add_line_columns(wh: Warehouse, tbl, line: str, start: date | None = None, end: date | None = None):
+    """`tbl` (rows keyed on player_lookup, game_date, with a line in column `line`) with the line's
+    source columns after it (after its `<line>_source` tag when it has one); rows keep their order."""
+    found = line_sources(wh, start, end)
+    keys = zip(tbl.column("player_lookup").to_pylist(), tbl.column("game_date").to_pylist())
+    lines = tbl.column(line).to_pylist()
+    after = f"{line}_source" if f"{line}_source" in tbl.column_names else line
+    return with_line_columns(tbl, [found.get(k) if li is not None else None for k, li in zip(keys, lines)], after)
+
+
 def describe(line: float | None, src: LineSource | None) -> str:
     """One sentence: the line and where it comes from."""
     if line is None:

@@ -183,7 +183,7 @@ def predict_date(
     lines = [context.get(lk) if not np.isnan(li) else None for lk, li in zip(P["player_lookup"], line)]
     tbl = _arrow_table(P)
     written = _write(wh, on, tbl, model["model_version"]) if write else 0  # the table keeps its columns
-    tbl = _with_line_columns(tbl, lines)
+    tbl = line_source.with_line_columns(tbl, lines, after="points_line")  # what --out writes
     preds = [
         Prediction(
             pl,
@@ -227,21 +227,27 @@ def _row_context(wh: Warehouse, on: date) -> dict[str, LineSource]:
     return {lk: src for (lk, _), src in line_source.line_sources(wh, on, on).items()}
 
 
-def _with_line_columns(tbl, lines: list[LineSource | None]):
-    """The predictions with the line's book, snapshot time, kind and source after points_line
-    (line_source.LINE_COLUMNS): what --out writes."""
-    import pyarrow as pa
+@dataclass
+class CoverageCheck:
+    """D's rows against the newest saved model trained before D (what `features --date D` shows)."""
 
-    values = {
-        "line_book": pa.array([s.book if s else None for s in lines], pa.string()),
-        "line_snapshot_utc": pa.array([s.snapshot_utc if s else None for s in lines], pa.timestamp("us")),
-        "line_synthetic": pa.array([s.synthetic if s else None for s in lines], pa.bool_()),
-        "line_source": pa.array([s.source if s else None for s in lines], pa.string()),
-    }
-    at = tbl.column_names.index("points_line") + 1
-    for i, name in enumerate(line_source.LINE_COLUMNS):
-        tbl = tbl.add_column(at + i, name, values[name])
-    return tbl
+    model: str | None  # its file name; None: no saved model trained before D (nothing checked)
+    known: bool = True
+    gaps: list[Gap] = field(default_factory=list)
+    line_note: str | None = None
+
+
+def check_coverage(wh: Warehouse, on: date, models_dir: Path | None = None) -> CoverageCheck:
+    """Compare D's rows with the training coverage of the model predict would use by default."""
+    folder = Path(models_dir) if models_dir else Path(wh.path).parent / "models"
+    model = next((m for m in saved_models(folder) if m["trained_through"] < on), None)
+    if model is None:
+        return CoverageCheck(None)
+    trained = Coverage.from_dict(model.get("coverage"))
+    on_day = day_coverage(wh, on)
+    return CoverageCheck(
+        model["path"].name, trained is not None, compare(trained, on_day, on), line_note(trained, on_day, on)
+    )
 
 
 def _fit_before(rows, on: date, cols: list[str], min_train_rows: int) -> dict:
