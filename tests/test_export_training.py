@@ -17,6 +17,7 @@ import pytest
 
 from nbaprops import features
 from nbaprops.export import FEATURE_STORE, KEY_COLUMNS, LABEL_RULES, SOURCE_TAGS
+from nbaprops.line_source import LINE_COLUMNS
 from nbaprops.warehouse import Warehouse
 from real_slices import EARLY
 
@@ -65,7 +66,9 @@ def test_metadata_describes_every_column_from_the_registry(built, exports):
     path = exports["all", "default"]
     schema = pq.read_schema(path)
     with Warehouse.open(built, read_only=True) as wh:
-        assert schema.names == wh.columns(FEATURE_STORE)
+        stored = wh.columns(FEATURE_STORE)
+        at = stored.index("vegas_points_line_source") + 1  # the line's source follows the line (and its tag)
+        assert schema.names == [*stored[:at], *LINE_COLUMNS, *stored[at:]]
         assert (
             pq.read_metadata(path).num_rows
             == wh.con.execute(

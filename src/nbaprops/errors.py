@@ -48,6 +48,12 @@ class ModelError(NbapropsError):
     exit_code = 2
 
 
+class CoverageError(NbapropsError):
+    """predict --strict: D's rows rest on defaults where the model learned from real values."""
+
+    exit_code = 1
+
+
 class RunFailedError(NbapropsError):
     """A model run failed; the table was left as it was before the failing chunk."""
 

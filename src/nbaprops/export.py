@@ -10,7 +10,11 @@ per feature its definition, source chain, default, range and units; per `<name>_
 what its tags mean; per label its rule — and, table-level, the feature version, the first law and
 the lists of keys, features and labels (`feature_store_metadata`). Two options shape it:
 `columns="training"` keeps only the keys, the features and the labels; `missing="null"` writes NULL
-for a feature whose `<name>_source` is 'default' (no data: the registry default otherwise)."""
+for a feature whose `<name>_source` is 'default' (no data: the registry default otherwise).
+
+A table that carries the points line (LINE_OF: the feature store, the predictions, UPGC) gets,
+right after it, where the line comes from: its book, snapshot time, whether it is synthetic and a
+readable source (line_source.LINE_COLUMNS); not in the feature store's training columns."""
 
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import features
+from . import features, line_source
 from .catalog import SOURCE_TABLES, SOURCE_TIME_COLUMNS, Catalog
 from .errors import BadInputError
 from .warehouse import Warehouse, quote_ident, quote_table
@@ -43,6 +47,12 @@ FEATURE_STORE = "predictions.ml_feature_store_v2"
 COLUMN_SETS = ("all", "training")
 # --missing: where a feature had no data (<name>_source = 'default'), the stored registry default or NULL
 MISSING_VALUES = ("default", "null")
+# Tables that carry the points line, and its column: the export adds the line's source after it.
+LINE_OF = {
+    FEATURE_STORE: "vegas_points_line",
+    "predictions.player_points_predictions": "points_line",
+    "analytics.upcoming_player_game_context": "current_points_line",
+}
 # A table outside the catalog filters on the first of these it has.
 DATE_COLUMNS = ("game_date", "analysis_date", "cache_date", "target_date", "transaction_date")
 
@@ -144,6 +154,10 @@ def export_table(
                         "`nbaprops backfill --force`"
                     )
         data = wh.con.sql(f"SELECT {select} FROM {quote_table(table)}{clause}", params=params).to_arrow_table()
+        line = LINE_OF.get(table, "")
+        keyed = {"player_lookup", "game_date"} <= set(data.column_names)
+        if line and line in data.column_names and keyed and columns == "all":  # training: keys, features, labels only
+            data = line_source.add_line_columns(wh, data, line, start, end)
     described = table == FEATURE_STORE and fmt == "parquet"
     if described:
         data = with_feature_store_metadata(data, columns=columns, missing=missing, start=start, end=end)
@@ -267,6 +281,8 @@ def describe_column(name: str, *, missing: str = "default") -> dict[str, str]:
         }
     if name in LABEL_RULES:
         return {"kind": "label", "rule": LABEL_RULES[name], "description": LABEL_RULES[name]}
+    if name in line_source.LINE_DESCRIPTIONS:
+        return {"kind": "line", "description": line_source.LINE_DESCRIPTIONS[name]}
     if name in KEY_DESCRIPTIONS:
         return {"kind": "key", "description": KEY_DESCRIPTIONS[name]}
     other = _other_description(name)

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from . import features
+from . import features, line_source
 from .calendar import NOT_PRESEASON_SQL
+from .line_source import LineSource
 from .warehouse import Warehouse, one
 
 FEATURE_STORE = "predictions.ml_feature_store_v2"
@@ -72,6 +73,7 @@ class PlayerDay:
     labels: dict[str, Any] = field(default_factory=dict)
     failures: list[tuple] = field(default_factory=list)  # Phase 4 failures of the player or the date on D
     missing: Explanation | None = None
+    line: LineSource | None = None  # where vegas_points_line comes from (None: no line)
 
     @property
     def has_row(self) -> bool:
@@ -99,6 +101,8 @@ def player_day(wh: Warehouse, lookup: str, on: date) -> PlayerDay:
         if f"{w}_expected_games" in row
     ]
     out.quality = {k: row.get(k) for k in QUALITY}
+    if row.get("vegas_points_line") is not None:
+        out.line = line_source.line_sources(wh, on, on).get((lookup, on))
     out.failures = day_failures(wh, lookup, on)
     if row.get("label_played"):
         out.labels = {k: row.get(k) for k in features.LABELS}

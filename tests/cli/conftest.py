@@ -55,3 +55,34 @@ def assert_fits(text: str, width: int = 80) -> None:
 
 def assert_uncut(text: str) -> None:
     assert "…" not in text, text
+
+
+ODDS_DAY = date(2024, 2, 22)  # ORL at CLE: the recorded The Odds API player-points body's game
+PROPS_BODY = (
+    Path(__file__).resolve().parents[1]
+    / "fixtures"
+    / "odds_api"
+    / ("event_odds_player_points_2024-02-23_ORL-at-CLE.json")
+)
+
+
+@pytest.fixture(scope="package")
+def odds_wh(season_wh, shared_dir, real_slice) -> Path:
+    """season_wh with the recorded ORL-at-CLE player-points body ingested (real lines of ODDS_DAY's
+    game beside the synthetic lines of every other game), backfilled on to ODDS_DAY. Do not modify."""
+    import shutil
+
+    from conftest import shared_build
+    from nbaprops.ingest import ingest_folder
+    from nbaprops.warehouse import Warehouse
+
+    def make(path: Path) -> None:
+        shutil.copy(season_wh, path)
+        folder = path.parent / "in"
+        folder.mkdir()
+        shutil.copy(PROPS_BODY, folder / PROPS_BODY.name)
+        with Warehouse.open(path) as wh:
+            ingest_folder(wh, folder)
+
+    base = shared_build(shared_dir, "cli_odds_base", make)
+    return real_slice("cli_odds", date(2024, 1, 26), ODDS_DAY, base=base)

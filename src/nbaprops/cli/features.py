@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from .common import console, open_warehouse, parse_date
+from .coverage import print_coverage
 from .render import Col, Format, Listing, emit, format_option, messages, wide_option
 
 FEATURE_COLS = (
@@ -39,12 +40,15 @@ def features_cmd(
     excluded him, e.g. his last game was for another team), or a failure or missing dependency.
     CSV holds the features; JSON everything."""
     from ..inspect import player_day
+    from ..line_source import describe
+    from ..model.predict import check_coverage
     from ..players import find_player
 
     d = parse_date(on, "--date")
     with open_warehouse(read_only=True) as wh:
         p = find_player(wh, player)
         day = player_day(wh, p.lookup, d)
+        check = check_coverage(wh, d) if day.has_row else None
     say = messages(fmt)
     failures = Listing(
         f"Phase 4 failures on {d} (the player or DATE_LEVEL)",
@@ -86,13 +90,22 @@ def features_cmd(
         [(w.window, w.expected, w.actual, w.pct) for w in day.windows],
         name="completeness",
     )
+    src = day.line
+    line = {
+        "line_book": src.book if src else None,
+        "line_snapshot_utc": src.snapshot_utc if src else None,
+        "line_synthetic": src.synthetic if src else None,
+        "line_source": src.source if src else None,
+    }
     if fmt != "table":
         head = Listing(
             "row",
-            [Col(k) for k in ("player_lookup", "player_name", "game_date", *ctx, *day.quality, *day.labels)],
-            [(p.lookup, p.name, d, *ctx.values(), *day.quality.values(), *day.labels.values())],
+            [Col(k) for k in ("player_lookup", "player_name", "game_date", *ctx, *day.quality, *line, *day.labels)],
+            [(p.lookup, p.name, d, *ctx.values(), *day.quality.values(), *line.values(), *day.labels.values())],
             name="row",
         )
+        if check is not None and check.model is not None:
+            print_coverage(say, check.known, check.gaps, check.line_note)
         emit([feats, head, windows, failures] if fmt == "csv" else [head, feats, windows, failures], fmt)
         return
     q = day.quality
@@ -112,6 +125,10 @@ def features_cmd(
     )
     if q.get("completeness_reason"):
         console.print(f"completeness: {q['completeness_reason']}", markup=False, highlight=False)
+    values = {f.name: f.value for f in day.features}
+    console.print(describe(values.get("vegas_points_line"), src), markup=False, highlight=False)
+    if check is not None and check.model is not None:  # D's rows against the model predict would use
+        print_coverage(say, check.known, check.gaps, check.line_note)
     emit([feats, windows], wide=wide)
     if failures.rows:
         emit(failures, wide=wide)

@@ -8,6 +8,7 @@ import typer
 
 from ..errors import BadInputError
 from .common import check_out_file, console, open_warehouse, parse_date
+from .coverage import print_coverage
 from .render import Col, Format, Listing, emit, format_option, messages, wide_option
 
 COLS = (
@@ -15,6 +16,8 @@ COLS = (
     Col("game_id", "game", wide=True),
     Col("predicted_points", "points", kind="float", digits=1),
     Col("points_line", "line", kind="float", digits=1),
+    # table: 'synthetic' or the book and time without the year; csv/json: with it (line_source.py)
+    Col("line_source", "line from"),
     Col("p_over", "P(over)", kind="float", digits=2),
     Col("label_played", "played", kind="bool", wide=True),
     Col("label_points", "actual", kind="float", digits=0, wide=True),
@@ -35,7 +38,18 @@ def predict_cmd(
     min_train_rows: int | None = typer.Option(
         None, "--min-train-rows", help="With --fit (or no saved model): labelled rows needed before D (default 20000)."
     ),
-    out: Path | None = typer.Option(None, "--out", help="Also write the predictions to this file: .parquet or .csv."),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        help="Also write the predictions to this file: .parquet or .csv (with the line's book, snapshot time "
+        "and whether it is synthetic: line_book, line_snapshot_utc, line_synthetic, line_source).",
+    ),
+    strict: bool = typer.Option(
+        False,
+        "--strict",
+        help="Refuse (exit 1, nothing written) when a feature group the model learned from real values is "
+        "mostly default on D (real on D in under half its training share), instead of warning.",
+    ),
     no_write: bool = typer.Option(False, "--no-write", help="Do not write predictions.player_points_predictions."),
     limit: int = typer.Option(30, "--limit", min=1, help="The table shows the top N predictions (csv/json: all)."),
     fmt: Format = format_option(),
@@ -44,7 +58,15 @@ def predict_cmd(
     """Score D's feature-store rows with the points model and the over/under classifier: a model
     saved by `nbaprops train` that was trained before D (it has never seen D), or with --fit (or
     when none is saved) one fitted now on every labelled row before D. D's rows of
-    predictions.player_points_predictions are replaced in one transaction."""
+    predictions.player_points_predictions are replaced in one transaction.
+
+    The line is the current pre-tip points line of the first book with a pre-tip snapshot in the
+    order draftkings, fanduel, then the others alphabetically (that book's latest pre-tip
+    snapshot); "line from" says which book and when (UTC), or that it is synthetic.
+
+    D's rows are checked against the model's training coverage: a warning names each feature
+    group that was real in training (>= 50 % of the rows) and is mostly default on D (under half
+    that share), e.g. game lines not fetched for D; --strict refuses instead."""
     from ..model.estimators import MIN_TRAIN_ROWS
     from ..model.predict import predict_date, write_file
 
@@ -60,15 +82,31 @@ def predict_cmd(
     say = messages(fmt)
     with open_warehouse(read_only=no_write) as wh:
         with console.status(f"predicting {d}"):
-            res = predict_date(wh, d, model_path=model, fit=fit, write=not no_write, min_train_rows=mtr)
+            res = predict_date(wh, d, model_path=model, fit=fit, write=not no_write, min_train_rows=mtr, strict=strict)
     say.print(
         f"model {res.model_version} ({res.model_source}; trained through {res.trained_through}, "
         f"{res.train_rows:,} rows): {len(res.predictions):,} players on {d}, {res.seconds:.1f} s",
         markup=False,
         highlight=False,
     )
+    print_coverage(say, res.coverage_known, res.gaps, res.line_note)
+
+    def source(p) -> str | None:
+        if p.line is None:
+            return None
+        return p.line.short if fmt == "table" else p.line.source
+
     rows = [
-        (p.player_lookup, p.game_id, p.predicted_points, p.points_line, p.p_over, p.label_played, p.label_points)
+        (
+            p.player_lookup,
+            p.game_id,
+            p.predicted_points,
+            p.points_line,
+            source(p),
+            p.p_over,
+            p.label_played,
+            p.label_points,
+        )
         for p in res.predictions
     ]
     shown = rows if fmt != "table" else rows[:limit]

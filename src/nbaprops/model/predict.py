@@ -1,20 +1,32 @@
 """`nbaprops predict --date D`: score D's feature-store rows with the saved model of `train`
 (the newest one trained strictly before D, so it has never seen D), or with a model fitted now
 on every labelled row before D, and write the predictions to
-predictions.player_points_predictions (D's rows replaced in one transaction)."""
+predictions.player_points_predictions (D's rows replaced in one transaction).
+
+Before scoring, D's rows are checked against the model's training coverage (coverage.py): a group
+of features the model learned from real values that is mostly default on D is a warning, and
+with strict=True a refusal (CoverageError, nothing written).
+
+The line scored against is the feature store's vegas_points_line: the current pre-tip line of
+the first book with a pre-tip snapshot in the order draftkings, fanduel, then the others
+alphabetically, that book's latest pre-tip snapshot (analytics.upcoming_player_game_context picks
+it; line_source.py finds its book, time and whether it is synthetic, shown beside it)."""
 
 from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
 
-from ..errors import BadInputError
+from .. import line_source
+from ..errors import BadInputError, CoverageError
+from ..line_source import LineSource
 from ..warehouse import Warehouse
+from .coverage import Coverage, Gap, compare, day_coverage, line_note, training_coverage
 from .data import day, feature_columns, load_feature_rows
 from .estimators import (
     CLF_PARAMS,
@@ -38,6 +50,7 @@ class Prediction:
     p_over: float | None
     label_played: bool
     label_points: float | None
+    line: LineSource | None = None  # where points_line comes from (None: no line)
 
 
 @dataclass
@@ -50,7 +63,10 @@ class PredictResult:
     predictions: list[Prediction]
     rows_written: int
     seconds: float
-    arrow: object = None  # the rows as an Arrow table (what was written)
+    arrow: object = None  # the rows as an Arrow table (what was written, and the line columns)
+    coverage_known: bool = True  # False: a model file from before training coverage was recorded
+    gaps: list[Gap] = field(default_factory=list)  # feature groups mostly default on D (coverage.compare)
+    line_note: str | None = None  # D's prop lines of another kind (synthetic / real) than training's
 
 
 def saved_models(folder: Path) -> list[dict]:
@@ -90,7 +106,10 @@ def predict_date(
     write: bool = True,
     min_train_rows: int = MIN_TRAIN_ROWS,
     threads: int | None = THREADS,
+    strict: bool = False,
 ) -> PredictResult:
+    """Score D's rows (module doc). strict: refuse (CoverageError) when a feature group the model
+    learned from real values is mostly default on D, before fitting or writing anything."""
     t0 = time.perf_counter()
     cols = feature_columns()
     rows = load_feature_rows(wh, on, cols)
@@ -118,7 +137,17 @@ def predict_date(
                 "store's: train again, or --fit"
             )
         source = str(model["path"])
+        trained = Coverage.from_dict(model.get("coverage"))
     else:
+        trained = training_coverage(wh, before=on)
+    on_day = day_coverage(wh, on)
+    gaps = compare(trained, on_day, on)
+    if strict and gaps:
+        raise CoverageError(
+            f"--strict: {on}'s rows rest on defaults where the model learned from real values: "
+            + "; ".join(g.message for g in gaps)
+        )
+    if model is None:
         with limited_threads(threads):
             model = _fit_before(rows, on, cols, min_train_rows)
         source = "fitted now"
@@ -150,8 +179,11 @@ def predict_date(
         "label_played": rows.played[today],
         "label_over_line": rows.over[today],
     }
+    context = _row_context(wh, on)
+    lines = [context.get(lk) if not np.isnan(li) else None for lk, li in zip(P["player_lookup"], line)]
     tbl = _arrow_table(P)
-    written = _write(wh, on, tbl, model["model_version"]) if write else 0
+    written = _write(wh, on, tbl, model["model_version"]) if write else 0  # the table keeps its columns
+    tbl = line_source.with_line_columns(tbl, lines, after="points_line")  # what --out writes
     preds = [
         Prediction(
             pl,
@@ -161,9 +193,10 @@ def predict_date(
             None if np.isnan(po) else float(po),
             bool(pd_),
             None if np.isnan(pt) else float(pt),
+            src,
         )
-        for pl, g, pp, li, po, pd_, pt in zip(
-            P["player_lookup"], P["game_id"], pred, line, p_over, P["label_played"], P["label_points"]
+        for pl, g, pp, li, po, pd_, pt, src in zip(
+            P["player_lookup"], P["game_id"], pred, line, p_over, P["label_played"], P["label_points"], lines
         )
     ]
     preds.sort(key=lambda p: -p.predicted_points)
@@ -177,6 +210,43 @@ def predict_date(
         written,
         time.perf_counter() - t0,
         tbl,
+        coverage_known=trained is not None,
+        gaps=gaps,
+        line_note=line_note(trained, on_day, on),
+    )
+
+
+def _row_context(wh: Warehouse, on: date) -> dict[str, LineSource]:
+    """What predict shows beside D's rows besides the model's inputs, by player: his line's source.
+
+    >>> The one place a per-row status joins D's predictions. <<<
+    analytics.upcoming_player_game_context is gaining report_status (the official injury report:
+    out / doubtful / questionable / probable / available, NULL when no report covers the game);
+    read it here for D's rows, keyed by player_lookup like the line sources, and carry it into
+    Prediction, the Arrow table and the CLI's columns."""
+    return {lk: src for (lk, _), src in line_source.line_sources(wh, on, on).items()}
+
+
+@dataclass
+class CoverageCheck:
+    """D's rows against the newest saved model trained before D (what `features --date D` shows)."""
+
+    model: str | None  # its file name; None: no saved model trained before D (nothing checked)
+    known: bool = True
+    gaps: list[Gap] = field(default_factory=list)
+    line_note: str | None = None
+
+
+def check_coverage(wh: Warehouse, on: date, models_dir: Path | None = None) -> CoverageCheck:
+    """Compare D's rows with the training coverage of the model predict would use by default."""
+    folder = Path(models_dir) if models_dir else Path(wh.path).parent / "models"
+    model = next((m for m in saved_models(folder) if m["trained_through"] < on), None)
+    if model is None:
+        return CoverageCheck(None)
+    trained = Coverage.from_dict(model.get("coverage"))
+    on_day = day_coverage(wh, on)
+    return CoverageCheck(
+        model["path"].name, trained is not None, compare(trained, on_day, on), line_note(trained, on_day, on)
     )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import BadInputError
 from ..warehouse import Warehouse
+from .coverage import training_coverage
 from .data import day, default_range, feature_columns, load_feature_rows, to_date
 from .estimators import (
     CLF_PARAMS,
@@ -45,13 +46,16 @@ def train_model(
     holdout_days: int = 30,
     out_dir: Path | None = None,
     threads: int | None = THREADS,
+    min_train_rows: int = MIN_TRAIN_ROWS,
 ) -> TrainResult:
     """See _train_model."""
     with limited_threads(threads):
-        return _train_model(wh, end, holdout_days=holdout_days, out_dir=out_dir)
+        return _train_model(wh, end, holdout_days=holdout_days, out_dir=out_dir, min_train_rows=min_train_rows)
 
 
-def _train_model(wh: Warehouse, end: date | None, *, holdout_days: int, out_dir: Path | None) -> TrainResult:
+def _train_model(
+    wh: Warehouse, end: date | None, *, holdout_days: int, out_dir: Path | None, min_train_rows: int = MIN_TRAIN_ROWS
+) -> TrainResult:
     """Fit the regressor and the over/under classifier on every labelled row up to `end` and
     save them (joblib) under <warehouse folder>/models/. Before the final fit, one honest
     holdout: fit on the rows before the last `holdout_days` days, score those days."""
@@ -64,14 +68,14 @@ def _train_model(wh: Warehouse, end: date | None, *, holdout_days: int, out_dir:
     version = model_version(cols, REG_PARAMS, CLF_PARAMS)
     rows = load_feature_rows(wh, end, cols)
     lab = rows.labelled
-    if lab.sum() < MIN_TRAIN_ROWS:
+    if lab.sum() < min_train_rows:
         raise BadInputError(
-            f"only {int(lab.sum())} labelled rows up to {end} (< {MIN_TRAIN_ROWS}): backfill more dates"
+            f"only {int(lab.sum())} labelled rows up to {end} (< {min_train_rows}): backfill more dates"
         )
     h_start = end - timedelta(days=holdout_days - 1)
     tr, ho = lab & (rows.game_date < day(h_start)), lab & (rows.game_date >= day(h_start))
     h_mae = h_l10 = float("nan")
-    if tr.sum() >= MIN_TRAIN_ROWS and ho.any():
+    if tr.sum() >= min_train_rows and ho.any():
         m, k = fit_regressor(rows.X[tr], rows.points[tr], REG_PARAMS)
         h_mae = mae_rmse(m.predict(rows.X[ho][:, k]), rows.points[ho])[0]
         h_l10 = mae_rmse(rows.last10[ho], rows.points[ho])[0]
@@ -95,6 +99,8 @@ def _train_model(wh: Warehouse, end: date | None, *, holdout_days: int, out_dir:
             "over_classifier": clf,
             "over_classifier_inputs": [c for c, k in zip(cols, keep_c) if k],
             "train_rows": int(lab.sum()),
+            # what share of the training rows had real values per feature (predict checks D against it)
+            "coverage": training_coverage(wh, through=end).to_dict(),
             "note": "inputs: the named feature-store columns, as float64 with NaN for NULL, in the listed order",
         },
         path,

@@ -19,6 +19,7 @@ from .. import __version__
 from ..calendar import BOOTSTRAP_DAYS, GAME_DATES_SQL
 from ..catalog import Catalog
 from ..features import FEATURES
+from ..line_source import SYNTHETIC, line_sources
 from ..runner.plan import game_dates
 from ..warehouse import Warehouse, quote_ident, quote_table
 from .failures import FailureFilter
@@ -550,6 +551,7 @@ def _player_data(wh: Warehouse, start: date, end: date, top: int) -> list[dict]:
         ORDER BY player_lookup, game_date""",
         [start, end, *keys],
     ).fetchall()
+    sources = line_sources(wh, start, end)  # each line's book and time, or synthetic
     by: dict[str, dict] = {}
     for k, name, pts, games in tops:
         by[k] = {
@@ -561,6 +563,7 @@ def _player_data(wh: Warehouse, start: date, end: date, top: int) -> list[dict]:
             "pts": [],
             "l10": [],
             "line": [],
+            "line_src": [],
             "opp": [],
         }
     for k, d, pts, l10, line, tm, op in rows:
@@ -569,9 +572,13 @@ def _player_data(wh: Warehouse, start: date, end: date, top: int) -> list[dict]:
         p["pts"].append(None if pts is None else float(pts))
         p["l10"].append(None if l10 is None else round(float(l10), 2))
         p["line"].append(None if line is None else float(line))
+        src = sources.get((k, d)) if line is not None else None
+        p["line_src"].append(src.source if src else ("" if line is None else NO_SOURCE))
         p["opp"].append(f"{tm or ''} vs {op or ''}")
     return [by[k] for k in keys]
 
+
+NO_SOURCE = "source unknown"  # a line whose snapshot raw.player_points_props no longer holds
 
 PLAYER_JS = """
 (function () {
@@ -585,8 +592,9 @@ PLAYER_JS = """
        marker: {size: 8, color: '#1d4ed8'}, hovertemplate: '%{x}: %{y} pts (%{text})<extra></extra>'},
       {x: p.d, y: p.l10, name: 'last-10 average entering the game', mode: 'lines', type: 'scatter',
        line: {color: '#f59e0b', width: 2.5}, connectgaps: true},
-      {x: p.d, y: p.line, name: 'pre-tip points line', mode: 'lines', type: 'scatter',
-       line: {color: '#16a34a', width: 2, dash: 'dot', shape: 'hv'}, connectgaps: false}
+      {x: p.d, y: p.line, name: 'pre-tip points line', mode: 'lines', type: 'scatter', text: p.line_src,
+       line: {color: '#16a34a', width: 2, dash: 'dot', shape: 'hv'}, connectgaps: false,
+       hovertemplate: 'line %{y} (%{text})<extra></extra>'}
     ];
     var layout = {title: {text: p.name + ' — ' + p.games + ' games, ' + p.points + ' points'}, height: 440,
       template: 'plotly_white', margin: {l: 60, r: 30, t: 50, b: 50}, hovermode: 'x unified',
@@ -608,8 +616,15 @@ def _player_section(wh: Warehouse, start: date, end: date, top: int) -> str:
         f"<option value='{i}'>{_esc(p['name'])} ({p['points']:,.0f} pts, {p['games']} games)</option>"
         for i, p in enumerate(data)
     )
+    kinds = [s for p in data for s in p["line_src"] if s and s != NO_SOURCE]
+    synthetic = sum(s == SYNTHETIC for s in kinds)
+    counts = (
+        f"<p class='explain'>Lines on this page: {len(kinds) - synthetic:,} from sportsbooks, "
+        f"{synthetic:,} synthetic.</p>"
+    )
     return (
-        f"<p><label class='pick' for='player-select'>Player</label><select id='player-select'>{opts}</select></p>"
+        counts
+        + f"<p><label class='pick' for='player-select'>Player</label><select id='player-select'>{opts}</select></p>"
         "<div id='fig-player' style='height:440px'></div>"
         f"<script type='application/json' id='player-data'>{_json(data)}</script>"
         f"<script>{PLAYER_JS}</script>"
@@ -657,7 +672,8 @@ SECTIONS = (
         "players",
         "Player page",
         "Points per game (dots), the last-10 average entering each game (the feature points_avg_last_10) and the "
-        "pre-tip points line (synthetic lines) over time, for the top scorers of the range.",
+        "pre-tip points line over time, for the top scorers of the range; hovering a line shows where it comes "
+        "from: its book and snapshot time (UTC), or 'synthetic' for a line nbaprops generated.",
     ),
 )
 
