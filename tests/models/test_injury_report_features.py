@@ -313,3 +313,41 @@ def test_the_availability_features_equal_the_plain_reference_with_the_report(wor
                     wrong.append((d, lookup, n, value, source, want, want_src))
     assert covered > 20
     assert wrong == [], f"{len(wrong)} mismatches, first {wrong[:10]}"
+
+
+def test_predict_shows_the_reported_status_and_names_who_will_not_play(worlds, tmp_path):
+    """predict on D1 (a model fitted now on the rows before it): each player's report status in
+    the listing and the --out file, and the players reported Out or Doubtful named below the table."""
+    import csv
+    import os
+    import subprocess
+    import sys
+
+    wh = worlds["early"]
+    wh.con.execute("CHECKPOINT")
+    path = tmp_path / "predict.duckdb"  # a copy: the module's worlds stay open
+    shutil.copy(wh.path, path)
+    out_file = tmp_path / "p.csv"
+    args = ["predict", "--date", str(D1), "--fit", "--min-train-rows", "2000", "--no-write", "--limit", "200"]
+    run = subprocess.run(
+        [sys.executable, "-m", "nbaprops.cli", "--warehouse", str(path), *args, "--out", str(out_file)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1"},
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    rows = {r["player_lookup"]: r["report_status"] for r in csv.DictReader(out_file.open())}
+    upgc = dict(
+        wh.con.execute(
+            "SELECT player_lookup, report_status FROM analytics.upcoming_player_game_context WHERE game_date = ?", [D1]
+        ).fetchall()
+    )
+    assert len(rows) > 40 and rows == {p: (upgc[p] or "") for p in rows}
+    listed = {p: s for (_, p), (s, _) in _report(wh, D1).items() if p}
+    out = [p for p, s in rows.items() if s in REPORTED_OUT]
+    assert out and all(listed[p] in REPORTED_OUT for p in out)
+    note = next(ln for ln in run.stdout.splitlines() if "reported Out or Doubtful" in ln)
+    assert all(p in note for p in out) and note.startswith(f"{len(out)} reported"), note
+    shown = [ln.split() for ln in run.stdout.splitlines() if ln.split() and ln.split()[0] == out[0]]
+    assert shown and rows[out[0]] in shown[0], shown  # the listing's report column

@@ -18,6 +18,8 @@ COLS = (
     Col("points_line", "line", kind="float", digits=1),
     # table: 'synthetic' or the book and time without the year; csv/json: with it (line_source.py)
     Col("line_source", "line from"),
+    # the official injury report's status for D (blank: not on a report, or no report covers the game)
+    Col("report_status", "report"),
     Col("p_over", "P(over)", kind="float", digits=2),
     Col("label_played", "played", kind="bool", wide=True),
     Col("label_points", "actual", kind="float", digits=0, wide=True),
@@ -42,7 +44,7 @@ def predict_cmd(
         None,
         "--out",
         help="Also write the predictions to this file: .parquet or .csv (with the line's book, snapshot time "
-        "and whether it is synthetic: line_book, line_snapshot_utc, line_synthetic, line_source).",
+        "and whether it is synthetic: line_book, line_snapshot_utc, line_synthetic, line_source; and report_status).",
     ),
     strict: bool = typer.Option(
         False,
@@ -62,7 +64,10 @@ def predict_cmd(
 
     The line is the current pre-tip points line of the first book with a pre-tip snapshot in the
     order draftkings, fanduel, then the others alphabetically (that book's latest pre-tip
-    snapshot); "line from" says which book and when (UTC), or that it is synthetic.
+    snapshot); "line from" says which book and when (UTC), or that it is synthetic. "report" is
+    the player's status in the NBA's official injury report (the latest published before 12:00 US
+    Eastern on D that covers his game; blank when not listed or no report covers it): a player
+    reported Out or Doubtful is named below the table — no bet on a player who will not play.
 
     D's rows are checked against the model's training coverage: a warning names each feature
     group that was real in training (>= 50 % of the rows) and is mostly default on D (under half
@@ -103,6 +108,7 @@ def predict_cmd(
             p.predicted_points,
             p.points_line,
             source(p),
+            p.status if p.status != "available" else None,
             p.p_over,
             p.label_played,
             p.label_points,
@@ -113,6 +119,14 @@ def predict_cmd(
     emit(Listing(f"predicted points on {d} (highest first)", COLS, shown), fmt, wide=wide)
     if fmt == "table" and len(rows) > limit:
         say.print(f"{len(rows) - limit:,} more: raise --limit, or --format csv / --out")
+    out_now = [p.player_lookup for p in res.predictions if p.reported_out]
+    if out_now:
+        say.print(
+            f"{len(out_now)} reported Out or Doubtful for {d} by the official injury report (no bet: he will "
+            f"most likely not play): {', '.join(out_now)}",
+            markup=False,
+            highlight=False,
+        )
     if res.rows_written:
         say.print(f"wrote {res.rows_written:,} rows to predictions.player_points_predictions ({d} replaced)")
     if out is not None:

@@ -21,8 +21,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 
 from .. import line_source
+from ..calendar import REPORTED_OUT
 from ..errors import BadInputError, CoverageError
 from ..line_source import LineSource
 from ..warehouse import Warehouse
@@ -51,6 +53,14 @@ class Prediction:
     label_played: bool
     label_points: float | None
     line: LineSource | None = None  # where points_line comes from (None: no line)
+    # the official injury report's status for D (out / doubtful / questionable / probable /
+    # available); None when no report covers the game
+    status: str | None = None
+
+    @property
+    def reported_out(self) -> bool:
+        """Listed Out or Doubtful: he will most likely not play, so no bet on him."""
+        return self.status in REPORTED_OUT
 
 
 @dataclass
@@ -184,6 +194,8 @@ def predict_date(
     tbl = _arrow_table(P)
     written = _write(wh, on, tbl, model["model_version"]) if write else 0  # the table keeps its columns
     tbl = line_source.with_line_columns(tbl, lines, after="points_line")  # what --out writes
+    statuses = report_statuses(wh, on)
+    tbl = tbl.append_column("report_status", pa.array([statuses.get(lk) for lk in P["player_lookup"]], pa.string()))
     preds = [
         Prediction(
             pl,
@@ -194,6 +206,7 @@ def predict_date(
             bool(pd_),
             None if np.isnan(pt) else float(pt),
             src,
+            statuses.get(pl),
         )
         for pl, g, pp, li, po, pd_, pt, src in zip(
             P["player_lookup"], P["game_id"], pred, line, p_over, P["label_played"], P["label_points"], lines
@@ -217,14 +230,20 @@ def predict_date(
 
 
 def _row_context(wh: Warehouse, on: date) -> dict[str, LineSource]:
-    """What predict shows beside D's rows besides the model's inputs, by player: his line's source.
-
-    >>> The one place a per-row status joins D's predictions. <<<
-    analytics.upcoming_player_game_context is gaining report_status (the official injury report:
-    out / doubtful / questionable / probable / available, NULL when no report covers the game);
-    read it here for D's rows, keyed by player_lookup like the line sources, and carry it into
-    Prediction, the Arrow table and the CLI's columns."""
+    """What predict shows beside D's rows besides the model's inputs, by player: his line's source."""
     return {lk: src for (lk, _), src in line_source.line_sources(wh, on, on).items()}
+
+
+def report_statuses(wh: Warehouse, on: date) -> dict[str, str]:
+    """D's players by the official injury report's status for their game (UPGC report_status: the
+    latest report before D's cut-off that covers the game); players no report covers are absent."""
+    table = "analytics.upcoming_player_game_context"
+    if not wh.table_exists(table) or "report_status" not in wh.columns(table):
+        return {}
+    rows = wh.con.execute(
+        f"SELECT player_lookup, report_status FROM {table} WHERE game_date = ? AND report_status IS NOT NULL", [on]
+    ).fetchall()
+    return dict(rows)
 
 
 @dataclass
