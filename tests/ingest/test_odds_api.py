@@ -237,7 +237,7 @@ def test_props_rows_land_on_the_schedule_game_with_the_books_times(props_ingest)
     last_update = {b["key"]: utc(b["markets"][0]["last_update"]) for b in body["bookmakers"]}
     tip = utc(body["commence_time"])
     for r in rows:  # no envelope: the market's last_update is the time the line was known
-        assert r["snapshot_timestamp"] == last_update[r["bookmaker"]]
+        assert r["snapshot_timestamp"] == last_update[r["bookmaker"]] == r["book_last_update"]
         assert r["minutes_before_tipoff"] == math.floor((tip - last_update[r["bookmaker"]]).total_seconds() / 60)
         assert r["minutes_before_tipoff"] in (4, 5)
 
@@ -379,6 +379,8 @@ def test_the_historical_envelope_gives_the_same_lines_at_its_timestamp(props_ing
     assert (res.rows_read, res.rows_loaded, res.rows_alternate, res.rows_rejected) == (241, 128, 112, 1)
     got = loaded_rows(real_copy, name)
     assert {r["snapshot_timestamp"] for r in got} == {utc(stamp)}
+    last_update = {b["key"]: utc(b["markets"][0]["last_update"]) for b in recorded(PROPS_BODY)["bookmakers"]}
+    assert all(r["book_last_update"] == last_update[r["bookmaker"]] for r in got)  # the book's own time kept
     assert {r["minutes_before_tipoff"] for r in got} == {3}  # 3 min 50 s before tip-off
     same = ("game_id", "game_date", "bookmaker", "player_lookup", "points_line", "over_price_american")
     assert sorted(tuple(r[c] for c in same) for r in got) == sorted(

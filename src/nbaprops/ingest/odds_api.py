@@ -70,6 +70,7 @@ PROPS_COLUMNS = {
     "under_price_american": "INTEGER",
     "snapshot_timestamp": "TIMESTAMP",
     "snapshot_from": "VARCHAR",
+    "book_last_update": "TIMESTAMP",
     "minutes_before_tipoff": "INTEGER",
     "path": "VARCHAR",
 }
@@ -340,6 +341,11 @@ def snapshot_time(body: Body, market: dict[str, Any], book: dict[str, Any]) -> t
     return None, "none"
 
 
+def book_last_update(market: dict[str, Any], book: dict[str, Any]) -> datetime | None:
+    """When the book last changed the line: the market's last_update, else the bookmaker's."""
+    return _parse_time(market.get("last_update") or book.get("last_update"))
+
+
 def minutes_before(commence: datetime, snapshot: datetime | None) -> int | None:
     """Whole minutes from the snapshot to tip-off, rounded down: a snapshot after tip-off is
     negative (in-game), one at or before it is >= 0."""
@@ -394,6 +400,7 @@ def prop_rows(body: Body) -> list[dict[str, Any]]:
                 "odds_format": body.odds_format,
                 "snapshot_timestamp": snap,
                 "snapshot_from": snap_from,
+                "book_last_update": book_last_update(oc.market, oc.book),
                 "path": oc.path,
                 "_row": oc.number,
                 "_sides": [],

@@ -615,12 +615,13 @@ PROPS = FileKind(
         "under_price_american": "INTEGER",
         "is_synthetic": "BOOLEAN",
         "player_id": "BIGINT",
+        "book_last_update": "TIMESTAMP",
     },
     select_sql="""
         SELECT t._row, norm_gid(t.game_id) AS game_id, s.game_date, lower(trim(t.bookmaker)) AS bookmaker,
                t._player_lookup AS player_lookup, norm_team(t.team_abbr) AS team_abbr, t.snapshot_timestamp,
                t.minutes_before_tipoff, t.points_line, t.over_price_american, t.under_price_american,
-               coalesce(t.is_synthetic, false) AS is_synthetic, t.player_id,
+               coalesce(t.is_synthetic, false) AS is_synthetic, t.book_last_update, t.player_id,
                s.season_year AS _season, t._player_lookup AS _spelling_lookup, t._player_base AS _base,
                NULL::VARCHAR AS _resolved_by, NULL::INTEGER AS _candidates
         FROM _typed t LEFT JOIN raw.schedule s ON s.game_id = norm_gid(t.game_id)""",
@@ -746,7 +747,8 @@ ODDS_API_PROPS = FileKind(
     + """
     SELECT _row, _game_id AS game_id, _game_date AS game_date, bookmaker, _player_lookup AS player_lookup,
            NULL::VARCHAR AS team_abbr, snapshot_timestamp, minutes_before_tipoff, points_line,
-           over_price_american, under_price_american, false AS is_synthetic, NULL::BIGINT AS player_id,
+           over_price_american, under_price_american, false AS is_synthetic, book_last_update,
+           NULL::BIGINT AS player_id,
            _season, _player_lookup AS _spelling_lookup, _player_base AS _base, NULL::VARCHAR AS _resolved_by,
            NULL::INTEGER AS _candidates, player_name AS _spelling, outcomes AS _outcomes,
            _home_abbr, _away_abbr, _game_id, home_team, away_team, us_date

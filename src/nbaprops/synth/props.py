@@ -193,6 +193,7 @@ COLUMNS = (
     "game_id, game_date, bookmaker, player_lookup, team_abbr, snapshot_timestamp, minutes_before_tipoff, "
     "points_line, over_price_american, under_price_american, is_synthetic"
 )
+BOOKKEEPING = "source, source_file, row_hash, ingested_at"
 
 
 @dataclass
@@ -224,7 +225,7 @@ def generate(
     if not existing:  # first generation: insert straight away, nothing to compare with
         n = one(
             con.execute(
-                f"INSERT INTO raw.player_points_props SELECT {cols}, 'synthetic_props', ?, "
+                f"INSERT INTO raw.player_points_props ({cols}, {BOOKKEEPING}) SELECT {cols}, 'synthetic_props', ?, "
                 f"md5(concat_ws('|', {cols})), ? FROM ({build_sql(seed)})",
                 [source_file, now],
             )
@@ -250,7 +251,7 @@ def generate(
                      AND t.snapshot_timestamp = s.snapshot_timestamp""")
     changed = one(
         con.execute(
-            f"INSERT INTO raw.player_points_props SELECT {cols}, 'synthetic_props', ?, row_hash, ? "
+            f"INSERT INTO raw.player_points_props ({cols}, {BOOKKEEPING}) SELECT {cols}, 'synthetic_props', ?, row_hash, ? "
             "FROM _props WHERE row_hash NOT IN (SELECT row_hash FROM raw.player_points_props WHERE "
             "source = 'synthetic_props')",
             [source_file, now],
