@@ -251,8 +251,8 @@ def generate(
                      AND t.snapshot_timestamp = s.snapshot_timestamp""")
     changed = one(
         con.execute(
-            f"INSERT INTO raw.player_points_props ({cols}, {BOOKKEEPING}) SELECT {cols}, 'synthetic_props', ?, row_hash, ? "
-            "FROM _props WHERE row_hash NOT IN (SELECT row_hash FROM raw.player_points_props WHERE "
+            f"INSERT INTO raw.player_points_props ({cols}, {BOOKKEEPING}) "
+            f"SELECT {cols}, 'synthetic_props', ?, row_hash, ? FROM _props WHERE row_hash NOT IN (SELECT row_hash FROM raw.player_points_props WHERE "
             "source = 'synthetic_props')",
             [source_file, now],
         )
