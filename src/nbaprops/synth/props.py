@@ -252,8 +252,8 @@ def generate(
     changed = one(
         con.execute(
             f"INSERT INTO raw.player_points_props ({cols}, {BOOKKEEPING}) "
-            f"SELECT {cols}, 'synthetic_props', ?, row_hash, ? FROM _props WHERE row_hash NOT IN (SELECT row_hash FROM raw.player_points_props WHERE "
-            "source = 'synthetic_props')",
+            f"SELECT {cols}, 'synthetic_props', ?, row_hash, ? FROM _props "
+            "WHERE row_hash NOT IN (SELECT row_hash FROM raw.player_points_props WHERE source = 'synthetic_props')",
             [source_file, now],
         )
     )[0]
