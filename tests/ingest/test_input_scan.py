@@ -5,6 +5,9 @@ touched (a new warehouse is not even created)."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 import samples
 from clirun import cli, one_line_error
@@ -99,3 +102,54 @@ def test_scan_input_in_the_library(tmp_path):
     scan = scan_input()  # the bundled data
     assert next(k.name for k, _ in scan.plan) == "schedule"
     assert len(scan.plan) == 12 and scan.unrecognised == []
+
+
+# -- the feed's subfolders ----------------------------------------------------------------------
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+PROPS_BODY = FIXTURES / "odds_api" / "event_odds_player_points_2024-02-23_ORL-at-CLE.json"
+REPORT = FIXTURES / "injury_report" / "Injury-Report_2024-01-04_12PM.pdf"
+
+
+def feed_files_folder(root: Path, sample_games: list[str]) -> Path:
+    """Laid out like <feed>/files: a Parquet file at the top, a The Odds API body in odds/, the
+    injury report in injury_report/; and folders ingest must not read (the cache, a hidden one,
+    another subfolder, odds/ deeper down), each holding a .json that is no odds body (it would stop
+    the ingest)."""
+    folder = samples.make_folder(root, kinds=("schedule",), games=sample_games[:1])
+    for sub, src in (("odds", PROPS_BODY), ("injury_report", REPORT)):
+        (folder / sub).mkdir()
+        shutil.copy(src, folder / sub / src.name)
+    for sub in ("cache", ".ingest-1", "archive", "odds/old"):
+        (folder / sub).mkdir()
+        (folder / sub / "constructed_not_a_body.json").write_text('{"not": "an odds body"}', encoding="utf-8")
+    return folder
+
+
+def test_the_odds_and_injury_report_subfolders_are_read_and_no_other(tmp_path, sample_games):
+    folder = feed_files_folder(tmp_path / "files", sample_games)
+    scan = scan_input(folder)
+    assert sorted((k.name, p.relative_to(folder).as_posix()) for k, p in scan.plan) == sorted(
+        [
+            ("schedule", next(folder.glob("schedule_*")).name),
+            ("odds_api_player_points", f"odds/{PROPS_BODY.name}"),
+            ("nba_injury_report", f"injury_report/{REPORT.name}"),
+        ]
+    )
+    assert scan.unrecognised == [] and scan.ignored == []
+
+
+def test_a_fetch_s_files_folder_ingests_all_three(real_copy, tmp_path, sample_games):
+    folder = feed_files_folder(tmp_path / "files", sample_games)
+    proc = cli(real_copy, "ingest", str(folder))
+    assert proc.returncode == 0, (proc.stdout, proc.stderr)
+    for name in (next(folder.glob("schedule_*")).name, PROPS_BODY.name, REPORT.name):
+        assert name in proc.stdout
+    with Warehouse.open(real_copy, read_only=True) as wh:
+        reports = wh.con.execute("SELECT count(*) FROM raw.injury_report WHERE source_file = ?", [REPORT.name])
+        assert reports.fetchone()[0] == 43  # the recorded report's rows (tests/ingest/test_injury_report.py)
+        props = wh.con.execute(
+            "SELECT count(*) FROM raw.player_points_props WHERE source = 'the_odds_api' AND source_file = ?",
+            [PROPS_BODY.name],
+        )
+        assert props.fetchone()[0] > 0

@@ -1,8 +1,9 @@
-"""`nbaprops fetch`: pull the games of some dates from stats.nba.com into files `ingest` reads."""
+"""`nbaprops fetch`: pull the games of some dates from stats.nba.com (and the odds, and the injury
+report) into files `ingest` reads."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,7 +41,8 @@ def fetch_cmd(
     from_cache: bool = typer.Option(
         False,
         "--from-cache",
-        help="No network: rebuild the dates' files from the cached responses (the odds' too with --odds).",
+        help="No network: rebuild the dates' files from the cached responses (the odds' too with --odds, and "
+        "the injury report's).",
     ),
     refetch: bool = typer.Option(
         False,
@@ -55,7 +57,10 @@ def fetch_cmd(
         7.0, "--schedule-max-age", min=0, help="Days after which a season's full schedule is fetched again."
     ),
     interval: float = typer.Option(
-        0.6, "--interval", min=0.0, help="Minimum seconds between two calls to stats.nba.com (be polite: >= 0.6)."
+        0.6,
+        "--interval",
+        min=0.0,
+        help="Minimum seconds between two calls to stats.nba.com, or to the injury reports' CDN (be polite: >= 0.6).",
     ),
     retries: int = typer.Option(
         4,
@@ -95,6 +100,20 @@ def fetch_cmd(
         "--odds-key-file",
         help=f"A file holding The Odds API key alone (default: {KEY_ENV}, else ~/.config/nbaprops/odds_api_key).",
     ),
+    injury_report_: bool | None = typer.Option(
+        None,
+        "--injury-report/--no-injury-report",
+        help="Fetch the latest official injury report too (default: when the dates include today).",
+    ),
+    report_time: str | None = typer.Option(
+        None,
+        "--report-time",
+        help="The latest injury report published at or before this US Eastern time (2024-01-04T11:00) instead "
+        "of now: for replays and backfills.",
+    ),
+    report_only: bool = typer.Option(
+        False, "--report-only", help="Fetch the injury report only, not NBA.com or The Odds API."
+    ),
 ) -> None:
     """Fetch each date's games from NBA.com (stats.nba.com, through nba_api) into files laid out like data/real/.
 
@@ -103,15 +122,16 @@ def fetch_cmd(
     season: the full schedule when the feed has none or it is older than --schedule-max-age days.
     A game that is not final is fetched by a later run. Default dates: yesterday and today (US
     Eastern), reaching back to any date a failed or earlier run left unfinished (up to 30 days).
-    --odds-only skips NBA.com.
+    --odds-only skips NBA.com (and the injury report); --report-only fetches the report alone.
 
     Raw responses are cached in <feed>/cache and a manifest records what is done: a killed or
     failed fetch resumes where it stopped, and never leaves half a file. Files go to
-    <feed>/files (`nbaprops ingest <feed>/files` loads them all; --ingest loads this run's).
+    <feed>/files (`nbaprops ingest <feed>/files` loads them all, odds/ and injury_report/
+    included; --ingest loads this run's).
 
     The Odds API (v4), when a key is set (NBAPROPS_ODDS_API_KEY, or --odds-key-file): per date, the events
-    list, the game odds (h2h, spreads, totals) and each game's player_points, into <feed>/files/odds
-    (`nbaprops ingest <feed>/files/odds`). Without --historical: today and later dates (default:
+    list, the game odds (h2h, spreads, totals) and each game's player_points, into <feed>/files/odds.
+    Without --historical: today and later dates (default:
     today), props of games not started yet. With --historical: past dates, each game's snapshot
     at tip-off minus 10 minutes (or --snapshot-time); game odds from 2020-06-06, props from
     2023-05-03. The key is sent as the apiKey parameter and never printed or stored.
@@ -123,9 +143,20 @@ def fetch_cmd(
     the fetch refuses and calls nothing. A call whose body is cached is never bought again.
     After the calls: x-requests-remaining / x-requests-used of the last response.
 
-    Exit codes: 0 done (games not final yet are not an error), 1 NBA.com or The Odds API
-    unreachable, refusing (HTTP 403, a refused key, credits used up) or answering nonsense
-    (nothing half-written; run again later), 2 bad usage (or the odds over --max-credits)."""
+    The injury report: the league's official PDF from its CDN (ak-static.cms.nba.com, not
+    stats.nba.com), published hourly at about half past, every 15 minutes since 2025-12-22. It is
+    a snapshot of now, so by default it is fetched when the dates include today (--today sets
+    today for replays): the latest report published at or before now, or at or before
+    --report-time; the slots back from that time are tried (12 at most) and the first published
+    one lands in <feed>/files/injury_report (every PDF fetched is cached; --from-cache takes it
+    from there). None found is one line, not a failure (exit 1 with --report-only). In the
+    features a row keyed on date D uses the latest report published before 12:00 US Eastern on D
+    (nbaprops.calendar.INJURY_REPORT_CUTOFF_HOUR): fetch it in the morning.
+
+    Exit codes: 0 done (games not final yet, or no injury report found, are not an error), 1
+    NBA.com, The Odds API or the CDN unreachable, refusing (HTTP 403, a refused key, credits used
+    up) or answering nonsense (nothing half-written; run again later), or --report-only finding
+    no report, 2 bad usage (or the odds over --max-credits)."""
     from ..feed import FetchOptions, default_dates, default_feed_dir, fetch
     from ..feed.client import FeedClient, endpoint_classes
     from ..feed.fetch import FetchReport
@@ -135,11 +166,18 @@ def fetch_cmd(
     from .common import STATE
 
     given = _dates(date_, start_date, end_date)
-    key, odds_opts_on = _odds_wanted(odds, odds_only, odds_key_file, from_cache)
-    if not odds_only:
+    _report_conflicts(injury_report_, report_time, report_only, odds, odds_only, given)
+    report_at = _parse_report_time(report_time) if report_time else None
+    key, odds_opts_on = (None, False) if report_only else _odds_wanted(odds, odds_only, odds_key_file, from_cache)
+    nba = not odds_only and not report_only
+    if nba:
         endpoint_classes()  # nba_api missing: one line on how to install it, before anything else
     folder = feed_dir or default_feed_dir(resolve_path(STATE.warehouse))
     today_d = parse_today(today) or today_eastern()
+    nba_dates = given if given is not None else default_dates(folder, today_d)
+    explicit = bool(injury_report_) or report_at is not None or report_only
+    wanted = explicit or (injury_report_ is None and nba and today_d in nba_dates)  # a snapshot of now
+    report_at = (report_at or _report_now(today_d)) if wanted and _report_reader(explicit) else None
     odds_opts = None
     if odds_opts_on:
         odds_opts = _odds_options(
@@ -151,13 +189,13 @@ def fetch_cmd(
             raise over_budget(estimate, odds_opts)
     progress = _LiveProgress() if console.is_terminal else _PlainProgress()
     written: list[str] = []
-    if not odds_only:
+    if nba:
         client = None
         if not from_cache:
             client = FeedClient(interval=interval, retries=retries, timeout=timeout, on_retry=progress.retry)
         opts = FetchOptions(
             feed_dir=folder,
-            dates=given if given is not None else default_dates(folder, today_d),
+            dates=nba_dates,
             from_cache=from_cache,
             refetch=refetch,
             schedule_only=schedule_only,
@@ -179,6 +217,8 @@ def fetch_cmd(
         odds_report = fetch_odds(odds_opts, odds_client)
         _odds_summary(odds_report)
         written += odds_report.written
+    if report_at:
+        written += _injury_report(folder, report_at, from_cache, report_only, interval, retries, timeout)
     if ingest:
         _ingest(FetchReport(feed_dir=folder, written=written))
 
@@ -202,6 +242,102 @@ def _odds_wanted(odds: bool | None, odds_only: bool, key_file: Path | None, from
         console.print(Text(f"The Odds API: no key, odds not fetched ({no_key_hint()})"), soft_wrap=True)
         return None, False
     return key, explicit or key is not None
+
+
+def _report_conflicts(
+    flag: bool | None,
+    report_time: str | None,
+    report_only: bool,
+    odds: bool | None,
+    odds_only: bool,
+    given: list[date] | None,
+) -> None:
+    if report_only and odds_only:
+        raise BadInputError("--report-only and --odds-only contradict each other")
+    if flag is False and (report_only or report_time):
+        raise BadInputError("--no-injury-report contradicts --report-only and --report-time")
+    if odds_only and (flag or report_time):
+        raise BadInputError("--odds-only fetches The Odds API alone: drop --injury-report/--report-time or --odds-only")
+    if report_only and odds:
+        raise BadInputError("--report-only and --odds contradict each other")
+    if report_only and given is not None:
+        raise BadInputError("--report-only takes --report-time (the report is a snapshot of a time), not dates")
+
+
+def _parse_report_time(text: str) -> datetime:
+    """A --report-time as naive US Eastern wall clock (an offset or Z is converted)."""
+    from ..feed.injury_report import eastern
+
+    try:
+        ts = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise BadInputError(
+            f"--report-time must be an ISO time like 2024-01-04T11:00 (US Eastern), got {text!r}"
+        ) from None
+    if "T" not in text and " " not in text.strip():
+        raise BadInputError(f"--report-time needs a time of day too (2024-01-04T11:00, US Eastern), got {text!r}")
+    ts = eastern(ts)
+    if ts > _eastern_now():
+        raise BadInputError(f"--report-time {ts:%Y-%m-%dT%H:%M} is in the future (US Eastern): no report is out yet")
+    return ts
+
+
+def _eastern_now() -> datetime:
+    from ..feed.injury_report import EASTERN
+
+    return datetime.now(EASTERN).replace(tzinfo=None)
+
+
+def _report_now(today_d: date) -> datetime:
+    """Now, US Eastern; with --today another day, that day at the current time (a replay's now)."""
+    now = _eastern_now()
+    return now if today_d == now.date() else datetime.combine(today_d, now.time())
+
+
+def _report_reader(explicit: bool) -> bool:
+    """Whether PDFs can be read here (the report's time is in it). Asked for: one line and exit 2
+    when not; by default: one line, and the fetch goes on without the report."""
+    from ..ingest.injury_report import PdfReaderMissing, require_reader
+
+    try:
+        require_reader()
+    except PdfReaderMissing as exc:
+        if explicit:
+            raise
+        console.print(Text(f"injury report: not fetched ({exc})"), soft_wrap=True)
+        return False
+    return True
+
+
+def _injury_report(
+    folder: Path, at: datetime, from_cache: bool, report_only: bool, interval: float, retries: int, timeout: float
+) -> list[str]:
+    """Fetch the latest report at or before `at`; one summary line. None published is one line
+    (exit 0), unless the report is all that was asked for: then the error (exit 1)."""
+    from ..feed.injury_report import HOST, ReportNotFound, fetch_into_feed, written_name
+
+    try:
+        with console.status("fetching the injury report"):
+            got = fetch_into_feed(
+                folder, at, cache_only=from_cache, interval=interval, retries=retries, timeout=timeout
+            )
+    except ReportNotFound as exc:
+        if report_only:
+            raise
+        console.print(Text(f"injury report: {exc}; the rest of the fetch stands"), soft_wrap=True)
+        return []
+    t = got.report_time
+    when = f"{t:%Y-%m-%d} {t.hour % 12 or 12}:{t.minute:02d} {'AM' if t.hour < 12 else 'PM'} ET"  # not %p: locale
+    if from_cache:
+        how = "no network used"
+    elif got.requests:
+        how = f"{got.requests} request{'s' if got.requests != 1 else ''} to {HOST}"
+    else:
+        how = "from the cache, no request"
+    where = f"{'written to' if got.changed else 'unchanged in'} {got.path.parent}"
+    title = "injury report" + (" (from the cache)" if from_cache else "")
+    console.print(Text(f"{title}: {got.path.name}, published {when}; {how}; {where}"), soft_wrap=True)
+    return [written_name(got)] if got.changed or from_cache else []
 
 
 def _odds_options(

@@ -16,6 +16,7 @@ def ingest(
         None,
         help="Folder laid out like data/real/ (Parquet or CSV, same file names), or one such file; "
         "also The Odds API (v4) response bodies saved as .json and the NBA's injury report as .pdf (any name). "
+        "A folder's subfolders odds/ and injury_report/ are read too (no other). "
         "Default: the bundled real NBA data.",
     ),
     props_seed: int = typer.Option(20211019, help="Seed of the synthetic prop lines."),
@@ -33,6 +34,11 @@ def ingest(
     A .json file is read as a saved The Odds API (v4) body, whatever its name: player_points
     lines go to raw.player_points_props, h2h/spreads/totals to raw.game_lines; an events or
     scores list is noted (nothing to load); any other .json file exits 2 naming it.
+    A .pdf file is read as the NBA's injury report (raw.injury_report); any other exits 2.
+
+    Of a folder, its files load, and those of its subfolders odds/ and injury_report/ (one level,
+    where `nbaprops fetch` writes them): `nbaprops ingest <feed>/files` loads everything a fetch
+    wrote. Other subfolders (the feed's cache, hidden ones, your own) are not read.
 
     The summary counts file rows: read = loaded + unchanged + duplicate + superseded + rejected
     (refused rows are rejected rows of a refused correction). processing.rejected_rows holds one

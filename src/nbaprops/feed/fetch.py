@@ -387,7 +387,8 @@ def _response(
 def ingest_written(wh, report: FetchReport, **kwargs):
     """Ingest the files this fetch wrote, and those earlier fetches wrote that no ingest_written
     loaded yet (a run that failed after some dates), in one transaction through a folder of links
-    to them. Returns the ingest report; None when there is nothing to load."""
+    to them laid out like files/ (odds/ and injury_report/ included, which ingest reads). Returns
+    the ingest report; None when there is nothing to load."""
     from ..ingest import ingest_folder
 
     store = FeedStore(report.feed_dir)
@@ -404,8 +405,8 @@ def ingest_written(wh, report: FetchReport, **kwargs):
         stage.mkdir(parents=True)
         try:
             for n in names:
-                # odds files live in files/odds/: ingest reads one folder, so they are linked flat
-                src, dst = store.files / n, stage / Path(n).name
+                src, dst = store.files / n, stage / n
+                dst.parent.mkdir(parents=True, exist_ok=True)
                 try:
                     os.link(src, dst)
                 except OSError:

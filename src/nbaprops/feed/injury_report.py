@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 from ..errors import BadInputError
 from ..ingest import injury_report
 from .errors import FeedBadResponse, FeedDependencyError, FeedError, FeedHTTPError, FeedUnavailable
-from .store import atomic_write_bytes
+from .store import FeedStore, atomic_write_bytes
 
 BASE_URL = "https://ak-static.cms.nba.com/referee/injury/"
 HOST = "ak-static.cms.nba.com"
@@ -62,6 +62,7 @@ class FetchedReport:
     slot: datetime  # the slot whose file it is (Eastern)
     from_cache: bool  # read from <feed>/cache/, no request sent
     requests: int  # requests sent (retries included)
+    changed: bool = True  # the file under files/ was absent or different before
 
 
 def eastern(ts: datetime) -> datetime:
@@ -174,12 +175,15 @@ def fetch_latest_report(
     backoff: float = DEFAULT_BACKOFF,
     timeout: float = DEFAULT_TIMEOUT,
     sleep: Callable[[float], None] = time.sleep,
+    cache_only: bool = False,
 ) -> FetchedReport:
     """The latest report published at or before `at` (naive: US Eastern; aware: converted),
     found by trying at most `tries` slots back from it; written (atomically) to
     <feed>/files/injury_report/ under the NBA's file name, every PDF fetched kept in
     <feed>/cache/injury_report/. `session` is a requests-like session (its `get(url, headers=,
     timeout=)` answers with `status_code` and `content`); default: a new requests.Session.
+    With `cache_only` no request is sent: a slot whose PDF is not in the cache counts as not
+    published (`nbaprops fetch --from-cache`).
     Raises ReportNotFound when no slot has a report, FeedUnavailable / FeedHTTPError /
     FeedBadResponse when the CDN does not answer sensibly after the retries."""
     if tries < 1 or interval < 0 or retries < 0 or backoff < 0 or timeout <= 0:
@@ -194,6 +198,8 @@ def fetch_latest_report(
         from_cache = cached.is_file()
         body = cached.read_bytes() if from_cache else None
         if body is None:
+            if cache_only:
+                continue
             if fetcher is None:
                 fetcher = _Fetcher(
                     session if session is not None else _default_session(),
@@ -212,13 +218,41 @@ def fetch_latest_report(
         except BadInputError as exc:
             raise FeedBadResponse(f"{BASE_URL + name}: the PDF is no injury report ({exc})") from None
         out = files / name
-        atomic_write_bytes(out, body)
+        changed = not out.is_file() or out.read_bytes() != body
+        if changed:
+            atomic_write_bytes(out, body)
         sent = fetcher.requests if fetcher else 0
-        return FetchedReport(out, when, BASE_URL + name, slot, from_cache=from_cache, requests=sent)
+        return FetchedReport(out, when, BASE_URL + name, slot, from_cache=from_cache, requests=sent, changed=changed)
     first, last = report_file_name(at), report_file_name(slot)
+    if cache_only:
+        raise ReportNotFound(
+            f"no injury report in the cache for the {tries} slots from {first} back to {last} (--from-cache sends "
+            "no request)"
+        )
     tried = fetcher.not_found if fetcher else []
     blocked = sum(1 for _, status in tried if status == 403)
     hint = (
         f" ({blocked} answered 403: a long run of them can also mean the CDN refuses this address)" if blocked else ""
     )
     raise ReportNotFound(f"no injury report published in the {tries} slots from {first} back to {last}{hint}")
+
+
+def fetch_into_feed(feed_dir: str | Path, at: datetime, session: Any = None, **kwargs: Any) -> FetchedReport:
+    """fetch_latest_report for `nbaprops fetch`: under the feed's lock (one fetch at a time), the
+    report's file (injury_report/<name>) left in the manifest's `not_ingested` for `--ingest` when
+    it is new or changed, or rebuilt from the cache. Same arguments and errors."""
+    store = FeedStore(Path(feed_dir))
+    with store.lock():
+        got = fetch_latest_report(store.root, at, session, **kwargs)
+        if got.changed or kwargs.get("cache_only"):
+            manifest = store.load_manifest()
+            pending = manifest.setdefault("not_ingested", [])
+            if written_name(got) not in pending:
+                pending.append(written_name(got))
+            store.save_manifest(manifest)
+    return got
+
+
+def written_name(got: FetchedReport) -> str:
+    """The report's file as fetch reports name files: relative to <feed>/files."""
+    return f"{ENDPOINT}/{got.path.name}"

@@ -12,6 +12,8 @@
                                shots_<YYYY-MM-DD>.parquet          (regular-season games)
                                odds/odds_game_<date>_<stamp>.json, odds/odds_props_<date>_<event>_<stamp>.json
                                  The Odds API bodies (odds_fetch.py; their cache: cache/odds_api/)
+                               injury_report/Injury-Report_<date>_<time>.pdf
+                                 the latest injury report (injury_report.py; cache/injury_report/)
 
 Every file (cache entries, data files, the manifest) is written to a hidden temporary file in
 its folder and renamed over the old one: a killed fetch leaves the previous version or the new

@@ -770,13 +770,31 @@ def _plan_odds_body(scan: InputScan, path: Path) -> None:
         scan.notes.append((path.name, f"markets not loaded: {', '.join(body.other_markets)}"))
 
 
+# The subfolders of an ingested folder that are read too: where `nbaprops fetch` puts The Odds
+# API bodies and the injury reports, so that `nbaprops ingest <feed>/files` loads all it wrote.
+# Named rather than every subfolder: the feed's cache, a user's archive/ or a hidden folder of
+# staged files are never loaded by surprise.
+FEED_SUBFOLDERS = ("odds", "injury_report")
+
+
+def _folder_files(root: Path) -> list[Path]:
+    """The files of `root` and of its FEED_SUBFOLDERS (one level down, not deeper), by name."""
+    files = sorted(p for p in root.iterdir() if p.is_file())
+    for sub in FEED_SUBFOLDERS:
+        if (root / sub).is_dir():
+            files += sorted(p for p in (root / sub).iterdir() if p.is_file())
+    return files
+
+
 def scan_input(path: str | Path | None = None) -> InputScan:
     """The files an ingest of `path` loads: a folder laid out like data/real/ (default: the
     bundled data), or one file with a recognised name, or The Odds API response bodies (.json
     files of any name, recognised by their content), or NBA injury reports (.pdf files of any
-    name, recognised by their content). Raises BadInputError when the path does not exist or
-    holds nothing to load (an empty folder, only unknown files), or when a .json file is no The
-    Odds API body or a .pdf file no injury report (it names the file)."""
+    name, recognised by their content). Of a folder: its files and those of its subfolders
+    named in FEED_SUBFOLDERS (where `nbaprops fetch` writes them), no other subfolder. Raises
+    BadInputError when the path does not exist or holds nothing to load (an empty folder, only
+    unknown files), or when a .json file is no The Odds API body or a .pdf file no injury report
+    (it names the file)."""
     root = Path(path) if path else BUNDLED_DATA
     if root.is_file() and (_is_json(root) or _is_pdf(root)):
         scan = InputScan(root=root, plan=[])
@@ -803,7 +821,7 @@ def scan_input(path: str | Path | None = None) -> InputScan:
             f"no such file or folder: {root}" + ("" if path else " (the bundled data is missing; pass a folder)")
         )
     scan = InputScan(root=root, plan=[])
-    for p in sorted(p for p in root.iterdir() if p.is_file()):
+    for p in _folder_files(root):
         if p.name.startswith(".") or p.name.lower().endswith((".md", ".txt")):
             continue
         if _is_json(p):
@@ -813,12 +831,13 @@ def scan_input(path: str | Path | None = None) -> InputScan:
             _plan_injury_report(scan, p)
             continue
         kind = kind_for(p.name)
+        shown = p.relative_to(root).as_posix()  # odds/x.csv: where to look
         if kind:
             scan.plan.append((kind, p))
         elif is_ignored(p.name):
-            scan.ignored.append(p.name)
+            scan.ignored.append(shown)
         else:
-            scan.unrecognised.append(p.name)
+            scan.unrecognised.append(shown)
     if not scan.plan and not scan.notes:
         found = scan.unrecognised + scan.ignored
         shown = ", ".join(found[:8]) + (f" and {len(found) - 8} more" if len(found) > 8 else "")
