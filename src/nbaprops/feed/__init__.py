@@ -1,6 +1,7 @@
 """The live league feed: `nbaprops fetch` pulls each day's games from stats.nba.com (through the
 optional nba_api package) into files laid out like data/real/, which `nbaprops ingest` loads.
 
+pacing.py  the pacing every client shares: a minimum interval between calls, backoff before a retry
 client.py  polite HTTP (interval, retries with backoff, one-line errors)
 store.py   the feed folder: raw-response cache, manifest, atomic Parquet files
 parse.py   responses → rows in the bundled files' columns and types

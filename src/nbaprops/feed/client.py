@@ -21,10 +21,10 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import RESUME, FeedBadResponse, FeedBlocked, FeedDependencyError, FeedHTTPError, FeedUnavailable
+from .pacing import CallStats, Paced
 
 HOST = "stats.nba.com"
 DEFAULT_INTERVAL = 0.6  # seconds between the starts of two calls
@@ -61,15 +61,7 @@ def build_endpoint(name: str, **params: Any):
     return cls(**params, get_request=False)
 
 
-@dataclass
-class CallStats:
-    calls: int = 0  # requests sent (retries included)
-    retries: int = 0
-    waited: float = 0.0  # seconds slept for the interval and the backoff
-    log: list[str] = field(default_factory=list)  # one line per retry
-
-
-class FeedClient:
+class FeedClient(Paced):
     """Sends nba_api requests politely. `sleep` and `clock` are injectable (tests)."""
 
     def __init__(
@@ -90,26 +82,6 @@ class FeedClient:
         self.sleep, self.clock, self.on_retry = sleep, clock, on_retry
         self.stats = CallStats()
         self._last: float | None = None
-
-    # -- pacing -------------------------------------------------------------------------------
-    def _pause(self, seconds: float) -> None:
-        if seconds > 0:
-            self.sleep(seconds)
-            self.stats.waited += seconds
-
-    def _wait_interval(self) -> None:
-        if self._last is not None:
-            self._pause(self.interval - (self.clock() - self._last))
-        self._last = self.clock()
-
-    def _retry(self, what: str, why: str, attempt: int) -> None:
-        delay = self.backoff * (2**attempt)
-        line = f"{what}: {why}; retry {attempt + 1} in {delay:g} s"
-        self.stats.retries += 1
-        self.stats.log.append(line)
-        if self.on_retry:
-            self.on_retry(line)
-        self._pause(delay)
 
     # -- one call -----------------------------------------------------------------------------
     def call(self, name: str, **params: Any) -> str:

@@ -37,6 +37,7 @@ from .errors import (
     OddsQuotaExhausted,
 )
 from .odds_key import KEY_ENV, OddsKey, redact
+from .pacing import CallStats, Paced
 
 HOST = "api.the-odds-api.com"
 BASE_URL = f"https://{HOST}"
@@ -57,11 +58,7 @@ class OddsResponse:
 
 
 @dataclass
-class OddsStats:
-    calls: int = 0  # requests sent (retries included)
-    retries: int = 0
-    waited: float = 0.0
-    log: list[str] = field(default_factory=list)
+class OddsStats(CallStats):
     usage: dict[str, str] = field(default_factory=dict)  # the x-requests-* headers of the last response
     credits_reported: int = 0  # the sum of x-requests-last over this run's responses
 
@@ -84,9 +81,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-class OddsClient:
+class OddsClient(Paced):
     """Sends The Odds API requests politely. `session` (anything with requests' `get`), `sleep`,
     `clock` and `now` are injectable (tests)."""
+
+    stats: OddsStats  # the pacing counts and the usage headers
 
     def __init__(
         self,
@@ -127,26 +126,6 @@ class OddsClient:
     def current_time(self) -> datetime:
         """UTC now, whole seconds (the module's utc_now unless `now` was given)."""
         return self.now() if self.now else utc_now()
-
-    # -- pacing (as client.py) ----------------------------------------------------------------
-    def _pause(self, seconds: float) -> None:
-        if seconds > 0:
-            self.sleep(seconds)
-            self.stats.waited += seconds
-
-    def _wait_interval(self) -> None:
-        if self._last is not None:
-            self._pause(self.interval - (self.clock() - self._last))
-        self._last = self.clock()
-
-    def _retry(self, what: str, why: str, attempt: int) -> None:
-        delay = self.backoff * (2**attempt)
-        line = f"{what}: {why}; retry {attempt + 1} in {delay:g} s"
-        self.stats.retries += 1
-        self.stats.log.append(line)
-        if self.on_retry:
-            self.on_retry(line)
-        self._pause(delay)
 
     # -- one call -----------------------------------------------------------------------------
     def get(self, path: str, params: dict[str, Any]) -> OddsResponse:
