@@ -69,6 +69,13 @@ def shared_build(shared_dir: Path, name: str, make: Callable[[Path], None]) -> P
 
 
 @pytest.fixture(scope="session")
+def shared_warehouse(shared_dir) -> Callable[[str, Callable[[Path], None]], Path]:
+    """`shared_warehouse(name, make)`: shared_build in this run's shared folder (for a package's
+    conftest, which cannot import this module by name: several modules are called conftest)."""
+    return lambda name, make: shared_build(shared_dir, name, make)
+
+
+@pytest.fixture(scope="session")
 def real_warehouse_path(shared_dir) -> Path:
     """A warehouse holding the ingested bundled real data (do not modify: copy it)."""
 

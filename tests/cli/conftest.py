@@ -67,12 +67,11 @@ PROPS_BODY = (
 
 
 @pytest.fixture(scope="package")
-def odds_wh(season_wh, shared_dir, real_slice) -> Path:
+def odds_wh(season_wh, shared_warehouse, real_slice) -> Path:
     """season_wh with the recorded ORL-at-CLE player-points body ingested (real lines of ODDS_DAY's
     game beside the synthetic lines of every other game), backfilled on to ODDS_DAY. Do not modify."""
     import shutil
 
-    from conftest import shared_build
     from nbaprops.ingest import ingest_folder
     from nbaprops.warehouse import Warehouse
 
@@ -84,5 +83,5 @@ def odds_wh(season_wh, shared_dir, real_slice) -> Path:
         with Warehouse.open(path) as wh:
             ingest_folder(wh, folder)
 
-    base = shared_build(shared_dir, "cli_odds_base", make)
+    base = shared_warehouse("cli_odds_base", make)
     return real_slice("cli_odds", date(2024, 1, 26), ODDS_DAY, base=base)

@@ -225,12 +225,11 @@ def test_train_saves_a_model_and_reports_a_holdout(pipeline, tmp_path, monkeypat
 
     from nbaprops.model import train
 
-    monkeypatch.setattr(train, "MIN_TRAIN_ROWS", 2000)
     monkeypatch.setattr(train, "REG_PARAMS", {**train.REG_PARAMS, "n_estimators": 60, "learning_rate": 0.15})
     monkeypatch.setattr(train, "CLF_PARAMS", {**train.CLF_PARAMS, "n_estimators": 40, "learning_rate": 0.15})
 
     with Warehouse.open(pipeline, read_only=True) as wh:
-        tr = bt.train_model(wh, date(2023, 12, 31), holdout_days=14, out_dir=tmp_path)
+        tr = bt.train_model(wh, date(2023, 12, 31), holdout_days=14, out_dir=tmp_path, min_train_rows=2000)
     assert tr.trained_through <= date(2023, 12, 31)
     assert tr.holdout_rows > 0 and 2.0 < tr.holdout_mae < 10.0
     saved = joblib.load(tr.path)
