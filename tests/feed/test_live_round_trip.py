@@ -47,16 +47,20 @@ def test_fetch_ingest_backfill_predict_shows_real_lines_with_book_and_time(real_
         resolved = w.con.execute(
             "SELECT count(DISTINCT player_lookup) FROM raw.player_points_props WHERE source = 'the_odds_api'"
         ).fetchone()[0]
+        rejected = w.con.execute(
+            "SELECT reason FROM processing.rejected_rows WHERE file_kind = 'odds_api_player_points'"
+        ).fetchall()
     body = recorded(PROPS_BODY)
     draftkings = next(b for b in body["bookmakers"] if b["key"] == "draftkings")["markets"][0]
     dk_lines = {o["description"]: o["point"] for o in draftkings["outcomes"]}
     names = {o["description"] for b in body["bookmakers"] for m in b["markets"] for o in m["outcomes"]}
     # the books' 20 spellings reach 18 players: "Wendell Carter" and "Wendell Carter Jr." are one, and
-    # "J. Isaac" (Jonathan Isaac, as one book abbreviates him) is quarantined with its spelling
+    # so are "J. Isaac" (as betmgm prints him) and "Jonathan Isaac"
     assert len(names) == 20 and resolved == 18, (len(names), resolved)
     real = [r for r in rows if game_of.get(r["player_lookup"]) == ORL_AT_CLE_GAME and r["points_line"]]
     other = [r for r in rows if game_of.get(r["player_lookup"]) != ORL_AT_CLE_GAME and r["points_line"]]
     assert len(real) >= 15 and other
+    assert not rejected, rejected  # every spelling resolved
     for r in real:  # the game's lines: a book's, with its snapshot time (our fetch time), never synthetic
         assert r["line_source"] == f"{r['line_book']} 2024-02-22 23:56Z", r
         assert r["line_synthetic"].lower() == "false"

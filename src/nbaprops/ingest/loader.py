@@ -449,15 +449,23 @@ def _resolve_players(con: duckdb.DuckDBPyConnection) -> None:
     spelling, by a known alias, by the spelling without a generational suffix. The rosters of
     the row's own season come first, then the nearest season with a match (a player out for a
     whole season has no row in it); within it the first rule that finds anyone decides, and
-    several candidates are narrowed to the row's team.
+    several candidates are narrowed to the row's team. Last of all, where none of these finds
+    anyone in any season: the first name cut to its initial ("J. Isaac"), by the same season order
+    (two players it could be: ambiguous, unresolved).
     Sets player_lookup and player_id (the roster's), _resolved_by and _candidates (0: nobody,
     1: resolved, more: ambiguous, left unresolved). A row no roster player matches resolves,
     last, to a player of reference/players_without_games.csv of the same spelling, season and
     team (_resolved_by 'reference')."""
     _add_lookups(con, "SELECT DISTINCT player_name FROM raw.player_boxscores")
-    con.execute("""CREATE OR REPLACE TEMP TABLE _roster AS
-        SELECT DISTINCT b.season_year, b.player_id, b.player_lookup, b.team_abbr, l.base
-        FROM raw.player_boxscores b LEFT JOIN _lookup l ON l.name = b.player_name""")
+    # a first name cut to its initial, as some books print it ("J. Isaac"): the roster name's
+    # first letter and the lookup of the rest of it
+    rest = "substr(b.player_name, strpos(b.player_name, ' ') + 1)"
+    _add_lookups(con, f"SELECT DISTINCT {rest} FROM raw.player_boxscores b WHERE strpos(b.player_name, ' ') > 0")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _roster AS
+        SELECT DISTINCT b.season_year, b.player_id, b.player_lookup, b.team_abbr, l.base,
+               lower(left(b.player_name, 1)) || i.lookup AS initial_lookup
+        FROM raw.player_boxscores b LEFT JOIN _lookup l ON l.name = b.player_name
+        LEFT JOIN _lookup i ON strpos(b.player_name, ' ') > 0 AND i.name = {rest}""")
     cols = [r[0] for r in con.execute("DESCRIBE _norm").fetchall()]
     has_team = "team_abbr" in cols
     team = "k.team_abbr" if has_team else "NULL::VARCHAR"
@@ -487,7 +495,11 @@ def _resolve_players(con: duckdb.DuckDBPyConnection) -> None:
                    JOIN _roster r ON r.player_id = a.player_id
             UNION ALL
             SELECT k.rkey, {team}, r.player_lookup, r.player_id, r.team_abbr, abs(r.season_year - k._season), 3, 'alias'
-            FROM k JOIN _roster r ON r.base = k._base),
+            FROM k JOIN _roster r ON r.base = k._base
+            UNION ALL  -- the first name as its initial: last, and only where no other rule finds anyone
+            SELECT k.rkey, {team}, r.player_lookup, r.player_id, r.team_abbr, abs(r.season_year - k._season) + 100, 4,
+                   'alias'
+            FROM k JOIN _roster r ON r.initial_lookup = k._spelling_lookup),
         best AS (SELECT * FROM cand WHERE dist IS NOT NULL
                  QUALIFY rank() OVER (PARTITION BY rkey ORDER BY dist, prio) = 1),
         narrowed AS (  -- several players: those of the row's team, when any
