@@ -25,11 +25,21 @@ WARNING = (
 
 
 @pytest.fixture(scope="module")
-def model_file(odds_wh, tmp_path_factory):
+def trained(odds_wh, tmp_path_factory):
     """A model trained on the labelled rows up to the day before ODDS_DAY (2023-24: real game lines)."""
     with Warehouse.open(odds_wh, read_only=True) as wh:
-        res = train_model(wh, date(2024, 2, 21), min_train_rows=2000, out_dir=tmp_path_factory.mktemp("models"))
-    return res.path
+        return train_model(wh, date(2024, 2, 21), min_train_rows=2000, out_dir=tmp_path_factory.mktemp("models"))
+
+
+@pytest.fixture(scope="module")
+def model_file(trained):
+    return trained.path
+
+
+def test_train_reports_the_coverage_it_records(trained):
+    """What `train` prints (its coverage line) is what the model file keeps."""
+    assert trained.coverage is not None
+    assert trained.coverage.to_dict() == joblib.load(trained.path)["coverage"]
 
 
 @pytest.fixture(scope="module")

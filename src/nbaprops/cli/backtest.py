@@ -388,4 +388,11 @@ def train_cmd(
     else:
         console.print(f"[yellow]no holdout[/]: too few rows before or inside the last {holdout_days} days")
     console.print(f"in-sample MAE {tr.in_sample_mae:.2f} (optimistic: the model has seen these games)")
+    if tr.coverage is not None:  # what predict will hold D's rows against (its skew warning)
+        shares = ", ".join(f"{g.replace('_', ' ')} {v:.0%}" for g, v in sorted(tr.coverage.groups().items()))
+        synthetic = tr.coverage.synthetic_share
+        lines = "" if synthetic is None else f"; prop lines {synthetic:.0%} synthetic"
+        console.print(
+            f"real values in the training rows by feature group: {shares}{lines}", markup=False, highlight=False
+        )
     console.print(f"saved {tr.path}")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import BadInputError
 from ..warehouse import Warehouse
-from .coverage import training_coverage
+from .coverage import Coverage, training_coverage
 from .data import day, default_range, feature_columns, load_feature_rows, to_date
 from .estimators import (
     CLF_PARAMS,
@@ -37,6 +37,7 @@ class TrainResult:
     holdout_mae_last10: float
     path: Path
     seconds: float
+    coverage: Coverage | None = None  # the training rows' real shares, as the model file records them
 
 
 def train_model(
@@ -89,6 +90,7 @@ def _train_model(
     out_dir = Path(out_dir) if out_dir else Path(wh.path).parent / "models"
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{version}_through_{last}.joblib"
+    coverage = training_coverage(wh, through=end)
     joblib.dump(
         {
             "model_version": version,
@@ -100,7 +102,7 @@ def _train_model(
             "over_classifier_inputs": [c for c, k in zip(cols, keep_c) if k],
             "train_rows": int(lab.sum()),
             # what share of the training rows had real values per feature (predict checks D against it)
-            "coverage": training_coverage(wh, through=end).to_dict(),
+            "coverage": coverage.to_dict(),
             "note": "inputs: the named feature-store columns, as float64 with NaN for NULL, in the listed order",
         },
         path,
@@ -116,4 +118,5 @@ def _train_model(
         h_l10,
         path,
         time.perf_counter() - t_all,
+        coverage,
     )
