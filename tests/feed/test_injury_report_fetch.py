@@ -115,7 +115,9 @@ def test_the_slots_go_back_by_the_hour_then_by_the_quarter_hour():
 def test_the_latest_published_report_is_found_cached_and_written(tmp_path):
     session = FakeSession({RECORDED_URL: [RECORDED.read_bytes()]})
     sleeps = Sleeps()
-    got = fetch_latest_report(tmp_path, datetime(2024, 1, 4, 14, 10), session, sleep=sleeps, interval=0.5)
+    got = fetch_latest_report(
+        tmp_path, datetime(2024, 1, 4, 14, 10), session, sleep=sleeps, clock=lambda: 0.0, interval=0.5
+    )
     assert names(session.urls) == [
         "Injury-Report_2024-01-04_02PM.pdf",  # constructed 404
         "Injury-Report_2024-01-04_01PM.pdf",  # constructed 404

@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 from ..errors import BadInputError
 from ..ingest import injury_report
 from .errors import FeedBadResponse, FeedDependencyError, FeedError, FeedHTTPError, FeedUnavailable
+from .pacing import CallStats, Paced
 from .store import FeedStore, atomic_write_bytes
 
 BASE_URL = "https://ak-static.cms.nba.com/referee/injury/"
@@ -111,31 +112,38 @@ def _default_session() -> Any:
     return requests.Session()
 
 
-class _Fetcher:
-    """One slot's PDF through `session.get`, politely: an interval between requests, retries with
-    backoff on 429, 5xx, timeouts, dropped connections and answers that are no PDF."""
+class _Fetcher(Paced):
+    """One slot's PDF through `session.get`, politely (pacing.py: an interval between requests,
+    backoff before a retry): retries on 429, 5xx, timeouts, dropped connections and answers that
+    are no PDF."""
 
     def __init__(
-        self, session: Any, *, interval: float, retries: int, backoff: float, timeout: float, sleep: Callable
+        self,
+        session: Any,
+        *,
+        interval: float,
+        retries: int,
+        backoff: float,
+        timeout: float,
+        sleep: Callable[[float], None],
+        clock: Callable[[], float],
     ) -> None:
-        self.session, self.interval, self.retries, self.backoff, self.timeout = (
-            session,
-            interval,
-            retries,
-            backoff,
-            timeout,
-        )
-        self.sleep = sleep
-        self.requests = 0
+        self.session, self.retries, self.timeout = session, retries, timeout
+        self.interval, self.backoff, self.sleep, self.clock, self.on_retry = interval, backoff, sleep, clock, None
+        self.stats = CallStats()
+        self._last: float | None = None
         self.not_found: list[tuple[str, int]] = []  # (file, status) of the slots without a report
+
+    @property
+    def requests(self) -> int:
+        return self.stats.calls
 
     def get(self, url: str) -> bytes | None:
         """The PDF at `url`; None when it is not published (403/404)."""
         attempt = 0
         while True:
-            if self.requests:
-                self.sleep(self.interval)
-            self.requests += 1
+            self._wait_interval()
+            self.stats.calls += 1
             try:
                 resp = self.session.get(url, headers=HEADERS, timeout=self.timeout)
             except OSError as exc:  # requests' errors (timeouts, connection) are OSErrors too
@@ -160,7 +168,7 @@ class _Fetcher:
                         raise FeedHTTPError(f"{url}: HTTP {status} from {HOST} after {attempt + 1} attempts")
                 else:
                     raise FeedHTTPError(f"{url}: HTTP {status} from {HOST}")
-            self.sleep(self.backoff * 2**attempt)
+            self._retry(url, why, attempt)
             attempt += 1
 
 
@@ -175,6 +183,7 @@ def fetch_latest_report(
     backoff: float = DEFAULT_BACKOFF,
     timeout: float = DEFAULT_TIMEOUT,
     sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
     cache_only: bool = False,
 ) -> FetchedReport:
     """The latest report published at or before `at` (naive: US Eastern; aware: converted),
@@ -208,6 +217,7 @@ def fetch_latest_report(
                     backoff=backoff,
                     timeout=timeout,
                     sleep=sleep,
+                    clock=clock,
                 )
             body = fetcher.get(BASE_URL + name)
             if body is None:
