@@ -28,7 +28,7 @@ from typing import Any
 from . import parse
 from .client import FeedClient
 from .errors import RESUME, FeedCacheMissing, FeedError
-from .store import FeedStore, file_name, now_utc, write_parquet
+from .store import FeedStore, file_name, mark_not_ingested, now_utc, write_parquet
 
 CATCH_UP_DAYS = 30  # how far back the default dates reach for an unfinished date
 DEFAULT_SCHEDULE_MAX_AGE = 7.0  # days before a season's schedule is fetched again
@@ -355,8 +355,7 @@ def _written(manifest: dict, report: FetchReport, names: list[str]) -> None:
     """Files written: this run's, and in the manifest until `--ingest` loads them (a run that
     fails after writing some dates leaves them to the next run's ingest)."""
     report.written.extend(names)
-    pending = manifest.setdefault("not_ingested", [])
-    pending.extend(n for n in names if n not in pending)
+    mark_not_ingested(manifest, names)
 
 
 def _is_missing(store: FeedStore, g) -> bool:

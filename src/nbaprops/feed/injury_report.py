@@ -35,7 +35,7 @@ from ..errors import BadInputError
 from ..ingest import injury_report
 from .errors import FeedBadResponse, FeedDependencyError, FeedError, FeedHTTPError, FeedUnavailable
 from .pacing import CallStats, Paced
-from .store import FeedStore, atomic_write_bytes
+from .store import FeedStore, atomic_write_bytes, mark_not_ingested
 
 BASE_URL = "https://ak-static.cms.nba.com/referee/injury/"
 HOST = "ak-static.cms.nba.com"
@@ -256,9 +256,7 @@ def fetch_into_feed(feed_dir: str | Path, at: datetime, session: Any = None, **k
         got = fetch_latest_report(store.root, at, session, **kwargs)
         if got.changed or kwargs.get("cache_only"):
             manifest = store.load_manifest()
-            pending = manifest.setdefault("not_ingested", [])
-            if written_name(got) not in pending:
-                pending.append(written_name(got))
+            mark_not_ingested(manifest, [written_name(got)])
             store.save_manifest(manifest)
     return got
 

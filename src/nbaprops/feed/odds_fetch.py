@@ -47,7 +47,7 @@ from .odds_credits import (
     props_cost,
     region_units,
 )
-from .store import FeedStore, atomic_write_bytes, now_utc
+from .store import FeedStore, atomic_write_bytes, mark_not_ingested, now_utc
 
 EASTERN = ZoneInfo("America/New_York")
 SPORT = "/v4/sports/basketball_nba"
@@ -412,10 +412,9 @@ def fetch_odds(opts: OddsOptions, client: OddsClient | None = None, progress: An
 
 
 def _written(manifest: dict, report: OddsReport, names: list[str]) -> None:
-    """As fetch.py's: this run's files, and in the manifest until `--ingest` loads them."""
+    """This run's files (each once), and in the manifest until `--ingest` loads them."""
     report.written.extend(n for n in names if n not in report.written)
-    pending = manifest.setdefault("not_ingested", [])
-    pending.extend(n for n in names if n not in pending)
+    mark_not_ingested(manifest, names)
 
 
 def _date(run: _Run, res: OddsDateResult) -> None:

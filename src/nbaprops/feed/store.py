@@ -201,6 +201,13 @@ def file_name(kind: str, key: date | str) -> str:
 
 
 # -- the folder --------------------------------------------------------------------------------
+def mark_not_ingested(manifest: dict, names: list[str]) -> None:
+    """Files under files/ (by their names there) left in the manifest for `--ingest` until it loads
+    them: a run that fails after writing some leaves them to the next run's ingest."""
+    pending = manifest.setdefault("not_ingested", [])
+    pending.extend(n for n in names if n not in pending)
+
+
 def now_utc() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
