@@ -241,7 +241,7 @@ def _odds_wanted(odds: bool | None, odds_only: bool, key_file: Path | None, from
             raise BadInputError(f"The Odds API needs a key: {no_key_hint()}")
         console.print(Text(f"The Odds API: no key, odds not fetched ({no_key_hint()})"), soft_wrap=True)
         return None, False
-    return key, explicit or key is not None
+    return key, True
 
 
 def _report_conflicts(
