@@ -648,6 +648,13 @@ _TEAM_OF = """
         FROM names n LEFT JOIN reference.teams r
           ON lower(r.team_name) = lower(n.name) OR ends_with(lower(n.name), ' ' || lower(r.nickname))
         GROUP BY n.name)"""
+# The schedule's game of a row's two teams on its date, whichever of them the row names home (a
+# neutral site's home team can differ); the schedule's home team first when both orders exist.
+_SCHEDULE_GAME = """LEFT JOIN raw.schedule s
+          ON s.game_date = {day}
+         AND least(s.home_team_abbr, s.away_team_abbr) = least({home}, {away})
+         AND greatest(s.home_team_abbr, s.away_team_abbr) = greatest({home}, {away})
+        QUALIFY row_number() OVER (PARTITION BY t._row ORDER BY s.home_team_abbr = {home} DESC) = 1"""
 _ODDS_GAME_SQL = (
     """
     WITH names AS (SELECT home_team AS name FROM _typed UNION SELECT away_team FROM _typed),"""
@@ -661,11 +668,9 @@ _ODDS_GAME_SQL = (
                s.away_team_abbr AS _sched_away, coalesce(s.season_year, """
     + _SEASON_OF.format(d="t.us_date")
     + """) AS _season
-        FROM t LEFT JOIN raw.schedule s
-          ON s.game_date = t.us_date
-         AND least(s.home_team_abbr, s.away_team_abbr) = least(t._home_abbr, t._away_abbr)
-         AND greatest(s.home_team_abbr, s.away_team_abbr) = greatest(t._home_abbr, t._away_abbr)
-        QUALIFY row_number() OVER (PARTITION BY t._row ORDER BY s.home_team_abbr = t._home_abbr DESC) = 1)"""
+        FROM t """
+    + _SCHEDULE_GAME.format(day="t.us_date", home="t._home_abbr", away="t._away_abbr")
+    + ")"
 )
 _ODDS_MATCH = "away_team || ' at ' || home_team || ' on ' || CAST(us_date AS VARCHAR)"
 _ODDS_CHECKS = (
@@ -787,7 +792,7 @@ ODDS_API_PROPS = FileKind(
 # (`player_name`); the raw table keeps the name as printed. A team's NOT YET SUBMITTED row has
 # player_lookup '' and resolves to nobody (it is no player's row).
 _TEAMS = "(SELECT team_abbr FROM reference.teams)"
-_INJURY_STATUSES = ", ".join(f"'{s}'" for s in (*injury_report.STATUSES, injury_report.NOT_SUBMITTED))
+_INJURY_STATUSES = calendar.sql_list((*injury_report.STATUSES, injury_report.NOT_SUBMITTED))
 INJURY_REPORT = FileKind(
     name="nba_injury_report",
     patterns=(),
@@ -812,11 +817,9 @@ INJURY_REPORT = FileKind(
         SELECT t.*, s.game_id AS _game_id, coalesce(s.season_year, """
     + _SEASON_OF.format(d="t.game_date")
     + """) AS _season
-        FROM t LEFT JOIN raw.schedule s
-          ON s.game_date = t.game_date
-         AND least(s.home_team_abbr, s.away_team_abbr) = least(t._home, t._away)
-         AND greatest(s.home_team_abbr, s.away_team_abbr) = greatest(t._home, t._away)
-        QUALIFY row_number() OVER (PARTITION BY t._row ORDER BY s.home_team_abbr = t._home DESC) = 1)
+        FROM t """
+    + _SCHEDULE_GAME.format(day="t.game_date", home="t._home", away="t._away")
+    + """)
     SELECT _row, report_time_et, game_date, _game_id AS game_id, _team_abbr AS team_abbr,
            CASE WHEN printed_name = '' THEN '' ELSE _player_lookup END AS player_lookup,
            printed_name AS player_name, status, reason, NULL::BIGINT AS player_id, NULL::VARCHAR AS resolved_by,
@@ -844,7 +847,7 @@ INJURY_REPORT = FileKind(
             "team_abbr IS NOT NULL AND team_abbr NOT IN (_away, _home)",
             "team_name || ' in ' || matchup",
         ),
-        ("status", "unknown status", f"status NOT IN ({_INJURY_STATUSES})", "status"),
+        ("status", "unknown status", f"status NOT IN {_INJURY_STATUSES}", "status"),
         _PLAYER_CHECK,
         (*_RESOLVED, "_spelling"),
         (*_AMBIGUOUS, "_spelling"),
