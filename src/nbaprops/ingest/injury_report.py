@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from ..errors import BadInputError
+from .staging import stage_rows
 
 SOURCE = "nba_injury_report"
 INSTALL = "pip install 'nbaprops[feed]'"
@@ -66,7 +66,6 @@ STAGED_COLUMNS = {
     "page": "INTEGER",
     "line": "INTEGER",
 }
-_ARROW = {"VARCHAR": pa.string(), "TIMESTAMP": pa.timestamp("us"), "DATE": pa.date32(), "INTEGER": pa.int32()}
 
 
 class PdfReaderMissing(BadInputError):
@@ -360,11 +359,4 @@ def staged_rows(report: ParsedReport) -> list[dict[str, Any]]:
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """The report's rows as temp table _src (typed columns and the row number _row)."""
-    rows = staged_rows(parse_report(path))
-    arrays = {c: pa.array([r[c] for r in rows], type=_ARROW[t]) for c, t in STAGED_COLUMNS.items()}
-    arrays["_row"] = pa.array([r["_row"] for r in rows], type=pa.int64())
-    con.register("_injury_rows", pa.table(arrays))
-    try:
-        con.execute("CREATE OR REPLACE TEMP TABLE _src AS SELECT * FROM _injury_rows")
-    finally:
-        con.unregister("_injury_rows")
+    stage_rows(con, staged_rows(parse_report(path)), STAGED_COLUMNS)

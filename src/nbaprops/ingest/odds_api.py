@@ -34,9 +34,9 @@ from typing import Any, TypeGuard
 from zoneinfo import ZoneInfo
 
 import duckdb
-import pyarrow as pa
 
 from ..errors import BadInputError
+from .staging import stage_rows
 
 SOURCE = "the_odds_api"
 SPORT = "basketball_nba"
@@ -90,13 +90,6 @@ GAME_COLUMNS = {
     "ml_home": "DOUBLE",
     "ml_away": "DOUBLE",
     "path": "VARCHAR",
-}
-_ARROW = {
-    "VARCHAR": pa.string(),
-    "TIMESTAMP": pa.timestamp("us"),
-    "DATE": pa.date32(),
-    "DOUBLE": pa.float64(),
-    "INTEGER": pa.int32(),
 }
 
 
@@ -486,20 +479,9 @@ def game_line_rows(body: Body) -> list[dict[str, Any]]:
     return out
 
 
-def _stage(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], columns: dict[str, str]) -> None:
-    """The rows as temp table _src (typed columns and the row number _row), as the loader stages a file."""
-    arrays = {c: pa.array([r[c] for r in rows], type=_ARROW[t]) for c, t in columns.items()}
-    arrays["_row"] = pa.array([r["_row"] for r in rows], type=pa.int64())
-    con.register("_odds_rows", pa.table(arrays))
-    try:
-        con.execute("CREATE OR REPLACE TEMP TABLE _src AS SELECT * FROM _odds_rows")
-    finally:
-        con.unregister("_odds_rows")
-
-
 def stage_props(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    _stage(con, prop_rows(read_body(path)), PROPS_COLUMNS)
+    stage_rows(con, prop_rows(read_body(path)), PROPS_COLUMNS)
 
 
 def stage_game_lines(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    _stage(con, game_line_rows(read_body(path)), GAME_COLUMNS)
+    stage_rows(con, game_line_rows(read_body(path)), GAME_COLUMNS)
