@@ -85,19 +85,25 @@ def line_sources(
     return {(lk, d): LineSource(book, ts, bool(syn), src) for lk, d, book, ts, syn, src in rows}
 
 
+def line_values(src: LineSource | None) -> dict[str, object]:
+    """The LINE_COLUMNS of one row (all None without a line)."""
+    return {
+        "line_book": src.book if src else None,
+        "line_snapshot_utc": src.snapshot_utc if src else None,
+        "line_synthetic": src.synthetic if src else None,
+        "line_source": src.source if src else None,
+    }
+
+
 def with_line_columns(tbl, sources: list[LineSource | None], after: str):
     """The Arrow table `tbl` with LINE_COLUMNS inserted after its column `after` (one source per row)."""
     import pyarrow as pa
 
-    values = {
-        "line_book": pa.array([s.book if s else None for s in sources], pa.string()),
-        "line_snapshot_utc": pa.array([s.snapshot_utc if s else None for s in sources], pa.timestamp("us")),
-        "line_synthetic": pa.array([s.synthetic if s else None for s in sources], pa.bool_()),
-        "line_source": pa.array([s.source if s else None for s in sources], pa.string()),
-    }
+    types = {"line_book": pa.string(), "line_snapshot_utc": pa.timestamp("us"), "line_synthetic": pa.bool_()}
+    rows = [line_values(s) for s in sources]
     at = tbl.column_names.index(after) + 1
     for i, name in enumerate(LINE_COLUMNS):
-        tbl = tbl.add_column(at + i, name, values[name])
+        tbl = tbl.add_column(at + i, name, pa.array([r[name] for r in rows], types.get(name, pa.string())))
     return tbl
 
 

@@ -40,7 +40,7 @@ def features_cmd(
     excluded him, e.g. his last game was for another team), or a failure or missing dependency.
     CSV holds the features; JSON everything."""
     from ..inspect import player_day
-    from ..line_source import describe
+    from ..line_source import describe, line_values
     from ..model.predict import check_coverage
     from ..players import find_player
 
@@ -91,12 +91,7 @@ def features_cmd(
         name="completeness",
     )
     src = day.line
-    line = {
-        "line_book": src.book if src else None,
-        "line_snapshot_utc": src.snapshot_utc if src else None,
-        "line_synthetic": src.synthetic if src else None,
-        "line_source": src.source if src else None,
-    }
+    line = line_values(src)
     if fmt != "table":
         head = Listing(
             "row",
