@@ -39,6 +39,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from nbaprops import features
+from nbaprops.calendar import INJURY_REPORT_CUTOFF_HOUR
 
 Value = tuple[float | None, str]
 REFERENCES: dict[str, Callable[[Entering], Value]] = {}
@@ -387,7 +388,7 @@ class Raw:
         """The player's status in the latest report before noon (US Eastern) of D that lists the
         game and does not mark his team NOT YET SUBMITTED ('available' when it does not list
         him); None when no report does."""
-        cut = datetime.combine(d, time(12))
+        cut = datetime.combine(d, time(INJURY_REPORT_CUTOFF_HOUR))
         times = [
             t for t in self.report_games.get(game_id, ()) if t < cut and (t, game_id, team) not in self.not_submitted
         ]

@@ -43,9 +43,9 @@ from pathlib import Path
 
 import duckdb
 
-from ..calendar import INJURY_REPORT_CUTOFF_HOUR
 from ..catalog import SOURCE_TABLES
 from ..ingest.loader import _refresh_players as refresh_players
+from ..macros import injury_report_cutoff
 from ..warehouse import Warehouse, one, quote_ident, quote_table
 
 # The rows kept: a condition on the table's columns with $d = D. Every comparison with a NULL
@@ -57,7 +57,7 @@ KEEP = {
     "raw.game_lines": "game_date <= $d",
     "raw.player_points_props": "game_date <= $d AND minutes_before_tipoff >= 0",
     "raw.injuries": "transaction_date < $d",
-    "raw.injury_report": f"report_time_et < CAST($d AS TIMESTAMP) + INTERVAL {INJURY_REPORT_CUTOFF_HOUR} HOUR",
+    "raw.injury_report": f"report_time_et < {injury_report_cutoff('$d')}",
 }
 # Outcomes of D and later in the rows that stay: (table, columns, rows) set to NULL.
 BLANK = (
