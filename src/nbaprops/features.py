@@ -52,6 +52,10 @@ class Feature:
 
 F = Feature
 
+# What one game's minutes hold (five players for 48; overtime aside, which no last-10 mean reaches):
+# the most the teammates out can vacate.
+GAME_MINUTES = 240
+
 # Feature groups: what the model's ablation (nbaprops backtest --ablation) adds or removes
 # together. A feature names its group (group=...) or gets one here: GROUP_OF by name, else the
 # first GROUP_RULES pattern its name contains, else "other".
@@ -309,7 +313,8 @@ def team_games_missed(index: int, days: int) -> Feature:
     return Feature(
         index,
         name,
-        f"games of the player's team with D-{days} <= date < D that he did not play (PA)",
+        f"games of the player's team with D-{days} <= date < D that he did not play (PA; only the team's games "
+        "with a box score, after his last game this season for another team)",
         "player_availability",
         None,
         0,
@@ -326,11 +331,8 @@ def vacated(index: int, stat: str, what: str, hi: float) -> Feature:
     return Feature(
         index,
         name,
-        f"sum of the last-10 mean {what} of the player's rotation teammates who are out on D "
-        "(listed Out or Doubtful in the official injury report where one covers the team's game before D's "
-        "cut-off; else did not play the team's previous game, or out per injury transactions before D); 0 when "
-        "none is "
-        "(precompute.player_availability)",
+        f"sum of the last-10 mean {what} of the player's rotation teammates who are newly out on D "
+        "(as rotation_teammates_out); 0 when none is (precompute.player_availability)",
         "player_availability",
         None,
         0,
@@ -1116,7 +1118,8 @@ FEATURES: tuple[Feature, ...] = (
         (
             "games of the player's team this season before D after his last played game (all of them "
             "when he has none): N means D is his first game back after N missed games, 0 that he "
-            "played the team's previous game (PA)"
+            "played the team's previous game (PA; only the team's games with a box score, after his last "
+            "game this season for another team)"
         ),
         "player_availability",
         None,
@@ -1130,11 +1133,11 @@ FEATURES: tuple[Feature, ...] = (
         72,
         "rotation_teammates_out",
         (
-            "rotation teammates (other expected players of his team on D with >= 15 minutes a game "
-            "over their last 10) who are out: listed Out or Doubtful in the official injury report where "
-            "one covers the team's game before D's cut-off (12:00 US Eastern on D), else who did not play "
-            "the team's previous game or are out per injury transactions before D (PA; "
-            "teammates_out_source says which)"
+            "rotation teammates newly out: other expected players of his team on D with >= 15 minutes "
+            "a game over their last 10 who played one of the team's last 3 games (with a box score), and "
+            "are out — listed Out or Doubtful in the official injury report where one covers the team's "
+            "game before D's cut-off (12:00 US Eastern on D), else did not play the team's latest game or "
+            "out per injury transactions before D (PA; teammates_out_source says which)"
         ),
         "player_availability",
         None,
@@ -1144,7 +1147,7 @@ FEATURES: tuple[Feature, ...] = (
         chain=(("phase4", "pa.rotation_teammates_out"),),
         group="availability",
     ),
-    vacated(73, "minutes", "minutes", 500),
+    vacated(73, "minutes", "minutes", GAME_MINUTES),
     vacated(74, "points", "points", 300),
     vacated(75, "fga", "field-goal attempts (NULL, source default, without attempts: basic-log seasons)", 250),
     ppm_ewm(76, 10),
@@ -1190,6 +1193,22 @@ FEATURES: tuple[Feature, ...] = (
     opponent_points_allowed(81, 10),
     opponent_def_rating(82, 5),
     opponent_def_rating(83, 10),
+    F(
+        84,
+        "rotation_teammates_long_out",
+        (
+            "rotation teammates long out: as rotation_teammates_out, but out for 3 to 9 of the team's "
+            "games in a row before D (a longer absence has left the rotation; the others' recent "
+            "averages already carry it) (PA)"
+        ),
+        "player_availability",
+        None,
+        0,
+        20,
+        True,
+        chain=(("phase4", "pa.rotation_teammates_long_out"),),
+        group="availability",
+    ),
 )
 
 # Spec indices our data cannot support, with the reason (the README lists them).
@@ -1409,6 +1428,7 @@ UNIT_FAMILIES: dict[str, str] = {
     "games_since_role_change": "games",
     "consecutive_team_games_missed": "games",
     "rotation_teammates_out": "players",
+    "rotation_teammates_long_out": "players",
     "expected_possessions_used": "possessions per game",
     "fta_rate_last_10": "free-throw attempts per field-goal attempt",
 }

@@ -255,6 +255,8 @@ class Raw:
                 )
         for v in self.games.values():
             v.sort(key=lambda x: (x.date, x.game_id))
+        # (game id, team) of every team-game the box scores hold
+        self.boxed = {(g.game_id, g.team) for v in self.games.values() for g in v}
 
     def _teams(self):
         """Team-games as the box scores give them: the full team box, else the full player box

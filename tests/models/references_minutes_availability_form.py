@@ -81,16 +81,35 @@ def _(p):
 
 
 # -- availability ---------------------------------------------------------------------------------
+ROTATION_GAMES = 10  # a rotation player played one of his team's last 10 games
+NEWLY_OUT_GAMES = 2  # newly out: missed at most his team's last 2 games
+
+
 def _team_games_before(p):
-    """(game id, date) of the scheduled games of his team in D's season before D."""
-    return [(g, d) for g, (d, s, _, h, a) in p.raw.schedule.items() if s == p.season and d < p.d and p.team in (h, a)]
+    """Game ids of his team's scheduled games in D's season before D that have a box score of the
+    team, oldest first (a game without one is unknown, not missed)."""
+    return [
+        g
+        for d, g in sorted(
+            (d, g)
+            for g, (d, s, _, h, a) in p.raw.schedule.items()
+            if s == p.season and d < p.d and p.team in (h, a) and (g, p.team) in p.raw.boxed
+        )
+    ]
+
+
+def _counted(p):
+    """(game id, date) of those games after his last game this season for another team."""
+    left = max((g.date for g in p.games if g.team != p.team), default=None)
+    dates = {g: p.raw.schedule[g][0] for g in _team_games_before(p)}
+    return [(g, d) for g, d in dates.items() if left is None or d > left]
 
 
 def _missed(days):
     def ref(p):
         played = {g.game_id for g in p.games}
         since = p.d - timedelta(days=days)
-        return sum(1 for g, d in _team_games_before(p) if d >= since and g not in played), "phase4"
+        return sum(1 for g, d in _counted(p) if d >= since and g not in played), "phase4"
 
     return ref
 
@@ -101,28 +120,39 @@ REFERENCES["team_games_missed_7d"], REFERENCES["team_games_missed_14d"] = _misse
 @reference("consecutive_team_games_missed")
 def _(p):
     last = p.games[0].date if p.games else None
-    return sum(1 for _, d in _team_games_before(p) if last is None or d > last), "phase4"
+    return sum(1 for _, d in _counted(p) if last is None or d > last), "phase4"
 
 
-def _teammates_out(p):
-    """His rotation teammates out on D: other players of his team expected on D with >= 15
-    minutes a game over their last 10 games this season, who are listed Out or Doubtful in the
-    official injury report where one covers the team's game, else who did not play the team's
-    previous game or whose injury transactions before D say out; each with his last-10 games."""
+def _teammates_out(p, long: bool = False):
+    """His rotation teammates out on D, newly (long=False) or long: other players of his team
+    expected on D with >= 15 minutes a game over their last 10 games this season who played one of
+    the team's last 10 games; out when listed Out or Doubtful in the official injury report where
+    one covers the team's game, else when they did not play the team's latest game or their injury
+    transactions before D say out; newly out when they missed at most the team's last 2 games.
+    Each with his last-10 games."""
+    team_games = list(reversed(_team_games_before(p)))  # newest first
     out = []
     for mate_id in p.mates:
         m = p.other(mate_id)
         last10 = m.games[:10]
         if not last10 or mean(g.minutes for g in last10) < ROTATION_MINUTES:
             continue
-        if p.report_status is not None:  # the official report covers the team's game: it says who is out
-            if m.report_status in ("out", "doubtful"):
-                out.append(last10)
+        for_team = {g.game_id for g in m.games if g.team == p.team}
+        since = next((i for i, g in enumerate(team_games) if g in for_team), None)
+        if since is None or since >= ROTATION_GAMES:
             continue
-        missed_previous = p.team_days_rest is not None and m.days_rest > p.team_days_rest
-        if missed_previous or m.injury_out:
+        if p.report_status is not None:  # the official report covers the team's game: it says who is out
+            is_out = m.report_status in ("out", "doubtful")
+        else:
+            is_out = since >= 1 or m.injury_out
+        if is_out and (since > NEWLY_OUT_GAMES) == long:
             out.append(last10)
     return out
+
+
+@reference("rotation_teammates_long_out")
+def _(p):
+    return len(_teammates_out(p, long=True)), "phase4"
 
 
 @reference("rotation_teammates_out")

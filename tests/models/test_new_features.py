@@ -35,6 +35,7 @@ NEW = (
     "team_games_missed_14d",
     "consecutive_team_games_missed",
     "rotation_teammates_out",
+    "rotation_teammates_long_out",
     "vacated_minutes",
     "vacated_points",
     "vacated_fga",
@@ -236,13 +237,17 @@ def test_reference_minutes_features(wh, d):
 
 
 def _team_games(wh, team, season, d):
+    """The team's scheduled games of the season before D that have a box score of the team, newest
+    first (a game without one is unknown, not missed)."""
     return wh.con.execute(
         """
-        SELECT game_id, game_date FROM raw.schedule
+        SELECT game_id, game_date FROM raw.schedule s
         WHERE season_year = ? AND season_type <> 'Pre Season' AND game_date < ?
           AND ? IN (home_team_abbr, away_team_abbr)
-        ORDER BY game_date DESC""",
-        [season, d, team],
+          AND EXISTS (SELECT 1 FROM raw.player_boxscores b WHERE b.game_id = s.game_id AND b.team_abbr = ?
+                      AND (coalesce(b.minutes, 0) > 0 OR coalesce(b.points, 0) > 0))
+        ORDER BY game_date DESC, game_id DESC""",
+        [season, d, team, team],
     ).fetchall()
 
 
@@ -259,21 +264,24 @@ def _latest_injury(wh, player, d):
 
 @pytest.mark.parametrize("d", SAMPLES)
 def test_reference_availability_features(wh, d):
-    """The player's own absences from the schedule and his played games; his rotation teammates
-    out (the other expected players of his team on D, UPGC's universe) from their games and the
-    injury transactions before D; what they vacate from their last-10 means."""
-    checked = with_out = 0
+    """The player's own absences from the schedule and his played games (his team's games with a box
+    score, after his last game for another team); his rotation teammates newly and long out (the other
+    expected players of his team on D, UPGC's universe, who played one of the team's last 10 games) from
+    their games and the injury transactions before D; what the newly out vacate from their last-10 means."""
+    checked = with_out = with_long = 0
     for r in _rows(wh, d, step=4):
         p, season, team = r["player_lookup"], r["season_year"], r["team_abbr"]
-        own = {x[0] for x in _games(wh, p, season, d)}
-        last = max((x[1] for x in _games(wh, p, season, d)), default=None)
+        games = _games(wh, p, season, d)
+        own = {x[0] for x in games}
+        last = max((x[1] for x in games), default=None)
+        left = max((x[1] for x in games if x[7] != team), default=None)
         tg = _team_games(wh, team, season, d)
+        counted = [(gid, gd) for gid, gd in tg if left is None or gd > left]
         for days in (7, 14):
             assert r[f"team_games_missed_{days}d"] == sum(
-                1 for gid, gd in tg if gd >= d - timedelta(days=days) and gid not in own
+                1 for gid, gd in counted if gd >= d - timedelta(days=days) and gid not in own
             ), (p, d, days)
-        assert r["consecutive_team_games_missed"] == sum(1 for _, gd in tg if last is None or gd > last), (p, d)
-        prev = tg[0][1] if tg else None
+        assert r["consecutive_team_games_missed"] == sum(1 for _, gd in counted if last is None or gd > last), (p, d)
         mates = [
             m
             for (m,) in wh.con.execute(
@@ -283,14 +291,22 @@ def test_reference_availability_features(wh, d):
                 [d, team, p],
             ).fetchall()
         ]
-        n_out, vac_min, vac_pts, vac_fga = 0, 0.0, 0.0, 0.0
+        n_out = n_long = 0
+        vac_min, vac_pts, vac_fga = 0.0, 0.0, 0.0
         for m in mates:
-            g = _games(wh, m, season, d)[:10]
+            mg = _games(wh, m, season, d)
+            g = mg[:10]
             if not g or statistics.mean(x[2] for x in g) < 15:
                 continue
+            for_team = {x[0] for x in mg if x[7] == team}
+            since = next((i for i, (gid, _) in enumerate(tg) if gid in for_team), None)
+            if since is None or since >= 10:  # played none of the team's last 10 games: not in the rotation
+                continue
             injury = _latest_injury(wh, m, d)
-            out = (prev is not None and g[0][1] < prev) or (injury is not None and injury[1] and injury[0] >= g[0][1])
-            if out:
+            out = since >= 1 or (injury is not None and injury[1] and injury[0] >= g[0][1])
+            if out and since > 2:
+                n_long += 1
+            elif out:
                 n_out += 1
                 vac_min += round(statistics.mean(x[2] for x in g), 6)
                 vac_pts += round(statistics.mean(x[3] for x in g), 6)
@@ -298,12 +314,14 @@ def test_reference_availability_features(wh, d):
                     None if vac_fga is None or g[0][5] is None else vac_fga + round(statistics.mean(x[5] for x in g), 6)
                 )
         assert r["rotation_teammates_out"] == n_out, (p, d)
+        assert r["rotation_teammates_long_out"] == n_long, (p, d)
         _close(r["vacated_minutes"], vac_min, ("vacated_minutes", p, d), tol=1e-5)
         _close(r["vacated_points"], vac_pts, ("vacated_points", p, d), tol=1e-5)
         _close(r["vacated_fga"], vac_fga if season != 2021 else None, ("vacated_fga", p, d), tol=1e-5)
         checked += 1
         with_out += n_out > 0
-    assert checked >= 20 and with_out >= 5, (checked, with_out)
+        with_long += n_long > 0
+    assert checked >= 20 and with_out >= 5 and with_long >= 1, (checked, with_out, with_long)
 
 
 @pytest.mark.parametrize("d", SAMPLES)
@@ -343,7 +361,7 @@ def test_reference_opportunity_features(wh, d):
 # --- point in time and the leakage canary -------------------------------------------------------------
 PIT_START, PIT_D = date(2023, 10, 24), date(2024, 1, 17)
 UPSTREAM = ["player_game_summary", "upcoming_player_game_context", "player_availability"]
-OUT_RULE = "ELSE (u.days_rest > u.team_days_rest OR u.player_status = 'out') END AS is_out"
+OUT_RULE = "ELSE (td.last_seq > f.seq OR u.player_status = 'out') END AS is_out"
 # the leak: "out" read from D's own box score (players listed DNP on D), not known that morning
 DNP_OF_D = (
     "ELSE (u.player_lookup IN (SELECT b.player_lookup FROM raw.player_boxscores b "

@@ -51,6 +51,8 @@ def test_validate_passes_on_a_backfilled_real_warehouse(backfilled, tmp_path):
         "coverage:predictions.ml_feature_store_v2",
         "processing_errors",
         "feature_ranges",
+        "availability:missed_games",
+        "availability:vacated",
     ):
         assert checks[name].status == PASS, (name, checks[name])
     pit = checks["point_in_time"]
@@ -82,6 +84,16 @@ CORRUPTIONS = {
     "feature_out_of_range": (
         "UPDATE predictions.ml_feature_store_v2 SET fatigue_score = 250 WHERE game_date = DATE '2023-12-01'",
         "feature_ranges",
+    ),
+    # a missed game the team's box scores cannot account for (a game without one, or one before a trade)
+    "missed_game_without_a_team_game": (
+        "UPDATE precompute.player_availability SET team_games_missed_7d = 9 WHERE game_date = DATE '2023-12-01'",
+        "availability:missed_games",
+    ),
+    # more minutes vacated than one game holds
+    "vacated_more_than_a_game": (
+        "UPDATE precompute.player_availability SET vacated_minutes = 300 WHERE game_date = DATE '2023-12-01'",
+        "availability:vacated",
     ),
     # a bug recorded as a failure
     "processing_error": (

@@ -1076,6 +1076,9 @@ WITH u AS (
     CASE WHEN cov.team_box THEN (
       otm.def_rating_last_10
     ) END AS opponent_def_rating_last_10__1,
+    (
+      pa.rotation_teammates_long_out
+    ) AS rotation_teammates_long_out__1,
     NULLIF(
       ARRAY_TO_STRING(
         [
@@ -1248,6 +1251,7 @@ WITH u AS (
     ROUND(CAST(COALESCE(opponent_points_allowed_last_10__1, NULL) AS FLOAT64), 6) AS opponent_points_allowed_last_10,
     ROUND(CAST(COALESCE(opponent_def_rating_last_5__1, NULL) AS FLOAT64), 6) AS opponent_def_rating_last_5,
     ROUND(CAST(COALESCE(opponent_def_rating_last_10__1, NULL) AS FLOAT64), 6) AS opponent_def_rating_last_10,
+    ROUND(CAST(COALESCE(rotation_teammates_long_out__1, NULL) AS FLOAT64), 6) AS rotation_teammates_long_out,
     CASE
       WHEN NOT points_avg_last_5__1 IS NULL
       THEN 'phase4'
@@ -1430,7 +1434,12 @@ WITH u AS (
       WHEN NOT opponent_def_rating_last_10__1 IS NULL
       THEN 'calculated'
       ELSE 'default'
-    END AS opponent_def_rating_last_10_source
+    END AS opponent_def_rating_last_10_source,
+    CASE
+      WHEN NOT rotation_teammates_long_out__1 IS NULL
+      THEN 'phase4'
+      ELSE 'default'
+    END AS rotation_teammates_long_out_source
   FROM base
 ), scored AS (
   SELECT
@@ -1594,8 +1603,10 @@ WITH u AS (
     opponent_def_rating_last_5_source,
     opponent_def_rating_last_10,
     opponent_def_rating_last_10_source,
+    rotation_teammates_long_out,
+    rotation_teammates_long_out_source,
     'v2_nbaprops' AS feature_version,
-    77 AS feature_count,
+    78 AS feature_count,
     ROUND(
       (
         (
@@ -1817,19 +1828,29 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE team_pace_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END
+                  END + (
+                    CASE team_pace_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END + CASE team_off_rating_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END
+                  )
                 )
               ) + (
                 (
-                  CASE team_off_rating_source
+                  CASE team_win_pct_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1837,7 +1858,7 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE team_win_pct_source
+                  END + CASE vegas_points_line_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1847,7 +1868,7 @@ WITH u AS (
                     ELSE 40.0
                   END
                 ) + (
-                  CASE vegas_points_line_source
+                  CASE vegas_opening_line_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1856,7 +1877,7 @@ WITH u AS (
                     THEN 100.0
                     ELSE 40.0
                   END + (
-                    CASE vegas_opening_line_source
+                    CASE vegas_line_move_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -1864,7 +1885,7 @@ WITH u AS (
                       WHEN 'calculated'
                       THEN 100.0
                       ELSE 40.0
-                    END + CASE vegas_line_move_source
+                    END + CASE has_vegas_line_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -1879,7 +1900,7 @@ WITH u AS (
             ) + (
               (
                 (
-                  CASE has_vegas_line_source
+                  CASE avg_points_vs_opponent_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1887,7 +1908,7 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE avg_points_vs_opponent_source
+                  END + CASE games_vs_opponent_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1897,7 +1918,7 @@ WITH u AS (
                     ELSE 40.0
                   END
                 ) + (
-                  CASE games_vs_opponent_source
+                  CASE minutes_avg_last_10_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1906,7 +1927,7 @@ WITH u AS (
                     THEN 100.0
                     ELSE 40.0
                   END + (
-                    CASE minutes_avg_last_10_source
+                    CASE ppm_avg_last_10_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -1914,7 +1935,7 @@ WITH u AS (
                       WHEN 'calculated'
                       THEN 100.0
                       ELSE 40.0
-                    END + CASE ppm_avg_last_10_source
+                    END + CASE pts_slope_10g_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -1927,7 +1948,7 @@ WITH u AS (
                 )
               ) + (
                 (
-                  CASE pts_slope_10g_source
+                  CASE pts_vs_season_zscore_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1935,7 +1956,7 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE pts_vs_season_zscore_source
+                  END + CASE breakout_flag_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1945,7 +1966,7 @@ WITH u AS (
                     ELSE 40.0
                   END
                 ) + (
-                  CASE breakout_flag_source
+                  CASE game_total_line_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1954,7 +1975,7 @@ WITH u AS (
                     THEN 100.0
                     ELSE 40.0
                   END + (
-                    CASE game_total_line_source
+                    CASE days_rest_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -1962,7 +1983,7 @@ WITH u AS (
                       WHEN 'calculated'
                       THEN 100.0
                       ELSE 40.0
-                    END + CASE days_rest_source
+                    END + CASE minutes_load_last_7d_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -1981,7 +2002,7 @@ WITH u AS (
             (
               (
                 (
-                  CASE minutes_load_last_7d_source
+                  CASE spread_magnitude_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1989,7 +2010,7 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE spread_magnitude_source
+                  END + CASE implied_team_total_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1999,7 +2020,7 @@ WITH u AS (
                     ELSE 40.0
                   END
                 ) + (
-                  CASE implied_team_total_source
+                  CASE points_avg_last_3_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2007,7 +2028,7 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE points_avg_last_3_source
+                  END + CASE deviation_from_avg_last3_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2019,7 +2040,7 @@ WITH u AS (
                 )
               ) + (
                 (
-                  CASE deviation_from_avg_last3_source
+                  CASE consecutive_games_below_avg_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2027,7 +2048,7 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE consecutive_games_below_avg_source
+                  END + CASE usage_rate_last_5_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2037,7 +2058,7 @@ WITH u AS (
                     ELSE 40.0
                   END
                 ) + (
-                  CASE usage_rate_last_5_source
+                  CASE multi_book_line_std_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2046,7 +2067,7 @@ WITH u AS (
                     THEN 100.0
                     ELSE 40.0
                   END + (
-                    CASE multi_book_line_std_source
+                    CASE prop_over_streak_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2054,7 +2075,7 @@ WITH u AS (
                       WHEN 'calculated'
                       THEN 100.0
                       ELSE 40.0
-                    END + CASE prop_over_streak_source
+                    END + CASE prop_under_streak_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2069,7 +2090,7 @@ WITH u AS (
             ) + (
               (
                 (
-                  CASE prop_under_streak_source
+                  CASE line_vs_season_avg_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2077,7 +2098,7 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE line_vs_season_avg_source
+                  END + CASE over_rate_last_10_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2087,7 +2108,7 @@ WITH u AS (
                     ELSE 40.0
                   END
                 ) + (
-                  CASE over_rate_last_10_source
+                  CASE margin_vs_line_avg_last_5_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2096,7 +2117,7 @@ WITH u AS (
                     THEN 100.0
                     ELSE 40.0
                   END + (
-                    CASE margin_vs_line_avg_last_5_source
+                    CASE minutes_volatility_last_10_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2104,7 +2125,7 @@ WITH u AS (
                       WHEN 'calculated'
                       THEN 100.0
                       ELSE 40.0
-                    END + CASE minutes_volatility_last_10_source
+                    END + CASE opponent_pace_mismatch_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2117,7 +2138,7 @@ WITH u AS (
                 )
               ) + (
                 (
-                  CASE opponent_pace_mismatch_source
+                  CASE points_ewm_10d_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2125,7 +2146,7 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE points_ewm_10d_source
+                  END + CASE points_ewm_30d_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2135,7 +2156,7 @@ WITH u AS (
                     ELSE 40.0
                   END
                 ) + (
-                  CASE points_ewm_30d_source
+                  CASE minutes_ewm_10d_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2144,7 +2165,7 @@ WITH u AS (
                     THEN 100.0
                     ELSE 40.0
                   END + (
-                    CASE minutes_ewm_10d_source
+                    CASE minutes_ewm_30d_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2152,7 +2173,7 @@ WITH u AS (
                       WHEN 'calculated'
                       THEN 100.0
                       ELSE 40.0
-                    END + CASE minutes_ewm_30d_source
+                    END + CASE minutes_last_game_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2169,7 +2190,7 @@ WITH u AS (
             (
               (
                 (
-                  CASE minutes_last_game_source
+                  CASE minutes_trend_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2177,7 +2198,7 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE minutes_trend_source
+                  END + CASE starter_share_last_5_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2187,7 +2208,7 @@ WITH u AS (
                     ELSE 40.0
                   END
                 ) + (
-                  CASE starter_share_last_5_source
+                  CASE starter_share_last_10_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2196,7 +2217,7 @@ WITH u AS (
                     THEN 100.0
                     ELSE 40.0
                   END + (
-                    CASE starter_share_last_10_source
+                    CASE games_since_role_change_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2204,7 +2225,7 @@ WITH u AS (
                       WHEN 'calculated'
                       THEN 100.0
                       ELSE 40.0
-                    END + CASE games_since_role_change_source
+                    END + CASE team_games_missed_7d_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2217,7 +2238,7 @@ WITH u AS (
                 )
               ) + (
                 (
-                  CASE team_games_missed_7d_source
+                  CASE team_games_missed_14d_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2225,7 +2246,7 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE team_games_missed_14d_source
+                  END + CASE consecutive_team_games_missed_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2235,7 +2256,7 @@ WITH u AS (
                     ELSE 40.0
                   END
                 ) + (
-                  CASE consecutive_team_games_missed_source
+                  CASE rotation_teammates_out_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2244,7 +2265,7 @@ WITH u AS (
                     THEN 100.0
                     ELSE 40.0
                   END + (
-                    CASE rotation_teammates_out_source
+                    CASE vacated_minutes_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2252,7 +2273,7 @@ WITH u AS (
                       WHEN 'calculated'
                       THEN 100.0
                       ELSE 40.0
-                    END + CASE vacated_minutes_source
+                    END + CASE vacated_points_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2267,7 +2288,7 @@ WITH u AS (
             ) + (
               (
                 (
-                  CASE vacated_points_source
+                  CASE vacated_fga_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2275,7 +2296,7 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE vacated_fga_source
+                  END + CASE ppm_ewm_10d_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2285,7 +2306,7 @@ WITH u AS (
                     ELSE 40.0
                   END
                 ) + (
-                  CASE ppm_ewm_10d_source
+                  CASE ppm_ewm_30d_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2294,7 +2315,7 @@ WITH u AS (
                     THEN 100.0
                     ELSE 40.0
                   END + (
-                    CASE ppm_ewm_30d_source
+                    CASE expected_possessions_used_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2302,7 +2323,7 @@ WITH u AS (
                       WHEN 'calculated'
                       THEN 100.0
                       ELSE 40.0
-                    END + CASE expected_possessions_used_source
+                    END + CASE fta_rate_last_10_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2315,7 +2336,7 @@ WITH u AS (
                 )
               ) + (
                 (
-                  CASE fta_rate_last_10_source
+                  CASE opponent_points_allowed_last_5_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2323,7 +2344,7 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE opponent_points_allowed_last_5_source
+                  END + CASE opponent_points_allowed_last_10_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2333,7 +2354,7 @@ WITH u AS (
                     ELSE 40.0
                   END
                 ) + (
-                  CASE opponent_points_allowed_last_10_source
+                  CASE opponent_def_rating_last_5_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2342,7 +2363,7 @@ WITH u AS (
                     THEN 100.0
                     ELSE 40.0
                   END + (
-                    CASE opponent_def_rating_last_5_source
+                    CASE opponent_def_rating_last_10_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2350,7 +2371,7 @@ WITH u AS (
                       WHEN 'calculated'
                       THEN 100.0
                       ELSE 40.0
-                    END + CASE opponent_def_rating_last_10_source
+                    END + CASE rotation_teammates_long_out_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2365,7 +2386,7 @@ WITH u AS (
             )
           )
         )
-      ) / 77.0,
+      ) / 78.0,
       2
     ) AS feature_quality_score,
     (

@@ -1039,6 +1039,9 @@ WITH u AS (
     CASE WHEN cov.team_box THEN (
       otm.def_rating_last_10
     ) END AS opponent_def_rating_last_10__1,
+    (
+      pa.rotation_teammates_long_out
+    ) AS rotation_teammates_long_out__1,
     NULLIF(
       CONCAT_WS(
         '; ',
@@ -1206,6 +1209,7 @@ WITH u AS (
     ROUND(CAST(COALESCE(opponent_points_allowed_last_10__1, NULL) AS DOUBLE), 6) AS opponent_points_allowed_last_10,
     ROUND(CAST(COALESCE(opponent_def_rating_last_5__1, NULL) AS DOUBLE), 6) AS opponent_def_rating_last_5,
     ROUND(CAST(COALESCE(opponent_def_rating_last_10__1, NULL) AS DOUBLE), 6) AS opponent_def_rating_last_10,
+    ROUND(CAST(COALESCE(rotation_teammates_long_out__1, NULL) AS DOUBLE), 6) AS rotation_teammates_long_out,
     CASE
       WHEN NOT points_avg_last_5__1 IS NULL
       THEN 'phase4'
@@ -1388,7 +1392,12 @@ WITH u AS (
       WHEN NOT opponent_def_rating_last_10__1 IS NULL
       THEN 'calculated'
       ELSE 'default'
-    END AS opponent_def_rating_last_10_source
+    END AS opponent_def_rating_last_10_source,
+    CASE
+      WHEN NOT rotation_teammates_long_out__1 IS NULL
+      THEN 'phase4'
+      ELSE 'default'
+    END AS rotation_teammates_long_out_source
   FROM base
 ), scored AS (
   SELECT
@@ -1552,8 +1561,10 @@ WITH u AS (
     opponent_def_rating_last_5_source,
     opponent_def_rating_last_10,
     opponent_def_rating_last_10_source,
+    rotation_teammates_long_out,
+    rotation_teammates_long_out_source,
     'v2_nbaprops' AS feature_version,
-    77 AS feature_count,
+    78 AS feature_count,
     ROUND(
       (
         (
@@ -1775,19 +1786,29 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE team_pace_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END
+                  END + (
+                    CASE team_pace_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END + CASE team_off_rating_source
+                      WHEN 'phase4'
+                      THEN 100.0
+                      WHEN 'phase3'
+                      THEN 100.0
+                      WHEN 'calculated'
+                      THEN 100.0
+                      ELSE 40.0
+                    END
+                  )
                 )
               ) + (
                 (
-                  CASE team_off_rating_source
+                  CASE team_win_pct_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1795,7 +1816,7 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE team_win_pct_source
+                  END + CASE vegas_points_line_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1805,7 +1826,7 @@ WITH u AS (
                     ELSE 40.0
                   END
                 ) + (
-                  CASE vegas_points_line_source
+                  CASE vegas_opening_line_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1814,7 +1835,7 @@ WITH u AS (
                     THEN 100.0
                     ELSE 40.0
                   END + (
-                    CASE vegas_opening_line_source
+                    CASE vegas_line_move_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -1822,7 +1843,7 @@ WITH u AS (
                       WHEN 'calculated'
                       THEN 100.0
                       ELSE 40.0
-                    END + CASE vegas_line_move_source
+                    END + CASE has_vegas_line_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -1837,7 +1858,7 @@ WITH u AS (
             ) + (
               (
                 (
-                  CASE has_vegas_line_source
+                  CASE avg_points_vs_opponent_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1845,7 +1866,7 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE avg_points_vs_opponent_source
+                  END + CASE games_vs_opponent_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1855,7 +1876,7 @@ WITH u AS (
                     ELSE 40.0
                   END
                 ) + (
-                  CASE games_vs_opponent_source
+                  CASE minutes_avg_last_10_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1864,7 +1885,7 @@ WITH u AS (
                     THEN 100.0
                     ELSE 40.0
                   END + (
-                    CASE minutes_avg_last_10_source
+                    CASE ppm_avg_last_10_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -1872,7 +1893,7 @@ WITH u AS (
                       WHEN 'calculated'
                       THEN 100.0
                       ELSE 40.0
-                    END + CASE ppm_avg_last_10_source
+                    END + CASE pts_slope_10g_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -1885,7 +1906,7 @@ WITH u AS (
                 )
               ) + (
                 (
-                  CASE pts_slope_10g_source
+                  CASE pts_vs_season_zscore_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1893,7 +1914,7 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE pts_vs_season_zscore_source
+                  END + CASE breakout_flag_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1903,7 +1924,7 @@ WITH u AS (
                     ELSE 40.0
                   END
                 ) + (
-                  CASE breakout_flag_source
+                  CASE game_total_line_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1912,7 +1933,7 @@ WITH u AS (
                     THEN 100.0
                     ELSE 40.0
                   END + (
-                    CASE game_total_line_source
+                    CASE days_rest_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -1920,7 +1941,7 @@ WITH u AS (
                       WHEN 'calculated'
                       THEN 100.0
                       ELSE 40.0
-                    END + CASE days_rest_source
+                    END + CASE minutes_load_last_7d_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -1939,7 +1960,7 @@ WITH u AS (
             (
               (
                 (
-                  CASE minutes_load_last_7d_source
+                  CASE spread_magnitude_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1947,7 +1968,7 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE spread_magnitude_source
+                  END + CASE implied_team_total_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1957,7 +1978,7 @@ WITH u AS (
                     ELSE 40.0
                   END
                 ) + (
-                  CASE implied_team_total_source
+                  CASE points_avg_last_3_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1965,7 +1986,7 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE points_avg_last_3_source
+                  END + CASE deviation_from_avg_last3_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1977,7 +1998,7 @@ WITH u AS (
                 )
               ) + (
                 (
-                  CASE deviation_from_avg_last3_source
+                  CASE consecutive_games_below_avg_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1985,7 +2006,7 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE consecutive_games_below_avg_source
+                  END + CASE usage_rate_last_5_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -1995,7 +2016,7 @@ WITH u AS (
                     ELSE 40.0
                   END
                 ) + (
-                  CASE usage_rate_last_5_source
+                  CASE multi_book_line_std_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2004,7 +2025,7 @@ WITH u AS (
                     THEN 100.0
                     ELSE 40.0
                   END + (
-                    CASE multi_book_line_std_source
+                    CASE prop_over_streak_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2012,7 +2033,7 @@ WITH u AS (
                       WHEN 'calculated'
                       THEN 100.0
                       ELSE 40.0
-                    END + CASE prop_over_streak_source
+                    END + CASE prop_under_streak_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2027,7 +2048,7 @@ WITH u AS (
             ) + (
               (
                 (
-                  CASE prop_under_streak_source
+                  CASE line_vs_season_avg_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2035,7 +2056,7 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE line_vs_season_avg_source
+                  END + CASE over_rate_last_10_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2045,7 +2066,7 @@ WITH u AS (
                     ELSE 40.0
                   END
                 ) + (
-                  CASE over_rate_last_10_source
+                  CASE margin_vs_line_avg_last_5_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2054,7 +2075,7 @@ WITH u AS (
                     THEN 100.0
                     ELSE 40.0
                   END + (
-                    CASE margin_vs_line_avg_last_5_source
+                    CASE minutes_volatility_last_10_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2062,7 +2083,7 @@ WITH u AS (
                       WHEN 'calculated'
                       THEN 100.0
                       ELSE 40.0
-                    END + CASE minutes_volatility_last_10_source
+                    END + CASE opponent_pace_mismatch_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2075,7 +2096,7 @@ WITH u AS (
                 )
               ) + (
                 (
-                  CASE opponent_pace_mismatch_source
+                  CASE points_ewm_10d_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2083,7 +2104,7 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE points_ewm_10d_source
+                  END + CASE points_ewm_30d_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2093,7 +2114,7 @@ WITH u AS (
                     ELSE 40.0
                   END
                 ) + (
-                  CASE points_ewm_30d_source
+                  CASE minutes_ewm_10d_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2102,7 +2123,7 @@ WITH u AS (
                     THEN 100.0
                     ELSE 40.0
                   END + (
-                    CASE minutes_ewm_10d_source
+                    CASE minutes_ewm_30d_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2110,7 +2131,7 @@ WITH u AS (
                       WHEN 'calculated'
                       THEN 100.0
                       ELSE 40.0
-                    END + CASE minutes_ewm_30d_source
+                    END + CASE minutes_last_game_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2127,7 +2148,7 @@ WITH u AS (
             (
               (
                 (
-                  CASE minutes_last_game_source
+                  CASE minutes_trend_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2135,7 +2156,7 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE minutes_trend_source
+                  END + CASE starter_share_last_5_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2145,7 +2166,7 @@ WITH u AS (
                     ELSE 40.0
                   END
                 ) + (
-                  CASE starter_share_last_5_source
+                  CASE starter_share_last_10_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2154,7 +2175,7 @@ WITH u AS (
                     THEN 100.0
                     ELSE 40.0
                   END + (
-                    CASE starter_share_last_10_source
+                    CASE games_since_role_change_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2162,7 +2183,7 @@ WITH u AS (
                       WHEN 'calculated'
                       THEN 100.0
                       ELSE 40.0
-                    END + CASE games_since_role_change_source
+                    END + CASE team_games_missed_7d_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2175,7 +2196,7 @@ WITH u AS (
                 )
               ) + (
                 (
-                  CASE team_games_missed_7d_source
+                  CASE team_games_missed_14d_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2183,7 +2204,7 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE team_games_missed_14d_source
+                  END + CASE consecutive_team_games_missed_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2193,7 +2214,7 @@ WITH u AS (
                     ELSE 40.0
                   END
                 ) + (
-                  CASE consecutive_team_games_missed_source
+                  CASE rotation_teammates_out_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2202,7 +2223,7 @@ WITH u AS (
                     THEN 100.0
                     ELSE 40.0
                   END + (
-                    CASE rotation_teammates_out_source
+                    CASE vacated_minutes_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2210,7 +2231,7 @@ WITH u AS (
                       WHEN 'calculated'
                       THEN 100.0
                       ELSE 40.0
-                    END + CASE vacated_minutes_source
+                    END + CASE vacated_points_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2225,7 +2246,7 @@ WITH u AS (
             ) + (
               (
                 (
-                  CASE vacated_points_source
+                  CASE vacated_fga_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2233,7 +2254,7 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE vacated_fga_source
+                  END + CASE ppm_ewm_10d_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2243,7 +2264,7 @@ WITH u AS (
                     ELSE 40.0
                   END
                 ) + (
-                  CASE ppm_ewm_10d_source
+                  CASE ppm_ewm_30d_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2252,7 +2273,7 @@ WITH u AS (
                     THEN 100.0
                     ELSE 40.0
                   END + (
-                    CASE ppm_ewm_30d_source
+                    CASE expected_possessions_used_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2260,7 +2281,7 @@ WITH u AS (
                       WHEN 'calculated'
                       THEN 100.0
                       ELSE 40.0
-                    END + CASE expected_possessions_used_source
+                    END + CASE fta_rate_last_10_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2273,7 +2294,7 @@ WITH u AS (
                 )
               ) + (
                 (
-                  CASE fta_rate_last_10_source
+                  CASE opponent_points_allowed_last_5_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2281,7 +2302,7 @@ WITH u AS (
                     WHEN 'calculated'
                     THEN 100.0
                     ELSE 40.0
-                  END + CASE opponent_points_allowed_last_5_source
+                  END + CASE opponent_points_allowed_last_10_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2291,7 +2312,7 @@ WITH u AS (
                     ELSE 40.0
                   END
                 ) + (
-                  CASE opponent_points_allowed_last_10_source
+                  CASE opponent_def_rating_last_5_source
                     WHEN 'phase4'
                     THEN 100.0
                     WHEN 'phase3'
@@ -2300,7 +2321,7 @@ WITH u AS (
                     THEN 100.0
                     ELSE 40.0
                   END + (
-                    CASE opponent_def_rating_last_5_source
+                    CASE opponent_def_rating_last_10_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2308,7 +2329,7 @@ WITH u AS (
                       WHEN 'calculated'
                       THEN 100.0
                       ELSE 40.0
-                    END + CASE opponent_def_rating_last_10_source
+                    END + CASE rotation_teammates_long_out_source
                       WHEN 'phase4'
                       THEN 100.0
                       WHEN 'phase3'
@@ -2323,7 +2344,7 @@ WITH u AS (
             )
           )
         )
-      ) / 77.0,
+      ) / 78.0,
       2
     ) AS feature_quality_score,
     (
@@ -2591,6 +2612,8 @@ SELECT
   scored.opponent_def_rating_last_5_source,
   scored.opponent_def_rating_last_10,
   scored.opponent_def_rating_last_10_source,
+  scored.rotation_teammates_long_out,
+  scored.rotation_teammates_long_out_source,
   scored.feature_version,
   scored.feature_count,
   scored.feature_quality_score,

@@ -10,49 +10,76 @@
 -- UPGC's player_status (injury transactions dated before D). D's own box score (who did not
 -- play on D) is never read.
 --
--- The player's absences (his UPGC team T of D, D's season; scheduled non-preseason games of T
--- in raw.schedule, a team game "played" when he has a player_game_summary row for it):
---   team_games_missed_7d / _14d = T's games with D - 7 (14) <= date < D that he did not play;
---   consecutive_team_games_missed = T's games after his last played game of the season and
---     before D (all of T's games this season before D when he has none): N on D means D is his
---     first game back after an absence of N games, 0 that he played T's previous game.
+-- A team's games here are its scheduled non-preseason games of the season whose box score the
+-- warehouse holds (a player_game_summary row of the team in the game): a game without one (a
+-- late or lost box score, a play-in hole) is unknown, not a game the whole team missed.
+--
+-- The player's absences (his UPGC team T of D, D's season; a team game "played" when he has a
+-- player_game_summary row for it). Only T's games after his last game this season for another
+-- team count: a player traded to T did not miss T's games he played elsewhere.
+--   team_games_missed_7d / _14d = those games with D - 7 (14) <= date < D that he did not play;
+--   consecutive_team_games_missed = those games after his last played game of the season (all
+--     of them when he has none): N on D means D is his first game back after an absence of N
+--     games, 0 that he played T's previous game.
 -- Teammates out: the rotation of T on D = the other UPGC players of T on D whose mean minutes
--- over their last 10 games this season (before D) are >= 15. Who of them is out:
+-- over their last 10 games this season (before D) are >= 15 and who played at least one of T's
+-- last 10 games (a player out longer than that has left the rotation: the others' recent
+-- averages already carry his absence). Who of them is out:
 --   where the NBA's official injury report covers T's game on D (UPGC report_status: the latest
 --   report before D's cut-off, 12:00 US Eastern on D), a teammate is out when the report lists
 --   him Out or Doubtful (@reported_out) — the report says who will miss D, so nothing is guessed;
---   otherwise he is out when he did not play T's previous game this season (his days_rest is
---   longer than T's) or his UPGC player_status is 'out' (latest injury transaction before D is
---   'out', dated on or after his last game; the injury feed ends 2025-07-14, after which only the
---   previous-game rule applies).
+--   otherwise he is out when he did not play T's latest game or his UPGC player_status is 'out'
+--   (latest injury transaction before D is 'out', dated on or after his last game; the injury
+--   feed ends 2025-07-14, after which only the previous-game rule applies).
 --   teammates_out_source says which rule the row used: 'injury_report' or 'previous_game'.
---   rotation_teammates_out = how many; vacated_minutes / vacated_points / vacated_fga = the sum
---   of their last-10 means (each mean rounded to 6 decimals, summed exactly); 0 when none is
---   out; vacated_fga is NULL when an out teammate has no field-goal attempts in his last 10
+-- An out teammate is newly out when he missed at most 2 of T's games in a row before D (he
+-- played one of T's last three: a new absence, the signal the others' averages lack), long out
+-- otherwise (3 to 9 games).
+--   rotation_teammates_out = the newly out; vacated_minutes / vacated_points / vacated_fga = the
+--   sum of their last-10 means (each mean rounded to 6 decimals, summed exactly); 0 when none is
+--   out; vacated_fga is NULL when a newly-out teammate has no field-goal attempts in his last 10
 --   games' rows (basic-log seasons 2021-22 and 2025-26).
+--   rotation_teammates_long_out = the long out.
 -- The data has no player positions (the full box's starting slot only names starters), so
 -- there is no position-group variant.
 WITH
 u AS (
     SELECT player_lookup, game_date, season_year, team_abbr, last_game_date, player_status,
-           report_status, days_rest, team_days_rest,
-           date_diff('day', DATE '2000-01-01', game_date) AS dn
+           report_status, date_diff('day', DATE '2000-01-01', game_date) AS dn
     FROM analytics.upcoming_player_game_context
     WHERE game_date BETWEEN $start_date AND $end_date
 ),
-team_games AS (  -- every team's scheduled non-preseason games in the read range
-    SELECT game_id, game_date, season_year, team_abbr, date_diff('day', DATE '2000-01-01', game_date) AS dn
+played AS (  -- the universe's players' played games in the read range, with the team played for
+    SELECT player_lookup, game_id, season_year, game_date, team_abbr, minutes_played, points, fg_attempts,
+           date_diff('day', DATE '2000-01-01', game_date) AS dn
+    FROM analytics.player_game_summary
+    WHERE game_date >= $read_start AND game_date < $end_date
+      AND player_lookup IN (SELECT player_lookup FROM u)
+),
+team_games AS (  -- every team's non-preseason games with a box score in the read range, numbered
+    SELECT s.game_id, s.game_date, s.season_year, s.team_abbr, date_diff('day', DATE '2000-01-01', s.game_date) AS dn,
+           row_number() OVER (PARTITION BY s.team_abbr, s.season_year ORDER BY s.game_date, s.game_id) AS seq
     FROM (SELECT game_id, game_date, season_year, home_team_abbr AS team_abbr FROM raw.schedule
           WHERE season_type <> @preseason AND game_date >= $read_start AND game_date < $end_date
           UNION ALL
           SELECT game_id, game_date, season_year, away_team_abbr FROM raw.schedule
           WHERE season_type <> @preseason AND game_date >= $read_start AND game_date < $end_date) s
+    JOIN (SELECT DISTINCT game_id, team_abbr FROM analytics.player_game_summary
+          WHERE game_date >= $read_start AND game_date < $end_date) b
+      ON b.game_id = s.game_id AND b.team_abbr = s.team_abbr
 ),
-played AS (  -- the universe's players' played games in the read range
-    SELECT player_lookup, game_id, season_year, game_date, minutes_played, points, fg_attempts
-    FROM analytics.player_game_summary
-    WHERE game_date >= $read_start AND game_date < $end_date
-      AND player_lookup IN (SELECT player_lookup FROM u)
+team_day AS (  -- each team's latest game before D (its number)
+    SELECT d.team_abbr, d.season_year, d.game_date, max(t.seq) AS last_seq
+    FROM (SELECT DISTINCT team_abbr, season_year, game_date, dn FROM u) d
+    JOIN team_games t ON t.team_abbr = d.team_abbr AND t.season_year = d.season_year AND t.dn < d.dn
+    GROUP BY d.team_abbr, d.season_year, d.game_date
+),
+elsewhere AS (  -- his last game this season before D for a team other than T
+    SELECT u.player_lookup, u.game_date, max(p.game_date) AS left_date
+    FROM u
+    JOIN played p ON p.player_lookup = u.player_lookup AND p.season_year = u.season_year AND p.dn < u.dn
+                 AND p.team_abbr <> u.team_abbr
+    GROUP BY u.player_lookup, u.game_date
 ),
 own AS (  -- T's games before D that count for the player's absences
     SELECT u.player_lookup, u.game_date,
@@ -60,10 +87,20 @@ own AS (  -- T's games before D that count for the player's absences
            count(*) FILTER (WHERE t.dn >= u.dn - 14 AND p.game_id IS NULL) AS missed_14d,
            count(*) FILTER (WHERE u.last_game_date IS NULL OR t.game_date > u.last_game_date) AS missed_streak
     FROM u
+    LEFT JOIN elsewhere e ON e.player_lookup = u.player_lookup AND e.game_date = u.game_date
     JOIN team_games t
       ON t.team_abbr = u.team_abbr AND t.season_year = u.season_year AND t.dn < u.dn
+     AND (e.left_date IS NULL OR t.game_date > e.left_date)
      AND (t.dn >= u.dn - 14 OR u.last_game_date IS NULL OR t.game_date > u.last_game_date)
     LEFT JOIN played p ON p.player_lookup = u.player_lookup AND p.game_id = t.game_id
+    GROUP BY u.player_lookup, u.game_date
+),
+for_team AS (  -- each UPGC player's latest game for T before D (its number among T's games)
+    SELECT u.player_lookup, u.game_date, max(t.seq) AS seq
+    FROM u
+    JOIN played p ON p.player_lookup = u.player_lookup AND p.season_year = u.season_year AND p.dn < u.dn
+                 AND p.team_abbr = u.team_abbr
+    JOIN team_games t ON t.game_id = p.game_id AND t.team_abbr = u.team_abbr
     GROUP BY u.player_lookup, u.game_date
 ),
 rolled AS (  -- each player's last-10 means this season after each of his games
@@ -76,22 +113,29 @@ rolled AS (  -- each player's last-10 means this season after each of his games
     WINDOW w10 AS (PARTITION BY player_lookup, season_year ORDER BY game_date, game_id
                    ROWS BETWEEN 9 PRECEDING AND CURRENT ROW)
 ),
-mates AS (  -- the rotation of each team on D, with whether each is out
+mates AS (  -- the rotation of each team on D: whether each is out, and for how many of T's games
     SELECT u.game_date, u.team_abbr, u.player_lookup,
            CAST(r.min10 AS DECIMAL(18, 6)) AS min10, CAST(r.pts10 AS DECIMAL(18, 6)) AS pts10,
            CAST(r.fga10 AS DECIMAL(18, 6)) AS fga10,
+           td.last_seq - f.seq AS team_games_since,
            CASE WHEN u.report_status IS NOT NULL THEN u.report_status IN @reported_out
-                ELSE (u.days_rest > u.team_days_rest OR u.player_status = 'out') END AS is_out
+                ELSE (td.last_seq > f.seq OR u.player_status = 'out') END AS is_out
     FROM u
     JOIN rolled r ON r.player_lookup = u.player_lookup AND r.season_year = u.season_year
                  AND r.game_date = u.last_game_date
-    WHERE r.min10 >= 15
+    JOIN for_team f ON f.player_lookup = u.player_lookup AND f.game_date = u.game_date
+    JOIN team_day td ON td.team_abbr = u.team_abbr AND td.season_year = u.season_year AND td.game_date = u.game_date
+    WHERE r.min10 >= 15 AND td.last_seq - f.seq < 10
 ),
-team_out AS (  -- per player: his rotation teammates who are out
+team_out AS (  -- per player: his rotation teammates who are out, newly and long
     SELECT u.player_lookup, u.game_date,
-           count(m.player_lookup) AS teammates_out,
-           sum(m.min10) AS vacated_minutes, sum(m.pts10) AS vacated_points,
-           CASE WHEN count(m.player_lookup) = count(m.fga10) THEN coalesce(sum(m.fga10), 0) END AS vacated_fga
+           count(m.player_lookup) FILTER (WHERE m.team_games_since <= 2) AS teammates_out,
+           count(m.player_lookup) FILTER (WHERE m.team_games_since > 2) AS teammates_long_out,
+           sum(m.min10) FILTER (WHERE m.team_games_since <= 2) AS vacated_minutes,
+           sum(m.pts10) FILTER (WHERE m.team_games_since <= 2) AS vacated_points,
+           CASE WHEN count(m.player_lookup) FILTER (WHERE m.team_games_since <= 2)
+                     = count(m.fga10) FILTER (WHERE m.team_games_since <= 2)
+                THEN coalesce(sum(m.fga10) FILTER (WHERE m.team_games_since <= 2), 0) END AS vacated_fga
     FROM u
     LEFT JOIN mates m ON m.game_date = u.game_date AND m.team_abbr = u.team_abbr
                      AND m.player_lookup <> u.player_lookup AND m.is_out
@@ -102,6 +146,7 @@ SELECT u.player_lookup, u.game_date, u.season_year::INTEGER AS season_year, u.te
        coalesce(o.missed_14d, 0)::INTEGER AS team_games_missed_14d,
        coalesce(o.missed_streak, 0)::INTEGER AS consecutive_team_games_missed,
        t.teammates_out::INTEGER AS rotation_teammates_out,
+       t.teammates_long_out::INTEGER AS rotation_teammates_long_out,
        CAST(coalesce(t.vacated_minutes, 0) AS DOUBLE) AS vacated_minutes,
        CAST(coalesce(t.vacated_points, 0) AS DOUBLE) AS vacated_points,
        CAST(t.vacated_fga AS DOUBLE) AS vacated_fga,
