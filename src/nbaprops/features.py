@@ -343,36 +343,85 @@ def vacated(index: int, stat: str, what: str, hi: float) -> Feature:
     )
 
 
+# The usage features' per-game input (analytics.player_game_summary.usage_rate): said in each
+# usage feature's definition, so a reader of the registry, README or export meets the NULL rule.
+USAGE_RATE_RULE = (
+    "a game's usage rate (PGS usage_rate, percent 0-100) is NULL above 100 (a seconds-long "
+    "appearance) and without a full box score; the means skip such games"
+)
+
+
+# The opponent's recent-defence features (opponent_points_allowed_last_N, opponent_def_rating_last_N)
+# need this many of the opponent's games with the value in their window, like the zone fields'
+# minimum sample (macros.ZONE_MIN: 5 zone games of a player's last 10) and the >= 5 games of
+# team_win_pct, pct_free_throw and pts_slope_10g: the last-5 windows need all 5 games, the last-10
+# windows half of them. Below it (the opponent's first games of a season; for the defensive rating
+# also where the full team box stops) the feature is NULL with source default, not a mean of 1-4
+# games.
+OPPONENT_MIN_GAMES = 5
+
+
+def _opponent_min(games: int) -> int:
+    """The minimum sample of an opponent window of `games` games (OPPONENT_MIN_GAMES, at most the window)."""
+    return min(int(games), OPPONENT_MIN_GAMES)
+
+
+def _opponent_sample_rule(games: int, what: str, below: str) -> str:
+    """The minimum-sample clause of an opponent feature's definition."""
+    m = _opponent_min(games)
+    need = f"all {m}" if m == games else f">= {m} of them"
+    return f"needs {need} with {what}, else NULL, source default ({below})"
+
+
 def opponent_points_allowed(index: int, games: int) -> Feature:
-    """The opponent's recent defence: mean points it allowed over its last N games (all seasons)."""
+    """The opponent's recent defence: mean points it allowed over its last N games this season,
+    NULL below the minimum sample (OPPONENT_MIN_GAMES)."""
     name = f"opponent_points_allowed_last_{games}"
+    g, m = int(games), _opponent_min(games)
     return Feature(
         index,
         name,
-        f"mean points the opponent allowed over its last {games} games this season before D (TDGS)",
+        f"mean points the opponent allowed over its last {games} games this season before D (TDGS); "
+        + _opponent_sample_rule(games, "a box score", "the opponent's first games of a season"),
         "team_defense_game_summary",
         None,
         60,
         160,
         True,
-        chain=(("calculated", f"otm.points_allowed_last_{int(games)}"),),
+        chain=(
+            (
+                "calculated",
+                f"CASE WHEN otm.points_allowed_games_last_{g} >= {m} THEN otm.points_allowed_last_{g} END",
+            ),
+        ),
         group="team_context",
     )
 
 
 def opponent_def_rating(index: int, games: int) -> Feature:
-    """The opponent's defensive rating over its last N games (full team box only)."""
+    """The opponent's defensive rating over its last N games (full team box only), NULL below the
+    minimum sample (OPPONENT_MIN_GAMES) of rated games."""
     name = f"opponent_def_rating_last_{games}"
+    g, m = int(games), _opponent_min(games)
     return Feature(
         index,
         name,
-        f"opponent's mean defensive rating over its last {games} games this season before D (TDGS; full team box only)",
+        f"opponent's mean defensive rating over its last {games} games this season before D (TDGS; full team "
+        "box only); "
+        + _opponent_sample_rule(
+            games, "a rating", "the opponent's first games of a season, or games without a full team box"
+        ),
         "team_defense_game_summary",
         None,
         70,
         150,
         True,
-        chain=(("calculated", f"otm.def_rating_last_{int(games)}"),),
+        chain=(
+            (
+                "calculated",
+                f"CASE WHEN otm.def_rating_games_last_{g} >= {m} THEN otm.def_rating_last_{g} END",
+            ),
+        ),
         group="team_context",
     )
 
@@ -489,7 +538,7 @@ FEATURES: tuple[Feature, ...] = (
     F(
         8,
         "usage_spike_score",
-        "0.3 x (last-3 minus last-7 mean usage rate), clamped ±3 (PCF, else PGS)",
+        "0.3 x (last-3 minus last-7 mean usage rate), clamped ±3 (PCF, else PGS); " + USAGE_RATE_RULE,
         "player_composite_factors",
         0.0,
         -3,
@@ -541,8 +590,10 @@ FEATURES: tuple[Feature, ...] = (
             "report before D's cut-off (12:00 US Eastern on D) that covers his team's game, else, "
             "without such a report, his latest injury transaction before D is 'out' (an 'out' and a "
             "'return' the same day: 'out') and dated on or after his last game; else 0 (UPGC "
-            "report_status, player_status). Read 3 as 'probably out': about 15 % of the rows a "
-            "transaction marks out played (a return dated D is invisible under the morning rule). "
+            "report_status, player_status). Read 3 as 'probably out', not 'out': of the feature-store rows "
+            "at 3 on the bundled data (22,340, 2021-10-23 .. 2025-06-22, all set by transactions), 15.5 % "
+            "(3,464) have a box-score row of D, the player played; 3,197 of these have a 'return' "
+            "transaction dated D, which the rule cannot see (it reads transactions dated before D). "
             "The default where neither the injury feed nor a report covers D"
         ),
         "upcoming_player_game_context",
@@ -957,7 +1008,7 @@ FEATURES: tuple[Feature, ...] = (
     F(
         48,
         "usage_rate_last_5",
-        "mean usage rate over the last 5 games (games with a usage rate)",
+        "mean usage rate over the last 5 games (games with a usage rate); " + USAGE_RATE_RULE,
         "player_game_summary",
         None,
         0,
@@ -1158,8 +1209,9 @@ FEATURES: tuple[Feature, ...] = (
         (
             "usage rate x pace x minutes, last 10 games (PDC): usage_rate_last_10 / 100 * "
             "team_pace_last_10 * minutes_avg_last_10 / 48, the possessions the player is expected to "
-            "use (full box only)"
-        ),
+            "use (full box only); "
+        )
+        + USAGE_RATE_RULE,
         "player_daily_cache",
         None,
         0,

@@ -196,16 +196,21 @@ def _(p):
     return first((fta / fga if fga >= 10 else None, "calculated"))
 
 
+OPPONENT_MIN_GAMES = 5  # an opponent window's mean needs this many games with the value (at most n)
+
+
 def _opponent_recent(attr, n):
     """The opponent's last n box-score games this season before D, seen from its defence: the
-    other team's offence in each (points scored = points allowed; rating = defensive rating)."""
+    other team's offence in each (points scored = points allowed; rating = defensive rating);
+    NULL (source default) when fewer than min(n, OPPONENT_MIN_GAMES) of them have the value."""
 
     def ref(p):
         vals = []
         for t in p.team_games(p.opp)[:n]:
             o = p.raw.team_games.get((t.game_id, t.opp))
             vals.append(getattr(o, attr) if o is not None else None)
-        return first((mean(vals), "calculated"))
+        known = [v for v in vals if v is not None]
+        return first((mean(known) if len(known) >= min(n, OPPONENT_MIN_GAMES) else None, "calculated"))
 
     return ref
 

@@ -117,3 +117,41 @@ def test_the_sampled_dates_reach_every_source_and_the_feed_defaults(store):
             )
         ]
         assert off, f"no sampled date outside the {feed} feed"
+
+
+def test_injury_risk_definition_states_the_measured_share(store):
+    """injury_risk's definition says how often a row at 3 played (its box score of D has him): the
+    numbers it states are those of the four seasons, so the description cannot drift from the data."""
+    import re
+
+    wh, _ = store
+    text = features.by_name()["injury_risk"].definition
+    m = re.search(
+        r"\(([\d,]+), (\d{4}-\d\d-\d\d) \.\. (\d{4}-\d\d-\d\d), all set by transactions\), ([\d.]+) % \(([\d,]+)\) "
+        r"have a box-score row of D, the player played; ([\d,]+) of these have a 'return' transaction dated D",
+        text,
+    )
+    assert m, text
+    rows, first_d, last_d, share, played, returned = m.groups()
+    got = wh.con.execute(
+        """
+        SELECT count(*), min(f.game_date)::VARCHAR, max(f.game_date)::VARCHAR, count(p.player_lookup),
+               count(*) FILTER (WHERE p.player_lookup IS NOT NULL AND EXISTS (
+                   SELECT 1 FROM raw.injuries i WHERE i.player_lookup = f.player_lookup
+                   AND i.transaction_date = f.game_date AND i.event = 'return')),
+               count(*) FILTER (WHERE u.report_status IS NOT NULL)
+        FROM predictions.ml_feature_store_v2 f
+        JOIN analytics.upcoming_player_game_context u ON u.player_lookup = f.player_lookup AND u.game_date = f.game_date
+        LEFT JOIN analytics.player_game_summary p ON p.player_lookup = f.player_lookup AND p.game_date = f.game_date
+        WHERE f.injury_risk = 3"""
+    ).fetchone()
+    n, lo, hi, n_played, n_returned, by_report = got
+    assert (n, lo, hi, n_played, n_returned, by_report) == (
+        int(rows.replace(",", "")),
+        first_d,
+        last_d,
+        int(played.replace(",", "")),
+        int(returned.replace(",", "")),
+        0,
+    ), got
+    assert round(100 * n_played / n, 1) == float(share)

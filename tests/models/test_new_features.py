@@ -104,6 +104,24 @@ def test_new_features_are_registry_entries_with_definition_range_and_group():
     assert "9 PRECEDING" in by["starter_share_last_10"].history[0][1]
 
 
+def test_definitions_state_the_null_and_sample_rules():
+    """The rules a user cannot see in a value are said where the feature is defined (the README
+    table and the exported metadata are rendered from these definitions)."""
+    by = features.by_name()
+    for name in ("usage_spike_score", "usage_rate_last_5", "expected_possessions_used"):
+        assert "NULL above 100 (a seconds-long appearance)" in by[name].definition, name
+    assert features.OPPONENT_MIN_GAMES == OPPONENT_MIN
+    for kind in ("points_allowed", "def_rating"):
+        assert "needs all 5 with" in by[f"opponent_{kind}_last_5"].definition
+        assert "needs >= 5 of them with" in by[f"opponent_{kind}_last_10"].definition
+        for n in (5, 10):
+            f = by[f"opponent_{kind}_last_{n}"]
+            assert "else NULL, source default" in f.definition and f.default is None
+            assert f">= {min(n, OPPONENT_MIN)} THEN" in f.chain[0][1]
+    injury = by["injury_risk"].definition
+    assert "'probably out'" in injury and re.search(r"\d+\.\d % \([\d,]+\) have a box-score row of D", injury)
+
+
 def test_new_features_are_columns_in_range(wh):
     cols = wh.columns("predictions.ml_feature_store_v2")
     bad = []
@@ -337,25 +355,86 @@ def test_reference_opportunity_features(wh, d):
         ).fetchone()
         expect = pdc[0] / 100 * pdc[1] * pdc[2] / 48 if pdc and None not in pdc and r["season_year"] != 2021 else None
         _close(r["expected_possessions_used"], expect, ("expected_possessions_used", r["player_lookup"], d))
-        opp = wh.con.execute(
-            """
-            SELECT d.points_allowed, d.defensive_rating FROM analytics.team_defense_game_summary d
-            JOIN analytics.team_offense_game_summary o ON o.game_id = d.game_id AND o.team_abbr = d.defending_team_abbr
-            WHERE d.defending_team_abbr = ? AND d.season_year = ? AND d.game_date < ?
-            ORDER BY d.game_date DESC""",
-            [r["opponent_team_abbr"], r["season_year"], d],
-        ).fetchall()
         for n in (5, 10):
-            pts = [x[0] for x in opp[:n] if x[0] is not None]
-            _close(r[f"opponent_points_allowed_last_{n}"], statistics.mean(pts) if pts else None, ("pa", n, d))
-            dr = [x[1] for x in opp[:n] if x[1] is not None]
+            pts, dr = _opponent_window(wh, r["opponent_team_abbr"], r["season_year"], d, n)
+            _close(r[f"opponent_points_allowed_last_{n}"], _opponent_mean(pts, n), ("pa", n, d))
             _close(
                 r[f"opponent_def_rating_last_{n}"],
-                statistics.mean(dr) if dr and r["season_year"] != 2021 else None,
+                _opponent_mean(dr, n) if r["season_year"] != 2021 else None,
                 ("dr", n, d),
             )
         checked += 1
     assert checked >= 30
+
+
+# --- the opponent features' minimum sample ----------------------------------------------------------
+OPPONENT_MIN = 5  # games with the value an opponent window's mean needs (all of a last-5 window)
+# early dates of each range, where the opponents have played 0 to ~10 games
+EARLY_DATES = tuple(start + timedelta(days=k) for start, _ in RANGES for k in (3, 6, 9, 12, 15, 20))
+
+
+def _opponent_window(wh, team, season, d, n):
+    """The points allowed and defensive ratings of the team's last n games this season before D
+    (its team box scores, newest first; a value is None where the game lacks it)."""
+    rows = wh.con.execute(
+        """
+        SELECT d.points_allowed, d.defensive_rating FROM analytics.team_offense_game_summary o
+        LEFT JOIN analytics.team_defense_game_summary d ON d.game_id = o.game_id AND d.defending_team_abbr = o.team_abbr
+        WHERE o.team_abbr = ? AND o.season_year = ? AND o.game_date < ?
+        ORDER BY o.game_date DESC LIMIT ?""",
+        [team, season, d, n],
+    ).fetchall()
+    return [x[0] for x in rows if x[0] is not None], [x[1] for x in rows if x[1] is not None]
+
+
+def _opponent_mean(values, n):
+    """The plain mean of the window's values, None below the minimum sample."""
+    return statistics.mean(values) if len(values) >= min(n, OPPONENT_MIN) else None
+
+
+def test_opponent_features_need_a_minimum_sample(wh):
+    """Early in a season the opponent's windows hold 0-4 games: the four opponent features are
+    NULL with source 'default' below 5 games with the value (all of a last-5 window, half of a
+    last-10 one), and the plain mean of the window, source 'calculated', at or above it."""
+    windows: dict[tuple, tuple[list, list]] = {}
+    seen = {}  # (feature, below the minimum with 1-4 games / at or above it) -> rows
+    wrong = []
+    for d in EARLY_DATES:
+        for team, opp, season, *vals in wh.con.execute(
+            "SELECT team_abbr, opponent_team_abbr, season_year, opponent_points_allowed_last_5, "
+            "opponent_points_allowed_last_5_source, opponent_points_allowed_last_10, "
+            "opponent_points_allowed_last_10_source, opponent_def_rating_last_5, opponent_def_rating_last_5_source, "
+            "opponent_def_rating_last_10, opponent_def_rating_last_10_source "
+            "FROM predictions.ml_feature_store_v2 WHERE game_date = ?",
+            [d],
+        ).fetchall():
+            for i, (kind, n) in enumerate(
+                (("points_allowed", 5), ("points_allowed", 10), ("def_rating", 5), ("def_rating", 10))
+            ):
+                name = f"opponent_{kind}_last_{n}"
+                value, source = vals[2 * i], vals[2 * i + 1]
+                if (opp, season, d, n) not in windows:
+                    windows[(opp, season, d, n)] = _opponent_window(wh, opp, season, d, n)
+                sample = windows[(opp, season, d, n)][kind == "def_rating"]
+                expect = _opponent_mean(sample, n)
+                if expect is None:
+                    ok = value is None and source == "default"
+                else:
+                    ok = value is not None and value == pytest.approx(expect, abs=TOL) and source == "calculated"
+                if not ok:
+                    wrong.append((name, team, opp, d, value, source, expect, len(sample)))
+                if sample:
+                    key = (name, len(sample) >= min(n, OPPONENT_MIN))
+                    seen[key] = seen.get(key, 0) + 1
+    assert wrong == [], f"{len(wrong)} rows, first {wrong[:10]}"
+    for name in (
+        "opponent_points_allowed_last_5",
+        "opponent_points_allowed_last_10",
+        "opponent_def_rating_last_5",
+        "opponent_def_rating_last_10",
+    ):
+        # both sides of the minimum occur: rows whose opponent has 1-4 games, and rows at or above it
+        assert seen.get((name, False), 0) >= 50 and seen.get((name, True), 0) >= 50, (name, seen)
 
 
 # --- point in time and the leakage canary -------------------------------------------------------------

@@ -18,7 +18,8 @@
 -- minutes are decimal minutes; points are points per game; pace is possessions per 48 minutes.
 -- Means of DOUBLE inputs are exact fixed-point sums (1e-9) and the std comes from exact integer
 -- sums, so results never depend on summation order (chunking, threads).
--- Means skip NULL inputs (usage_rate is NULL for basic-log games, e.g. all of 2021-22).
+-- Means skip NULL inputs (usage_rate is NULL for basic-log games, e.g. all of 2021-22, and above
+-- 100, a seconds-long appearance: analytics.player_game_summary).
 -- ts_pct_last_10 is a ratio of sums over the last-10 window's games with attempts (full box
 -- scores): sum(points) / (2 * (sum(FGA) + 0.44 * sum(FTA))), NULL when those games hold fewer
 -- than @ts_min_attempts (10) attempts FGA + FTA, or none (basic logs). TS% is points per two

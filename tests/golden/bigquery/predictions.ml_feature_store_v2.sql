@@ -26,7 +26,8 @@
 -- Inputs of the minutes, availability and form features: precompute.player_availability (pa: the player's absences,
 -- rotation teammates out and what they vacate), the player's starter flags and attempts in h
 -- (NULL in basic-log seasons), the opponent's points allowed and defensive rating over its last
--- 5 / 10 games (analytics.team_defense_game_summary through team_hist).
+-- 5 / 10 games (analytics.team_defense_game_summary through team_hist) with the games each mean
+-- rests on (NULL below the registry's minimum sample, features.OPPONENT_MIN_GAMES).
 -- Feature columns, sources and quality come from the registry through render-time macros
 -- (nbaprops.features): add or change a feature there, not here.
 -- dialect: bigquery (translated from DuckDB by nbaprops.dialects; do not edit)
@@ -625,7 +626,11 @@ WITH u AS (
     AVG(IF(rn <= 5, points_allowed, NULL)) AS points_allowed_last_5,
     AVG(IF(rn <= 10, points_allowed, NULL)) AS points_allowed_last_10,
     AVG(IF(rn <= 5, defensive_rating, NULL)) AS def_rating_last_5,
-    AVG(IF(rn <= 10, defensive_rating, NULL)) AS def_rating_last_10
+    AVG(IF(rn <= 10, defensive_rating, NULL)) AS def_rating_last_10,
+    COUNT(IF(rn <= 5, points_allowed, NULL)) /* the games each mean rests on (the registry's minimum sample: features.OPPONENT_MIN_GAMES) */ AS points_allowed_games_last_5,
+    COUNT(IF(rn <= 10, points_allowed, NULL)) AS points_allowed_games_last_10,
+    COUNT(IF(rn <= 5, defensive_rating, NULL)) AS def_rating_games_last_5,
+    COUNT(IF(rn <= 10, defensive_rating, NULL)) AS def_rating_games_last_10
   FROM team_hist
   GROUP BY
     team_abbr,
@@ -1065,17 +1070,23 @@ WITH u AS (
       )
     END AS fta_rate_last_10__1,
     (
-      otm.points_allowed_last_5
+      CASE WHEN otm.points_allowed_games_last_5 >= 5 THEN otm.points_allowed_last_5 END
     ) AS opponent_points_allowed_last_5__1,
     (
-      otm.points_allowed_last_10
+      CASE WHEN otm.points_allowed_games_last_10 >= 5 THEN otm.points_allowed_last_10 END
     ) AS opponent_points_allowed_last_10__1,
-    CASE WHEN cov.team_box THEN (
-      otm.def_rating_last_5
-    ) END AS opponent_def_rating_last_5__1,
-    CASE WHEN cov.team_box THEN (
-      otm.def_rating_last_10
-    ) END AS opponent_def_rating_last_10__1,
+    CASE
+      WHEN cov.team_box
+      THEN (
+        CASE WHEN otm.def_rating_games_last_5 >= 5 THEN otm.def_rating_last_5 END
+      )
+    END AS opponent_def_rating_last_5__1,
+    CASE
+      WHEN cov.team_box
+      THEN (
+        CASE WHEN otm.def_rating_games_last_10 >= 5 THEN otm.def_rating_last_10 END
+      )
+    END AS opponent_def_rating_last_10__1,
     (
       pa.rotation_teammates_long_out
     ) AS rotation_teammates_long_out__1,

@@ -17,6 +17,10 @@
 -- games, so usage_rate is NULL there. Game minutes = 48 + 5 per overtime, overtime read from
 -- the team's total player-minutes ((minutes - 240) / 25, rounded: exact for the team box, and the
 -- summed player box is within a few seconds of it); 48 when neither is known.
+-- usage_rate = 100 * (FGA + 0.44 * FTA + TOV) * game minutes / (minutes * the team's FGA + 0.44 *
+-- FTA + TOV), percent 0-100, and NULL above 100: a seconds-long appearance (one shot in 20
+-- seconds) gives hundreds (21 full-box games of the bundled data, all under 2.5 minutes). The
+-- usage features skip such a game as they skip a basic-log one (features.USAGE_RATE_RULE).
 --
 -- Shot zones: raw.shots `zone` is the one classifier (assigned at ingest). paint = 'paint',
 -- mid_range = 'mid_range', three_zone = 'three' or 'backcourt' (backcourt heaves are

@@ -30,7 +30,7 @@
 -- 4. usage_spike_score = clamp(0.3 * (projected_usage_rate - avg_usage_rate_last_7_games), +-3)
 --    with projected_usage_rate = mean PGS usage_rate (0-100) over the player's last 3 games
 --    before D and avg_usage_rate_last_7_games = the mean over the last 7 (same season; NULL
---    usage, e.g. basic-log games, is skipped). star_teammates_out is not known, so the star
+--    usage, basic-log games and PGS's above-100 seconds-long appearances, is skipped). star_teammates_out is not known, so the star
 --    multiplier is never applied. NULL when there is no usage before D.
 -- Means of DOUBLE inputs are exact fixed-point sums (1e-9) so that results never depend on
 -- summation order (chunking, threads).

@@ -26,7 +26,8 @@
 -- Inputs of the minutes, availability and form features: precompute.player_availability (pa: the player's absences,
 -- rotation teammates out and what they vacate), the player's starter flags and attempts in h
 -- (NULL in basic-log seasons), the opponent's points allowed and defensive rating over its last
--- 5 / 10 games (analytics.team_defense_game_summary through team_hist).
+-- 5 / 10 games (analytics.team_defense_game_summary through team_hist) with the games each mean
+-- rests on (NULL below the registry's minimum sample, features.OPPONENT_MIN_GAMES).
 -- Feature columns, sources and quality come from the registry through render-time macros
 -- (nbaprops.features): add or change a feature there, not here.
 
@@ -123,7 +124,12 @@ tm AS (
            avg(points_allowed) FILTER (WHERE rn <= 5) AS points_allowed_last_5,
            avg(points_allowed) FILTER (WHERE rn <= 10) AS points_allowed_last_10,
            avg(defensive_rating) FILTER (WHERE rn <= 5) AS def_rating_last_5,
-           avg(defensive_rating) FILTER (WHERE rn <= 10) AS def_rating_last_10
+           avg(defensive_rating) FILTER (WHERE rn <= 10) AS def_rating_last_10,
+           -- the games each mean rests on (the registry's minimum sample: features.OPPONENT_MIN_GAMES)
+           count(points_allowed) FILTER (WHERE rn <= 5) AS points_allowed_games_last_5,
+           count(points_allowed) FILTER (WHERE rn <= 10) AS points_allowed_games_last_10,
+           count(defensive_rating) FILTER (WHERE rn <= 5) AS def_rating_games_last_5,
+           count(defensive_rating) FILTER (WHERE rn <= 10) AS def_rating_games_last_10
     FROM team_hist GROUP BY team_abbr, game_date
 ),
 book_lines AS (  -- each book's last pre-tip line for the player's game on D
