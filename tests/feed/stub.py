@@ -65,9 +65,11 @@ def derived_scoreboard(game_date: str = GAME_DATE, status: int = 3, status_text:
     return json.dumps(body)
 
 
-def season_schedule(season: str) -> str:
-    """A scheduleleaguev2 body in the documented shape, built from the bundled schedule (no
-    response of this endpoint was recorded)."""
+def _listed_games(where: str, params: list, home_of: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The bundled schedule's games (`where` over its rows) as NBA.com lists a game: gameId, its
+    date, status, isNeutral and homeTeam / awayTeam (a club outside the NBA by its tricode and
+    full name, team id 0). `home_of`: game id -> the team NBA.com lists home, where it is not the
+    bundled row's home team (home and away swapped, the result with them)."""
     teams = {
         r[0]: (r[1], r[2], r[3])
         for r in duckdb.execute(
@@ -75,39 +77,57 @@ def season_schedule(season: str) -> str:
         ).fetchall()
     }
     rows = duckdb.execute(
-        f"SELECT game_id, game_date, home_team, away_team, home_wl, neutral_site FROM '{BUNDLED}/schedule_*.parquet' "
-        "WHERE season = ? ORDER BY game_date, game_id",
-        [season],
+        "SELECT game_id, game_date, home_team, away_team, home_team_name, away_team_name, home_wl, neutral_site "
+        f"FROM '{BUNDLED}/schedule_*.parquet' WHERE {where} ORDER BY game_date, game_id",
+        params,
     ).fetchall()
-    by_date: dict[Any, list] = defaultdict(list)
-    for gid, d, home, away, wl, neutral in rows:
 
-        def team(tri, score):
-            tid, name, nick = teams.get(tri, (0, tri, tri))
-            return {
-                "teamId": tid,
-                "teamName": nick,
-                "teamCity": name[: -len(nick)].strip(),
-                "teamTricode": tri,
-                "teamSlug": nick.lower(),
-                "wins": 0,
-                "losses": 0,
-                "score": score,
-                "seed": None,
-            }
+    def team(tri, full_name, score):
+        tid, name, nick = teams.get(tri, (0, full_name, full_name))
+        return {
+            "teamId": tid,
+            "teamName": nick,
+            "teamCity": name[: -len(nick)].strip(),
+            "teamTricode": tri,
+            "teamSlug": nick.lower(),
+            "wins": 0,
+            "losses": 0,
+            "score": score,
+            "seed": None,
+        }
 
+    games = []
+    for gid, d, home, away, home_name, away_name, wl, neutral in rows:
+        if (home_of or {}).get(gid, home) != home:
+            home, away, home_name, away_name = away, home, away_name, home_name
+            wl = {"W": "L", "L": "W"}.get(wl, wl)
         hs, as_ = (101, 100) if wl == "W" else (100, 101) if wl == "L" else (0, 0)
-        by_date[d].append(
+        games.append(
             {
                 "gameId": gid,
-                "gameCode": "",
+                "date": d,
                 "gameStatus": 3 if wl else 1,
                 "gameStatusText": "Final" if wl else "7:00 pm ET",
+                "isNeutral": bool(neutral),
+                "homeTeam": team(home, home_name, hs),
+                "awayTeam": team(away, away_name, as_),
+            }
+        )
+    return games
+
+
+def season_schedule(season: str, home_of: dict[str, str] | None = None) -> str:
+    """A scheduleleaguev2 body in the documented shape, built from the bundled schedule (no
+    response of this endpoint was recorded); `home_of` as in _listed_games."""
+    by_date: dict[Any, list] = defaultdict(list)
+    for g in _listed_games("season = ?", [season], home_of):
+        d = g.pop("date")
+        by_date[d].append(
+            {
+                **g,
+                "gameCode": "",
                 "gameDateEst": f"{d}T00:00:00Z",
                 "gameDateTimeUTC": f"{d}T23:00:00Z",
-                "isNeutral": bool(neutral),
-                "homeTeam": team(home, hs),
-                "awayTeam": team(away, as_),
                 "pointsLeaders": [],
                 "broadcasters": {"nationalBroadcasters": []},
             }
@@ -125,6 +145,33 @@ def season_schedule(season: str) -> str:
     )
 
 
+def listed_scoreboard(game_date: str, home_of: dict[str, str] | None = None) -> str:
+    """The recorded 2025-11-05 scoreboard's shape with the bundled schedule's games of another
+    date, as NBA.com lists them (`home_of` as in _listed_games)."""
+    body = json.loads(recorded("scoreboardv3_2025-11-05.json"))
+    template = body["scoreboard"]["games"][0]
+    games = []
+    for listed in _listed_games("game_date = ?", [game_date], home_of):
+        g = copy.deepcopy(template)
+        away, home = listed["awayTeam"]["teamTricode"], listed["homeTeam"]["teamTricode"]
+        g.update(
+            gameId=listed["gameId"],
+            gameCode=f"{game_date.replace('-', '')}/{away}{home}",
+            gameStatus=listed["gameStatus"],
+            gameStatusText=listed["gameStatusText"],
+            gameTimeUTC=f"{game_date}T23:00:00Z",
+            gameEt=f"{game_date}T19:00:00Z",
+            isNeutral=listed["isNeutral"],
+        )
+        for side in ("homeTeam", "awayTeam"):
+            g[side].update(listed[side])
+        games.append(g)
+    body["scoreboard"]["gameDate"] = game_date
+    body["scoreboard"]["games"] = games
+    body["meta"]["request"] = f"http://nba.cloud/league/00/{game_date.replace('-', '/')}/scoreboard?Format=json"
+    return json.dumps(body)
+
+
 class NBAStub:
     """Serves the recorded responses; `fail(endpoint, *faults)` queues faults for the next calls of
     an endpoint: an HTTP status (int), 'timeout', 'connection', 'malformed', or a BaseException
@@ -136,6 +183,7 @@ class NBAStub:
         self.faults: dict[str, list] = defaultdict(list)
         self.box_override: dict[str, str] = {}
         self.scoreboards: dict[str, str] = {}
+        self.home_of: dict[str, str] = {}  # the season schedule's listing (see _listed_games)
 
     def fail(self, endpoint: str, *faults) -> None:
         self.faults[endpoint].extend(faults)
@@ -187,7 +235,7 @@ class NBAStub:
             body["parameters"].update(GameID=p.get("GameID"), PlayerID=0, TeamID=0, ContextMeasure="FGA")
             return json.dumps(body)
         if endpoint == "scheduleleaguev2":
-            return season_schedule(p["Season"])
+            return season_schedule(p["Season"], self.home_of)
         raise AssertionError(f"unexpected endpoint {endpoint}")
 
 

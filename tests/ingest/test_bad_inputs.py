@@ -17,7 +17,7 @@ from nbaprops.errors import BadInputError
 from nbaprops.ingest import ingest_folder
 from nbaprops.warehouse import Warehouse
 
-FOREIGN_2023_24 = 9  # 2023-24 preseason games against non-NBA clubs (rejected: unknown team)
+FOREIGN_2023_24 = 9  # 2023-24 preseason games against clubs outside the NBA (quarantined)
 CLI = [sys.executable, "-c", "from nbaprops.cli import main; main()"]
 
 

@@ -6,7 +6,11 @@ kept; the season schedule is read from its JSON directly (nba_api's parser fails
 whose schedule is not yet published). Columns and types are those of the bundled files:
 
 - schedule (`schedule_*`): as schedule_2021_22_to_2025_26.parquet, plus `game_status`
-  (1 scheduled, 2 live, 3 final) and `tipoff_utc`, which ingest does not load;
+  (1 scheduled, 2 live, 3 final) and `tipoff_utc`, which ingest does not load. Every game NBA.com
+  lists with its two teams is written, home and away as NBA.com lists them (at a neutral site
+  too), a preseason game against a club outside the NBA included, as the bundled files hold it:
+  which games raw.schedule keeps is the ingest's rule (ingest/sources.py, SCHEDULE), one rule
+  for the bundled files and these;
 - player box (`player_box_*`): as player_box_2022_23.parquet — boxscoretraditionalv3 player rows,
   `minutes_raw` "MM:SS", `minutes` decimal (3 places), `starter` = a non-empty v3 position,
   `comment` the DNP / DND / NWT reason or NULL;
@@ -84,8 +88,8 @@ class Game:
     tipoff_utc: datetime | None
     home: str
     away: str
-    home_id: int
-    away_id: int
+    home_id: int | None  # None for a club outside the NBA (as in the bundled files)
+    away_id: int | None
     home_name: str
     away_name: str
     home_score: int | None
@@ -151,13 +155,13 @@ def _team_name(city: Any, name: Any) -> str:
     return " ".join(str(x).strip() for x in (city, name) if x and str(x).strip())
 
 
-def _known_pair(home: str | None, away: str | None) -> bool:
-    teams = nba_teams()
-    return bool(home) and bool(away) and home in teams and away in teams and home != away
+def _team_id(abbr: str, team: dict) -> int | None:
+    """NBA.com's team id of an NBA team; None for a club outside the NBA, as the bundled files."""
+    return int(team["teamId"]) if abbr in nba_teams() else None
 
 
 def parse_scoreboard(text: str, game_date: date) -> list[Game]:
-    """The games of one date (scoreboardv3): NBA teams only, game types of GAME_TYPES."""
+    """The games of one date (scoreboardv3) of the game types of GAME_TYPES."""
     sets = datasets("scoreboardv3", text, game_date=game_date.isoformat())
     if "GameHeader" not in sets:
         raise FeedBadResponse("scoreboardv3: the response has no game list")
@@ -172,7 +176,9 @@ def parse_scoreboard(text: str, game_date: date) -> list[Game]:
         gid = str(h["gameId"])
         home_t, away_t = teams_of.get(gid, ({}, {}))
         home, away = keys.team_abbr(home_t.get("teamTricode")), keys.team_abbr(away_t.get("teamTricode"))
-        if game_type(gid) is None or home is None or away is None or not _known_pair(home, away):
+        # a game whose teams are not known yet (playoffs) is no game yet; a club outside the NBA
+        # is written: whether its game is kept is the ingest's rule
+        if game_type(gid) is None or home is None or away is None or home == away:
             continue
         hl = lines.get((gid, int(home_t.get("teamId") or 0)), {})
         al = lines.get((gid, int(away_t.get("teamId") or 0)), {})
@@ -185,8 +191,8 @@ def parse_scoreboard(text: str, game_date: date) -> list[Game]:
                 tipoff_utc=_tipoff(h.get("gameTimeUTC")),
                 home=home,
                 away=away,
-                home_id=int(home_t["teamId"]),
-                away_id=int(away_t["teamId"]),
+                home_id=_team_id(home, home_t),
+                away_id=_team_id(away, away_t),
                 home_name=_team_name(home_t.get("teamCity"), home_t.get("teamName")),
                 away_name=_team_name(away_t.get("teamCity"), away_t.get("teamName")),
                 home_score=hl.get("score"),
@@ -198,9 +204,9 @@ def parse_scoreboard(text: str, game_date: date) -> list[Game]:
 
 
 def parse_season_schedule(text: str) -> list[Game]:
-    """Every game of a season (scheduleleaguev2: leagueSchedule.gameDates[].games[]), NBA teams
-    only (playoff games whose teams are not known yet are left out). Empty when the season's
-    schedule is not published yet."""
+    """Every game of a season (scheduleleaguev2: leagueSchedule.gameDates[].games[]) of the game
+    types of GAME_TYPES (playoff games whose teams are not known yet are left out). Empty when the
+    season's schedule is not published yet."""
     try:
         raw = json.loads(text)
         dates = (raw.get("leagueSchedule") or {}).get("gameDates") or []
@@ -210,8 +216,8 @@ def parse_season_schedule(text: str) -> list[Game]:
                 gid = str(g.get("gameId") or "")
                 ht, at = g.get("homeTeam") or {}, g.get("awayTeam") or {}
                 home, away = keys.team_abbr(ht.get("teamTricode")), keys.team_abbr(at.get("teamTricode"))
-                if game_type(gid) is None or home is None or away is None or not _known_pair(home, away):
-                    continue
+                if game_type(gid) is None or home is None or away is None or home == away:
+                    continue  # teams not known yet (as in parse_scoreboard)
                 day = str(g.get("gameDateEst") or gd.get("gameDate") or "")
                 try:
                     gdate = (
@@ -230,8 +236,8 @@ def parse_season_schedule(text: str) -> list[Game]:
                         tipoff_utc=_tipoff(g.get("gameDateTimeUTC")),
                         home=home,
                         away=away,
-                        home_id=int(ht["teamId"]),
-                        away_id=int(at["teamId"]),
+                        home_id=_team_id(home, ht),
+                        away_id=_team_id(away, at),
                         home_name=_team_name(ht.get("teamCity"), ht.get("teamName")),
                         away_name=_team_name(at.get("teamCity"), at.get("teamName")),
                         home_score=ht.get("score"),
