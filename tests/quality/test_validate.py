@@ -53,6 +53,7 @@ def test_validate_passes_on_a_backfilled_real_warehouse(backfilled, tmp_path):
         "feature_ranges",
         "availability:missed_games",
         "availability:vacated",
+        "schedule:home_team",
     ):
         assert checks[name].status == PASS, (name, checks[name])
     pit = checks["point_in_time"]
@@ -94,6 +95,12 @@ CORRUPTIONS = {
     "vacated_more_than_a_game": (
         "UPDATE precompute.player_availability SET vacated_minutes = 300 WHERE game_date = DATE '2023-12-01'",
         "availability:vacated",
+    ),
+    # a schedule row whose home team is not the one its box score calls home
+    "schedule_home_swapped": (
+        "UPDATE raw.schedule SET home_team_abbr = away_team_abbr, away_team_abbr = home_team_abbr "
+        "WHERE game_id = (SELECT min(game_id) FROM raw.schedule WHERE game_date = DATE '2023-12-01')",
+        "schedule:home_team",
     ),
     # a bug recorded as a failure
     "processing_error": (

@@ -7,6 +7,7 @@
 - processing_errors  processing_errors     PROCESSING_ERROR failures = 0
 - critical           critical:*            TDGS opp_paint_attempts; TDZA *_defense_vs_league_avg
 - availability       availability:*        missed games among boxed team games; vacated minutes
+- schedule           schedule:home_team    the schedule's home team is the box score's
 - features           feature_ranges, quality_scores   the feature store's values and scores
 - coverage           coverage:<table>      computed dates vs the schedule's game dates
 - ramp               failure_ramp          failure rate by week of season (warn only)
@@ -16,10 +17,21 @@
 from __future__ import annotations
 
 from ...warehouse import Warehouse
-from . import availability, coverage, critical, features, keys, point_in_time, processing_errors, ramp, universes
+from . import (
+    availability,
+    coverage,
+    critical,
+    features,
+    keys,
+    point_in_time,
+    processing_errors,
+    ramp,
+    schedule,
+    universes,
+)
 from .base import FAIL, FAILURES, FEATURE_TABLE, PASS, WARN, CheckResult, Context
 
-CHECKS = (keys, universes, processing_errors, critical, availability, features, coverage, ramp, point_in_time)
+CHECKS = (keys, universes, processing_errors, critical, availability, schedule, features, coverage, ramp, point_in_time)
 
 
 def run_checks(wh: Warehouse, ctx: Context) -> list[CheckResult]:
