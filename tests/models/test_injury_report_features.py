@@ -156,14 +156,46 @@ def _last10_minutes(wh: Warehouse, d: date) -> dict[str, float]:
     return out
 
 
+def _games_since(wh: Warehouse, d: date) -> dict[tuple[str, str], int]:
+    """(team, player) -> how many of the team's games (this season, before D, with a box score) came
+    after his last game for the team (plain Python over raw.player_boxscores and raw.schedule)."""
+    played: dict[str, set] = {}
+    for team, gid, player, minutes, points in wh.con.execute(
+        "SELECT team_abbr, game_id, player_lookup, coalesce(minutes, 0), coalesce(points, 0) FROM raw.player_boxscores "
+        "WHERE season_year = 2023 AND season_type <> 'Pre Season' AND game_date < ?",
+        [d],
+    ).fetchall():
+        if minutes > 0 or points > 0:
+            played.setdefault(team, set()).add((gid, player))
+    boxed = {(t, g) for t, v in played.items() for g, _ in v}
+    since = {}
+    for team in played:
+        games = [
+            g
+            for (g,) in wh.con.execute(
+                "SELECT game_id FROM raw.schedule WHERE season_year = 2023 AND season_type <> 'Pre Season' "
+                "AND game_date < ? AND ? IN (home_team_abbr, away_team_abbr) ORDER BY game_date DESC, game_id DESC",
+                [d, team],
+            ).fetchall()
+            if (team, g) in boxed
+        ]
+        for i, g in reversed(list(enumerate(games))):
+            for gid, player in played[team]:
+                if gid == g:
+                    since[(team, player)] = i
+    return since
+
+
 def test_rotation_teammates_out_are_the_reported_out_or_doubtful_where_the_report_covers(worlds):
     """An independent count: for every player of a covered team on D, his rotation teammates
-    (>= 15 minutes a game over their last 10) whom the report lists Out or Doubtful."""
+    (>= 15 minutes a game over their last 10, and played one of the team's last 10 games) newly out:
+    listed Out or Doubtful by the report and absent for at most the team's last 2 games."""
     wh = worlds["early"]
     checked = 0
     for d in (D1, D2):
         listed = _report(wh, d)
         minutes = _last10_minutes(wh, d)
+        since = _games_since(wh, d)
         upgc = wh.con.execute(
             "SELECT player_lookup, team_abbr, report_status FROM analytics.upcoming_player_game_context "
             "WHERE game_date = ?",
@@ -193,6 +225,7 @@ def test_rotation_teammates_out_are_the_reported_out_or_doubtful_where_the_repor
                 for m in by_team[team]
                 if m != player
                 and minutes.get(m, 0) >= 15
+                and since.get((team, m), 99) <= 2
                 and listed.get((team, m), ("available", ""))[0] in REPORTED_OUT
             ]
             assert n == len(out), (d, player, n, out)
