@@ -239,7 +239,7 @@ WITH u AS (
     CAST(ROUND(r.min10, 6) AS NUMERIC) AS min10,
     CAST(ROUND(r.pts10, 6) AS NUMERIC) AS pts10,
     CAST(ROUND(r.fga10, 6) AS NUMERIC) AS fga10,
-    td.last_seq - f.seq AS team_games_since,
+    td.last_seq - f.seq <= 2 AS newly, /* absent for at most T's last 2 games (or out for D only) */
     CASE
       WHEN NOT u.report_status IS NULL
       THEN u.report_status IN ('out', 'doubtful')
@@ -264,13 +264,13 @@ WITH u AS (
   SELECT
     u.player_lookup,
     u.game_date,
-    COUNT(IF(m.team_games_since <= 2, m.player_lookup, NULL)) AS teammates_out,
-    COUNT(IF(m.team_games_since > 2, m.player_lookup, NULL)) AS teammates_long_out,
-    SUM(IF(m.team_games_since <= 2, m.min10, NULL)) AS vacated_minutes,
-    SUM(IF(m.team_games_since <= 2, m.pts10, NULL)) AS vacated_points,
+    COUNT(IF(m.newly, m.player_lookup, NULL)) AS teammates_out,
+    COUNT(IF(NOT m.newly, m.player_lookup, NULL)) AS teammates_long_out,
+    SUM(IF(m.newly, m.min10, NULL)) AS vacated_minutes,
+    SUM(IF(m.newly, m.pts10, NULL)) AS vacated_points,
     CASE
-      WHEN COUNT(IF(m.team_games_since <= 2, m.player_lookup, NULL)) = COUNT(IF(m.team_games_since <= 2, m.fga10, NULL))
-      THEN COALESCE(SUM(IF(m.team_games_since <= 2, m.fga10, NULL)), 0)
+      WHEN COUNT(IF(m.newly, m.player_lookup, NULL)) = COUNT(IF(m.newly, m.fga10, NULL))
+      THEN COALESCE(SUM(IF(m.newly, m.fga10, NULL)), 0)
     END AS vacated_fga
   FROM u
   LEFT JOIN mates AS m

@@ -245,7 +245,7 @@ WITH u AS (
     CAST(r.min10 AS DECIMAL(18, 6)) AS min10,
     CAST(r.pts10 AS DECIMAL(18, 6)) AS pts10,
     CAST(r.fga10 AS DECIMAL(18, 6)) AS fga10,
-    td.last_seq - f.seq AS team_games_since,
+    td.last_seq - f.seq <= 2 AS newly, /* absent for at most T's last 2 games (or out for D only) */
     CASE
       WHEN NOT u.report_status IS NULL
       THEN u.report_status IN ('out', 'doubtful')
@@ -271,19 +271,19 @@ WITH u AS (
     u.player_lookup,
     u.game_date,
     COUNT(m.player_lookup) FILTER(WHERE
-      m.team_games_since <= 2) AS teammates_out,
+      m.newly) AS teammates_out,
     COUNT(m.player_lookup) FILTER(WHERE
-      m.team_games_since > 2) AS teammates_long_out,
+      NOT m.newly) AS teammates_long_out,
     SUM(m.min10) FILTER(WHERE
-      m.team_games_since <= 2) AS vacated_minutes,
+      m.newly) AS vacated_minutes,
     SUM(m.pts10) FILTER(WHERE
-      m.team_games_since <= 2) AS vacated_points,
+      m.newly) AS vacated_points,
     CASE
       WHEN COUNT(m.player_lookup) FILTER(WHERE
-        m.team_games_since <= 2) = COUNT(m.fga10) FILTER(WHERE
-        m.team_games_since <= 2)
+        m.newly) = COUNT(m.fga10) FILTER(WHERE
+        m.newly)
       THEN COALESCE(SUM(m.fga10) FILTER(WHERE
-        m.team_games_since <= 2), 0)
+        m.newly), 0)
     END AS vacated_fga
   FROM u
   LEFT JOIN mates AS m

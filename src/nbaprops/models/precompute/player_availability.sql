@@ -113,11 +113,11 @@ rolled AS (  -- each player's last-10 means this season after each of his games
     WINDOW w10 AS (PARTITION BY player_lookup, season_year ORDER BY game_date, game_id
                    ROWS BETWEEN 9 PRECEDING AND CURRENT ROW)
 ),
-mates AS (  -- the rotation of each team on D: whether each is out, and for how many of T's games
+mates AS (  -- the rotation of each team on D: whether each is out, and newly
     SELECT u.game_date, u.team_abbr, u.player_lookup,
            CAST(r.min10 AS DECIMAL(18, 6)) AS min10, CAST(r.pts10 AS DECIMAL(18, 6)) AS pts10,
            CAST(r.fga10 AS DECIMAL(18, 6)) AS fga10,
-           td.last_seq - f.seq AS team_games_since,
+           td.last_seq - f.seq <= 2 AS newly,  -- absent for at most T's last 2 games (or out for D only)
            CASE WHEN u.report_status IS NOT NULL THEN u.report_status IN @reported_out
                 ELSE (td.last_seq > f.seq OR u.player_status = 'out') END AS is_out
     FROM u
@@ -129,13 +129,12 @@ mates AS (  -- the rotation of each team on D: whether each is out, and for how 
 ),
 team_out AS (  -- per player: his rotation teammates who are out, newly and long
     SELECT u.player_lookup, u.game_date,
-           count(m.player_lookup) FILTER (WHERE m.team_games_since <= 2) AS teammates_out,
-           count(m.player_lookup) FILTER (WHERE m.team_games_since > 2) AS teammates_long_out,
-           sum(m.min10) FILTER (WHERE m.team_games_since <= 2) AS vacated_minutes,
-           sum(m.pts10) FILTER (WHERE m.team_games_since <= 2) AS vacated_points,
-           CASE WHEN count(m.player_lookup) FILTER (WHERE m.team_games_since <= 2)
-                     = count(m.fga10) FILTER (WHERE m.team_games_since <= 2)
-                THEN coalesce(sum(m.fga10) FILTER (WHERE m.team_games_since <= 2), 0) END AS vacated_fga
+           count(m.player_lookup) FILTER (WHERE m.newly) AS teammates_out,
+           count(m.player_lookup) FILTER (WHERE NOT m.newly) AS teammates_long_out,
+           sum(m.min10) FILTER (WHERE m.newly) AS vacated_minutes,
+           sum(m.pts10) FILTER (WHERE m.newly) AS vacated_points,
+           CASE WHEN count(m.player_lookup) FILTER (WHERE m.newly) = count(m.fga10) FILTER (WHERE m.newly)
+                THEN coalesce(sum(m.fga10) FILTER (WHERE m.newly), 0) END AS vacated_fga
     FROM u
     LEFT JOIN mates m ON m.game_date = u.game_date AND m.team_abbr = u.team_abbr
                      AND m.player_lookup <> u.player_lookup AND m.is_out
