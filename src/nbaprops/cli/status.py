@@ -10,7 +10,7 @@ from .render import Col, Format, Listing, emit, format_option, wide_option
 
 STATUS_COLS = (
     Col("model", keep=True),
-    Col("table", wide=True),
+    Col("table", wide=True, keep=True),
     Col("built", kind="bool", wide=True),
     Col("rows", kind="int"),
     Col("dates_done", "dates", kind="int"),
