@@ -29,7 +29,7 @@ from . import (
     status,
     validate,
 )
-from .common import STATE, console, err
+from .common import STATE, console, err, quiet_exit
 from .fetch import fetch_cmd
 from .helptext import Command, Group
 
@@ -129,6 +129,8 @@ def main() -> None:
             _interrupted()
         if isinstance(code, int) and code:
             sys.exit(code)
+    except BrokenPipeError:  # a reader that stopped early (`| head`): exit 0, as the shell's tools do
+        quiet_exit()
     except NbapropsError as exc:
         _fail(exc, exc.exit_code)
     except typer.Exit as exc:

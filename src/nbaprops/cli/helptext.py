@@ -72,3 +72,11 @@ class Command(TyperCommand):
 
 class Group(TyperGroup):
     context_class = HelpContext
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # caught here, before click turns it into exit 1
+            from .common import quiet_exit
+
+            quiet_exit()
