@@ -295,3 +295,65 @@ def test_status_without_a_warehouse_is_bad_input(tmp_path):
         assert r.returncode == 2, (command, r.stderr)
         assert r.stderr.strip() == f"error: no warehouse at {missing}: run `nbaprops ingest` first"
     assert not missing.exists()
+
+
+# --- 6: small things ---------------------------------------------------------------------------
+
+
+def test_train_names_the_holdout_end(early_backfilled, tmp_path, monkeypatch):
+    from datetime import date
+
+    from typer.testing import CliRunner
+
+    import nbaprops.model.backtest as backtest
+    from nbaprops.model.train import TrainResult
+
+    def fake_train(wh, end, *, holdout_days, out_dir):  # the fit itself is the model tests' business
+        return TrainResult(
+            "v1", date(2023, 12, 14), 9000, 4.1, date(2023, 12, 8), 1500, 4.9, 5.2, tmp_path / "m.joblib", 1.0
+        )
+
+    monkeypatch.setattr(backtest, "train_model", fake_train)
+    r = CliRunner().invoke(app, ["--warehouse", str(early_backfilled), "train", "--holdout-days", "7"])
+    assert r.exit_code == 0, r.output
+    assert "holdout 2023-12-08 .. 2023-12-14 (last 7 days, 1,500 games" in " ".join(r.output.split()), r.output
+
+
+def test_counts_of_dates_read_as_words():
+    from nbaprops.cli.run_tables import dates_why
+    from nbaprops.runner.plan import INPUTS_CHANGED, NEW, REQUESTED
+
+    assert dates_why({REQUESTED: 209}) == "209 requested dates"
+    assert dates_why({INPUTS_CHANGED: 1, NEW: 1}) == "1 date with inputs changed, 1 new date"
+    assert dates_why({INPUTS_CHANGED: 1_200}) == "1,200 dates with inputs changed"
+
+
+def test_a_first_name_or_the_start_of_a_lookup_finds_the_one_player(early_backfilled):
+    for typed in ("lebron", "LeBron", "lebronj"):
+        r = run_cli(early_backfilled, "features", typed, "--date", "2023-12-02")
+        assert r.returncode == 0 and r.stdout.startswith("LeBron James (lebronjames)"), (typed, r.stdout, r.stderr)
+    r = run_cli(early_backfilled, "features", "james", "--date", "2023-12-02")  # many: the suggestions
+    assert r.returncode == 2 and "did you mean" in r.stderr and len(r.stderr.splitlines()) == 1, r.stderr
+
+
+def test_history_shows_an_interrupted_run_as_such_and_what_the_limit_hides(early_backfilled, tmp_path):
+    import duckdb
+
+    wh = tmp_path / "wh.duckdb"
+    shutil.copy(early_backfilled, wh)
+    with duckdb.connect(str(wh)) as con:  # what a run killed mid-way leaves: rows never finished
+        run, n = con.execute(
+            "SELECT run_id, count(*) FROM reference.processor_run_history GROUP BY 1 ORDER BY 1 DESC LIMIT 1"
+        ).fetchone()
+        con.execute(
+            "UPDATE reference.processor_run_history SET status = CASE WHEN model < 'p' THEN 'running' "
+            "ELSE 'pending' END, error = NULL WHERE run_id = ?",
+            [run],
+        )
+    out = run_pipe(wh, "history", "--limit", "1")
+    assert out.code == 0, out.text
+    assert "pending" not in out.text and "running" not in out.text, out.text
+    assert "interrupted" in out.text and f"(backfill, 1 of {n} models)" in out.text, out.text
+    assert f"{n - 1:,} more model runs not shown: raise --limit" in out.text, out.text
+    data = run_cli(wh, "history", "--format", "json").stdout
+    assert '"pending"' not in data and '"running"' not in data and '"interrupted"' in data

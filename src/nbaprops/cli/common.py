@@ -56,6 +56,7 @@ STATUS_STYLE = {
     "skipped": "dim",
     "failed": "red",
     "killed": "red",
+    "interrupted": "red",
     "running": "yellow",
     "pending": "yellow",
 }
