@@ -252,6 +252,35 @@ def test_predict_fits_80_columns_and_its_title_is_whole_in_a_pipe(early_backfill
     assert "predicted points on 2023-12-15 (highest first)" in pipe.lines
 
 
+def test_backfill_tables_fit_80_columns_and_their_titles_are_whole_in_a_pipe(early_backfilled, tmp_path):
+    wh = tmp_path / "wh.duckdb"
+    shutil.copy(early_backfilled, wh)
+    span = ("--start-date", "2023-12-12", "--end-date", "2023-12-15")
+    plan = run_pty(wh, "backfill", *span, "--dry-run")
+    assert plan.code == 0, plan.text
+    assert_terminal(plan)
+    assert_columns(plan, ["#", "model", "dates", "to compute (why)", "skip", "chunks", "table", "covered", "%", "ok"])
+    for where in (run_pty, run_pipe):
+        out = where(wh, "backfill", *span, "--force")
+        assert out.code == 0, out.text
+        assert_columns(out, ["model", "status", "done", "skip", "rows", "fails", "s"])
+        summary = Out(out.code, out.text[out.text.index("\nbackfill ") :], out.titles)  # not the progress lines
+        assert_terminal(summary) if where is run_pty else assert_pipe(summary)
+        if where is run_pipe:
+            assert any(re.fullmatch(r"backfill .*: 2023-12-12 \.\. 2023-12-15 \(.*\)", ln) for ln in out.lines)
+
+
+def test_backtest_tables_fit_80_columns_and_are_unpadded_in_a_pipe(early_backfilled):
+    args = ("backtest", "--start-date", "2023-12-01", "--end-date", "2023-12-15", "--min-train-rows", "2000")
+    args += ("--no-write", "--no-months")
+    term = run_pty(early_backfilled, *args)
+    assert term.code == 0, term.text
+    assert_terminal(term)
+    pipe = run_pipe(early_backfilled, *args)
+    assert pipe.code == 0, pipe.text
+    assert_pipe(pipe)
+
+
 # --- 5: paths and exits -----------------------------------------------------------------------
 
 

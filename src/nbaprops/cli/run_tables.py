@@ -8,7 +8,7 @@ from .render import Col, Listing, emit
 
 PLAN_COLS = (
     Col("step", "#", kind="int"),
-    Col("model"),
+    Col("model", keep=True),
     Col("table", wide=True),
     Col("dates", kind="int"),
     Col("to_compute", "to compute (why)"),
@@ -51,7 +51,7 @@ def print_plan(result, *, wide: bool = False) -> None:
 
 
 SUMMARY_COLS = (
-    Col("model"),
+    Col("model", keep=True),
     Col("status", styles=STATUS_STYLE),
     Col("dates_computed", "done", kind="int"),
     Col("dates_failed", "failed", kind="int", wide=True),
@@ -127,7 +127,7 @@ def print_summary(result, *, wide: bool = False) -> None:
 
 
 PREFLIGHT_COLS = (
-    Col("table"),
+    Col("table", keep=True),
     Col("game_dates", "dates", kind="int"),
     Col("covered_dates", "covered", kind="int"),
     Col("coverage_pct", "%", kind="float", digits=1),
@@ -163,13 +163,14 @@ def print_preflight(pf, *, wide: bool = False) -> None:
         )
     emit(
         Listing(
-            f"pre-flight: Phase 3 coverage of scheduled game dates {pf.start}..{pf.end} (incl. 30 days of "
-            f"lookback; a date is covered when every game has rows; needs >= {MIN_COVERAGE:g} %)",
+            f"pre-flight: Phase 3 coverage of scheduled game dates {pf.start}..{pf.end} (needs >= {MIN_COVERAGE:g} %)",
             PREFLIGHT_COLS,
             rows,
         ),
         wide=wide,
     )
+    # said apart from the title: a parenthesis this long would break over two lines at 80 columns
+    console.print("[dim]the range includes 30 days of lookback; a date is covered when every game has rows[/]")
 
 
 INGEST_COLS = (
