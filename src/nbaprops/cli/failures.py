@@ -122,8 +122,8 @@ def failures(
     else:  # one table per processor, named in its title: the columns left fit 80 with the reason readable
         say.print(title, soft_wrap=True)
         by: dict[str, list] = {}
-        for r in rows:
-            by.setdefault(r[1], []).append(tuple(r))
+        for row in rows:
+            by.setdefault(row[1], []).append(tuple(row))
         cols = [c for c in LIST_COLS if c.name != "processor"]
         emit([Listing(f"processor {name}", cols, [r[:1] + r[2:] for r in part]) for name, part in by.items()])
     if total > len(rows):

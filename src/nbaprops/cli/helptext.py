@@ -7,11 +7,16 @@ from __future__ import annotations
 
 import re
 import textwrap
+from typing import TYPE_CHECKING
 
 from typer.core import TyperCommand, TyperGroup
 
-_Context = TyperCommand.context_class
-_Formatter = _Context.formatter_class
+if TYPE_CHECKING:
+    from typer._click import Context as _Context
+    from typer._click import HelpFormatter as _Formatter
+else:  # the classes typer's commands use, wherever typer takes click from
+    _Context = TyperCommand.context_class
+    _Formatter = _Context.formatter_class
 
 
 def reflow(text: str, width: int, indent: str = "") -> str:

@@ -3,9 +3,11 @@
 A command builds `Listing`s (a title, typed columns, raw rows) and hands them to `emit`:
 
 - `--format table` (the default) prints Rich tables. On a terminal a table fits its width:
-  numbers never wrap nor get cut (their columns keep their full width), text columns fold.
-  Columns marked `wide` show only with `--wide`. When stdout is not a terminal (a pipe, a file,
-  a cron log) a table is printed at its natural width: nothing is cut or folded.
+  numbers never wrap nor get cut (their columns keep their full width), text columns fold,
+  headers break between words; a table that cannot fit continues below in blocks, each led by
+  its first column (`layout`), so that no column is dropped. Columns marked `wide` show only
+  with `--wide`. When stdout is not a terminal (a pipe, a file, a cron log) a table is printed
+  at its natural width, its title on one line, its lines unpadded: nothing is cut or folded.
 - `--format csv` writes the first listing as CSV, `--format json` every listing as JSON
   (a list of objects; an object of lists keyed by listing name when a command has several).
   Both hold every column with raw values (no thousands separators, dates as YYYY-MM-DD,
@@ -220,14 +222,16 @@ def layout(listing: Listing, idx: Sequence[int], width: int | None) -> list[tupl
         low = [getattr(fits[i], level) for i in idx]
         if _total(low) <= width:
             return [(list(idx), _spread(low, [fits[i].natural for i in idx], width))]
-    key, blocks, cur = idx[0], [], []
+    key = idx[0]
+    blocks: list[list[int]] = []
+    cur: list[int] = []
     for i in idx[1:]:
         if cur and _total([fits[j].need for j in (key, *cur, i)]) > width:
             blocks.append(cur)
             cur = []
         cur.append(i)
     blocks.append(cur)
-    out = []
+    out: list[tuple[list[int], list[int] | None]] = []
     for block in blocks:
         cols = [key, *block]
         natural = [fits[j].natural for j in cols]
@@ -247,13 +251,6 @@ def rich_tables(listing: Listing, *, wide: bool = False, width: int | None = Non
         title = listing.title if n == 0 else f"{listing.title} (continued)"
         out.append((title, _table(listing, cols, widths)))
     return out
-
-
-def rich_table(listing: Listing, *, wide: bool = False, width: int | None = None) -> Table:
-    """The listing as one table (its first block when it does not fit `width`), titled."""
-    title, table = rich_tables(listing, wide=wide, width=width)[0]
-    table.title = title
-    return table
 
 
 def _table(listing: Listing, cols: Sequence[int], widths: Sequence[int] | None) -> Table:
