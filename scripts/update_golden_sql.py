@@ -1,9 +1,10 @@
 """Regenerate the golden SQL: every model translated to BigQuery and Spark SQL.
 
-    .venv/bin/python scripts/update_golden_sql.py
+    python scripts/update_golden_sql.py
 
-writes tests/golden/<dialect>/<schema>.<table>.sql for every model in the catalog and removes
-golden files of models that no longer exist. tests/test_dialects.py regenerates them in memory
+(run by the Python nbaprops is installed in, e.g. .venv/bin/python) writes
+tests/golden/<dialect>/<schema>.<table>.sql for every model in the catalog and removes golden
+files of models that no longer exist. tests/test_dialects.py regenerates them in memory
 and fails when the checked-in files differ: review the diff, then commit the new files."""
 
 from __future__ import annotations

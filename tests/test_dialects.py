@@ -19,7 +19,8 @@ from nbaprops.schema import WarehouseSchema, warehouse_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
-REGENERATE = "run `.venv/bin/python scripts/update_golden_sql.py`, review the diff and commit it"
+# the interpreter running these tests is one nbaprops is installed in, whatever its path
+REGENERATE = f"run `{sys.executable} scripts/update_golden_sql.py`, review the diff and commit it"
 
 _spec = importlib.util.spec_from_file_location("update_golden_sql", ROOT / "scripts" / "update_golden_sql.py")
 update_golden_sql = importlib.util.module_from_spec(_spec)

@@ -89,7 +89,8 @@ def test_metadata_describes_every_column_from_the_registry(built, exports):
         assert md["default"] == ("NULL" if f.default is None else f"{f.default:g}")
         assert (float(md["range_min"]), float(md["range_max"])) == (f.lo, f.hi)
         assert md["optional"] == ("true" if f.optional else "false")
-        assert md.get("units") == features.units(f.name) and md["units"]  # every feature has its units
+        assert md.get("units") == features.units(f.name), f.name
+        assert md.get("units"), f"{f.name} has no units: add it to features.UNITS (or UNIT_FAMILIES)"
         assert "registry default" in md["missing"]
         src = fields[f"{f.name}_source"]
         assert src["kind"] == "source" and src["feature"] == f.name

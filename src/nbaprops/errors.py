@@ -42,6 +42,12 @@ class WarehouseError(NbapropsError):
     exit_code = 1
 
 
+class NoWarehouseError(WarehouseError):
+    """No warehouse at the path given: bad input, as a missing input file is."""
+
+    exit_code = 2
+
+
 class ModelError(NbapropsError):
     """A model definition is wrong (bad header, unknown dependency, cycle)."""
 

@@ -63,6 +63,14 @@ def find_player(wh: Warehouse, text: str, *, option: str = "PLAYER") -> Player:
     row = wh.con.execute(f"SELECT player_lookup, player_name FROM {PLAYERS} WHERE player_lookup = ?", [key]).fetchone()
     if row:
         return Player(row[0], row[1] or row[0])
+    names = dict(wh.con.execute(f"SELECT player_lookup, player_name FROM {PLAYERS}").fetchall())
+    # what a person types short: the start of one lookup ("lebronj"), or one player's first or
+    # last name ("lebron", "siakam"); when several match, the suggestions name them
+    prefix = [k for k in names if k.startswith(key)]
+    named = [k for k, name in names.items() if key in (player_lookup(w) for w in (name or "").split())]
+    for found in (prefix, named):
+        if len(found) == 1:
+            return Player(found[0], names[found[0]] or found[0])
     raise BadInputError(f"{option}: no player {text!r}{did_you_mean(wh, key)}")
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from .errors import BadInputError, WarehouseError, WarehouseLockedError
+from .errors import BadInputError, NoWarehouseError, WarehouseError, WarehouseLockedError
 
 DEFAULT_PATH = Path("warehouse/nbaprops.duckdb")
 ENV_VAR = "NBAPROPS_WAREHOUSE"
@@ -134,7 +134,7 @@ class Warehouse:
             _check_memory_limit(limit)
         p = resolve_path(path)
         if (read_only or not create) and not p.exists():
-            raise WarehouseError(f"no warehouse at {p}: run `nbaprops ingest` first")
+            raise NoWarehouseError(f"no warehouse at {p}: run `nbaprops ingest` first")
         check_database_file(p)
         if not read_only:
             try:

@@ -36,7 +36,7 @@ ROWS = [
 def _render(listing, *, terminal: bool, width: int = 80, wide: bool = False) -> str:
     buf = io.StringIO()
     con = Console(file=buf, width=width, force_terminal=terminal, color_system=None, highlight=False)
-    render.print_renderable(render.rich_table(listing, wide=wide), to=con)
+    render.print_listing(listing, wide=wide, to=con)
     return buf.getvalue()
 
 
@@ -88,15 +88,28 @@ def test_a_kept_name_too_long_for_the_terminal_folds_and_the_numbers_stay_whole(
     cols = (Col("file", keep=True), Col("read", kind="int"), Col("loaded", kind="int"), Col("rejected", kind="int"))
     name = "event_odds_player_points_2024-02-23_ORL-at-CLE_saved_from_the_api_by_hand.json"
     listing = Listing("ingest", cols, [(name, 241, 128, 1)])
-    buf = io.StringIO()
-    con = Console(file=buf, width=80, force_terminal=True, color_system=None, highlight=False)
-    render.print_renderable(render.rich_table(listing, width=80), to=con)
-    out = buf.getvalue()
+    out = _render(listing, terminal=True)
     assert max(len(ln) for ln in out.splitlines()) <= 80 and "…" not in out, out
     for header in ("read", "loaded", "rejected"):
         assert header in out, out
     assert "".join(ln.split("  ")[0].strip() for ln in out.splitlines()[3:]) == name, out  # folded, whole
     # a name that fits stays on one line; and without a width (not a terminal) nothing folds
     short = Listing("ingest", cols, [("shots_2023_24.parquet", 241, 128, 1)])
-    assert render.rich_table(short, width=80).columns[0].no_wrap
-    assert render.rich_table(listing).columns[0].no_wrap
+    assert any(ln.split()[:2] == ["shots_2023_24.parquet", "241"] for ln in _render(short, terminal=True).splitlines())
+    assert any(ln.startswith(name + "  ") for ln in _render(listing, terminal=False).splitlines())
+
+
+def test_a_table_too_wide_for_the_terminal_continues_below_with_its_first_column():
+    """Numbers and names that cannot all fit 80 columns: the table is folded into blocks, each
+    led by the first column, rather than a column dropped or squeezed into a cut header."""
+    cols = (Col("model", keep=True), *(Col(f"count of kind {k}", kind="int") for k in "abcdefgh"))
+    rows = [("upcoming_player_game_context", *range(1_000_000, 1_000_008)), ("x", *range(8))]
+    out = _render(Listing("status of a warehouse (rows '-': not built)", cols, rows), terminal=True)
+    lines = out.splitlines()
+    assert max(len(ln) for ln in lines) <= 80 and "…" not in out, out
+    assert "status of a warehouse (rows '-': not built) (continued)" in lines, out
+    assert sum(ln.startswith("upcoming_player_game_context ") for ln in lines) >= 2, out
+    for n in range(1_000_000, 1_000_008):
+        assert f"{n:,}" in out, out
+    headers = " ".join(ln for ln in lines if "kind" in ln or "count" in ln)
+    assert all(f" {k}" in headers for k in "abcdefgh") and "kin " not in headers + " ", out

@@ -104,6 +104,16 @@ def test_new_features_are_registry_entries_with_definition_range_and_group():
     assert "9 PRECEDING" in by["starter_share_last_10"].history[0][1]
 
 
+def test_every_feature_has_units():
+    """The exported training set's Parquet metadata states each feature's units: a feature
+    without them is named here, with the map to add it to, before any fixture is built."""
+    missing = [f.name for f in features.FEATURES if not features.units(f.name)]
+    assert not missing, (
+        f"features without units: {', '.join(missing)}; add each to features.UNITS (or a family's "
+        "name prefix to features.UNIT_FAMILIES)"
+    )
+
+
 def test_definitions_state_the_null_and_sample_rules():
     """The rules a user cannot see in a value are said where the feature is defined (the README
     table and the exported metadata are rendered from these definitions)."""

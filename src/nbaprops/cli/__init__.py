@@ -29,8 +29,9 @@ from . import (
     status,
     validate,
 )
-from .common import STATE, console, err
+from .common import STATE, console, err, quiet_exit
 from .fetch import fetch_cmd
+from .helptext import Command, Group
 
 app = typer.Typer(
     name="nbaprops",
@@ -39,6 +40,10 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # click's plain help, re-flowed (helptext): Rich's help panels cut text with '…' at 80
+    # columns and pad every line in a pipe
+    rich_markup_mode=None,
+    cls=Group,
 )
 
 
@@ -73,23 +78,23 @@ def _main(
 
 
 # Registered in this order, the order `nbaprops --help` lists them in.
-app.command("fetch")(fetch_cmd)
-app.command("ingest")(ingest.ingest)
-app.command("backfill")(backfill.backfill_cmd)
-app.command("run")(backfill.run_cmd)
-app.command("status")(status.status)
-app.command("history")(status.history)
-app.command("failures")(failures.failures)
-app.command("features")(features.features_cmd)
-app.command("rejected")(rejected.rejected_cmd)
-app.command("export")(export.export)
-app.command("generate")(generate.generate)
-app.command("sql")(sql.sql_cmd)
-app.command("validate")(validate.validate_cmd)
-app.command("report")(report.report_cmd)
-app.command("backtest")(backtest.backtest_cmd)
-app.command("train")(backtest.train_cmd)
-app.command("predict")(predict.predict_cmd)
+app.command("fetch", cls=Command)(fetch_cmd)
+app.command("ingest", cls=Command)(ingest.ingest)
+app.command("backfill", cls=Command)(backfill.backfill_cmd)
+app.command("run", cls=Command)(backfill.run_cmd)
+app.command("status", cls=Command)(status.status)
+app.command("history", cls=Command)(status.history)
+app.command("failures", cls=Command)(failures.failures)
+app.command("features", cls=Command)(features.features_cmd)
+app.command("rejected", cls=Command)(rejected.rejected_cmd)
+app.command("export", cls=Command)(export.export)
+app.command("generate", cls=Command)(generate.generate)
+app.command("sql", cls=Command)(sql.sql_cmd)
+app.command("validate", cls=Command)(validate.validate_cmd)
+app.command("report", cls=Command)(report.report_cmd)
+app.command("backtest", cls=Command)(backtest.backtest_cmd)
+app.command("train", cls=Command)(backtest.train_cmd)
+app.command("predict", cls=Command)(predict.predict_cmd)
 
 
 def _fail(message: object, code: int) -> None:
@@ -124,6 +129,8 @@ def main() -> None:
             _interrupted()
         if isinstance(code, int) and code:
             sys.exit(code)
+    except BrokenPipeError:  # a reader that stopped early (`| head`): exit 0, as the shell's tools do
+        quiet_exit()
     except NbapropsError as exc:
         _fail(exc, exc.exit_code)
     except typer.Exit as exc:

@@ -382,8 +382,9 @@ def train_cmd(
     )
     if tr.holdout_start:
         console.print(
-            f"holdout {tr.holdout_start} .. (last {holdout_days} days, {tr.holdout_rows:,} games, model fitted "
-            f"before it): MAE {tr.holdout_mae:.2f} vs last-10 average {tr.holdout_mae_last10:.2f}"
+            f"holdout {tr.holdout_start} .. {tr.trained_through} (last {holdout_days} days, "
+            f"{tr.holdout_rows:,} games, model fitted before it): MAE {tr.holdout_mae:.2f} "
+            f"vs last-10 average {tr.holdout_mae_last10:.2f}"
         )
     else:
         console.print(f"[yellow]no holdout[/]: too few rows before or inside the last {holdout_days} days")

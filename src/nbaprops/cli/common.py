@@ -23,6 +23,19 @@ class _Console(Console):
             kwargs.setdefault("soft_wrap", True)
         super().print(*objects, **kwargs)
 
+    def on_broken_pipe(self) -> None:
+        """The reader went away (`| head -1`): not an error, exit 0 quietly (Rich exits 1)."""
+        quiet_exit()
+
+
+def quiet_exit() -> None:
+    """Exit 0 once stdout's reader is gone, without Python's complaint when it flushes at exit."""
+    import sys
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(0)
+
 
 console = _Console(highlight=False)
 err = _Console(stderr=True, highlight=False)
@@ -43,6 +56,7 @@ STATUS_STYLE = {
     "skipped": "dim",
     "failed": "red",
     "killed": "red",
+    "interrupted": "red",
     "running": "yellow",
     "pending": "yellow",
 }
@@ -85,7 +99,8 @@ def parse_date_range(start_date: str | None, end_date: str | None) -> tuple[date
 
 def check_out_file(path: Path | None, name: str = "--out", *, suffixes: tuple[str, ...] = ()) -> Path | None:
     """An output file the command will write: refused up front (exit 2, one line) when it is a
-    folder, its suffix is not one of `suffixes`, or its folder cannot be created or written."""
+    folder, its suffix is not one of `suffixes`, or its folder is missing or not writable (a
+    typo in a path must not become a tree of new folders)."""
     if path is None:
         return None
     if suffixes and path.suffix.lower() not in suffixes:
@@ -99,8 +114,8 @@ def check_out_file(path: Path | None, name: str = "--out", *, suffixes: tuple[st
 
 
 def check_out_dir(folder: Path, name: str = "--out", *, of: Path | None = None) -> Path:
-    """A folder the command will write into (created later): refused up front when a file stands
-    in its way or its nearest existing folder is not writable."""
+    """A folder the command will write into (created later, but only it: its parent must exist):
+    refused up front when a file stands in its way, its parent is missing or not writable."""
     what = of if of is not None else folder
     probe = folder
     while not probe.exists():
@@ -111,6 +126,9 @@ def check_out_dir(folder: Path, name: str = "--out", *, of: Path | None = None) 
         raise BadInputError(f"{name} {what}: {probe} is a file, not a folder")
     if probe.exists() and not os.access(probe, os.W_OK | os.X_OK):
         raise BadInputError(f"{name} {what}: the folder {probe} is not writable")
+    missing = folder.parent if of is None else folder
+    if not missing.is_dir():
+        raise BadInputError(f"{name} {what}: the folder {missing} does not exist (create it first)")
     return folder
 
 

@@ -25,7 +25,7 @@ WEEK_COLS = (
 )
 LIST_COLS = (
     Col("date", kind="date"),
-    Col("processor", wide=True),
+    Col("processor", keep=True),
     Col("entity", keep=True),
     Col("category"),
     Col("reason"),
@@ -116,15 +116,16 @@ def failures(
         return
     rows, total = view.rows, view.total
     assert total is not None  # a listing counts its rows
-    emit(
-        Listing(
-            f"precompute failures ({min(len(rows), total):,} of {total:,}, newest first)",
-            LIST_COLS,
-            [tuple(r) for r in rows],
-        ),
-        fmt,
-        wide=wide,
-    )
+    title = f"precompute failures ({min(len(rows), total):,} of {total:,}, newest first)"
+    if fmt != "table" or wide:
+        emit(Listing(title, LIST_COLS, [tuple(r) for r in rows]), fmt, wide=wide)
+    else:  # one table per processor, named in its title: the columns left fit 80 with the reason readable
+        say.print(title, soft_wrap=True)
+        by: dict[str, list] = {}
+        for row in rows:
+            by.setdefault(row[1], []).append(tuple(row))
+        cols = [c for c in LIST_COLS if c.name != "processor"]
+        emit([Listing(f"processor {name}", cols, [r[:1] + r[2:] for r in part]) for name, part in by.items()])
     if total > len(rows):
         say.print(
             f"{total - len(rows):,} more: narrow with --date, --processor, --category or --entity, or raise --limit"

@@ -3,9 +3,11 @@
 A command builds `Listing`s (a title, typed columns, raw rows) and hands them to `emit`:
 
 - `--format table` (the default) prints Rich tables. On a terminal a table fits its width:
-  numbers never wrap nor get cut (their columns keep their full width), text columns fold.
-  Columns marked `wide` show only with `--wide`. When stdout is not a terminal (a pipe, a file,
-  a cron log) a table is printed at its natural width: nothing is cut or folded.
+  numbers never wrap nor get cut (their columns keep their full width), text columns fold,
+  headers break between words; a table that cannot fit continues below in blocks, each led by
+  its first column (`layout`), so that no column is dropped. Columns marked `wide` show only
+  with `--wide`. When stdout is not a terminal (a pipe, a file, a cron log) a table is printed
+  at its natural width, its title on one line, its lines unpadded: nothing is cut or folded.
 - `--format csv` writes the first listing as CSV, `--format json` every listing as JSON
   (a list of objects; an object of lists keyed by listing name when a command has several).
   Both hold every column with raw values (no thousands separators, dates as YYYY-MM-DD,
@@ -15,8 +17,10 @@ A command builds `Listing`s (a title, typed columns, raw rows) and hands them to
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -151,56 +155,162 @@ def compact_table(title: str | None = None) -> Table:
     )
 
 
-def rich_table(listing: Listing, *, wide: bool = False, width: int | None = None) -> Table:
-    """The listing as a table. Kept text (a name to copy back) stays on one line; when the table
-    would be wider than `width` (a terminal's) that way, kept text folds instead, so that the
-    terminal never crops the numbers to its right."""
-    table = _table(listing, wide, fold_kept=False)
-    if width is not None and Measurement.get(console, console.options.update(max_width=100_000), table).minimum > width:
-        table = _table(listing, wide, fold_kept=True)
-    return table
+SEP = 2  # columns between two columns of a compact table
+TEXT_MIN = 20  # a text column is folded no narrower than this (or its longest value)
+FOLD_MIN = 12  # a kept name folds no narrower than this
 
 
-def _table(listing: Listing, wide: bool, *, fold_kept: bool) -> Table:
-    idx = visible(listing.cols, wide)
-    t = compact_table(listing.title)
-    for i in idx:
+@dataclass(frozen=True)
+class _Fit:
+    """One column's widths: natural (nothing wraps), need (numbers, dates and kept names whole,
+    text wrapped at TEXT_MIN) and fold (kept names folded too); never below what shows its header
+    on two lines broken between words, never inside one."""
+
+    natural: int
+    need: int
+    fold: int
+
+
+def _fit(listing: Listing, i: int) -> _Fit:
+    c = listing.cols[i]
+    lines = [ln for r in listing.rows for ln in cell(r[i], c).plain.splitlines()]
+    longest = max((len(ln) for ln in lines), default=0)
+    word = _header_width(c.title)
+    natural = max(longest, len(c.title), 1)
+    if c.numeric or c.kind in ("date", "bool"):
+        return _Fit(natural, max(longest, word), max(longest, word))
+    if c.keep:
+        return _Fit(natural, max(longest, word), max(min(longest, FOLD_MIN), word))
+    need = max(min(longest, TEXT_MIN), word)
+    return _Fit(natural, need, need)
+
+
+def _header_width(title: str) -> int:
+    """The narrowest width that shows a header on two lines at most, broken between words."""
+    words = title.split() or [""]
+    splits = [max(len(" ".join(words[:k])), len(" ".join(words[k:]))) for k in range(1, len(words))]
+    return min(splits, default=len(title))
+
+
+def _total(widths: Sequence[int]) -> int:
+    return sum(widths) + SEP * (len(widths) - 1)
+
+
+def _spread(low: list[int], high: list[int], width: int) -> list[int]:
+    """`low` widened toward `high`, one column at a time (the one furthest from its natural
+    width first), until the table is `width` wide."""
+    out = list(low)
+    spare = width - _total(out)
+    while spare > 0:
+        short = [j for j in range(len(out)) if out[j] < high[j]]
+        if not short:
+            break
+        j = max(short, key=lambda k: high[k] - out[k])
+        out[j] += 1
+        spare -= 1
+    return out
+
+
+def layout(listing: Listing, idx: Sequence[int], width: int | None) -> list[tuple[list[int], list[int] | None]]:
+    """The listing's columns `idx` as blocks of (columns, widths) that each fit `width`: one block
+    when the columns fit (text wrapped, kept names folded if need be), else several, each led by
+    the first column, so that no column is dropped nor a number cut. Widths None: natural."""
+    fits = {i: _fit(listing, i) for i in idx}
+    if width is None or _total([fits[i].natural for i in idx]) <= width:
+        return [(list(idx), None)]
+    for level in ("need", "fold"):
+        low = [getattr(fits[i], level) for i in idx]
+        if _total(low) <= width:
+            return [(list(idx), _spread(low, [fits[i].natural for i in idx], width))]
+    key = idx[0]
+    blocks: list[list[int]] = []
+    cur: list[int] = []
+    for i in idx[1:]:
+        if cur and _total([fits[j].need for j in (key, *cur, i)]) > width:
+            blocks.append(cur)
+            cur = []
+        cur.append(i)
+    blocks.append(cur)
+    out: list[tuple[list[int], list[int] | None]] = []
+    for block in blocks:
+        cols = [key, *block]
+        natural = [fits[j].natural for j in cols]
+        low = [fits[j].need for j in cols]
+        if _total(low) > width:
+            low = [fits[j].fold for j in cols]
+        out.append((cols, natural if _total(natural) <= width else _spread(low, natural, width)))
+    return out
+
+
+def rich_tables(listing: Listing, *, wide: bool = False, width: int | None = None) -> list[tuple[str, Table]]:
+    """The listing as (title, table) blocks fitting `width` (a terminal's; None: natural width).
+    A later block's title says it continues the first."""
+    blocks = layout(listing, visible(listing.cols, wide), width)
+    out = []
+    for n, (cols, widths) in enumerate(blocks):
+        title = listing.title if n == 0 else f"{listing.title} (continued)"
+        out.append((title, _table(listing, cols, widths)))
+    return out
+
+
+def _table(listing: Listing, cols: Sequence[int], widths: Sequence[int] | None) -> Table:
+    t = compact_table()
+    for n, i in enumerate(cols):
         c = listing.cols[i]
-        cells = [cell(r[i], c) for r in listing.rows]
-        if c.numeric or c.kind in ("date", "bool") or (c.keep and not fold_kept):
-            longest = max([len(x.plain) for x in cells] + [len(c.title) if c.numeric else 0])
-            t.add_column(
-                c.title, justify="right" if c.numeric else "left", no_wrap=True, min_width=longest, overflow="fold"
-            )
-        else:
-            t.add_column(c.title, overflow="fold")
+        # no no_wrap: a width is never below a number's length, and a header must wrap
+        width = None if widths is None else widths[n]
+        t.add_column(c.title, justify="right" if c.numeric else "left", overflow="fold", width=width)
     for r in listing.rows:
-        t.add_row(*[cell(r[i], listing.cols[i]) for i in idx])
+        t.add_row(*[cell(r[i], listing.cols[i]) for i in cols])
     return t
 
 
+_UNIT = re.compile(r"\S*\([^()]*\)\S*|\S+")  # a word, or a parenthesis with the words around it
+
+
+def title_lines(title: str, width: int | None) -> list[str]:
+    """A title as lines of at most `width` columns (None: one line), broken between words and
+    never inside a parenthesis that fits on a line."""
+    if width is None or len(title) <= width:
+        return [title]
+    units: list[str] = []
+    for unit in _UNIT.findall(title):
+        units.extend([unit] if len(unit) <= width else unit.split())
+    lines = [""]
+    for unit in units:
+        if lines[-1] and len(lines[-1]) + 1 + len(unit) > width:
+            lines.append(unit)
+        else:
+            lines[-1] = f"{lines[-1]} {unit}" if lines[-1] else unit
+    return lines
+
+
 def print_renderable(renderable, *, to: Console | None = None) -> None:
-    """Print a table: fitted to the terminal, or at its natural width when not a terminal."""
+    """Print a renderable: fitted to the terminal, or at its natural width when not a terminal,
+    each line then without the spaces that pad it to the table's width."""
     target = to or console
     if target.is_terminal:
         target.print(renderable)
         return
     natural = Measurement.get(target, target.options.update(max_width=100_000), renderable).maximum
+    buf = io.StringIO()
     Console(
-        file=target.file,
-        width=max(natural, 20),
-        color_system=None,
-        highlight=False,
-        force_terminal=False,
-        soft_wrap=False,
+        file=buf, width=max(natural, 20), color_system=None, highlight=False, force_terminal=False, soft_wrap=False
     ).print(renderable)
+    target.file.write("".join(ln.rstrip() + "\n" for ln in buf.getvalue().splitlines()))
+    target.file.flush()
 
 
-def print_listing(listing: Listing, *, wide: bool = False, empty: str | None = None) -> None:
+def print_listing(listing: Listing, *, wide: bool = False, empty: str | None = None, to: Console | None = None) -> None:
+    target = to or console
     if not listing.rows and empty is not None:
-        console.print(empty, soft_wrap=True)
+        target.print(empty, soft_wrap=True)
         return
-    print_renderable(rich_table(listing, wide=wide, width=console.width if console.is_terminal else None))
+    width = target.width if target.is_terminal else None
+    for title, table in rich_tables(listing, wide=wide, width=width):
+        for line in title_lines(title, width):
+            target.print(Text(line, style="table.title"), soft_wrap=True)
+        print_renderable(table, to=target)
 
 
 def write_csv(listing: Listing, out=None) -> None:

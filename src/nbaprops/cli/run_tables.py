@@ -8,7 +8,7 @@ from .render import Col, Listing, emit
 
 PLAN_COLS = (
     Col("step", "#", kind="int"),
-    Col("model"),
+    Col("model", keep=True),
     Col("table", wide=True),
     Col("dates", kind="int"),
     Col("to_compute", "to compute (why)"),
@@ -17,12 +17,23 @@ PLAN_COLS = (
 )
 
 
+def dates_why(reasons: dict[str, int]) -> str:
+    """{reason: dates} as words: '209 requested dates, 1 date with inputs changed'."""
+    out = []
+    for reason, n in sorted(reasons.items()):
+        noun = "date" if n == 1 else "dates"
+        word = reason.removesuffix(" date")
+        # one word qualifies the dates (new, forced, requested); a phrase follows them
+        out.append(f"{n:,} {word} {noun}" if " " not in word else f"{n:,} {noun} with {word}")
+    return ", ".join(out)
+
+
 def print_plan(result, *, wide: bool = False) -> None:
     from ..runner.plan import fmt_ranges
 
     rows = []
     for i, p in enumerate(result.plans, 1):
-        why = ", ".join(f"{n} {r}" for r, n in sorted(p.reasons().items())) or "0"
+        why = dates_why(p.reasons()) or "0"
         chunks = fmt_ranges([(c.start, c.end) for c in p.chunks])
         if p.chunks:
             chunks = f"{len(p.chunks)}: {chunks}"
@@ -40,7 +51,7 @@ def print_plan(result, *, wide: bool = False) -> None:
 
 
 SUMMARY_COLS = (
-    Col("model"),
+    Col("model", keep=True),
     Col("status", styles=STATUS_STYLE),
     Col("dates_computed", "done", kind="int"),
     Col("dates_failed", "failed", kind="int", wide=True),
@@ -91,8 +102,12 @@ def print_summary(result, *, wide: bool = False) -> None:
         if m.reasons and m.status != "skipped" and (m.dates_computed or m.dates_failed):  # not a model never run
             console.print(
                 f"  {m.model}: computed "
-                + ", ".join(f"{n} {r}" for r, n in sorted(m.reasons.items()))
-                + (f"; skipped {m.dates_skipped} with unchanged inputs" if m.dates_skipped else "")
+                + dates_why(m.reasons)
+                + (
+                    f"; skipped {m.dates_skipped:,} {'date' if m.dates_skipped == 1 else 'dates'} with unchanged inputs"
+                    if m.dates_skipped
+                    else ""
+                )
             )
         elif m.status == "skipped":
             console.print(f"  {m.model}: skipped — {m.skip_reason}")
@@ -112,7 +127,7 @@ def print_summary(result, *, wide: bool = False) -> None:
 
 
 PREFLIGHT_COLS = (
-    Col("table"),
+    Col("table", keep=True),
     Col("game_dates", "dates", kind="int"),
     Col("covered_dates", "covered", kind="int"),
     Col("coverage_pct", "%", kind="float", digits=1),
@@ -148,13 +163,14 @@ def print_preflight(pf, *, wide: bool = False) -> None:
         )
     emit(
         Listing(
-            f"pre-flight: Phase 3 coverage of scheduled game dates {pf.start}..{pf.end} (incl. 30 days of "
-            f"lookback; a date is covered when every game has rows; needs >= {MIN_COVERAGE:g} %)",
+            f"pre-flight: Phase 3 coverage of scheduled game dates {pf.start}..{pf.end} (needs >= {MIN_COVERAGE:g} %)",
             PREFLIGHT_COLS,
             rows,
         ),
         wide=wide,
     )
+    # said apart from the title: a parenthesis this long would break over two lines at 80 columns
+    console.print("[dim]the range includes 30 days of lookback; a date is covered when every game has rows[/]")
 
 
 INGEST_COLS = (

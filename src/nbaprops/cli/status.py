@@ -10,7 +10,7 @@ from .render import Col, Format, Listing, emit, format_option, wide_option
 
 STATUS_COLS = (
     Col("model", keep=True),
-    Col("table", wide=True),
+    Col("table", wide=True, keep=True),
     Col("built", kind="bool", wide=True),
     Col("rows", kind="int"),
     Col("dates_done", "dates", kind="int"),
@@ -84,15 +84,16 @@ def history(
     fmt: Format = format_option(),
     wide: bool = wide_option(),
 ) -> None:
-    """Recent model runs from reference.processor_run_history (running, success, failed, skipped,
-    killed = the process died mid-run; found and marked by the next run).
+    """Recent model runs from reference.processor_run_history (success, failed, skipped, killed,
+    or interrupted = the process ended mid-run; the next run marks it killed).
 
     The table shows a failed or killed run's error below it; --wide adds every column."""
-    from ..runner.history import recent_runs
+    from ..runner.history import recent_runs, run_sizes
     from .render import messages
 
     with open_warehouse(read_only=True) as wh:
         rows = recent_runs(wh, limit)
+        sizes = run_sizes(wh)
     if not rows and fmt == "table":
         messages(fmt).print("no runs recorded yet")
         return
@@ -120,15 +121,23 @@ def history(
         runs: dict[tuple, list] = {}
         for line in out:
             runs.setdefault((line[0], line[1]), []).append(line)
-        emit([Listing(f"run {run} ({trigger})", HISTORY_COLS, rows) for (run, trigger), rows in runs.items()])
+        listings = []
+        for (run, trigger), part in runs.items():
+            n = sizes.get(f"{run} {trigger}", len(part))
+            shown = "" if n == len(part) else f", {len(part)} of {n} models"
+            listings.append(Listing(f"run {run} ({trigger}{shown})", HISTORY_COLS, part))
+        emit(listings)
+    say = messages(fmt)
     if fmt == "table" and not wide:
-        say = messages(fmt)
         for line in out:
-            if line[3] in ("failed", "killed") and line[-1]:
+            if line[3] in ("failed", "killed", "interrupted") and line[-1]:
                 say.print(
-                    f"{line[0]} {line[2]} {line[3]}: ",
+                    f"{line[0]} {line[2]} {line[3]}:",
                     line[-1],
                     style=STATUS_STYLE.get(line[3], ""),
                     highlight=False,
                     markup=False,
                 )
+    hidden = sum(sizes.values()) - len(out)
+    if hidden > 0:
+        say.print(f"{hidden:,} more model runs not shown: raise --limit", soft_wrap=True)
