@@ -183,7 +183,8 @@ def test_metrics_compare_against_the_baselines_on_the_same_rows(real_run):
     months = [m for m in res.metrics if m["scope_kind"] == "month"]
     assert [m["scope"] for m in seasons] == ["2023-24"] and [m["scope"] for m in months] == ["2023-12", "2024-01"]
     assert sum(m["n"] for m in months) == o["n"]
-    for kind in ("classifier", "regression_residuals"):
+    assert "classifier" not in res.calibration  # the separate classifier is a comparison, off by default
+    for kind in ("distribution", "regression_residuals"):
         bins = res.calibration[kind]
         assert len(bins) == bt.PROB_BINS and sum(b["n"] for b in bins) == res.probability_scores[kind]["n"] > 0
         for b in bins:

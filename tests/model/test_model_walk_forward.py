@@ -96,6 +96,11 @@ def test_blocks_train_only_on_earlier_rows_and_skip_short_histories(learner):
     assert (wf.trained_through[p] < wf.block_start[p]).all() and (wf.block_start[p] <= rows.game_date[p]).all()
     assert not np.isnan(wf.p_res[p & ~np.isnan(rows.line)]).any()
     assert np.isnan(wf.p_res[p & np.isnan(rows.line)]).all() and np.isnan(wf.p_clf[p & np.isnan(rows.line)]).all()
+    # the projection and P(over) come from one distribution: never opposite ways, P(over) on every lined row
+    lined = p & ~np.isnan(rows.line)
+    assert not np.isnan(wf.p_over[lined]).any() and np.isnan(wf.p_over[p & np.isnan(rows.line)]).all()
+    assert not np.any((wf.pred[lined] - rows.line[lined]) * (wf.p_over[lined] - 0.5) < 0)
+    assert np.isnan(wf.p_clf[p]).all()  # no separate classifier unless asked
     # the constant forecast to beat: the training rows' over rate
     jan = rows.has_over & (rows.game_date < np.datetime64("2024-01-15"))
     assert wf.p_base[p][0] == pytest.approx(rows.over[jan].mean())
@@ -119,7 +124,7 @@ def test_a_block_ignores_the_outcomes_of_its_own_and_later_months(learner):
     again = walk_forward(rows, date(2024, 2, 1), date(2024, 3, 31), min_train_rows=600, **tiny(learner))
     feb = rows.game_date < np.datetime64("2024-03-01")
     np.testing.assert_array_equal(wf.pred[feb], again.pred[feb])
-    np.testing.assert_array_equal(wf.p_clf[feb], again.p_clf[feb])
+    np.testing.assert_array_equal(wf.p_over[feb], again.p_over[feb])
     assert not np.array_equal(wf.pred[~feb & later], again.pred[~feb & later])  # March learns from February
 
 
@@ -143,9 +148,10 @@ def test_warm_starts_continue_the_previous_model_and_full_refits_follow_the_sche
     mar = rows.game_date < np.datetime64("2024-04-01")
     apr = ~mar & (rows.game_date < np.datetime64("2024-05-01"))
     may = rows.game_date >= np.datetime64("2024-05-01")
-    np.testing.assert_array_equal(full.pred[mar], warm.pred[mar])  # both fitted from scratch
-    np.testing.assert_array_equal(full.pred[may], warm.pred[may])
-    assert not np.array_equal(full.pred[apr], warm.pred[apr])  # April: 5 rounds more, not a new model
+    # the regressors' means (the projection also carries each month's distribution of earlier errors)
+    np.testing.assert_array_equal(full.mean[mar], warm.mean[mar])  # both fitted from scratch
+    np.testing.assert_array_equal(full.mean[may], warm.mean[may])
+    assert not np.array_equal(full.mean[apr], warm.mean[apr])  # April: 5 rounds more, not a new model
     # April's warm model has trained on March's outcomes: scrambling them moves April
     scrambled = synthetic_rows(days=152)
     in_march = (scrambled.game_date >= np.datetime64("2024-03-01")) & mar
@@ -153,8 +159,8 @@ def test_warm_starts_continue_the_previous_model_and_full_refits_follow_the_sche
     again = walk_forward(
         scrambled, date(2024, 3, 1), date(2024, 5, 31), min_train_rows=600, **tiny(learner, full_refit_months=2)
     )
-    np.testing.assert_array_equal(warm.pred[mar], again.pred[mar])
-    assert np.nanmean(again.pred[apr]) > np.nanmean(warm.pred[apr]) + 1
+    np.testing.assert_array_equal(warm.mean[mar], again.mean[mar])
+    assert np.nanmean(again.mean[apr]) > np.nanmean(warm.mean[apr]) + 1
     ev = warm.predicted & rows.labelled
     assert np.abs(warm.pred[ev] - rows.points[ev]).mean() < 0.5 * np.abs(15.0 - rows.points[ev]).mean()
 

@@ -362,8 +362,9 @@ def train_cmd(
         None, "--out", help="Folder for the model file (default: <warehouse folder>/models)."
     ),
 ) -> None:
-    """Fit the points model (and the over/under classifier) on every labelled feature-store row up
-    to --end-date and save it with joblib. Reports one honest holdout and the in-sample error
+    """Fit the points model (the regressor and the points distribution around it, whose errors
+    come from the holdout) on every labelled feature-store row up to --end-date and save it with
+    joblib. Reports one honest holdout and the in-sample error
     (optimistic by construction); `nbaprops backtest` is the real evaluation."""
     from ..model.backtest import train_model
 

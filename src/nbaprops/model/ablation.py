@@ -5,9 +5,8 @@ columns out of the design matrix.
 
 For each run: MAE, its ratio to the last-10 average on the same rows, RMSE and the over/under
 Brier score, overall and per season, on every player who played and on the players with a line.
-Brier is the residual method's P(over) (walk_forward's p_res: the prediction plus the model's
-out-of-sample residuals), which scores as the classifier does (docs/backtest_results.md) and
-costs no second model per run.
+MAE is the projection's (the points distribution's median) and Brier its P(over) (walk_forward's
+pred and p_over: one distribution per row, no second model per run).
 
 A group helps when leaving it out raises the overall MAE by at least HELPS_MAE points; it hurts
 when leaving it out lowers the MAE by at least that much; otherwise its effect is below what the
@@ -156,7 +155,7 @@ def run_ablation(
                 names,
                 int(mask.sum()),
                 round(time.perf_counter() - t0, 1),
-                scoped_metrics(rows, wf.pred, wf.p_res, evaluated),
+                scoped_metrics(rows, wf.pred, wf.p_over, evaluated),
             )
             runs.append(run)
             if on_run:

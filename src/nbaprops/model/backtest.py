@@ -5,8 +5,8 @@ walk-forward backtest. `run_backtest` composes the steps, one module each:
 * estimators.py — the learner (LightGBM by default, scikit-learn's HistGradientBoosting the
   alternative), its settings and warm starts;
 * walk_forward.py — monthly blocks, each fitted on every labelled row before it (from scratch, or
-  the previous month's model continued on them), and the two over/under probabilities
-  (classifier; prediction + out-of-sample residuals);
+  the previous month's model continued on them), and each row's points distribution
+  (distribution.py: the projection, its median, and P(over) from one distribution);
 * metrics.py — MAE/RMSE beside the baselines on the same rows (last-10 average, season average,
   the pre-tip line — synthetic, see LINE_NOTE), overall / per season / per month; Brier, log loss
   and reliability of the probabilities;
@@ -132,7 +132,7 @@ def run_backtest(
     threads: int | None = THREADS,
     learner: str = LEARNER,
     full_refit_months: int = FULL_REFIT_MONTHS,
-    classifier: bool = True,
+    classifier: bool = False,
     on_block: Callable[[BlockInfo], None] | None = None,
 ) -> BacktestResult:
     """Walk-forward backtest over [start, end] (default: second season's opening .. last date),
@@ -244,7 +244,11 @@ def evaluate(
     scored = Scored(points=rows.points, pred=wf.pred, last10=rows.last10, season_avg=rows.season_avg, line=rows.line)
     metrics = scope_metrics(evaluated, rows.season_year, rows.game_date, scored, start, end)
     calibration, scores = over_under_scores(
-        evaluated, rows.over, wf.p_base, {"classifier": wf.p_clf, "regression_residuals": wf.p_res}
+        evaluated,
+        rows.over,
+        wf.p_base,
+        {"distribution": wf.p_over, "regression_residuals": wf.p_res}
+        | ({"classifier": wf.p_clf} if not np.isnan(wf.p_clf).all() else {}),
     )
     return BacktestResult(
         start=start,
@@ -268,9 +272,11 @@ def _notes(*, leak: bool) -> list[str]:
         LINE_NOTE,
         "Baselines use the feature-store values: a player without history gets the registry "
         "default (10 points), as the model sees it.",
-        "regression_residuals: P(points > line) from the prediction plus the empirical "
-        "distribution of the model's out-of-sample residuals (rows with a line) in earlier "
-        "blocks; the first block uses in-sample residuals.",
+        "predicted_points is the median of the row's points distribution and p_over its P(points > "
+        "line): the regressor's mean plus the out-of-sample errors of earlier blocks with a similar "
+        "mean (the first block uses in-sample errors); they never point opposite ways. "
+        "regression_residuals (a comparison): one spread for every row, the prediction plus all "
+        "earlier out-of-sample residuals of rows with a line.",
     ]
     if leak:
         notes.insert(
@@ -290,7 +296,7 @@ def _prediction_columns(rows: FeatureRows, wf: WalkForward) -> dict[str, np.ndar
         "game_date": rows.game_date[p],
         "season_year": rows.season_year[p],
         "predicted_points": wf.pred[p],
-        "p_over": wf.p_clf[p],
+        "p_over": wf.p_over[p],
         "p_over_residual": wf.p_res[p],
         "points_line": rows.line[p],
         "trained_through": wf.trained_through[p],

@@ -30,17 +30,9 @@ from ..line_source import LineSource
 from ..warehouse import Warehouse
 from .coverage import Coverage, Gap, compare, day_coverage, line_note, training_coverage
 from .data import day, feature_columns, load_feature_rows
-from .estimators import (
-    CLF_PARAMS,
-    MIN_TRAIN_ROWS,
-    REG_PARAMS,
-    THREADS,
-    fit_over_classifier,
-    fit_regressor,
-    limited_threads,
-    model_version,
-)
+from .estimators import MIN_TRAIN_ROWS, THREADS, limited_threads
 from .storage import _arrow_table, replace_predictions
+from .train import fit_points_model, model_file
 
 
 @dataclass
@@ -89,7 +81,8 @@ def saved_models(folder: Path) -> list[dict]:
             m = joblib.load(p)
         except Exception:  # not one of ours, or unreadable: ignored
             continue
-        if isinstance(m, dict) and "regressor" in m and "trained_through" in m:
+        # (a file saved before the points distribution is not one predict can use)
+        if isinstance(m, dict) and "regressor" in m and "trained_through" in m and "distribution" in m:
             out.append({**m, "path": p})
     return sorted(out, key=lambda m: (m["trained_through"], str(m["path"])), reverse=True)
 
@@ -103,6 +96,11 @@ def load_model(path: Path) -> dict:
         raise BadInputError(f"--model {path}: not a model saved by `nbaprops train` ({type(exc).__name__})") from None
     if not isinstance(m, dict) or "regressor" not in m:
         raise BadInputError(f"--model {path}: not a model saved by `nbaprops train`")
+    if "distribution" not in m:
+        raise BadInputError(
+            f"--model {path}: saved before the points distribution (projection and P(over) from one "
+            "distribution): train again"
+        )
     return {**m, "path": Path(path)}
 
 
@@ -164,14 +162,11 @@ def predict_date(
     idx = {c: j for j, c in enumerate(cols)}
     X = rows.X[today]
     reg_cols = [idx[c] for c in model["regressor_inputs"]]
-    pred = model["regressor"].predict(X[:, reg_cols])
+    mean = model["regressor"].predict(X[:, reg_cols])
     line = rows.line[today]
-    p_over = np.full(len(pred), np.nan)
-    if model.get("over_classifier") is not None:
-        clf_cols = [idx[c] for c in model["over_classifier_inputs"]]
-        has_line = ~np.isnan(line)
-        if has_line.any():
-            p_over[has_line] = model["over_classifier"].predict_proba(X[has_line][:, clf_cols])[:, 1]
+    dist = model["distribution"]
+    pred = dist.median(mean)  # the projection and P(over) from one distribution
+    p_over = dist.p_over(mean, line)
     n = int(today.sum())
     P = {
         "player_lookup": rows.player_lookup[today],
@@ -270,27 +265,16 @@ def check_coverage(wh: Warehouse, on: date, models_dir: Path | None = None) -> C
 
 
 def _fit_before(rows, on: date, cols: list[str], min_train_rows: int) -> dict:
-    """The regressor and classifier fitted on every labelled row before D, as train saves them."""
+    """The points model fitted on every labelled row before D, as train saves it."""
     lab = rows.labelled & (rows.game_date < day(on))
     if lab.sum() < min_train_rows:
         raise BadInputError(
             f"only {int(lab.sum())} labelled rows before {on} (< {min_train_rows}) to fit a model: "
             "backfill more dates, or lower --min-train-rows"
         )
-    reg, keep = fit_regressor(rows.X[lab], rows.points[lab], REG_PARAMS)
-    has_over = rows.has_over & (rows.game_date < day(on))
-    clf, keep_c = fit_over_classifier(rows.X[has_over], rows.over[has_over], CLF_PARAMS)
     last = rows.game_date[lab].max().astype("datetime64[D]").item()
-    return {
-        "model_version": model_version(cols, REG_PARAMS, CLF_PARAMS),
-        "feature_names": cols,
-        "trained_through": min(last, on - timedelta(days=1)),
-        "regressor": reg,
-        "regressor_inputs": [c for c, k in zip(cols, keep) if k],
-        "over_classifier": clf,
-        "over_classifier_inputs": [c for c, k in zip(cols, keep_c) if k],
-        "train_rows": int(lab.sum()),
-    }
+    fitted = fit_points_model(rows, lab, last, min_train_rows=min_train_rows)
+    return model_file(fitted, cols, min(last, on - timedelta(days=1)), int(lab.sum()))
 
 
 def _write(wh: Warehouse, on: date, tbl, version: str) -> int:

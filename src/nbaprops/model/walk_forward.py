@@ -9,9 +9,10 @@ labelled row before the month ("warm", estimators.WARM_TREES); a full fit every
 `full_refit_months`-th predicted month, at the first one, and whenever the set of usable columns
 changes. Either way a month's model has seen only rows dated before the month.
 
-Over/under probabilities, two ways: a gradient-boosted classifier on label_over_line, and the
-regression prediction plus the empirical distribution of the model's own out-of-sample residuals
-from earlier blocks (the first block, with none yet, uses in-sample residuals).
+The projection and P(over) come from one points distribution per row (model/distribution.py):
+the regressor's mean plus the errors of earlier blocks' out-of-sample predictions with a similar
+mean (the first block, with none yet, uses in-sample errors). For comparison only: the
+one-spread residual method (p_res) and, when asked, a separate over/under classifier (p_clf).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from .data import FeatureRows, day, to_date, usable_columns
+from .distribution import PointsDistribution
 from .estimators import FULL_REFIT_MONTHS, LEARNER, THREADS, fit_over_classifier, fit_regressor
 
 
@@ -49,8 +51,10 @@ class WalkForward:
     """The outcome of a walk-forward run, per row of the FeatureRows it ran on (NaN / NaT / 0 on
     rows outside every predicted block)."""
 
-    pred: np.ndarray  # predicted points
-    p_clf: np.ndarray  # P(over), classifier (rows with a line)
+    pred: np.ndarray  # the projection: the points distribution's median (model/distribution.py)
+    mean: np.ndarray  # the regressor's predicted mean, the distribution's centre
+    p_over: np.ndarray  # P(points > line) from the same distribution (rows with a line)
+    p_clf: np.ndarray  # P(over), the separate classifier (classifier=True only, for comparison)
     p_res: np.ndarray  # P(over), prediction + residual distribution (rows with a line)
     p_base: np.ndarray  # the block's training over rate: the constant forecast to beat
     trained_through: np.ndarray  # datetime64[D]: last game_date of the rows fitted on
@@ -64,6 +68,8 @@ class WalkForward:
     def empty(cls, n: int) -> WalkForward:
         return cls(
             pred=np.full(n, np.nan),
+            mean=np.full(n, np.nan),
+            p_over=np.full(n, np.nan),
             p_clf=np.full(n, np.nan),
             p_res=np.full(n, np.nan),
             p_base=np.full(n, np.nan),
@@ -120,7 +126,7 @@ def walk_forward(
     clf_params: dict,
     learner: str = LEARNER,
     full_refit_months: int = FULL_REFIT_MONTHS,
-    classifier: bool = True,
+    classifier: bool = False,
     columns: np.ndarray | None = None,
     threads: int | None = THREADS,
     on_block: Callable[[BlockInfo], None] | None = None,
@@ -128,8 +134,11 @@ def walk_forward(
     """Predict every row of [start, end] month by month, each month from the rows before it.
 
     full_refit_months: 1 fits every month from scratch; N > 1 fits from scratch every N-th
-    predicted month and warm-starts the months between. classifier=False leaves p_clf NaN (the
-    residual probability p_res is always computed). columns: a boolean mask of rows.cols to use
+    predicted month and warm-starts the months between. Each month's points distribution
+    (PointsDistribution: projection and P(over)) rests on the earlier months' out-of-sample errors
+    (the first month's on in-sample errors). classifier=True also fits the separate over/under
+    classifier (p_clf, a comparison only); p_res, the one-spread residual method, is always
+    computed. columns: a boolean mask of rows.cols to use
     (default all) — the ablation's way to leave a feature group out without reloading."""
     if full_refit_months < 1:
         raise ValueError("full_refit_months must be 1 or more")
@@ -138,6 +147,7 @@ def walk_forward(
     cols = rows.cols if columns is None else [c for c, k in zip(rows.cols, columns) if k]
     labelled = rows.labelled
     oos_resid: list[np.ndarray] = []  # out-of-sample residuals (rows with a line) of earlier blocks
+    oos_pairs: list[tuple[np.ndarray, np.ndarray]] = []  # (mean, points) of earlier blocks' played rows
     state = _Models()
     fit: dict[str, Any] = dict(
         reg_params=reg_params,
@@ -168,7 +178,9 @@ def walk_forward(
                 f"only {n_train} labelled rows before {bs} (< {min_train_rows})",
             )
         else:
-            info = _predict_block(rows, X, cols, out, bs, be, np.flatnonzero(in_block), train, oos_resid, state, **fit)
+            info = _predict_block(
+                rows, X, cols, out, bs, be, np.flatnonzero(in_block), train, oos_resid, oos_pairs, state, **fit
+            )
         out.blocks.append(info)
         if on_block:
             on_block(info)
@@ -185,6 +197,7 @@ def _predict_block(
     idx: np.ndarray,
     train: np.ndarray,
     oos_resid: list[np.ndarray],
+    oos_pairs: list[tuple[np.ndarray, np.ndarray]],
     state: _Models,
     *,
     reg_params: dict,
@@ -195,7 +208,7 @@ def _predict_block(
     threads: int | None,
 ) -> BlockInfo:
     """Fit on `train` (from scratch or warm from `state`), fill `out` for the block's rows `idx`,
-    add the block's out-of-sample residuals to `oos_resid`."""
+    add the block's out-of-sample residuals to `oos_resid` and its (mean, points) to `oos_pairs`."""
     t0 = time.perf_counter()
     Xt = X[train]
     keep = usable_columns(Xt)
@@ -238,7 +251,8 @@ def _predict_block(
 
     t0 = time.perf_counter()
     Xb = X[idx]
-    out.pred[idx] = reg.predict(Xb[:, keep])
+    mean = reg.predict(Xb[:, keep])
+    out.mean[idx] = mean
     line = rows.line[idx]
     if clf is not None:
         has_line = ~np.isnan(line)
@@ -251,9 +265,19 @@ def _predict_block(
     else:  # first block: nothing out-of-sample yet; in-sample residuals (optimistic)
         tl = train & ~np.isnan(rows.line)
         resid = np.sort(rows.points[tl] - reg.predict(X[tl][:, keep]))
-    out.p_res[idx] = p_over_from_residuals(out.pred[idx], line, resid)
+    out.p_res[idx] = p_over_from_residuals(mean, line, resid)
     evaluated_with_line = idx[rows.labelled[idx] & ~np.isnan(line)]
-    oos_resid.append(rows.points[evaluated_with_line] - out.pred[evaluated_with_line])
+    oos_resid.append(rows.points[evaluated_with_line] - out.mean[evaluated_with_line])
+    if oos_pairs:
+        dist = PointsDistribution.fit(
+            np.concatenate([m for m, _ in oos_pairs]), np.concatenate([p for _, p in oos_pairs])
+        )
+    else:  # first block: nothing out-of-sample yet; in-sample errors (optimistic)
+        dist = PointsDistribution.fit(reg.predict(X[train][:, keep]), rows.points[train], source="in_sample")
+    out.pred[idx] = dist.median(mean)
+    out.p_over[idx] = dist.p_over(mean, line)
+    played = idx[rows.labelled[idx]]
+    oos_pairs.append((out.mean[played], rows.points[played]))
     out.predict_seconds += time.perf_counter() - t0
 
     last = rows.game_date[train].max()
