@@ -58,8 +58,9 @@ def predict_cmd(
     wide: bool = wide_option(),
 ) -> None:
     """Score D's feature-store rows with the points model — the projection (the median of each
-    player's points distribution) and P(over the line) from that one distribution: a model saved by `nbaprops train` that was trained before D (it has never seen D), or with --fit (or
-    when none is saved) one fitted now on every labelled row before D. D's rows of
+    player's points distribution) and P(over the line) from that one distribution: a model saved
+    by `nbaprops train` that was trained before D (it has never seen D), or with --fit (or when
+    none is saved) one fitted now on every labelled row before D. D's rows of
     predictions.player_points_predictions are replaced in one transaction.
 
     The line is the current pre-tip points line of the first book with a pre-tip snapshot in the
