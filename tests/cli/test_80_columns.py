@@ -245,11 +245,11 @@ def test_predict_fits_80_columns_and_its_title_is_whole_in_a_pipe(early_backfill
     term = run_pty(wh, *args)
     assert term.code == 0, term.text
     assert_terminal(term)
-    assert_columns(term, ["player", "points", "line", "line from", "report", "P(over)"])
+    assert_columns(term, ["player", "game", "min", "report", "proj", "line", "line from", "P(over)", "bet", "EV"])
     pipe = run_pipe(wh, *args)
     assert pipe.code == 0, pipe.text
     assert_pipe(pipe)
-    assert "predicted points on 2023-12-15 (highest first)" in pipe.lines
+    assert "the board of 2023-12-15 (highest expected value first)" in pipe.lines
 
 
 def test_backfill_tables_fit_80_columns_and_their_titles_are_whole_in_a_pipe(early_backfilled, tmp_path):

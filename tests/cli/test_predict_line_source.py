@@ -63,10 +63,14 @@ def predicted(odds_wh, tmp_path_factory):
 def test_the_listing_shows_the_book_and_time_or_synthetic_in_80_columns(predicted, draftkings):
     text, _, _ = predicted
     assert_fits(text)
-    rows = {ln.split()[0]: ln for ln in plain(text).splitlines() if ln.strip()}
+    # the board names players by their display name; a row may wrap or continue below, so each
+    # player's lines are read together
+    lines = plain(text).splitlines()
     _, ts = draftkings["Paolo Banchero"]
-    assert f"draftkings {ts:%m-%d %H:%M}Z" in rows[BANCHERO]
-    assert "synthetic" in rows["lukadoncic"]  # DAL at PHX: no real line
+    banchero = " ".join(ln for ln in lines if "Paolo Banchero" in ln)
+    # (the time may wrap onto the row's next line, which does not repeat the name)
+    assert f"draftkings {ts:%m-%d}" in banchero and f"{ts:%H:%M}Z" in plain(text), banchero
+    assert "synthetic" in " ".join(ln for ln in lines if "Luka Don" in ln)  # DAL at PHX: no real line
     assert "line from" in plain(text)
 
 
@@ -151,3 +155,32 @@ def test_the_report_player_page_says_where_each_line_comes_from(odds_wh):
     assert "synthetic" in sources and any(s.startswith("draftkings 2024-02-22 ") for s in sources)
     assert all(len(p["line_src"]) == len(p["line"]) for p in data)
     assert "from sportsbooks" in doc and "(synthetic lines)" not in doc
+
+
+def test_the_board_prices_real_lines_and_leaves_synthetic_ones_alone(predicted, odds_wh):
+    """Real lines (ORL at CLE) get the book's no-vig probability, its hold and, where a side pays, a
+    bet at a real book's price whose expected value follows from the model's probability; synthetic
+    lines get none of it (no --include-synthetic)."""
+    from nbaprops import pricing
+
+    _, rows, _ = predicted
+    real = [r for r in rows if r["line_synthetic"] == "false"]
+    fake = [r for r in rows if r["line_synthetic"] == "true"]
+    assert real and fake
+    assert all(r["p_over_no_vig"] and 0 < float(r["p_over_no_vig"]) < 1 for r in real)
+    assert all(r["hold"] and 0 < float(r["hold"]) < 0.15 for r in real)
+    assert all(not r["bet_side"] and not r["expected_value"] for r in fake)
+    with Warehouse.open(odds_wh, read_only=True) as wh:
+        sql = "SELECT DISTINCT bookmaker FROM raw.player_points_props WHERE NOT is_synthetic"
+        books = {b for (b,) in wh.con.execute(sql).fetchall()}
+    bets = [r for r in real if r["bet_side"]]
+    assert bets and {r["bet_book"] for r in bets} <= books
+    for r in bets:
+        p, price = float(r["bet_p"]), float(r["bet_price_american"])
+        assert float(r["expected_value"]) == pytest.approx(float(pricing.expected_value(p, price)))
+        assert float(r["expected_value"]) > 0
+        assert float(r["kelly_stake"]) > 0
+    # the projection and P(over) never point opposite ways
+    for r in rows:
+        if r["points_line"] and r["p_over"]:
+            assert (float(r["predicted_points"]) - float(r["points_line"])) * (float(r["p_over"]) - 0.5) >= 0, r

@@ -31,6 +31,22 @@ COLUMNS = [
     ("label_over_line", "BOOLEAN", "YES"),
     ("run_id", "VARCHAR", "YES"),
     ("created_at", "TIMESTAMP", "YES"),
+    # migration 012: the board beside each prediction (model/board.py)
+    ("line_book", "VARCHAR", "YES"),
+    ("line_synthetic", "BOOLEAN", "YES"),
+    ("books", "INTEGER", "YES"),
+    ("consensus_line", "DOUBLE", "YES"),
+    ("fair_line", "DOUBLE", "YES"),
+    ("p_over_no_vig", "DOUBLE", "YES"),
+    ("hold", "DOUBLE", "YES"),
+    ("bet_side", "VARCHAR", "YES"),
+    ("bet_book", "VARCHAR", "YES"),
+    ("bet_line", "DOUBLE", "YES"),
+    ("bet_price_american", "DOUBLE", "YES"),
+    ("bet_p", "DOUBLE", "YES"),
+    ("edge", "DOUBLE", "YES"),
+    ("expected_value", "DOUBLE", "YES"),
+    ("kelly_stake", "DOUBLE", "YES"),
 ]
 
 
@@ -80,7 +96,7 @@ def _result(days: list[str], *, run_id: str = "r1", leak: bool = False, start=No
 def test_a_new_warehouse_has_the_predictions_table(empty_warehouse):
     with Warehouse.open(empty_warehouse, read_only=True) as wh:
         assert _columns(wh) == COLUMNS
-        assert 7 in wh.applied_migrations()
+        assert {7, 12} <= set(wh.applied_migrations())
         pk = wh.con.execute(
             "SELECT constraint_column_names FROM duckdb_constraints() WHERE schema_name = "
             "'predictions' AND table_name = 'player_points_predictions' "

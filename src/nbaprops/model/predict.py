@@ -28,6 +28,7 @@ from ..calendar import REPORTED_OUT
 from ..errors import BadInputError, CoverageError
 from ..line_source import LineSource
 from ..warehouse import Warehouse
+from .board import BOARD_COLUMNS, Quotes, build_board
 from .coverage import Coverage, Gap, compare, day_coverage, line_note, training_coverage
 from .data import day, feature_columns, load_feature_rows
 from .estimators import MIN_TRAIN_ROWS, THREADS, limited_threads
@@ -48,6 +49,12 @@ class Prediction:
     # the official injury report's status for D (out / doubtful / questionable / probable /
     # available); None when no report covers the game
     status: str | None = None
+    person: dict = field(default_factory=dict)  # READABLE: name, team, opponent, home, minutes, status
+    board: dict = field(default_factory=dict)  # board.BOARD_COLUMNS of this row
+
+    @property
+    def has_bet(self) -> bool:
+        return self.board.get("bet_side") is not None
 
     @property
     def reported_out(self) -> bool:
@@ -115,6 +122,7 @@ def predict_date(
     min_train_rows: int = MIN_TRAIN_ROWS,
     threads: int | None = THREADS,
     strict: bool = False,
+    include_synthetic: bool = False,
 ) -> PredictResult:
     """Score D's rows (module doc). strict: refuse (CoverageError) when a feature group the model
     learned from real values is mostly default on D, before fitting or writing anything."""
@@ -186,9 +194,25 @@ def predict_date(
     }
     context = _row_context(wh, on)
     lines = [context.get(lk) if not np.isnan(li) else None for lk, li in zip(P["player_lookup"], line)]
-    tbl = _arrow_table(P)
-    written = _write(wh, on, tbl, model["model_version"]) if write else 0  # the table keeps its columns
-    tbl = line_source.with_line_columns(tbl, lines, after="points_line")  # what --out writes
+    board = build_board(
+        P["player_lookup"],
+        mean,
+        dist,
+        line,
+        [src.book if src else None for src in lines],
+        Quotes.of_date(wh, on),
+        include_synthetic=include_synthetic,
+    )
+    people = _players(wh, on)
+    tbl = line_source.with_line_columns(_arrow_table(P), lines, after="points_line")
+    for name, kind in READABLE:
+        tbl = tbl.append_column(name, pa.array([people.get(lk, {}).get(name) for lk in P["player_lookup"]], kind))
+    for name in BOARD_COLUMNS:
+        v = board[name]
+        tbl = tbl.append_column(
+            name, pa.array(v.tolist(), from_pandas=True) if v.dtype != object else pa.array(v.tolist(), pa.string())
+        )
+    written = _write(wh, on, tbl, model["model_version"]) if write else 0
     statuses = report_statuses(wh, on)
     tbl = tbl.append_column("report_status", pa.array([statuses.get(lk) for lk in P["player_lookup"]], pa.string()))
     preds = [
@@ -202,12 +226,17 @@ def predict_date(
             None if np.isnan(pt) else float(pt),
             src,
             statuses.get(pl),
+            people.get(pl, {}),
+            {c: board[c][i] for c in BOARD_COLUMNS},
         )
-        for pl, g, pp, li, po, pd_, pt, src in zip(
-            P["player_lookup"], P["game_id"], pred, line, p_over, P["label_played"], P["label_points"], lines
+        for i, (pl, g, pp, li, po, pd_, pt, src) in enumerate(
+            zip(P["player_lookup"], P["game_id"], pred, line, p_over, P["label_played"], P["label_points"], lines)
         )
     ]
-    preds.sort(key=lambda p: -p.predicted_points)
+    # the board's order: the highest expected value first, then rows without a bet by projection
+    preds.sort(
+        key=lambda p: (-(p.board.get("expected_value") or -np.inf) if p.has_bet else np.inf, -p.predicted_points)
+    )
     return PredictResult(
         on,
         model["model_version"],
@@ -227,6 +256,29 @@ def predict_date(
 def _row_context(wh: Warehouse, on: date) -> dict[str, LineSource]:
     """What predict shows beside D's rows besides the model's inputs, by player: his line's source."""
     return {lk: src for (lk, _), src in line_source.line_sources(wh, on, on).items()}
+
+
+# What a reader of the board needs beside the numbers, from UPGC's row of D (Arrow types)
+READABLE = (
+    ("player_name", pa.string()),
+    ("team_abbr", pa.string()),
+    ("opponent_team_abbr", pa.string()),
+    ("home_game", pa.bool_()),
+    ("minutes_avg_last_10", pa.float64()),
+    ("player_status", pa.string()),
+)
+
+
+def _players(wh: Warehouse, on: date) -> dict[str, dict]:
+    """D's players by lookup: READABLE's values (the box scores' display name, his team and game,
+    his last-10 minutes, his status per injury transactions before D)."""
+    table = "analytics.upcoming_player_game_context"
+    if not wh.table_exists(table):
+        return {}
+    have = set(wh.columns(table))
+    cols = [c for c, _ in READABLE if c in have]
+    cur = wh.con.execute(f"SELECT player_lookup, {', '.join(cols)} FROM {table} WHERE game_date = ?", [on])
+    return {r[0]: dict(zip(cols, r[1:])) for r in cur.fetchall()}
 
 
 def report_statuses(wh: Warehouse, on: date) -> dict[str, str]:

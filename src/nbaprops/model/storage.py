@@ -19,6 +19,24 @@ if TYPE_CHECKING:
     from .backtest import BacktestResult
 
 PREDICTIONS_TABLE = "predictions.player_points_predictions"
+# The board's columns the table keeps (migration 012: model/board.py's, and the line's book)
+BOARD_STORED = (
+    "line_book",
+    "line_synthetic",
+    "books",
+    "consensus_line",
+    "fair_line",
+    "p_over_no_vig",
+    "hold",
+    "bet_side",
+    "bet_book",
+    "bet_line",
+    "bet_price_american",
+    "bet_p",
+    "edge",
+    "expected_value",
+    "kelly_stake",
+)
 
 
 def write_predictions(wh: Warehouse, result: BacktestResult) -> int:
@@ -40,13 +58,18 @@ def replace_predictions(wh: Warehouse, tbl: pa.Table, start, end, model_version:
     try:
         with wh.transaction():
             con.execute(f"DELETE FROM {PREDICTIONS_TABLE} WHERE game_date BETWEEN ? AND ?", [start, end])
+            # the board's columns where `tbl` has them (predict), else NULL (a backtest has no prices)
+            board = [c for c in BOARD_STORED if c in tbl.column_names]
             con.execute(
                 f"""
-                INSERT INTO {PREDICTIONS_TABLE}
+                INSERT INTO {PREDICTIONS_TABLE} (player_lookup, game_date, game_id, season_year,
+                       predicted_points, p_over, p_over_residual, points_line, model_version,
+                       trained_through, block_start, train_rows, label_points, label_played,
+                       label_over_line, run_id, created_at{"".join(", " + c for c in board)})
                 SELECT player_lookup, game_date, game_id, season_year, predicted_points, p_over,
                        p_over_residual, points_line, ? AS model_version, trained_through, block_start,
                        train_rows, CAST(label_points AS INTEGER), label_played, label_over_line,
-                       ? AS run_id, ? AS created_at
+                       ? AS run_id, ? AS created_at{"".join(", " + c for c in board)}
                 FROM {name}""",
                 [model_version, run_id, datetime.now()],
             )

@@ -182,11 +182,17 @@ def build_sql(seed: int, *, scoped: bool = False) -> str:
            minutes_before_tipoff::INTEGER AS minutes_before_tipoff,
            greatest(0.5, floor(estimate + CASE WHEN minutes_before_tipoff = 1440 THEN open_noise
                                                ELSE 0.5 * open_noise + 0.6 * snap_noise END) + 0.5) AS points_line,
-           (-110 - round((price_draw - 0.5) * 30))::INTEGER AS over_price_american,
-           (-110 + round((price_draw - 0.5) * 30))::INTEGER AS under_price_american,
+           {_american("-110 - round((price_draw - 0.5) * 30)")} AS over_price_american,
+           {_american("-110 + round((price_draw - 0.5) * 30)")} AS under_price_american,
            TRUE AS is_synthetic
     FROM noisy
     """
+
+
+def _american(cents: str) -> str:
+    """A price drawn as −125 … −95 written as American odds: no price lies strictly between −100 and
+    +100, so −95 (a bettor risks 95 to win 100: decimal 2.053) is written +105 (risks 100 to win 105)."""
+    return f"(CASE WHEN ({cents}) > -100 THEN round(10000.0 / -({cents})) ELSE ({cents}) END)::INTEGER"
 
 
 COLUMNS = (
