@@ -86,3 +86,14 @@ def test_an_invalid_price_is_not_bet_on(dist):
     board = build_board(np.array(["a"], dtype=object), np.array([25.0]), dist, np.array([15.5]), ["draftkings"], q)
     assert board["bet_side"][0] is None and np.isnan(board["p_over_no_vig"][0])
     assert pricing.american_to_decimal(-110) == pytest.approx(21 / 11)
+
+
+def test_the_market_blend_weighs_model_and_book(dist):
+    q = quotes(("a", "draftkings", 20.5, -150, +130, False))
+    args = (np.array(["a"], dtype=object), np.array([25.0]), dist, np.array([20.5]), ["draftkings"], q)
+    p_model = float(dist.p_over(np.array([25.0]), np.array([20.5]))[0])
+    p_book = 69 / 119  # -150 / +130: 0.6 and 1/2.3, scaled to sum to 1 (multiplicative)
+    blended = build_board(*args, blend_weight=0.3)
+    assert blended["p_over_no_vig"][0] == pytest.approx(p_book)
+    assert blended["p_over_blended"][0] == pytest.approx(0.3 * p_model + 0.7 * p_book)
+    assert np.isnan(build_board(*args)["p_over_blended"][0])  # no weight in the model: no blend

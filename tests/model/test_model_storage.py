@@ -47,6 +47,7 @@ COLUMNS = [
     ("edge", "DOUBLE", "YES"),
     ("expected_value", "DOUBLE", "YES"),
     ("kelly_stake", "DOUBLE", "YES"),
+    ("p_over_blended", "DOUBLE", "YES"),
 ]
 
 

@@ -390,6 +390,15 @@ def train_cmd(
     else:
         console.print(f"[yellow]no holdout[/]: too few rows before or inside the last {holdout_days} days")
     console.print(f"in-sample MAE {tr.in_sample_mae:.2f} (optimistic: the model has seen these games)")
+    if tr.blend_weight is not None:
+        console.print(
+            f"market blend: P(over) = {tr.blend_weight:.2f} x the model's + {1 - tr.blend_weight:.2f} x the book's "
+            f"no-vig, fitted on {tr.blend_rows:,} real priced lines of the holdout",
+            markup=False,
+            highlight=False,
+        )
+    else:
+        console.print("no market blend: fewer than 300 real priced lines in the holdout", markup=False)
     if tr.coverage is not None:  # what predict will hold D's rows against (its skew warning)
         shares = ", ".join(f"{g.replace('_', ' ')} {v:.0%}" for g, v in sorted(tr.coverage.groups().items()))
         synthetic = tr.coverage.synthetic_share

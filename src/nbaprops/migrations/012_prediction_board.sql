@@ -17,3 +17,4 @@ ALTER TABLE predictions.player_points_predictions ADD COLUMN bet_p DOUBLE;
 ALTER TABLE predictions.player_points_predictions ADD COLUMN edge DOUBLE;
 ALTER TABLE predictions.player_points_predictions ADD COLUMN expected_value DOUBLE;
 ALTER TABLE predictions.player_points_predictions ADD COLUMN kelly_stake DOUBLE;
+ALTER TABLE predictions.player_points_predictions ADD COLUMN p_over_blended DOUBLE;

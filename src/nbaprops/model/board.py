@@ -7,6 +7,9 @@ its own line: for both sides, the model's probability, the book's no-vig probabi
 the expected value per unit staked at the book's price. The bet is the side and book with the
 highest expected value, when it is positive, with a fractional-Kelly stake (KELLY_FRACTION).
 
+A market-blended P(over) (p_over_blended) is offered beside the model's when the model file holds
+a blend weight (train fits it on the holdout's real, priced lines; pricing.fit_blend_weight).
+
 Columns (BOARD_COLUMNS): books (how many quote the player), consensus_line (median of their
 lines), fair_line (the distribution's half-point line nearest an even chance), p_over_no_vig and
 hold at the line's book (the feature store's line: points_line), and bet_side, bet_book,
@@ -44,6 +47,7 @@ BOARD_COLUMNS = (
     "edge",
     "expected_value",
     "kelly_stake",
+    "p_over_blended",
 )
 BOARD_DESCRIPTIONS = {
     "books": "how many books quote the player's points before tip-off (their latest snapshot each)",
@@ -59,6 +63,8 @@ BOARD_DESCRIPTIONS = {
     "edge": "bet_p minus the book's no-vig probability of the same side",
     "expected_value": "expected profit per unit staked at the bet's price",
     "kelly_stake": f"the stake as a share of the bankroll: {KELLY_FRACTION:g} Kelly",
+    "p_over_blended": "P(over) blended with the market: w * the model's + (1 - w) * the line's book's no-vig, w "
+    "fitted on real priced lines of the training holdout (NULL when the model has no weight: too few real lines)",
 }
 
 _QUOTES_SQL = """
@@ -69,6 +75,40 @@ WHERE s.game_date = ? AND p.minutes_before_tipoff >= 0 AND p.points_line IS NOT 
 QUALIFY row_number() OVER (PARTITION BY p.game_id, p.player_lookup, p.bookmaker ORDER BY p.snapshot_timestamp DESC) = 1
 ORDER BY p.player_lookup, p.bookmaker
 """
+
+
+# The line's own quote (UPGC's book, its latest pre-tip snapshot: line_source.py's rule) with its
+# prices, for real lines only: what the market said about the line the model is scored against.
+_MARKET_SQL = """
+SELECT u.player_lookup, u.game_date, p.over_price_american, p.under_price_american
+FROM analytics.upcoming_player_game_context u
+JOIN raw.player_points_props p ON p.game_id = u.game_id AND p.player_lookup = u.player_lookup
+ AND p.bookmaker = u.points_line_source AND p.minutes_before_tipoff >= 0
+WHERE u.game_date BETWEEN ? AND ? AND u.current_points_line IS NOT NULL
+QUALIFY row_number() OVER (PARTITION BY u.player_lookup, u.game_date ORDER BY p.snapshot_timestamp DESC) = 1
+    AND NOT p.is_synthetic
+"""
+MIN_BLEND_ROWS = 300  # real, priced lines needed to fit a blend weight
+
+
+def market_no_vig(wh: Warehouse, players: np.ndarray, dates: np.ndarray) -> np.ndarray:
+    """Per row (player_lookup, game_date as datetime64[D]): the no-vig P(over) of his line's own
+    book where the line is real and both sides are priced; NaN elsewhere."""
+    out = np.full(len(players), np.nan)
+    if len(players) == 0 or not wh.table_exists("raw.player_points_props"):
+        return out
+    lo, hi = dates.min().astype(object), dates.max().astype(object)
+    found = {(lk, d): (o, u) for lk, d, o, u in wh.con.execute(_MARKET_SQL, [lo, hi]).fetchall()}
+    over = np.full(len(players), np.nan)
+    under = np.full(len(players), np.nan)
+    for i, (lk, d) in enumerate(zip(players, dates.astype(object))):
+        o, u = found.get((lk, d), (None, None))
+        if o is not None and u is not None:
+            over[i], under[i] = o, u
+    ok = _valid_price(over) & _valid_price(under)
+    if ok.any():
+        out[ok] = pricing.no_vig(over[ok], under[ok], method=NO_VIG_METHOD)[0]
+    return out
 
 
 @dataclass(frozen=True)
@@ -117,6 +157,7 @@ def build_board(
     quotes: Quotes,
     *,
     include_synthetic: bool = False,
+    blend_weight: float | None = None,
 ) -> dict[str, np.ndarray]:
     """The BOARD_COLUMNS for D's rows (players, the regressor's means, the distribution, the
     feature store's line and its book per row)."""
@@ -152,6 +193,9 @@ def build_board(
     main = np.array([line_book[r] == b and line[r] == li for r, b, li in zip(q_row, q_book, q_line)], dtype=bool)
     out["p_over_no_vig"][q_row[main]] = p_nv[main]
     out["hold"][q_row[main]] = hold[main]
+    if blend_weight is not None:  # the market knows news the model does not: both, weighted
+        m = main & np.isfinite(p_nv) & np.isfinite(p_model)
+        out["p_over_blended"][q_row[m]] = pricing.blend(p_model[m], p_nv[m], blend_weight)
     # every quote's two bets, and the best per player
     can_bet = priced & np.isfinite(p_model) & (include_synthetic | ~q_syn)
     ev_over = np.full(len(q_row), -np.inf)

@@ -28,7 +28,7 @@ from ..calendar import REPORTED_OUT
 from ..errors import BadInputError, CoverageError
 from ..line_source import LineSource
 from ..warehouse import Warehouse
-from .board import BOARD_COLUMNS, Quotes, build_board
+from .board import BOARD_COLUMNS, Quotes, build_board, market_no_vig
 from .coverage import Coverage, Gap, compare, day_coverage, line_note, training_coverage
 from .data import day, feature_columns, load_feature_rows
 from .estimators import MIN_TRAIN_ROWS, THREADS, limited_threads
@@ -165,7 +165,7 @@ def predict_date(
         )
     if model is None:
         with limited_threads(threads):
-            model = _fit_before(rows, on, cols, min_train_rows)
+            model = _fit_before(wh, rows, on, cols, min_train_rows)
         source = "fitted now"
     idx = {c: j for j, c in enumerate(cols)}
     X = rows.X[today]
@@ -202,6 +202,7 @@ def predict_date(
         [src.book if src else None for src in lines],
         Quotes.of_date(wh, on),
         include_synthetic=include_synthetic,
+        blend_weight=model.get("blend_weight"),
     )
     people = _players(wh, on)
     tbl = line_source.with_line_columns(_arrow_table(P), lines, after="points_line")
@@ -316,7 +317,7 @@ def check_coverage(wh: Warehouse, on: date, models_dir: Path | None = None) -> C
     )
 
 
-def _fit_before(rows, on: date, cols: list[str], min_train_rows: int) -> dict:
+def _fit_before(wh: Warehouse, rows, on: date, cols: list[str], min_train_rows: int) -> dict:
     """The points model fitted on every labelled row before D, as train saves it."""
     lab = rows.labelled & (rows.game_date < day(on))
     if lab.sum() < min_train_rows:
@@ -325,7 +326,8 @@ def _fit_before(rows, on: date, cols: list[str], min_train_rows: int) -> dict:
             "backfill more dates, or lower --min-train-rows"
         )
     last = rows.game_date[lab].max().astype("datetime64[D]").item()
-    fitted = fit_points_model(rows, lab, last, min_train_rows=min_train_rows)
+    market = market_no_vig(wh, rows.player_lookup, rows.game_date)
+    fitted = fit_points_model(rows, lab, last, min_train_rows=min_train_rows, market=market)
     return model_file(fitted, cols, min(last, on - timedelta(days=1)), int(lab.sum()))
 
 

@@ -36,6 +36,7 @@ BOARD_STORED = (
     "edge",
     "expected_value",
     "kelly_stake",
+    "p_over_blended",
 )
 
 

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import pricing
 from ..errors import BadInputError
 from ..warehouse import Warehouse
+from .board import MIN_BLEND_ROWS, market_no_vig
 from .coverage import Coverage, training_coverage
 from .data import FeatureRows, day, default_range, feature_columns, load_feature_rows, to_date
 from .distribution import BINS, MIN_PER_BIN, PointsDistribution
@@ -38,25 +40,41 @@ class FittedModel:
     holdout_rows: int
     holdout_mae: float
     holdout_mae_last10: float
+    blend_weight: float | None = None  # the model's weight against the market (pricing.blend); None: too few real lines
+    blend_rows: int = 0
 
 
 def fit_points_model(
-    rows: FeatureRows, lab: np.ndarray, end: date, *, holdout_days: int = HOLDOUT_DAYS, min_train_rows: int
+    rows: FeatureRows,
+    lab: np.ndarray,
+    end: date,
+    *,
+    holdout_days: int = HOLDOUT_DAYS,
+    min_train_rows: int,
+    market: np.ndarray | None = None,
 ) -> FittedModel:
     """Fit on the labelled rows `lab` (all dated up to `end`). First one honest holdout: a model fitted
     on the rows before the last `holdout_days` days, scored on those days; its errors there are the
     distribution's (out of sample). Without a holdout (too few rows before it) the final model's
-    in-sample errors stand in (optimistic; the distribution says so)."""
+    in-sample errors stand in (optimistic; the distribution says so). `market`: per row, the no-vig
+    P(over) of a real priced line (NaN elsewhere; board.market_no_vig): with MIN_BLEND_ROWS of them
+    in the holdout, the blend weight of model and market is fitted there (pricing.fit_blend_weight)."""
     h_start = end - timedelta(days=holdout_days - 1)
     tr, ho = lab & (rows.game_date < day(h_start)), lab & (rows.game_date >= day(h_start))
     h_mae = h_l10 = float("nan")
     dist = None
+    blend: tuple[float | None, int] = (None, 0)
     if tr.sum() >= min_train_rows and ho.any():
         m, k = fit_regressor(rows.X[tr], rows.points[tr], REG_PARAMS)
         ho_mean = m.predict(rows.X[ho][:, k])
         h_mae = mae_rmse(ho_mean, rows.points[ho])[0]
         h_l10 = mae_rmse(rows.last10[ho], rows.points[ho])[0]
         dist = PointsDistribution.fit(ho_mean, rows.points[ho])
+        if market is not None:
+            m = np.isfinite(market[ho]) & np.isfinite(rows.line[ho]) & np.isfinite(rows.over[ho])
+            if m.sum() >= MIN_BLEND_ROWS:
+                p_model = dist.p_over(ho_mean[m], rows.line[ho][m])
+                blend = (pricing.fit_blend_weight(p_model, market[ho][m], rows.over[ho][m]), int(m.sum()))
     reg, keep = fit_regressor(rows.X[lab], rows.points[lab], REG_PARAMS)
     in_mean = reg.predict(rows.X[lab][:, keep])
     if dist is None:
@@ -70,6 +88,7 @@ def fit_points_model(
         int(ho.sum()) if not np.isnan(h_mae) else 0,
         h_mae,
         h_l10,
+        *blend,
     )
 
 
@@ -82,6 +101,8 @@ def model_file(fitted: FittedModel, cols: list[str], trained_through: date, trai
         "regressor": fitted.regressor,
         "regressor_inputs": [c for c, k in zip(cols, fitted.inputs) if k],
         "distribution": fitted.distribution,
+        "blend_weight": fitted.blend_weight,
+        "blend_rows": fitted.blend_rows,
         "train_rows": train_rows,
     }
 
@@ -99,6 +120,8 @@ class TrainResult:
     path: Path
     seconds: float
     coverage: Coverage | None = None  # the training rows' real shares, as the model file records them
+    blend_weight: float | None = None  # the model's weight against the market; None: too few real lines
+    blend_rows: int = 0
 
 
 def train_model(
@@ -132,7 +155,8 @@ def _train_model(
         raise BadInputError(
             f"only {int(lab.sum())} labelled rows up to {end} (< {min_train_rows}): backfill more dates"
         )
-    fitted = fit_points_model(rows, lab, end, holdout_days=holdout_days, min_train_rows=min_train_rows)
+    market = market_no_vig(wh, rows.player_lookup, rows.game_date)
+    fitted = fit_points_model(rows, lab, end, holdout_days=holdout_days, min_train_rows=min_train_rows, market=market)
     last = to_date(rows.game_date[lab].max())
     saved = model_file(fitted, cols, last, int(lab.sum()))
     version = saved["model_version"]
@@ -161,4 +185,6 @@ def _train_model(
         path,
         time.perf_counter() - t_all,
         coverage,
+        fitted.blend_weight,
+        fitted.blend_rows,
     )
