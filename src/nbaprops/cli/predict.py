@@ -30,6 +30,7 @@ COLS = (
     Col("books", "books", kind="int", wide=True),
     Col("p_over_no_vig", "P(over) book", kind="float", digits=2, wide=True),
     Col("hold", "hold", kind="float", digits=3, wide=True),
+    Col("p_over_blended", "P(over) blended", kind="float", digits=2, wide=True),
     Col("bet", "bet"),  # side, line, book and price, e.g. 'over 24.5 draftkings -110'
     Col("bet_side", "side", wide=True),
     Col("bet_book", "bet book", wide=True),
@@ -170,6 +171,7 @@ def predict_cmd(
             None if p.board.get("books") is None else int(p.board["books"]),
             _num(p.board.get("p_over_no_vig")),
             _num(p.board.get("hold")),
+            _num(p.board.get("p_over_blended")),
             _bet(p.board),
             p.board.get("bet_side"),
             p.board.get("bet_book"),
