@@ -370,7 +370,9 @@ def test_predict_shows_the_reported_status_and_names_who_will_not_play(worlds, t
         timeout=600,
     )
     assert run.returncode == 0, run.stderr
-    rows = {r["player_lookup"]: r["report_status"] for r in csv.DictReader(out_file.open())}
+    table = list(csv.DictReader(out_file.open()))
+    rows = {r["player_lookup"]: r["report_status"] for r in table}
+    names = {r["player_lookup"]: r["player_name"] for r in table}
     upgc = dict(
         wh.con.execute(
             "SELECT player_lookup, report_status FROM analytics.upcoming_player_game_context WHERE game_date = ?", [D1]
@@ -381,6 +383,6 @@ def test_predict_shows_the_reported_status_and_names_who_will_not_play(worlds, t
     out = [p for p, s in rows.items() if s in REPORTED_OUT]
     assert out and all(listed[p] in REPORTED_OUT for p in out)
     note = next(ln for ln in run.stdout.splitlines() if "reported Out or Doubtful" in ln)
-    assert all(p in note for p in out) and note.startswith(f"{len(out)} reported"), note
-    shown = [ln.split() for ln in run.stdout.splitlines() if ln.split() and ln.split()[0] == out[0]]
+    assert all(names[p] in note for p in out) and note.startswith(f"{len(out)} reported"), note  # by name
+    shown = [ln.split() for ln in run.stdout.splitlines() if ln.startswith(names[out[0]] + " ")]
     assert shown and rows[out[0]] in shown[0], shown  # the listing's report column

@@ -164,6 +164,6 @@ def test_not_a_warehouse_file(tmp_path):
 
 
 def test_missing_warehouse_for_a_reader(tmp_path):
-    line = _one_line(_cli(tmp_path / "none.duckdb", "history"), 1)
+    line = _one_line(_cli(tmp_path / "none.duckdb", "history"), 2)  # bad input: exit 2, as everywhere
     assert "nbaprops ingest" in line
     assert not (tmp_path / "none.duckdb").exists()

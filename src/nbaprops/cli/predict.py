@@ -190,7 +190,7 @@ def predict_cmd(
     emit(Listing(f"the board of {d} (highest expected value first)", COLS, shown), fmt, wide=wide)
     if fmt == "table" and len(rows) > limit:
         say.print(f"{len(rows) - limit:,} more: raise --limit, or --format csv / --out")
-    out_now = [p.player_lookup for p in res.predictions if p.reported_out]
+    out_now = [p.person.get("player_name") or p.player_lookup for p in res.predictions if p.reported_out]
     if out_now:
         say.print(
             f"{len(out_now)} reported Out or Doubtful for {d} by the official injury report (no bet: he will "
