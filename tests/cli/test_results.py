@@ -91,6 +91,6 @@ def test_the_report_shows_the_board_and_the_results(predicted, expected, tmp_pat
     assert board.count("<tr>") == players + 1 and "<th>line from</th>" in board
     assert "Paolo Banchero" in board and "draftkings" in board
     results = text[text.index("<section id='results'>") :]
-    assert all(f"id=\"{f}\"" in results for f in ("fig-reliability", "fig-roi", "fig-edges"))
+    assert all(f'id="{f}"' in results for f in ("fig-reliability", "fig-roi", "fig-edges"))
     decided = sum(1 for v in expected.values() if v[3] is not None and v[3] != v[1])
     assert re.search(rf"bets \(won \+ lost\) — real: {decided:,}\.", results), results[-2000:]
