@@ -25,6 +25,7 @@ from . import (
     predict,
     rejected,
     report,
+    results,
     sql,
     status,
     validate,
@@ -95,6 +96,7 @@ app.command("report", cls=Command)(report.report_cmd)
 app.command("backtest", cls=Command)(backtest.backtest_cmd)
 app.command("train", cls=Command)(backtest.train_cmd)
 app.command("predict", cls=Command)(predict.predict_cmd)
+app.command("results", cls=Command)(results.results_cmd)
 
 
 def _fail(message: object, code: int) -> None:

@@ -19,7 +19,8 @@ def report_cmd(
     players: int = typer.Option(40, "--players", help="How many top scorers the player page embeds."),
 ) -> None:
     """Write one self-contained HTML report: coverage heat map, failures by category and season
-    week, run timings, feature distributions and quality tiers per season, and a player page."""
+    week, run timings, feature distributions and quality tiers per season, a player page, the
+    latest board of `predict` and the results of its bets (reliability, cumulative ROI, edge)."""
     from ..quality.report import write_report
 
     s, e = parse_date_range(start_date, end_date)

@@ -4,8 +4,9 @@ One self-contained file (plotly.js is embedded inline, no network needed to view
 validation summary, coverage heat map (model x date), Phase 4 failures by category and week of
 season with the failure rate against the expected ramp, run timings per model (read / compute /
 write from reference.processor_run_history), feature distributions with quality tiers per season,
-and a player page (points, last-10 average and pre-tip line over time for a few dozen top
-scorers, picked from a dropdown). Nothing here prints: write_report returns what it wrote."""
+a player page (points, last-10 average and pre-tip line over time for a few dozen top
+scorers, picked from a dropdown), the latest board of `predict` and the results ledger's plots
+(model/ledger.py). Nothing here prints: write_report returns what it wrote."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from ..calendar import BOOTSTRAP_DAYS, GAME_DATES_SQL
 from ..catalog import Catalog
 from ..features import FEATURES
 from ..line_source import SYNTHETIC, line_sources
+from ..model.storage import PREDICTIONS_TABLE
 from ..runner.plan import game_dates
 from ..warehouse import Warehouse, quote_ident, quote_table
 from .failures import FailureFilter
@@ -631,6 +633,219 @@ def _player_section(wh: Warehouse, start: date, end: date, top: int) -> str:
     )
 
 
+# -- the board and the results ledger ----------------------------------------------------------
+KIND_COLORS = {"real": "#1d4ed8", "synthetic": "#f59e0b", "unknown": "#9ca3af"}
+
+
+def _board_rows(wh: Warehouse) -> tuple[date | None, list[tuple]]:
+    """The latest date `predict` wrote a board for (a backtest's rows have none) and its rows,
+    the highest expected value first, then by projection."""
+    t = quote_table(PREDICTIONS_TABLE)
+    if not wh.table_exists(PREDICTIONS_TABLE) or "books" not in wh.columns(PREDICTIONS_TABLE):
+        return None, []
+    (on,) = wh.con.execute(f"SELECT max(game_date) FROM {t} WHERE books IS NOT NULL").fetchone() or (None,)
+    if on is None:
+        return None, []
+    upgc = "analytics.upcoming_player_game_context"
+    have = set(wh.columns(upgc)) if wh.table_exists(upgc) else set()
+    want = ("player_name", "team_abbr", "opponent_team_abbr", "home_game", "minutes_avg_last_10", "report_status")
+    ctx = ", ".join(f"u.{quote_ident(c)}" if c in have else f"NULL AS {quote_ident(c)}" for c in want)
+    join = (
+        f"LEFT JOIN {quote_table(upgc)} u ON u.player_lookup = p.player_lookup AND u.game_date = p.game_date"
+        if have
+        else ""
+    )
+    rows = wh.con.execute(
+        f"""
+        SELECT p.player_lookup, {ctx}, p.points_line, p.line_book, p.line_synthetic, p.predicted_points, p.p_over,
+               p.fair_line, p.bet_side, p.bet_line, p.bet_book, p.bet_price_american, p.expected_value, p.edge,
+               p.kelly_stake
+        FROM {t} p {join}
+        WHERE p.game_date = ?
+        ORDER BY p.expected_value DESC NULLS LAST, p.predicted_points DESC, p.player_lookup""",
+        [on],
+    ).fetchall()
+    return on, rows
+
+
+def _board_section(wh: Warehouse) -> str:
+    on, rows = _board_rows(wh)
+    if on is None:
+        return "<p class='empty'>No board yet: run <code>nbaprops predict --date D</code>.</p>"
+    sources = line_sources(wh, on, on)
+
+    def fmt(v, spec: str) -> str:
+        return "" if v is None or v != v else format(v, spec)
+
+    table = []
+    for r in rows:
+        lk, name, team, opp, home, minutes, status = r[:7]
+        line, book, synthetic, proj, p_over, fair, side, bline, bbook, price, ev, edge, stake = r[7:]
+        src = sources.get((lk, on))
+        where = "" if line is None else (src.short if src else (SYNTHETIC if synthetic else book or NO_SOURCE))
+        game = f"{team} {'vs' if home else '@'} {opp}" if team and opp else ""
+        bet = f"{side} {bline:g} {bbook}" if side else ""
+        table.append(
+            (
+                name or lk,
+                game,
+                fmt(minutes, ".0f"),
+                status or "",
+                fmt(line, "g"),
+                where,
+                fmt(proj, ".1f"),
+                fmt(p_over, ".2f"),
+                fmt(fair, "g"),
+                bet,
+                "" if price is None else f"{int(price):+d}",
+                fmt(ev, ".3f"),
+                "" if edge is None else f"{100 * edge:.1f}%",
+                fmt(stake, ".3f"),
+            )
+        )
+    bets = sum(1 for r in rows if r[15] is not None)
+    return f"<p class='explain'>The board of <b>{on}</b>: {len(rows):,} players, {bets:,} bets.</p>" + _table(
+        [
+            "player",
+            "game",
+            "min",
+            "status",
+            "line",
+            "line from",
+            "proj",
+            "P(over)",
+            "fair",
+            "bet",
+            "price",
+            "EV",
+            "edge",
+            "stake",
+        ],
+        table,
+        num={2, 4, 6, 7, 8, 10, 11, 12, 13},
+    )
+
+
+def _pct(v: float | None) -> float | None:
+    return None if v is None else 100 * v
+
+
+def _counts(what: str, counts: dict[str, int]) -> str:
+    """The number of bets (or rows) under a figure, so nobody reads noise as skill."""
+    parts = ", ".join(f"{kind}: {n:,}" for kind, n in counts.items()) or "none"
+    return f"<p class='explain'>{_esc(what)} — {parts}.</p>"
+
+
+def _results_section(wh: Warehouse, start: date, end: date) -> str:
+    import plotly.graph_objects as go
+
+    from ..model.ledger import EDGE_BUCKETS, build_ledger, cumulative
+
+    if not wh.table_exists(PREDICTIONS_TABLE):
+        return "<p class='empty'>No predictions yet.</p>"
+    led = build_ledger(wh, start, end)
+    parts = []
+    if led.calibration:
+        fig = go.Figure(
+            go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line=dict(color="#9ca3af", dash="dash"), name="perfect")
+        )
+        for c in led.calibration:
+            bins = [b for b in c.bins if b["n"]]
+            fig.add_trace(
+                go.Scatter(
+                    x=[b["mean_predicted"] for b in bins],
+                    y=[b["observed_over_rate"] for b in bins],
+                    customdata=[b["n"] for b in bins],
+                    mode="lines+markers",
+                    name=f"{c.kind} lines (Brier {c.scores['brier']:.4f})",
+                    marker_color=KIND_COLORS.get(c.kind),
+                    hovertemplate="P(over) %{x:.2f}: over %{y:.2f} (%{customdata:,} rows)<extra></extra>",
+                )
+            )
+        fig.update_xaxes(title_text="mean P(over) in the bin", range=[0, 1])
+        fig.update_yaxes(title_text="observed over rate", range=[0, 1])
+        _layout(fig, "reliability of P(over)", height=420)
+        parts.append(_fig_html(fig, "fig-reliability"))
+        parts.append(_counts("rows with a line and an outcome", {c.kind: c.scores["n"] for c in led.calibration}))
+    totals = {s.kind: s for s in led.totals}
+    if not totals:
+        parts.append(
+            "<p class='empty'>No scored bets in the range (predict bets on real lines; on synthetic "
+            "ones with --include-synthetic).</p>"
+        )
+        return "".join(parts) or "<p class='empty'>No predicted rows with an outcome in the range.</p>"
+    fig = go.Figure()
+    for kind in totals:
+        cum = cumulative([b for b in led.scored if b.kind == kind])
+        fig.add_trace(
+            go.Scatter(
+                x=[d.isoformat() for d, *_ in cum],
+                y=[100 * roi for *_, roi in cum],
+                customdata=[n for _, n, _, _ in cum],
+                mode="lines+markers",
+                name=f"{kind} lines",
+                marker_color=KIND_COLORS.get(kind),
+                hovertemplate="%{x}: ROI %{y:.1f}% after %{customdata:,} bets<extra></extra>",
+            )
+        )
+    fig.update_xaxes(title_text="game date")
+    fig.update_yaxes(title_text="cumulative ROI, % (1 unit a bet)", ticksuffix="%")
+    _layout(fig, "cumulative ROI at the recorded prices", height=380)
+    parts.append(_fig_html(fig, "fig-roi"))
+    parts.append(_counts("bets (won + lost)", {k: s.bets for k, s in totals.items()}))
+    fig = go.Figure()
+    labels = [label for label, _ in EDGE_BUCKETS]
+    for kind in totals:
+        per = {s.label: s for s in led.buckets if s.kind == kind}
+        fig.add_trace(
+            go.Bar(
+                x=labels,
+                y=[_pct(per[b].roi) if b in per else None for b in labels],
+                text=[f"{per[b].bets} bets" if b in per else "" for b in labels],
+                textposition="outside",
+                name=f"{kind} lines",
+                marker_color=KIND_COLORS.get(kind),
+            )
+        )
+    fig.update_xaxes(title_text="edge (model minus no-vig probability)")
+    fig.update_yaxes(title_text="ROI, %", ticksuffix="%")
+    _layout(fig, "ROI by edge bucket", height=380, barmode="group")
+    parts.append(_fig_html(fig, "fig-edges"))
+    parts.append(
+        _counts(
+            "bets per edge bucket",
+            {f"{s.kind} {s.label}": s.bets for s in led.buckets},
+        )
+    )
+    summary = [
+        (
+            s.label,
+            s.kind,
+            s.bets,
+            f"{s.won}-{s.lost}-{s.push}",
+            s.void,
+            None if s.hit_rate is None else f"{100 * s.hit_rate:.1f}%",
+            s.units,
+            None if s.roi is None else f"{100 * s.roi:.1f}%",
+            s.clv_bets,
+            "" if s.clv is None else f"{s.clv:+.2f}",
+        )
+        for s in led.periods + led.totals
+    ]
+    parts.append(
+        "<details><summary>results by week</summary>"
+        + _table(
+            ["week", "lines", "bets", "W-L-P", "void", "hit", "units", "ROI", "CLV bets", "CLV"],
+            summary,
+            num={2, 4, 5, 6, 7, 8, 9},
+        )
+        + "</details>"
+    )
+    if led.pending:
+        parts.append(f"<p class='explain'>{led.pending:,} more bets await their games' box scores.</p>")
+    return "".join(parts)
+
+
 # --------------------------------------------------------------------------------------------
 SECTIONS = (
     (
@@ -675,6 +890,22 @@ SECTIONS = (
         "pre-tip points line over time, for the top scorers of the range; hovering a line shows where it comes "
         "from: its book and snapshot time (UTC), or 'synthetic' for a line nbaprops generated.",
     ),
+    (
+        "board",
+        "The board",
+        "The latest date <code>nbaprops predict</code> wrote: per player his game, last-10 minutes, injury-report "
+        "status, the line and where it comes from, the projection (the median of his points distribution), "
+        "P(over), the fair line (nearest an even chance) and the bet with the highest expected value at the "
+        "books' prices, its edge over the no-vig probability and its quarter-Kelly stake.",
+    ),
+    (
+        "results",
+        "Results",
+        "The bets <code>predict</code> recorded, scored against the box scores at the prices recorded then "
+        "(as <code>nbaprops results</code>): P(over)'s reliability on every predicted row with a line, the "
+        "cumulative ROI at 1 unit a bet, and the ROI per edge bucket, real and synthetic lines apart. The "
+        "number of bets is under each figure: a few dozen bets are noise, not skill.",
+    ),
 )
 
 
@@ -703,6 +934,8 @@ def build_report(
         bodies["timings"] = _timings_section(wh)
         bodies["features"] = _features_section(wh, start, end)
         bodies["players"] = _player_section(wh, start, end, players)
+        bodies["board"] = _board_section(wh)
+        bodies["results"] = _results_section(wh, start, end)
     nav = "".join(f"<a href='#{sid}'>{_esc(title.split(' (')[0])}</a>" for sid, title, _ in SECTIONS)
     secs = "".join(
         f"<section id='{sid}'><h2>{_esc(title)}</h2><p class='explain'>{explain}</p>{bodies[sid]}</section>"
