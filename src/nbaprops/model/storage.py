@@ -12,6 +12,7 @@ import numpy as np
 
 from ..errors import BadInputError
 from ..warehouse import Warehouse
+from .board import BOARD_COLUMNS
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
     from .backtest import BacktestResult
 
 PREDICTIONS_TABLE = "predictions.player_points_predictions"
-# The board's columns the table keeps (migration 012: model/board.py's, and the line's book)
+# The board's columns the table keeps (migration 012): the line's book and kind, and model/board.py's
+BOARD_STORED = ("line_book", "line_synthetic", *BOARD_COLUMNS)
 BOARD_STORED = (
     "line_book",
     "line_synthetic",
