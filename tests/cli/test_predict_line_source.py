@@ -184,3 +184,25 @@ def test_the_board_prices_real_lines_and_leaves_synthetic_ones_alone(predicted, 
     for r in rows:
         if r["points_line"] and r["p_over"]:
             assert (float(r["predicted_points"]) - float(r["points_line"])) * (float(r["p_over"]) - 0.5) >= 0, r
+
+
+def test_include_synthetic_prices_synthetic_lines_and_says_so(odds_wh):
+    r = run_cli(
+        odds_wh,
+        "predict",
+        "--date",
+        str(ODDS_DAY),
+        "--fit",
+        "--min-train-rows",
+        "2000",
+        "--no-write",
+        "--include-synthetic",
+        "--format",
+        "csv",
+    )
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(r.stdout.splitlines()))
+    fake = [x for x in rows if x["line_source"] == "synthetic" and x["bet"]]
+    real = [x for x in rows if x["line_source"].startswith(("draftkings", "fanduel", "betmgm")) and x["bet"]]
+    assert fake and all(x["bet"].endswith("(synthetic)") and float(x["expected_value"]) > 0 for x in fake)
+    assert real and not any("synthetic" in x["bet"] for x in real)

@@ -52,10 +52,12 @@ def _matchup(person: dict) -> str | None:
     return f"{team} {'vs' if person.get('home_game') else '@'} {opp}"
 
 
-def _bet(board: dict) -> str | None:
+def _bet(board: dict, synthetic: bool) -> str | None:
+    """'over 20.5 fanduel -120'; a bet on a synthetic line (--include-synthetic) says so."""
     if board.get("bet_side") is None:
         return None
-    return f"{board['bet_side']} {board['bet_line']:g} {board['bet_book']} {int(board['bet_price_american']):+d}"
+    text = f"{board['bet_side']} {board['bet_line']:g} {board['bet_book']} {int(board['bet_price_american']):+d}"
+    return f"{text} (synthetic)" if synthetic else text
 
 
 def _num(v):
@@ -172,7 +174,7 @@ def predict_cmd(
             _num(p.board.get("p_over_no_vig")),
             _num(p.board.get("hold")),
             _num(p.board.get("p_over_blended")),
-            _bet(p.board),
+            _bet(p.board, p.line is not None and p.line.synthetic),
             p.board.get("bet_side"),
             p.board.get("bet_book"),
             _num(p.board.get("bet_line")),
