@@ -227,7 +227,6 @@ def test_train_saves_a_model_and_reports_a_holdout(pipeline, tmp_path, monkeypat
     from nbaprops.model import train
 
     monkeypatch.setattr(train, "REG_PARAMS", {**train.REG_PARAMS, "n_estimators": 60, "learning_rate": 0.15})
-    monkeypatch.setattr(train, "CLF_PARAMS", {**train.CLF_PARAMS, "n_estimators": 40, "learning_rate": 0.15})
 
     with Warehouse.open(pipeline, read_only=True) as wh:
         tr = bt.train_model(wh, date(2023, 12, 31), holdout_days=14, out_dir=tmp_path, min_train_rows=2000)
@@ -235,6 +234,10 @@ def test_train_saves_a_model_and_reports_a_holdout(pipeline, tmp_path, monkeypat
     assert tr.holdout_rows > 0 and 2.0 < tr.holdout_mae < 10.0
     saved = joblib.load(tr.path)
     assert saved["trained_through"] == tr.trained_through and saved["feature_names"] == features.names()
+    # one distribution around the regressor's mean, its errors from the holdout (out of sample)
+    dist = saved["distribution"]
+    assert dist.source == "out_of_sample" and dist.n == tr.holdout_rows
+    assert "over_classifier" not in saved and saved["blend_weight"] is None  # no real lines to blend with
 
 
 def test_cli_backtest_bad_input_exits_2(empty_warehouse, monkeypatch, capsys):
