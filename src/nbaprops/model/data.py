@@ -86,6 +86,15 @@ def require_feature_store(wh: Warehouse) -> None:
         raise BadInputError(f"{FEATURE_TABLE} has not been built yet: run `nbaprops backfill` first")
 
 
+def last_date(wh: Warehouse) -> date:
+    """The last date of the feature store (one season is enough: what `train` fits up to)."""
+    require_feature_store(wh)
+    last = wh.con.execute(f"SELECT max(game_date) FROM {FEATURE_TABLE}").fetchone()[0]
+    if last is None:
+        raise BadInputError(f"{FEATURE_TABLE} is empty: run `nbaprops backfill` first")
+    return last
+
+
 def default_range(wh: Warehouse) -> tuple[date, date]:
     """Second season's opening night (a full season of history behind the first block) .. the
     last date of the feature store."""
