@@ -317,6 +317,25 @@ def test_train_fits_80_columns_and_is_unpadded_in_a_pipe(early_backfilled, tmp_p
             assert f"saved {saved}" in out.lines
 
 
+def test_generate_lists_its_files_like_every_listing(tmp_path):
+    """One synthetic season: the file table fits 80 columns, its title (the league's folder)
+    breaks between words and never inside the parenthesis; whole and unpadded in a pipe; and
+    --format csv like the other listings."""
+    folder = "a-synthetic-league-in-a-folder-whose-name-is-long"
+    for where in (run_pty, run_pipe):
+        (tmp_path / where.__name__).mkdir()
+        out = where(None, "generate", "--seasons", "1", "--out", str(tmp_path / where.__name__ / folder))
+        assert out.code == 0, out.text
+        assert_terminal(out) if where is run_pty else assert_pipe(out)
+        assert_columns(out, ["file", "rows"])
+        if where is run_pipe:
+            assert f"synthetic league in {tmp_path}/run_pipe/{folder} (1 season, seed 7)" in out.lines
+    r = run_cli(None, "generate", "--seasons", "1", "--out", str(tmp_path / "csv"), "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "file,rows" and re.fullmatch(r"schedule_synthetic_\d{4}_\d{4}\.parquet,\d+", lines[1]), lines
+
+
 # --- 5: paths and exits -----------------------------------------------------------------------
 
 
