@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import features
 from ..errors import BadInputError, ModelError
-from ..warehouse import Warehouse, quote_ident
+from ..warehouse import Warehouse, one, quote_ident
 
 FEATURE_TABLE = "predictions.ml_feature_store_v2"
 LEAK_FEATURE = "label_points"  # the canary's deliberately leaked input: the same-day outcome
@@ -89,7 +89,7 @@ def require_feature_store(wh: Warehouse) -> None:
 def last_date(wh: Warehouse) -> date:
     """The last date of the feature store (one season is enough: what `train` fits up to)."""
     require_feature_store(wh)
-    last = wh.con.execute(f"SELECT max(game_date) FROM {FEATURE_TABLE}").fetchone()[0]
+    last = one(wh.con.execute(f"SELECT max(game_date) FROM {FEATURE_TABLE}"))[0]
     if last is None:
         raise BadInputError(f"{FEATURE_TABLE} is empty: run `nbaprops backfill` first")
     return last
