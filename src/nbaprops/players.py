@@ -65,22 +65,40 @@ def find_player(wh: Warehouse, text: str, *, option: str = "PLAYER") -> Player:
         return Player(row[0], row[1] or row[0])
     names = dict(wh.con.execute(f"SELECT player_lookup, player_name FROM {PLAYERS}").fetchall())
     # what a person types short: the start of one lookup ("lebronj"), or one player's first or
-    # last name ("lebron", "siakam"); when several match, the suggestions name them
-    prefix = [k for k in names if k.startswith(key)]
-    named = [k for k, name in names.items() if key in (player_lookup(w) for w in (name or "").split())]
-    for found in (prefix, named):
-        if len(found) == 1:
-            return Player(found[0], names[found[0]] or found[0])
+    # last name ("lebron", "siakam"); when several match ("davis": Davis Bertans's lookup starts
+    # with it, Anthony Davis is named so), the suggestions name them
+    found = {k for k in names if k.startswith(key) or _named(names[k], key)}
+    if len(found) == 1:
+        (k,) = found
+        return Player(k, names[k] or k)
     raise BadInputError(f"{option}: no player {text!r}{did_you_mean(wh, key)}")
 
 
+def _named(name: str | None, key: str) -> bool:
+    """Whether one word of a player's name (his first or last name) is `key` (a lookup)."""
+    return key in (player_lookup(w) for w in (name or "").split())
+
+
 def did_you_mean(wh: Warehouse, key: str, n: int = 3) -> str:
-    names = dict(wh.con.execute(f"SELECT player_lookup, player_name FROM {PLAYERS}").fetchall())
-    # a last or first name alone ("siakam") first: the lookups containing it; then the closest spellings
-    close = sorted(k for k in names if key in k)[:n]
-    close += [k for k in difflib.get_close_matches(key, list(names), n=n, cutoff=0.6) if k not in close]
-    close = close[:n]
-    return ("; did you mean " + ", ".join(f"{names[k] or k} ({k})" for k in close) + "?") if close else ""
+    """The suggestions after a miss: the players one of whose names is `key` ("james": LeBron
+    James, James Harden), then the lookups containing it, each the most games first; then the
+    closest spellings. Says how many more players bear that name when they do not all fit."""
+    rows = wh.con.execute(f"SELECT player_lookup, player_name, coalesce(games, 0) FROM {PLAYERS}").fetchall()
+    names = {k: name for k, name, _ in rows}
+    games = {k: g for k, _, g in rows}
+
+    def most_games(keys):
+        return sorted(keys, key=lambda k: (-games[k], k))
+
+    named = most_games(k for k in names if _named(names[k], key))
+    containing = most_games(k for k in names if key in k and k not in named)
+    spelled = [k for k in difflib.get_close_matches(key, list(names), n=n, cutoff=0.6) if k not in named + containing]
+    close = (named + containing + spelled)[:n]
+    if not close:
+        return ""
+    more = len(named) - n
+    hint = f" (or {more} more player{'s' if more != 1 else ''} named {key})" if more > 0 else ""
+    return "; did you mean " + ", ".join(f"{names[k] or k} ({k})" for k in close) + hint + "?"
 
 
 def resolve_entity(wh: Warehouse, text: str | None, *, option: str = "--entity") -> str | None:

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from nbaprops.cli import app
+from nbaprops.cli.common import model_names
 
 from .conftest import ANSI, run_cli
 
@@ -281,6 +282,60 @@ def test_backtest_tables_fit_80_columns_and_are_unpadded_in_a_pipe(early_backfil
     assert_pipe(pipe)
 
 
+def test_the_daily_run_fits_80_columns_and_its_titles_are_whole_in_a_pipe(early_backfilled, tmp_path):
+    """`run --date D` on the day after the slice: every model computes D, some write failures (the
+    run's second table); the same again with --force through a pipe."""
+    wh = tmp_path / "wh.duckdb"
+    shutil.copy(early_backfilled, wh)
+    for where, args in ((run_pty, ()), (run_pipe, ("--force",))):
+        out = where(wh, "run", "--date", "2023-12-16", *args)
+        assert out.code == 0, out.text
+        assert_columns(out, ["model", "status", "done", "skip", "rows", "fails", "s"])
+        assert_columns(out, ["processor", "category", "rows"])
+        summary = Out(out.code, out.text[out.text.index("\nrun ") :], out.titles)  # not the progress lines
+        assert_terminal(summary) if where is run_pty else assert_pipe(summary)
+        if where is run_pipe:
+            title = re.compile(r"run .*: 2023-12-16 \.\. 2023-12-16 \(chunks: auto, .* s\)")
+            assert any(title.fullmatch(ln) for ln in out.lines), out.text
+            assert "failures written by this run (processing.precompute_failures)" in out.lines
+            why = re.compile(r"  \w+: computed 1 forced date; skipped [\d,]+ dates with unchanged inputs")
+            assert sum(bool(why.fullmatch(ln)) for ln in out.lines) == len(model_names()), out.text  # one line each
+
+
+def test_train_fits_80_columns_and_is_unpadded_in_a_pipe(early_backfilled, tmp_path):
+    """The real fit on the one season of the slice, up to its last date (no --end-date): fewer
+    labelled rows than a full history, hence --min-train-rows."""
+    for where in (run_pty, run_pipe):
+        models = tmp_path / where.__name__
+        out = where(early_backfilled, "train", "--min-train-rows", "2000", "--holdout-days", "14", "--out", str(models))
+        assert out.code == 0, out.text
+        assert_terminal(out) if where is run_pty else assert_pipe(out)
+        (saved,) = models.glob("*_through_2023-12-15.joblib")
+        if where is run_pipe:
+            assert re.search(r"^model \S+: [\d,]+ labelled rows through 2023-12-15 \(", out.text, re.M), out.text
+            assert re.search(r"^holdout 2023-12-02 \.\. 2023-12-15 \(last 14 days, [\d,]+ games", out.text, re.M)
+            assert f"saved {saved}" in out.lines
+
+
+def test_generate_lists_its_files_like_every_listing(tmp_path):
+    """One synthetic season: the file table fits 80 columns, its title (the league's folder)
+    breaks between words and never inside the parenthesis; whole and unpadded in a pipe; and
+    --format csv like the other listings."""
+    folder = "a-synthetic-league-in-a-folder-whose-name-is-long"
+    for where in (run_pty, run_pipe):
+        (tmp_path / where.__name__).mkdir()
+        out = where(None, "generate", "--seasons", "1", "--out", str(tmp_path / where.__name__ / folder))
+        assert out.code == 0, out.text
+        assert_terminal(out) if where is run_pty else assert_pipe(out)
+        assert_columns(out, ["file", "rows"])
+        if where is run_pipe:
+            assert f"synthetic league in {tmp_path}/run_pipe/{folder} (1 season, seed 7)" in out.lines
+    r = run_cli(None, "generate", "--seasons", "1", "--out", str(tmp_path / "csv"), "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "file,rows" and re.fullmatch(r"schedule_synthetic_\d{4}_\d{4}\.parquet,\d+", lines[1]), lines
+
+
 # --- 5: paths and exits -----------------------------------------------------------------------
 
 
@@ -337,7 +392,7 @@ def test_train_names_the_holdout_end(early_backfilled, tmp_path, monkeypatch):
     import nbaprops.model.backtest as backtest
     from nbaprops.model.train import TrainResult
 
-    def fake_train(wh, end, *, holdout_days, out_dir):  # the fit itself is the model tests' business
+    def fake_train(wh, end, *, holdout_days, out_dir, min_train_rows):  # the fit itself is the model tests' business
         return TrainResult(
             "v1", date(2023, 12, 14), 9000, 4.1, date(2023, 12, 8), 1500, 4.9, 5.2, tmp_path / "m.joblib", 1.0
         )

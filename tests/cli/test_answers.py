@@ -40,6 +40,28 @@ def test_player_lookup_by_name_any_case_and_accents(ro):
     assert resolve_entity(ro, "Pascal Siakam") == "pascalsiakam"
 
 
+def test_a_name_many_players_bear_suggests_them_before_the_near_spellings(real_warehouse_path):
+    """On every bundled player: "james" names LeBron James among the first suggestions (the
+    players whose first or last name is James come first, the most games first), and says how
+    many more bear it; "davis" is not Davis Bertans alone because his lookup starts with it."""
+    import re
+
+    with Warehouse.open(real_warehouse_path, read_only=True) as wh:
+        names = [r[0] for r in wh.con.execute("SELECT player_name FROM reference.players").fetchall()]
+        for typed, star in (("james", "LeBron James (lebronjames)"), ("davis", "Anthony Davis (anthonydavis)")):
+            bearing = [n for n in names if typed in n.lower().split()]
+            assert len(bearing) > 3, bearing
+            with pytest.raises(BadInputError) as exc:
+                find_player(wh, typed)
+            message = str(exc.value)
+            assert star in message, message
+            suggested = re.findall(r"([^,;]+?) \(\w+\)", message.split("did you mean ")[1])
+            assert len(suggested) == 3 and all(typed in n.lower().split() for n in suggested), message
+            assert message.endswith(f" (or {len(bearing) - 3} more players named {typed})?"), message
+        with pytest.raises(BadInputError, match=r"did you mean Pascal Siakam \(pascalsiakam\)\?$"):
+            find_player(wh, "Pascal Siakem")  # no one bears it: the closest spelling
+
+
 def test_why_siakam_has_no_row_on_his_first_indiana_game(ro):
     day = player_day(ro, "pascalsiakam", TRADE_DAY)
     assert not day.has_row and day.missing.kind == "not_expected"

@@ -113,3 +113,15 @@ def test_a_table_too_wide_for_the_terminal_continues_below_with_its_first_column
         assert f"{n:,}" in out, out
     headers = " ".join(ln for ln in lines if "kind" in ln or "count" in ln)
     assert all(f" {k}" in headers for k in "abcdefgh") and "kin " not in headers + " ", out
+
+
+def test_a_title_breaks_between_words_and_a_path_longer_than_a_line_after_a_slash():
+    folder = "/home/someone/" + "a-folder-whose-name-is-long/" * 3 + "league"
+    lines = render.title_lines(f"synthetic league in {folder} (4 seasons, seed 7)", 80)
+    assert all(len(ln) <= 80 for ln in lines), lines
+    assert lines == [
+        "synthetic league in",
+        "/home/someone/a-folder-whose-name-is-long/a-folder-whose-name-is-long/",
+        "a-folder-whose-name-is-long/league (4 seasons, seed 7)",
+    ]
+    assert render.title_lines("x" * 90 + " (y)", 80) == ["x" * 80, "x" * 10 + " (y)"]  # no slash: folded at 80

@@ -361,14 +361,20 @@ def train_cmd(
     out: Path | None = typer.Option(
         None, "--out", help="Folder for the model file (default: <warehouse folder>/models)."
     ),
+    min_train_rows: int | None = typer.Option(
+        None, "--min-train-rows", help="Labelled rows needed up to --end-date (default 20000)."
+    ),
 ) -> None:
     """Fit the points model (the regressor and the points distribution around it, whose errors
     come from the holdout) on every labelled feature-store row up to --end-date and save it with
     joblib. Reports one honest holdout and the in-sample error
     (optimistic by construction); `nbaprops backtest` is the real evaluation."""
-    from ..model.backtest import train_model
+    from ..model.backtest import MIN_TRAIN_ROWS, train_model
 
     e = parse_date(end_date, "--end-date")
+    mtr = MIN_TRAIN_ROWS if min_train_rows is None else min_train_rows
+    if mtr < 1:
+        raise BadInputError(f"--min-train-rows must be 1 or more, got {mtr}")
     if holdout_days < 1:
         raise BadInputError(f"--holdout-days must be 1 or more, got {holdout_days}")
     if out is not None:
@@ -377,7 +383,7 @@ def train_cmd(
         check_out_dir(out)  # before the fit, not after it
     with open_warehouse(read_only=True) as wh:
         with console.status("training"):
-            tr = train_model(wh, e, holdout_days=holdout_days, out_dir=out)
+            tr = train_model(wh, e, holdout_days=holdout_days, out_dir=out, min_train_rows=mtr)
     console.print(
         f"model {tr.model_version}: {tr.train_rows:,} labelled rows through {tr.trained_through} ({tr.seconds:.1f} s)"
     )

@@ -212,7 +212,7 @@ def fetch_cmd(
 
             assert key is not None  # _odds_wanted refused a network fetch without one
             estimate = estimate_odds(odds_opts)  # the NBA.com part may have told how many games there are
-            console.print(Text(estimate.describe(odds_opts.historical, odds_opts.units, max_credits)), soft_wrap=True)
+            console.print(Text(estimate.describe(odds_opts.historical, odds_opts.units, max_credits)))
             odds_client = OddsClient(key, interval=interval, retries=retries, timeout=timeout, on_retry=progress.retry)
         odds_report = fetch_odds(odds_opts, odds_client)
         _odds_summary(odds_report)
@@ -239,7 +239,7 @@ def _odds_wanted(odds: bool | None, odds_only: bool, key_file: Path | None, from
     if key is None:
         if explicit:
             raise BadInputError(f"The Odds API needs a key: {no_key_hint()}")
-        console.print(Text(f"The Odds API: no key, odds not fetched ({no_key_hint()})"), soft_wrap=True)
+        console.print(Text(f"The Odds API: no key, odds not fetched ({no_key_hint()})"))
         return None, False
     return key, True
 
@@ -304,7 +304,7 @@ def _report_reader(explicit: bool) -> bool:
     except PdfReaderMissing as exc:
         if explicit:
             raise
-        console.print(Text(f"injury report: not fetched ({exc})"), soft_wrap=True)
+        console.print(Text(f"injury report: not fetched ({exc})"))
         return False
     return True
 
@@ -324,7 +324,7 @@ def _injury_report(
     except ReportNotFound as exc:
         if report_only:
             raise
-        console.print(Text(f"injury report: {exc}; the rest of the fetch stands"), soft_wrap=True)
+        console.print(Text(f"injury report: {exc}; the rest of the fetch stands"))
         return []
     t = got.report_time
     when = f"{t:%Y-%m-%d} {t.hour % 12 or 12}:{t.minute:02d} {'AM' if t.hour < 12 else 'PM'} ET"  # not %p: locale
@@ -336,7 +336,7 @@ def _injury_report(
         how = "from the cache, no request"
     where = f"{'written to' if got.changed else 'unchanged in'} {got.path.parent}"
     title = "injury report" + (" (from the cache)" if from_cache else "")
-    console.print(Text(f"{title}: {got.path.name}, published {when}; {how}; {where}"), soft_wrap=True)
+    console.print(Text(f"{title}: {got.path.name}, published {when}; {how}; {where}"))
     return [written_name(got)] if got.changed or from_cache else []
 
 
@@ -448,7 +448,6 @@ def _summary(report) -> None:
             f"{how} in {report.seconds:.1f} s; {written} file{'s' if written != 1 else ''} written to "
             f"{report.files_dir}"
         ),
-        soft_wrap=True,
     )
 
 
@@ -472,7 +471,7 @@ def _odds_summary(report) -> None:
     written = len(set(report.written))
     files = f"{written} file{'s' if written != 1 else ''} written to {report.files_dir}"
     if report.from_cache:
-        console.print(Text(f"The Odds API: no network used; {files}"), soft_wrap=True)
+        console.print(Text(f"The Odds API: no network used; {files}"))
         return
     calls = f"{report.calls:,} call{'s' if report.calls != 1 else ''}" + (
         f" ({report.retries} retried)" if report.retries else ""
@@ -487,7 +486,6 @@ def _odds_summary(report) -> None:
         quota = "no usage headers in the answers"
     console.print(
         Text(f"The Odds API: {calls}, {report.credits:,} credits by the price list; {quota}; {files}"),
-        soft_wrap=True,
     )
 
 
@@ -513,12 +511,13 @@ class _LiveProgress:
 
     def __init__(self) -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.table import Column
 
         self.progress = Progress(
-            TextColumn("{task.description}"),
+            TextColumn("{task.description}", table_column=Column(no_wrap=True)),
             BarColumn(bar_width=20),
             MofNCompleteColumn(),
-            TextColumn("{task.fields[note]}"),
+            TextColumn("{task.fields[note]}", table_column=Column(overflow="fold")),  # may wrap, never cut
             TimeElapsedColumn(),
             console=console,
             transient=True,
@@ -550,10 +549,10 @@ class _LiveProgress:
         self.progress.update(self.dates_task, advance=1, note=f"{result.day} {result.status}")
 
     def note(self, text) -> None:
-        self.progress.console.print(Text(f"note: {text}"), soft_wrap=True)
+        self.progress.console.print(Text(f"note: {text}"))
 
     def retry(self, line) -> None:
-        self.progress.console.print(Text(f"retry: {line}"), soft_wrap=True)
+        self.progress.console.print(Text(f"retry: {line}"))
 
 
 class _PlainProgress:

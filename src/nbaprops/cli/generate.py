@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from ..errors import BadInputError
 from .common import check_out_dir, console
+from .render import Col, Format, Listing, emit, format_option
 
 
 def generate(
@@ -21,6 +21,7 @@ def generate(
         "(scale 1 ≈ the 4 real seasons, ≈ 130 k player-games; 10 ≈ 1.3 M).",
     ),
     seed: int = typer.Option(7, "--seed", help="Random seed: the same seed writes identical files."),
+    fmt: Format = format_option(),
 ) -> None:
     """Write a deterministic synthetic league in the data/real/ layout (for `nbaprops ingest DIR`)."""
     from ..synth.league import generate_league
@@ -30,11 +31,11 @@ def generate(
     check_out_dir(out)
     if scale < 1:
         raise BadInputError(f"--scale must be a whole number >= 1, got {scale}")
-    with console.status(f"generating {seasons * scale} synthetic seasons"):
-        report = generate_league(out, seasons=seasons * scale, seed=seed)
-    t = Table(title=f"synthetic league in {report.out} ({report.seasons} seasons, seed {seed})")
-    t.add_column("file")
-    t.add_column("rows", justify="right")
-    for name, n in report.files.items():
-        t.add_row(name, f"{n:,}")
-    console.print(t)
+    n = seasons * scale
+    with console.status(f"generating {n} synthetic season{'s' if n != 1 else ''}"):
+        report = generate_league(out, seasons=n, seed=seed)
+    title = (
+        f"synthetic league in {report.out} ({report.seasons} season{'s' if report.seasons != 1 else ''}, seed {seed})"
+    )
+    cols = [Col("file", keep=True), Col("rows", kind="int")]
+    emit(Listing(title, cols, list(report.files.items()), name="files"), fmt)

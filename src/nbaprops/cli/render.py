@@ -270,7 +270,8 @@ _UNIT = re.compile(r"\S*\([^()]*\)\S*|\S+")  # a word, or a parenthesis with the
 
 def title_lines(title: str, width: int | None) -> list[str]:
     """A title as lines of at most `width` columns (None: one line), broken between words and
-    never inside a parenthesis that fits on a line."""
+    never inside a parenthesis that fits on a line; a word longer than a line (a path) is folded,
+    after a '/' where it can be."""
     if width is None or len(title) <= width:
         return [title]
     units: list[str] = []
@@ -278,11 +279,29 @@ def title_lines(title: str, width: int | None) -> list[str]:
         units.extend([unit] if len(unit) <= width else unit.split())
     lines = [""]
     for unit in units:
-        if lines[-1] and len(lines[-1]) + 1 + len(unit) > width:
+        if len(unit) > width:
+            pieces = _fold(unit, width)
+            if lines[-1]:
+                lines.append("")
+            lines[-1] = pieces[0]
+            lines.extend(pieces[1:])
+        elif lines[-1] and len(lines[-1]) + 1 + len(unit) > width:
             lines.append(unit)
         else:
             lines[-1] = f"{lines[-1]} {unit}" if lines[-1] else unit
     return lines
+
+
+def _fold(word: str, width: int) -> list[str]:
+    """A word longer than `width` as pieces of at most `width`, each ending after its last '/'
+    where it has one."""
+    pieces = []
+    while len(word) > width:
+        cut = word.rfind("/", 0, width) + 1
+        cut = cut if cut > 1 else width
+        pieces.append(word[:cut])
+        word = word[cut:]
+    return [*pieces, word]
 
 
 def print_renderable(renderable, *, to: Console | None = None) -> None:

@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import features
 from ..errors import BadInputError, ModelError
-from ..warehouse import Warehouse, quote_ident
+from ..warehouse import Warehouse, one, quote_ident
 
 FEATURE_TABLE = "predictions.ml_feature_store_v2"
 LEAK_FEATURE = "label_points"  # the canary's deliberately leaked input: the same-day outcome
@@ -84,6 +84,15 @@ def to_date(d: np.datetime64) -> date:
 def require_feature_store(wh: Warehouse) -> None:
     if not wh.table_exists(FEATURE_TABLE):
         raise BadInputError(f"{FEATURE_TABLE} has not been built yet: run `nbaprops backfill` first")
+
+
+def last_date(wh: Warehouse) -> date:
+    """The last date of the feature store (one season is enough: what `train` fits up to)."""
+    require_feature_store(wh)
+    last = one(wh.con.execute(f"SELECT max(game_date) FROM {FEATURE_TABLE}"))[0]
+    if last is None:
+        raise BadInputError(f"{FEATURE_TABLE} is empty: run `nbaprops backfill` first")
+    return last
 
 
 def default_range(wh: Warehouse) -> tuple[date, date]:

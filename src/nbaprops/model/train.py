@@ -18,7 +18,7 @@ from ..errors import BadInputError
 from ..warehouse import Warehouse
 from .board import MIN_BLEND_ROWS, market_no_vig
 from .coverage import Coverage, training_coverage
-from .data import FeatureRows, day, default_range, feature_columns, load_feature_rows, to_date
+from .data import FeatureRows, day, feature_columns, last_date, load_feature_rows, to_date
 from .distribution import BINS, MIN_PER_BIN, PointsDistribution
 from .estimators import MIN_TRAIN_ROWS, REG_PARAMS, THREADS, fit_regressor, limited_threads, model_version
 from .metrics import mae_rmse
@@ -147,7 +147,7 @@ def _train_model(
 
     t_all = time.perf_counter()
     if end is None:
-        end = default_range(wh)[1]
+        end = last_date(wh)
     cols = feature_columns()
     rows = load_feature_rows(wh, end, cols)
     lab = rows.labelled
