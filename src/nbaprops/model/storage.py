@@ -22,24 +22,6 @@ if TYPE_CHECKING:
 PREDICTIONS_TABLE = "predictions.player_points_predictions"
 # The board's columns the table keeps (migration 012): the line's book and kind, and model/board.py's
 BOARD_STORED = ("line_book", "line_synthetic", *BOARD_COLUMNS)
-BOARD_STORED = (
-    "line_book",
-    "line_synthetic",
-    "books",
-    "consensus_line",
-    "fair_line",
-    "p_over_no_vig",
-    "hold",
-    "bet_side",
-    "bet_book",
-    "bet_line",
-    "bet_price_american",
-    "bet_p",
-    "edge",
-    "expected_value",
-    "kelly_stake",
-    "p_over_blended",
-)
 
 
 def write_predictions(wh: Warehouse, result: BacktestResult) -> int:
