@@ -390,7 +390,7 @@ def train_cmd(
     if tr.holdout_start:
         console.print(
             f"holdout {tr.holdout_start} .. {tr.trained_through} (last {holdout_days} days, "
-            f"{tr.holdout_rows:,} games, model fitted before it): MAE {tr.holdout_mae:.2f} "
+            f"{tr.holdout_rows:,} player-games, model fitted before it): MAE {tr.holdout_mae:.2f} "
             f"vs last-10 average {tr.holdout_mae_last10:.2f}"
         )
     else:
