@@ -214,7 +214,7 @@ def predict_date(
             name, pa.array(v.tolist(), from_pandas=True) if v.dtype != object else pa.array(v.tolist(), pa.string())
         )
     written = _write(wh, on, tbl, model["model_version"]) if write else 0
-    statuses = report_statuses(wh, on)
+    statuses = {lk: p["report_status"] for lk, p in people.items() if p.get("report_status") is not None}
     tbl = tbl.append_column("report_status", pa.array([statuses.get(lk) for lk in P["player_lookup"]], pa.string()))
     preds = [
         Prediction(
@@ -271,27 +271,17 @@ READABLE = (
 
 
 def _players(wh: Warehouse, on: date) -> dict[str, dict]:
-    """D's players by lookup: READABLE's values (the box scores' display name, his team and game,
-    his last-10 minutes, his status per injury transactions before D)."""
+    """D's players by lookup, from UPGC's rows of D in one read: READABLE's values (the box scores'
+    display name, his team and game, his last-10 minutes, his status per injury transactions before
+    D) and report_status (the official injury report's status for his game: the latest report
+    before D's cut-off that covers it; NULL when none does)."""
     table = "analytics.upcoming_player_game_context"
     if not wh.table_exists(table):
         return {}
     have = set(wh.columns(table))
-    cols = [c for c, _ in READABLE if c in have]
+    cols = [c for c in (*(c for c, _ in READABLE), "report_status") if c in have]
     cur = wh.con.execute(f"SELECT player_lookup, {', '.join(cols)} FROM {table} WHERE game_date = ?", [on])
     return {r[0]: dict(zip(cols, r[1:])) for r in cur.fetchall()}
-
-
-def report_statuses(wh: Warehouse, on: date) -> dict[str, str]:
-    """D's players by the official injury report's status for their game (UPGC report_status: the
-    latest report before D's cut-off that covers the game); players no report covers are absent."""
-    table = "analytics.upcoming_player_game_context"
-    if not wh.table_exists(table) or "report_status" not in wh.columns(table):
-        return {}
-    rows = wh.con.execute(
-        f"SELECT player_lookup, report_status FROM {table} WHERE game_date = ? AND report_status IS NOT NULL", [on]
-    ).fetchall()
-    return dict(rows)
 
 
 @dataclass

@@ -71,10 +71,11 @@ def fit_points_model(
         h_l10 = mae_rmse(rows.last10[ho], rows.points[ho])[0]
         dist = PointsDistribution.fit(ho_mean, rows.points[ho])
         if market is not None:
-            m = np.isfinite(market[ho]) & np.isfinite(rows.line[ho]) & np.isfinite(rows.over[ho])
-            if m.sum() >= MIN_BLEND_ROWS:
-                p_model = dist.p_over(ho_mean[m], rows.line[ho][m])
-                blend = (pricing.fit_blend_weight(p_model, market[ho][m], rows.over[ho][m]), int(m.sum()))
+            priced = np.isfinite(market[ho]) & np.isfinite(rows.line[ho]) & np.isfinite(rows.over[ho])
+            if priced.sum() >= MIN_BLEND_ROWS:
+                p_model = dist.p_over(ho_mean[priced], rows.line[ho][priced])
+                weight = pricing.fit_blend_weight(p_model, market[ho][priced], rows.over[ho][priced])
+                blend = (weight, int(priced.sum()))
     reg, keep = fit_regressor(rows.X[lab], rows.points[lab], REG_PARAMS)
     in_mean = reg.predict(rows.X[lab][:, keep])
     if dist is None:
