@@ -135,17 +135,21 @@ WITH u AS (
     d.team_abbr,
     d.season_year,
     d.game_date
-), elsewhere AS (
+), history AS (
+  /* other than T, and the number (among T's games) of his latest game for T */
   SELECT
     u.player_lookup,
     u.game_date,
-    MAX(p.game_date) AS left_date
+    MAX(p.game_date) FILTER(WHERE
+      p.team_abbr <> u.team_abbr) AS left_date,
+    MAX(t.seq) AS team_seq
   FROM u
   JOIN played AS p
     ON p.player_lookup = u.player_lookup
     AND p.season_year = u.season_year
     AND p.dn < u.dn
-    AND p.team_abbr <> u.team_abbr
+  LEFT JOIN team_games AS t
+    ON t.game_id = p.game_id AND t.team_abbr = u.team_abbr AND p.team_abbr = u.team_abbr
   GROUP BY
     u.player_lookup,
     u.game_date
@@ -160,7 +164,7 @@ WITH u AS (
     COUNT(*) FILTER(WHERE
       u.last_game_date IS NULL OR t.game_date > u.last_game_date) AS missed_streak
   FROM u
-  LEFT JOIN elsewhere AS e
+  LEFT JOIN history AS e
     ON e.player_lookup = u.player_lookup AND e.game_date = u.game_date
   JOIN team_games AS t
     ON t.team_abbr = u.team_abbr
@@ -174,22 +178,6 @@ WITH u AS (
     )
   LEFT JOIN played AS p
     ON p.player_lookup = u.player_lookup AND p.game_id = t.game_id
-  GROUP BY
-    u.player_lookup,
-    u.game_date
-), for_team AS (
-  SELECT
-    u.player_lookup,
-    u.game_date,
-    MAX(t.seq) AS seq
-  FROM u
-  JOIN played AS p
-    ON p.player_lookup = u.player_lookup
-    AND p.season_year = u.season_year
-    AND p.dn < u.dn
-    AND p.team_abbr = u.team_abbr
-  JOIN team_games AS t
-    ON t.game_id = p.game_id AND t.team_abbr = u.team_abbr
   GROUP BY
     u.player_lookup,
     u.game_date
@@ -245,12 +233,12 @@ WITH u AS (
     CAST(r.min10 AS DECIMAL(18, 6)) AS min10,
     CAST(r.pts10 AS DECIMAL(18, 6)) AS pts10,
     CAST(r.fga10 AS DECIMAL(18, 6)) AS fga10,
-    td.last_seq - f.seq <= 2 AS newly, /* absent for at most T's last 2 games (or out for D only) */
+    td.last_seq - f.team_seq <= 2 AS newly, /* absent for at most T's last 2 games (or out for D only) */
     CASE
       WHEN NOT u.report_status IS NULL
       THEN u.report_status IN ('out', 'doubtful')
       ELSE (
-        td.last_seq > f.seq OR u.player_status = 'out'
+        td.last_seq > f.team_seq OR u.player_status = 'out'
       )
     END AS is_out
   FROM u
@@ -258,14 +246,16 @@ WITH u AS (
     ON r.player_lookup = u.player_lookup
     AND r.season_year = u.season_year
     AND r.game_date = u.last_game_date
-  JOIN for_team AS f
-    ON f.player_lookup = u.player_lookup AND f.game_date = u.game_date
+  JOIN history AS f
+    ON f.player_lookup = u.player_lookup
+    AND f.game_date = u.game_date
+    AND NOT f.team_seq IS NULL
   JOIN team_day AS td
     ON td.team_abbr = u.team_abbr
     AND td.season_year = u.season_year
     AND td.game_date = u.game_date
   WHERE
-    r.min10 >= 15 AND td.last_seq - f.seq < 10
+    r.min10 >= 15 AND td.last_seq - f.team_seq < 10
 ), team_out AS (
   SELECT
     u.player_lookup,

@@ -74,11 +74,14 @@ team_day AS (  -- each team's latest game before D (its number)
     JOIN team_games t ON t.team_abbr = d.team_abbr AND t.season_year = d.season_year AND t.dn < d.dn
     GROUP BY d.team_abbr, d.season_year, d.game_date
 ),
-elsewhere AS (  -- his last game this season before D for a team other than T
-    SELECT u.player_lookup, u.game_date, max(p.game_date) AS left_date
+history AS (  -- per UPGC player of D, his games this season before D: the last one for a team
+    -- other than T, and the number (among T's games) of his latest game for T
+    SELECT u.player_lookup, u.game_date,
+           max(p.game_date) FILTER (WHERE p.team_abbr <> u.team_abbr) AS left_date,
+           max(t.seq) AS team_seq
     FROM u
     JOIN played p ON p.player_lookup = u.player_lookup AND p.season_year = u.season_year AND p.dn < u.dn
-                 AND p.team_abbr <> u.team_abbr
+    LEFT JOIN team_games t ON t.game_id = p.game_id AND t.team_abbr = u.team_abbr AND p.team_abbr = u.team_abbr
     GROUP BY u.player_lookup, u.game_date
 ),
 own AS (  -- T's games before D that count for the player's absences
@@ -87,20 +90,12 @@ own AS (  -- T's games before D that count for the player's absences
            count(*) FILTER (WHERE t.dn >= u.dn - 14 AND p.game_id IS NULL) AS missed_14d,
            count(*) FILTER (WHERE u.last_game_date IS NULL OR t.game_date > u.last_game_date) AS missed_streak
     FROM u
-    LEFT JOIN elsewhere e ON e.player_lookup = u.player_lookup AND e.game_date = u.game_date
+    LEFT JOIN history e ON e.player_lookup = u.player_lookup AND e.game_date = u.game_date
     JOIN team_games t
       ON t.team_abbr = u.team_abbr AND t.season_year = u.season_year AND t.dn < u.dn
      AND (e.left_date IS NULL OR t.game_date > e.left_date)
      AND (t.dn >= u.dn - 14 OR u.last_game_date IS NULL OR t.game_date > u.last_game_date)
     LEFT JOIN played p ON p.player_lookup = u.player_lookup AND p.game_id = t.game_id
-    GROUP BY u.player_lookup, u.game_date
-),
-for_team AS (  -- each UPGC player's latest game for T before D (its number among T's games)
-    SELECT u.player_lookup, u.game_date, max(t.seq) AS seq
-    FROM u
-    JOIN played p ON p.player_lookup = u.player_lookup AND p.season_year = u.season_year AND p.dn < u.dn
-                 AND p.team_abbr = u.team_abbr
-    JOIN team_games t ON t.game_id = p.game_id AND t.team_abbr = u.team_abbr
     GROUP BY u.player_lookup, u.game_date
 ),
 rolled AS (  -- each player's last-10 means this season after each of his games
@@ -117,15 +112,15 @@ mates AS (  -- the rotation of each team on D: whether each is out, and newly
     SELECT u.game_date, u.team_abbr, u.player_lookup,
            CAST(r.min10 AS DECIMAL(18, 6)) AS min10, CAST(r.pts10 AS DECIMAL(18, 6)) AS pts10,
            CAST(r.fga10 AS DECIMAL(18, 6)) AS fga10,
-           td.last_seq - f.seq <= 2 AS newly,  -- absent for at most T's last 2 games (or out for D only)
+           td.last_seq - f.team_seq <= 2 AS newly,  -- absent for at most T's last 2 games (or out for D only)
            CASE WHEN u.report_status IS NOT NULL THEN u.report_status IN @reported_out
-                ELSE (td.last_seq > f.seq OR u.player_status = 'out') END AS is_out
+                ELSE (td.last_seq > f.team_seq OR u.player_status = 'out') END AS is_out
     FROM u
     JOIN rolled r ON r.player_lookup = u.player_lookup AND r.season_year = u.season_year
                  AND r.game_date = u.last_game_date
-    JOIN for_team f ON f.player_lookup = u.player_lookup AND f.game_date = u.game_date
+    JOIN history f ON f.player_lookup = u.player_lookup AND f.game_date = u.game_date AND f.team_seq IS NOT NULL
     JOIN team_day td ON td.team_abbr = u.team_abbr AND td.season_year = u.season_year AND td.game_date = u.game_date
-    WHERE r.min10 >= 15 AND td.last_seq - f.seq < 10
+    WHERE r.min10 >= 15 AND td.last_seq - f.team_seq < 10
 ),
 team_out AS (  -- per player: his rotation teammates who are out, newly and long
     SELECT u.player_lookup, u.game_date,
