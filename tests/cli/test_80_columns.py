@@ -313,7 +313,7 @@ def test_train_fits_80_columns_and_is_unpadded_in_a_pipe(early_backfilled, tmp_p
         (saved,) = models.glob("*_through_2023-12-15.joblib")
         if where is run_pipe:
             assert re.search(r"^model \S+: [\d,]+ labelled rows through 2023-12-15 \(", out.text, re.M), out.text
-            assert re.search(r"^holdout 2023-12-02 \.\. 2023-12-15 \(last 14 days, [\d,]+ games", out.text, re.M)
+            assert re.search(r"^holdout 2023-12-02 \.\. 2023-12-15 \(last 14 days, [\d,]+ player-games", out.text, re.M)
             assert f"saved {saved}" in out.lines
 
 
@@ -400,7 +400,7 @@ def test_train_names_the_holdout_end(early_backfilled, tmp_path, monkeypatch):
     monkeypatch.setattr(backtest, "train_model", fake_train)
     r = CliRunner().invoke(app, ["--warehouse", str(early_backfilled), "train", "--holdout-days", "7"])
     assert r.exit_code == 0, r.output
-    assert "holdout 2023-12-08 .. 2023-12-14 (last 7 days, 1,500 games" in " ".join(r.output.split()), r.output
+    assert "holdout 2023-12-08 .. 2023-12-14 (last 7 days, 1,500 player-games" in " ".join(r.output.split()), r.output
 
 
 def test_counts_of_dates_read_as_words():
