@@ -134,9 +134,16 @@ WITH u AS (
     d.game_date
 ), history AS (
   /* other than T, and the number (among T's games) of his latest game for T */
+  /* (with the u columns the rotation needs: mates then joins on whole keys, never on the */
+  /* player alone, whatever order the planner picks) */
   SELECT
     u.player_lookup,
     u.game_date,
+    u.season_year,
+    u.team_abbr,
+    u.last_game_date,
+    u.player_status,
+    u.report_status,
     MAX(IF(p.team_abbr <> u.team_abbr, p.game_date, NULL)) AS left_date,
     MAX(t.seq) AS team_seq
   FROM u
@@ -148,7 +155,12 @@ WITH u AS (
     ON t.game_id = p.game_id AND t.team_abbr = u.team_abbr AND p.team_abbr = u.team_abbr
   GROUP BY
     u.player_lookup,
-    u.game_date
+    u.game_date,
+    u.season_year,
+    u.team_abbr,
+    u.last_game_date,
+    u.player_status,
+    u.report_status
 ), own AS (
   SELECT
     u.player_lookup,
@@ -220,35 +232,31 @@ WITH u AS (
   FROM played
 ), mates AS (
   SELECT
-    u.game_date,
-    u.team_abbr,
-    u.player_lookup,
+    f.game_date,
+    f.team_abbr,
+    f.player_lookup,
     CAST(ROUND(r.min10, 6) AS NUMERIC) AS min10,
     CAST(ROUND(r.pts10, 6) AS NUMERIC) AS pts10,
     CAST(ROUND(r.fga10, 6) AS NUMERIC) AS fga10,
     td.last_seq - f.team_seq <= 2 AS newly, /* absent for at most T's last 2 games (or out for D only) */
     CASE
-      WHEN NOT u.report_status IS NULL
-      THEN u.report_status IN ('out', 'doubtful')
+      WHEN NOT f.report_status IS NULL
+      THEN f.report_status IN ('out', 'doubtful')
       ELSE (
-        td.last_seq > f.team_seq OR u.player_status = 'out'
+        td.last_seq > f.team_seq OR f.player_status = 'out'
       )
     END AS is_out
-  FROM u
+  FROM history AS f
   JOIN rolled AS r
-    ON r.player_lookup = u.player_lookup
-    AND r.season_year = u.season_year
-    AND r.game_date = u.last_game_date
-  JOIN history AS f
-    ON f.player_lookup = u.player_lookup
-    AND f.game_date = u.game_date
-    AND NOT f.team_seq IS NULL
+    ON r.player_lookup = f.player_lookup
+    AND r.season_year = f.season_year
+    AND r.game_date = f.last_game_date
   JOIN team_day AS td
-    ON td.team_abbr = u.team_abbr
-    AND td.season_year = u.season_year
-    AND td.game_date = u.game_date
+    ON td.team_abbr = f.team_abbr
+    AND td.season_year = f.season_year
+    AND td.game_date = f.game_date
   WHERE
-    r.min10 >= 15 AND td.last_seq - f.team_seq < 10
+    NOT f.team_seq IS NULL AND r.min10 >= 15 AND td.last_seq - f.team_seq < 10
 ), team_out AS (
   SELECT
     u.player_lookup,

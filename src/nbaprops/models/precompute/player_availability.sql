@@ -76,13 +76,16 @@ team_day AS (  -- each team's latest game before D (its number)
 ),
 history AS (  -- per UPGC player of D, his games this season before D: the last one for a team
     -- other than T, and the number (among T's games) of his latest game for T
-    SELECT u.player_lookup, u.game_date,
+    -- (with the u columns the rotation needs: mates then joins on whole keys, never on the
+    -- player alone, whatever order the planner picks)
+    SELECT u.player_lookup, u.game_date, u.season_year, u.team_abbr, u.last_game_date, u.player_status,
+           u.report_status,
            max(p.game_date) FILTER (WHERE p.team_abbr <> u.team_abbr) AS left_date,
            max(t.seq) AS team_seq
     FROM u
     JOIN played p ON p.player_lookup = u.player_lookup AND p.season_year = u.season_year AND p.dn < u.dn
     LEFT JOIN team_games t ON t.game_id = p.game_id AND t.team_abbr = u.team_abbr AND p.team_abbr = u.team_abbr
-    GROUP BY u.player_lookup, u.game_date
+    GROUP BY ALL
 ),
 own AS (  -- T's games before D that count for the player's absences
     SELECT u.player_lookup, u.game_date,
@@ -109,18 +112,17 @@ rolled AS (  -- each player's last-10 means this season after each of his games
                    ROWS BETWEEN 9 PRECEDING AND CURRENT ROW)
 ),
 mates AS (  -- the rotation of each team on D: whether each is out, and newly
-    SELECT u.game_date, u.team_abbr, u.player_lookup,
+    SELECT f.game_date, f.team_abbr, f.player_lookup,
            CAST(r.min10 AS DECIMAL(18, 6)) AS min10, CAST(r.pts10 AS DECIMAL(18, 6)) AS pts10,
            CAST(r.fga10 AS DECIMAL(18, 6)) AS fga10,
            td.last_seq - f.team_seq <= 2 AS newly,  -- absent for at most T's last 2 games (or out for D only)
-           CASE WHEN u.report_status IS NOT NULL THEN u.report_status IN @reported_out
-                ELSE (td.last_seq > f.team_seq OR u.player_status = 'out') END AS is_out
-    FROM u
-    JOIN rolled r ON r.player_lookup = u.player_lookup AND r.season_year = u.season_year
-                 AND r.game_date = u.last_game_date
-    JOIN history f ON f.player_lookup = u.player_lookup AND f.game_date = u.game_date AND f.team_seq IS NOT NULL
-    JOIN team_day td ON td.team_abbr = u.team_abbr AND td.season_year = u.season_year AND td.game_date = u.game_date
-    WHERE r.min10 >= 15 AND td.last_seq - f.team_seq < 10
+           CASE WHEN f.report_status IS NOT NULL THEN f.report_status IN @reported_out
+                ELSE (td.last_seq > f.team_seq OR f.player_status = 'out') END AS is_out
+    FROM history f
+    JOIN rolled r ON r.player_lookup = f.player_lookup AND r.season_year = f.season_year
+                 AND r.game_date = f.last_game_date
+    JOIN team_day td ON td.team_abbr = f.team_abbr AND td.season_year = f.season_year AND td.game_date = f.game_date
+    WHERE f.team_seq IS NOT NULL AND r.min10 >= 15 AND td.last_seq - f.team_seq < 10
 ),
 team_out AS (  -- per player: his rotation teammates who are out, newly and long
     SELECT u.player_lookup, u.game_date,
