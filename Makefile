@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 WAREHOUSE ?= warehouse/nbaprops.duckdb
 SOAK_SECONDS ?= 180
 
-.PHONY: demo test test-all test-bigquery lint bench soak clean install install-test install-lint
+.PHONY: demo test test-all test-bigquery lint bench soak clean install install-test install-lint install-bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,15 @@ $(VENV)/.installed-lint: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[lint]'
 	touch $@
 
+# The benchmarks: the test extras and Polars (benchmarks/polars_reference.py, the bench's yardstick).
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test,bench]'
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 install-lint: $(VENV)/.installed-lint
+install-bench: $(VENV)/.installed-bench
 
 demo: install
 	$(BIN)/nbaprops --warehouse $(WAREHOUSE) ingest
@@ -51,11 +57,11 @@ lint: install-lint
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/mypy
 
-bench: install-test
+bench: install-bench
 	$(BIN)/python benchmarks/run.py
 
 soak: install-test
 	$(BIN)/python scripts/soak.py --seconds $(SOAK_SECONDS)
 
 clean:
-	rm -rf warehouse .pytest_cache build src/*.egg-info $(VENV)/.installed $(VENV)/.installed-test $(VENV)/.installed-lint
+	rm -rf warehouse .pytest_cache build src/*.egg-info $(VENV)/.installed $(VENV)/.installed-test $(VENV)/.installed-lint $(VENV)/.installed-bench

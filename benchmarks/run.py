@@ -7,6 +7,13 @@ benchmarks/results/results.json and results.md (the README quotes the Markdown t
 Scenarios:
   ingest_real                 ingest of the bundled data into an empty warehouse
   backfill_real               full backfill 2021-10-19..2025-06-30 (ingest excluded)
+  polars_reference            benchmarks/polars_reference.py: nine core rolling features of the same
+                              player-games in hand-written Polars, from the same ingested warehouse
+                              (read and compute, a fresh process like the CLI's); its runs alternate
+                              with backfill_real's (group polars: it runs backfill_real too), and the
+                              table shows backfill_real / polars_reference. Once per bench run (not
+                              timed) its --check compares its values with the feature store's of the
+                              last timed backfill: matched or not is recorded
   checks_on_vs_off            the same backfill with the completeness and dependency checks taken
                               out of the models (benchmarks/checks_off.py) and --skip-preflight,
                               runs alternating with checks-on runs; overhead = on / off − 1
@@ -27,6 +34,7 @@ Scenarios:
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -96,11 +104,77 @@ def median_of(n: int, prepare, run) -> dict:
         s, m = run(ctx)
         times.append(s)
         mems.append(m)
+    return summary(times, mems)
+
+
+def summary(times: list[float], mems: list[float]) -> dict:
     return {
         "median_s": round(statistics.median(times), 3),
         "runs_s": [round(x, 3) for x in times],
         "peak_mb": round(max(mems), 1),
     }
+
+
+POLARS_REFERENCE = ROOT / "benchmarks" / "polars_reference.py"
+
+
+def polars_reference(*args: str) -> tuple[float, float, dict, int]:
+    """Run benchmarks/polars_reference.py args… in a fresh process; return (seconds, peak RSS in
+    MB, its JSON report, exit code)."""
+    cmd = [sys.executable, str(POLARS_REFERENCE), *args]
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    _, status, usage = os.wait4(proc.pid, 0)  # (its output is one short line: no pipe fills)
+    seconds = time.perf_counter() - t
+    code = os.waitstatus_to_exitcode(status)
+    out = proc.stdout.read().decode() if proc.stdout else ""
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    lines = out.strip().splitlines()
+    if not lines or not lines[-1].startswith("{"):
+        raise RuntimeError(f"polars_reference failed ({code}): " + " ".join(err.split())[-600:])
+    return seconds, usage.ru_maxrss / 1024.0, json.loads(lines[-1]), code
+
+
+def backfill_and_polars(runs: int, prepare, ingested: Path, with_polars: bool) -> tuple[dict, dict | None]:
+    """backfill_real and, with_polars, polars_reference: each run a backfill then the reference,
+    each a fresh process, so both see the same machine state. Then (not timed) the reference's
+    check against the warehouse of the last backfill."""
+    times, mems, p_times, p_mems, reports = [], [], [], [], []
+    backfilled = None
+    for _ in range(runs):
+        backfilled = prepare()
+        s, m = cli("backfill", "--start-date", REAL_START, "--end-date", REAL_END, warehouse=backfilled)
+        times.append(s)
+        mems.append(m)
+        if with_polars:
+            s, m, report, _ = polars_reference(str(ingested), "--start-date", REAL_START, "--end-date", REAL_END)
+            p_times.append(s)
+            p_mems.append(m)
+            reports.append(report)
+    backfill = summary(times, mems)
+    if not with_polars:
+        return backfill, None
+    ref = summary(p_times, p_mems)
+    ref.update(
+        {
+            "read_s": round(statistics.median(r["read_s"] for r in reports), 3),
+            "compute_s": round(statistics.median(r["compute_s"] for r in reports), 3),
+            "player_games": reports[-1]["rows"],
+            "features": reports[-1]["features"],
+            "ratio": round(backfill["median_s"] / max(ref["median_s"], 1e-9), 1),
+        }
+    )
+    try:
+        _, _, report, _ = polars_reference(
+            "--check", str(backfilled), "--start-date", REAL_START, "--end-date", REAL_END
+        )
+        ref["check"] = {
+            k: report["check"][k]
+            for k in ("matched", "compared_rows", "mismatching_rows", "mismatches_by_feature", "tolerance")
+        }
+    except RuntimeError as exc:
+        ref["check"] = {"matched": False, "error": str(exc)}
+    return backfill, ref
 
 
 def main() -> None:
@@ -119,6 +193,8 @@ def main() -> None:
     only = {g.strip() for g in args.only.split(",") if g.strip()}
     if only - set(GROUPS):
         ap.error(f"unknown groups: {', '.join(sorted(only - set(GROUPS)))}; known: {', '.join(GROUPS)}")
+    if (not only or "polars" in only) and importlib.util.find_spec("polars") is None:
+        ap.error("the polars group needs Polars: `make bench` installs it (pip install -e '.[bench]')")
     global RESULT_NAME
     if only:
         RESULT_NAME = "partial"
@@ -161,13 +237,11 @@ def main() -> None:
             print("ingest_real …", flush=True)
             sc["ingest_real"] = median_of(runs, fresh_empty, lambda w: cli("ingest", warehouse=w))
             save(results)
-        if want("backfill"):
-            print("backfill_real …", flush=True)
-            sc["backfill_real"] = median_of(
-                runs,
-                copy_of(ingested),
-                lambda w: cli("backfill", "--start-date", REAL_START, "--end-date", REAL_END, warehouse=w),
-            )
+        if want("backfill") or want("polars"):
+            print("backfill_real" + (" and polars_reference, alternating" if want("polars") else "") + " …", flush=True)
+            sc["backfill_real"], ref = backfill_and_polars(runs, copy_of(ingested), ingested, want("polars"))
+            if ref is not None:
+                sc["polars_reference"] = ref
             if "ingest_real" in sc:
                 sc["ingest_plus_backfill_real"] = {
                     "median_s": round(sc["ingest_real"]["median_s"] + sc["backfill_real"]["median_s"], 3),
@@ -312,7 +386,7 @@ def checks_on_vs_off(runs: int, prepare, tmp: Path) -> dict:
 
 
 RESULT_NAME = "results"  # "partial" with --only: a subset never replaces the full results
-GROUPS = ("ingest", "backfill", "checks", "rerun", "daily", "set_based", "synthetic", "backtest")
+GROUPS = ("ingest", "backfill", "polars", "checks", "rerun", "daily", "set_based", "synthetic", "backtest")
 
 
 def save(results: dict) -> None:
@@ -376,6 +450,9 @@ def markdown(results: dict) -> str:
             ok = r["ratio"] >= 50
             lines.append(f"| {name}: ratio | {r['ratio']}× | | | ≥ 50× | {'yes' if ok else 'no'} |")
             continue
+        if name == "polars_reference":
+            lines.extend(_polars_rows(r, results["scenarios"].get("backfill_real")))
+            continue
         target = TARGETS.get(name)
         if r.get("error"):
             lines.append(
@@ -401,6 +478,28 @@ def markdown(results: dict) -> str:
             f"{'' if target is None else f'≤ {target} s'} | {met} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _polars_rows(r: dict, backfill: dict | None) -> list[str]:
+    """The reference's row and the ratio backfill_real / polars_reference (both medians)."""
+    check = r.get("check", {})
+    if "error" in check:
+        verdict = f"check failed: {check['error'][:200]}"
+    elif check.get("matched"):
+        verdict = f"check: the store's values on {check['compared_rows']:,} rows, all within {check['tolerance']}"
+    else:
+        verdict = f"check: {check.get('mismatching_rows', '?'):,} of {check.get('compared_rows', 0):,} rows differ"
+    rows = [
+        f"| polars_reference ({len(r['features'])} core features, {r['player_games']:,} player-games; "
+        f"read {r['read_s']} s, compute {r['compute_s']} s; {verdict}) | {r['median_s']} | {r['runs_s']} | "
+        f"{r['peak_mb']} | | |"
+    ]
+    if backfill:
+        rows.append(
+            f"| backfill_real / polars_reference ({backfill['median_s']} s / {r['median_s']} s) | "
+            f"{r['ratio']}× | | | | |"
+        )
+    return rows
 
 
 if __name__ == "__main__":
