@@ -1,6 +1,6 @@
-"""Models side by side (the daily run): a model starts only after its upstream models finished,
-independent models overlap, a failure stops new starts, and the daily run's results, state and
-history are those of running the models one by one."""
+"""Models side by side (the daily run and the backfill): a model starts only after its upstream
+models finished, independent models overlap, a failure stops new starts, and a run's results,
+state and history are those of running the models one by one."""
 
 from __future__ import annotations
 
@@ -84,6 +84,22 @@ def test_only_selected_upstream_models_are_waited_for():
     assert seen == ["c", "d"]
 
 
+def test_a_model_also_waits_for_the_models_it_is_told_to_wait_for():
+    """waits_for: e (no upstream) waits for c as well; the others keep their graph."""
+    models, cat = fake_catalog(GRAPH)
+    events, lock = [], threading.Lock()
+
+    def fn(model, w):
+        with lock:
+            events.append(("start", model.name))
+        time.sleep(0.02)
+        with lock:
+            events.append(("end", model.name))
+
+    run_parallel(FakeWarehouse(), models, cat, fn, max_workers=2, waits_for={"e": {"c"}})
+    assert events.index(("end", "c")) < events.index(("start", "e"))
+
+
 def content(wh: Warehouse, table: str) -> list[tuple]:
     cols = ", ".join(f'"{c}"' for c in wh.columns(table) if c not in METADATA_COLUMNS)
     return wh.con.execute(f"SELECT {cols} FROM {table} ORDER BY ALL").fetchall()
@@ -114,6 +130,31 @@ def test_daily_run_side_by_side_equals_one_by_one(real_copy, tmp_path):
             results[parallel] = tables, state_rows(wh.con), hist
             assert {m.status for m in res.models} == {"success"} and all(m.dates_computed == 1 for m in res.models)
     assert results[True] == results[False]
+
+
+def test_backfill_side_by_side_equals_one_by_one(real_copy, tmp_path):
+    """The real models over a month, side by side and one by one: the same tables, state and
+    history counts, every model run once in catalog order."""
+    s, e = date(2023, 11, 1), date(2023, 11, 30)
+    other = tmp_path / "one_by_one.duckdb"
+    shutil.copy(real_copy, other)
+    results = {}
+    for path, parallel in ((real_copy, True), (other, False)):
+        with Warehouse.open(path) as wh:
+            res = backfill(wh, s, e, preflight=False, parallel=parallel)
+            assert res.ok, res.errors
+            assert [m.model for m in res.models] == [m.name for m in Catalog.load().ordered()]
+            tables = {m.table: content(wh, m.table) for m in Catalog.load().ordered()}
+            hist = sorted(
+                wh.con.execute(
+                    "SELECT model, status, rows_written, failures_written, dates_computed, dates_skipped "
+                    "FROM reference.processor_run_history WHERE run_id = ?",
+                    [res.run_id],
+                ).fetchall()
+            )
+            results[parallel] = tables, state_rows(wh.con), hist
+    assert results[True] == results[False]
+    assert any(rows for rows in results[True][0].values())
 
 
 def test_daily_run_side_by_side_with_a_failing_model(real_copy, tmp_path):

@@ -44,6 +44,8 @@ from .plan import select_models as plan_select_models
 from .preflight import Preflight
 from .state import fingerprints
 
+PREFLIGHT_STOPPED = "not run: pre-flight failed (Phase 3 coverage below 95 %; see the gaps table, or --skip-preflight)"
+
 
 @dataclass
 class ModelRun:
@@ -186,10 +188,11 @@ class Backfill:
     done whose inputs changed since (a corrected box score of yesterday reaches yesterday's
     rows and every later window), never dates that were not computed before.
 
-    A daily run runs models side by side as soon as their upstream models are done (its
-    one-date queries are too small to keep the cores busy); parallel=False runs them one by one.
-    A backfill runs them one by one: its big chunks use every core already, running two at once
-    would add up their memory, and the pre-flight must see this run's Phase 3 models finished.
+    Models run side by side as soon as their upstream models are done (a daily run's one-date
+    queries are too small to keep the cores busy, and a backfill's big chunks have long
+    single-threaded stretches); the models the pre-flight gates start after this run's models of
+    the tables it checks (_run_side_by_side). They share one DuckDB instance, so its memory limit
+    holds for all of them together. parallel=False runs them one by one.
 
     On a stateless engine (Spark, BigQuery) nothing is saved: every date of the range is
     computed and no history is written; selection, chunking, kinds and failures are the same."""
@@ -313,15 +316,16 @@ class Backfill:
         if self.result.preflight is None or self.result.preflight.ok or self.dry_run:
             return False
         for rest in self.models[i:]:
-            self.result.models.append(
-                ModelRun(
-                    model=rest.name,
-                    status="failed",
-                    error="not run: pre-flight failed (Phase 3 coverage below "
-                    "95 %; see the gaps table, or --skip-preflight)",
-                )
-            )
+            self.result.models.append(ModelRun(model=rest.name, status="failed", error=PREFLIGHT_STOPPED))
         return True
+
+    def preflight_stops_side_by_side(self, plan: ModelPlan) -> bool:
+        """preflight_stops for models running side by side: the models left are marked by the caller."""
+        if not (plan.chunks or self.dry_run):
+            return False
+        self._preflight_checked = True
+        self.result.preflight = self.adapter.preflight(self.start_date, self.end_date)
+        return not (self.result.preflight is None or self.result.preflight.ok)
 
     def plan_model(self, model: Model, mr: ModelRun) -> ModelPlan:
         """Which of the model's dates are pending, and why (after its upstream models ran)."""
@@ -504,13 +508,8 @@ class Backfill:
         return final_committed
 
     def run_models(self) -> None:
-        if self.daily and self.parallel and not self.dry_run and len(self.models) > 1:
-            # A daily run is a dozen one-date queries, each too small to keep both cores busy:
-            # models whose upstream models are done run side by side, each on its own cursor.
-            runs = {m.name: ModelRun(model=m.name) for m in self.models}
-            self.result.models.extend(runs.values())
-            runs[self.models[0].name].read_seconds = self.shared_read
-            run_parallel(self.adapter, self.models, self.catalog, lambda m, a: self.process(m, runs[m.name], a))
+        if self.parallel and not self.dry_run and len(self.models) > 1:
+            self._run_side_by_side()
             return
         for i, model in enumerate(self.models):
             mr = ModelRun(model=model.name, read_seconds=self.shared_read if i == 0 else 0.0)
@@ -526,6 +525,44 @@ class Backfill:
             mr.wall_seconds = time.perf_counter() - t0
             if self.on_model_done:
                 self.on_model_done(mr)
+
+    def _run_side_by_side(self) -> None:
+        """Models side by side, each as soon as its upstream models are done, on its own cursor:
+        one model's query seldom keeps both cores busy (a daily run's one-date queries never do,
+        a backfill's single-threaded stretches often), and independent models fill the gaps.
+        A model that reads Phase 3 while the pre-flight is still to be asked also waits for this
+        run's models of the tables the pre-flight checks; the first such model with dates to
+        compute asks it, under a lock no other such model passes before the answer."""
+        from .preflight import PHASE3
+
+        runs = {m.name: ModelRun(model=m.name) for m in self.models}
+        self.result.models.extend(runs.values())
+        runs[self.models[0].name].read_seconds = self.shared_read
+        checked_tables = {m.name for m in self.models if m.table in PHASE3}
+        gated = {m.name for m in self.models if self._preflight_due(m)}
+        waits_for = dict.fromkeys(gated, checked_tables)
+        gate = threading.Lock()
+        stopped: list[str] = []  # the pre-flight stopped the run (its error)
+
+        def run_one(model: Model, adapter: EngineAdapter) -> None:
+            mr, t0, plan = runs[model.name], time.perf_counter(), None
+            if model.name in gated:
+                with gate:
+                    if not stopped and self._preflight_due(model):
+                        plan = self.plan_model(model, mr)
+                        mr.read_seconds += time.perf_counter() - t0
+                        if self.preflight_stops_side_by_side(plan):
+                            stopped.append(PREFLIGHT_STOPPED)
+                if stopped:
+                    mr.status, mr.error = "failed", stopped[0]
+                    self.failed_models.add(model.name)
+                    return
+            self.process(model, mr, adapter, plan)
+            mr.wall_seconds = time.perf_counter() - t0
+            if self.on_model_done:
+                self.on_model_done(mr)
+
+        run_parallel(self.adapter, self.models, self.catalog, run_one, waits_for=waits_for)
 
     # -- 4. finish ---------------------------------------------------------------------------
     def finish(self) -> None:

@@ -21,19 +21,33 @@ def workers() -> int:
 
 
 def run_parallel(
-    wh, models: list[Model], catalog: Catalog, fn: Callable[[Model, Any], None], max_workers: int | None = None
+    wh,
+    models: list[Model],
+    catalog: Catalog,
+    fn: Callable[[Model, Any], None],
+    max_workers: int | None = None,
+    waits_for: dict[str, set[str]] | None = None,
 ) -> None:
     """Call fn(model, handle) for every model, a model only after its selected upstream models
-    returned; `handle` comes from `wh.worker()` (a Warehouse's, or an engine adapter's: its own
-    cursor). The first exception stops new starts; running models finish; then it is raised."""
+    (and the selected models of `waits_for[model]`) returned; `handle` comes from `wh.worker()` (a
+    Warehouse's, or an engine adapter's: its own cursor). The first exception stops new starts;
+    running models finish; then it is raised."""
     selected = {m.name for m in models}
-    needs = {m.name: {u for u in catalog.upstream[m.name] if u in selected} for m in models}
+    extra = waits_for or {}
+    needs = {m.name: {u for u in catalog.upstream[m.name] | extra.get(m.name, set()) if u in selected} for m in models}
     # Ready models start longest chain first: the chain PGS -> completeness -> shot zones ->
     # composite factors -> feature store decides when the run ends, a model nobody waits for
     # can run beside it later. Ties keep the catalog order.
+    dependants = {m.name: [d.name for d in models if m.name in needs[d.name]] for m in models}
     height: dict[str, int] = {}
-    for m in reversed(models):  # catalog order is topological: dependants come later
-        height[m.name] = 1 + max((height[d.name] for d in models if m.name in needs[d.name]), default=0)
+
+    def height_of(name: str) -> int:  # (waits_for may point anywhere in the catalog order)
+        if name not in height:
+            height[name] = 1 + max((height_of(d) for d in dependants[name]), default=0)
+        return height[name]
+
+    for m in models:
+        height_of(m.name)
     waiting = sorted(models, key=lambda m: -height[m.name])  # (a stable sort)
     done: set[str] = set()
     running: dict[Future, Model] = {}
