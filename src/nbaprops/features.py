@@ -1563,18 +1563,19 @@ def feed_flags() -> str:
     return ", ".join(f"{covered(feed)} AS cov_{feed}" for feed in FEEDS)
 
 
-@macro()
-def feed_flag_names() -> str:
-    """The coverage flags' columns (cov_<feed>), passed on from the base row."""
-    return ", ".join(f"cov_{feed}" for feed in FEEDS)
+def _is_default(f: Feature) -> str:
+    """Whether the feature falls back to its default: none of its chain's links is set (its
+    source tag is then 'default'), read from the link columns of @feature_links."""
+    return f"coalesce({', '.join(col for col, _, _ in _links(f))}) IS NULL"
 
 
 @macro()
 def feed_default_count() -> str:
-    """How many required features are at their default because their feed does not cover D."""
+    """How many required features are at their default because their feed does not cover D
+    (from the link columns: a boolean test each, where the source tags would be string compares)."""
     return balanced_sum(
         [
-            f"CASE WHEN NOT cov_{feed_of(f.name)} AND {f.name}_source = 'default' THEN 1 ELSE 0 END"
+            f"CASE WHEN NOT cov_{feed_of(f.name)} AND {_is_default(f)} THEN 1 ELSE 0 END"
             for f in FEATURES
             if not f.optional and feed_of(f.name)
         ]
@@ -1598,26 +1599,20 @@ def feature_count() -> str:
 
 @macro()
 def feature_quality_score() -> str:
-    """The mean of the features' source weights (QUALITY_WEIGHTS), 2 decimals."""
+    """The mean of the features' source weights (QUALITY_WEIGHTS), 2 decimals; each weight from
+    the first link set (the source tag's rule), read from the link columns of @feature_links."""
 
-    def weight(n: str) -> str:
-        return (
-            "CASE "
-            + n
-            + "_source "
-            + " ".join(f"WHEN '{s}' THEN {w}" for s, w in QUALITY_WEIGHTS.items() if s != "default")
-            + f" ELSE {QUALITY_WEIGHTS['default']} END"
-        )
+    def weight(f: Feature) -> str:
+        whens = " ".join(f"WHEN {col} IS NOT NULL THEN {QUALITY_WEIGHTS[src]}" for col, src, _ in _links(f))
+        return f"CASE {whens} ELSE {QUALITY_WEIGHTS['default']} END"
 
-    return f"round({balanced_sum([weight(f.name) for f in FEATURES])} / {len(FEATURES)}.0, 2)"
+    return f"round({balanced_sum([weight(f) for f in FEATURES])} / {len(FEATURES)}.0, 2)"
 
 
 @macro()
 def default_feature_count() -> str:
-    """How many required (not optional) features fell back to their default."""
-    return balanced_sum(
-        [f"CASE WHEN {f.name}_source = 'default' THEN 1 ELSE 0 END" for f in FEATURES if not f.optional]
-    )
+    """How many required (not optional) features fell back to their default (from the link columns)."""
+    return balanced_sum([f"CASE WHEN {_is_default(f)} THEN 1 ELSE 0 END" for f in FEATURES if not f.optional])
 
 
 def balanced_sum(terms: list[str]) -> str:

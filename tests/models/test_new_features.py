@@ -450,11 +450,11 @@ def test_opponent_features_need_a_minimum_sample(wh):
 # --- point in time and the leakage canary -------------------------------------------------------------
 PIT_START, PIT_D = date(2023, 10, 24), date(2024, 1, 17)
 UPSTREAM = ["player_game_summary", "upcoming_player_game_context", "player_availability"]
-OUT_RULE = "ELSE (td.last_seq > f.team_seq OR u.player_status = 'out') END AS is_out"
+OUT_RULE = "ELSE (td.last_seq > f.team_seq OR f.player_status = 'out') END AS is_out"
 # the leak: "out" read from D's own box score (players listed DNP on D), not known that morning
 DNP_OF_D = (
-    "ELSE (u.player_lookup IN (SELECT b.player_lookup FROM raw.player_boxscores b "
-    "WHERE b.game_date = u.game_date AND b.dnp_reason IS NOT NULL)) END AS is_out"
+    "ELSE (f.player_lookup IN (SELECT b.player_lookup FROM raw.player_boxscores b "
+    "WHERE b.game_date = f.game_date AND b.dnp_reason IS NOT NULL)) END AS is_out"
 )
 
 

@@ -1142,11 +1142,6 @@ WITH u AS (
     label_played,
     label_line,
     feed_gaps,
-    cov_injuries,
-    cov_game_lines,
-    cov_shots,
-    cov_full_box,
-    cov_team_box,
     ROUND(CAST(COALESCE(points_avg_last_5__1, points_avg_last_5__2, 10.0) AS DOUBLE), 6) AS points_avg_last_5,
     ROUND(CAST(COALESCE(points_avg_last_10__1, points_avg_last_10__2, 10.0) AS DOUBLE), 6) AS points_avg_last_10,
     ROUND(CAST(COALESCE(points_avg_season__1, points_avg_season__2, 10.0) AS DOUBLE), 6) AS points_avg_season,
@@ -1412,7 +1407,361 @@ WITH u AS (
       WHEN NOT rotation_teammates_long_out__1 IS NULL
       THEN 'phase4'
       ELSE 'default'
-    END AS rotation_teammates_long_out_source
+    END AS rotation_teammates_long_out_source,
+    ROUND(
+      (
+        (
+          (
+            (
+              (
+                (
+                  CASE
+                    WHEN NOT points_avg_last_5__1 IS NULL
+                    THEN 100.0
+                    WHEN NOT points_avg_last_5__2 IS NULL
+                    THEN 100.0
+                    ELSE 40.0
+                  END + CASE
+                    WHEN NOT points_avg_last_10__1 IS NULL
+                    THEN 100.0
+                    WHEN NOT points_avg_last_10__2 IS NULL
+                    THEN 100.0
+                    ELSE 40.0
+                  END
+                ) + (
+                  CASE
+                    WHEN NOT points_avg_season__1 IS NULL
+                    THEN 100.0
+                    WHEN NOT points_avg_season__2 IS NULL
+                    THEN 100.0
+                    ELSE 40.0
+                  END + CASE
+                    WHEN NOT points_std_last_10__1 IS NULL
+                    THEN 100.0
+                    WHEN NOT points_std_last_10__2 IS NULL
+                    THEN 100.0
+                    ELSE 40.0
+                  END
+                )
+              ) + (
+                (
+                  CASE
+                    WHEN NOT games_in_last_7_days__1 IS NULL
+                    THEN 100.0
+                    WHEN NOT games_in_last_7_days__2 IS NULL
+                    THEN 100.0
+                    ELSE 40.0
+                  END + CASE
+                    WHEN NOT fatigue_score__1 IS NULL
+                    THEN 100.0
+                    WHEN NOT fatigue_score__2 IS NULL
+                    THEN 100.0
+                    ELSE 40.0
+                  END
+                ) + (
+                  CASE WHEN NOT shot_zone_mismatch_score__1 IS NULL THEN 100.0 ELSE 40.0 END + (
+                    CASE
+                      WHEN NOT pace_score__1 IS NULL
+                      THEN 100.0
+                      WHEN NOT pace_score__2 IS NULL
+                      THEN 100.0
+                      ELSE 40.0
+                    END + CASE
+                      WHEN NOT usage_spike_score__1 IS NULL
+                      THEN 100.0
+                      WHEN NOT usage_spike_score__2 IS NULL
+                      THEN 100.0
+                      ELSE 40.0
+                    END
+                  )
+                )
+              )
+            ) + (
+              (
+                (
+                  CASE WHEN NOT rest_advantage__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT injury_risk__1 IS NULL THEN 100.0 ELSE 40.0 END
+                ) + (
+                  CASE WHEN NOT recent_trend__1 IS NULL THEN 100.0 ELSE 40.0 END + (
+                    CASE WHEN NOT minutes_change__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT opponent_def_rating__1 IS NULL THEN 100.0 ELSE 40.0 END
+                  )
+                )
+              ) + (
+                (
+                  CASE WHEN NOT opponent_pace__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT home_away__1 IS NULL THEN 100.0 ELSE 40.0 END
+                ) + (
+                  CASE WHEN NOT back_to_back__1 IS NULL THEN 100.0 ELSE 40.0 END + (
+                    CASE WHEN NOT playoff_game__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT pct_paint__1 IS NULL THEN 100.0 ELSE 40.0 END
+                  )
+                )
+              )
+            )
+          ) + (
+            (
+              (
+                (
+                  CASE WHEN NOT pct_mid_range__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT pct_three__1 IS NULL THEN 100.0 ELSE 40.0 END
+                ) + (
+                  CASE WHEN NOT pct_free_throw__1 IS NULL THEN 100.0 ELSE 40.0 END + (
+                    CASE
+                      WHEN NOT team_pace__1 IS NULL
+                      THEN 100.0
+                      WHEN NOT team_pace__2 IS NULL
+                      THEN 100.0
+                      ELSE 40.0
+                    END + CASE
+                      WHEN NOT team_off_rating__1 IS NULL
+                      THEN 100.0
+                      WHEN NOT team_off_rating__2 IS NULL
+                      THEN 100.0
+                      ELSE 40.0
+                    END
+                  )
+                )
+              ) + (
+                (
+                  CASE WHEN NOT team_win_pct__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT vegas_points_line__1 IS NULL THEN 100.0 ELSE 40.0 END
+                ) + (
+                  CASE WHEN NOT vegas_opening_line__1 IS NULL THEN 100.0 ELSE 40.0 END + (
+                    CASE WHEN NOT vegas_line_move__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT has_vegas_line__1 IS NULL THEN 100.0 ELSE 40.0 END
+                  )
+                )
+              )
+            ) + (
+              (
+                (
+                  CASE WHEN NOT avg_points_vs_opponent__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT games_vs_opponent__1 IS NULL THEN 100.0 ELSE 40.0 END
+                ) + (
+                  CASE
+                    WHEN NOT minutes_avg_last_10__1 IS NULL
+                    THEN 100.0
+                    WHEN NOT minutes_avg_last_10__2 IS NULL
+                    THEN 100.0
+                    ELSE 40.0
+                  END + (
+                    CASE WHEN NOT ppm_avg_last_10__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT pts_slope_10g__1 IS NULL THEN 100.0 ELSE 40.0 END
+                  )
+                )
+              ) + (
+                (
+                  CASE WHEN NOT pts_vs_season_zscore__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT breakout_flag__1 IS NULL THEN 100.0 ELSE 40.0 END
+                ) + (
+                  CASE WHEN NOT game_total_line__1 IS NULL THEN 100.0 ELSE 40.0 END + (
+                    CASE WHEN NOT days_rest__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT minutes_load_last_7d__1 IS NULL THEN 100.0 ELSE 40.0 END
+                  )
+                )
+              )
+            )
+          )
+        ) + (
+          (
+            (
+              (
+                (
+                  CASE WHEN NOT spread_magnitude__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT implied_team_total__1 IS NULL THEN 100.0 ELSE 40.0 END
+                ) + (
+                  CASE WHEN NOT points_avg_last_3__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT deviation_from_avg_last3__1 IS NULL THEN 100.0 ELSE 40.0 END
+                )
+              ) + (
+                (
+                  CASE WHEN NOT consecutive_games_below_avg__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT usage_rate_last_5__1 IS NULL THEN 100.0 ELSE 40.0 END
+                ) + (
+                  CASE WHEN NOT multi_book_line_std__1 IS NULL THEN 100.0 ELSE 40.0 END + (
+                    CASE WHEN NOT prop_over_streak__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT prop_under_streak__1 IS NULL THEN 100.0 ELSE 40.0 END
+                  )
+                )
+              )
+            ) + (
+              (
+                (
+                  CASE WHEN NOT line_vs_season_avg__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT over_rate_last_10__1 IS NULL THEN 100.0 ELSE 40.0 END
+                ) + (
+                  CASE WHEN NOT margin_vs_line_avg_last_5__1 IS NULL THEN 100.0 ELSE 40.0 END + (
+                    CASE WHEN NOT minutes_volatility_last_10__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT opponent_pace_mismatch__1 IS NULL THEN 100.0 ELSE 40.0 END
+                  )
+                )
+              ) + (
+                (
+                  CASE WHEN NOT points_ewm_10d__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT points_ewm_30d__1 IS NULL THEN 100.0 ELSE 40.0 END
+                ) + (
+                  CASE WHEN NOT minutes_ewm_10d__1 IS NULL THEN 100.0 ELSE 40.0 END + (
+                    CASE WHEN NOT minutes_ewm_30d__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT minutes_last_game__1 IS NULL THEN 100.0 ELSE 40.0 END
+                  )
+                )
+              )
+            )
+          ) + (
+            (
+              (
+                (
+                  CASE WHEN NOT minutes_trend__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT starter_share_last_5__1 IS NULL THEN 100.0 ELSE 40.0 END
+                ) + (
+                  CASE WHEN NOT starter_share_last_10__1 IS NULL THEN 100.0 ELSE 40.0 END + (
+                    CASE WHEN NOT games_since_role_change__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT team_games_missed_7d__1 IS NULL THEN 100.0 ELSE 40.0 END
+                  )
+                )
+              ) + (
+                (
+                  CASE WHEN NOT team_games_missed_14d__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT consecutive_team_games_missed__1 IS NULL THEN 100.0 ELSE 40.0 END
+                ) + (
+                  CASE WHEN NOT rotation_teammates_out__1 IS NULL THEN 100.0 ELSE 40.0 END + (
+                    CASE WHEN NOT vacated_minutes__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT vacated_points__1 IS NULL THEN 100.0 ELSE 40.0 END
+                  )
+                )
+              )
+            ) + (
+              (
+                (
+                  CASE WHEN NOT vacated_fga__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT ppm_ewm_10d__1 IS NULL THEN 100.0 ELSE 40.0 END
+                ) + (
+                  CASE WHEN NOT ppm_ewm_30d__1 IS NULL THEN 100.0 ELSE 40.0 END + (
+                    CASE WHEN NOT expected_possessions_used__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT fta_rate_last_10__1 IS NULL THEN 100.0 ELSE 40.0 END
+                  )
+                )
+              ) + (
+                (
+                  CASE WHEN NOT opponent_points_allowed_last_5__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT opponent_points_allowed_last_10__1 IS NULL THEN 100.0 ELSE 40.0 END
+                ) + (
+                  CASE WHEN NOT opponent_def_rating_last_5__1 IS NULL THEN 100.0 ELSE 40.0 END + (
+                    CASE WHEN NOT opponent_def_rating_last_10__1 IS NULL THEN 100.0 ELSE 40.0 END + CASE WHEN NOT rotation_teammates_long_out__1 IS NULL THEN 100.0 ELSE 40.0 END
+                  )
+                )
+              )
+            )
+          )
+        )
+      ) / 78.0,
+      2
+    ) AS feature_quality_score,
+    (
+      (
+        (
+          (
+            CASE
+              WHEN COALESCE(points_avg_last_5__1, points_avg_last_5__2) IS NULL
+              THEN 1
+              ELSE 0
+            END + (
+              CASE
+                WHEN COALESCE(points_avg_last_10__1, points_avg_last_10__2) IS NULL
+                THEN 1
+                ELSE 0
+              END + CASE
+                WHEN COALESCE(points_avg_season__1, points_avg_season__2) IS NULL
+                THEN 1
+                ELSE 0
+              END
+            )
+          ) + (
+            (
+              CASE
+                WHEN COALESCE(points_std_last_10__1, points_std_last_10__2) IS NULL
+                THEN 1
+                ELSE 0
+              END + CASE
+                WHEN COALESCE(games_in_last_7_days__1, games_in_last_7_days__2) IS NULL
+                THEN 1
+                ELSE 0
+              END
+            ) + (
+              CASE WHEN COALESCE(fatigue_score__1, fatigue_score__2) IS NULL THEN 1 ELSE 0 END + CASE WHEN COALESCE(shot_zone_mismatch_score__1) IS NULL THEN 1 ELSE 0 END
+            )
+          )
+        ) + (
+          (
+            (
+              CASE WHEN COALESCE(pace_score__1, pace_score__2) IS NULL THEN 1 ELSE 0 END + CASE
+                WHEN COALESCE(usage_spike_score__1, usage_spike_score__2) IS NULL
+                THEN 1
+                ELSE 0
+              END
+            ) + (
+              CASE WHEN COALESCE(rest_advantage__1) IS NULL THEN 1 ELSE 0 END + CASE WHEN COALESCE(injury_risk__1) IS NULL THEN 1 ELSE 0 END
+            )
+          ) + (
+            (
+              CASE WHEN COALESCE(recent_trend__1) IS NULL THEN 1 ELSE 0 END + CASE WHEN COALESCE(minutes_change__1) IS NULL THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN COALESCE(opponent_def_rating__1) IS NULL THEN 1 ELSE 0 END + CASE WHEN COALESCE(opponent_pace__1) IS NULL THEN 1 ELSE 0 END
+            )
+          )
+        )
+      ) + (
+        (
+          (
+            CASE WHEN COALESCE(home_away__1) IS NULL THEN 1 ELSE 0 END + (
+              CASE WHEN COALESCE(back_to_back__1) IS NULL THEN 1 ELSE 0 END + CASE WHEN COALESCE(playoff_game__1) IS NULL THEN 1 ELSE 0 END
+            )
+          ) + (
+            (
+              CASE WHEN COALESCE(pct_paint__1) IS NULL THEN 1 ELSE 0 END + CASE WHEN COALESCE(pct_mid_range__1) IS NULL THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN COALESCE(pct_three__1) IS NULL THEN 1 ELSE 0 END + CASE WHEN COALESCE(pct_free_throw__1) IS NULL THEN 1 ELSE 0 END
+            )
+          )
+        ) + (
+          (
+            (
+              CASE WHEN COALESCE(team_pace__1, team_pace__2) IS NULL THEN 1 ELSE 0 END + CASE WHEN COALESCE(team_off_rating__1, team_off_rating__2) IS NULL THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN COALESCE(team_win_pct__1) IS NULL THEN 1 ELSE 0 END + CASE WHEN COALESCE(has_vegas_line__1) IS NULL THEN 1 ELSE 0 END
+            )
+          ) + (
+            (
+              CASE WHEN COALESCE(games_vs_opponent__1) IS NULL THEN 1 ELSE 0 END + CASE WHEN COALESCE(breakout_flag__1) IS NULL THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN COALESCE(minutes_load_last_7d__1) IS NULL THEN 1 ELSE 0 END + CASE WHEN COALESCE(consecutive_games_below_avg__1) IS NULL THEN 1 ELSE 0 END
+            )
+          )
+        )
+      )
+    ) AS default_feature_count,
+    (
+      (
+        (
+          CASE
+            WHEN NOT cov_shots AND COALESCE(shot_zone_mismatch_score__1) IS NULL
+            THEN 1
+            ELSE 0
+          END + (
+            CASE
+              WHEN NOT cov_team_box AND COALESCE(pace_score__1, pace_score__2) IS NULL
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN NOT cov_full_box AND COALESCE(usage_spike_score__1, usage_spike_score__2) IS NULL
+              THEN 1
+              ELSE 0
+            END
+          )
+        ) + (
+          CASE WHEN NOT cov_injuries AND COALESCE(injury_risk__1) IS NULL THEN 1 ELSE 0 END + (
+            CASE
+              WHEN NOT cov_team_box AND COALESCE(opponent_def_rating__1) IS NULL
+              THEN 1
+              ELSE 0
+            END + CASE WHEN NOT cov_team_box AND COALESCE(opponent_pace__1) IS NULL THEN 1 ELSE 0 END
+          )
+        )
+      ) + (
+        (
+          CASE WHEN NOT cov_shots AND COALESCE(pct_paint__1) IS NULL THEN 1 ELSE 0 END + (
+            CASE WHEN NOT cov_shots AND COALESCE(pct_mid_range__1) IS NULL THEN 1 ELSE 0 END + CASE WHEN NOT cov_shots AND COALESCE(pct_three__1) IS NULL THEN 1 ELSE 0 END
+          )
+        ) + (
+          CASE WHEN NOT cov_full_box AND COALESCE(pct_free_throw__1) IS NULL THEN 1 ELSE 0 END + (
+            CASE
+              WHEN NOT cov_team_box AND COALESCE(team_pace__1, team_pace__2) IS NULL
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN NOT cov_team_box AND COALESCE(team_off_rating__1, team_off_rating__2) IS NULL
+              THEN 1
+              ELSE 0
+            END
+          )
+        )
+      )
+    ) AS feed_default_count
   FROM base
 ), scored AS (
   SELECT
@@ -1580,882 +1929,9 @@ WITH u AS (
     rotation_teammates_long_out_source,
     'v2_nbaprops' AS feature_version,
     78 AS feature_count,
-    ROUND(
-      (
-        (
-          (
-            (
-              (
-                (
-                  CASE points_avg_last_5_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + CASE points_avg_last_10_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END
-                ) + (
-                  CASE points_avg_season_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + CASE points_std_last_10_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END
-                )
-              ) + (
-                (
-                  CASE games_in_last_7_days_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + CASE fatigue_score_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END
-                ) + (
-                  CASE shot_zone_mismatch_score_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + (
-                    CASE pace_score_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END + CASE usage_spike_score_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END
-                  )
-                )
-              )
-            ) + (
-              (
-                (
-                  CASE rest_advantage_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + CASE injury_risk_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END
-                ) + (
-                  CASE recent_trend_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + (
-                    CASE minutes_change_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END + CASE opponent_def_rating_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END
-                  )
-                )
-              ) + (
-                (
-                  CASE opponent_pace_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + CASE home_away_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END
-                ) + (
-                  CASE back_to_back_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + (
-                    CASE playoff_game_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END + CASE pct_paint_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END
-                  )
-                )
-              )
-            )
-          ) + (
-            (
-              (
-                (
-                  CASE pct_mid_range_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + CASE pct_three_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END
-                ) + (
-                  CASE pct_free_throw_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + (
-                    CASE team_pace_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END + CASE team_off_rating_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END
-                  )
-                )
-              ) + (
-                (
-                  CASE team_win_pct_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + CASE vegas_points_line_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END
-                ) + (
-                  CASE vegas_opening_line_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + (
-                    CASE vegas_line_move_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END + CASE has_vegas_line_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END
-                  )
-                )
-              )
-            ) + (
-              (
-                (
-                  CASE avg_points_vs_opponent_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + CASE games_vs_opponent_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END
-                ) + (
-                  CASE minutes_avg_last_10_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + (
-                    CASE ppm_avg_last_10_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END + CASE pts_slope_10g_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END
-                  )
-                )
-              ) + (
-                (
-                  CASE pts_vs_season_zscore_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + CASE breakout_flag_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END
-                ) + (
-                  CASE game_total_line_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + (
-                    CASE days_rest_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END + CASE minutes_load_last_7d_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END
-                  )
-                )
-              )
-            )
-          )
-        ) + (
-          (
-            (
-              (
-                (
-                  CASE spread_magnitude_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + CASE implied_team_total_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END
-                ) + (
-                  CASE points_avg_last_3_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + CASE deviation_from_avg_last3_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END
-                )
-              ) + (
-                (
-                  CASE consecutive_games_below_avg_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + CASE usage_rate_last_5_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END
-                ) + (
-                  CASE multi_book_line_std_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + (
-                    CASE prop_over_streak_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END + CASE prop_under_streak_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END
-                  )
-                )
-              )
-            ) + (
-              (
-                (
-                  CASE line_vs_season_avg_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + CASE over_rate_last_10_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END
-                ) + (
-                  CASE margin_vs_line_avg_last_5_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + (
-                    CASE minutes_volatility_last_10_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END + CASE opponent_pace_mismatch_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END
-                  )
-                )
-              ) + (
-                (
-                  CASE points_ewm_10d_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + CASE points_ewm_30d_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END
-                ) + (
-                  CASE minutes_ewm_10d_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + (
-                    CASE minutes_ewm_30d_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END + CASE minutes_last_game_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END
-                  )
-                )
-              )
-            )
-          ) + (
-            (
-              (
-                (
-                  CASE minutes_trend_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + CASE starter_share_last_5_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END
-                ) + (
-                  CASE starter_share_last_10_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + (
-                    CASE games_since_role_change_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END + CASE team_games_missed_7d_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END
-                  )
-                )
-              ) + (
-                (
-                  CASE team_games_missed_14d_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + CASE consecutive_team_games_missed_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END
-                ) + (
-                  CASE rotation_teammates_out_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + (
-                    CASE vacated_minutes_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END + CASE vacated_points_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END
-                  )
-                )
-              )
-            ) + (
-              (
-                (
-                  CASE vacated_fga_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + CASE ppm_ewm_10d_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END
-                ) + (
-                  CASE ppm_ewm_30d_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + (
-                    CASE expected_possessions_used_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END + CASE fta_rate_last_10_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END
-                  )
-                )
-              ) + (
-                (
-                  CASE opponent_points_allowed_last_5_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + CASE opponent_points_allowed_last_10_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END
-                ) + (
-                  CASE opponent_def_rating_last_5_source
-                    WHEN 'phase4'
-                    THEN 100.0
-                    WHEN 'phase3'
-                    THEN 100.0
-                    WHEN 'calculated'
-                    THEN 100.0
-                    ELSE 40.0
-                  END + (
-                    CASE opponent_def_rating_last_10_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END + CASE rotation_teammates_long_out_source
-                      WHEN 'phase4'
-                      THEN 100.0
-                      WHEN 'phase3'
-                      THEN 100.0
-                      WHEN 'calculated'
-                      THEN 100.0
-                      ELSE 40.0
-                    END
-                  )
-                )
-              )
-            )
-          )
-        )
-      ) / 78.0,
-      2
-    ) AS feature_quality_score,
-    (
-      (
-        (
-          (
-            CASE WHEN points_avg_last_5_source = 'default' THEN 1 ELSE 0 END + (
-              CASE WHEN points_avg_last_10_source = 'default' THEN 1 ELSE 0 END + CASE WHEN points_avg_season_source = 'default' THEN 1 ELSE 0 END
-            )
-          ) + (
-            (
-              CASE WHEN points_std_last_10_source = 'default' THEN 1 ELSE 0 END + CASE WHEN games_in_last_7_days_source = 'default' THEN 1 ELSE 0 END
-            ) + (
-              CASE WHEN fatigue_score_source = 'default' THEN 1 ELSE 0 END + CASE WHEN shot_zone_mismatch_score_source = 'default' THEN 1 ELSE 0 END
-            )
-          )
-        ) + (
-          (
-            (
-              CASE WHEN pace_score_source = 'default' THEN 1 ELSE 0 END + CASE WHEN usage_spike_score_source = 'default' THEN 1 ELSE 0 END
-            ) + (
-              CASE WHEN rest_advantage_source = 'default' THEN 1 ELSE 0 END + CASE WHEN injury_risk_source = 'default' THEN 1 ELSE 0 END
-            )
-          ) + (
-            (
-              CASE WHEN recent_trend_source = 'default' THEN 1 ELSE 0 END + CASE WHEN minutes_change_source = 'default' THEN 1 ELSE 0 END
-            ) + (
-              CASE WHEN opponent_def_rating_source = 'default' THEN 1 ELSE 0 END + CASE WHEN opponent_pace_source = 'default' THEN 1 ELSE 0 END
-            )
-          )
-        )
-      ) + (
-        (
-          (
-            CASE WHEN home_away_source = 'default' THEN 1 ELSE 0 END + (
-              CASE WHEN back_to_back_source = 'default' THEN 1 ELSE 0 END + CASE WHEN playoff_game_source = 'default' THEN 1 ELSE 0 END
-            )
-          ) + (
-            (
-              CASE WHEN pct_paint_source = 'default' THEN 1 ELSE 0 END + CASE WHEN pct_mid_range_source = 'default' THEN 1 ELSE 0 END
-            ) + (
-              CASE WHEN pct_three_source = 'default' THEN 1 ELSE 0 END + CASE WHEN pct_free_throw_source = 'default' THEN 1 ELSE 0 END
-            )
-          )
-        ) + (
-          (
-            (
-              CASE WHEN team_pace_source = 'default' THEN 1 ELSE 0 END + CASE WHEN team_off_rating_source = 'default' THEN 1 ELSE 0 END
-            ) + (
-              CASE WHEN team_win_pct_source = 'default' THEN 1 ELSE 0 END + CASE WHEN has_vegas_line_source = 'default' THEN 1 ELSE 0 END
-            )
-          ) + (
-            (
-              CASE WHEN games_vs_opponent_source = 'default' THEN 1 ELSE 0 END + CASE WHEN breakout_flag_source = 'default' THEN 1 ELSE 0 END
-            ) + (
-              CASE WHEN minutes_load_last_7d_source = 'default' THEN 1 ELSE 0 END + CASE WHEN consecutive_games_below_avg_source = 'default' THEN 1 ELSE 0 END
-            )
-          )
-        )
-      )
-    ) AS default_feature_count,
-    (
-      (
-        (
-          CASE
-            WHEN NOT cov_shots AND shot_zone_mismatch_score_source = 'default'
-            THEN 1
-            ELSE 0
-          END + (
-            CASE WHEN NOT cov_team_box AND pace_score_source = 'default' THEN 1 ELSE 0 END + CASE
-              WHEN NOT cov_full_box AND usage_spike_score_source = 'default'
-              THEN 1
-              ELSE 0
-            END
-          )
-        ) + (
-          CASE WHEN NOT cov_injuries AND injury_risk_source = 'default' THEN 1 ELSE 0 END + (
-            CASE
-              WHEN NOT cov_team_box AND opponent_def_rating_source = 'default'
-              THEN 1
-              ELSE 0
-            END + CASE WHEN NOT cov_team_box AND opponent_pace_source = 'default' THEN 1 ELSE 0 END
-          )
-        )
-      ) + (
-        (
-          CASE WHEN NOT cov_shots AND pct_paint_source = 'default' THEN 1 ELSE 0 END + (
-            CASE WHEN NOT cov_shots AND pct_mid_range_source = 'default' THEN 1 ELSE 0 END + CASE WHEN NOT cov_shots AND pct_three_source = 'default' THEN 1 ELSE 0 END
-          )
-        ) + (
-          CASE WHEN NOT cov_full_box AND pct_free_throw_source = 'default' THEN 1 ELSE 0 END + (
-            CASE WHEN NOT cov_team_box AND team_pace_source = 'default' THEN 1 ELSE 0 END + CASE WHEN NOT cov_team_box AND team_off_rating_source = 'default' THEN 1 ELSE 0 END
-          )
-        )
-      )
-    ) AS feed_default_count,
+    feature_quality_score,
+    default_feature_count,
+    feed_default_count,
     feed_gaps,
     label_points,
     label_minutes,

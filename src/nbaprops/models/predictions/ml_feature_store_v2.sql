@@ -177,10 +177,13 @@ base AS (
     LEFT JOIN tm otm ON otm.team_abbr = u.opponent_team_abbr AND otm.game_date = u.game_date
     LEFT JOIN bk ON bk.game_id = u.game_id AND bk.player_lookup = u.player_lookup
 ),
-valued AS (  -- each feature's value and source tag from its chain's link columns
+valued AS (  -- each feature's value and source tag, and the quality counts, from its chain's link columns
     SELECT player_lookup, game_date, game_id, season_year, team_abbr, opponent_team_abbr,
-           label_points, label_minutes, label_played, label_line, feed_gaps, @feed_flag_names,
-           @feature_value_columns
+           label_points, label_minutes, label_played, label_line, feed_gaps,
+           @feature_value_columns,
+           @feature_quality_score AS feature_quality_score,
+           @default_feature_count AS default_feature_count,
+           @feed_default_count AS feed_default_count
     FROM base
 ),
 scored AS (
@@ -188,9 +191,9 @@ SELECT player_lookup, game_date, game_id, season_year, team_abbr, opponent_team_
        @feature_columns,
        @feature_version AS feature_version,
        @feature_count AS feature_count,
-       @feature_quality_score AS feature_quality_score,
-       @default_feature_count AS default_feature_count,
-       @feed_default_count AS feed_default_count,
+       feature_quality_score,
+       default_feature_count,
+       feed_default_count,
        feed_gaps,
        label_points, label_minutes, label_played,
        CASE WHEN label_played AND label_line IS NOT NULL THEN label_points > label_line END AS label_over_line
