@@ -210,6 +210,9 @@ def run(
         dry_run=dry_run,
         run_id=new_run_id("bq" if engine == "bigquery" else engine),
         on_model_done=model_done,
+        # one model at a time: the engine spreads each query over its own cluster, and its
+        # adapter (one session, one list of jobs and problems) has no per-model workers
+        parallel=False,
     )
     res = run_.run()
     result.models = [_model_result(mr, tables[mr.model]) for mr in res.models]
