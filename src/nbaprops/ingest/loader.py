@@ -127,9 +127,10 @@ def _replace_temp(
 ) -> None:
     """Drop temp table or view `name` (whichever it is, if any), then, given `sql`, create it
     again as a `what` ('TABLE' or 'VIEW')."""
-    if one(con.execute("SELECT count(*) FROM duckdb_views() WHERE temporary AND view_name = ?", [name]))[0]:
+    # (fetchall: no unfinished result is left on the connection, which register() refuses)
+    if con.execute("SELECT count(*) FROM duckdb_views() WHERE temporary AND view_name = ?", [name]).fetchall()[0][0]:
         con.execute(f"DROP VIEW {quote_ident(name)}")
-    if one(con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", [name]))[0]:
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", [name]).fetchall()[0][0]:
         con.execute(f"DROP TABLE {quote_ident(name)}")
     if sql is not None:
         con.execute(f"CREATE TEMP {what} {quote_ident(name)} AS {sql}", params or [])
@@ -360,6 +361,11 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
             _resolve_players(con)
         else:
             _replace_temp(con, "_norm", "VIEW", kind.select_sql)
+        if kind.target in kind.select_sql:
+            # the rows read the raw table they load into (a value the body lacks is kept from the
+            # loaded row): fixed before the upsert changes that table (such files are small)
+            _replace_temp(con, "_norm_fixed", "TABLE", "SELECT * FROM _norm")
+            _replace_temp(con, "_norm", "VIEW", "SELECT * FROM _norm_fixed")
     except duckdb.Error as exc:
         raise BadInputError(f"cannot normalise the rows ({_first_line(exc)})", file=path.name) from exc
 
@@ -478,7 +484,7 @@ def _scan_norm(con: duckdb.DuckDBPyConnection, kind: FileKind, res: FileResult) 
 
 
 def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
-    return one(con.execute(f"SELECT count(*) FROM {relation}"))[0]
+    return con.execute(f"SELECT count(*) FROM {relation}").fetchall()[0][0]
 
 
 def _check_item(column: str, reason: str, condition: str, detail: str | None = None) -> str:
@@ -1088,6 +1094,7 @@ def ingest_folder(
             "_typed",
             "_norm",
             "_norm_in",
+            "_norm_fixed",
             "_rej",
             "_good",
             "_dropped",
