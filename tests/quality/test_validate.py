@@ -45,6 +45,8 @@ def test_validate_passes_on_a_backfilled_real_warehouse(backfilled, tmp_path):
     checks = {r.check: r for r in rep.results}
     for name in (
         "primary_key:precompute.player_daily_cache",
+        "raw_key:raw.player_points_props",
+        "raw_key:raw.shots",
         "universe:precompute.player_shot_zone_analysis",
         "universe:precompute.team_defense_zone_analysis",
         "universe:precompute.player_composite_factors",
@@ -68,6 +70,12 @@ def test_validate_passes_on_a_backfilled_real_warehouse(backfilled, tmp_path):
 
 
 CORRUPTIONS = {
+    # a prop line's key twice: raw.player_points_props has no index on its key (the loader keeps it)
+    "duplicate_prop_key": (
+        "INSERT INTO raw.player_points_props SELECT * FROM raw.player_points_props "
+        "WHERE game_date = DATE '2023-12-01' LIMIT 1",
+        "raw_key:raw.player_points_props",
+    ),
     # a duplicated primary key (the model tables carry no constraint: the runner dedups on write)
     "duplicate_row": (
         "INSERT INTO precompute.player_daily_cache SELECT * FROM precompute.player_daily_cache "

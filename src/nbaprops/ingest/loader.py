@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from .. import keys, players
-from ..catalog import SOURCE_TABLE_ORDER
+from ..catalog import SOURCE_TABLE_ORDER, SOURCE_TIME_COLUMNS
 from ..errors import BadInputError
 from ..synth import props as synth_props
 from ..warehouse import Warehouse, one, quote_ident
@@ -122,8 +122,24 @@ def _first_line(exc: BaseException) -> str:
     return out
 
 
+def _replace_temp(
+    con: duckdb.DuckDBPyConnection, name: str, what: str, sql: str | None = None, params: list | None = None
+) -> None:
+    """Drop temp table or view `name` (whichever it is, if any), then, given `sql`, create it
+    again as a `what` ('TABLE' or 'VIEW')."""
+    # (fetchall: no unfinished result is left on the connection, which register() refuses)
+    if con.execute("SELECT count(*) FROM duckdb_views() WHERE temporary AND view_name = ?", [name]).fetchall()[0][0]:
+        con.execute(f"DROP VIEW {quote_ident(name)}")
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", [name]).fetchall()[0][0]:
+        con.execute(f"DROP TABLE {quote_ident(name)}")
+    if sql is not None:
+        con.execute(f"CREATE TEMP {what} {quote_ident(name)} AS {sql}", params or [])
+
+
 def _read_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Stage a Parquet or CSV file as temp table _src with a 1-based data row number _row.
+    """Stage a Parquet or CSV file as _src with a 1-based data row number _row: a Parquet file
+    as a view over the file (read where a step needs it, never copied), a CSV file as a temp
+    table.
 
     CSV is read as text (types are checked column by column afterwards, so an error can name
     the row and column). A column of the file that is itself called `_row` is not used."""
@@ -139,22 +155,25 @@ def _read_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         if not keep:
             raise BadInputError("the file has no columns", file=path.name)
         if parquet and "file_row_number" not in cols:
-            sql = f"SELECT {keep}, file_row_number + 1 AS _row FROM read_parquet(?, file_row_number = true)"
+            # a view: the file is read where a step needs it, never copied into memory
+            literal = "'" + str(path).replace("'", "''") + "'"
+            sql = f"SELECT {keep}, file_row_number + 1 AS _row FROM read_parquet({literal}, file_row_number = true)"
+            _replace_temp(con, "_src", "VIEW", sql)
         else:  # row_number() over the scan keeps file order (insertion order is preserved)
             sql = f"SELECT {keep}, row_number() OVER () AS _row FROM {source}"
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _src AS {sql}", [str(path)])
+            _replace_temp(con, "_src", "TABLE", sql, [str(path)])
     except duckdb.Error as exc:
         raise BadInputError(f"cannot read the file ({_first_line(exc)})", file=path.name) from exc
 
 
-def _typed_expr(con: duckdb.DuckDBPyConnection, path: Path, col: str, orig: str, have: str, want: str) -> str:
-    """The SQL expression that gives column `col` its type, after checking that every value
-    converts exactly (no rounding of 12.5 into an integer, no overflow); else BadInputError
-    naming the first bad row."""
+def _typed_check(col: str, orig: str, have: str, want: str) -> tuple[str, str | None, str | None]:
+    """How column `col` gets its type: (expression, value, bad) where `bad` is the SQL condition
+    (over `value`, when not NULL) of a value that does not convert exactly (no rounding of 12.5
+    into an integer, no overflow); value and bad are None when no value can fail."""
     src = quote_ident(orig)
     have_b, want_b = _base_type(have), _base_type(want)
     if have_b == want_b and want_b not in ("DOUBLE", "FLOAT", "REAL"):
-        return src
+        return src, None, None
     if (have_b in NUMERIC_TYPES and want_b in NUMERIC_TYPES) or (want_b == "DATE" and have_b.startswith("TIMESTAMP")):
         value, expr = src, f"TRY_CAST({src} AS {want})"
     else:
@@ -165,6 +184,14 @@ def _typed_expr(con: duckdb.DuckDBPyConnection, path: Path, col: str, orig: str,
         bad += f" OR TRY_CAST({value} AS DOUBLE) <> {expr}"
     elif want_b in ("DOUBLE", "FLOAT", "REAL"):
         bad += f" OR NOT isfinite({expr})"
+    return expr, value, bad
+
+
+def _raise_bad_value(
+    con: duckdb.DuckDBPyConnection, path: Path, col: str, orig: str, want: str, value: str, bad: str
+) -> None:
+    """BadInputError naming the first row whose value of `col` does not convert (if any)."""
+    src = quote_ident(orig)
     row = con.execute(
         f"SELECT _row, CAST({src} AS VARCHAR) FROM _src WHERE {value} IS NOT NULL AND ({bad}) ORDER BY _row LIMIT 1"
     ).fetchone()
@@ -177,9 +204,8 @@ def _typed_expr(con: duckdb.DuckDBPyConnection, path: Path, col: str, orig: str,
             "DATE": "a date like 2024-01-31",
             "TIMESTAMP": "a timestamp like 2024-01-31 19:00:00",
             "BOOLEAN": "true or false",
-        }.get(want_b, want)
+        }.get(_base_type(want), want)
         raise BadInputError(f"expected {what}, got {shown!r}", file=path.name, column=col, row=int(row[0]))
-    return expr
 
 
 def _stage_typed(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind) -> int:
@@ -202,12 +228,26 @@ def _stage_typed(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind) -> 
                 column=col,
             )
     exprs: dict[str, str] = {}
+    checked: list[tuple[str, str, str, str, str]] = []  # (col, orig, want, value, bad)
     for col, want in {**kind.required, **kind.optional}.items():
         if col not in present:
             exprs[col] = f"NULL::{want}"
         else:
             orig, have = present[col]
-            exprs[col] = _typed_expr(con, path, col, orig, have, want)
+            exprs[col], value, bad = _typed_check(col, orig, have, want)
+            if value is not None and bad is not None:
+                checked.append((col, orig, want, value, bad))
+    if checked:  # one pass over the file for every column; the first column with a bad value is named
+        flags = one(
+            con.execute(
+                "SELECT "
+                + ", ".join(f"coalesce(bool_or({value} IS NOT NULL AND ({bad})), false)" for *_, value, bad in checked)
+                + " FROM _src"
+            )
+        )
+        for flag, (col, orig, want, value, bad) in zip(flags, checked, strict=True):
+            if flag:
+                _raise_bad_value(con, path, col, orig, want, value, bad)
     selects = ["_row"] + [f"{e} AS {quote_ident(c)}" for c, e in exprs.items()]
     if "player_name" in exprs:
         # player_lookup is computed in Python (one definition: keys.player_lookup) once per
@@ -297,8 +337,14 @@ def _rank_case(target: str) -> str:
 
 
 def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_id: str) -> FileResult:
+    """One file, inside the ingest's transaction. Nothing the size of the file is copied: _src
+    (a Parquet file), _typed, _norm and _good are views, read where a step needs them, and the
+    good rows go from the file straight into the raw table. What is materialised is small: the
+    rejected rows (_rej), the rows of keys the file lists more than once (_duprows), one row per
+    player spelling (_res) or per game (_games)."""
     con = wh.con
     res = FileResult(file=path.name, kind=kind.name, target=kind.target)
+    _replace_temp(con, "_src", "TABLE")
     if kind.stage is not None:
         kind.stage(con, path)
     else:
@@ -306,73 +352,77 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
     res.rows_read = _stage_typed(con, path, kind)
     if kind.derives_schedule:
         res.games_derived = _derive_schedule(wh, path, now)
+    _replace_temp(con, "_norm", "VIEW")
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _norm AS {kind.select_sql}")
+        for name, sql in kind.prepare:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(name)} AS {sql}")
+        if kind.resolve_players:
+            _replace_temp(con, "_norm_in", "VIEW", kind.select_sql)
+            _resolve_players(con)
+        else:
+            _replace_temp(con, "_norm", "VIEW", kind.select_sql)
+        if kind.target in kind.select_sql:
+            # the rows read the raw table they load into (a value the body lacks is kept from the
+            # loaded row): fixed before the upsert changes that table (such files are small)
+            _replace_temp(con, "_norm_fixed", "TABLE", "SELECT * FROM _norm")
+            _replace_temp(con, "_norm", "VIEW", "SELECT * FROM _norm_fixed")
     except duckdb.Error as exc:
         raise BadInputError(f"cannot normalise the rows ({_first_line(exc)})", file=path.name) from exc
-    if kind.resolve_players:
-        _resolve_players(con)
 
     content = _target_columns(wh, kind.target)
-    # Row checks → rejects (one row per file row and column; reasons joined).
-    check_sql = (
-        " UNION ALL ".join(_check_sql(*check) for check in kind.checks)
-        or "SELECT NULL::BIGINT AS _row, NULL AS column_name, NULL AS reason WHERE false"
-    )
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _rej AS SELECT _row, column_name, "
-        f"string_agg(DISTINCT reason, '; ' ORDER BY reason) AS reason FROM ({check_sql}) GROUP BY ALL"
-    )
+    # Row checks → rejects (one row per file row and column; reasons joined), in one pass.
     # Safety net: a row that passed the checks but lacks a value the raw table requires
     # (NOT NULL or key column) is quarantined too, never allowed to fail the whole ingest.
     required = [c for c in _required_columns(wh, kind) if c in content]
+    failing = "[" + ", ".join(_check_item(*check) for check in kind.checks) + "]"
     if required:
         which = "CASE " + " ".join(f"WHEN {quote_ident(c)} IS NULL THEN '{c}'" for c in required) + " END"
-        con.execute(
-            f"INSERT INTO _rej SELECT _row, {which}, 'required value missing' FROM _norm "
-            f"WHERE ({' OR '.join(f'{quote_ident(c)} IS NULL' for c in required)}) "
-            "AND _row NOT IN (SELECT _row FROM _rej)"
+        missing = (
+            f"CASE WHEN {' OR '.join(f'{quote_ident(c)} IS NULL' for c in required)} "
+            f"THEN {{'column_name': {which}, 'reason': 'required value missing'}} END"
         )
-    hash_expr = _hash_expr(content)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _good AS SELECT {', '.join(quote_ident(c) for c in content)}, "
-        f"{hash_expr} AS row_hash, _row FROM _norm WHERE _row NOT IN (SELECT _row FROM _rej)"
+    else:
+        missing = "NULL"
+    try:
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _rej AS
+            WITH f AS (SELECT _row, list_filter({failing}::STRUCT(column_name VARCHAR, reason VARCHAR)[],
+                                                lambda x: x IS NOT NULL) AS l, {missing} AS m
+                       FROM _norm),
+                 u AS (SELECT _row, unnest(CASE WHEN len(l) = 0 AND m IS NOT NULL THEN [m] ELSE l END) AS c FROM f)
+            SELECT _row, c.column_name AS column_name, string_agg(DISTINCT c.reason, '; ' ORDER BY c.reason) AS reason
+            FROM u GROUP BY ALL""")
+    except duckdb.Error as exc:
+        raise BadInputError(f"cannot normalise the rows ({_first_line(exc)})", file=path.name) from exc
+    # _good: the rows to load, with their content hash; rows leave it by entering _rej (rejected,
+    # refused), _dropped (repeats, alternates) or, of a whole game, _skip_games (superseded)
+    con.execute("CREATE OR REPLACE TEMP TABLE _dropped (_row BIGINT)")
+    con.execute("CREATE OR REPLACE TEMP TABLE _skip_games (game_id VARCHAR)")
+    skip = " AND NOT EXISTS (SELECT 1 FROM _skip_games s WHERE s.game_id = n.game_id)" if kind.upsert == "game" else ""
+    _replace_temp(
+        con,
+        "_good",
+        "VIEW",
+        f"SELECT {', '.join('n.' + quote_ident(c) for c in content)}, {_hash_expr(content, 'n.')} AS row_hash, n._row "
+        "FROM _norm n WHERE NOT EXISTS (SELECT 1 FROM _rej r WHERE r._row = n._row) "
+        f"AND NOT EXISTS (SELECT 1 FROM _dropped d WHERE d._row = n._row){skip}",
     )
-    key = ", ".join(quote_ident(k) for k in kind.key)
     # Duplicates: exact repeats are dropped (counted); conflicting values on one key are rejected.
     # (Not for a key the loader numbers itself, e.g. a shot's place in its game: unique anyway.)
     if not kind.key_is_generated:
-        if kind.main_line_order:
-            _set_aside_alternates(con, kind, res)
-        con.execute(f"""INSERT INTO _rej SELECT _row, '{kind.key[0]}', 'duplicate key with conflicting values'
-                        FROM _good WHERE ({key}) IN (SELECT ({key}) FROM _good GROUP BY ALL
-                                                     HAVING count(DISTINCT row_hash) > 1)""")
-        con.execute("DELETE FROM _good WHERE _row IN (SELECT _row FROM _rej)")
-        before = one(con.execute("SELECT count(*) FROM _good"))[0]
-        con.execute(f"DELETE FROM _good WHERE _row NOT IN (SELECT min(_row) FROM _good GROUP BY {key})")
-        res.rows_duplicate += before - one(con.execute("SELECT count(*) FROM _good"))[0]
-    if kind.upsert == "game":
-        _refuse_partial_games(wh, kind, res)
-    elif kind.refuse_corrections:  # (a snapshot's rejected row is no correction: see FileKind)
-        _refuse_rejected_keys(wh, kind, res)
+        _set_aside_duplicates(con, kind, res)
+    has_rejects = _count(con, "_rej") > 0
+    if has_rejects:
+        if kind.upsert == "game":
+            _refuse_partial_games(wh, kind, res)
+        elif kind.refuse_corrections:  # (a snapshot's rejected row is no correction: see FileKind)
+            _refuse_rejected_keys(wh, kind, res)
     res.rows_rejected = one(con.execute("SELECT count(DISTINCT _row) FROM _rej"))[0]
-    if "_resolved_by" in [r[0] for r in con.execute("DESCRIBE _norm").fetchall()]:
-        by = dict(
-            con.execute(
-                # (a team's NOT YET SUBMITTED row of the injury report, player_lookup '', is no player's)
-                "SELECT coalesce(_resolved_by, 'unresolved'), count(*) FROM _norm "
-                "WHERE nullif(player_lookup, '') IS NOT NULL GROUP BY ALL"
-            ).fetchall()
-        )
-        res.rows_by_id, res.rows_by_name = by.get("id", 0), by.get("name", 0)
-        res.rows_by_alias, res.rows_unresolved = by.get("alias", 0), by.get("unresolved", 0)
-        res.rows_by_reference = by.get("reference", 0)
-
-    _record_rejects(con, path, kind, now)
+    clustered = _scan_norm(con, kind, res)
+    _record_rejects(con, path, kind, now, has_rejects)
     if kind.upsert == "game":
-        _upsert_games(wh, kind, content, path, now, res)
+        _upsert_games(wh, kind, content, path, now, res, clustered)
     else:
-        _upsert_keys(wh, kind, content, path, now, res)
+        _upsert_keys(wh, kind, content, path, now, res, clustered)
     con.execute(
         "INSERT INTO processing.ingest_log (ingest_id, source_file, file_kind, target_table, rows_read, "
         "rows_loaded, rows_unchanged, rows_duplicate, rows_superseded, rows_rejected, ingested_at, rows_refused, "
@@ -402,26 +452,94 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
     return res
 
 
-def _check_sql(column: str, reason: str, condition: str, detail: str | None = None) -> str:
-    """The rows of _norm failing one check, with the column and the reason (plus the row's detail)."""
+ROW_GROUP_ROWS = 122_880  # DuckDB's row group
+CLUSTERED_GROUPS_PER_DATE = 4  # file order is kept when a date's rows lie in at most this many row groups (mean)
+
+
+def _scan_norm(con: duckdb.DuckDBPyConnection, kind: FileKind, res: FileResult) -> bool:
+    """One pass over _norm for two small answers: how the rows found their player (rows_by_*,
+    for a kind whose rows have _resolved_by), and whether the file is clustered by date already:
+    its rows, in file order and cut in blocks of a row group, hold each date in at most
+    CLUSTERED_GROUPS_PER_DATE blocks on average (a file sorted by date, or made of a few sorted
+    runs). Then its rows are inserted in file order; otherwise sorted by date."""
+    cols = [r[0] for r in con.execute("DESCRIBE _norm").fetchall()]
+    date = quote_ident(SOURCE_TIME_COLUMNS.get(kind.target, "game_date"))
+    # (a team's NOT YET SUBMITTED row of the injury report, player_lookup '', is no player's)
+    how = (
+        "CASE WHEN nullif(player_lookup, '') IS NOT NULL THEN coalesce(_resolved_by, 'unresolved') END"
+        if "_resolved_by" in cols
+        else "NULL::VARCHAR"
+    )
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _scan AS
+        SELECT GROUPING(how) AS by_block, how, block, d, count(*) AS n
+        FROM (SELECT {how} AS how, _row // {ROW_GROUP_ROWS} AS block, {date} AS d FROM _norm)
+        GROUP BY GROUPING SETS ((how), (block, d))""")
+    if "_resolved_by" in cols:
+        by = dict(con.execute("SELECT how, n FROM _scan WHERE by_block = 0 AND how IS NOT NULL").fetchall())
+        res.rows_by_id, res.rows_by_name = by.get("id", 0), by.get("name", 0)
+        res.rows_by_alias, res.rows_unresolved = by.get("alias", 0), by.get("unresolved", 0)
+        res.rows_by_reference = by.get("reference", 0)
+    pairs, dates = one(con.execute("SELECT count(*), count(DISTINCT d) FROM _scan WHERE by_block = 1"))
+    return pairs <= CLUSTERED_GROUPS_PER_DATE * max(dates, 1)
+
+
+def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
+    return con.execute(f"SELECT count(*) FROM {relation}").fetchall()[0][0]
+
+
+def _check_item(column: str, reason: str, condition: str, detail: str | None = None) -> str:
+    """One check as a list item over a row of _norm: its column and reason (plus the row's
+    detail) when the row fails it, else NULL."""
     literal = "'" + reason.replace("'", "''") + "'"  # a constant of sources.py, quoted as SQL text
     why = literal + (f" || ': ' || coalesce(CAST(({detail}) AS VARCHAR), '(none)')" if detail else "")
-    return f"SELECT _row, '{column}' AS column_name, {why} AS reason FROM _norm WHERE coalesce(({condition}), false)"
+    return f"CASE WHEN coalesce(({condition}), false) THEN {{'column_name': '{column}', 'reason': {why}}} END"
+
+
+def _set_aside_duplicates(con: duckdb.DuckDBPyConnection, kind: FileKind, res: FileResult) -> None:
+    """Keys the file lists more than once: exact repeats are dropped (counted as duplicates);
+    with main_line_order, the others are alternates of one line, the first kept (see
+    _set_aside_alternates); else conflicting values on one key reject every row of the key.
+    Only the rows of such keys are copied (_duprows); the rows set aside enter _dropped or _rej."""
+    key = ", ".join(quote_ident(k) for k in kind.key)
+    # keys grouped by their hash (one integer): a hash listed more than once holds every key
+    # listed more than once (and, rarely, two keys of one hash: each is then kept by the steps
+    # below, which group on the key itself)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _dupkeys AS SELECT hash({key}) AS h FROM _good GROUP BY ALL HAVING count(*) > 1"
+    )
+    if not _count(con, "_dupkeys"):
+        return
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _duprows AS SELECT * FROM _good WHERE hash({key}) IN (SELECT h FROM _dupkeys)"
+    )
+    con.execute("CREATE OR REPLACE TEMP TABLE _dupall AS SELECT _row FROM _duprows")
+    if kind.main_line_order:
+        _set_aside_alternates(con, kind, res)
+    con.execute(f"""INSERT INTO _rej SELECT _row, '{kind.key[0]}', 'duplicate key with conflicting values'
+                    FROM _duprows WHERE ({key}) IN (SELECT ({key}) FROM _duprows GROUP BY ALL
+                                                    HAVING count(DISTINCT row_hash) > 1)""")
+    con.execute("DELETE FROM _duprows WHERE _row IN (SELECT _row FROM _rej)")
+    before = _count(con, "_duprows")
+    con.execute(f"DELETE FROM _duprows WHERE _row NOT IN (SELECT min(_row) FROM _duprows GROUP BY {key})")
+    res.rows_duplicate += before - _count(con, "_duprows")
+    con.execute("""INSERT INTO _dropped SELECT _row FROM _dupall
+                   WHERE _row NOT IN (SELECT _row FROM _duprows) AND _row NOT IN (SELECT _row FROM _rej)""")
 
 
 def _set_aside_alternates(con: duckdb.DuckDBPyConnection, kind: FileKind, res: FileResult) -> None:
     """Several rows of one key are one line listed several times (a book's several points for a
     player at one time): exact repeats are duplicates; of the others the first in the kind's main
-    line order is kept and the rest are counted as superseded alternates (not loaded)."""
+    line order is kept and the rest are counted as superseded alternates (not loaded). Works on
+    _duprows (the rows of the keys listed more than once)."""
     key = ", ".join(quote_ident(k) for k in kind.key)
-    before = one(con.execute("SELECT count(*) FROM _good"))[0]
-    con.execute(f"DELETE FROM _good WHERE _row NOT IN (SELECT min(_row) FROM _good GROUP BY {key}, row_hash)")
-    after = one(con.execute("SELECT count(*) FROM _good"))[0]
+    before = _count(con, "_duprows")
+    con.execute(f"DELETE FROM _duprows WHERE _row NOT IN (SELECT min(_row) FROM _duprows GROUP BY {key}, row_hash)")
+    after = _count(con, "_duprows")
     res.rows_duplicate += before - after
-    con.execute(f"""DELETE FROM _good WHERE _row IN (
-                        SELECT _row FROM _good
+    con.execute(f"""DELETE FROM _duprows WHERE _row IN (
+                        SELECT _row FROM _duprows
                         QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY {kind.main_line_order}) > 1)""")
-    res.rows_alternate = after - one(con.execute("SELECT count(*) FROM _good"))[0]
+    res.rows_alternate = after - _count(con, "_duprows")
     res.rows_superseded += res.rows_alternate
 
 
@@ -445,17 +563,18 @@ def _derive_schedule(wh: Warehouse, path: Path, now: datetime) -> int:
 
 
 def _resolve_players(con: duckdb.DuckDBPyConnection) -> None:
-    """Resolve each row of _norm to a roster player (see sources.py): by NBA id, by the same
+    """Resolve each row of _norm_in to a roster player (see sources.py): by NBA id, by the same
     spelling, by a known alias, by the spelling without a generational suffix. The rosters of
     the row's own season come first, then the nearest season with a match (a player out for a
     whole season has no row in it); within it the first rule that finds anyone decides, and
     several candidates are narrowed to the row's team. Last of all, where none of these finds
     anyone in any season: the first name cut to its initial ("J. Isaac"), by the same season order
     (two players it could be: ambiguous, unresolved).
-    Sets player_lookup and player_id (the roster's), _resolved_by and _candidates (0: nobody,
-    1: resolved, more: ambiguous, left unresolved). A row no roster player matches resolves,
-    last, to a player of reference/players_without_games.csv of the same spelling, season and
-    team (_resolved_by 'reference')."""
+    Resolution is computed once per distinct (season, id, spelling, team) into _res, and the view
+    _norm is _norm_in with player_lookup and player_id (the roster's), _resolved_by and
+    _candidates (0: nobody, 1: resolved, more: ambiguous, left unresolved) filled in. A row no
+    roster player matches resolves, last, to a player of reference/players_without_games.csv of
+    the same spelling, season and team (_resolved_by 'reference')."""
     _add_lookups(con, "SELECT DISTINCT player_name FROM raw.player_boxscores")
     # a first name cut to its initial, as some books print it ("J. Isaac"): the roster name's
     # first letter and the lookup of the rest of it
@@ -466,7 +585,7 @@ def _resolve_players(con: duckdb.DuckDBPyConnection) -> None:
                lower(left(b.player_name, 1)) || i.lookup AS initial_lookup
         FROM raw.player_boxscores b LEFT JOIN _lookup l ON l.name = b.player_name
         LEFT JOIN _lookup i ON strpos(b.player_name, ' ') > 0 AND i.name = {rest}""")
-    cols = [r[0] for r in con.execute("DESCRIBE _norm").fetchall()]
+    cols = [r[0] for r in con.execute("DESCRIBE _norm_in").fetchall()]
     has_team = "team_abbr" in cols
     team = "k.team_abbr" if has_team else "NULL::VARCHAR"
 
@@ -481,7 +600,7 @@ def _resolve_players(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _res AS
         WITH k AS (SELECT DISTINCT {rkey("")} AS rkey, _season, player_id, _spelling_lookup, _base,
                           {"team_abbr" if has_team else "NULL::VARCHAR AS team_abbr"}
-                   FROM _norm WHERE _spelling_lookup IS NOT NULL),
+                   FROM _norm_in WHERE _spelling_lookup IS NOT NULL),
         cand AS (
             SELECT k.rkey, {team} AS team, r.player_lookup, r.player_id, r.team_abbr AS r_team,
                    abs(r.season_year - k._season) AS dist, 0 AS prio, 'id' AS how
@@ -509,20 +628,38 @@ def _resolve_players(con: duckdb.DuckDBPyConnection) -> None:
         SELECT k.rkey, count(DISTINCT n.player_lookup)::INTEGER AS candidates, min(n.player_lookup) AS player_lookup,
                min(n.player_id) AS player_id, min(n.how) AS how
         FROM k LEFT JOIN narrowed n ON n.rkey = k.rkey GROUP BY k.rkey""")
-    extra = ", resolved_by = CASE WHEN r.candidates = 1 THEN r.how END" if "resolved_by" in cols else ""
-    con.execute(f"""UPDATE _norm SET _candidates = r.candidates,
-                       _resolved_by = CASE WHEN r.candidates = 1 THEN r.how END,
-                       player_lookup = CASE WHEN r.candidates = 1 THEN r.player_lookup ELSE _norm.player_lookup END,
-                       player_id = CASE WHEN r.candidates = 1 THEN r.player_id ELSE _norm.player_id END{extra}
-                    FROM _res r WHERE r.rkey = {rkey("_norm.")}""")
     # Last: a real player no roster has (no game in the box scores or game logs), listed in
     # reference/players_without_games.csv, by the same spelling, season and team.
-    extra = ", resolved_by = 'reference'" if "resolved_by" in cols else ""
-    con.execute(f"""UPDATE _norm SET _candidates = 1, _resolved_by = 'reference', player_lookup = w.lookup,
-                       player_id = w.player_id{extra}
-                    FROM _without_games w
-                    WHERE _norm._candidates = 0 AND w.lookup = _norm._spelling_lookup
-                      AND w.season_year = _norm._season{" AND w.team_abbr = _norm.team_abbr" if has_team else ""}""")
+    by_team = " AND w.team_abbr = a.team_abbr" if has_team else ""
+    replace = [
+        "CASE WHEN w.lookup IS NOT NULL THEN 1 WHEN a._r_key IS NOT NULL THEN a._r_cand ELSE a._candidates END"
+        " AS _candidates",
+        "CASE WHEN w.lookup IS NOT NULL THEN 'reference' WHEN a._r_key IS NOT NULL THEN a._r_how "
+        "ELSE a._resolved_by END AS _resolved_by",
+        "CASE WHEN w.lookup IS NOT NULL THEN w.lookup WHEN a._r_cand = 1 THEN a._r_lookup ELSE a.player_lookup END"
+        " AS player_lookup",
+        "CASE WHEN w.lookup IS NOT NULL THEN w.player_id WHEN a._r_cand = 1 THEN a._r_id ELSE a.player_id END"
+        " AS player_id",
+    ]
+    if "resolved_by" in cols:
+        replace.append(
+            "CASE WHEN w.lookup IS NOT NULL THEN 'reference' WHEN a._r_key IS NOT NULL THEN a._r_how "
+            "ELSE a.resolved_by END AS resolved_by"
+        )
+    _replace_temp(
+        con,
+        "_norm",
+        "VIEW",
+        f"""WITH a AS (
+                SELECT n.*, r.rkey AS _r_key, r.candidates AS _r_cand, r.player_lookup AS _r_lookup,
+                       r.player_id AS _r_id, CASE WHEN r.candidates = 1 THEN r.how END AS _r_how
+                FROM _norm_in n LEFT JOIN _res r ON r.rkey = {rkey("n.")}),
+            w AS (SELECT lookup, season_year, team_abbr, min(player_id) AS player_id
+                  FROM _without_games GROUP BY ALL)
+            SELECT a.* EXCLUDE (_r_key, _r_cand, _r_lookup, _r_id, _r_how) REPLACE ({", ".join(replace)})
+            FROM a LEFT JOIN w ON (CASE WHEN a._r_key IS NOT NULL THEN a._r_cand ELSE a._candidates END) = 0
+                              AND w.lookup = a._spelling_lookup AND w.season_year = a._season{by_team}""",
+    )
 
 
 def _refuse_partial_games(wh: Warehouse, kind: FileKind, res: FileResult) -> None:
@@ -537,24 +674,25 @@ def _refuse_partial_games(wh: Warehouse, kind: FileKind, res: FileResult) -> Non
         f"""CREATE OR REPLACE TEMP TABLE _refused AS
         WITH bad AS (SELECT n.game_id, count(DISTINCT r._row) AS n_bad FROM _rej r JOIN _norm n ON n._row = r._row
                      WHERE n.game_id IS NOT NULL GROUP BY n.game_id),
-             incoming AS (SELECT game_id, md5(string_agg(row_hash, ',' ORDER BY row_hash)) AS h FROM _good
-                          WHERE game_id IN (SELECT game_id FROM bad) GROUP BY game_id),
              existing AS (SELECT game_id, md5(string_agg(row_hash, ',' ORDER BY row_hash)) AS h, max({rank}) AS top
-                          FROM {kind.target} WHERE game_id IN (SELECT game_id FROM bad) GROUP BY game_id)
+                          FROM {kind.target} WHERE game_id IN (SELECT game_id FROM bad) GROUP BY game_id),
+             incoming AS (SELECT game_id, md5(string_agg(row_hash, ',' ORDER BY row_hash)) AS h FROM _good
+                          WHERE game_id IN (SELECT game_id FROM existing) GROUP BY game_id)
         SELECT b.game_id, b.n_bad FROM bad b JOIN existing e USING (game_id) LEFT JOIN incoming i USING (game_id)
         -- a game held by a higher-ranked source is not replaced anyway (superseded)
         WHERE e.top <= ? AND i.h IS DISTINCT FROM e.h""",
         [kind.source_rank],
     )
-    if not one(con.execute("SELECT count(*) FROM _refused"))[0]:
+    if not _count(con, "_refused"):
         return
     con.execute("""UPDATE _rej SET reason = reason || '; correction of game ' || f.game_id
                                          || ' refused: its previous version is kept'
                    FROM _norm n JOIN _refused f ON f.game_id = n.game_id WHERE n._row = _rej._row""")
-    con.execute("""INSERT INTO _rej SELECT g._row, 'game_id', 'correction of game ' || g.game_id || ' refused: '
-                       || f.n_bad || ' of its new rows were rejected; its previous version is kept'
+    con.execute("""CREATE OR REPLACE TEMP TABLE _refused_rows AS
+                   SELECT g._row, 'game_id' AS column_name, 'correction of game ' || g.game_id || ' refused: '
+                       || f.n_bad || ' of its new rows were rejected; its previous version is kept' AS reason
                    FROM _good g JOIN _refused f ON f.game_id = g.game_id""")
-    con.execute("DELETE FROM _good WHERE game_id IN (SELECT game_id FROM _refused)")
+    con.execute("INSERT INTO _rej SELECT * FROM _refused_rows")  # (so they leave _good)
     res.rows_refused = one(con.execute("SELECT count(*) FROM _norm WHERE game_id IN (SELECT game_id FROM _refused)"))[0]
     res.refused = [r[0] for r in con.execute("SELECT game_id FROM _refused ORDER BY game_id").fetchall()]
 
@@ -568,22 +706,25 @@ def _refuse_rejected_keys(wh: Warehouse, kind: FileKind, res: FileResult) -> Non
         SELECT DISTINCT n._row, concat_ws(' / ', {", ".join(f"n.{quote_ident(k)}" for k in kind.key)}) AS unit
         FROM _norm n JOIN {kind.target} t ON {on}
         WHERE n._row IN (SELECT _row FROM _rej)""")
-    if not one(con.execute("SELECT count(*) FROM _refused"))[0]:
+    if not _count(con, "_refused"):
         return
     con.execute("""UPDATE _rej SET reason = reason || '; correction refused: the loaded row of this key is kept'
                    WHERE _row IN (SELECT _row FROM _refused)""")
-    res.rows_refused = one(con.execute("SELECT count(*) FROM _refused"))[0]
+    res.rows_refused = _count(con, "_refused")
     res.refused = [r[0] for r in con.execute("SELECT DISTINCT unit FROM _refused ORDER BY unit").fetchall()]
 
 
-def _record_rejects(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, now: datetime) -> None:
+def _record_rejects(
+    con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, now: datetime, has_rejects: bool = True
+) -> None:
     """Replace the file's quarantine rows of this kind only when they differ (re-ingest changes
     nothing). Per kind: one The Odds API body can give rows of two kinds."""
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _rej_rows AS
                    SELECT ? AS source_file, ? AS file_kind, r._row AS row_number, r.column_name, r.reason,
                           json_merge_patch(to_json(s), '{"_row": null}')::VARCHAR AS record
-                   FROM _rej r JOIN _src s ON s._row = r._row""",
+                   FROM _rej r JOIN _src s ON s._row = r._row"""
+        + ("" if has_rejects else " LIMIT 0"),  # (no rejects: the file is not read again)
         [path.name, kind.name],
     )
     differs = one(
@@ -611,10 +752,12 @@ def _record_rejects(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, 
         )
 
 
-def _hash_expr(content: list[str]) -> str:
+def _hash_expr(content: list[str], prefix: str = "") -> str:
     """A row's content hash over the given columns (unchanged content, unchanged hash)."""
     return (
-        "md5(concat_ws('|', " + ", ".join(f"coalesce(CAST({quote_ident(c)} AS VARCHAR), '\\N')" for c in content) + "))"
+        "md5(concat_ws('|', "
+        + ", ".join(f"coalesce(CAST({prefix}{quote_ident(c)} AS VARCHAR), '\\N')" for c in content)
+        + "))"
     )
 
 
@@ -622,59 +765,85 @@ def _insert_cols(content: list[str]) -> str:
     return ", ".join(quote_ident(c) for c in content) + ", source, source_file, row_hash, ingested_at"
 
 
-def _upsert_keys(wh: Warehouse, kind: FileKind, content: list[str], path: Path, now: datetime, res: FileResult) -> None:
+def _insert_order(target: str, in_file_order: bool) -> str:
+    """The order a file's rows are inserted in: by the table's date (then file order), so that
+    row groups hold a few dates each and a query of one date skips the others (zone maps);
+    file order when the file is clustered by date already (see _scan_norm)."""
+    if in_file_order:
+        return ""
+    return f"ORDER BY {quote_ident(SOURCE_TIME_COLUMNS.get(target, 'game_date'))}, _row"
+
+
+def _upsert_keys(
+    wh: Warehouse, kind: FileKind, content: list[str], path: Path, now: datetime, res: FileResult, clustered: bool
+) -> None:
+    """Row by row on the key: a row whose key is loaded with the same content (and source) is
+    unchanged; with other content it replaces the loaded row; a new key is inserted. The raw
+    table's key is the loader's to keep unique (the largest tables have no index on it)."""
     con = wh.con
     on = " AND ".join(f"t.{quote_ident(k)} = g.{quote_ident(k)}" for k in kind.key)
-    # same content from another source (a schedule row derived from a box score) is replaced too
-    res.rows_unchanged = one(
+    loaded = one(con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {kind.target} LIMIT 1)"))[0]
+    if loaded:
+        # same content from another source (a schedule row derived from a box score) is replaced too
+        res.rows_unchanged = one(
+            con.execute(
+                f"SELECT count(*) FROM _good g JOIN {kind.target} t ON {on} AND t.row_hash = g.row_hash "
+                "AND t.source = ?",
+                [kind.source],
+            )
+        )[0]
         con.execute(
-            f"SELECT count(*) FROM _good g JOIN {kind.target} t ON {on} AND t.row_hash = g.row_hash AND t.source = ?",
+            f"DELETE FROM {kind.target} t USING _good g WHERE {on} AND (t.row_hash <> g.row_hash OR t.source <> ?)",
             [kind.source],
         )
-    )[0]
-    con.execute(
-        f"DELETE FROM {kind.target} t USING _good g WHERE {on} AND (t.row_hash <> g.row_hash OR t.source <> ?)",
-        [kind.source],
-    )
-    n = one(
+    new_only = f"WHERE NOT EXISTS (SELECT 1 FROM {kind.target} t WHERE {on}) " if loaded else ""
+    res.rows_loaded = one(
         con.execute(
             f"INSERT INTO {kind.target} ({_insert_cols(content)}) "
             f"SELECT {', '.join('g.' + quote_ident(c) for c in content)}, ?, ?, g.row_hash, ? FROM _good g "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {kind.target} t WHERE {on})",
+            f"{new_only}{_insert_order(kind.target, clustered)}",
             [kind.source, path.name, now],
         )
     )[0]
-    res.rows_loaded = n
 
 
 def _upsert_games(
-    wh: Warehouse, kind: FileKind, content: list[str], path: Path, now: datetime, res: FileResult
+    wh: Warehouse, kind: FileKind, content: list[str], path: Path, now: datetime, res: FileResult, clustered: bool
 ) -> None:
     """A game's rows arrive together: a full box score replaces the fallback rows of its game
     (also when it arrives later); fallback rows never replace a full box score."""
     con = wh.con
     rank = _rank_case(kind.target)
+    # the file's games: one row each (how many rows it loads, whether it is loaded already)
+    con.execute("CREATE OR REPLACE TEMP TABLE _games AS SELECT game_id, count(*) AS n FROM _good GROUP BY game_id")
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _superseded AS
-                    SELECT DISTINCT game_id FROM {kind.target}
-                    WHERE ({rank}) > ? AND game_id IN (SELECT game_id FROM _good)""",
+        f"""INSERT INTO _skip_games SELECT DISTINCT game_id FROM {kind.target}
+            WHERE ({rank}) > ? AND game_id IN (SELECT game_id FROM _games)""",
         [kind.source_rank],
     )
     res.rows_superseded = one(
-        con.execute("SELECT count(*) FROM _good WHERE game_id IN (SELECT game_id FROM _superseded)")
+        con.execute("SELECT coalesce(sum(n), 0) FROM _games WHERE game_id IN (SELECT game_id FROM _skip_games)")
     )[0]
-    con.execute("DELETE FROM _good WHERE game_id IN (SELECT game_id FROM _superseded)")
+    # a game's content is compared (one hash over its rows) only where the game is loaded
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _game_cmp AS
-        WITH incoming AS (SELECT game_id, md5(string_agg(row_hash, ',' ORDER BY row_hash)) AS h, count(*) AS n
-                          FROM _good GROUP BY game_id),
-             existing AS (SELECT game_id, md5(string_agg(row_hash, ',' ORDER BY row_hash)) AS h
-                          FROM {kind.target} WHERE game_id IN (SELECT game_id FROM incoming) AND ({rank}) <= ?
-                          GROUP BY game_id)
-        SELECT i.game_id, i.n, e.h IS NOT DISTINCT FROM i.h AS same
-        FROM incoming i LEFT JOIN existing e USING (game_id)""",
+        f"""CREATE OR REPLACE TEMP TABLE _existing AS
+            SELECT game_id, md5(string_agg(row_hash, ',' ORDER BY row_hash)) AS h FROM {kind.target}
+            WHERE game_id IN (SELECT game_id FROM _games) AND ({rank}) <= ?
+              AND game_id NOT IN (SELECT game_id FROM _skip_games)
+            GROUP BY game_id""",
         [kind.source_rank],
     )
+    incoming = (
+        """SELECT game_id, md5(string_agg(row_hash, ',' ORDER BY row_hash)) AS h
+           FROM _good WHERE game_id IN (SELECT game_id FROM _existing) GROUP BY game_id"""
+        if _count(con, "_existing")
+        else "SELECT NULL::VARCHAR AS game_id, NULL::VARCHAR AS h WHERE false"
+    )
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _game_cmp AS
+        WITH incoming AS ({incoming})
+        SELECT g.game_id, g.n, e.h IS NOT NULL AND e.h IS NOT DISTINCT FROM i.h AS same
+        FROM _games g LEFT JOIN _existing e USING (game_id) LEFT JOIN incoming i USING (game_id)
+        WHERE g.game_id NOT IN (SELECT game_id FROM _skip_games)""")
     res.rows_unchanged = one(con.execute("SELECT coalesce(sum(n), 0) FROM _game_cmp WHERE same"))[0]
     con.execute(
         f"DELETE FROM {kind.target} WHERE ({rank}) <= ? AND game_id IN (SELECT game_id FROM _game_cmp WHERE NOT same)",
@@ -684,7 +853,8 @@ def _upsert_games(
         con.execute(
             f"INSERT INTO {kind.target} ({_insert_cols(content)}) "
             f"SELECT {', '.join(quote_ident(c) for c in content)}, ?, ?, row_hash, ? FROM _good "
-            f"WHERE game_id IN (SELECT game_id FROM _game_cmp WHERE NOT same)",
+            "WHERE game_id IN (SELECT game_id FROM _game_cmp WHERE NOT same) "
+            f"{_insert_order(kind.target, clustered)}",
             [kind.source, path.name, now],
         )
     )[0]
@@ -921,21 +1091,32 @@ def ingest_folder(
         report.rejected_total = wh.count("processing.rejected_rows")
         for tmp in (
             "_src",
+            "_typed",
             "_norm",
+            "_norm_in",
+            "_norm_fixed",
             "_rej",
             "_good",
+            "_dropped",
+            "_skip_games",
+            "_dupkeys",
+            "_duprows",
+            "_dupall",
             "_rej_rows",
-            "_superseded",
+            "_games",
             "_game_cmp",
+            "_existing",
+            "_scan",
+            "_shot_runs",
             "_lookup",
             "_refused",
+            "_refused_rows",
             "_derived",
             "_roster",
             "_res",
             "_aliases",
             "_without_games",
+            "_schedule_slots",
         ):
-            con.execute(f"DROP TABLE IF EXISTS {tmp}")
-        con.execute("DROP VIEW IF EXISTS _typed")
-        con.execute("DROP VIEW IF EXISTS _schedule_slots")
+            _replace_temp(con, tmp, "TABLE")
     return report

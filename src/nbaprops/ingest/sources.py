@@ -71,6 +71,9 @@ class FileKind:
     source_rank: int = 1  # a game's rows from a higher rank replace lower ranks
     order: int = 0  # load order (schedule first: others check against it)
     key_is_generated: bool = False  # the key is numbered by the loader (unique by construction)
+    # (name, SQL over _typed): small temp tables the loader builds before select_sql runs, which
+    # select_sql reads (one row per game, say, where a window over the whole file would be needed)
+    prepare: tuple[tuple[str, str], ...] = ()
     resolve_players: bool = False  # rows are resolved to a roster player of their season
     derives_schedule: bool = False  # its games missing from the schedule get a derived schedule row
     extra_dedup_note: str = field(default="")
@@ -495,8 +498,7 @@ SHOTS = FileKind(
             FROM _typed
             LEFT JOIN reference.teams rt ON rt.team_id = _typed.team_id
             LEFT JOIN reference.teams rn ON rn.team_name = _typed.team_name)
-        SELECT _row, _gid AS game_id,
-               row_number() OVER (PARTITION BY _gid ORDER BY _row)::INTEGER AS shot_seq,
+        SELECT _row, _gid AS game_id, (_row - q.island)::INTEGER AS shot_seq,
                t.game_date, s.season_year, _team AS team_abbr,
                CASE WHEN _team = norm_team(home_team) THEN norm_team(away_team)
                     WHEN _team = norm_team(away_team) THEN norm_team(home_team) END AS opponent_team_abbr,
@@ -512,7 +514,24 @@ SHOTS = FileKind(
                s.game_date AS _schedule_date, s.home_team_abbr AS _sched_home, s.away_team_abbr AS _sched_away
         -- the shot chart spells some names differently from the box score (Jimmy Butler vs
         -- Jimmy Butler III): the loader resolves the player by his NBA id first
-        FROM t LEFT JOIN raw.schedule s ON s.game_id = t._gid""",
+        FROM t LEFT JOIN raw.schedule s ON s.game_id = t._gid
+        LEFT JOIN _shot_runs q
+          ON q.game_id IS NOT DISTINCT FROM t._gid AND t._row BETWEEN q.first_row AND q.last_row""",
+    # A shot's place in its game (shot_seq) is its row's place among the file's rows of the game.
+    # The rows of a game come as runs of consecutive rows (one run when the file lists a game's
+    # shots together): a run starting at row f where the game's shots before it number b
+    # (island = f - b - 1) numbers row r as r - island. One row per run, not a window over the
+    # whole file's rows at every read of it.
+    prepare=(
+        (
+            "_shot_runs",
+            """
+            WITH r AS (SELECT norm_gid(game_id) AS game_id, _row FROM _typed),
+                 i AS (SELECT game_id, _row, _row - row_number() OVER (PARTITION BY game_id ORDER BY _row) AS island
+                       FROM r)
+            SELECT game_id, island, min(_row) AS first_row, max(_row) AS last_row FROM i GROUP BY game_id, island""",
+        ),
+    ),
     checks=(
         _IN_SCHEDULE,
         _TEAM_CHECK,

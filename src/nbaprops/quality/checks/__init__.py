@@ -1,7 +1,8 @@
 """The checks of `nbaprops validate`, one concern per module. Each module has a
 `run(wh, ctx) -> list[CheckResult]`; CHECKS lists them in the order their results are reported.
 
-- keys               primary_key:<table>   no duplicate (or NULL) grain keys in any model table
+- keys               primary_key:<table>   no duplicate (or NULL) grain keys in any model table;
+                     raw_key:<table>       and in the raw tables without a key index (props, shots)
 - universes          universe:<table>      every entity of a Phase 4 model's declared universe has a
                                            row or a failure row per computed date, never both
 - processing_errors  processing_errors     PROCESSING_ERROR failures = 0
