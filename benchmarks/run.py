@@ -24,8 +24,8 @@ Scenarios:
   *_in_process                the same, timed inside the process (the runner's work without the
                               ~0.5 s of Python start-up and imports a CLI call pays)
   daily_run                   `run --date D` for a new date D on a warehouse backfilled through D − 1
-  backfill_synthetic_sX       full backfill of a synthetic league of scale X (4·X seasons), with
-                              --memory-limit 1536MB (ingest without: it needs more, see README)
+  backfill_synthetic_sX       full backfill of a synthetic league of scale X (4·X seasons), and its
+                              ingest before it, both with --memory-limit 1536MB (a laptop's budget)
   set_based_vs_date_by_date   one month of 2023-24, `--chunk all` vs `--chunk date`, same process kind
   backtest_real               `nbaprops backtest` over 2021-10-19..2025-06-30 on the fully backfilled
                               warehouse (walk-forward, monthly blocks, predictions written); cpu_s
@@ -312,7 +312,7 @@ def main() -> None:
                 cwd=ROOT,
             )
             wh = tmp / f"league_s{x}.duckdb"
-            ing_s, ing_m = cli("ingest", str(out), warehouse=wh)
+            ing_s, ing_m = cli("--memory-limit", SYNTH_MEMORY_LIMIT, "ingest", str(out), warehouse=wh)
             first, last = _span(wh)
             try:
                 # capped like a laptop user would (the 2 GB target): DuckDB spills beyond it
