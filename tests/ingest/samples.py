@@ -6,6 +6,7 @@ expected numbers in the tests are independent of the code under test."""
 from __future__ import annotations
 
 import shutil
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -146,3 +147,36 @@ def copy_warehouse(src: Path, dst: Path) -> Path:
     shutil.copy(src, dst)
     Warehouse.open(dst).close()
     return dst
+
+
+# A props file's columns (the bundled props are synthetic: tests construct their own).
+PROPS_SCHEMA = pa.schema(
+    [
+        ("game_id", pa.string()),
+        ("bookmaker", pa.string()),
+        ("player_name", pa.string()),
+        ("snapshot_timestamp", pa.timestamp("us")),
+        ("minutes_before_tipoff", pa.int32()),
+        ("points_line", pa.float64()),
+    ]
+)
+
+
+def constructed_props_rows(games: list[str], per_game: int) -> list[dict]:
+    """Constructed: one draftkings line (12.5, an hour before tip-off) of each of the first
+    `per_game` players of each game's box score (real names and games)."""
+    box = sample_table("player_box", games).to_pylist()
+    out = []
+    for g in games:
+        for r in [r for r in box if r["game_id"] == g][:per_game]:
+            out.append(
+                {
+                    "game_id": g,
+                    "bookmaker": "draftkings",
+                    "player_name": r["player_name"],
+                    "snapshot_timestamp": datetime.combine(r["game_date"], datetime.min.time()) + timedelta(hours=18),
+                    "minutes_before_tipoff": 60,
+                    "points_line": 12.5,
+                }
+            )
+    return out

@@ -21,19 +21,9 @@ FOREIGN_2023_24 = 9  # 2023-24 preseason games against clubs outside the NBA (qu
 CLI = [sys.executable, "-c", "from nbaprops.cli import main; main()"]
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory, sample_games) -> Path:
-    """A warehouse holding the 2023-24 schedule and the first two sample games of every kind."""
-    folder = samples.make_folder(tmp_path_factory.mktemp("base_in"), games=sample_games[:2])
-    path = tmp_path_factory.mktemp("base") / "base.duckdb"
-    with Warehouse.open(path) as wh:
-        ingest_folder(wh, folder)
-    return path
-
-
 @pytest.fixture()
-def wh_path(base, tmp_path) -> Path:
-    return samples.copy_warehouse(base, tmp_path / "wh.duckdb")
+def wh_path(two_games_warehouse, tmp_path) -> Path:
+    return samples.copy_warehouse(two_games_warehouse, tmp_path / "wh.duckdb")
 
 
 def rows_of(kind: str, games: list[str]) -> list[dict]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
@@ -24,42 +23,13 @@ from nbaprops.warehouse import Warehouse
 CLI = [sys.executable, "-c", "from nbaprops.cli import main; main()"]
 
 
-def _props_rows(games: list[str]) -> list[dict]:
-    """A small props file for the sample games: two players of each game, one snapshot each."""
-    box = samples.sample_table("player_box", games).to_pylist()
-    out = []
-    for g in games:
-        for r in [r for r in box if r["game_id"] == g][:2]:
-            out.append(
-                {
-                    "game_id": g,
-                    "bookmaker": "draftkings",
-                    "player_name": r["player_name"],
-                    "snapshot_timestamp": datetime.combine(r["game_date"], datetime.min.time()) + timedelta(hours=18),
-                    "minutes_before_tipoff": 60,
-                    "points_line": 12.5,
-                }
-            )
-    return out
-
-
-PROPS_SCHEMA = pa.schema(
-    [
-        ("game_id", pa.string()),
-        ("bookmaker", pa.string()),
-        ("player_name", pa.string()),
-        ("snapshot_timestamp", pa.timestamp("us")),
-        ("minutes_before_tipoff", pa.int32()),
-        ("points_line", pa.float64()),
-    ]
-)
 PROPS_FILE = "player_points_props_sample.parquet"
 
 
 def _write(folder: Path, kind: str, rows: list[dict]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     if kind == "props":
-        return samples.write_table(pa.Table.from_pylist(rows, schema=PROPS_SCHEMA), folder / PROPS_FILE)
+        return samples.write_table(pa.Table.from_pylist(rows, schema=samples.PROPS_SCHEMA), folder / PROPS_FILE)
     return samples.write_table(
         pa.Table.from_pylist(rows, schema=samples.sample_table(kind, []).schema),
         folder / f"{samples.SAMPLE_FILE[kind]}.parquet",
@@ -67,14 +37,16 @@ def _write(folder: Path, kind: str, rows: list[dict]) -> Path:
 
 
 def _rows(kind: str, games: list[str]) -> list[dict]:
-    return _props_rows(games) if kind == "props" else samples.sample_table(kind, games).to_pylist()
+    return (
+        samples.constructed_props_rows(games, 2) if kind == "props" else samples.sample_table(kind, games).to_pylist()
+    )
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory, sample_games) -> Path:
     """The 2023-24 schedule and the first two sample games of every kind (props included)."""
     folder = samples.make_folder(tmp_path_factory.mktemp("corr_in"), games=sample_games[:2])
-    _write(folder, "props", _props_rows(sample_games[:2]))
+    _write(folder, "props", samples.constructed_props_rows(sample_games[:2], 2))
     path = tmp_path_factory.mktemp("corr") / "base.duckdb"
     with Warehouse.open(path) as wh:
         ingest_folder(wh, folder)

@@ -10,7 +10,6 @@ interleaved shots file are constructed from them (named so below)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
@@ -21,56 +20,17 @@ from nbaprops.errors import BadInputError
 from nbaprops.ingest import ingest_folder
 from nbaprops.warehouse import Warehouse
 
-PROPS_SCHEMA = pa.schema(
-    [
-        ("game_id", pa.string()),
-        ("bookmaker", pa.string()),
-        ("player_name", pa.string()),
-        ("snapshot_timestamp", pa.timestamp("us")),
-        ("minutes_before_tipoff", pa.int32()),
-        ("points_line", pa.float64()),
-    ]
-)
 PROPS_KEY = "game_id, bookmaker, player_lookup, snapshot_timestamp"
-
-
-def constructed_props_rows(games: list[str]) -> list[dict]:
-    """Constructed: one line of each of the first three players of each game (real names and games)."""
-    box = samples.sample_table("player_box", games).to_pylist()
-    out = []
-    for g in games:
-        for r in [r for r in box if r["game_id"] == g][:3]:
-            out.append(
-                {
-                    "game_id": g,
-                    "bookmaker": "draftkings",
-                    "player_name": r["player_name"],
-                    "snapshot_timestamp": datetime.combine(r["game_date"], datetime.min.time()) + timedelta(hours=18),
-                    "minutes_before_tipoff": 60,
-                    "points_line": 12.5,
-                }
-            )
-    return out
 
 
 def write_props(folder: Path, rows: list[dict], name: str = "player_points_props_constructed.parquet") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    return samples.write_table(pa.Table.from_pylist(rows, schema=PROPS_SCHEMA), folder / name)
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory, sample_games) -> Path:
-    """The 2023-24 schedule and the first two sample games of every kind."""
-    folder = samples.make_folder(tmp_path_factory.mktemp("unidx_in"), games=sample_games[:2])
-    path = tmp_path_factory.mktemp("unidx") / "base.duckdb"
-    with Warehouse.open(path) as wh:
-        ingest_folder(wh, folder)
-    return path
+    return samples.write_table(pa.Table.from_pylist(rows, schema=samples.PROPS_SCHEMA), folder / name)
 
 
 @pytest.fixture()
-def wh_path(base, tmp_path) -> Path:
-    return samples.copy_warehouse(base, tmp_path / "wh.duckdb")
+def wh_path(two_games_warehouse, tmp_path) -> Path:
+    return samples.copy_warehouse(two_games_warehouse, tmp_path / "wh.duckdb")
 
 
 def _duplicated_keys(path: Path, table: str, key: str) -> int:
@@ -91,7 +51,7 @@ def test_the_props_and_shots_tables_have_no_key_index(wh_path):
 
 
 def test_props_duplicates_in_a_file_are_handled_as_with_the_index(wh_path, tmp_path, sample_games):
-    rows = constructed_props_rows(sample_games[:2])
+    rows = samples.constructed_props_rows(sample_games[:2], 3)
     n = len(rows)
     exact = dict(rows[0])
     conflict = {**rows[1], "points_line": rows[1]["points_line"] + 3}
@@ -115,7 +75,7 @@ def test_props_duplicates_in_a_file_are_handled_as_with_the_index(wh_path, tmp_p
 
 
 def test_a_loaded_props_key_is_replaced_or_unchanged_never_added_twice(wh_path, tmp_path, sample_games):
-    rows = constructed_props_rows(sample_games[:2])
+    rows = samples.constructed_props_rows(sample_games[:2], 3)
     write_props(tmp_path / "a", rows)
     with Warehouse.open(wh_path) as wh:
         (first,) = [f for f in ingest_folder(wh, tmp_path / "a").files if f.kind == "player_points_props"]
@@ -176,8 +136,10 @@ def test_shot_seq_numbers_a_games_shots_in_file_order_when_games_are_interleaved
 def test_a_bad_file_late_in_the_folder_rolls_back_the_whole_ingest(wh_path, tmp_path, sample_games):
     before = samples.snapshot(wh_path)
     folder = samples.make_folder(tmp_path / "in", games=sample_games[2:4])  # new games of every kind
-    bad = [{k: v for k, v in r.items() if k != "points_line"} for r in constructed_props_rows(sample_games[2:4])]
-    schema = pa.schema([f for f in PROPS_SCHEMA if f.name != "points_line"])
+    bad = [
+        {k: v for k, v in r.items() if k != "points_line"} for r in samples.constructed_props_rows(sample_games[2:4], 3)
+    ]
+    schema = pa.schema([f for f in samples.PROPS_SCHEMA if f.name != "points_line"])
     samples.write_table(pa.Table.from_pylist(bad, schema=schema), folder / "player_points_props_constructed.parquet")
     with Warehouse.open(wh_path) as wh, pytest.raises(BadInputError, match="points_line"):
         ingest_folder(wh, folder)  # the props file loads last but one kind (after shots, lines, injuries)
@@ -188,7 +150,7 @@ def test_the_migration_keeps_every_row(wh_path, tmp_path, sample_games):
     """Constructed: the warehouse as it was before migrations 013 and 014 (raw.player_points_props
     and raw.shots rebuilt with their PRIMARY KEY, the two migrations unrecorded); opening it
     applies them again."""
-    write_props(tmp_path / "in", constructed_props_rows(sample_games[:2]))
+    write_props(tmp_path / "in", samples.constructed_props_rows(sample_games[:2], 3))
     with Warehouse.open(wh_path) as wh:
         ingest_folder(wh, tmp_path / "in")
     before = samples.snapshot(wh_path, skip=("reference.schema_migrations",))
