@@ -179,7 +179,7 @@ class Backfill:
     1. `start()`      — check the arguments, select the models, one 'pending' history row each;
     2. `read_inputs()` — the calendar, the seasons, the saved state and the input digests;
     3. per model, in run order (or side by side, for a daily run): `plan_model()` (pending
-       dates and why, chunks), `preflight_stops()` before the first Phase 4 model that computes
+       dates and why, chunks), `preflight_fails()` before the first Phase 4 model that computes
        anything, `blocked()` (failed or unbuilt upstream), `run_chunks()` (each chunk: compute,
        write by kind, state and progress in one transaction on DuckDB), its history row;
     4. `finish()`     — flush the history, close the rows of models never run, sum the failures.
@@ -295,7 +295,7 @@ class Backfill:
     def _preflight_due(self, model: Model) -> bool:
         """Whether the pre-flight is still to be asked when this model is next: a Phase 4 model
         reading Phase 3, the pre-flight not asked yet in this run, not a daily run (whether the
-        model computes anything decides in preflight_stops)."""
+        model computes anything decides in preflight_fails)."""
         return (
             self.check_preflight
             and not self._preflight_checked
@@ -304,28 +304,16 @@ class Backfill:
             and _reads_phase3(self.catalog, model)
         )
 
-    def preflight_stops(self, i: int, model: Model, plan: ModelPlan) -> bool:
+    def preflight_fails(self, model: Model, plan: ModelPlan) -> bool:
         """Before the first Phase 4 model that has dates to compute (after this run's Phase 3
         models): Phase 3 must cover the schedule's game dates over the range, else the run stops
-        here. A model with nothing to compute (a re-run with unchanged inputs) needs no pre-flight:
-        the next Phase 4 model asks again. A dry run always shows it."""
+        there. A model with nothing to compute (a re-run with unchanged inputs) needs no pre-flight:
+        the next Phase 4 model asks again. A dry run always shows it (and never stops)."""
         if not self._preflight_due(model) or not (plan.chunks or self.dry_run):
             return False
         self._preflight_checked = True
         self.result.preflight = self.adapter.preflight(self.start_date, self.end_date)
-        if self.result.preflight is None or self.result.preflight.ok or self.dry_run:
-            return False
-        for rest in self.models[i:]:
-            self.result.models.append(ModelRun(model=rest.name, status="failed", error=PREFLIGHT_STOPPED))
-        return True
-
-    def preflight_stops_side_by_side(self, plan: ModelPlan) -> bool:
-        """preflight_stops for models running side by side: the models left are marked by the caller."""
-        if not (plan.chunks or self.dry_run):
-            return False
-        self._preflight_checked = True
-        self.result.preflight = self.adapter.preflight(self.start_date, self.end_date)
-        return not (self.result.preflight is None or self.result.preflight.ok)
+        return not (self.result.preflight is None or self.result.preflight.ok or self.dry_run)
 
     def plan_model(self, model: Model, mr: ModelRun) -> ModelPlan:
         """Which of the model's dates are pending, and why (after its upstream models ran)."""
@@ -518,7 +506,9 @@ class Backfill:
             if self._preflight_due(model):
                 plan = self.plan_model(model, mr)  # planned first: the pre-flight asks whether it computes
                 mr.read_seconds += time.perf_counter() - t0
-                if self.preflight_stops(i, model, plan):
+                if self.preflight_fails(model, plan):
+                    for rest in self.models[i:]:
+                        self.result.models.append(ModelRun(model=rest.name, status="failed", error=PREFLIGHT_STOPPED))
                     break
             self.result.models.append(mr)
             self.process(model, mr, self.adapter, plan)
@@ -542,21 +532,21 @@ class Backfill:
         gated = {m.name for m in self.models if self._preflight_due(m)}
         waits_for = dict.fromkeys(gated, checked_tables)
         gate = threading.Lock()
-        stopped: list[str] = []  # the pre-flight stopped the run (its error)
+        stopped = False  # the pre-flight failed: no gated model runs
 
         def run_one(model: Model, adapter: EngineAdapter) -> None:
+            nonlocal stopped
             mr, t0, plan = runs[model.name], time.perf_counter(), None
             if model.name in gated:
                 with gate:
                     if not stopped and self._preflight_due(model):
                         plan = self.plan_model(model, mr)
                         mr.read_seconds += time.perf_counter() - t0
-                        if self.preflight_stops_side_by_side(plan):
-                            stopped.append(PREFLIGHT_STOPPED)
-                if stopped:
-                    mr.status, mr.error = "failed", stopped[0]
-                    self.failed_models.add(model.name)
-                    return
+                        stopped = self.preflight_fails(model, plan)
+                    if stopped:
+                        mr.status, mr.error = "failed", PREFLIGHT_STOPPED
+                        self.failed_models.add(model.name)
+                        return
             self.process(model, mr, adapter, plan)
             mr.wall_seconds = time.perf_counter() - t0
             if self.on_model_done:
