@@ -20,6 +20,8 @@ from nbaprops.warehouse import Warehouse
 from .conftest import ODDS_DAY, PROPS_BODY, assert_fits, plain, run_cli
 
 BANCHERO = "paolobanchero"  # ORL: draftkings has him (the first book by priority)
+# predict on ODDS_DAY with a model fitted there (the slice is a few weeks: a lower minimum of rows)
+PREDICT_FITTED = ("predict", "--date", str(ODDS_DAY), "--fit", "--min-train-rows", "2000")
 
 
 def utc(text: str) -> datetime:
@@ -43,12 +45,7 @@ def predicted(odds_wh, tmp_path_factory):
     for ext in ("csv", "parquet"):
         runs[ext] = run_cli(
             odds_wh,
-            "predict",
-            "--date",
-            str(ODDS_DAY),
-            "--fit",
-            "--min-train-rows",
-            "2000",
+            *PREDICT_FITTED,
             "--no-write",
             "--limit",
             "400",
@@ -138,7 +135,7 @@ def test_the_feature_store_export_carries_the_line_source(odds_wh, tmp_path, dra
 def test_the_predictions_export_carries_the_line_source(odds_wh, tmp_path):
     wh = tmp_path / "wh.duckdb"
     shutil.copy(odds_wh, wh)
-    assert run_cli(wh, "predict", "--date", str(ODDS_DAY), "--fit", "--min-train-rows", "2000").returncode == 0
+    assert run_cli(wh, *PREDICT_FITTED).returncode == 0
     out = tmp_path / "p.csv"
     assert run_cli(wh, "export", "predictions.player_points_predictions", "--out", str(out)).returncode == 0
     by = {r["player_lookup"]: r for r in csv.DictReader(out.open())}
@@ -187,19 +184,7 @@ def test_the_board_prices_real_lines_and_leaves_synthetic_ones_alone(predicted, 
 
 
 def test_include_synthetic_prices_synthetic_lines_and_says_so(odds_wh):
-    r = run_cli(
-        odds_wh,
-        "predict",
-        "--date",
-        str(ODDS_DAY),
-        "--fit",
-        "--min-train-rows",
-        "2000",
-        "--no-write",
-        "--include-synthetic",
-        "--format",
-        "csv",
-    )
+    r = run_cli(odds_wh, *PREDICT_FITTED, "--no-write", "--include-synthetic", "--format", "csv")
     assert r.returncode == 0, r.stderr
     rows = list(csv.DictReader(r.stdout.splitlines()))
     fake = [x for x in rows if x["line_source"] == "synthetic" and x["bet"]]
