@@ -100,7 +100,14 @@ def cli_env(sleep: float | None = None, extra: dict | None = None) -> dict:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("NBAPROPS_TEST_CHUNK_SLEEP", "NBAPROPS_MODELS_DIR", "NBAPROPS_DEBUG", "NBAPROPS_WAREHOUSE")
+        if k
+        not in (
+            "NBAPROPS_TEST_CHUNK_SLEEP",
+            "NBAPROPS_TEST_CHUNK_SLEEP_MODEL",
+            "NBAPROPS_MODELS_DIR",
+            "NBAPROPS_DEBUG",
+            "NBAPROPS_WAREHOUSE",
+        )
     }
     env["COLUMNS"] = "200"
     if sleep:

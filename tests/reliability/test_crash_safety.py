@@ -21,12 +21,14 @@ import crashkit as ck
 import pytest
 
 from nbaprops.catalog import Catalog
+from nbaprops.runner.execute import SLEEP_MODEL_ENV
 
 # slow: kills the real command line at many moments and re-runs it after each (make test-all)
 pytestmark = pytest.mark.slow
 
 BACKFILL = ("backfill", "--start-date", ck.START, "--end-date", ck.END)
 SLEEP = 0.3  # seconds each chunk sleeps inside its transaction (well above the idle detection)
+LONG_SLEEP = 60.0  # one model's chunk, killed as soon as the process is idle (never slept in full)
 
 
 @pytest.fixture(scope="module")
@@ -93,9 +95,9 @@ def test_backfill_killed_five_times_then_resumed_equals_a_clean_run(world, catal
     wal = Path(str(w) + ".wal")
     killed: list[tuple[str, str | None]] = []
 
-    def attempt(moment: str, sleep: float | None, chunk: str, wait) -> None:
+    def attempt(moment: str, sleep: float | None, chunk: str, wait, env: dict | None = None) -> None:
         before = ck.run_ids(w)
-        p = ck.start(w, *BACKFILL, "--chunk", chunk, sleep=sleep)
+        p = ck.start(w, *BACKFILL, "--chunk", chunk, sleep=sleep, env=env)
         wait(p)
         _killed(p, moment)
         _after_kill(w, ref, catalog)
@@ -117,11 +119,19 @@ def test_backfill_killed_five_times_then_resumed_equals_a_clean_run(world, catal
         "month",
         lambda p: (ck.wait_sleeps(p, 1), ck.wait_busy(p), ck.wait_file_changes(p, wal, 2)),
     )
-    # mid-chunk deep in the run: a Phase 4 model with failure rows
+    # mid-chunk deep in the run: a Phase 4 model with failure rows. Models run side by side, so
+    # only it sleeps (long): the process goes idle once the models beside it are done or wait for it
     done = set(ck.done_dates(w))
     pending = [m for m in catalog.ordered() if m.name not in done]
-    target = next(i for i, m in enumerate(pending, 1) if m.failures and i >= 2)
-    attempt(f"mid-chunk of {pending[target - 1].name}", SLEEP, "all", lambda p: ck.wait_sleeps(p, target))
+    target = next(m for i, m in enumerate(pending, 1) if m.failures and i >= 2)
+    attempt(
+        f"mid-chunk of {target.name}",
+        LONG_SLEEP,
+        "all",
+        lambda p: ck.wait_sleeps(p, 1),
+        env={SLEEP_MODEL_ENV: target.name},
+    )
+    assert target.name not in ck.done_dates(w), "the killed chunk left state behind"
     assert len(killed) == 5
 
     ck.run_ok(w, *BACKFILL)

@@ -337,6 +337,29 @@ def _rank_case(target: str) -> str:
 
 
 def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_id: str) -> FileResult:
+    """One file, inside the ingest's transaction (see _load_rows). A Parquet file is read lazily,
+    so damaged data pages fail whichever step first reads them: a DuckDB error there is the file's
+    fault when the file alone cannot be read in full, and then named as such."""
+    try:
+        return _load_rows(wh, path, kind, now, ingest_id)
+    except duckdb.Error as exc:
+        if path.name.lower().endswith(".parquet") and _unreadable_parquet(path):
+            raise BadInputError(f"cannot read the file ({_first_line(exc)})", file=path.name) from exc
+        raise
+
+
+def _unreadable_parquet(path: Path) -> bool:
+    """Whether reading every value of the Parquet file fails. On a connection of its own: the
+    ingest's transaction is aborted by the error that asks."""
+    with duckdb.connect() as con:
+        try:
+            con.execute("SELECT bit_xor(hash(t)) FROM read_parquet(?) t", [str(path)]).fetchall()
+        except duckdb.Error:
+            return True
+    return False
+
+
+def _load_rows(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_id: str) -> FileResult:
     """One file, inside the ingest's transaction. Nothing the size of the file is copied: _src
     (a Parquet file), _typed, _norm and _good are views, read where a step needs them, and the
     good rows go from the file straight into the raw table. What is materialised is small: the

@@ -30,6 +30,9 @@ from .state import STATE_DIGEST, output_digest_sql
 # Test hook: seconds to sleep inside each chunk's transaction, after the writes and before the
 # commit, so that a test can kill the process while a chunk is half written.
 SLEEP_ENV = "NBAPROPS_TEST_CHUNK_SLEEP"
+# ... and, when set, only in the chunks of this model (models run side by side: a test that must
+# kill one model mid-chunk makes that one sleep, long, and waits until the process is idle)
+SLEEP_MODEL_ENV = "NBAPROPS_TEST_CHUNK_SLEEP_MODEL"
 
 
 @dataclass
@@ -164,7 +167,7 @@ def run_chunk(
                 after(res)
             con.execute("DROP TABLE IF EXISTS _chunk")
             sleep = os.environ.get(SLEEP_ENV)
-            if sleep:
+            if sleep and os.environ.get(SLEEP_MODEL_ENV, model.name) == model.name:
                 time.sleep(float(sleep))
             res.write_seconds = time.perf_counter() - t1
     except duckdb.FatalException:
