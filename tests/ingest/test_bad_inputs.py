@@ -14,7 +14,7 @@ import pytest
 import samples
 
 from nbaprops.errors import BadInputError
-from nbaprops.ingest import ingest_folder
+from nbaprops.ingest import ingest_folder, loader
 from nbaprops.warehouse import Warehouse
 
 FOREIGN_2023_24 = 9  # 2023-24 preseason games against clubs outside the NBA (quarantined)
@@ -87,6 +87,24 @@ def _corrupted_footer(folder: Path) -> tuple[str, tuple]:
     return p.name, ()
 
 
+def six_games() -> list[str]:
+    """Six games (rows enough for several data pages), after the two of the base warehouse."""
+    return samples.sample_games(8)[2:]
+
+
+def _corrupted_data_page(folder: Path) -> tuple[str, tuple]:
+    """Bytes flipped in the middle of the file (six games: several data pages): the footer and
+    schema read fine, a data page does not, and (Parquet being read lazily) only a later step of
+    the load reads it."""
+    p = write(folder, "player_game_logs_basic", rows_of("player_game_logs_basic", six_games()))
+    data = bytearray(p.read_bytes())
+    middle = len(data) // 2
+    for i in range(middle, middle + 64):
+        data[i] ^= 0xA5
+    p.write_bytes(bytes(data))
+    return p.name, ("cannot read the file",)
+
+
 def _empty_csv(folder: Path) -> tuple[str, tuple]:
     folder.mkdir(parents=True)
     (folder / "player_box_x.csv").write_bytes(b"")
@@ -149,6 +167,7 @@ FILE_ERRORS = {
     "garbage": _garbage,
     "truncated_parquet": _truncated,
     "corrupted_parquet": _corrupted_footer,
+    "corrupted_data_page": _corrupted_data_page,
     "empty_csv": _empty_csv,
     "missing_column": _missing_column,
     "wrong_type_csv": _wrong_type_csv,
@@ -173,6 +192,16 @@ def test_file_level_error_changes_nothing(case, wh_path, tmp_path, sample_dir):
     for n in needles:
         assert n in msg, (n, msg)
     assert samples.snapshot(wh_path) == before
+
+
+def test_a_late_read_error_is_the_files_only_when_the_file_alone_cannot_be_read(tmp_path):
+    """A DuckDB error while loading a Parquet file is reported as the file's fault only when
+    the file cannot be read in full on its own; otherwise it is re-raised as it is."""
+    damaged = tmp_path / "damaged"
+    _corrupted_data_page(damaged)
+    intact = write(tmp_path / "intact", "player_game_logs_basic", rows_of("player_game_logs_basic", six_games()))
+    assert loader._unreadable_parquet(damaged / intact.name)
+    assert not loader._unreadable_parquet(intact)
 
 
 @pytest.mark.parametrize("case", ["wrong_type_csv", "truncated_parquet", "missing_column"])
