@@ -136,6 +136,10 @@ def _replace_temp(
         con.execute(f"CREATE TEMP {what} {quote_ident(name)} AS {sql}", params or [])
 
 
+def _is_parquet(path: Path) -> bool:
+    return path.name.lower().endswith(".parquet")
+
+
 def _read_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Stage a Parquet or CSV file as _src with a 1-based data row number _row: a Parquet file
     as a view over the file (read where a step needs it, never copied), a CSV file as a temp
@@ -143,8 +147,7 @@ def _read_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
     CSV is read as text (types are checked column by column afterwards, so an error can name
     the row and column). A column of the file that is itself called `_row` is not used."""
-    name = path.name.lower()
-    parquet = name.endswith(".parquet")
+    parquet = _is_parquet(path)
     try:
         if parquet:
             source = "read_parquet(?)"
@@ -261,7 +264,7 @@ def _stage_typed(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind) -> 
     else:
         body = f"SELECT {', '.join(selects)} FROM _src"
     con.execute(f"CREATE OR REPLACE TEMP VIEW _typed AS {body}")
-    return one(con.execute("SELECT count(*) FROM _src"))[0]
+    return _count(con, "_src")
 
 
 def _add_lookups(con: duckdb.DuckDBPyConnection, names_sql: str) -> None:
@@ -343,7 +346,7 @@ def _load_file(wh: Warehouse, path: Path, kind: FileKind, now: datetime, ingest_
     try:
         return _load_rows(wh, path, kind, now, ingest_id)
     except duckdb.Error as exc:
-        if path.name.lower().endswith(".parquet") and _unreadable_parquet(path):
+        if _is_parquet(path) and _unreadable_parquet(path):
             raise BadInputError(f"cannot read the file ({_first_line(exc)})", file=path.name) from exc
         raise
 
@@ -486,7 +489,7 @@ def _scan_norm(con: duckdb.DuckDBPyConnection, kind: FileKind, res: FileResult) 
     CLUSTERED_GROUPS_PER_DATE blocks on average (a file sorted by date, or made of a few sorted
     runs). Then its rows are inserted in file order; otherwise sorted by date."""
     cols = [r[0] for r in con.execute("DESCRIBE _norm").fetchall()]
-    date = quote_ident(SOURCE_TIME_COLUMNS.get(kind.target, "game_date"))
+    date = quote_ident(SOURCE_TIME_COLUMNS[kind.target])
     # (a team's NOT YET SUBMITTED row of the injury report, player_lookup '', is no player's)
     how = (
         "CASE WHEN nullif(player_lookup, '') IS NOT NULL THEN coalesce(_resolved_by, 'unresolved') END"
@@ -794,7 +797,7 @@ def _insert_order(target: str, in_file_order: bool) -> str:
     file order when the file is clustered by date already (see _scan_norm)."""
     if in_file_order:
         return ""
-    return f"ORDER BY {quote_ident(SOURCE_TIME_COLUMNS.get(target, 'game_date'))}, _row"
+    return f"ORDER BY {quote_ident(SOURCE_TIME_COLUMNS[target])}, _row"
 
 
 def _upsert_keys(
@@ -805,7 +808,7 @@ def _upsert_keys(
     table's key is the loader's to keep unique (the largest tables have no index on it)."""
     con = wh.con
     on = " AND ".join(f"t.{quote_ident(k)} = g.{quote_ident(k)}" for k in kind.key)
-    loaded = one(con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {kind.target} LIMIT 1)"))[0]
+    loaded = _count(con, f"(SELECT 1 FROM {kind.target} LIMIT 1)")
     if loaded:
         # same content from another source (a schedule row derived from a box score) is replaced too
         res.rows_unchanged = one(
